@@ -1,0 +1,99 @@
+// The whole backend, Electron-free: the Electron shell and the tests call the same invoke.
+import type { Result } from '../shared/contract';
+import { createEncryptedStore } from './db/encrypted-store';
+import { createKeyStore, type KeyWrapper } from './db/key-store';
+import { createRouter, type Handlers } from './ipc/router';
+import { OWASP_SCRYPT, type ScryptCost } from './kdf';
+import type { Printer } from './print/printer';
+import * as audit from './services/audit';
+import * as auth from './services/auth';
+import { type Clock, type IdSource, requireSession, type ServiceDeps } from './services/context';
+import * as policies from './services/policies';
+import { createSessionTable } from './services/sessions';
+import * as setup from './services/setup';
+import * as users from './services/users';
+import type { SettingsStore } from './settings';
+
+export interface Logger {
+  error(message: string, err?: unknown): void;
+}
+
+export interface AppDeps {
+  dbPath: string;
+  /** The OS keychain; where it is unavailable the user sets a store passphrase. */
+  keyWrapper: KeyWrapper;
+  settings: SettingsStore;
+  clock: Clock;
+  ids: IdSource;
+  printer: Printer;
+  logger: Logger;
+  /** scrypt cost for passwords and passphrases; OWASP's by default. */
+  kdfCost?: ScryptCost;
+  /** Tests: check every answer against the contract's output schema. */
+  validateOutput?: boolean;
+}
+
+export interface App {
+  /** Runs one channel for one window (client). Never throws: errors come back as data. */
+  invoke(channel: string, input: unknown, clientId: string): Promise<Result<unknown>>;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+export const randomIds: IdSource = { uuid: () => crypto.randomUUID() };
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const cost = deps.kdfCost ?? OWASP_SCRYPT;
+  const store = createEncryptedStore(deps.dbPath, createKeyStore(deps.keyWrapper, deps.settings, cost));
+  await store.openAutomatically();
+
+  const services: ServiceDeps = {
+    store: () => store.current().db,
+    clock: deps.clock,
+    ids: deps.ids,
+    sessions: createSessionTable(),
+    passwordCost: cost,
+  };
+  const s = requireSession;
+
+  const handlers: Handlers = {
+    'store.status': async () => store.status(),
+    'store.unlock': async ({ passphrase }) => (await store.unlock(passphrase), store.status()),
+    'store.createPassphrase': async ({ passphrase }) => (await store.createPassphrase(passphrase), store.status()),
+
+    'setup.status': () => setup.setupStatus(services.store()),
+    'setup.initialize': (input, call) => setup.initialize(services, call.clientId, input),
+
+    'auth.login': ({ username, password }, call) => auth.login(services, call.clientId, username, password),
+    'auth.logout': (_, call) => auth.logout(services, s(call)),
+    'auth.session': async (_, call) => (call.session ? auth.sessionInfo(services, call.session) : null),
+    'auth.lock': (_, call) => auth.lock(services, s(call)),
+    'auth.unlock': ({ password }, call) => auth.unlock(services, s(call), password),
+    'auth.changePassword': (input, call) => auth.changeOwnPassword(services, s(call), input.currentPassword, input.newPassword),
+
+    'users.list': () => users.listUsers(services.store()),
+    'users.create': (input, call) => users.createUser(services, s(call).userId, input),
+    'users.resetPassword': (input, call) => users.resetPassword(services, s(call).userId, input.userId, input.newPassword),
+    'users.deactivate': (input, call) => users.setUserActive(services, s(call).userId, input.userId, false),
+    'users.reactivate': (input, call) => users.setUserActive(services, s(call).userId, input.userId, true),
+
+    'settings.get': () => policies.readPolicies(services.store()),
+    'settings.update': (input, call) => policies.updatePolicies(services, s(call).userId, input),
+
+    'audit.list': (input) => audit.listAudit(services.store(), input),
+  };
+
+  const invoke = createRouter({
+    handlers,
+    storeOpen: () => store.status().state === 'open',
+    async session(clientId) {
+      if (!services.sessions.get(clientId)) return null;
+      const { idleLockMinutes } = await policies.readPolicies(services.store());
+      return services.sessions.touch(clientId, deps.clock.now().getTime(), idleLockMinutes * 60_000);
+    },
+    validateOutput: deps.validateOutput ?? false,
+    onInternalError: (channel, err) => deps.logger.error(`channel ${channel} failed`, err),
+  });
+
+  return { invoke, close: () => store.close() };
+}

@@ -1,0 +1,7 @@
+// Every migration, in order. Names are never renamed once released.
+import type { Migration } from 'kysely/migration';
+import * as foundation from './0001_foundation';
+
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': foundation,
+};

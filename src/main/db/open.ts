@@ -1,0 +1,100 @@
+// Opens the encrypted store: key first, probe, pragmas, then migrations.
+import Database from 'better-sqlite3-multiple-ciphers';
+import { Kysely, SqliteDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { AppError } from '../../shared/contract/errors';
+import { migrations } from './migrations';
+import type { DB, Store } from './schema';
+
+export const KEY_BYTES = 32;
+
+export interface OpenedStore {
+  db: Store;
+  /** The raw connection, for pragmas kysely has no words for (rekey, backup). */
+  raw: Database.Database;
+  close(): Promise<void>;
+}
+
+/** A raw key goes in as a hex blob literal, which SQLite3MultipleCiphers uses as-is (no KDF). */
+function keyPragma(name: 'key' | 'rekey', key: Buffer): string {
+  if (key.length !== KEY_BYTES) throw new Error(`database key must be ${KEY_BYTES} bytes, got ${key.length}`);
+  return `${name}="x'${key.toString('hex')}'"`;
+}
+
+/**
+ * Opens the connection and proves the key. A wrong key fails here with a clear message and
+ * nothing written: the probe is the first read, and pragmas that write come after it.
+ * `key: null` opens an unencrypted file (used only as the benchmark baseline).
+ */
+export function openConnection(path: string, key: Buffer | null): Database.Database {
+  const raw = new Database(path);
+  try {
+    if (key) raw.pragma(keyPragma('key', key));
+    raw.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    raw.close();
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB') {
+      throw new AppError('wrong_key', 'database key does not match: this store was encrypted with another key');
+    }
+    throw err;
+  }
+  raw.pragma('journal_mode = WAL');
+  // FULL: a payment is on disk before its receipt prints.
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  // Temp files are not encrypted: keep them in memory.
+  raw.pragma('temp_store = MEMORY');
+  raw.pragma('busy_timeout = 5000');
+  return raw;
+}
+
+async function refuseNewerSchema(raw: Database.Database): Promise<void> {
+  const table = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'").get();
+  if (!table) return;
+  const applied = raw.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[];
+  const unknown = applied.map((m) => m.name).filter((name) => !(name in migrations));
+  if (unknown.length > 0) {
+    throw new AppError(
+      'store_too_new',
+      `this database was written by a newer FeeDesk (schema ${unknown.at(-1)}); install that version or newer to open it`,
+    );
+  }
+}
+
+export async function migrateToLatest(db: Store): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export async function openStore(path: string, key: Buffer | null): Promise<OpenedStore> {
+  const raw = openConnection(path, key);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  try {
+    await refuseNewerSchema(raw);
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, raw, close: () => db.destroy() };
+}
+
+/**
+ * Changes the key of an open store. The bundled cipher library cannot rekey in WAL mode,
+ * so the store leaves WAL (checkpointing it), rekeys, and goes back.
+ * No other connection may be open on the file meanwhile.
+ */
+export function rekey(raw: Database.Database, newKey: Buffer): void {
+  raw.pragma('wal_checkpoint(TRUNCATE)');
+  raw.pragma('journal_mode = DELETE');
+  try {
+    raw.pragma(keyPragma('rekey', newKey));
+  } finally {
+    raw.pragma('journal_mode = WAL');
+  }
+  raw.prepare('SELECT count(*) FROM sqlite_master').get();
+}

@@ -1,0 +1,84 @@
+// One entry point for every channel: validate input, check the store, session and role, run, answer as data.
+import type { z } from 'zod';
+import {
+  AppError,
+  contract,
+  isChannelName,
+  type ChannelName,
+  type ErrorData,
+  type OutputOf,
+  type ParsedInputOf,
+  type Result,
+} from '../../shared/contract';
+import type { Call } from '../services/context';
+import type { Session } from '../services/sessions';
+
+export type Handler<C extends ChannelName> = (input: ParsedInputOf<C>, call: Call) => Promise<OutputOf<C>>;
+export type Handlers = { [C in ChannelName]: Handler<C> };
+
+export interface RouterDeps {
+  handlers: Handlers;
+  storeOpen(): boolean;
+  /** The caller's session after the idle check (locks it when idle too long). */
+  session(clientId: string): Promise<Session | null>;
+  /** In tests: check every answer against the contract's output schema. */
+  validateOutput: boolean;
+  onInternalError(channel: string, err: unknown): void;
+}
+
+export type Invoke = (channel: string, input: unknown, clientId: string) => Promise<Result<unknown>>;
+
+/** Turns zod's first issue into a message naming the field. */
+export function describeIssue(error: z.ZodError): ErrorData {
+  const issue = error.issues[0];
+  if (!issue) return { code: 'invalid_input', message: 'input is invalid' };
+  if (issue.code === 'unrecognized_keys') {
+    const path = [...issue.path, issue.keys[0]].join('.');
+    return { code: 'invalid_input', message: `${path} is not a field this channel takes`, field: path };
+  }
+  const field = issue.path.join('.');
+  if (!field) {
+    const expectsNothing = issue.code === 'invalid_type' && issue.expected === 'undefined';
+    return { code: 'invalid_input', message: expectsNothing ? 'this channel takes no input' : `input ${issue.message}` };
+  }
+  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  return { code: 'invalid_input', message: `${field} ${message}`, field };
+}
+
+function checkAccess(name: ChannelName, session: Session | null): void {
+  const def = contract[name];
+  if (def.access === 'public') return;
+  if (!session) throw new AppError('unauthenticated', 'log in first');
+  if (session.locked && !def.whileLocked) {
+    throw new AppError('screen_locked', 'the screen is locked: enter your password to continue');
+  }
+  if (def.access !== 'session' && !def.access.includes(session.role)) {
+    throw new AppError('forbidden', `only ${def.access.join(' or ')} users may do this (you are ${session.role})`);
+  }
+}
+
+export function createRouter(deps: RouterDeps): Invoke {
+  return async (channel, rawInput, clientId) => {
+    if (!isChannelName(channel)) {
+      return { ok: false, error: { code: 'unknown_channel', message: `unknown channel '${String(channel)}'` } };
+    }
+    const def = contract[channel];
+    const parsed = def.input.safeParse(rawInput);
+    if (!parsed.success) return { ok: false, error: describeIssue(parsed.error) };
+    try {
+      if (!channel.startsWith('store.') && !deps.storeOpen()) {
+        throw new AppError('store_locked', 'the database is locked: enter the store passphrase first');
+      }
+      const session = channel.startsWith('store.') ? null : await deps.session(clientId);
+      checkAccess(channel, session);
+      const handler = deps.handlers[channel] as Handler<typeof channel>;
+      const value = await handler(parsed.data as never, { clientId, session });
+      if (deps.validateOutput) def.output.parse(value);
+      return { ok: true, value };
+    } catch (err) {
+      if (err instanceof AppError) return { ok: false, error: err.toData() };
+      deps.onInternalError(channel, err);
+      return { ok: false, error: { code: 'internal', message: `${channel} failed unexpectedly; the error was logged` } };
+    }
+  };
+}

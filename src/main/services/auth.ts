@@ -1,0 +1,152 @@
+// Login, idle lock and unlock, logout and one's own password, with a persisted lockout.
+import type { SessionInfo } from '../../shared/contract/auth';
+import { AppError } from '../../shared/contract/errors';
+import type { Tx, UserTable } from '../db/schema';
+import { recordAudit } from './audit';
+import type { ServiceDeps } from './context';
+import { assertPasswordPolicy, hashPassword, verifyNothing, verifyPassword } from './passwords';
+import { readPolicies } from './policies';
+import type { Session } from './sessions';
+import { findUser } from './users';
+
+export const MAX_FAILED_ATTEMPTS = 5;
+export const LOCKOUT_MINUTES = 15;
+
+export async function sessionInfo(deps: ServiceDeps, session: Session): Promise<SessionInfo> {
+  const db = deps.store();
+  const [school, desk, policies] = await Promise.all([
+    db.selectFrom('school').select(['name', 'currency', 'locale']).executeTakeFirstOrThrow(),
+    db.selectFrom('desk').select('code').executeTakeFirstOrThrow(),
+    readPolicies(db),
+  ]);
+  return {
+    user: { id: session.userId, username: session.username, fullName: session.fullName, role: session.role },
+    school,
+    deskCode: desk.code,
+    idleLockMinutes: policies.idleLockMinutes,
+    locked: session.locked,
+  };
+}
+
+function lockedMessage(until: string): string {
+  const time = new Date(until).toISOString().slice(11, 16);
+  return `too many failed attempts: this account is locked until ${time} UTC`;
+}
+
+/** Counts a failed password; the fifth in a row locks the account for 15 minutes. */
+async function recordFailure(deps: ServiceDeps, userId: string, action: string): Promise<boolean> {
+  return deps.store().transaction().execute(async (tx: Tx) => {
+    const user = await findUser(tx, userId);
+    const attempts = user.failed_attempts + 1;
+    const lock = attempts >= MAX_FAILED_ATTEMPTS;
+    const lockedUntil = lock ? new Date(deps.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+    await tx
+      .updateTable('app_user')
+      .set({ failed_attempts: lock ? 0 : attempts, locked_until: lockedUntil })
+      .where('id', '=', user.id)
+      .execute();
+    await recordAudit(tx, deps, {
+      actorId: user.id,
+      action: lock ? 'auth.lockedOut' : action,
+      entity: 'user',
+      entityId: user.id,
+      after: { failedAttempts: attempts, lockedUntil },
+    });
+    return lock;
+  });
+}
+
+/** Checks a user's password, enforcing and updating the lockout. Throws on any refusal. */
+async function checkPassword(deps: ServiceDeps, user: UserTable, password: string, failureAction: string): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  if (user.locked_until && user.locked_until > now) {
+    throw new AppError('account_locked', lockedMessage(user.locked_until));
+  }
+  if (!(await verifyPassword(password, user.password_hash))) {
+    if (await recordFailure(deps, user.id, failureAction)) {
+      throw new AppError('account_locked', lockedMessage(new Date(Date.parse(now) + LOCKOUT_MINUTES * 60_000).toISOString()));
+    }
+    throw new AppError('invalid_credentials', 'wrong username or password', 'password');
+  }
+}
+
+async function clearFailures(tx: Tx, user: UserTable): Promise<void> {
+  if (user.failed_attempts === 0 && user.locked_until === null) return;
+  await tx.updateTable('app_user').set({ failed_attempts: 0, locked_until: null }).where('id', '=', user.id).execute();
+}
+
+export async function login(deps: ServiceDeps, clientId: string, username: string, password: string): Promise<SessionInfo> {
+  const user = await deps.store().selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst();
+  if (!user) {
+    await verifyNothing(password, deps.passwordCost);
+    throw new AppError('invalid_credentials', 'wrong username or password', 'password');
+  }
+  await checkPassword(deps, user, password, 'auth.loginFailed');
+  if (user.active !== 1) throw new AppError('forbidden', 'this account has been deactivated: ask an admin');
+  await deps.store().transaction().execute(async (tx) => {
+    await clearFailures(tx, user);
+    await recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id });
+  });
+  const session = deps.sessions.start(
+    { clientId, userId: user.id, username: user.username, fullName: user.full_name, role: user.role },
+    deps.clock.now().getTime(),
+  );
+  return sessionInfo(deps, session);
+}
+
+export async function logout(deps: ServiceDeps, session: Session): Promise<null> {
+  await deps.store().transaction().execute((tx) =>
+    recordAudit(tx, deps, { actorId: session.userId, action: 'auth.logout', entity: 'user', entityId: session.userId }),
+  );
+  deps.sessions.end(session.clientId);
+  return null;
+}
+
+export async function lock(deps: ServiceDeps, session: Session): Promise<SessionInfo> {
+  session.locked = true;
+  return sessionInfo(deps, session);
+}
+
+/** Unlocking counts toward the lockout like a login; a lockout ends the session. */
+export async function unlock(deps: ServiceDeps, session: Session, password: string): Promise<SessionInfo> {
+  const user = await findUser(deps.store(), session.userId);
+  try {
+    await checkPassword(deps, user, password, 'auth.unlockFailed');
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'account_locked') deps.sessions.end(session.clientId);
+    throw err;
+  }
+  await deps.store().transaction().execute(async (tx) => {
+    await clearFailures(tx, user);
+    await recordAudit(tx, deps, { actorId: user.id, action: 'auth.unlock', entity: 'user', entityId: user.id });
+  });
+  session.locked = false;
+  session.lastActivity = deps.clock.now().getTime();
+  return sessionInfo(deps, session);
+}
+
+export async function changeOwnPassword(deps: ServiceDeps, session: Session, current: string, next: string): Promise<null> {
+  const user = await findUser(deps.store(), session.userId);
+  try {
+    await checkPassword(deps, user, current, 'auth.changePasswordFailed');
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'invalid_credentials') {
+      throw new AppError('invalid_credentials', 'current password is wrong', 'currentPassword');
+    }
+    throw err;
+  }
+  assertPasswordPolicy(next, user.username, 'newPassword');
+  if (await verifyPassword(next, user.password_hash)) {
+    throw new AppError('weak_password', 'New password must differ from the current one', 'newPassword');
+  }
+  const hash = await hashPassword(next, deps.passwordCost);
+  await deps.store().transaction().execute(async (tx) => {
+    await tx
+      .updateTable('app_user')
+      .set({ password_hash: hash, failed_attempts: 0, locked_until: null, updated_at: deps.clock.now().toISOString() })
+      .where('id', '=', user.id)
+      .execute();
+    await recordAudit(tx, deps, { actorId: user.id, action: 'auth.changePassword', entity: 'user', entityId: user.id });
+  });
+  return null;
+}

@@ -1,0 +1,32 @@
+// What every service receives: the store, injected time and ids, and the live sessions.
+import type { Store } from '../db/schema';
+import type { ScryptCost } from '../kdf';
+import type { Session, SessionTable } from './sessions';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdSource {
+  uuid(): string;
+}
+
+export interface ServiceDeps {
+  /** The open store; throws `store_locked` while it is still closed. */
+  store(): Store;
+  clock: Clock;
+  ids: IdSource;
+  sessions: SessionTable;
+  passwordCost: ScryptCost;
+}
+
+/** Who is calling: the window (client) and its session, if logged in. */
+export interface Call {
+  clientId: string;
+  session: Session | null;
+}
+
+export function requireSession(call: Call): Session {
+  if (!call.session) throw new Error('router let a session channel through without a session');
+  return call.session;
+}
