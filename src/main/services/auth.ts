@@ -137,7 +137,7 @@ export async function changeOwnPassword(deps: ServiceDeps, session: Session, cur
   }
   assertPasswordPolicy(next, user.username, 'newPassword');
   if (await verifyPassword(next, user.password_hash)) {
-    throw new AppError('weak_password', 'New password must differ from the current one', 'newPassword');
+    throw new AppError('weak_password', 'newPassword must differ from the current password', 'newPassword');
   }
   const hash = await hashPassword(next, deps.passwordCost);
   await deps.store().transaction().execute(async (tx) => {

@@ -28,5 +28,5 @@ export async function verifyNothing(password: string, cost: ScryptCost): Promise
 
 export function assertPasswordPolicy(password: string, username: string, field: string): void {
   const problem = passwordProblem(password, username);
-  if (problem) throw new AppError('weak_password', `${field === 'password' ? 'Password' : 'New password'} ${problem}`, field);
+  if (problem) throw new AppError('weak_password', `${field} ${problem}`, field);
 }
