@@ -10,7 +10,9 @@ export default defineConfig({
   },
   preload: {
     build: {
-      // A sandboxed preload cannot load ES modules: it must be one CommonJS file.
+      // A sandboxed preload can require only 'electron': bundle everything else (zod, the contract)
+      // into one CommonJS file, since it cannot load ES modules either.
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },

@@ -28,8 +28,17 @@ export interface RouterDeps {
 
 export type Invoke = (channel: string, input: unknown, clientId: string) => Promise<Result<unknown>>;
 
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** Turns zod's first issue into a message naming the field. */
-export function describeIssue(error: z.ZodError): ErrorData {
+export function describeIssue(error: z.ZodError, input: unknown): ErrorData {
   const issue = error.issues[0];
   if (!issue) return { code: 'invalid_input', message: 'input is invalid' };
   if (issue.code === 'unrecognized_keys') {
@@ -41,7 +50,8 @@ export function describeIssue(error: z.ZodError): ErrorData {
     const expectsNothing = issue.code === 'invalid_type' && issue.expected === 'undefined';
     return { code: 'invalid_input', message: expectsNothing ? 'this channel takes no input' : `input ${issue.message}` };
   }
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
+  const message = missing ? 'is required' : issue.message;
   return { code: 'invalid_input', message: `${field} ${message}`, field };
 }
 
@@ -64,7 +74,7 @@ export function createRouter(deps: RouterDeps): Invoke {
     }
     const def = contract[channel];
     const parsed = def.input.safeParse(rawInput);
-    if (!parsed.success) return { ok: false, error: describeIssue(parsed.error) };
+    if (!parsed.success) return { ok: false, error: describeIssue(parsed.error, rawInput) };
     try {
       if (!channel.startsWith('store.') && !deps.storeOpen()) {
         throw new AppError('store_locked', 'the database is locked: enter the store passphrase first');

@@ -26,6 +26,9 @@ export type OutputOf<C extends ChannelName> = z.output<Contract[C]['output']>;
 
 export const channelNames = Object.keys(contract) as ChannelName[];
 
+/** The one Electron IPC channel every contract call travels on. */
+export const IPC_CHANNEL = 'feedesk:invoke';
+
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.hasOwn(contract, name);
 }

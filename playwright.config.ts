@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { chromium, defineConfig } from '@playwright/test';
+
+/** PLAYWRIGHT_CHROMIUM_PATH, else Playwright's own browser if installed, else Debian's Chromium. */
+function chromiumPath(): string {
+  const fromEnv = process.env['PLAYWRIGHT_CHROMIUM_PATH'];
+  if (fromEnv) return fromEnv;
+  const bundled = chromium.executablePath();
+  if (bundled && existsSync(bundled)) return bundled;
+  return '/usr/bin/chromium';
+}
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  // Not tsconfig.node.json: its type-only path mapping must not steer runtime imports.
+  tsconfig: './tsconfig.base.json',
+  outputDir: 'test-results/e2e',
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env['CI'],
+  reporter: [['list']],
+  timeout: 60_000,
+  use: {
+    browserName: 'chromium',
+    viewport: { width: 1280, height: 800 },
+    launchOptions: {
+      executablePath: chromiumPath(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+});

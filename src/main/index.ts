@@ -1,0 +1,91 @@
+// The Electron shell: lifecycle, the one window, IPC into createApp, and the OS adapters.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain } from 'electron';
+import { IPC_CHANNEL } from '../shared/contract';
+import { createApp, randomIds, systemClock } from './app';
+import { denyPermissionsAndForeignNavigation, registerAppScheme, serveRenderer } from './electron/hardening';
+import { createSafeStorageKeyWrapper } from './electron/key-wrapper';
+import { createElectronSettingsStore } from './electron/settings-store';
+import { createFilePrinter } from './print/printer';
+import { APP_ORIGIN, isAppUrl } from './shell-policy';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
+
+registerAppScheme();
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 640,
+    show: false,
+    title: 'FeeDesk',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const userData = app.getPath('userData');
+  const feedesk = await createApp({
+    dbPath: join(userData, 'feedesk.db'),
+    keyWrapper: createSafeStorageKeyWrapper(),
+    settings: createElectronSettingsStore(),
+    clock: systemClock,
+    ids: randomIds,
+    printer: createFilePrinter(join(userData, 'printouts')),
+    logger: { error: (message, err) => console.error(message, err) },
+  });
+
+  serveRenderer(join(here, '../renderer'));
+  denyPermissionsAndForeignNavigation(devServerUrl);
+
+  ipcMain.handle(IPC_CHANNEL, (event, channel: unknown, input: unknown) => {
+    if (!isAppUrl(event.senderFrame?.url, devServerUrl)) {
+      return { ok: false, error: { code: 'forbidden', message: 'IPC is only answered for the FeeDesk window' } };
+    }
+    return feedesk.invoke(String(channel), input, `window-${event.sender.id}`);
+  });
+
+  let window = createWindow();
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) window = createWindow();
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    // Close the store (checkpointing the WAL) before the process goes.
+    event.preventDefault();
+    void feedesk.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
+}
+
+// Two FeeDesk processes on one store must never happen.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  start().catch((err: unknown) => {
+    console.error('FeeDesk failed to start', err);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,87 @@
+// The logged-in frame: header, navigation by role, idle lock, and the current page.
+import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useHotkeys, useIdle } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
+import type { SessionInfo } from '../../../../shared/contract/auth';
+import type { Role } from '../../../../shared/contract/channel';
+import { api, request } from '../../api/client';
+import { AuditScreen } from '../audit/AuditScreen';
+import { LockScreen } from '../auth/LockScreen';
+import { SettingsScreen } from '../settings/SettingsScreen';
+import { UsersScreen } from '../users/UsersScreen';
+import { HomePage } from './HomePage';
+
+type Page = 'home' | 'users' | 'settings' | 'audit';
+
+const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
+  { page: 'home', label: 'Home', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'users', label: 'Users', roles: ['admin'] },
+  { page: 'audit', label: 'Audit trail', roles: ['admin', 'accountant'] },
+  { page: 'settings', label: 'Settings', roles: ['admin', 'accountant', 'cashier'] },
+];
+
+interface Props {
+  session: SessionInfo;
+  onSessionChange: (session: SessionInfo) => void;
+  onLoggedOut: () => void;
+}
+
+export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
+  const [page, setPage] = useState<Page>('home');
+  const idle = useIdle(session.idleLockMinutes * 60_000, { initialState: false });
+
+  const lock = () => {
+    if (!session.locked) void request(api().auth.lock()).then(onSessionChange, onLoggedOut);
+  };
+  const logout = () => void request(api().auth.logout()).finally(onLoggedOut);
+
+  useEffect(() => {
+    if (idle) lock();
+    // Only the idle flag's change matters; lock reads the session it was rendered with.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [idle]);
+  useHotkeys([['mod+L', lock]]);
+
+  const pages = PAGES.filter((p) => p.roles.includes(session.user.role));
+
+  return (
+    <>
+      <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="md" inert={session.locked}>
+        <AppShell.Header px="md">
+          <Group h="100%" justify="space-between">
+            <Group gap="sm">
+              <Title order={4}>FeeDesk</Title>
+              <Text c="dimmed">{session.school.name}</Text>
+              <Badge variant="light">Desk {session.deskCode}</Badge>
+            </Group>
+            <Group gap="sm">
+              <Text size="sm">
+                {session.user.fullName} · <Badge size="sm" variant="outline">{session.user.role}</Badge>
+              </Text>
+              <Button size="xs" variant="default" onClick={lock} title="Lock the screen (Ctrl+L)">
+                Lock
+              </Button>
+              <Button size="xs" variant="default" onClick={logout}>
+                Log out
+              </Button>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs">
+          <Stack gap={2}>
+            {pages.map((p) => (
+              <NavLink key={p.page} label={p.label} active={page === p.page} onClick={() => setPage(p.page)} />
+            ))}
+          </Stack>
+        </AppShell.Navbar>
+        <AppShell.Main>
+          {page === 'home' && <HomePage session={session} />}
+          {page === 'users' && <UsersScreen session={session} />}
+          {page === 'audit' && <AuditScreen />}
+          {page === 'settings' && <SettingsScreen session={session} onSessionChange={onSessionChange} />}
+        </AppShell.Main>
+      </AppShell>
+      {session.locked && <LockScreen session={session} onUnlock={onSessionChange} onLogout={logout} />}
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+// The first-run → logout → login → idle lock → unlock flow, driven through the real renderer.
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { openTestDesk, type TestDesk } from '../support/harness';
+import { attachBridge } from './support/bridge';
+import { serveRenderer } from './support/renderer-server';
+
+const SHOTS = join(import.meta.dirname, '../../test-results/e2e/screenshots');
+
+let desk: TestDesk;
+let server: Awaited<ReturnType<typeof serveRenderer>>;
+
+test.beforeAll(async () => {
+  server = await serveRenderer();
+});
+test.afterAll(() => server.close());
+test.beforeEach(async ({ page }) => {
+  desk = await openTestDesk();
+  await attachBridge(page, desk.app);
+});
+test.afterEach(async () => {
+  expect(desk.errors).toEqual([]);
+  await desk.close();
+});
+
+test('first-run setup, logout, login, idle lock and unlock', async ({ page }) => {
+  await page.clock.install({ time: desk.clock.now() });
+  await page.goto(server.url);
+
+  // Setup wizard: school → desk → admin.
+  await expect(page.getByRole('heading', { name: 'Set up FeeDesk' })).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, '01-setup.png') });
+  await page.getByLabel('School name').fill('Green Valley School');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Desk code')).toBeFocused();
+  await page.getByLabel('Desk code').fill('d02');
+  await expect(page.getByLabel('Desk code')).toHaveValue('D02');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Full name').fill('Asha Rao');
+  await page.getByLabel('Username').fill('principal');
+  await page.getByLabel('Password', { exact: true }).fill('principal');
+  await page.getByLabel('Repeat password').fill('principal');
+  await page.getByRole('button', { name: 'Finish setup' }).click();
+  await expect(page.getByText('Must be at least 10 characters')).toBeVisible();
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByLabel('Repeat password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Finish setup' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Welcome, Asha Rao' })).toBeVisible();
+  await expect(page.getByText('Desk D02')).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, '02-home.png') });
+
+  // Logout, then a wrong password, then the right one.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('heading', { name: 'Green Valley School' })).toBeVisible();
+  await page.getByLabel('Username').fill('principal');
+  await page.getByLabel('Password', { exact: true }).fill('not my password');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toHaveText('Wrong username or password');
+  await page.screenshot({ path: join(SHOTS, '03-login-error.png') });
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Welcome, Asha Rao' })).toBeVisible();
+
+  // Leave half-typed work on the Users screen, then go idle past the 10-minute lock.
+  await page.getByText('Users', { exact: true }).click();
+  const addUser = page.getByRole('form', { name: 'Add a user' });
+  await addUser.getByLabel('Full name').fill('Ravi Kumar');
+  desk.clock.advanceMinutes(11);
+  await page.clock.fastForward('11:00');
+  const lock = page.getByRole('dialog', { name: 'Screen locked' });
+  await expect(lock).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, '04-locked.png') });
+  // Main refuses work while locked, whatever the renderer does.
+  expect(await page.evaluate(() => window.api.users.list())).toMatchObject({ ok: false, error: { code: 'screen_locked' } });
+
+  await lock.getByLabel('Password', { exact: true }).fill('wrong password!');
+  await page.keyboard.press('Enter');
+  await expect(lock.getByText('Wrong username or password')).toBeVisible();
+  await lock.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.keyboard.press('Enter');
+  await expect(lock).toBeHidden();
+  await expect(addUser.getByLabel('Full name')).toHaveValue('Ravi Kumar');
+  await page.screenshot({ path: join(SHOTS, '05-unlocked.png') });
+});
+
+test('admin adds a cashier, who sees no admin pages', async ({ page }) => {
+  await page.goto(server.url);
+  await page.getByLabel('School name').fill('Hill Top Academy');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Full name').fill('Asha Rao');
+  await page.getByLabel('Username').fill('principal');
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByLabel('Repeat password').fill('correct horse battery');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Welcome, Asha Rao' })).toBeVisible();
+
+  await page.getByText('Users', { exact: true }).click();
+  const addUser = page.getByRole('form', { name: 'Add a user' });
+  await addUser.getByLabel('Full name').fill('Ravi Kumar');
+  await addUser.getByLabel('Username').fill('principal');
+  await addUser.getByLabel('First password').fill('ledger-counter-99');
+  await addUser.getByRole('button', { name: 'Add user' }).click();
+  await expect(addUser.getByText("'principal' is already taken")).toBeVisible();
+  await addUser.getByLabel('Username').fill('ravi');
+  await addUser.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('table', { name: 'Users' }).getByText('ravi', { exact: true })).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, '06-users.png') });
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('Username').fill('ravi');
+  await page.getByLabel('Password', { exact: true }).fill('ledger-counter-99');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Welcome, Ravi Kumar' })).toBeVisible();
+  await expect(page.getByText('Users', { exact: true })).toHaveCount(0);
+  await expect(page.getByText('Audit trail', { exact: true })).toHaveCount(0);
+});
