@@ -13,7 +13,8 @@ describe('app:// asset resolution', () => {
   it('refuses paths that climb out of the renderer folder, other hosts and other schemes', () => {
     // The URL parser folds ../ away: the request stays inside the folder.
     expect(resolveAppAsset(DIR, 'app://feedesk/../../etc/passwd')).toBe(join(DIR, 'etc/passwd'));
-    expect(resolveAppAsset(DIR, 'app://feedesk/%2e%2e/%2e%2e/etc/passwd')).toBeNull();
+    expect(resolveAppAsset(DIR, 'app://feedesk/%2e%2e/%2e%2e/etc/passwd')).toBe(join(DIR, 'etc/passwd'));
+    // Encoded slashes survive the URL parser; decoding them must not let the path escape.
     expect(resolveAppAsset(DIR, 'app://feedesk/assets/%2e%2e%2f%2e%2e%2f..%2fsecret')).toBeNull();
     expect(resolveAppAsset(DIR, 'app://feedesk/a%00b')).toBeNull();
     expect(resolveAppAsset(DIR, 'app://feedesk/%E0%A4%A')).toBeNull();
