@@ -7,7 +7,10 @@ function chromiumPath(): string {
   if (fromEnv) return fromEnv;
   const bundled = chromium.executablePath();
   if (bundled && existsSync(bundled)) return bundled;
-  return '/usr/bin/chromium';
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  throw new Error(
+    'No Chromium for the end-to-end tests: install one (Debian: apt-get install chromium; elsewhere: npx playwright install chromium) or set PLAYWRIGHT_CHROMIUM_PATH',
+  );
 }
 
 export default defineConfig({
@@ -18,7 +21,7 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env['CI'],
-  reporter: [['list']],
+  reporter: process.env['CI'] ? [['list'], ['json', { outputFile: 'test-results/playwright.json' }]] : [['list']],
   timeout: 60_000,
   use: {
     browserName: 'chromium',

@@ -36,6 +36,8 @@ export interface AppDeps {
 export interface App {
   /** Runs one channel for one window (client). Never throws: errors come back as data. */
   invoke(channel: string, input: unknown, clientId: string): Promise<Result<unknown>>;
+  /** The forgotten-admin-password procedure (README): opens the store if needed, returns a one-time password. */
+  resetAdminPassword(username: string, storePassphrase?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -95,5 +97,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onInternalError: (channel, err) => deps.logger.error(`channel ${channel} failed`, err),
   });
 
-  return { invoke, close: () => store.close() };
+  return {
+    invoke,
+    async resetAdminPassword(username, storePassphrase) {
+      if (store.status().state === 'needs_passphrase' && storePassphrase !== undefined) await store.unlock(storePassphrase);
+      return users.emergencyResetPassword(services, username);
+    },
+    close: () => store.close(),
+  };
 }

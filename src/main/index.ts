@@ -7,6 +7,7 @@ import { createApp, randomIds, systemClock } from './app';
 import { denyPermissionsAndForeignNavigation, registerAppScheme, serveRenderer } from './electron/hardening';
 import { createSafeStorageKeyWrapper } from './electron/key-wrapper';
 import { createElectronSettingsStore } from './electron/settings-store';
+import { maintenanceRequest, runMaintenance } from './maintenance';
 import { createFilePrinter } from './print/printer';
 import { APP_ORIGIN, isAppUrl } from './shell-policy';
 
@@ -50,6 +51,16 @@ async function start(): Promise<void> {
     printer: createFilePrinter(join(userData, 'printouts')),
     logger: { error: (message, err) => console.error(message, err) },
   });
+
+  const maintenance = maintenanceRequest(process.argv);
+  if (maintenance) {
+    const status = await feedesk.invoke('store.status', undefined, 'maintenance');
+    const needsPassphrase = status.ok && (status.value as { state: string }).state === 'needs_passphrase';
+    const code = await runMaintenance(maintenance, feedesk, needsPassphrase);
+    await feedesk.close();
+    app.exit(code);
+    return;
+  }
 
   serveRenderer(join(here, '../renderer'));
   denyPermissionsAndForeignNavigation(devServerUrl);

@@ -72,7 +72,7 @@ test('first-run setup, logout, login, idle lock and unlock', async ({ page }) =>
   await expect(lock).toBeVisible();
   await page.screenshot({ path: join(SHOTS, '04-locked.png') });
   // Main refuses work while locked, whatever the renderer does.
-  expect(await page.evaluate(() => window.api.users.list())).toMatchObject({ ok: false, error: { code: 'screen_locked' } });
+  expect(await page.evaluate('window.api.users.list()')).toMatchObject({ ok: false, error: { code: 'screen_locked' } });
 
   await lock.getByLabel('Password', { exact: true }).fill('wrong password!');
   await page.keyboard.press('Enter');

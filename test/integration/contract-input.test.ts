@@ -4,7 +4,6 @@ import { channelNames, type ChannelName, contract } from '../../src/shared/contr
 import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 
 const NO_INPUT = { message: 'this channel takes no input' };
-const UUID = '00000000-0000-4000-8000-000000000001';
 
 /** At least one invalid payload per channel, and what the refusal must say. */
 const invalid: Record<ChannelName, { input: unknown; field?: string; message: string | RegExp }[]> = {

@@ -1,4 +1,5 @@
 // User administration. Users are never deleted: deactivation keeps their history readable.
+import { randomBytes } from 'node:crypto';
 import type { User } from '../../shared/contract/users';
 import type { Role } from '../../shared/contract/channel';
 import { AppError } from '../../shared/contract/errors';
@@ -115,4 +116,26 @@ export async function setUserActive(deps: ServiceDeps, actorId: string, userId: 
   });
   if (!active) deps.sessions.endForUser(userId);
   return user;
+}
+
+/**
+ * The documented way back in when every admin password is lost: run on the desk itself by
+ * someone who can already open the store. Sets a one-time random password and audits it.
+ */
+export async function emergencyResetPassword(deps: ServiceDeps, username: string): Promise<string> {
+  const user = await deps.store().selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst();
+  if (!user) throw new AppError('not_found', `no user is called '${username}'`, 'username');
+  if (user.role !== 'admin') throw new AppError('forbidden', `'${username}' is not an admin: an admin can reset it from the Users screen`, 'username');
+  const temporary = randomBytes(12).toString('base64url');
+  const hash = await hashPassword(temporary, deps.passwordCost);
+  await deps.store().transaction().execute(async (tx) => {
+    await tx
+      .updateTable('app_user')
+      .set({ password_hash: hash, failed_attempts: 0, locked_until: null, active: 1, updated_at: deps.clock.now().toISOString() })
+      .where('id', '=', user.id)
+      .execute();
+    await recordAudit(tx, deps, { actorId: null, action: 'users.emergencyReset', entity: 'user', entityId: user.id, before: toUser(user) });
+  });
+  deps.sessions.endForUser(user.id);
+  return temporary;
 }
