@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OWASP_SCRYPT } from '../../src/main/kdf';
 import { hashPassword, verifyPassword } from '../../src/main/services/passwords';
 import type { Result } from '../../src/shared/contract';
-import { ADMIN, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
+import { ADMIN, openTestDesk, schoolInput, setUpSchool, type TestDesk } from '../support/harness';
 
 let desk: TestDesk;
 beforeEach(async () => {
@@ -28,13 +28,7 @@ async function auditCount(): Promise<number> {
 describe('first-run setup', () => {
   it('sets up school, desk and first admin in one step and logs the admin in', async () => {
     expect(await desk.ok('setup.status')).toEqual({ initialized: false, school: null, deskCode: null });
-    const session = await desk.ok('setup.initialize', {
-      schoolName: 'Green Valley School',
-      currency: 'INR',
-      locale: 'en-IN',
-      deskCode: 'D01',
-      admin: ADMIN,
-    });
+    const session = await desk.ok('setup.initialize', schoolInput());
     expect(session).toMatchObject({
       user: { username: 'principal', role: 'admin' },
       school: { name: 'Green Valley School', currency: 'INR', locale: 'en-IN' },
@@ -50,25 +44,16 @@ describe('first-run setup', () => {
 
   it('cannot run twice', async () => {
     await setUpSchool(desk);
-    const again = await desk.call('setup.initialize', {
-      schoolName: 'Other',
-      currency: 'USD',
-      locale: 'en-US',
-      deskCode: 'D02',
-      admin: { username: 'intruder', fullName: 'X', password: 'another-long-pass' },
-    });
+    const again = await desk.call(
+      'setup.initialize',
+      schoolInput({ schoolName: 'Other', currency: 'USD', locale: 'en-US', deskCode: 'D02', admin: { username: 'intruder', fullName: 'X', password: 'another-long-pass' } }),
+    );
     expect(errorOf(again).code).toBe('already_initialized');
     expect(await desk.ok('setup.status')).toMatchObject({ school: { name: 'Green Valley School' } });
   });
 
   it('refuses a password equal to the username, writing nothing', async () => {
-    const weak = await desk.call('setup.initialize', {
-      schoolName: 'Green Valley School',
-      currency: 'INR',
-      locale: 'en-IN',
-      deskCode: 'D01',
-      admin: { username: 'administrator', fullName: 'A', password: 'Administrator' },
-    });
+    const weak = await desk.call('setup.initialize', schoolInput({ admin: { username: 'administrator', fullName: 'A', password: 'Administrator' } }));
     expect(errorOf(weak)).toEqual({
       code: 'weak_password',
       message: 'admin.password must not be the same as the username',

@@ -115,12 +115,10 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
 
 export const ADMIN = { username: 'principal', fullName: 'Asha Rao', password: 'correct horse battery' };
 
+export function schoolInput(overrides: Partial<InputOf<'setup.initialize'>> = {}): InputOf<'setup.initialize'> {
+  return { schoolName: 'Green Valley School', currency: 'INR', locale: 'en-IN', deskCode: 'D01', admin: ADMIN, ...overrides };
+}
+
 export async function setUpSchool(desk: TestDesk): Promise<void> {
-  await desk.ok('setup.initialize', {
-    schoolName: 'Green Valley School',
-    currency: 'INR',
-    locale: 'en-IN',
-    deskCode: 'D01',
-    admin: ADMIN,
-  });
+  await desk.ok('setup.initialize', schoolInput());
 }

@@ -1,10 +1,11 @@
 // One's own password for everyone; school policies for admins.
-import { Alert, Button, Group, NumberInput, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { NumberInput, Paper, PasswordInput, Stack, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
+import { FormFooter, type FormNote } from '../../components/FormFooter';
 
 export function SettingsScreen({ session, onSessionChange }: { session: SessionInfo; onSessionChange: (s: SessionInfo) => void }) {
   return (
@@ -17,7 +18,7 @@ export function SettingsScreen({ session, onSessionChange }: { session: SessionI
 }
 
 function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSessionChange: (s: SessionInfo) => void }) {
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [note, setNote] = useState<FormNote | null>(null);
   const form = useForm({ initialValues: { idleLockMinutes: session.idleLockMinutes } });
   const submit = form.onSubmit(async (values) => {
     try {
@@ -35,10 +36,7 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
         <Stack>
           <Title order={4}>Screen lock</Title>
           <NumberInput label="Lock the screen after this many idle minutes" min={1} max={120} allowDecimal={false} {...form.getInputProps('idleLockMinutes')} />
-          {note && <Text c={note.ok ? 'teal' : 'red'}>{note.text}</Text>}
-          <Group justify="flex-end">
-            <Button type="submit">Save</Button>
-          </Group>
+          <FormFooter note={note} submitting={form.submitting} label="Save" />
         </Stack>
       </form>
     </Paper>
@@ -46,7 +44,7 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
 }
 
 function ChangePasswordForm() {
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [note, setNote] = useState<FormNote | null>(null);
   const form = useForm({
     initialValues: { currentPassword: '', newPassword: '', confirm: '' },
     validate: { confirm: (v, values) => (v === values.newPassword ? null : 'The two passwords differ') },
@@ -70,12 +68,7 @@ function ChangePasswordForm() {
           <PasswordInput label="Current password" {...form.getInputProps('currentPassword')} />
           <PasswordInput label="New password" {...form.getInputProps('newPassword')} />
           <PasswordInput label="Repeat new password" {...form.getInputProps('confirm')} />
-          {note && (note.ok ? <Text c="teal">{note.text}</Text> : <Alert color="red">{note.text}</Alert>)}
-          <Group justify="flex-end">
-            <Button type="submit" loading={form.submitting}>
-              Change password
-            </Button>
-          </Group>
+          <FormFooter note={note} submitting={form.submitting} label="Change password" />
         </Stack>
       </form>
     </Paper>

@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Paper, PasswordInput, Select, Stack, TextInput, Title } from '@mantine/core';
+import { Group, Paper, PasswordInput, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { ROLES, type Role } from '../../../../shared/contract/channel';
 import { passwordProblem } from '../../../../shared/domain/password-policy';
 import { api, request } from '../../api/client';
 import { sentence, showApiError } from '../../api/form-errors';
+import { FormFooter, failureNote } from '../../components/FormFooter';
 
 export function NewUserForm({ onCreated }: { onCreated: () => void }) {
   const [failure, setFailure] = useState<string | null>(null);
@@ -41,12 +42,7 @@ export function NewUserForm({ onCreated }: { onCreated: () => void }) {
             <Select label="Role" data={[...ROLES]} allowDeselect={false} {...form.getInputProps('role')} />
             <PasswordInput label="First password" {...form.getInputProps('password')} />
           </Group>
-          {failure && <Alert color="red">{failure}</Alert>}
-          <Group justify="flex-end">
-            <Button type="submit" loading={form.submitting}>
-              Add user
-            </Button>
-          </Group>
+          <FormFooter note={failureNote(failure)} submitting={form.submitting} label="Add user" />
         </Stack>
       </form>
     </Paper>

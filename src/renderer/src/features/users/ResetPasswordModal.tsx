@@ -1,9 +1,10 @@
-import { Alert, Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { Modal, PasswordInput, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import type { User } from '../../../../shared/contract/users';
 import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
+import { FormFooter, failureNote } from '../../components/FormFooter';
 
 export function ResetPasswordModal({ user, onClose, onDone }: { user: User | null; onClose: () => void; onDone: () => void }) {
   const [failure, setFailure] = useState<string | null>(null);
@@ -34,12 +35,7 @@ export function ResetPasswordModal({ user, onClose, onDone }: { user: User | nul
             This also lifts a lockout and logs the user out everywhere.
           </Text>
           <PasswordInput label="New password" data-autofocus {...form.getInputProps('newPassword')} />
-          {failure && <Alert color="red">{failure}</Alert>}
-          <Group justify="flex-end">
-            <Button type="submit" loading={form.submitting}>
-              Reset password
-            </Button>
-          </Group>
+          <FormFooter note={failureNote(failure)} submitting={form.submitting} label="Reset password" />
         </Stack>
       </form>
     </Modal>
