@@ -2,6 +2,7 @@
 import type { Result } from '../shared/contract';
 import { createEncryptedStore } from './db/encrypted-store';
 import { createKeyStore, type KeyWrapper } from './db/key-store';
+import { registerSqlFunctions } from './db/sql-functions';
 import { createRouter, type Handlers } from './ipc/router';
 import { OWASP_SCRYPT, type ScryptCost } from './kdf';
 import type { Printer } from './print/printer';
@@ -11,6 +12,11 @@ import { type Clock, type IdSource, requireSession, type ServiceDeps } from './s
 import * as policies from './services/policies';
 import { createSessionTable } from './services/sessions';
 import * as setup from './services/setup';
+import { paymentsHandlers } from './services/collect';
+import { concessionsHandlers } from './services/concessions';
+import { mastersHandlers } from './services/masters';
+import { structuresHandlers } from './services/structures';
+import { studentsHandlers } from './services/students';
 import * as users from './services/users';
 import type { SettingsStore } from './settings';
 
@@ -46,7 +52,9 @@ export const randomIds: IdSource = { uuid: () => crypto.randomUUID() };
 
 export async function createApp(deps: AppDeps): Promise<App> {
   const cost = deps.kdfCost ?? OWASP_SCRYPT;
-  const store = createEncryptedStore(deps.dbPath, createKeyStore(deps.keyWrapper, deps.settings, cost));
+  const store = createEncryptedStore(deps.dbPath, createKeyStore(deps.keyWrapper, deps.settings, cost), (opened) =>
+    registerSqlFunctions(opened.raw, deps.ids),
+  );
   await store.openAutomatically();
 
   const services: ServiceDeps = {
@@ -83,6 +91,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     'settings.update': (input, call) => policies.updatePolicies(services, s(call).userId, input),
 
     'audit.list': (input) => audit.listAudit(services.store(), input),
+
+    ...mastersHandlers(services),
+    ...studentsHandlers(services),
+    ...structuresHandlers(services),
+    ...concessionsHandlers(services),
+    ...paymentsHandlers(services),
   };
 
   const invoke = createRouter({

@@ -4,6 +4,7 @@ import { channelNames, type ChannelName, contract } from '../../src/shared/contr
 import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 
 const NO_INPUT = { message: 'this channel takes no input' };
+const ID = '00000000-0000-4000-8000-0000000000aa';
 
 /** At least one invalid payload per channel, and what the refusal must say. */
 const invalid: Record<ChannelName, { input: unknown; field?: string; message: string | RegExp }[]> = {
@@ -50,7 +51,80 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { idleLockMinutes: '5' }, field: 'idleLockMinutes', message: 'idleLockMinutes must be a number of minutes' },
   ],
   'audit.list': [{ input: { limit: 10_000 }, field: 'limit', message: /limit/ }],
+  'masters.get': [{ input: { all: 1 }, ...NO_INPUT }],
+  'masters.createYear': [
+    { input: { name: '2026', startsOn: '2026-04-01', endsOn: '2027-03-31' }, field: 'name', message: /like 2026-27/ },
+    { input: { name: '2027-28', startsOn: '2027-02-30', endsOn: '2028-03-31' }, field: 'startsOn', message: /real calendar date/ },
+    { input: { name: '2027-28', startsOn: '2028-04-01', endsOn: '2027-03-31' }, field: 'endsOn', message: 'endsOn must be after the start date' },
+  ],
+  'masters.setCurrentYear': [{ input: { yearId: 'current' }, field: 'yearId', message: /UUID/ }],
+  'masters.createClass': [{ input: { name: '', sortOrder: 1 }, field: 'name', message: 'name is required' }],
+  'masters.addSection': [{ input: { classId: ID, name: 'x'.repeat(21) }, field: 'name', message: /at most 20/ }],
+  'masters.createCategory': [{ input: { name: 42 }, field: 'name', message: 'name must be text' }],
+  'masters.createHead': [{ input: { name: 'Tuition', taxRateBp: 18.5 }, field: 'taxRateBp', message: /whole basis points/ }],
+  'students.search': [{ input: { query: 7 }, field: 'query', message: 'query must be text' }],
+  'students.list': [{ input: { status: 'expelled' }, field: 'status', message: /active, left or alumni/ }],
+  'students.get': [{ input: { studentId: '' }, field: 'studentId', message: /UUID/ }],
+  'students.create': [
+    { input: studentInput({ phone: 'call me' }), field: 'phone', message: /phone number/ },
+    { input: studentInput({ admissionNo: 'A 1' }), field: 'admissionNo', message: /letters, digits/ },
+    { input: studentInput({ email: 'not-an-email' }), field: 'email', message: /email/ },
+    { input: studentInput({ joinedOn: '01/04/2026' }), field: 'joinedOn', message: /YYYY-MM-DD/ },
+  ],
+  'students.update': [{ input: { ...studentInput({}), studentId: ID }, field: 'version', message: 'version is required' }],
+  'students.leave': [{ input: { studentId: ID, leftOn: '2026-13-01', reason: 'moved' }, field: 'leftOn', message: /YYYY-MM-DD|real calendar date/ }],
+  'families.create': [{ input: { name: 'Rao family', studentIds: [] }, field: 'studentIds', message: /at least one student/ }],
+  'families.get': [{ input: { familyId: 5 }, field: 'familyId', message: /UUID/ }],
+  'structures.list': [{ input: { yearId: 'this year' }, field: 'yearId', message: /UUID/ }],
+  'structures.create': [
+    { input: structureInput({ plan: 'weekly' }), field: 'plan', message: /one of monthly/ },
+    { input: structureInput({ installments: [] }), field: 'installments', message: /at least one installment/ },
+    { input: structureInput({ heads: [{ headId: ID, amount: -100 }] }), field: 'heads.0.amount', message: /more than zero/ },
+    { input: structureInput({ fineRule: { kind: 'per_day', graceDays: 5, perDay: 100 } }), field: 'fineRule.cap', message: /required/ },
+  ],
+  'structures.assign': [{ input: {}, field: 'structureId', message: 'structureId is required' }],
+  'concessions.list': [{ input: { status: 'pending' }, field: 'status', message: /./ }],
+  'concessions.request': [
+    { input: concessionInput({ value: 12_000 }), field: 'value', message: /at most 10000 basis points/ },
+    { input: concessionInput({ target: 'student', studentId: null }), field: 'studentId', message: /required for a student concession/ },
+  ],
+  'concessions.approve': [{ input: { concessionId: ID }, field: 'approver', message: 'approver is required' }],
+  'concessions.reject': [{ input: { concessionId: ID, approver: { username: 'meera', password: 'x' } }, field: 'note', message: 'note is required' }],
+  'payments.openDues': [{ input: { studentIds: [] }, field: 'studentIds', message: /at least one student/ }],
+  'payments.record': [
+    { input: { studentIds: [ID], amount: 0, method: { mode: 'cash' } }, field: 'amount', message: /more than zero/ },
+    { input: { studentIds: [ID], amount: 100, method: { mode: 'cheque', bank: 'SBI', chequeDate: '2026-04-02' } }, field: 'method.chequeNo', message: 'method.chequeNo is required' },
+  ],
+  'payments.receipt': [{ input: { paymentId: 'R-1' }, field: 'paymentId', message: /UUID/ }],
+  'payments.receiptPdf': [{ input: {}, field: 'paymentId', message: 'paymentId is required' }],
+  'payments.list': [{ input: { date: 'today' }, field: 'date', message: /YYYY-MM-DD/ }],
+  'payments.cancel': [{ input: { paymentId: ID, reason: '', approver: { username: 'meera', password: 'x' } }, field: 'reason', message: 'reason is required' }],
+  'payments.bounce': [{ input: { paymentId: ID, bankReason: 'funds', charge: -1 }, field: 'charge', message: /./ }],
+  'payments.refundCredit': [{ input: { studentId: ID, amount: 1.5, reason: 'x', approver: { username: 'meera', password: 'x' } }, field: 'amount', message: /whole number/ }],
+  'payments.waive': [{ input: { studentId: ID, key: '', amount: 100, reason: 'x', approver: { username: 'meera', password: 'x' } }, field: 'key', message: /./ }],
+  'payments.ledger': [{ input: { studentId: ID, student: ID }, field: 'student', message: 'student is not a field this channel takes' }],
 };
+
+
+function studentInput(overrides: Record<string, unknown>) {
+  return { admissionNo: 'A-1', fullName: 'Kiran Rao', classId: ID, guardianName: 'Asha Rao', phone: '9845012345', joinedOn: '2026-04-01', ...overrides };
+}
+
+function structureInput(overrides: Record<string, unknown>) {
+  return {
+    yearId: ID,
+    classId: ID,
+    name: 'Class 1',
+    plan: 'annual',
+    installments: [{ label: 'Annual', dueOn: '2026-04-10' }],
+    heads: [{ headId: ID, amount: 100 }],
+    ...overrides,
+  };
+}
+
+function concessionInput(overrides: Record<string, unknown>) {
+  return { yearId: ID, name: 'Merit', kind: 'percent', value: 1000, target: 'category', categoryId: ID, reason: 'merit', ...overrides };
+}
 
 function setupInput(overrides: Record<string, unknown>) {
   return {

@@ -69,6 +69,8 @@ export interface TestDesk {
   errors: unknown[];
   call<C extends ChannelName>(channel: C, input?: InputOf<C>, client?: string): Promise<Result<OutputOf<C>>>;
   ok<C extends ChannelName>(channel: C, input?: InputOf<C>, client?: string): Promise<OutputOf<C>>;
+  /** Moves the clock to another day and unlocks the admin's idle-locked screen, as a cashier would. */
+  travelTo(instant: string): Promise<void>;
   /** A new backend on the same files, as after an app restart. */
   restart(overrides?: Partial<AppDeps>): Promise<void>;
   close(): Promise<void>;
@@ -103,6 +105,11 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
       const result = await desk.call(channel, input, client);
       if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
       return result.value;
+    },
+    async travelTo(instant) {
+      clock.current = new Date(instant);
+      const session = await desk.call('auth.session');
+      if (session.ok && session.value?.locked) await desk.ok('auth.unlock', { password: ADMIN.password });
     },
     async restart(overrides = {}) {
       await desk.app.close();

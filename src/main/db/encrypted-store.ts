@@ -18,14 +18,20 @@ export interface EncryptedStore {
   close(): Promise<void>;
 }
 
-export function createEncryptedStore(path: string, keys: KeyStore): EncryptedStore {
+/** `onOpen` runs once the store is open (to register SQL functions on the connection). */
+export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (store: OpenedStore) => void = () => {}): EncryptedStore {
   let opened: OpenedStore | null = null;
+  const open = async (key: Buffer) => {
+    const store = await openStore(path, key);
+    onOpen(store);
+    opened = store;
+  };
 
   /** Tries the current key, then a pending one left by an interrupted rotation. */
   const openWith = async (candidates: Buffer[]): Promise<void> => {
     for (const [index, key] of candidates.entries()) {
       try {
-        opened = await openStore(path, key);
+        await open(key);
       } catch (err) {
         if (err instanceof AppError && err.code === 'wrong_key' && index < candidates.length - 1) continue;
         throw err;
@@ -69,7 +75,7 @@ export function createEncryptedStore(path: string, keys: KeyStore): EncryptedSto
       if (opened || state() !== 'new_passphrase') {
         throw new AppError('conflict', 'a passphrase has already been set for this store', 'passphrase');
       }
-      opened = await openStore(path, await keys.createPassphraseKey(passphrase));
+      await open(await keys.createPassphraseKey(passphrase));
     },
 
     async rotateKey(newPassphrase) {

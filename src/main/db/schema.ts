@@ -52,12 +52,250 @@ export interface AuditTable {
   hash: string | null;
 }
 
+export interface AcademicYearTable {
+  id: string;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  is_current: number;
+  created_at: string;
+}
+
+export interface ClassTable {
+  id: string;
+  name: string;
+  sort_order: number;
+}
+
+export interface SectionTable {
+  id: string;
+  class_id: string;
+  name: string;
+}
+
+export interface CategoryTable {
+  id: string;
+  name: string;
+}
+
+export interface FeeHeadTable {
+  id: string;
+  name: string;
+  tax_rate_bp: number;
+  system_code: string | null;
+  sort_order: number;
+}
+
+export interface FamilyTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export type StudentStatus = 'active' | 'left' | 'alumni';
+
+export interface StudentTable {
+  id: string;
+  admission_no: string;
+  full_name: string;
+  class_id: string;
+  section_id: string | null;
+  guardian_name: string;
+  phone: string;
+  phone2: string | null;
+  email: string | null;
+  category_id: string | null;
+  family_id: string | null;
+  status: StudentStatus;
+  joined_on: string;
+  left_on: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StudentSearchTable {
+  student_id: string;
+  body: string;
+}
+
+export interface FeeStructureTable {
+  id: string;
+  academic_year_id: string;
+  class_id: string;
+  category_id: string | null;
+  name: string;
+  plan: string;
+  fine_rule_json: string | null;
+  assigned_at: string | null;
+  created_at: string;
+}
+
+export interface InstallmentTable {
+  id: string;
+  structure_id: string;
+  seq: number;
+  label: string;
+  due_on: string;
+}
+
+export interface StructureItemTable {
+  installment_id: string;
+  head_id: string;
+  amount: number;
+}
+
+export type DueKind = 'fee' | 'fine' | 'bounce_charge';
+
+export interface DueTable {
+  id: string;
+  student_id: string;
+  academic_year_id: string;
+  installment_id: string | null;
+  head_id: string;
+  kind: DueKind;
+  due_on: string;
+  amount: number;
+  created_at: string;
+  /** What created a fine or charge (the payment or event). */
+  source_id: string | null;
+}
+
+export interface ConcessionTable {
+  id: string;
+  academic_year_id: string;
+  name: string;
+  kind: 'percent' | 'fixed';
+  value: number;
+  target: 'student' | 'category' | 'sibling';
+  student_id: string | null;
+  category_id: string | null;
+  sibling_rank: number | null;
+  head_id: string | null;
+  reason: string;
+  requested_by: string;
+  requested_at: string;
+}
+
+export interface ConcessionDecisionTable {
+  concession_id: string;
+  decision: 'approved' | 'rejected';
+  decided_by: string;
+  decided_at: string;
+  note: string | null;
+}
+
+export interface DueConcessionTable {
+  due_id: string;
+  concession_id: string;
+  amount: number;
+}
+
+export interface DueWaiverTable {
+  id: string;
+  due_id: string;
+  amount: number;
+  reason: string;
+  approved_by: string | null;
+  at: string;
+}
+
+export interface ReceiptSeriesTable {
+  desk_code: string;
+  academic_year_id: string;
+  last_seq: number;
+}
+
+export interface PaymentTable {
+  id: string;
+  receipt_no: string;
+  desk_code: string;
+  academic_year_id: string;
+  seq: number;
+  received_at: string;
+  cashier_id: string;
+  student_id: string;
+  family_id: string | null;
+  amount: number;
+  mode: string;
+  reference_json: string;
+  tendered: number | null;
+  change_given: number | null;
+  credit_used: number;
+  credit_added: number;
+  snapshot_json: string;
+}
+
+export interface AllocationTable {
+  id: Generated<number>;
+  payment_id: string;
+  due_id: string;
+  student_id: string;
+  amount: number;
+  event_id: string | null;
+}
+
+export interface PaymentEventTable {
+  id: string;
+  payment_id: string;
+  kind: 'cancelled' | 'bounced';
+  at: string;
+  reason: string;
+  by_user: string;
+  approved_by: string | null;
+  desk_code: string;
+}
+
+export interface CreditEntryTable {
+  id: string;
+  student_id: string;
+  amount: number;
+  kind: 'overpayment' | 'applied' | 'refund' | 'reversal';
+  payment_id: string | null;
+  event_id: string | null;
+  at: string;
+  note: string | null;
+  approved_by: string | null;
+}
+
+export interface OutboxTable {
+  mutation_id: number;
+  id: string;
+  name: string;
+  args_json: string;
+  created_at: string;
+  state: Generated<'pending' | 'rejected'>;
+  result: string | null;
+}
+
 export interface DB {
   school: SchoolTable;
   desk: DeskTable;
   policy: PolicyTable;
   app_user: UserTable;
   audit_log: AuditTable;
+  academic_year: AcademicYearTable;
+  class: ClassTable;
+  section: SectionTable;
+  category: CategoryTable;
+  fee_head: FeeHeadTable;
+  family: FamilyTable;
+  student: StudentTable;
+  student_search: StudentSearchTable;
+  fee_structure: FeeStructureTable;
+  installment: InstallmentTable;
+  structure_item: StructureItemTable;
+  due: DueTable;
+  concession: ConcessionTable;
+  concession_decision: ConcessionDecisionTable;
+  due_concession: DueConcessionTable;
+  due_waiver: DueWaiverTable;
+  receipt_series: ReceiptSeriesTable;
+  payment: PaymentTable;
+  allocation: AllocationTable;
+  payment_event: PaymentEventTable;
+  credit_entry: CreditEntryTable;
+  outbox: OutboxTable;
 }
 
 export type Store = Kysely<DB>;

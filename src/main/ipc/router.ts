@@ -15,6 +15,8 @@ import type { Session } from '../services/sessions';
 
 export type Handler<C extends ChannelName> = (input: ParsedInputOf<C>, call: Call) => Promise<OutputOf<C>>;
 export type Handlers = { [C in ChannelName]: Handler<C> };
+/** One area's handlers (`'students'` → every `students.*` channel), merged into Handlers by createApp. */
+export type HandlersFor<Area extends string> = { [C in ChannelName as C extends `${Area}.${string}` ? C : never]: Handler<C> };
 
 export interface RouterDeps {
   handlers: Handlers;

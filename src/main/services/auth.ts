@@ -57,7 +57,7 @@ async function recordFailure(deps: ServiceDeps, userId: string, action: string):
 }
 
 /** Checks a user's password, enforcing and updating the lockout. Throws on any refusal. */
-async function checkPassword(deps: ServiceDeps, user: UserTable, password: string, failureAction: string): Promise<void> {
+export async function checkPassword(deps: ServiceDeps, user: UserTable, password: string, failureAction: string): Promise<void> {
   const now = deps.clock.now().toISOString();
   if (user.locked_until && user.locked_until > now) {
     throw new AppError('account_locked', lockedMessage(user.locked_until));

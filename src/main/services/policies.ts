@@ -1,10 +1,16 @@
 // School-wide policies: defaults until an admin changes them.
 import type { Policies } from '../../shared/contract/settings';
+import { DEFAULT_RECEIPT_FORMAT } from '../../shared/domain/receipt-number';
 import type { Store, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 
-export const DEFAULT_POLICIES: Policies = { idleLockMinutes: 10 };
+export const DEFAULT_POLICIES: Policies = {
+  idleLockMinutes: 10,
+  receiptFormat: DEFAULT_RECEIPT_FORMAT,
+  finesFirst: true,
+  bounceCharge: 500_00,
+};
 
 export async function readPolicies(db: Store | Tx): Promise<Policies> {
   const rows = await db.selectFrom('policy').select(['key', 'value_json']).execute();

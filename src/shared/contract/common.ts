@@ -31,3 +31,36 @@ export const newPassword = z
 export const role = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
 
 export const isoDateTime = z.iso.datetime();
+
+export const isoDate = z
+  .string({ error: 'must be a date (YYYY-MM-DD)' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'is not a real calendar date');
+
+/** A positive amount in integer minor units (paise, cents). */
+export const positiveAmount = z
+  .number({ error: 'must be an amount in minor units (a whole number)' })
+  .int('must be a whole number of minor units (paise, cents)')
+  .positive('must be more than zero')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large');
+
+export const nonNegativeAmount = z
+  .number({ error: 'must be an amount in minor units (a whole number)' })
+  .int('must be a whole number of minor units (paise, cents)')
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large');
+
+export const name = (max = 100) =>
+  z.string({ error: 'must be text' }).trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+
+export const optionalText = (max = 200) =>
+  z
+    .string({ error: 'must be text' })
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .transform((v) => (v === '' ? null : v))
+    .nullish()
+    .transform((v) => v ?? null);
+
+/** An approving supervisor's own credentials (supervisor override on the same desk). */
+export const approver = z.strictObject({ username, password });

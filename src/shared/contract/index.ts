@@ -8,6 +8,11 @@ import { settingsChannels } from './settings';
 import { setupChannels } from './setup';
 import { storeChannels } from './store';
 import { usersChannels } from './users';
+import { mastersChannels } from './masters';
+import { studentsChannels } from './students';
+import { structuresChannels } from './structures';
+import { concessionsChannels } from './concessions';
+import { paymentsChannels } from './payments';
 
 export const contract = {
   ...storeChannels,
@@ -16,6 +21,11 @@ export const contract = {
   ...usersChannels,
   ...settingsChannels,
   ...auditChannels,
+  ...mastersChannels,
+  ...studentsChannels,
+  ...structuresChannels,
+  ...concessionsChannels,
+  ...paymentsChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

@@ -2,22 +2,43 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { noInput } from './common';
+import { receiptFormatProblem } from '../domain/receipt-number';
 
 export const policies = z.object({
   idleLockMinutes: z.number().int(),
+  /** Receipt number pattern: {year}, {desk}, {seq:N}. */
+  receiptFormat: z.string(),
+  /** Within an installment, a late fine is paid before the fees. */
+  finesFirst: z.boolean(),
+  /** Charged as a due when a cheque bounces (minor units). */
+  bounceCharge: z.number().int(),
 });
 export type Policies = z.infer<typeof policies>;
 
 export const settingsChannels = {
   'settings.get': channel({ input: noInput, output: policies, access: 'session' }),
   'settings.update': channel({
-    input: z.strictObject({
-      idleLockMinutes: z
-        .number({ error: 'must be a number of minutes' })
-        .int('must be a whole number of minutes')
-        .min(1, 'must be at least 1 minute')
-        .max(120, 'must be at most 120 minutes'),
-    }),
+    input: z
+      .strictObject({
+        idleLockMinutes: z
+          .number({ error: 'must be a number of minutes' })
+          .int('must be a whole number of minutes')
+          .min(1, 'must be at least 1 minute')
+          .max(120, 'must be at most 120 minutes')
+          .optional(),
+        receiptFormat: z
+          .string({ error: 'must be text' })
+          .trim()
+          .max(60, 'must be at most 60 characters')
+          .superRefine((f, ctx) => {
+            const problem = receiptFormatProblem(f);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .optional(),
+        finesFirst: z.boolean({ error: 'must be true or false' }).optional(),
+        bounceCharge: z.number({ error: 'must be an amount in minor units' }).int('must be whole minor units').min(0, 'must not be negative').max(100_000_00).optional(),
+      })
+      .refine((v) => Object.keys(v).length > 0, 'must change at least one setting'),
     output: policies,
     access: ['admin'],
   }),

@@ -1,7 +1,9 @@
 // Every migration, in order. Names are never renamed once released.
 import type { Migration } from 'kysely/migration';
 import * as foundation from './0001_foundation';
+import * as fees from './0002_fees';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_fees': fees,
 };

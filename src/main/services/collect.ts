@@ -1,0 +1,54 @@
+// The payments area's channels: the cashier's collect flow and what follows a payment.
+import type { HandlersFor } from '../ipc/router';
+import { plainReceiptPdf } from '../print/plain-receipt';
+import { verifyApprover } from './approvals';
+import { requireSession, type ServiceDeps } from './context';
+import { studentLedger } from './ledger';
+import { openDues, recordPaymentTx, today } from './payments';
+import { listPayments, readReceipt } from './receipts';
+import { bouncePayment, cancelPayment, refundCredit, waive } from './reversals';
+
+export function paymentsHandlers(deps: ServiceDeps): HandlersFor<'payments'> {
+  return {
+    'payments.openDues': ({ studentIds, asOf }) => openDues(deps.store(), studentIds, asOf ?? today(deps)),
+
+    'payments.record': (input, call) => {
+      const session = requireSession(call);
+      const cashier = { id: session.userId, name: session.fullName };
+      return deps.store().transaction().execute((tx) => recordPaymentTx(tx, deps, cashier, input));
+    },
+
+    'payments.receipt': ({ paymentId }) => readReceipt(deps.store(), paymentId),
+
+    'payments.receiptPdf': async ({ paymentId }) => {
+      const receipt = await readReceipt(deps.store(), paymentId);
+      const pdf = await plainReceiptPdf(receipt);
+      return { fileName: `receipt-${receipt.receiptNo.replaceAll('/', '-')}.pdf`, base64: pdf.toString('base64') };
+    },
+
+    'payments.list': (filter) => listPayments(deps.store(), filter),
+
+    'payments.cancel': async ({ paymentId, reason, approver }, call) => {
+      const userId = requireSession(call).userId;
+      const approvedBy = await verifyApprover(deps, approver, userId);
+      return cancelPayment(deps, userId, approvedBy, paymentId, reason);
+    },
+
+    'payments.bounce': ({ paymentId, bankReason, charge }, call) => bouncePayment(deps, requireSession(call).userId, paymentId, bankReason, charge),
+
+    'payments.refundCredit': async ({ studentId, amount, reason, approver }, call) => {
+      const userId = requireSession(call).userId;
+      const approvedBy = await verifyApprover(deps, approver, userId);
+      return refundCredit(deps, userId, approvedBy, studentId, amount, reason);
+    },
+
+    'payments.waive': async (input, call) => {
+      const userId = requireSession(call).userId;
+      const approvedBy = await verifyApprover(deps, input.approver, userId);
+      await waive(deps, userId, approvedBy, input);
+      return openDues(deps.store(), [input.studentId], today(deps));
+    },
+
+    'payments.ledger': ({ studentId }) => studentLedger(deps.store(), studentId),
+  };
+}

@@ -1,0 +1,169 @@
+// Concessions: requests, approval by a second person, and their effect on dues (as due_concession rows).
+import { sql } from 'kysely';
+import type { Concession } from '../../shared/contract/concessions';
+import { AppError } from '../../shared/contract/errors';
+import { concessionAmounts } from '../../shared/domain/concessions';
+import type { ConcessionTable, Store, Tx } from '../db/schema';
+import type { HandlersFor } from '../ipc/router';
+import { verifyApprover } from './approvals';
+import { recordAudit } from './audit';
+import { requireSession, type ServiceDeps } from './context';
+import { dueRows } from './dues';
+import { enqueue } from './outbox';
+
+type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
+
+/** Students a concession covers (sibling rules: the Nth child of a family and every later one, by joining order). */
+async function coveredStudents(tx: Tx, c: ConcessionTable, among?: readonly string[]): Promise<string[]> {
+  const limit = among ? sql`and s.id in (${sql.join(among)})` : sql``;
+  if (c.target === 'student') return c.student_id && (!among || among.includes(c.student_id)) ? [c.student_id] : [];
+  if (c.target === 'category') {
+    const rows = await sql<{ id: string }>`select s.id from student s where s.category_id = ${c.category_id} and s.status = 'active' ${limit}`.execute(tx);
+    return rows.rows.map((r) => r.id);
+  }
+  const rows = await sql<{ id: string }>`
+    select s.id from student s
+    where s.family_id is not null and s.status = 'active' ${limit}
+      and (select count(*) from student o where o.family_id = s.family_id and o.status = 'active'
+           and (o.joined_on < s.joined_on or (o.joined_on = s.joined_on and o.admission_no < s.admission_no))) + 1 >= ${c.sibling_rank}`.execute(tx);
+  return rows.rows.map((r) => r.id);
+}
+
+/** Applies one approved concession to the open fee dues it covers and has not been applied to yet. */
+async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly string[]): Promise<number> {
+  let applied = 0;
+  for (const studentId of await coveredStudents(tx, c, among)) {
+    const already = await tx.selectFrom('due_concession as dc').innerJoin('due as d', 'd.id', 'dc.due_id').select(['dc.due_id', 'dc.amount']).where('dc.concession_id', '=', c.id).where('d.student_id', '=', studentId).execute();
+    const done = new Set(already.map((a) => a.due_id));
+    const dues = (await dueRows(tx, [studentId])).filter(
+      (d) => d.kind === 'fee' && d.balance > 0 && !done.has(d.id) && (c.head_id === null || d.head_id === c.head_id),
+    );
+    if (dues.length === 0) continue;
+    const value = c.kind === 'fixed' ? c.value - already.reduce((a, x) => a + x.amount, 0) : c.value;
+    if (value <= 0) continue;
+    const amounts = concessionAmounts({ kind: c.kind, value }, dues.map((d) => d.balance));
+    const rows = dues.map((d, i) => ({ due_id: d.id, concession_id: c.id, amount: amounts[i]! })).filter((r) => r.amount > 0);
+    if (rows.length > 0) await tx.insertInto('due_concession').values(rows).execute();
+    applied += rows.reduce((a, r) => a + r.amount, 0);
+  }
+  return applied;
+}
+
+/** Brings every approved concession of the current year to bear on new dues (after assignment or admission). */
+export async function applyApprovedConcessions(tx: Tx, _env: Env, scope: { studentIds: readonly string[] }): Promise<void> {
+  const approved = await tx
+    .selectFrom('concession as c')
+    .innerJoin('concession_decision as d', 'd.concession_id', 'c.id')
+    .innerJoin('academic_year as y', 'y.id', 'c.academic_year_id')
+    .selectAll('c')
+    .where('d.decision', '=', 'approved')
+    .where('y.is_current', '=', 1)
+    .orderBy('d.decided_at')
+    .execute();
+  for (const c of approved) await applyConcession(tx, c, scope.studentIds);
+}
+
+export async function listConcessions(db: Store | Tx, filter: { status?: Concession['status']; id?: string }): Promise<Concession[]> {
+  let q = db
+    .selectFrom('concession as c')
+    .leftJoin('concession_decision as d', 'd.concession_id', 'c.id')
+    .leftJoin('student as s', 's.id', 'c.student_id')
+    .leftJoin('fee_head as h', 'h.id', 'c.head_id')
+    .innerJoin('app_user as r', 'r.id', 'c.requested_by')
+    .leftJoin('app_user as a', 'a.id', 'd.decided_by')
+    .selectAll('c')
+    .select(['d.decision', 'd.decided_at', 's.full_name as student_name', 'h.name as head_name', 'r.username as requester', 'a.username as decider'])
+    .select((eb) => eb.selectFrom('due_concession').select((e) => e.fn.coalesce(e.fn.sum<number>('amount'), e.lit(0)).as('t')).whereRef('concession_id', '=', 'c.id').as('applied'))
+    .orderBy('c.requested_at', 'desc');
+  if (filter.id) q = q.where('c.id', '=', filter.id);
+  if (filter.status === 'requested') q = q.where('d.decision', 'is', null);
+  else if (filter.status) q = q.where('d.decision', '=', filter.status);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    yearId: r.academic_year_id,
+    name: r.name,
+    kind: r.kind,
+    value: r.value,
+    target: r.target,
+    studentId: r.student_id,
+    studentName: r.student_name,
+    categoryId: r.category_id,
+    siblingRank: r.sibling_rank,
+    headId: r.head_id,
+    headName: r.head_name,
+    reason: r.reason,
+    requestedBy: r.requester,
+    requestedAt: r.requested_at,
+    status: r.decision ?? 'requested',
+    decidedBy: r.decider,
+    decidedAt: r.decided_at,
+    applied: Number(r.applied ?? 0),
+  }));
+}
+
+async function pendingConcession(tx: Tx, id: string): Promise<ConcessionTable> {
+  const c = await tx.selectFrom('concession').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!c) throw new AppError('not_found', 'no concession has this id', 'concessionId');
+  const decided = await tx.selectFrom('concession_decision').select('decision').where('concession_id', '=', id).executeTakeFirst();
+  if (decided) throw new AppError('conflict', `this concession was already ${decided.decision}`, 'concessionId');
+  return c;
+}
+
+export function concessionsHandlers(deps: ServiceDeps): HandlersFor<'concessions'> {
+  const decide = (decision: 'approved' | 'rejected') =>
+    async (input: { concessionId: string; approver: { username: string; password: string }; note: string | null }, requesterId: string) => {
+      const approverId = await verifyApprover(deps, input.approver, requesterId);
+      return deps.store().transaction().execute(async (tx) => {
+        const c = await pendingConcession(tx, input.concessionId);
+        const at = deps.clock.now().toISOString();
+        await tx.insertInto('concession_decision').values({ concession_id: c.id, decision, decided_by: approverId, decided_at: at, note: input.note }).execute();
+        const applied = decision === 'approved' ? await applyConcession(tx, c) : 0;
+        await recordAudit(tx, deps, { actorId: approverId, action: `concessions.${decision === 'approved' ? 'approve' : 'reject'}`, entity: 'concession', entityId: c.id, after: { decision, applied, requestedOnDeskBy: requesterId } });
+        await enqueue(tx, deps, `concessions.${decision}`, { concessionId: c.id, decidedBy: approverId, decidedAt: at, note: input.note });
+        return (await listConcessions(tx, { id: c.id }))[0]!;
+      });
+    };
+
+  return {
+    'concessions.list': ({ status }) => listConcessions(deps.store(), status ? { status } : {}),
+
+    'concessions.request': (input, call) =>
+      deps.store().transaction().execute(async (tx) => {
+        const actorId = requireSession(call).userId;
+        const refs: [string | null, 'academic_year' | 'student' | 'category' | 'fee_head', string][] = [
+          [input.yearId, 'academic_year', 'yearId'],
+          [input.studentId, 'student', 'studentId'],
+          [input.categoryId, 'category', 'categoryId'],
+          [input.headId, 'fee_head', 'headId'],
+        ];
+        for (const [value, table, field] of refs) {
+          if (value && !(await tx.selectFrom(table).select('id').where('id', '=', value).executeTakeFirst())) {
+            throw new AppError('not_found', `no ${table.replace('_', ' ')} has this id`, field);
+          }
+        }
+        const row: ConcessionTable = {
+          id: deps.ids.uuid(),
+          academic_year_id: input.yearId,
+          name: input.name,
+          kind: input.kind,
+          value: input.value,
+          target: input.target,
+          student_id: input.target === 'student' ? input.studentId : null,
+          category_id: input.target === 'category' ? input.categoryId : null,
+          sibling_rank: input.target === 'sibling' ? input.siblingRank : null,
+          head_id: input.headId,
+          reason: input.reason,
+          requested_by: actorId,
+          requested_at: deps.clock.now().toISOString(),
+        };
+        await tx.insertInto('concession').values(row).execute();
+        await recordAudit(tx, deps, { actorId, action: 'concessions.request', entity: 'concession', entityId: row.id, after: row });
+        await enqueue(tx, deps, 'concessions.request', row);
+        return (await listConcessions(tx, { id: row.id }))[0]!;
+      }),
+
+    'concessions.approve': (input, call) => decide('approved')(input, requireSession(call).userId),
+    'concessions.reject': (input, call) => decide('rejected')(input, requireSession(call).userId),
+  };
+}

@@ -1,0 +1,14 @@
+// The sync outbox: every syncable change adds a row in its own transaction, numbered without gaps per desk.
+import { sql } from 'kysely';
+import type { Tx } from '../db/schema';
+import type { Clock, IdSource } from './context';
+
+export async function enqueue(tx: Tx, env: { clock: Clock; ids: IdSource }, name: string, args: unknown): Promise<number> {
+  const row = await sql<{ next: number }>`select coalesce(max(mutation_id), 0) + 1 as next from outbox`.execute(tx);
+  const mutationId = row.rows[0]!.next;
+  await tx
+    .insertInto('outbox')
+    .values({ mutation_id: mutationId, id: env.ids.uuid(), name, args_json: JSON.stringify(args), created_at: env.clock.now().toISOString(), result: null })
+    .execute();
+  return mutationId;
+}

@@ -1,0 +1,227 @@
+// Recording a payment: allocation, late fines levied, credit, receipt number, audit and outbox in one transaction.
+import { sql } from 'kysely';
+import type { ParsedInputOf } from '../../shared/contract';
+import type { OpenDues, PaymentMethod, Receipt } from '../../shared/contract/payments';
+import { AppError } from '../../shared/contract/errors';
+import { allocate, allocationProblem, type Allocated } from '../../shared/domain/allocation';
+import { dateIn } from '../../shared/domain/dates';
+import { formatReceiptNo } from '../../shared/domain/receipt-number';
+import type { Store, Tx } from '../db/schema';
+import { recordAudit } from './audit';
+import type { ServiceDeps } from './context';
+import { creditBalances, dueRows, openItemsOf, pendingFines, type DueRow, type PendingFine } from './dues';
+import { currentYear } from './masters';
+import { enqueue } from './outbox';
+import { readPolicies } from './policies';
+import { readReceipt, type ReceiptSnapshot } from './receipts';
+
+type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
+
+interface Payer {
+  id: string;
+  admission_no: string;
+  full_name: string;
+  class_name: string;
+  section: string | null;
+  guardian_name: string;
+  status: string;
+  family_id: string | null;
+  left_on: string | null;
+}
+
+export async function payersOf(db: Store | Tx, studentIds: readonly string[]): Promise<Payer[]> {
+  if (new Set(studentIds).size !== studentIds.length) throw new AppError('invalid_input', 'studentIds lists a student twice', 'studentIds');
+  const rows = await sql<Payer>`
+    select s.id, s.admission_no, s.full_name, c.name as class_name, sec.name as section, s.guardian_name, s.status, s.family_id, s.left_on
+    from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
+    where s.id in (${sql.join(studentIds)})`.execute(db);
+  const byId = new Map(rows.rows.map((r) => [r.id, r]));
+  return studentIds.map((id, index) => {
+    const payer = byId.get(id);
+    if (!payer) throw new AppError('not_found', 'no student has this id', `studentIds.${index}`);
+    return payer;
+  });
+}
+
+/** The school's calendar day now (the desk's local zone). */
+export const today = (env: Env) => dateIn(env.clock.now());
+
+export async function openDues(db: Store | Tx, studentIds: readonly string[], asOf: string): Promise<OpenDues> {
+  const payers = await payersOf(db, studentIds);
+  const rows = await dueRows(db, studentIds);
+  const fines = pendingFines(rows, asOf);
+  const credits = await creditBalances(db, studentIds);
+  const items = openItemsOf(rows, fines);
+  const { finesFirst } = await readPolicies(db);
+  return {
+    asOf,
+    finesFirst,
+    students: payers.map((p) => ({
+      id: p.id,
+      admissionNo: p.admission_no,
+      fullName: p.full_name,
+      className: p.class_name,
+      section: p.section,
+      guardianName: p.guardian_name,
+      status: p.status,
+      credit: credits.get(p.id) ?? 0,
+    })),
+    items,
+    totals: {
+      outstanding: items.filter((i) => i.key.startsWith('due:')).reduce((a, i) => a + i.balance, 0),
+      fines: fines.reduce((a, f) => a + f.amount, 0),
+      credit: [...credits.values()].reduce((a, c) => a + c, 0),
+    },
+  };
+}
+
+function referenceOf(method: PaymentMethod): Record<string, string> {
+  const { mode: _mode, ...rest } = method;
+  return Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'tendered').map(([k, v]) => [k, String(v)]));
+}
+
+/** A specific word for a key that is not open: most often a due waived when the student left. */
+function explainClosedKey(key: string, rows: readonly DueRow[], payers: readonly Payer[]): string {
+  const due = rows.find((r) => `due:${r.id}` === key);
+  if (!due) return 'is not an open due of these students';
+  const payer = payers.find((p) => p.id === due.student_id);
+  if (payer?.left_on && due.due_on > payer.left_on && due.waived > 0) {
+    return `${due.installment} · ${due.head} was waived when ${payer.full_name} left on ${payer.left_on}`;
+  }
+  return `${due.installment} · ${due.head} has nothing left to pay`;
+}
+
+function chooseAllocations(input: ParsedInputOf<'payments.record'>, items: OpenDues['items'], pool: number, finesFirst: boolean, rows: DueRow[], payers: Payer[]): Allocated[] {
+  if (!input.allocations) return allocate(items, pool, { finesFirst }).allocations;
+  const problem = allocationProblem(items, input.allocations, pool);
+  if (!problem) return input.allocations;
+  if (problem.index === null) throw new AppError('invalid_input', `allocations ${problem.message}`, 'allocations');
+  const field = `allocations.${problem.index}.${problem.field}`;
+  const message = problem.field === 'key' && problem.message.startsWith('is not') ? explainClosedKey(input.allocations[problem.index]!.key, rows, payers) : problem.message;
+  throw new AppError('invalid_input', `${field} ${message}`, field);
+}
+
+/** Fines become dues when any of them is collected, or when the installment's fees are cleared without them. */
+function finesToLevy(fines: PendingFine[], rows: DueRow[], allocations: Allocated[]): PendingFine[] {
+  const paidByKey = new Map(allocations.map((a) => [a.key, a.amount]));
+  return fines.filter((f) => {
+    if (paidByKey.has(f.key)) return true;
+    const fees = rows.filter((r) => r.kind === 'fee' && r.student_id === f.studentId && r.installment_id === f.installmentId);
+    return fees.every((r) => r.balance - (paidByKey.get(`due:${r.id}`) ?? 0) <= 0);
+  });
+}
+
+/** Takes an applied credit from the payers' positive balances, in order. */
+function creditDraws(credits: Map<string, number>, needed: number): [string, number][] {
+  const draws: [string, number][] = [];
+  for (const [studentId, balance] of credits) {
+    if (needed === 0) break;
+    const take = Math.min(needed, Math.max(0, balance));
+    if (take > 0) draws.push([studentId, take]);
+    needed -= take;
+  }
+  return draws;
+}
+
+export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; name: string }, input: ParsedInputOf<'payments.record'>): Promise<Receipt> {
+  const year = await currentYear(tx);
+  const payers = await payersOf(tx, input.studentIds);
+  const families = new Set(payers.map((p) => p.family_id));
+  if (payers.length > 1 && (families.size !== 1 || families.has(null))) {
+    throw new AppError('invalid_input', 'studentIds must be siblings of one family to share a receipt', 'studentIds');
+  }
+  const tendered = input.method.mode === 'cash' ? (input.method.tendered ?? null) : null;
+  if (tendered !== null && tendered < input.amount) throw new AppError('invalid_input', 'method.tendered is less than the amount paid', 'method.tendered');
+
+  const asOf = today(env);
+  const rows = await dueRows(tx, input.studentIds);
+  const fines = pendingFines(rows, asOf);
+  const items = openItemsOf(rows, fines);
+  const credits = await creditBalances(tx, input.studentIds);
+  const creditAvailable = [...credits.values()].reduce((a, c) => a + Math.max(0, c), 0);
+  const policies = await readPolicies(tx);
+  const allocations = chooseAllocations(input, items, input.amount + creditAvailable, policies.finesFirst, rows, payers);
+  const allocated = allocations.reduce((a, x) => a + x.amount, 0);
+  const creditDelta = input.amount - allocated;
+
+  const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
+  const series = await sql<{ last_seq: number }>`
+    insert into receipt_series (desk_code, academic_year_id, last_seq) values (${desk.code}, ${year.id}, 1)
+    on conflict (desk_code, academic_year_id) do update set last_seq = last_seq + 1
+    returning last_seq`.execute(tx);
+  const seq = series.rows[0]!.last_seq;
+  const receiptNo = formatReceiptNo(policies.receiptFormat, { year: year.name, desk: desk.code, seq });
+  const paymentId = env.ids.uuid();
+  const now = env.clock.now().toISOString();
+
+  // Late fines collected (or left behind by cleared fees) become dues now.
+  const fineDueIds = new Map<string, string>();
+  const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
+  for (const f of finesToLevy(fines, rows, allocations)) {
+    const id = env.ids.uuid();
+    fineDueIds.set(f.key, id);
+    await tx
+      .insertInto('due')
+      .values({ id, student_id: f.studentId, academic_year_id: year.id, installment_id: f.installmentId, head_id: fineHead.id, kind: 'fine', due_on: asOf, amount: f.amount, created_at: now, source_id: paymentId })
+      .execute();
+  }
+
+  const itemByKey = new Map(items.map((i) => [i.key, i]));
+  const lines = allocations.map((a) => {
+    const item = itemByKey.get(a.key)!;
+    return { studentId: item.studentId, installment: item.installment, head: item.head, kind: item.kind, dueOn: item.dueOn, gross: item.gross, concession: item.concession, amount: a.amount };
+  });
+  const leviedFines = [...fineDueIds.keys()].reduce((a, key) => a + (itemByKey.get(key)?.balance ?? 0), 0);
+  const outstandingBefore = items.filter((i) => i.key.startsWith('due:')).reduce((a, i) => a + i.balance, 0);
+  const snapshot: ReceiptSnapshot = {
+    yearName: year.name,
+    cashier,
+    school: await tx.selectFrom('school').select(['name', 'currency', 'locale']).executeTakeFirstOrThrow(),
+    students: payers.map((p) => ({ id: p.id, admissionNo: p.admission_no, fullName: p.full_name, className: p.class_name, section: p.section, guardianName: p.guardian_name })),
+    lines,
+    balanceAfter: outstandingBefore + leviedFines - allocated,
+    note: input.note,
+  };
+  const payment = {
+    id: paymentId,
+    receipt_no: receiptNo,
+    desk_code: desk.code,
+    academic_year_id: year.id,
+    seq,
+    received_at: now,
+    cashier_id: cashier.id,
+    student_id: payers[0]!.id,
+    family_id: payers.length > 1 ? payers[0]!.family_id : null,
+    amount: input.amount,
+    mode: input.method.mode,
+    reference_json: JSON.stringify(referenceOf(input.method)),
+    tendered,
+    change_given: tendered === null ? null : tendered - input.amount,
+    credit_used: Math.max(0, -creditDelta),
+    credit_added: Math.max(0, creditDelta),
+    snapshot_json: JSON.stringify(snapshot),
+  };
+  await tx.insertInto('payment').values(payment).execute();
+
+  const allocationRows = allocations.map((a) => {
+    const item = itemByKey.get(a.key)!;
+    const dueId = a.key.startsWith('due:') ? a.key.slice(4) : fineDueIds.get(a.key)!;
+    return { payment_id: paymentId, due_id: dueId, student_id: item.studentId, amount: a.amount, event_id: null };
+  });
+  if (allocationRows.length > 0) await tx.insertInto('allocation').values(allocationRows).execute();
+
+  const creditRows =
+    creditDelta > 0
+      ? [{ studentId: payers[0]!.id, amount: creditDelta, kind: 'overpayment' as const }]
+      : creditDraws(credits, -creditDelta).map(([studentId, take]) => ({ studentId, amount: -take, kind: 'applied' as const }));
+  for (const c of creditRows) {
+    await tx
+      .insertInto('credit_entry')
+      .values({ id: env.ids.uuid(), student_id: c.studentId, amount: c.amount, kind: c.kind, payment_id: paymentId, event_id: null, at: now, note: null, approved_by: null })
+      .execute();
+  }
+
+  await recordAudit(tx, env, { actorId: cashier.id, action: 'payments.record', entity: 'payment', entityId: paymentId, after: { receiptNo, amount: input.amount, mode: input.method.mode, allocated, creditDelta } });
+  await enqueue(tx, env, 'payments.record', { payment, allocations: allocationRows, credit: creditRows, finesLevied: Object.fromEntries(fineDueIds) });
+  return readReceipt(tx, paymentId);
+}

@@ -1,0 +1,78 @@
+// Receipt records: what was printed (the payment's snapshot) plus its status from later events.
+import { sql } from 'kysely';
+import type { Receipt } from '../../shared/contract/payments';
+import { PAYMENT_MODES } from '../../shared/contract/payments';
+import { AppError } from '../../shared/contract/errors';
+import type { Store, Tx } from '../db/schema';
+
+/** Frozen at payment time so a reprint years later says what the original said. */
+export interface ReceiptSnapshot {
+  yearName: string;
+  cashier: { id: string; name: string };
+  school: { name: string; currency: string; locale: string };
+  students: Receipt['students'];
+  lines: Receipt['lines'];
+  balanceAfter: number;
+  note: string | null;
+}
+
+const asMode = (mode: string): Receipt['mode'] => {
+  if (!(PAYMENT_MODES as readonly string[]).includes(mode)) throw new Error(`payment has an unknown mode '${mode}'`);
+  return mode as Receipt['mode'];
+};
+
+export async function readReceipt(db: Store | Tx, paymentId: string): Promise<Receipt> {
+  const p = await db.selectFrom('payment').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  if (!p) throw new AppError('not_found', 'no payment has this id', 'paymentId');
+  const event = await db
+    .selectFrom('payment_event as e')
+    .innerJoin('app_user as u', 'u.id', 'e.by_user')
+    .leftJoin('app_user as a', 'a.id', 'e.approved_by')
+    .select(['e.kind', 'e.at', 'e.reason', 'u.username as by', 'a.username as approvedBy'])
+    .where('e.payment_id', '=', paymentId)
+    .executeTakeFirst();
+  const snapshot = JSON.parse(p.snapshot_json) as ReceiptSnapshot;
+  return {
+    paymentId: p.id,
+    receiptNo: p.receipt_no,
+    receivedAt: p.received_at,
+    deskCode: p.desk_code,
+    yearName: snapshot.yearName,
+    cashier: snapshot.cashier,
+    school: snapshot.school,
+    students: snapshot.students,
+    amount: p.amount,
+    mode: asMode(p.mode),
+    reference: JSON.parse(p.reference_json) as Record<string, string>,
+    tendered: p.tendered,
+    change: p.change_given,
+    lines: snapshot.lines,
+    creditUsed: p.credit_used,
+    creditAdded: p.credit_added,
+    balanceAfter: snapshot.balanceAfter,
+    status: event ? event.kind : 'valid',
+    event: event ?? null,
+  };
+}
+
+export async function listPayments(db: Store, filter: { studentId?: string; date?: string; limit: number }) {
+  const rows = await sql<{ id: string; receipt_no: string; received_at: string; full_name: string; admission_no: string; amount: number; mode: string; event: string | null }>`
+    select p.id, p.receipt_no, p.received_at, s.full_name, s.admission_no, p.amount, p.mode,
+      (select e.kind from payment_event e where e.payment_id = p.id) as event
+    from payment p join student s on s.id = p.student_id
+    where (${filter.studentId ?? null} is null or p.student_id = ${filter.studentId ?? null}
+           or p.id in (select a.payment_id from allocation a where a.student_id = ${filter.studentId ?? null}))
+      and (${filter.date ?? null} is null or substr(p.received_at, 1, 10) = ${filter.date ?? null})
+    order by p.received_at desc, p.seq desc
+    limit ${filter.limit}`.execute(db);
+  return rows.rows.map((r) => ({
+    paymentId: r.id,
+    receiptNo: r.receipt_no,
+    receivedAt: r.received_at,
+    studentName: r.full_name,
+    admissionNo: r.admission_no,
+    amount: r.amount,
+    mode: asMode(r.mode),
+    status: (r.event ?? 'valid') as 'valid' | 'cancelled' | 'bounced',
+  }));
+}

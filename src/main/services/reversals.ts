@@ -1,0 +1,123 @@
+// Money events after the fact: cancellation, cheque bounce, credit refund and waivers. All append-only.
+import type { Receipt } from '../../shared/contract/payments';
+import { AppError } from '../../shared/contract/errors';
+import type { Tx } from '../db/schema';
+import { recordAudit } from './audit';
+import type { ServiceDeps } from './context';
+import { creditBalances, dueRows, pendingFines } from './dues';
+import { currentYear } from './masters';
+import { enqueue } from './outbox';
+import { today } from './payments';
+import { readPolicies } from './policies';
+import { readReceipt } from './receipts';
+
+type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
+
+/** Adds the reversing event: negative allocations reopen the dues, credit moves back. The payment row stays. */
+async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 'bounced', reason: string, byUser: string, approvedBy: string | null) {
+  const payment = await tx.selectFrom('payment').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  if (!payment) throw new AppError('not_found', 'no payment has this id', 'paymentId');
+  const earlier = await tx.selectFrom('payment_event').select(['kind', 'at']).where('payment_id', '=', paymentId).executeTakeFirst();
+  if (earlier) throw new AppError('conflict', `receipt ${payment.receipt_no} was already ${earlier.kind} on ${earlier.at.slice(0, 10)}`, 'paymentId');
+  const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
+  const eventId = env.ids.uuid();
+  const at = env.clock.now().toISOString();
+  await tx.insertInto('payment_event').values({ id: eventId, payment_id: paymentId, kind, at, reason, by_user: byUser, approved_by: approvedBy, desk_code: desk.code }).execute();
+
+  const allocations = await tx.selectFrom('allocation').select(['due_id', 'student_id', 'amount']).where('payment_id', '=', paymentId).where('event_id', 'is', null).execute();
+  if (allocations.length > 0) {
+    await tx
+      .insertInto('allocation')
+      .values(allocations.map((a) => ({ payment_id: paymentId, due_id: a.due_id, student_id: a.student_id, amount: -a.amount, event_id: eventId })))
+      .execute();
+  }
+  const credits = await tx.selectFrom('credit_entry').select(['student_id', 'amount']).where('payment_id', '=', paymentId).where('event_id', 'is', null).execute();
+  for (const c of credits) {
+    await tx
+      .insertInto('credit_entry')
+      .values({ id: env.ids.uuid(), student_id: c.student_id, amount: -c.amount, kind: 'reversal', payment_id: paymentId, event_id: eventId, at, note: reason, approved_by: approvedBy })
+      .execute();
+  }
+  return { payment, eventId, at };
+}
+
+export async function cancelPayment(deps: ServiceDeps, byUser: string, approvedBy: string, paymentId: string, reason: string): Promise<Receipt> {
+  return deps.store().transaction().execute(async (tx) => {
+    const { payment, eventId, at } = await reverse(tx, deps, paymentId, 'cancelled', reason, byUser, approvedBy);
+    await recordAudit(tx, deps, { actorId: byUser, action: 'payments.cancel', entity: 'payment', entityId: paymentId, before: { status: 'valid' }, after: { status: 'cancelled', reason, approvedBy, receiptNo: payment.receipt_no } });
+    await enqueue(tx, deps, 'payments.cancel', { paymentId, eventId, at, reason, byUser, approvedBy });
+    return readReceipt(tx, paymentId);
+  });
+}
+
+export async function bouncePayment(deps: ServiceDeps, byUser: string, paymentId: string, bankReason: string, charge: number | undefined): Promise<Receipt> {
+  return deps.store().transaction().execute(async (tx) => {
+    const mode = await tx.selectFrom('payment').select('mode').where('id', '=', paymentId).executeTakeFirst();
+    if (mode && mode.mode !== 'cheque' && mode.mode !== 'dd') {
+      throw new AppError('conflict', `only a cheque or demand draft can bounce; this receipt was paid by ${mode.mode}`, 'paymentId');
+    }
+    const { payment, eventId, at } = await reverse(tx, deps, paymentId, 'bounced', bankReason, byUser, null);
+    const amount = charge ?? (await readPolicies(tx)).bounceCharge;
+    let chargeDueId: string | null = null;
+    if (amount > 0) {
+      const year = await currentYear(tx);
+      const head = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'BOUNCE').executeTakeFirstOrThrow();
+      chargeDueId = deps.ids.uuid();
+      await tx
+        .insertInto('due')
+        .values({ id: chargeDueId, student_id: payment.student_id, academic_year_id: year.id, installment_id: null, head_id: head.id, kind: 'bounce_charge', due_on: today(deps), amount, created_at: at, source_id: eventId })
+        .execute();
+    }
+    await recordAudit(tx, deps, { actorId: byUser, action: 'payments.bounce', entity: 'payment', entityId: paymentId, before: { status: 'valid' }, after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no } });
+    await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, charge: amount, chargeDueId });
+    return readReceipt(tx, paymentId);
+  });
+}
+
+export async function refundCredit(deps: ServiceDeps, byUser: string, approvedBy: string, studentId: string, amount: number, reason: string) {
+  return deps.store().transaction().execute(async (tx) => {
+    if (!(await tx.selectFrom('student').select('id').where('id', '=', studentId).executeTakeFirst())) {
+      throw new AppError('not_found', 'no student has this id', 'studentId');
+    }
+    const credit = (await creditBalances(tx, [studentId])).get(studentId) ?? 0;
+    if (amount > credit) throw new AppError('invalid_input', `amount is more than the advance credit of ${credit}`, 'amount');
+    const id = deps.ids.uuid();
+    const at = deps.clock.now().toISOString();
+    await tx.insertInto('credit_entry').values({ id, student_id: studentId, amount: -amount, kind: 'refund', payment_id: null, event_id: null, at, note: reason, approved_by: approvedBy }).execute();
+    await recordAudit(tx, deps, { actorId: byUser, action: 'payments.refundCredit', entity: 'student', entityId: studentId, before: { credit }, after: { credit: credit - amount, refunded: amount, reason, approvedBy } });
+    await enqueue(tx, deps, 'payments.refundCredit', { id, studentId, amount, at, reason, byUser, approvedBy });
+    return { studentId, refunded: amount, creditLeft: credit - amount };
+  });
+}
+
+/** Waives part or all of a due, or of a pending late fine (levied first so the waiver has a due to point at). */
+export async function waive(deps: ServiceDeps, byUser: string, approvedBy: string, input: { studentId: string; key: string; amount: number; reason: string }) {
+  return deps.store().transaction().execute(async (tx) => {
+    const rows = await dueRows(tx, [input.studentId]);
+    const at = deps.clock.now().toISOString();
+    let dueId: string;
+    let balance: number;
+    if (input.key.startsWith('fine:')) {
+      const fine = pendingFines(rows, today(deps)).find((f) => f.key === input.key);
+      if (!fine) throw new AppError('invalid_input', 'key is not a pending late fine of this student', 'key');
+      const year = await currentYear(tx);
+      const head = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
+      dueId = deps.ids.uuid();
+      await tx
+        .insertInto('due')
+        .values({ id: dueId, student_id: input.studentId, academic_year_id: year.id, installment_id: fine.installmentId, head_id: head.id, kind: 'fine', due_on: today(deps), amount: fine.amount, created_at: at, source_id: null })
+        .execute();
+      balance = fine.amount;
+    } else {
+      const due = rows.find((r) => `due:${r.id}` === input.key);
+      if (!due) throw new AppError('invalid_input', 'key is not a due of this student', 'key');
+      dueId = due.id;
+      balance = due.balance;
+    }
+    if (input.amount > balance) throw new AppError('invalid_input', `amount is above the balance of ${balance}`, 'amount');
+    const id = deps.ids.uuid();
+    await tx.insertInto('due_waiver').values({ id, due_id: dueId, amount: input.amount, reason: input.reason, approved_by: approvedBy, at }).execute();
+    await recordAudit(tx, deps, { actorId: byUser, action: 'payments.waive', entity: 'due', entityId: dueId, before: { balance }, after: { balance: balance - input.amount, reason: input.reason, approvedBy } });
+    await enqueue(tx, deps, 'payments.waive', { id, dueId, amount: input.amount, at, reason: input.reason, approvedBy });
+  });
+}

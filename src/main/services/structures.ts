@@ -1,0 +1,188 @@
+// Fee structures and the dues they generate (student x installment x head), set-based in SQL.
+import { sql } from 'kysely';
+import type { Structure } from '../../shared/contract/structures';
+import type { ParsedInputOf } from '../../shared/contract';
+import { AppError } from '../../shared/contract/errors';
+import type { FineRule } from '../../shared/domain/fines';
+import { splitEvenly, splitProblem } from '../../shared/domain/installments';
+import type { Store, Tx } from '../db/schema';
+import type { HandlersFor } from '../ipc/router';
+import { recordAudit } from './audit';
+import { applyApprovedConcessions } from './concessions';
+import { requireSession, type ServiceDeps } from './context';
+import { enqueue } from './outbox';
+
+type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
+
+/** The per-installment amounts of every head, checked to sum to the head amount. */
+function shareTable(input: ParsedInputOf<'structures.create'>, heads: Map<string, string>): number[][] {
+  return input.heads.map((h, index) => {
+    const headName = heads.get(h.headId);
+    if (!headName) throw new AppError('not_found', 'no fee head has this id', `heads.${index}.headId`);
+    if (!h.shares) return splitEvenly(h.amount, input.installments.length);
+    const problem = splitProblem(h.amount, h.shares, input.installments.length);
+    if (problem) throw new AppError('invalid_input', `installment shares for ${headName} ${problem}`, `heads.${index}.shares`);
+    return h.shares;
+  });
+}
+
+export async function readStructures(db: Store | Tx, filter: { yearId?: string; structureId?: string }): Promise<Structure[]> {
+  let q = db
+    .selectFrom('fee_structure as s')
+    .innerJoin('academic_year as y', 'y.id', 's.academic_year_id')
+    .innerJoin('class as c', 'c.id', 's.class_id')
+    .select(['s.id', 's.academic_year_id', 'y.name as year_name', 's.class_id', 'c.name as class_name', 's.category_id', 's.name', 's.plan', 's.assigned_at', 's.fine_rule_json'])
+    .orderBy('c.sort_order')
+    .orderBy('s.name');
+  if (filter.yearId) q = q.where('s.academic_year_id', '=', filter.yearId);
+  if (filter.structureId) q = q.where('s.id', '=', filter.structureId);
+  const rows = await q.execute();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const installments = await db.selectFrom('installment').selectAll().where('structure_id', 'in', ids).orderBy('seq').execute();
+  const items = await db
+    .selectFrom('structure_item as si')
+    .innerJoin('installment as i', 'i.id', 'si.installment_id')
+    .innerJoin('fee_head as h', 'h.id', 'si.head_id')
+    .select(['i.structure_id', 'i.seq', 'si.installment_id', 'si.head_id', 'h.name', 'h.sort_order', 'si.amount'])
+    .where('i.structure_id', 'in', ids)
+    .orderBy('h.sort_order')
+    .orderBy('i.seq')
+    .execute();
+  return rows.map((r) => {
+    const mine = installments.filter((i) => i.structure_id === r.id);
+    const myItems = items.filter((i) => i.structure_id === r.id);
+    const headIds = [...new Set(myItems.map((i) => i.head_id))];
+    const heads = headIds.map((headId) => {
+      const lines = myItems.filter((i) => i.head_id === headId);
+      const shares = mine.map((inst) => lines.find((l) => l.installment_id === inst.id)?.amount ?? 0);
+      return { headId, name: lines[0]!.name, amount: shares.reduce((a, b) => a + b, 0), shares };
+    });
+    return {
+      id: r.id,
+      yearId: r.academic_year_id,
+      yearName: r.year_name,
+      classId: r.class_id,
+      className: r.class_name,
+      categoryId: r.category_id,
+      name: r.name,
+      plan: r.plan as Structure['plan'],
+      assignedAt: r.assigned_at,
+      total: heads.reduce((a, h) => a + h.amount, 0),
+      installments: mine.map((i) => ({
+        id: i.id,
+        seq: i.seq,
+        label: i.label,
+        dueOn: i.due_on,
+        amount: myItems.filter((x) => x.installment_id === i.id).reduce((a, x) => a + x.amount, 0),
+      })),
+      heads,
+      fineRule: r.fine_rule_json ? (JSON.parse(r.fine_rule_json) as FineRule) : null,
+    };
+  });
+}
+
+/**
+ * Creates the fee dues assigned structures imply for active students (all, or the ones listed),
+ * from each student's joining installment on; existing dues are left alone. Returns rows created.
+ * A student gets their category's structure where the class has one, else the class's general one.
+ */
+export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: string[]; structureId?: string }): Promise<number> {
+  const students = scope.studentIds ? sql`and s.id in (${sql.join(scope.studentIds)})` : sql``;
+  const structure = scope.structureId ? sql`and fs.id = ${scope.structureId}` : sql``;
+  const result = await sql`
+    insert into due (id, student_id, academic_year_id, installment_id, head_id, kind, due_on, amount, created_at, source_id)
+    select new_id(), s.id, fs.academic_year_id, i.id, si.head_id, 'fee', i.due_on, si.amount, ${env.clock.now().toISOString()}, fs.id
+    from student s
+    join fee_structure fs on fs.class_id = s.class_id and fs.assigned_at is not null
+      and (fs.category_id = s.category_id or (fs.category_id is null and not exists (
+        select 1 from fee_structure f2 where f2.academic_year_id = fs.academic_year_id and f2.class_id = s.class_id
+          and f2.category_id = s.category_id and f2.assigned_at is not null)))
+    join academic_year y on y.id = fs.academic_year_id and y.is_current = 1
+    join installment i on i.structure_id = fs.id
+    join structure_item si on si.installment_id = i.id and si.amount > 0
+    where s.status = 'active' ${students} ${structure}
+      and i.seq >= coalesce((select max(i2.seq) from installment i2 where i2.structure_id = fs.id and i2.due_on <= s.joined_on), 1)
+      and not exists (select 1 from due d where d.student_id = s.id and d.installment_id = i.id and d.head_id = si.head_id and d.kind = 'fee')
+  `.execute(tx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export function structuresHandlers(deps: ServiceDeps): HandlersFor<'structures'> {
+  return {
+    'structures.list': ({ yearId }) => readStructures(deps.store(), yearId ? { yearId } : {}),
+
+    'structures.create': (input, call) =>
+      deps.store().transaction().execute(async (tx) => {
+        const actorId = requireSession(call).userId;
+        const year = await tx.selectFrom('academic_year').select('id').where('id', '=', input.yearId).executeTakeFirst();
+        if (!year) throw new AppError('not_found', 'no academic year has this id', 'yearId');
+        const cls = await tx.selectFrom('class').select('id').where('id', '=', input.classId).executeTakeFirst();
+        if (!cls) throw new AppError('not_found', 'no class has this id', 'classId');
+        if (input.categoryId && !(await tx.selectFrom('category').select('id').where('id', '=', input.categoryId).executeTakeFirst())) {
+          throw new AppError('not_found', 'no category has this id', 'categoryId');
+        }
+        const clash = await tx
+          .selectFrom('fee_structure')
+          .select('id')
+          .where('academic_year_id', '=', input.yearId)
+          .where('class_id', '=', input.classId)
+          .where((eb) => (input.categoryId ? eb('category_id', '=', input.categoryId) : eb('category_id', 'is', null)))
+          .executeTakeFirst();
+        if (clash) throw new AppError('conflict', 'this class already has a structure for that year and category', 'classId');
+        const heads = new Map((await tx.selectFrom('fee_head').select(['id', 'name']).where('system_code', 'is', null).execute()).map((h) => [h.id, h.name]));
+        const shares = shareTable(input, heads);
+
+        const id = deps.ids.uuid();
+        await tx
+          .insertInto('fee_structure')
+          .values({
+            id,
+            academic_year_id: input.yearId,
+            class_id: input.classId,
+            category_id: input.categoryId,
+            name: input.name,
+            plan: input.plan,
+            fine_rule_json: input.fineRule ? JSON.stringify(input.fineRule) : null,
+            assigned_at: null,
+            created_at: deps.clock.now().toISOString(),
+          })
+          .execute();
+        for (const [seq, inst] of input.installments.entries()) {
+          const installmentId = deps.ids.uuid();
+          await tx.insertInto('installment').values({ id: installmentId, structure_id: id, seq: seq + 1, label: inst.label, due_on: inst.dueOn }).execute();
+          await tx
+            .insertInto('structure_item')
+            .values(input.heads.map((h, i) => ({ installment_id: installmentId, head_id: h.headId, amount: shares[i]![seq]! })))
+            .execute();
+        }
+        const [created] = await readStructures(tx, { structureId: id });
+        await recordAudit(tx, deps, { actorId, action: 'structures.create', entity: 'fee_structure', entityId: id, after: created });
+        await enqueue(tx, deps, 'structures.create', created);
+        return created!;
+      }),
+
+    'structures.assign': ({ structureId }, call) =>
+      deps.store().transaction().execute(async (tx) => {
+        const actorId = requireSession(call).userId;
+        const [structure] = await readStructures(tx, { structureId });
+        if (!structure) throw new AppError('not_found', 'no fee structure has this id', 'structureId');
+        const year = await tx.selectFrom('academic_year').select('is_current').where('id', '=', structure.yearId).executeTakeFirstOrThrow();
+        if (year.is_current !== 1) throw new AppError('conflict', `dues are generated for the current year only; ${structure.yearName} is not current`, 'structureId');
+        const now = deps.clock.now().toISOString();
+        if (!structure.assignedAt) await tx.updateTable('fee_structure').set({ assigned_at: now }).where('id', '=', structureId).execute();
+        const duesCreated = await generateDues(tx, deps, { structureId });
+        const students = await tx
+          .selectFrom('due')
+          .select((eb) => eb.fn.count<number>('student_id').distinct().as('n'))
+          .where('source_id', '=', structureId)
+          .executeTakeFirstOrThrow();
+        const studentIds = (await tx.selectFrom('student').select('id').where('class_id', '=', structure.classId).execute()).map((s) => s.id);
+        if (studentIds.length > 0) await applyApprovedConcessions(tx, deps, { studentIds });
+        const result = { students: Number(students.n), duesCreated };
+        await recordAudit(tx, deps, { actorId, action: 'structures.assign', entity: 'fee_structure', entityId: structureId, after: result });
+        await enqueue(tx, deps, 'structures.assign', { structureId, assignedAt: structure.assignedAt ?? now });
+        return result;
+      }),
+  };
+}

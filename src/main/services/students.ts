@@ -1,0 +1,231 @@
+// Students and families: admission, edits with version checks, instant search, leaving.
+import { sql } from 'kysely';
+import type { ParsedInputOf } from '../../shared/contract';
+import type { Student, StudentSummary } from '../../shared/contract/students';
+import { AppError } from '../../shared/contract/errors';
+import type { Store, StudentTable, Tx } from '../db/schema';
+import type { HandlersFor } from '../ipc/router';
+import { recordAudit } from './audit';
+import { applyApprovedConcessions } from './concessions';
+import { requireSession, type ServiceDeps } from './context';
+import { dueRows } from './dues';
+import { enqueue } from './outbox';
+import { generateDues } from './structures';
+
+const summaryColumns = sql`s.id, s.admission_no, s.full_name, c.name as class_name, sec.name as section, s.guardian_name, s.phone, s.status, s.family_id`;
+type SummaryRow = { id: string; admission_no: string; full_name: string; class_name: string; section: string | null; guardian_name: string; phone: string; status: StudentTable['status']; family_id: string | null };
+
+const toSummary = (r: SummaryRow): StudentSummary => ({
+  id: r.id,
+  admissionNo: r.admission_no,
+  fullName: r.full_name,
+  className: r.class_name,
+  section: r.section,
+  guardianName: r.guardian_name,
+  phone: r.phone,
+  status: r.status,
+  familyId: r.family_id,
+});
+
+/** FTS5 query: every word must prefix-match, in any order; quotes keep user text literal. */
+export function searchExpression(query: string): string | null {
+  const words = query.normalize('NFKC').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
+  return words.length === 0 ? null : words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' AND ');
+}
+
+export async function searchStudents(db: Store, query: string, limit: number): Promise<StudentSummary[]> {
+  const expression = searchExpression(query);
+  if (!expression) return [];
+  const rows = await sql<SummaryRow>`
+    select ${summaryColumns}
+    from student_search f
+    join student s on s.id = f.student_id
+    join class c on c.id = s.class_id
+    left join section sec on sec.id = s.section_id
+    where student_search match ${expression}
+    order by (s.admission_no = ${query.trim()} collate nocase) desc, (s.status = 'active') desc, f.rank
+    limit ${limit}`.execute(db);
+  return rows.rows.map(toSummary);
+}
+
+export async function getStudent(db: Store | Tx, studentId: string): Promise<Student> {
+  const rows = await sql<SummaryRow & StudentTable>`
+    select ${summaryColumns}, s.class_id, s.section_id, s.phone2, s.email, s.category_id, s.joined_on, s.left_on, s.version
+    from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
+    where s.id = ${studentId}`.execute(db);
+  const r = rows.rows[0];
+  if (!r) throw new AppError('not_found', 'no student has this id', 'studentId');
+  return {
+    ...toSummary(r),
+    classId: r.class_id,
+    sectionId: r.section_id,
+    phone2: r.phone2,
+    email: r.email,
+    categoryId: r.category_id,
+    joinedOn: r.joined_on,
+    leftOn: r.left_on,
+    version: r.version,
+  };
+}
+
+/** Checks the references a student record makes (class, its section, category, family). */
+async function checkReferences(tx: Tx, s: { classId: string; sectionId: string | null; categoryId: string | null; familyId: string | null }) {
+  if (!(await tx.selectFrom('class').select('id').where('id', '=', s.classId).executeTakeFirst())) {
+    throw new AppError('not_found', 'no class has this id', 'classId');
+  }
+  if (s.sectionId) {
+    const section = await tx.selectFrom('section').select('class_id').where('id', '=', s.sectionId).executeTakeFirst();
+    if (!section) throw new AppError('not_found', 'no section has this id', 'sectionId');
+    if (section.class_id !== s.classId) throw new AppError('invalid_input', 'sectionId is a section of another class', 'sectionId');
+  }
+  if (s.categoryId && !(await tx.selectFrom('category').select('id').where('id', '=', s.categoryId).executeTakeFirst())) {
+    throw new AppError('not_found', 'no category has this id', 'categoryId');
+  }
+  if (s.familyId && !(await tx.selectFrom('family').select('id').where('id', '=', s.familyId).executeTakeFirst())) {
+    throw new AppError('not_found', 'no family has this id', 'familyId');
+  }
+}
+
+/**
+ * Admits a student inside the caller's transaction: the row, their dues from assigned structures,
+ * approved concessions, audit and outbox. Bulk imports and the demo school call it many times in one transaction.
+ */
+export async function insertStudentTx(tx: Tx, env: Pick<ServiceDeps, 'clock' | 'ids'>, actorId: string, input: ParsedInputOf<'students.create'>): Promise<string> {
+  const clash = await tx.selectFrom('student').select('full_name').where('admission_no', '=', input.admissionNo).executeTakeFirst();
+  if (clash) throw new AppError('conflict', `admission no. ${input.admissionNo} already belongs to ${clash.full_name}`, 'admissionNo');
+  await checkReferences(tx, input);
+  const now = env.clock.now().toISOString();
+  const id = env.ids.uuid();
+  const row: StudentTable = {
+    id,
+    admission_no: input.admissionNo,
+    full_name: input.fullName,
+    class_id: input.classId,
+    section_id: input.sectionId,
+    guardian_name: input.guardianName,
+    phone: input.phone,
+    phone2: input.phone2,
+    email: input.email,
+    category_id: input.categoryId,
+    family_id: input.familyId,
+    status: 'active',
+    joined_on: input.joinedOn,
+    left_on: null,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.insertInto('student').values(row).execute();
+  await generateDues(tx, env, { studentIds: [id] });
+  await applyApprovedConcessions(tx, env, { studentIds: [id] });
+  await recordAudit(tx, env, { actorId, action: 'students.create', entity: 'student', entityId: id, after: row });
+  await enqueue(tx, env, 'students.create', row);
+  return id;
+}
+
+export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'families'> {
+  const audited = async <T extends { id: string }>(tx: Tx, actorId: string, action: string, entity: string, before: unknown, after: T) => {
+    await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, before, after });
+    await enqueue(tx, deps, action, after);
+    return after;
+  };
+
+  return {
+    'students.search': ({ query, limit }) => searchStudents(deps.store(), query, limit),
+
+    'students.list': async ({ classId, status, offset, limit }) => {
+      const where = sql.join(
+        [sql`1 = 1`, ...(classId ? [sql`s.class_id = ${classId}`] : []), ...(status ? [sql`s.status = ${status}`] : [])],
+        sql` and `,
+      );
+      const db = deps.store();
+      const total = await sql<{ n: number }>`select count(*) as n from student s where ${where}`.execute(db);
+      const rows = await sql<SummaryRow>`
+        select ${summaryColumns} from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
+        where ${where} order by c.sort_order, sec.name, s.full_name limit ${limit} offset ${offset}`.execute(db);
+      return { total: total.rows[0]!.n, students: rows.rows.map(toSummary) };
+    },
+
+    'students.get': ({ studentId }) => getStudent(deps.store(), studentId),
+
+    'students.create': (input, call) =>
+      deps.store().transaction().execute(async (tx) => {
+        const id = await insertStudentTx(tx, deps, requireSession(call).userId, input);
+        return getStudent(tx, id);
+      }),
+
+    'students.update': ({ studentId, version, ...changes }, call) =>
+      deps.store().transaction().execute(async (tx) => {
+        const actorId = requireSession(call).userId;
+        const before = await getStudent(tx, studentId);
+        if (before.version !== version) {
+          throw new AppError('conflict', `${before.fullName} was changed by someone else since you opened it: reload and edit again`, 'version');
+        }
+        await checkReferences(tx, changes);
+        if (changes.classId !== before.classId && (await dueRows(tx, [studentId])).length > 0) {
+          throw new AppError('conflict', 'the class of a student with dues cannot change here: mark them left and admit them to the new class', 'classId');
+        }
+        await tx
+          .updateTable('student')
+          .set({
+            full_name: changes.fullName,
+            class_id: changes.classId,
+            section_id: changes.sectionId,
+            guardian_name: changes.guardianName,
+            phone: changes.phone,
+            phone2: changes.phone2,
+            email: changes.email,
+            category_id: changes.categoryId,
+            family_id: changes.familyId,
+            version: version + 1,
+            updated_at: deps.clock.now().toISOString(),
+          })
+          .where('id', '=', studentId)
+          .execute();
+        return audited(tx, actorId, 'students.update', 'student', before, await getStudent(tx, studentId));
+      }),
+
+    'students.leave': ({ studentId, leftOn, status, reason }, call) =>
+      deps.store().transaction().execute(async (tx) => {
+        const actorId = requireSession(call).userId;
+        const before = await getStudent(tx, studentId);
+        if (before.status !== 'active') throw new AppError('conflict', `${before.fullName} is already marked ${before.status}`, 'studentId');
+        if (leftOn < before.joinedOn) throw new AppError('invalid_input', `leftOn is before the joining date ${before.joinedOn}`, 'leftOn');
+        const future = (await dueRows(tx, [studentId])).filter((d) => d.due_on > leftOn && d.balance > 0);
+        const at = deps.clock.now().toISOString();
+        if (future.length > 0) {
+          await tx
+            .insertInto('due_waiver')
+            .values(future.map((d) => ({ id: deps.ids.uuid(), due_id: d.id, amount: d.balance, reason: `Left on ${leftOn}: ${reason}`, approved_by: actorId, at })))
+            .execute();
+        }
+        await tx.updateTable('student').set({ status, left_on: leftOn, version: before.version + 1, updated_at: at }).where('id', '=', studentId).execute();
+        const student = await audited(tx, actorId, 'students.leave', 'student', before, await getStudent(tx, studentId));
+        return { student, duesWaived: future.length, amountWaived: future.reduce((a, d) => a + d.balance, 0) };
+      }),
+
+    'families.create': ({ name, studentIds }, call) =>
+      deps.store().transaction().execute(async (tx) => {
+        const actorId = requireSession(call).userId;
+        const id = deps.ids.uuid();
+        await tx.insertInto('family').values({ id, name, created_at: deps.clock.now().toISOString() }).execute();
+        for (const [index, studentId] of studentIds.entries()) {
+          const s = await tx.selectFrom('student').select(['id', 'version']).where('id', '=', studentId).executeTakeFirst();
+          if (!s) throw new AppError('not_found', 'no student has this id', `studentIds.${index}`);
+          await tx.updateTable('student').set({ family_id: id, version: s.version + 1 }).where('id', '=', studentId).execute();
+        }
+        await applyApprovedConcessions(tx, deps, { studentIds });
+        return audited(tx, actorId, 'families.create', 'family', undefined, { id, name, studentIds });
+      }),
+
+    'families.get': async ({ familyId }) => {
+      const db = deps.store();
+      const family = await db.selectFrom('family').selectAll().where('id', '=', familyId).executeTakeFirst();
+      if (!family) throw new AppError('not_found', 'no family has this id', 'familyId');
+      const rows = await sql<SummaryRow>`
+        select ${summaryColumns} from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
+        where s.family_id = ${familyId} order by s.joined_on, s.admission_no`.execute(db);
+      return { id: family.id, name: family.name, students: rows.rows.map(toSummary) };
+    },
+  };
+}

@@ -1,0 +1,206 @@
+// Collecting fees: open dues, recording a payment, its receipt, cancellation, bounce, credit refund, waivers, ledger.
+import { z } from 'zod';
+import { channel } from './channel';
+import { approver, id, isoDate, name, optionalText, positiveAmount } from './common';
+
+const ref = (label: string, pattern: RegExp, hint: string) =>
+  z.string({ error: `must be the ${label}` }).trim().regex(pattern, hint);
+
+export const PAYMENT_MODES = ['cash', 'cheque', 'dd', 'card', 'upi', 'bank_transfer', 'online'] as const;
+export type PaymentMode = (typeof PAYMENT_MODES)[number];
+
+/** The mode and the references each mode requires. */
+export const paymentMethod = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({ mode: z.literal('cash'), tendered: positiveAmount.optional() }),
+    z.strictObject({
+      mode: z.literal('cheque'),
+      chequeNo: ref('cheque number', /^\d{6}$/, 'must be the 6-digit cheque number'),
+      bank: name(80),
+      chequeDate: isoDate,
+    }),
+    z.strictObject({
+      mode: z.literal('dd'),
+      ddNo: ref('demand draft number', /^\d{6,12}$/, 'must be the 6–12 digit demand draft number'),
+      bank: name(80),
+      ddDate: isoDate,
+    }),
+    z.strictObject({
+      mode: z.literal('card'),
+      last4: ref('card’s last 4 digits', /^\d{4}$/, 'must be the card’s last 4 digits'),
+      authCode: ref('authorisation code', /^[A-Za-z0-9]{4,12}$/, 'must be the 4–12 character authorisation code'),
+    }),
+    z.strictObject({ mode: z.literal('upi'), utr: ref('UPI reference (UTR)', /^[A-Za-z0-9]{8,30}$/, 'must be the 8–30 character UPI reference (UTR)') }),
+    z.strictObject({
+      mode: z.literal('bank_transfer'),
+      reference: ref('bank reference', /^[A-Za-z0-9/-]{6,35}$/, 'must be the 6–35 character bank reference (UTR/NEFT/RTGS)'),
+    }),
+    z.strictObject({
+      mode: z.literal('online'),
+      gateway: name(40),
+      reference: ref('gateway reference', /^[A-Za-z0-9_/-]{6,40}$/, 'must be the 6–40 character gateway reference'),
+    }),
+  ],
+  { error: `must have a mode: one of ${PAYMENT_MODES.join(', ')}` },
+);
+export type PaymentMethod = z.infer<typeof paymentMethod>;
+
+export const openItem = z.object({
+  key: z.string(),
+  studentId: z.string(),
+  kind: z.enum(['fee', 'fine', 'bounce_charge']),
+  dueOn: z.string(),
+  order: z.number(),
+  group: z.string(),
+  installment: z.string(),
+  head: z.string(),
+  gross: z.number(),
+  concession: z.number(),
+  waived: z.number(),
+  paid: z.number(),
+  balance: z.number(),
+});
+export type OpenItemView = z.infer<typeof openItem>;
+
+const payer = z.object({
+  id: z.string(),
+  admissionNo: z.string(),
+  fullName: z.string(),
+  className: z.string(),
+  section: z.string().nullable(),
+  guardianName: z.string(),
+  status: z.string(),
+  credit: z.number(),
+});
+
+export const openDues = z.object({
+  asOf: z.string(),
+  finesFirst: z.boolean(),
+  students: z.array(payer),
+  items: z.array(openItem),
+  totals: z.object({ outstanding: z.number(), fines: z.number(), credit: z.number() }),
+});
+export type OpenDues = z.infer<typeof openDues>;
+
+export const receipt = z.object({
+  paymentId: z.string(),
+  receiptNo: z.string(),
+  receivedAt: z.string(),
+  deskCode: z.string(),
+  yearName: z.string(),
+  cashier: z.object({ id: z.string(), name: z.string() }),
+  school: z.object({ name: z.string(), currency: z.string(), locale: z.string() }),
+  students: z.array(payer.omit({ credit: true, status: true })),
+  amount: z.number(),
+  mode: z.enum(PAYMENT_MODES),
+  reference: z.record(z.string(), z.string()),
+  tendered: z.number().nullable(),
+  change: z.number().nullable(),
+  lines: z.array(
+    z.object({ studentId: z.string(), installment: z.string(), head: z.string(), kind: z.string(), dueOn: z.string(), gross: z.number(), concession: z.number(), amount: z.number() }),
+  ),
+  creditUsed: z.number(),
+  creditAdded: z.number(),
+  /** Outstanding dues of the payer(s) right after this payment. */
+  balanceAfter: z.number(),
+  status: z.enum(['valid', 'cancelled', 'bounced']),
+  event: z.object({ kind: z.enum(['cancelled', 'bounced']), at: z.string(), reason: z.string(), by: z.string(), approvedBy: z.string().nullable() }).nullable(),
+});
+export type Receipt = z.infer<typeof receipt>;
+
+export const ledgerEntry = z.object({
+  date: z.string(),
+  kind: z.enum(['due', 'fine', 'charge', 'concession', 'waiver', 'payment', 'reversal', 'credit_refund']),
+  description: z.string(),
+  reference: z.string().nullable(),
+  debit: z.number(),
+  credit: z.number(),
+  balance: z.number(),
+});
+
+export const ledger = z.object({
+  studentId: z.string(),
+  entries: z.array(ledgerEntry),
+  totals: z.object({
+    charged: z.number(),
+    concessions: z.number(),
+    waived: z.number(),
+    paid: z.number(),
+    refunded: z.number(),
+    /** charged − concessions − waived − paid + refunded: positive is owed, negative is advance. */
+    balance: z.number(),
+    outstanding: z.number(),
+    credit: z.number(),
+  }),
+});
+export type Ledger = z.infer<typeof ledger>;
+
+export const paymentSummary = z.object({
+  paymentId: z.string(),
+  receiptNo: z.string(),
+  receivedAt: z.string(),
+  studentName: z.string(),
+  admissionNo: z.string(),
+  amount: z.number(),
+  mode: z.enum(PAYMENT_MODES),
+  status: z.enum(['valid', 'cancelled', 'bounced']),
+});
+
+const COLLECTORS = ['admin', 'accountant', 'cashier'] as const;
+
+export const paymentsChannels = {
+  'payments.openDues': channel({
+    input: z.strictObject({ studentIds: z.array(id).min(1, 'must list at least one student').max(12), asOf: isoDate.optional() }),
+    output: openDues,
+    access: 'session',
+  }),
+  'payments.record': channel({
+    input: z.strictObject({
+      studentIds: z.array(id).min(1, 'must list at least one student').max(12, 'at most 12 students on one receipt'),
+      amount: positiveAmount,
+      method: paymentMethod,
+      /** Edited allocation; omitted for the default (oldest first). Keys come from payments.openDues. */
+      allocations: z.array(z.strictObject({ key: z.string().min(1).max(120), amount: positiveAmount })).max(500).optional(),
+      note: optionalText(200),
+    }),
+    output: receipt,
+    access: COLLECTORS,
+  }),
+  'payments.receipt': channel({ input: z.strictObject({ paymentId: id }), output: receipt, access: 'session' }),
+  'payments.receiptPdf': channel({
+    input: z.strictObject({ paymentId: id }),
+    output: z.object({ fileName: z.string(), base64: z.string() }),
+    access: 'session',
+  }),
+  'payments.list': channel({
+    input: z.strictObject({
+      studentId: id.optional(),
+      date: isoDate.optional(),
+      limit: z.number({ error: 'must be a number' }).int().min(1).max(500).default(50),
+    }),
+    output: z.array(paymentSummary),
+    access: 'session',
+  }),
+  'payments.cancel': channel({
+    input: z.strictObject({ paymentId: id, reason: name(200), approver }),
+    output: receipt,
+    access: COLLECTORS,
+  }),
+  'payments.bounce': channel({
+    input: z.strictObject({ paymentId: id, bankReason: name(200), charge: z.number({ error: 'must be an amount in minor units' }).int().min(0).optional() }),
+    output: receipt,
+    access: ['admin', 'accountant'],
+  }),
+  'payments.refundCredit': channel({
+    input: z.strictObject({ studentId: id, amount: positiveAmount, reason: name(200), approver }),
+    output: z.object({ studentId: z.string(), refunded: z.number(), creditLeft: z.number() }),
+    access: COLLECTORS,
+  }),
+  'payments.waive': channel({
+    input: z.strictObject({ studentId: id, key: z.string().min(1).max(120), amount: positiveAmount, reason: name(200), approver }),
+    output: openDues,
+    access: COLLECTORS,
+  }),
+  'payments.ledger': channel({ input: z.strictObject({ studentId: id }), output: ledger, access: 'session' }),
+};
