@@ -1,6 +1,7 @@
 // The whole backend, Electron-free: the Electron shell and the tests call the same invoke.
 import type { Result } from '../shared/contract';
 import { createEncryptedStore } from './db/encrypted-store';
+import { type DemoOptions, type DemoResult, generateDemoSchool } from './demo/generate';
 import { createKeyStore, type KeyWrapper } from './db/key-store';
 import { registerSqlFunctions } from './db/sql-functions';
 import { createRouter, type Handlers } from './ipc/router';
@@ -44,6 +45,8 @@ export interface App {
   invoke(channel: string, input: unknown, clientId: string): Promise<Result<unknown>>;
   /** The forgotten-admin-password procedure (README): opens the store if needed, returns a one-time password. */
   resetAdminPassword(username: string, storePassphrase?: string): Promise<string>;
+  /** Fills an empty store with a demo school (npm run demo, tests, benchmarks). */
+  generateDemoSchool(options: DemoOptions): Promise<DemoResult>;
   close(): Promise<void>;
 }
 
@@ -117,6 +120,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (store.status().state === 'needs_passphrase' && storePassphrase !== undefined) await store.unlock(storePassphrase);
       return users.emergencyResetPassword(services, username);
     },
+    generateDemoSchool: (options) => generateDemoSchool(invoke, services, options),
     close: () => store.close(),
   };
 }

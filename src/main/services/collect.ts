@@ -6,7 +6,7 @@ import { requireSession, type ServiceDeps } from './context';
 import { studentLedger } from './ledger';
 import { openDues, recordPaymentTx, today } from './payments';
 import { listPayments, readReceipt } from './receipts';
-import { bouncePayment, cancelPayment, refundCredit, waive } from './reversals';
+import { bouncePaymentTx, cancelPaymentTx, refundCredit, waive } from './reversals';
 
 export function paymentsHandlers(deps: ServiceDeps): HandlersFor<'payments'> {
   return {
@@ -31,10 +31,11 @@ export function paymentsHandlers(deps: ServiceDeps): HandlersFor<'payments'> {
     'payments.cancel': async ({ paymentId, reason, approver }, call) => {
       const userId = requireSession(call).userId;
       const approvedBy = await verifyApprover(deps, approver, userId);
-      return cancelPayment(deps, userId, approvedBy, paymentId, reason);
+      return deps.store().transaction().execute((tx) => cancelPaymentTx(tx, deps, userId, approvedBy, paymentId, reason));
     },
 
-    'payments.bounce': ({ paymentId, bankReason, charge }, call) => bouncePayment(deps, requireSession(call).userId, paymentId, bankReason, charge),
+    'payments.bounce': ({ paymentId, bankReason, charge }, call) =>
+      deps.store().transaction().execute((tx) => bouncePaymentTx(tx, deps, requireSession(call).userId, paymentId, bankReason, charge)),
 
     'payments.refundCredit': async ({ studentId, amount, reason, approver }, call) => {
       const userId = requireSession(call).userId;

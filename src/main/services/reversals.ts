@@ -41,17 +41,15 @@ async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 
   return { payment, eventId, at };
 }
 
-export async function cancelPayment(deps: ServiceDeps, byUser: string, approvedBy: string, paymentId: string, reason: string): Promise<Receipt> {
-  return deps.store().transaction().execute(async (tx) => {
-    const { payment, eventId, at } = await reverse(tx, deps, paymentId, 'cancelled', reason, byUser, approvedBy);
-    await recordAudit(tx, deps, { actorId: byUser, action: 'payments.cancel', entity: 'payment', entityId: paymentId, before: { status: 'valid' }, after: { status: 'cancelled', reason, approvedBy, receiptNo: payment.receipt_no } });
-    await enqueue(tx, deps, 'payments.cancel', { paymentId, eventId, at, reason, byUser, approvedBy });
-    return readReceipt(tx, paymentId);
-  });
+/** Cancels inside the caller's transaction; the approver has already been verified. */
+export async function cancelPaymentTx(tx: Tx, env: Env, byUser: string, approvedBy: string, paymentId: string, reason: string): Promise<Receipt> {
+  const { payment, eventId, at } = await reverse(tx, env, paymentId, 'cancelled', reason, byUser, approvedBy);
+  await recordAudit(tx, env, { actorId: byUser, action: 'payments.cancel', entity: 'payment', entityId: paymentId, before: { status: 'valid' }, after: { status: 'cancelled', reason, approvedBy, receiptNo: payment.receipt_no } });
+  await enqueue(tx, env, 'payments.cancel', { paymentId, eventId, at, reason, byUser, approvedBy });
+  return readReceipt(tx, paymentId);
 }
 
-export async function bouncePayment(deps: ServiceDeps, byUser: string, paymentId: string, bankReason: string, charge: number | undefined): Promise<Receipt> {
-  return deps.store().transaction().execute(async (tx) => {
+export async function bouncePaymentTx(tx: Tx, deps: Env, byUser: string, paymentId: string, bankReason: string, charge: number | undefined): Promise<Receipt> {
     const mode = await tx.selectFrom('payment').select('mode').where('id', '=', paymentId).executeTakeFirst();
     if (mode && mode.mode !== 'cheque' && mode.mode !== 'dd') {
       throw new AppError('conflict', `only a cheque or demand draft can bounce; this receipt was paid by ${mode.mode}`, 'paymentId');
@@ -71,7 +69,6 @@ export async function bouncePayment(deps: ServiceDeps, byUser: string, paymentId
     await recordAudit(tx, deps, { actorId: byUser, action: 'payments.bounce', entity: 'payment', entityId: paymentId, before: { status: 'valid' }, after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no } });
     await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, charge: amount, chargeDueId });
     return readReceipt(tx, paymentId);
-  });
 }
 
 export async function refundCredit(deps: ServiceDeps, byUser: string, approvedBy: string, studentId: string, amount: number, reason: string) {

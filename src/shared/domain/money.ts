@@ -19,7 +19,8 @@ export function formatMoney(minor: number, currency: string, locale: string): st
   const { negative, major, fraction } = splitMinor(minor, digits);
   const format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits });
   // Format with a zero fraction, then put the exact fraction digits in place: no float ever holds the amount.
-  const parts = format.formatToParts(negative ? -major : major);
+  // BigInt has no -0: a negative amount under one major unit is formatted from Number -0.
+  const parts = format.formatToParts(negative ? (major === 0n ? -0 : -major) : major);
   return parts.map((p) => (p.type === 'fraction' ? fraction : p.value)).join('');
 }
 
@@ -27,7 +28,7 @@ export function formatMoney(minor: number, currency: string, locale: string): st
 export function formatAmount(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);
   const { negative, major, fraction } = splitMinor(minor, digits);
-  const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(negative ? -major : major);
+  const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(negative ? (major === 0n ? -0 : -major) : major);
   if (digits === 0) return whole;
   const decimal = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
   return `${whole}${decimal}${fraction}`;
