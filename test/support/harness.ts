@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp, type AppDeps } from '../../src/main/app';
+import type { IdSource } from '../../src/main/services/context';
 import type { KeyWrapper } from '../../src/main/db/key-store';
 import { createFilePrinter } from '../../src/main/print/printer';
 import { createFileSettingsStore } from '../../src/main/settings';
 import type { ChannelName, InputOf, OutputOf, Result } from '../../src/shared/contract';
 
-/** A keychain stand-in: AES-GCM under a key only this process knows. */
-export function fakeKeychain(): KeyWrapper {
-  const master = randomBytes(32);
+/** A keychain stand-in: AES-GCM under a key only this process knows (or a fixed one, to reopen across runs). */
+export function fakeKeychain(master: Buffer = randomBytes(32)): KeyWrapper {
   return {
     available: () => true,
     wrap(plain) {
@@ -76,17 +76,19 @@ export interface TestDesk {
   close(): Promise<void>;
 }
 
-export async function openTestDesk(options: { dir?: string; keychain?: KeyWrapper } = {}): Promise<TestDesk> {
+export async function openTestDesk(options: { dir?: string; keychain?: KeyWrapper; ids?: IdSource } = {}): Promise<TestDesk> {
   const dir = options.dir ?? tempDir().dir;
   const clock = new TestClock();
   const keychain = options.keychain ?? fakeKeychain();
   const errors: unknown[] = [];
+  // One id source for the desk's whole life: a restart must not hand out ids again.
+  const ids = options.ids ?? sequentialIds();
   const deps = (): AppDeps => ({
     dbPath: join(dir, 'feedesk.db'),
     keyWrapper: keychain,
     settings: createFileSettingsStore(join(dir, 'settings.json')),
     clock,
-    ids: sequentialIds(),
+    ids,
     printer: createFilePrinter(join(dir, 'prints')),
     logger: { error: (_message, err) => void errors.push(err) },
     kdfCost: TEST_KDF,

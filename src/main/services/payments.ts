@@ -13,7 +13,7 @@ import { creditBalances, dueRows, openItemsOf, pendingFines, type DueRow, type P
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
 import { readPolicies } from './policies';
-import { readReceipt, type ReceiptSnapshot } from './receipts';
+import { receiptOf, type ReceiptSnapshot } from './receipts';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
 
@@ -222,6 +222,8 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   }
 
   await recordAudit(tx, env, { actorId: cashier.id, action: 'payments.record', entity: 'payment', entityId: paymentId, after: { receiptNo, amount: input.amount, mode: input.method.mode, allocated, creditDelta } });
-  await enqueue(tx, env, 'payments.record', { payment, allocations: allocationRows, credit: creditRows, finesLevied: Object.fromEntries(fineDueIds) });
-  return readReceipt(tx, paymentId);
+  // The snapshot stays on the desk (it is what the receipt printed); the server rebuilds from rows.
+  const { snapshot_json: _snapshot, ...row } = payment;
+  await enqueue(tx, env, 'payments.record', { payment: row, allocations: allocationRows, credit: creditRows, finesLevied: Object.fromEntries(fineDueIds) });
+  return receiptOf(payment, snapshot, null);
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Receipt } from '../../shared/contract/payments';
 import { PAYMENT_MODES } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
-import type { Store, Tx } from '../db/schema';
+import type { PaymentTable, Store, Tx } from '../db/schema';
 
 /** Frozen at payment time so a reprint years later says what the original said. */
 export interface ReceiptSnapshot {
@@ -31,7 +31,11 @@ export async function readReceipt(db: Store | Tx, paymentId: string): Promise<Re
     .select(['e.kind', 'e.at', 'e.reason', 'u.username as by', 'a.username as approvedBy'])
     .where('e.payment_id', '=', paymentId)
     .executeTakeFirst();
-  const snapshot = JSON.parse(p.snapshot_json) as ReceiptSnapshot;
+  return receiptOf(p, JSON.parse(p.snapshot_json) as ReceiptSnapshot, event ?? null);
+}
+
+/** A receipt from its payment row, its snapshot and the event that reversed it, if any. */
+export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: ReceiptSnapshot, event: Receipt['event']): Receipt {
   return {
     paymentId: p.id,
     receiptNo: p.receipt_no,
@@ -51,7 +55,7 @@ export async function readReceipt(db: Store | Tx, paymentId: string): Promise<Re
     creditAdded: p.credit_added,
     balanceAfter: snapshot.balanceAfter,
     status: event ? event.kind : 'valid',
-    event: event ?? null,
+    event,
   };
 }
 
