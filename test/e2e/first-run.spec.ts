@@ -46,8 +46,10 @@ test('first-run setup, logout, login, idle lock and unlock', async ({ page }) =>
   await page.getByLabel('Repeat password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Finish setup' }).click();
 
-  await expect(page.getByRole('heading', { name: 'Welcome, Asha Rao' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
   await expect(page.getByText('Desk D02')).toBeVisible();
+  await page.getByRole('button', { name: 'Desk', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome, Asha Rao' })).toBeVisible();
   await page.screenshot({ path: join(SHOTS, '02-home.png') });
 
   // Logout, then a wrong password, then the right one.
@@ -60,10 +62,10 @@ test('first-run setup, logout, login, idle lock and unlock', async ({ page }) =>
   await page.screenshot({ path: join(SHOTS, '03-login-error.png') });
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Welcome, Asha Rao' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
 
   // Leave half-typed work on the Users screen, then go idle past the 10-minute lock.
-  await page.getByText('Users', { exact: true }).click();
+  await page.getByRole('button', { name: 'Users', exact: true }).click();
   const addUser = page.getByRole('form', { name: 'Add a user' });
   await addUser.getByLabel('Full name').fill('Ravi Kumar');
   desk.clock.advanceMinutes(11);
@@ -94,9 +96,9 @@ test('admin adds a cashier, who sees no admin pages', async ({ page }) => {
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
   await page.getByLabel('Repeat password').fill('correct horse battery');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Welcome, Asha Rao' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
 
-  await page.getByText('Users', { exact: true }).click();
+  await page.getByRole('button', { name: 'Users', exact: true }).click();
   const addUser = page.getByRole('form', { name: 'Add a user' });
   await addUser.getByLabel('Full name').fill('Ravi Kumar');
   await addUser.getByLabel('Username').fill('principal');
@@ -112,7 +114,9 @@ test('admin adds a cashier, who sees no admin pages', async ({ page }) => {
   await page.getByLabel('Username').fill('ravi');
   await page.getByLabel('Password', { exact: true }).fill('ledger-counter-99');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Welcome, Ravi Kumar' })).toBeVisible();
-  await expect(page.getByText('Users', { exact: true })).toHaveCount(0);
-  await expect(page.getByText('Audit trail', { exact: true })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+  await expect(page.getByText('Ravi Kumar')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Users', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Audit trail', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Fee set-up', exact: true })).toHaveCount(0);
 });

@@ -147,6 +147,8 @@ export const paymentSummary = z.object({
   status: z.enum(['valid', 'cancelled', 'bounced']),
 });
 
+export type PaymentSummary = z.infer<typeof paymentSummary>;
+
 const COLLECTORS = ['admin', 'accountant', 'cashier'] as const;
 
 export const paymentsChannels = {

@@ -6,15 +6,23 @@ import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Role } from '../../../../shared/contract/channel';
 import { api, request } from '../../api/client';
 import { AuditScreen } from '../audit/AuditScreen';
+import { CollectScreen } from '../collect/CollectScreen';
+import { ConcessionsScreen } from '../concessions/ConcessionsScreen';
+import { FeesScreen } from '../fees/FeesScreen';
+import { StudentsScreen } from '../students/StudentsScreen';
 import { LockScreen } from '../auth/LockScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { UsersScreen } from '../users/UsersScreen';
 import { HomePage } from './HomePage';
 
-type Page = 'home' | 'users' | 'settings' | 'audit';
+type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'home' | 'users' | 'settings' | 'audit';
 
 const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
-  { page: 'home', label: 'Home', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'collect', label: 'Collect fees', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'students', label: 'Students', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'fees', label: 'Fee set-up', roles: ['admin', 'accountant'] },
+  { page: 'concessions', label: 'Concessions', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'home', label: 'Desk', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'users', label: 'Users', roles: ['admin'] },
   { page: 'audit', label: 'Audit trail', roles: ['admin', 'accountant'] },
   { page: 'settings', label: 'Settings', roles: ['admin', 'accountant', 'cashier'] },
@@ -27,7 +35,7 @@ interface Props {
 }
 
 export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
-  const [page, setPage] = useState<Page>('home');
+  const [page, setPage] = useState<Page>('collect');
   const idle = useIdle(session.idleLockMinutes * 60_000, { initialState: false });
 
   const lock = () => {
@@ -70,11 +78,15 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
         <AppShell.Navbar p="xs">
           <Stack gap={2}>
             {pages.map((p) => (
-              <NavLink key={p.page} label={p.label} active={page === p.page} onClick={() => setPage(p.page)} />
+              <NavLink key={p.page} component="button" variant="filled" label={p.label} active={page === p.page} aria-current={page === p.page ? 'page' : undefined} onClick={() => setPage(p.page)} />
             ))}
           </Stack>
         </AppShell.Navbar>
         <AppShell.Main>
+          {page === 'collect' && <CollectScreen session={session} />}
+          {page === 'students' && <StudentsScreen session={session} />}
+          {page === 'fees' && <FeesScreen session={session} />}
+          {page === 'concessions' && <ConcessionsScreen session={session} />}
           {page === 'home' && <HomePage session={session} />}
           {page === 'users' && <UsersScreen session={session} />}
           {page === 'audit' && <AuditScreen />}

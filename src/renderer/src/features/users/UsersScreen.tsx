@@ -55,11 +55,11 @@ export function UsersScreen({ session }: { session: SessionInfo }) {
                 <Table.Td>{u.role}</Table.Td>
                 <Table.Td>
                   {!u.active ? (
-                    <Badge color="gray">deactivated</Badge>
+                    <Badge color="gray.8">deactivated</Badge>
                   ) : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? (
-                    <Badge color="orange">locked out</Badge>
+                    <Badge color="red.9">locked out</Badge>
                   ) : (
-                    <Badge color="teal">active</Badge>
+                    <Badge color="teal.9">active</Badge>
                   )}
                 </Table.Td>
                 <Table.Td>

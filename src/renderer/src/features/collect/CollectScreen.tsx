@@ -1,0 +1,177 @@
+// The cashier's screen: find a student, see what is owed, take the money, preview the receipt.
+import { Alert, Badge, Checkbox, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { SessionInfo } from '../../../../shared/contract/auth';
+import type { Ledger, OpenDues, PaymentSummary, Receipt } from '../../../../shared/contract/payments';
+import type { StudentSummary } from '../../../../shared/contract/students';
+import { allocate } from '../../../../shared/domain/allocation';
+import { api, ApiError, request } from '../../api/client';
+import { sentence } from '../../api/form-errors';
+import { moneyFor } from '../../components/money';
+import { DuesTable } from './DuesTable';
+import { LedgerTable } from './LedgerTable';
+import { type PaymentDraft, PaymentForm } from './PaymentForm';
+import { ReceiptPreview } from './ReceiptPreview';
+import { ReceiptsList } from './ReceiptsList';
+import { StudentSearch } from './StudentSearch';
+
+interface Loaded {
+  dues: OpenDues;
+  ledger: Ledger;
+  receipts: PaymentSummary[];
+  siblings: StudentSummary[];
+}
+
+async function load(studentIds: string[], familyId: string | null): Promise<Loaded> {
+  const [dues, ledger, receipts, family] = await Promise.all([
+    request(api().payments.openDues({ studentIds })),
+    request(api().payments.ledger({ studentId: studentIds[0]! })),
+    request(api().payments.list({ studentId: studentIds[0]!, limit: 50 })),
+    familyId ? request(api().families.get({ familyId })) : Promise.resolve(null),
+  ]);
+  return { dues, ledger, receipts, siblings: family?.students.filter((s) => s.id !== studentIds[0]) ?? [] };
+}
+
+export function CollectScreen({ session }: { session: SessionInfo }) {
+  const money = useMemo(() => moneyFor(session.school), [session.school]);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [student, setStudent] = useState<StudentSummary | null>(null);
+  const [withSiblings, setWithSiblings] = useState<string[]>([]);
+  const [data, setData] = useState<Loaded | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  const [tab, setTab] = useState<string | null>('dues');
+
+  const open = useCallback(async (s: StudentSummary, siblings: string[] = []) => {
+    setStudent(s);
+    setTab('dues');
+    setWithSiblings(siblings);
+    setReceipt(null);
+    setError(null);
+    const loaded = await load([s.id, ...siblings], s.familyId);
+    setData(loaded);
+    setSelected(new Set(loaded.dues.items.map((i) => i.key)));
+    setFormKey((k) => k + 1);
+  }, []);
+
+  const reset = () => {
+    setStudent(null);
+    setData(null);
+    setReceipt(null);
+    setError(null);
+    setTimeout(() => searchRef.current?.focus(), 0);
+  };
+  useHotkeys(
+    [
+      ['Escape', reset],
+      ['alt+1', () => setTab('dues')],
+      ['alt+2', () => setTab('ledger')],
+      ['alt+3', () => setTab('receipts')],
+    ],
+    [],
+  );
+
+  const chosen = data?.dues.items.filter((i) => selected.has(i.key)) ?? [];
+  const suggested = chosen.reduce((a, i) => a + i.balance, 0);
+
+  const save = async (draft: PaymentDraft) => {
+    if (!student || !data || saving) return;
+    setSaving(true);
+    setError(null);
+    try {
+      // Only the ticked dues, oldest first; anything beyond them is kept as advance credit.
+      const credit = data.dues.totals.credit > 0 ? data.dues.totals.credit : 0;
+      const { allocations } = allocate(chosen, draft.amount + credit, { finesFirst: data.dues.finesFirst });
+      const r = await request(api().payments.record({ studentIds: [student.id, ...withSiblings], amount: draft.amount, method: draft.method, allocations }));
+      setReceipt(r);
+      const loaded = await load([student.id, ...withSiblings], student.familyId);
+      setData(loaded);
+      setSelected(new Set(loaded.dues.items.map((i) => i.key)));
+      setFormKey((k) => k + 1);
+    } catch (err) {
+      setError(err instanceof ApiError ? { message: sentence(err.message), field: err.field } : { message: String(err) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const toggle = (key: string) => setSelected((s) => {
+    const next = new Set(s);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    return next;
+  });
+
+  return (
+    <Stack>
+      <Title order={2}>Collect fees</Title>
+      {!student && <StudentSearch ref={searchRef} onPick={(s) => void open(s)} />}
+      {student && receipt && <ReceiptPreview receipt={receipt} money={money} onNext={reset} />}
+      {student && data && !receipt && (
+        <Stack>
+          <Paper withBorder p="md">
+            <Group justify="space-between" align="flex-start">
+              <div>
+                <Title order={3}>{student.fullName}</Title>
+                <Text>
+                  {student.admissionNo} · {student.className}
+                  {student.section ? `-${student.section}` : ''} · Guardian {student.guardianName} · {student.phone}
+                </Text>
+              </div>
+              <Group>
+                {student.status !== 'active' && <Badge color="gray.8">{student.status}</Badge>}
+                {data.dues.totals.credit > 0 && <Badge color="teal.9">Advance credit {money.format(data.dues.totals.credit)}</Badge>}
+                <Text fw={700} data-testid="outstanding">
+                  Outstanding {money.format(data.dues.totals.outstanding + data.dues.totals.fines)}
+                </Text>
+              </Group>
+            </Group>
+            {data.siblings.length > 0 && (
+              <Group mt="sm">
+                <Text size="sm">Family receipt with:</Text>
+                {data.siblings.map((s) => (
+                  <Checkbox
+                    key={s.id}
+                    label={`${s.fullName} (${s.className})`}
+                    checked={withSiblings.includes(s.id)}
+                    onChange={(e) => void open(student, e.currentTarget.checked ? [...withSiblings, s.id] : withSiblings.filter((id) => id !== s.id))}
+                  />
+                ))}
+              </Group>
+            )}
+          </Paper>
+          <Tabs value={tab} onChange={setTab} keepMounted={false}>
+            <Tabs.List>
+              <Tabs.Tab value="dues">Dues (Alt+1)</Tabs.Tab>
+              <Tabs.Tab value="ledger">Ledger (Alt+2)</Tabs.Tab>
+              <Tabs.Tab value="receipts">Receipts ({data.receipts.length}) (Alt+3)</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="dues" pt="sm">
+              <Stack>
+                <DuesTable dues={data.dues} selected={selected} onToggle={toggle} onToggleAll={(on) => setSelected(new Set(on ? data.dues.items.map((i) => i.key) : []))} money={money} />
+                <Paper withBorder p="md">
+                  <PaymentForm key={formKey} suggested={suggested} money={money} saving={saving} error={error} onSave={(d) => void save(d)} />
+                </Paper>
+              </Stack>
+            </Tabs.Panel>
+            <Tabs.Panel value="ledger" pt="sm">
+              <LedgerTable ledger={data.ledger} money={money} />
+            </Tabs.Panel>
+            <Tabs.Panel value="receipts" pt="sm">
+              <ReceiptsList receipts={data.receipts} money={money} onChanged={() => void open(student, withSiblings)} />
+            </Tabs.Panel>
+          </Tabs>
+        </Stack>
+      )}
+      {!student && (
+        <Alert variant="light" title="Keyboard">
+          Type to search · ↑ ↓ Enter to open · F2 saves a payment · Alt+1/2/3 dues, ledger, receipts · Esc starts over
+        </Alert>
+      )}
+    </Stack>
+  );
+}

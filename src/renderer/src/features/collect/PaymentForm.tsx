@@ -1,0 +1,103 @@
+// Amount, mode and the references the mode needs; F2 saves. Cash shows the change to return.
+import { Alert, Button, Group, Kbd, NativeSelect, SimpleGrid, Text, TextInput } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { useState } from 'react';
+import { PAYMENT_MODES, type PaymentMethod, type PaymentMode } from '../../../../shared/contract/payments';
+import type { MoneyFormat } from '../../components/money';
+
+const MODE_LABELS: Record<PaymentMode, string> = {
+  cash: 'Cash',
+  upi: 'UPI',
+  card: 'Card',
+  cheque: 'Cheque',
+  dd: 'Demand draft',
+  bank_transfer: 'Bank transfer',
+  online: 'Online gateway',
+};
+
+/** The reference fields each mode asks for, as [field, label]. */
+const REFERENCES: Record<PaymentMode, [string, string][]> = {
+  cash: [],
+  upi: [['utr', 'UPI reference (UTR)']],
+  card: [['last4', 'Card last 4 digits'], ['authCode', 'Authorisation code']],
+  cheque: [['chequeNo', 'Cheque number'], ['bank', 'Bank'], ['chequeDate', 'Cheque date (YYYY-MM-DD)']],
+  dd: [['ddNo', 'Demand draft number'], ['bank', 'Bank'], ['ddDate', 'DD date (YYYY-MM-DD)']],
+  bank_transfer: [['reference', 'Bank reference (UTR/NEFT)']],
+  online: [['gateway', 'Gateway'], ['reference', 'Gateway reference']],
+};
+
+export interface PaymentDraft {
+  amount: number;
+  method: PaymentMethod;
+}
+
+interface Props {
+  suggested: number;
+  money: MoneyFormat;
+  saving: boolean;
+  error: { message: string; field?: string | undefined } | null;
+  onSave: (draft: PaymentDraft) => void;
+}
+
+export function PaymentForm({ suggested, money, saving, error, onSave }: Props) {
+  const [amountText, setAmountText] = useState<string | null>(null);
+  const [mode, setMode] = useState<PaymentMode>('cash');
+  const [refs, setRefs] = useState<Record<string, string>>({});
+  const [tenderedText, setTenderedText] = useState('');
+  const [localError, setLocalError] = useState<{ field: string; message: string } | null>(null);
+
+  const amountValue = amountText ?? (suggested > 0 ? money.format(suggested) : '');
+  const amount = money.parse(amountValue);
+  const tendered = tenderedText.trim() ? money.parse(tenderedText) : null;
+  const change = mode === 'cash' && amount !== null && tendered !== null && tendered >= amount ? tendered - amount : null;
+
+  const save = () => {
+    if (amount === null || amount <= 0) return setLocalError({ field: 'amount', message: 'Enter an amount more than zero' });
+    if (mode === 'cash' && tenderedText.trim() && tendered === null) return setLocalError({ field: 'method.tendered', message: 'Enter the cash tendered as an amount' });
+    setLocalError(null);
+    const references = Object.fromEntries(REFERENCES[mode].map(([field]) => [field, (refs[field] ?? '').trim()]));
+    const method = (mode === 'cash' ? { mode, ...(tendered !== null ? { tendered } : {}) } : { mode, ...references }) as PaymentMethod;
+    onSave({ amount, method });
+  };
+  useHotkeys([['F2', save]], []);
+
+  const fieldError = (field: string) => (localError?.field === field ? localError.message : error?.field === field ? error.message : undefined);
+  const general = error && !['amount', 'method.tendered', ...REFERENCES[mode].map(([f]) => `method.${f}`)].includes(error.field ?? '') ? error.message : null;
+
+  return (
+    <form
+      aria-label="Payment"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <TextInput label="Amount received" autoFocus value={amountValue} onChange={(e) => setAmountText(e.currentTarget.value)} error={fieldError('amount')} inputMode="decimal" />
+        <NativeSelect label="Mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as PaymentMode)} data={PAYMENT_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] }))} />
+        {mode === 'cash' && <TextInput label="Cash tendered" value={tenderedText} onChange={(e) => setTenderedText(e.currentTarget.value)} error={fieldError('method.tendered')} inputMode="decimal" />}
+        {REFERENCES[mode].map(([field, label]) => (
+          <TextInput key={field} label={label} value={refs[field] ?? ''} onChange={(e) => setRefs({ ...refs, [field]: e.currentTarget.value })} error={fieldError(`method.${field}`)} />
+        ))}
+      </SimpleGrid>
+      {change !== null && (
+        <Text mt="sm" fw={700} size="lg" aria-live="polite">
+          Change to return: {money.format(change)}
+        </Text>
+      )}
+      {general && (
+        <Alert color="red" mt="sm" role="alert">
+          {general}
+        </Alert>
+      )}
+      <Group justify="space-between" mt="md">
+        <Text size="sm">
+          <Kbd>F2</Kbd> save · <Kbd>Esc</Kbd> new search
+        </Text>
+        <Button type="submit" loading={saving}>
+          Save payment (F2)
+        </Button>
+      </Group>
+    </form>
+  );
+}

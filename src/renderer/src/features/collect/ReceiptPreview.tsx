@@ -1,0 +1,85 @@
+// What the printed receipt will say, right after saving; Save PDF writes the plain receipt.
+import { Alert, Badge, Button, Divider, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import type { Receipt } from '../../../../shared/contract/payments';
+import { api, request } from '../../api/client';
+import type { MoneyFormat } from '../../components/money';
+
+export async function downloadReceiptPdf(paymentId: string): Promise<void> {
+  const { fileName, base64 } = await request(api().payments.receiptPdf({ paymentId }));
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function ReceiptPreview({ receipt, money, onNext }: { receipt: Receipt; money: MoneyFormat; onNext: () => void }) {
+  return (
+    <Paper withBorder p="lg" role="region" aria-label="Receipt preview" maw={620}>
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Title order={3}>Receipt {receipt.receiptNo}</Title>
+          {receipt.status !== 'valid' && <Badge color="red">{receipt.status}</Badge>}
+        </Group>
+        <Text>
+          {receipt.school.name} · {receipt.receivedAt.slice(0, 10)} · Desk {receipt.deskCode} · {receipt.cashier.name}
+        </Text>
+        {receipt.students.map((s) => (
+          <Text key={s.id}>
+            {s.fullName} ({s.admissionNo}) · {s.className}
+            {s.section ? `-${s.section}` : ''} · Guardian {s.guardianName}
+          </Text>
+        ))}
+        <Table aria-label="Receipt lines">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Installment</Table.Th>
+              <Table.Th>Head</Table.Th>
+              <Table.Th ta="right">Paid</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {receipt.lines.map((l, i) => (
+              <Table.Tr key={i}>
+                <Table.Td>{l.installment}</Table.Td>
+                <Table.Td>{l.head}</Table.Td>
+                <Table.Td ta="right">{money.format(l.amount)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        {receipt.creditUsed > 0 && <Text>Advance credit used: {money.format(receipt.creditUsed)}</Text>}
+        {receipt.creditAdded > 0 && <Text>Kept as advance credit: {money.format(receipt.creditAdded)}</Text>}
+        <Divider />
+        <Group justify="space-between">
+          <Text fw={700}>Total paid ({receipt.mode})</Text>
+          <Text fw={700} data-testid="receipt-total">
+            {money.format(receipt.amount)}
+          </Text>
+        </Group>
+        {receipt.change !== null && <Text>Change returned: {money.format(receipt.change)}</Text>}
+        <Group justify="space-between">
+          <Text>Balance after this payment</Text>
+          <Text fw={700} data-testid="receipt-balance">
+            {money.format(receipt.balanceAfter)}
+          </Text>
+        </Group>
+        {receipt.event && (
+          <Alert color="red">
+            {receipt.event.kind} on {receipt.event.at.slice(0, 10)}: {receipt.event.reason}
+          </Alert>
+        )}
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={() => void downloadReceiptPdf(receipt.paymentId)}>
+            Save PDF
+          </Button>
+          <Button onClick={onNext} data-autofocus autoFocus>
+            Next collection (Enter)
+          </Button>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,87 @@
+// A student's receipts, with reprint (PDF) and cancellation (reason + a second person's approval).
+import { Alert, Badge, Button, Group, Modal, PasswordInput, Stack, Table, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
+import type { PaymentSummary } from '../../../../shared/contract/payments';
+import { api, request } from '../../api/client';
+import { showApiError } from '../../api/form-errors';
+import { FormFooter, failureNote } from '../../components/FormFooter';
+import type { MoneyFormat } from '../../components/money';
+import { downloadReceiptPdf } from './ReceiptPreview';
+
+export function ReceiptsList({ receipts, money, onChanged }: { receipts: PaymentSummary[]; money: MoneyFormat; onChanged: () => void }) {
+  const [cancelling, setCancelling] = useState<PaymentSummary | null>(null);
+  return (
+    <>
+      <Table striped withTableBorder aria-label="Receipts" verticalSpacing={4}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Receipt</Table.Th>
+            <Table.Th>Date</Table.Th>
+            <Table.Th>Mode</Table.Th>
+            <Table.Th ta="right">Amount</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Actions</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {receipts.map((r) => (
+            <Table.Tr key={r.paymentId}>
+              <Table.Td>{r.receiptNo}</Table.Td>
+              <Table.Td>{r.receivedAt.slice(0, 10)}</Table.Td>
+              <Table.Td>{r.mode}</Table.Td>
+              <Table.Td ta="right">{money.format(r.amount)}</Table.Td>
+              <Table.Td>{r.status === 'valid' ? <Badge color="teal.9">valid</Badge> : <Badge color="red.9">{r.status}</Badge>}</Table.Td>
+              <Table.Td>
+                <Group gap="xs">
+                  <Button size="xs" variant="default" onClick={() => void downloadReceiptPdf(r.paymentId)}>
+                    PDF
+                  </Button>
+                  {r.status === 'valid' && (
+                    <Button size="xs" variant="default" color="red" onClick={() => setCancelling(r)}>
+                      Cancel…
+                    </Button>
+                  )}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {receipts.length === 0 && <Alert>No receipts yet.</Alert>}
+      <CancelModal receipt={cancelling} onClose={() => setCancelling(null)} onDone={onChanged} />
+    </>
+  );
+}
+
+function CancelModal({ receipt, onClose, onDone }: { receipt: PaymentSummary | null; onClose: () => void; onDone: () => void }) {
+  const [failure, setFailure] = useState<string | null>(null);
+  const form = useForm({ initialValues: { reason: '', approver: { username: '', password: '' } } });
+  const close = () => {
+    form.reset();
+    setFailure(null);
+    onClose();
+  };
+  const submit = form.onSubmit(async (values) => {
+    if (!receipt) return;
+    try {
+      await request(api().payments.cancel({ paymentId: receipt.paymentId, ...values }));
+      onDone();
+      close();
+    } catch (err) {
+      setFailure(showApiError(form, err));
+    }
+  });
+  return (
+    <Modal opened={receipt !== null} onClose={close} title={`Cancel receipt ${receipt?.receiptNo ?? ''}`}>
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput label="Reason" data-autofocus {...form.getInputProps('reason')} />
+          <TextInput label="Approver (accountant or admin) username" {...form.getInputProps('approver.username')} />
+          <PasswordInput label="Approver password" {...form.getInputProps('approver.password')} />
+          <FormFooter note={failureNote(failure)} submitting={form.submitting} label="Cancel receipt" />
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,123 @@
+// The cashier's collect flow, keyboard only, and axe on every screen of fee collection.
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { ADMIN, setUpSchool, type TestDesk } from '../support/harness';
+import { admit, seedSmallSchool } from '../support/school';
+import { deskFor, expectAccessible } from './support/desk';
+import { serveRenderer } from './support/renderer-server';
+
+const SHOTS = join(import.meta.dirname, '../../test-results/e2e/screenshots');
+let desk: TestDesk;
+let server: Awaited<ReturnType<typeof serveRenderer>>;
+
+test.beforeAll(async () => {
+  server = await serveRenderer();
+});
+test.afterAll(() => server.close());
+test.afterEach(async () => {
+  expect(desk.errors).toEqual([]);
+  await desk.close();
+});
+
+async function logIn(page: import('@playwright/test').Page) {
+  await page.goto(server.url);
+  await page.getByLabel('Username').fill(ADMIN.username);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+}
+
+test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard only', async ({ page }) => {
+  desk = await deskFor(page);
+  desk.clock.current = new Date('2026-04-05T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Zoë Fernandes' });
+  await admit(desk, school, { fullName: 'Zubin Mehta' });
+  await desk.ok('auth.logout');
+  await page.clock.install({ time: desk.clock.now() });
+  await logIn(page);
+  await expectAccessible(page, 'collect: search');
+
+  // Three letters, no accent typed: "zoe" finds Zoë.
+  await page.keyboard.type('zoe');
+  await expect(page.getByRole('option', { name: /Zoë Fernandes/ })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Zoë Fernandes' })).toBeVisible();
+  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,000.00');
+  await expect(page.getByLabel('Amount received')).toBeFocused();
+  await expect(page.getByLabel('Amount received')).toHaveValue('₹20,000.00');
+  await expectAccessible(page, 'collect: dues');
+  await page.screenshot({ path: join(SHOTS, '10-collect-dues.png'), fullPage: true });
+
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('5000');
+  await page.keyboard.press('Tab'); // mode: cash
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('5500'); // cash tendered
+  await expect(page.getByText('Change to return: ₹500.00')).toBeVisible();
+  await page.keyboard.press('F2');
+
+  const preview = page.getByRole('region', { name: 'Receipt preview' });
+  await expect(preview.getByRole('heading', { name: 'Receipt 2026-27/D01/000001' })).toBeVisible();
+  await expect(preview.getByTestId('receipt-total')).toHaveText('₹5,000.00');
+  await expect(preview.getByTestId('receipt-balance')).toHaveText('₹15,000.00');
+  await expectAccessible(page, 'collect: receipt preview');
+  await page.screenshot({ path: join(SHOTS, '11-receipt-preview.png'), fullPage: true });
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByLabel('Find a student')).toBeFocused();
+  await page.keyboard.type('fer');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Amount received')).toHaveValue('₹15,000.00');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('u'); // native select: U for UPI
+  await expect(page.getByLabel('Mode')).toHaveValue('upi');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('UTR998877665544');
+  await page.keyboard.press('F2');
+  await expect(preview.getByRole('heading', { name: 'Receipt 2026-27/D01/000002' })).toBeVisible();
+  await expect(preview.getByTestId('receipt-balance')).toHaveText('₹0.00');
+  await page.keyboard.press('Enter');
+
+  await page.keyboard.type('zoe');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹0.00');
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByTestId('ledger-balance')).toHaveText('Balance ₹0.00');
+  await expect(page.getByRole('table', { name: 'Student ledger' }).getByText('Receipt 2026-27/D01/000002 (upi)')).toBeVisible();
+  await expectAccessible(page, 'collect: ledger');
+  await page.keyboard.press('Alt+3');
+  await expect(page.getByRole('table', { name: 'Receipts' }).getByText('2026-27/D01/000001')).toBeVisible();
+  await expectAccessible(page, 'collect: receipts');
+  await page.screenshot({ path: join(SHOTS, '12-ledger.png'), fullPage: true });
+});
+
+test('every fee-collection screen passes axe and shows the demo school', async ({ page }) => {
+  desk = await deskFor(page);
+  desk.clock.current = new Date('2026-08-20T05:00:00Z');
+  await desk.app.generateDemoSchool({ students: 40, until: '2026-08-20' });
+  await desk.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
+  await desk.ok('auth.logout');
+  await page.goto(server.url);
+  await page.getByLabel('Username').fill('principal');
+  await page.getByLabel('Password', { exact: true }).fill('demo-admin-2026');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+
+  for (const [nav, heading] of [
+    ['Students', 'Students'],
+    ['Fee set-up', 'Fee set-up'],
+    ['Concessions', 'Concessions'],
+  ] as const) {
+    await page.getByRole('button', { name: nav, exact: true }).click();
+    await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+    await expect(page.getByRole('table').first().locator('tbody tr').first()).toBeVisible();
+    await expectAccessible(page, heading);
+    await page.screenshot({ path: join(SHOTS, `13-${heading.replace(/\W+/g, '-').toLowerCase()}.png`), fullPage: true });
+  }
+  await page.getByRole('button', { name: 'Students', exact: true }).click();
+  await page.getByRole('button', { name: 'Admit a student' }).click();
+  await expect(page.getByRole('form', { name: 'Admit a student' })).toBeVisible();
+  await expectAccessible(page, 'Students: admit form');
+});
