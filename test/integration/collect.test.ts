@@ -239,3 +239,18 @@ describe('receipt numbers', () => {
     expect(numbers.filter((n) => n.includes('/D02/'))).toEqual(['000001', '000002', '000003', '000004', '000005'].map((n) => `2026-27/D02/${n}`));
   });
 });
+
+describe('student search', () => {
+  it('finds by name fragments in any order, ignoring accents and case, by admission no. and by phone digits', async () => {
+    const zoe = await admit(desk, school, { fullName: 'Zoë Fernandes', phone: '+91 98450-12345' });
+    await admit(desk, school, { fullName: 'Zubin Fernandez' });
+    const names = async (query: string) => (await desk.ok('students.search', { query, limit: 10 })).map((s) => s.fullName);
+    expect(await names('zoe')).toEqual(['Zoë Fernandes']);
+    expect(await names('FERN zo')).toEqual(['Zoë Fernandes']);
+    expect((await names('fern')).sort()).toEqual(['Zoë Fernandes', 'Zubin Fernandez']);
+    expect(await names('9845012345')).toEqual(['Zoë Fernandes']);
+    expect(await names(zoe.admissionNo.toLowerCase())).toEqual(['Zoë Fernandes']);
+    expect(await names('"; drop table student; --')).toEqual([]);
+    expect(await names('  ')).toEqual([]);
+  });
+});

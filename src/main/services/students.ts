@@ -33,17 +33,31 @@ export function searchExpression(query: string): string | null {
   return words.length === 0 ? null : words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' AND ');
 }
 
+/**
+ * Instant search. An exact admission number comes first; then FTS5 picks its best-ranked matches
+ * on its own (LIMIT inside the FTS query keeps short prefixes such as "sha" cheap), and only
+ * those few are joined to students, active ones first.
+ */
 export async function searchStudents(db: Store, query: string, limit: number): Promise<StudentSummary[]> {
   const expression = searchExpression(query);
   if (!expression) return [];
+  // Two or three letters match thousands of names; ranking them all buys nothing the next letter won't.
+  const ranked = query.trim().length > 3 ? sql`order by rank` : sql``;
   const rows = await sql<SummaryRow>`
+    with hits as (
+      select s.id, 0 as exact, 0.0 as rank from student s where s.admission_no = ${query.trim()}
+      union all
+      select student_id, 1, rank from (
+        select student_id, rank from student_search where student_search match ${expression} ${ranked} limit ${limit * 3}
+      )
+    )
     select ${summaryColumns}
-    from student_search f
-    join student s on s.id = f.student_id
+    from hits h
+    join student s on s.id = h.id
     join class c on c.id = s.class_id
     left join section sec on sec.id = s.section_id
-    where student_search match ${expression}
-    order by (s.admission_no = ${query.trim()} collate nocase) desc, (s.status = 'active') desc, f.rank
+    group by s.id
+    order by min(h.exact), (s.status = 'active') desc, min(h.rank), s.full_name
     limit ${limit}`.execute(db);
   return rows.rows.map(toSummary);
 }
