@@ -25,17 +25,17 @@ const statements = [
     created_at text not null, updated_at text not null)`,
   `create index student_class on student (class_id, section_id)`,
   `create index student_family on student (family_id)`,
-  // Search: names, admission no., guardian and phone digits; accents and case folded.
+  // Search: names, admission no., guardian, phone digits and their last ten (the local number); accents and case folded.
   `create virtual table student_search using fts5 (student_id unindexed, body,
     tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3')`,
   `create trigger student_search_insert after insert on student begin
     insert into student_search (student_id, body) values (new.id,
-      new.full_name || ' ' || new.admission_no || ' ' || new.guardian_name || ' ' || new.phone || ' ' || coalesce(new.phone2, '') || ' ' || replace(replace(replace(replace(new.phone, ' ', ''), '-', ''), '(', ''), ')', '') || ' ' || replace(replace(replace(replace(coalesce(new.phone2, ''), ' ', ''), '-', ''), '(', ''), ')', ''));
+      new.full_name || ' ' || new.admission_no || ' ' || new.guardian_name || ' ' || new.phone || ' ' || coalesce(new.phone2, '') || ' ' || replace(replace(replace(replace(replace(new.phone, ' ', ''), '-', ''), '(', ''), ')', ''), '+', '') || ' ' || substr(replace(replace(replace(replace(replace(new.phone, ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), -10) || ' ' || replace(replace(replace(replace(replace(coalesce(new.phone2, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '+', '') || ' ' || substr(replace(replace(replace(replace(replace(coalesce(new.phone2, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), -10));
   end`,
   `create trigger student_search_update after update on student begin
     delete from student_search where student_id = old.id;
     insert into student_search (student_id, body) values (new.id,
-      new.full_name || ' ' || new.admission_no || ' ' || new.guardian_name || ' ' || new.phone || ' ' || coalesce(new.phone2, '') || ' ' || replace(replace(replace(replace(new.phone, ' ', ''), '-', ''), '(', ''), ')', '') || ' ' || replace(replace(replace(replace(coalesce(new.phone2, ''), ' ', ''), '-', ''), '(', ''), ')', ''));
+      new.full_name || ' ' || new.admission_no || ' ' || new.guardian_name || ' ' || new.phone || ' ' || coalesce(new.phone2, '') || ' ' || replace(replace(replace(replace(replace(new.phone, ' ', ''), '-', ''), '(', ''), ')', ''), '+', '') || ' ' || substr(replace(replace(replace(replace(replace(new.phone, ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), -10) || ' ' || replace(replace(replace(replace(replace(coalesce(new.phone2, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '+', '') || ' ' || substr(replace(replace(replace(replace(replace(coalesce(new.phone2, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), -10));
   end`,
   `create table fee_structure (
     id text primary key, academic_year_id text not null references academic_year (id), class_id text not null references class (id),
