@@ -7,12 +7,17 @@ import { createApp, randomIds, systemClock } from './app';
 import { denyPermissionsAndForeignNavigation, registerAppScheme, serveRenderer } from './electron/hardening';
 import { createSafeStorageKeyWrapper } from './electron/key-wrapper';
 import { createElectronSettingsStore } from './electron/settings-store';
+import { openDemoSchool } from './demo/open-demo';
 import { maintenanceRequest, runMaintenance } from './maintenance';
 import { createFilePrinter } from './print/printer';
 import { APP_ORIGIN, isAppUrl } from './shell-policy';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
+
+// `npm run demo` runs on a separate profile, so a demo school never mixes with real books.
+const demo = process.argv.includes('--demo');
+if (demo) app.setPath('userData', join(app.getPath('appData'), 'FeeDesk Demo'));
 
 registerAppScheme();
 
@@ -51,6 +56,8 @@ async function start(): Promise<void> {
     printer: createFilePrinter(join(userData, 'printouts')),
     logger: { error: (message, err) => console.error(message, err) },
   });
+
+  if (demo) await openDemoSchool(feedesk, (line) => console.log(line));
 
   const maintenance = maintenanceRequest(process.argv);
   if (maintenance) {

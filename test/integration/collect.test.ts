@@ -254,3 +254,44 @@ describe('student search', () => {
     expect(await names('  ')).toEqual([]);
   });
 });
+
+describe('families and concessions', () => {
+  it('takes one family receipt across siblings and applies the second-child rule only once approved', async () => {
+    const elder = await admit(desk, school, { fullName: 'Anika Rao', joinedOn: '2026-04-01' });
+    const younger = await admit(desk, school, { fullName: 'Ira Rao', joinedOn: '2026-04-01' });
+    const family = await desk.ok('families.create', { name: 'Rao family', studentIds: [elder.id, younger.id] });
+    const rule = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Second child', kind: 'percent', value: 1_000, target: 'sibling', siblingRank: 2, headId: school.heads.tuition, reason: 'sibling policy' });
+    expect((await desk.ok('payments.openDues', { studentIds: [younger.id] })).totals.outstanding).toBe(20_000_00);
+    await desk.ok('concessions.approve', { concessionId: rule.id, approver: ACCOUNTANT });
+    expect((await desk.ok('payments.openDues', { studentIds: [younger.id] })).totals.outstanding).toBe(20_000_00 - 1_200_00);
+    expect((await desk.ok('payments.openDues', { studentIds: [elder.id] })).totals.outstanding).toBe(20_000_00);
+    expect((await desk.ok('families.get', { familyId: family.id })).students.map((s) => s.fullName)).toEqual(['Anika Rao', 'Ira Rao']);
+
+    const r = await desk.ok('payments.record', { studentIds: [elder.id, younger.id], amount: 9_000_00, method: { mode: 'cash' } });
+    expect(new Set(r.lines.map((l) => l.studentId))).toEqual(new Set([elder.id, younger.id]));
+    expect(r.students.map((s) => s.fullName)).toEqual(['Anika Rao', 'Ira Rao']);
+    const stranger = await admit(desk, school);
+    const mixed = await desk.call('payments.record', { studentIds: [elder.id, stranger.id], amount: 100_00, method: { mode: 'cash' } });
+    expect(errorOf(mixed)).toMatchObject({ field: 'studentIds', message: expect.stringContaining('siblings of one family') });
+  });
+
+  it('refuses a concession approval by the requester, and a duplicate admission number', async () => {
+    const s = await admit(desk, school);
+    const c = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Hardship', kind: 'fixed', value: 2_000_00, target: 'student', studentId: s.id, reason: 'hardship' });
+    const self = await desk.call('concessions.approve', { concessionId: c.id, approver: { username: ADMIN.username, password: ADMIN.password } });
+    expect(errorOf(self)).toMatchObject({ code: 'forbidden', field: 'approver.username' });
+    const cashier = await desk.call('concessions.approve', { concessionId: c.id, approver: { username: 'ravi', password: 'counter-cash-2026' } });
+    expect(errorOf(cashier).message).toMatch(/needs admin or accountant/);
+    expect((await desk.ok('concessions.list', {})).find((x) => x.id === c.id)?.status).toBe('requested');
+
+    const dup = await desk.call('students.create', {
+      admissionNo: s.admissionNo.toLowerCase(),
+      fullName: 'Someone Else',
+      classId: school.classId,
+      guardianName: 'G',
+      phone: '9845099999',
+      joinedOn: '2026-04-01',
+    });
+    expect(errorOf(dup)).toMatchObject({ code: 'conflict', field: 'admissionNo', message: expect.stringContaining(`already belongs to ${s.fullName}`) });
+  });
+});
