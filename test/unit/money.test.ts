@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concessionAmounts } from '../../src/shared/domain/concessions';
-import { addMonths, daysBetween } from '../../src/shared/domain/dates';
+import { addMonths, dateIn, daysBetween } from '../../src/shared/domain/dates';
 import { fineAsOf } from '../../src/shared/domain/fines';
 import { planInstallments, splitEvenly, splitProblem } from '../../src/shared/domain/installments';
 import { formatAmount, formatMoney, parseMoney } from '../../src/shared/domain/money';
@@ -97,5 +97,15 @@ describe('receipt numbers', () => {
     expect(receiptFormatProblem('{desk}/{seq}')).toMatch(/{year}/);
     expect(receiptFormatProblem('{year}/{desk}/{seq}/{cashier}')).toMatch(/unknown/);
     expect(receiptFormatProblem('{year}/{desk}/{seq:6}')).toBeNull();
+  });
+});
+
+describe('the school day', () => {
+  it('is the calendar date in the given zone, or the machine’s own', () => {
+    const instant = new Date('2026-04-01T20:00:00Z');
+    expect(dateIn(instant, 'Asia/Kolkata')).toBe('2026-04-02');
+    expect(dateIn(instant, 'UTC')).toBe('2026-04-01');
+    const local = new Date(2026, 3, 1, 23, 59);
+    expect(dateIn(local)).toBe('2026-04-01');
   });
 });

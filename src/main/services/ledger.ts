@@ -34,7 +34,7 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
       coalesce((select sum(a.amount) from allocation a where a.payment_id = p.id and a.student_id = ${studentId} and a.event_id is not null), 0)
       + coalesce((select sum(c.amount) from credit_entry c where c.payment_id = p.id and c.student_id = ${studentId} and c.event_id is not null), 0) as reversed
     from payment p left join payment_event e on e.payment_id = p.id
-    where p.id in (select payment_id from allocation where student_id = ${studentId}
+    where p.id in (select a.payment_id from due d join allocation a on a.due_id = d.id where d.student_id = ${studentId}
                    union select payment_id from credit_entry where student_id = ${studentId} and payment_id is not null)
     order by p.received_at`.execute(db);
   for (const m of moves.rows) {

@@ -65,7 +65,7 @@ export async function listPayments(db: Store, filter: { studentId?: string; date
       (select e.kind from payment_event e where e.payment_id = p.id) as event
     from payment p join student s on s.id = p.student_id
     where (${filter.studentId ?? null} is null or p.student_id = ${filter.studentId ?? null}
-           or p.id in (select a.payment_id from allocation a where a.student_id = ${filter.studentId ?? null}))
+           or p.id in (select a.payment_id from due d join allocation a on a.due_id = d.id where d.student_id = ${filter.studentId ?? null}))
       and (${filter.date ?? null} is null or substr(p.received_at, 1, 10) = ${filter.date ?? null})
     order by p.received_at desc, p.seq desc
     limit ${filter.limit}`.execute(db);

@@ -35,7 +35,12 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date of an instant in a time zone (the school's day, not UTC's). */
 export function dateIn(instant: Date, timeZone?: string): IsoDate {
-  const key = timeZone ?? '';
+  if (timeZone === undefined) {
+    // The machine's own zone: plain Date getters, far cheaper than Intl on the payment path.
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${instant.getFullYear()}-${pad(instant.getMonth() + 1)}-${pad(instant.getDate())}`;
+  }
+  const key = timeZone;
   let format = dayFormats.get(key);
   if (!format) {
     // Building a formatter costs far more than using one: keep one per zone.

@@ -78,7 +78,7 @@ const statements = [
     student_id text not null references student (id), family_id text references family (id),
     amount integer not null check (amount > 0), mode text not null, reference_json text not null,
     tendered integer, change_given integer, credit_used integer not null default 0, credit_added integer not null default 0,
-    snapshot_json text not null, unique (desk_code, academic_year_id, seq))`,
+    snapshot_json text not null)`,
   `create index payment_student on payment (student_id, received_at)`,
   `create index payment_received on payment (received_at)`,
   // Allocations only grow: a reversal adds negative rows pointing at its event.
@@ -86,7 +86,6 @@ const statements = [
     student_id text not null references student (id), amount integer not null check (amount <> 0), event_id text)`,
   `create index allocation_due on allocation (due_id)`,
   `create index allocation_payment on allocation (payment_id)`,
-  `create index allocation_student on allocation (student_id)`,
   `create table payment_event (
     id text primary key, payment_id text not null references payment (id),
     kind text not null check (kind in ('cancelled', 'bounced')), at text not null, reason text not null,
