@@ -295,3 +295,14 @@ describe('families and concessions', () => {
     expect(errorOf(dup)).toMatchObject({ code: 'conflict', field: 'admissionNo', message: expect.stringContaining(`already belongs to ${s.fullName}`) });
   });
 });
+
+describe('desk policies', () => {
+  it('numbers receipts by the school’s chosen format and refuses one that could collide', async () => {
+    const s = await admit(desk, school);
+    const bad = await desk.call('settings.update', { receiptFormat: 'R-{seq}' });
+    expect(errorOf(bad)).toMatchObject({ field: 'receiptFormat', message: expect.stringContaining('{desk}') });
+    await desk.ok('settings.update', { receiptFormat: 'GV-{desk}-{year}-{seq:4}' });
+    const r = await desk.ok('payments.record', { studentIds: [s.id], amount: 100_00, method: { mode: 'cash' } });
+    expect(r.receiptNo).toBe('GV-D01-2026-27-0001');
+  });
+});

@@ -1,11 +1,12 @@
 // One's own password for everyone; school policies for admins.
-import { NumberInput, Paper, PasswordInput, Stack, Title } from '@mantine/core';
+import { Checkbox, NumberInput, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
+import { moneyFor } from '../../components/money';
 
 export function SettingsScreen({ session, onSessionChange }: { session: SessionInfo; onSessionChange: (s: SessionInfo) => void }) {
   return (
@@ -19,10 +20,21 @@ export function SettingsScreen({ session, onSessionChange }: { session: SessionI
 
 function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSessionChange: (s: SessionInfo) => void }) {
   const [note, setNote] = useState<FormNote | null>(null);
-  const form = useForm({ initialValues: { idleLockMinutes: session.idleLockMinutes } });
-  const submit = form.onSubmit(async (values) => {
+  const money = moneyFor(session.school);
+  const form = useForm({ initialValues: { idleLockMinutes: session.idleLockMinutes, receiptFormat: '', finesFirst: true, bounceCharge: '' } });
+  useEffect(() => {
+    request(api().settings.get()).then((p) => {
+      form.setValues({ idleLockMinutes: p.idleLockMinutes, receiptFormat: p.receiptFormat, finesFirst: p.finesFirst, bounceCharge: money.format(p.bounceCharge) });
+      form.resetDirty();
+    }, () => undefined);
+    // Loaded once when the screen opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const submit = form.onSubmit(async ({ bounceCharge, ...values }) => {
+    const charge = money.parse(bounceCharge);
+    if (charge === null) return form.setFieldError('bounceCharge', 'Enter an amount');
     try {
-      const saved = await request(api().settings.update(values));
+      const saved = await request(api().settings.update({ ...values, bounceCharge: charge }));
       onSessionChange({ ...session, idleLockMinutes: saved.idleLockMinutes });
       setNote({ ok: true, text: 'Saved.' });
     } catch (err) {
@@ -34,8 +46,11 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
     <Paper withBorder p="md">
       <form onSubmit={submit}>
         <Stack>
-          <Title order={4}>Screen lock</Title>
+          <Title order={4}>Desk policies</Title>
           <NumberInput label="Lock the screen after this many idle minutes" min={1} max={120} allowDecimal={false} {...form.getInputProps('idleLockMinutes')} />
+          <TextInput label="Receipt number format" description="{year}, {desk} and {seq:6}, e.g. {year}/{desk}/{seq:6} → 2026-27/D01/000123" {...form.getInputProps('receiptFormat')} />
+          <Checkbox label="Collect an installment's late fine before its fees" {...form.getInputProps('finesFirst', { type: 'checkbox' })} />
+          <TextInput label="Cheque bounce charge" {...form.getInputProps('bounceCharge')} />
           <FormFooter note={note} submitting={form.submitting} label="Save" />
         </Stack>
       </form>
