@@ -1,7 +1,7 @@
 // The benchmark school: 50,000 students and a year of payments, generated once per generator version
 // and kept in the OS temp folder (it takes minutes to make), then copied fresh for every run.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomIds } from '../../src/main/app';
@@ -11,10 +11,12 @@ import { fakeKeychain, openTestDesk, type TestDesk } from '../support/harness';
 const SCHOOL_VERSION = 1;
 export const KEYCHAIN = fakeKeychain(createHash('sha256').update('feedesk-bench').digest());
 
+/** Everything that shapes the generated rows: schema, generator and the services it calls. */
 function fingerprint(): string {
-  const files = ['src/main/demo/generate.ts', 'src/main/db/migrations/index.ts'];
   const h = createHash('sha256').update(String(SCHOOL_VERSION));
-  for (const f of files) h.update(readFileSync(f));
+  for (const dir of ['src/main/db/migrations', 'src/main/demo', 'src/main/services', 'src/shared/domain']) {
+    for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  }
   return h.digest('hex').slice(0, 12);
 }
 
