@@ -145,13 +145,21 @@ describe('recording payments', () => {
 
   it('refuses a payment for a left student’s future dues', async () => {
     const s = await admit(desk, school);
+    const before = await desk.ok('payments.openDues', { studentIds: [s.id] });
+    const q3 = before.items.find((i) => i.installment === 'Quarter 3' && i.head === 'Tuition')!;
     const left = await desk.ok('students.leave', { studentId: s.id, leftOn: '2026-06-30', reason: 'moved city' });
     expect(left.duesWaived).toBe(8);
     const dues = await desk.ok('payments.openDues', { studentIds: [s.id] });
     expect(dues.items.map((i) => i.installment)).toEqual(['Quarter 1', 'Quarter 1']);
     const ledger = await desk.ok('payments.ledger', { studentId: s.id });
-    const q3 = ledger.entries.find((e) => e.kind === 'waiver');
-    expect(q3?.description).toContain('moved city');
+    expect(ledger.entries.find((e) => e.kind === 'waiver')?.description).toContain('moved city');
+    const future = await desk.call('payments.record', { studentIds: [s.id], amount: 3_000_00, method: { mode: 'cash' }, allocations: [{ key: q3.key, amount: 3_000_00 }] });
+    expect(errorOf(future)).toEqual({
+      code: 'invalid_input',
+      message: `allocations.0.key Quarter 3 · Tuition was waived when ${s.fullName} left on 2026-06-30`,
+      field: 'allocations.0.key',
+    });
+    expect(await desk.ok('payments.list', { studentId: s.id })).toEqual([]);
     const rows = await desk.ok('payments.openDues', { studentIds: [s.id], asOf: '2026-04-02' });
     expect(rows.totals.outstanding).toBe(4_500_00);
   });
