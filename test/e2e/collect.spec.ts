@@ -1,34 +1,19 @@
 // The cashier's collect flow, keyboard only, and axe on every screen of fee collection.
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { ADMIN, setUpSchool, type TestDesk } from '../support/harness';
+import type { Page } from '@playwright/test';
+import { ADMIN, setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
-import { deskFor, expectAccessible } from './support/desk';
-import { serveRenderer } from './support/renderer-server';
+import { expect, expectAccessible, SHOTS, test } from './support/fixtures';
 
-const SHOTS = join(import.meta.dirname, '../../test-results/e2e/screenshots');
-let desk: TestDesk;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-
-test.beforeAll(async () => {
-  server = await serveRenderer();
-});
-test.afterAll(() => server.close());
-test.afterEach(async () => {
-  expect(desk.errors).toEqual([]);
-  await desk.close();
-});
-
-async function logIn(page: import('@playwright/test').Page) {
-  await page.goto(server.url);
+async function logIn(page: Page, url: string) {
+  await page.goto(url);
   await page.getByLabel('Username').fill(ADMIN.username);
   await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
 }
 
-test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard only', async ({ page }) => {
-  desk = await deskFor(page);
+test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard only', async ({ page, desk, rendererUrl }) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
@@ -36,7 +21,7 @@ test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard
   await admit(desk, school, { fullName: 'Zubin Mehta' });
   await desk.ok('auth.logout');
   await page.clock.install({ time: desk.clock.now() });
-  await logIn(page);
+  await logIn(page, rendererUrl);
   await expectAccessible(page, 'collect: search');
 
   // Three letters, no accent typed: "zoe" finds Zoë.
@@ -93,13 +78,12 @@ test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard
   await page.screenshot({ path: join(SHOTS, '12-ledger.png'), fullPage: true });
 });
 
-test('every fee-collection screen passes axe and shows the demo school', async ({ page }) => {
-  desk = await deskFor(page);
+test('every fee-collection screen passes axe and shows the demo school', async ({ page, desk, rendererUrl }) => {
   desk.clock.current = new Date('2026-08-20T05:00:00Z');
   await desk.app.generateDemoSchool({ students: 40, until: '2026-08-20' });
   await desk.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
   await desk.ok('auth.logout');
-  await page.goto(server.url);
+  await page.goto(rendererUrl);
   await page.getByLabel('Username').fill('principal');
   await page.getByLabel('Password', { exact: true }).fill('demo-admin-2026');
   await page.keyboard.press('Enter');

@@ -1,31 +1,10 @@
 // The first-run → logout → login → idle lock → unlock flow, driven through the real renderer.
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { openTestDesk, type TestDesk } from '../support/harness';
-import { attachBridge } from './support/bridge';
-import { serveRenderer } from './support/renderer-server';
+import { expect, SHOTS, test } from './support/fixtures';
 
-const SHOTS = join(import.meta.dirname, '../../test-results/e2e/screenshots');
-
-let desk: TestDesk;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-
-test.beforeAll(async () => {
-  server = await serveRenderer();
-});
-test.afterAll(() => server.close());
-test.beforeEach(async ({ page }) => {
-  desk = await openTestDesk();
-  await attachBridge(page, desk.app);
-});
-test.afterEach(async () => {
-  expect(desk.errors).toEqual([]);
-  await desk.close();
-});
-
-test('first-run setup, logout, login, idle lock and unlock', async ({ page }) => {
+test('first-run setup, logout, login, idle lock and unlock', async ({ page, desk, rendererUrl }) => {
   await page.clock.install({ time: desk.clock.now() });
-  await page.goto(server.url);
+  await page.goto(rendererUrl);
 
   // Setup wizard: school → desk → admin.
   await expect(page.getByRole('heading', { name: 'Set up FeeDesk' })).toBeVisible();
@@ -86,8 +65,8 @@ test('first-run setup, logout, login, idle lock and unlock', async ({ page }) =>
   await page.screenshot({ path: join(SHOTS, '05-unlocked.png') });
 });
 
-test('admin adds a cashier, who sees no admin pages', async ({ page }) => {
-  await page.goto(server.url);
+test('admin adds a cashier, who sees no admin pages', async ({ page, rendererUrl }) => {
+  await page.goto(rendererUrl);
   await page.getByLabel('School name').fill('Hill Top Academy');
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');

@@ -6,7 +6,7 @@ import { AppError } from '../../shared/contract/errors';
 import { allocate, allocationProblem, type Allocated } from '../../shared/domain/allocation';
 import { dateIn } from '../../shared/domain/dates';
 import { formatReceiptNo } from '../../shared/domain/receipt-number';
-import type { Store, Tx } from '../db/schema';
+import type { Store, StudentStatus, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 import { creditBalances, dueRows, openItemsOf, pendingFines, type DueRow, type PendingFine } from './dues';
@@ -24,7 +24,7 @@ interface Payer {
   class_name: string;
   section: string | null;
   guardian_name: string;
-  status: string;
+  status: StudentStatus;
   family_id: string | null;
   left_on: string | null;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { approver, id, isoDate, name, optionalText, positiveAmount } from './common';
+import { studentSummary } from './students';
 
 const ref = (label: string, pattern: RegExp, hint: string) =>
   z.string({ error: `must be the ${label}` }).trim().regex(pattern, hint);
@@ -63,14 +64,7 @@ export const openItem = z.object({
 });
 export type OpenItemView = z.infer<typeof openItem>;
 
-const payer = z.object({
-  id: z.string(),
-  admissionNo: z.string(),
-  fullName: z.string(),
-  className: z.string(),
-  section: z.string().nullable(),
-  guardianName: z.string(),
-  status: z.string(),
+const payer = studentSummary.pick({ id: true, admissionNo: true, fullName: true, className: true, section: true, guardianName: true, status: true }).extend({
   credit: z.number(),
 });
 
