@@ -14,6 +14,8 @@ import * as policies from './services/policies';
 import { createSessionTable } from './services/sessions';
 import * as setup from './services/setup';
 import { paymentsHandlers } from './services/collect';
+import { loadFonts } from './print/fonts';
+import { receiptsHandlers } from './services/receipt-prints';
 import { concessionsHandlers } from './services/concessions';
 import { mastersHandlers } from './services/masters';
 import { structuresHandlers } from './services/structures';
@@ -33,6 +35,8 @@ export interface AppDeps {
   clock: Clock;
   ids: IdSource;
   printer: Printer;
+  /** resources/fonts: the Unicode fonts embedded in PDFs. */
+  fontsDir: string;
   logger: Logger;
   /** scrypt cost for passwords and passphrases; OWASP's by default. */
   kdfCost?: ScryptCost;
@@ -100,6 +104,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...structuresHandlers(services),
     ...concessionsHandlers(services),
     ...paymentsHandlers(services),
+    ...receiptsHandlers(services, { fonts: () => loadFonts(deps.fontsDir), printer: deps.printer }),
   };
 
   const invoke = createRouter({

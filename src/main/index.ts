@@ -54,6 +54,7 @@ async function start(): Promise<void> {
     clock: systemClock,
     ids: randomIds,
     printer: createFilePrinter(join(userData, 'printouts')),
+    fontsDir: join(app.getAppPath(), 'resources/fonts'),
     logger: { error: (message, err) => console.error(message, err) },
   });
 

@@ -46,6 +46,8 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'users.reactivate': [{ input: {}, field: 'userId', message: 'userId is required' }],
   'settings.get': [{ input: { idleLockMinutes: 5 }, ...NO_INPUT }],
   'settings.update': [
+    { input: { verifyBaseUrl: 'ftp://x.example/' }, field: 'verifyBaseUrl', message: /http\(s\) URL/ },
+    { input: { verifyBaseUrl: `https://${'x'.repeat(60)}.example/` }, field: 'verifyBaseUrl', message: /at most 60 characters/ },
     { input: { idleLockMinutes: 0 }, field: 'idleLockMinutes', message: /at least 1 minute/ },
     { input: { idleLockMinutes: 2.5 }, field: 'idleLockMinutes', message: 'idleLockMinutes must be a whole number of minutes' },
     { input: { idleLockMinutes: '5' }, field: 'idleLockMinutes', message: 'idleLockMinutes must be a number of minutes' },
@@ -96,7 +98,12 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { studentIds: [ID], amount: 100, method: { mode: 'cheque', bank: 'SBI', chequeDate: '2026-04-02' } }, field: 'method.chequeNo', message: 'method.chequeNo is required' },
   ],
   'payments.receipt': [{ input: { paymentId: 'R-1' }, field: 'paymentId', message: /UUID/ }],
-  'payments.receiptPdf': [{ input: {}, field: 'paymentId', message: 'paymentId is required' }],
+  'receipts.print': [
+    { input: { paymentId: ID, target: 'fax' }, field: 'target', message: 'target must be pdf or printer' },
+    { input: { paymentId: ID, target: 'pdf', layout: 'a3' }, field: 'layout', message: /one of thermal80/ },
+  ],
+  'receipts.printDay': [{ input: { date: '23-11-2026', target: 'pdf' }, field: 'date', message: /YYYY-MM-DD/ }],
+  'receipts.verify': [{ input: { code: '   ' }, field: 'code', message: 'code is required' }],
   'payments.list': [{ input: { date: 'today' }, field: 'date', message: /YYYY-MM-DD/ }],
   'payments.cancel': [{ input: { paymentId: ID, reason: '', approver: { username: 'meera', password: 'x' } }, field: 'reason', message: 'reason is required' }],
   'payments.bounce': [{ input: { paymentId: ID, bankReason: 'funds', charge: -1 }, field: 'charge', message: /./ }],

@@ -52,6 +52,8 @@ export function sequentialIds() {
   return { uuid: () => `00000000-0000-4000-8000-${(++n).toString(16).padStart(12, '0')}` };
 }
 
+export const FONTS_DIR = join(import.meta.dirname, '../../resources/fonts');
+
 /** A cheap scrypt cost for tests that log in many times; one test pins the production default. */
 export const TEST_KDF = { logN: 12, r: 8, p: 1 };
 
@@ -90,6 +92,7 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     clock,
     ids,
     printer: createFilePrinter(join(dir, 'prints')),
+    fontsDir: FONTS_DIR,
     logger: { error: (_message, err) => void errors.push(err) },
     kdfCost: TEST_KDF,
     validateOutput: true,

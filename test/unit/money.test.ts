@@ -4,6 +4,7 @@ import { concessionAmounts } from '../../src/shared/domain/concessions';
 import { addMonths, dateIn, daysBetween } from '../../src/shared/domain/dates';
 import { fineAsOf } from '../../src/shared/domain/fines';
 import { planInstallments, splitEvenly, splitProblem } from '../../src/shared/domain/installments';
+import { amountInWords } from '../../src/shared/domain/amount-in-words';
 import { formatAmount, formatMoney, parseMoney } from '../../src/shared/domain/money';
 import { formatReceiptNo, receiptFormatProblem } from '../../src/shared/domain/receipt-number';
 
@@ -107,5 +108,16 @@ describe('the school day', () => {
     expect(dateIn(instant, 'UTC')).toBe('2026-04-01');
     const local = new Date(2026, 3, 1, 23, 59);
     expect(dateIn(local)).toBe('2026-04-01');
+  });
+});
+
+describe('amount in words', () => {
+  it('uses lakh and crore for en-IN and million for other locales', () => {
+    expect(amountInWords(1_23_45_678_50, 'INR', 'en-IN')).toBe('Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight and Fifty Paise Only');
+    expect(amountInWords(1_00_000_00, 'INR', 'en-IN')).toBe('Rupees One Lakh Only');
+    expect(amountInWords(12_345_678_90, 'USD', 'en-US')).toBe('Dollars Twelve Million Three Hundred Forty-Five Thousand Six Hundred Seventy-Eight and Ninety Cents Only');
+    expect(amountInWords(0, 'INR', 'en-IN')).toBe('Rupees Zero Only');
+    expect(amountInWords(5, 'INR', 'en-IN')).toBe('Rupees Zero and Five Paise Only');
+    expect(amountInWords(1_000_00_00_000_00, 'INR', 'en-IN')).toBe('Rupees One Thousand Crore Only');
   });
 });

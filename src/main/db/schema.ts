@@ -224,6 +224,27 @@ export interface PaymentTable {
   credit_used: number;
   credit_added: number;
   snapshot_json: string;
+  /** The signed receipt QR payload (base64url), fixed at payment time. */
+  qr: string | null;
+}
+
+export interface DeskKeyTable {
+  key_id: string;
+  desk_code: string;
+  /** Raw 32-byte Ed25519 public key, base64. */
+  public_key: string;
+  /** PKCS#8 DER, base64: only for this desk's own key. */
+  private_key: string | null;
+  created_at: string;
+}
+
+export interface ReceiptPrintTable {
+  id: string;
+  payment_id: string;
+  at: string;
+  by_user: string;
+  copy_no: number;
+  layout: string;
 }
 
 export interface AllocationTable {
@@ -296,6 +317,8 @@ export interface DB {
   payment_event: PaymentEventTable;
   credit_entry: CreditEntryTable;
   outbox: OutboxTable;
+  desk_key: DeskKeyTable;
+  receipt_print: ReceiptPrintTable;
 }
 
 export type Store = Kysely<DB>;

@@ -1,6 +1,5 @@
 // The payments area's channels: the cashier's collect flow and what follows a payment.
 import type { HandlersFor } from '../ipc/router';
-import { plainReceiptPdf } from '../print/plain-receipt';
 import { verifyApprover } from './approvals';
 import { requireSession, type ServiceDeps } from './context';
 import { studentLedger } from './ledger';
@@ -19,12 +18,6 @@ export function paymentsHandlers(deps: ServiceDeps): HandlersFor<'payments'> {
     },
 
     'payments.receipt': ({ paymentId }) => readReceipt(deps.store(), paymentId),
-
-    'payments.receiptPdf': async ({ paymentId }) => {
-      const receipt = await readReceipt(deps.store(), paymentId);
-      const pdf = await plainReceiptPdf(receipt);
-      return { fileName: `receipt-${receipt.receiptNo.replaceAll('/', '-')}.pdf`, base64: pdf.toString('base64') };
-    },
 
     'payments.list': (filter) => listPayments(deps.store(), filter),
 

@@ -8,6 +8,7 @@ import { dateIn } from '../../shared/domain/dates';
 import { formatReceiptNo } from '../../shared/domain/receipt-number';
 import type { Store, StudentStatus, Tx } from '../db/schema';
 import { recordAudit } from './audit';
+import { signReceipt } from './desk-keys';
 import type { ServiceDeps } from './context';
 import { creditBalances, dueRows, openItemsOf, pendingFines, type DueRow, type PendingFine } from './dues';
 import { currentYear } from './masters';
@@ -153,6 +154,8 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   const receiptNo = formatReceiptNo(policies.receiptFormat, { year: year.name, desk: desk.code, seq });
   const paymentId = env.ids.uuid();
   const now = env.clock.now().toISOString();
+  const school = await tx.selectFrom('school').select(['id', 'name', 'currency', 'locale']).executeTakeFirstOrThrow();
+  const qr = await signReceipt(tx, env, desk.code, { schoolUuid: school.id, receiptNo, date: asOf, amount: input.amount, admissionNo: payers[0]!.admission_no });
 
   // Late fines collected (or left behind by cleared fees) become dues now.
   const fineDueIds = new Map<string, string>();
@@ -176,7 +179,7 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   const snapshot: ReceiptSnapshot = {
     yearName: year.name,
     cashier,
-    school: await tx.selectFrom('school').select(['name', 'currency', 'locale']).executeTakeFirstOrThrow(),
+    school: { name: school.name, currency: school.currency, locale: school.locale },
     students: payers.map((p) => ({ id: p.id, admissionNo: p.admission_no, fullName: p.full_name, className: p.class_name, section: p.section, guardianName: p.guardian_name })),
     lines,
     balanceAfter: outstandingBefore + leviedFines - allocated,
@@ -200,6 +203,7 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
     credit_used: Math.max(0, -creditDelta),
     credit_added: Math.max(0, creditDelta),
     snapshot_json: JSON.stringify(snapshot),
+    qr,
   };
   await tx.insertInto('payment').values(payment).execute();
 
@@ -225,5 +229,5 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   // The snapshot stays on the desk (it is what the receipt printed); the server rebuilds from rows.
   const { snapshot_json: _snapshot, ...row } = payment;
   await enqueue(tx, env, 'payments.record', { payment: row, allocations: allocationRows, credit: creditRows, finesLevied: Object.fromEntries(fineDueIds) });
-  return receiptOf(payment, snapshot, null);
+  return receiptOf(payment, snapshot, null, 0);
 }

@@ -10,6 +10,9 @@ export const DEFAULT_POLICIES: Policies = {
   receiptFormat: DEFAULT_RECEIPT_FORMAT,
   finesFirst: true,
   bounceCharge: 500_00,
+  verifyBaseUrl: 'https://verify.feedesk.invalid/v/',
+  receiptLayout: 'a5',
+  receiptFooter: '',
 };
 
 export async function readPolicies(db: Store | Tx): Promise<Policies> {

@@ -31,11 +31,12 @@ export async function readReceipt(db: Store | Tx, paymentId: string): Promise<Re
     .select(['e.kind', 'e.at', 'e.reason', 'u.username as by', 'a.username as approvedBy'])
     .where('e.payment_id', '=', paymentId)
     .executeTakeFirst();
-  return receiptOf(p, JSON.parse(p.snapshot_json) as ReceiptSnapshot, event ?? null);
+  const prints = await db.selectFrom('receipt_print').select((eb) => eb.fn.countAll<number>().as('n')).where('payment_id', '=', paymentId).executeTakeFirstOrThrow();
+  return receiptOf(p, JSON.parse(p.snapshot_json) as ReceiptSnapshot, event ?? null, Number(prints.n));
 }
 
 /** A receipt from its payment row, its snapshot and the event that reversed it, if any. */
-export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: ReceiptSnapshot, event: Receipt['event']): Receipt {
+export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: ReceiptSnapshot, event: Receipt['event'], prints: number): Receipt {
   return {
     paymentId: p.id,
     receiptNo: p.receipt_no,
@@ -56,6 +57,8 @@ export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: Rece
     balanceAfter: snapshot.balanceAfter,
     status: event ? event.kind : 'valid',
     event,
+    qr: p.qr,
+    prints,
   };
 }
 

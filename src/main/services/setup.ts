@@ -4,6 +4,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { ParsedInputOf } from '../../shared/contract';
 import type { Store } from '../db/schema';
 import { recordAudit } from './audit';
+import { ensureDeskKey } from './desk-keys';
 import { sessionInfo } from './auth';
 import type { ServiceDeps } from './context';
 import { assertPasswordPolicy, hashPassword } from './passwords';
@@ -26,6 +27,7 @@ export async function initialize(deps: ServiceDeps, clientId: string, input: Par
     const school = { id: deps.ids.uuid(), name: input.schoolName, currency: input.currency, locale: input.locale, created_at: now };
     await tx.insertInto('school').values(school).execute();
     await tx.insertInto('desk').values({ id: deps.ids.uuid(), code: input.deskCode, created_at: now }).execute();
+    await ensureDeskKey(tx, deps, input.deskCode);
     const user = await insertUser(tx, deps, null, { ...input.admin, role: 'admin' }, hash);
     await recordAudit(tx, deps, {
       actorId: user.id,

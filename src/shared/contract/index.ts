@@ -13,6 +13,7 @@ import { studentsChannels } from './students';
 import { structuresChannels } from './structures';
 import { concessionsChannels } from './concessions';
 import { paymentsChannels } from './payments';
+import { receiptsChannels } from './receipts';
 
 export const contract = {
   ...storeChannels,
@@ -26,6 +27,7 @@ export const contract = {
   ...structuresChannels,
   ...concessionsChannels,
   ...paymentsChannels,
+  ...receiptsChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

@@ -100,6 +100,10 @@ export const receipt = z.object({
   balanceAfter: z.number(),
   status: z.enum(['valid', 'cancelled', 'bounced']),
   event: z.object({ kind: z.enum(['cancelled', 'bounced']), at: z.string(), reason: z.string(), by: z.string(), approvedBy: z.string().nullable() }).nullable(),
+  /** The signed QR payload (base64url), fixed when the payment was recorded; null on receipts from before signing. */
+  qr: z.string().nullable(),
+  /** How many times it has been printed (the first print is the original). */
+  prints: z.number(),
 });
 export type Receipt = z.infer<typeof receipt>;
 
@@ -164,11 +168,6 @@ export const paymentsChannels = {
     access: COLLECTORS,
   }),
   'payments.receipt': channel({ input: z.strictObject({ paymentId: id }), output: receipt, access: 'session' }),
-  'payments.receiptPdf': channel({
-    input: z.strictObject({ paymentId: id }),
-    output: z.object({ fileName: z.string(), base64: z.string() }),
-    access: 'session',
-  }),
   'payments.list': channel({
     input: z.strictObject({
       studentId: id.optional(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { noInput } from './common';
 import { receiptFormatProblem } from '../domain/receipt-number';
+import { RECEIPT_LAYOUTS } from './receipts';
 
 export const policies = z.object({
   idleLockMinutes: z.number().int(),
@@ -12,6 +13,10 @@ export const policies = z.object({
   finesFirst: z.boolean(),
   /** Charged as a due when a cheque bounces (minor units). */
   bounceCharge: z.number().int(),
+  /** The verify page a receipt QR points at; the signed payload is appended. */
+  verifyBaseUrl: z.string(),
+  receiptLayout: z.enum(RECEIPT_LAYOUTS),
+  receiptFooter: z.string(),
 });
 export type Policies = z.infer<typeof policies>;
 
@@ -37,6 +42,13 @@ export const settingsChannels = {
           .optional(),
         finesFirst: z.boolean({ error: 'must be true or false' }).optional(),
         bounceCharge: z.number({ error: 'must be an amount in minor units' }).int('must be whole minor units').min(0, 'must not be negative').max(100_000_00).optional(),
+        verifyBaseUrl: z
+          .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://sync.school.example/verify/' })
+          .max(60, 'must be at most 60 characters, so the receipt QR stays small enough to scan')
+          .refine((u) => u.endsWith('/') || u.endsWith('='), 'must end with / (or =) so the code can follow it')
+          .optional(),
+        receiptLayout: z.enum(RECEIPT_LAYOUTS, { error: `must be one of ${RECEIPT_LAYOUTS.join(', ')}` }).optional(),
+        receiptFooter: z.string({ error: 'must be text' }).trim().max(200, 'must be at most 200 characters').optional(),
       })
       .refine((v) => Object.keys(v).length > 0, 'must change at least one setting'),
     output: policies,

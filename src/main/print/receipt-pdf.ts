@@ -1,0 +1,157 @@
+// Receipt PDFs in four layouts: thermal 80 mm and 58 mm (continuous length), A5, and A4 (optionally two copies).
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { Receipt } from '../../shared/contract/payments';
+import { amountInWords } from '../../shared/domain/amount-in-words';
+import { formatMoney } from '../../shared/domain/money';
+import { type FontSet, registerFonts, writeText } from './fonts';
+
+import type { RECEIPT_LAYOUTS } from '../../shared/contract/receipts';
+
+export type ReceiptLayout = (typeof RECEIPT_LAYOUTS)[number];
+
+const MM = 72 / 25.4;
+const PAGE = {
+  thermal80: { width: 80 * MM, margin: 3 * MM, size: 7.5, qr: 30 * MM },
+  thermal58: { width: 58 * MM, margin: 2 * MM, size: 6.5, qr: 26 * MM },
+  a5: { width: 419.53, height: 595.28, margin: 28, size: 9, qr: 80 },
+  a4: { width: 595.28, height: 841.89, margin: 36, size: 10, qr: 90 },
+  a4_two_copies: { width: 595.28, height: 841.89, margin: 28, size: 8, qr: 70 },
+} as const;
+
+export interface PrintCopy {
+  receipt: Receipt;
+  /** 1 for the original; later prints carry DUPLICATE and their reprint number. */
+  copyNo: number;
+  /** The verify page's base URL; the QR is that URL followed by the signed payload. */
+  verifyBaseUrl: string;
+  footer: string;
+}
+
+/** Draws the QR as vector squares; refuses anything above version 10 (error correction M). */
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  if (qr.version > 10) throw new Error(`receipt QR needs version ${qr.version}; shorten the verify base URL`);
+  const count = qr.modules.size;
+  const quiet = 2;
+  const cell = size / (count + quiet * 2);
+  doc.save().rect(x, y, size, size).fill('#ffffff').fillColor('#000000');
+  for (let r = 0; r < count; r++) {
+    for (let c = 0; c < count; c++) {
+      if (qr.modules.get(r, c)) doc.rect(x + (c + quiet) * cell, y + (r + quiet) * cell, cell, cell);
+    }
+  }
+  doc.fill('#000000').restore();
+}
+
+/** One receipt copy from the current y, inside [left, left+width]. */
+function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, width: number, size: number, qrSize: number, label?: string): void {
+  const r = copy.receipt;
+  const money = (minor: number) => formatMoney(minor, r.school.currency, r.school.locale);
+  const opts = { width, align: 'left' as const };
+  const pair = (name: string, value: string, bold = false) => {
+    const y = doc.y;
+    doc.font(bold ? 'bold' : 'regular').fontSize(size);
+    writeText(doc, name, bold ? 'bold' : 'regular', { width: width * 0.65 });
+    const after = doc.y;
+    doc.font(bold ? 'bold' : 'regular').text(value, left, y, { width, align: 'right' });
+    doc.x = left;
+    doc.y = Math.max(after, doc.y);
+  };
+  doc.x = left;
+  doc.fontSize(size + 3);
+  writeText(doc, r.school.name, 'bold', { ...opts, align: 'center' });
+  doc.fontSize(size).font('regular').text(`Fee receipt · ${r.yearName}${label ? ` · ${label}` : ''}`, { ...opts, align: 'center' });
+  if (copy.copyNo > 1) doc.font('bold').fontSize(size + 2).text(`DUPLICATE · Reprint ${copy.copyNo - 1}`, { ...opts, align: 'center' });
+  if (r.event) {
+    doc.font('bold').fontSize(size + 2).fillColor('#b00020');
+    doc.text(`${r.event.kind.toUpperCase()} on ${r.event.at.slice(0, 10)}`, { ...opts, align: 'center' });
+    doc.font('regular').fontSize(size);
+    writeText(doc, `Reason: ${r.event.reason}`, 'regular', { ...opts, align: 'center' });
+    doc.fillColor('#000000');
+  }
+  doc.moveDown(0.5).fontSize(size);
+  pair('Receipt no.', r.receiptNo, true);
+  pair('Date', `${r.receivedAt.slice(0, 10)} ${r.receivedAt.slice(11, 16)} UTC`);
+  for (const s of r.students) {
+    doc.moveDown(0.3);
+    writeText(doc, s.fullName, 'bold', opts);
+    doc.font('regular').text(`Adm. ${s.admissionNo} · ${s.className}${s.section ? `-${s.section}` : ''}`, opts);
+    writeText(doc, `Guardian: ${s.guardianName}`, 'regular', opts);
+  }
+  doc.moveDown(0.5);
+  for (const line of r.lines) pair(`${line.installment} · ${line.head}`, money(line.amount));
+  const concession = r.lines.reduce((a, l) => a + l.concession, 0);
+  if (concession > 0) pair('Concession included', money(concession));
+  if (r.creditUsed > 0) pair('Advance credit used', `- ${money(r.creditUsed)}`);
+  if (r.creditAdded > 0) pair('Kept as advance credit', money(r.creditAdded));
+  doc.moveDown(0.3);
+  pair('Total paid', money(r.amount), true);
+  doc.font('regular').text(amountInWords(r.amount, r.school.currency, r.school.locale), opts);
+  const ref = Object.entries(r.reference).map(([k, v]) => `${k} ${v}`).join(', ');
+  doc.text(`Mode: ${r.mode}${ref ? ` (${ref})` : ''}`, opts);
+  if (r.change !== null && r.tendered !== null) doc.text(`Tendered ${money(r.tendered)} · change ${money(r.change)}`, opts);
+  pair('Balance after this payment', money(r.balanceAfter), true);
+  doc.font('regular').text(`Cashier ${r.cashier.name} · Desk ${r.deskCode}`, opts);
+  if (copy.footer) writeText(doc, copy.footer, 'regular', { ...opts, align: 'center' });
+  if (r.qr) {
+    doc.moveDown(0.5);
+    const x = left + (width - qrSize) / 2;
+    drawQr(doc, `${copy.verifyBaseUrl}${r.qr}`, x, doc.y, qrSize);
+    doc.y += qrSize + 2;
+    doc.x = left;
+    doc.fontSize(size - 1).text('Scan to verify this receipt', { ...opts, align: 'center' });
+  }
+}
+
+function render(doc: PDFKit.PDFDocument, layout: ReceiptLayout, copy: PrintCopy): void {
+  const page = PAGE[layout];
+  const width = page.width - page.margin * 2;
+  if (layout !== 'a4_two_copies') {
+    drawReceipt(doc, copy, page.margin, width, page.size, page.qr);
+    return;
+  }
+  const half = PAGE.a4_two_copies.height / 2;
+  drawReceipt(doc, copy, page.margin, width, page.size, page.qr, 'School copy');
+  doc.save().moveTo(page.margin, half).lineTo(page.width - page.margin, half).dash(4, { space: 4 }).stroke().restore();
+  doc.y = half + page.margin;
+  drawReceipt(doc, copy, page.margin, width, page.size, page.qr, 'Parent copy');
+}
+
+/** Adds one receipt copy as a page (or, for thermal rolls, a page exactly as long as the receipt). */
+export function addReceiptPage(doc: PDFKit.PDFDocument, layout: ReceiptLayout, copy: PrintCopy, fonts: FontSet): void {
+  const page = PAGE[layout];
+  if ('height' in page) {
+    doc.addPage({ size: [page.width, page.height], margin: page.margin });
+  } else {
+    // A roll has no page length: measure on a scratch document, then cut the page to fit.
+    const scratch = new PDFDocument({ size: [page.width, 14_400], margin: page.margin, autoFirstPage: true });
+    registerFonts(scratch, fonts);
+    render(scratch, layout, copy);
+    doc.addPage({ size: [page.width, Math.ceil(scratch.y + page.margin)], margin: page.margin });
+  }
+  render(doc, layout, copy);
+}
+
+export function newPdf(fonts: FontSet, title: string): PDFKit.PDFDocument {
+  const doc = new PDFDocument({ autoFirstPage: false, info: { Title: title, Creator: 'FeeDesk' } });
+  registerFonts(doc, fonts);
+  return doc;
+}
+
+export function finishPdf(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.end();
+  return done;
+}
+
+export async function receiptPdf(layout: ReceiptLayout, copy: PrintCopy, fonts: FontSet): Promise<Buffer> {
+  const doc = newPdf(fonts, `Receipt ${copy.receipt.receiptNo}`);
+  addReceiptPage(doc, layout, copy, fonts);
+  return finishPdf(doc);
+}
