@@ -56,10 +56,10 @@ export function unpackPayload(input: string): Unpacked {
   const text = input.trim().split(/[/?#=]/).filter(Boolean).at(-1) ?? '';
   if (!/^[A-Za-z0-9_-]+$/.test(text)) return { ok: false, verdict: 'not_feedesk', message: 'this is not a FeeDesk receipt code' };
   const bytes = Buffer.from(text, 'base64url');
+  if (bytes[0] !== QR_VERSION) return { ok: false, verdict: 'not_feedesk', message: 'this is not a FeeDesk receipt code' };
   // Only the canonical spelling counts: two texts must never decode to one signed record.
   if (bytes.toString('base64url') !== text) return { ok: false, verdict: 'malformed', message: 'the code is damaged (not a valid encoding)' };
-  if (bytes.length < FIXED + 2 + SIGNATURE_BYTES) return { ok: false, verdict: bytes[0] === QR_VERSION ? 'malformed' : 'not_feedesk', message: 'the code is too short: it may be cut off' };
-  if (bytes[0] !== QR_VERSION) return { ok: false, verdict: 'not_feedesk', message: `this is not a FeeDesk receipt code (version ${bytes[0]})` };
+  if (bytes.length < FIXED + 2 + SIGNATURE_BYTES) return { ok: false, verdict: 'malformed', message: 'the code is too short: it may be cut off' };
   const rLen = bytes[FIXED]!;
   const aAt = FIXED + 1 + rLen;
   if (aAt >= bytes.length) return { ok: false, verdict: 'malformed', message: 'the code is damaged (receipt number runs past the end)' };
