@@ -16,6 +16,7 @@ import * as setup from './services/setup';
 import { paymentsHandlers } from './services/collect';
 import { loadFonts } from './print/fonts';
 import { receiptsHandlers } from './services/receipt-prints';
+import { slipsHandlers } from './services/slips';
 import { concessionsHandlers } from './services/concessions';
 import { mastersHandlers } from './services/masters';
 import { structuresHandlers } from './services/structures';
@@ -73,6 +74,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
   const s = requireSession;
 
+  const print = { fonts: () => loadFonts(deps.fontsDir), printer: deps.printer };
   const handlers: Handlers = {
     'store.status': async () => store.status(),
     'store.unlock': async ({ passphrase }) => (await store.unlock(passphrase), store.status()),
@@ -104,7 +106,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...structuresHandlers(services),
     ...concessionsHandlers(services),
     ...paymentsHandlers(services),
-    ...receiptsHandlers(services, { fonts: () => loadFonts(deps.fontsDir), printer: deps.printer }),
+    ...receiptsHandlers(services, print),
+    ...slipsHandlers(services, print),
   };
 
   const invoke = createRouter({

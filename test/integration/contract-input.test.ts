@@ -103,6 +103,11 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { paymentId: ID, target: 'pdf', layout: 'a3' }, field: 'layout', message: /one of thermal80/ },
   ],
   'receipts.printDay': [{ input: { date: '23-11-2026', target: 'pdf' }, field: 'date', message: /YYYY-MM-DD/ }],
+  'slips.print': [
+    { input: { target: 'pdf' }, field: 'classId', message: 'classId is required unless studentIds are listed' },
+    { input: { classId: ID, perPage: 3, target: 'pdf' }, field: 'perPage', message: /1 or 2/ },
+  ],
+  'slips.resolve': [{ input: { token: '' }, field: 'token', message: 'token is required' }],
   'receipts.verify': [{ input: { code: '   ' }, field: 'code', message: 'code is required' }],
   'payments.list': [{ input: { date: 'today' }, field: 'date', message: /YYYY-MM-DD/ }],
   'payments.cancel': [{ input: { paymentId: ID, reason: '', approver: { username: 'meera', password: 'x' } }, field: 'reason', message: 'reason is required' }],

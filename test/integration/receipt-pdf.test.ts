@@ -36,7 +36,7 @@ function decodeQr(pdf: string): string {
   const png = pdf.replace(/\.pdf$/, '');
   execFileSync('pdftoppm', ['-png', '-r', '200', '-f', '1', '-l', '1', '-singlefile', pdf, png]);
   expect(statSync(`${png}.png`).size).toBeGreaterThan(5_000); // not a blank page
-  return execFileSync('zbarimg', ['--quiet', '--raw', `${png}.png`], { encoding: 'utf8' }).trim();
+  return execFileSync('zbarimg', ['--quiet', '--raw', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
 describe('receipt layouts', () => {

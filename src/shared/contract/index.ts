@@ -14,6 +14,7 @@ import { structuresChannels } from './structures';
 import { concessionsChannels } from './concessions';
 import { paymentsChannels } from './payments';
 import { receiptsChannels } from './receipts';
+import { slipsChannels } from './slips';
 
 export const contract = {
   ...storeChannels,
@@ -28,6 +29,7 @@ export const contract = {
   ...concessionsChannels,
   ...paymentsChannels,
   ...receiptsChannels,
+  ...slipsChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;
