@@ -107,3 +107,40 @@ test('every fee-collection screen passes axe and shows the demo school', async (
   await expect(page.getByRole('form', { name: 'Admit a student' })).toBeVisible();
   await expectAccessible(page, 'Students: admit form');
 });
+
+test('scanning a fee slip (a fast burst of keys ending in Enter) opens that student; verify shows a genuine receipt', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-05-10T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Anika Rao' });
+  const kabir = await admit(desk, school, { fullName: 'Kabir Shah' });
+  const receipt = await desk.ok('payments.record', { studentIds: [kabir.id], amount: 1_000_00, method: { mode: 'cash' } });
+  await desk.ok('auth.logout');
+  await logIn(page, rendererUrl);
+
+  // Focus is in the search box; the scanner types the token there, and it opens Kabir anyway.
+  await page.keyboard.type(`FDS1-${kabir.id}`, { delay: 5 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Kabir Shah' })).toBeVisible();
+  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹19,200.00');
+
+  // A person typing the same text slowly is just searching.
+  await page.keyboard.press('Escape');
+  await page.getByLabel('Find a student').pressSequentially('FDS1-nope', { delay: 120 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Kabir Shah' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Verify receipt', exact: true }).click();
+  await page.getByLabel('Receipt code or verify link').fill(`https://verify.feedesk.invalid/v/${receipt.qr}`);
+  await page.keyboard.press('Enter');
+  const result = page.getByRole('region', { name: 'Verification result' });
+  await expect(result.getByText('Genuine receipt', { exact: true })).toBeVisible();
+  await expect(result.getByText('₹1,000.00')).toBeVisible();
+  await expect(result.getByText(/Kabir Shah: valid/)).toBeVisible();
+  await expectAccessible(page, 'Verify receipt');
+  await page.screenshot({ path: join(SHOTS, '14-verify.png'), fullPage: true });
+
+  await page.getByLabel('Receipt code or verify link').fill(`${receipt.qr!.slice(0, 20)}X${receipt.qr!.slice(21)}`);
+  await page.keyboard.press('Enter');
+  await expect(result.getByText(/Altered or forged|Damaged code|Unknown desk/)).toBeVisible();
+});

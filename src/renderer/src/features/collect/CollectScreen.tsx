@@ -1,13 +1,14 @@
 // The cashier's screen: find a student, see what is owed, take the money, preview the receipt.
-import { Alert, Badge, Checkbox, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Ledger, OpenDues, PaymentSummary, Receipt } from '../../../../shared/contract/payments';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { allocate } from '../../../../shared/domain/allocation';
 import { api, ApiError, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
+import { downloadPdf } from '../../components/download';
 import { moneyFor } from '../../components/money';
 import { DuesTable } from './DuesTable';
 import { LedgerTable } from './LedgerTable';
@@ -33,7 +34,7 @@ async function load(studentIds: string[], familyId: string | null): Promise<Load
   return { dues, ledger, receipts, siblings: family?.students.filter((s) => s.id !== studentIds[0]) ?? [] };
 }
 
-export function CollectScreen({ session }: { session: SessionInfo }) {
+export function CollectScreen({ session, scanned }: { session: SessionInfo; scanned?: { student: StudentSummary; at: number } | null }) {
   const money = useMemo(() => moneyFor(session.school), [session.school]);
   const searchRef = useRef<HTMLInputElement>(null);
   const [student, setStudent] = useState<StudentSummary | null>(null);
@@ -57,6 +58,18 @@ export function CollectScreen({ session }: { session: SessionInfo }) {
     setSelected(new Set(loaded.dues.items.map((i) => i.key)));
     setFormKey((k) => k + 1);
   }, []);
+
+  useEffect(() => {
+    // A scanned slip is an event from outside this screen: opening its student is the point.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (scanned) void open(scanned.student);
+  }, [scanned, open]);
+
+  const slip = async () => {
+    if (!student) return;
+    const { fileName, base64 } = await request(api().slips.print({ studentIds: [student.id], target: 'pdf' }));
+    downloadPdf(fileName, base64);
+  };
 
   const reset = () => {
     setStudent(null);
@@ -123,6 +136,9 @@ export function CollectScreen({ session }: { session: SessionInfo }) {
                 </Text>
               </div>
               <Group>
+                <Button size="xs" variant="default" onClick={() => void slip()}>
+                  Fee slip
+                </Button>
                 {student.status !== 'active' && <Badge color="gray.8">{student.status}</Badge>}
                 {data.dues.totals.credit > 0 && <Badge color="teal.9">Advance credit {money.format(data.dues.totals.credit)}</Badge>}
                 <Text fw={700} data-testid="outstanding">

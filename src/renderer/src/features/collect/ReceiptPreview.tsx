@@ -2,20 +2,27 @@
 import { Alert, Badge, Button, Divider, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { Receipt } from '../../../../shared/contract/payments';
 import { api, request } from '../../api/client';
+import { downloadPdf } from '../../components/download';
 import type { MoneyFormat } from '../../components/money';
+import { useState } from 'react';
 
-export async function downloadReceiptPdf(paymentId: string): Promise<void> {
-  const { fileName, base64 } = await request(api().payments.receiptPdf({ paymentId }));
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** Prints (or saves) the next copy: the first is the original, later ones say DUPLICATE. */
+export async function printReceipt(paymentId: string, target: 'pdf' | 'printer'): Promise<number> {
+  const { fileName, base64, copyNo } = await request(api().receipts.print({ paymentId, target }));
+  if (target === 'pdf') downloadPdf(fileName, base64);
+  return copyNo;
 }
 
 export function ReceiptPreview({ receipt, money, onNext }: { receipt: Receipt; money: MoneyFormat; onNext: () => void }) {
+  const [note, setNote] = useState<string | null>(null);
+  const run = async (target: 'pdf' | 'printer') => {
+    try {
+      const copy = await printReceipt(receipt.paymentId, target);
+      setNote(copy === 1 ? (target === 'printer' ? 'Sent to the printer.' : 'Saved.') : `Copy ${copy} (marked DUPLICATE).`);
+    } catch (err) {
+      setNote((err as Error).message);
+    }
+  };
   return (
     <Paper withBorder p="lg" role="region" aria-label="Receipt preview" maw={620}>
       <Stack gap="xs">
@@ -71,9 +78,13 @@ export function ReceiptPreview({ receipt, money, onNext }: { receipt: Receipt; m
             {receipt.event.kind} on {receipt.event.at.slice(0, 10)}: {receipt.event.reason}
           </Alert>
         )}
+        {note && <Text role="status">{note}</Text>}
         <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={() => void downloadReceiptPdf(receipt.paymentId)}>
+          <Button variant="default" onClick={() => void run('pdf')}>
             Save PDF
+          </Button>
+          <Button variant="default" onClick={() => void run('printer')}>
+            Print
           </Button>
           <Button onClick={onNext} data-autofocus autoFocus>
             Next collection (Enter)

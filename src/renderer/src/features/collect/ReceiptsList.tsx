@@ -7,7 +7,7 @@ import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, failureNote } from '../../components/FormFooter';
 import type { MoneyFormat } from '../../components/money';
-import { downloadReceiptPdf } from './ReceiptPreview';
+import { printReceipt } from './ReceiptPreview';
 
 export function ReceiptsList({ receipts, money, onChanged }: { receipts: PaymentSummary[]; money: MoneyFormat; onChanged: () => void }) {
   const [cancelling, setCancelling] = useState<PaymentSummary | null>(null);
@@ -34,8 +34,8 @@ export function ReceiptsList({ receipts, money, onChanged }: { receipts: Payment
               <Table.Td>{r.status === 'valid' ? <Badge color="teal.9">valid</Badge> : <Badge color="red.9">{r.status}</Badge>}</Table.Td>
               <Table.Td>
                 <Group gap="xs">
-                  <Button size="xs" variant="default" onClick={() => void downloadReceiptPdf(r.paymentId)}>
-                    PDF
+                  <Button size="xs" variant="default" onClick={() => void printReceipt(r.paymentId, 'pdf').then(onChanged)}>
+                    Reprint PDF
                   </Button>
                   {r.status === 'valid' && (
                     <Button size="xs" variant="default" color="red" onClick={() => setCancelling(r)}>

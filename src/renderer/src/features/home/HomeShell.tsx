@@ -1,7 +1,7 @@
 // The logged-in frame: header, navigation by role, idle lock, and the current page.
-import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { Alert, AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useHotkeys, useIdle } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Role } from '../../../../shared/contract/channel';
 import { api, request } from '../../api/client';
@@ -13,15 +13,20 @@ import { StudentsScreen } from '../students/StudentsScreen';
 import { LockScreen } from '../auth/LockScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { UsersScreen } from '../users/UsersScreen';
+import { VerifyScreen } from '../verify/VerifyScreen';
+import type { StudentSummary } from '../../../../shared/contract/students';
+import { sentence } from '../../api/form-errors';
+import { useSlipScanner } from '../../components/slip-scanner';
 import { HomePage } from './HomePage';
 
-type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'home' | 'users' | 'settings' | 'audit';
+type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'users' | 'settings' | 'audit';
 
 const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'collect', label: 'Collect fees', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'students', label: 'Students', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'fees', label: 'Fee set-up', roles: ['admin', 'accountant'] },
   { page: 'concessions', label: 'Concessions', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'verify', label: 'Verify receipt', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'home', label: 'Desk', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'users', label: 'Users', roles: ['admin'] },
   { page: 'audit', label: 'Audit trail', roles: ['admin', 'accountant'] },
@@ -36,6 +41,19 @@ interface Props {
 
 export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
   const [page, setPage] = useState<Page>('collect');
+  const [scanned, setScanned] = useState<{ student: StudentSummary; at: number } | null>(null);
+  const [scanError, setScanError] = useState<string | null>(null);
+  const onToken = useCallback((token: string) => {
+    request(api().slips.resolve({ token })).then(
+      (student) => {
+        setScanError(null);
+        setPage('collect');
+        setScanned({ student, at: Date.now() });
+      },
+      (err: Error) => setScanError(sentence(err.message)),
+    );
+  }, []);
+  useSlipScanner(onToken);
   const idle = useIdle(session.idleLockMinutes * 60_000, { initialState: false });
 
   const lock = () => {
@@ -83,7 +101,13 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
           </Stack>
         </AppShell.Navbar>
         <AppShell.Main>
-          {page === 'collect' && <CollectScreen session={session} />}
+          {scanError && (
+            <Alert color="red.9" mb="md" withCloseButton onClose={() => setScanError(null)} title="Scanned fee slip">
+              {scanError}
+            </Alert>
+          )}
+          {page === 'collect' && <CollectScreen session={session} scanned={scanned} />}
+          {page === 'verify' && <VerifyScreen session={session} />}
           {page === 'students' && <StudentsScreen session={session} />}
           {page === 'fees' && <FeesScreen session={session} />}
           {page === 'concessions' && <ConcessionsScreen session={session} />}

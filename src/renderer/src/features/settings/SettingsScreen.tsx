@@ -1,5 +1,15 @@
 // One's own password for everyone; school policies for admins.
-import { Checkbox, NumberInput, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { Checkbox, NativeSelect, NumberInput, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { RECEIPT_LAYOUTS } from '../../../../shared/contract/receipts';
+import type { Policies } from '../../../../shared/contract/settings';
+
+const LAYOUT_LABELS: Record<(typeof RECEIPT_LAYOUTS)[number], string> = {
+  thermal80: 'Thermal roll 80 mm',
+  thermal58: 'Thermal roll 58 mm',
+  a5: 'A5',
+  a4: 'A4',
+  a4_two_copies: 'A4, school and parent copy',
+};
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
@@ -21,10 +31,12 @@ export function SettingsScreen({ session, onSessionChange }: { session: SessionI
 function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSessionChange: (s: SessionInfo) => void }) {
   const [note, setNote] = useState<FormNote | null>(null);
   const money = moneyFor(session.school);
-  const form = useForm({ initialValues: { idleLockMinutes: session.idleLockMinutes, receiptFormat: '', finesFirst: true, bounceCharge: '' } });
+  const form = useForm({
+    initialValues: { idleLockMinutes: session.idleLockMinutes, receiptFormat: '', finesFirst: true, bounceCharge: '', verifyBaseUrl: '', receiptLayout: 'a5' as Policies['receiptLayout'], receiptFooter: '' },
+  });
   useEffect(() => {
     request(api().settings.get()).then((p) => {
-      form.setValues({ idleLockMinutes: p.idleLockMinutes, receiptFormat: p.receiptFormat, finesFirst: p.finesFirst, bounceCharge: money.format(p.bounceCharge) });
+      form.setValues({ ...p, bounceCharge: money.format(p.bounceCharge) });
       form.resetDirty();
     }, () => undefined);
     // Loaded once when the screen opens.
@@ -51,6 +63,9 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
           <TextInput label="Receipt number format" description="{year}, {desk} and {seq:6}, e.g. {year}/{desk}/{seq:6} → 2026-27/D01/000123" {...form.getInputProps('receiptFormat')} />
           <Checkbox label="Collect an installment's late fine before its fees" {...form.getInputProps('finesFirst', { type: 'checkbox' })} />
           <TextInput label="Cheque bounce charge" {...form.getInputProps('bounceCharge')} />
+          <NativeSelect label="Receipt layout" data={RECEIPT_LAYOUTS.map((l) => ({ value: l, label: LAYOUT_LABELS[l] }))} {...form.getInputProps('receiptLayout')} />
+          <TextInput label="Receipt verify link" description="The receipt QR is this link followed by the signed code (e.g. your sync server's /verify/)" {...form.getInputProps('verifyBaseUrl')} />
+          <TextInput label="Receipt footer" {...form.getInputProps('receiptFooter')} />
           <FormFooter note={note} submitting={form.submitting} label="Save" />
         </Stack>
       </form>

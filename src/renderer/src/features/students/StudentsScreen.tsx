@@ -6,6 +6,7 @@ import type { Masters } from '../../../../shared/contract/masters';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
+import { downloadPdf } from '../../components/download';
 import { AdmitStudentForm } from './AdmitStudentForm';
 
 const PAGE = 50;
@@ -54,6 +55,20 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
           data={[{ value: '', label: 'All classes' }, ...(masters?.classes.map((c) => ({ value: c.id, label: c.name })) ?? [])]}
         />
         <Text mt="lg">{list.total} students</Text>
+        {classId && (
+          <Button
+            mt="lg"
+            variant="default"
+            onClick={() =>
+              void request(api().slips.print({ classId, perPage: 2, target: 'pdf' })).then(
+                ({ fileName, base64 }) => downloadPdf(fileName, base64),
+                (e: Error) => setFailure(sentence(e.message)),
+              )
+            }
+          >
+            Fee slips for this class
+          </Button>
+        )}
       </Group>
       <Paper withBorder>
         <Table striped aria-label="Students" verticalSpacing={4}>
