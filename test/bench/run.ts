@@ -8,6 +8,7 @@ import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { OWASP_SCRYPT } from '../../src/main/kdf';
 import { createFileSettingsStore } from '../../src/main/settings';
 import { ADMIN, openTestDesk, setUpSchool, tempDir, type TestDesk } from '../support/harness';
+import { admit, seedSmallSchool } from '../support/school';
 import { type BenchCase, runBenchmarks } from './harness';
 import { benchSchool, KEYCHAIN } from './school';
 
@@ -31,6 +32,7 @@ function openCase(name: string, key: () => Buffer | null, baseline?: string): Be
 }
 
 let loginDesk: TestDesk;
+let qrCode = '';
 let clients = 0;
 
 /** The 50,000-student school, opened once for every case that needs it. */
@@ -70,7 +72,50 @@ function schoolCase(name: string, runs: number, run: () => Promise<unknown>, bas
   };
 }
 
+/** A one-class school with 60 students and 1,000 receipts on one day, for the printing cases. */
+const printing = {
+  desk: null as TestDesk | null,
+  paymentIds: [] as string[],
+  classId: '',
+  async open() {
+    if (this.desk) return;
+    const desk = await openTestDesk({ dir: join(scratch.dir, 'printing') });
+    desk.clock.current = new Date('2026-04-02T05:00:00Z');
+    await setUpSchool(desk);
+    await desk.ok('settings.update', { idleLockMinutes: 120, verifyBaseUrl: 'https://sync.gvs.example/verify/' });
+    const school = await seedSmallSchool(desk);
+    const students = [];
+    for (let i = 0; i < 60; i++) students.push(await admit(desk, school, { fullName: `Student ${i} Rao` }));
+    for (let i = 0; i < 1000; i++) {
+      const r = await desk.ok('payments.record', { studentIds: [students[i % 60]!.id], amount: 100_00, method: { mode: 'cash' } });
+      this.paymentIds.push(r.paymentId);
+    }
+    this.classId = school.classId;
+    this.desk = desk;
+  },
+};
+
+function printingCase(name: string, runs: number, warmup: number, run: () => Promise<unknown>): BenchCase {
+  return { name, runs, warmup, setup: () => printing.open(), run: async () => void (await run()) };
+}
+
 const cases: BenchCase[] = [
+  printingCase('receipt.pdf', 50, 5, () => printing.desk!.ok('receipts.print', { paymentId: school.pick(printing.paymentIds), layout: 'a5', target: 'pdf' })),
+  printingCase('receipt.bulk1000', 3, 1, () => printing.desk!.ok('receipts.printDay', { date: '2026-04-02', target: 'pdf' })),
+  printingCase('slips.class60', 5, 1, () => printing.desk!.ok('slips.print', { classId: printing.classId, perPage: 2, target: 'pdf' })),
+  {
+    name: 'qr.verify',
+    runs: 500,
+    warmup: 50,
+    async setup() {
+      await printing.open();
+      const receipt = await printing.desk!.ok('payments.receipt', { paymentId: printing.paymentIds[0]! });
+      qrCode = receipt.qr!;
+    },
+    async run() {
+      await printing.desk!.ok('receipts.verify', { code: qrCode });
+    },
+  },
   openCase('db.open.plain', () => null),
   openCase('db.open', () => randomBytes(32), 'db.open.plain'),
   {
@@ -106,6 +151,7 @@ try {
   await runBenchmarks(cases, process.argv.slice(2), join(process.cwd(), 'bench-results.json'));
 } finally {
   if (school.desk?.errors.length) console.error(school.desk.errors);
+  await printing.desk?.close();
   await school.raw?.close();
   await school.desk?.close();
   scratch.cleanup();
