@@ -74,7 +74,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
   const s = requireSession;
 
-  const print = { fonts: () => loadFonts(deps.fontsDir), printer: deps.printer };
+  const PRINTER_KEY = 'print.printerName';
+  const printerName = () => {
+    const name = deps.settings.get(PRINTER_KEY);
+    return typeof name === 'string' ? name : null;
+  };
+  const print = { fonts: () => loadFonts(deps.fontsDir), printer: deps.printer, printerName };
+  const printerChoice = async () => ({ printers: await deps.printer.printers(), chosen: printerName() });
   const handlers: Handlers = {
     'store.status': async () => store.status(),
     'store.unlock': async ({ passphrase }) => (await store.unlock(passphrase), store.status()),
@@ -108,6 +114,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...paymentsHandlers(services),
     ...receiptsHandlers(services, print),
     ...slipsHandlers(services, print),
+    'printing.printers': printerChoice,
+    'printing.choose': async ({ printerName: name }) => {
+      if (name === null) deps.settings.delete(PRINTER_KEY);
+      else deps.settings.set(PRINTER_KEY, name);
+      return printerChoice();
+    },
   };
 
   const invoke = createRouter({

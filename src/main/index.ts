@@ -6,10 +6,10 @@ import { IPC_CHANNEL } from '../shared/contract';
 import { createApp, randomIds, systemClock } from './app';
 import { denyPermissionsAndForeignNavigation, registerAppScheme, serveRenderer } from './electron/hardening';
 import { createSafeStorageKeyWrapper } from './electron/key-wrapper';
+import { createElectronPrinter } from './electron/printer';
 import { createElectronSettingsStore } from './electron/settings-store';
 import { openDemoSchool } from './demo/open-demo';
 import { maintenanceRequest, runMaintenance } from './maintenance';
-import { createFilePrinter } from './print/printer';
 import { APP_ORIGIN, isAppUrl } from './shell-policy';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -53,7 +53,7 @@ async function start(): Promise<void> {
     settings: createElectronSettingsStore(),
     clock: systemClock,
     ids: randomIds,
-    printer: createFilePrinter(join(userData, 'printouts')),
+    printer: createElectronPrinter(join(userData, 'spool'), () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),
     fontsDir: join(app.getAppPath(), 'resources/fonts'),
     logger: { error: (message, err) => console.error(message, err) },
   });

@@ -94,11 +94,12 @@ test('every fee-collection screen passes axe and shows the demo school', async (
     ['Fee set-up', 'Fee set-up'],
     ['Concessions', 'Concessions'],
     ['Settings', 'Settings'],
+    ['Desk', 'Welcome, Asha Rao'],
   ] as const) {
     await page.getByRole('button', { name: nav, exact: true }).click();
     await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
-    if (heading !== 'Settings') await expect(page.getByRole('table').first().locator('tbody tr').first()).toBeVisible();
-    else await expect(page.getByLabel('Receipt number format')).toHaveValue('{year}/{desk}/{seq:6}');
+    if (heading === 'Settings') await expect(page.getByLabel('Receipt number format')).toHaveValue('{year}/{desk}/{seq:6}');
+    else if (heading !== 'Welcome, Asha Rao') await expect(page.getByRole('table').first().locator('tbody tr').first()).toBeVisible();
     await expectAccessible(page, heading);
     await page.screenshot({ path: join(SHOTS, `13-${heading.replace(/\W+/g, '-').toLowerCase()}.png`), fullPage: true });
   }

@@ -99,7 +99,7 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
   'payments.receipt': [{ input: { paymentId: 'R-1' }, field: 'paymentId', message: /UUID/ }],
   'receipts.print': [
-    { input: { paymentId: ID, target: 'fax' }, field: 'target', message: 'target must be pdf or printer' },
+    { input: { paymentId: ID, target: 'fax' }, field: 'target', message: 'target must be pdf, printer or dialog' },
     { input: { paymentId: ID, target: 'pdf', layout: 'a3' }, field: 'layout', message: /one of thermal80/ },
   ],
   'receipts.printDay': [{ input: { date: '23-11-2026', target: 'pdf' }, field: 'date', message: /YYYY-MM-DD/ }],
@@ -107,6 +107,8 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { target: 'pdf' }, field: 'classId', message: 'classId is required unless studentIds are listed' },
     { input: { classId: ID, perPage: 3, target: 'pdf' }, field: 'perPage', message: /1 or 2/ },
   ],
+  'printing.printers': [{ input: { all: true }, ...NO_INPUT }],
+  'printing.choose': [{ input: { printerName: 42 }, field: 'printerName', message: 'printerName must be a printer name' }],
   'slips.resolve': [{ input: { token: '' }, field: 'token', message: 'token is required' }],
   'receipts.verify': [{ input: { code: '   ' }, field: 'code', message: 'code is required' }],
   'payments.list': [{ input: { date: 'today' }, field: 'date', message: /YYYY-MM-DD/ }],

@@ -1,6 +1,6 @@
 // Receipt PDFs as a person (and a phone) would read them: rendered by poppler, QR decoded by zbar.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECEIPT_LAYOUTS } from '../../src/shared/contract/receipts';
@@ -87,8 +87,12 @@ describe('reprints', () => {
   it('marks copies after the first DUPLICATE with their number, counts them, audits them, and marks cancelled receipts', async () => {
     const s = await admit(desk, school);
     const r = await desk.ok('payments.record', { studentIds: [s.id], amount: 2_000_00, method: { mode: 'cash' } });
+    expect(await desk.ok('printing.choose', { printerName: 'Save to folder' })).toMatchObject({ chosen: 'Save to folder', printers: [{ name: 'Save to folder' }] });
     const first = await desk.ok('receipts.print', { paymentId: r.paymentId, target: 'printer' });
     expect(first.copyNo).toBe(1);
+    const spooled = readdirSync(join(desk.dir, 'prints'));
+    expect(spooled.at(-1)).toMatch(/receipt-2026-27-D01-\d{6}\.pdf$/);
+    expect(readFileSync(join(desk.dir, 'prints', spooled.at(-1)!)).subarray(0, 5).toString()).toBe('%PDF-');
     expect(text(save('original.pdf', first.base64))).not.toContain('DUPLICATE');
     const second = await desk.ok('receipts.print', { paymentId: r.paymentId, target: 'pdf' });
     expect(second.copyNo).toBe(2);

@@ -15,6 +15,14 @@ import { readReceipt } from './receipts';
 export interface PrintDeps {
   fonts: () => FontSet;
   printer: Printer;
+  /** The printer chosen for this desk (null: the system default). */
+  printerName: () => string | null;
+}
+
+/** Sends a PDF where the user asked: a download only, the desk printer, or the system dialog. */
+export async function deliver(print: PrintDeps, pdf: Buffer, title: string, target: 'pdf' | 'printer' | 'dialog'): Promise<void> {
+  if (target === 'pdf') return;
+  await print.printer.print({ title, pdf, silent: target === 'printer', printerName: print.printerName() });
 }
 
 /** Records the next copy of a receipt (in the caller's transaction) and returns its number. */
@@ -42,9 +50,6 @@ export async function verifyCode(deps: ServiceDeps, code: string): Promise<QrChe
 }
 
 export function receiptsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersFor<'receipts'> {
-  const deliver = async (pdf: Buffer, title: string, target: 'pdf' | 'printer') => {
-    if (target === 'printer') await print.printer.print({ title, pdf, silent: true });
-  };
   return {
     'receipts.print': async ({ paymentId, layout, target }, call) => {
       const userId = requireSession(call).userId;
@@ -58,7 +63,7 @@ export function receiptsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersF
       addReceiptPage(doc, chosen, { receipt, copyNo, verifyBaseUrl: policies.verifyBaseUrl, footer: policies.receiptFooter }, print.fonts());
       const pdf = await finishPdf(doc);
       const fileName = `receipt-${receipt.receiptNo.replaceAll('/', '-')}${copyNo > 1 ? `-copy${copyNo}` : ''}.pdf`;
-      await deliver(pdf, fileName, target);
+      await deliver(print, pdf, fileName, target);
       return { fileName, base64: pdf.toString('base64'), copies: 1, copyNo };
     },
 
@@ -77,7 +82,7 @@ export function receiptsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersF
       if (ids.length === 0) doc.addPage().font('regular').text(`No receipts on ${date}.`);
       const pdf = await finishPdf(doc);
       const fileName = `receipts-${date}.pdf`;
-      await deliver(pdf, fileName, target);
+      await deliver(print, pdf, fileName, target);
       return { fileName, base64: pdf.toString('base64'), copies: ids.length };
     },
 

@@ -7,7 +7,7 @@ import { addSlipPages, type SlipData } from '../print/slip-pdf';
 import type { ServiceDeps } from './context';
 import { currentYear } from './masters';
 import { openDues, today } from './payments';
-import type { PrintDeps } from './receipt-prints';
+import { deliver, type PrintDeps } from './receipt-prints';
 import { getStudent } from './students';
 
 export function slipsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersFor<'slips'> {
@@ -30,7 +30,7 @@ export function slipsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersFor<
       addSlipPages(doc, slips, perPage);
       const pdf = await finishPdf(doc);
       const fileName = `fee-slips-${asOf}.pdf`;
-      if (target === 'printer') await print.printer.print({ title: fileName, pdf, silent: true });
+      await deliver(print, pdf, fileName, target);
       return { fileName, base64: pdf.toString('base64'), slips: slips.length };
     },
 

@@ -15,6 +15,7 @@ import { concessionsChannels } from './concessions';
 import { paymentsChannels } from './payments';
 import { receiptsChannels } from './receipts';
 import { slipsChannels } from './slips';
+import { printingChannels } from './printing';
 
 export const contract = {
   ...storeChannels,
@@ -30,6 +31,7 @@ export const contract = {
   ...paymentsChannels,
   ...receiptsChannels,
   ...slipsChannels,
+  ...printingChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

@@ -5,7 +5,7 @@ import { id, isoDate } from './common';
 
 export const RECEIPT_LAYOUTS = ['thermal80', 'thermal58', 'a5', 'a4', 'a4_two_copies'] as const;
 
-const target = z.enum(['pdf', 'printer'], { error: 'must be pdf or printer' });
+const target = z.enum(['pdf', 'printer', 'dialog'], { error: 'must be pdf, printer or dialog' });
 
 export const qrCheck = z.object({
   verdict: z.enum(['valid', 'tampered', 'unknown_key', 'malformed', 'not_feedesk']),

@@ -1,4 +1,33 @@
-import { Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { api, request } from '../../api/client';
+import { downloadPdf } from '../../components/download';
+
+/** Every receipt of a day again, as one PDF (each counted as a duplicate). */
+function DayReprint() {
+  const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
+  const [note, setNote] = useState<string | null>(null);
+  const run = () =>
+    request(api().receipts.printDay({ date, target: 'pdf' })).then(
+      ({ fileName, base64, copies }) => {
+        downloadPdf(fileName, base64);
+        setNote(`${copies} receipts.`);
+      },
+      (e: Error) => setNote(e.message),
+    );
+  return (
+    <Card withBorder>
+      <Title order={4}>Reprint a day's receipts</Title>
+      <Group align="flex-end">
+        <TextInput label="Day (YYYY-MM-DD)" value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+        <Button variant="default" onClick={() => void run()}>
+          Reprint as one PDF
+        </Button>
+        {note && <Text role="status">{note}</Text>}
+      </Group>
+    </Card>
+  );
+}
 import type { SessionInfo } from '../../../../shared/contract/auth';
 
 export function HomePage({ session }: { session: SessionInfo }) {
@@ -34,6 +63,7 @@ export function HomePage({ session }: { session: SessionInfo }) {
           <Text size="sm">{session.user.role}</Text>
         </Card>
       </SimpleGrid>
+      {session.user.role !== 'cashier' && <DayReprint />}
     </Stack>
   );
 }

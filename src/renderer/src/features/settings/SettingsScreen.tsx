@@ -17,12 +17,14 @@ import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
 import { moneyFor } from '../../components/money';
+import { PrinterForm } from './PrinterForm';
 
 export function SettingsScreen({ session, onSessionChange }: { session: SessionInfo; onSessionChange: (s: SessionInfo) => void }) {
   return (
     <Stack maw={560}>
       <Title order={2}>Settings</Title>
       {session.user.role === 'admin' && <PolicyForm session={session} onSessionChange={onSessionChange} />}
+      {session.user.role === 'admin' && <PrinterForm />}
       <ChangePasswordForm />
     </Stack>
   );
