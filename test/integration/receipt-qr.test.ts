@@ -74,3 +74,15 @@ describe('receipt code verification', () => {
     expect((await verify(packPayload(altered, unpacked.signature))).verdict).toBe('tampered');
   });
 });
+
+describe('QR size', () => {
+  it('keeps every receipt QR at version 10 or below (error correction M), refusing settings that would not', async () => {
+    const QRCode = (await import('qrcode')).default;
+    const receipt = await desk.ok('payments.receipt', { paymentId: (await desk.ok('payments.list', { limit: 1 }))[0]!.paymentId });
+    expect(QRCode.create(`https://verify.feedesk.invalid/v/${receipt.qr}`, { errorCorrectionLevel: 'M' }).version).toBeLessThanOrEqual(10);
+    const tooLong = await desk.call('settings.update', { verifyBaseUrl: 'https://fees.greenvalleypublicschool.example/verify/' });
+    expect(tooLong.ok ? null : tooLong.error).toMatchObject({ code: 'invalid_input', field: 'verifyBaseUrl', message: expect.stringContaining('too dense') });
+    expect((await desk.ok('settings.get')).verifyBaseUrl).toBe('https://verify.feedesk.invalid/v/');
+    await desk.ok('settings.update', { verifyBaseUrl: 'https://gvs.example/v/' });
+  });
+});

@@ -1,6 +1,10 @@
 // School-wide policies: defaults until an admin changes them.
 import type { Policies } from '../../shared/contract/settings';
-import { DEFAULT_RECEIPT_FORMAT } from '../../shared/domain/receipt-number';
+import QRCode from 'qrcode';
+import { QR_FIXED_BYTES } from './receipt-qr';
+import { MAX_ADMISSION_NO } from '../../shared/contract/students';
+import { AppError } from '../../shared/contract/errors';
+import { DEFAULT_RECEIPT_FORMAT, formatReceiptNo } from '../../shared/domain/receipt-number';
 import type { Store, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
@@ -21,9 +25,23 @@ export async function readPolicies(db: Store | Tx): Promise<Policies> {
   return { ...DEFAULT_POLICIES, ...stored } as Policies;
 }
 
+/** Refuses a verify link and receipt format whose longest receipt QR (the longest admission no.) would be denser than version 10 (M). */
+function assertQrFits(p: Policies, deskCode: string): void {
+  const receiptNo = formatReceiptNo(p.receiptFormat, { year: '2026-27', desk: deskCode, seq: 999_999 });
+  const bytes = QR_FIXED_BYTES + 1 + Buffer.byteLength(receiptNo) + 1 + MAX_ADMISSION_NO + 64;
+  // Lower-case filler: real payloads mix cases, so they are encoded byte by byte too.
+  const url = p.verifyBaseUrl + 'x'.repeat(Math.ceil((bytes * 4) / 3));
+  const { version } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  if (version > 10) {
+    throw new AppError('invalid_input', `verifyBaseUrl with this receipt number format makes receipt QR codes too dense to scan (version ${version}, over 10): use a shorter link`, 'verifyBaseUrl');
+  }
+}
+
 export async function updatePolicies(deps: ServiceDeps, actorId: string, changes: Partial<Policies>): Promise<Policies> {
   return deps.store().transaction().execute(async (tx) => {
     const before = await readPolicies(tx);
+    const desk = await tx.selectFrom('desk').select('code').executeTakeFirst();
+    assertQrFits({ ...before, ...changes }, desk?.code ?? 'DDDDDDDD');
     for (const [key, value] of Object.entries(changes)) {
       await tx
         .insertInto('policy')

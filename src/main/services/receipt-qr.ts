@@ -1,15 +1,19 @@
 // The receipt QR payload: a compact binary record, Ed25519-signed, in base64url. Pure: no keys, no I/O.
 //
 //   0      version (1)
-//   1..8   school id (first 8 bytes of the school's UUID)
-//   9..16  desk key id (8 bytes)
-//   17..20 date as yyyymmdd, uint32 big-endian
-//   21..26 amount in minor units, uint48 big-endian
-//   27..   receipt no. (1-byte length + UTF-8), admission no. (1-byte length + UTF-8)
+//   1..4   school id (first 4 bytes of the school's UUID)
+//   5..12  desk key id (8 bytes)
+//   13..14 date as days since 2000-01-01, uint16 big-endian
+//   15..19 amount in minor units, uint40 big-endian
+//   20..   receipt no. (1-byte length + UTF-8), admission no. (1-byte length + UTF-8)
 //   last 64 bytes: Ed25519 signature over everything before it
+// Every byte counts: the whole verify URL must fit a version-10 QR at error correction M.
 export const QR_VERSION = 1;
 const SIGNATURE_BYTES = 64;
-const FIXED = 27;
+export const QR_FIXED_BYTES = 20;
+const FIXED = QR_FIXED_BYTES;
+const EPOCH = Date.UTC(2000, 0, 1);
+const DAY = 86_400_000;
 
 export interface ReceiptClaims {
   schoolId: string;
@@ -23,7 +27,7 @@ export interface ReceiptClaims {
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 export function schoolIdBytes(schoolUuid: string): string {
-  return schoolUuid.replaceAll('-', '').slice(0, 16).toLowerCase();
+  return schoolUuid.replaceAll('-', '').slice(0, 8).toLowerCase();
 }
 
 /** The bytes that get signed. */
@@ -31,14 +35,16 @@ export function claimBytes(c: ReceiptClaims): Buffer {
   const receipt = Buffer.from(c.receiptNo, 'utf8');
   const admission = Buffer.from(c.admissionNo, 'utf8');
   if (receipt.length > 255 || admission.length > 255) throw new RangeError('receipt or admission number too long for a QR');
-  if (!/^[0-9a-f]{16}$/.test(c.schoolId) || !/^[0-9a-f]{16}$/.test(c.keyId)) throw new RangeError('school and key ids are 8 bytes of hex');
-  if (!Number.isSafeInteger(c.amount) || c.amount < 0 || c.amount >= 2 ** 48) throw new RangeError('amount out of range');
+  if (!/^[0-9a-f]{8}$/.test(c.schoolId) || !/^[0-9a-f]{16}$/.test(c.keyId)) throw new RangeError('school id is 4 bytes and key id 8 bytes of hex');
+  if (!Number.isSafeInteger(c.amount) || c.amount < 0 || c.amount >= 2 ** 40) throw new RangeError('amount out of range');
+  const days = (Date.parse(`${c.date}T00:00:00Z`) - EPOCH) / DAY;
+  if (!Number.isInteger(days) || days < 0 || days > 0xffff) throw new RangeError('date out of range');
   const head = Buffer.alloc(FIXED);
   head[0] = QR_VERSION;
   Buffer.from(c.schoolId, 'hex').copy(head, 1);
-  Buffer.from(c.keyId, 'hex').copy(head, 9);
-  head.writeUInt32BE(Number(c.date.replaceAll('-', '')), 17);
-  head.writeUIntBE(c.amount, 21, 6);
+  Buffer.from(c.keyId, 'hex').copy(head, 5);
+  head.writeUInt16BE(days, 13);
+  head.writeUIntBE(c.amount, 15, 5);
   return Buffer.concat([head, Buffer.from([receipt.length]), receipt, Buffer.from([admission.length]), admission]);
 }
 
@@ -66,18 +72,16 @@ export function unpackPayload(input: string): Unpacked {
   const aLen = bytes[aAt]!;
   const end = aAt + 1 + aLen;
   if (end + SIGNATURE_BYTES !== bytes.length) return { ok: false, verdict: 'malformed', message: 'the code is damaged (its length does not add up)' };
-  const rawDate = String(bytes.readUInt32BE(17));
-  const date = `${rawDate.slice(0, 4)}-${rawDate.slice(4, 6)}-${rawDate.slice(6, 8)}`;
-  if (!/^\d{8}$/.test(rawDate) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) return { ok: false, verdict: 'malformed', message: 'the code is damaged (bad date)' };
+  const date = new Date(EPOCH + bytes.readUInt16BE(13) * DAY).toISOString().slice(0, 10);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     return {
       ok: true,
       claims: {
-        schoolId: hex(bytes.subarray(1, 9)),
-        keyId: hex(bytes.subarray(9, 17)),
+        schoolId: hex(bytes.subarray(1, 5)),
+        keyId: hex(bytes.subarray(5, 13)),
         date,
-        amount: bytes.readUIntBE(21, 6),
+        amount: bytes.readUIntBE(15, 5),
         receiptNo: decoder.decode(bytes.subarray(FIXED + 1, aAt)),
         admissionNo: decoder.decode(bytes.subarray(aAt + 1, end)),
       },

@@ -5,6 +5,9 @@ import { id, isoDate, name } from './common';
 
 export const STUDENT_STATUSES = ['active', 'left', 'alumni'] as const;
 
+/** Admission numbers travel in every receipt QR, which must stay small enough to scan. */
+export const MAX_ADMISSION_NO = 20;
+
 export const studentSummary = z.object({
   id: z.string(),
   admissionNo: z.string(),
@@ -40,7 +43,7 @@ const studentFields = {
     .string({ error: 'must be text' })
     .trim()
     .min(1, 'is required')
-    .max(30, 'must be at most 30 characters')
+    .max(MAX_ADMISSION_NO, `must be at most ${MAX_ADMISSION_NO} characters (it is in every receipt QR)`)
     .regex(/^[A-Za-z0-9/._-]+$/, 'may use letters, digits and / . _ - only'),
   fullName: name(120),
   classId: id,
