@@ -104,6 +104,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
     'settings.get': () => policies.readPolicies(services.store()),
     'settings.update': (input, call) => policies.updatePolicies(services, s(call).userId, input),
+    'settings.setLogo': ({ imageBase64 }, call) => policies.setLogo(services, s(call).userId, imageBase64),
 
     'audit.list': (input) => audit.listAudit(services.store(), input),
 

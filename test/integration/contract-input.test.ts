@@ -52,6 +52,7 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { idleLockMinutes: 2.5 }, field: 'idleLockMinutes', message: 'idleLockMinutes must be a whole number of minutes' },
     { input: { idleLockMinutes: '5' }, field: 'idleLockMinutes', message: 'idleLockMinutes must be a number of minutes' },
   ],
+  'settings.setLogo': [{ input: { imageBase64: 'not base64!' }, field: 'imageBase64', message: /PNG or JPEG image in base64/ }],
   'audit.list': [{ input: { limit: 10_000 }, field: 'limit', message: /limit/ }],
   'masters.get': [{ input: { all: 1 }, ...NO_INPUT }],
   'masters.createYear': [

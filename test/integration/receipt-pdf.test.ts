@@ -119,3 +119,19 @@ describe('reprints', () => {
     expect(pages).toMatch(new RegExp(`Pages:\\s+${printed.copies}\\b`));
   });
 });
+
+describe('school logo', () => {
+  it('prints the logo an admin uploads, and refuses a file that is not an image', async () => {
+    const QRCode = (await import('qrcode')).default;
+    const png = await QRCode.toBuffer('Green Valley', { type: 'png', scale: 4 });
+    const refused = await desk.call('settings.setLogo', { imageBase64: Buffer.from('%PDF-1.7 not an image').toString('base64') });
+    expect(refused.ok ? null : refused.error).toMatchObject({ code: 'invalid_input', field: 'imageBase64' });
+    expect(await desk.ok('settings.setLogo', { imageBase64: png.toString('base64') })).toEqual({ hasLogo: true });
+    const s = await admit(desk, school);
+    const r = await desk.ok('payments.record', { studentIds: [s.id], amount: 100_00, method: { mode: 'cash' } });
+    const pdf = save('logo.pdf', (await desk.ok('receipts.print', { paymentId: r.paymentId, layout: 'a5', target: 'pdf' })).base64);
+    const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(images.filter((line) => line.trim().split(/\s+/)[2] === 'image')).toHaveLength(1);
+    expect(await desk.ok('settings.setLogo', { imageBase64: null })).toEqual({ hasLogo: false });
+  });
+});

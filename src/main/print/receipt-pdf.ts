@@ -26,6 +26,8 @@ export interface PrintCopy {
   /** The verify page's base URL; the QR is that URL followed by the signed payload. */
   verifyBaseUrl: string;
   footer: string;
+  /** The school logo (PNG or JPEG), printed above the school's name. */
+  logo: Buffer | null;
 }
 
 /** Draws the QR as vector squares; refuses anything above version 10 (error correction M). */
@@ -59,6 +61,12 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
     doc.y = Math.max(after, doc.y);
   };
   doc.x = left;
+  if (copy.logo) {
+    const height = size * 4;
+    doc.image(copy.logo, left + width / 2 - height, doc.y, { fit: [height * 2, height], align: 'center' });
+    doc.y += height + 2;
+    doc.x = left;
+  }
   doc.fontSize(size + 3);
   writeText(doc, r.school.name, 'bold', { ...opts, align: 'center' });
   doc.fontSize(size).font('regular').text(`Fee receipt · ${r.yearName}${label ? ` · ${label}` : ''}`, { ...opts, align: 'center' });

@@ -9,6 +9,29 @@ import type { Store, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 
+const LOGO_KEY = 'schoolLogo';
+
+export async function readLogo(db: Store | Tx): Promise<Buffer | null> {
+  const row = await db.selectFrom('policy').select('value_json').where('key', '=', LOGO_KEY).executeTakeFirst();
+  return row ? Buffer.from(JSON.parse(row.value_json) as string, 'base64') : null;
+}
+
+/** Stores (or clears) the school logo after checking it really is a PNG or JPEG. */
+export async function setLogo(deps: ServiceDeps, actorId: string, imageBase64: string | null): Promise<{ hasLogo: boolean }> {
+  if (imageBase64 !== null) {
+    const bytes = Buffer.from(imageBase64, 'base64');
+    const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+    if (!png && !jpeg) throw new AppError('invalid_input', 'imageBase64 is not a PNG or JPEG image', 'imageBase64');
+  }
+  return deps.store().transaction().execute(async (tx) => {
+    await tx.deleteFrom('policy').where('key', '=', LOGO_KEY).execute();
+    if (imageBase64 !== null) await tx.insertInto('policy').values({ key: LOGO_KEY, value_json: JSON.stringify(imageBase64) }).execute();
+    await recordAudit(tx, deps, { actorId, action: 'settings.setLogo', entity: 'policy', entityId: LOGO_KEY, after: { hasLogo: imageBase64 !== null, bytes: imageBase64 ? Math.round((imageBase64.length * 3) / 4) : 0 } });
+    return { hasLogo: imageBase64 !== null };
+  });
+}
+
 export const DEFAULT_POLICIES: Policies = {
   idleLockMinutes: 10,
   receiptFormat: DEFAULT_RECEIPT_FORMAT,
@@ -20,7 +43,7 @@ export const DEFAULT_POLICIES: Policies = {
 };
 
 export async function readPolicies(db: Store | Tx): Promise<Policies> {
-  const rows = await db.selectFrom('policy').select(['key', 'value_json']).execute();
+  const rows = await db.selectFrom('policy').select(['key', 'value_json']).where('key', '!=', LOGO_KEY).execute();
   const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json) as unknown]));
   return { ...DEFAULT_POLICIES, ...stored } as Policies;
 }

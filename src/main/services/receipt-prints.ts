@@ -9,7 +9,7 @@ import { addReceiptPage, finishPdf, newPdf, type ReceiptLayout } from '../print/
 import { recordAudit } from './audit';
 import { requireSession, type ServiceDeps } from './context';
 import { checkReceiptCode } from './desk-keys';
-import { readPolicies } from './policies';
+import { readLogo, readPolicies } from './policies';
 import { readReceipt } from './receipts';
 
 export interface PrintDeps {
@@ -60,7 +60,8 @@ export function receiptsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersF
         return { receipt: r, copyNo: await countPrint(tx, deps, paymentId, userId, chosen) };
       });
       const doc = newPdf(print.fonts(), `Receipt ${receipt.receiptNo}`);
-      addReceiptPage(doc, chosen, { receipt, copyNo, verifyBaseUrl: policies.verifyBaseUrl, footer: policies.receiptFooter }, print.fonts());
+      const logo = await readLogo(deps.store());
+      addReceiptPage(doc, chosen, { receipt, copyNo, verifyBaseUrl: policies.verifyBaseUrl, footer: policies.receiptFooter, logo }, print.fonts());
       const pdf = await finishPdf(doc);
       const fileName = `receipt-${receipt.receiptNo.replaceAll('/', '-')}${copyNo > 1 ? `-copy${copyNo}` : ''}.pdf`;
       await deliver(print, pdf, fileName, target);
@@ -72,12 +73,13 @@ export function receiptsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersF
       const policies = await readPolicies(deps.store());
       const ids = (await deps.store().selectFrom('payment').select('id').where('received_at', 'like', `${date}%`).orderBy('seq').execute()).map((p) => p.id);
       const doc = newPdf(print.fonts(), `Receipts of ${date}`);
+      const logo = await readLogo(deps.store());
       for (const paymentId of ids) {
         const { receipt, copyNo } = await deps.store().transaction().execute(async (tx) => ({
           receipt: await readReceipt(tx, paymentId),
           copyNo: await countPrint(tx, deps, paymentId, userId, policies.receiptLayout),
         }));
-        addReceiptPage(doc, policies.receiptLayout, { receipt, copyNo, verifyBaseUrl: policies.verifyBaseUrl, footer: policies.receiptFooter }, print.fonts());
+        addReceiptPage(doc, policies.receiptLayout, { receipt, copyNo, verifyBaseUrl: policies.verifyBaseUrl, footer: policies.receiptFooter, logo }, print.fonts());
       }
       if (ids.length === 0) doc.addPage().font('regular').text(`No receipts on ${date}.`);
       const pdf = await finishPdf(doc);

@@ -20,7 +20,14 @@ export const policies = z.object({
 });
 export type Policies = z.infer<typeof policies>;
 
+/** PNG or JPEG, base64, at most 200 KB: printed at the top of receipts. */
+const logo = z
+  .base64({ error: 'must be a PNG or JPEG image in base64' })
+  .max(280_000, 'must be an image of at most 200 KB')
+  .nullable();
+
 export const settingsChannels = {
+  'settings.setLogo': channel({ input: z.strictObject({ imageBase64: logo }), output: z.object({ hasLogo: z.boolean() }), access: ['admin'] }),
   'settings.get': channel({ input: noInput, output: policies, access: 'session' }),
   'settings.update': channel({
     input: z

@@ -17,6 +17,7 @@ import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
 import { moneyFor } from '../../components/money';
+import { LogoForm } from './LogoForm';
 import { PrinterForm } from './PrinterForm';
 
 export function SettingsScreen({ session, onSessionChange }: { session: SessionInfo; onSessionChange: (s: SessionInfo) => void }) {
@@ -25,6 +26,7 @@ export function SettingsScreen({ session, onSessionChange }: { session: SessionI
       <Title order={2}>Settings</Title>
       {session.user.role === 'admin' && <PolicyForm session={session} onSessionChange={onSessionChange} />}
       {session.user.role === 'admin' && <PrinterForm />}
+      {session.user.role === 'admin' && <LogoForm />}
       <ChangePasswordForm />
     </Stack>
   );
