@@ -1,5 +1,6 @@
 // The most recent audit rows: who did what, when, on which desk.
-import { Alert, Code, Paper, Stack, Table, Title } from '@mantine/core';
+import { Alert, Code, Paper, Stack, Title } from '@mantine/core';
+import { DataTable } from '../../components/DataTable';
 import { useEffect, useState } from 'react';
 import type { AuditEntry } from '../../../../shared/contract/audit';
 import { api, request } from '../../api/client';
@@ -16,30 +17,19 @@ export function AuditScreen() {
       <Title order={2}>Audit trail</Title>
       {failure && <Alert color="red">{failure}</Alert>}
       <Paper withBorder>
-        <Table striped aria-label="Audit trail">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>#</Table.Th>
-              <Table.Th>When (UTC)</Table.Th>
-              <Table.Th>Who</Table.Th>
-              <Table.Th>Desk</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Change</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((r) => (
-              <Table.Tr key={r.seq}>
-                <Table.Td>{r.seq}</Table.Td>
-                <Table.Td>{r.at.replace('T', ' ').slice(0, 19)}</Table.Td>
-                <Table.Td>{r.username ?? '—'}</Table.Td>
-                <Table.Td>{r.deskCode}</Table.Td>
-                <Table.Td>{r.action}</Table.Td>
-                <Table.Td>{r.after ? <Code>{JSON.stringify(r.after)}</Code> : null}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable
+          label="Audit trail"
+          rows={rows}
+          rowKey={(r) => r.seq}
+          columns={[
+            { header: '#', cell: (r) => r.seq },
+            { header: 'When (UTC)', cell: (r) => r.at.replace('T', ' ').slice(0, 19) },
+            { header: 'Who', cell: (r) => r.username ?? '—' },
+            { header: 'Desk', cell: (r) => r.deskCode },
+            { header: 'Action', cell: (r) => r.action },
+            { header: 'Change', cell: (r) => (r.after ? <Code>{JSON.stringify(r.after)}</Code> : null) },
+          ]}
+        />
       </Paper>
     </Stack>
   );

@@ -1,5 +1,6 @@
 // A student's statement with a running balance.
-import { Group, Table, Text } from '@mantine/core';
+import { Group, Text } from '@mantine/core';
+import { DataTable } from '../../components/DataTable';
 import type { Ledger } from '../../../../shared/contract/payments';
 import type { MoneyFormat } from '../../components/money';
 
@@ -7,28 +8,19 @@ export function LedgerTable({ ledger, money }: { ledger: Ledger; money: MoneyFor
   const t = ledger.totals;
   return (
     <>
-      <Table striped withTableBorder aria-label="Student ledger" verticalSpacing={4}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Date</Table.Th>
-            <Table.Th>Entry</Table.Th>
-            <Table.Th ta="right">Debit</Table.Th>
-            <Table.Th ta="right">Credit</Table.Th>
-            <Table.Th ta="right">Balance</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {ledger.entries.map((e, i) => (
-            <Table.Tr key={i}>
-              <Table.Td>{e.date}</Table.Td>
-              <Table.Td>{e.description}</Table.Td>
-              <Table.Td ta="right">{e.debit ? money.format(e.debit) : ''}</Table.Td>
-              <Table.Td ta="right">{e.credit ? money.format(e.credit) : ''}</Table.Td>
-              <Table.Td ta="right">{money.format(e.balance)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        label="Student ledger"
+        bordered
+        rows={ledger.entries}
+        rowKey={(_, i) => i}
+        columns={[
+          { header: 'Date', cell: (e) => e.date },
+          { header: 'Entry', cell: (e) => e.description },
+          { header: 'Debit', align: 'right', cell: (e) => (e.debit ? money.format(e.debit) : '') },
+          { header: 'Credit', align: 'right', cell: (e) => (e.credit ? money.format(e.credit) : '') },
+          { header: 'Balance', align: 'right', cell: (e) => money.format(e.balance) },
+        ]}
+      />
       <Group mt="sm" gap="xl">
         <Text>Charged {money.format(t.charged)}</Text>
         <Text>Concessions {money.format(t.concessions)}</Text>

@@ -1,5 +1,6 @@
 // What the printed receipt will say, right after saving; Save PDF writes the plain receipt.
-import { Alert, Badge, Button, Divider, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Divider, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { DataTable } from '../../components/DataTable';
 import type { Receipt } from '../../../../shared/contract/payments';
 import { api, request } from '../../api/client';
 import { downloadPdf } from '../../components/download';
@@ -39,24 +40,17 @@ export function ReceiptPreview({ receipt, money, onNext }: { receipt: Receipt; m
             {s.section ? `-${s.section}` : ''} · Guardian {s.guardianName}
           </Text>
         ))}
-        <Table aria-label="Receipt lines">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Installment</Table.Th>
-              <Table.Th>Head</Table.Th>
-              <Table.Th ta="right">Paid</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {receipt.lines.map((l, i) => (
-              <Table.Tr key={i}>
-                <Table.Td>{l.installment}</Table.Td>
-                <Table.Td>{l.head}</Table.Td>
-                <Table.Td ta="right">{money.format(l.amount)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable
+          label="Receipt lines"
+          striped={false}
+          rows={receipt.lines}
+          rowKey={(_, i) => i}
+          columns={[
+            { header: 'Installment', cell: (l) => l.installment },
+            { header: 'Head', cell: (l) => l.head },
+            { header: 'Paid', align: 'right', cell: (l) => money.format(l.amount) },
+          ]}
+        />
         {receipt.creditUsed > 0 && <Text>Advance credit used: {money.format(receipt.creditUsed)}</Text>}
         {receipt.creditAdded > 0 && <Text>Kept as advance credit: {money.format(receipt.creditAdded)}</Text>}
         <Divider />

@@ -1,5 +1,6 @@
 // A student's receipts, with reprint (PDF) and cancellation (reason + a second person's approval).
-import { Alert, Badge, Button, Group, Modal, PasswordInput, Stack, Table, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { DataTable } from '../../components/DataTable';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import type { PaymentSummary } from '../../../../shared/contract/payments';
@@ -13,41 +14,34 @@ export function ReceiptsList({ receipts, money, onChanged }: { receipts: Payment
   const [cancelling, setCancelling] = useState<PaymentSummary | null>(null);
   return (
     <>
-      <Table striped withTableBorder aria-label="Receipts" verticalSpacing={4}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Receipt</Table.Th>
-            <Table.Th>Date</Table.Th>
-            <Table.Th>Mode</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Actions</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {receipts.map((r) => (
-            <Table.Tr key={r.paymentId}>
-              <Table.Td>{r.receiptNo}</Table.Td>
-              <Table.Td>{r.receivedAt.slice(0, 10)}</Table.Td>
-              <Table.Td>{r.mode}</Table.Td>
-              <Table.Td ta="right">{money.format(r.amount)}</Table.Td>
-              <Table.Td>{r.status === 'valid' ? <Badge color="teal.9">valid</Badge> : <Badge color="red.9">{r.status}</Badge>}</Table.Td>
-              <Table.Td>
-                <Group gap="xs">
-                  <Button size="xs" variant="default" onClick={() => void printReceipt(r.paymentId, 'pdf').then(onChanged)}>
-                    Reprint PDF
+      <DataTable
+        label="Receipts"
+        bordered
+        rows={receipts}
+        rowKey={(r) => r.paymentId}
+        columns={[
+          { header: 'Receipt', cell: (r) => r.receiptNo },
+          { header: 'Date', cell: (r) => r.receivedAt.slice(0, 10) },
+          { header: 'Mode', cell: (r) => r.mode },
+          { header: 'Amount', align: 'right', cell: (r) => money.format(r.amount) },
+          { header: 'Status', cell: (r) => <Badge color={r.status === 'valid' ? 'teal.9' : 'red.9'}>{r.status}</Badge> },
+          {
+            header: 'Actions',
+            cell: (r) => (
+              <Group gap="xs">
+                <Button size="xs" variant="default" onClick={() => void printReceipt(r.paymentId, 'pdf').then(onChanged)}>
+                  Reprint PDF
+                </Button>
+                {r.status === 'valid' && (
+                  <Button size="xs" variant="default" color="red" onClick={() => setCancelling(r)}>
+                    Cancel…
                   </Button>
-                  {r.status === 'valid' && (
-                    <Button size="xs" variant="default" color="red" onClick={() => setCancelling(r)}>
-                      Cancel…
-                    </Button>
-                  )}
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+                )}
+              </Group>
+            ),
+          },
+        ]}
+      />
       {receipts.length === 0 && <Alert>No receipts yet.</Alert>}
       <CancelModal receipt={cancelling} onClose={() => setCancelling(null)} onDone={onChanged} />
     </>

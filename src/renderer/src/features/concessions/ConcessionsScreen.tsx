@@ -1,5 +1,6 @@
 // Concessions: anyone requests; an accountant or admin approves with their own credentials.
-import { Alert, Badge, Button, Group, Modal, NativeSelect, Paper, PasswordInput, SimpleGrid, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, NativeSelect, Paper, PasswordInput, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { DataTable } from '../../components/DataTable';
 import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
@@ -30,42 +31,29 @@ export function ConcessionsScreen({ session }: { session: SessionInfo }) {
       <Title order={2}>Concessions</Title>
       {failure && <Alert color="red">{failure}</Alert>}
       <Paper withBorder>
-        <Table aria-label="Concessions" striped verticalSpacing={4}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>For</Table.Th>
-              <Table.Th>Off</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th ta="right">Applied</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td>{c.name}</Table.Td>
-                <Table.Td>{c.target === 'student' ? c.studentName : c.target === 'sibling' ? `child no. ${c.siblingRank} and later` : masters?.categories.find((x) => x.id === c.categoryId)?.name}</Table.Td>
-                <Table.Td>
-                  {describe(c)} {c.headName ? `of ${c.headName}` : 'of all heads'}
-                </Table.Td>
-                <Table.Td>{c.reason}</Table.Td>
-                <Table.Td>
-                  <Badge color={c.status === 'approved' ? 'teal.9' : c.status === 'rejected' ? 'red.9' : 'indigo.9'}>{c.status}</Badge>
-                </Table.Td>
-                <Table.Td ta="right">{money.format(c.applied)}</Table.Td>
-                <Table.Td>
-                  {c.status === 'requested' && (
-                    <Button size="xs" variant="default" onClick={() => setDeciding(c)}>
-                      Decide…
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable
+          label="Concessions"
+          rows={list}
+          rowKey={(c) => c.id}
+          empty="No concessions yet."
+          columns={[
+            { header: 'Name', cell: (c) => c.name },
+            { header: 'For', cell: (c) => (c.target === 'student' ? c.studentName : c.target === 'sibling' ? `child no. ${c.siblingRank} and later` : masters?.categories.find((x) => x.id === c.categoryId)?.name) },
+            { header: 'Off', cell: (c) => `${describe(c)} ${c.headName ? `of ${c.headName}` : 'of all heads'}` },
+            { header: 'Reason', cell: (c) => c.reason },
+            { header: 'Status', cell: (c) => <Badge color={c.status === 'approved' ? 'teal.9' : c.status === 'rejected' ? 'red.9' : 'indigo.9'}>{c.status}</Badge> },
+            { header: 'Applied', align: 'right', cell: (c) => money.format(c.applied) },
+            {
+              header: 'Actions',
+              cell: (c) =>
+                c.status === 'requested' && (
+                  <Button size="xs" variant="default" onClick={() => setDeciding(c)}>
+                    Decide…
+                  </Button>
+                ),
+            },
+          ]}
+        />
       </Paper>
       {masters && <RequestForm masters={masters} money={money} onRequested={load} />}
       <DecideModal concession={deciding} onClose={() => setDeciding(null)} onDone={load} />

@@ -1,5 +1,6 @@
 // Fee set-up: academic years, classes, heads, categories, and the structures that make dues.
-import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { DataTable } from '../../components/DataTable';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
@@ -74,39 +75,29 @@ export function FeesScreen({ session }: { session: SessionInfo }) {
       </SimpleGrid>
       <QuickAddForms onAdded={load} />
       <Paper withBorder>
-        <Table aria-label="Fee structures" striped verticalSpacing={4}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Structure</Table.Th>
-              <Table.Th>Year</Table.Th>
-              <Table.Th>Class</Table.Th>
-              <Table.Th>Plan</Table.Th>
-              <Table.Th ta="right">Total</Table.Th>
-              <Table.Th>Dues</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {structures.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>{s.name}</Table.Td>
-                <Table.Td>{s.yearName}</Table.Td>
-                <Table.Td>{s.className}</Table.Td>
-                <Table.Td>
-                  {s.plan} · {s.installments.length} installments
-                </Table.Td>
-                <Table.Td ta="right">{money.format(s.total)}</Table.Td>
-                <Table.Td>
-                  <Group gap="xs">
-                    {s.assignedAt && <Badge color="teal.9">assigned</Badge>}
-                    <Button size="xs" variant="default" onClick={() => void assign(s)}>
-                      {s.assignedAt ? 'Add new students' : 'Assign to class'}
-                    </Button>
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable
+          label="Fee structures"
+          rows={structures}
+          rowKey={(s) => s.id}
+          columns={[
+            { header: 'Structure', cell: (s) => s.name },
+            { header: 'Year', cell: (s) => s.yearName },
+            { header: 'Class', cell: (s) => s.className },
+            { header: 'Plan', cell: (s) => `${s.plan} · ${s.installments.length} installments` },
+            { header: 'Total', align: 'right', cell: (s) => money.format(s.total) },
+            {
+              header: 'Dues',
+              cell: (s) => (
+                <Group gap="xs">
+                  {s.assignedAt && <Badge color="teal.9">assigned</Badge>}
+                  <Button size="xs" variant="default" onClick={() => void assign(s)}>
+                    {s.assignedAt ? 'Add new students' : 'Assign to class'}
+                  </Button>
+                </Group>
+              ),
+            },
+          ]}
+        />
       </Paper>
       {masters && current && <StructureForm masters={masters} yearId={current.id} money={money} onCreated={load} />}
       {masters && !current && <Alert>Create an academic year first: structures belong to one.</Alert>}

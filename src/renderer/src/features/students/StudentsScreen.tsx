@@ -1,5 +1,6 @@
 // The student register: browse by class, admit a student.
-import { Alert, Badge, Button, Group, NativeSelect, Pagination, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NativeSelect, Pagination, Paper, Stack, Text, Title } from '@mantine/core';
+import { DataTable } from '../../components/DataTable';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
@@ -71,35 +72,19 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
         )}
       </Group>
       <Paper withBorder>
-        <Table striped aria-label="Students" verticalSpacing={4}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Admission no.</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Class</Table.Th>
-              <Table.Th>Guardian</Table.Th>
-              <Table.Th>Phone</Table.Th>
-              <Table.Th>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.students.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>{s.admissionNo}</Table.Td>
-                <Table.Td>{s.fullName}</Table.Td>
-                <Table.Td>
-                  {s.className}
-                  {s.section ? `-${s.section}` : ''}
-                </Table.Td>
-                <Table.Td>{s.guardianName}</Table.Td>
-                <Table.Td>{s.phone}</Table.Td>
-                <Table.Td>
-                  <Badge color={s.status === 'active' ? 'teal.9' : 'gray.8'}>{s.status}</Badge>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable
+          label="Students"
+          rows={list.students}
+          rowKey={(s) => s.id}
+          columns={[
+            { header: 'Admission no.', cell: (s) => s.admissionNo },
+            { header: 'Name', cell: (s) => s.fullName },
+            { header: 'Class', cell: (s) => `${s.className}${s.section ? `-${s.section}` : ''}` },
+            { header: 'Guardian', cell: (s) => s.guardianName },
+            { header: 'Phone', cell: (s) => s.phone },
+            { header: 'Status', cell: (s) => <Badge color={s.status === 'active' ? 'teal.9' : 'gray.8'}>{s.status}</Badge> },
+          ]}
+        />
       </Paper>
       {list.total > PAGE && <Pagination total={Math.ceil(list.total / PAGE)} value={page} onChange={setPage} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />}
     </Stack>

@@ -1,5 +1,6 @@
 // Admin: add users, reset passwords, deactivate and reactivate (never delete).
-import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Title } from '@mantine/core';
+import { DataTable } from '../../components/DataTable';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { User } from '../../../../shared/contract/users';
@@ -37,52 +38,43 @@ export function UsersScreen({ session }: { session: SessionInfo }) {
         </Alert>
       )}
       <Paper withBorder>
-        <Table striped highlightOnHover aria-label="Users">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Username</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {users.map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>{u.username}</Table.Td>
-                <Table.Td>{u.fullName}</Table.Td>
-                <Table.Td>{u.role}</Table.Td>
-                <Table.Td>
-                  {!u.active ? (
-                    <Badge color="gray.8">deactivated</Badge>
-                  ) : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? (
-                    <Badge color="red.9">locked out</Badge>
-                  ) : (
-                    <Badge color="teal.9">active</Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap="xs" justify="flex-end">
-                    <Button size="xs" variant="default" onClick={() => setResetting(u)}>
-                      Reset password
+        <DataTable
+          label="Users"
+          rows={users}
+          rowKey={(u) => u.id}
+          empty="Loading users…"
+          columns={[
+            { header: 'Username', cell: (u) => u.username },
+            { header: 'Name', cell: (u) => u.fullName },
+            { header: 'Role', cell: (u) => u.role },
+            {
+              header: 'Status',
+              cell: (u) =>
+                !u.active ? (
+                  <Badge color="gray.8">deactivated</Badge>
+                ) : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? (
+                  <Badge color="red.9">locked out</Badge>
+                ) : (
+                  <Badge color="teal.9">active</Badge>
+                ),
+            },
+            {
+              header: 'Actions',
+              cell: (u) => (
+                <Group gap="xs" justify="flex-end">
+                  <Button size="xs" variant="default" onClick={() => setResetting(u)}>
+                    Reset password
+                  </Button>
+                  {u.id !== session.user.id && (
+                    <Button size="xs" variant="subtle" color={u.active ? 'red' : 'teal'} onClick={() => void setActive(u, !u.active)}>
+                      {u.active ? 'Deactivate' : 'Reactivate'}
                     </Button>
-                    {u.id !== session.user.id && (
-                      <Button size="xs" variant="subtle" color={u.active ? 'red' : 'teal'} onClick={() => void setActive(u, !u.active)}>
-                        {u.active ? 'Deactivate' : 'Reactivate'}
-                      </Button>
-                    )}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        {users.length === 0 && (
-          <Text p="md" c="dimmed">
-            Loading users…
-          </Text>
-        )}
+                  )}
+                </Group>
+              ),
+            },
+          ]}
+        />
       </Paper>
       <NewUserForm onCreated={load} />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} onDone={load} />
