@@ -145,3 +145,49 @@ test('scanning a fee slip (a fast burst of keys ending in Enter) opens that stud
   await page.keyboard.press('Enter');
   await expect(result.getByText(/Altered or forged|Damaged code|Unknown desk/)).toBeVisible();
 });
+
+test('a cashier waives a late fine and cancels a receipt, each with an accountant’s approval', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-05-10T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Diya Nair' });
+  await desk.ok('users.create', { username: 'meera', fullName: 'Meera Iyer', role: 'accountant', password: 'ledger-and-books-1' });
+  await desk.ok('users.create', { username: 'ravi', fullName: 'Ravi Kumar', role: 'cashier', password: 'counter-cash-2026' });
+  await desk.ok('auth.logout');
+  await page.clock.install({ time: desk.clock.now() });
+  await page.goto(rendererUrl);
+  await page.getByLabel('Username').fill('ravi');
+  await page.getByLabel('Password', { exact: true }).fill('counter-cash-2026');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Find a student').fill('diya');
+  await page.getByRole('option', { name: /Diya Nair/ }).click();
+  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,200.00');
+
+  await page.getByRole('button', { name: 'Waive Quarter 1 Late fine' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Waive Quarter 1 · Late fine' });
+  await dialog.getByLabel('Reason').fill('Bank holiday on the due date');
+  await dialog.getByLabel('Approver (accountant or admin) username').fill('meera');
+  await dialog.getByLabel('Approver password').fill('wrong password');
+  await dialog.getByRole('button', { name: 'Waive' }).click();
+  await expect(dialog.getByText('Approver username or password is wrong')).toBeVisible();
+  await expectAccessible(page, 'waive dialog');
+  await dialog.getByLabel('Approver password').fill('ledger-and-books-1');
+  await dialog.getByRole('button', { name: 'Waive' }).click();
+  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,000.00');
+
+  await page.getByLabel('Amount received').fill('4500');
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('region', { name: 'Receipt preview' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Find a student').fill('diya');
+  await page.getByRole('option', { name: /Diya Nair/ }).click();
+  await page.keyboard.press('Alt+3');
+  await page.getByRole('button', { name: 'Cancel…' }).click();
+  const cancel = page.getByRole('dialog', { name: /Cancel receipt/ });
+  await cancel.getByLabel('Reason').fill('Wrong student');
+  await cancel.getByLabel('Approver (accountant or admin) username').fill('meera');
+  await cancel.getByLabel('Approver password').fill('ledger-and-books-1');
+  await cancel.getByRole('button', { name: 'Cancel receipt' }).click();
+  await expect(page.getByRole('table', { name: 'Receipts' }).getByText('cancelled')).toBeVisible();
+  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,000.00');
+});

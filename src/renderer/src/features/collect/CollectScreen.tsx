@@ -3,11 +3,12 @@ import { Alert, Badge, Button, Checkbox, Group, Paper, Stack, Tabs, Text, Title 
 import { useHotkeys } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
-import type { Ledger, OpenDues, PaymentSummary, Receipt } from '../../../../shared/contract/payments';
+import type { Ledger, OpenDues, OpenItemView, PaymentSummary, Receipt } from '../../../../shared/contract/payments';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { allocate } from '../../../../shared/domain/allocation';
 import { api, ApiError, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
+import { ApprovalModal } from '../../components/ApprovalModal';
 import { downloadPdf } from '../../components/download';
 import { moneyFor } from '../../components/money';
 import { DuesTable } from './DuesTable';
@@ -46,6 +47,8 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
   const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
   const [formKey, setFormKey] = useState(0);
   const [tab, setTab] = useState<string | null>('dues');
+  const [waiving, setWaiving] = useState<OpenItemView | null>(null);
+  const [refunding, setRefunding] = useState(false);
 
   const open = useCallback(async (s: StudentSummary, siblings: string[] = []) => {
     setStudent(s);
@@ -58,6 +61,15 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
     setSelected(new Set(loaded.dues.items.map((i) => i.key)));
     setFormKey((k) => k + 1);
   }, []);
+
+  /** Reloads the open student's dues, ledger and receipts, staying on the same tab. */
+  const refresh = async () => {
+    if (!student) return;
+    const loaded = await load([student.id, ...withSiblings], student.familyId);
+    setData(loaded);
+    setSelected(new Set(loaded.dues.items.map((i) => i.key)));
+    setFormKey((k) => k + 1);
+  };
 
   useEffect(() => {
     // A scanned slip is an event from outside this screen: opening its student is the point.
@@ -101,10 +113,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
       const { allocations } = allocate(chosen, draft.amount + credit, { finesFirst: data.dues.finesFirst });
       const r = await request(api().payments.record({ studentIds: [student.id, ...withSiblings], amount: draft.amount, method: draft.method, allocations }));
       setReceipt(r);
-      const loaded = await load([student.id, ...withSiblings], student.familyId);
-      setData(loaded);
-      setSelected(new Set(loaded.dues.items.map((i) => i.key)));
-      setFormKey((k) => k + 1);
+      await refresh();
     } catch (err) {
       setError(err instanceof ApiError ? { message: sentence(err.message), field: err.field } : { message: String(err) });
     } finally {
@@ -141,6 +150,11 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                 </Button>
                 {student.status !== 'active' && <Badge color="gray.8">{student.status}</Badge>}
                 {data.dues.totals.credit > 0 && <Badge color="teal.9">Advance credit {money.format(data.dues.totals.credit)}</Badge>}
+                {data.dues.totals.credit > 0 && (
+                  <Button size="xs" variant="default" onClick={() => setRefunding(true)}>
+                    Refund credit…
+                  </Button>
+                )}
                 <Text fw={700} data-testid="outstanding">
                   Outstanding {money.format(data.dues.totals.outstanding + data.dues.totals.fines)}
                 </Text>
@@ -168,7 +182,14 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
             </Tabs.List>
             <Tabs.Panel value="dues" pt="sm">
               <Stack>
-                <DuesTable dues={data.dues} selected={selected} onToggle={toggle} onToggleAll={(on) => setSelected(new Set(on ? data.dues.items.map((i) => i.key) : []))} money={money} />
+                <DuesTable
+                  dues={data.dues}
+                  selected={selected}
+                  onToggle={toggle}
+                  onToggleAll={(on) => setSelected(new Set(on ? data.dues.items.map((i) => i.key) : []))}
+                  onWaive={setWaiving}
+                  money={money}
+                />
                 <Paper withBorder p="md">
                   <PaymentForm key={formKey} suggested={suggested} money={money} saving={saving} error={error} onSave={(d) => void save(d)} />
                 </Paper>
@@ -178,9 +199,37 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
               <LedgerTable ledger={data.ledger} money={money} />
             </Tabs.Panel>
             <Tabs.Panel value="receipts" pt="sm">
-              <ReceiptsList receipts={data.receipts} money={money} onChanged={() => void open(student, withSiblings)} />
+              <ReceiptsList receipts={data.receipts} money={money} canBounce={session.user.role !== 'cashier'} onChanged={() => void refresh()} />
             </Tabs.Panel>
           </Tabs>
+          {waiving && (
+          <ApprovalModal
+            title={`Waive ${waiving.installment} · ${waiving.head}`}
+            action="Waive"
+            amount={money.format(waiving.balance)}
+            onClose={() => setWaiving(null)}
+            onSubmit={async ({ reason, amountText, approver }) => {
+              const amount = money.parse(amountText);
+              if (amount === null) throw new Error('Enter the amount to waive');
+              await request(api().payments.waive({ studentId: waiving.studentId, key: waiving.key, amount, reason, approver }));
+              await refresh();
+            }}
+          />
+          )}
+          {refunding && (
+          <ApprovalModal
+            title={`Refund advance credit to ${student.fullName}`}
+            action="Refund"
+            amount={money.format(data.dues.totals.credit)}
+            onClose={() => setRefunding(false)}
+            onSubmit={async ({ reason, amountText, approver }) => {
+              const amount = money.parse(amountText);
+              if (amount === null) throw new Error('Enter the amount to refund');
+              await request(api().payments.refundCredit({ studentId: student.id, amount, reason, approver }));
+              await refresh();
+            }}
+          />
+          )}
         </Stack>
       )}
       {!student && (

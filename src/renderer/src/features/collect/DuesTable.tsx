@@ -1,5 +1,5 @@
 // Open dues with a checkbox each: what the payment pays, oldest first.
-import { Checkbox, Text } from '@mantine/core';
+import { Button, Checkbox, Text } from '@mantine/core';
 import type { OpenDues, OpenItemView } from '../../../../shared/contract/payments';
 import { type Column, DataTable } from '../../components/DataTable';
 import type { MoneyFormat } from '../../components/money';
@@ -9,10 +9,11 @@ interface Props {
   selected: ReadonlySet<string>;
   onToggle: (key: string) => void;
   onToggleAll: (on: boolean) => void;
+  onWaive: (item: OpenItemView) => void;
   money: MoneyFormat;
 }
 
-export function DuesTable({ dues, selected, onToggle, onToggleAll, money }: Props) {
+export function DuesTable({ dues, selected, onToggle, onToggleAll, onWaive, money }: Props) {
   const all = dues.items.length > 0 && dues.items.every((i) => selected.has(i.key));
   const amount = (n: number) => (n > 0 ? money.format(n) : '—');
   const columns: Column<OpenItemView>[] = [
@@ -29,6 +30,14 @@ export function DuesTable({ dues, selected, onToggle, onToggleAll, money }: Prop
     { header: 'Concession', align: 'right', cell: (item) => amount(item.concession + item.waived) },
     { header: 'Paid', align: 'right', cell: (item) => amount(item.paid) },
     { header: 'Balance', align: 'right', cell: (item) => <Text fw={600} span>{money.format(item.balance)}</Text> },
+    {
+      header: 'Actions',
+      cell: (item) => (
+        <Button size="compact-xs" variant="default" aria-label={`Waive ${item.installment} ${item.head}`} onClick={() => onWaive(item)}>
+          Waive…
+        </Button>
+      ),
+    },
   ];
   return <DataTable label="Open dues" bordered rows={dues.items} rowKey={(item) => item.key} columns={columns} empty="Nothing is due." />;
 }

@@ -1,5 +1,6 @@
 // A student's receipts, with reprint (PDF) and cancellation (reason + a second person's approval).
-import { Alert, Badge, Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { ApprovalModal } from '../../components/ApprovalModal';
 import { DataTable } from '../../components/DataTable';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
@@ -10,8 +11,9 @@ import { FormFooter, failureNote } from '../../components/FormFooter';
 import type { MoneyFormat } from '../../components/money';
 import { printReceipt } from './ReceiptPreview';
 
-export function ReceiptsList({ receipts, money, onChanged }: { receipts: PaymentSummary[]; money: MoneyFormat; onChanged: () => void }) {
+export function ReceiptsList({ receipts, money, canBounce, onChanged }: { receipts: PaymentSummary[]; money: MoneyFormat; canBounce: boolean; onChanged: () => void }) {
   const [cancelling, setCancelling] = useState<PaymentSummary | null>(null);
+  const [bouncing, setBouncing] = useState<PaymentSummary | null>(null);
   return (
     <>
       <DataTable
@@ -37,43 +39,55 @@ export function ReceiptsList({ receipts, money, onChanged }: { receipts: Payment
                     Cancel…
                   </Button>
                 )}
+                {r.status === 'valid' && (r.mode === 'cheque' || r.mode === 'dd') && canBounce && (
+                  <Button size="xs" variant="default" color="red" onClick={() => setBouncing(r)}>
+                    Bounced…
+                  </Button>
+                )}
               </Group>
             ),
           },
         ]}
       />
       {receipts.length === 0 && <Alert>No receipts yet.</Alert>}
-      <CancelModal receipt={cancelling} onClose={() => setCancelling(null)} onDone={onChanged} />
+      {cancelling && (
+      <ApprovalModal
+        title={`Cancel receipt ${cancelling.receiptNo}`}
+        action="Cancel receipt"
+        onClose={() => setCancelling(null)}
+        onSubmit={async ({ reason, approver }) => {
+          await request(api().payments.cancel({ paymentId: cancelling.paymentId, reason, approver }));
+          onChanged();
+        }}
+      />
+      )}
+      {bouncing && (
+        <BounceModal receipt={bouncing} onClose={() => setBouncing(null)} onDone={onChanged} />
+      )}
     </>
   );
 }
 
-function CancelModal({ receipt, onClose, onDone }: { receipt: PaymentSummary | null; onClose: () => void; onDone: () => void }) {
+/** The bank returned a cheque or draft: reverse it and add the bounce charge (accountant or admin). */
+function BounceModal({ receipt, onClose, onDone }: { receipt: PaymentSummary; onClose: () => void; onDone: () => void }) {
   const [failure, setFailure] = useState<string | null>(null);
-  const form = useForm({ initialValues: { reason: '', approver: { username: '', password: '' } } });
-  const close = () => {
-    form.reset();
-    setFailure(null);
-    onClose();
-  };
-  const submit = form.onSubmit(async (values) => {
-    if (!receipt) return;
-    try {
-      await request(api().payments.cancel({ paymentId: receipt.paymentId, ...values }));
-      onDone();
-      close();
-    } catch (err) {
-      setFailure(showApiError(form, err));
-    }
-  });
+  const form = useForm({ initialValues: { bankReason: '' } });
   return (
-    <Modal opened={receipt !== null} onClose={close} title={`Cancel receipt ${receipt?.receiptNo ?? ''}`}>
-      <form onSubmit={submit}>
+    <Modal opened onClose={onClose} title={`Cheque bounced: ${receipt.receiptNo}`}>
+      <form
+        onSubmit={form.onSubmit(async ({ bankReason }) => {
+          try {
+            await request(api().payments.bounce({ paymentId: receipt.paymentId, bankReason }));
+            onDone();
+            onClose();
+          } catch (err) {
+            setFailure(showApiError(form, err));
+          }
+        })}
+      >
         <Stack>
-          <TextInput label="Reason" data-autofocus {...form.getInputProps('reason')} />
-          <TextInput label="Approver (accountant or admin) username" {...form.getInputProps('approver.username')} />
-          <PasswordInput label="Approver password" {...form.getInputProps('approver.password')} />
-          <FormFooter note={failureNote(failure)} submitting={form.submitting} label="Cancel receipt" />
+          <TextInput label="Bank's reason" data-autofocus {...form.getInputProps('bankReason')} />
+          <FormFooter note={failureNote(failure)} submitting={form.submitting} label="Record bounce" />
         </Stack>
       </form>
     </Modal>
