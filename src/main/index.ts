@@ -1,7 +1,7 @@
 // The Electron shell: lifecycle, the one window, IPC into createApp, and the OS adapters.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { IPC_CHANNEL } from '../shared/contract';
 import { createApp, randomIds, systemClock } from './app';
 import { denyPermissionsAndForeignNavigation, registerAppScheme, serveRenderer } from './electron/hardening';
@@ -104,7 +104,9 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   start().catch((err: unknown) => {
+    // A wrong key, a store from a newer FeeDesk, a locked file: say so in a window, not only a log.
     console.error('FeeDesk failed to start', err);
+    dialog.showErrorBox('FeeDesk could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);
   });
 }

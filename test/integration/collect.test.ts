@@ -314,3 +314,22 @@ describe('desk policies', () => {
     expect(r.receiptNo).toBe('GV-D01-2026-27-0001');
   });
 });
+
+describe('the school day', () => {
+  it('files a payment under the desk’s own calendar day, not UTC’s', async () => {
+    const saved = process.env['TZ'];
+    process.env['TZ'] = 'Asia/Kolkata';
+    try {
+      const s = await admit(desk, school);
+      await desk.travelTo('2026-04-02T20:00:00Z'); // 01:30 on 3 April in India
+      const r = await desk.ok('payments.record', { studentIds: [s.id], amount: 100_00, method: { mode: 'cash' } });
+      expect(r.businessDate).toBe('2026-04-03');
+      expect((await desk.ok('payments.list', { date: '2026-04-03' })).map((p) => p.receiptNo)).toEqual([r.receiptNo]);
+      expect(await desk.ok('payments.list', { date: '2026-04-02' })).toEqual([]);
+      expect((await desk.ok('receipts.printDay', { date: '2026-04-03', target: 'pdf' })).copies).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = saved;
+    }
+  });
+});

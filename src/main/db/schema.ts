@@ -213,6 +213,8 @@ export interface PaymentTable {
   academic_year_id: string;
   seq: number;
   received_at: string;
+  /** The desk's calendar day of the payment (YYYY-MM-DD), not UTC's. */
+  business_date: string;
   cashier_id: string;
   student_id: string;
   family_id: string | null;

@@ -80,7 +80,7 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
   }
   doc.moveDown(0.5).fontSize(size);
   pair('Receipt no.', r.receiptNo, true);
-  pair('Date', `${r.receivedAt.slice(0, 10)} ${r.receivedAt.slice(11, 16)} UTC`);
+  pair('Date', new Intl.DateTimeFormat(r.school.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(r.receivedAt)));
   for (const s of r.students) {
     doc.moveDown(0.3);
     writeText(doc, s.fullName, 'bold', opts);

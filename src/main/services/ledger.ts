@@ -27,8 +27,8 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
   for (const w of waivers.rows) entries.push({ date: w.at, kind: 'waiver', description: `Waived: ${w.reason}`, reference: null, debit: 0, credit: w.amount, order: 1 });
 
   // This student's part of each payment: what it paid of their dues plus credit it added or used.
-  const moves = await sql<{ receipt_no: string; mode: string; received_at: string; event_at: string | null; event_kind: string | null; paid: number; reversed: number }>`
-    select p.receipt_no, p.mode, p.received_at, e.at as event_at, e.kind as event_kind,
+  const moves = await sql<{ receipt_no: string; mode: string; received_at: string; business_date: string; event_at: string | null; event_kind: string | null; paid: number; reversed: number }>`
+    select p.receipt_no, p.mode, p.received_at, p.business_date, e.at as event_at, e.kind as event_kind,
       coalesce((select sum(a.amount) from allocation a where a.payment_id = p.id and a.student_id = ${studentId} and a.event_id is null), 0)
       + coalesce((select sum(c.amount) from credit_entry c where c.payment_id = p.id and c.student_id = ${studentId} and c.event_id is null), 0) as paid,
       coalesce((select sum(a.amount) from allocation a where a.payment_id = p.id and a.student_id = ${studentId} and a.event_id is not null), 0)
@@ -38,7 +38,7 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
                    union select payment_id from credit_entry where student_id = ${studentId} and payment_id is not null)
     order by p.received_at`.execute(db);
   for (const m of moves.rows) {
-    if (m.paid !== 0) entries.push({ date: m.received_at.slice(0, 10), kind: 'payment', description: `Receipt ${m.receipt_no} (${m.mode})`, reference: m.receipt_no, debit: 0, credit: m.paid, order: 2 });
+    if (m.paid !== 0) entries.push({ date: m.business_date, kind: 'payment', description: `Receipt ${m.receipt_no} (${m.mode})`, reference: m.receipt_no, debit: 0, credit: m.paid, order: 2 });
     if (m.event_at && m.reversed !== 0) {
       entries.push({ date: m.event_at.slice(0, 10), kind: 'reversal', description: `Receipt ${m.receipt_no} ${m.event_kind}`, reference: m.receipt_no, debit: -m.reversed, credit: 0, order: 3 });
     }

@@ -192,6 +192,7 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
     academic_year_id: year.id,
     seq,
     received_at: now,
+    business_date: asOf,
     cashier_id: cashier.id,
     student_id: payers[0]!.id,
     family_id: payers.length > 1 ? payers[0]!.family_id : null,

@@ -71,7 +71,7 @@ export function receiptsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersF
     'receipts.printDay': async ({ date, target }, call) => {
       const userId = requireSession(call).userId;
       const policies = await readPolicies(deps.store());
-      const ids = (await deps.store().selectFrom('payment').select('id').where('received_at', 'like', `${date}%`).orderBy('seq').execute()).map((p) => p.id);
+      const ids = (await deps.store().selectFrom('payment').select('id').where('business_date', '=', date).orderBy('seq').execute()).map((p) => p.id);
       const doc = newPdf(print.fonts(), `Receipts of ${date}`);
       const logo = await readLogo(deps.store());
       for (const paymentId of ids) {

@@ -41,6 +41,7 @@ export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: Rece
     paymentId: p.id,
     receiptNo: p.receipt_no,
     receivedAt: p.received_at,
+    businessDate: p.business_date,
     deskCode: p.desk_code,
     yearName: snapshot.yearName,
     cashier: snapshot.cashier,
@@ -63,19 +64,20 @@ export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: Rece
 }
 
 export async function listPayments(db: Store, filter: { studentId?: string; date?: string; limit: number }) {
-  const rows = await sql<{ id: string; receipt_no: string; received_at: string; full_name: string; admission_no: string; amount: number; mode: string; event: string | null }>`
-    select p.id, p.receipt_no, p.received_at, s.full_name, s.admission_no, p.amount, p.mode,
+  const rows = await sql<{ id: string; receipt_no: string; received_at: string; business_date: string; full_name: string; admission_no: string; amount: number; mode: string; event: string | null }>`
+    select p.id, p.receipt_no, p.received_at, p.business_date, s.full_name, s.admission_no, p.amount, p.mode,
       (select e.kind from payment_event e where e.payment_id = p.id) as event
     from payment p join student s on s.id = p.student_id
     where (${filter.studentId ?? null} is null or p.student_id = ${filter.studentId ?? null}
            or p.id in (select a.payment_id from due d join allocation a on a.due_id = d.id where d.student_id = ${filter.studentId ?? null}))
-      and (${filter.date ?? null} is null or substr(p.received_at, 1, 10) = ${filter.date ?? null})
+      and (${filter.date ?? null} is null or p.business_date = ${filter.date ?? null})
     order by p.received_at desc, p.seq desc
     limit ${filter.limit}`.execute(db);
   return rows.rows.map((r) => ({
     paymentId: r.id,
     receiptNo: r.receipt_no,
     receivedAt: r.received_at,
+    businessDate: r.business_date,
     studentName: r.full_name,
     admissionNo: r.admission_no,
     amount: r.amount,

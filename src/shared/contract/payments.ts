@@ -81,6 +81,8 @@ export const receipt = z.object({
   paymentId: z.string(),
   receiptNo: z.string(),
   receivedAt: z.string(),
+  /** The desk's calendar day of the payment. */
+  businessDate: z.string(),
   deskCode: z.string(),
   yearName: z.string(),
   cashier: z.object({ id: z.string(), name: z.string() }),
@@ -138,6 +140,7 @@ export const paymentSummary = z.object({
   paymentId: z.string(),
   receiptNo: z.string(),
   receivedAt: z.string(),
+  businessDate: z.string(),
   studentName: z.string(),
   admissionNo: z.string(),
   amount: z.number(),

@@ -74,13 +74,14 @@ const statements = [
     last_seq integer not null, primary key (desk_code, academic_year_id))`,
   `create table payment (
     id text primary key, receipt_no text not null unique, desk_code text not null, academic_year_id text not null references academic_year (id),
-    seq integer not null, received_at text not null, cashier_id text not null references app_user (id),
+    seq integer not null, received_at text not null, business_date text not null, cashier_id text not null references app_user (id),
     student_id text not null references student (id), family_id text references family (id),
     amount integer not null check (amount > 0), mode text not null, reference_json text not null,
     tendered integer, change_given integer, credit_used integer not null default 0, credit_added integer not null default 0,
     snapshot_json text not null)`,
   `create index payment_student on payment (student_id, received_at)`,
-  `create index payment_received on payment (received_at)`,
+  // The school's calendar day the money came in (the desk's time zone): day books and day reprints use it.
+  `create index payment_day on payment (business_date)`,
   // Allocations only grow: a reversal adds negative rows pointing at its event.
   `create table allocation (id integer primary key, payment_id text not null references payment (id), due_id text not null references due (id),
     student_id text not null references student (id), amount integer not null check (amount <> 0), event_id text)`,

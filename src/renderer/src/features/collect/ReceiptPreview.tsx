@@ -32,7 +32,7 @@ export function ReceiptPreview({ receipt, money, onNext }: { receipt: Receipt; m
           {receipt.status !== 'valid' && <Badge color="red">{receipt.status}</Badge>}
         </Group>
         <Text>
-          {receipt.school.name} · {receipt.receivedAt.slice(0, 10)} · Desk {receipt.deskCode} · {receipt.cashier.name}
+          {receipt.school.name} · {new Intl.DateTimeFormat(receipt.school.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(receipt.receivedAt))} · Desk {receipt.deskCode} · {receipt.cashier.name}
         </Text>
         {receipt.students.map((s) => (
           <Text key={s.id}>

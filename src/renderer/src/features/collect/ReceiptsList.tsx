@@ -23,7 +23,7 @@ export function ReceiptsList({ receipts, money, canBounce, onChanged }: { receip
         rowKey={(r) => r.paymentId}
         columns={[
           { header: 'Receipt', cell: (r) => r.receiptNo },
-          { header: 'Date', cell: (r) => r.receivedAt.slice(0, 10) },
+          { header: 'Date', cell: (r) => r.businessDate },
           { header: 'Mode', cell: (r) => r.mode },
           { header: 'Amount', align: 'right', cell: (r) => money.format(r.amount) },
           { header: 'Status', cell: (r) => <Badge color={r.status === 'valid' ? 'teal.9' : 'red.9'}>{r.status}</Badge> },
