@@ -333,3 +333,17 @@ describe('the school day', () => {
     }
   });
 });
+
+describe('student edits', () => {
+  it('applies an approved category concession when a student moves into that category, and refuses a stale edit', async () => {
+    const c = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Staff child', kind: 'percent', value: 5_000, target: 'category', categoryId: school.categories.staff, headId: school.heads.tuition, reason: 'staff ward' });
+    await desk.ok('concessions.approve', { concessionId: c.id, approver: ACCOUNTANT });
+    const s = await admit(desk, school);
+    expect((await desk.ok('payments.openDues', { studentIds: [s.id] })).totals.outstanding).toBe(20_000_00);
+    const edit = { studentId: s.id, version: s.version, fullName: s.fullName, classId: school.classId, sectionId: school.sectionId, guardianName: 'Guardian', phone: s.phone, categoryId: school.categories.staff };
+    await desk.ok('students.update', edit);
+    expect((await desk.ok('payments.openDues', { studentIds: [s.id] })).totals.outstanding).toBe(20_000_00 - 6_000_00);
+    const stale = await desk.call('students.update', { ...edit, fullName: 'Someone else' });
+    expect(errorOf(stale)).toMatchObject({ code: 'conflict', field: 'version' });
+  });
+});

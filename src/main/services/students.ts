@@ -196,6 +196,10 @@ export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'f
           })
           .where('id', '=', studentId)
           .execute();
+        // A new category or family can bring concessions the student did not have before.
+        if (changes.categoryId !== before.categoryId || changes.familyId !== before.familyId) {
+          await applyApprovedConcessions(tx, deps, { studentIds: [studentId] });
+        }
         return audited(tx, actorId, 'students.update', 'student', before, await getStudent(tx, studentId));
       }),
 

@@ -150,6 +150,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                 </Button>
                 {student.status !== 'active' && <Badge color="gray.8">{student.status}</Badge>}
                 {data.dues.totals.credit > 0 && <Badge color="teal.9">Advance credit {money.format(data.dues.totals.credit)}</Badge>}
+                {data.dues.totals.credit < 0 && <Badge color="red.9">Owed from a reversed payment {money.format(-data.dues.totals.credit)}</Badge>}
                 {data.dues.totals.credit > 0 && (
                   <Button size="xs" variant="default" onClick={() => setRefunding(true)}>
                     Refund credit…
