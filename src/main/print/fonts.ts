@@ -64,8 +64,29 @@ export function writeText(doc: PDFKit.PDFDocument, text: string, latinFont: 'reg
     doc.font(latinFont).text('', options);
     return;
   }
+  const fontOf = (run: { script: string }) => (run.script === 'latin' ? latinFont : run.script);
+  if (runs.length > 1 && (options.align === 'center' || options.align === 'right') && options.width) {
+    // pdfkit aligns each continued run on its own; place the runs side by side ourselves.
+    const widths = runs.map((run) => doc.font(fontOf(run)).widthOfString(run.text));
+    const total = widths.reduce((a, b) => a + b, 0);
+    if (total <= options.width) {
+      const left = doc.x;
+      const y = doc.y;
+      let x = left + (options.align === 'center' ? (options.width - total) / 2 : options.width - total);
+      runs.forEach((run, i) => {
+        doc.font(fontOf(run));
+        if (run.script !== 'latin') doc.markContent('Span', { actual: run.text });
+        doc.text(run.text, x, y, { lineBreak: false });
+        if (run.script !== 'latin') doc.endMarkedContent();
+        x += widths[i]!;
+      });
+      doc.x = left;
+      doc.y = y + doc.currentLineHeight(true);
+      return;
+    }
+  }
   runs.forEach((run, i) => {
-    doc.font(run.script === 'latin' ? latinFont : run.script);
+    doc.font(fontOf(run));
     // Shaped Indic glyphs (a reph drawn after its consonant) read back out of order;
     // ActualText tells copy-paste and search what the run says.
     if (run.script !== 'latin') doc.markContent('Span', { actual: run.text });

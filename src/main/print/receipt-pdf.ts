@@ -11,6 +11,15 @@ import type { RECEIPT_LAYOUTS } from '../../shared/contract/receipts';
 export type ReceiptLayout = (typeof RECEIPT_LAYOUTS)[number];
 
 const MM = 72 / 25.4;
+const MODE_NAMES: Record<Receipt['mode'], string> = {
+  cash: 'Cash',
+  upi: 'UPI',
+  card: 'Card',
+  cheque: 'Cheque',
+  dd: 'Demand draft',
+  bank_transfer: 'Bank transfer',
+  online: 'Online',
+};
 const PAGE = {
   thermal80: { width: 80 * MM, margin: 3 * MM, size: 7.5, qr: 30 * MM },
   thermal58: { width: 58 * MM, margin: 2 * MM, size: 6.5, qr: 26 * MM },
@@ -97,7 +106,7 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
   pair('Total paid', money(r.amount), true);
   doc.font('regular').text(amountInWords(r.amount, r.school.currency, r.school.locale), opts);
   const ref = Object.entries(r.reference).map(([k, v]) => `${k} ${v}`).join(', ');
-  doc.text(`Mode: ${r.mode}${ref ? ` (${ref})` : ''}`, opts);
+  doc.text(`Mode: ${MODE_NAMES[r.mode]}${ref ? ` (${ref})` : ''}`, opts);
   if (r.change !== null && r.tendered !== null) doc.text(`Tendered ${money(r.tendered)} · change ${money(r.change)}`, opts);
   pair('Balance after this payment', money(r.balanceAfter), true);
   doc.font('regular').text(`Cashier ${r.cashier.name} · Desk ${r.deskCode}`, opts);
