@@ -61,7 +61,7 @@ export const randomIds: IdSource = { uuid: () => crypto.randomUUID() };
 export async function createApp(deps: AppDeps): Promise<App> {
   const cost = deps.kdfCost ?? OWASP_SCRYPT;
   const store = createEncryptedStore(deps.dbPath, createKeyStore(deps.keyWrapper, deps.settings, cost), (opened) =>
-    registerSqlFunctions(opened.raw, deps.ids),
+    registerSqlFunctions(opened.raw),
   );
   await store.openAutomatically();
 

@@ -289,6 +289,36 @@ export interface OutboxTable {
   created_at: string;
   state: Generated<'pending' | 'rejected'>;
   result: string | null;
+  acked_at: Generated<string | null>;
+}
+
+export interface SyncStateTable {
+  id: number;
+  server_url: string | null;
+  desk_id: string | null;
+  token: string | null;
+  school_name: string | null;
+  branch_name: string | null;
+  enabled: number;
+  cookie: string | null;
+  server_epoch: string | null;
+  last_ack: number;
+  last_success_at: string | null;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  resync_reason: string | null;
+  resync_at: string | null;
+}
+
+export interface SyncAlertTable {
+  id: string;
+  kind: string;
+  message: string;
+  payment_id: string | null;
+  student_id: string | null;
+  amount: number | null;
+  at: string;
+  seen_at: string | null;
 }
 
 export interface DB {
@@ -321,6 +351,8 @@ export interface DB {
   outbox: OutboxTable;
   desk_key: DeskKeyTable;
   receipt_print: ReceiptPrintTable;
+  sync_state: SyncStateTable;
+  sync_alert: SyncAlertTable;
 }
 
 export type Store = Kysely<DB>;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Concession } from '../../shared/contract/concessions';
 import { AppError } from '../../shared/contract/errors';
 import { concessionAmounts } from '../../shared/domain/concessions';
-import type { ConcessionTable, Store, Tx } from '../db/schema';
+import type { ConcessionTable, DueConcessionTable, Store, Tx } from '../db/schema';
 import type { HandlersFor } from '../ipc/router';
 import { verifyApprover } from './approvals';
 import { recordAudit } from './audit';
@@ -30,8 +30,8 @@ async function coveredStudents(tx: Tx, c: ConcessionTable, among?: readonly stri
 }
 
 /** Applies one approved concession to the open fee dues it covers and has not been applied to yet. */
-async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly string[]): Promise<number> {
-  let applied = 0;
+async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly string[]): Promise<DueConcessionTable[]> {
+  const applied: DueConcessionTable[] = [];
   for (const studentId of await coveredStudents(tx, c, among)) {
     const already = await tx.selectFrom('due_concession as dc').innerJoin('due as d', 'd.id', 'dc.due_id').select(['dc.due_id', 'dc.amount']).where('dc.concession_id', '=', c.id).where('d.student_id', '=', studentId).execute();
     const done = new Set(already.map((a) => a.due_id));
@@ -44,7 +44,7 @@ async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly stri
     const amounts = concessionAmounts({ kind: c.kind, value }, dues.map((d) => d.balance));
     const rows = dues.map((d, i) => ({ due_id: d.id, concession_id: c.id, amount: amounts[i]! })).filter((r) => r.amount > 0);
     if (rows.length > 0) await tx.insertInto('due_concession').values(rows).execute();
-    applied += rows.reduce((a, r) => a + r.amount, 0);
+    applied.push(...rows);
   }
   return applied;
 }
@@ -118,9 +118,10 @@ export function concessionsHandlers(deps: ServiceDeps): HandlersFor<'concessions
         const c = await pendingConcession(tx, input.concessionId);
         const at = deps.clock.now().toISOString();
         await tx.insertInto('concession_decision').values({ concession_id: c.id, decision, decided_by: approverId, decided_at: at, note: input.note }).execute();
-        const applied = decision === 'approved' ? await applyConcession(tx, c) : 0;
+        const rows = decision === 'approved' ? await applyConcession(tx, c) : [];
+        const applied = rows.reduce((a, r) => a + r.amount, 0);
         await recordAudit(tx, deps, { actorId: approverId, action: `concessions.${decision === 'approved' ? 'approve' : 'reject'}`, entity: 'concession', entityId: c.id, after: { decision, applied, requestedOnDeskBy: requesterId } });
-        await enqueue(tx, deps, `concessions.${decision}`, { concessionId: c.id, decidedBy: approverId, decidedAt: at, note: input.note });
+        await enqueue(tx, deps, `concessions.${decision}`, { concessionId: c.id, decidedBy: approverId, decidedAt: at, note: input.note, rows });
         return (await listConcessions(tx, { id: c.id }))[0]!;
       });
     };

@@ -1,7 +1,8 @@
 // Each desk's Ed25519 key: made once, private half kept only in this encrypted store; signs receipts.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import type { Store, Tx } from '../db/schema';
-import type { Clock } from './context';
+import type { Clock, IdSource } from './context';
+import { enqueue } from './outbox';
 import { claimBytes, packPayload, type ReceiptClaims, schoolIdBytes, unpackPayload } from './receipt-qr';
 
 /** Key id: the first 8 bytes of SHA-256 of the raw public key. */
@@ -12,27 +13,24 @@ const rawPublicOf = (key: KeyObject) => Buffer.from(key.export({ format: 'jwk' }
 /** Keys are immutable: parsed KeyObjects are kept by key id. */
 const parsed = new Map<string, KeyObject>();
 
-export async function ensureDeskKey(tx: Tx, env: { clock: Clock }, deskCode: string): Promise<string> {
+/** Makes the desk's key pair on first use; its public half syncs so every desk and the server can verify receipts. */
+export async function ensureDeskKey(tx: Tx, env: { clock: Clock; ids: IdSource }, deskCode: string): Promise<string> {
   const existing = await tx.selectFrom('desk_key').select('key_id').where('desk_code', '=', deskCode).where('private_key', 'is not', null).executeTakeFirst();
   if (existing) return existing.key_id;
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = rawPublicOf(publicKey);
   const keyId = keyIdOf(raw);
+  const published = { key_id: keyId, desk_code: deskCode, public_key: raw.toString('base64'), created_at: env.clock.now().toISOString() };
   await tx
     .insertInto('desk_key')
-    .values({
-      key_id: keyId,
-      desk_code: deskCode,
-      public_key: raw.toString('base64'),
-      private_key: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-      created_at: env.clock.now().toISOString(),
-    })
+    .values({ ...published, private_key: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64') })
     .execute();
+  await enqueue(tx, env, 'deskKeys.publish', published);
   return keyId;
 }
 
 /** Signs a receipt with this desk's key (creating it if an older store has none). */
-export async function signReceipt(tx: Tx, env: { clock: Clock }, deskCode: string, claims: Omit<ReceiptClaims, 'keyId' | 'schoolId'> & { schoolUuid: string }): Promise<string> {
+export async function signReceipt(tx: Tx, env: { clock: Clock; ids: IdSource }, deskCode: string, claims: Omit<ReceiptClaims, 'keyId' | 'schoolId'> & { schoolUuid: string }): Promise<string> {
   const keyId = await ensureDeskKey(tx, env, deskCode);
   let key = parsed.get(`private:${keyId}`);
   if (!key) {
@@ -43,6 +41,16 @@ export async function signReceipt(tx: Tx, env: { clock: Clock }, deskCode: strin
   const { schoolUuid, ...rest } = claims;
   const bytes = claimBytes({ ...rest, keyId, schoolId: schoolIdBytes(schoolUuid) });
   return packPayload(bytes, sign(null, bytes, key));
+}
+
+/** Checks an Ed25519 signature against a desk's raw public key (base64), as desks publish them. */
+export function verifyWith(keyId: string, publicKeyBase64: string, signed: Buffer, signature: Buffer): boolean {
+  let key = parsed.get(`public:${keyId}`);
+  if (!key) {
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyBase64, 'base64').toString('base64url') }, format: 'jwk' });
+    parsed.set(`public:${keyId}`, key);
+  }
+  return verify(null, signed, key, signature);
 }
 
 export type QrVerdict = 'valid' | 'tampered' | 'unknown_key' | 'malformed' | 'not_feedesk';
@@ -60,12 +68,7 @@ export async function checkReceiptCode(db: Store | Tx, input: string): Promise<Q
   const { claims, signed, signature } = unpacked;
   const keyRow = await db.selectFrom('desk_key').select(['public_key', 'desk_code']).where('key_id', '=', claims.keyId).executeTakeFirst();
   if (!keyRow) return { verdict: 'unknown_key', message: `signed by a desk key this desk does not know (${claims.keyId}): sync, then try again`, claims: { ...claims, deskCode: null } };
-  let key = parsed.get(`public:${claims.keyId}`);
-  if (!key) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(keyRow.public_key, 'base64').toString('base64url') }, format: 'jwk' });
-    parsed.set(`public:${claims.keyId}`, key);
-  }
-  const ok = verify(null, signed, key, signature);
+  const ok = verifyWith(claims.keyId, keyRow.public_key, signed, signature);
   return ok
     ? { verdict: 'valid', message: `genuine receipt signed by desk ${keyRow.desk_code}`, claims: { ...claims, deskCode: keyRow.desk_code } }
     : { verdict: 'tampered', message: 'the signature does not match: this code was altered or forged', claims: { ...claims, deskCode: keyRow.desk_code } };

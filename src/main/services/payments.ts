@@ -6,7 +6,7 @@ import { AppError } from '../../shared/contract/errors';
 import { allocate, allocationProblem, type Allocated } from '../../shared/domain/allocation';
 import { dateIn } from '../../shared/domain/dates';
 import { formatReceiptNo } from '../../shared/domain/receipt-number';
-import type { Store, StudentStatus, Tx } from '../db/schema';
+import type { DueTable, Store, StudentStatus, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import { signReceipt } from './desk-keys';
 import type { ServiceDeps } from './context';
@@ -159,14 +159,13 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
 
   // Late fines collected (or left behind by cleared fees) become dues now.
   const fineDueIds = new Map<string, string>();
+  const fineDues: DueTable[] = [];
   const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
   for (const f of finesToLevy(fines, rows, allocations)) {
-    const id = env.ids.uuid();
-    fineDueIds.set(f.key, id);
-    await tx
-      .insertInto('due')
-      .values({ id, student_id: f.studentId, academic_year_id: year.id, installment_id: f.installmentId, head_id: fineHead.id, kind: 'fine', due_on: asOf, amount: f.amount, created_at: now, source_id: paymentId })
-      .execute();
+    const due: DueTable = { id: env.ids.uuid(), student_id: f.studentId, academic_year_id: year.id, installment_id: f.installmentId, head_id: fineHead.id, kind: 'fine', due_on: asOf, amount: f.amount, created_at: now, source_id: paymentId };
+    fineDueIds.set(f.key, due.id);
+    fineDues.push(due);
+    await tx.insertInto('due').values(due).execute();
   }
 
   const itemByKey = new Map(items.map((i) => [i.key, i]));
@@ -227,8 +226,11 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   }
 
   await recordAudit(tx, env, { actorId: cashier.id, action: 'payments.record', entity: 'payment', entityId: paymentId, after: { receiptNo, amount: input.amount, mode: input.method.mode, allocated, creditDelta } });
-  // The snapshot stays on the desk (it is what the receipt printed); the server rebuilds from rows.
-  const { snapshot_json: _snapshot, ...row } = payment;
-  await enqueue(tx, env, 'payments.record', { payment: row, allocations: allocationRows, credit: creditRows, finesLevied: Object.fromEntries(fineDueIds) });
+  // What each allocated due was worth net of concessions and waivers: the server spots two desks over-paying one due.
+  const dueNet = Object.fromEntries([
+    ...rows.filter((r) => allocationRows.some((a) => a.due_id === r.id)).map((r) => [r.id, r.gross - r.concession - r.waived] as const),
+    ...fineDues.map((d) => [d.id, d.amount] as const),
+  ]);
+  await enqueue(tx, env, 'payments.record', { payment, allocations: allocationRows, credit: creditRows, fineDues, dueNet });
   return receiptOf(payment, snapshot, null, 0);
 }

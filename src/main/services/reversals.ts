@@ -1,7 +1,7 @@
 // Money events after the fact: cancellation, cheque bounce, credit refund and waivers. All append-only.
 import type { Receipt } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
-import type { Tx } from '../db/schema';
+import type { DueTable, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 import { creditBalances, dueRows, pendingFines } from './dues';
@@ -56,18 +56,15 @@ export async function bouncePaymentTx(tx: Tx, deps: Env, byUser: string, payment
     }
     const { payment, eventId, at } = await reverse(tx, deps, paymentId, 'bounced', bankReason, byUser, null);
     const amount = charge ?? (await readPolicies(tx)).bounceCharge;
-    let chargeDueId: string | null = null;
+    let chargeDue: DueTable | null = null;
     if (amount > 0) {
       const year = await currentYear(tx);
       const head = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'BOUNCE').executeTakeFirstOrThrow();
-      chargeDueId = deps.ids.uuid();
-      await tx
-        .insertInto('due')
-        .values({ id: chargeDueId, student_id: payment.student_id, academic_year_id: year.id, installment_id: null, head_id: head.id, kind: 'bounce_charge', due_on: today(deps), amount, created_at: at, source_id: eventId })
-        .execute();
+      chargeDue = { id: deps.ids.uuid(), student_id: payment.student_id, academic_year_id: year.id, installment_id: null, head_id: head.id, kind: 'bounce_charge', due_on: today(deps), amount, created_at: at, source_id: eventId };
+      await tx.insertInto('due').values(chargeDue).execute();
     }
     await recordAudit(tx, deps, { actorId: byUser, action: 'payments.bounce', entity: 'payment', entityId: paymentId, before: { status: 'valid' }, after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no } });
-    await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, charge: amount, chargeDueId });
+    await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, chargeDue });
     return readReceipt(tx, paymentId);
 }
 
@@ -94,16 +91,15 @@ export async function waive(deps: ServiceDeps, byUser: string, approvedBy: strin
     const at = deps.clock.now().toISOString();
     let dueId: string;
     let balance: number;
+    let fineDue: DueTable | null = null;
     if (input.key.startsWith('fine:')) {
       const fine = pendingFines(rows, today(deps)).find((f) => f.key === input.key);
       if (!fine) throw new AppError('invalid_input', 'key is not a pending late fine of this student', 'key');
       const year = await currentYear(tx);
       const head = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
-      dueId = deps.ids.uuid();
-      await tx
-        .insertInto('due')
-        .values({ id: dueId, student_id: input.studentId, academic_year_id: year.id, installment_id: fine.installmentId, head_id: head.id, kind: 'fine', due_on: today(deps), amount: fine.amount, created_at: at, source_id: null })
-        .execute();
+      fineDue = { id: deps.ids.uuid(), student_id: input.studentId, academic_year_id: year.id, installment_id: fine.installmentId, head_id: head.id, kind: 'fine', due_on: today(deps), amount: fine.amount, created_at: at, source_id: null };
+      dueId = fineDue.id;
+      await tx.insertInto('due').values(fineDue).execute();
       balance = fine.amount;
     } else {
       const due = rows.find((r) => `due:${r.id}` === input.key);
@@ -115,6 +111,6 @@ export async function waive(deps: ServiceDeps, byUser: string, approvedBy: strin
     const id = deps.ids.uuid();
     await tx.insertInto('due_waiver').values({ id, due_id: dueId, amount: input.amount, reason: input.reason, approved_by: approvedBy, at }).execute();
     await recordAudit(tx, deps, { actorId: byUser, action: 'payments.waive', entity: 'due', entityId: dueId, before: { balance }, after: { balance: balance - input.amount, reason: input.reason, approvedBy } });
-    await enqueue(tx, deps, 'payments.waive', { id, dueId, amount: input.amount, at, reason: input.reason, approvedBy });
+    await enqueue(tx, deps, 'payments.waive', { id, dueId, amount: input.amount, at, reason: input.reason, approvedBy, byUser, fineDue });
   });
 }

@@ -92,7 +92,7 @@ export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: strin
   const structure = scope.structureId ? sql`and fs.id = ${scope.structureId}` : sql``;
   const result = await sql`
     insert into due (id, student_id, academic_year_id, installment_id, head_id, kind, due_on, amount, created_at, source_id)
-    select new_id(), s.id, fs.academic_year_id, i.id, si.head_id, 'fee', i.due_on, si.amount, ${env.clock.now().toISOString()}, fs.id
+    select fee_due_id(s.id, i.id, si.head_id), s.id, fs.academic_year_id, i.id, si.head_id, 'fee', i.due_on, si.amount, ${env.clock.now().toISOString()}, fs.id
     from student s
     join fee_structure fs on fs.class_id = s.class_id and fs.assigned_at is not null
       and (fs.category_id = s.category_id or (fs.category_id is null and not exists (

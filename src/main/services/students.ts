@@ -200,7 +200,10 @@ export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'f
         if (changes.categoryId !== before.categoryId || changes.familyId !== before.familyId) {
           await applyApprovedConcessions(tx, deps, { studentIds: [studentId] });
         }
-        return audited(tx, actorId, 'students.update', 'student', before, await getStudent(tx, studentId));
+        const after = await getStudent(tx, studentId);
+        await recordAudit(tx, deps, { actorId, action: 'students.update', entity: 'student', entityId: studentId, before, after });
+        await enqueue(tx, deps, 'students.update', { ...after, baseVersion: version });
+        return after;
       }),
 
     'students.leave': ({ studentId, leftOn, status, reason }, call) =>
@@ -211,14 +214,12 @@ export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'f
         if (leftOn < before.joinedOn) throw new AppError('invalid_input', `leftOn is before the joining date ${before.joinedOn}`, 'leftOn');
         const future = (await dueRows(tx, [studentId])).filter((d) => d.due_on > leftOn && d.balance > 0);
         const at = deps.clock.now().toISOString();
-        if (future.length > 0) {
-          await tx
-            .insertInto('due_waiver')
-            .values(future.map((d) => ({ id: deps.ids.uuid(), due_id: d.id, amount: d.balance, reason: `Left on ${leftOn}: ${reason}`, approved_by: actorId, at })))
-            .execute();
-        }
+        const waivers = future.map((d) => ({ id: deps.ids.uuid(), due_id: d.id, amount: d.balance, reason: `Left on ${leftOn}: ${reason}`, approved_by: actorId, at }));
+        if (waivers.length > 0) await tx.insertInto('due_waiver').values(waivers).execute();
         await tx.updateTable('student').set({ status, left_on: leftOn, version: before.version + 1, updated_at: at }).where('id', '=', studentId).execute();
-        const student = await audited(tx, actorId, 'students.leave', 'student', before, await getStudent(tx, studentId));
+        const student = await getStudent(tx, studentId);
+        await recordAudit(tx, deps, { actorId, action: 'students.leave', entity: 'student', entityId: studentId, before, after: student });
+        await enqueue(tx, deps, 'students.leave', { ...student, baseVersion: before.version, waivers });
         return { student, duesWaived: future.length, amountWaived: future.reduce((a, d) => a + d.balance, 0) };
       }),
 

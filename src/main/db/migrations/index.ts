@@ -3,9 +3,11 @@ import type { Migration } from 'kysely/migration';
 import * as foundation from './0001_foundation';
 import * as fees from './0002_fees';
 import * as receipts from './0003_receipts';
+import * as sync from './0004_sync';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_fees': fees,
   '0003_receipts': receipts,
+  '0004_sync': sync,
 };

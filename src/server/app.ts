@@ -1,0 +1,109 @@
+// The sync server's HTTP surface (Fastify). Every body is validated with the protocol's zod schemas; every refusal is
+// a 4xx with a code and a message; 5xx means "try again later" and nothing was applied.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { z } from 'zod';
+import { BODY_LIMIT_BYTES, enrollRequestSchema, pullRequestSchema, pushRequestSchema } from '../shared/sync/protocol';
+import type { ServerStore } from './db/schema';
+import { authenticate, createEnrollment, redeemEnrollment } from './enrollment';
+import { SyncError } from './errors';
+import { SyncMetrics } from './metrics';
+import { pull, readEpoch } from './pull';
+import { push } from './push';
+import { verifyPageHtml, verifyReceipt } from './verify-page';
+
+export interface SyncServerOptions {
+  db: ServerStore;
+  /** Operator secret for the admin routes; without one they are switched off. */
+  adminToken?: string | undefined;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const enrollmentOrderSchema = z.object({
+  schoolName: z.string().trim().min(1).max(200),
+  branchName: z.string().trim().min(1).max(200).default('Main'),
+  deskCode: enrollRequestSchema.shape.deskCode,
+  validHours: z.number().int().min(1).max(24 * 30).default(72),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+  throw new SyncError(400, 'invalid_request', `${where}${issue.message}`);
+}
+
+/** Fastify's own refusals (body parsing, limits) in the protocol's words. */
+function translate(err: { statusCode?: number; code?: string; message: string }): SyncError {
+  if (err instanceof SyncError) return err;
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new SyncError(413, 'too_large', `the request body is larger than ${BODY_LIMIT_BYTES} bytes: send fewer mutations per batch`);
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return new SyncError(400, 'bad_json', 'the request body is not valid JSON');
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new SyncError(415, 'invalid_request', 'send the body as application/json');
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new SyncError(err.statusCode, 'invalid_request', err.message);
+  return new SyncError(503, 'unavailable', 'the sync server hit a temporary fault; nothing was applied: try again');
+}
+
+export async function buildSyncServer(options: SyncServerOptions): Promise<{ app: FastifyInstance; metrics: SyncMetrics }> {
+  const { db } = options;
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle', return503OnClosing: true });
+  const metrics = new SyncMetrics();
+  const epoch = await readEpoch(db);
+
+  app.setErrorHandler((err, request, reply) => {
+    const e = translate(err as { statusCode?: number; code?: string; message: string });
+    metrics.countError(e.code);
+    if (e.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: e.code, reason: e.message }, 'request refused');
+    return reply.status(e.status).send({ error: { code: e.code, message: e.message } });
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }));
+
+  app.get('/health', async () => {
+    await db.selectFrom('server_meta').select('key').limit(1).execute();
+    return { ok: true, epoch };
+  });
+  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(db)));
+
+  app.post('/v1/enroll', async (request) => redeemEnrollment(db, parse(enrollRequestSchema, request.body)));
+
+  app.post('/v1/admin/enrollments', async (request, reply) => {
+    if (!options.adminToken) throw new SyncError(403, 'forbidden', 'admin routes are off: start the server with FEEDESK_ADMIN_TOKEN set');
+    if (request.headers.authorization !== `Bearer ${options.adminToken}`) throw new SyncError(401, 'unauthorized', 'this admin token is not valid');
+    const order = parse(enrollmentOrderSchema, request.body);
+    request.log.info({ school: order.schoolName, desk: order.deskCode }, 'enrollment code issued');
+    return reply.status(201).send(await createEnrollment(db, order));
+  });
+
+  app.post('/v1/push', async (request) => {
+    const desk = await authenticate(db, request.headers.authorization);
+    const body = parse(pushRequestSchema, request.body);
+    const outcome = await push(db, desk, body);
+    metrics.pushes += 1;
+    metrics.applied += outcome.applied;
+    metrics.rejected += outcome.rejected;
+    metrics.overpaid += outcome.overpaid;
+    metrics.duplicates += outcome.results.length - outcome.applied - outcome.rejected;
+    request.log.info({ desk: desk.deskCode, applied: outcome.applied, rejected: outcome.rejected, last: outcome.lastMutationId }, 'push');
+    return { results: outcome.results, lastMutationId: outcome.lastMutationId };
+  });
+
+  app.post('/v1/pull', async (request) => {
+    const desk = await authenticate(db, request.headers.authorization);
+    const response = await pull(db, epoch, desk, parse(pullRequestSchema, request.body));
+    metrics.pulls += 1;
+    return response;
+  });
+
+  app.get<{ Params: { payload: string } }>('/verify/:payload', async (request, reply) => {
+    const verdict = await verifyReceipt(db, request.params.payload.slice(0, 2000));
+    return reply
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(verifyPageHtml(verdict));
+  });
+
+  return { app, metrics };
+}

@@ -1,0 +1,71 @@
+// Tenancy and desk identity: schools → branches → desks. An admin issues a one-time enrollment code; the desk
+// redeems it once for a desk id and a long random token. Only hashes of codes and tokens are stored.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { EnrollRequest, EnrollResponse } from '../shared/sync/protocol';
+import type { ServerStore } from './db/schema';
+import { SyncError } from './errors';
+import type { DeskIdentity } from './push-rules';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function newCode(): string {
+  const chars = [...randomBytes(12)].map((b) => BASE32[b & 31]).join('');
+  return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
+}
+
+export interface EnrollmentOrder {
+  schoolName: string;
+  branchName: string;
+  deskCode: string;
+  validHours: number;
+}
+
+/** Creates the school and branch if they are new, and a code the named desk can redeem once before it expires. */
+export async function createEnrollment(db: ServerStore, order: EnrollmentOrder) {
+  return db.transaction().execute(async (tx) => {
+    await tx.insertInto('school').values({ id: randomUUID(), name: order.schoolName }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    const school = await tx.selectFrom('school').select(['id', 'name']).where('name', '=', order.schoolName).executeTakeFirstOrThrow();
+    await tx.insertInto('branch').values({ id: randomUUID(), school_id: school.id, name: order.branchName }).onConflict((oc) => oc.columns(['school_id', 'name']).doNothing()).execute();
+    const branch = await tx.selectFrom('branch').select('id').where('school_id', '=', school.id).where('name', '=', order.branchName).executeTakeFirstOrThrow();
+    const taken = await tx.selectFrom('desk').select('id').where('school_id', '=', school.id).where('code', '=', order.deskCode).executeTakeFirst();
+    if (taken) throw new SyncError(409, 'conflict', `desk ${order.deskCode} is already enrolled in ${school.name}: give the new desk another code`);
+    const code = newCode();
+    const expiresAt = new Date(Date.now() + order.validHours * 3_600_000);
+    await tx.insertInto('enrollment').values({ code_hash: sha256(code), school_id: school.id, branch_id: branch.id, desk_code: order.deskCode, expires_at: expiresAt, redeemed_at: null, desk_id: null }).execute();
+    return { code, schoolId: school.id, schoolName: school.name, branchName: order.branchName, deskCode: order.deskCode, expiresAt: expiresAt.toISOString() };
+  });
+}
+
+export async function redeemEnrollment(db: ServerStore, request: EnrollRequest): Promise<EnrollResponse> {
+  return db.transaction().execute(async (tx) => {
+    const e = await tx.selectFrom('enrollment').selectAll().where('code_hash', '=', sha256(request.code)).forUpdate().executeTakeFirst();
+    const refuse = (why: string) => new SyncError(403, 'enrollment_invalid', why);
+    if (!e) throw refuse('this enrollment code is not known: check it, or ask the administrator for a new one');
+    if (e.redeemed_at) throw refuse('this enrollment code was already used: ask the administrator for a new one');
+    if (new Date(e.expires_at).getTime() < Date.now()) throw refuse('this enrollment code has expired: ask the administrator for a new one');
+    if (e.desk_code !== request.deskCode) throw refuse(`this code is for desk ${e.desk_code}, but this desk is ${request.deskCode}`);
+    const taken = await tx.selectFrom('desk').select('id').where('school_id', '=', e.school_id).where('code', '=', e.desk_code).executeTakeFirst();
+    if (taken) throw new SyncError(409, 'conflict', `desk ${e.desk_code} is already enrolled in this school`);
+    const token = randomBytes(32).toString('base64url');
+    const deskId = randomUUID();
+    await tx.insertInto('desk').values({ id: deskId, school_id: e.school_id, branch_id: e.branch_id, code: e.desk_code, token_hash: sha256(token), last_mutation_id: 0, last_pull_seq: 0, last_push_at: null, last_pull_at: null }).execute();
+    await tx.updateTable('enrollment').set({ redeemed_at: new Date(), desk_id: deskId }).where('code_hash', '=', e.code_hash).execute();
+    const names = await tx
+      .selectFrom('school as s')
+      .innerJoin('branch as b', 'b.school_id', 's.id')
+      .select(['s.name as school', 'b.name as branch'])
+      .where('b.id', '=', e.branch_id)
+      .executeTakeFirstOrThrow();
+    return { deskId, token, schoolId: e.school_id, schoolName: names.school, branchName: names.branch };
+  });
+}
+
+/** The desk a bearer token belongs to; every sync route but enrollment needs one. */
+export async function authenticate(db: ServerStore, authorization: string | undefined): Promise<DeskIdentity> {
+  const token = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(authorization ?? '')?.[1];
+  if (!token) throw new SyncError(401, 'unauthorized', 'send the desk token as "Authorization: Bearer <token>"');
+  const desk = await db.selectFrom('desk').select(['id', 'school_id', 'code']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+  if (!desk) throw new SyncError(401, 'unauthorized', 'this desk token is not valid: enroll the desk again');
+  return { deskId: desk.id, schoolId: desk.school_id, deskCode: desk.code };
+}

@@ -1,0 +1,12 @@
+// Errors the server answers with: an HTTP status, a code from the protocol's closed set, and a message a person can act on.
+import type { SyncErrorCode } from '../shared/sync/protocol';
+
+export class SyncError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: SyncErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

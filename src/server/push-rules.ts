@@ -1,0 +1,282 @@
+// What the server checks and records for each mutation it applies. Everything is read up front for the whole batch
+// (one query per table), decided in memory in the desks' order, and written in bulk by push.ts.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { MUTATION_ARGS, type Mutation, type MutationName, type PushResult } from '../shared/sync/protocol';
+import type { ServerTx } from './db/schema';
+
+type Args<N extends keyof typeof MUTATION_ARGS> = z.infer<(typeof MUTATION_ARGS)[N]>;
+
+export interface DeskIdentity {
+  deskId: string;
+  schoolId: string;
+  deskCode: string;
+}
+
+interface StudentState {
+  id: string;
+  admissionNo: string;
+  version: number;
+  data: unknown;
+  isNew: boolean;
+  changed: boolean;
+}
+
+interface PaymentState {
+  id: string;
+  receiptNo: string;
+  status: 'valid' | 'cancelled' | 'bounced';
+  isNew: boolean;
+  statusChanged: boolean;
+}
+
+interface AllocationRow {
+  payment_id: string;
+  due_id: string;
+  student_id: string;
+  amount: number;
+  event_id: string | null;
+}
+
+interface CreditRow {
+  student_id: string;
+  payment_id: string | null;
+  amount: number;
+  kind: string;
+  event_id: string | null;
+}
+
+/** The batch's view of the school, and the rows it will write. */
+export class BatchState {
+  readonly students = new Map<string, StudentState>();
+  readonly admissionNos = new Map<string, string>();
+  readonly payments = new Map<string, PaymentState>();
+  readonly receiptNos = new Set<string>();
+  readonly knownIds = new Set<string>();
+  readonly keyOwners = new Map<string, string>();
+  /** Allocations and credit per payment still standing (not reversed), from the database and this batch. */
+  readonly standing = new Map<string, { allocations: AllocationRow[]; credit: CreditRow[] }>();
+  readonly newPayments: { id: string; receipt_no: string; student_id: string; amount: number; business_date: string }[] = [];
+  readonly allocations: AllocationRow[] = [];
+  readonly credits: CreditRow[] = [];
+  readonly dueCaps = new Map<string, { student_id: string; net: number }>();
+  readonly capCuts = new Map<string, number>();
+  readonly keys: { key_id: string; desk_code: string; public_key: string }[] = [];
+
+  constructor(readonly desk: DeskIdentity) {}
+
+  static async load(tx: ServerTx, desk: DeskIdentity, mutations: { name: MutationName; args: unknown; id: string }[]): Promise<BatchState> {
+    const state = new BatchState(desk);
+    const studentIds = new Set<string>();
+    const admissionNos = new Set<string>();
+    const paymentIds = new Set<string>();
+    const receiptNos = new Set<string>();
+    const keyIds = new Set<string>();
+    for (const m of mutations) {
+      const a = m.args as Record<string, unknown>;
+      if (m.name === 'students.create') {
+        studentIds.add(a['id'] as string);
+        admissionNos.add((a['admission_no'] as string).toLowerCase());
+      } else if (m.name === 'students.update' || m.name === 'students.leave') studentIds.add(a['id'] as string);
+      else if (m.name === 'payments.record') {
+        const p = (a as Args<'payments.record'>).payment;
+        paymentIds.add(p.id);
+        receiptNos.add(p.receipt_no);
+        studentIds.add(p.student_id);
+        for (const al of (a as Args<'payments.record'>).allocations) studentIds.add(al.student_id);
+      } else if (m.name === 'payments.cancel' || m.name === 'payments.bounce') paymentIds.add(a['paymentId'] as string);
+      else if (m.name === 'payments.refundCredit') studentIds.add(a['studentId'] as string);
+      else if (m.name === 'deskKeys.publish') keyIds.add(a['key_id'] as string);
+    }
+    const school = desk.schoolId;
+    const none = ['00000000-0000-0000-0000-000000000000'];
+    const list = (s: Set<string>) => (s.size > 0 ? [...s] : none);
+    const [students, byAdmission, payments, byReceipt, allocations, credits, known, keys] = await Promise.all([
+      tx.selectFrom('student').select(['id', 'admission_no', 'version', 'data']).where('school_id', '=', school).where('id', 'in', list(studentIds)).execute(),
+      tx.selectFrom('student').select(['id', 'admission_no']).where('school_id', '=', school).where((eb) => eb(eb.fn('lower', ['admission_no']), 'in', list(admissionNos))).execute(),
+      tx.selectFrom('payment').select(['id', 'receipt_no', 'status']).where('school_id', '=', school).where('id', 'in', list(paymentIds)).execute(),
+      tx.selectFrom('payment').select('receipt_no').where('school_id', '=', school).where('receipt_no', 'in', list(receiptNos)).execute(),
+      tx.selectFrom('allocation').select(['payment_id', 'due_id', 'student_id', 'amount', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
+      tx.selectFrom('credit').select(['payment_id', 'student_id', 'amount', 'kind', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
+      tx.selectFrom('mutation').select('id').where('id', 'in', mutations.map((m) => m.id)).execute(),
+      tx.selectFrom('desk_key').select(['key_id', 'desk_id']).where('key_id', 'in', list(keyIds)).execute(),
+    ]);
+    for (const s of students) state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });
+    for (const s of byAdmission) state.admissionNos.set(s.admission_no.toLowerCase(), s.id);
+    for (const p of payments) state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: p.status, isNew: false, statusChanged: false });
+    for (const r of byReceipt) state.receiptNos.add(r.receipt_no);
+    for (const k of known) state.knownIds.add(k.id);
+    for (const k of keys) state.keyOwners.set(k.key_id, k.desk_id);
+    for (const a of allocations) if (a.event_id === null) state.standingOf(a.payment_id).allocations.push(a);
+    for (const c of credits) if (c.event_id === null && c.payment_id) state.standingOf(c.payment_id).credit.push({ ...c, payment_id: c.payment_id });
+    return state;
+  }
+
+  standingOf(paymentId: string) {
+    let s = this.standing.get(paymentId);
+    if (!s) this.standing.set(paymentId, (s = { allocations: [], credit: [] }));
+    return s;
+  }
+}
+
+type Outcome = Omit<PushResult, 'mutationId'>;
+const applied: Outcome = { status: 'applied' };
+const rejected = (reason: string, detail?: unknown): Outcome => ({ status: 'rejected', reason, ...(detail === undefined ? {} : { detail }) });
+
+function unknownStudent(state: BatchState, ids: Iterable<string>): string | null {
+  for (const id of ids) if (!state.students.has(id)) return id;
+  return null;
+}
+
+function recordPayment(state: BatchState, a: Args<'payments.record'>): Outcome {
+  const p = a.payment;
+  if (state.payments.has(p.id)) return rejected(`payment ${p.id} was already recorded`);
+  if (state.receiptNos.has(p.receipt_no)) return rejected(`receipt number ${p.receipt_no} is already used in this school`);
+  if (p.desk_code !== state.desk.deskCode) return rejected(`receipt ${p.receipt_no} was written by desk ${p.desk_code}, but this is desk ${state.desk.deskCode}`);
+  const missing = unknownStudent(state, [p.student_id, ...a.allocations.map((x) => x.student_id)]);
+  if (missing) return rejected(`payment for a student the server does not know (${missing})`);
+  if (a.allocations.some((x) => x.payment_id !== p.id || x.event_id !== null)) return rejected('allocations must belong to this payment');
+  const allocated = a.allocations.reduce((s, x) => s + x.amount, 0);
+  const credited = a.credit.reduce((s, c) => s + c.amount, 0);
+  if (allocated + credited !== p.amount) return rejected(`allocations (${allocated}) and credit (${credited}) do not add up to the amount paid (${p.amount})`);
+  state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: 'valid', isNew: true, statusChanged: false });
+  state.receiptNos.add(p.receipt_no);
+  state.newPayments.push({ id: p.id, receipt_no: p.receipt_no, student_id: p.student_id, amount: p.amount, business_date: p.business_date });
+  const standing = state.standingOf(p.id);
+  for (const x of a.allocations) {
+    state.allocations.push(x);
+    standing.allocations.push(x);
+  }
+  for (const c of a.credit) {
+    const row = { student_id: c.studentId, payment_id: p.id, amount: c.amount, kind: c.kind, event_id: null };
+    state.credits.push(row);
+    standing.credit.push(row);
+  }
+  const studentOfDue = new Map(a.allocations.map((x) => [x.due_id, x.student_id]));
+  for (const [dueId, net] of Object.entries(a.dueNet)) {
+    const studentId = studentOfDue.get(dueId);
+    if (!studentId) continue;
+    const prior = state.dueCaps.get(dueId);
+    state.dueCaps.set(dueId, { student_id: studentId, net: prior ? Math.min(prior.net, net) : net });
+  }
+  return applied;
+}
+
+function reversePayment(state: BatchState, paymentId: string, eventId: string, kind: 'cancelled' | 'bounced'): Outcome {
+  const payment = state.payments.get(paymentId);
+  if (!payment) return rejected(`no payment ${paymentId} in this school`);
+  if (payment.status !== 'valid') return rejected(`receipt ${payment.receiptNo} was already ${payment.status}`);
+  payment.status = kind;
+  payment.statusChanged = true;
+  const standing = state.standingOf(paymentId);
+  for (const x of standing.allocations) state.allocations.push({ ...x, amount: -x.amount, event_id: eventId });
+  for (const c of standing.credit) state.credits.push({ ...c, amount: -c.amount, kind: 'reversal', event_id: eventId });
+  state.standing.delete(paymentId);
+  return applied;
+}
+
+function changeStudent(state: BatchState, a: Args<'students.update'>): Outcome {
+  const current = state.students.get(a.id);
+  if (!current) return rejected(`no student ${a.id} in this school`);
+  if (current.version !== a.baseVersion) {
+    return rejected(`stale: ${a.admissionNo} was changed on another desk (server has version ${current.version}, this edit was made on version ${a.baseVersion})`, {
+      server: current.data,
+      yours: a,
+    });
+  }
+  Object.assign(current, { version: a.version, data: a, changed: true });
+  return applied;
+}
+
+/** Decides one mutation against the batch state; writes nothing itself. */
+export function decide(state: BatchState, m: Mutation & { name: MutationName }): Outcome {
+  if (state.knownIds.has(m.id)) return rejected(`mutation id ${m.id} was already used by another mutation`);
+  state.knownIds.add(m.id);
+  switch (m.name) {
+    case 'students.create': {
+      const a = m.args as Args<'students.create'>;
+      if (state.students.has(a.id)) return rejected(`student ${a.id} already exists`);
+      const holder = state.admissionNos.get(a.admission_no.toLowerCase());
+      if (holder) return rejected(`admission no. ${a.admission_no} already belongs to another student in this school`);
+      state.students.set(a.id, { id: a.id, admissionNo: a.admission_no, version: 1, data: a, isNew: true, changed: false });
+      state.admissionNos.set(a.admission_no.toLowerCase(), a.id);
+      return applied;
+    }
+    case 'students.update':
+    case 'students.leave':
+      return changeStudent(state, m.args as Args<'students.update'>);
+    case 'payments.record':
+      return recordPayment(state, m.args as Args<'payments.record'>);
+    case 'payments.cancel': {
+      const a = m.args as Args<'payments.cancel'>;
+      return reversePayment(state, a.paymentId, a.eventId, 'cancelled');
+    }
+    case 'payments.bounce': {
+      const a = m.args as Args<'payments.bounce'>;
+      const outcome = reversePayment(state, a.paymentId, a.eventId, 'bounced');
+      if (outcome.status === 'applied' && a.chargeDue) state.dueCaps.set(a.chargeDue.id, { student_id: a.chargeDue.student_id, net: a.chargeDue.amount });
+      return outcome;
+    }
+    case 'payments.refundCredit': {
+      const a = m.args as Args<'payments.refundCredit'>;
+      if (!state.students.has(a.studentId)) return rejected(`refund for a student the server does not know (${a.studentId})`);
+      state.credits.push({ student_id: a.studentId, payment_id: null, amount: -a.amount, kind: 'refund', event_id: null });
+      return applied;
+    }
+    case 'payments.waive': {
+      const a = m.args as Args<'payments.waive'>;
+      if (a.fineDue) state.dueCaps.set(a.fineDue.id, { student_id: a.fineDue.student_id, net: a.fineDue.amount });
+      state.capCuts.set(a.dueId, (state.capCuts.get(a.dueId) ?? 0) + a.amount);
+      return applied;
+    }
+    case 'deskKeys.publish': {
+      const a = m.args as Args<'deskKeys.publish'>;
+      const owner = state.keyOwners.get(a.key_id);
+      if (owner && owner !== state.desk.deskId) return rejected(`key ${a.key_id} belongs to another desk`);
+      if (a.desk_code !== state.desk.deskCode) return rejected(`key is for desk ${a.desk_code}, but this is desk ${state.desk.deskCode}`);
+      if (!owner) state.keys.push({ key_id: a.key_id, desk_code: a.desk_code, public_key: a.public_key });
+      state.keyOwners.set(a.key_id, state.desk.deskId);
+      return applied;
+    }
+    default:
+      return applied;
+  }
+}
+
+export interface Overpaid {
+  id: string;
+  paymentId: string;
+  receiptNo: string;
+  dueId: string;
+  studentId: string;
+  amount: number;
+}
+
+/**
+ * Dues this batch took more money for than they were worth (two desks paid them offline): the money was taken, so
+ * the payment stands; the excess on the batch's own allocations, newest first, turns into credit for the student.
+ */
+export async function findOverpaid(tx: ServerTx, state: BatchState): Promise<Overpaid[]> {
+  const touched = [...new Set(state.allocations.filter((a) => a.amount > 0).map((a) => a.due_id))];
+  if (touched.length === 0) return [];
+  const over = await tx
+    .selectFrom('allocation as a')
+    .innerJoin('due_cap as c', 'c.due_id', 'a.due_id')
+    .select(['a.due_id', 'c.net', (eb) => eb.fn.sum<number>('a.amount').as('paid')])
+    .where('a.due_id', 'in', touched)
+    .groupBy(['a.due_id', 'c.net'])
+    .having((eb) => eb(eb.fn.sum('a.amount'), '>', eb.ref('c.net')))
+    .execute();
+  const result: Overpaid[] = [];
+  for (const row of over) {
+    let excess = Number(row.paid) - Number(row.net);
+    const mine = state.allocations.filter((a) => a.due_id === row.due_id && a.amount > 0 && a.event_id === null).reverse();
+    for (const a of mine) {
+      if (excess <= 0) break;
+      const take = Math.min(a.amount, excess);
+      excess -= take;
+      result.push({ id: randomUUID(), paymentId: a.payment_id, receiptNo: state.payments.get(a.payment_id)?.receiptNo ?? '', dueId: a.due_id, studentId: a.student_id, amount: take });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,56 @@
+// The public receipt check a phone camera opens from the receipt QR: valid or not, and the receipt's own facts only.
+import { verifyWith } from '../main/services/desk-keys';
+import { schoolIdBytes, unpackPayload } from '../main/services/receipt-qr';
+import type { ServerStore } from './db/schema';
+
+export interface VerifyVerdict {
+  state: 'valid' | 'cancelled' | 'bounced' | 'invalid' | 'not_synced';
+  headline: string;
+  detail: string;
+  facts: [string, string][];
+}
+
+export async function verifyReceipt(db: ServerStore, payload: string): Promise<VerifyVerdict> {
+  const invalid = (detail: string): VerifyVerdict => ({ state: 'invalid', headline: 'Not a valid receipt', detail, facts: [] });
+  const unpacked = unpackPayload(payload);
+  if (!unpacked.ok) return invalid(unpacked.message);
+  const { claims, signed, signature } = unpacked;
+  const key = await db
+    .selectFrom('desk_key as k')
+    .innerJoin('school as s', 's.id', 'k.school_id')
+    .select(['k.public_key', 'k.desk_code', 's.id as school_id', 's.name as school_name'])
+    .where('k.key_id', '=', claims.keyId)
+    .executeTakeFirst();
+  if (!key || schoolIdBytes(key.school_id) !== claims.schoolId) return invalid('it was not signed by any desk this server knows');
+  if (!verifyWith(claims.keyId, key.public_key, signed, signature)) return invalid('the signature does not match: the code was altered or forged');
+  const amount = (claims.amount / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const facts: [string, string][] = [
+    ['School', key.school_name],
+    ['Receipt no.', claims.receiptNo],
+    ['Date', claims.date],
+    ['Amount', amount],
+  ];
+  const payment = await db.selectFrom('payment').select('status').where('school_id', '=', key.school_id).where('receipt_no', '=', claims.receiptNo).executeTakeFirst();
+  if (!payment) {
+    return { state: 'not_synced', headline: 'Genuine receipt', detail: `signed by desk ${key.desk_code}; the desk has not synced it to the school's server yet`, facts: [...facts, ['Status', 'not yet synced']] };
+  }
+  if (payment.status !== 'valid') {
+    return { state: payment.status, headline: `Receipt ${payment.status}`, detail: `this receipt is genuine but was ${payment.status}: it is not proof of payment`, facts: [...facts, ['Status', payment.status]] };
+  }
+  return { state: 'valid', headline: 'Valid receipt', detail: `genuine, signed by desk ${key.desk_code}`, facts: [...facts, ['Status', 'paid']] };
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const colours: Record<VerifyVerdict['state'], string> = { valid: '#1b5e20', not_synced: '#1b5e20', cancelled: '#b71c1c', bounced: '#b71c1c', invalid: '#b71c1c' };
+
+export function verifyPageHtml(v: VerifyVerdict): string {
+  const rows = v.facts.map(([k, val]) => `<tr><th scope="row">${escape(k)}</th><td>${escape(val)}</td></tr>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escape(v.headline)} – FeeDesk receipt check</title>
+<style>body{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;max-width:28rem;color:#1a1a1a}
+h1{font-size:1.6rem;margin:0 0 .5rem;color:${colours[v.state]}}p{margin:0 0 1rem}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem 0;border-bottom:1px solid #ddd}th{font-weight:600;width:40%}</style></head>
+<body><main><h1 data-state="${v.state}">${escape(v.headline)}</h1><p>${escape(v.detail)}</p>${rows ? `<table>${rows}</table>` : ''}</main></body></html>`;
+}
