@@ -21,11 +21,17 @@ import { concessionsHandlers } from './services/concessions';
 import { mastersHandlers } from './services/masters';
 import { structuresHandlers } from './services/structures';
 import { studentsHandlers } from './services/students';
+import { syncHandlers } from './services/sync';
 import * as users from './services/users';
+import type { FetchLike } from './sync/client';
+import type { SyncEnv } from './sync/engine';
+import { createSyncLoop, type SyncLoop, type SyncLoopOptions } from './sync/loop';
 import type { SettingsStore } from './settings';
 
 export interface Logger {
   error(message: string, err?: unknown): void;
+  warn?(message: string): void;
+  info?(message: string): void;
 }
 
 export interface AppDeps {
@@ -43,6 +49,9 @@ export interface AppDeps {
   kdfCost?: ScryptCost;
   /** Tests: check every answer against the contract's output schema. */
   validateOutput?: boolean;
+  /** How the desk reaches the sync server (global fetch by default; tests pass a proxy-aware one). */
+  syncFetch?: FetchLike;
+  sync?: Omit<SyncLoopOptions, 'canRun'> & { pushBatch?: number; pullPage?: number };
 }
 
 export interface App {
@@ -52,6 +61,8 @@ export interface App {
   resetAdminPassword(username: string, storePassphrase?: string): Promise<string>;
   /** Fills an empty store with a demo school (npm run demo, tests, benchmarks). */
   generateDemoSchool(options: DemoOptions): Promise<DemoResult>;
+  /** The background sync loop: the shell starts it; tests run rounds by hand. */
+  sync: SyncLoop;
   close(): Promise<void>;
 }
 
@@ -73,6 +84,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     passwordCost: cost,
   };
   const s = requireSession;
+
+  const syncEnv: SyncEnv = {
+    store: services.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    fetch: deps.syncFetch ?? ((url, init) => fetch(url, init)),
+    log: (level, message) => (level === 'error' ? deps.logger.error(`sync: ${message}`) : deps.logger[level]?.(`sync: ${message}`)),
+    ...(deps.sync?.pushBatch ? { pushBatch: deps.sync.pushBatch } : {}),
+    ...(deps.sync?.pullPage ? { pullPage: deps.sync.pullPage } : {}),
+  };
+  const syncLoop = createSyncLoop(syncEnv, { ...deps.sync, canRun: () => store.status().state === 'open' });
 
   const PRINTER_KEY = 'print.printerName';
   const printerName = () => {
@@ -115,6 +137,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...paymentsHandlers(services),
     ...receiptsHandlers(services, print),
     ...slipsHandlers(services, print),
+    ...syncHandlers(services, syncEnv, syncLoop),
     'printing.printers': printerChoice,
     'printing.choose': async ({ printerName: name }) => {
       if (name === null) deps.settings.delete(PRINTER_KEY);
@@ -142,6 +165,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return users.emergencyResetPassword(services, username);
     },
     generateDemoSchool: (options) => generateDemoSchool(invoke, services, options),
-    close: () => store.close(),
+    sync: syncLoop,
+    async close() {
+      await syncLoop.stop();
+      await store.close();
+    },
   };
 }

@@ -55,8 +55,9 @@ async function start(): Promise<void> {
     ids: randomIds,
     printer: createElectronPrinter(join(userData, 'spool'), () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),
     fontsDir: join(app.getAppPath(), 'resources/fonts'),
-    logger: { error: (message, err) => console.error(message, err) },
+    logger: { error: (message, err) => console.error(message, err), warn: (message) => console.warn(message), info: (message) => console.info(message) },
   });
+  feedesk.sync.start();
 
   if (demo) await openDemoSchool(feedesk, (line) => console.log(line));
 

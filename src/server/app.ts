@@ -56,7 +56,7 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     metrics.countError(e.code);
     if (e.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: e.code, reason: e.message }, 'request refused');
-    return reply.status(e.status).send({ error: { code: e.code, message: e.message } });
+    return reply.status(e.status).send({ error: { code: e.code, message: e.message }, ...e.extra });
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }));
 

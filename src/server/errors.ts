@@ -6,6 +6,8 @@ export class SyncError extends Error {
     readonly status: number,
     readonly code: SyncErrorCode,
     message: string,
+    /** Facts the desk needs to recover, sent beside the error (a gap names the server's last mutation id). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }

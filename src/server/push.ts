@@ -99,7 +99,7 @@ export async function push(db: ServerStore, desk: DeskIdentity, body: PushReques
     const last = Number(row.last_mutation_id);
     const fresh = mutations.filter((m) => m.mutationId > last);
     if (fresh.length > 0 && fresh[0]!.mutationId !== last + 1) {
-      throw new SyncError(409, 'gap', `the server holds this desk's mutations up to ${last}; the batch starts at ${fresh[0]!.mutationId}: send ${last + 1} first`);
+      throw new SyncError(409, 'gap', `the server holds this desk's mutations up to ${last}; the batch starts at ${fresh[0]!.mutationId}: send ${last + 1} first`, { lastMutationId: last });
     }
     const results: PushResult[] = mutations.filter((m) => m.mutationId <= last).map((m) => ({ mutationId: m.mutationId, status: 'duplicate' }));
     const state = await BatchState.load(tx, desk, fresh);

@@ -13,7 +13,36 @@ import { readReceipt } from './receipts';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
 
-/** Adds the reversing event: negative allocations reopen the dues, credit moves back. The payment row stays. */
+export interface Reversal {
+  paymentId: string;
+  kind: 'cancelled' | 'bounced';
+  eventId: string;
+  at: string;
+  reason: string;
+  byUser: string;
+  approvedBy: string | null;
+  deskCode: string;
+}
+
+/** Writes the reversing event: negative allocations reopen the dues, credit moves back. The payment row stays. */
+export async function writeReversal(tx: Tx, env: Pick<Env, 'ids'>, r: Reversal): Promise<void> {
+  await tx.insertInto('payment_event').values({ id: r.eventId, payment_id: r.paymentId, kind: r.kind, at: r.at, reason: r.reason, by_user: r.byUser, approved_by: r.approvedBy, desk_code: r.deskCode }).execute();
+  const allocations = await tx.selectFrom('allocation').select(['due_id', 'student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
+  if (allocations.length > 0) {
+    await tx
+      .insertInto('allocation')
+      .values(allocations.map((a) => ({ payment_id: r.paymentId, due_id: a.due_id, student_id: a.student_id, amount: -a.amount, event_id: r.eventId })))
+      .execute();
+  }
+  const credits = await tx.selectFrom('credit_entry').select(['student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
+  for (const c of credits) {
+    await tx
+      .insertInto('credit_entry')
+      .values({ id: env.ids.uuid(), student_id: c.student_id, amount: -c.amount, kind: 'reversal', payment_id: r.paymentId, event_id: r.eventId, at: r.at, note: r.reason, approved_by: r.approvedBy })
+      .execute();
+  }
+}
+
 async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 'bounced', reason: string, byUser: string, approvedBy: string | null) {
   const payment = await tx.selectFrom('payment').selectAll().where('id', '=', paymentId).executeTakeFirst();
   if (!payment) throw new AppError('not_found', 'no payment has this id', 'paymentId');
@@ -22,22 +51,7 @@ async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 
   const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
   const eventId = env.ids.uuid();
   const at = env.clock.now().toISOString();
-  await tx.insertInto('payment_event').values({ id: eventId, payment_id: paymentId, kind, at, reason, by_user: byUser, approved_by: approvedBy, desk_code: desk.code }).execute();
-
-  const allocations = await tx.selectFrom('allocation').select(['due_id', 'student_id', 'amount']).where('payment_id', '=', paymentId).where('event_id', 'is', null).execute();
-  if (allocations.length > 0) {
-    await tx
-      .insertInto('allocation')
-      .values(allocations.map((a) => ({ payment_id: paymentId, due_id: a.due_id, student_id: a.student_id, amount: -a.amount, event_id: eventId })))
-      .execute();
-  }
-  const credits = await tx.selectFrom('credit_entry').select(['student_id', 'amount']).where('payment_id', '=', paymentId).where('event_id', 'is', null).execute();
-  for (const c of credits) {
-    await tx
-      .insertInto('credit_entry')
-      .values({ id: env.ids.uuid(), student_id: c.student_id, amount: -c.amount, kind: 'reversal', payment_id: paymentId, event_id: eventId, at, note: reason, approved_by: approvedBy })
-      .execute();
-  }
+  await writeReversal(tx, env, { paymentId, kind, eventId, at, reason, byUser, approvedBy, deskCode: desk.code });
   return { payment, eventId, at };
 }
 

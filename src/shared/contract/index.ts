@@ -16,6 +16,7 @@ import { paymentsChannels } from './payments';
 import { receiptsChannels } from './receipts';
 import { slipsChannels } from './slips';
 import { printingChannels } from './printing';
+import { syncChannels } from './sync';
 
 export const contract = {
   ...storeChannels,
@@ -32,6 +33,7 @@ export const contract = {
   ...receiptsChannels,
   ...slipsChannels,
   ...printingChannels,
+  ...syncChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

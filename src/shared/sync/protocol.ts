@@ -154,7 +154,11 @@ export const enrollResponseSchema = z.object({
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
 /** Every non-200 answer. `retry` is true only for temporary faults (5xx, 429). */
-export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+  /** With a `gap`: the last mutation of this desk the server holds. */
+  lastMutationId: z.number().int().optional(),
+});
 
 export const SYNC_ERROR_CODES = [
   'bad_json',

@@ -1,0 +1,144 @@
+// One sync round: push the outbox in order, then pull the school's changes page by page. Each batch or page is one
+// short transaction, so the desk keeps working between them; every step can be cut off and simply runs again.
+import { sql } from 'kysely';
+import { enrollResponseSchema, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, SYNC_SCHEMA_VERSION, type Mutation } from '../../shared/sync/protocol';
+import type { Store } from '../db/schema';
+import type { Clock, IdSource } from '../services/context';
+import { applyChanges, takeServerVersion } from './apply-remote';
+import { callServer, type FetchLike, SyncFailure } from './client';
+
+export interface SyncEnv {
+  store(): Store;
+  clock: Clock;
+  ids: IdSource;
+  fetch: FetchLike;
+  log(level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
+  pushBatch?: number;
+  pullPage?: number;
+}
+
+export interface SyncRound {
+  pushed: number;
+  rejected: number;
+  pulled: number;
+}
+
+async function readState(db: Store) {
+  return db.selectFrom('sync_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+}
+
+/** Marks a full resync: loud in the log and on the sync screen until the next one. */
+async function markResync(env: SyncEnv, reason: string, changes: { cookie?: null; unackAfter?: number }) {
+  env.log('warn', `FULL RESYNC: ${reason}`);
+  await env.store().transaction().execute(async (tx) => {
+    if (changes.unackAfter !== undefined) {
+      await tx.updateTable('outbox').set({ acked_at: null, state: 'pending', result: null }).where('mutation_id', '>', changes.unackAfter).execute();
+      await tx.updateTable('sync_state').set({ last_ack: changes.unackAfter }).where('id', '=', 1).execute();
+    }
+    const cookie = changes.cookie === null ? { cookie: null } : {};
+    await tx.updateTable('sync_state').set({ ...cookie, resync_reason: reason, resync_at: env.clock.now().toISOString() }).where('id', '=', 1).execute();
+  });
+}
+
+async function pushAll(env: SyncEnv, url: string, deskId: string, token: string): Promise<{ pushed: number; rejected: number }> {
+  let pushed = 0;
+  let rejected = 0;
+  const batch = env.pushBatch ?? PUSH_MAX_MUTATIONS;
+  for (;;) {
+    const rows = await env.store().selectFrom('outbox').select(['mutation_id', 'id', 'name', 'args_json']).where('acked_at', 'is', null).orderBy('mutation_id').limit(batch).execute();
+    if (rows.length === 0) return { pushed, rejected };
+    const mutations: Mutation[] = rows.map((r) => ({ mutationId: r.mutation_id, id: r.id, name: r.name, args: JSON.parse(r.args_json) }));
+    let response;
+    try {
+      response = await callServer(env.fetch, `${url}/v1/push`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations }, pushResponseSchema);
+    } catch (err) {
+      if (err instanceof SyncFailure && err.code === 'gap' && typeof err.extra['lastMutationId'] === 'number') {
+        await markResync(env, `the server holds this desk's changes only up to no. ${err.extra['lastMutationId']} (restored from an older backup?): sending the rest again`, { unackAfter: err.extra['lastMutationId'] });
+        continue;
+      }
+      throw err;
+    }
+    const now = env.clock.now().toISOString();
+    await env.store().transaction().execute(async (tx) => {
+      for (const r of response.results) {
+        if (r.status === 'rejected') {
+          const server = (r.detail as { server?: unknown } | undefined)?.server;
+          if (server) await takeServerVersion(tx, env, mutations.find((m) => m.mutationId === r.mutationId)!.name, server);
+          await tx
+            .updateTable('outbox')
+            .set({ state: 'rejected', acked_at: now, result: JSON.stringify({ reason: r.reason, detail: r.detail ?? null }) })
+            .where('mutation_id', '=', r.mutationId)
+            .execute();
+        }
+      }
+      await tx.updateTable('outbox').set({ acked_at: now }).where('acked_at', 'is', null).where('mutation_id', '<=', response.lastMutationId).execute();
+      await tx.updateTable('sync_state').set({ last_ack: response.lastMutationId }).where('id', '=', 1).execute();
+    });
+    const refused = response.results.filter((r) => r.status === 'rejected');
+    for (const r of refused) env.log('warn', `server rejected mutation ${r.mutationId}: ${r.reason}`);
+    pushed += response.results.length;
+    rejected += refused.length;
+  }
+}
+
+async function pullAll(env: SyncEnv, url: string, deskId: string, token: string): Promise<number> {
+  let pulled = 0;
+  for (;;) {
+    const state = await readState(env.store());
+    let page;
+    try {
+      page = await callServer(env.fetch, `${url}/v1/pull`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: state.cookie, limit: env.pullPage ?? 500 }, pullResponseSchema);
+    } catch (err) {
+      if (err instanceof SyncFailure && err.code === 'unknown_cookie' && state.cookie !== null) {
+        await markResync(env, 'the server did not recognise this desk\'s sync position (a restored or new server): pulling everything again', { cookie: null });
+        continue;
+      }
+      throw err;
+    }
+    if (page.lastMutationId < state.last_ack) {
+      await markResync(env, `the server has this desk's changes only up to no. ${page.lastMutationId}, but had confirmed ${state.last_ack}: sending the rest again`, { unackAfter: page.lastMutationId });
+      return pulled;
+    }
+    // The page and the cookie that covers it commit together: a crash replays the page, never skips it.
+    await env.store().transaction().execute(async (tx) => {
+      await applyChanges(tx, env, page.changes);
+      await tx.updateTable('sync_state').set({ cookie: page.cookie }).where('id', '=', 1).execute();
+    });
+    pulled += page.changes.length;
+    if (!page.more) return pulled;
+  }
+}
+
+/** One round; throws SyncFailure when it cannot finish (the loop decides when to try again). */
+export async function syncOnce(env: SyncEnv): Promise<SyncRound | null> {
+  const state = await readState(env.store());
+  if (!state.enabled || !state.server_url || !state.desk_id || !state.token) return null;
+  await env.store().updateTable('sync_state').set({ last_attempt_at: env.clock.now().toISOString() }).where('id', '=', 1).execute();
+  try {
+    const { pushed, rejected } = await pushAll(env, state.server_url, state.desk_id, state.token);
+    const pulled = await pullAll(env, state.server_url, state.desk_id, state.token);
+    // A resync found during the pull re-queued changes: send them now rather than on the next round.
+    const again = await pushAll(env, state.server_url, state.desk_id, state.token);
+    await env.store().updateTable('sync_state').set({ last_success_at: env.clock.now().toISOString(), last_error: null }).where('id', '=', 1).execute();
+    if (pushed + pulled + again.pushed > 0) env.log('info', 'synced', { pushed: pushed + again.pushed, rejected: rejected + again.rejected, pulled });
+    return { pushed: pushed + again.pushed, rejected: rejected + again.rejected, pulled };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await env.store().updateTable('sync_state').set({ last_error: message }).where('id', '=', 1).execute();
+    throw err instanceof SyncFailure ? err : new SyncFailure(message, false, 'local', null);
+  }
+}
+
+/** Redeems an enrollment code and turns sync on; the token lives only in this encrypted store. */
+export async function enroll(env: SyncEnv, serverUrl: string, code: string): Promise<void> {
+  const desk = await env.store().selectFrom('desk').select('code').executeTakeFirstOrThrow();
+  const answer = await callServer(env.fetch, `${serverUrl}/v1/enroll`, null, { code, deskCode: desk.code }, enrollResponseSchema);
+  await env
+    .store()
+    .updateTable('sync_state')
+    .set({ server_url: serverUrl, desk_id: answer.deskId, token: answer.token, school_name: answer.schoolName, branch_name: answer.branchName, enabled: 1, cookie: null, last_ack: 0, last_error: null })
+    .where('id', '=', 1)
+    .execute();
+  await sql`update outbox set acked_at = null, state = 'pending', result = null`.execute(env.store());
+  env.log('info', `enrolled with ${serverUrl} as desk ${desk.code} of ${answer.schoolName} (${answer.branchName})`);
+}

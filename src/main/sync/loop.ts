@@ -1,0 +1,92 @@
+// The background sync loop: a round every interval while things go well; after a failure, exponential backoff with
+// jitter (so a school's desks do not all return at once when the network does). Rounds never overlap.
+import { type SyncEnv, type SyncRound, syncOnce } from './engine';
+import { SyncFailure } from './client';
+
+export interface SyncLoopOptions {
+  intervalMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  random?: () => number;
+  /** False while the store is locked or not set up: the loop waits. */
+  canRun: () => boolean;
+}
+
+export interface SyncLoop {
+  start(): void;
+  stop(): Promise<void>;
+  /** Runs a round now (or joins the one running) and reports how it went. */
+  runNow(): Promise<SyncRound | null>;
+  view(): { syncing: boolean; online: boolean | null; nextAttemptAt: string | null };
+}
+
+export function backoffDelay(failures: number, base: number, max: number, random: () => number): number {
+  const ceiling = Math.min(max, base * 2 ** Math.max(0, failures - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export function createSyncLoop(env: SyncEnv, options: SyncLoopOptions): SyncLoop {
+  const interval = options.intervalMs ?? 30_000;
+  const base = options.baseDelayMs ?? 2_000;
+  const max = options.maxDelayMs ?? 5 * 60_000;
+  const random = options.random ?? Math.random;
+  let running: Promise<SyncRound | null> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let started = false;
+  let failures = 0;
+  let online: boolean | null = null;
+  let nextAt: number | null = null;
+
+  const schedule = (delay: number) => {
+    if (!started) return;
+    if (timer) clearTimeout(timer);
+    nextAt = env.clock.now().getTime() + delay;
+    timer = setTimeout(() => void round().catch(() => {}), delay);
+    timer.unref?.();
+  };
+
+  const round = (): Promise<SyncRound | null> => {
+    if (running) return running;
+    if (!options.canRun()) {
+      schedule(interval);
+      return Promise.resolve(null);
+    }
+    running = (async () => {
+      try {
+        const result = await syncOnce(env);
+        failures = 0;
+        online = result === null ? online : true;
+        schedule(interval);
+        return result;
+      } catch (err) {
+        failures += 1;
+        const temporary = err instanceof SyncFailure && err.temporary;
+        online = err instanceof SyncFailure && err.status !== null;
+        const delay = temporary ? backoffDelay(failures, base, max, random) : max;
+        env.log(temporary ? 'warn' : 'error', `sync round failed (${failures} in a row), next try in ${Math.round(delay / 1000)} s: ${err instanceof Error ? err.message : String(err)}`);
+        schedule(delay);
+        throw err;
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      schedule(1_000);
+    },
+    async stop() {
+      started = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      nextAt = null;
+      await running?.catch(() => {});
+    },
+    runNow: round,
+    view: () => ({ syncing: running !== null, online, nextAttemptAt: nextAt === null ? null : new Date(nextAt).toISOString() }),
+  };
+}

@@ -1,0 +1,138 @@
+// Two desks of one school sync through a real server (embedded PGlite and real PostgreSQL): master data and payments
+// flow both ways, a stale edit is refused with both values, an offline double payment becomes credit with an alert.
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openTestDesk, schoolInput, type TestDesk } from '../support/harness';
+import { startTestPostgres, postgresUnavailable } from '../support/postgres';
+import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
+import { type Backend, deskFigures, enrollDesk, serverFigures, startSyncServer, type TestSyncServer } from '../support/sync-server';
+
+const pg = await startTestPostgres();
+afterAll(async () => pg?.stop());
+
+const backends: [string, Backend][] = [['PGlite', { kind: 'pglite' }], ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : [])];
+
+it.skipIf(pg !== null)(`runs against real PostgreSQL too (skipped: ${postgresUnavailable})`, () => {});
+
+async function newDesk(deskCode: string): Promise<TestDesk> {
+  const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+  desk.clock.current = new Date('2026-04-02T05:00:00Z');
+  await desk.ok('setup.initialize', schoolInput({ deskCode }));
+  return desk;
+}
+
+async function syncAll(...desks: TestDesk[]) {
+  // Twice round: what one desk pushes in the first pass, the others pull in the second.
+  for (let pass = 0; pass < 2; pass++) for (const d of desks) await d.app.sync.runNow();
+}
+
+describe.each(backends)('sync through a %s server', (_name, backend) => {
+  let server: TestSyncServer;
+  let a: TestDesk;
+  let b: TestDesk;
+  let school: SmallSchool;
+  const students: string[] = [];
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await server?.close();
+  });
+
+  it('brings a new desk the whole school: years, classes, structures, students and their dues, with the same ids', async () => {
+    server = await startSyncServer(backend);
+    a = await newDesk('D01');
+    school = await seedSmallSchool(a);
+    for (let i = 0; i < 5; i++) students.push((await admit(a, school)).id);
+    await a.ok('payments.record', { studentIds: [students[0]!], amount: 5_000_00, method: { mode: 'cash' } });
+    await enrollDesk(server, a);
+    b = await newDesk('D02');
+    await enrollDesk(server, b);
+    await syncAll(a, b);
+
+    const status = await b.ok('sync.status');
+    expect(status).toMatchObject({ enrolled: true, enabled: true, queue: 0, online: true, lastError: null });
+    expect((await a.ok('sync.status')).queue).toBe(0);
+    const masters = await b.ok('masters.get');
+    expect(masters.classes.map((c) => c.name)).toContain('Class 5');
+    expect((await b.ok('structures.list', {})).map((s) => s.id)).toEqual([school.structureId]);
+    const [fa, fb] = [await deskFigures(a), await deskFigures(b)];
+    expect(fb.students.size).toBe(5);
+    expect(fb.students).toEqual(fa.students);
+    expect(fa.students.get(students[0]!)!.allocated).toBe(5_000_00);
+  });
+
+  it('carries a payment made on the second desk back to the first, and the server holds both exactly once', async () => {
+    const receipt = await b.ok('payments.record', { studentIds: [students[1]!], amount: 3_000_00, method: { mode: 'upi', utr: '412345678901' } });
+    expect(receipt.receiptNo).toContain('D02');
+    await syncAll(a, b);
+    const [fa, fb] = [await deskFigures(a), await deskFigures(b)];
+    expect(fa.students).toEqual(fb.students);
+    expect(fa.receiptNos).toEqual(fb.receiptNos);
+    const s = await serverFigures(server);
+    expect(s.payments).toEqual({ count: 2, total: 8_000_00 });
+    for (const [id, f] of fa.students) expect((s.allocated.get(id) ?? 0) + (s.credit.get(id) ?? 0)).toBe(f.allocated + f.credit);
+    // The first desk can verify the second desk's receipt offline: the key came with the sync.
+    const check = await a.ok('receipts.verify', { code: receipt.qr! });
+    expect(check.verdict).toBe('valid');
+  });
+
+  it('refuses a stale edit with both values, and the desk takes the server\'s', async () => {
+    const before = await a.ok('students.get', { studentId: students[2]! });
+    const edit = (desk: TestDesk, guardianName: string) =>
+      desk.ok('students.update', {
+        studentId: before.id,
+        version: before.version,
+        fullName: before.fullName,
+        classId: before.classId,
+        sectionId: before.sectionId,
+        guardianName,
+        phone: before.phone,
+        phone2: null,
+        email: null,
+        categoryId: null,
+        familyId: null,
+      });
+    await edit(a, 'Meena Iyer');
+    await edit(b, 'Ravi Iyer');
+    await a.app.sync.runNow();
+    await b.app.sync.runNow();
+    const rejected = await b.ok('sync.rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toMatch(/^stale: .* changed on another desk/);
+    expect(rejected[0]!.record).toMatchObject({ guardianName: 'Ravi Iyer' });
+    expect(rejected[0]!.server).toMatchObject({ guardianName: 'Meena Iyer' });
+    expect((await b.ok('students.get', { studentId: before.id })).guardianName).toBe('Meena Iyer');
+    expect((await b.ok('sync.status')).rejected).toBe(1);
+  });
+
+  it('applies both offline payments for the same dues, turns the excess into credit and alerts the accountant', async () => {
+    const target = students[3]!;
+    const open = await a.ok('payments.openDues', { studentIds: [target] });
+    const q1 = open.items.filter((i) => i.installment === 'Quarter 1' && i.key.startsWith('due:')).reduce((s, i) => s + i.balance, 0);
+    await a.ok('payments.record', { studentIds: [target], amount: q1, method: { mode: 'cash' } });
+    await b.ok('payments.record', { studentIds: [target], amount: q1, method: { mode: 'cash' } });
+    await syncAll(a, b);
+    const [fa, fb] = [await deskFigures(a), await deskFigures(b)];
+    expect(fa.students).toEqual(fb.students);
+    expect(fa.students.get(target)!.allocated + fa.students.get(target)!.credit).toBe(2 * q1);
+    expect(fa.students.get(target)!.credit).toBe(q1);
+    const alerts = await a.ok('sync.alerts');
+    expect(alerts.reduce((sum, x) => sum + (x.amount ?? 0), 0)).toBe(q1);
+    expect(alerts[0]!.message).toMatch(/another desk took money for it too/);
+    expect((await b.ok('sync.alerts')).length).toBe(alerts.length);
+    const s = await serverFigures(server);
+    expect(s.credit.get(target)).toBe(q1);
+  });
+
+  it('reports the sync of a cancelled receipt to every desk', async () => {
+    const receipt = await a.ok('payments.record', { studentIds: [students[4]!], amount: 1_000_00, method: { mode: 'cash' } });
+    await syncAll(a, b);
+    await a.ok('users.create', { username: 'meera', fullName: 'Meera', role: 'accountant', password: 'ledger balance 42' });
+    await a.ok('payments.cancel', { paymentId: receipt.paymentId, reason: 'wrong student', approver: { username: 'meera', password: 'ledger balance 42' } });
+    await syncAll(a, b);
+    const onB = await b.ok('payments.receipt', { paymentId: receipt.paymentId });
+    expect(onB.status).toBe('cancelled');
+    expect((await deskFigures(b)).students).toEqual((await deskFigures(a)).students);
+  });
+});

@@ -1,0 +1,129 @@
+// A real sync server for tests: Fastify on a loopback port over PGlite (a temp data folder) or a fresh PostgreSQL database.
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { createKeyStore } from '../../src/main/db/key-store';
+import { openStore } from '../../src/main/db/open';
+import { createFileSettingsStore } from '../../src/main/settings';
+import { buildSyncServer } from '../../src/server/app';
+import { openServerDatabase, type ServerDatabase } from '../../src/server/db/connect';
+import { createEnrollment } from '../../src/server/enrollment';
+import type { SyncMetrics } from '../../src/server/metrics';
+import type { FastifyInstance } from 'fastify';
+import type { FetchLike } from '../../src/main/sync/client';
+import { tempDir, TEST_KDF, type TestDesk } from './harness';
+import type { TestPostgres } from './postgres';
+
+export type Backend = { kind: 'pglite' } | { kind: 'postgres'; pg: TestPostgres };
+
+export interface TestSyncServer {
+  url: string;
+  port: number;
+  database: ServerDatabase;
+  app: FastifyInstance;
+  metrics: SyncMetrics;
+  adminToken: string;
+  /** Stops and starts the server on the same port and data (a restart). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSyncServer(backend: Backend, port = 0): Promise<TestSyncServer> {
+  const where = backend.kind === 'pglite' ? { dataDir: tempDir().dir } : { databaseUrl: await backend.pg.newDatabase() };
+  const adminToken = randomUUID().replaceAll('-', '');
+  const open = async (listenPort: number) => {
+    const database = await openServerDatabase(where);
+    const { app, metrics } = await buildSyncServer({ db: database.db, adminToken });
+    await app.listen({ port: listenPort, host: '127.0.0.1' });
+    return { database, app, metrics, port: (app.server.address() as { port: number }).port };
+  };
+  let current = await open(port);
+  const server: TestSyncServer = {
+    url: `http://127.0.0.1:${current.port}`,
+    port: current.port,
+    database: current.database,
+    app: current.app,
+    metrics: current.metrics,
+    adminToken,
+    async restart() {
+      await current.app.close();
+      await current.database.close();
+      current = await open(server.port);
+      Object.assign(server, { database: current.database, app: current.app, metrics: current.metrics });
+    },
+    async close() {
+      await current.app.close();
+      await current.database.close();
+    },
+  };
+  return server;
+}
+
+/** Issues a code on the server and redeems it from the desk, as an admin would on the sync screen. */
+export async function enrollDesk(server: TestSyncServer, desk: TestDesk, schoolName = 'Green Valley School', url = server.url) {
+  const status = await desk.ok('setup.status');
+  const { code } = await createEnrollment(server.database.db, { schoolName, branchName: 'Main', deskCode: status.deskCode!, validHours: 1 });
+  return desk.ok('sync.enroll', { serverUrl: url, code });
+}
+
+/** One request per connection (no keep-alive), so a fault proxy sees every request on its own. */
+export const oneShotFetch: FetchLike = (url, init) =>
+  new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method, headers: { ...init.headers, connection: 'close' }, agent: false, signal: init.signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: async () => Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+      res.on('aborted', () => reject(new Error('response cut off')));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+
+export interface StudentFigures {
+  outstanding: number;
+  credit: number;
+  allocated: number;
+}
+
+/** What a desk believes about every student, read through a second connection to its encrypted file. */
+export async function deskFigures(desk: TestDesk): Promise<{ students: Map<string, StudentFigures>; queue: number; ownPayments: { count: number; total: number }; receiptNos: string[] }> {
+  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
+  const side = await openStore(desk.dbPath, key!);
+  try {
+    const rows = await sql<{ id: string; outstanding: number; credit: number; allocated: number }>`
+      select s.id,
+        coalesce((select sum(d.amount) from due d where d.student_id = s.id), 0)
+        - coalesce((select sum(c.amount) from due_concession c join due d on d.id = c.due_id where d.student_id = s.id), 0)
+        - coalesce((select sum(w.amount) from due_waiver w join due d on d.id = w.due_id where d.student_id = s.id), 0)
+        - coalesce((select sum(a.amount) from allocation a where a.student_id = s.id), 0) as outstanding,
+        coalesce((select sum(amount) from credit_entry where student_id = s.id), 0) as credit,
+        coalesce((select sum(a.amount) from allocation a where a.student_id = s.id), 0) as allocated
+      from student s order by s.id`.execute(side.db);
+    const queue = await sql<{ n: number }>`select count(*) as n from outbox where acked_at is null`.execute(side.db);
+    const own = await sql<{ n: number; total: number }>`select count(*) as n, coalesce(sum(amount), 0) as total from payment where desk_code = (select code from desk)`.execute(side.db);
+    const receipts = await sql<{ receipt_no: string }>`select receipt_no from payment order by receipt_no`.execute(side.db);
+    return {
+      students: new Map(rows.rows.map((r) => [r.id, { outstanding: r.outstanding, credit: r.credit, allocated: r.allocated }])),
+      queue: queue.rows[0]!.n,
+      ownPayments: { count: own.rows[0]!.n, total: own.rows[0]!.total },
+      receiptNos: receipts.rows.map((r) => r.receipt_no),
+    };
+  } finally {
+    await side.close();
+  }
+}
+
+/** The server's money per student: allocations and credit, as the desks pushed them and overpayments adjusted them. */
+export async function serverFigures(server: TestSyncServer) {
+  const db = server.database.db;
+  const allocated = await db.selectFrom('allocation').select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')]).groupBy('student_id').execute();
+  const credit = await db.selectFrom('credit').select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')]).groupBy('student_id').execute();
+  const payments = await db.selectFrom('payment').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('amount').as('total')]).executeTakeFirstOrThrow();
+  return {
+    allocated: new Map(allocated.map((r) => [r.student_id, Number(r.total)])),
+    credit: new Map(credit.map((r) => [r.student_id, Number(r.total)])),
+    payments: { count: Number(payments.n), total: Number(payments.total ?? 0) },
+  };
+}
