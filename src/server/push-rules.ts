@@ -98,7 +98,7 @@ export class BatchState {
       tx.selectFrom('payment').select('receipt_no').where('school_id', '=', school).where('receipt_no', 'in', list(receiptNos)).execute(),
       tx.selectFrom('allocation').select(['payment_id', 'due_id', 'student_id', 'amount', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
       tx.selectFrom('credit').select(['payment_id', 'student_id', 'amount', 'kind', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
-      tx.selectFrom('mutation').select('id').where('id', 'in', mutations.map((m) => m.id)).execute(),
+      tx.selectFrom('mutation').select('id').where('id', 'in', list(new Set(mutations.map((m) => m.id)))).execute(),
       tx.selectFrom('desk_key').select(['key_id', 'desk_id']).where('key_id', 'in', list(keyIds)).execute(),
     ]);
     for (const s of students) state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });

@@ -1,13 +1,12 @@
 // Push: one transaction per batch. Already-applied ids are skipped, a gap is refused, every mutation gets a result,
 // and what was applied joins the school's change log in the desks' order for the other desks to pull.
 import { sql } from 'kysely';
-import { GENERIC_ARGS, MUTATION_ARGS, MUTATION_NAMES, OLDEST_SCHEMA_VERSION, SYNC_SCHEMA_VERSION, type MutationName, type PushRequest, type PushResponse, type PushResult } from '../shared/sync/protocol';
+import { MUTATION_ARGS, MUTATION_NAMES, OLDEST_SCHEMA_VERSION, SYNC_SCHEMA_VERSION, type MutationName, type PushRequest, type PushResponse, type PushResult } from '../shared/sync/protocol';
 import type { ServerStore, ServerTx } from './db/schema';
 import { SyncError } from './errors';
 import { BatchState, decide, type DeskIdentity, findOverpaid } from './push-rules';
 
 const known = new Set<string>(MUTATION_NAMES);
-const argsSchemas: Partial<Record<MutationName, { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }>> = MUTATION_ARGS;
 
 export function checkSchemaVersion(version: number): void {
   if (version < OLDEST_SCHEMA_VERSION) throw new SyncError(426, 'schema_too_old', `this desk speaks sync schema ${version}; the server needs ${OLDEST_SCHEMA_VERSION}–${SYNC_SCHEMA_VERSION}: update FeeDesk`);
@@ -21,12 +20,13 @@ function checkMutations(body: PushRequest): (PushRequest['mutations'][number] & 
     if (index > 0 && m.mutationId !== body.mutations[index - 1]!.mutationId + 1) {
       throw new SyncError(400, 'invalid_request', `mutations.${index}: mutation ids must rise by one (${body.mutations[index - 1]!.mutationId} then ${m.mutationId})`);
     }
-    const parsed = (argsSchemas[m.name as MutationName] ?? GENERIC_ARGS).safeParse(m.args);
+    const parsed = MUTATION_ARGS[m.name as MutationName].safeParse(m.args);
     if (!parsed.success) {
-      const issue = parsed.error!.issues[0]!;
+      const issue = parsed.error.issues[0]!;
       throw new SyncError(400, 'invalid_mutation', `mutations.${index} (${m.name}) args.${issue.path.map(String).join('.')}: ${issue.message}`);
     }
-    return m as PushRequest['mutations'][number] & { name: MutationName };
+    // What other desks receive is what parsed: keys the schema does not know never travel on.
+    return { ...m, name: m.name as MutationName, args: parsed.data };
   });
 }
 

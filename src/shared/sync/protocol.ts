@@ -2,6 +2,9 @@
 // validate every message with these schemas; the server also checks the arguments of the mutations it reads.
 import { z } from 'zod';
 import { deskCode } from '../contract/setup';
+import { academicYear, category, feeHead, schoolClass } from '../contract/masters';
+import { structure } from '../contract/structures';
+import { STUDENT_STATUSES, student } from '../contract/students';
 
 /** Raised whenever a message's meaning changes; the server accepts a range. */
 export const SYNC_SCHEMA_VERSION = 1;
@@ -44,9 +47,12 @@ export type ChangeName = MutationName | (typeof SERVER_CHANGE_NAMES)[number];
 const uuid = z.uuid();
 const minor = z.number().int().safe();
 const text = z.string().min(1).max(500);
+const optionalText = z.string().max(500).nullable();
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
+const userId = uuid.nullable();
 
-const dueRow = z.looseObject({
+const dueRow = z.object({
   id: uuid,
   student_id: uuid,
   academic_year_id: uuid,
@@ -55,42 +61,105 @@ const dueRow = z.looseObject({
   kind: z.enum(['fee', 'fine', 'bounce_charge']),
   due_on: date,
   amount: minor.positive(),
+  created_at: instant,
+  source_id: uuid.nullable(),
 });
 const allocationRow = z.object({ payment_id: uuid, due_id: uuid, student_id: uuid, amount: minor.refine((n) => n !== 0, 'an allocation is never 0'), event_id: uuid.nullable() });
-const creditRow = z.object({ studentId: uuid, amount: minor.refine((n) => n !== 0), kind: z.enum(['overpayment', 'applied', 'refund', 'reversal']) });
-const studentView = z.looseObject({ id: uuid, admissionNo: text, version: z.number().int().positive(), baseVersion: z.number().int().positive() });
+const creditRow = z.object({ studentId: uuid, amount: minor.refine((n) => n !== 0), kind: z.enum(['overpayment', 'applied']) });
+const waiverRow = z.object({ id: uuid, due_id: uuid, amount: minor.positive(), reason: text, approved_by: userId, at: instant });
+const studentView = student.extend({ id: uuid, admissionNo: text, version: z.number().int().positive(), baseVersion: z.number().int().positive() });
 
-/** The arguments the server reads; the rest travel through to other desks as they are. */
+/**
+ * Every mutation's arguments, as the desk writes them. The server passes on only what parses (unknown keys are dropped),
+ * so a desk never receives a change its appliers cannot read.
+ */
 export const MUTATION_ARGS = {
-  'students.create': z.looseObject({ id: uuid, admission_no: text, full_name: text, version: z.literal(1) }),
+  'masters.createYear': academicYear.extend({ id: uuid, startsOn: date, endsOn: date }),
+  'masters.setCurrentYear': academicYear.extend({ id: uuid }),
+  'masters.createClass': schoolClass.extend({ id: uuid }),
+  'masters.addSection': schoolClass.extend({ id: uuid }),
+  'masters.createCategory': category.extend({ id: uuid }),
+  'masters.createHead': feeHead.extend({ id: uuid, taxRateBp: z.number().int().min(0).max(10_000) }),
+  'students.create': z.object({
+    id: uuid,
+    admission_no: text,
+    full_name: text,
+    class_id: uuid,
+    section_id: uuid.nullable(),
+    guardian_name: text,
+    phone: text,
+    phone2: optionalText,
+    email: optionalText,
+    category_id: uuid.nullable(),
+    family_id: uuid.nullable(),
+    status: z.enum(STUDENT_STATUSES),
+    joined_on: date,
+    left_on: date.nullable(),
+    version: z.literal(1),
+    created_at: instant,
+    updated_at: instant,
+  }),
   'students.update': studentView,
-  'students.leave': studentView,
+  'students.leave': studentView.extend({ waivers: z.array(waiverRow).max(1000) }),
+  'families.create': z.object({ id: uuid, name: text, studentIds: z.array(uuid).max(50) }),
+  'structures.create': structure.extend({ id: uuid, yearId: uuid, classId: uuid }),
+  'structures.assign': z.object({ structureId: uuid, assignedAt: instant }),
+  'concessions.request': z.object({
+    id: uuid,
+    academic_year_id: uuid,
+    name: text,
+    kind: z.enum(['percent', 'fixed']),
+    value: minor.positive(),
+    target: z.enum(['student', 'category', 'sibling']),
+    student_id: uuid.nullable(),
+    category_id: uuid.nullable(),
+    sibling_rank: z.number().int().positive().nullable(),
+    head_id: uuid.nullable(),
+    reason: text,
+    requested_by: uuid,
+    requested_at: instant,
+  }),
+  'concessions.approved': z.object({
+    concessionId: uuid,
+    decidedBy: uuid,
+    decidedAt: instant,
+    note: optionalText,
+    rows: z.array(z.object({ due_id: uuid, concession_id: uuid, amount: minor.positive() })).max(100_000),
+  }),
+  'concessions.rejected': z.object({ concessionId: uuid, decidedBy: uuid, decidedAt: instant, note: optionalText, rows: z.array(z.never()).max(0) }),
   'payments.record': z.object({
-    payment: z.looseObject({
+    payment: z.object({
       id: uuid,
       receipt_no: text,
       desk_code: text,
-      student_id: uuid,
-      amount: minor.positive(),
+      academic_year_id: uuid,
+      seq: z.number().int().positive(),
+      received_at: instant,
       business_date: date,
-      received_at: z.string().min(10),
+      cashier_id: uuid,
+      student_id: uuid,
+      family_id: uuid.nullable(),
+      amount: minor.positive(),
       mode: text,
-      qr: z.string().nullable(),
+      reference_json: z.string().max(2000),
+      tendered: minor.nonnegative().nullable(),
+      change_given: minor.nonnegative().nullable(),
+      credit_used: minor.nonnegative(),
+      credit_added: minor.nonnegative(),
+      snapshot_json: z.string().max(200_000),
+      qr: z.string().max(1000).nullable(),
     }),
     allocations: z.array(allocationRow).max(10_000),
     credit: z.array(creditRow).max(100),
     fineDues: z.array(dueRow).max(1000),
     dueNet: z.record(uuid, minor.nonnegative()),
   }),
-  'payments.cancel': z.looseObject({ paymentId: uuid, eventId: uuid, at: z.string(), reason: text }),
-  'payments.bounce': z.looseObject({ paymentId: uuid, eventId: uuid, at: z.string(), bankReason: text, chargeDue: dueRow.nullable() }),
-  'payments.refundCredit': z.looseObject({ id: uuid, studentId: uuid, amount: minor.positive() }),
-  'payments.waive': z.looseObject({ id: uuid, dueId: uuid, amount: minor.positive(), fineDue: dueRow.nullable() }),
-  'deskKeys.publish': z.looseObject({ key_id: z.string().regex(/^[0-9a-f]{16}$/), desk_code: text, public_key: z.base64().length(44) }),
-} satisfies Partial<Record<MutationName, z.ZodType>>;
-
-/** Any other mutation: an object naming the record it is about. */
-export const GENERIC_ARGS = z.looseObject({});
+  'payments.cancel': z.object({ paymentId: uuid, eventId: uuid, at: instant, reason: text, byUser: uuid, approvedBy: userId }),
+  'payments.bounce': z.object({ paymentId: uuid, eventId: uuid, at: instant, bankReason: text, byUser: uuid, chargeDue: dueRow.nullable() }),
+  'payments.refundCredit': z.object({ id: uuid, studentId: uuid, amount: minor.positive(), at: instant, reason: text, byUser: uuid, approvedBy: userId }),
+  'payments.waive': z.object({ id: uuid, dueId: uuid, amount: minor.positive(), at: instant, reason: text, approvedBy: userId, byUser: uuid, fineDue: dueRow.nullable() }),
+  'deskKeys.publish': z.object({ key_id: z.string().regex(/^[0-9a-f]{16}$/), desk_code: text, public_key: z.base64().length(44), created_at: instant }),
+} satisfies Record<MutationName, z.ZodType>;
 
 export const mutationSchema = z.object({
   mutationId: z.number().int().positive().safe(),

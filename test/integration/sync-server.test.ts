@@ -1,0 +1,294 @@
+// The sync server's edges, over PGlite and real PostgreSQL: tenancy on every route, bad input of every kind refused
+// with a specific 4xx and nothing written, business rules re-checked, a fuzzed push endpoint, health and metrics.
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNC_SCHEMA_VERSION, type Mutation } from '../../src/shared/sync/protocol';
+import { createEnrollment } from '../../src/server/enrollment';
+import { postgresUnavailable, startTestPostgres } from '../support/postgres';
+import { type Backend, startSyncServer, type TestSyncServer } from '../support/sync-server';
+
+const pg = await startTestPostgres();
+afterAll(async () => pg?.stop());
+const backends: [string, Backend][] = [['PGlite', { kind: 'pglite' }], ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : [])];
+if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
+
+const YEAR = randomUUID();
+const CASHIER = randomUUID();
+
+interface Desk {
+  deskId: string;
+  token: string;
+  code: string;
+  next: number;
+}
+
+const student = (admissionNo: string) => ({
+  id: randomUUID(),
+  admission_no: admissionNo,
+  full_name: `Student ${admissionNo}`,
+  class_id: randomUUID(),
+  section_id: null,
+  guardian_name: 'Guardian',
+  phone: '9845000000',
+  phone2: null,
+  email: null,
+  category_id: null,
+  family_id: null,
+  status: 'active' as const,
+  joined_on: '2026-04-01',
+  left_on: null,
+  version: 1,
+  created_at: '2026-04-01T00:00:00.000Z',
+  updated_at: '2026-04-01T00:00:00.000Z',
+});
+
+/** The student as students.update sends it (the desk's view of the record). */
+const view = (s: ReturnType<typeof student>) => ({
+  id: s.id,
+  admissionNo: s.admission_no,
+  fullName: s.full_name,
+  className: 'Class 5',
+  section: null,
+  guardianName: s.guardian_name,
+  phone: s.phone,
+  status: s.status,
+  familyId: null,
+  classId: s.class_id,
+  sectionId: null,
+  phone2: null,
+  email: null,
+  categoryId: null,
+  joinedOn: s.joined_on,
+  leftOn: null,
+});
+
+function payment(desk: Desk, studentId: string, receiptNo: string, amount = 1000_00) {
+  const id = randomUUID();
+  const dueId = randomUUID();
+  return {
+    payment: {
+      id,
+      receipt_no: receiptNo,
+      desk_code: desk.code,
+      academic_year_id: YEAR,
+      seq: 1,
+      received_at: '2026-06-01T05:00:00.000Z',
+      business_date: '2026-06-01',
+      cashier_id: CASHIER,
+      student_id: studentId,
+      family_id: null,
+      amount,
+      mode: 'cash',
+      reference_json: '{}',
+      tendered: null,
+      change_given: null,
+      credit_used: 0,
+      credit_added: 0,
+      snapshot_json: '{}',
+      qr: null,
+    },
+    allocations: [{ payment_id: id, due_id: dueId, student_id: studentId, amount, event_id: null }],
+    credit: [],
+    fineDues: [],
+    dueNet: { [dueId]: 5000_00 },
+  };
+}
+
+describe.each(backends)('the sync server on %s', (_name, backend) => {
+  let server: TestSyncServer;
+  let a: Desk;
+  let b: Desk;
+  let studentA: ReturnType<typeof student>;
+  let studentB: ReturnType<typeof student>;
+
+  const post = (url: string, body: unknown, token?: string, raw = false) =>
+    server.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      payload: raw ? (body as string) : JSON.stringify(body),
+    });
+  const mutation = (desk: Desk, name: string, args: unknown): Mutation => ({ mutationId: desk.next++, id: randomUUID(), name, args });
+  const pushOk = async (desk: Desk, mutations: Mutation[]) => {
+    const res = await post('/v1/push', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations }, desk.token);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { results: { mutationId: number; status: string; reason?: string }[]; lastMutationId: number };
+  };
+  const counts = async () => {
+    const db = server.database.db;
+    const n = async (t: 'change' | 'mutation' | 'payment' | 'student' | 'allocation') => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    return { change: await n('change'), mutation: await n('mutation'), payment: await n('payment'), student: await n('student'), allocation: await n('allocation') };
+  };
+
+  const enroll = async (schoolName: string, deskCode: string): Promise<Desk> => {
+    const { code } = await createEnrollment(server.database.db, { schoolName, branchName: 'Main', deskCode, validHours: 1 });
+    const res = await post('/v1/enroll', { code, deskCode });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { deskId: string; token: string };
+    return { deskId: body.deskId, token: body.token, code: deskCode, next: 1 };
+  };
+
+  beforeAll(async () => {
+    server = await startSyncServer(backend);
+    a = await enroll('School A', 'D01');
+    b = await enroll('School B', 'D01');
+    studentA = student('A-1');
+    studentB = student('B-1');
+    await pushOk(a, [mutation(a, 'students.create', studentA)]);
+    await pushOk(b, [mutation(b, 'students.create', studentB)]);
+  });
+  afterAll(async () => server?.close());
+
+  describe('enrollment', () => {
+    it('redeems a code once only, and only for the desk it names', async () => {
+      const { code } = await createEnrollment(server.database.db, { schoolName: 'School A', branchName: 'North', deskCode: 'D07', validHours: 1 });
+      expect((await post('/v1/enroll', { code, deskCode: 'D08' })).json()).toEqual({ error: { code: 'enrollment_invalid', message: 'this code is for desk D07, but this desk is D08' } });
+      expect((await post('/v1/enroll', { code, deskCode: 'D07' })).statusCode).toBe(200);
+      const again = await post('/v1/enroll', { code, deskCode: 'D07' });
+      expect(again.statusCode).toBe(403);
+      expect(again.json().error.message).toMatch(/already used/);
+      expect((await post('/v1/enroll', { code: 'AAAA-BBBB-CCCC', deskCode: 'D07' })).json().error.code).toBe('enrollment_invalid');
+    });
+
+    it('issues codes on the admin route only with the admin token', async () => {
+      const order = { schoolName: 'School C', deskCode: 'D01' };
+      expect((await post('/v1/admin/enrollments', order)).statusCode).toBe(401);
+      expect((await post('/v1/admin/enrollments', order, 'not-the-admin-token-at-all')).statusCode).toBe(401);
+      const issued = await post('/v1/admin/enrollments', order, server.adminToken);
+      expect(issued.statusCode).toBe(201);
+      expect(issued.json().code).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
+      expect((await post('/v1/admin/enrollments', { ...order, deskCode: 'lower' }, server.adminToken)).json().error.code).toBe('invalid_request');
+    });
+  });
+
+  describe('tenancy: a desk of school A cannot read or write school B', () => {
+    it('pull returns only its own school\'s changes', async () => {
+      const page = (await post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, a.token)).json() as { changes: { args: { id: string } }[] };
+      const ids = JSON.stringify(page);
+      expect(ids).not.toContain(studentB.id);
+      // A's own changes are not echoed back; B's desk sees its own school's (none from other desks yet).
+      const bPage = (await post('/v1/pull', { deskId: b.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, b.token)).json() as { changes: unknown[] };
+      expect(JSON.stringify(bPage)).not.toContain(studentA.id);
+    });
+
+    it('push and pull refuse a token used for another desk id', async () => {
+      const before = await counts();
+      const push = await post('/v1/push', { deskId: b.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: 2, id: randomUUID(), name: 'students.create', args: student('X-1') }] }, a.token);
+      expect(push.statusCode).toBe(403);
+      expect((await post('/v1/pull', { deskId: b.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, a.token)).statusCode).toBe(403);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('a payment or an edit naming school B\'s student is rejected as unknown', async () => {
+      const result = await pushOk(a, [
+        mutation(a, 'payments.record', payment(a, studentB.id, '2026-27/D01/000001')),
+        mutation(a, 'students.update', { ...view(studentB), fullName: 'Taken over', version: 2, baseVersion: 1 }),
+        mutation(a, 'payments.cancel', { paymentId: randomUUID(), eventId: randomUUID(), at: '2026-06-01T05:00:00.000Z', reason: 'x', byUser: CASHIER, approvedBy: null }),
+      ]);
+      expect(result.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(result.results[0]!.reason).toMatch(/student the server does not know/);
+      expect(result.results[1]!.reason).toMatch(/no student .* in this school/);
+      expect(await server.database.db.selectFrom('student').select('version').where('id', '=', studentB.id).executeTakeFirstOrThrow()).toEqual({ version: 1 });
+    });
+  });
+
+  describe('business rules are re-checked', () => {
+    it('applies a payment once, refuses a reused receipt number and a second use of a record id', async () => {
+      const first = payment(a, studentA.id, '2026-27/D01/000002');
+      const res = await pushOk(a, [mutation(a, 'payments.record', first)]);
+      expect(res.results[0]!.status).toBe('applied');
+      const reused = await pushOk(a, [mutation(a, 'payments.record', payment(a, studentA.id, '2026-27/D01/000002'))]);
+      expect(reused.results[0]).toMatchObject({ status: 'rejected', reason: 'receipt number 2026-27/D01/000002 is already used in this school' });
+      const twice = await pushOk(a, [mutation(a, 'payments.record', { ...first, payment: { ...first.payment, receipt_no: '2026-27/D01/000003' } })]);
+      expect(twice.results[0]!.reason).toMatch(/was already recorded/);
+    });
+
+    it('refuses allocations that do not add up to the amount, and a receipt from another desk\'s series', async () => {
+      const p = payment(a, studentA.id, '2026-27/D01/000004');
+      const off = await pushOk(a, [mutation(a, 'payments.record', { ...p, payment: { ...p.payment, amount: 999 } })]);
+      expect(off.results[0]!.reason).toMatch(/do not add up/);
+      const q = payment(a, studentA.id, '2026-27/D09/000001');
+      const other = await pushOk(a, [mutation(a, 'payments.record', { ...q, payment: { ...q.payment, desk_code: 'D09' } })]);
+      expect(other.results[0]!.reason).toMatch(/written by desk D09/);
+    });
+
+    it('skips mutations it already applied and refuses a gap', async () => {
+      const before = await counts();
+      const replay = await post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: 1, id: randomUUID(), name: 'students.create', args: student('A-9') }] }, a.token);
+      expect(replay.json()).toMatchObject({ results: [{ mutationId: 1, status: 'duplicate' }] });
+      const gap = await post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next + 5, id: randomUUID(), name: 'students.create', args: student('A-9') }] }, a.token);
+      expect(gap.statusCode).toBe(409);
+      expect(gap.json()).toMatchObject({ error: { code: 'gap' }, lastMutationId: a.next - 1 });
+      expect(await counts()).toEqual(before);
+    });
+  });
+
+  describe('bad input gets a specific 4xx and changes nothing', () => {
+    const cases: [string, () => Promise<{ statusCode: number; json(): unknown }>, number, string][] = [
+      ['malformed JSON', () => post('/v1/push', '{"deskId": ', a.token, true), 400, 'bad_json'],
+      ['an oversized body', () => post('/v1/push', JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) }), a.token, true), 413, 'too_large'],
+      ['no token', () => post('/v1/push', { deskId: a.deskId, schemaVersion: 1, mutations: [] }), 401, 'unauthorized'],
+      ['a wrong token', () => post('/v1/pull', { deskId: a.deskId, schemaVersion: 1, cookie: null }, 'x'.repeat(43)), 401, 'unauthorized'],
+      ['an unknown mutation name', () => post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.erase', args: {} }] }, a.token), 400, 'unknown_mutation'],
+      ['bad mutation arguments', () => post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.record', args: { payment: { id: 'nope' } } }] }, a.token), 400, 'invalid_mutation'],
+      ['a schema version too old', () => post('/v1/push', { deskId: a.deskId, schemaVersion: 0, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'students.create', args: student('A-8') }] }, a.token), 426, 'schema_too_old'],
+      ['a schema version too new', () => post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION + 1, cookie: null }, a.token), 400, 'schema_too_new'],
+      ['an unknown cookie', () => post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: '0123456789abcdef.5' }, a.token), 409, 'unknown_cookie'],
+      ['a missing field', () => post('/v1/pull', { deskId: a.deskId, cookie: null }, a.token), 400, 'invalid_request'],
+      ['ids out of order in a batch', () => post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'students.create', args: student('A-7') }, { mutationId: a.next + 2, id: randomUUID(), name: 'students.create', args: student('A-6') }] }, a.token), 400, 'invalid_request'],
+    ];
+    it.each(cases)('%s', async (_label, send, status, code) => {
+      const before = await counts();
+      const res = await send();
+      expect(res.statusCode).toBe(status);
+      expect((res.json() as { error: { code: string; message: string } }).error.code).toBe(code);
+      expect((res.json() as { error: { message: string } }).error.message.length).toBeGreaterThan(10);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('survives fuzzed push bodies: never a 5xx, never a write', async () => {
+      const before = await counts();
+      const valid = () => ({ deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.record', args: payment(a, studentA.id, `2026-27/D01/9${a.next}`) }] });
+      // A mutated valid body: one value somewhere replaced by something of another type, or removed.
+      const mutated = fc.tuple(fc.nat(), fc.oneof(fc.constant(undefined), fc.integer(), fc.string(), fc.constant(null), fc.array(fc.integer()), fc.boolean())).map(([pick, replacement]) => {
+        const body = valid();
+        const spots: [Record<string, unknown>, string][] = [];
+        const walk = (o: unknown) => {
+          if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) {
+            spots.push([o as Record<string, unknown>, k]);
+            // dueNet is a map: without one of its entries it is still valid, so only the map as a whole is a spot.
+            if (k !== 'dueNet') walk(v);
+          }
+        };
+        walk(body);
+        const [holder, key] = spots[pick % spots.length]!;
+        const before = holder[key];
+        // Swapped for a value of the same kind, or a null of a nullable field filled, it may still be valid: spoil the version instead.
+        if (before === null || (typeof before === typeof replacement && replacement !== null)) return { ...body, schemaVersion: -1 };
+        if (replacement === undefined) delete holder[key];
+        else holder[key] = replacement;
+        return body;
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.jsonValue(), mutated), async (body) => {
+          const res = await post('/v1/push', body, a.token);
+          // 200 is possible (a mutation id turned into one already applied is a duplicate); 5xx never.
+          expect(res.statusCode).toBeLessThan(500);
+        }),
+        { numRuns: 300 },
+      );
+      expect(await counts()).toEqual(before);
+    });
+  });
+
+  it('answers /health and exposes Prometheus metrics with per-desk lag', async () => {
+    expect((await server.app.inject({ url: '/health' })).json()).toMatchObject({ ok: true });
+    const text = (await server.app.inject({ url: '/metrics' })).body;
+    expect(text).toMatch(/^feedesk_sync_mutations_total\{result="applied"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^feedesk_sync_mutations_total\{result="rejected"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^feedesk_sync_errors_total\{code="bad_json"\} [1-9]/m);
+    expect(text).toMatch(/^feedesk_sync_desk_lag_changes\{school="School A",desk="D01"\} \d+$/m);
+    expect(text).toMatch(/^feedesk_sync_desk_push_age_seconds\{school="School B",desk="D01"\} [\d.]+$/m);
+  });
+});
