@@ -69,7 +69,7 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     const [fa, fb] = [await deskFigures(a), await deskFigures(b)];
     expect(fa.students).toEqual(fb.students);
     expect(fa.receiptNos).toEqual(fb.receiptNos);
-    const s = await serverFigures(server);
+    const s = await serverFigures(server.database.db);
     expect(s.payments).toEqual({ count: 2, total: 8_000_00 });
     for (const [id, f] of fa.students) expect((s.allocated.get(id) ?? 0) + (s.credit.get(id) ?? 0)).toBe(f.allocated + f.credit);
     // The first desk can verify the second desk's receipt offline: the key came with the sync.
@@ -121,7 +121,7 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     expect(alerts.reduce((sum, x) => sum + (x.amount ?? 0), 0)).toBe(q1);
     expect(alerts[0]!.message).toMatch(/another desk took money for it too/);
     expect((await b.ok('sync.alerts')).length).toBe(alerts.length);
-    const s = await serverFigures(server);
+    const s = await serverFigures(server.database.db);
     expect(s.credit.get(target)).toBe(q1);
   });
 

@@ -8,6 +8,7 @@ import { openStore } from '../../src/main/db/open';
 import { createFileSettingsStore } from '../../src/main/settings';
 import { buildSyncServer } from '../../src/server/app';
 import { openServerDatabase, type ServerDatabase } from '../../src/server/db/connect';
+import type { ServerStore } from '../../src/server/db/schema';
 import { createEnrollment } from '../../src/server/enrollment';
 import type { SyncMetrics } from '../../src/server/metrics';
 import type { FastifyInstance } from 'fastify';
@@ -116,12 +117,13 @@ export async function deskFigures(desk: TestDesk): Promise<{ students: Map<strin
 }
 
 /** The server's money per student: allocations and credit, as the desks pushed them and overpayments adjusted them. */
-export async function serverFigures(server: TestSyncServer) {
-  const db = server.database.db;
+export async function serverFigures(db: ServerStore) {
   const allocated = await db.selectFrom('allocation').select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')]).groupBy('student_id').execute();
   const credit = await db.selectFrom('credit').select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')]).groupBy('student_id').execute();
   const payments = await db.selectFrom('payment').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('amount').as('total')]).executeTakeFirstOrThrow();
+  const receipts = await db.selectFrom('payment').select('receipt_no').orderBy('receipt_no').execute();
   return {
+    receiptNos: receipts.map((r) => r.receipt_no),
     allocated: new Map(allocated.map((r) => [r.student_id, Number(r.total)])),
     credit: new Map(credit.map((r) => [r.student_id, Number(r.total)])),
     payments: { count: Number(payments.n), total: Number(payments.total ?? 0) },
