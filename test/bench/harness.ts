@@ -11,6 +11,8 @@ export interface BenchCase {
   /** One measured run; the returned function (if any) cleans up outside the timing. */
   run: () => Promise<(() => Promise<void> | void) | void>;
   teardown?: () => Promise<void>;
+  /** Figures beyond time the case reports (throughput, memory), added to its JSON line. */
+  extra?: () => Record<string, number>;
 }
 
 export interface BenchResult {
@@ -20,6 +22,7 @@ export interface BenchResult {
   ratio: number | null;
   baseline: string | null;
   n: number;
+  [figure: string]: number | string | null;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -60,10 +63,12 @@ export async function runBenchmarks(cases: BenchCase[], prefixes: string[], outF
       ratio: base ? round(median / base.median_ms) : null,
       baseline: base ? base.case : null,
       n: times.length,
+      ...c.extra?.(),
     };
     results.push(result);
     const ratio = result.ratio === null ? '' : ` ratio=${result.ratio} vs ${result.baseline}`;
-    console.log(`bench ${result.case} median_ms=${result.median_ms} p99_ms=${result.p99_ms}${ratio}`);
+    const extras = Object.entries(c.extra?.() ?? {}).map(([k, v]) => ` ${k}=${v}`).join('');
+    console.log(`bench ${result.case} median_ms=${result.median_ms} p99_ms=${result.p99_ms}${ratio}${extras}`);
   }
   writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
   return results;

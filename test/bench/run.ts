@@ -11,6 +11,7 @@ import { ADMIN, openTestDesk, setUpSchool, tempDir, type TestDesk } from '../sup
 import { admit, seedSmallSchool } from '../support/school';
 import { type BenchCase, runBenchmarks } from './harness';
 import { benchSchool, KEYCHAIN } from './school';
+import { closeSyncBench, syncCases } from './sync';
 
 const SCHOOL_STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 50_000);
 const scratch = tempDir();
@@ -145,6 +146,7 @@ const cases: BenchCase[] = [
   schoolCase('student.search.fullname', 300, () => school.desk!.ok('students.search', { query: school.pick(school.names), limit: 20 })),
   schoolCase('student.dues', 300, () => school.desk!.ok('payments.openDues', { studentIds: [school.pick(school.studentIds)] })),
   schoolCase('student.ledger', 300, () => school.desk!.ok('payments.ledger', { studentId: school.pick(school.studentIds) })),
+  ...syncCases,
 ];
 
 try {
@@ -154,5 +156,6 @@ try {
   await printing.desk?.close();
   await school.raw?.close();
   await school.desk?.close();
+  await closeSyncBench();
   scratch.cleanup();
 }

@@ -9,6 +9,7 @@ import type { Clock, ServiceDeps } from '../services/context';
 import { dueRows, openItemsOf, pendingFines } from '../services/dues';
 import { recordPaymentTx } from '../services/payments';
 import { bouncePaymentTx, cancelPaymentTx } from '../services/reversals';
+import { enqueue } from '../services/outbox';
 import { insertStudentTx } from '../services/students';
 import { BANKS, GIVEN_NAMES, GUARDIAN_GIVEN, SURNAMES } from './names';
 import { type Random, seededRandom } from './random';
@@ -134,6 +135,7 @@ export async function generateDemoSchool(invoke: Invoke, deps: ServiceDeps, opti
           if (r.chance(0.15)) {
             family = { id: deps.ids.uuid(), surname: r.pick(SURNAMES), guardian: r.pick(GUARDIAN_GIVEN), phone: `9${r.int(100000000, 999999999)}`, left: r.int(2, 3) };
             await tx.insertInto('family').values({ id: family.id, name: `${family.surname} family`, created_at: clock.now().toISOString() }).execute();
+            await enqueue(tx, env, 'families.create', { id: family.id, name: `${family.surname} family`, studentIds: [] });
           }
         }
         const surname = family?.surname ?? r.pick(SURNAMES);

@@ -14,12 +14,15 @@ import { LockScreen } from '../auth/LockScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { UsersScreen } from '../users/UsersScreen';
 import { VerifyScreen } from '../verify/VerifyScreen';
+import { SyncLight } from '../sync/SyncLight';
+import { SyncScreen } from '../sync/SyncScreen';
+import { useSyncStatus } from '../sync/useSyncStatus';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { sentence } from '../../api/form-errors';
 import { useSlipScanner } from '../../components/slip-scanner';
 import { HomePage } from './HomePage';
 
-type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'users' | 'settings' | 'audit';
+type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'sync' | 'users' | 'settings' | 'audit';
 
 const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'collect', label: 'Collect fees', roles: ['admin', 'accountant', 'cashier'] },
@@ -28,6 +31,7 @@ const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'concessions', label: 'Concessions', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'verify', label: 'Verify receipt', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'home', label: 'Desk', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'sync', label: 'Sync', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'users', label: 'Users', roles: ['admin'] },
   { page: 'audit', label: 'Audit trail', roles: ['admin', 'accountant'] },
   { page: 'settings', label: 'Settings', roles: ['admin', 'accountant', 'cashier'] },
@@ -54,6 +58,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
     );
   }, []);
   useSlipScanner(onToken);
+  const sync = useSyncStatus();
   const idle = useIdle(session.idleLockMinutes * 60_000, { initialState: false });
 
   const lock = () => {
@@ -81,6 +86,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
               <Badge variant="light">Desk {session.deskCode}</Badge>
             </Group>
             <Group gap="sm">
+              <SyncLight status={sync.status} onOpen={() => setPage('sync')} />
               <Text size="sm">
                 {session.user.fullName} · <Badge size="sm" variant="outline">{session.user.role}</Badge>
               </Text>
@@ -112,6 +118,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
           {page === 'fees' && <FeesScreen session={session} />}
           {page === 'concessions' && <ConcessionsScreen session={session} />}
           {page === 'home' && <HomePage session={session} />}
+          {page === 'sync' && <SyncScreen session={session} status={sync.status} onStatus={sync.setStatus} />}
           {page === 'users' && <UsersScreen session={session} />}
           {page === 'audit' && <AuditScreen />}
           {page === 'settings' && <SettingsScreen session={session} onSessionChange={onSessionChange} />}

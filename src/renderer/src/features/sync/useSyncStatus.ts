@@ -1,0 +1,30 @@
+// The desk's sync status, refreshed every few seconds while the app is open.
+import { useCallback, useEffect, useState } from 'react';
+import type { SyncStatus } from '../../../../shared/contract/sync';
+import { api, request } from '../../api/client';
+
+const REFRESH_MS = 5_000;
+
+export function useSyncStatus(): { status: SyncStatus | null; refresh: () => void; setStatus: (s: SyncStatus) => void } {
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const refresh = useCallback(() => {
+    request(api().sync.status()).then(setStatus, () => {});
+  }, []);
+  useEffect(() => {
+    refresh();
+    const timer = setInterval(refresh, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+  return { status, refresh, setStatus };
+}
+
+/** The light's words: what a cashier needs to know at a glance. */
+export function describeSync(s: SyncStatus): { colour: string; label: string } {
+  if (!s.enrolled) return { colour: 'gray.7', label: 'Sync not set up' };
+  if (!s.enabled) return { colour: 'gray.7', label: 'Sync off' };
+  if (s.online === false) return { colour: 'red.9', label: 'Offline' };
+  if (s.online === null) return { colour: 'yellow.9', label: 'Connecting' };
+  return { colour: 'teal.9', label: 'Online' };
+}
+
+export const timeOf = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');

@@ -1,0 +1,73 @@
+// Sync from the desk's side, in Chromium: an admin enrolls the desk, the light turns online, the queue empties;
+// then the server's public verify page says valid, not valid (tampered) and cancelled for real receipts.
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { createEnrollment } from '../../src/server/enrollment';
+import { ADMIN, setUpSchool } from '../support/harness';
+import { admit, seedSmallSchool } from '../support/school';
+import { startSyncServer, type TestSyncServer } from '../support/sync-server';
+import { expect, expectAccessible, SHOTS, test } from './support/fixtures';
+
+let server: TestSyncServer;
+test.beforeAll(async () => {
+  server = await startSyncServer({ kind: 'pglite' });
+});
+test.afterAll(async () => server?.close());
+
+async function logIn(page: Page, url: string) {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(ADMIN.username);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+}
+
+test('an admin enrolls the desk; the light goes online; the verify page tells valid, tampered and cancelled apart', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-04-05T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  const student = await admit(desk, school, { fullName: 'Zoë Fernandes' });
+  const receipt = await desk.ok('payments.record', { studentIds: [student.id], amount: 5_000_00, method: { mode: 'cash' } });
+  await desk.ok('users.create', { username: 'meera', fullName: 'Meera Iyer', role: 'accountant', password: 'ledger balance 42' });
+  await desk.ok('auth.logout');
+  const { code } = await createEnrollment(server.database.db, { schoolName: 'Green Valley School', branchName: 'Main', deskCode: 'D01', validHours: 1 });
+
+  await logIn(page, rendererUrl);
+  await page.getByRole('button', { name: /^Sync: Sync not set up/ }).click();
+  await expect(page.getByRole('heading', { name: 'Sync', exact: true })).toBeVisible();
+  const form = page.getByRole('form', { name: 'Enroll this desk' });
+  await form.getByLabel('Sync server address').fill('ftp://nowhere');
+  await form.getByLabel('Enrollment code').fill(code);
+  await form.getByRole('button', { name: 'Enroll' }).click();
+  await expect(form.getByText(/Must be the sync server address/)).toBeVisible();
+  await form.getByLabel('Sync server address').fill(server.url);
+  await form.getByRole('button', { name: 'Enroll' }).click();
+
+  await expect(page.getByRole('button', { name: /^Sync: Online; 0 waiting to send/ })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText('Green Valley School (Main)')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Changes the server refused' }).getByText('The server has accepted every change from this desk.')).toBeVisible();
+  await expectAccessible(page, 'sync');
+  await page.screenshot({ path: join(SHOTS, '30-sync.png'), fullPage: true });
+
+  // The phone camera's view: the receipt QR's URL on the server.
+  await page.goto(`${server.url}/verify/${receipt.qr!}`);
+  await expect(page.getByRole('heading', { name: 'Valid receipt' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Receipt no\. 2026-27\/D01\/000001/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Amount 5,000\.00/ })).toBeVisible();
+  await expect(page.getByText('Zoë')).toHaveCount(0); // no personal data beyond the receipt's own facts
+  await expectAccessible(page, 'verify page');
+  await page.setViewportSize({ width: 390, height: 700 });
+  await page.screenshot({ path: join(SHOTS, '31-verify-valid.png') });
+
+  const qr = receipt.qr!;
+  const tampered = qr.slice(0, 30) + (qr[30] === 'A' ? 'B' : 'A') + qr.slice(31);
+  await page.goto(`${server.url}/verify/${tampered}`);
+  await expect(page.getByRole('heading', { name: 'Not a valid receipt' })).toBeVisible();
+
+  await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+  await desk.ok('payments.cancel', { paymentId: receipt.paymentId, reason: 'wrong student', approver: { username: 'meera', password: 'ledger balance 42' } });
+  await desk.ok('sync.now');
+  await page.goto(`${server.url}/verify/${qr}`);
+  await expect(page.getByRole('heading', { name: 'Receipt cancelled' })).toBeVisible();
+  await expect(page.getByText('not proof of payment')).toBeVisible();
+});
