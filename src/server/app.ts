@@ -47,7 +47,8 @@ function translate(err: { statusCode?: number; code?: string; message: string })
 
 export async function buildSyncServer(options: SyncServerOptions): Promise<{ app: FastifyInstance; metrics: SyncMetrics }> {
   const { db } = options;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle', return503OnClosing: true });
+  // A verify URL carries the whole signed receipt code in its path: longer than Fastify's default parameter.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle', return503OnClosing: true, routerOptions: { maxParamLength: 2000 } });
   const metrics = new SyncMetrics();
   const epoch = await readEpoch(db);
 

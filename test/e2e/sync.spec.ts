@@ -33,7 +33,7 @@ test('an admin enrolls the desk; the light goes online; the verify page tells va
   const { code } = await createEnrollment(server.database.db, { schoolName: 'Green Valley School', branchName: 'Main', deskCode: 'D01', validHours: 1 });
 
   await logIn(page, rendererUrl);
-  await page.getByRole('button', { name: /^Sync: Sync not set up/ }).click();
+  await page.getByRole('button', { name: /Sync not set up.*Open the sync page/ }).click();
   await expect(page.getByRole('heading', { name: 'Sync', exact: true })).toBeVisible();
   const form = page.getByRole('form', { name: 'Enroll this desk' });
   await form.getByLabel('Sync server address').fill('ftp://nowhere');
@@ -43,7 +43,7 @@ test('an admin enrolls the desk; the light goes online; the verify page tells va
   await form.getByLabel('Sync server address').fill(server.url);
   await form.getByRole('button', { name: 'Enroll' }).click();
 
-  await expect(page.getByRole('button', { name: /^Sync: Online; 0 waiting to send/ })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('button', { name: /Online.*Sync: 0 waiting to send/ })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText('Green Valley School (Main)')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Changes the server refused' }).getByText('The server has accepted every change from this desk.')).toBeVisible();
   await expectAccessible(page, 'sync');
@@ -51,7 +51,7 @@ test('an admin enrolls the desk; the light goes online; the verify page tells va
 
   // The phone camera's view: the receipt QR's URL on the server.
   await page.goto(`${server.url}/verify/${receipt.qr!}`);
-  await expect(page.getByRole('heading', { name: 'Valid receipt' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Valid receipt', exact: true })).toBeVisible();
   await expect(page.getByRole('row', { name: /Receipt no\. 2026-27\/D01\/000001/ })).toBeVisible();
   await expect(page.getByRole('row', { name: /Amount 5,000\.00/ })).toBeVisible();
   await expect(page.getByText('Zoë')).toHaveCount(0); // no personal data beyond the receipt's own facts

@@ -1,8 +1,10 @@
 // Two desks of one school sync through a real server (embedded PGlite and real PostgreSQL): master data and payments
 // flow both ways, a stale edit is refused with both values, an offline double payment becomes credit with an alert.
 import { randomUUID } from 'node:crypto';
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openTestDesk, schoolInput, type TestDesk } from '../support/harness';
+import { openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
 import { startTestPostgres, postgresUnavailable } from '../support/postgres';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 import { type Backend, deskFigures, enrollDesk, serverFigures, startSyncServer, type TestSyncServer } from '../support/sync-server';
@@ -125,6 +127,19 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     expect(s.credit.get(target)).toBe(q1);
   });
 
+  it('keeps what was collected offline across a restart and sends it when the network returns', async () => {
+    await b.ok('sync.setEnabled', { enabled: false });
+    await b.ok('payments.record', { studentIds: [students[1]!], amount: 700_00, method: { mode: 'cash' } });
+    expect(await b.app.sync.runNow()).toBeNull();
+    await b.restart({ syncFetch: (url, init) => fetch(url, init) });
+    await b.ok('auth.login', { username: 'principal', password: 'correct horse battery' });
+    expect((await b.ok('sync.status')).queue).toBeGreaterThan(0);
+    await b.ok('sync.setEnabled', { enabled: true });
+    await syncAll(a, b);
+    expect((await b.ok('sync.status')).queue).toBe(0);
+    expect((await deskFigures(a)).students).toEqual((await deskFigures(b)).students);
+  });
+
   it('reports the sync of a cancelled receipt to every desk', async () => {
     const receipt = await a.ok('payments.record', { studentIds: [students[4]!], amount: 1_000_00, method: { mode: 'cash' } });
     await syncAll(a, b);
@@ -134,5 +149,46 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     const onB = await b.ok('payments.receipt', { paymentId: receipt.paymentId });
     expect(onB.status).toBe('cancelled');
     expect((await deskFigures(b)).students).toEqual((await deskFigures(a)).students);
+  });
+});
+
+describe('a server restored from an older backup', () => {
+  it('makes the desk resync loudly: it pulls from the start and sends again what the server lost', async () => {
+    const data = tempDir();
+    const backup = tempDir();
+    const server = await startSyncServer({ kind: 'pglite' }, 0, join(data.dir, 'db'));
+    const desk = await newDesk('D01');
+    try {
+      const school = await seedSmallSchool(desk);
+      const student = await admit(desk, school);
+      await enrollDesk(server, desk);
+      await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'cash' } });
+      await desk.app.sync.runNow();
+      await server.restartAfter(() => cpSync(join(data.dir, 'db'), join(backup.dir, 'db'), { recursive: true }));
+
+      await desk.ok('payments.record', { studentIds: [student.id], amount: 2_000_00, method: { mode: 'cash' } });
+      await desk.app.sync.runNow();
+      expect((await serverFigures(server.database.db)).payments.count).toBe(2);
+
+      // The server's disk is replaced by last night's backup: it no longer has the second payment.
+      await server.restartAfter(() => {
+        rmSync(join(data.dir, 'db'), { recursive: true });
+        cpSync(join(backup.dir, 'db'), join(data.dir, 'db'), { recursive: true });
+      });
+      expect((await serverFigures(server.database.db)).payments.count).toBe(1);
+      await desk.app.sync.runNow();
+
+      const status = await desk.ok('sync.status');
+      expect(status.resync?.reason).toMatch(/server has this desk's changes only up to no\. \d+|did not recognise this desk's sync position/);
+      expect(status).toMatchObject({ queue: 0, lastError: null });
+      const s = await serverFigures(server.database.db);
+      expect(s.payments).toEqual({ count: 2, total: 3_000_00 });
+      expect(s.receiptNos).toEqual((await deskFigures(desk)).receiptNos);
+    } finally {
+      await desk.close();
+      await server.close();
+      data.cleanup();
+      backup.cleanup();
+    }
   });
 });

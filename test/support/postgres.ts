@@ -56,7 +56,14 @@ async function databasesOn(adminUrl: string): Promise<TestPostgres> {
 
 export let postgresUnavailable = '';
 
+/** CI sets FEEDESK_REQUIRE_POSTGRES: there a missing PostgreSQL is a failure, not a skip. */
 export async function startTestPostgres(): Promise<TestPostgres | null> {
+  const pg = await tryStartPostgres();
+  if (!pg && process.env['FEEDESK_REQUIRE_POSTGRES']) throw new Error(`FEEDESK_REQUIRE_POSTGRES is set but ${postgresUnavailable}`);
+  return pg;
+}
+
+async function tryStartPostgres(): Promise<TestPostgres | null> {
   if (process.env['DATABASE_URL']) return databasesOn(process.env['DATABASE_URL']);
   const bin = binDir();
   if (!bin) {

@@ -27,11 +27,13 @@ export interface TestSyncServer {
   adminToken: string;
   /** Stops and starts the server on the same port and data (a restart). */
   restart(): Promise<void>;
+  /** Stops the server, lets `meanwhile` touch its data (PGlite folder), and starts it again. */
+  restartAfter(meanwhile: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startSyncServer(backend: Backend, port = 0): Promise<TestSyncServer> {
-  const where = backend.kind === 'pglite' ? { dataDir: tempDir().dir } : { databaseUrl: await backend.pg.newDatabase() };
+export async function startSyncServer(backend: Backend, port = 0, dataDir?: string): Promise<TestSyncServer> {
+  const where = backend.kind === 'pglite' ? { dataDir: dataDir ?? tempDir().dir } : { databaseUrl: await backend.pg.newDatabase() };
   const adminToken = randomUUID().replaceAll('-', '');
   const open = async (listenPort: number) => {
     const database = await openServerDatabase(where);
@@ -47,9 +49,11 @@ export async function startSyncServer(backend: Backend, port = 0): Promise<TestS
     app: current.app,
     metrics: current.metrics,
     adminToken,
-    async restart() {
+    restart: () => server.restartAfter(() => {}),
+    async restartAfter(meanwhile) {
       await current.app.close();
       await current.database.close();
+      meanwhile();
       current = await open(server.port);
       Object.assign(server, { database: current.database, app: current.app, metrics: current.metrics });
     },

@@ -1,15 +1,16 @@
 // The header's sync light: online or offline, how many changes wait to go, when the desk last synced.
-import { Badge, ColorSwatch, Group, Text, UnstyledButton } from '@mantine/core';
+import { Badge, ColorSwatch, Group, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import type { SyncStatus } from '../../../../shared/contract/sync';
 import { describeSync, timeOf } from './useSyncStatus';
 
 export function SyncLight({ status, onOpen }: { status: SyncStatus | null; onOpen: () => void }) {
   if (!status) return null;
   const { colour, label } = describeSync(status);
-  const detail = `${label}; ${status.queue} waiting to send; last synced ${timeOf(status.lastSuccessAt)}`;
+  const detail = `Sync: ${status.queue} waiting to send, last synced ${timeOf(status.lastSuccessAt)}`;
+  // The accessible name is the words on screen followed by the light's meaning in full.
   return (
-    <UnstyledButton onClick={onOpen} aria-label={`Sync: ${detail}. Open the sync page`} title={detail}>
-      <Group gap={6} role="status">
+    <UnstyledButton onClick={onOpen} title={detail}>
+      <Group gap={6}>
         <ColorSwatch color={`var(--mantine-color-${colour.replace('.', '-')})`} size={12} aria-hidden />
         <Text size="sm">{label}</Text>
         {status.queue > 0 && (
@@ -22,6 +23,7 @@ export function SyncLight({ status, onOpen }: { status: SyncStatus | null; onOpe
             Resynced
           </Badge>
         )}
+        <VisuallyHidden>{` — ${detail}. Open the sync page.`}</VisuallyHidden>
       </Group>
     </UnstyledButton>
   );
