@@ -1,5 +1,6 @@
 // The sync server's HTTP surface (Fastify). Every body is validated with the protocol's zod schemas; every refusal is
 // a 4xx with a code and a message; 5xx means "try again later" and nothing was applied.
+import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
 import { BODY_LIMIT_BYTES, enrollRequestSchema, pullRequestSchema, pushRequestSchema } from '../shared/sync/protocol';
@@ -50,6 +51,15 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
   // A verify URL carries the whole signed receipt code in its path: longer than Fastify's default parameter.
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle', return503OnClosing: true, routerOptions: { maxParamLength: 2000 } });
   const metrics = new SyncMetrics();
+  // Shutting down: batches in flight finish and are answered, and their connections close after the answer
+  // (a kept-alive socket would otherwise hold the server open until the keep-alive timeout).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   const epoch = await readEpoch(db);
 
   app.setErrorHandler((err, request, reply) => {
@@ -65,13 +75,23 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     await db.selectFrom('server_meta').select('key').limit(1).execute();
     return { ok: true, epoch };
   });
-  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(db)));
+  /** Operator routes (enrollment codes, metrics naming every school) need the admin token. */
+  const requireAdmin = (authorization: string | undefined) => {
+    if (!options.adminToken) throw new SyncError(403, 'forbidden', 'admin routes are off: start the server with FEEDESK_ADMIN_TOKEN set');
+    const given = Buffer.from(authorization ?? '');
+    const expected = Buffer.from(`Bearer ${options.adminToken}`);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new SyncError(401, 'unauthorized', 'this admin token is not valid');
+  };
+
+  app.get('/metrics', async (request, reply) => {
+    requireAdmin(request.headers.authorization);
+    return reply.type('text/plain; version=0.0.4').send(await metrics.render(db));
+  });
 
   app.post('/v1/enroll', async (request) => redeemEnrollment(db, parse(enrollRequestSchema, request.body)));
 
   app.post('/v1/admin/enrollments', async (request, reply) => {
-    if (!options.adminToken) throw new SyncError(403, 'forbidden', 'admin routes are off: start the server with FEEDESK_ADMIN_TOKEN set');
-    if (request.headers.authorization !== `Bearer ${options.adminToken}`) throw new SyncError(401, 'unauthorized', 'this admin token is not valid');
+    requireAdmin(request.headers.authorization);
     const order = parse(enrollmentOrderSchema, request.body);
     request.log.info({ school: order.schoolName, desk: order.deskCode }, 'enrollment code issued');
     return reply.status(201).send(await createEnrollment(db, order));

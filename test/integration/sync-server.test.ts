@@ -140,6 +140,30 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
   });
   afterAll(async () => server?.close());
 
+  it('finishes the batch in flight when asked to stop, then refuses new work', async () => {
+    const own = await startSyncServer(backend);
+    try {
+      const { code } = await createEnrollment(own.database.db, { schoolName: 'School S', branchName: 'Main', deskCode: 'D01', validHours: 1 });
+      const enrolled = (await (await fetch(`${own.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deskCode: 'D01' }) })).json()) as { deskId: string; token: string };
+      const desk: Desk = { deskId: enrolled.deskId, token: enrolled.token, code: 'D01', next: 1 };
+      const batch = Array.from({ length: 400 }, (_, i) => mutation(desk, 'students.create', student(`S-${i}`)));
+      const inFlight = fetch(`${own.url}/v1/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${desk.token}` },
+        body: JSON.stringify({ deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: batch }),
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      const closing = own.app.close();
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { lastMutationId: number }).lastMutationId).toBe(400);
+      await closing;
+      expect(Number((await own.database.db.selectFrom('student').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(400);
+    } finally {
+      await own.database.close();
+    }
+  });
+
   describe('enrollment', () => {
     it('redeems a code once only, and only for the desk it names', async () => {
       const { code } = await createEnrollment(server.database.db, { schoolName: 'School A', branchName: 'North', deskCode: 'D07', validHours: 1 });
@@ -282,9 +306,11 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
     });
   });
 
-  it('answers /health and exposes Prometheus metrics with per-desk lag', async () => {
+  it('answers /health, and shows Prometheus metrics with per-desk lag to the operator only', async () => {
     expect((await server.app.inject({ url: '/health' })).json()).toMatchObject({ ok: true });
-    const text = (await server.app.inject({ url: '/metrics' })).body;
+    expect((await server.app.inject({ url: '/metrics' })).statusCode).toBe(401);
+    expect((await server.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${a.token}` } })).statusCode).toBe(401);
+    const text = (await server.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${server.adminToken}` } })).body;
     expect(text).toMatch(/^feedesk_sync_mutations_total\{result="applied"\} [1-9]\d*$/m);
     expect(text).toMatch(/^feedesk_sync_mutations_total\{result="rejected"\} [1-9]\d*$/m);
     expect(text).toMatch(/^feedesk_sync_errors_total\{code="bad_json"\} [1-9]/m);
