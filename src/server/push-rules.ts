@@ -54,6 +54,8 @@ export class BatchState {
   readonly receiptNos = new Set<string>();
   readonly knownIds = new Set<string>();
   readonly keyOwners = new Map<string, string>();
+  /** Record ids another school already holds (ids are global; a clash is refused, never a database error). */
+  readonly elsewhere = new Set<string>();
   /** Allocations and credit per payment still standing (not reversed), from the database and this batch. */
   readonly standing = new Map<string, { allocations: AllocationRow[]; credit: CreditRow[] }>();
   readonly newPayments: { id: string; receipt_no: string; student_id: string; amount: number; business_date: string }[] = [];
@@ -92,18 +94,24 @@ export class BatchState {
     const none = ['00000000-0000-0000-0000-000000000000'];
     const list = (s: Set<string>) => (s.size > 0 ? [...s] : none);
     const [students, byAdmission, payments, byReceipt, allocations, credits, known, keys] = await Promise.all([
-      tx.selectFrom('student').select(['id', 'admission_no', 'version', 'data']).where('school_id', '=', school).where('id', 'in', list(studentIds)).execute(),
+      tx.selectFrom('student').select(['id', 'school_id', 'admission_no', 'version', 'data']).where('id', 'in', list(studentIds)).execute(),
       tx.selectFrom('student').select(['id', 'admission_no']).where('school_id', '=', school).where((eb) => eb(eb.fn('lower', ['admission_no']), 'in', list(admissionNos))).execute(),
-      tx.selectFrom('payment').select(['id', 'receipt_no', 'status']).where('school_id', '=', school).where('id', 'in', list(paymentIds)).execute(),
+      tx.selectFrom('payment').select(['id', 'school_id', 'receipt_no', 'status']).where('id', 'in', list(paymentIds)).execute(),
       tx.selectFrom('payment').select('receipt_no').where('school_id', '=', school).where('receipt_no', 'in', list(receiptNos)).execute(),
       tx.selectFrom('allocation').select(['payment_id', 'due_id', 'student_id', 'amount', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
       tx.selectFrom('credit').select(['payment_id', 'student_id', 'amount', 'kind', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
-      tx.selectFrom('mutation').select('id').where('id', 'in', list(new Set(mutations.map((m) => m.id)))).execute(),
+      tx.selectFrom('mutation').select('id').where('status', '=', 'applied').where('id', 'in', list(new Set(mutations.map((m) => m.id)))).execute(),
       tx.selectFrom('desk_key').select(['key_id', 'desk_id']).where('key_id', 'in', list(keyIds)).execute(),
     ]);
-    for (const s of students) state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });
+    for (const s of students) {
+      if (s.school_id === school) state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });
+      else state.elsewhere.add(s.id);
+    }
     for (const s of byAdmission) state.admissionNos.set(s.admission_no.toLowerCase(), s.id);
-    for (const p of payments) state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: p.status, isNew: false, statusChanged: false });
+    for (const p of payments) {
+      if (p.school_id === school) state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: p.status, isNew: false, statusChanged: false });
+      else state.elsewhere.add(p.id);
+    }
     for (const r of byReceipt) state.receiptNos.add(r.receipt_no);
     for (const k of known) state.knownIds.add(k.id);
     for (const k of keys) state.keyOwners.set(k.key_id, k.desk_id);
@@ -130,7 +138,7 @@ function unknownStudent(state: BatchState, ids: Iterable<string>): string | null
 
 function recordPayment(state: BatchState, a: Args<'payments.record'>): Outcome {
   const p = a.payment;
-  if (state.payments.has(p.id)) return rejected(`payment ${p.id} was already recorded`);
+  if (state.payments.has(p.id) || state.elsewhere.has(p.id)) return rejected(`payment ${p.id} was already recorded`);
   if (state.receiptNos.has(p.receipt_no)) return rejected(`receipt number ${p.receipt_no} is already used in this school`);
   if (p.desk_code !== state.desk.deskCode) return rejected(`receipt ${p.receipt_no} was written by desk ${p.desk_code}, but this is desk ${state.desk.deskCode}`);
   const missing = unknownStudent(state, [p.student_id, ...a.allocations.map((x) => x.student_id)]);
@@ -191,11 +199,16 @@ function changeStudent(state: BatchState, a: Args<'students.update'>): Outcome {
 /** Decides one mutation against the batch state; writes nothing itself. */
 export function decide(state: BatchState, m: Mutation & { name: MutationName }): Outcome {
   if (state.knownIds.has(m.id)) return rejected(`mutation id ${m.id} was already used by another mutation`);
-  state.knownIds.add(m.id);
+  const outcome = decideRecord(state, m);
+  if (outcome.status === 'applied') state.knownIds.add(m.id);
+  return outcome;
+}
+
+function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): Outcome {
   switch (m.name) {
     case 'students.create': {
       const a = m.args as Args<'students.create'>;
-      if (state.students.has(a.id)) return rejected(`student ${a.id} already exists`);
+      if (state.students.has(a.id) || state.elsewhere.has(a.id)) return rejected(`student ${a.id} already exists`);
       const holder = state.admissionNos.get(a.admission_no.toLowerCase());
       if (holder) return rejected(`admission no. ${a.admission_no} already belongs to another student in this school`);
       state.students.set(a.id, { id: a.id, admissionNo: a.admission_no, version: 1, data: a, isNew: true, changed: false });

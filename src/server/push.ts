@@ -58,7 +58,7 @@ async function writeBatch(tx: ServerTx, desk: DeskIdentity, state: BatchState, a
     await tx
       .insertInto('due_cap')
       .values([...state.dueCaps].map(([due_id, c]) => ({ due_id, school_id: school, student_id: c.student_id, net: c.net })))
-      .onConflict((oc) => oc.column('due_id').doUpdateSet({ net: sql`least(due_cap.net, excluded.net)` }))
+      .onConflict((oc) => oc.column('due_id').doUpdateSet({ net: sql`least(due_cap.net, excluded.net)` }).where('due_cap.school_id', '=', school))
       .execute();
   }
   for (const [dueId, cut] of state.capCuts) await tx.updateTable('due_cap').set({ net: sql`net - ${cut}` }).where('due_id', '=', dueId).where('school_id', '=', school).execute();

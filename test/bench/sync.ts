@@ -16,17 +16,25 @@ let pg: TestPostgres | null = null;
 let server: ServerProcess | null = null;
 const adminToken = randomUUID().replaceAll('-', '');
 
+let started = false;
+
 async function ensureServer(): Promise<string> {
   if (!server) {
-    pg = await startTestPostgres();
-    const env: Record<string, string> = pg ? { DATABASE_URL: await pg.newDatabase() } : { FEEDESK_SERVER_DATA: join(scratch.dir, 'server') };
+    if (!started) pg = await startTestPostgres();
+    started = true;
+    const env: Record<string, string> = pg ? { DATABASE_URL: await pg.newDatabase() } : { FEEDESK_SERVER_DATA: join(scratch.dir, `server-${randomUUID()}`) };
     console.log(`bench: sync server on ${pg ? 'PostgreSQL' : 'PGlite'}`);
     server = await startServerProcess({ ...env, FEEDESK_ADMIN_TOKEN: adminToken }, await freePort());
   }
   return `http://127.0.0.1:${server.port}`;
 }
 
-let school = 0;
+/** The next run starts on an empty server database. */
+async function freshServer(): Promise<void> {
+  await server?.stop();
+  server = null;
+}
+
 async function enroll(desk: TestDesk, schoolName: string): Promise<void> {
   const url = await ensureServer();
   const status = await desk.ok('setup.status');
@@ -48,7 +56,7 @@ async function newDesk(deskCode: string, fetchImpl?: FetchLike): Promise<TestDes
   return desk;
 }
 
-/** Takes a desk off the server so it can push its whole outbox again, to a new school. */
+/** Takes a desk off the server so it can push its whole outbox again, to an empty server. */
 async function forgetEnrollment(desk: TestDesk) {
   const { openStore } = await import('../../src/main/db/open');
   const { createKeyStore } = await import('../../src/main/db/key-store');
@@ -78,6 +86,7 @@ const timedFetch: FetchLike = async (url, init) => {
 // sync.pull50k: a fresh desk's first pull of a 50,000-student school.
 const PULL_STUDENTS = Number(process.env['BENCH_PULL_STUDENTS'] ?? 50_000);
 let pullSchool = '';
+let pullRuns = 0;
 
 export const syncCases: BenchCase[] = [
   {
@@ -93,14 +102,18 @@ export const syncCases: BenchCase[] = [
       push.desk = desk;
     },
     async run() {
-      await enroll(push.desk!, `Push school ${++school}`);
+      await enroll(push.desk!, 'Push school');
       await push.desk!.app.sync.runNow();
       return async () => {
         if ((await deskFigures(push.desk!)).queue !== 0) throw new Error('push10k left changes unsent');
         await forgetEnrollment(push.desk!);
+        await freshServer();
       };
     },
-    teardown: async () => push.desk?.close(),
+    teardown: async () => {
+      await push.desk?.close();
+      await freshServer();
+    },
   },
   {
     name: 'sync.pull50k',
@@ -109,7 +122,7 @@ export const syncCases: BenchCase[] = [
     async setup() {
       const origin = await newDesk('D01');
       await origin.app.generateDemoSchool({ students: PULL_STUDENTS, until: '2026-03-31' });
-      pullSchool = `Pull school ${++school}`;
+      pullSchool = 'Pull school';
       await enroll(origin, pullSchool);
       const started = performance.now();
       await origin.app.sync.runNow();
@@ -117,14 +130,13 @@ export const syncCases: BenchCase[] = [
       await origin.close();
     },
     async run() {
-      const desk = await newDesk('D02');
+      const desk = await newDesk(`P${++pullRuns}`);
       await enroll(desk, pullSchool);
       await desk.app.sync.runNow();
       return async () => {
         const figures = await deskFigures(desk);
         if (figures.students.size !== PULL_STUDENTS) throw new Error(`pull50k brought ${figures.students.size} students`);
         await desk.close();
-        await forgetEnrollment(desk).catch(() => {});
       };
     },
   },

@@ -204,6 +204,14 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       expect(await counts()).toEqual(before);
     });
 
+    it('a record id school B already holds is refused, not a server fault', async () => {
+      const before = await counts();
+      const clash = { ...student('A-77'), id: studentB.id };
+      const res = await pushOk(a, [mutation(a, 'students.create', clash)]);
+      expect(res.results[0]).toMatchObject({ status: 'rejected', reason: `student ${studentB.id} already exists` });
+      expect((await counts()).student).toBe(before.student);
+    });
+
     it('a payment or an edit naming school B\'s student is rejected as unknown', async () => {
       const result = await pushOk(a, [
         mutation(a, 'payments.record', payment(a, studentB.id, '2026-27/D01/000001')),

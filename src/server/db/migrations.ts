@@ -12,9 +12,11 @@ const foundation = [
     last_push_at timestamptz, last_pull_at timestamptz, enrolled_at timestamptz not null default now(), unique (school_id, code))`,
   `create table enrollment (code_hash text primary key, school_id uuid not null references school (id), branch_id uuid not null references branch (id),
     desk_code text not null, expires_at timestamptz not null, redeemed_at timestamptz, desk_id uuid references desk (id))`,
-  `create table mutation (desk_id uuid not null references desk (id), mutation_id bigint not null, id uuid not null unique, name text not null,
+  `create table mutation (desk_id uuid not null references desk (id), mutation_id bigint not null, id uuid not null, name text not null,
     status text not null check (status in ('applied', 'rejected')), reason text, applied_at timestamptz not null default now(),
     primary key (desk_id, mutation_id))`,
+  // A record's id is applied once; a refused one may come again (say, after the desk resends from a restore).
+  `create unique index mutation_applied_once on mutation (id) where status = 'applied'`,
   `create table change (seq bigserial primary key, school_id uuid not null references school (id), desk_id uuid references desk (id),
     name text not null, args jsonb not null)`,
   `create index change_school_seq on change (school_id, seq)`,
