@@ -47,6 +47,7 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     school = await seedSmallSchool(a);
     for (let i = 0; i < 5; i++) students.push((await admit(a, school)).id);
     await a.ok('payments.record', { studentIds: [students[0]!], amount: 5_000_00, method: { mode: 'cash' } });
+    await a.ok('settings.update', { receiptFooter: 'Fees once paid are not refunded.', bounceCharge: 300_00 });
     await enrollDesk(server, a);
     b = await newDesk('D02');
     await enrollDesk(server, b);
@@ -58,6 +59,7 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     const masters = await b.ok('masters.get');
     expect(masters.classes.map((c) => c.name)).toContain('Class 5');
     expect((await b.ok('structures.list', {})).map((s) => s.id)).toEqual([school.structureId]);
+    expect(await b.ok('settings.get')).toMatchObject({ receiptFooter: 'Fees once paid are not refunded.', bounceCharge: 300_00 });
     const [fa, fb] = [await deskFigures(a), await deskFigures(b)];
     expect(fb.students.size).toBe(5);
     expect(fb.students).toEqual(fa.students);

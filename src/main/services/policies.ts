@@ -7,6 +7,7 @@ import { AppError } from '../../shared/contract/errors';
 import { DEFAULT_RECEIPT_FORMAT, formatReceiptNo } from '../../shared/domain/receipt-number';
 import type { Store, Tx } from '../db/schema';
 import { recordAudit } from './audit';
+import { enqueue } from './outbox';
 import type { ServiceDeps } from './context';
 
 const LOGO_KEY = 'schoolLogo';
@@ -74,6 +75,8 @@ export async function updatePolicies(deps: ServiceDeps, actorId: string, changes
     }
     const after = await readPolicies(tx);
     await recordAudit(tx, deps, { actorId, action: 'settings.update', entity: 'policy', entityId: null, before, after });
+    // School-wide: the other desks take the same policies when they sync (the latest change wins).
+    await enqueue(tx, deps, 'settings.update', changes);
     return after;
   });
 }

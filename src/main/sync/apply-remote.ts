@@ -274,6 +274,15 @@ async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: strin
       return;
     case 'payments.overpaid':
       return overpaid(tx, env, a);
+    case 'settings.update':
+      for (const [key, value] of Object.entries(a)) {
+        await tx
+          .insertInto('policy')
+          .values({ key, value_json: JSON.stringify(value) })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(value) }))
+          .execute();
+      }
+      return;
     default:
       throw new Error(`this desk does not know the change '${name}': update FeeDesk`);
   }

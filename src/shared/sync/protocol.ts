@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { deskCode } from '../contract/setup';
 import { academicYear, category, feeHead, schoolClass } from '../contract/masters';
+import { policies } from '../contract/settings';
 import { structure } from '../contract/structures';
 import { STUDENT_STATUSES, student } from '../contract/students';
 
@@ -37,6 +38,7 @@ export const MUTATION_NAMES = [
   'payments.refundCredit',
   'payments.waive',
   'deskKeys.publish',
+  'settings.update',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -158,6 +160,7 @@ export const MUTATION_ARGS = {
   'payments.bounce': z.object({ paymentId: uuid, eventId: uuid, at: instant, bankReason: text, byUser: uuid, chargeDue: dueRow.nullable() }),
   'payments.refundCredit': z.object({ id: uuid, studentId: uuid, amount: minor.positive(), at: instant, reason: text, byUser: uuid, approvedBy: userId }),
   'payments.waive': z.object({ id: uuid, dueId: uuid, amount: minor.positive(), at: instant, reason: text, approvedBy: userId, byUser: uuid, fineDue: dueRow.nullable() }),
+  'settings.update': policies.partial(),
   'deskKeys.publish': z.object({ key_id: z.string().regex(/^[0-9a-f]{16}$/), desk_code: text, public_key: z.base64().length(44), created_at: instant }),
 } satisfies Record<MutationName, z.ZodType>;
 
