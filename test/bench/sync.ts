@@ -120,8 +120,12 @@ export const syncCases: BenchCase[] = [
     runs: 3,
     warmup: 0,
     async setup() {
-      const origin = await newDesk('D01');
+      const origin = await openTestDesk({ dir: join(scratch.dir, 'pull-origin'), ids: { uuid: () => randomUUID() } });
+      origin.clock.current = new Date('2026-04-02T05:00:00Z');
+      await origin.restart({ validateOutput: false, sync: { intervalMs: 3_600_000 } });
+      // The demo school without its year of payments: students, families, structures, concessions.
       await origin.app.generateDemoSchool({ students: PULL_STUDENTS, until: '2026-03-31' });
+      await origin.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
       pullSchool = 'Pull school';
       await enroll(origin, pullSchool);
       const started = performance.now();

@@ -87,9 +87,9 @@ export async function readStructures(db: Store | Tx, filter: { yearId?: string; 
  * from each student's joining installment on; existing dues are left alone. Returns rows created.
  * A student gets their category's structure where the class has one, else the class's general one.
  */
-export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: string[]; structureId?: string }): Promise<number> {
+export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: string[]; structureIds?: string[] }): Promise<number> {
   const students = scope.studentIds ? sql`and s.id in (${sql.join(scope.studentIds)})` : sql``;
-  const structure = scope.structureId ? sql`and fs.id = ${scope.structureId}` : sql``;
+  const structure = scope.structureIds ? sql`and fs.id in (${sql.join(scope.structureIds)})` : sql``;
   const result = await sql`
     insert into due (id, student_id, academic_year_id, installment_id, head_id, kind, due_on, amount, created_at, source_id)
     select fee_due_id(s.id, i.id, si.head_id), s.id, fs.academic_year_id, i.id, si.head_id, 'fee', i.due_on, si.amount, ${env.clock.now().toISOString()}, fs.id
@@ -104,6 +104,7 @@ export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: strin
     where s.status = 'active' ${students} ${structure}
       and i.seq >= coalesce((select max(i2.seq) from installment i2 where i2.structure_id = fs.id and i2.due_on <= s.joined_on), 1)
       and not exists (select 1 from due d where d.student_id = s.id and d.installment_id = i.id and d.head_id = si.head_id and d.kind = 'fee')
+    order by s.id
   `.execute(tx);
   return Number(result.numAffectedRows ?? 0);
 }
@@ -171,7 +172,7 @@ export function structuresHandlers(deps: ServiceDeps): HandlersFor<'structures'>
         if (year.is_current !== 1) throw new AppError('conflict', `dues are generated for the current year only; ${structure.yearName} is not current`, 'structureId');
         const now = deps.clock.now().toISOString();
         if (!structure.assignedAt) await tx.updateTable('fee_structure').set({ assigned_at: now }).where('id', '=', structureId).execute();
-        const duesCreated = await generateDues(tx, deps, { structureId });
+        const duesCreated = await generateDues(tx, deps, { structureIds: [structureId] });
         const students = await tx
           .selectFrom('due')
           .select((eb) => eb.fn.count<number>('student_id').distinct().as('n'))

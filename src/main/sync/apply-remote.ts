@@ -149,29 +149,59 @@ export async function takeServerVersion(tx: Tx, env: Env, name: string, server: 
   }
 }
 
-/** Applies one pulled page inside the caller's transaction. New students get their dues in one set-based pass at the end. */
+/** Changes that are applied many at a time: a run of them becomes one set-based pass. */
+const BATCHED = new Set(['students.create', 'structures.assign']);
+
+/**
+ * Applies one pulled page inside the caller's transaction. Runs of admissions and of structure assignments
+ * (a new desk's first pull is mostly these) are applied in bulk: rows in chunks, dues in one pass.
+ */
 export async function applyChanges(tx: Tx, env: Env, changes: readonly Change[]): Promise<void> {
-  const admitted: string[] = [];
-  const flushAdmitted = async () => {
-    if (admitted.length === 0) return;
-    await generateDues(tx, env, { studentIds: admitted });
-    await applyApprovedConcessions(tx, env, { studentIds: admitted });
-    admitted.length = 0;
-  };
-  for (const change of changes) {
-    const a = change.args as Args;
-    const deskCode = change.deskCode ?? 'SERVER';
-    if (change.name !== 'students.create') await flushAdmitted();
+  for (let start = 0; start < changes.length; ) {
+    const name = changes[start]!.name;
+    let end = start + 1;
+    if (BATCHED.has(name)) while (end < changes.length && changes[end]!.name === name) end++;
+    const run = changes.slice(start, end);
     try {
-      await applyOne(tx, env, change.name, a, deskCode, admitted);
+      if (name === 'students.create') await admitStudents(tx, env, run.map((c) => c.args as StudentTable));
+      else if (name === 'structures.assign') await assignStructures(tx, env, run.map((c) => c.args as { structureId: string; assignedAt: string }));
+      else await applyOne(tx, env, name, run[0]!.args as Args, run[0]!.deskCode ?? 'SERVER');
     } catch (err) {
-      throw new Error(`change ${change.seq} (${change.name} from desk ${deskCode}) could not be applied: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      const seqs = run.length > 1 ? `changes ${run[0]!.seq}–${run.at(-1)!.seq}` : `change ${run[0]!.seq}`;
+      throw new Error(`${seqs} (${name} from desk ${run[0]!.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
+    start = end;
   }
-  await flushAdmitted();
 }
 
-async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: string, admitted: string[]): Promise<void> {
+async function admitStudents(tx: Tx, env: Env, rows: StudentTable[]) {
+  const admitted: string[] = [];
+  // 17 columns a row: 100 rows stay well under SQLite's bound-parameter limit.
+  for (let i = 0; i < rows.length; i += 100) {
+    const chunk = rows.slice(i, i + 100);
+    const existing = new Set((await tx.selectFrom('student').select('id').where('id', 'in', chunk.map((r) => r.id)).execute()).map((r) => r.id));
+    const fresh = chunk.filter((r) => !existing.has(r.id));
+    if (fresh.length > 0) await tx.insertInto('student').values(fresh).execute();
+    admitted.push(...fresh.map((r) => r.id));
+  }
+  if (admitted.length === 0) return;
+  await generateDues(tx, env, { studentIds: admitted });
+  await applyApprovedConcessions(tx, env, { studentIds: admitted });
+}
+
+async function assignStructures(tx: Tx, env: Env, assignments: { structureId: string; assignedAt: string }[]) {
+  for (const a of assignments) {
+    await tx.updateTable('fee_structure').set({ assigned_at: a.assignedAt }).where('id', '=', a.structureId).where('assigned_at', 'is', null).execute();
+  }
+  // One pass for the whole run of assignments: the dues they imply that are still missing.
+  await generateDues(tx, env, { structureIds: assignments.map((a) => a.structureId) });
+  const classes = await tx.selectFrom('fee_structure').select('class_id').where('id', 'in', assignments.map((a) => a.structureId)).execute();
+  if (classes.length === 0) return;
+  const ids = (await tx.selectFrom('student').select('id').where('class_id', 'in', classes.map((c) => c.class_id)).execute()).map((s) => s.id);
+  if (ids.length > 0) await applyApprovedConcessions(tx, env, { studentIds: ids });
+}
+
+async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: string): Promise<void> {
   switch (name) {
     case 'masters.createYear':
       await tx
@@ -198,11 +228,6 @@ async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: strin
         .execute();
       return;
     }
-    case 'students.create': {
-      const inserted = await tx.insertInto('student').values(a as unknown as StudentTable).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) admitted.push(a['id'] as string);
-      return;
-    }
     case 'students.update':
     case 'students.leave':
       return updateStudent(tx, a as unknown as StudentView, env);
@@ -216,17 +241,6 @@ async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: strin
     }
     case 'structures.create':
       return createStructure(tx, a);
-    case 'structures.assign': {
-      const structureId = a['structureId'] as string;
-      await tx.updateTable('fee_structure').set({ assigned_at: a['assignedAt'] as string }).where('id', '=', structureId).where('assigned_at', 'is', null).execute();
-      await generateDues(tx, env, { structureId });
-      const cls = await tx.selectFrom('fee_structure').select('class_id').where('id', '=', structureId).executeTakeFirst();
-      if (cls) {
-        const ids = (await tx.selectFrom('student').select('id').where('class_id', '=', cls.class_id).execute()).map((s) => s.id);
-        if (ids.length > 0) await applyApprovedConcessions(tx, env, { studentIds: ids });
-      }
-      return;
-    }
     case 'concessions.request':
       await ensureRemoteUser(tx, env, a['requested_by']);
       await tx.insertInto('concession').values(a as unknown as ConcessionTable).onConflict((oc) => oc.doNothing()).execute();

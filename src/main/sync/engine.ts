@@ -1,7 +1,7 @@
 // One sync round: push the outbox in order, then pull the school's changes page by page. Each batch or page is one
 // short transaction, so the desk keeps working between them; every step can be cut off and simply runs again.
 import { sql } from 'kysely';
-import { enrollResponseSchema, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, SYNC_SCHEMA_VERSION, type Mutation } from '../../shared/sync/protocol';
+import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, SYNC_SCHEMA_VERSION, type Mutation } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
 import type { Clock, IdSource } from '../services/context';
 import { applyChanges, takeServerVersion } from './apply-remote';
@@ -83,11 +83,14 @@ async function pushAll(env: SyncEnv, url: string, deskId: string, token: string)
 
 async function pullAll(env: SyncEnv, url: string, deskId: string, token: string): Promise<number> {
   let pulled = 0;
+  let catchingUp = false;
   for (;;) {
     const state = await readState(env.store());
     let page;
     try {
-      page = await callServer(env.fetch, `${url}/v1/pull`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: state.cookie, limit: env.pullPage ?? 500 }, pullResponseSchema);
+      // Catching up (a first pull, a resync, a long time offline): bigger pages, fewer commits.
+      const limit = env.pullPage ?? (state.cookie === null || catchingUp ? PULL_MAX_CHANGES : 500);
+      page = await callServer(env.fetch, `${url}/v1/pull`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: state.cookie, limit }, pullResponseSchema);
     } catch (err) {
       if (err instanceof SyncFailure && err.code === 'unknown_cookie' && state.cookie !== null) {
         await markResync(env, 'the server did not recognise this desk\'s sync position (a restored or new server): pulling everything again', { cookie: null });
@@ -106,6 +109,7 @@ async function pullAll(env: SyncEnv, url: string, deskId: string, token: string)
     });
     pulled += page.changes.length;
     if (!page.more) return pulled;
+    catchingUp = true;
   }
 }
 
