@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
+import { createKeyStore } from '../../src/main/db/key-store';
+import { openStore } from '../../src/main/db/open';
+import { createFileSettingsStore } from '../../src/main/settings';
+import { openTestDesk, schoolInput, tempDir, TEST_KDF, type TestDesk } from '../support/harness';
 import { startTestPostgres, postgresUnavailable } from '../support/postgres';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 import { type Backend, deskFigures, enrollDesk, serverFigures, startSyncServer, type TestSyncServer } from '../support/sync-server';
@@ -21,6 +24,14 @@ async function newDesk(deskCode: string): Promise<TestDesk> {
   desk.clock.current = new Date('2026-04-02T05:00:00Z');
   await desk.ok('setup.initialize', schoolInput({ deskCode }));
   return desk;
+}
+
+/** Makes the desk pull from the very start on its next round, as after a resync. */
+async function forgetCookie(desk: TestDesk) {
+  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
+  const side = await openStore(desk.dbPath, key!);
+  await side.db.updateTable('sync_state').set({ cookie: null }).execute();
+  await side.close();
 }
 
 async function syncAll(...desks: TestDesk[]) {
@@ -140,6 +151,13 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     await syncAll(a, b);
     expect((await b.ok('sync.status')).queue).toBe(0);
     expect((await deskFigures(a)).students).toEqual((await deskFigures(b)).students);
+  });
+
+  it('applying the whole school again (a page cut off half-way, a resync) changes nothing', async () => {
+    const before = await deskFigures(b);
+    await forgetCookie(b);
+    await b.app.sync.runNow();
+    expect(await deskFigures(b)).toEqual(before);
   });
 
   it('reports the sync of a cancelled receipt to every desk', async () => {

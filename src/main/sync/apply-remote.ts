@@ -2,7 +2,7 @@
 // Each applier is idempotent (a full resync replays everything) and writes exactly the rows the origin desk wrote,
 // except dues and concessions from structures, which every desk derives itself with the same ids.
 import type { Change } from '../../shared/sync/protocol';
-import type { ConcessionTable, DueConcessionTable, DueTable, StudentTable, Tx } from '../db/schema';
+import type { ConcessionTable, DueConcessionTable, DueTable, Store, StudentTable, Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import type { Clock, IdSource } from '../services/context';
 import { writeReversal } from '../services/reversals';
@@ -149,56 +149,99 @@ export async function takeServerVersion(tx: Tx, env: Env, name: string, server: 
   }
 }
 
-/** Changes that are applied many at a time: a run of them becomes one set-based pass. */
+/** Changes that are applied many at a time: a run of them becomes a few set-based passes. */
 const BATCHED = new Set(['students.create', 'structures.assign']);
+/** The most changes (or admissions) one transaction takes: the desk's own work waits for one slice at most. */
+const SLICE = 200;
+/** Students whose dues one transaction makes when a structure is assigned (about 16,000 rows). */
+const DUES_CHUNK = 1000;
+
+const yieldToDesk = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Applies one pulled page inside the caller's transaction. Runs of admissions and of structure assignments
- * (a new desk's first pull is mostly these) are applied in bulk: rows in chunks, dues in one pass.
+ * Applies one pulled page in short transactions, yielding between them so the desk stays responsive while a
+ * new desk pulls a whole school. Every applier is idempotent, so a page cut off half-way is simply applied again
+ * (its cookie is saved only after the last slice). Runs of admissions and structure assignments (most of a first
+ * pull) are applied in bulk: rows in chunks, dues in one set-based pass per chunk of students.
  */
-export async function applyChanges(tx: Tx, env: Env, changes: readonly Change[]): Promise<void> {
+export async function applyChanges(store: Store, env: Env, changes: readonly Change[]): Promise<void> {
   for (let start = 0; start < changes.length; ) {
     const name = changes[start]!.name;
     let end = start + 1;
     if (BATCHED.has(name)) while (end < changes.length && changes[end]!.name === name) end++;
+    else while (end < changes.length && end - start < SLICE && !BATCHED.has(changes[end]!.name)) end++;
     const run = changes.slice(start, end);
     try {
-      if (name === 'students.create') await admitStudents(tx, env, run.map((c) => c.args as StudentTable));
-      else if (name === 'structures.assign') await assignStructures(tx, env, run.map((c) => c.args as { structureId: string; assignedAt: string }));
-      else await applyOne(tx, env, name, run[0]!.args as Args, run[0]!.deskCode ?? 'SERVER');
+      if (name === 'students.create') await admitStudents(store, env, run.map((c) => c.args as StudentTable));
+      else if (name === 'structures.assign') await assignStructures(store, env, run.map((c) => c.args as { structureId: string; assignedAt: string }));
+      else {
+        await store.transaction().execute(async (tx) => {
+          for (const c of run) await applyOneChange(tx, env, c);
+        });
+      }
     } catch (err) {
-      const seqs = run.length > 1 ? `changes ${run[0]!.seq}–${run.at(-1)!.seq}` : `change ${run[0]!.seq}`;
-      throw new Error(`${seqs} (${name} from desk ${run[0]!.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      if (err instanceof ChangeError) throw err;
+      const first = run[0]!;
+      throw new ChangeError(`changes ${first.seq}–${run.at(-1)!.seq} (${name} from desk ${first.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`, err);
     }
+    await yieldToDesk();
     start = end;
   }
 }
 
-async function admitStudents(tx: Tx, env: Env, rows: StudentTable[]) {
-  const admitted: string[] = [];
-  // 17 columns a row: 100 rows stay well under SQLite's bound-parameter limit.
-  for (let i = 0; i < rows.length; i += 100) {
-    const chunk = rows.slice(i, i + 100);
-    const existing = new Set((await tx.selectFrom('student').select('id').where('id', 'in', chunk.map((r) => r.id)).execute()).map((r) => r.id));
-    const fresh = chunk.filter((r) => !existing.has(r.id));
-    if (fresh.length > 0) await tx.insertInto('student').values(fresh).execute();
-    admitted.push(...fresh.map((r) => r.id));
+class ChangeError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
   }
-  if (admitted.length === 0) return;
-  await generateDues(tx, env, { studentIds: admitted });
-  await applyApprovedConcessions(tx, env, { studentIds: admitted });
 }
 
-async function assignStructures(tx: Tx, env: Env, assignments: { structureId: string; assignedAt: string }[]) {
-  for (const a of assignments) {
-    await tx.updateTable('fee_structure').set({ assigned_at: a.assignedAt }).where('id', '=', a.structureId).where('assigned_at', 'is', null).execute();
+async function applyOneChange(tx: Tx, env: Env, c: Change) {
+  try {
+    await applyOne(tx, env, c.name, c.args as Args, c.deskCode ?? 'SERVER');
+  } catch (err) {
+    throw new ChangeError(`change ${c.seq} (${c.name} from desk ${c.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`, err);
   }
-  // One pass for the whole run of assignments: the dues they imply that are still missing.
-  await generateDues(tx, env, { structureIds: assignments.map((a) => a.structureId) });
-  const classes = await tx.selectFrom('fee_structure').select('class_id').where('id', 'in', assignments.map((a) => a.structureId)).execute();
-  if (classes.length === 0) return;
-  const ids = (await tx.selectFrom('student').select('id').where('class_id', 'in', classes.map((c) => c.class_id)).execute()).map((s) => s.id);
-  if (ids.length > 0) await applyApprovedConcessions(tx, env, { studentIds: ids });
+}
+
+async function admitStudents(store: Store, env: Env, rows: StudentTable[]) {
+  for (let i = 0; i < rows.length; i += SLICE) {
+    await store.transaction().execute(async (tx) => {
+      const admitted: string[] = [];
+      // 17 columns a row: 100 rows a statement stay well under SQLite's bound-parameter limit.
+      for (let j = i; j < Math.min(rows.length, i + SLICE); j += 100) {
+        const chunk = rows.slice(j, Math.min(j + 100, i + SLICE));
+        const existing = new Set((await tx.selectFrom('student').select('id').where('id', 'in', chunk.map((r) => r.id)).execute()).map((r) => r.id));
+        const fresh = chunk.filter((r) => !existing.has(r.id));
+        if (fresh.length > 0) await tx.insertInto('student').values(fresh).execute();
+        admitted.push(...fresh.map((r) => r.id));
+      }
+      if (admitted.length === 0) return;
+      await generateDues(tx, env, { studentIds: admitted });
+      await applyApprovedConcessions(tx, env, { studentIds: admitted });
+    });
+    await yieldToDesk();
+  }
+}
+
+async function assignStructures(store: Store, env: Env, assignments: { structureId: string; assignedAt: string }[]) {
+  const structureIds = assignments.map((a) => a.structureId);
+  const studentIds = await store.transaction().execute(async (tx) => {
+    for (const a of assignments) {
+      await tx.updateTable('fee_structure').set({ assigned_at: a.assignedAt }).where('id', '=', a.structureId).where('assigned_at', 'is', null).execute();
+    }
+    const classes = (await tx.selectFrom('fee_structure').select('class_id').where('id', 'in', structureIds).execute()).map((c) => c.class_id);
+    if (classes.length === 0) return [];
+    return (await tx.selectFrom('student').select('id').where('class_id', 'in', classes).orderBy('id').execute()).map((s) => s.id);
+  });
+  // The dues these assignments imply that are still missing, a chunk of students at a time.
+  for (let i = 0; i < studentIds.length; i += DUES_CHUNK) {
+    const chunk = studentIds.slice(i, i + DUES_CHUNK);
+    await store.transaction().execute(async (tx) => {
+      await generateDues(tx, env, { structureIds, studentIds: chunk });
+      await applyApprovedConcessions(tx, env, { studentIds: chunk });
+    });
+    await yieldToDesk();
+  }
 }
 
 async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: string): Promise<void> {

@@ -102,11 +102,9 @@ async function pullAll(env: SyncEnv, url: string, deskId: string, token: string)
       await markResync(env, `the server has this desk's changes only up to no. ${page.lastMutationId}, but had confirmed ${state.last_ack}: sending the rest again`, { unackAfter: page.lastMutationId });
       return pulled;
     }
-    // The page and the cookie that covers it commit together: a crash replays the page, never skips it.
-    await env.store().transaction().execute(async (tx) => {
-      await applyChanges(tx, env, page.changes);
-      await tx.updateTable('sync_state').set({ cookie: page.cookie }).where('id', '=', 1).execute();
-    });
+    // The cookie moves only once the whole page is in: a crash replays the page (idempotently), never skips it.
+    await applyChanges(env.store(), env, page.changes);
+    await env.store().updateTable('sync_state').set({ cookie: page.cookie }).where('id', '=', 1).execute();
     pulled += page.changes.length;
     if (!page.more) return pulled;
     catchingUp = true;
