@@ -37,7 +37,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 /** Fastify's own refusals (body parsing, limits) in the protocol's words. */
 function translate(err: { statusCode?: number; code?: string; message: string }): SyncError {
   if (err instanceof SyncError) return err;
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new SyncError(413, 'too_large', `the request body is larger than ${BODY_LIMIT_BYTES} bytes: send fewer mutations per batch`);
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new SyncError(413, 'too_large', `the request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MB: send fewer mutations per batch`);
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return new SyncError(400, 'bad_json', 'the request body is not valid JSON');
   }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYNC_SCHEMA_VERSION, type Mutation } from '../../src/shared/sync/protocol';
+import { BODY_LIMIT_BYTES, SYNC_SCHEMA_VERSION, type Mutation } from '../../src/shared/sync/protocol';
 import { createEnrollment } from '../../src/server/enrollment';
 import { postgresUnavailable, startTestPostgres } from '../support/postgres';
 import { type Backend, startSyncServer, type TestSyncServer } from '../support/sync-server';
@@ -259,7 +259,7 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
   describe('bad input gets a specific 4xx and changes nothing', () => {
     const cases: [string, () => Promise<{ statusCode: number; json(): unknown }>, number, string][] = [
       ['malformed JSON', () => post('/v1/push', '{"deskId": ', a.token, true), 400, 'bad_json'],
-      ['an oversized body', () => post('/v1/push', JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) }), a.token, true), 413, 'too_large'],
+      ['an oversized body', () => post('/v1/push', JSON.stringify({ pad: 'x'.repeat(BODY_LIMIT_BYTES + 1) }), a.token, true), 413, 'too_large'],
       ['no token', () => post('/v1/push', { deskId: a.deskId, schemaVersion: 1, mutations: [] }), 401, 'unauthorized'],
       ['a wrong token', () => post('/v1/pull', { deskId: a.deskId, schemaVersion: 1, cookie: null }, 'x'.repeat(43)), 401, 'unauthorized'],
       ['an unknown mutation name', () => post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.erase', args: {} }] }, a.token), 400, 'unknown_mutation'],

@@ -1,7 +1,7 @@
 // One sync round: push the outbox in order, then pull the school's changes page by page. Each batch or page is one
 // short transaction, so the desk keeps working between them; every step can be cut off and simply runs again.
 import { sql } from 'kysely';
-import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, SYNC_SCHEMA_VERSION, type Mutation } from '../../shared/sync/protocol';
+import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION, type Mutation } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
 import type { Clock, IdSource } from '../services/context';
 import { applyChanges, takeServerVersion } from './apply-remote';
@@ -47,7 +47,11 @@ async function pushAll(env: SyncEnv, url: string, deskId: string, token: string)
   for (;;) {
     const rows = await env.store().selectFrom('outbox').select(['mutation_id', 'id', 'name', 'args_json']).where('acked_at', 'is', null).orderBy('mutation_id').limit(batch).execute();
     if (rows.length === 0) return { pushed, rejected };
-    const mutations: Mutation[] = rows.map((r) => ({ mutationId: r.mutation_id, id: r.id, name: r.name, args: JSON.parse(r.args_json) }));
+    // About PUSH_TARGET_BYTES a batch (a prefix of the queue, so ids stay in order); a bigger mutation goes alone.
+    let count = 1;
+    for (let bytes = rows[0]!.args_json.length; count < rows.length && (bytes += rows[count]!.args_json.length) <= PUSH_TARGET_BYTES; ) count++;
+    const sized = rows.slice(0, count);
+    const mutations: Mutation[] = sized.map((r) => ({ mutationId: r.mutation_id, id: r.id, name: r.name, args: JSON.parse(r.args_json) }));
     let response;
     try {
       response = await callServer(env.fetch, `${url}/v1/push`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations }, pushResponseSchema);

@@ -12,8 +12,12 @@ export const SYNC_SCHEMA_VERSION = 1;
 export const OLDEST_SCHEMA_VERSION = 1;
 export const PUSH_MAX_MUTATIONS = 500;
 export const PULL_MAX_CHANGES = 2000;
-/** Bodies above this are refused before parsing (a 500-payment batch is about 1 MB). */
-export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+/**
+ * Bodies above this are refused before parsing. Desks send batches of about PUSH_TARGET_BYTES; one mutation
+ * can be larger on its own (a concession approved for a whole category carries a row per due it reduced).
+ */
+export const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+export const PUSH_TARGET_BYTES = 2 * 1024 * 1024;
 
 /** Every change a desk writes to its outbox. The server refuses a batch naming anything else. */
 export const MUTATION_NAMES = [
@@ -126,7 +130,7 @@ export const MUTATION_ARGS = {
     decidedBy: uuid,
     decidedAt: instant,
     note: optionalText,
-    rows: z.array(z.object({ due_id: uuid, concession_id: uuid, amount: minor.positive() })).max(100_000),
+    rows: z.array(z.object({ due_id: uuid, concession_id: uuid, amount: minor.positive() })).max(2_000_000),
   }),
   'concessions.rejected': z.object({ concessionId: uuid, decidedBy: uuid, decidedAt: instant, note: optionalText, rows: z.array(z.never()).max(0) }),
   'payments.record': z.object({
