@@ -35,6 +35,12 @@ async function lockSchool(tx: ServerTx, schoolId: string) {
   await sql`select pg_advisory_xact_lock(hashtextextended(${schoolId}::text, 0))`.execute(tx);
 }
 
+/** Splits a list so one insert stays under PostgreSQL's limit of bind parameters (65,535). */
+function* chunks<T>(rows: readonly T[], columns: number): Generator<T[]> {
+  const size = Math.floor(60_000 / columns);
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
 async function writeBatch(tx: ServerTx, desk: DeskIdentity, state: BatchState, appliedMutations: { name: string; args: unknown }[]) {
   const school = desk.schoolId;
   const newStudents = [...state.students.values()].filter((s) => s.isNew);
@@ -50,23 +56,21 @@ async function writeBatch(tx: ServerTx, desk: DeskIdentity, state: BatchState, a
   for (const p of state.payments.values()) {
     if (p.statusChanged && !p.isNew) await tx.updateTable('payment').set({ status: p.status }).where('id', '=', p.id).execute();
   }
-  for (let i = 0; i < state.allocations.length; i += 2000) {
-    await tx.insertInto('allocation').values(state.allocations.slice(i, i + 2000).map((a) => ({ ...a, school_id: school }))).execute();
-  }
-  if (state.credits.length > 0) await tx.insertInto('credit').values(state.credits.map((c) => ({ ...c, school_id: school }))).execute();
-  if (state.dueCaps.size > 0) {
+  for (const part of chunks(state.allocations, 7)) await tx.insertInto('allocation').values(part.map((a) => ({ ...a, school_id: school }))).execute();
+  for (const part of chunks(state.credits, 7)) await tx.insertInto('credit').values(part.map((c) => ({ ...c, school_id: school }))).execute();
+  for (const part of chunks([...state.dueCaps], 4)) {
     await tx
       .insertInto('due_cap')
-      .values([...state.dueCaps].map(([due_id, c]) => ({ due_id, school_id: school, student_id: c.student_id, net: c.net })))
+      .values(part.map(([due_id, c]) => ({ due_id, school_id: school, student_id: c.student_id, net: c.net })))
       .onConflict((oc) => oc.column('due_id').doUpdateSet({ net: sql`least(due_cap.net, excluded.net)` }).where('due_cap.school_id', '=', school))
       .execute();
   }
   for (const [dueId, cut] of state.capCuts) await tx.updateTable('due_cap').set({ net: sql`net - ${cut}` }).where('due_id', '=', dueId).where('school_id', '=', school).execute();
   if (state.keys.length > 0) await tx.insertInto('desk_key').values(state.keys.map((k) => ({ ...k, school_id: school, desk_id: desk.deskId }))).execute();
-  for (let i = 0; i < appliedMutations.length; i += 1000) {
+  for (const part of chunks(appliedMutations, 4)) {
     await tx
       .insertInto('change')
-      .values(appliedMutations.slice(i, i + 1000).map((m) => ({ school_id: school, desk_id: desk.deskId, name: m.name, args: JSON.stringify(m.args) })))
+      .values(part.map((m) => ({ school_id: school, desk_id: desk.deskId, name: m.name, args: JSON.stringify(m.args) })))
       .execute();
   }
 }
@@ -113,7 +117,7 @@ export async function push(db: ServerStore, desk: DeskIdentity, body: PushReques
     }
     await writeBatch(tx, desk, state, appliedMutations);
     const overpaid = await settleOverpayments(tx, desk, state);
-    for (let i = 0; i < log.length; i += 1000) await tx.insertInto('mutation').values(log.slice(i, i + 1000)).execute();
+    for (const part of chunks(log, 6)) await tx.insertInto('mutation').values(part).execute();
     const lastMutationId = fresh.length > 0 ? fresh.at(-1)!.mutationId : last;
     await tx.updateTable('desk').set({ last_mutation_id: lastMutationId, last_push_at: new Date() }).where('id', '=', desk.deskId).execute();
     return {

@@ -26,9 +26,14 @@ async function ensureRemoteUser(tx: Tx, env: Env, userId: unknown, fullName?: st
     .execute();
 }
 
+/** Splits a list so one insert stays under SQLite's limit of bound parameters (32,766). */
+function* chunks<T>(rows: readonly T[], columns: number): Generator<T[]> {
+  const size = Math.floor(30_000 / columns);
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
 const insertDues = async (tx: Tx, dues: (DueTable | null | undefined)[]) => {
-  const rows = dues.filter((d): d is DueTable => !!d);
-  if (rows.length > 0) await tx.insertInto('due').values(rows).onConflict((oc) => oc.doNothing()).execute();
+  for (const part of chunks(dues.filter((d): d is DueTable => !!d), 10)) await tx.insertInto('due').values(part).onConflict((oc) => oc.doNothing()).execute();
 };
 
 async function setCurrentYear(tx: Tx, yearId: string) {
@@ -106,7 +111,7 @@ async function recordRemotePayment(tx: Tx, env: Env, a: Args) {
   await insertDues(tx, a['fineDues'] as DueTable[]);
   await tx.insertInto('payment').values(payment as never).execute();
   const allocations = a['allocations'] as { payment_id: string; due_id: string; student_id: string; amount: number; event_id: null }[];
-  if (allocations.length > 0) await tx.insertInto('allocation').values(allocations).execute();
+  for (const part of chunks(allocations, 5)) await tx.insertInto('allocation').values(part).execute();
   for (const c of a['credit'] as { studentId: string; amount: number; kind: 'overpayment' | 'applied' }[]) {
     await tx
       .insertInto('credit_entry')
@@ -296,7 +301,7 @@ async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: strin
       const decision = name === 'concessions.approved' ? 'approved' : 'rejected';
       await tx.insertInto('concession_decision').values({ concession_id: concessionId, decision, decided_by: a['decidedBy'] as string, decided_at: a['decidedAt'] as string, note: (a['note'] as string | null) ?? null }).execute();
       const rows = ((a['rows'] as DueConcessionTable[] | undefined) ?? []);
-      if (rows.length > 0) await tx.insertInto('due_concession').values(rows).onConflict((oc) => oc.doNothing()).execute();
+      for (const part of chunks(rows, 3)) await tx.insertInto('due_concession').values(part).onConflict((oc) => oc.doNothing()).execute();
       return;
     }
     case 'payments.record':
