@@ -212,3 +212,34 @@ describe('a server restored from an older backup', () => {
     }
   });
 });
+
+describe('the demo school, a year of it, pulled by a new desk', () => {
+  it('arrives whole: families, concessions, payments in every mode, cancellations, bounces, fines — the same figures for every student', async () => {
+    const server = await startSyncServer(pg ? { kind: 'postgres', pg } : { kind: 'pglite' });
+    const origin = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+    const fresh = await newDesk('D02');
+    try {
+      origin.clock.current = new Date('2027-02-15T06:00:00Z');
+      const made = await origin.app.generateDemoSchool({ students: 300, until: '2027-02-15', seed: 7 });
+      expect(made.cancelled + made.bounced).toBeGreaterThan(0);
+      await origin.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
+      await enrollDesk(server, origin);
+      await origin.app.sync.runNow();
+      await enrollDesk(server, fresh);
+      await fresh.app.sync.runNow();
+
+      const [o, f] = [await deskFigures(origin), await deskFigures(fresh)];
+      expect(f.students.size).toBe(300);
+      expect(f.students).toEqual(o.students);
+      expect(f.receiptNos).toEqual(o.receiptNos);
+      const s = await serverFigures(server.database.db);
+      expect(s.payments).toEqual(o.ownPayments);
+      expect(await fresh.ok('sync.rejected')).toEqual([]);
+      expect((await fresh.ok('concessions.list', { status: 'approved' })).length).toBe((await origin.ok('concessions.list', { status: 'approved' })).length);
+    } finally {
+      await origin.close();
+      await fresh.close();
+      await server.close();
+    }
+  }, 120_000);
+});
