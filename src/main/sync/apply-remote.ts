@@ -154,8 +154,9 @@ export async function takeServerVersion(tx: Tx, env: Env, name: string, server: 
   }
 }
 
-/** Changes that are applied many at a time: a run of them becomes a few set-based passes. */
-const BATCHED = new Set(['students.create', 'structures.assign']);
+/** Changes applied many at a time: a run of them becomes a few set-based passes. Families come with admissions. */
+const ADMISSIONS = new Set(['students.create', 'families.create']);
+const batchOf = (name: string) => (ADMISSIONS.has(name) ? 'admissions' : name === 'structures.assign' ? 'assignments' : null);
 /** The most changes (or admissions) one transaction takes: the desk's own work waits for one slice at most. */
 const SLICE = 200;
 /** Students whose dues one transaction makes when a structure is assigned (about 16,000 rows). */
@@ -172,13 +173,14 @@ const yieldToDesk = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function applyChanges(store: Store, env: Env, changes: readonly Change[]): Promise<void> {
   for (let start = 0; start < changes.length; ) {
     const name = changes[start]!.name;
+    const batch = batchOf(name);
     let end = start + 1;
-    if (BATCHED.has(name)) while (end < changes.length && changes[end]!.name === name) end++;
-    else while (end < changes.length && end - start < SLICE && !BATCHED.has(changes[end]!.name)) end++;
+    if (batch) while (end < changes.length && batchOf(changes[end]!.name) === batch) end++;
+    else while (end < changes.length && end - start < SLICE && !batchOf(changes[end]!.name)) end++;
     const run = changes.slice(start, end);
     try {
-      if (name === 'students.create') await admitStudents(store, env, run.map((c) => c.args as StudentTable));
-      else if (name === 'structures.assign') await assignStructures(store, env, run.map((c) => c.args as { structureId: string; assignedAt: string }));
+      if (batch === 'admissions') await applyAdmissions(store, env, run);
+      else if (batch === 'assignments') await assignStructures(store, env, run.map((c) => c.args as { structureId: string; assignedAt: string }));
       else {
         await store.transaction().execute(async (tx) => {
           for (const c of run) await applyOneChange(tx, env, c);
@@ -208,24 +210,44 @@ async function applyOneChange(tx: Tx, env: Env, c: Change) {
   }
 }
 
-async function admitStudents(store: Store, env: Env, rows: StudentTable[]) {
-  for (let i = 0; i < rows.length; i += SLICE) {
+/** Admissions and new families, a slice at a time: rows in multi-row inserts, then the slice's dues in one pass. */
+async function applyAdmissions(store: Store, env: Env, run: readonly Change[]) {
+  for (let i = 0; i < run.length; i += SLICE) {
     await store.transaction().execute(async (tx) => {
       const admitted: string[] = [];
-      // 17 columns a row: 100 rows a statement stay well under SQLite's bound-parameter limit.
-      for (let j = i; j < Math.min(rows.length, i + SLICE); j += 100) {
-        const chunk = rows.slice(j, Math.min(j + 100, i + SLICE));
-        const existing = new Set((await tx.selectFrom('student').select('id').where('id', 'in', chunk.map((r) => r.id)).execute()).map((r) => r.id));
-        const fresh = chunk.filter((r) => !existing.has(r.id));
-        if (fresh.length > 0) await tx.insertInto('student').values(fresh).execute();
-        admitted.push(...fresh.map((r) => r.id));
+      const touched: string[] = [];
+      let pending: StudentTable[] = [];
+      const insertPending = async () => {
+        for (const part of chunks(pending, 17)) {
+          const existing = new Set((await tx.selectFrom('student').select('id').where('id', 'in', part.map((r) => r.id)).execute()).map((r) => r.id));
+          const fresh = part.filter((r) => !existing.has(r.id));
+          if (fresh.length > 0) await tx.insertInto('student').values(fresh).execute();
+          admitted.push(...fresh.map((r) => r.id));
+        }
+        pending = [];
+      };
+      for (const c of run.slice(i, i + SLICE)) {
+        if (c.name === 'students.create') {
+          pending.push(c.args as StudentTable);
+          continue;
+        }
+        await insertPending();
+        touched.push(...(await createFamily(tx, env, c.args as { id: string; name: string; studentIds: string[] })));
       }
-      if (admitted.length === 0) return;
-      await generateDues(tx, env, { studentIds: admitted });
-      await applyApprovedConcessions(tx, env, { studentIds: admitted });
+      await insertPending();
+      if (admitted.length > 0) await generateDues(tx, env, { studentIds: admitted });
+      if (admitted.length + touched.length > 0) await applyApprovedConcessions(tx, env, { studentIds: [...admitted, ...touched] });
     });
     await yieldToDesk();
   }
+}
+
+/** A family and the students it gathers (returned: their concessions may change). */
+async function createFamily(tx: Tx, env: Env, a: { id: string; name: string; studentIds: string[] }): Promise<string[]> {
+  const inserted = await tx.insertInto('family').values({ id: a.id, name: a.name, created_at: env.clock.now().toISOString() }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0 || a.studentIds.length === 0) return [];
+  await tx.updateTable('student').set((eb) => ({ family_id: a.id, version: eb('version', '+', 1) })).where('id', 'in', a.studentIds).execute();
+  return a.studentIds;
 }
 
 async function assignStructures(store: Store, env: Env, assignments: { structureId: string; assignedAt: string }[]) {
@@ -279,14 +301,6 @@ async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: strin
     case 'students.update':
     case 'students.leave':
       return updateStudent(tx, a as unknown as StudentView, env);
-    case 'families.create': {
-      const inserted = await tx.insertInto('family').values({ id: a['id'] as string, name: a['name'] as string, created_at: env.clock.now().toISOString() }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return;
-      const ids = a['studentIds'] as string[];
-      await tx.updateTable('student').set((eb) => ({ family_id: a['id'] as string, version: eb('version', '+', 1) })).where('id', 'in', ids).execute();
-      await applyApprovedConcessions(tx, env, { studentIds: ids });
-      return;
-    }
     case 'structures.create':
       return createStructure(tx, a);
     case 'concessions.request':

@@ -1,7 +1,7 @@
 // One sync round: push the outbox in order, then pull the school's changes page by page. Each batch or page is one
 // short transaction, so the desk keeps working between them; every step can be cut off and simply runs again.
 import { sql } from 'kysely';
-import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION, type Mutation } from '../../shared/sync/protocol';
+import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION, type Mutation, type PullResponse } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
 import type { Clock, IdSource } from '../services/context';
 import { applyChanges, takeServerVersion } from './apply-remote';
@@ -86,32 +86,36 @@ async function pushAll(env: SyncEnv, url: string, deskId: string, token: string)
 }
 
 async function pullAll(env: SyncEnv, url: string, deskId: string, token: string): Promise<number> {
+  const fetchPage = (cookie: string | null, limit: number) =>
+    callServer(env.fetch, `${url}/v1/pull`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie, limit }, pullResponseSchema);
   let pulled = 0;
-  let catchingUp = false;
-  for (;;) {
-    const state = await readState(env.store());
-    let page;
-    try {
-      // Catching up (a first pull, a resync, a long time offline): bigger pages, fewer commits.
-      const limit = env.pullPage ?? (state.cookie === null || catchingUp ? PULL_MAX_CHANGES : 500);
-      page = await callServer(env.fetch, `${url}/v1/pull`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: state.cookie, limit }, pullResponseSchema);
-    } catch (err) {
-      if (err instanceof SyncFailure && err.code === 'unknown_cookie' && state.cookie !== null) {
-        await markResync(env, 'the server did not recognise this desk\'s sync position (a restored or new server): pulling everything again', { cookie: null });
-        continue;
-      }
-      throw err;
+  const state = await readState(env.store());
+  // Catching up (a first pull, a resync, a long time offline): bigger pages, fewer commits.
+  const bigPage = env.pullPage ?? PULL_MAX_CHANGES;
+  let page: PullResponse;
+  try {
+    page = await fetchPage(state.cookie, env.pullPage ?? (state.cookie === null ? PULL_MAX_CHANGES : 500));
+  } catch (err) {
+    if (err instanceof SyncFailure && err.code === 'unknown_cookie' && state.cookie !== null) {
+      await markResync(env, 'the server did not recognise this desk\'s sync position (a restored or new server): pulling everything again', { cookie: null });
+      return pullAll(env, url, deskId, token);
     }
+    throw err;
+  }
+  for (;;) {
     if (page.lastMutationId < state.last_ack) {
       await markResync(env, `the server has this desk's changes only up to no. ${page.lastMutationId}, but had confirmed ${state.last_ack}: sending the rest again`, { unackAfter: page.lastMutationId });
       return pulled;
     }
+    // While this page is applied, the next one is already on its way.
+    const next: Promise<PullResponse> | null = page.more ? fetchPage(page.cookie, bigPage) : null;
+    next?.catch(() => {});
     // The cookie moves only once the whole page is in: a crash replays the page (idempotently), never skips it.
     await applyChanges(env.store(), env, page.changes);
     await env.store().updateTable('sync_state').set({ cookie: page.cookie }).where('id', '=', 1).execute();
     pulled += page.changes.length;
-    if (!page.more) return pulled;
-    catchingUp = true;
+    if (!next) return pulled;
+    page = await next;
   }
 }
 
