@@ -1,5 +1,6 @@
-// One sync round: push the outbox in order, then pull the school's changes page by page. Each batch or page is one
-// short transaction, so the desk keeps working between them; every step can be cut off and simply runs again.
+// One sync round: push the outbox in order, then pull the school's changes page by page. Acknowledgements and
+// pulled changes are written in short transactions, so the desk keeps working in between; every step can be cut
+// off and simply runs again.
 import { sql } from 'kysely';
 import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION, type Mutation, type PullResponse } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
