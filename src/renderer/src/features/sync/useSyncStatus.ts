@@ -8,7 +8,8 @@ const REFRESH_MS = 5_000;
 export function useSyncStatus(): { status: SyncStatus | null; refresh: () => void; setStatus: (s: SyncStatus) => void } {
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const refresh = useCallback(() => {
-    request(api().sync.status()).then(setStatus, () => {});
+    // Only a change re-renders the shell (and the screen under it).
+    request(api().sync.status()).then((next) => setStatus((prev) => (prev && JSON.stringify(prev) === JSON.stringify(next) ? prev : next)), () => {});
   }, []);
   useEffect(() => {
     refresh();
