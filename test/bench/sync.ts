@@ -1,6 +1,7 @@
 // Sync benchmark cases: the server runs as its own process (as in production) on PostgreSQL (a throwaway cluster,
 // or DATABASE_URL), or on PGlite when no PostgreSQL is at hand; the log says which.
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
@@ -102,6 +103,7 @@ async function outboxBatches(desk: TestDesk): Promise<{ token: string; body: str
 const PULL_STUDENTS = Number(process.env['BENCH_PULL_STUDENTS'] ?? 50_000);
 let pullSchool = '';
 let pullRuns = 0;
+const pullLag = { max: 0, p99: 0 };
 
 export const syncCases: BenchCase[] = [
   {
@@ -134,6 +136,7 @@ export const syncCases: BenchCase[] = [
     name: 'sync.pull50k',
     runs: 3,
     warmup: 0,
+    extra: () => ({ lag_max_ms: Math.round(pullLag.max), lag_p99_ms: Math.round(pullLag.p99) }),
     async setup() {
       const origin = await openTestDesk({ dir: join(scratch.dir, 'pull-origin'), ids: { uuid: () => randomUUID() } });
       origin.clock.current = new Date('2026-04-02T05:00:00Z');
@@ -151,7 +154,13 @@ export const syncCases: BenchCase[] = [
     async run() {
       const desk = await newDesk(`P${++pullRuns}`);
       await enroll(desk, pullSchool);
+      // How long the desk's main thread is held at a time while the school comes in (what a cashier would feel).
+      const lag = monitorEventLoopDelay({ resolution: 10 });
+      lag.enable();
       await desk.app.sync.runNow();
+      lag.disable();
+      pullLag.max = Math.max(pullLag.max, lag.max / 1e6);
+      pullLag.p99 = Math.max(pullLag.p99, lag.percentile(99) / 1e6);
       return async () => {
         const figures = await deskFigures(desk);
         if (figures.students.size !== PULL_STUDENTS) throw new Error(`pull50k brought ${figures.students.size} students`);
