@@ -31,4 +31,9 @@ describe('electron-builder configuration', () => {
     expect(builder.files).toContain('out/**');
     expect(pkg.engines.node).toMatch(/^>=22/);
   });
+
+  it('keeps the sync server and its database drivers out of the desktop app', () => {
+    // electron-builder packs every production dependency; the server runs from a checkout (npm run server).
+    for (const serverOnly of ['fastify', 'pg', '@electric-sql/pglite']) expect(Object.keys(pkg.dependencies)).not.toContain(serverOnly);
+  });
 });
