@@ -45,7 +45,7 @@ export class SyncMetrics {
       ...lag.rows.map((r) => `feedesk_sync_desk_lag_changes${label(r.school, r.desk)} ${Number(r.behind)}`),
       '# HELP feedesk_sync_desk_push_age_seconds Seconds since the desk last pushed (absent if never).',
       '# TYPE feedesk_sync_desk_push_age_seconds gauge',
-      ...lag.rows.filter((r) => r.push_age !== null).map((r) => `feedesk_sync_desk_push_age_seconds${label(r.school, r.desk)} ${Number(r.push_age).toFixed(1)}`),
+      ...lag.rows.filter((r) => r.push_age !== null).map((r) => `feedesk_sync_desk_push_age_seconds${label(r.school, r.desk)} ${Math.round(Number(r.push_age) * 10) / 10}`),
       '# HELP feedesk_sync_desk_last_mutation_id Last mutation applied per desk.',
       '# TYPE feedesk_sync_desk_last_mutation_id gauge',
       ...lag.rows.map((r) => `feedesk_sync_desk_last_mutation_id${label(r.school, r.desk)} ${Number(r.last_mutation_id)}`),

@@ -1,17 +1,8 @@
 // The cashier's collect flow, keyboard only, and axe on every screen of fee collection.
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { ADMIN, setUpSchool } from '../support/harness';
+import { setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
-import { expect, expectAccessible, SHOTS, test } from './support/fixtures';
-
-async function logIn(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByLabel('Username').fill(ADMIN.username);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
-}
+import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
 
 test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard only', async ({ page, desk, rendererUrl }) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');

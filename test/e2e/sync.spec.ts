@@ -1,26 +1,17 @@
 // Sync from the desk's side, in Chromium: an admin enrolls the desk, the light turns online, the queue empties;
 // then the server's public verify page says valid, not valid (tampered) and cancelled for real receipts.
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { createEnrollment } from '../../src/server/enrollment';
 import { ADMIN, setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { startSyncServer, type TestSyncServer } from '../support/sync-server';
-import { expect, expectAccessible, SHOTS, test } from './support/fixtures';
+import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
 
 let server: TestSyncServer;
 test.beforeAll(async () => {
   server = await startSyncServer({ kind: 'pglite' });
 });
 test.afterAll(async () => server?.close());
-
-async function logIn(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByLabel('Username').fill(ADMIN.username);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
-}
 
 test('an admin enrolls the desk; the light goes online; the verify page tells valid, tampered and cancelled apart', async ({ page, desk, rendererUrl }) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');

@@ -61,18 +61,23 @@ function assertQrFits(p: Policies, deskCode: string): void {
   }
 }
 
+/** Stores policy values (also what a desk does with the settings another desk changed). */
+export async function writePolicies(tx: Tx, changes: Partial<Policies>): Promise<void> {
+  for (const [key, value] of Object.entries(changes)) {
+    await tx
+      .insertInto('policy')
+      .values({ key, value_json: JSON.stringify(value) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(value) }))
+      .execute();
+  }
+}
+
 export async function updatePolicies(deps: ServiceDeps, actorId: string, changes: Partial<Policies>): Promise<Policies> {
   return deps.store().transaction().execute(async (tx) => {
     const before = await readPolicies(tx);
     const desk = await tx.selectFrom('desk').select('code').executeTakeFirst();
     assertQrFits({ ...before, ...changes }, desk?.code ?? 'DDDDDDDD');
-    for (const [key, value] of Object.entries(changes)) {
-      await tx
-        .insertInto('policy')
-        .values({ key, value_json: JSON.stringify(value) })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(value) }))
-        .execute();
-    }
+    await writePolicies(tx, changes);
     const after = await readPolicies(tx);
     await recordAudit(tx, deps, { actorId, action: 'settings.update', entity: 'policy', entityId: null, before, after });
     // School-wide: the other desks take the same policies when they sync (the latest change wins).

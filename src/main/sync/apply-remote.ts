@@ -3,8 +3,10 @@
 // except dues and concessions from structures, which every desk derives itself with the same ids.
 import type { Change } from '../../shared/sync/protocol';
 import type { ConcessionTable, DueConcessionTable, DueTable, Store, StudentTable, Tx } from '../db/schema';
+import type { Policies } from '../../shared/contract/settings';
 import { applyApprovedConcessions } from '../services/concessions';
 import type { Clock, IdSource } from '../services/context';
+import { writePolicies } from '../services/policies';
 import { writeReversal } from '../services/reversals';
 import { generateDues } from '../services/structures';
 
@@ -351,14 +353,7 @@ async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode: strin
     case 'payments.overpaid':
       return overpaid(tx, env, a);
     case 'settings.update':
-      for (const [key, value] of Object.entries(a)) {
-        await tx
-          .insertInto('policy')
-          .values({ key, value_json: JSON.stringify(value) })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(value) }))
-          .execute();
-      }
-      return;
+      return writePolicies(tx, a as Partial<Policies>);
     default:
       throw new Error(`this desk does not know the change '${name}': update FeeDesk`);
   }

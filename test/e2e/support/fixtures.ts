@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
-import { openTestDesk, type TestDesk } from '../../support/harness';
+import { ADMIN, openTestDesk, type TestDesk } from '../../support/harness';
 import { attachBridge } from './bridge';
 import { serveRenderer } from './renderer-server';
 
@@ -31,6 +31,15 @@ export const test = base.extend<{ desk: TestDesk }, { rendererUrl: string }>({
 });
 
 export { expect };
+
+/** Logs the set-up school's admin in through the login screen and waits for the collect screen. */
+export async function logIn(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(ADMIN.username);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+}
 
 /** axe-core on the page as it stands: no serious or critical violations. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
