@@ -111,7 +111,7 @@ test('scanning a fee slip (a fast burst of keys ending in Enter) opens that stud
   await logIn(page, rendererUrl);
 
   // Focus is in the search box; the scanner types the token there, and it opens Kabir anyway.
-  await page.keyboard.type(`FDS1-${kabir.id}`, { delay: 5 });
+  await page.keyboard.type(`FDS1-${kabir.id}`);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Kabir Shah' })).toBeVisible();
   await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹19,200.00');
