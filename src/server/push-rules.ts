@@ -1,6 +1,7 @@
 // What the server checks and records for each mutation it applies. Everything is read up front for the whole batch
 // (one query per table), decided in memory in the desks' order, and written in bulk by push.ts.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { MUTATION_ARGS, type Mutation, type MutationName, type PushResult } from '../shared/sync/protocol';
 import type { ServerTx } from './db/schema';
@@ -56,6 +57,9 @@ export class BatchState {
   readonly keyOwners = new Map<string, string>();
   /** Record ids another school already holds (ids are global; a clash is refused, never a database error). */
   readonly elsewhere = new Set<string>();
+  /** The school's years, classes, categories and heads: by id, and by kind and name (names are unique per kind). */
+  readonly masterIds = new Set<string>();
+  readonly masterNames = new Map<string, string>();
   /** Allocations and credit per payment still standing (not reversed), from the database and this batch. */
   readonly standing = new Map<string, { allocations: AllocationRow[]; credit: CreditRow[] }>();
   readonly newPayments: { id: string; receipt_no: string; student_id: string; amount: number; business_date: string }[] = [];
@@ -93,7 +97,13 @@ export class BatchState {
     const school = desk.schoolId;
     const none = ['00000000-0000-0000-0000-000000000000'];
     const list = (s: Set<string>) => (s.size > 0 ? [...s] : none);
-    const [students, byAdmission, payments, byReceipt, allocations, credits, known, keys] = await Promise.all([
+    const [masters, students, byAdmission, payments, byReceipt, allocations, credits, known, keys] = await Promise.all([
+      tx
+        .selectFrom('change')
+        .select(['name', sql<string>`args->>'id'`.as('id'), sql<string>`lower(args->>'name')`.as('label')])
+        .where('school_id', '=', school)
+        .where('name', 'in', MASTER_CREATIONS)
+        .execute(),
       tx.selectFrom('student').select(['id', 'school_id', 'admission_no', 'version', 'data']).where('id', 'in', list(studentIds)).execute(),
       tx.selectFrom('student').select(['id', 'admission_no']).where('school_id', '=', school).where((eb) => eb(eb.fn('lower', ['admission_no']), 'in', list(admissionNos))).execute(),
       tx.selectFrom('payment').select(['id', 'school_id', 'receipt_no', 'status']).where('id', 'in', list(paymentIds)).execute(),
@@ -103,6 +113,7 @@ export class BatchState {
       tx.selectFrom('mutation').select('id').where('status', '=', 'applied').where('id', 'in', list(new Set(mutations.map((m) => m.id)))).execute(),
       tx.selectFrom('desk_key').select(['key_id', 'desk_id']).where('key_id', 'in', list(keyIds)).execute(),
     ]);
+    for (const m of masters) state.addMaster(m.name, m.id, m.label);
     for (const s of students) {
       if (s.school_id === school) state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });
       else state.elsewhere.add(s.id);
@@ -120,12 +131,19 @@ export class BatchState {
     return state;
   }
 
+  addMaster(kind: string, id: string, label: string) {
+    this.masterIds.add(id);
+    this.masterNames.set(`${kind}:${label}`, id);
+  }
+
   standingOf(paymentId: string) {
     let s = this.standing.get(paymentId);
     if (!s) this.standing.set(paymentId, (s = { allocations: [], credit: [] }));
     return s;
   }
 }
+
+const MASTER_CREATIONS = ['masters.createYear', 'masters.createClass', 'masters.createCategory', 'masters.createHead'];
 
 type Outcome = Omit<PushResult, 'mutationId'>;
 const applied: Outcome = { status: 'applied' };
@@ -205,10 +223,19 @@ export function decide(state: BatchState, m: Mutation & { name: MutationName }):
 }
 
 function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): Outcome {
+  if (MASTER_CREATIONS.includes(m.name)) {
+    // Two desks naming a class (year, category, head) alike offline: the first to reach the server keeps the name.
+    const a = m.args as { id: string; name: string };
+    const holder = state.masterNames.get(`${m.name}:${a.name.toLowerCase()}`);
+    if (holder && holder !== a.id) return rejected(`'${a.name}' already exists in this school (made on another desk): use that one`);
+    state.addMaster(m.name, a.id, a.name.toLowerCase());
+    return applied;
+  }
   switch (m.name) {
     case 'students.create': {
       const a = m.args as Args<'students.create'>;
       if (state.students.has(a.id) || state.elsewhere.has(a.id)) return rejected(`student ${a.id} already exists`);
+      if (!state.masterIds.has(a.class_id)) return rejected(`student ${a.admission_no} is in a class the server does not know (${a.class_id})`);
       const holder = state.admissionNos.get(a.admission_no.toLowerCase());
       if (holder) return rejected(`admission no. ${a.admission_no} already belongs to another student in this school`);
       state.students.set(a.id, { id: a.id, admissionNo: a.admission_no, version: 1, data: a, isNew: true, changed: false });

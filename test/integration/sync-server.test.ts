@@ -15,6 +15,9 @@ if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
 
 const YEAR = randomUUID();
 const CASHIER = randomUUID();
+/** Each school's Class 5, pushed before its students. */
+const CLASS = { A: randomUUID(), B: randomUUID() };
+const classArgs = (id: string) => ({ id, name: 'Class 5', sortOrder: 5, sections: [] });
 
 interface Desk {
   deskId: string;
@@ -23,11 +26,11 @@ interface Desk {
   next: number;
 }
 
-const student = (admissionNo: string) => ({
+const student = (admissionNo: string, classId = CLASS.A) => ({
   id: randomUUID(),
   admission_no: admissionNo,
   full_name: `Student ${admissionNo}`,
-  class_id: randomUUID(),
+  class_id: classId,
   section_id: null,
   guardian_name: 'Guardian',
   phone: '9845000000',
@@ -134,9 +137,9 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
     a = await enroll('School A', 'D01');
     b = await enroll('School B', 'D01');
     studentA = student('A-1');
-    studentB = student('B-1');
-    await pushOk(a, [mutation(a, 'students.create', studentA)]);
-    await pushOk(b, [mutation(b, 'students.create', studentB)]);
+    studentB = student('B-1', CLASS.B);
+    await pushOk(a, [mutation(a, 'masters.createClass', classArgs(CLASS.A)), mutation(a, 'students.create', studentA)]);
+    await pushOk(b, [mutation(b, 'masters.createClass', classArgs(CLASS.B)), mutation(b, 'students.create', studentB)]);
   });
   afterAll(async () => server?.close());
 
@@ -146,7 +149,8 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       const { code } = await createEnrollment(own.database.db, { schoolName: 'School S', branchName: 'Main', deskCode: 'D01', validHours: 1 });
       const enrolled = (await (await fetch(`${own.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deskCode: 'D01' }) })).json()) as { deskId: string; token: string };
       const desk: Desk = { deskId: enrolled.deskId, token: enrolled.token, code: 'D01', next: 1 };
-      const batch = Array.from({ length: 400 }, (_, i) => mutation(desk, 'students.create', student(`S-${i}`)));
+      const classS = randomUUID();
+      const batch = [mutation(desk, 'masters.createClass', classArgs(classS)), ...Array.from({ length: 400 }, (_, i) => mutation(desk, 'students.create', student(`S-${i}`, classS)))];
       const inFlight = fetch(`${own.url}/v1/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${desk.token}` },
@@ -156,7 +160,7 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       const closing = own.app.close();
       const answer = await inFlight;
       expect(answer.status).toBe(200);
-      expect(((await answer.json()) as { lastMutationId: number }).lastMutationId).toBe(400);
+      expect(((await answer.json()) as { lastMutationId: number }).lastMutationId).toBe(401);
       await closing;
       expect(Number((await own.database.db.selectFrom('student').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(400);
     } finally {
@@ -243,6 +247,17 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       const q = payment(a, studentA.id, '2026-27/D09/000001');
       const other = await pushOk(a, [mutation(a, 'payments.record', { ...q, payment: { ...q.payment, desk_code: 'D09' } })]);
       expect(other.results[0]!.reason).toMatch(/written by desk D09/);
+    });
+
+    it('gives a class name to the first desk that reaches the server, and refuses students of an unknown class', async () => {
+      const result = await pushOk(a, [
+        mutation(a, 'masters.createClass', { ...classArgs(randomUUID()), name: 'class 5' }),
+        mutation(a, 'masters.createClass', classArgs(CLASS.A)),
+        mutation(a, 'students.create', student('A-2', randomUUID())),
+      ]);
+      expect(result.results.map((r) => r.status)).toEqual(['rejected', 'applied', 'rejected']);
+      expect(result.results[0]!.reason).toBe("'class 5' already exists in this school (made on another desk): use that one");
+      expect(result.results[2]!.reason).toMatch(/^student A-2 is in a class the server does not know/);
     });
 
     it('skips mutations it already applied and refuses a gap', async () => {
