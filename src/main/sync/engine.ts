@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION, type Mutation, type PullResponse } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
 import type { Clock, IdSource } from '../services/context';
-import { applyChanges, takeServerVersion } from './apply-remote';
+import { applyChanges } from './apply-remote';
+import { takeServerVersion } from './appliers';
 import { callServer, type FetchLike, SyncFailure } from './client';
 
 export interface SyncEnv {
