@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
+import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
 import { freePort, startTestPostgres, type TestPostgres } from '../support/postgres';
 import { admit, seedSmallSchool } from '../support/school';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
@@ -59,13 +59,8 @@ async function newDesk(deskCode: string): Promise<TestDesk> {
 
 /** Takes a desk off the server so it can push its whole outbox again, to an empty server. */
 async function forgetEnrollment(desk: TestDesk) {
-  const { openStore } = await import('../../src/main/db/open');
-  const { createKeyStore } = await import('../../src/main/db/key-store');
-  const { createFileSettingsStore } = await import('../../src/main/settings');
-  const { TEST_KDF } = await import('../support/harness');
   await desk.app.sync.stop();
-  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
-  const side = await openStore(desk.dbPath, key!);
+  const side = await openSideStore(desk);
   await sql`update sync_state set desk_id = null, token = null, enabled = 0, cookie = null, last_ack = 0`.execute(side.db);
   await side.close();
 }
@@ -79,12 +74,7 @@ const PUSH_PAYMENTS = Number(process.env['BENCH_PUSH_PAYMENTS'] ?? 10_000);
 const fleet = { batches: [] as { token: string; body: string }[][], latencies: [] as number[], perSecond: 0 };
 
 async function outboxBatches(desk: TestDesk): Promise<{ token: string; body: string }[]> {
-  const { openStore } = await import('../../src/main/db/open');
-  const { createKeyStore } = await import('../../src/main/db/key-store');
-  const { createFileSettingsStore } = await import('../../src/main/settings');
-  const { TEST_KDF } = await import('../support/harness');
-  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
-  const side = await openStore(desk.dbPath, key!);
+  const side = await openSideStore(desk);
   try {
     const state = await side.db.selectFrom('sync_state').select(['desk_id', 'token']).executeTakeFirstOrThrow();
     const rows = await side.db.selectFrom('outbox').select(['mutation_id', 'id', 'name', 'args_json']).where('acked_at', 'is', null).orderBy('mutation_id').execute();

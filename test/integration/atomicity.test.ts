@@ -1,10 +1,7 @@
 // One transaction per action: a failure at the very last write leaves no trace of the payment.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyStore } from '../../src/main/db/key-store';
-import { type OpenedStore, openStore } from '../../src/main/db/open';
-import { createFileSettingsStore } from '../../src/main/settings';
-import { openTestDesk, setUpSchool, TEST_KDF, type TestDesk } from '../support/harness';
+import type { OpenedStore } from '../../src/main/db/open';
+import { openSideStore, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 
 let desk: TestDesk;
@@ -17,8 +14,7 @@ beforeAll(async () => {
   await setUpSchool(desk);
   school = await seedSmallSchool(desk);
   // A second connection to the same encrypted file, as an attacker of the last write.
-  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
-  side = await openStore(desk.dbPath, key!);
+  side = await openSideStore(desk);
 });
 afterAll(async () => {
   await side.close();

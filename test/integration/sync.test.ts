@@ -4,10 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKeyStore } from '../../src/main/db/key-store';
-import { openStore } from '../../src/main/db/open';
-import { createFileSettingsStore } from '../../src/main/settings';
-import { openTestDesk, schoolInput, tempDir, TEST_KDF, type TestDesk } from '../support/harness';
+import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
 import { startTestPostgres, postgresUnavailable } from '../support/postgres';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 import { type Backend, deskFigures, enrollDesk, serverFigures, startSyncServer, type TestSyncServer } from '../support/sync-server';
@@ -28,8 +25,7 @@ async function newDesk(deskCode: string): Promise<TestDesk> {
 
 /** Makes the desk pull from the very start on its next round, as after a resync. */
 async function forgetCookie(desk: TestDesk) {
-  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
-  const side = await openStore(desk.dbPath, key!);
+  const side = await openSideStore(desk);
   await side.db.updateTable('sync_state').set({ cookie: null }).execute();
   await side.close();
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp, type AppDeps } from '../../src/main/app';
 import type { IdSource } from '../../src/main/services/context';
-import type { KeyWrapper } from '../../src/main/db/key-store';
+import { createKeyStore, type KeyWrapper } from '../../src/main/db/key-store';
+import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { createFilePrinter } from '../../src/main/print/printer';
 import { createFileSettingsStore } from '../../src/main/settings';
 import type { ChannelName, InputOf, OutputOf, Result } from '../../src/shared/contract';
@@ -133,4 +134,10 @@ export function schoolInput(overrides: Partial<InputOf<'setup.initialize'>> = {}
 
 export async function setUpSchool(desk: TestDesk): Promise<void> {
   await desk.ok('setup.initialize', schoolInput());
+}
+
+/** A second connection to a test desk's encrypted file, for reading (or upsetting) what the backend wrote. */
+export async function openSideStore(desk: Pick<TestDesk, 'dir' | 'dbPath' | 'keychain'>): Promise<OpenedStore> {
+  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
+  return openStore(desk.dbPath, key!);
 }

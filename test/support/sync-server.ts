@@ -1,11 +1,7 @@
 // A real sync server for tests: Fastify on a loopback port over PGlite (a temp data folder) or a fresh PostgreSQL database.
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createKeyStore } from '../../src/main/db/key-store';
-import { openStore } from '../../src/main/db/open';
-import { createFileSettingsStore } from '../../src/main/settings';
 import { buildSyncServer } from '../../src/server/app';
 import { openServerDatabase, type ServerDatabase } from '../../src/server/db/connect';
 import type { ServerStore } from '../../src/server/db/schema';
@@ -13,7 +9,7 @@ import { createEnrollment } from '../../src/server/enrollment';
 import type { SyncMetrics } from '../../src/server/metrics';
 import type { FastifyInstance } from 'fastify';
 import type { FetchLike } from '../../src/main/sync/client';
-import { tempDir, TEST_KDF, type TestDesk } from './harness';
+import { openSideStore, tempDir, type TestDesk } from './harness';
 import type { TestPostgres } from './postgres';
 
 export type Backend = { kind: 'pglite' } | { kind: 'postgres'; pg: TestPostgres };
@@ -94,8 +90,7 @@ export interface StudentFigures {
 
 /** What a desk believes about every student, read through a second connection to its encrypted file. */
 export async function deskFigures(desk: TestDesk): Promise<{ students: Map<string, StudentFigures>; queue: number; ownPayments: { count: number; total: number }; receiptNos: string[] }> {
-  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
-  const side = await openStore(desk.dbPath, key!);
+  const side = await openSideStore(desk);
   try {
     const rows = await sql<{ id: string; outstanding: number; credit: number; allocated: number }>`
       select s.id,
