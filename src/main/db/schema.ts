@@ -321,6 +321,40 @@ export interface SyncAlertTable {
   seen_at: string | null;
 }
 
+/** Collections per day × desk × cashier × mode × head × class, kept by triggers (migration 0005). head_id '' is advance credit. */
+export interface CollectionFactTable {
+  day: string;
+  desk_code: string;
+  cashier_id: string;
+  mode: string;
+  head_id: string;
+  class_id: string;
+  collected: number;
+  reversed: number;
+}
+
+export interface DayCloseTable {
+  id: string;
+  desk_code: string;
+  business_date: string;
+  kind: 'closed' | 'reopened';
+  at: string;
+  by_user: string;
+  expected_json: string | null;
+  counted_json: string | null;
+  denominations_json: string | null;
+  variance: number | null;
+  note: string | null;
+}
+
+export interface ChequeClearanceTable {
+  payment_id: string;
+  cleared_on: string;
+  at: string;
+  by_user: string;
+  desk_code: string;
+}
+
 export interface DB {
   school: SchoolTable;
   desk: DeskTable;
@@ -353,6 +387,9 @@ export interface DB {
   receipt_print: ReceiptPrintTable;
   sync_state: SyncStateTable;
   sync_alert: SyncAlertTable;
+  collection_fact: CollectionFactTable;
+  day_close: DayCloseTable;
+  cheque_clearance: ChequeClearanceTable;
 }
 
 export type Store = Kysely<DB>;

@@ -4,10 +4,12 @@ import * as foundation from './0001_foundation';
 import * as fees from './0002_fees';
 import * as receipts from './0003_receipts';
 import * as sync from './0004_sync';
+import * as reports from './0005_reports';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_fees': fees,
   '0003_receipts': receipts,
   '0004_sync': sync,
+  '0005_reports': reports,
 };
