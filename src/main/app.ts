@@ -1,4 +1,5 @@
 // The whole backend, Electron-free: the Electron shell and the tests call the same invoke.
+import { dirname } from 'node:path';
 import type { Result } from '../shared/contract';
 import { createEncryptedStore } from './db/encrypted-store';
 import { type DemoOptions, type DemoResult, generateDemoSchool } from './demo/generate';
@@ -22,6 +23,8 @@ import { mastersHandlers } from './services/masters';
 import { structuresHandlers } from './services/structures';
 import { studentsHandlers } from './services/students';
 import { syncHandlers } from './services/sync';
+import { reportsHandlers } from './services/reports';
+import { createReportRunner, type ReportRunner, type WorkerSpec } from './reports/runner';
 import * as users from './services/users';
 import type { FetchLike } from './sync/client';
 import type { SyncEnv } from './sync/engine';
@@ -52,6 +55,16 @@ export interface AppDeps {
   /** How the desk reaches the sync server (global fetch by default; tests pass a proxy-aware one). */
   syncFetch?: FetchLike;
   sync?: Omit<SyncLoopOptions, 'canRun'> & { pushBatch?: number; pullPage?: number };
+  /** The report worker; by default the one built beside this file (or its TypeScript source, run through tsx). */
+  reportWorker?: WorkerSpec;
+  /** Where exports are offered to go (the user's Documents folder); the store's folder by default. */
+  exportFolder?: string;
+}
+
+/** Built, app.ts is inside out/main/index.js and the worker is out/main/report-worker.js; from source it is a .ts file. */
+function defaultReportWorker(): WorkerSpec {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? { file: new URL('./reports/worker.ts', here), execArgv: ['--import', 'tsx'] } : { file: new URL('./report-worker.js', here) };
 }
 
 export interface App {
@@ -96,6 +109,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
   const syncLoop = createSyncLoop(syncEnv, { ...deps.sync, canRun: () => store.status().state === 'open' });
 
+  let reports: ReportRunner | null = null;
+  const reportRunner = () =>
+    (reports ??= createReportRunner({
+      worker: deps.reportWorker ?? defaultReportWorker(),
+      fontsDir: deps.fontsDir,
+      store: () => ({ dbPath: deps.dbPath, key: store.current().key }),
+      newId: () => deps.ids.uuid(),
+      now: () => deps.clock.now(),
+      log: (message, err) => deps.logger.error(message, err),
+    }));
+
   const PRINTER_KEY = 'print.printerName';
   const printerName = () => {
     const name = deps.settings.get(PRINTER_KEY);
@@ -138,6 +162,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...receiptsHandlers(services, print),
     ...slipsHandlers(services, print),
     ...syncHandlers(services, syncEnv, syncLoop),
+    ...reportsHandlers(services, reportRunner, deps.exportFolder ?? dirname(deps.dbPath)),
     'printing.printers': printerChoice,
     'printing.choose': async ({ printerName: name }) => {
       if (name === null) deps.settings.delete(PRINTER_KEY);
@@ -168,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     sync: syncLoop,
     async close() {
       await syncLoop.stop();
+      await reports?.close();
       await store.close();
     },
   };

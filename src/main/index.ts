@@ -55,6 +55,7 @@ async function start(): Promise<void> {
     ids: randomIds,
     printer: createElectronPrinter(join(userData, 'spool'), () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),
     fontsDir: join(app.getAppPath(), 'resources/fonts'),
+    exportFolder: app.getPath('documents'),
     logger: { error: (message, err) => console.error(message, err), warn: (message) => console.warn(message), info: (message) => console.info(message) },
   });
   feedesk.sync.start();

@@ -278,6 +278,12 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
       state.keyOwners.set(a.key_id, state.desk.deskId);
       return applied;
     }
+    case 'dayClose.close':
+    case 'dayClose.reopen': {
+      const a = m.args as Args<'dayClose.close'>;
+      if (a.desk_code !== state.desk.deskCode) return rejected(`day close is for desk ${a.desk_code}, but this is desk ${state.desk.deskCode}`);
+      return applied;
+    }
     default:
       return applied;
   }

@@ -82,6 +82,7 @@ export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (stor
       const store = this.current();
       const key = await keys.prepareRotation(newPassphrase);
       rekey(store.raw, key);
+      store.key = key;
       keys.completeRotation();
     },
 

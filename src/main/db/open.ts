@@ -10,6 +10,8 @@ export const KEY_BYTES = 32;
 
 export interface OpenedStore {
   db: Store;
+  /** The database key (null: unencrypted), for the report worker's own read connection. */
+  key: Buffer | null;
   /** The raw connection, for pragmas kysely has no words for (rekey, backup). */
   raw: Database.Database;
   close(): Promise<void>;
@@ -50,6 +52,25 @@ export function openConnection(path: string, key: Buffer | null): Database.Datab
   // Checkpoints run on a timer between actions (see startCheckpoints), not inside a cashier's payment;
   // this threshold is only the safety net.
   raw.pragma('wal_autocheckpoint = 10000');
+  return raw;
+}
+
+/**
+ * A second, read-only connection for reports and exports on a worker thread: WAL lets it read a steady snapshot
+ * beside the writer. It never migrates or writes; it keeps a smaller page cache of its own.
+ */
+export function openReader(path: string, key: Buffer | null): Database.Database {
+  const raw = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    if (key) raw.pragma(keyPragma('key', key));
+    raw.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    raw.close();
+    throw err;
+  }
+  raw.pragma('temp_store = MEMORY');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('cache_size = -32768');
   return raw;
 }
 
@@ -127,6 +148,7 @@ export async function openStore(path: string, key: Buffer | null): Promise<Opene
   const stopCheckpoints = startCheckpoints(db, 5_000);
   return {
     db,
+    key,
     raw,
     close: async () => {
       stopCheckpoints();

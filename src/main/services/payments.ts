@@ -8,6 +8,7 @@ import { dateIn } from '../../shared/domain/dates';
 import { formatReceiptNo } from '../../shared/domain/receipt-number';
 import type { DueTable, Store, StudentStatus, Tx } from '../db/schema';
 import { recordAudit } from './audit';
+import { assertDayOpen } from './day-lock';
 import { signReceipt } from './desk-keys';
 import type { ServiceDeps } from './context';
 import { creditBalances, dueRows, openItemsOf, pendingFines, type DueRow, type PendingFine } from './dues';
@@ -135,6 +136,8 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   if (tendered !== null && tendered < input.amount) throw new AppError('invalid_input', 'method.tendered is less than the amount paid', 'method.tendered');
 
   const asOf = today(env);
+  const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
+  await assertDayOpen(tx, desk.code, asOf);
   const rows = await dueRows(tx, input.studentIds);
   const fines = pendingFines(rows, asOf);
   const items = openItemsOf(rows, fines);
@@ -145,7 +148,6 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   const allocated = allocations.reduce((a, x) => a + x.amount, 0);
   const creditDelta = input.amount - allocated;
 
-  const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
   const series = await sql<{ last_seq: number }>`
     insert into receipt_series (desk_code, academic_year_id, last_seq) values (${desk.code}, ${year.id}, 1)
     on conflict (desk_code, academic_year_id) do update set last_seq = last_seq + 1

@@ -41,6 +41,7 @@ export const DEFAULT_POLICIES: Policies = {
   verifyBaseUrl: 'https://verify.feedesk.invalid/v/',
   receiptLayout: 'a5',
   receiptFooter: '',
+  cashDenominations: [],
 };
 
 export async function readPolicies(db: Store | Tx): Promise<Policies> {

@@ -3,6 +3,7 @@ import type { Receipt } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
 import type { DueTable, Tx } from '../db/schema';
 import { recordAudit } from './audit';
+import { assertDayOpen } from './day-lock';
 import type { ServiceDeps } from './context';
 import { creditBalances, dueRows, pendingFines } from './dues';
 import { currentYear } from './masters';
@@ -49,6 +50,7 @@ async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 
   const earlier = await tx.selectFrom('payment_event').select(['kind', 'at']).where('payment_id', '=', paymentId).executeTakeFirst();
   if (earlier) throw new AppError('conflict', `receipt ${payment.receipt_no} was already ${earlier.kind} on ${earlier.at.slice(0, 10)}`, 'paymentId');
   const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
+  await assertDayOpen(tx, desk.code, today(env));
   const eventId = env.ids.uuid();
   const at = env.clock.now().toISOString();
   await writeReversal(tx, env, { paymentId, kind, eventId, at, reason, byUser, approvedBy, deskCode: desk.code });
@@ -87,6 +89,7 @@ export async function refundCredit(deps: ServiceDeps, byUser: string, approvedBy
     if (!(await tx.selectFrom('student').select('id').where('id', '=', studentId).executeTakeFirst())) {
       throw new AppError('not_found', 'no student has this id', 'studentId');
     }
+    await assertDayOpen(tx, (await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow()).code, today(deps));
     const credit = (await creditBalances(tx, [studentId])).get(studentId) ?? 0;
     if (amount > credit) throw new AppError('invalid_input', `amount is more than the advance credit of ${credit}`, 'amount');
     const id = deps.ids.uuid();

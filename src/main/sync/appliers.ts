@@ -1,6 +1,6 @@
 // Applying one change another desk (or the server) made: each writes exactly the rows the origin desk wrote, and
 // each is idempotent, since a full resync (or a page cut off half-way) replays changes this desk already has.
-import type { ConcessionTable, DueConcessionTable, DueTable, StudentTable, Tx } from '../db/schema';
+import type { ChequeClearanceTable, ConcessionTable, DayCloseTable, DueConcessionTable, DueTable, StudentTable, Tx } from '../db/schema';
 import type { Policies } from '../../shared/contract/settings';
 import { applyApprovedConcessions } from '../services/concessions';
 import type { Clock, IdSource } from '../services/context';
@@ -232,6 +232,15 @@ export async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode
       return;
     case 'payments.overpaid':
       return overpaid(tx, env, a);
+    case 'dayClose.close':
+    case 'dayClose.reopen':
+      await ensureRemoteUser(tx, env, a['by_user']);
+      await tx.insertInto('day_close').values(a as unknown as DayCloseTable).onConflict((oc) => oc.doNothing()).execute();
+      return;
+    case 'payments.clear':
+      await ensureRemoteUser(tx, env, a['by_user']);
+      await tx.insertInto('cheque_clearance').values(a as unknown as ChequeClearanceTable).onConflict((oc) => oc.doNothing()).execute();
+      return;
     case 'settings.update':
       return writePolicies(tx, a as Partial<Policies>);
     default:

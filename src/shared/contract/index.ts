@@ -17,6 +17,7 @@ import { receiptsChannels } from './receipts';
 import { slipsChannels } from './slips';
 import { printingChannels } from './printing';
 import { syncChannels } from './sync';
+import { reportsChannels } from './reports';
 
 export const contract = {
   ...storeChannels,
@@ -34,6 +35,7 @@ export const contract = {
   ...slipsChannels,
   ...printingChannels,
   ...syncChannels,
+  ...reportsChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

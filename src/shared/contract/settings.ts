@@ -17,6 +17,8 @@ export const policies = z.object({
   verifyBaseUrl: z.string(),
   receiptLayout: z.enum(RECEIPT_LAYOUTS),
   receiptFooter: z.string(),
+  /** Notes and coins counted at day close (minor units); empty means the currency's standard ones. */
+  cashDenominations: z.array(z.number().int()),
 });
 export type Policies = z.infer<typeof policies>;
 
@@ -56,6 +58,13 @@ export const settingsChannels = {
           .optional(),
         receiptLayout: z.enum(RECEIPT_LAYOUTS, { error: `must be one of ${RECEIPT_LAYOUTS.join(', ')}` }).optional(),
         receiptFooter: z.string({ error: 'must be text' }).trim().max(200, 'must be at most 200 characters').optional(),
+        cashDenominations: z
+          .array(z.number({ error: 'must be an amount in minor units' }).int('must be whole minor units').positive('must be more than zero').max(100_000_000), {
+            error: 'must be a list of amounts in minor units',
+          })
+          .max(30, 'must list at most 30 notes and coins')
+          .refine((d) => new Set(d).size === d.length, 'must not list a note or coin twice')
+          .optional(),
       })
       .refine((v) => Object.keys(v).length > 0, 'must change at least one setting'),
     output: policies,

@@ -43,6 +43,9 @@ export const MUTATION_NAMES = [
   'payments.waive',
   'deskKeys.publish',
   'settings.update',
+  'dayClose.close',
+  'dayClose.reopen',
+  'payments.clear',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -57,6 +60,19 @@ const optionalText = z.string().max(500).nullable();
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
 const userId = uuid.nullable();
+
+const dayCloseRow = z.object({
+  id: uuid,
+  desk_code: text,
+  business_date: date,
+  at: instant,
+  by_user: uuid,
+  expected_json: z.string().max(2000).nullable(),
+  counted_json: z.string().max(2000).nullable(),
+  denominations_json: z.string().max(2000).nullable(),
+  variance: minor.nullable(),
+  note: optionalText,
+});
 
 const dueRow = z.object({
   id: uuid,
@@ -165,6 +181,9 @@ export const MUTATION_ARGS = {
   'payments.refundCredit': z.object({ id: uuid, studentId: uuid, amount: minor.positive(), at: instant, reason: text, byUser: uuid, approvedBy: userId }),
   'payments.waive': z.object({ id: uuid, dueId: uuid, amount: minor.positive(), at: instant, reason: text, approvedBy: userId, byUser: uuid, fineDue: dueRow.nullable() }),
   'settings.update': policies.partial(),
+  'dayClose.close': dayCloseRow.extend({ kind: z.literal('closed') }),
+  'dayClose.reopen': dayCloseRow.extend({ kind: z.literal('reopened') }),
+  'payments.clear': z.object({ payment_id: uuid, cleared_on: date, at: instant, by_user: uuid, desk_code: text }),
   'deskKeys.publish': z.object({ key_id: z.string().regex(/^[0-9a-f]{16}$/), desk_code: text, public_key: z.base64().length(44), created_at: instant }),
 } satisfies Record<MutationName, z.ZodType>;
 

@@ -1,0 +1,277 @@
+// Money taken: the day book, the receipts register, collections grouped any way, reversals and cheques awaiting clearance.
+// A receipt counts on its own day; its cancellation or bounce counts (negative) on the event's day, desk and user.
+import type { GroupKey, ReportFilters, ReportRow } from '../../shared/contract/reports';
+import { daysBetween } from '../../shared/domain/dates';
+import { col, MODE_LABELS, type ReportContext, type ReportDefinition, referenceText, utcWindow } from './definition';
+
+type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
+
+const entryLabel = (kind: string) => (kind === 'receipt' ? 'Receipt' : kind === 'cancelled' ? 'Cancelled' : 'Bounced');
+
+// Receipts of the day and the day's reversals, one list in time order.
+const DAYBOOK_SQL = `
+  select * from (
+    select p.received_at as at, 'receipt' as kind, p.receipt_no, s.full_name, s.admission_no, c.name as class_name, p.mode,
+      p.reference_json, u.full_name as by_name, p.desk_code, p.amount, null as reason
+    from payment p join student s on s.id = p.student_id join class c on c.id = s.class_id join app_user u on u.id = p.cashier_id
+    where p.business_date = :date and (:desk is null or p.desk_code = :desk) and (:user is null or p.cashier_id = :user)
+    union all
+    select e.at, e.kind, p.receipt_no, s.full_name, s.admission_no, c.name, p.mode, p.reference_json, u.full_name, e.desk_code,
+      -p.amount, e.reason
+    from payment_event e join payment p on p.id = e.payment_id join student s on s.id = p.student_id
+    join class c on c.id = s.class_id join app_user u on u.id = e.by_user
+    where e.at >= :utcFrom and e.at < :utcTo and date(e.at, 'localtime') = :date
+      and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user))
+  order by at`;
+
+
+const time = (iso: string) => {
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+
+export const daybook: ReportDefinition<F<'daybook'>> = {
+  title: (f) => `Day book · ${f.date}`,
+  subtitle: (f) => [f.desk ? `Desk ${f.desk}` : 'All desks', f.cashierId ? 'one cashier' : 'all cashiers'].join(' · '),
+  columns: () => [
+    col('time', 'Time'),
+    col('entry', 'Entry'),
+    col('receiptNo', 'Receipt no.'),
+    col('student', 'Student'),
+    col('admissionNo', 'Adm. no.'),
+    col('className', 'Class'),
+    col('mode', 'Mode'),
+    col('reference', 'Reference'),
+    col('by', 'Cashier'),
+    col('desk', 'Desk'),
+    col('amount', 'Amount', 'money'),
+  ],
+  count: (f, ctx) => [...daybookRows(f, ctx)].length,
+  rows: (f, ctx) => daybookRows(f, ctx),
+  summary(f, ctx) {
+    const byMode = new Map<string, number>();
+    let receipts = 0;
+    let reversals = 0;
+    for (const r of ctx.raw.prepare(DAYBOOK_SQL).iterate(params(f)) as Iterable<{ kind: string; mode: string; amount: number }>) {
+      byMode.set(r.mode, (byMode.get(r.mode) ?? 0) + r.amount);
+      if (r.kind === 'receipt') receipts += r.amount;
+      else reversals += r.amount;
+    }
+    return [
+      ...[...byMode].map(([mode, amount]) => ({ label: MODE_LABELS[mode] ?? mode, amount })),
+      { label: 'Receipts', amount: receipts },
+      { label: 'Cancelled and bounced', amount: reversals },
+      { label: 'Net', amount: receipts + reversals },
+    ];
+  },
+  footnote: () => 'A cancellation or bounce is listed on the day it happened (negative), not on the receipt’s day.',
+};
+
+const params = (f: F<'daybook'>) => ({ date: f.date, desk: f.desk ?? null, user: f.cashierId ?? null, ...utcWindow(f.date, f.date) });
+
+function* daybookRows(f: F<'daybook'>, ctx: ReportContext): Generator<ReportRow> {
+  const rows = ctx.raw.prepare(DAYBOOK_SQL).iterate(params(f)) as Iterable<Record<string, string | number | null>>;
+  for (const r of rows) {
+    yield {
+      time: time(r['at'] as string),
+      entry: entryLabel(r['kind'] as string),
+      receiptNo: r['receipt_no'] as string,
+      student: r['full_name'] as string,
+      admissionNo: r['admission_no'] as string,
+      className: r['class_name'] as string,
+      mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
+      reference: referenceText(r['reference_json'] as string),
+      by: r['by_name'] as string,
+      desk: r['desk_code'] as string,
+      amount: r['amount'] as number,
+    };
+  }
+}
+
+const RECEIPTS_WHERE = `p.business_date between :from and :to and (:desk is null or p.desk_code = :desk) and (:mode is null or p.mode = :mode)`;
+
+export const receipts: ReportDefinition<F<'receipts'>> = {
+  title: (f) => `Receipts register · ${f.from} to ${f.to}`,
+  subtitle: (f) => [f.desk ? `Desk ${f.desk}` : 'All desks', f.mode ? MODE_LABELS[f.mode] : 'all modes'].join(' · '),
+  columns: () => [
+    col('date', 'Date', 'date'),
+    col('receiptNo', 'Receipt no.'),
+    col('student', 'Student'),
+    col('admissionNo', 'Adm. no.'),
+    col('className', 'Class'),
+    col('mode', 'Mode'),
+    col('reference', 'Reference'),
+    col('cashier', 'Cashier'),
+    col('desk', 'Desk'),
+    col('status', 'Status'),
+    col('amount', 'Amount', 'money'),
+    col('valid', 'Valid amount', 'money'),
+  ],
+  count: (f, ctx) => (ctx.raw.prepare(`select count(*) as n from payment p where ${RECEIPTS_WHERE}`).get(receiptParams(f)) as { n: number }).n,
+  *rows(f, ctx) {
+    const statement = ctx.raw.prepare(`
+      select p.business_date, p.receipt_no, s.full_name, s.admission_no, c.name as class_name, p.mode, p.reference_json,
+        u.full_name as cashier, p.desk_code, coalesce(e.kind, 'valid') as status, p.amount
+      from payment p join student s on s.id = p.student_id join class c on c.id = s.class_id join app_user u on u.id = p.cashier_id
+      left join payment_event e on e.payment_id = p.id
+      where ${RECEIPTS_WHERE} order by p.business_date, p.desk_code, p.seq`);
+    for (const r of statement.iterate(receiptParams(f)) as Iterable<Record<string, string | number>>) {
+      yield {
+        date: r['business_date'] as string,
+        receiptNo: r['receipt_no'] as string,
+        student: r['full_name'] as string,
+        admissionNo: r['admission_no'] as string,
+        className: r['class_name'] as string,
+        mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
+        reference: referenceText(r['reference_json'] as string),
+        cashier: r['cashier'] as string,
+        desk: r['desk_code'] as string,
+        status: r['status'] as string,
+        amount: r['amount'] as number,
+        valid: r['status'] === 'valid' ? (r['amount'] as number) : 0,
+      };
+    }
+  },
+  footnote: () => 'Amount is what each receipt took; Valid amount leaves out receipts later cancelled or bounced (whenever that happened).',
+};
+
+const receiptParams = (f: F<'receipts'>) => ({ from: f.from, to: f.to, desk: f.desk ?? null, mode: f.mode ?? null });
+
+/** Each group key: the SQL that names the group and how it is labelled. */
+const GROUPS: Record<GroupKey, { select: string; label: string }> = {
+  head: { select: "coalesce(h.name, 'Advance credit')", label: 'Fee head' },
+  class: { select: 'c.name', label: 'Class' },
+  mode: { select: 'f.mode', label: 'Mode' },
+  cashier: { select: 'u.full_name', label: 'Cashier' },
+  desk: { select: 'f.desk_code', label: 'Desk' },
+  day: { select: 'f.day', label: 'Day' },
+  month: { select: 'substr(f.day, 1, 7)', label: 'Month' },
+};
+
+export const collection: ReportDefinition<F<'collection'>> = {
+  title: (f) => `Collection summary · ${f.from} to ${f.to}`,
+  subtitle: (f) => `By ${f.groupBy.map((k) => GROUPS[k].label.toLowerCase()).join(' × ')} · ${f.view === 'gross' ? 'gross and net' : 'net'}`,
+  columns: (f) => [
+    ...f.groupBy.map((k) => col(k, GROUPS[k].label, k === 'day' ? 'date' : 'text')),
+    ...(f.view === 'gross' ? [col('collected', 'Collected', 'money'), col('reversed', 'Cancelled/bounced', 'money')] : []),
+    col('net', 'Net', 'money'),
+  ],
+  count: (f, ctx) => [...collectionRows(f, ctx)].length,
+  rows: (f, ctx) => collectionRows(f, ctx),
+  footnote: () =>
+    'A receipt counts on its own day, at its desk and cashier; a cancellation or bounce takes it back on the day it happened, at the desk and user that did it. Money taken beyond the dues (advance credit) shows under “Advance credit”.',
+};
+
+function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<ReportRow> {
+  const keys = f.groupBy.map((k, i) => `${GROUPS[k].select} as g${i}`).join(', ');
+  const order = f.groupBy.map((_, i) => `g${i}`).join(', ');
+  const statement = ctx.raw.prepare(`
+    select ${keys}, sum(f.collected) as collected, sum(f.reversed) as reversed
+    from collection_fact f left join fee_head h on h.id = f.head_id join class c on c.id = f.class_id
+    left join app_user u on u.id = f.cashier_id
+    where f.day between :from and :to
+    group by ${order} order by ${order}`);
+  for (const r of statement.iterate({ from: f.from, to: f.to }) as Iterable<Record<string, string | number>>) {
+    const row: ReportRow = {};
+    f.groupBy.forEach((k, i) => {
+      const value = r[`g${i}`] as string;
+      row[k] = k === 'mode' ? (MODE_LABELS[value] ?? value) : value;
+    });
+    const collected = r['collected'] as number;
+    const reversed = r['reversed'] as number;
+    if (f.view === 'gross') Object.assign(row, { collected, reversed: -reversed });
+    row['net'] = collected - reversed;
+    yield row;
+  }
+}
+
+export const reversals: ReportDefinition<F<'reversals'>> = {
+  title: (f) => `Cancelled and bounced receipts · ${f.from} to ${f.to}`,
+  subtitle: (f) => (f.kind ? `Only ${f.kind}` : 'Cancellations and bounces'),
+  columns: () => [
+    col('date', 'Date', 'date'),
+    col('kind', 'Event'),
+    col('receiptNo', 'Receipt no.'),
+    col('receiptDate', 'Receipt date', 'date'),
+    col('student', 'Student'),
+    col('admissionNo', 'Adm. no.'),
+    col('mode', 'Mode'),
+    col('reason', 'Reason'),
+    col('by', 'By'),
+    col('approvedBy', 'Approved by'),
+    col('desk', 'Desk'),
+    col('amount', 'Amount', 'money'),
+  ],
+  count: (f, ctx) => [...reversalRows(f, ctx)].length,
+  rows: (f, ctx) => reversalRows(f, ctx),
+};
+
+function* reversalRows(f: F<'reversals'>, ctx: ReportContext): Generator<ReportRow> {
+  const statement = ctx.raw.prepare(`
+    select date(e.at, 'localtime') as day, e.kind, p.receipt_no, p.business_date, s.full_name, s.admission_no, p.mode, e.reason,
+      u.full_name as by_name, a.full_name as approver, e.desk_code, p.amount
+    from payment_event e join payment p on p.id = e.payment_id join student s on s.id = p.student_id
+    join app_user u on u.id = e.by_user left join app_user a on a.id = e.approved_by
+    where e.at >= :utcFrom and e.at < :utcTo and date(e.at, 'localtime') between :from and :to and (:kind is null or e.kind = :kind)
+    order by e.at`);
+    for (const r of statement.iterate({ from: f.from, to: f.to, kind: f.kind ?? null, ...utcWindow(f.from, f.to) }) as Iterable<Record<string, string | number | null>>) {
+    yield {
+      date: r['day'] as string,
+      kind: entryLabel(r['kind'] as string),
+      receiptNo: r['receipt_no'] as string,
+      receiptDate: r['business_date'] as string,
+      student: r['full_name'] as string,
+      admissionNo: r['admission_no'] as string,
+      mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
+      reason: r['reason'] as string,
+      by: r['by_name'] as string,
+      approvedBy: (r['approver'] as string | null) ?? '',
+      desk: r['desk_code'] as string,
+      amount: r['amount'] as number,
+    };
+  }
+}
+
+/** Cheques and drafts taken and neither cleared nor bounced yet. */
+export const CHEQUES_PENDING_SQL = `
+  select p.id, p.business_date, p.receipt_no, s.full_name, s.admission_no, p.mode, p.reference_json, p.desk_code, p.amount
+  from payment p join student s on s.id = p.student_id
+  where p.mode in ('cheque', 'dd') and p.business_date <= :asOf
+    and not exists (select 1 from payment_event e where e.payment_id = p.id)
+    and not exists (select 1 from cheque_clearance c where c.payment_id = p.id)
+  order by p.business_date, p.receipt_no`;
+
+export const cheques: ReportDefinition<F<'cheques'>> = {
+  title: (f) => `Cheques pending clearance · as of ${f.asOf}`,
+  subtitle: () => 'Cheques and demand drafts neither cleared nor bounced',
+  columns: () => [
+    col('date', 'Received', 'date'),
+    col('receiptNo', 'Receipt no.'),
+    col('student', 'Student'),
+    col('admissionNo', 'Adm. no.'),
+    col('mode', 'Mode'),
+    col('reference', 'Cheque / draft'),
+    col('desk', 'Desk'),
+    col('days', 'Days pending', 'count', true),
+    col('amount', 'Amount', 'money'),
+  ],
+  count: (f, ctx) => [...chequeRows(f, ctx)].length,
+  rows: (f, ctx) => chequeRows(f, ctx),
+};
+
+function* chequeRows(f: F<'cheques'>, ctx: ReportContext): Generator<ReportRow> {
+  for (const r of ctx.raw.prepare(CHEQUES_PENDING_SQL).iterate({ asOf: f.asOf }) as Iterable<Record<string, string | number>>) {
+    yield {
+      paymentId: r['id'] as string,
+      date: r['business_date'] as string,
+      receiptNo: r['receipt_no'] as string,
+      student: r['full_name'] as string,
+      admissionNo: r['admission_no'] as string,
+      mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
+      reference: referenceText(r['reference_json'] as string),
+      desk: r['desk_code'] as string,
+      days: daysBetween(r['business_date'] as string, f.asOf),
+      amount: r['amount'] as number,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+// The principal's dashboard: today's money, the month against the last, trends, ageing, who owes most, what waits.
+import type { Dashboard } from '../../shared/contract/reports';
+import { addDays, addMonths } from '../../shared/domain/dates';
+import { CHEQUES_PENDING_SQL } from './collections';
+import { MODE_LABELS, type ReportContext } from './definition';
+import { AGEING_BUCKETS, ageingCutoffs, overdueByStudentSql } from './dues';
+
+/** How far back the dashboard looks for desks that took money and did not close the day. */
+const UNCLOSED_LOOKBACK_DAYS = 14;
+
+export function dashboardOf(ctx: ReportContext): Dashboard {
+  const { raw, today } = ctx;
+  const net = (from: string, to: string) =>
+    (raw.prepare('select coalesce(sum(collected - reversed), 0) as n from collection_fact where day between ? and ?').get(from, to) as { n: number }).n;
+  const monthStart = `${today.slice(0, 7)}-01`;
+  const lastMonthStart = addMonths(monthStart, -1);
+  const todayByMode = (
+    raw.prepare('select mode, sum(collected - reversed) as amount from collection_fact where day = ? group by mode order by amount desc').all(today) as { mode: string; amount: number }[]
+  ).map((r) => ({ mode: MODE_LABELS[r.mode] ?? r.mode, amount: r.amount }));
+  const daily = raw
+    .prepare('select day, sum(collected - reversed) as amount from collection_fact where day between ? and ? group by day order by day')
+    .all(addDays(today, -29), today) as { day: string; amount: number }[];
+  const monthly = raw
+    .prepare('select substr(day, 1, 7) as month, sum(collected - reversed) as amount from collection_fact where day >= ? and day <= ? group by month order by month')
+    .all(addMonths(monthStart, -11), today) as { month: string; amount: number }[];
+
+  const overdue = overdueByStudentSql();
+  const ageingRow = raw
+    .prepare(`select ${AGEING_BUCKETS.map((b) => `coalesce(sum(${b.key}), 0) as ${b.key}, sum(${b.key} > 0) as n_${b.key}`).join(', ')} from (${overdue})`)
+    .get(ageingCutoffs(today)) as Record<string, number | null>;
+  const ageing = AGEING_BUCKETS.map((b) => ({ bucket: b.label, amount: ageingRow[b.key] ?? 0, students: ageingRow[`n_${b.key}`] ?? 0 }));
+  const topDefaultingClasses = raw
+    .prepare(
+      `select c.name as className, sum(o.balance) as amount, count(*) as students from (${overdue}) o
+       join student s on s.id = o.student_id join class c on c.id = s.class_id group by c.id order by amount desc limit 5`,
+    )
+    .all(ageingCutoffs(today)) as { className: string; amount: number; students: number }[];
+
+  const pendingConcessions = (raw.prepare('select count(*) as n from concession c where not exists (select 1 from concession_decision d where d.concession_id = c.id)').get() as { n: number }).n;
+  const pendingCheques = (raw.prepare(`select count(*) as n from (${CHEQUES_PENDING_SQL})`).get({ asOf: today }) as { n: number }).n;
+  const syncRejected = (raw.prepare("select count(*) as n from outbox where state = 'rejected'").get() as { n: number }).n;
+  // Desk-days with money taken and no standing close (the latest close event is not 'closed'). Today counts too.
+  const desksNotClosed = raw
+    .prepare(
+      `select p.desk_code as desk, p.business_date as day from payment p
+       where p.business_date between ? and ?
+       group by p.desk_code, p.business_date
+       having coalesce((select kind from day_close d where d.desk_code = p.desk_code and d.business_date = p.business_date order by d.at desc, d.id desc limit 1), '') <> 'closed'
+       order by day desc, desk`,
+    )
+    .all(addDays(today, -UNCLOSED_LOOKBACK_DAYS), today) as { desk: string; day: string }[];
+
+  return {
+    today,
+    currency: ctx.school.currency,
+    locale: ctx.school.locale,
+    todayByMode,
+    thisMonth: net(monthStart, today),
+    lastMonth: net(lastMonthStart, addDays(monthStart, -1)),
+    daily,
+    monthly,
+    ageing,
+    topDefaultingClasses,
+    pending: { concessions: pendingConcessions, cheques: pendingCheques, syncRejected },
+    desksNotClosed,
+  };
+}

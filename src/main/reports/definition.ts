@@ -1,0 +1,54 @@
+// What a report is: a title, columns and a stream of rows read from the ledger on a read-only connection.
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { ReportColumn, ReportFilters, ReportName, ReportRow } from '../../shared/contract/reports';
+import { addDays } from '../../shared/domain/dates';
+import type { Store } from '../db/schema';
+
+export interface ReportContext {
+  raw: Database.Database;
+  /** The same connection through kysely, for the services' own readers (the student ledger). */
+  db: Store;
+  school: { name: string; currency: string; locale: string };
+  deskCode: string;
+  today: string;
+}
+
+export interface ReportDefinition<F extends ReportFilters = ReportFilters> {
+  title(f: F, ctx: ReportContext): string;
+  subtitle(f: F, ctx: ReportContext): string;
+  columns(f: F, ctx: ReportContext): ReportColumn[];
+  /** How many rows `rows` will yield (for the progress bar); cheap. */
+  count(f: F, ctx: ReportContext): number;
+  /** Rows one at a time, so an export of a million keeps memory flat. */
+  rows(f: F, ctx: ReportContext): Iterable<ReportRow> | AsyncIterable<ReportRow>;
+  /** Figures under the table, from the same rows' totals. */
+  summary?(f: F, ctx: ReportContext, totals: Record<string, number>): { label: string; amount: number }[];
+  footnote?(f: F, ctx: ReportContext): string | null;
+}
+
+export type Definitions = { [K in ReportName]: ReportDefinition<Extract<ReportFilters, { report: K }>> };
+
+/** Columns that add up into the totals row: money and counts, unless marked otherwise. */
+export const summed = (columns: readonly ReportColumn[]) => columns.filter((c) => (c.type === 'money' || c.type === 'count') && !c.noTotal);
+
+export const col = (key: string, label: string, type: ReportColumn['type'] = 'text', noTotal = false): ReportColumn =>
+  noTotal ? { key, label, type, noTotal } : { key, label, type };
+
+/** A payment's references as one line: "cheque 123456 · SBI · 2026-05-01". */
+export function referenceText(referenceJson: string): string {
+  const ref = JSON.parse(referenceJson) as Record<string, string>;
+  return Object.values(ref).filter((v) => v !== '').join(' · ');
+}
+
+/** UTC bounds that hold every instant of local days `from`..`to` (zones run from -12 to +14 hours): lets an index narrow the scan. */
+export const utcWindow = (from: string, to: string) => ({ utcFrom: `${addDays(from, -1)}T00:00`, utcTo: `${addDays(to, 2)}T00:00` });
+
+export const MODE_LABELS: Record<string, string> = {
+  cash: 'Cash',
+  cheque: 'Cheque',
+  dd: 'Demand draft',
+  card: 'Card',
+  upi: 'UPI',
+  bank_transfer: 'Bank transfer',
+  online: 'Online gateway',
+};

@@ -1,0 +1,70 @@
+// The reports area's channels: reports and exports (run on the report worker), the dashboard, day close and cheques.
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import { AppError } from '../../shared/contract/errors';
+import { type ExportFormat, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
+import type { HandlersFor } from '../ipc/router';
+import type { ReportRunner } from '../reports/runner';
+import { requireSession, type ServiceDeps } from './context';
+import { clearCheque, closeDay, dayCloseStatus, reopenDay } from './day-close';
+import { today } from './payments';
+import type { Session } from './sessions';
+
+/** What a cashier may read: their counter's day and a student's or family's statement. The rest is the accountant's. */
+const CASHIER_REPORTS: ReadonlySet<ReportFilters['report']> = new Set(['daybook', 'day_close', 'statement', 'family_statement', 'cheques']);
+
+function allowed(session: Session, filters: ReportFilters): void {
+  if (session.role === 'cashier' && !CASHIER_REPORTS.has(filters.report)) {
+    throw new AppError('forbidden', `the ${filters.report.replace('_', ' ')} report is for accountants and admins`, 'report');
+  }
+}
+
+const EXTENSIONS: Record<ExportFormat, string> = { xlsx: '.xlsx', csv: '.csv', pdf: '.pdf', letters: '.pdf' };
+
+/** Refuses a path the export could not end up at, before any work starts. */
+export function checkExportPath(path: string, format: ExportFormat): void {
+  const want = EXTENSIONS[format];
+  if (extname(path).toLowerCase() !== want) throw new AppError('invalid_input', `must end in ${want} for a ${format === 'letters' ? 'PDF of letters' : format.toUpperCase()} file`, 'path');
+  const folder = dirname(path);
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    throw new AppError('invalid_input', `is in a folder that does not exist (${folder})`, 'path');
+  }
+  if (!isFolder) throw new AppError('invalid_input', `is inside ${folder}, which is a file, not a folder`, 'path');
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new AppError('invalid_input', `is in a folder FeeDesk may not write to (${folder}); choose another folder`, 'path');
+  }
+  try {
+    if (statSync(path).isDirectory()) throw new AppError('invalid_input', 'names a folder: add a file name', 'path');
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+  }
+}
+
+export function reportsHandlers(deps: ServiceDeps, runner: () => ReportRunner, exportFolder: string): HandlersFor<'reports' | 'dayClose' | 'cheques'> {
+  return {
+    'reports.run': (filters, call) => {
+      allowed(requireSession(call), filters);
+      return runner().run(filters, today(deps), SCREEN_ROWS);
+    },
+    'reports.export': async ({ filters, format, path }, call) => {
+      allowed(requireSession(call), filters);
+      if (format === 'letters' && filters.report !== 'defaulters') throw new AppError('invalid_input', 'reminder letters are made from the defaulters report only', 'format');
+      checkExportPath(path, format);
+      return runner().startExport(filters, format, path, today(deps));
+    },
+    'reports.job': async ({ jobId }) => runner().job(jobId),
+    'reports.cancel': async ({ jobId }) => runner().cancel(jobId),
+    'reports.exportFolder': async () => ({ folder: exportFolder }),
+    'reports.dashboard': () => runner().dashboard(today(deps)),
+
+    'dayClose.status': ({ date }) => dayCloseStatus(deps.store(), date),
+    'dayClose.close': (input, call) => closeDay(deps, requireSession(call), input),
+    'dayClose.reopen': ({ date, reason }, call) => reopenDay(deps, requireSession(call), date, reason),
+    'cheques.clear': ({ paymentId, clearedOn }, call) => clearCheque(deps, requireSession(call), paymentId, clearedOn),
+  };
+}
