@@ -2,6 +2,7 @@ import { Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '
 import { useState } from 'react';
 import { api, request } from '../../api/client';
 import { downloadPdf } from '../../components/download';
+import { Dashboard } from '../dashboard/Dashboard';
 
 /** Every receipt of a day again, as one PDF (each counted as a duplicate). */
 function DayReprint() {
@@ -63,6 +64,7 @@ export function HomePage({ session }: { session: SessionInfo }) {
           <Text size="sm">{session.user.role}</Text>
         </Card>
       </SimpleGrid>
+      {session.user.role !== 'cashier' && <Dashboard session={session} />}
       {session.user.role !== 'cashier' && <DayReprint />}
     </Stack>
   );

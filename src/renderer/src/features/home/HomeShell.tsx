@@ -21,8 +21,10 @@ import type { StudentSummary } from '../../../../shared/contract/students';
 import { sentence } from '../../api/form-errors';
 import { useSlipScanner } from '../../components/slip-scanner';
 import { HomePage } from './HomePage';
+import { ReportsScreen } from '../reports/ReportsScreen';
+import { DayCloseScreen } from '../day-close/DayCloseScreen';
 
-type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'sync' | 'users' | 'settings' | 'audit';
+type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'reports' | 'dayClose' | 'sync' | 'users' | 'settings' | 'audit';
 
 const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'collect', label: 'Collect fees', roles: ['admin', 'accountant', 'cashier'] },
@@ -31,6 +33,8 @@ const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'concessions', label: 'Concessions', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'verify', label: 'Verify receipt', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'home', label: 'Desk', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'reports', label: 'Reports', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'dayClose', label: 'Day close', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'sync', label: 'Sync', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'users', label: 'Users', roles: ['admin'] },
   { page: 'audit', label: 'Audit trail', roles: ['admin', 'accountant'] },
@@ -118,6 +122,8 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
           {page === 'fees' && <FeesScreen session={session} />}
           {page === 'concessions' && <ConcessionsScreen session={session} />}
           {page === 'home' && <HomePage session={session} />}
+          {page === 'reports' && <ReportsScreen session={session} />}
+          {page === 'dayClose' && <DayCloseScreen session={session} />}
           {page === 'sync' && <SyncScreen session={session} status={sync.status} onStatus={sync.setStatus} />}
           {page === 'users' && <UsersScreen session={session} />}
           {page === 'audit' && <AuditScreen />}

@@ -1,0 +1,194 @@
+// Day close at the counter: count the drawer note by note, enter the other modes' totals, see the variance, close.
+import { Alert, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import type { SessionInfo } from '../../../../shared/contract/auth';
+import { PAYMENT_MODES } from '../../../../shared/contract/payments';
+import type { DayCloseStatus } from '../../../../shared/contract/reports';
+import { cashCountTotal } from '../../../../shared/domain/denominations';
+import { api, request } from '../../api/client';
+import { sentence } from '../../api/form-errors';
+import { moneyFor } from '../../components/money';
+import { ExportPanel } from '../reports/ExportPanel';
+
+const MODE_LABELS: Record<string, string> = { cash: 'Cash', cheque: 'Cheque', dd: 'Demand draft', card: 'Card', upi: 'UPI', bank_transfer: 'Bank transfer', online: 'Online gateway' };
+const OTHER_MODES = PAYMENT_MODES.filter((m) => m !== 'cash');
+
+const localToday = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+export function DayCloseScreen({ session }: { session: SessionInfo }) {
+  const money = moneyFor(session.school);
+  const [date, setDate] = useState(localToday());
+  const [status, setStatus] = useState<DayCloseStatus | null>(null);
+  const [pieces, setPieces] = useState<Record<string, number>>({});
+  const [other, setOther] = useState<Record<string, string>>({});
+  const [note, setNote] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    setError(null);
+    request(api().dayClose.status({ date })).then(setStatus, (e: Error) => setError(sentence(e.message)));
+  }, [date]);
+  useEffect(load, [load]);
+
+  if (!status) return <Stack>{error && <Alert color="red.9">{error}</Alert>}</Stack>;
+
+  const cash = cashCountTotal(Object.fromEntries(Object.entries(pieces).map(([d, n]) => [d, n || 0])));
+  const parsed = Object.fromEntries(OTHER_MODES.map((m) => [m, other[m] ? money.parse(other[m]) : 0]));
+  const counted: Record<string, number | null> = { cash, ...parsed };
+  const variance = PAYMENT_MODES.reduce((a, m) => a + (counted[m] ?? 0) - (status.expected[m] ?? 0), 0);
+  const open = status.state === 'open';
+  const shown = open ? counted : (status.counted ?? {});
+
+  const close = () => {
+    const bad = OTHER_MODES.find((m) => parsed[m] === null);
+    if (bad) return setError(`The ${MODE_LABELS[bad]} total is not an amount.`);
+    setError(null);
+    request(
+      api().dayClose.close({
+        date,
+        cashCount: Object.fromEntries(Object.entries(pieces).filter(([, n]) => n > 0).map(([d, n]) => [d, n])),
+        counted: Object.fromEntries(OTHER_MODES.filter((m) => (parsed[m] ?? 0) > 0).map((m) => [m, parsed[m]!])),
+        note: note.trim() || null,
+      }),
+    ).then(setStatus, (e: Error) => setError(sentence(e.message)));
+  };
+  const reopen = () =>
+    request(api().dayClose.reopen({ date, reason })).then(
+      (s) => {
+        setStatus(s);
+        setReason('');
+      },
+      (e: Error) => setError(sentence(e.message)),
+    );
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>Day close · desk {status.desk}</Title>
+        <Badge size="lg" color={open ? 'blue' : 'green.9'}>
+          {open ? 'Open' : `Closed by ${status.closedBy}`}
+        </Badge>
+      </Group>
+      <Group align="flex-end">
+        <TextInput label="Day (YYYY-MM-DD)" value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+        <Text size="sm">{status.receipts} receipts on this desk</Text>
+      </Group>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Paper withBorder p="md">
+          <Title order={4}>Cash drawer</Title>
+          <Table aria-label="Cash count" verticalSpacing={2}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Note / coin</Table.Th>
+                <Table.Th>Count</Table.Th>
+                <Table.Th ta="right">Value</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {status.denominations.map((d) => {
+                const n = open ? (pieces[String(d)] ?? 0) : (status.cashCount?.[String(d)] ?? 0);
+                return (
+                  <Table.Tr key={d}>
+                    <Table.Td>{money.format(d)}</Table.Td>
+                    <Table.Td>
+                      <NumberInput
+                        aria-label={`Count of ${money.format(d)}`}
+                        min={0}
+                        allowDecimal={false}
+                        value={n}
+                        disabled={!open}
+                        onChange={(v) => setPieces((p) => ({ ...p, [String(d)]: Number(v) || 0 }))}
+                        w={100}
+                        size="xs"
+                      />
+                    </Table.Td>
+                    <Table.Td ta="right">{money.format(d * n)}</Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+        <Paper withBorder p="md">
+          <Title order={4}>Expected against counted</Title>
+          <Table aria-label="Expected against counted" verticalSpacing={4}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Mode</Table.Th>
+                <Table.Th ta="right">Expected</Table.Th>
+                <Table.Th ta="right">Counted</Table.Th>
+                <Table.Th ta="right">Variance</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {PAYMENT_MODES.map((m) => {
+                const c = shown[m] ?? 0;
+                const v = (c ?? 0) - (status.expected[m] ?? 0);
+                return (
+                  <Table.Tr key={m}>
+                    <Table.Td>{MODE_LABELS[m]}</Table.Td>
+                    <Table.Td ta="right">{money.format(status.expected[m] ?? 0)}</Table.Td>
+                    <Table.Td ta="right">
+                      {m === 'cash' || !open ? (
+                        money.format(c ?? 0)
+                      ) : (
+                        <TextInput aria-label={`Counted ${MODE_LABELS[m]}`} size="xs" w={120} value={other[m] ?? ''} onChange={(e) => setOther((o) => ({ ...o, [m]: e.currentTarget.value }))} />
+                      )}
+                    </Table.Td>
+                    <Table.Td ta="right" c={v === 0 ? undefined : 'red.9'}>
+                      {money.format(v)}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+          <Text fw={600} mt="xs" role="status">
+            Variance: {money.format(open ? variance : (status.variance ?? 0))}
+          </Text>
+        </Paper>
+      </SimpleGrid>
+      {open ? (
+        <Paper withBorder p="md">
+          <Stack>
+            <Textarea label="Note (required when there is a variance)" value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={500} />
+            <Group>
+              <Button onClick={close}>Close the day</Button>
+            </Group>
+          </Stack>
+        </Paper>
+      ) : (
+        <Paper withBorder p="md">
+          <Stack>
+            <Text>
+              Closed {status.closedAt?.replace('T', ' ').slice(0, 16)} UTC by {status.closedBy}.{status.note ? ` Note: ${status.note}` : ''} No payment can be taken or
+              cancelled on this desk for this day until an admin reopens it.
+            </Text>
+            {session.user.role === 'admin' && (
+              <Group align="flex-end">
+                <TextInput label="Reason for reopening" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={360} />
+                <Button variant="default" onClick={() => void reopen()}>
+                  Reopen the day
+                </Button>
+              </Group>
+            )}
+          </Stack>
+        </Paper>
+      )}
+      {error && <Alert color="red.9">{error}</Alert>}
+      {status.history.length > 0 && (
+        <Text size="sm" c="dimmed">
+          History: {status.history.map((h) => `${h.kind} ${h.at.replace('T', ' ').slice(0, 16)} by ${h.by}${h.note ? ` (${h.note})` : ''}`).join(' · ')}
+        </Text>
+      )}
+      <Paper withBorder p="md">
+        <Title order={4}>Day close report</Title>
+        <ExportPanel filters={{ report: 'day_close', date }} baseName={`day-close-${status.desk}-${date}`} formats={['pdf', 'xlsx', 'csv']} />
+      </Paper>
+    </Stack>
+  );
+}

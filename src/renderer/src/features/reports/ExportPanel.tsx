@@ -1,0 +1,92 @@
+// Export a report to a file: choose the format and path, watch the progress bar, cancel if it is taking too long.
+import { Alert, Button, Group, Progress, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import type { ExportFormat, ExportJob, ReportFilters } from '../../../../shared/contract/reports';
+import { api, request } from '../../api/client';
+import { sentence } from '../../api/form-errors';
+
+const FORMATS: { value: ExportFormat; label: string; ext: string }[] = [
+  { value: 'xlsx', label: 'Excel workbook (XLSX)', ext: 'xlsx' },
+  { value: 'csv', label: 'CSV', ext: 'csv' },
+  { value: 'pdf', label: 'PDF', ext: 'pdf' },
+  { value: 'letters', label: 'Reminder letters (PDF, one page per student)', ext: 'pdf' },
+];
+
+const POLL_MS = 200;
+
+/** Asks main for the job's progress until it ends; the export itself runs on a worker there. */
+function useJob() {
+  const [job, setJob] = useState<ExportJob | null>(null);
+  const timer = useRef<number | null>(null);
+  useEffect(() => () => void (timer.current && window.clearTimeout(timer.current)), []);
+  const watch = (started: ExportJob) => {
+    setJob(started);
+    const tick = () =>
+      request(api().reports.job({ jobId: started.id })).then((now) => {
+        setJob(now);
+        if (now.state === 'running') timer.current = window.setTimeout(tick, POLL_MS);
+      });
+    timer.current = window.setTimeout(tick, POLL_MS);
+  };
+  return { job, watch, setJob };
+}
+
+export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'] }: { filters: ReportFilters; baseName: string; formats?: ExportFormat[] }) {
+  const [format, setFormat] = useState<ExportFormat>(formats[0]!);
+  const [folder, setFolder] = useState<string | null>(null);
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const { job, watch, setJob } = useJob();
+  const ext = FORMATS.find((f) => f.value === format)!.ext;
+
+  useEffect(() => {
+    void request(api().reports.exportFolder()).then(({ folder: f }) => setFolder(f));
+  }, []);
+  useEffect(() => {
+    if (folder !== null) setPath(`${folder.replace(/[\\/]$/, '')}/${baseName}${format === 'letters' ? '-letters' : ''}.${ext}`);
+  }, [folder, baseName, format, ext]);
+
+  const start = () => {
+    setError(null);
+    setJob(null);
+    request(api().reports.export({ filters, format, path })).then(watch, (e: Error) => setError(sentence(e.message)));
+  };
+  const cancel = () => job && void request(api().reports.cancel({ jobId: job.id })).then(setJob);
+  const running = job?.state === 'running';
+  const percent = job && job.total > 0 ? Math.min(100, Math.round((job.done / job.total) * 100)) : running ? 5 : 100;
+
+  return (
+    <Stack gap="xs" aria-label="Export">
+      <Group align="flex-end">
+        <Select
+          label="Export as"
+          data={FORMATS.filter((f) => formats.includes(f.value)).map((f) => ({ value: f.value, label: f.label }))}
+          value={format}
+          onChange={(v) => v && setFormat(v as ExportFormat)}
+          allowDeselect={false}
+          w={280}
+        />
+        <TextInput label="Save to" value={path} onChange={(e) => setPath(e.currentTarget.value)} style={{ flex: 1 }} error={error} />
+        <Button onClick={start} disabled={running || path === ''}>
+          Export
+        </Button>
+        {running && (
+          <Button variant="default" color="red" onClick={cancel}>
+            Cancel export
+          </Button>
+        )}
+      </Group>
+      {job && (
+        <Stack gap={4}>
+          <Progress value={percent} animated={running} aria-label="Export progress" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} />
+          <Text size="sm" role="status">
+            {job.state === 'running' && `Exporting… ${job.done.toLocaleString()} of ${job.total.toLocaleString()} rows`}
+            {job.state === 'done' && `Saved ${job.done.toLocaleString()} ${format === 'letters' ? 'letters' : 'rows'} to ${job.path}`}
+            {job.state === 'cancelled' && 'Export cancelled: no file was written.'}
+          </Text>
+          {job.state === 'failed' && <Alert color="red.9">{sentence(job.error ?? 'the export failed')}: no file was written.</Alert>}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,290 @@
+// The accountant's reports: pick one, set its filters, read the table with totals, export it, clear cheques.
+import { Alert, Badge, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { SessionInfo } from '../../../../shared/contract/auth';
+import type { Masters } from '../../../../shared/contract/masters';
+import { GROUP_KEYS, type GroupKey, type ReportFilters, type ReportName, type ReportTable } from '../../../../shared/contract/reports';
+import type { StudentSummary } from '../../../../shared/contract/students';
+import { minorDigits } from '../../../../shared/domain/money';
+import { api, request } from '../../api/client';
+import { sentence } from '../../api/form-errors';
+import { moneyFor } from '../../components/money';
+import { StudentSearch } from '../collect/StudentSearch';
+import { ExportPanel } from './ExportPanel';
+
+const REPORTS: { value: ReportName; label: string; cashier: boolean }[] = [
+  { value: 'daybook', label: 'Day book', cashier: true },
+  { value: 'collection', label: 'Collection summary', cashier: false },
+  { value: 'receipts', label: 'Receipts register', cashier: false },
+  { value: 'defaulters', label: 'Outstanding dues and defaulters', cashier: false },
+  { value: 'statement', label: 'Student statement', cashier: true },
+  { value: 'family_statement', label: 'Family statement', cashier: true },
+  { value: 'concessions', label: 'Concessions granted', cashier: false },
+  { value: 'reversals', label: 'Cancelled and bounced receipts', cashier: false },
+  { value: 'cheques', label: 'Cheques pending clearance', cashier: true },
+  { value: 'forecast', label: 'Expected collections forecast', cashier: false },
+  { value: 'journal', label: 'Accounting export (journal)', cashier: false },
+  { value: 'day_close', label: 'Day close report', cashier: true },
+];
+
+const GROUP_LABELS: Record<GroupKey, string> = { head: 'Fee head', class: 'Class', mode: 'Mode', cashier: 'Cashier', desk: 'Desk', day: 'Day', month: 'Month' };
+
+const todayIso = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+const monthStart = (iso: string) => `${iso.slice(0, 7)}-01`;
+
+interface FilterState {
+  date: string;
+  from: string;
+  to: string;
+  asOf: string;
+  groupBy: GroupKey[];
+  view: 'gross' | 'net';
+  classId: string | null;
+  categoryId: string | null;
+  minBalance: number | string;
+  minDaysOverdue: number | string;
+  student: StudentSummary | null;
+  period: 'week' | 'month';
+  periods: number | string;
+  layout: 'tally' | 'quickbooks';
+}
+
+/** `scale`: minor units per major unit of the school's currency. */
+function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFilters | null {
+  const range = { from: s.from, to: s.to };
+  switch (report) {
+    case 'daybook':
+      return { report, date: s.date };
+    case 'receipts':
+    case 'concessions':
+    case 'reversals':
+      return { report, ...range };
+    case 'collection':
+      return { report, ...range, groupBy: s.groupBy, view: s.view };
+    case 'defaulters':
+      return {
+        report,
+        asOf: s.asOf,
+        ...(s.classId ? { classId: s.classId } : {}),
+        ...(s.categoryId ? { categoryId: s.categoryId } : {}),
+        ...(s.minBalance !== '' ? { minBalance: Math.round(Number(s.minBalance) * scale) } : {}),
+        ...(s.minDaysOverdue !== '' ? { minDaysOverdue: Number(s.minDaysOverdue) } : {}),
+      };
+    case 'statement':
+      return s.student ? { report, studentId: s.student.id } : null;
+    case 'family_statement':
+      return s.student?.familyId ? { report, familyId: s.student.familyId } : null;
+    case 'cheques':
+      return { report, asOf: s.asOf };
+    case 'forecast':
+      return { report, from: s.asOf, period: s.period, periods: Number(s.periods) };
+    case 'journal':
+      return { report, ...range, layout: s.layout };
+    case 'day_close':
+      return { report, date: s.date };
+  }
+}
+
+export function ReportsScreen({ session }: { session: SessionInfo }) {
+  const today = todayIso();
+  const reports = REPORTS.filter((r) => session.user.role !== 'cashier' || r.cashier);
+  const [report, setReport] = useState<ReportName>('daybook');
+  const [masters, setMasters] = useState<Masters | null>(null);
+  const [s, setS] = useState<FilterState>({
+    date: today,
+    from: monthStart(today),
+    to: today,
+    asOf: today,
+    groupBy: ['head', 'class'],
+    view: 'gross',
+    classId: null,
+    categoryId: null,
+    minBalance: '',
+    minDaysOverdue: '',
+    student: null,
+    period: 'month',
+    periods: 3,
+    layout: 'tally',
+  });
+  const [table, setTable] = useState<{ filters: ReportFilters; data: ReportTable } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof FilterState>(key: K, value: FilterState[K]) => setS((old) => ({ ...old, [key]: value }));
+
+  useEffect(() => {
+    void request(api().masters.get()).then(setMasters, () => undefined);
+  }, []);
+
+  const filters = filtersOf(report, s, 10 ** minorDigits(session.school.currency));
+  const run = () => {
+    if (!filters) return setError(report === 'family_statement' ? 'Pick a student who belongs to a family.' : 'Pick a student first.');
+    setBusy(true);
+    setError(null);
+    request(api().reports.run(filters))
+      .then((data) => setTable({ filters, data }), (e: Error) => setError(sentence(e.message)))
+      .finally(() => setBusy(false));
+  };
+  const clear = (paymentId: string) =>
+    request(api().cheques.clear({ paymentId, clearedOn: today })).then(run, (e: Error) => setError(sentence(e.message)));
+
+  const ranged = ['receipts', 'collection', 'concessions', 'reversals', 'journal'].includes(report);
+  return (
+    <Stack>
+      <Title order={2}>Reports</Title>
+      <Paper withBorder p="md">
+        <Stack>
+          <Group align="flex-end">
+            <Select label="Report" data={reports.map((r) => ({ value: r.value, label: r.label }))} value={report} onChange={(v) => v && (setReport(v as ReportName), setTable(null))} allowDeselect={false} w={320} />
+            {(report === 'daybook' || report === 'day_close') && <TextInput label="Day (YYYY-MM-DD)" value={s.date} onChange={(e) => set('date', e.currentTarget.value)} />}
+            {ranged && (
+              <>
+                <TextInput label="From (YYYY-MM-DD)" value={s.from} onChange={(e) => set('from', e.currentTarget.value)} />
+                <TextInput label="To (YYYY-MM-DD)" value={s.to} onChange={(e) => set('to', e.currentTarget.value)} />
+              </>
+            )}
+            {(report === 'defaulters' || report === 'cheques') && <TextInput label="As of (YYYY-MM-DD)" value={s.asOf} onChange={(e) => set('asOf', e.currentTarget.value)} />}
+            {report === 'forecast' && (
+              <>
+                <TextInput label="From (YYYY-MM-DD)" value={s.asOf} onChange={(e) => set('asOf', e.currentTarget.value)} />
+                <Select label="Per" data={[{ value: 'week', label: 'Week' }, { value: 'month', label: 'Month' }]} value={s.period} onChange={(v) => v && set('period', v as 'week' | 'month')} allowDeselect={false} w={110} />
+                <NumberInput label="Periods" min={1} max={24} value={s.periods} onChange={(v) => set('periods', v)} w={100} />
+              </>
+            )}
+          </Group>
+          {report === 'collection' && (
+            <Group align="flex-end">
+              <MultiSelect label="Group by" data={GROUP_KEYS.map((k) => ({ value: k, label: GROUP_LABELS[k] }))} value={s.groupBy} onChange={(v) => set('groupBy', v as GroupKey[])} w={420} />
+              <Select label="View" data={[{ value: 'gross', label: 'Gross and net' }, { value: 'net', label: 'Net only' }]} value={s.view} onChange={(v) => v && set('view', v as 'gross' | 'net')} allowDeselect={false} w={160} />
+            </Group>
+          )}
+          {report === 'defaulters' && (
+            <Group align="flex-end">
+              <Select label="Class" clearable placeholder="All classes" data={(masters?.classes ?? []).map((c) => ({ value: c.id, label: c.name }))} value={s.classId} onChange={(v) => set('classId', v)} />
+              <Select label="Category" clearable placeholder="All categories" data={(masters?.categories ?? []).map((c) => ({ value: c.id, label: c.name }))} value={s.categoryId} onChange={(v) => set('categoryId', v)} />
+              <NumberInput label={`Balance at least (${session.school.currency})`} min={0} value={s.minBalance} onChange={(v) => set('minBalance', v)} />
+              <NumberInput label="Overdue at least (days)" min={0} value={s.minDaysOverdue} onChange={(v) => set('minDaysOverdue', v)} />
+            </Group>
+          )}
+          {report === 'journal' && (
+            <Select label="Layout" data={[{ value: 'tally', label: 'Tally' }, { value: 'quickbooks', label: 'QuickBooks' }]} value={s.layout} onChange={(v) => v && set('layout', v as 'tally' | 'quickbooks')} allowDeselect={false} w={200} />
+          )}
+          {(report === 'statement' || report === 'family_statement') && (
+            <Stack gap={4}>
+              <StudentSearch onPick={(student) => set('student', student)} />
+              {s.student && <Text size="sm">Student: {s.student.fullName} ({s.student.admissionNo})</Text>}
+            </Stack>
+          )}
+          <Group>
+            <Button onClick={run} loading={busy}>
+              Show report
+            </Button>
+          </Group>
+          {error && <Alert color="red.9">{error}</Alert>}
+        </Stack>
+      </Paper>
+      {table && (
+        <ReportView
+          table={table.data}
+          session={session}
+          onClear={table.filters.report === 'cheques' && session.user.role !== 'cashier' ? clear : null}
+        />
+      )}
+      {table && (
+        <Paper withBorder p="md">
+          <ExportPanel
+            filters={table.filters}
+            baseName={`${table.filters.report}-${today}`}
+            formats={table.filters.report === 'defaulters' ? ['xlsx', 'csv', 'pdf', 'letters'] : ['xlsx', 'csv', 'pdf']}
+          />
+        </Paper>
+      )}
+    </Stack>
+  );
+}
+
+function ReportView({ table, session, onClear }: { table: ReportTable; session: SessionInfo; onClear: ((paymentId: string) => void) | null }) {
+  const money = moneyFor(session.school);
+  const cell = (type: string, v: unknown) => (v === null || v === undefined ? '' : type === 'money' ? money.format(v as number) : String(v));
+  const right = (type: string) => (type === 'money' || type === 'count' ? 'right' : undefined);
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="xs">
+        <div>
+          <Title order={3}>{table.title}</Title>
+          <Text c="dimmed" size="sm">
+            {table.subtitle}
+          </Text>
+        </div>
+        {table.summary.length > 0 && (
+          <Group gap="xs">
+            {table.summary.map((s) => (
+              <Badge key={s.label} variant="light" size="lg">
+                {s.label}: {money.format(s.amount)}
+              </Badge>
+            ))}
+          </Group>
+        )}
+        {table.truncated && (
+          <Alert color="yellow.9">
+            Showing the first {table.rows.length.toLocaleString()} of {table.rowCount.toLocaleString()} rows; the totals cover all of them. Export for every row.
+          </Alert>
+        )}
+        <Table.ScrollContainer minWidth={600} maxHeight={520}>
+          <Table striped highlightOnHover stickyHeader aria-label={table.title} verticalSpacing={4}>
+            <Table.Thead>
+              <Table.Tr>
+                {table.columns.map((c) => (
+                  <Table.Th key={c.key} ta={right(c.type)}>
+                    {c.label}
+                  </Table.Th>
+                ))}
+                {onClear && <Table.Th>Action</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {table.rows.map((r, i) => (
+                <Table.Tr key={i}>
+                  {table.columns.map((c) => (
+                    <Table.Td key={c.key} ta={right(c.type)}>
+                      {cell(c.type, r[c.key])}
+                    </Table.Td>
+                  ))}
+                  {onClear && (
+                    <Table.Td>
+                      <Button size="compact-xs" variant="default" onClick={() => onClear(String(r['paymentId']))}>
+                        Mark cleared
+                      </Button>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+              {table.rows.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={table.columns.length}>Nothing to show for these filters.</Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+            <Table.Tfoot>
+              <Table.Tr>
+                {table.columns.map((c, i) => (
+                  <Table.Th key={c.key} ta={right(c.type)}>
+                    {c.key in table.totals ? cell(c.type, table.totals[c.key]) : i === 0 ? `Total (${table.rowCount.toLocaleString()} rows)` : ''}
+                  </Table.Th>
+                ))}
+                {onClear && <Table.Th />}
+              </Table.Tr>
+            </Table.Tfoot>
+          </Table>
+        </Table.ScrollContainer>
+        {table.footnote && (
+          <Text size="xs" c="dimmed">
+            {table.footnote}
+          </Text>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

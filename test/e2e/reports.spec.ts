@@ -1,0 +1,60 @@
+// Reports in Chromium: the accountant reads the dashboard, opens the defaulters report, filters it, exports XLSX,
+// watches the progress bar and gets the file, which reads back with the same rows.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { expect, expectAccessible, SHOTS, test } from './support/fixtures';
+
+test('defaulters: filter, export XLSX with a progress bar, and the file holds the same rows', async ({ page, desk, rendererUrl }) => {
+  test.setTimeout(120_000);
+  desk.clock.current = new Date('2026-09-30T06:00:00Z');
+  await desk.app.generateDemoSchool({ students: 80, until: '2026-09-30', seed: 5 });
+
+  await page.goto(rendererUrl);
+  await page.getByLabel('Username').fill('accounts');
+  await page.getByLabel('Password', { exact: true }).fill('demo-accounts-2026');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Desk', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Dues ageing' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Collection trend' })).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, '40-dashboard.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Reports', exact: true }).click();
+  await page.getByRole('combobox', { name: 'Report' }).click();
+  await page.getByRole('option', { name: 'Outstanding dues and defaulters' }).click();
+  await page.getByLabel('As of (YYYY-MM-DD)').fill('2026-09-30');
+  await page.getByRole('button', { name: 'Show report' }).click();
+  const table = page.getByRole('table', { name: 'Outstanding dues and defaulters · as of 2026-09-30' });
+  await expect(table).toBeVisible();
+  const all = await table.locator('tbody tr').count();
+
+  await page.getByLabel(/Balance at least/).fill('10000');
+  await page.getByRole('button', { name: 'Show report' }).click();
+  await expect(page.getByText('balance ≥ 10,000.00')).toBeVisible();
+  const filtered = await table.locator('tbody tr').count();
+  expect(filtered).toBeGreaterThan(0);
+  expect(filtered).toBeLessThan(all);
+  await expectAccessible(page, 'reports');
+
+  const path = join(desk.dir, 'defaulters.xlsx');
+  await page.getByLabel('Save to').fill(path);
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(page.getByRole('progressbar', { name: 'Export progress' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: `Saved ${filtered} rows to ${path}` })).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: join(SHOTS, '41-defaulters-export.png'), fullPage: true });
+
+  expect(existsSync(path)).toBe(true);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(path);
+  const sheet = book.worksheets[0]!;
+  expect(sheet.getCell('A1').value).toBe('Outstanding dues and defaulters · as of 2026-09-30');
+  const firstAdmission = await table.locator('tbody tr').first().locator('td').first().innerText();
+  expect(sheet.getCell('A5').value).toBe(firstAdmission);
+  expect(sheet.getRow(5 + filtered).getCell(1).value).toBe('Total');
+
+  await page.getByLabel('Save to').fill('/no/such/folder/defaulters.xlsx');
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(page.getByText(/Path is in a folder that does not exist|folder that does not exist/)).toBeVisible();
+});
