@@ -104,7 +104,7 @@ export function Dashboard({ session }: { session: SessionInfo }) {
               {data.topDefaultingClasses.map((c) => (
                 <Table.Tr key={c.className}>
                   <Table.Td>{c.className}</Table.Td>
-                  <Table.Td>{c.students === 1 ? "1 student" : `${c.students} students`}</Table.Td>
+                  <Table.Td>{c.students === 1 ? '1 student' : `${c.students} students`}</Table.Td>
                   <Table.Td ta="right">{money.format(c.amount)}</Table.Td>
                 </Table.Tr>
               ))}

@@ -29,8 +29,13 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
-    setError(null);
-    request(api().dayClose.status({ date })).then(setStatus, (e: Error) => setError(sentence(e.message)));
+    request(api().dayClose.status({ date })).then(
+      (s) => {
+        setStatus(s);
+        setError(null);
+      },
+      (e: Error) => setError(sentence(e.message)),
+    );
   }, [date]);
   useEffect(load, [load]);
 

@@ -34,7 +34,8 @@ function useJob() {
 export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'] }: { filters: ReportFilters; baseName: string; formats?: ExportFormat[] }) {
   const [format, setFormat] = useState<ExportFormat>(formats[0]!);
   const [folder, setFolder] = useState<string | null>(null);
-  const [path, setPath] = useState('');
+  // The path the user typed, for the report and format it was typed for; otherwise the suggested one.
+  const [typed, setTyped] = useState<{ key: string; value: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { job, watch, setJob } = useJob();
   const ext = FORMATS.find((f) => f.value === format)!.ext;
@@ -42,9 +43,9 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
   useEffect(() => {
     void request(api().reports.exportFolder()).then(({ folder: f }) => setFolder(f));
   }, []);
-  useEffect(() => {
-    if (folder !== null) setPath(`${folder.replace(/[\\/]$/, '')}/${baseName}${format === 'letters' ? '-letters' : ''}.${ext}`);
-  }, [folder, baseName, format, ext]);
+  const key = `${baseName}|${format}`;
+  const suggested = folder === null ? '' : `${folder.replace(/[\\/]$/, '')}/${baseName}${format === 'letters' ? '-letters' : ''}.${ext}`;
+  const path = typed?.key === key ? typed.value : suggested;
 
   const start = () => {
     setError(null);
@@ -66,7 +67,7 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
           allowDeselect={false}
           w={280}
         />
-        <TextInput label="Save to" value={path} onChange={(e) => setPath(e.currentTarget.value)} style={{ flex: 1 }} error={error} />
+        <TextInput label="Save to" value={path} onChange={(e) => setTyped({ key, value: e.currentTarget.value })} style={{ flex: 1 }} error={error} />
         <Button onClick={start} disabled={running || path === ''}>
           Export
         </Button>
