@@ -12,6 +12,7 @@ import { admit, seedSmallSchool } from '../support/school';
 import { type BenchCase, runBenchmarks } from './harness';
 import { benchSchool, KEYCHAIN } from './school';
 import { closeSyncBench, syncCases } from './sync';
+import { closeReportBench, reportCases } from './reports';
 
 const SCHOOL_STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 50_000);
 const scratch = tempDir();
@@ -147,6 +148,7 @@ const cases: BenchCase[] = [
   schoolCase('student.dues', 300, () => school.desk!.ok('payments.openDues', { studentIds: [school.pick(school.studentIds)] })),
   schoolCase('student.ledger', 300, () => school.desk!.ok('payments.ledger', { studentId: school.pick(school.studentIds) })),
   ...syncCases,
+  ...reportCases,
 ];
 
 try {
@@ -157,5 +159,6 @@ try {
   await school.raw?.close();
   await school.desk?.close();
   await closeSyncBench();
+  await closeReportBench();
   scratch.cleanup();
 }

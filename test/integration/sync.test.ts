@@ -166,6 +166,27 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     expect(onB.status).toBe('cancelled');
     expect((await deskFigures(b)).students).toEqual((await deskFigures(a)).students);
   });
+
+  it('carries day closes and cheque clearances, so every desk’s reports agree on them', async () => {
+    const cheque = await a.ok('payments.record', { studentIds: [students[1]!], amount: 700_00, method: { mode: 'cheque', chequeNo: '654321', bank: 'SBI', chequeDate: '2026-04-02' } });
+    const status = await a.ok('dayClose.status', { date: '2026-04-02' });
+    const expectedCash = status.expected['cash']!;
+    const notes = { '50000': Math.floor(expectedCash / 50000) };
+    const left = expectedCash - notes['50000'] * 50000;
+    await a.ok('dayClose.close', { date: '2026-04-02', cashCount: { ...notes, ...(left > 0 ? { '100': left / 100 } : {}) }, counted: { cheque: 700_00 } });
+    await syncAll(a, b);
+    const onB = await b.ok('reports.run', { report: 'day_close', date: '2026-04-02', desk: 'D01' });
+    expect(onB.footnote).toMatch(/^Closed by /);
+    expect(onB.totals['variance']).toBe(0);
+    expect((await b.ok('reports.dashboard')).desksNotClosed.filter((d) => d.desk === 'D01' && d.day === '2026-04-02')).toEqual([]);
+
+    expect((await b.ok('reports.run', { report: 'cheques', asOf: '2026-04-02' })).rows.map((r) => r['paymentId'])).toContain(cheque.paymentId);
+    await b.ok('cheques.clear', { paymentId: cheque.paymentId, clearedOn: '2026-04-02' });
+    await syncAll(a, b);
+    expect((await a.ok('reports.run', { report: 'cheques', asOf: '2026-04-02' })).rows.map((r) => r['paymentId'])).not.toContain(cheque.paymentId);
+    const late = await a.call('payments.record', { studentIds: [students[1]!], amount: 100_00, method: { mode: 'cash' } });
+    expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
 });
 
 describe('a server restored from an older backup', () => {

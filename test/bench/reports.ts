@@ -1,0 +1,76 @@
+// Report benchmark cases on the 50,000-student school grown to a million payments (report-school.ts): reports on the
+// worker through the same channel the screen calls, and a million-row XLSX export with memory and main-thread lag.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { tempDir, type TestDesk } from '../support/harness';
+import type { BenchCase } from './harness';
+import { reportSchool } from './report-school';
+
+const scratch = tempDir();
+const YEAR = { from: '2026-04-01', to: '2027-03-31' };
+
+const state = {
+  desk: null as TestDesk | null,
+  days: [] as string[],
+  payments: 0,
+  async open() {
+    if (this.desk) return;
+    this.desk = await reportSchool(join(scratch.dir, 'school'));
+    await this.desk.ok('auth.login', { username: 'accounts', password: 'demo-accounts-2026' });
+    const byDay = await this.desk.ok('reports.run', { report: 'collection', ...YEAR, groupBy: ['day'], view: 'net' });
+    this.days = byDay.rows.map((r) => r['day'] as string);
+    const receipts = await this.desk.ok('reports.run', { report: 'receipts', ...YEAR });
+    this.payments = receipts.rowCount;
+    console.log(`bench: report school open: ${this.payments} receipts over ${this.days.length} days`);
+  },
+};
+
+const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+
+function reportCase(name: string, runs: number, run: () => Promise<unknown>): BenchCase {
+  return { name, runs, warmup: 3, setup: () => state.open(), run: async () => void (await run()) };
+}
+
+/** The export's own figures: rows, peak resident memory of the whole process (workers included) and main-thread lag. */
+const exportFigures = { rows: 0, peak_rss_mb: 0, start_rss_mb: 0, lag_ms: 0 };
+
+async function exportYear(): Promise<() => void> {
+  const desk = state.desk!;
+  const path = join(scratch.dir, `payments-${Date.now()}.xlsx`);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  exportFigures.start_rss_mb = mb(process.memoryUsage().rss);
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  lag.enable();
+  try {
+    const job = await desk.ok('reports.export', { filters: { report: 'receipts', ...YEAR }, format: 'xlsx', path });
+    // Poll as the screen does while the worker writes.
+    let now = job;
+    while (now.state === 'running') {
+      await new Promise((r) => setTimeout(r, 200));
+      now = await desk.ok('reports.job', { jobId: job.id });
+    }
+    if (now.state !== 'done') throw new Error(`export ended ${now.state}: ${now.error}`);
+    exportFigures.rows = now.done;
+  } finally {
+    lag.disable();
+    clearInterval(sampler);
+  }
+  exportFigures.peak_rss_mb = mb(peak);
+  exportFigures.lag_ms = Math.round(lag.max / 1e5) / 10;
+  return () => rmSync(path, { force: true });
+}
+
+export const reportCases: BenchCase[] = [
+  reportCase('report.daybook', 40, () => state.desk!.ok('reports.run', { report: 'daybook', date: pick(state.days) })),
+  reportCase('report.collection.year', 15, () => state.desk!.ok('reports.run', { report: 'collection', ...YEAR, groupBy: ['head', 'class'], view: 'gross' })),
+  reportCase('report.defaulters', 10, () => state.desk!.ok('reports.run', { report: 'defaulters', asOf: YEAR.to })),
+  { name: 'export.payments.xlsx', runs: 1, warmup: 0, setup: () => state.open(), run: exportYear, extra: () => ({ ...exportFigures }) },
+];
+
+export async function closeReportBench(): Promise<void> {
+  await state.desk?.close();
+  scratch.cleanup();
+}
