@@ -36,21 +36,24 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
   const [note, setNote] = useState<FormNote | null>(null);
   const money = moneyFor(session.school);
   const form = useForm({
-    initialValues: { idleLockMinutes: session.idleLockMinutes, receiptFormat: '', finesFirst: true, bounceCharge: '', verifyBaseUrl: '', receiptLayout: 'a5' as Policies['receiptLayout'], receiptFooter: '' },
+    initialValues: { idleLockMinutes: session.idleLockMinutes, receiptFormat: '', finesFirst: true, bounceCharge: '', verifyBaseUrl: '', receiptLayout: 'a5' as Policies['receiptLayout'], receiptFooter: '', cashDenominations: '' },
   });
   useEffect(() => {
     request(api().settings.get()).then((p) => {
-      form.setValues({ ...p, bounceCharge: money.format(p.bounceCharge) });
+      form.setValues({ ...p, bounceCharge: money.format(p.bounceCharge), cashDenominations: p.cashDenominations.map((d) => money.format(d)).join(', ') });
       form.resetDirty();
     }, () => undefined);
     // Loaded once when the screen opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  const submit = form.onSubmit(async ({ bounceCharge, ...values }) => {
+  const submit = form.onSubmit(async ({ bounceCharge, cashDenominations, ...values }) => {
     const charge = money.parse(bounceCharge);
     if (charge === null) return form.setFieldError('bounceCharge', 'Enter an amount');
+    // Amounts are written with the locale's grouping (₹2,000.00), so split on a comma followed by a space.
+    const pieces = cashDenominations.trim() === '' ? [] : cashDenominations.split(/[;\n]|,\s+/).map((t) => money.parse(t.trim()));
+    if (pieces.some((d) => d === null || d === 0)) return form.setFieldError('cashDenominations', 'List amounts separated by ", " (for example 500, 200, 100)');
     try {
-      const saved = await request(api().settings.update({ ...values, bounceCharge: charge }));
+      const saved = await request(api().settings.update({ ...values, bounceCharge: charge, cashDenominations: pieces as number[] }));
       onSessionChange({ ...session, idleLockMinutes: saved.idleLockMinutes });
       setNote({ ok: true, text: 'Saved.' });
     } catch (err) {
@@ -70,6 +73,11 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
           <NativeSelect label="Receipt layout" data={RECEIPT_LAYOUTS.map((l) => ({ value: l, label: LAYOUT_LABELS[l] }))} {...form.getInputProps('receiptLayout')} />
           <TextInput label="Receipt verify link" description="The receipt QR is this link followed by the signed code (e.g. your sync server's /verify/)" {...form.getInputProps('verifyBaseUrl')} />
           <TextInput label="Receipt footer" {...form.getInputProps('receiptFooter')} />
+          <TextInput
+            label="Notes and coins counted at day close"
+            description={`Separated by ", " — leave empty for the standard ${session.school.currency} notes and coins`}
+            {...form.getInputProps('cashDenominations')}
+          />
           <FormFooter note={note} submitting={form.submitting} label="Save" />
         </Stack>
       </form>
