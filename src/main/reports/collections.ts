@@ -6,6 +6,17 @@ import { col, MODE_LABELS, type ReportContext, type ReportDefinition, referenceT
 
 type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
 
+// The same rows as the day book, summed per mode without the names.
+const DAYBOOK_MODES_SQL = `
+  select mode, kind, sum(amount) as amount from (
+    select p.mode, 'receipt' as kind, p.amount from payment p
+    where p.business_date = :date and (:desk is null or p.desk_code = :desk) and (:user is null or p.cashier_id = :user)
+    union all
+    select p.mode, e.kind, -p.amount from payment_event e join payment p on p.id = e.payment_id
+    where e.at >= :utcFrom and e.at < :utcTo and date(e.at, 'localtime') = :date
+      and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user))
+  group by mode, kind`;
+
 const entryLabel = (kind: string) => (kind === 'receipt' ? 'Receipt' : kind === 'cancelled' ? 'Cancelled' : 'Bounced');
 
 // Receipts of the day and the day's reversals, one list in time order.
@@ -49,14 +60,11 @@ export const daybook: ReportDefinition<F<'daybook'>> = {
   count: (f, ctx) => [...daybookRows(f, ctx)].length,
   rows: (f, ctx) => daybookRows(f, ctx),
   summary(f, ctx) {
+    const rows = ctx.raw.prepare(DAYBOOK_MODES_SQL).all(params(f)) as { mode: string; kind: string; amount: number }[];
     const byMode = new Map<string, number>();
-    let receipts = 0;
-    let reversals = 0;
-    for (const r of ctx.raw.prepare(DAYBOOK_SQL).iterate(params(f)) as Iterable<{ kind: string; mode: string; amount: number }>) {
-      byMode.set(r.mode, (byMode.get(r.mode) ?? 0) + r.amount);
-      if (r.kind === 'receipt') receipts += r.amount;
-      else reversals += r.amount;
-    }
+    for (const r of rows) byMode.set(r.mode, (byMode.get(r.mode) ?? 0) + r.amount);
+    const receipts = rows.filter((r) => r.kind === 'receipt').reduce((a, r) => a + r.amount, 0);
+    const reversals = rows.filter((r) => r.kind !== 'receipt').reduce((a, r) => a + r.amount, 0);
     return [
       ...[...byMode].map(([mode, amount]) => ({ label: MODE_LABELS[mode] ?? mode, amount })),
       { label: 'Receipts', amount: receipts },
@@ -137,16 +145,23 @@ export const receipts: ReportDefinition<F<'receipts'>> = {
 
 const receiptParams = (f: F<'receipts'>) => ({ from: f.from, to: f.to, desk: f.desk ?? null, mode: f.mode ?? null });
 
-/** Each group key: the SQL that names the group and how it is labelled. */
-const GROUPS: Record<GroupKey, { select: string; label: string }> = {
-  head: { select: "coalesce(h.name, 'Advance credit')", label: 'Fee head' },
-  class: { select: 'c.name', label: 'Class' },
-  mode: { select: 'f.mode', label: 'Mode' },
-  cashier: { select: 'u.full_name', label: 'Cashier' },
-  desk: { select: 'f.desk_code', label: 'Desk' },
-  day: { select: 'f.day', label: 'Day' },
-  month: { select: 'substr(f.day, 1, 7)', label: 'Month' },
+/** Each group key: the fact column it groups by, and the name shown for it (joined after grouping). */
+const GROUPS: Record<GroupKey, { key: string; table?: { name: string; column: string; fallback: string }; label: string }> = {
+  head: { key: 'f.head_id', table: { name: 'fee_head', column: 'name', fallback: "'Advance credit'" }, label: 'Fee head' },
+  class: { key: 'f.class_id', table: { name: 'class', column: 'name', fallback: 'null' }, label: 'Class' },
+  mode: { key: 'f.mode', label: 'Mode' },
+  cashier: { key: 'f.cashier_id', table: { name: 'app_user', column: 'full_name', fallback: 'null' }, label: 'Cashier' },
+  desk: { key: 'f.desk_code', label: 'Desk' },
+  day: { key: 'f.day', label: 'Day' },
+  month: { key: 'substr(f.day, 1, 7)', label: 'Month' },
 };
+
+/** The name of group `i`: its own value, or looked up in the group's table (by alias j<i>). */
+function groupName(k: GroupKey, i: number): { select: string; join: string } {
+  const t = GROUPS[k].table;
+  if (!t) return { select: `s.g${i} as n${i}`, join: '' };
+  return { select: `coalesce(j${i}.${t.column}, ${t.fallback}, s.g${i}) as n${i}`, join: `left join ${t.name} j${i} on j${i}.id = s.g${i}` };
+}
 
 export const collection: ReportDefinition<F<'collection'>> = {
   title: (f) => `Collection summary · ${f.from} to ${f.to}`,
@@ -163,18 +178,22 @@ export const collection: ReportDefinition<F<'collection'>> = {
 };
 
 function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<ReportRow> {
-  const keys = f.groupBy.map((k, i) => `${GROUPS[k].select} as g${i}`).join(', ');
-  const order = f.groupBy.map((_, i) => `g${i}`).join(', ');
+  // Sum the facts by ids first (a range scan of the fact table's key), then name the few groups left.
+  const ids = f.groupBy.map((k, i) => `${GROUPS[k].key} as g${i}`).join(', ');
+  const groups = f.groupBy.map((_, i) => `g${i}`).join(', ');
+  const named = f.groupBy.map((k, i) => groupName(k, i));
+  const names = named.map((n) => n.select).join(', ');
+  const joins = named.map((n) => n.join).join(' ');
   const statement = ctx.raw.prepare(`
-    select ${keys}, sum(f.collected) as collected, sum(f.reversed) as reversed
-    from collection_fact f left join fee_head h on h.id = f.head_id join class c on c.id = f.class_id
-    left join app_user u on u.id = f.cashier_id
-    where f.day between :from and :to
-    group by ${order} order by ${order}`);
+    select ${names}, s.collected, s.reversed from (
+      select ${ids}, sum(f.collected) as collected, sum(f.reversed) as reversed
+      from collection_fact f where f.day between :from and :to group by ${groups}) s
+    ${joins}
+    order by ${f.groupBy.map((_, i) => `n${i}`).join(', ')}`);
   for (const r of statement.iterate({ from: f.from, to: f.to }) as Iterable<Record<string, string | number>>) {
     const row: ReportRow = {};
     f.groupBy.forEach((k, i) => {
-      const value = r[`g${i}`] as string;
+      const value = r[`n${i}`] as string;
       row[k] = k === 'mode' ? (MODE_LABELS[value] ?? value) : value;
     });
     const collected = r['collected'] as number;
