@@ -13,16 +13,13 @@ const YEAR = { from: '2026-04-01', to: '2027-03-31' };
 const state = {
   desk: null as TestDesk | null,
   days: [] as string[],
-  payments: 0,
   async open() {
     if (this.desk) return;
     this.desk = await reportSchool(join(scratch.dir, 'school'));
     await this.desk.ok('auth.login', { username: 'accounts', password: 'demo-accounts-2026' });
     const byDay = await this.desk.ok('reports.run', { report: 'collection', ...YEAR, groupBy: ['day'], view: 'net' });
     this.days = byDay.rows.map((r) => r['day'] as string);
-    const receipts = await this.desk.ok('reports.run', { report: 'receipts', ...YEAR });
-    this.payments = receipts.rowCount;
-    console.log(`bench: report school open: ${this.payments} receipts over ${this.days.length} days`);
+    console.log(`bench: report school open: receipts on ${this.days.length} days`);
   },
 };
 
@@ -33,19 +30,19 @@ function reportCase(name: string, runs: number, run: () => Promise<unknown>): Be
 }
 
 /** The export's own figures: rows, peak resident memory of the whole process (workers included) and main-thread lag. */
-const exportFigures = { rows: 0, peak_rss_mb: 0, start_rss_mb: 0, lag_ms: 0 };
+const exportFigures = { rows: 0, peak_rss_mb: 0, start_rss_mb: 0, lag_ms: 0, lag_p99_ms: 0 };
 
 async function exportYear(): Promise<() => void> {
   const desk = state.desk!;
   const path = join(scratch.dir, `payments-${Date.now()}.xlsx`);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-  exportFigures.start_rss_mb = mb(process.memoryUsage().rss);
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  exportFigures.start_rss_mb = mb(process.memoryUsage.rss());
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   lag.enable();
   try {
-    const job = await desk.ok('reports.export', { filters: { report: 'receipts', ...YEAR }, format: 'xlsx', path });
+    const job = await desk.ok('reports.export', { filters: { report: 'receipts', from: '2026-01-01', to: YEAR.to }, format: 'xlsx', path });
     // Poll as the screen does while the worker writes.
     let now = job;
     while (now.state === 'running') {
@@ -60,6 +57,7 @@ async function exportYear(): Promise<() => void> {
   }
   exportFigures.peak_rss_mb = mb(peak);
   exportFigures.lag_ms = Math.round(lag.max / 1e5) / 10;
+  exportFigures.lag_p99_ms = Math.round(lag.percentile(99) / 1e5) / 10;
   return () => rmSync(path, { force: true });
 }
 

@@ -57,9 +57,9 @@ export function openConnection(path: string, key: Buffer | null): Database.Datab
 
 /**
  * A second, read-only connection for reports and exports on a worker thread: WAL lets it read a steady snapshot
- * beside the writer. It never migrates or writes; it keeps a smaller page cache of its own.
+ * beside the writer. It never migrates or writes, and keeps a page cache of its own.
  */
-export function openReader(path: string, key: Buffer | null): Database.Database {
+export function openReader(path: string, key: Buffer | null, cacheMiB: number): Database.Database {
   const raw = new Database(path, { readonly: true, fileMustExist: true });
   try {
     if (key) raw.pragma(keyPragma('key', key));
@@ -70,7 +70,7 @@ export function openReader(path: string, key: Buffer | null): Database.Database 
   }
   raw.pragma('temp_store = MEMORY');
   raw.pragma('busy_timeout = 5000');
-  raw.pragma('cache_size = -32768');
+  raw.pragma(`cache_size = -${cacheMiB * 1024}`);
   return raw;
 }
 

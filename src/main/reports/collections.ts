@@ -6,16 +6,15 @@ import { col, MODE_LABELS, type ReportContext, type ReportDefinition, referenceT
 
 type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
 
-// The same rows as the day book, summed per mode without the names.
-const DAYBOOK_MODES_SQL = `
-  select mode, kind, sum(amount) as amount from (
-    select p.mode, 'receipt' as kind, p.amount from payment p
-    where p.business_date = :date and (:desk is null or p.desk_code = :desk) and (:user is null or p.cashier_id = :user)
-    union all
-    select p.mode, e.kind, -p.amount from payment_event e join payment p on p.id = e.payment_id
-    where e.at >= :utcFrom and e.at < :utcTo and date(e.at, 'localtime') = :date
-      and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user))
-  group by mode, kind`;
+// The day book's entries without the names: for its mode totals and its count.
+const DAYBOOK_ENTRIES_SQL = `
+  select p.mode, 'receipt' as kind, p.amount from payment p
+  where p.business_date = :date and (:desk is null or p.desk_code = :desk) and (:user is null or p.cashier_id = :user)
+  union all
+  select p.mode, e.kind, -p.amount from payment_event e join payment p on p.id = e.payment_id
+  where e.at >= :utcFrom and e.at < :utcTo and date(e.at, 'localtime') = :date
+    and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user)`;
+const DAYBOOK_MODES_SQL = `select mode, kind, sum(amount) as amount from (${DAYBOOK_ENTRIES_SQL}) group by mode, kind`;
 
 const entryLabel = (kind: string) => (kind === 'receipt' ? 'Receipt' : kind === 'cancelled' ? 'Cancelled' : 'Bounced');
 
@@ -57,8 +56,12 @@ export const daybook: ReportDefinition<F<'daybook'>> = {
     col('desk', 'Desk'),
     col('amount', 'Amount', 'money'),
   ],
-  count: (f, ctx) => [...daybookRows(f, ctx)].length,
+  count: (f, ctx) => daybookCount(f, ctx).n,
   rows: (f, ctx) => daybookRows(f, ctx),
+  screen(f, ctx, limit) {
+    const { n, amount } = daybookCount(f, ctx);
+    return { rows: [...daybookRows(f, ctx, limit)], rowCount: n, totals: { amount } };
+  },
   summary(f, ctx) {
     const rows = ctx.raw.prepare(DAYBOOK_MODES_SQL).all(params(f)) as { mode: string; kind: string; amount: number }[];
     const byMode = new Map<string, number>();
@@ -77,8 +80,11 @@ export const daybook: ReportDefinition<F<'daybook'>> = {
 
 const params = (f: F<'daybook'>) => ({ date: f.date, desk: f.desk ?? null, user: f.cashierId ?? null, ...utcWindow(f.date, f.date) });
 
-function* daybookRows(f: F<'daybook'>, ctx: ReportContext): Generator<ReportRow> {
-  const rows = ctx.raw.prepare(DAYBOOK_SQL).iterate(params(f)) as Iterable<Record<string, string | number | null>>;
+const daybookCount = (f: F<'daybook'>, ctx: ReportContext) =>
+  ctx.raw.prepare(`select count(*) as n, coalesce(sum(amount), 0) as amount from (${DAYBOOK_ENTRIES_SQL})`).get(params(f)) as { n: number; amount: number };
+
+function* daybookRows(f: F<'daybook'>, ctx: ReportContext, limit = -1): Generator<ReportRow> {
+  const rows = ctx.raw.prepare(`${DAYBOOK_SQL} limit :limit`).iterate({ ...params(f), limit }) as Iterable<Record<string, string | number | null>>;
   for (const r of rows) {
     yield {
       time: time(r['at'] as string),

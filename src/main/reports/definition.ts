@@ -21,6 +21,11 @@ export interface ReportDefinition<F extends ReportFilters = ReportFilters> {
   count(f: F, ctx: ReportContext): number;
   /** Rows one at a time, so an export of a million keeps memory flat. */
   rows(f: F, ctx: ReportContext): Iterable<ReportRow> | AsyncIterable<ReportRow>;
+  /**
+   * The screen's first `limit` rows with the totals and count of all, when the report can get them cheaper than by
+   * reading every row (a busy day book joins names for the rows shown only).
+   */
+  screen?(f: F, ctx: ReportContext, limit: number): { rows: ReportRow[]; rowCount: number; totals: Record<string, number> };
   /** Figures under the table, from the same rows' totals. */
   summary?(f: F, ctx: ReportContext, totals: Record<string, number>): { label: string; amount: number }[];
   footnote?(f: F, ctx: ReportContext): string | null;

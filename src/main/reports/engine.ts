@@ -6,8 +6,7 @@ import { collection, cheques, daybook, receipts, reversals } from './collections
 import { type Definitions, type ReportContext, type ReportDefinition, summed } from './definition';
 import { concessions, defaulters, familyStatement, forecast, statement } from './dues';
 import { dayClose, journal } from './journal';
-import { writeLetters } from './letters';
-import { csvWriter, pdfWriter, type Writer, xlsxWriter } from './writers';
+import type { Writer } from './writers';
 
 export const DEFINITIONS: Definitions = {
   daybook,
@@ -30,10 +29,8 @@ async function* rowsOf(def: ReportDefinition, f: ReportFilters, ctx: ReportConte
   yield* def.rows(f, ctx);
 }
 
-export async function runReport(ctx: ReportContext, f: ReportFilters, limit: number): Promise<ReportTable> {
-  const def = definitionOf(f);
-  const columns = def.columns(f, ctx);
-  const sums = summed(columns);
+/** Every row once: the first `limit` kept, the totals of all. */
+async function readAll(def: ReportDefinition, f: ReportFilters, ctx: ReportContext, limit: number, sums: ReturnType<typeof summed>) {
   const totals: Record<string, number> = Object.fromEntries(sums.map((c) => [c.key, 0]));
   const rows: ReportRow[] = [];
   let rowCount = 0;
@@ -42,6 +39,13 @@ export async function runReport(ctx: ReportContext, f: ReportFilters, limit: num
     for (const c of sums) totals[c.key]! += Number(row[c.key] ?? 0);
     if (rows.length < limit) rows.push(row);
   }
+  return { rows, rowCount, totals };
+}
+
+export async function runReport(ctx: ReportContext, f: ReportFilters, limit: number): Promise<ReportTable> {
+  const def = definitionOf(f);
+  const columns = def.columns(f, ctx);
+  const { rows, rowCount, totals } = def.screen?.(f, ctx, limit) ?? (await readAll(def, f, ctx, limit, summed(columns)));
   return {
     title: def.title(f, ctx),
     subtitle: def.subtitle(f, ctx),
@@ -65,12 +69,15 @@ export async function exportReport(ctx: ReportContext, f: ReportFilters, format:
   const def = definitionOf(f);
   const total = def.count(f, ctx);
   progress(0, total);
+  // The file writers (exceljs, pdfkit) load only when a file is written: the screens' worker never pays for them.
   if (format === 'letters') {
     if (f.report !== 'defaulters') throw new AppError('invalid_input', 'reminder letters are made from the defaulters report only', 'format');
+    const { writeLetters } = await import('./letters');
     return writeLetters(path, f, ctx, fonts(), (done) => progress(done, total));
   }
   const columns = def.columns(f, ctx);
   const head = { title: def.title(f, ctx), subtitle: def.subtitle(f, ctx), currency: ctx.school.currency, locale: ctx.school.locale, columns };
+  const { csvWriter, pdfWriter, xlsxWriter } = await import('./writers');
   const writer: Writer = format === 'csv' ? csvWriter(path, head, f.report !== 'journal') : format === 'xlsx' ? xlsxWriter(path, head) : pdfWriter(path, head, fonts());
   const sums = summed(columns);
   const totals: Record<string, number> = Object.fromEntries(sums.map((c) => [c.key, 0]));

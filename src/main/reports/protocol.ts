@@ -7,6 +7,8 @@ export interface WorkerData {
   /** The store key in hex (null: an unencrypted benchmark baseline). */
   keyHex: string | null;
   fontsDir: string;
+  /** SQLite page cache (MiB): the screens' worker keeps a working set; an export reads each row once, in order. */
+  cacheMiB: number;
 }
 
 export type WorkerRequest =

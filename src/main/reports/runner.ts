@@ -38,10 +38,15 @@ export interface ReportRunner {
 type Pending = { resolve: (value: unknown) => void; reject: (err: AppError) => void; progress?: (done: number, total: number) => void };
 
 /** A worker with numbered requests; a crash fails what was in flight. */
-function startWorker(deps: ReportRunnerDeps, onExit: () => void) {
+function startWorker(deps: ReportRunnerDeps, kind: 'screen' | 'export', onExit: () => void) {
   const { dbPath, key } = deps.store();
-  const workerData: WorkerData = { dbPath, keyHex: key ? key.toString('hex') : null, fontsDir: deps.fontsDir };
-  const worker = new Worker(deps.worker.file, { workerData, ...(deps.worker.execArgv ? { execArgv: deps.worker.execArgv } : {}) });
+  const workerData: WorkerData = { dbPath, keyHex: key ? key.toString('hex') : null, fontsDir: deps.fontsDir, cacheMiB: kind === 'screen' ? 32 : 16 };
+  const worker = new Worker(deps.worker.file, {
+    workerData,
+    // An export makes short-lived rows by the million; a smaller young generation keeps its memory down.
+    ...(kind === 'export' ? { resourceLimits: { maxYoungGenerationSizeMb: 16 } } : {}),
+    ...(deps.worker.execArgv ? { execArgv: deps.worker.execArgv } : {}),
+  });
   const pending = new Map<number, Pending>();
   let next = 0;
   const failAll = (message: string) => {
@@ -85,10 +90,33 @@ function toAppError(error: ErrorData, deps: ReportRunnerDeps): AppError {
 }
 
 const MAX_KEPT_JOBS = 50;
+/** The screens' worker ends after this long without a request, giving its memory back; the next report starts another. */
+const IDLE_MS = 60_000;
 
 export function createReportRunner(deps: ReportRunnerDeps): ReportRunner {
   let standing: ReturnType<typeof startWorker> | null = null;
-  const screen = () => (standing ??= startWorker(deps, () => (standing = null)));
+  let idle: NodeJS.Timeout | null = null;
+  let inFlight = 0;
+  /** Runs a screen request on the standing worker, and lets it go once nothing has come for a while. */
+  const onScreen = async <T>(body: WorkerRequestBody): Promise<T> => {
+    if (idle) clearTimeout(idle);
+    const w = (standing ??= startWorker(deps, 'screen', () => (standing = null)));
+    inFlight += 1;
+    try {
+      return await w.request<T>(body);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) {
+        idle = setTimeout(() => {
+          if (standing === w && inFlight === 0) {
+            standing = null;
+            void w.worker.terminate();
+          }
+        }, IDLE_MS);
+        idle.unref();
+      }
+    }
+  };
   const jobs = new Map<string, { job: ExportJob; worker: Worker | null; tmp: string; done: Promise<ExportJob> }>();
 
   const find = (id: string) => {
@@ -104,14 +132,19 @@ export function createReportRunner(deps: ReportRunnerDeps): ReportRunner {
   };
 
   return {
-    run: (filters, today, limit) => screen().request<ReportTable>({ kind: 'run', filters, today, limit }),
-    dashboard: (today) => screen().request<Dashboard>({ kind: 'dashboard', today }),
+    run: (filters, today, limit) => onScreen<ReportTable>({ kind: 'run', filters, today, limit }),
+    dashboard: (today) => onScreen<Dashboard>({ kind: 'dashboard', today }),
 
     startExport(filters, format, path, today) {
       const id = deps.newId();
       const tmp = `${path}.${id}.part`;
       const job: ExportJob = { id, report: filters.report, format, path, state: 'running', done: 0, total: 0, error: null, startedAt: deps.now().toISOString(), finishedAt: null };
-      const w = startWorker(deps, () => undefined);
+      // An idle screens' worker gives its memory to the export; the next report starts it again.
+      if (standing && inFlight === 0) {
+        void standing.worker.terminate();
+        standing = null;
+      }
+      const w = startWorker(deps, 'export', () => undefined);
       const progress = (done: number, total: number) => {
         const entry = jobs.get(id);
         if (entry && entry.job.state === 'running') entry.job = { ...entry.job, done, total };
@@ -153,6 +186,7 @@ export function createReportRunner(deps: ReportRunnerDeps): ReportRunner {
       for (const [id, entry] of jobs) {
         if (entry.job.state === 'running') this.cancel(id);
       }
+      if (idle) clearTimeout(idle);
       const w = standing;
       standing = null;
       await w?.worker.terminate();

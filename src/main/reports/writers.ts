@@ -88,7 +88,7 @@ export function csvWriter(path: string, head: ExportHead, bom = true): Writer {
 const HEADER_ROW = 4;
 
 export function xlsxWriter(path: string, head: ExportHead): Writer {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
   workbook.creator = 'FeeDesk';
   const sheet = workbook.addWorksheet(head.title.slice(0, 31).replace(/[\\/*?:[\]]/g, '-'), { views: [{ state: 'frozen', ySplit: HEADER_ROW }] });
   const digits = minorDigits(head.currency);
@@ -111,6 +111,13 @@ export function xlsxWriter(path: string, head: ExportHead): Writer {
   header.commit();
   sheet.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: HEADER_ROW, column: head.columns.length } };
   let rowNo = HEADER_ROW;
+  // exceljs writes the sheet's XML into the zip's input without waiting for it (exceljs issue #1894), so rows pile up
+  // in memory faster than deflate takes them. Wait while more than a few MB are queued there: memory stays flat.
+  const zipInput = () => (sheet as unknown as { stream: { pipes?: { _writableState?: { length: number } }[] } }).stream.pipes?.[0]?._writableState?.length ?? 0;
+  const drain = async () => {
+    await new Promise((r) => setImmediate(r));
+    while (zipInput() > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+  };
   const value = (c: ReportColumn, v: Cell): ExcelJS.CellValue => {
     if (v === null || v === undefined) return null;
     if (c.type === 'money' && typeof v === 'number') return v / scale;
@@ -121,6 +128,7 @@ export function xlsxWriter(path: string, head: ExportHead): Writer {
     async row(row) {
       rowNo += 1;
       sheet.addRow(head.columns.map((c) => value(c, row[c.key] ?? null))).commit();
+      if (rowNo % 500 === 0) await drain();
     },
     async finish(tail) {
       const sums = new Set(summed(head.columns).map((c) => c.key));

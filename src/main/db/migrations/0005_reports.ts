@@ -54,6 +54,8 @@ const statements = [
    left join payment_event e on e.id = x.event_id
    group by 1, 2, 3, 4, 5, 6`,
 
+  // Reversals are reported on their own day: find a day's events without reading them all.
+  `create index payment_event_at on payment_event (at)`,
   // Day close: events (closed, reopened) per desk per day; the latest says whether the day is locked.
   `create table day_close (
      id text primary key, desk_code text not null, business_date text not null,
