@@ -5,7 +5,7 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'report-worker': resolve('src/main/reports/worker.ts') } },
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'background-worker': resolve('src/main/background/worker.ts') } },
     },
   },
   preload: {

@@ -24,7 +24,8 @@ import { structuresHandlers } from './services/structures';
 import { studentsHandlers } from './services/students';
 import { syncHandlers } from './services/sync';
 import { reportsHandlers } from './services/reports';
-import { createReportRunner, type ReportRunner, type WorkerSpec } from './reports/runner';
+import { importsHandlers } from './services/imports';
+import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
 import * as users from './services/users';
 import type { FetchLike } from './sync/client';
 import type { SyncEnv } from './sync/engine';
@@ -55,16 +56,16 @@ export interface AppDeps {
   /** How the desk reaches the sync server (global fetch by default; tests pass a proxy-aware one). */
   syncFetch?: FetchLike;
   sync?: Omit<SyncLoopOptions, 'canRun'> & { pushBatch?: number; pullPage?: number };
-  /** The report worker; by default the one built beside this file (or its TypeScript source, run through tsx). */
-  reportWorker?: WorkerSpec;
+  /** The background worker (reports, exports, imports); by default the one built beside this file (or its TypeScript source, run through tsx). */
+  backgroundWorker?: WorkerSpec;
   /** Where exports are offered to go (the user's Documents folder); the store's folder by default. */
   exportFolder?: string;
 }
 
-/** Built, app.ts is inside out/main/index.js and the worker is out/main/report-worker.js; from source it is a .ts file. */
-function defaultReportWorker(): WorkerSpec {
+/** Built, app.ts is inside out/main/index.js and the worker is out/main/background-worker.js; from source it is a .ts file. */
+function defaultBackgroundWorker(): WorkerSpec {
   const here = import.meta.url;
-  return here.endsWith('.ts') ? { file: new URL('./reports/worker.ts', here), execArgv: ['--import', 'tsx'] } : { file: new URL('./report-worker.js', here) };
+  return here.endsWith('.ts') ? { file: new URL('./background/worker.ts', here), execArgv: ['--import', 'tsx'] } : { file: new URL('./background-worker.js', here) };
 }
 
 export interface App {
@@ -109,10 +110,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
   const syncLoop = createSyncLoop(syncEnv, { ...deps.sync, canRun: () => store.status().state === 'open' });
 
-  let reports: ReportRunner | null = null;
-  const reportRunner = () =>
-    (reports ??= createReportRunner({
-      worker: deps.reportWorker ?? defaultReportWorker(),
+  let background: BackgroundRunner | null = null;
+  const backgroundRunner = () =>
+    (background ??= createBackgroundRunner({
+      worker: deps.backgroundWorker ?? defaultBackgroundWorker(),
       fontsDir: deps.fontsDir,
       store: () => ({ dbPath: deps.dbPath, key: store.current().key }),
       newId: () => deps.ids.uuid(),
@@ -162,7 +163,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...receiptsHandlers(services, print),
     ...slipsHandlers(services, print),
     ...syncHandlers(services, syncEnv, syncLoop),
-    ...reportsHandlers(services, reportRunner, deps.exportFolder ?? dirname(deps.dbPath)),
+    ...reportsHandlers(services, backgroundRunner, deps.exportFolder ?? dirname(deps.dbPath)),
+    ...importsHandlers(services, backgroundRunner, deps.settings),
     'printing.printers': printerChoice,
     'printing.choose': async ({ printerName: name }) => {
       if (name === null) deps.settings.delete(PRINTER_KEY);
@@ -193,7 +195,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     sync: syncLoop,
     async close() {
       await syncLoop.stop();
-      await reports?.close();
+      await background?.close();
       await store.close();
     },
   };

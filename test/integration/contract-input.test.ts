@@ -150,6 +150,20 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { date: '2099-01-01', cashCount: {}, counted: {} }, field: 'date', message: /has not happened yet/ },
   ],
   'dayClose.reopen': [{ input: { date: '2026-06-01', reason: 'no' }, field: 'reason', message: /must say why/ }],
+  'imports.inspect': [
+    { input: { importer: 'payroll', path: '/tmp/x.xlsx' }, field: 'importer', message: /must be one of students/ },
+    { input: { importer: 'students', path: 'students.xlsx' }, field: 'path', message: /must be a full path/ },
+    { input: { importer: 'students', path: '/no/such/students.xlsx' }, field: 'path', message: /cannot be read \(ENOENT\)/ },
+  ],
+  'imports.dryRun': [
+    { input: { importer: 'students', path: '/tmp' }, field: 'path', message: /is a folder, not a file/ },
+    { input: { importer: 'students', path: '/tmp/x.xlsx', mapping: { admissionNo: 5 } }, field: 'mapping.admissionNo', message: /./ },
+  ],
+  'imports.commit': [{ input: { importer: 'students', path: '/tmp/x.xlsx', sha256: 'abc' }, field: 'sha256', message: /dry run’s file hash/ }],
+  'imports.template': [{ input: { importer: 'students', path: '/tmp/template.csv' }, field: 'path', message: /must end in .xlsx/ }],
+  'imports.errorSheet': [{ input: { jobId: 'nope', path: '/tmp/errors.csv' }, field: 'path', message: /must end in .xlsx/ }],
+  'imports.job': [{ input: { jobId: 3 }, field: 'jobId', message: /jobId/ }],
+  'imports.cancel': [{ input: {}, field: 'jobId', message: /jobId/ }],
   'cheques.clear': [
     { input: { paymentId: 'x', clearedOn: '2026-06-01' }, field: 'paymentId', message: /UUID/ },
     { input: { paymentId: ID, clearedOn: '1 June' }, field: 'clearedOn', message: /YYYY-MM-DD/ },

@@ -2,9 +2,9 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
-import { type ExportFormat, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
+import { type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
 import type { HandlersFor } from '../ipc/router';
-import type { ReportRunner } from '../reports/runner';
+import type { BackgroundJob, BackgroundRunner } from '../background/runner';
 import { requireSession, type ServiceDeps } from './context';
 import { clearCheque, closeDay, dayCloseStatus, reopenDay } from './day-close';
 import { today } from './payments';
@@ -45,7 +45,24 @@ export function checkExportPath(path: string, format: ExportFormat): void {
   }
 }
 
-export function reportsHandlers(deps: ServiceDeps, runner: () => ReportRunner, exportFolder: string): HandlersFor<'reports' | 'dayClose' | 'cheques'> {
+interface ExportMeta {
+  report: string;
+  format: ExportFormat;
+  path: string;
+}
+
+const exportJobOf = (job: BackgroundJob<ExportMeta>): ExportJob => ({
+  id: job.id,
+  ...job.meta,
+  state: job.state,
+  done: job.done,
+  total: job.total,
+  error: job.error,
+  startedAt: job.startedAt,
+  finishedAt: job.finishedAt,
+});
+
+export function reportsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, exportFolder: string): HandlersFor<'reports' | 'dayClose' | 'cheques'> {
   return {
     'reports.run': (filters, call) => {
       allowed(requireSession(call), filters);
@@ -55,10 +72,12 @@ export function reportsHandlers(deps: ServiceDeps, runner: () => ReportRunner, e
       allowed(requireSession(call), filters);
       if (format === 'letters' && filters.report !== 'defaulters') throw new AppError('invalid_input', 'reminder letters are made from the defaulters report only', 'format');
       checkExportPath(path, format);
-      return runner().startExport(filters, format, path, today(deps));
+      const id = deps.ids.uuid();
+      const job = runner().start<ExportMeta>({ report: filters.report, format, path }, { kind: 'export', filters, format, today: today(deps) }, { tmp: `${path}.${id}.part`, path });
+      return exportJobOf(job);
     },
-    'reports.job': async ({ jobId }) => runner().job(jobId),
-    'reports.cancel': async ({ jobId }) => runner().cancel(jobId),
+    'reports.job': async ({ jobId }) => exportJobOf(runner().job<ExportMeta>(jobId)),
+    'reports.cancel': async ({ jobId }) => exportJobOf(runner().cancel<ExportMeta>(jobId)),
     'reports.exportFolder': async () => ({ folder: exportFolder }),
     'reports.dashboard': () => runner().dashboard(today(deps)),
 

@@ -18,6 +18,7 @@ import { slipsChannels } from './slips';
 import { printingChannels } from './printing';
 import { syncChannels } from './sync';
 import { reportsChannels } from './reports';
+import { importsChannels } from './imports';
 
 export const contract = {
   ...storeChannels,
@@ -36,6 +37,7 @@ export const contract = {
   ...printingChannels,
   ...syncChannels,
   ...reportsChannels,
+  ...importsChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

@@ -58,8 +58,13 @@ export const reportFilters = z.discriminatedUnion(
     }),
     z.strictObject({ report: z.literal('journal'), ...range, layout: z.enum(['tally', 'quickbooks'], { error: 'must be tally or quickbooks' }) }).superRefine(checkRange),
     z.strictObject({ report: z.literal('day_close'), date: isoDate, desk: deskCode.optional() }),
+    z.strictObject({
+      report: z.literal('students_list'),
+      status: z.enum(['active', 'left', 'alumni', 'all'], { error: 'must be active, left, alumni or all' }).default('active'),
+      classId: id.optional(),
+    }),
   ],
-  { error: 'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal or day_close' },
+  { error: 'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close or students_list' },
 );
 export type ReportFilters = z.infer<typeof reportFilters>;
 export type ReportName = ReportFilters['report'];

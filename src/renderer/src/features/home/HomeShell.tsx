@@ -23,8 +23,9 @@ import { useSlipScanner } from '../../components/slip-scanner';
 import { HomePage } from './HomePage';
 import { ReportsScreen } from '../reports/ReportsScreen';
 import { DayCloseScreen } from '../day-close/DayCloseScreen';
+import { ImportScreen } from '../imports/ImportScreen';
 
-type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'reports' | 'dayClose' | 'sync' | 'users' | 'settings' | 'audit';
+type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'reports' | 'dayClose' | 'import' | 'sync' | 'users' | 'settings' | 'audit';
 
 const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'collect', label: 'Collect fees', roles: ['admin', 'accountant', 'cashier'] },
@@ -35,6 +36,7 @@ const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'home', label: 'Desk', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'reports', label: 'Reports', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'dayClose', label: 'Day close', roles: ['admin', 'accountant', 'cashier'] },
+  { page: 'import', label: 'Import', roles: ['admin', 'accountant'] },
   { page: 'sync', label: 'Sync', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'users', label: 'Users', roles: ['admin'] },
   { page: 'audit', label: 'Audit trail', roles: ['admin', 'accountant'] },
@@ -124,6 +126,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
           {page === 'home' && <HomePage session={session} />}
           {page === 'reports' && <ReportsScreen session={session} />}
           {page === 'dayClose' && <DayCloseScreen session={session} />}
+          {page === 'import' && <ImportScreen />}
           {page === 'sync' && <SyncScreen session={session} status={sync.status} onStatus={sync.setStatus} />}
           {page === 'users' && <UsersScreen session={session} />}
           {page === 'audit' && <AuditScreen />}

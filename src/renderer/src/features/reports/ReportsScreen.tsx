@@ -25,6 +25,7 @@ const REPORTS: { value: ReportName; label: string; cashier: boolean }[] = [
   { value: 'forecast', label: 'Expected collections forecast', cashier: false },
   { value: 'journal', label: 'Accounting export (journal)', cashier: false },
   { value: 'day_close', label: 'Day close report', cashier: true },
+  { value: 'students_list', label: 'Student list (import layout)', cashier: false },
 ];
 
 const GROUP_LABELS: Record<GroupKey, string> = { head: 'Fee head', class: 'Class', mode: 'Mode', cashier: 'Cashier', desk: 'Desk', day: 'Day', month: 'Month' };
@@ -85,6 +86,8 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
       return { report, ...range, layout: s.layout };
     case 'day_close':
       return { report, date: s.date };
+    case 'students_list':
+      return { report, status: 'active' };
   }
 }
 

@@ -1,19 +1,20 @@
-// The main thread's side of reports: one standing worker answers the screens; each export gets a worker of its own,
-// reports progress, and is cancelled by ending that worker. A file appears under its name only when complete.
+// The main thread's side of the background worker: one standing worker answers the screens (reports, the dashboard,
+// a file's header); each long job (an export, an import) gets a worker of its own, reports progress, and is cancelled
+// by ending that worker. A file a job writes appears under its name only when complete.
 import { renameSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { Dashboard, ExportFormat, ExportJob, ReportFilters, ReportTable } from '../../shared/contract/reports';
+import type { Dashboard, ReportFilters, ReportTable } from '../../shared/contract/reports';
 import { AppError, type ErrorData } from '../../shared/contract/errors';
 import type { WorkerData, WorkerReply, WorkerRequest, WorkerRequestBody } from './protocol';
 
 export interface WorkerSpec {
-  /** The built worker (out/main/report-worker.js) or, in tests, src/main/reports/worker.ts. */
+  /** The built worker (out/main/background-worker.js) or, in tests, src/main/background/worker.ts. */
   file: URL | string;
   /** Tests: ['--import', 'tsx'] so the worker can run TypeScript. */
   execArgv?: string[];
 }
 
-export interface ReportRunnerDeps {
+export interface BackgroundRunnerDeps {
   worker: WorkerSpec;
   fontsDir: string;
   /** The open store's file and key, read when a worker starts. */
@@ -23,14 +24,35 @@ export interface ReportRunnerDeps {
   log: (message: string, err?: unknown) => void;
 }
 
-export interface ReportRunner {
+/** A long task on a worker of its own (an export, an import): progress, its result, cancellation. */
+export interface BackgroundJob<Meta = Record<string, unknown>> {
+  id: string;
+  meta: Meta;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  done: number;
+  total: number;
+  error: string | null;
+  value: unknown;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface JobFile {
+  /** Where the worker writes; renamed to `path` only when the job succeeds, removed otherwise. */
+  tmp: string;
+  path: string;
+}
+
+export interface BackgroundRunner {
   run(filters: ReportFilters, today: string, limit: number): Promise<ReportTable>;
   dashboard(today: string): Promise<Dashboard>;
-  startExport(filters: ReportFilters, format: ExportFormat, path: string, today: string): ExportJob;
-  job(id: string): ExportJob;
-  cancel(id: string): ExportJob;
-  /** Waits for an export to end (tests, benchmarks). */
-  settled(id: string): Promise<ExportJob>;
+  /** A quick request on the screens' worker (reading a file's header). */
+  ask<T>(body: WorkerRequestBody): Promise<T>;
+  start<Meta>(meta: Meta, body: WorkerRequestBody, file?: JobFile): BackgroundJob<Meta>;
+  job<Meta>(id: string): BackgroundJob<Meta>;
+  cancel<Meta>(id: string): BackgroundJob<Meta>;
+  /** Waits for a job to end (tests, benchmarks). */
+  settled<Meta>(id: string): Promise<BackgroundJob<Meta>>;
   /** Ends every worker (before the store closes or is rekeyed). */
   close(): Promise<void>;
 }
@@ -38,13 +60,13 @@ export interface ReportRunner {
 type Pending = { resolve: (value: unknown) => void; reject: (err: AppError) => void; progress?: (done: number, total: number) => void };
 
 /** A worker with numbered requests; a crash fails what was in flight. */
-function startWorker(deps: ReportRunnerDeps, kind: 'screen' | 'export', onExit: () => void) {
+function startWorker(deps: BackgroundRunnerDeps, kind: 'screen' | 'job', onExit: () => void) {
   const { dbPath, key } = deps.store();
   const workerData: WorkerData = { dbPath, keyHex: key ? key.toString('hex') : null, fontsDir: deps.fontsDir, cacheMiB: kind === 'screen' ? 32 : 16 };
   const worker = new Worker(deps.worker.file, {
     workerData,
     // An export makes short-lived rows by the million; a smaller young generation keeps its memory down.
-    ...(kind === 'export' ? { resourceLimits: { maxYoungGenerationSizeMb: 16 } } : {}),
+    ...(kind === 'job' ? { resourceLimits: { maxYoungGenerationSizeMb: 16 } } : {}),
     ...(deps.worker.execArgv ? { execArgv: deps.worker.execArgv } : {}),
   });
   const pending = new Map<number, Pending>();
@@ -81,7 +103,7 @@ function startWorker(deps: ReportRunnerDeps, kind: 'screen' | 'export', onExit: 
   };
 }
 
-function toAppError(error: ErrorData, deps: ReportRunnerDeps): AppError {
+function toAppError(error: ErrorData, deps: BackgroundRunnerDeps): AppError {
   if (error.code === 'internal') {
     deps.log(`report worker: ${error.message}`);
     return new AppError('internal', 'the report failed unexpectedly; the error was logged');
@@ -93,7 +115,7 @@ const MAX_KEPT_JOBS = 50;
 /** The screens' worker ends after this long without a request, giving its memory back; the next report starts another. */
 const IDLE_MS = 60_000;
 
-export function createReportRunner(deps: ReportRunnerDeps): ReportRunner {
+export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRunner {
   let standing: ReturnType<typeof startWorker> | null = null;
   let idle: NodeJS.Timeout | null = null;
   let inFlight = 0;
@@ -117,70 +139,70 @@ export function createReportRunner(deps: ReportRunnerDeps): ReportRunner {
       }
     }
   };
-  const jobs = new Map<string, { job: ExportJob; worker: Worker | null; tmp: string; done: Promise<ExportJob> }>();
+  const jobs = new Map<string, { job: BackgroundJob<unknown>; worker: Worker | null; file: JobFile | null; done: Promise<BackgroundJob<unknown>> }>();
 
   const find = (id: string) => {
     const entry = jobs.get(id);
-    if (!entry) throw new AppError('not_found', 'no export has this id (exports are kept until FeeDesk closes)', 'jobId');
+    if (!entry) throw new AppError('not_found', 'no job has this id (jobs are kept until FeeDesk closes)', 'jobId');
     return entry;
   };
-  const finish = (id: string, state: ExportJob['state'], error: string | null) => {
+  const finish = (id: string, change: Partial<BackgroundJob<unknown>> & { state: BackgroundJob['state'] }) => {
     const entry = jobs.get(id)!;
     if (entry.job.state !== 'running') return;
-    entry.job = { ...entry.job, state, error, finishedAt: deps.now().toISOString() };
+    entry.job = { ...entry.job, ...change, finishedAt: deps.now().toISOString() };
     entry.worker = null;
   };
 
   return {
     run: (filters, today, limit) => onScreen<ReportTable>({ kind: 'run', filters, today, limit }),
     dashboard: (today) => onScreen<Dashboard>({ kind: 'dashboard', today }),
+    ask: (body) => onScreen(body),
 
-    startExport(filters, format, path, today) {
+    start<Meta>(meta: Meta, body: WorkerRequestBody, file?: JobFile) {
       const id = deps.newId();
-      const tmp = `${path}.${id}.part`;
-      const job: ExportJob = { id, report: filters.report, format, path, state: 'running', done: 0, total: 0, error: null, startedAt: deps.now().toISOString(), finishedAt: null };
-      // An idle screens' worker gives its memory to the export; the next report starts it again.
+      const job: BackgroundJob<Meta> = { id, meta, state: 'running', done: 0, total: 0, error: null, value: null, startedAt: deps.now().toISOString(), finishedAt: null };
+      // An idle screens' worker gives its memory to the job; the next report starts it again.
       if (standing && inFlight === 0) {
         void standing.worker.terminate();
         standing = null;
       }
-      const w = startWorker(deps, 'export', () => undefined);
+      const w = startWorker(deps, 'job', () => undefined);
       const progress = (done: number, total: number) => {
         const entry = jobs.get(id);
         if (entry && entry.job.state === 'running') entry.job = { ...entry.job, done, total };
       };
       const done = w
-        .request<number>({ kind: 'export', filters, format, tmpPath: tmp, today }, progress)
-        .then((rows) => {
-          renameSync(tmp, path);
+        .request<unknown>({ ...body, ...(file ? { tmpPath: file.tmp } : {}) } as WorkerRequestBody, progress)
+        .then((value) => {
+          if (file) renameSync(file.tmp, file.path);
           const entry = jobs.get(id)!;
-          entry.job = { ...entry.job, done: rows, total: Math.max(rows, entry.job.total) };
-          finish(id, 'done', null);
+          const rows = typeof value === 'number' ? value : entry.job.done;
+          finish(id, { state: 'done', error: null, value, done: rows, total: Math.max(rows, entry.job.total) });
         })
         .catch((err: unknown) => {
-          rmSync(tmp, { force: true });
-          finish(id, 'failed', err instanceof Error ? err.message : String(err));
+          if (file) rmSync(file.tmp, { force: true });
+          finish(id, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
         })
         .finally(() => void w.worker.terminate())
         .then(() => jobs.get(id)!.job);
-      jobs.set(id, { job, worker: w.worker, tmp, done });
+      jobs.set(id, { job, worker: w.worker, file: file ?? null, done });
       for (const old of [...jobs.keys()].slice(0, Math.max(0, jobs.size - MAX_KEPT_JOBS))) if (jobs.get(old)!.job.state !== 'running') jobs.delete(old);
       return job;
     },
 
-    job: (id) => find(id).job,
+    job: <Meta>(id: string) => find(id).job as BackgroundJob<Meta>,
 
-    cancel(id) {
+    cancel<Meta>(id: string) {
       const entry = find(id);
       if (entry.job.state === 'running') {
-        finish(id, 'cancelled', null);
+        finish(id, { state: 'cancelled', error: null });
         void entry.worker?.terminate();
-        rmSync(entry.tmp, { force: true });
+        if (entry.file) rmSync(entry.file.tmp, { force: true });
       }
-      return entry.job;
+      return entry.job as BackgroundJob<Meta>;
     },
 
-    settled: (id) => find(id).done,
+    settled: <Meta>(id: string) => find(id).done as Promise<BackgroundJob<Meta>>,
 
     async close() {
       for (const [id, entry] of jobs) {

@@ -1,0 +1,39 @@
+// Messages between the main thread and a background worker.
+import type { ErrorData } from '../../shared/contract/errors';
+import type { ImporterName } from '../../shared/contract/imports';
+import type { ExportFormat, ReportFilters } from '../../shared/contract/reports';
+
+export interface WorkerData {
+  dbPath: string;
+  /** The store key in hex (null: an unencrypted benchmark baseline). */
+  keyHex: string | null;
+  fontsDir: string;
+  /** SQLite page cache (MiB): the screens' worker keeps a working set; a job reads its rows once, in order. */
+  cacheMiB: number;
+}
+
+type Mapping = Record<string, string | null>;
+
+/** Who is importing, and the ids and time the write uses (the worker has no clock or id source of its own). */
+export interface ImportActor {
+  userId: string;
+  now: string;
+}
+
+export type WorkerRequest =
+  | { id: number; kind: 'run'; today: string; filters: ReportFilters; limit: number }
+  | { id: number; kind: 'dashboard'; today: string }
+  | { id: number; kind: 'export'; today: string; filters: ReportFilters; format: ExportFormat; tmpPath: string }
+  | { id: number; kind: 'import.inspect'; today: string; importer: ImporterName; path: string; mapping?: Mapping }
+  | { id: number; kind: 'import.dryRun'; today: string; importer: ImporterName; path: string; mapping?: Mapping }
+  | { id: number; kind: 'import.commit'; today: string; importer: ImporterName; path: string; mapping?: Mapping; sha256: string; actor: ImportActor }
+  | { id: number; kind: 'import.template'; today: string; importer: ImporterName; tmpPath: string }
+  | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
+
+export type WorkerReply =
+  | { id: number; type: 'progress'; done: number; total: number }
+  | { id: number; type: 'result'; value: unknown }
+  | { id: number; type: 'error'; error: ErrorData };
+
+/** A request before the runner numbers it (a job's file path is filled in by the runner). */
+export type WorkerRequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id' | 'tmpPath'> & { tmpPath?: string } : never) : never;

@@ -1,0 +1,97 @@
+// The background worker thread: its own read-only connection to the encrypted store (and, for an import's commit, a
+// write connection of its own), so a year's report, a million-row export or a 100,000-row import never holds up the
+// cashier's main thread. Messages in, progress and results out.
+import { constants, setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Kysely, SqliteDialect } from 'kysely';
+import { AppError } from '../../shared/contract/errors';
+import { openConnection, openReader } from '../db/open';
+import type { DB } from '../db/schema';
+import { registerSqlFunctions } from '../db/sql-functions';
+import { commitImport, dryRun, inspect, writeErrorSheet, writeTemplate } from '../imports/run';
+import { loadFonts } from '../print/fonts';
+import { dashboardOf } from '../reports/dashboard';
+import type { ReportContext } from '../reports/definition';
+import { exportReport, runReport } from '../reports/engine';
+import type { ImportActor, WorkerData, WorkerReply, WorkerRequest } from './protocol';
+
+// On Linux a thread has its own nice value: lower this one's, so the cashier's thread wins the CPU whenever both want it.
+// (Elsewhere the call would lower the whole app, so it is left alone.)
+if (process.platform === 'linux') setPriority(0, constants.priority.PRIORITY_BELOW_NORMAL);
+
+const PROGRESS_EVERY_MS = 250;
+const data = workerData as WorkerData;
+const raw = openReader(data.dbPath, data.keyHex ? Buffer.from(data.keyHex, 'hex') : null, data.cacheMiB);
+const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+const port = parentPort!;
+const reply = (message: WorkerReply) => port.postMessage(message);
+
+function contextFor(today: string): ReportContext {
+  const school = raw.prepare('select name, currency, locale from school').get() as ReportContext['school'] | undefined;
+  const desk = raw.prepare('select code from desk').get() as { code: string } | undefined;
+  if (!school || !desk) throw new AppError('not_initialized', 'this desk has not been set up yet');
+  return { raw, db, school, deskCode: desk.code, today };
+}
+
+/** The import's own write connection: the one transaction it commits in dies with this worker if it is ended. */
+function writerFor(actor: ImportActor) {
+  const writeRaw = openConnection(data.dbPath, data.keyHex ? Buffer.from(data.keyHex, 'hex') : null);
+  registerSqlFunctions(writeRaw);
+  return {
+    db: new Kysely<DB>({ dialect: new SqliteDialect({ database: writeRaw }) }),
+    env: { clock: { now: () => new Date(actor.now) }, ids: { uuid: () => crypto.randomUUID() } },
+    actorId: actor.userId,
+  };
+}
+
+async function handle(request: WorkerRequest): Promise<unknown> {
+  const ctx = contextFor(request.today);
+  const progress = throttled(request.id);
+  switch (request.kind) {
+    case 'run':
+      return runReport(ctx, request.filters, request.limit);
+    case 'dashboard':
+      return dashboardOf(ctx);
+    case 'export':
+      return exportReport(ctx, request.filters, request.format, request.tmpPath, () => loadFonts(data.fontsDir), progress);
+    case 'import.inspect':
+      return inspect(request.importer, request.path, request.mapping);
+    case 'import.dryRun':
+      return dryRun(request.importer, request.path, request.mapping, ctx, progress);
+    case 'import.commit': {
+      const writer = writerFor(request.actor);
+      try {
+        return await commitImport(request.importer, request.path, request.mapping, request.sha256, ctx, writer, progress);
+      } finally {
+        await writer.db.destroy();
+      }
+    }
+    case 'import.template':
+      return writeTemplate(request.importer, ctx, request.tmpPath);
+    case 'import.errorSheet':
+      return writeErrorSheet(request.importer, request.path, request.mapping, ctx, request.tmpPath, progress);
+  }
+}
+
+/** A few progress messages a second are plenty for a progress bar, and cost the main thread next to nothing. */
+function throttled(id: number) {
+  let sent = 0;
+  return (done: number, total: number) => {
+    const now = performance.now();
+    if (done !== 0 && done < total && now - sent < PROGRESS_EVERY_MS) return;
+    sent = now;
+    reply({ id, type: 'progress', done, total });
+  };
+}
+
+port.on('message', (request: WorkerRequest) => {
+  handle(request).then(
+    (value) => reply({ id: request.id, type: 'result', value }),
+    (err: unknown) =>
+      reply({
+        id: request.id,
+        type: 'error',
+        error: err instanceof AppError ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } : { code: 'internal', message: String((err as Error)?.stack ?? err) },
+      }),
+  );
+});

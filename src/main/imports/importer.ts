@@ -1,0 +1,52 @@
+// What an importer is: its columns, how one row becomes a record, how the whole file is checked against the store,
+// and how it is written in one transaction.
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { ImportField, ImporterName, RowError } from '../../shared/contract/imports';
+import type { Store, Tx } from '../db/schema';
+import type { Clock, IdSource } from '../services/context';
+import type { Cell } from './source';
+
+export interface ImportContext {
+  raw: Database.Database;
+  db: Store;
+  school: { currency: string; locale: string };
+  today: string;
+}
+
+export type Action = 'new' | 'updated' | 'unchanged';
+
+export interface ParsedRow<R> {
+  row: number;
+  record: R;
+  /** The row's values as text, for the preview. */
+  text: Record<string, string>;
+}
+
+export type CellError = Omit<RowError, 'row'>;
+
+export interface Plan {
+  actions: Map<number, Action>;
+  errors: RowError[];
+}
+
+export interface WriteEnv {
+  clock: Clock;
+  ids: IdSource;
+}
+
+export interface Importer<R> {
+  name: ImporterName;
+  title: string;
+  fields: ImportField[];
+  /** One row's cells (by field key) → a record, or what is wrong with which column. */
+  parse(cells: Record<string, Cell>, ctx: ImportContext): { record: R; text: Record<string, string> } | { errors: CellError[] };
+  /** The whole file against itself and the store: what each row would do, or why it cannot. */
+  plan(rows: ParsedRow<R>[], ctx: ImportContext): Plan;
+  /** Writes the new and changed rows; the caller holds the transaction. Returns what to audit. */
+  commit(tx: Tx, env: WriteEnv, actorId: string, rows: ParsedRow<R>[], actions: Map<number, Action>): Promise<Record<string, unknown>>;
+  /** Template: an example row, and lists for columns that must name something the school has. */
+  example(ctx: ImportContext): Record<string, string>;
+  lists(ctx: ImportContext): Record<string, string[]>;
+}
+
+export const field = (key: string, label: string, required: boolean, aliases: string[], description: string): ImportField => ({ key, label, required, aliases, description });

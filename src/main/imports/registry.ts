@@ -1,0 +1,8 @@
+// Every importer, by name.
+import type { ImporterName } from '../../shared/contract/imports';
+import type { Importer } from './importer';
+import { studentsImporter } from './students';
+
+export const IMPORTER_DEFS: Record<ImporterName, Importer<unknown>> = {
+  students: studentsImporter,
+};

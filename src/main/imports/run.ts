@@ -1,0 +1,222 @@
+// Running an import on the background worker: read the header, dry-run every row, commit all or nothing,
+// write the template and the error sheet. The file is hashed so a commit refuses a file changed since its dry run.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { AppError } from '../../shared/contract/errors';
+import type { HeaderMatchView, ImporterName, ImportSummary, RowError } from '../../shared/contract/imports';
+import type { Store } from '../db/schema';
+import { recordAudit } from '../services/audit';
+import { type Action, type ImportContext, type Importer, type ParsedRow, type WriteEnv } from './importer';
+import { applyMapping, findHeader } from './headers';
+import { IMPORTER_DEFS } from './registry';
+import { type Cell, readSheet, type SheetRow } from './source';
+import { cellText } from './values';
+
+type Mapping = Record<string, string | null>;
+type Progress = (done: number, total: number) => void;
+
+const PREVIEW_ROWS = 50;
+const SHOWN_ERRORS = 200;
+const HEADER_SCAN_ROWS = 10;
+
+/** FeeDesk's own exports put an apostrophe before text a spreadsheet would run as a formula: take it off again. */
+const undefused = (cell: Cell): Cell => (typeof cell === 'string' && /^'[=+\-@]/.test(cell) ? cell.slice(1) : cell);
+
+export const importerOf = (name: ImporterName): Importer<unknown> => IMPORTER_DEFS[name];
+
+export async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function firstRows(path: string): Promise<SheetRow[]> {
+  const rows: SheetRow[] = [];
+  for await (const row of readSheet(path)) {
+    rows.push(row);
+    if (rows.length >= HEADER_SCAN_ROWS) break;
+  }
+  return rows;
+}
+
+interface Columns {
+  headerRow: number;
+  headers: string[];
+  /** field key → column index */
+  columns: Record<string, number | null>;
+  missing: string[];
+}
+
+async function columnsOf(importer: Importer<unknown>, path: string, mapping: Mapping | undefined): Promise<Columns> {
+  const rows = await firstRows(path);
+  if (rows.length === 0) throw new AppError('invalid_input', 'has no rows: is it the right file?', 'path');
+  const match = findHeader(rows, importer.fields);
+  const headerRow = rows.find((r) => r.row === match.headerRow);
+  const headers = (headerRow?.values ?? []).map((v) => cellText(v) ?? '');
+  const applied = mapping ? applyMapping(match, headers, mapping) : match;
+  const missing = importer.fields.filter((f) => f.required && (applied.columns[f.key] ?? null) === null).map((f) => f.key);
+  return { headerRow: match.headerRow, headers, columns: applied.columns, missing };
+}
+
+export async function inspect(name: ImporterName, path: string, mapping?: Mapping): Promise<HeaderMatchView> {
+  const importer = importerOf(name);
+  const c = await columnsOf(importer, path, mapping);
+  return {
+    importer: name,
+    headerRow: c.headerRow,
+    headers: c.headers,
+    fields: importer.fields,
+    mapping: Object.fromEntries(importer.fields.map((f) => [f.key, c.columns[f.key] === null || c.columns[f.key] === undefined ? null : (c.headers[c.columns[f.key]!] ?? null)])),
+    missing: c.missing,
+  };
+}
+
+interface DryRun {
+  importer: Importer<unknown>;
+  sha256: string;
+  headerRow: number;
+  rows: ParsedRow<unknown>[];
+  rowCount: number;
+  actions: Map<number, Action>;
+  errors: RowError[];
+}
+
+async function dryRunRows(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, progress: Progress): Promise<DryRun> {
+  const importer = importerOf(name);
+  const sha256 = await sha256Of(path);
+  const c = await columnsOf(importer, path, mapping);
+  if (c.missing.length > 0) {
+    const labels = c.missing.map((k) => importer.fields.find((f) => f.key === k)!.label);
+    throw new AppError('invalid_input', `has no column for ${labels.join(', ')}: add ${labels.length > 1 ? 'them' : 'it'} to the file or map ${labels.length > 1 ? 'them' : 'it'} to a column`, 'mapping');
+  }
+  const parsed: ParsedRow<unknown>[] = [];
+  const errors: RowError[] = [];
+  let rowCount = 0;
+  for await (const sheetRow of readSheet(path)) {
+    if (sheetRow.row <= c.headerRow) continue;
+    rowCount += 1;
+    const cells = Object.fromEntries(importer.fields.map((f) => [f.key, c.columns[f.key] === null || c.columns[f.key] === undefined ? null : undefused(sheetRow.values[c.columns[f.key]!] ?? null)]));
+    const result = importer.parse(cells, ctx);
+    if ('errors' in result) errors.push(...result.errors.map((e) => ({ ...e, row: sheetRow.row })));
+    else parsed.push({ row: sheetRow.row, record: result.record, text: result.text });
+    if (rowCount % 1000 === 0) progress(rowCount, 0);
+  }
+  if (rowCount === 0) throw new AppError('invalid_input', 'has a header but no rows under it', 'path');
+  const plan = importer.plan(parsed, ctx);
+  errors.push(...plan.errors);
+  errors.sort((a, b) => a.row - b.row);
+  progress(rowCount, rowCount);
+  return { importer, sha256, headerRow: c.headerRow, rows: parsed, rowCount, actions: plan.actions, errors };
+}
+
+function summaryOf(name: ImporterName, run: DryRun, committed: boolean): ImportSummary {
+  const counts = { new: 0, updated: 0, unchanged: 0, errors: new Set(run.errors.map((e) => e.row)).size };
+  for (const action of run.actions.values()) counts[action] += 1;
+  const preview = run.rows
+    .filter((r) => run.actions.has(r.row))
+    .slice(0, PREVIEW_ROWS)
+    .map((r) => ({ row: r.row, action: run.actions.get(r.row)!, values: r.text }));
+  return { importer: name, sha256: run.sha256, rows: run.rowCount, counts, preview, errors: run.errors.slice(0, SHOWN_ERRORS), errorCount: run.errors.length, committed };
+}
+
+export async function dryRun(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, progress: Progress): Promise<ImportSummary> {
+  return summaryOf(name, await dryRunRows(name, path, mapping, ctx, progress), false);
+}
+
+/**
+ * The dry run again, then every write in one transaction on the worker's own write connection: a file with errors,
+ * or one changed since its dry run, writes nothing; neither does a cancelled or killed import (the transaction dies with it).
+ */
+export async function commitImport(
+  name: ImporterName,
+  path: string,
+  mapping: Mapping | undefined,
+  sha256: string,
+  ctx: ImportContext,
+  write: { db: Store; env: WriteEnv; actorId: string },
+  progress: Progress,
+): Promise<ImportSummary> {
+  const run = await dryRunRows(name, path, mapping, ctx, progress);
+  if (run.sha256 !== sha256) throw new AppError('conflict', 'the file has changed since its dry run: run the dry run again', 'path');
+  if (run.errors.length > 0) throw new AppError('invalid_input', `has ${run.errors.length} errors: fix them (download the error sheet) and try again; nothing was imported`, 'path');
+  const summary = summaryOf(name, run, true);
+  await write.db.transaction().execute(async (tx) => {
+    const written = await run.importer.commit(tx, write.env, write.actorId, run.rows, run.actions);
+    await recordAudit(tx, write.env, {
+      actorId: write.actorId,
+      action: `imports.${name}`,
+      entity: 'import',
+      entityId: run.sha256,
+      after: { file: path, sha256: run.sha256, rows: run.rowCount, counts: summary.counts, ...written },
+    });
+  });
+  return summary;
+}
+
+/** The importer's columns, an example row, a Lists sheet for the columns that must name something, and notes. */
+export async function writeTemplate(name: ImporterName, ctx: ImportContext, out: string): Promise<number> {
+  const importer = importerOf(name);
+  const book = new ExcelJS.Workbook();
+  book.creator = 'FeeDesk';
+  const sheet = book.addWorksheet(importer.title, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = importer.fields.map((f) => ({ header: f.label, key: f.key, width: Math.max(14, f.label.length + 4) }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.addRow(importer.example(ctx));
+  const listsSheet = book.addWorksheet('Lists');
+  const lists = Object.entries(importer.lists(ctx));
+  lists.forEach(([key, values], i) => {
+    const col = listsSheet.getColumn(i + 1);
+    col.header = importer.fields.find((f) => f.key === key)!.label;
+    values.forEach((v, r) => (listsSheet.getCell(r + 2, i + 1).value = v));
+    const fieldIndex = importer.fields.findIndex((f) => f.key === key);
+    const letter = sheet.getColumn(fieldIndex + 1).letter;
+    const listLetter = listsSheet.getColumn(i + 1).letter;
+    if (values.length > 0) {
+      for (let r = 2; r <= 2000; r++) {
+        sheet.getCell(`${letter}${r}`).dataValidation = {
+          type: 'list',
+          allowBlank: !importer.fields[fieldIndex]!.required,
+          formulae: [`Lists!$${listLetter}$2:$${listLetter}$${values.length + 1}`],
+          showErrorMessage: true,
+          errorTitle: importer.fields[fieldIndex]!.label,
+          error: `Choose one of the school's ${importer.fields[fieldIndex]!.label.toLowerCase()} names (sheet Lists)`,
+        };
+      }
+    }
+  });
+  const notes = book.addWorksheet('Notes');
+  notes.columns = [
+    { header: 'Column', key: 'label', width: 18 },
+    { header: 'Required', key: 'required', width: 10 },
+    { header: 'Also read from headers named', key: 'aliases', width: 40 },
+    { header: 'What to put there', key: 'description', width: 80 },
+  ];
+  notes.getRow(1).font = { bold: true };
+  for (const f of importer.fields) notes.addRow({ label: f.label, required: f.required ? 'yes' : '', aliases: f.aliases.join(', '), description: f.description });
+  await book.xlsx.writeFile(out);
+  return importer.fields.length;
+}
+
+/** The dry run's file as it was, with an "Errors" column saying what to fix on each row. */
+export async function writeErrorSheet(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, out: string, progress: Progress): Promise<number> {
+  const run = await dryRunRows(name, path, mapping, ctx, progress);
+  const byRow = new Map<number, string[]>();
+  for (const e of run.errors) byRow.set(e.row, [...(byRow.get(e.row) ?? []), `${e.column}: ${e.value ? `“${e.value}” ` : ''}${e.reason}`]);
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false });
+  const sheet = book.addWorksheet('Errors');
+  let width = 0;
+  for await (const r of readSheet(path)) width = Math.max(width, r.values.length);
+  let next = 1;
+  for await (const r of readSheet(path)) {
+    // Keep the file's own row numbers: blank rows where the reader skipped empty ones.
+    for (; next < r.row; next += 1) sheet.addRow([]).commit();
+    const values = [...r.values, ...Array.from({ length: width - r.values.length }, () => null)];
+    const note = r.row === run.headerRow ? 'Errors' : r.row > run.headerRow ? (byRow.get(r.row) ?? []).join('; ') || null : null;
+    sheet.addRow([...values, note]).commit();
+    next = r.row + 1;
+  }
+  sheet.commit();
+  await book.commit();
+  return run.errors.length;
+}

@@ -1,0 +1,300 @@
+// The students importer: one row per student, classes, sections and categories by name, siblings by a family key.
+// Rows are checked with the same rules as admitting one student (the contract's students.create schema).
+import { sql } from 'kysely';
+import { contract } from '../../shared/contract';
+import type { RowError } from '../../shared/contract/imports';
+import type { StudentTable, Tx } from '../db/schema';
+import { applyApprovedConcessions } from '../services/concessions';
+import { enqueue } from '../services/outbox';
+import { getStudent } from '../services/students';
+import { generateDues } from '../services/structures';
+import { type Action, type CellError, field, type ImportContext, type Importer, type ParsedRow, type Plan, type WriteEnv } from './importer';
+import { cellText, normalizePhone, parseDate } from './values';
+
+export interface StudentRecord {
+  admissionNo: string;
+  fullName: string;
+  className: string;
+  section: string | null;
+  guardianName: string;
+  phone: string;
+  phone2: string | null;
+  email: string | null;
+  category: string | null;
+  familyKey: string | null;
+  joinedOn: string;
+}
+
+const FIELDS = [
+  field('admissionNo', 'Admission no.', true, ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no', 'sr no'], 'Unique per school: letters, digits and / . _ - (it is printed in every receipt QR).'),
+  field('fullName', 'Student name', true, ['name', 'full name', 'student', 'student full name'], 'As it should print on receipts.'),
+  field('className', 'Class', true, ['grade', 'std', 'standard', 'class name'], 'A class set up in Fee set-up, by name (see the Lists sheet).'),
+  field('section', 'Section', false, ['sec', 'division', 'div'], 'A section of that class, by name; empty for none.'),
+  field('guardianName', 'Guardian', true, ['guardian name', 'father name', 'fathers name', 'parent', 'parent name'], 'The parent or guardian letters are addressed to.'),
+  field('phone', 'Phone', true, ['mobile', 'mobile no', 'contact', 'phone number', 'contact no'], 'Any common format; stored as +<country><number>.'),
+  field('phone2', 'Phone 2', false, ['alternate phone', 'other phone', 'mobile 2', 'alternate mobile'], 'Optional second number.'),
+  field('email', 'Email', false, ['e-mail', 'email id', 'mail'], 'Optional.'),
+  field('category', 'Category', false, ['quota', 'student category'], 'A category set up in Fee set-up (staff child, RTE…), by name; empty for none.'),
+  field('familyKey', 'Family', false, ['family key', 'family id', 'sibling group', 'family name'], 'Siblings share the same text here; it becomes the family’s name.'),
+  field('joinedOn', 'Joined on', true, ['date of admission', 'admission date', 'doa', 'joining date', 'joined'], 'A date: 2026-04-01, 01/04/2026 or 1 Apr 2026 (day first).'),
+];
+
+const labelOf = (key: string) => FIELDS.find((f) => f.key === key)?.label ?? key;
+
+/** Contract field → the import column it came from. */
+const COLUMN_OF: Record<string, string> = { classId: 'className', sectionId: 'section', categoryId: 'category', familyId: 'familyKey' };
+
+interface Masters {
+  classes: Map<string, { id: string; name: string; sections: Map<string, string> }>;
+  categories: Map<string, string>;
+  families: Map<string, string>;
+}
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+function readMasters(ctx: ImportContext): Masters {
+  const classes = new Map<string, { id: string; name: string; sections: Map<string, string> }>();
+  for (const c of ctx.raw.prepare('select id, name from class order by sort_order').all() as { id: string; name: string }[]) classes.set(lower(c.name), { id: c.id, name: c.name, sections: new Map() });
+  for (const s of ctx.raw.prepare('select s.id, s.name, c.name as class_name from section s join class c on c.id = s.class_id').all() as { id: string; name: string; class_name: string }[]) {
+    classes.get(lower(s.class_name))?.sections.set(lower(s.name), s.id);
+  }
+  const categories = new Map((ctx.raw.prepare('select id, name from category').all() as { id: string; name: string }[]).map((c) => [lower(c.name), c.id]));
+  const families = new Map<string, string>();
+  for (const f of ctx.raw.prepare('select id, name from family order by created_at, id').all() as { id: string; name: string }[]) if (!families.has(lower(f.name))) families.set(lower(f.name), f.id);
+  return { classes, categories, families };
+}
+
+function parse(cells: Record<string, unknown>, _ctx: ImportContext): { record: StudentRecord; text: Record<string, string> } | { errors: CellError[] } {
+  const errors: CellError[] = [];
+  const text = (key: string) => cellText(cells[key] as never);
+  const required = (key: string) => {
+    const v = text(key);
+    if (v === null) errors.push({ column: labelOf(key), value: '', reason: 'is required' });
+    return v ?? '';
+  };
+  const phoneOf = (key: string, needed: boolean) => {
+    const raw = needed ? required(key) : text(key);
+    if (!raw) return null;
+    const p = normalizePhone(cells[key] as never);
+    if (!p.ok) {
+      errors.push({ column: labelOf(key), value: raw, reason: p.reason });
+      return null;
+    }
+    return storedPhone(p.value.normalized);
+  };
+  // In column order, so a row's errors read left to right.
+  const admissionNo = required('admissionNo');
+  const fullName = required('fullName');
+  const className = required('className');
+  const section = text('section');
+  const guardianName = required('guardianName');
+  const phone = phoneOf('phone', true) ?? '';
+  const phone2 = phoneOf('phone2', false);
+  const email = text('email');
+  const category = text('category');
+  const familyKey = text('familyKey');
+  let joinedOn = '';
+  const joinedText = required('joinedOn');
+  if (joinedText) {
+    const d = parseDate(cells['joinedOn'] as never);
+    if (d.ok) joinedOn = d.value;
+    else errors.push({ column: labelOf('joinedOn'), value: joinedText, reason: d.reason });
+  }
+  const record: StudentRecord = { admissionNo, fullName, className, section, guardianName, phone, phone2, email, category, familyKey, joinedOn };
+  if (errors.length > 0) return { errors };
+  const shown = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v ?? '']));
+  return { record, text: shown };
+}
+
+const HOME_CODE = '+91';
+
+/** Numbers of the school's own country are kept as their ten national digits (as the desk's forms keep them); others as +<code><number>. */
+const storedPhone = (e164: string) => (e164.startsWith(HOME_CODE) && e164.length === HOME_CODE.length + 10 ? e164.slice(HOME_CODE.length) : e164);
+
+/** What the row means in the store's terms, or the reasons it cannot. */
+function resolve(r: StudentRecord, masters: Masters): { ids: { classId: string; sectionId: string | null; categoryId: string | null }; errors: CellError[] } {
+  const errors: CellError[] = [];
+  const cls = masters.classes.get(lower(r.className));
+  if (!cls) errors.push({ column: labelOf('className'), value: r.className, reason: `is not a class of this school (${[...masters.classes.values()].map((c) => c.name).join(', ') || 'none set up yet'})` });
+  let sectionId: string | null = null;
+  if (cls && r.section) {
+    sectionId = cls.sections.get(lower(r.section)) ?? null;
+    if (!sectionId) errors.push({ column: labelOf('section'), value: r.section, reason: `is not a section of ${cls.name}` });
+  }
+  let categoryId: string | null = null;
+  if (r.category) {
+    categoryId = masters.categories.get(lower(r.category)) ?? null;
+    if (!categoryId) errors.push({ column: labelOf('category'), value: r.category, reason: 'is not a category of this school' });
+  }
+  return { ids: { classId: cls?.id ?? '', sectionId, categoryId }, errors };
+}
+
+/** The same rules as admitting one student by hand. */
+function contractErrors(input: Record<string, unknown>, r: StudentRecord): CellError[] {
+  const parsed = contract['students.create'].input.safeParse(input);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    const column = COLUMN_OF[key] ?? key;
+    return { column: labelOf(column), value: String((r as unknown as Record<string, unknown>)[column] ?? ''), reason: issue.message };
+  });
+}
+
+interface Existing {
+  id: string;
+  admission_no: string;
+  full_name: string;
+  class_id: string;
+  section_id: string | null;
+  guardian_name: string;
+  phone: string;
+  phone2: string | null;
+  email: string | null;
+  category_id: string | null;
+  family_id: string | null;
+  family_name: string | null;
+  joined_on: string;
+  dues: number;
+}
+
+function existingStudents(ctx: ImportContext): Map<string, Existing> {
+  const rows = ctx.raw
+    .prepare(
+      `select s.id, s.admission_no, s.full_name, s.class_id, s.section_id, s.guardian_name, s.phone, s.phone2, s.email, s.category_id, s.family_id,
+         f.name as family_name, s.joined_on, exists (select 1 from due d where d.student_id = s.id) as dues
+       from student s left join family f on f.id = s.family_id`,
+    )
+    .all() as Existing[];
+  return new Map(rows.map((s) => [lower(s.admission_no), s]));
+}
+
+function plan(rows: ParsedRow<StudentRecord>[], ctx: ImportContext): Plan {
+  const masters = readMasters(ctx);
+  const existing = existingStudents(ctx);
+  const actions = new Map<number, Action>();
+  const errors: RowError[] = [];
+  const seen = new Map<string, number>();
+  for (const { row, record: r } of rows) {
+    const rowErrors: CellError[] = [];
+    const first = seen.get(lower(r.admissionNo));
+    if (first !== undefined) rowErrors.push({ column: labelOf('admissionNo'), value: r.admissionNo, reason: `appears again: row ${first} has the same admission no.` });
+    else seen.set(lower(r.admissionNo), row);
+    const { ids, errors: refErrors } = resolve(r, masters);
+    rowErrors.push(...refErrors);
+    if (refErrors.length === 0) {
+      const input = { admissionNo: r.admissionNo, fullName: r.fullName, classId: ids.classId, sectionId: ids.sectionId, guardianName: r.guardianName, phone: r.phone, phone2: r.phone2, email: r.email, categoryId: ids.categoryId, familyId: null, joinedOn: r.joinedOn };
+      rowErrors.push(...contractErrors(input, r));
+    }
+    const before = existing.get(lower(r.admissionNo));
+    if (before && rowErrors.length === 0) {
+      const same =
+        before.full_name === r.fullName &&
+        before.class_id === ids.classId &&
+        before.section_id === ids.sectionId &&
+        before.guardian_name === r.guardianName &&
+        before.phone === r.phone &&
+        before.phone2 === r.phone2 &&
+        before.email === r.email &&
+        before.category_id === ids.categoryId &&
+        lower(before.family_name ?? '') === lower(r.familyKey ?? '');
+      if (before.joined_on !== r.joinedOn) rowErrors.push({ column: labelOf('joinedOn'), value: r.joinedOn, reason: `differs from the joining date on record (${before.joined_on}); it cannot change by import` });
+      if (before.class_id !== ids.classId && before.dues) {
+        rowErrors.push({ column: labelOf('className'), value: r.className, reason: `${before.full_name} has dues in another class: mark them left and admit them again instead` });
+      }
+      if (rowErrors.length === 0) actions.set(row, same ? 'unchanged' : 'updated');
+    } else if (rowErrors.length === 0) {
+      actions.set(row, 'new');
+    }
+    errors.push(...rowErrors.map((e) => ({ ...e, row })));
+  }
+  return { actions, errors };
+}
+
+const CHUNK = 500;
+
+async function commit(tx: Tx, env: WriteEnv, actorId: string, rows: ParsedRow<StudentRecord>[], actions: Map<number, Action>): Promise<Record<string, unknown>> {
+  const masters = await mastersTx(tx);
+  const now = env.clock.now().toISOString();
+  // Families first: a new key becomes a family of that name; a name already on record is that family.
+  const newFamilies = new Map<string, { id: string; name: string }>();
+  const familyOf = (key: string | null): string | null => {
+    if (!key) return null;
+    const known = masters.families.get(lower(key));
+    if (known) return known;
+    let fam = newFamilies.get(lower(key));
+    if (!fam) {
+      fam = { id: env.ids.uuid(), name: key };
+      newFamilies.set(lower(key), fam);
+    }
+    return fam.id;
+  };
+  const created: StudentTable[] = [];
+  const updated: { id: string; version: number }[] = [];
+  const touched: string[] = [];
+  for (const { row, record: r } of rows) {
+    const action = actions.get(row);
+    if (action !== 'new' && action !== 'updated') continue;
+    const cls = masters.classes.get(lower(r.className))!;
+    const sectionId = r.section ? cls.sections.get(lower(r.section))! : null;
+    const categoryId = r.category ? masters.categories.get(lower(r.category))! : null;
+    const familyId = familyOf(r.familyKey);
+    const fields = {
+      full_name: r.fullName,
+      class_id: cls.id,
+      section_id: sectionId,
+      guardian_name: r.guardianName,
+      phone: r.phone,
+      phone2: r.phone2,
+      email: r.email,
+      category_id: categoryId,
+      family_id: familyId,
+    };
+    if (action === 'new') {
+      created.push({ id: env.ids.uuid(), admission_no: r.admissionNo, ...fields, status: 'active', joined_on: r.joinedOn, left_on: null, version: 1, created_at: now, updated_at: now });
+    } else {
+      const before = await tx.selectFrom('student').select(['id', 'version']).where('admission_no', '=', r.admissionNo).executeTakeFirstOrThrow();
+      await tx.updateTable('student').set({ ...fields, version: before.version + 1, updated_at: now }).where('id', '=', before.id).execute();
+      updated.push({ id: before.id, version: before.version });
+      touched.push(before.id);
+    }
+  }
+  if (newFamilies.size > 0) await tx.insertInto('family').values([...newFamilies.values()].map((f) => ({ id: f.id, name: f.name, created_at: now }))).execute();
+  for (let i = 0; i < created.length; i += CHUNK) await tx.insertInto('student').values(created.slice(i, i + CHUNK)).execute();
+  const newIds = created.map((s) => s.id);
+  for (let i = 0; i < newIds.length; i += 5000) await generateDues(tx, env, { studentIds: newIds.slice(i, i + 5000) });
+  const concessionScope = [...newIds, ...touched];
+  for (let i = 0; i < concessionScope.length; i += 5000) await applyApprovedConcessions(tx, env, { studentIds: concessionScope.slice(i, i + 5000) });
+  // Other desks learn each change as if it had been typed in: the families, then the students (who carry their family).
+  for (const f of newFamilies.values()) await enqueue(tx, env, 'families.create', { id: f.id, name: f.name, studentIds: [] });
+  for (const s of created) await enqueue(tx, env, 'students.create', s);
+  for (const u of updated) await enqueue(tx, env, 'students.update', { ...(await getStudent(tx, u.id)), baseVersion: u.version });
+  return { created: created.length, updated: updated.length, families: newFamilies.size };
+}
+
+async function mastersTx(tx: Tx): Promise<Masters> {
+  const classes = new Map<string, { id: string; name: string; sections: Map<string, string> }>();
+  for (const c of await tx.selectFrom('class').select(['id', 'name']).execute()) classes.set(lower(c.name), { id: c.id, name: c.name, sections: new Map() });
+  const sections = await sql<{ id: string; name: string; class_name: string }>`select s.id, s.name, c.name as class_name from section s join class c on c.id = s.class_id`.execute(tx);
+  for (const s of sections.rows) classes.get(lower(s.class_name))?.sections.set(lower(s.name), s.id);
+  const categories = new Map((await tx.selectFrom('category').select(['id', 'name']).execute()).map((c) => [lower(c.name), c.id]));
+  const families = new Map<string, string>();
+  for (const f of await tx.selectFrom('family').select(['id', 'name']).orderBy('created_at').orderBy('id').execute()) if (!families.has(lower(f.name))) families.set(lower(f.name), f.id);
+  return { classes, categories, families };
+}
+
+export const studentsImporter: Importer<StudentRecord> = {
+  name: 'students',
+  title: 'Students',
+  fields: FIELDS,
+  parse,
+  plan,
+  commit,
+  example: (ctx) => {
+    const cls = ctx.raw.prepare('select name from class order by sort_order limit 1').get() as { name: string } | undefined;
+    return { admissionNo: 'GV001234', fullName: 'Diya Nair', className: cls?.name ?? 'Class 5', section: 'A', guardianName: 'Suresh Nair', phone: '98450 12345', phone2: '', email: 'suresh@example.com', category: '', familyKey: 'Nair-01', joinedOn: '2026-04-01' };
+  },
+  lists: (ctx) => ({
+    className: (ctx.raw.prepare('select name from class order by sort_order').all() as { name: string }[]).map((c) => c.name),
+    category: (ctx.raw.prepare('select name from category order by name').all() as { name: string }[]).map((c) => c.name),
+  }),
+};

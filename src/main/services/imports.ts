@@ -1,0 +1,102 @@
+// The imports area's channels: read a file's header, dry run, commit, template and error sheet, all on the background
+// worker. The column mapping a user fixed is remembered per importer on this desk.
+import { statSync } from 'node:fs';
+import { AppError } from '../../shared/contract/errors';
+import type { ImporterName, ImportJob, ImportSummary } from '../../shared/contract/imports';
+import type { BackgroundJob, BackgroundRunner } from '../background/runner';
+import type { HandlersFor } from '../ipc/router';
+import type { SettingsStore } from '../settings';
+import { requireSession, type ServiceDeps } from './context';
+import { today } from './payments';
+import { checkExportPath } from './reports';
+
+type Mapping = Record<string, string | null>;
+
+interface ImportMeta {
+  kind: ImportJob['kind'];
+  importer: ImporterName;
+  path: string;
+  /** The mapping a dry run used, for its error sheet. */
+  mapping?: Mapping;
+}
+
+const jobOf = (job: BackgroundJob<ImportMeta>): ImportJob => ({
+  id: job.id,
+  kind: job.meta.kind,
+  importer: job.meta.importer,
+  path: job.meta.path,
+  state: job.state,
+  done: job.done,
+  total: job.total,
+  error: job.error,
+  summary: job.meta.kind === 'dry_run' || job.meta.kind === 'commit' ? ((job.value as ImportSummary | null) ?? null) : null,
+});
+
+/** A file to read: there, a file, and not so large that reading it is pointless. */
+function checkSource(path: string): void {
+  let size = 0;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new AppError('invalid_input', 'is a folder, not a file', 'path');
+    size = stat.size;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('invalid_input', `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unknown error'}): is the file there?`, 'path');
+  }
+  if (size === 0) throw new AppError('invalid_input', 'is an empty file', 'path');
+}
+
+const MAPPING_KEY = (importer: ImporterName) => `imports.mapping.${importer}`;
+
+export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, settings: SettingsStore): HandlersFor<'imports'> {
+  const remembered = (importer: ImporterName): Mapping | undefined => {
+    const saved = settings.get(MAPPING_KEY(importer));
+    return saved && typeof saved === 'object' ? (saved as Mapping) : undefined;
+  };
+  /** The mapping sent, else the one this desk used last (only where the file still has those headers). */
+  const mappingFor = (importer: ImporterName, mapping: Mapping | undefined) => mapping ?? remembered(importer);
+  const start = (meta: ImportMeta, body: Parameters<BackgroundRunner['start']>[1], file?: { tmp: string; path: string }) => jobOf(runner().start(meta, body, file));
+
+  return {
+    'imports.inspect': async ({ importer, path, mapping }) => {
+      checkSource(path);
+      const asked = mapping ?? remembered(importer);
+      try {
+        return await runner().ask({ kind: 'import.inspect', today: today(deps), importer, path, ...(asked ? { mapping: asked } : {}) });
+      } catch (err) {
+        // A remembered mapping naming headers this file does not have: match by name instead.
+        if (mapping || !asked || !(err instanceof AppError) || err.field !== 'mapping') throw err;
+        return runner().ask({ kind: 'import.inspect', today: today(deps), importer, path });
+      }
+    },
+    'imports.dryRun': async ({ importer, path, mapping }) => {
+      checkSource(path);
+      if (mapping) settings.set(MAPPING_KEY(importer), mapping);
+      const m = mappingFor(importer, mapping);
+      return start({ kind: 'dry_run', importer, path, ...(m ? { mapping: m } : {}) }, { kind: 'import.dryRun', today: today(deps), importer, path, ...(m ? { mapping: m } : {}) });
+    },
+    'imports.commit': async ({ importer, path, mapping, sha256 }, call) => {
+      checkSource(path);
+      const m = mappingFor(importer, mapping);
+      const actor = { userId: requireSession(call).userId, now: deps.clock.now().toISOString() };
+      return start({ kind: 'commit', importer, path }, { kind: 'import.commit', today: today(deps), importer, path, sha256, actor, ...(m ? { mapping: m } : {}) });
+    },
+    'imports.template': async ({ importer, path }) => {
+      checkExportPath(path, 'xlsx');
+      return start({ kind: 'template', importer, path }, { kind: 'import.template', today: today(deps), importer }, { tmp: `${path}.${deps.ids.uuid()}.part`, path });
+    },
+    'imports.errorSheet': async ({ jobId, path }) => {
+      checkExportPath(path, 'xlsx');
+      const dry = runner().job<ImportMeta>(jobId);
+      if (dry.meta.kind !== 'dry_run' || dry.state !== 'done') throw new AppError('invalid_input', 'must be a finished dry run', 'jobId');
+      const { importer, path: source, mapping: m } = dry.meta;
+      return start(
+        { kind: 'error_sheet', importer, path },
+        { kind: 'import.errorSheet', today: today(deps), importer, path: source, ...(m ? { mapping: m } : {}) },
+        { tmp: `${path}.${deps.ids.uuid()}.part`, path },
+      );
+    },
+    'imports.job': async ({ jobId }) => jobOf(runner().job<ImportMeta>(jobId)),
+    'imports.cancel': async ({ jobId }) => jobOf(runner().cancel<ImportMeta>(jobId)),
+  };
+}

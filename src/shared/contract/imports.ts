@@ -1,0 +1,85 @@
+// Bulk import from XLSX/CSV: templates, the column mapping, a dry run with per-row errors, an all-or-nothing commit.
+import { z } from 'zod';
+import { channel } from './channel';
+
+export const IMPORTERS = ['students'] as const;
+export type ImporterName = (typeof IMPORTERS)[number];
+
+const importer = z.enum(IMPORTERS, { error: `must be one of ${IMPORTERS.join(', ')}` });
+
+const filePath = z
+  .string({ error: 'must be a file path' })
+  .trim()
+  .min(1, 'is required')
+  .max(1000, 'must be at most 1000 characters')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'must be a full path (such as /home/me/Documents/students.xlsx)');
+
+/** Which column of the file feeds each field (by its header text); a field left out is matched by name. */
+const mapping = z.record(z.string().max(60), z.string().max(200).nullable(), { error: 'must map field keys to header texts' });
+
+export const importField = z.object({ key: z.string(), label: z.string(), required: z.boolean(), aliases: z.array(z.string()), description: z.string() });
+export type ImportField = z.infer<typeof importField>;
+
+export const rowError = z.object({ row: z.number().int(), column: z.string(), value: z.string(), reason: z.string() });
+export type RowError = z.infer<typeof rowError>;
+
+export const importSummary = z.object({
+  importer,
+  sha256: z.string(),
+  rows: z.number().int(),
+  counts: z.object({ new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), errors: z.number().int() }),
+  /** The first rows as they would be written (field → text). */
+  preview: z.array(z.object({ row: z.number().int(), action: z.enum(['new', 'updated', 'unchanged']), values: z.record(z.string(), z.string()) })),
+  /** The first errors (all of them are in the error sheet). */
+  errors: z.array(rowError),
+  errorCount: z.number().int(),
+  committed: z.boolean(),
+});
+export type ImportSummary = z.infer<typeof importSummary>;
+
+export const importJob = z.object({
+  id: z.string(),
+  kind: z.enum(['dry_run', 'commit', 'template', 'error_sheet']),
+  importer,
+  path: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  done: z.number().int(),
+  total: z.number().int(),
+  error: z.string().nullable(),
+  summary: importSummary.nullable(),
+});
+export type ImportJob = z.infer<typeof importJob>;
+
+export const headerMatch = z.object({
+  importer,
+  headerRow: z.number().int(),
+  headers: z.array(z.string()),
+  fields: z.array(importField),
+  /** Field key → the header text it reads (null: no column). */
+  mapping: z.record(z.string(), z.string().nullable()),
+  missing: z.array(z.string()),
+});
+export type HeaderMatchView = z.infer<typeof headerMatch>;
+
+const ADMINS = ['admin', 'accountant'] as const;
+
+export const importsChannels = {
+  'imports.inspect': channel({ input: z.strictObject({ importer, path: filePath, mapping: mapping.optional() }), output: headerMatch, access: ADMINS }),
+  'imports.dryRun': channel({ input: z.strictObject({ importer, path: filePath, mapping: mapping.optional() }), output: importJob, access: ADMINS }),
+  'imports.commit': channel({
+    input: z.strictObject({
+      importer,
+      path: filePath,
+      mapping: mapping.optional(),
+      /** The dry run's file hash: the commit refuses a file changed since. */
+      sha256: z.string({ error: 'must be the dry run’s file hash' }).regex(/^[0-9a-f]{64}$/, 'must be the dry run’s file hash'),
+    }),
+    output: importJob,
+    access: ADMINS,
+  }),
+  'imports.template': channel({ input: z.strictObject({ importer, path: filePath }), output: importJob, access: ADMINS }),
+  /** The dry run's file again, with an "errors" column, for fixing in a spreadsheet. */
+  'imports.errorSheet': channel({ input: z.strictObject({ jobId: z.string().max(64), path: filePath }), output: importJob, access: ADMINS }),
+  'imports.job': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS }),
+  'imports.cancel': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS }),
+};
