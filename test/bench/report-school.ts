@@ -28,7 +28,7 @@ import { createFileSettingsStore } from '../../src/main/settings';
 import { addDays } from '../../src/shared/domain/dates';
 import { formatReceiptNo } from '../../src/shared/domain/receipt-number';
 import { openTestDesk, type TestDesk } from '../support/harness';
-import { benchSchool, KEYCHAIN } from './school';
+import { benchSchool, BUILT_WORKER, KEYCHAIN } from './school';
 
 /** Bump when this generator changes what the extra rows look like. */
 const REPORT_SCHOOL_VERSION = 1;
@@ -75,7 +75,7 @@ export async function reportSchool(workDir: string): Promise<TestDesk> {
   }
   for (const f of ['feedesk.db', 'settings.json']) cpSync(join(cache, f), join(workDir, f));
   const desk = await openTestDesk({ dir: workDir, keychain: KEYCHAIN, ids: randomIds });
-  await desk.restart({ validateOutput: false });
+  await desk.restart({ validateOutput: false, backgroundWorker: BUILT_WORKER });
   return desk;
 }
 

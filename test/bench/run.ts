@@ -13,6 +13,7 @@ import { type BenchCase, runBenchmarks } from './harness';
 import { benchSchool, KEYCHAIN } from './school';
 import { closeSyncBench, syncCases } from './sync';
 import { closeReportBench, reportCases } from './reports';
+import { closeImportBench, importCases } from './imports';
 
 const SCHOOL_STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 50_000);
 const scratch = tempDir();
@@ -149,6 +150,7 @@ const cases: BenchCase[] = [
   schoolCase('student.ledger', 300, () => school.desk!.ok('payments.ledger', { studentId: school.pick(school.studentIds) })),
   ...syncCases,
   ...reportCases,
+  ...importCases,
 ];
 
 try {
@@ -160,5 +162,6 @@ try {
   await school.desk?.close();
   await closeSyncBench();
   await closeReportBench();
+  await closeImportBench();
   scratch.cleanup();
 }

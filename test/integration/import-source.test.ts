@@ -1,6 +1,6 @@
 // Reads the committed fixtures (test/fixtures/import, written by make-fixtures.ts) and files made here on the spot:
 // oversized, malformed and hostile ones.
-import { copyFile, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,11 +218,37 @@ describe('reading an XLSX workbook', () => {
     await expect(readAll(temp('damaged-sheet.xlsx'))).rejects.toThrow(fileError(/^the file is not a readable XLSX workbook \(/));
   });
 
-  it('can be left after a few rows, and read again', async () => {
+  it('can be left after a few rows, and read again, leaving no unzipped copy in the temp folder', async () => {
+    const tempCopies = async () => (await readdir(tmpdir())).filter((f) => f.startsWith(`tmp-${process.pid}`)).length;
+    const before = await tempCopies();
     for (let i = 0; i < 3; i += 1) {
-      for await (const row of readSheet(fixture('students-mixed-dates.xlsx'))) if (row.row === 2) break;
+      for await (const row of readSheet(fixture('students-merged-header.xlsx'))) if (row.row === 4) break;
     }
-    expect(await readAll(fixture('students-mixed-dates.xlsx'))).toHaveLength(7);
+    expect(await readAll(fixture('students-merged-header.xlsx'))).toHaveLength(5);
+    expect(await tempCopies()).toBe(before);
+  });
+
+  it('reads the lowest-numbered sheet, with shared or inline strings, whatever order the zip holds its parts in', async () => {
+    const sheet = (text: string) =>
+      Buffer.from(`<worksheet xmlns="${MAIN}"><sheetData><row r="2"><c r="B2" t="s"><v>0</v></c><c r="C2" t="inlineStr"><is><t>${text}</t></is></c></row></sheetData></worksheet>`);
+    const parts = workbookParts({ data: sheet('first') });
+    const shuffled = [
+      { name: 'xl/worksheets/sheet2.xml', data: sheet('second') },
+      parts[4]!,
+      { name: 'xl/sharedStrings.xml', data: Buffer.from(`<sst xmlns="${MAIN}"><si><t>shared</t></si></sst>`) },
+      ...parts.slice(0, 4).reverse(),
+    ];
+    await writeFile(temp('shuffled.xlsx'), zip(shuffled));
+    expect(await readAll(temp('shuffled.xlsx'))).toEqual([{ row: 2, values: [null, 'shared', 'first'] }]);
+  });
+
+  it('never unzips the sheets after the first', async () => {
+    const bomb = { name: 'xl/worksheets/sheet2.xml', deflated: await deflatedRows(64 * 1024 * 1024), declaredSize: 1000 };
+    await writeFile(temp('bomb-in-second-sheet.xlsx'), zip([...workbookParts({ data: gridSheet(2, 3) }), bomb]));
+    expect(await readAll(temp('bomb-in-second-sheet.xlsx'), { maxUnzippedBytes: 1024 * 1024 })).toEqual([
+      { row: 1, values: [1, 2, 3] },
+      { row: 2, values: [2, 4, 6] },
+    ]);
   });
 });
 

@@ -8,11 +8,8 @@ import { AppError } from '../../shared/contract/errors';
 import { openConnection, openReader } from '../db/open';
 import type { DB } from '../db/schema';
 import { registerSqlFunctions } from '../db/sql-functions';
-import { commitImport, dryRun, inspect, writeErrorSheet, writeTemplate } from '../imports/run';
 import { loadFonts } from '../print/fonts';
-import { dashboardOf } from '../reports/dashboard';
 import type { ReportContext } from '../reports/definition';
-import { exportReport, runReport } from '../reports/engine';
 import type { ImportActor, WorkerData, WorkerReply, WorkerRequest } from './protocol';
 
 // On Linux a thread has its own nice value: lower this one's, so the cashier's thread wins the CPU whenever both want it.
@@ -44,21 +41,27 @@ function writerFor(actor: ImportActor) {
   };
 }
 
+// Each kind of work loads its own modules on first use (exceljs alone takes a third of a second to load), so a worker
+// that only answers screens, or only imports a CSV, starts quickly.
+const reports = () => import('../reports/engine');
+const imports = () => import('../imports/run');
+
 async function handle(request: WorkerRequest): Promise<unknown> {
   const ctx = contextFor(request.today);
   const progress = throttled(request.id);
   switch (request.kind) {
     case 'run':
-      return runReport(ctx, request.filters, request.limit);
+      return (await reports()).runReport(ctx, request.filters, request.limit);
     case 'dashboard':
-      return dashboardOf(ctx);
+      return (await import('../reports/dashboard')).dashboardOf(ctx);
     case 'export':
-      return exportReport(ctx, request.filters, request.format, request.tmpPath, () => loadFonts(data.fontsDir), progress);
+      return (await reports()).exportReport(ctx, request.filters, request.format, request.tmpPath, () => loadFonts(data.fontsDir), progress);
     case 'import.inspect':
-      return inspect(request.importer, request.path, request.mapping);
+      return (await imports()).inspect(request.importer, request.path, request.mapping);
     case 'import.dryRun':
-      return dryRun(request.importer, request.path, request.mapping, ctx, progress);
+      return (await imports()).dryRun(request.importer, request.path, request.mapping, ctx, progress);
     case 'import.commit': {
+      const { commitImport } = await imports();
       const writer = writerFor(request.actor);
       try {
         return await commitImport(request.importer, request.path, request.mapping, request.sha256, ctx, writer, progress);
@@ -67,9 +70,9 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       }
     }
     case 'import.template':
-      return writeTemplate(request.importer, ctx, request.tmpPath);
+      return (await imports()).writeTemplate(request.importer, ctx, request.tmpPath);
     case 'import.errorSheet':
-      return writeErrorSheet(request.importer, request.path, request.mapping, ctx, request.tmpPath, progress);
+      return (await imports()).writeErrorSheet(request.importer, request.path, request.mapping, ctx, request.tmpPath, progress);
   }
 }
 

@@ -14,7 +14,10 @@ const DELIMITERS = [',', ';', '\t'] as const;
 const FIRST_LINE_CHARS = 1024 * 1024;
 const hasNonAscii = (text: string) => /[^\x00-\x7f]/.test(text);
 
-/** UTF-16 without a byte-order mark shows as text with a zero byte beside every ASCII letter; other zeros mean binary. */
+/**
+ * UTF-16 without a byte-order mark shows as zero bytes on one side of every ASCII character (letters of other scripts
+ * have none); a stray zero is left to the text, and zeros on both sides mean a binary file.
+ */
 function zeroBytePattern(head: Buffer): Encoding | 'binary' | null {
   const sample = head.subarray(0, 4096);
   let even = 0;
@@ -23,10 +26,10 @@ function zeroBytePattern(head: Buffer): Encoding | 'binary' | null {
     if (b === 0 && i % 2 === 0) even += 1;
     else if (b === 0) odd += 1;
   });
-  if (even + odd === 0) return null;
-  const half = sample.length / 2;
-  if (odd > half * 0.3 && even < half * 0.05) return 'utf-16le';
-  if (even > half * 0.3 && odd < half * 0.05) return 'utf-16be';
+  const zeros = even + odd;
+  if (zeros <= sample.length / 100) return null;
+  if (zeros >= sample.length / 20 && odd >= even * 4) return 'utf-16le';
+  if (zeros >= sample.length / 20 && even >= odd * 4) return 'utf-16be';
   return 'binary';
 }
 
@@ -133,6 +136,9 @@ async function layoutAndText(text: AsyncGenerator<string>): Promise<{ layout: La
   return { layout: layoutOf(line), all: all() };
 }
 
+/** How long one row may grow while it is read: room for many full cells, short of an unclosed quote eating the file. */
+const recordChars = (limits: ReadLimits) => Math.max(1_000_000, limits.maxCellChars * 20);
+
 function csvProblem(error: unknown, rowOffset: number, limits: ReadLimits): unknown {
   if (!(error instanceof CsvError)) return error;
   const row = Number(error['records'] ?? 0) + 1 - rowOffset;
@@ -142,9 +148,6 @@ function csvProblem(error: unknown, rowOffset: number, limits: ReadLimits): unkn
   }
   return fileProblem(`the file is not a readable CSV file (row ${row}: ${error.message})`);
 }
-
-/** How long one row may grow while it is read: room for many full cells, short of an unclosed quote eating the file. */
-const recordChars = (limits: ReadLimits) => Math.max(1_000_000, limits.maxCellChars * 20);
 
 /** The rows of a CSV file (`head` is its first bytes), numbered as Excel shows them; empty cells are null. */
 export async function* readCsvRows(path: string, head: Buffer, size: number, limits: ReadLimits): AsyncGenerator<SheetRow> {

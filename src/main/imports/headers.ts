@@ -27,7 +27,7 @@ export interface HeaderMatch {
 /** Titles and notes sometimes sit above the header: it is looked for in this many rows. */
 const HEADER_SCAN_ROWS = 10;
 
-/** "Adm. No" → "admno", "Élève" → "eleve": case, accents, spaces and punctuation never decide a match. */
+/** "Adm. No" → "admno", "Élève" → "eleve": case, accents, spaces and punctuation never decide a match (other scripts keep their vowel signs). */
 export function normalizeHeader(text: string): string {
   return text
     .normalize('NFKD')

@@ -15,18 +15,18 @@ export interface ImportContext {
 
 export type Action = 'new' | 'updated' | 'unchanged';
 
-export interface ParsedRow<R> {
+/** A checked row the commit writes. */
+export interface Planned<R> {
   row: number;
   record: R;
-  /** The row's values as text, for the preview. */
-  text: Record<string, string>;
+  action: Action;
 }
 
 export type CellError = Omit<RowError, 'row'>;
 
-export interface Plan {
-  actions: Map<number, Action>;
-  errors: RowError[];
+/** Checks rows one at a time against each other (duplicates) and the store, so a big file is never held whole. */
+export interface Checker<R> {
+  check(row: number, record: R): { action: Action } | { errors: CellError[] };
 }
 
 export interface WriteEnv {
@@ -40,10 +40,10 @@ export interface Importer<R> {
   fields: ImportField[];
   /** One row's cells (by field key) → a record, or what is wrong with which column. */
   parse(cells: Record<string, Cell>, ctx: ImportContext): { record: R; text: Record<string, string> } | { errors: CellError[] };
-  /** The whole file against itself and the store: what each row would do, or why it cannot. */
-  plan(rows: ParsedRow<R>[], ctx: ImportContext): Plan;
+  /** A checker for one pass over the file: what each row would do, or why it cannot. */
+  checker(ctx: ImportContext): Checker<R>;
   /** Writes the new and changed rows; the caller holds the transaction. Returns what to audit. */
-  commit(tx: Tx, env: WriteEnv, actorId: string, rows: ParsedRow<R>[], actions: Map<number, Action>): Promise<Record<string, unknown>>;
+  commit(tx: Tx, env: WriteEnv, actorId: string, rows: Planned<R>[]): Promise<Record<string, unknown>>;
   /** Template: an example row, and lists for columns that must name something the school has. */
   example(ctx: ImportContext): Record<string, string>;
   lists(ctx: ImportContext): Record<string, string[]>;

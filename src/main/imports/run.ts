@@ -7,7 +7,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { HeaderMatchView, ImporterName, ImportSummary, RowError } from '../../shared/contract/imports';
 import type { Store } from '../db/schema';
 import { recordAudit } from '../services/audit';
-import { type Action, type ImportContext, type Importer, type ParsedRow, type WriteEnv } from './importer';
+import { type ImportContext, type Importer, type Planned, type WriteEnv } from './importer';
 import { applyMapping, findHeader } from './headers';
 import { IMPORTER_DEFS } from './registry';
 import { type Cell, readSheet, type SheetRow } from './source';
@@ -73,16 +73,18 @@ export async function inspect(name: ImporterName, path: string, mapping?: Mappin
 }
 
 interface DryRun {
-  importer: Importer<unknown>;
   sha256: string;
   headerRow: number;
-  rows: ParsedRow<unknown>[];
   rowCount: number;
-  actions: Map<number, Action>;
+  counts: ImportSummary['counts'];
+  preview: ImportSummary['preview'];
   errors: RowError[];
+  /** The rows a commit writes (kept only when asked: a dry run holds no more than counts, a preview and errors). */
+  planned: Planned<unknown>[];
 }
 
-async function dryRunRows(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, progress: Progress): Promise<DryRun> {
+/** One pass over the file: every row parsed and checked as it is read, so memory follows the errors, not the file. */
+async function pass(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, progress: Progress, keep: boolean): Promise<DryRun> {
   const importer = importerOf(name);
   const sha256 = await sha256Of(path);
   const c = await columnsOf(importer, path, mapping);
@@ -90,43 +92,49 @@ async function dryRunRows(name: ImporterName, path: string, mapping: Mapping | u
     const labels = c.missing.map((k) => importer.fields.find((f) => f.key === k)!.label);
     throw new AppError('invalid_input', `has no column for ${labels.join(', ')}: add ${labels.length > 1 ? 'them' : 'it'} to the file or map ${labels.length > 1 ? 'them' : 'it'} to a column`, 'mapping');
   }
-  const parsed: ParsedRow<unknown>[] = [];
-  const errors: RowError[] = [];
-  let rowCount = 0;
+  const checker = importer.checker(ctx);
+  const run: DryRun = { sha256, headerRow: c.headerRow, rowCount: 0, counts: { new: 0, updated: 0, unchanged: 0, errors: 0 }, preview: [], errors: [], planned: [] };
+  const column = (key: string) => c.columns[key] ?? null;
   for await (const sheetRow of readSheet(path)) {
     if (sheetRow.row <= c.headerRow) continue;
-    rowCount += 1;
-    const cells = Object.fromEntries(importer.fields.map((f) => [f.key, c.columns[f.key] === null || c.columns[f.key] === undefined ? null : undefused(sheetRow.values[c.columns[f.key]!] ?? null)]));
-    const result = importer.parse(cells, ctx);
-    if ('errors' in result) errors.push(...result.errors.map((e) => ({ ...e, row: sheetRow.row })));
-    else parsed.push({ row: sheetRow.row, record: result.record, text: result.text });
-    if (rowCount % 1000 === 0) progress(rowCount, 0);
+    run.rowCount += 1;
+    const cells = Object.fromEntries(importer.fields.map((f) => [f.key, column(f.key) === null ? null : undefused(sheetRow.values[column(f.key)!] ?? null)]));
+    const parsed = importer.parse(cells, ctx);
+    const checked = 'errors' in parsed ? parsed : checker.check(sheetRow.row, parsed.record);
+    if ('errors' in checked) {
+      run.counts.errors += 1;
+      run.errors.push(...checked.errors.map((e) => ({ ...e, row: sheetRow.row })));
+    } else if (!('errors' in parsed)) {
+      run.counts[checked.action] += 1;
+      if (run.preview.length < PREVIEW_ROWS) run.preview.push({ row: sheetRow.row, action: checked.action, values: parsed.text });
+      if (keep && checked.action !== 'unchanged') run.planned.push({ row: sheetRow.row, record: parsed.record, action: checked.action });
+    }
+    if (run.rowCount % 1000 === 0) progress(run.rowCount, 0);
   }
-  if (rowCount === 0) throw new AppError('invalid_input', 'has a header but no rows under it', 'path');
-  const plan = importer.plan(parsed, ctx);
-  errors.push(...plan.errors);
-  errors.sort((a, b) => a.row - b.row);
-  progress(rowCount, rowCount);
-  return { importer, sha256, headerRow: c.headerRow, rows: parsed, rowCount, actions: plan.actions, errors };
+  if (run.rowCount === 0) throw new AppError('invalid_input', 'has a header but no rows under it', 'path');
+  progress(run.rowCount, run.rowCount);
+  return run;
 }
 
-function summaryOf(name: ImporterName, run: DryRun, committed: boolean): ImportSummary {
-  const counts = { new: 0, updated: 0, unchanged: 0, errors: new Set(run.errors.map((e) => e.row)).size };
-  for (const action of run.actions.values()) counts[action] += 1;
-  const preview = run.rows
-    .filter((r) => run.actions.has(r.row))
-    .slice(0, PREVIEW_ROWS)
-    .map((r) => ({ row: r.row, action: run.actions.get(r.row)!, values: r.text }));
-  return { importer: name, sha256: run.sha256, rows: run.rowCount, counts, preview, errors: run.errors.slice(0, SHOWN_ERRORS), errorCount: run.errors.length, committed };
-}
+const summaryOf = (name: ImporterName, run: DryRun, committed: boolean): ImportSummary => ({
+  importer: name,
+  sha256: run.sha256,
+  rows: run.rowCount,
+  counts: run.counts,
+  preview: run.preview,
+  errors: run.errors.slice(0, SHOWN_ERRORS),
+  errorCount: run.errors.length,
+  committed,
+});
 
 export async function dryRun(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, progress: Progress): Promise<ImportSummary> {
-  return summaryOf(name, await dryRunRows(name, path, mapping, ctx, progress), false);
+  return summaryOf(name, await pass(name, path, mapping, ctx, progress, false), false);
 }
 
 /**
- * The dry run again, then every write in one transaction on the worker's own write connection: a file with errors,
- * or one changed since its dry run, writes nothing; neither does a cancelled or killed import (the transaction dies with it).
+ * The dry run again, keeping the rows to write, then every write in one transaction on the worker's own write
+ * connection: a file with errors, or one changed since its dry run, writes nothing; neither does a cancelled or killed
+ * import (the transaction dies with it). The file is hashed again inside the transaction, before it commits.
  */
 export async function commitImport(
   name: ImporterName,
@@ -137,12 +145,13 @@ export async function commitImport(
   write: { db: Store; env: WriteEnv; actorId: string },
   progress: Progress,
 ): Promise<ImportSummary> {
-  const run = await dryRunRows(name, path, mapping, ctx, progress);
+  const run = await pass(name, path, mapping, ctx, progress, true);
   if (run.sha256 !== sha256) throw new AppError('conflict', 'the file has changed since its dry run: run the dry run again', 'path');
   if (run.errors.length > 0) throw new AppError('invalid_input', `has ${run.errors.length} errors: fix them (download the error sheet) and try again; nothing was imported`, 'path');
   const summary = summaryOf(name, run, true);
   await write.db.transaction().execute(async (tx) => {
-    const written = await run.importer.commit(tx, write.env, write.actorId, run.rows, run.actions);
+    const written = await importerOf(name).commit(tx, write.env, write.actorId, run.planned);
+    if ((await sha256Of(path)) !== sha256) throw new AppError('conflict', 'the file changed while it was being imported: nothing was imported', 'path');
     await recordAudit(tx, write.env, {
       actorId: write.actorId,
       action: `imports.${name}`,
@@ -200,7 +209,7 @@ export async function writeTemplate(name: ImporterName, ctx: ImportContext, out:
 
 /** The dry run's file as it was, with an "Errors" column saying what to fix on each row. */
 export async function writeErrorSheet(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, out: string, progress: Progress): Promise<number> {
-  const run = await dryRunRows(name, path, mapping, ctx, progress);
+  const run = await pass(name, path, mapping, ctx, progress, false);
   const byRow = new Map<number, string[]>();
   for (const e of run.errors) byRow.set(e.row, [...(byRow.get(e.row) ?? []), `${e.column}: ${e.value ? `“${e.value}” ` : ''}${e.reason}`]);
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false });

@@ -2,13 +2,12 @@
 // Rows are checked with the same rules as admitting one student (the contract's students.create schema).
 import { sql } from 'kysely';
 import { contract } from '../../shared/contract';
-import type { RowError } from '../../shared/contract/imports';
 import type { StudentTable, Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
-import { enqueue } from '../services/outbox';
+import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import { type Action, type CellError, field, type ImportContext, type Importer, type ParsedRow, type Plan, type WriteEnv } from './importer';
+import { type Action, type CellError, field, type ImportContext, type Importer, type Planned, type WriteEnv } from './importer';
 import { cellText, normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {
@@ -168,25 +167,29 @@ function existingStudents(ctx: ImportContext): Map<string, Existing> {
   return new Map(rows.map((s) => [lower(s.admission_no), s]));
 }
 
-function plan(rows: ParsedRow<StudentRecord>[], ctx: ImportContext): Plan {
+function checker(ctx: ImportContext) {
   const masters = readMasters(ctx);
   const existing = existingStudents(ctx);
-  const actions = new Map<number, Action>();
-  const errors: RowError[] = [];
   const seen = new Map<string, number>();
-  for (const { row, record: r } of rows) {
-    const rowErrors: CellError[] = [];
-    const first = seen.get(lower(r.admissionNo));
-    if (first !== undefined) rowErrors.push({ column: labelOf('admissionNo'), value: r.admissionNo, reason: `appears again: row ${first} has the same admission no.` });
-    else seen.set(lower(r.admissionNo), row);
-    const { ids, errors: refErrors } = resolve(r, masters);
-    rowErrors.push(...refErrors);
-    if (refErrors.length === 0) {
-      const input = { admissionNo: r.admissionNo, fullName: r.fullName, classId: ids.classId, sectionId: ids.sectionId, guardianName: r.guardianName, phone: r.phone, phone2: r.phone2, email: r.email, categoryId: ids.categoryId, familyId: null, joinedOn: r.joinedOn };
-      rowErrors.push(...contractErrors(input, r));
-    }
-    const before = existing.get(lower(r.admissionNo));
-    if (before && rowErrors.length === 0) {
+  return {
+    check(row: number, r: StudentRecord): { action: Action } | { errors: CellError[] } {
+      const rowErrors: CellError[] = [];
+      const first = seen.get(lower(r.admissionNo));
+      if (first !== undefined) rowErrors.push({ column: labelOf('admissionNo'), value: r.admissionNo, reason: `appears again: row ${first} has the same admission no.` });
+      else seen.set(lower(r.admissionNo), row);
+      const { ids, errors: refErrors } = resolve(r, masters);
+      rowErrors.push(...refErrors);
+      if (refErrors.length === 0) {
+        const input = { admissionNo: r.admissionNo, fullName: r.fullName, classId: ids.classId, sectionId: ids.sectionId, guardianName: r.guardianName, phone: r.phone, phone2: r.phone2, email: r.email, categoryId: ids.categoryId, familyId: null, joinedOn: r.joinedOn };
+        rowErrors.push(...contractErrors(input, r));
+      }
+      const before = existing.get(lower(r.admissionNo));
+      if (!before || rowErrors.length > 0) return rowErrors.length > 0 ? { errors: rowErrors } : { action: 'new' };
+      if (before.joined_on !== r.joinedOn) rowErrors.push({ column: labelOf('joinedOn'), value: r.joinedOn, reason: `differs from the joining date on record (${before.joined_on}); it cannot change by import` });
+      if (before.class_id !== ids.classId && before.dues) {
+        rowErrors.push({ column: labelOf('className'), value: r.className, reason: `${before.full_name} has dues in another class: mark them left and admit them again instead` });
+      }
+      if (rowErrors.length > 0) return { errors: rowErrors };
       const same =
         before.full_name === r.fullName &&
         before.class_id === ids.classId &&
@@ -197,22 +200,14 @@ function plan(rows: ParsedRow<StudentRecord>[], ctx: ImportContext): Plan {
         before.email === r.email &&
         before.category_id === ids.categoryId &&
         lower(before.family_name ?? '') === lower(r.familyKey ?? '');
-      if (before.joined_on !== r.joinedOn) rowErrors.push({ column: labelOf('joinedOn'), value: r.joinedOn, reason: `differs from the joining date on record (${before.joined_on}); it cannot change by import` });
-      if (before.class_id !== ids.classId && before.dues) {
-        rowErrors.push({ column: labelOf('className'), value: r.className, reason: `${before.full_name} has dues in another class: mark them left and admit them again instead` });
-      }
-      if (rowErrors.length === 0) actions.set(row, same ? 'unchanged' : 'updated');
-    } else if (rowErrors.length === 0) {
-      actions.set(row, 'new');
-    }
-    errors.push(...rowErrors.map((e) => ({ ...e, row })));
-  }
-  return { actions, errors };
+      return { action: same ? 'unchanged' : 'updated' };
+    },
+  };
 }
 
 const CHUNK = 500;
 
-async function commit(tx: Tx, env: WriteEnv, actorId: string, rows: ParsedRow<StudentRecord>[], actions: Map<number, Action>): Promise<Record<string, unknown>> {
+async function commit(tx: Tx, env: WriteEnv, _actorId: string, rows: Planned<StudentRecord>[]): Promise<Record<string, unknown>> {
   const masters = await mastersTx(tx);
   const now = env.clock.now().toISOString();
   // Families first: a new key becomes a family of that name; a name already on record is that family.
@@ -231,8 +226,7 @@ async function commit(tx: Tx, env: WriteEnv, actorId: string, rows: ParsedRow<St
   const created: StudentTable[] = [];
   const updated: { id: string; version: number }[] = [];
   const touched: string[] = [];
-  for (const { row, record: r } of rows) {
-    const action = actions.get(row);
+  for (const { record: r, action } of rows) {
     if (action !== 'new' && action !== 'updated') continue;
     const cls = masters.classes.get(lower(r.className))!;
     const sectionId = r.section ? cls.sections.get(lower(r.section))! : null;
@@ -265,8 +259,8 @@ async function commit(tx: Tx, env: WriteEnv, actorId: string, rows: ParsedRow<St
   const concessionScope = [...newIds, ...touched];
   for (let i = 0; i < concessionScope.length; i += 5000) await applyApprovedConcessions(tx, env, { studentIds: concessionScope.slice(i, i + 5000) });
   // Other desks learn each change as if it had been typed in: the families, then the students (who carry their family).
-  for (const f of newFamilies.values()) await enqueue(tx, env, 'families.create', { id: f.id, name: f.name, studentIds: [] });
-  for (const s of created) await enqueue(tx, env, 'students.create', s);
+  await enqueueMany(tx, env, 'families.create', [...newFamilies.values()].map((f) => ({ id: f.id, name: f.name, studentIds: [] })));
+  await enqueueMany(tx, env, 'students.create', created);
   for (const u of updated) await enqueue(tx, env, 'students.update', { ...(await getStudent(tx, u.id)), baseVersion: u.version });
   return { created: created.length, updated: updated.length, families: newFamilies.size };
 }
@@ -287,7 +281,7 @@ export const studentsImporter: Importer<StudentRecord> = {
   title: 'Students',
   fields: FIELDS,
   parse,
-  plan,
+  checker,
   commit,
   example: (ctx) => {
     const cls = ctx.raw.prepare('select name from class order by sort_order limit 1').get() as { name: string } | undefined;

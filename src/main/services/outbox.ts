@@ -12,3 +12,13 @@ export async function enqueue(tx: Tx, env: { clock: Clock; ids: IdSource }, name
     .execute();
   return mutationId;
 }
+
+/** Many changes of one kind in one go (a bulk import): consecutive numbers, inserted in chunks. */
+export async function enqueueMany(tx: Tx, env: { clock: Clock; ids: IdSource }, name: string, argsList: readonly unknown[]): Promise<void> {
+  if (argsList.length === 0) return;
+  const row = await sql<{ next: number }>`select coalesce(max(mutation_id), 0) + 1 as next from outbox`.execute(tx);
+  const first = row.rows[0]!.next;
+  const at = env.clock.now().toISOString();
+  const rows = argsList.map((args, i) => ({ mutation_id: first + i, id: env.ids.uuid(), name, args_json: JSON.stringify(args), created_at: at, result: null }));
+  for (let i = 0; i < rows.length; i += 500) await tx.insertInto('outbox').values(rows.slice(i, i + 500)).execute();
+}
