@@ -17,7 +17,8 @@ test('defaulters: filter, export XLSX with a progress bar, and the file holds th
   await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Desk', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Dues ageing' })).toBeVisible();
+  // The first report starts the background worker: allow for a slow machine.
+  await expect(page.getByRole('heading', { name: 'Dues ageing' })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole('heading', { name: 'Collection trend' })).toBeVisible();
   await page.screenshot({ path: join(SHOTS, '40-dashboard.png'), fullPage: true });
 
@@ -27,12 +28,12 @@ test('defaulters: filter, export XLSX with a progress bar, and the file holds th
   await page.getByLabel('As of (YYYY-MM-DD)').fill('2026-09-30');
   await page.getByRole('button', { name: 'Show report' }).click();
   const table = page.getByRole('table', { name: 'Outstanding dues and defaulters · as of 2026-09-30' });
-  await expect(table).toBeVisible();
+  await expect(table).toBeVisible({ timeout: 20_000 });
   const all = await table.locator('tbody tr').count();
 
   await page.getByLabel(/Balance at least/).fill('10000');
   await page.getByRole('button', { name: 'Show report' }).click();
-  await expect(page.getByText('balance ≥ 10,000.00')).toBeVisible();
+  await expect(page.getByText('balance ≥ 10,000.00')).toBeVisible({ timeout: 20_000 });
   const filtered = await table.locator('tbody tr').count();
   expect(filtered).toBeGreaterThan(0);
   expect(filtered).toBeLessThan(all);
