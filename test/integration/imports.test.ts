@@ -224,6 +224,36 @@ describe('students import', () => {
     expect(readFileSync(second, 'utf8')).toBe(readFileSync(first, 'utf8'));
   });
 
+  it('families: groups imported students into families by name, refuses unknown children, and round-trips', async () => {
+    const students = await xlsx('students.xlsx', good);
+    await commit(students, (await dryRun(students)).summary!.sha256);
+    const path = join(desk.dir, 'families.csv');
+    writeFileSync(path, 'Family Name,Adm No\r\nFernandes,GV-003\r\nNair,GV-001\r\nNair,GV-002\r\nRao,GV-999\r\nRao,GV-003\r\n');
+    const families = (p: string, extra: object = {}) => desk.ok('imports.dryRun', { importer: 'families', path: p, ...extra });
+    const dry = await finished(await families(path));
+    expect(dry.summary!.counts).toEqual({ new: 0, updated: 1, unchanged: 2, errors: 2 });
+    expect(dry.summary!.errors).toEqual([
+      { row: 5, column: 'Admission no.', value: 'GV-999', reason: 'is not a student of this school: import the students first' },
+      { row: 6, column: 'Admission no.', value: 'GV-003', reason: 'appears again: row 2 already puts this child in a family' },
+    ]);
+    writeFileSync(path, 'Family Name,Adm No\r\nFernandes,GV-003\r\nNair,GV-001\r\nNair,GV-002\r\n');
+    const fixed = await finished(await families(path));
+    const done = await finished(await desk.ok('imports.commit', { importer: 'families', path, sha256: fixed.summary!.sha256 }));
+    expect(done.state).toBe('done');
+    const zoe = (await desk.ok('students.search', { query: 'Fernandes', limit: 1 }))[0]!;
+    const family = await desk.ok('families.get', { familyId: zoe.familyId! });
+    expect(family).toMatchObject({ name: 'Fernandes', students: [{ admissionNo: 'GV-003' }] });
+
+    const out = join(desk.dir, 'families-export.csv');
+    let job = await desk.ok('reports.export', { filters: { report: 'families_list' }, format: 'csv', path: out });
+    while (job.state === 'running') {
+      await new Promise((r) => setTimeout(r, 30));
+      job = await desk.ok('reports.job', { jobId: job.id });
+    }
+    expect(readFileSync(out, 'utf8')).toBe('\uFEFFFamily,Admission no.,Student name\r\nFernandes,GV-003,Zoë Fernandes\r\nNair,GV-001,Diya Nair\r\nNair,GV-002,Arjun Nair\r\n');
+    expect((await finished(await families(out))).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 3, errors: 0 });
+  });
+
   it('a commit killed part-way leaves the store exactly as it was', async () => {
     const many: Row[] = Array.from({ length: 6000 }, (_, i) => [`K-${i}`, `Student ${i}`, 'Class 5', 'A', 'Guardian', `98450${String(i).padStart(5, '0')}`, null, null, null, '2026-04-01']);
     const path = await xlsx('many.xlsx', many);

@@ -1,8 +1,10 @@
 // Every importer, by name.
 import type { ImporterName } from '../../shared/contract/imports';
 import type { Importer } from './importer';
+import { familiesImporter } from './families';
 import { studentsImporter } from './students';
 
 export const IMPORTER_DEFS: Record<ImporterName, Importer<unknown>> = {
   students: studentsImporter,
+  families: familiesImporter,
 };

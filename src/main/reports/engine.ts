@@ -6,7 +6,7 @@ import { collection, cheques, daybook, receipts, reversals } from './collections
 import { type Definitions, type ReportContext, type ReportDefinition, summed } from './definition';
 import { concessions, defaulters, familyStatement, forecast, statement } from './dues';
 import { dayClose, journal } from './journal';
-import { studentsList } from './lists';
+import { familiesList, studentsList } from './lists';
 import type { Writer } from './writers';
 
 export const DEFINITIONS: Definitions = {
@@ -23,6 +23,7 @@ export const DEFINITIONS: Definitions = {
   journal,
   day_close: dayClose,
   students_list: studentsList,
+  families_list: familiesList,
 };
 
 const definitionOf = (f: ReportFilters) => DEFINITIONS[f.report] as ReportDefinition;

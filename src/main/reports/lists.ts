@@ -50,3 +50,20 @@ export const studentsList: ReportDefinition<F<'students_list'>> = {
     }
   },
 };
+
+const FAMILIES_SQL = `
+  select f.name as family, s.admission_no, s.full_name from family f join student s on s.family_id = f.id
+  order by f.name, s.joined_on, s.admission_no`;
+
+/** The families importer's layout (imports/families.ts), with each child's name to read by. */
+export const familiesList: ReportDefinition<F<'families_list'>> = {
+  title: () => 'Families',
+  subtitle: () => 'Each family’s children',
+  columns: () => [col('family', 'Family'), col('admissionNo', 'Admission no.'), col('student', 'Student name')],
+  count: (_f, ctx) => (ctx.raw.prepare(`select count(*) as n from (${FAMILIES_SQL})`).get() as { n: number }).n,
+  *rows(_f, ctx) {
+    for (const r of ctx.raw.prepare(FAMILIES_SQL).iterate() as Iterable<{ family: string; admission_no: string; full_name: string }>) {
+      yield { family: r.family, admissionNo: r.admission_no, student: r.full_name };
+    }
+  },
+};

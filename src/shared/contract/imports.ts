@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 
-export const IMPORTERS = ['students'] as const;
+export const IMPORTERS = ['students', 'families'] as const;
 export type ImporterName = (typeof IMPORTERS)[number];
 
 const importer = z.enum(IMPORTERS, { error: `must be one of ${IMPORTERS.join(', ')}` });

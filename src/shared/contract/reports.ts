@@ -63,8 +63,9 @@ export const reportFilters = z.discriminatedUnion(
       status: z.enum(['active', 'left', 'alumni', 'all'], { error: 'must be active, left, alumni or all' }).default('active'),
       classId: id.optional(),
     }),
+    z.strictObject({ report: z.literal('families_list') }),
   ],
-  { error: 'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close or students_list' },
+  { error: 'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list or families_list' },
 );
 export type ReportFilters = z.infer<typeof reportFilters>;
 export type ReportName = ReportFilters['report'];

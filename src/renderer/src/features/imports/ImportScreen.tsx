@@ -5,7 +5,7 @@ import { IMPORTERS, type HeaderMatchView, type ImporterName, type ImportJob } fr
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 
-const TITLES: Record<ImporterName, string> = { students: 'Students' };
+const TITLES: Record<ImporterName, string> = { students: 'Students', families: 'Families (siblings)' };
 const POLL_MS = 200;
 
 /** Polls a background job until it ends. */

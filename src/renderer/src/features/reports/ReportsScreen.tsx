@@ -26,6 +26,7 @@ const REPORTS: { value: ReportName; label: string; cashier: boolean }[] = [
   { value: 'journal', label: 'Accounting export (journal)', cashier: false },
   { value: 'day_close', label: 'Day close report', cashier: true },
   { value: 'students_list', label: 'Student list (import layout)', cashier: false },
+  { value: 'families_list', label: 'Family list (import layout)', cashier: false },
 ];
 
 const GROUP_LABELS: Record<GroupKey, string> = { head: 'Fee head', class: 'Class', mode: 'Mode', cashier: 'Cashier', desk: 'Desk', day: 'Day', month: 'Month' };
@@ -88,6 +89,8 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
       return { report, date: s.date };
     case 'students_list':
       return { report, status: 'active' };
+    case 'families_list':
+      return { report };
   }
 }
 
