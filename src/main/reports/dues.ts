@@ -280,6 +280,6 @@ export const forecast: ReportDefinition<F<'forecast'>> = {
   },
   footnote: (f, ctx) => {
     const { ratio, basis } = onTimeRatio(ctx, f.from);
-    return `Method: “Falls due” is the open balance of dues whose due date is in the period. “Expected” is that × the on-time ratio, ${(ratio * 100).toFixed(1)}%: of the fees that fell due in the 365 days before ${f.from} (and at least 30 days ago; ${formatAmount(basis, ctx.school.currency, ctx.school.locale)} net of concessions and waivers), the share paid within 30 days of falling due. Arrears already overdue are not included.`;
+    return `Method: “Falls due” is the open balance of dues whose due date is in the period. “Expected” is that × the on-time ratio, ${new Intl.NumberFormat(ctx.school.locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(ratio)}: of the fees that fell due in the 365 days before ${f.from} (and at least 30 days ago; ${formatAmount(basis, ctx.school.currency, ctx.school.locale)} net of concessions and waivers), the share paid within 30 days of falling due. Arrears already overdue are not included.`;
   },
 };

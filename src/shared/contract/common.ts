@@ -64,3 +64,12 @@ export const optionalText = (max = 200) =>
 
 /** An approving supervisor's own credentials (supervisor override on the same desk). */
 export const approver = z.strictObject({ username, password });
+
+/** A file path the user typed: absolute (Unix, Windows drive or UNC), so main never guesses a working folder. */
+export const fullPath = (example: string) =>
+  z
+    .string({ error: 'must be a file path' })
+    .trim()
+    .min(1, 'is required')
+    .max(1000, 'must be at most 1000 characters')
+    .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), `must be a full path (such as ${example})`);

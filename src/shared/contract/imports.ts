@@ -1,18 +1,14 @@
 // Bulk import from XLSX/CSV: templates, the column mapping, a dry run with per-row errors, an all-or-nothing commit.
 import { z } from 'zod';
 import { channel } from './channel';
+import { fullPath } from './common';
 
 export const IMPORTERS = ['students', 'families'] as const;
 export type ImporterName = (typeof IMPORTERS)[number];
 
 const importer = z.enum(IMPORTERS, { error: `must be one of ${IMPORTERS.join(', ')}` });
 
-const filePath = z
-  .string({ error: 'must be a file path' })
-  .trim()
-  .min(1, 'is required')
-  .max(1000, 'must be at most 1000 characters')
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'must be a full path (such as /home/me/Documents/students.xlsx)');
+const filePath = fullPath('/home/me/Documents/students.xlsx');
 
 /** Which column of the file feeds each field (by its header text); a field left out is matched by name. */
 const mapping = z.record(z.string().max(60), z.string().max(200).nullable(), { error: 'must map field keys to header texts' });

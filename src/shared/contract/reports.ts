@@ -1,7 +1,7 @@
 // Reports, exports, the dashboard, day close and cheque clearance: every figure read from the one dues/payments ledger.
 import { z } from 'zod';
 import { channel } from './channel';
-import { id, isoDate, noInput, nonNegativeAmount, optionalText } from './common';
+import { fullPath, id, isoDate, noInput, nonNegativeAmount, optionalText } from './common';
 import { daysBetween } from '../domain/dates';
 import { PAYMENT_MODES } from './payments';
 
@@ -103,12 +103,7 @@ export type ReportTable = z.infer<typeof reportTable>;
 export const EXPORT_FORMATS = ['xlsx', 'csv', 'pdf', 'letters'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const exportPath = z
-  .string({ error: 'must be a file path' })
-  .trim()
-  .min(1, 'is required')
-  .max(1000, 'must be at most 1000 characters')
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'must be a full path (such as /home/me/Documents/daybook.xlsx)');
+const exportPath = fullPath('/home/me/Documents/daybook.xlsx');
 
 export const exportJob = z.object({
   id: z.string(),
