@@ -92,6 +92,7 @@ export class BatchState {
         for (const al of (a as Args<'payments.record'>).allocations) studentIds.add(al.student_id);
       } else if (m.name === 'payments.cancel' || m.name === 'payments.bounce') paymentIds.add(a['paymentId'] as string);
       else if (m.name === 'payments.refundCredit') studentIds.add(a['studentId'] as string);
+      else if (m.name === 'dues.opening') for (const d of (a as Args<'dues.opening'>).dues) studentIds.add(d.student_id);
       else if (m.name === 'deskKeys.publish') keyIds.add(a['key_id'] as string);
     }
     const school = desk.schoolId;
@@ -276,6 +277,13 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
       if (a.desk_code !== state.desk.deskCode) return rejected(`key is for desk ${a.desk_code}, but this is desk ${state.desk.deskCode}`);
       if (!owner) state.keys.push({ key_id: a.key_id, desk_code: a.desk_code, public_key: a.public_key });
       state.keyOwners.set(a.key_id, state.desk.deskId);
+      return applied;
+    }
+    case 'dues.opening': {
+      const a = m.args as Args<'dues.opening'>;
+      const unknown = a.dues.find((d) => !state.students.has(d.student_id));
+      if (unknown) return rejected(`opening balance for a student the server does not know (${unknown.student_id})`);
+      for (const d of a.dues) state.dueCaps.set(d.id, { student_id: d.student_id, net: d.amount });
       return applied;
     }
     case 'dayClose.close':

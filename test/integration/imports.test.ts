@@ -254,6 +254,39 @@ describe('students import', () => {
     expect((await finished(await families(out))).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 3, errors: 0 });
   });
 
+  it('opening balances: arrears become dues of the current year, set once, aged from their own date', async () => {
+    const students = await xlsx('students.xlsx', good);
+    await commit(students, (await dryRun(students)).summary!.sha256);
+    await desk.ok('masters.createHead', { name: 'Opening balance' });
+    const path = join(desk.dir, 'opening.csv');
+    const run = async () => finished(await desk.ok('imports.dryRun', { importer: 'opening_balances', path }));
+    writeFileSync(path, 'Adm No,Arrears,Due Date\r\nGV-001,"2,500.00",2026-03-31\r\nGV-002,₹1000,31/03/2026\r\nGV-003,-500,2026-03-31\r\nGV-999,100,2026-03-31\r\nGV-001,200,2026-03-31\r\n');
+    const dry = await run();
+    expect(dry.summary!.counts).toEqual({ new: 2, updated: 0, unchanged: 0, errors: 3 });
+    expect(dry.summary!.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
+      [4, 'Amount', expect.stringMatching(/negative/)],
+      [5, 'Admission no.', 'is not a student of this school: import the students first'],
+      [6, 'Admission no.', 'appears again for Opening balance: row 2 already sets this opening balance'],
+    ]);
+    writeFileSync(path, 'Adm No,Arrears,Due Date\r\nGV-001,"2,500.00",2026-03-31\r\nGV-002,₹1000,31/03/2026\r\n');
+    const fixed = await run();
+    expect((await finished(await desk.ok('imports.commit', { importer: 'opening_balances', path, sha256: fixed.summary!.sha256 }))).state).toBe('done');
+    const diya = (await desk.ok('students.search', { query: 'Diya', limit: 1 }))[0]!;
+    const dues = await desk.ok('payments.openDues', { studentIds: [diya.id] });
+    expect(dues.items.find((i) => i.head === 'Opening balance')).toMatchObject({ dueOn: '2026-03-31', balance: 2_500_00 });
+    const defaulters = await desk.ok('reports.run', { report: 'defaulters', asOf: '2026-04-02' });
+    expect(defaulters.totals['balance']).toBe(3_500_00);
+    const side = await openSideStore(desk);
+    const outbox = side.raw.prepare("select args_json from outbox where name = 'dues.opening'").all() as { args_json: string }[];
+    await side.close();
+    expect(outbox).toHaveLength(1);
+    expect((JSON.parse(outbox[0]!.args_json) as { dues: unknown[] }).dues).toHaveLength(2);
+
+    expect((await run()).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 2, errors: 0 });
+    writeFileSync(path, 'Adm No,Arrears,Due Date\r\nGV-001,3000,2026-03-31\r\n');
+    expect((await run()).summary!.errors[0]!.reason).toMatch(/differs from the opening balance on record \(2,500\.00 due 2026-03-31\)/);
+  });
+
   it('a commit killed part-way leaves the store exactly as it was', async () => {
     const many: Row[] = Array.from({ length: 6000 }, (_, i) => [`K-${i}`, `Student ${i}`, 'Class 5', 'A', 'Guardian', `98450${String(i).padStart(5, '0')}`, null, null, null, '2026-04-01']);
     const path = await xlsx('many.xlsx', many);

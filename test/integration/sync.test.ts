@@ -1,7 +1,7 @@
 // Two desks of one school sync through a real server (embedded PGlite and real PostgreSQL): master data and payments
 // flow both ways, a stale edit is refused with both values, an offline double payment becomes credit with an alert.
 import { randomUUID } from 'node:crypto';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
@@ -186,6 +186,27 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     expect((await a.ok('reports.run', { report: 'cheques', asOf: '2026-04-02' })).rows.map((r) => r['paymentId'])).not.toContain(cheque.paymentId);
     const late = await a.call('payments.record', { studentIds: [students[1]!], amount: 100_00, method: { mode: 'cash' } });
     expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('carries imported opening balances, which no desk could derive from a structure', async () => {
+    await a.ok('masters.createHead', { name: 'Opening balance' });
+    const student = await a.ok('students.get', { studentId: students[3]! });
+    const path = join(a.dir, 'opening.csv');
+    writeFileSync(path, `Admission no.,Amount,Due on\r\n${student.admissionNo},750,2026-03-31\r\n`);
+    const wait = async (job: { id: string; state: string }) => {
+      let now = job;
+      while (now.state === 'running') {
+        await new Promise((r) => setTimeout(r, 30));
+        now = await a.ok('imports.job', { jobId: job.id });
+      }
+      return now as Awaited<ReturnType<typeof a.ok<'imports.job'>>>;
+    };
+    const dry = await wait(await a.ok('imports.dryRun', { importer: 'opening_balances', path }));
+    expect((await wait(await a.ok('imports.commit', { importer: 'opening_balances', path, sha256: dry.summary!.sha256 }))).state).toBe('done');
+    await syncAll(a, b);
+    const onB = await b.ok('payments.openDues', { studentIds: [students[3]!] });
+    expect(onB.items.find((i) => i.head === 'Opening balance')).toMatchObject({ balance: 750_00, dueOn: '2026-03-31' });
+    expect((await deskFigures(b)).students).toEqual((await deskFigures(a)).students);
   });
 });
 

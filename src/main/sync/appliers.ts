@@ -237,6 +237,8 @@ export async function applyOne(tx: Tx, env: Env, name: string, a: Args, deskCode
       await ensureRemoteUser(tx, env, a['by_user']);
       await tx.insertInto('day_close').values(a as unknown as DayCloseTable).onConflict((oc) => oc.doNothing()).execute();
       return;
+    case 'dues.opening':
+      return insertDues(tx, a['dues'] as DueTable[]);
     case 'payments.clear':
       await ensureRemoteUser(tx, env, a['by_user']);
       await tx.insertInto('cheque_clearance').values(a as unknown as ChequeClearanceTable).onConflict((oc) => oc.doNothing()).execute();

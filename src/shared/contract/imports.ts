@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { fullPath } from './common';
 
-export const IMPORTERS = ['students', 'families'] as const;
+export const IMPORTERS = ['students', 'families', 'opening_balances'] as const;
 export type ImporterName = (typeof IMPORTERS)[number];
 
 const importer = z.enum(IMPORTERS, { error: `must be one of ${IMPORTERS.join(', ')}` });

@@ -46,6 +46,7 @@ export const MUTATION_NAMES = [
   'dayClose.close',
   'dayClose.reopen',
   'payments.clear',
+  'dues.opening',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -183,6 +184,7 @@ export const MUTATION_ARGS = {
   'settings.update': policies.partial(),
   'dayClose.close': dayCloseRow.extend({ kind: z.literal('closed') }),
   'dayClose.reopen': dayCloseRow.extend({ kind: z.literal('reopened') }),
+  'dues.opening': z.object({ dues: z.array(dueRow).min(1).max(1000) }),
   'payments.clear': z.object({ payment_id: uuid, cleared_on: date, at: instant, by_user: uuid, desk_code: text }),
   'deskKeys.publish': z.object({ key_id: z.string().regex(/^[0-9a-f]{16}$/), desk_code: text, public_key: z.base64().length(44), created_at: instant }),
 } satisfies Record<MutationName, z.ZodType>;

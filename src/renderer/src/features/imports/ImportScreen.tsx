@@ -5,7 +5,7 @@ import { IMPORTERS, type HeaderMatchView, type ImporterName, type ImportJob } fr
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 
-const TITLES: Record<ImporterName, string> = { students: 'Students', families: 'Families (siblings)' };
+const TITLES: Record<ImporterName, string> = { students: 'Students', families: 'Families (siblings)', opening_balances: 'Opening balances (arrears)' };
 const POLL_MS = 200;
 
 /** Polls a background job until it ends. */
