@@ -139,22 +139,10 @@ function contractErrors(input: Record<string, unknown>, r: StudentRecord): CellE
   });
 }
 
-interface Existing {
-  id: string;
-  admission_no: string;
-  full_name: string;
-  class_id: string;
-  section_id: string | null;
-  guardian_name: string;
-  phone: string;
-  phone2: string | null;
-  email: string | null;
-  category_id: string | null;
-  family_id: string | null;
-  family_name: string | null;
-  joined_on: string;
-  dues: number;
-}
+type Existing = Pick<
+  StudentTable,
+  'id' | 'admission_no' | 'full_name' | 'class_id' | 'section_id' | 'guardian_name' | 'phone' | 'phone2' | 'email' | 'category_id' | 'family_id' | 'joined_on'
+> & { family_name: string | null; dues: number };
 
 function existingStudents(ctx: ImportContext): Map<string, Existing> {
   const rows = ctx.raw

@@ -80,25 +80,24 @@ export const daybook: ReportDefinition<F<'daybook'>> = {
 
 const params = (f: F<'daybook'>) => ({ date: f.date, desk: f.desk ?? null, user: f.cashierId ?? null, ...utcWindow(f.date, f.date) });
 
+/** The cells a receipt shows wherever it is listed (day book, register). */
+const receiptCells = (r: Record<string, string | number | null>) => ({
+  receiptNo: r['receipt_no'] as string,
+  student: r['full_name'] as string,
+  admissionNo: r['admission_no'] as string,
+  className: r['class_name'] as string,
+  mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
+  reference: referenceText(r['reference_json'] as string),
+  desk: r['desk_code'] as string,
+});
+
 const daybookCount = (f: F<'daybook'>, ctx: ReportContext) =>
   ctx.raw.prepare(`select count(*) as n, coalesce(sum(amount), 0) as amount from (${DAYBOOK_ENTRIES_SQL})`).get(params(f)) as { n: number; amount: number };
 
 function* daybookRows(f: F<'daybook'>, ctx: ReportContext, limit = -1): Generator<ReportRow> {
   const rows = ctx.raw.prepare(`${DAYBOOK_SQL} limit :limit`).iterate({ ...params(f), limit }) as Iterable<Record<string, string | number | null>>;
   for (const r of rows) {
-    yield {
-      time: time(r['at'] as string),
-      entry: entryLabel(r['kind'] as string),
-      receiptNo: r['receipt_no'] as string,
-      student: r['full_name'] as string,
-      admissionNo: r['admission_no'] as string,
-      className: r['class_name'] as string,
-      mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
-      reference: referenceText(r['reference_json'] as string),
-      by: r['by_name'] as string,
-      desk: r['desk_code'] as string,
-      amount: r['amount'] as number,
-    };
+    yield { time: time(r['at'] as string), entry: entryLabel(r['kind'] as string), ...receiptCells(r), by: r['by_name'] as string, amount: r['amount'] as number };
   }
 }
 
@@ -132,14 +131,8 @@ export const receipts: ReportDefinition<F<'receipts'>> = {
     for (const r of statement.iterate(receiptParams(f)) as Iterable<Record<string, string | number>>) {
       yield {
         date: r['business_date'] as string,
-        receiptNo: r['receipt_no'] as string,
-        student: r['full_name'] as string,
-        admissionNo: r['admission_no'] as string,
-        className: r['class_name'] as string,
-        mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
-        reference: referenceText(r['reference_json'] as string),
+        ...receiptCells(r),
         cashier: r['cashier'] as string,
-        desk: r['desk_code'] as string,
         status: r['status'] as string,
         amount: r['amount'] as number,
         valid: r['status'] === 'valid' ? (r['amount'] as number) : 0,
