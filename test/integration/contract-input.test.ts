@@ -129,6 +129,9 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { report: 'daybook', date: '2026-02-30' }, field: 'date', message: /not a real calendar date/ },
     { input: { report: 'forecast', from: '2026-06-01', period: 'year', periods: 3 }, field: 'period', message: /week or month/ },
     { input: { report: 'defaulters', asOf: '2026-06-01', minBalance: -5 }, field: 'minBalance', message: /must not be negative/ },
+    { input: { report: 'structures_list', yearId: '2026-27' }, field: 'yearId', message: /must be an id/ },
+    { input: { report: 'dues_list', dueBy: '31/03/2027' }, field: 'dueBy', message: /YYYY-MM-DD/ },
+    { input: { report: 'concessions_list', status: 'approved' }, field: 'status', message: /not a field/ },
   ],
   'reports.export': [
     { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'docx', path: '/tmp/x.docx' }, field: 'format', message: /must be one of xlsx, csv, pdf/ },
@@ -159,7 +162,11 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { importer: 'students', path: '/tmp' }, field: 'path', message: /is a folder, not a file/ },
     { input: { importer: 'students', path: '/tmp/x.xlsx', mapping: { admissionNo: 5 } }, field: 'mapping.admissionNo', message: /./ },
   ],
-  'imports.commit': [{ input: { importer: 'students', path: '/tmp/x.xlsx', sha256: 'abc' }, field: 'sha256', message: /dry run’s file hash/ }],
+  'imports.commit': [
+    { input: { importer: 'students', path: '/tmp/x.xlsx', sha256: 'abc' }, field: 'sha256', message: /dry run’s file hash/ },
+    { input: { importer: 'concessions', path: '/tmp/x.xlsx', sha256: 'a'.repeat(64), approver: { username: 'accounts' } }, field: 'approver.password', message: /./ },
+    { input: { importer: 'concessions', path: '/tmp/x.xlsx', sha256: 'a'.repeat(64), approver: { username: 'accounts', password: 'x', role: 'admin' } }, field: 'approver.role', message: /not a field/ },
+  ],
   'imports.template': [{ input: { importer: 'students', path: '/tmp/template.csv' }, field: 'path', message: /must end in .xlsx/ }],
   'imports.errorSheet': [{ input: { jobId: 'nope', path: '/tmp/errors.csv' }, field: 'path', message: /must end in .xlsx/ }],
   'imports.job': [{ input: { jobId: 3 }, field: 'jobId', message: /jobId/ }],

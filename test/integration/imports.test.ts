@@ -4,8 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImportJob } from '../../src/shared/contract/imports';
-import { openSideStore, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
+import type { InputOf } from '../../src/shared/contract';
+import type { ImporterName, ImportJob } from '../../src/shared/contract/imports';
+import { ADMIN, openSideStore, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { seedSmallSchool } from '../support/school';
 
 let desk: TestDesk;
@@ -56,6 +57,37 @@ async function finished(job: ImportJob): Promise<ImportJob> {
 const dryRun = async (path: string, mapping?: Record<string, string | null>) =>
   finished(await desk.ok('imports.dryRun', { importer: 'students', path, ...(mapping ? { mapping } : {}) }));
 const commit = async (path: string, sha256: string) => finished(await desk.ok('imports.commit', { importer: 'students', path, sha256 }));
+
+/** Exports a report as CSV from a desk and gives its path. */
+async function exportCsv(from: TestDesk, filters: InputOf<'reports.export'>['filters'], name: string): Promise<string> {
+  const path = join(from.dir, name);
+  let job = await from.ok('reports.export', { filters, format: 'csv', path });
+  while (job.state === 'running') {
+    await new Promise((r) => setTimeout(r, 30));
+    job = await from.ok('reports.job', { jobId: job.id });
+  }
+  expect(job.error).toBeNull();
+  return path;
+}
+
+/** Dry run then commit on a desk; fails the test on any row error. */
+async function importAll(on: TestDesk, importer: ImporterName, path: string, extra: { approver?: { username: string; password: string } } = {}): Promise<ImportJob> {
+  const wait = async (job: ImportJob) => {
+    let now = job;
+    while (now.state === 'running') {
+      await new Promise((r) => setTimeout(r, 30));
+      now = await on.ok('imports.job', { jobId: job.id });
+    }
+    return now;
+  };
+  const dry = await wait(await on.ok('imports.dryRun', { importer, path }));
+  expect(dry.summary!.errors).toEqual([]);
+  const done = await wait(await on.ok('imports.commit', { importer, path, sha256: dry.summary!.sha256, ...extra }));
+  expect(done.error).toBeNull();
+  return done;
+}
+
+const ACCOUNTANT = { username: 'accounts', fullName: 'Ravi Iyer', role: 'accountant' as const, password: 'ledger-keeper-2026' };
 
 async function studentCount(): Promise<number> {
   const side = await openSideStore(desk);
@@ -183,45 +215,60 @@ describe('students import', () => {
     expect(dry.summary!.counts).toMatchObject({ new: 1, errors: 0 });
   });
 
-  it('round-trips: the demo school’s student list, imported into an empty school with its classes, exports the same', async () => {
+  it('round-trips: the demo school’s students, structures and concessions into an empty school, and its dues as opening balances, export the same', async () => {
     const demo = await openTestDesk();
     demo.clock.current = new Date('2026-06-01T06:00:00Z');
     await demo.app.generateDemoSchool({ students: 60, until: '2026-06-01', seed: 3 });
     await demo.ok('auth.login', { username: 'accounts', password: 'demo-accounts-2026' });
-    const exportList = async (from: TestDesk, name: string) => {
-      const path = join(from.dir, name);
-      let job = await from.ok('reports.export', { filters: { report: 'students_list', status: 'active' }, format: 'csv', path });
-      while (job.state === 'running') {
-        await new Promise((r) => setTimeout(r, 30));
-        job = await from.ok('reports.job', { jobId: job.id });
-      }
-      expect(job.state).toBe('done');
-      return path;
+    const lists = { students: { report: 'students_list', status: 'active' }, structures: { report: 'structures_list' }, concessions: { report: 'concessions_list' }, dues: { report: 'dues_list' } } as const;
+    const first = {
+      students: await exportCsv(demo, lists.students, 'students.csv'),
+      structures: await exportCsv(demo, lists.structures, 'structures.csv'),
+      concessions: await exportCsv(demo, lists.concessions, 'concessions.csv'),
+      dues: await exportCsv(demo, lists.dues, 'dues.csv'),
     };
-    const first = await exportList(demo, 'students.csv');
     const masters = await demo.ok('masters.get');
     await demo.close();
+    // What the lists hold: every structure row of the 12 classes, the four concessions, and dues with part-payments.
+    expect(readFileSync(first.structures, 'utf8').split('\r\n')[1]).toBe('2026-27,Nursery,,Nursery — 2026-27,quarterly,Quarter 1,2026-04-10,Tuition,18000.00,4500.00,"per day 10.00 after 10 days, at most 500.00",yes');
+    expect(readFileSync(first.concessions, 'utf8').split('\r\n').filter(Boolean)).toHaveLength(5);
 
-    // An empty school gets the same classes, sections and categories (by name), then the list.
-    const empty = await openTestDesk();
-    await setUpSchool(empty);
-    for (const c of masters.classes) await empty.ok('masters.createClass', { name: c.name, sortOrder: c.sortOrder, sections: c.sections.map((s) => s.name) });
-    for (const c of masters.categories) await empty.ok('masters.createCategory', { name: c.name });
-    const onEmpty = async (job: ImportJob) => {
-      let now = job;
-      while (now.state === 'running') {
-        await new Promise((r) => setTimeout(r, 30));
-        now = await empty.ok('imports.job', { jobId: job.id });
+    // An empty school with the same years, heads, classes and categories (by name) and a second person to approve.
+    const fresh = async (withStructures: boolean) => {
+      const d = await openTestDesk();
+      await setUpSchool(d);
+      for (const y of masters.years) await d.ok('masters.createYear', { name: y.name, startsOn: y.startsOn, endsOn: y.endsOn, makeCurrent: y.isCurrent });
+      for (const h of masters.heads.filter((x) => !x.systemCode)) await d.ok('masters.createHead', { name: h.name, taxRateBp: h.taxRateBp });
+      for (const c of masters.classes) await d.ok('masters.createClass', { name: c.name, sortOrder: c.sortOrder, sections: c.sections.map((x) => x.name) });
+      for (const c of masters.categories) await d.ok('masters.createCategory', { name: c.name });
+      await d.ok('users.create', ACCOUNTANT);
+      await importAll(d, 'students', first.students);
+      if (withStructures) {
+        expect((await importAll(d, 'structures', first.structures)).summary!.counts.new).toBeGreaterThan(0);
+        await importAll(d, 'concessions', first.concessions, { approver: { username: ACCOUNTANT.username, password: ACCOUNTANT.password } });
       }
-      return now;
+      return d;
     };
-    const dry = await onEmpty(await empty.ok('imports.dryRun', { importer: 'students', path: first }));
-    expect(dry.summary!.errors).toEqual([]);
-    expect(dry.summary!.counts).toMatchObject({ new: 60, errors: 0 });
-    expect((await onEmpty(await empty.ok('imports.commit', { importer: 'students', path: first, sha256: dry.summary!.sha256 }))).state).toBe('done');
-    const second = await exportList(empty, 'students-again.csv');
+    const empty = await fresh(true);
+    const again = {
+      students: await exportCsv(empty, lists.students, 'students-again.csv'),
+      structures: await exportCsv(empty, lists.structures, 'structures-again.csv'),
+      concessions: await exportCsv(empty, lists.concessions, 'concessions-again.csv'),
+    };
+    // The structures were assigned and the concessions approved: every student owes for the year, except RTE ones (100% off).
+    const owed = await empty.ok('reports.run', { report: 'defaulters', asOf: '2027-03-31' });
+    const rte = readFileSync(first.students, 'utf8').split('\r\n').filter((line) => line.includes(',RTE,')).length;
+    expect(rte).toBeGreaterThan(0);
+    expect(owed.rowCount).toBe(60 - rte);
     await empty.close();
-    expect(readFileSync(second, 'utf8')).toBe(readFileSync(first, 'utf8'));
+    for (const k of ['students', 'structures', 'concessions'] as const) expect(readFileSync(again[k], 'utf8')).toBe(readFileSync(first[k], 'utf8'));
+
+    // Dues carried over: the open balances, imported as opening balances into a school without structures.
+    const bare = await fresh(false);
+    await importAll(bare, 'opening_balances', first.dues);
+    const dues = await exportCsv(bare, lists.dues, 'dues-again.csv');
+    await bare.close();
+    expect(readFileSync(dues, 'utf8')).toBe(readFileSync(first.dues, 'utf8'));
   });
 
   it('families: groups imported students into families by name, refuses unknown children, and round-trips', async () => {
@@ -285,6 +332,132 @@ describe('students import', () => {
     expect((await run()).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 2, errors: 0 });
     writeFileSync(path, 'Adm No,Arrears,Due Date\r\nGV-001,3000,2026-03-31\r\n');
     expect((await run()).summary!.errors[0]!.reason).toMatch(/differs from the opening balance on record \(2,500\.00 due 2026-03-31\)/);
+  });
+
+  it('fee structures: a structure’s rows are checked together (shares, amounts, dates, names) and written whole, assigned when asked', async () => {
+    const cls = await desk.ok('masters.createClass', { name: 'Class 6', sortOrder: 6, sections: ['A'] });
+    const pupil = await desk.ok('students.create', { admissionNo: 'C6-001', fullName: 'Meera Das', classId: cls.id, sectionId: cls.sections[0]!.id, guardianName: 'Anil Das', phone: '9845000001', joinedOn: '2026-04-01' });
+    // The school's own structures list, exported, is the start of the file: those rows are unchanged.
+    const listed = readFileSync(await exportCsv(desk, { report: 'structures_list' }, 'structures-now.csv'), 'utf8');
+    expect(listed.split('\r\n').filter(Boolean)).toHaveLength(13);
+    const path = join(desk.dir, 'structures.csv');
+    const write = (rows: string[]) => writeFileSync(path, listed + rows.map((r) => `${r}\r\n`).join(''));
+    const good = [
+      '2026-27,Class 6,,Class 6 general,termwise,Term 1,2026-04-15,Tuition,"15,000",,flat 200 after 7 days,yes',
+      '2026-27,Class 6,,Class 6 general,termwise,Term 2,15/08/2026,Tuition,"15,000",,flat 200 after 7 days,yes',
+      '2026-27,Class 6,,Class 6 general,termwise,Term 3,2026-12-15,Tuition,"15,000",,flat 200 after 7 days,yes',
+      '2026-27,Class 6,,Class 6 general,termwise,Term 2,2026-08-15,Exam,₹2000,1000,flat 200 after 7 days,yes',
+      '2026-27,Class 6,,Class 6 general,termwise,Term 3,2026-12-15,Exam,₹2000,1000,flat 200 after 7 days,yes',
+    ];
+    const bad = [
+      // Staff child structure: Tuition's shares add up to 8,000 of 9,000.
+      '2026-27,Class 6,Staff child,Class 6 staff,termwise,Term 1,2026-04-15,Tuition,9000,3000,,no',
+      '2026-27,Class 6,Staff child,Class 6 staff,termwise,Term 2,2026-08-15,Tuition,9000,3000,,no',
+      '2026-27,Class 6,Staff child,Class 6 staff,termwise,Term 3,2026-12-15,Tuition,9000,2000,,no',
+      // General structure of a class the school does not have, with a negative amount and a fine rule nobody can read.
+      '2026-27,Class 9,,Class 9 general,annual,Annual,2026-04-15,Tuition,-500,,10% after a week,no',
+      // RTE structure: one installment given two dates, a head twice in one installment, another head amount.
+      '2026-27,Class 6,RTE,Class 6 RTE,termwise,Term 1,2026-04-15,Exam,1000,500,,no',
+      '2026-27,Class 6,RTE,Class 6 RTE,termwise,Term 2,2026-08-15,Exam,1000,500,,no',
+      '2026-27,Class 6,RTE,Class 6 RTE,termwise,Term 1,2026-04-20,Exam,1200,500,,no',
+    ];
+    await desk.ok('masters.createCategory', { name: 'RTE' });
+    write([...good, ...bad]);
+    const run = async () => finished(await desk.ok('imports.dryRun', { importer: 'structures', path }));
+    const dry = await run();
+    expect(dry.summary!.counts).toEqual({ new: 5, updated: 0, unchanged: 12, errors: 7 });
+    expect(dry.summary!.errors.map((e) => [e.row, e.column, e.value, e.reason])).toEqual([
+      [19, 'Share', '8,000.00', 'Tuition’s shares add up to 8,000.00 but its head amount is 9,000.00'],
+      [20, 'Structure', 'Class 6 staff', 'belongs to a structure with errors (row 19)'],
+      [21, 'Structure', 'Class 6 staff', 'belongs to a structure with errors (row 19)'],
+      [22, 'Head amount', '-500', 'must not be negative'],
+      [22, 'Late fine', '10% after a week', expect.stringMatching(/^is not a late-fine rule/)],
+      [23, 'Structure', 'Class 6 RTE', 'belongs to a structure with errors (row 25)'],
+      [24, 'Structure', 'Class 6 RTE', 'belongs to a structure with errors (row 25)'],
+      [25, 'Due on', '2026-04-20', 'differs from row 23, where Term 1 falls due on 2026-04-15'],
+      [25, 'Head amount', '1,200.00', 'differs from row 23, where Exam is 1,000.00'],
+      [25, 'Fee head', 'Exam', 'appears twice in Term 1 (row 23 too)'],
+    ]);
+    const before = await desk.ok('structures.list', {});
+    const failed = await finished(await desk.ok('imports.commit', { importer: 'structures', path, sha256: dry.summary!.sha256 }));
+    expect(failed.error).toMatch(/has 10 errors/);
+    expect(await desk.ok('structures.list', {})).toEqual(before);
+
+    write(good);
+    const fixed = await run();
+    expect(fixed.summary!.counts).toEqual({ new: 5, updated: 0, unchanged: 12, errors: 0 });
+    expect((await finished(await desk.ok('imports.commit', { importer: 'structures', path, sha256: fixed.summary!.sha256 }))).state).toBe('done');
+    const made = (await desk.ok('structures.list', {})).find((x) => x.className === 'Class 6')!;
+    expect(made).toMatchObject({ name: 'Class 6 general', plan: 'termwise', total: 17_000_00, fineRule: { kind: 'flat', graceDays: 7, amount: 200_00 } });
+    expect(made.assignedAt).not.toBeNull();
+    expect(made.heads.map((h) => [h.name, h.shares])).toEqual([
+      ['Tuition', [5_000_00, 5_000_00, 5_000_00]],
+      ['Exam', [0, 1_000_00, 1_000_00]],
+    ]);
+    // Assigned: the class's pupil owes its five non-zero installments.
+    const dues = await desk.ok('payments.openDues', { studentIds: [pupil.id] });
+    expect(dues.items.map((i) => [i.head, i.dueOn, i.balance])).toEqual([
+      ['Tuition', '2026-04-15', 5_000_00],
+      ['Tuition', '2026-08-15', 5_000_00],
+      ['Exam', '2026-08-15', 1_000_00],
+      ['Tuition', '2026-12-15', 5_000_00],
+      ['Exam', '2026-12-15', 1_000_00],
+    ]);
+    // Again: nothing to do. Changed: refused, not edited.
+    expect((await run()).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 17, errors: 0 });
+    write(good.map((r) => r.replace('"15,000"', '"16,500"')));
+    expect((await run()).summary!.errors[0]).toMatchObject({ row: 14, column: 'Structure', reason: expect.stringMatching(/differs from the structure on record for Class 6 2026-27: its fee heads or amounts on record differ; a structure cannot change by import/) });
+  });
+
+  it('concessions: checked by the same rules as a request, committed only with a second person’s approval, and round-trip', async () => {
+    const students = await xlsx('students.xlsx', good);
+    await commit(students, (await dryRun(students)).summary!.sha256);
+    await desk.ok('users.create', ACCOUNTANT);
+    const path = join(desk.dir, 'concessions.csv');
+    const header = 'Year,Concession,Kind,Value,Applies to,Admission no.,Category,Sibling rank,Fee head,Reason\r\n';
+    const rows = [
+      '2026-27,Merit,fixed,"1,500",student,GV-001,,,Tuition,Merit list 2026',
+      '2026-27,Staff ward,percent,50%,category,,Staff child,,Tuition,Staff ward policy',
+      '2026-27,Second child,percent,10,sibling,,,2,,Sibling rule',
+    ];
+    writeFileSync(path, header + [...rows, '2026-27,Merit,fixed,500,student,GV-404,,,,Typo', '2026-27,Too much,percent,120%,category,,General,,,Generous', '2026-27,First child,percent,5,sibling,,,1,,Rank 1', '2025-26,Old,fixed,100,student,GV-002,,,,', rows[0]].map((r) => `${r}\r\n`).join(''));
+    const run = async () => finished(await desk.ok('imports.dryRun', { importer: 'concessions', path }));
+    const dry = await run();
+    expect(dry.summary!.counts).toEqual({ new: 3, updated: 0, unchanged: 0, errors: 5 });
+    expect(dry.summary!.errors.map((e) => [e.row, e.column, e.value, e.reason])).toEqual([
+      [5, 'Admission no.', 'GV-404', 'is not a student of this school: import the students first'],
+      [6, 'Value', '120%', 'must be more than 0% and at most 100%'],
+      [7, 'Sibling rank', '1', 'must be a whole number from 2 (the second child) to 12'],
+      [8, 'Reason', '', 'is required'],
+      [9, 'Concession', 'Merit', 'appears again: row 2 gives the same concession to the same student'],
+    ]);
+    writeFileSync(path, header + rows.map((r) => `${r}\r\n`).join(''));
+    const fixed = await run();
+    const commitWith = (approver?: { username: string; password: string }) => desk.call('imports.commit', { importer: 'concessions', path, sha256: fixed.summary!.sha256, ...(approver ? { approver } : {}) });
+    // No approver, the importer approving themself, a wrong password: refused before anything starts.
+    expect(await commitWith()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'approver' } });
+    expect(await commitWith({ username: ADMIN.username, password: ADMIN.password })).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/second person/) } });
+    expect(await commitWith({ username: ACCOUNTANT.username, password: 'not-the-password' })).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
+    expect(await desk.ok('concessions.list', {})).toEqual([]);
+    const started = await commitWith({ username: ACCOUNTANT.username, password: ACCOUNTANT.password });
+    expect((await finished((started as { ok: true; value: ImportJob }).value)).state).toBe('done');
+    const list = await desk.ok('concessions.list', {});
+    expect(list.map((c) => [c.name, c.status, c.requestedBy, c.decidedBy])).toEqual(expect.arrayContaining([['Merit', 'approved', expect.any(String), expect.any(String)]]));
+    expect(list).toHaveLength(3);
+    // In force: Diya's tuition is 1,500 less; Arjun (her brother, the second child) gets 10% of his fees off; Zoë (staff child) half her tuition.
+    const applied = Object.fromEntries(list.map((c) => [c.name, c.applied]));
+    expect(applied).toEqual({ Merit: 1_500_00, 'Staff ward': 6_000_00, 'Second child': 2_000_00 });
+    const side = await openSideStore(desk);
+    const audit = side.raw.prepare("select after_json from audit_log where action = 'imports.concessions'").all() as { after_json: string }[];
+    await side.close();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.after_json)).toMatchObject({ counts: { new: 3 }, concessionsApproved: 3, approvedBy: expect.any(String) });
+    // Again: unchanged. Exported in the import layout: the same rows.
+    expect((await run()).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 3, errors: 0 });
+    const out = readFileSync(await exportCsv(desk, { report: 'concessions_list' }, 'concessions-out.csv'), 'utf8');
+    expect(out.split('\r\n').slice(1).filter(Boolean).sort()).toEqual(
+      ['2026-27,Merit,fixed,1500.00,student,GV-001,,,Tuition,Merit list 2026', '2026-27,Staff ward,percent,50%,category,,Staff child,,Tuition,Staff ward policy', '2026-27,Second child,percent,10%,sibling,,,2,,Sibling rule'].sort(),
+    );
   });
 
   it('a commit killed part-way leaves the store exactly as it was', async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { taxOf } from '../../src/main/reports/journal';
-import { csvWriter, plainAmount } from '../../src/main/reports/writers';
+import { plainAmount } from '../../src/shared/domain/money';
+import { csvWriter } from '../../src/main/reports/writers';
 import { cashCountTotal, denominationsFor } from '../../src/shared/domain/denominations';
 
 const dir = mkdtempSync(join(tmpdir(), 'feedesk-unit-'));

@@ -17,6 +17,8 @@ type Mapping = Record<string, string | null>;
 /** Who is importing, and the ids and time the write uses (the worker has no clock or id source of its own). */
 export interface ImportActor {
   userId: string;
+  /** The second person who approved (concessions), checked on the main thread before the job starts. */
+  approverId?: string;
   now: string;
 }
 

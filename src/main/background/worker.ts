@@ -37,7 +37,7 @@ function writerFor(actor: ImportActor) {
   return {
     db: new Kysely<DB>({ dialect: new SqliteDialect({ database: writeRaw }) }),
     env: { clock: { now: () => new Date(actor.now) }, ids: { uuid: () => crypto.randomUUID() } },
-    actorId: actor.userId,
+    actor: { userId: actor.userId, approverId: actor.approverId ?? null },
   };
 }
 

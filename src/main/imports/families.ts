@@ -4,7 +4,7 @@ import type { Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
-import { type CellError, type Checker, field, type ImportContext, type Importer, type Planned, type WriteEnv } from './importer';
+import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
 import { cellText } from './values';
 
 export interface FamilyRecord {
@@ -49,7 +49,7 @@ function checker(ctx: ImportContext): Checker<FamilyRecord> {
   };
 }
 
-async function commit(tx: Tx, env: WriteEnv, _actorId: string, rows: Planned<FamilyRecord>[]): Promise<Record<string, unknown>> {
+async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planned<FamilyRecord>[]): Promise<Record<string, unknown>> {
   const known = new Map<string, string>();
   for (const f of await tx.selectFrom('family').select(['id', 'name']).orderBy('created_at').orderBy('id').execute()) if (!known.has(lower(f.name))) known.set(lower(f.name), f.id);
   const now = env.clock.now().toISOString();

@@ -24,9 +24,22 @@ export interface Planned<R> {
 
 export type CellError = Omit<RowError, 'row'>;
 
-/** Checks rows one at a time against each other (duplicates) and the store, so a big file is never held whole. */
+export type Outcome = { action: Action } | { errors: CellError[] };
+
+/**
+ * Checks rows one at a time against each other (duplicates) and the store, so a big file is never held whole.
+ * An importer whose rows only make sense together (a fee structure is many rows) answers `deferred` and decides every
+ * such row in `finish`, once the whole file is read.
+ */
 export interface Checker<R> {
-  check(row: number, record: R): { action: Action } | { errors: CellError[] };
+  check(row: number, record: R): Outcome | { deferred: true };
+  finish?(): Map<number, Outcome>;
+}
+
+/** Who imports: the user, and for an importer whose rows need a second person's approval, the approver. */
+export interface ImportingUser {
+  userId: string;
+  approverId: string | null;
 }
 
 export interface WriteEnv {
@@ -43,7 +56,7 @@ export interface Importer<R> {
   /** A checker for one pass over the file: what each row would do, or why it cannot. */
   checker(ctx: ImportContext): Checker<R>;
   /** Writes the new and changed rows; the caller holds the transaction. Returns what to audit. */
-  commit(tx: Tx, env: WriteEnv, actorId: string, rows: Planned<R>[]): Promise<Record<string, unknown>>;
+  commit(tx: Tx, env: WriteEnv, actor: ImportingUser, rows: Planned<R>[]): Promise<Record<string, unknown>>;
   /** Template: an example row, and lists for columns that must name something the school has. */
   example(ctx: ImportContext): Record<string, string>;
   lists(ctx: ImportContext): Record<string, string[]>;

@@ -5,7 +5,7 @@ import type { DueTable, Tx } from '../db/schema';
 import { feeDueId } from '../db/sql-functions';
 import { enqueueMany } from '../services/outbox';
 import { formatAmount } from '../../shared/domain/money';
-import { type CellError, type Checker, field, type ImportContext, type Importer, type Planned, type WriteEnv } from './importer';
+import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
 import { cellText, parseAmount, parseDate } from './values';
 
 export interface OpeningRecord {
@@ -88,7 +88,7 @@ function checker(ctx: ImportContext): Checker<OpeningRecord> {
   };
 }
 
-async function commit(tx: Tx, env: WriteEnv, _actorId: string, rows: Planned<OpeningRecord>[]): Promise<Record<string, unknown>> {
+async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planned<OpeningRecord>[]): Promise<Record<string, unknown>> {
   const students = new Map((await tx.selectFrom('student').select(['id', 'admission_no']).execute()).map((s) => [lower(s.admission_no), s.id]));
   const heads = new Map((await tx.selectFrom('fee_head').select(['id', 'name']).execute()).map((h) => [lower(h.name), h.id]));
   const year = await tx.selectFrom('academic_year').select('id').where('is_current', '=', 1).executeTakeFirstOrThrow();

@@ -7,7 +7,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { HeaderMatchView, ImporterName, ImportSummary, RowError } from '../../shared/contract/imports';
 import type { Store } from '../db/schema';
 import { recordAudit } from '../services/audit';
-import { type ImportContext, type Importer, type Planned, type WriteEnv } from './importer';
+import { type CellError, type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type WriteEnv } from './importer';
 import { applyMapping, findHeader } from './headers';
 import { IMPORTER_DEFS } from './registry';
 import { type Cell, readSheet, type SheetRow } from './source';
@@ -95,23 +95,36 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
   const checker = importer.checker(ctx);
   const run: DryRun = { sha256, headerRow: c.headerRow, rowCount: 0, counts: { new: 0, updated: 0, unchanged: 0, errors: 0 }, preview: [], errors: [], planned: [] };
   const column = (key: string) => c.columns[key] ?? null;
+  const settle = (row: number, parsed: { record: unknown; text: Record<string, string> } | { errors: CellError[] }, checked: Outcome) => {
+    if ('errors' in checked) {
+      run.counts.errors += 1;
+      run.errors.push(...checked.errors.map((e) => ({ ...e, row })));
+    } else if (!('errors' in parsed)) {
+      run.counts[checked.action] += 1;
+      if (run.preview.length < PREVIEW_ROWS) run.preview.push({ row, action: checked.action, values: parsed.text });
+      if (keep && checked.action !== 'unchanged') run.planned.push({ row, record: parsed.record, action: checked.action });
+    }
+  };
+  // Rows the checker decides only once it has seen the whole file (a structure's rows), held until then.
+  const deferred = new Map<number, { record: unknown; text: Record<string, string> }>();
   for await (const sheetRow of readSheet(path)) {
     if (sheetRow.row <= c.headerRow) continue;
     run.rowCount += 1;
     const cells = Object.fromEntries(importer.fields.map((f) => [f.key, column(f.key) === null ? null : undefused(sheetRow.values[column(f.key)!] ?? null)]));
     const parsed = importer.parse(cells, ctx);
     const checked = 'errors' in parsed ? parsed : checker.check(sheetRow.row, parsed.record);
-    if ('errors' in checked) {
-      run.counts.errors += 1;
-      run.errors.push(...checked.errors.map((e) => ({ ...e, row: sheetRow.row })));
-    } else if (!('errors' in parsed)) {
-      run.counts[checked.action] += 1;
-      if (run.preview.length < PREVIEW_ROWS) run.preview.push({ row: sheetRow.row, action: checked.action, values: parsed.text });
-      if (keep && checked.action !== 'unchanged') run.planned.push({ row: sheetRow.row, record: parsed.record, action: checked.action });
-    }
+    if ('deferred' in checked) deferred.set(sheetRow.row, parsed as { record: unknown; text: Record<string, string> });
+    else settle(sheetRow.row, parsed, checked);
     if (run.rowCount % 1000 === 0) progress(run.rowCount, 0);
   }
   if (run.rowCount === 0) throw new AppError('invalid_input', 'has a header but no rows under it', 'path');
+  if (checker.finish) {
+    const outcomes = checker.finish();
+    for (const [row, parsed] of deferred) settle(row, parsed, outcomes.get(row) ?? { errors: [{ column: '', value: '', reason: 'was not checked (report this as a bug)' }] });
+    run.errors.sort((a, b) => a.row - b.row);
+    run.preview.sort((a, b) => a.row - b.row);
+    run.planned.sort((a, b) => a.row - b.row);
+  }
   progress(run.rowCount, run.rowCount);
   return run;
 }
@@ -142,7 +155,7 @@ export async function commitImport(
   mapping: Mapping | undefined,
   sha256: string,
   ctx: ImportContext,
-  write: { db: Store; env: WriteEnv; actorId: string },
+  write: { db: Store; env: WriteEnv; actor: ImportingUser },
   progress: Progress,
 ): Promise<ImportSummary> {
   const run = await pass(name, path, mapping, ctx, progress, true);
@@ -150,14 +163,14 @@ export async function commitImport(
   if (run.errors.length > 0) throw new AppError('invalid_input', `has ${run.errors.length} errors: fix them (download the error sheet) and try again; nothing was imported`, 'path');
   const summary = summaryOf(name, run, true);
   await write.db.transaction().execute(async (tx) => {
-    const written = await importerOf(name).commit(tx, write.env, write.actorId, run.planned);
+    const written = await importerOf(name).commit(tx, write.env, write.actor, run.planned);
     if ((await sha256Of(path)) !== sha256) throw new AppError('conflict', 'the file changed while it was being imported: nothing was imported', 'path');
     await recordAudit(tx, write.env, {
-      actorId: write.actorId,
+      actorId: write.actor.userId,
       action: `imports.${name}`,
       entity: 'import',
       entityId: run.sha256,
-      after: { file: path, sha256: run.sha256, rows: run.rowCount, counts: summary.counts, ...written },
+      after: { file: path, sha256: run.sha256, rows: run.rowCount, counts: summary.counts, ...(write.actor.approverId ? { approvedBy: write.actor.approverId } : {}), ...written },
     });
   });
   return summary;

@@ -7,7 +7,7 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import { type Action, type CellError, field, type ImportContext, type Importer, type Planned, type WriteEnv } from './importer';
+import { type Action, type CellError, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
 import { cellText, normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {
@@ -195,7 +195,7 @@ function checker(ctx: ImportContext) {
 
 const CHUNK = 500;
 
-async function commit(tx: Tx, env: WriteEnv, _actorId: string, rows: Planned<StudentRecord>[]): Promise<Record<string, unknown>> {
+async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planned<StudentRecord>[]): Promise<Record<string, unknown>> {
   const masters = await mastersTx(tx);
   const now = env.clock.now().toISOString();
   // Families first: a new key becomes a family of that name; a name already on record is that family.

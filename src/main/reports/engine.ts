@@ -6,7 +6,7 @@ import { collection, cheques, daybook, receipts, reversals } from './collections
 import { type Definitions, type ReportContext, type ReportDefinition, summed } from './definition';
 import { concessions, defaulters, familyStatement, forecast, statement } from './dues';
 import { dayClose, journal } from './journal';
-import { familiesList, studentsList } from './lists';
+import { concessionsList, duesList, familiesList, structuresList, studentsList } from './lists';
 import type { Writer } from './writers';
 
 export const DEFINITIONS: Definitions = {
@@ -24,6 +24,9 @@ export const DEFINITIONS: Definitions = {
   day_close: dayClose,
   students_list: studentsList,
   families_list: familiesList,
+  structures_list: structuresList,
+  dues_list: duesList,
+  concessions_list: concessionsList,
 };
 
 const definitionOf = (f: ReportFilters) => DEFINITIONS[f.report] as ReportDefinition;

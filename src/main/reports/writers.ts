@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { Cell, ReportColumn, ReportRow } from '../../shared/contract/reports';
-import { formatAmount, minorDigits } from '../../shared/domain/money';
+import { formatAmount, minorDigits, plainAmount } from '../../shared/domain/money';
 import { type FontSet, registerFonts, writeText } from '../print/fonts';
 import { summed } from './definition';
 
@@ -28,15 +28,6 @@ export type Rows = Iterable<ReportRow> | AsyncIterable<ReportRow>;
 export interface Writer {
   row(row: ReportRow): Promise<void>;
   finish(tail: ExportTail): Promise<void>;
-}
-
-/** Amounts as plain decimals in major units ("1234.50"): what spreadsheets and accounting imports read. */
-export function plainAmount(minor: number, currency: string): string {
-  const digits = minorDigits(currency);
-  const negative = minor < 0;
-  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
-  const text = digits === 0 ? abs : `${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
-  return negative ? `-${text}` : text;
 }
 
 /** A text cell that a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe. */

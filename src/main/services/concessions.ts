@@ -110,18 +110,30 @@ async function pendingConcession(tx: Tx, id: string): Promise<ConcessionTable> {
   return c;
 }
 
+/** Records a concession request and tells the other desks (the caller audits). */
+export async function insertConcession(tx: Tx, env: Env, row: ConcessionTable): Promise<void> {
+  await tx.insertInto('concession').values(row).execute();
+  await enqueue(tx, env, 'concessions.request', row);
+}
+
+/** Records the decision on a pending concession; an approval takes effect on the dues it covers. Returns those. */
+export async function decideConcession(tx: Tx, env: Env, c: ConcessionTable, decision: 'approved' | 'rejected', approverId: string, note: string | null): Promise<DueConcessionTable[]> {
+  const at = env.clock.now().toISOString();
+  await tx.insertInto('concession_decision').values({ concession_id: c.id, decision, decided_by: approverId, decided_at: at, note }).execute();
+  const rows = decision === 'approved' ? await applyConcession(tx, c) : [];
+  await enqueue(tx, env, `concessions.${decision}`, { concessionId: c.id, decidedBy: approverId, decidedAt: at, note, rows });
+  return rows;
+}
+
 export function concessionsHandlers(deps: ServiceDeps): HandlersFor<'concessions'> {
   const decide = (decision: 'approved' | 'rejected') =>
     async (input: { concessionId: string; approver: { username: string; password: string }; note: string | null }, requesterId: string) => {
       const approverId = await verifyApprover(deps, input.approver, requesterId);
       return deps.store().transaction().execute(async (tx) => {
         const c = await pendingConcession(tx, input.concessionId);
-        const at = deps.clock.now().toISOString();
-        await tx.insertInto('concession_decision').values({ concession_id: c.id, decision, decided_by: approverId, decided_at: at, note: input.note }).execute();
-        const rows = decision === 'approved' ? await applyConcession(tx, c) : [];
+        const rows = await decideConcession(tx, deps, c, decision, approverId, input.note);
         const applied = rows.reduce((a, r) => a + r.amount, 0);
         await recordAudit(tx, deps, { actorId: approverId, action: `concessions.${decision === 'approved' ? 'approve' : 'reject'}`, entity: 'concession', entityId: c.id, after: { decision, applied, requestedOnDeskBy: requesterId } });
-        await enqueue(tx, deps, `concessions.${decision}`, { concessionId: c.id, decidedBy: approverId, decidedAt: at, note: input.note, rows });
         return (await listConcessions(tx, { id: c.id }))[0]!;
       });
     };
@@ -158,9 +170,8 @@ export function concessionsHandlers(deps: ServiceDeps): HandlersFor<'concessions
           requested_by: actorId,
           requested_at: deps.clock.now().toISOString(),
         };
-        await tx.insertInto('concession').values(row).execute();
+        await insertConcession(tx, deps, row);
         await recordAudit(tx, deps, { actorId, action: 'concessions.request', entity: 'concession', entityId: row.id, after: row });
-        await enqueue(tx, deps, 'concessions.request', row);
         return (await listConcessions(tx, { id: row.id }))[0]!;
       }),
 

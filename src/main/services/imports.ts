@@ -2,10 +2,11 @@
 // worker. The column mapping a user fixed is remembered per importer on this desk.
 import { statSync } from 'node:fs';
 import { AppError } from '../../shared/contract/errors';
-import type { ImporterName, ImportJob, ImportSummary } from '../../shared/contract/imports';
+import { IMPORTERS_NEEDING_APPROVAL, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
 import type { BackgroundJob, BackgroundRunner } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
 import type { SettingsStore } from '../settings';
+import { verifyApprover } from './approvals';
 import { requireSession, type ServiceDeps } from './context';
 import { today } from './payments';
 import { checkExportPath } from './reports';
@@ -75,10 +76,16 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
       const m = mappingFor(importer, mapping);
       return start({ kind: 'dry_run', importer, path, ...(m ? { mapping: m } : {}) }, { kind: 'import.dryRun', today: today(deps), importer, path, ...(m ? { mapping: m } : {}) });
     },
-    'imports.commit': async ({ importer, path, mapping, sha256 }, call) => {
+    'imports.commit': async ({ importer, path, mapping, sha256, approver }, call) => {
       checkSource(path);
       const m = mappingFor(importer, mapping);
-      const actor = { userId: requireSession(call).userId, now: deps.clock.now().toISOString() };
+      const userId = requireSession(call).userId;
+      let approverId: string | undefined;
+      if (IMPORTERS_NEEDING_APPROVAL.includes(importer)) {
+        if (!approver) throw new AppError('invalid_input', `is required: ${importer} take effect only when a second person (accountant or admin) approves`, 'approver');
+        approverId = await verifyApprover(deps, approver, userId);
+      }
+      const actor = { userId, now: deps.clock.now().toISOString(), ...(approverId ? { approverId } : {}) };
       return start({ kind: 'commit', importer, path }, { kind: 'import.commit', today: today(deps), importer, path, sha256, actor, ...(m ? { mapping: m } : {}) });
     },
     'imports.template': async ({ importer, path }) => {

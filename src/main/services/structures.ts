@@ -109,6 +109,74 @@ export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: strin
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** Checks a structure against the store, writes it and tells the other desks (the caller holds the transaction and audits). */
+export async function createStructure(tx: Tx, env: Env, input: ParsedInputOf<'structures.create'>): Promise<Structure> {
+  const year = await tx.selectFrom('academic_year').select('id').where('id', '=', input.yearId).executeTakeFirst();
+  if (!year) throw new AppError('not_found', 'no academic year has this id', 'yearId');
+  const cls = await tx.selectFrom('class').select('id').where('id', '=', input.classId).executeTakeFirst();
+  if (!cls) throw new AppError('not_found', 'no class has this id', 'classId');
+  if (input.categoryId && !(await tx.selectFrom('category').select('id').where('id', '=', input.categoryId).executeTakeFirst())) {
+    throw new AppError('not_found', 'no category has this id', 'categoryId');
+  }
+  const clash = await tx
+    .selectFrom('fee_structure')
+    .select('id')
+    .where('academic_year_id', '=', input.yearId)
+    .where('class_id', '=', input.classId)
+    .where((eb) => (input.categoryId ? eb('category_id', '=', input.categoryId) : eb('category_id', 'is', null)))
+    .executeTakeFirst();
+  if (clash) throw new AppError('conflict', 'this class already has a structure for that year and category', 'classId');
+  const heads = new Map((await tx.selectFrom('fee_head').select(['id', 'name']).where('system_code', 'is', null).execute()).map((h) => [h.id, h.name]));
+  const shares = shareTable(input, heads);
+
+  const id = env.ids.uuid();
+  await tx
+    .insertInto('fee_structure')
+    .values({
+      id,
+      academic_year_id: input.yearId,
+      class_id: input.classId,
+      category_id: input.categoryId,
+      name: input.name,
+      plan: input.plan,
+      fine_rule_json: input.fineRule ? JSON.stringify(input.fineRule) : null,
+      assigned_at: null,
+      created_at: env.clock.now().toISOString(),
+    })
+    .execute();
+  for (const [seq, inst] of input.installments.entries()) {
+    const installmentId = env.ids.uuid();
+    await tx.insertInto('installment').values({ id: installmentId, structure_id: id, seq: seq + 1, label: inst.label, due_on: inst.dueOn }).execute();
+    await tx
+      .insertInto('structure_item')
+      .values(input.heads.map((h, i) => ({ installment_id: installmentId, head_id: h.headId, amount: shares[i]![seq]! })))
+      .execute();
+  }
+  const [created] = await readStructures(tx, { structureId: id });
+  await enqueue(tx, env, 'structures.create', created);
+  return created!;
+}
+
+/** Assigns a structure of the current year: its dues for the class's students, then the concessions that cover them. */
+export async function assignStructure(tx: Tx, env: Env, structureId: string): Promise<{ students: number; duesCreated: number }> {
+  const [structure] = await readStructures(tx, { structureId });
+  if (!structure) throw new AppError('not_found', 'no fee structure has this id', 'structureId');
+  const year = await tx.selectFrom('academic_year').select('is_current').where('id', '=', structure.yearId).executeTakeFirstOrThrow();
+  if (year.is_current !== 1) throw new AppError('conflict', `dues are generated for the current year only; ${structure.yearName} is not current`, 'structureId');
+  const now = env.clock.now().toISOString();
+  if (!structure.assignedAt) await tx.updateTable('fee_structure').set({ assigned_at: now }).where('id', '=', structureId).execute();
+  const duesCreated = await generateDues(tx, env, { structureIds: [structureId] });
+  const students = await tx
+    .selectFrom('due')
+    .select((eb) => eb.fn.count<number>('student_id').distinct().as('n'))
+    .where('source_id', '=', structureId)
+    .executeTakeFirstOrThrow();
+  const studentIds = (await tx.selectFrom('student').select('id').where('class_id', '=', structure.classId).execute()).map((s) => s.id);
+  if (studentIds.length > 0) await applyApprovedConcessions(tx, env, { studentIds });
+  await enqueue(tx, env, 'structures.assign', { structureId, assignedAt: structure.assignedAt ?? now });
+  return { students: Number(students.n), duesCreated };
+}
+
 export function structuresHandlers(deps: ServiceDeps): HandlersFor<'structures'> {
   return {
     'structures.list': ({ yearId }) => readStructures(deps.store(), yearId ? { yearId } : {}),
@@ -116,73 +184,16 @@ export function structuresHandlers(deps: ServiceDeps): HandlersFor<'structures'>
     'structures.create': (input, call) =>
       deps.store().transaction().execute(async (tx) => {
         const actorId = requireSession(call).userId;
-        const year = await tx.selectFrom('academic_year').select('id').where('id', '=', input.yearId).executeTakeFirst();
-        if (!year) throw new AppError('not_found', 'no academic year has this id', 'yearId');
-        const cls = await tx.selectFrom('class').select('id').where('id', '=', input.classId).executeTakeFirst();
-        if (!cls) throw new AppError('not_found', 'no class has this id', 'classId');
-        if (input.categoryId && !(await tx.selectFrom('category').select('id').where('id', '=', input.categoryId).executeTakeFirst())) {
-          throw new AppError('not_found', 'no category has this id', 'categoryId');
-        }
-        const clash = await tx
-          .selectFrom('fee_structure')
-          .select('id')
-          .where('academic_year_id', '=', input.yearId)
-          .where('class_id', '=', input.classId)
-          .where((eb) => (input.categoryId ? eb('category_id', '=', input.categoryId) : eb('category_id', 'is', null)))
-          .executeTakeFirst();
-        if (clash) throw new AppError('conflict', 'this class already has a structure for that year and category', 'classId');
-        const heads = new Map((await tx.selectFrom('fee_head').select(['id', 'name']).where('system_code', 'is', null).execute()).map((h) => [h.id, h.name]));
-        const shares = shareTable(input, heads);
-
-        const id = deps.ids.uuid();
-        await tx
-          .insertInto('fee_structure')
-          .values({
-            id,
-            academic_year_id: input.yearId,
-            class_id: input.classId,
-            category_id: input.categoryId,
-            name: input.name,
-            plan: input.plan,
-            fine_rule_json: input.fineRule ? JSON.stringify(input.fineRule) : null,
-            assigned_at: null,
-            created_at: deps.clock.now().toISOString(),
-          })
-          .execute();
-        for (const [seq, inst] of input.installments.entries()) {
-          const installmentId = deps.ids.uuid();
-          await tx.insertInto('installment').values({ id: installmentId, structure_id: id, seq: seq + 1, label: inst.label, due_on: inst.dueOn }).execute();
-          await tx
-            .insertInto('structure_item')
-            .values(input.heads.map((h, i) => ({ installment_id: installmentId, head_id: h.headId, amount: shares[i]![seq]! })))
-            .execute();
-        }
-        const [created] = await readStructures(tx, { structureId: id });
-        await recordAudit(tx, deps, { actorId, action: 'structures.create', entity: 'fee_structure', entityId: id, after: created });
-        await enqueue(tx, deps, 'structures.create', created);
-        return created!;
+        const created = await createStructure(tx, deps, input);
+        await recordAudit(tx, deps, { actorId, action: 'structures.create', entity: 'fee_structure', entityId: created.id, after: created });
+        return created;
       }),
 
     'structures.assign': ({ structureId }, call) =>
       deps.store().transaction().execute(async (tx) => {
         const actorId = requireSession(call).userId;
-        const [structure] = await readStructures(tx, { structureId });
-        if (!structure) throw new AppError('not_found', 'no fee structure has this id', 'structureId');
-        const year = await tx.selectFrom('academic_year').select('is_current').where('id', '=', structure.yearId).executeTakeFirstOrThrow();
-        if (year.is_current !== 1) throw new AppError('conflict', `dues are generated for the current year only; ${structure.yearName} is not current`, 'structureId');
-        const now = deps.clock.now().toISOString();
-        if (!structure.assignedAt) await tx.updateTable('fee_structure').set({ assigned_at: now }).where('id', '=', structureId).execute();
-        const duesCreated = await generateDues(tx, deps, { structureIds: [structureId] });
-        const students = await tx
-          .selectFrom('due')
-          .select((eb) => eb.fn.count<number>('student_id').distinct().as('n'))
-          .where('source_id', '=', structureId)
-          .executeTakeFirstOrThrow();
-        const studentIds = (await tx.selectFrom('student').select('id').where('class_id', '=', structure.classId).execute()).map((s) => s.id);
-        if (studentIds.length > 0) await applyApprovedConcessions(tx, deps, { studentIds });
-        const result = { students: Number(students.n), duesCreated };
+        const result = await assignStructure(tx, deps, structureId);
         await recordAudit(tx, deps, { actorId, action: 'structures.assign', entity: 'fee_structure', entityId: structureId, after: result });
-        await enqueue(tx, deps, 'structures.assign', { structureId, assignedAt: structure.assignedAt ?? now });
         return result;
       }),
   };

@@ -1,10 +1,13 @@
 // Bulk import from XLSX/CSV: templates, the column mapping, a dry run with per-row errors, an all-or-nothing commit.
 import { z } from 'zod';
 import { channel } from './channel';
-import { fullPath } from './common';
+import { approver, fullPath } from './common';
 
-export const IMPORTERS = ['students', 'families', 'opening_balances'] as const;
+export const IMPORTERS = ['students', 'families', 'structures', 'concessions', 'opening_balances'] as const;
 export type ImporterName = (typeof IMPORTERS)[number];
+
+/** Importers whose rows take effect only with a second person's approval: their commit carries the approver. */
+export const IMPORTERS_NEEDING_APPROVAL: readonly ImporterName[] = ['concessions'];
 
 const importer = z.enum(IMPORTERS, { error: `must be one of ${IMPORTERS.join(', ')}` });
 
@@ -69,6 +72,8 @@ export const importsChannels = {
       mapping: mapping.optional(),
       /** The dry run's file hash: the commit refuses a file changed since. */
       sha256: z.string({ error: 'must be the dry run’s file hash' }).regex(/^[0-9a-f]{64}$/, 'must be the dry run’s file hash'),
+      /** A second person's credentials, for the importers that need an approval (concessions). */
+      approver: approver.optional(),
     }),
     output: importJob,
     access: ADMINS,

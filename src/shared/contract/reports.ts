@@ -64,8 +64,14 @@ export const reportFilters = z.discriminatedUnion(
       classId: id.optional(),
     }),
     z.strictObject({ report: z.literal('families_list') }),
+    z.strictObject({ report: z.literal('structures_list'), yearId: id.optional() }),
+    z.strictObject({ report: z.literal('dues_list'), classId: id.optional(), dueBy: isoDate.optional() }),
+    z.strictObject({ report: z.literal('concessions_list'), yearId: id.optional() }),
   ],
-  { error: 'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list or families_list' },
+  {
+    error:
+      'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list, families_list, structures_list, dues_list or concessions_list',
+  },
 );
 export type ReportFilters = z.infer<typeof reportFilters>;
 export type ReportName = ReportFilters['report'];

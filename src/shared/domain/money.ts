@@ -24,6 +24,15 @@ export function formatMoney(minor: number, currency: string, locale: string): st
   return parts.map((p) => (p.type === 'fraction' ? fraction : p.value)).join('');
 }
 
+/** Amounts as plain decimals in major units ("1234.50"): what spreadsheets and accounting imports read. */
+export function plainAmount(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const negative = minor < 0;
+  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const text = digits === 0 ? abs : `${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
+  return negative ? `-${text}` : text;
+}
+
 /** The same digits without a currency symbol (for tables and inputs). */
 export function formatAmount(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);

@@ -1,11 +1,17 @@
 // Bulk import: template, the file, its column mapping, a dry run with every error, the error sheet, then the import.
-import { Alert, Badge, Button, Group, Paper, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, PasswordInput, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { IMPORTERS, type HeaderMatchView, type ImporterName, type ImportJob } from '../../../../shared/contract/imports';
+import { IMPORTERS, IMPORTERS_NEEDING_APPROVAL, type HeaderMatchView, type ImporterName, type ImportJob } from '../../../../shared/contract/imports';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 
-const TITLES: Record<ImporterName, string> = { students: 'Students', families: 'Families (siblings)', opening_balances: 'Opening balances (arrears)' };
+const TITLES: Record<ImporterName, string> = {
+  students: 'Students',
+  families: 'Families (siblings)',
+  structures: 'Fee structures',
+  concessions: 'Concessions',
+  opening_balances: 'Opening balances (arrears)',
+};
 const POLL_MS = 200;
 
 /** Polls a background job until it ends. */
@@ -50,6 +56,8 @@ export function ImportScreen() {
   const [mapping, setMapping] = useState<Record<string, string | null>>({});
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [approver, setApprover] = useState({ username: '', password: '' });
+  const needsApprover = IMPORTERS_NEEDING_APPROVAL.includes(importer);
   const dry = useImportJob();
   const commit = useImportJob();
   const side = useImportJob();
@@ -76,7 +84,10 @@ export function ImportScreen() {
   const runCommit = () => {
     const sha256 = dry.job?.summary?.sha256;
     if (!sha256) return;
-    request(api().imports.commit({ importer, path, mapping, sha256 })).then(commit.watch, fail);
+    request(api().imports.commit({ importer, path, mapping, sha256, ...(needsApprover ? { approver } : {}) })).then((j) => {
+      setApprover({ username: '', password: '' });
+      return commit.watch(j);
+    }, fail);
   };
   const saveSheet = (kind: 'template' | 'errors') => {
     setNote(null);
@@ -196,8 +207,18 @@ export function ImportScreen() {
                   </>
                 )}
                 {summary.errorCount === 0 && (
-                  <Group>
-                    <Button color="green.9" onClick={runCommit} disabled={commit.job?.state === 'running' || summary.counts.new + summary.counts.updated === 0}>
+                  <Group align="flex-end">
+                    {needsApprover && (
+                      <>
+                        <TextInput label="Approved by (username)" value={approver.username} onChange={(e) => setApprover({ ...approver, username: e.currentTarget.value })} autoComplete="off" />
+                        <PasswordInput label="Approver’s password" value={approver.password} onChange={(e) => setApprover({ ...approver, password: e.currentTarget.value })} autoComplete="off" />
+                      </>
+                    )}
+                    <Button
+                      color="green.9"
+                      onClick={runCommit}
+                      disabled={commit.job?.state === 'running' || summary.counts.new + summary.counts.updated === 0 || (needsApprover && (!approver.username || !approver.password))}
+                    >
                       Import {summary.counts.new + summary.counts.updated} rows
                     </Button>
                   </Group>

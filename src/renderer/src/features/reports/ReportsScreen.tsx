@@ -27,6 +27,9 @@ const REPORTS: { value: ReportName; label: string; cashier: boolean }[] = [
   { value: 'day_close', label: 'Day close report', cashier: true },
   { value: 'students_list', label: 'Student list (import layout)', cashier: false },
   { value: 'families_list', label: 'Family list (import layout)', cashier: false },
+  { value: 'structures_list', label: 'Fee structures (import layout)', cashier: false },
+  { value: 'concessions_list', label: 'Concessions list (import layout)', cashier: false },
+  { value: 'dues_list', label: 'Dues per student and head (import layout)', cashier: false },
 ];
 
 const GROUP_LABELS: Record<GroupKey, string> = { head: 'Fee head', class: 'Class', mode: 'Mode', cashier: 'Cashier', desk: 'Desk', day: 'Day', month: 'Month' };
@@ -90,7 +93,11 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
     case 'students_list':
       return { report, status: 'active' };
     case 'families_list':
+    case 'structures_list':
+    case 'concessions_list':
       return { report };
+    case 'dues_list':
+      return { report, ...(s.classId ? { classId: s.classId } : {}), dueBy: s.asOf };
   }
 }
 
@@ -151,7 +158,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
                 <TextInput label="To (YYYY-MM-DD)" value={s.to} onChange={(e) => set('to', e.currentTarget.value)} />
               </>
             )}
-            {(report === 'defaulters' || report === 'cheques') && <TextInput label="As of (YYYY-MM-DD)" value={s.asOf} onChange={(e) => set('asOf', e.currentTarget.value)} />}
+            {(report === 'defaulters' || report === 'cheques' || report === 'dues_list') && <TextInput label={report === 'dues_list' ? 'Falling due by (YYYY-MM-DD)' : 'As of (YYYY-MM-DD)'} value={s.asOf} onChange={(e) => set('asOf', e.currentTarget.value)} />}
             {report === 'forecast' && (
               <>
                 <TextInput label="From (YYYY-MM-DD)" value={s.asOf} onChange={(e) => set('asOf', e.currentTarget.value)} />
