@@ -176,6 +176,22 @@ describe('students import', () => {
     expect((await desk.ok('students.get', { studentId: zoe.id })).phone).toBe('9845000000');
   });
 
+  it('a commit right after its dry run takes the rows it read, but checks them against the store again', async () => {
+    const path = await xlsx('students.xlsx', good);
+    const dry = await dryRun(path);
+    expect(dry.summary!.counts).toEqual({ new: 3, updated: 0, unchanged: 0, errors: 0 });
+    // Between the dry run and the commit, a cashier admits one of the file's students by hand.
+    const masters = await desk.ok('masters.get');
+    const cls = masters.classes.find((c) => c.name === 'Class 5')!;
+    await desk.ok('students.create', { admissionNo: 'GV-002', fullName: 'Arjun N.', classId: cls.id, sectionId: cls.sections[0]!.id, guardianName: 'Suresh Nair', phone: '9845012345', joinedOn: '2026-04-01' });
+    const done = await commit(path, dry.summary!.sha256);
+    expect(done.error).toBeNull();
+    // Not a second GV-002: the file's row updated the one on record.
+    expect(done.summary!.counts).toEqual({ new: 2, updated: 1, unchanged: 0, errors: 0 });
+    expect(await studentCount()).toBe(3);
+    expect((await desk.ok('students.search', { query: 'GV-002', limit: 5 })).map((s) => s.fullName)).toEqual(['Arjun Nair']);
+  });
+
   it('refuses to commit a file changed since its dry run', async () => {
     const path = await xlsx('students.xlsx', good);
     const dry = await dryRun(path);

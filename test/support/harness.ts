@@ -94,7 +94,7 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     ids,
     printer: createFilePrinter(join(dir, 'prints')),
     fontsDir: FONTS_DIR,
-    logger: { error: (_message, err) => void errors.push(err) },
+    logger: { error: (message, err) => void errors.push(err ?? message) },
     kdfCost: TEST_KDF,
     validateOutput: true,
   });

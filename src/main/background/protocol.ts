@@ -30,6 +30,10 @@ export type WorkerRequest =
   | { id: number; kind: 'import.dryRun'; today: string; importer: ImporterName; path: string; mapping?: Mapping }
   | { id: number; kind: 'import.commit'; today: string; importer: ImporterName; path: string; mapping?: Mapping; sha256: string; actor: ImportActor }
   | { id: number; kind: 'import.template'; today: string; importer: ImporterName; tmpPath: string }
+  /** After a commit: copy its pages from the WAL into the database here, not on the cashier's thread. */
+  | { id: number; kind: 'import.checkpoint'; today: string }
+  /** Whether this worker holds a dry run's rows for the commit that may follow. */
+  | { id: number; kind: 'import.kept'; today: string }
   | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
 
 export type WorkerReply =

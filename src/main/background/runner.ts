@@ -43,12 +43,26 @@ export interface JobFile {
   path: string;
 }
 
+export interface JobOptions {
+  /**
+   * Keep the worker under `key` for a while after the job succeeds, for a follow-up job that reuses it — if it answers
+   * true to `ask` (it holds something worth keeping).
+   */
+  park?: { key: string; ask: WorkerRequestBody };
+  /** A ceiling on the worker's old generation (MiB): V8 collects garbage sooner instead of growing the heap. */
+  maxOldMb?: number;
+  /** Run on the worker parked under this key, if there is one (else on a new worker). */
+  reuse?: string;
+  /** A request the worker runs after the job's result, before it ends (housekeeping the job need not wait for). */
+  after?: WorkerRequestBody;
+}
+
 export interface BackgroundRunner {
   run(filters: ReportFilters, today: string, limit: number): Promise<ReportTable>;
   dashboard(today: string): Promise<Dashboard>;
   /** A quick request on the screens' worker (reading a file's header). */
   ask<T>(body: WorkerRequestBody): Promise<T>;
-  start<Meta>(meta: Meta, body: WorkerRequestBody, file?: JobFile): BackgroundJob<Meta>;
+  start<Meta>(meta: Meta, body: WorkerRequestBody, file?: JobFile, options?: JobOptions): BackgroundJob<Meta>;
   job<Meta>(id: string): BackgroundJob<Meta>;
   cancel<Meta>(id: string): BackgroundJob<Meta>;
   /** Waits for a job to end (tests, benchmarks). */
@@ -60,13 +74,13 @@ export interface BackgroundRunner {
 type Pending = { resolve: (value: unknown) => void; reject: (err: AppError) => void; progress?: (done: number, total: number) => void };
 
 /** A worker with numbered requests; a crash fails what was in flight. */
-function startWorker(deps: BackgroundRunnerDeps, kind: 'screen' | 'job', onExit: () => void) {
+function startWorker(deps: BackgroundRunnerDeps, kind: 'screen' | 'job', onExit: () => void, maxOldMb?: number) {
   const { dbPath, key } = deps.store();
   const workerData: WorkerData = { dbPath, keyHex: key ? key.toString('hex') : null, fontsDir: deps.fontsDir, cacheMiB: kind === 'screen' ? 32 : 16 };
   const worker = new Worker(deps.worker.file, {
     workerData,
     // An export makes short-lived rows by the million; a smaller young generation keeps its memory down.
-    ...(kind === 'job' ? { resourceLimits: { maxYoungGenerationSizeMb: 16 } } : {}),
+    ...(kind === 'job' ? { resourceLimits: { maxYoungGenerationSizeMb: 16, ...(maxOldMb ? { maxOldGenerationSizeMb: maxOldMb } : {}) } } : {}),
     ...(deps.worker.execArgv ? { execArgv: deps.worker.execArgv } : {}),
   });
   const pending = new Map<number, Pending>();
@@ -112,6 +126,8 @@ function toAppError(error: ErrorData, deps: BackgroundRunnerDeps): AppError {
 }
 
 const MAX_KEPT_JOBS = 50;
+/** How long a parked worker waits for its follow-up (a dry run's commit) before it ends. */
+const PARK_MS = 60_000;
 /** The screens' worker ends after this long without a request, giving its memory back; the next report starts another. */
 const IDLE_MS = 60_000;
 
@@ -140,6 +156,26 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
     }
   };
   const jobs = new Map<string, { job: BackgroundJob<unknown>; worker: Worker | null; file: JobFile | null; done: Promise<BackgroundJob<unknown>> }>();
+  type JobWorker = ReturnType<typeof startWorker>;
+  const parked = new Map<string, { w: JobWorker; timer: NodeJS.Timeout }>();
+  const unpark = (key: string): JobWorker | null => {
+    const p = parked.get(key);
+    if (!p) return null;
+    parked.delete(key);
+    clearTimeout(p.timer);
+    return p.w;
+  };
+  const park = (key: string, w: JobWorker) => {
+    void unpark(key)?.worker.terminate();
+    const timer = setTimeout(() => {
+      if (parked.get(key)?.w === w) void unpark(key)!.worker.terminate();
+    }, PARK_MS);
+    timer.unref();
+    parked.set(key, { w, timer });
+  };
+  const forget = (w: JobWorker) => {
+    for (const [key, p] of parked) if (p.w === w) unpark(key);
+  };
 
   const find = (id: string) => {
     const entry = jobs.get(id);
@@ -158,7 +194,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
     dashboard: (today) => onScreen<Dashboard>({ kind: 'dashboard', today }),
     ask: (body) => onScreen(body),
 
-    start<Meta>(meta: Meta, body: WorkerRequestBody, file?: JobFile) {
+    start<Meta>(meta: Meta, body: WorkerRequestBody, file?: JobFile, options: JobOptions = {}) {
       const id = deps.newId();
       const job: BackgroundJob<Meta> = { id, meta, state: 'running', done: 0, total: 0, error: null, value: null, startedAt: deps.now().toISOString(), finishedAt: null };
       // An idle screens' worker gives its memory to the job; the next report starts it again.
@@ -166,7 +202,9 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
         void standing.worker.terminate();
         standing = null;
       }
-      const w = startWorker(deps, 'job', () => undefined);
+      const reused = options.reuse ? unpark(options.reuse) : null;
+      const w: JobWorker = reused ?? startWorker(deps, 'job', () => forget(w), options.maxOldMb);
+      let succeeded = false;
       const progress = (done: number, total: number) => {
         const entry = jobs.get(id);
         if (entry && entry.job.state === 'running') entry.job = { ...entry.job, done, total };
@@ -178,12 +216,20 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
           const entry = jobs.get(id)!;
           const rows = typeof value === 'number' ? value : entry.job.done;
           finish(id, { state: 'done', error: null, value, done: rows, total: Math.max(rows, entry.job.total) });
+          succeeded = true;
         })
         .catch((err: unknown) => {
           if (file) rmSync(file.tmp, { force: true });
           finish(id, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
         })
-        .finally(() => void w.worker.terminate())
+        .finally(async () => {
+          // A cancelled job's worker is ended already; a finished one does its housekeeping, then ends or waits parked.
+          if (jobs.get(id)?.job.state === 'cancelled') return;
+          if (succeeded && options.after) await w.request(options.after).catch((err: unknown) => deps.log('background housekeeping failed', err));
+          const worth = succeeded && options.park ? await w.request<boolean>(options.park.ask).catch(() => false) : false;
+          if (worth) park(options.park!.key, w);
+          else void w.worker.terminate();
+        })
         .then(() => jobs.get(id)!.job);
       jobs.set(id, { job, worker: w.worker, file: file ?? null, done });
       for (const old of [...jobs.keys()].slice(0, Math.max(0, jobs.size - MAX_KEPT_JOBS))) if (jobs.get(old)!.job.state !== 'running') jobs.delete(old);
@@ -209,6 +255,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
         if (entry.job.state === 'running') this.cancel(id);
       }
       if (idle) clearTimeout(idle);
+      for (const key of [...parked.keys()]) await unpark(key)?.worker.terminate();
       const w = standing;
       standing = null;
       await w?.worker.terminate();

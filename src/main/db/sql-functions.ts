@@ -1,5 +1,5 @@
 // SQL functions the services use inside set-based statements.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 
 /**
@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
  */
 export function feeDueId(studentId: string, installmentId: string, headId: string): string {
   const s = studentId.replaceAll('-', '').padEnd(12, '0');
-  const h = createHash('sha256').update(`fee-due\0${studentId}\0${installmentId}\0${headId}`).digest('hex');
+  const h = hash('sha256', `fee-due\0${studentId}\0${installmentId}\0${headId}`, 'hex');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-5${h.slice(0, 3)}-${((parseInt(h[3]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(4, 7)}-${h.slice(7, 19)}`;
 }
 

@@ -83,19 +83,71 @@ interface DryRun {
   planned: Planned<unknown>[];
 }
 
+type Parsed = { record: unknown; text: Record<string, string> } | { errors: CellError[] };
+
+/**
+ * A dry run's parsed rows, kept on its worker for the commit that usually follows (the runner hands that worker to the
+ * commit): the commit then skips reading and parsing the file again, but checks every row against the store afresh.
+ * Only files of up to KEEP_ROWS rows are kept, so a big file's dry run still holds no more than its errors.
+ */
+interface KeptRun {
+  importer: ImporterName;
+  path: string;
+  mapping: string;
+  sha256: string;
+  headerRow: number;
+  rows: { row: number; parsed: Parsed }[];
+  tooMany: boolean;
+}
+
+const KEEP_ROWS = 25_000;
+let kept: KeptRun | null = null;
+
+export const holdsKeptRows = () => kept !== null;
+
+/** The rows of the file under its header, each parsed: from the file, or from the dry run kept for this very file. */
+async function* parsedRows(importer: Importer<unknown>, path: string, c: Columns, ctx: ImportContext, keep: KeptRun | null): AsyncGenerator<{ row: number; parsed: Parsed }> {
+  const column = (key: string) => c.columns[key] ?? null;
+  for await (const sheetRow of readSheet(path)) {
+    if (sheetRow.row <= c.headerRow) continue;
+    const cells = Object.fromEntries(importer.fields.map((f) => [f.key, column(f.key) === null ? null : undefused(sheetRow.values[column(f.key)!] ?? null)]));
+    const parsed = importer.parse(cells, ctx);
+    if (keep && !keep.tooMany) {
+      keep.rows.push({ row: sheetRow.row, parsed });
+      // Too big to keep: let go of it all, and read the file again for the commit.
+      if (keep.rows.length > KEEP_ROWS) Object.assign(keep, { rows: [], tooMany: true });
+    }
+    yield { row: sheetRow.row, parsed };
+  }
+}
+
 /** One pass over the file: every row parsed and checked as it is read, so memory follows the errors, not the file. */
 async function pass(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, progress: Progress, keep: boolean): Promise<DryRun> {
   const importer = importerOf(name);
   const sha256 = await sha256Of(path);
-  const c = await columnsOf(importer, path, mapping);
-  if (c.missing.length > 0) {
-    const labels = c.missing.map((k) => importer.fields.find((f) => f.key === k)!.label);
-    throw new AppError('invalid_input', `has no column for ${labels.join(', ')}: add ${labels.length > 1 ? 'them' : 'it'} to the file or map ${labels.length > 1 ? 'them' : 'it'} to a column`, 'mapping');
+  const mappingKey = JSON.stringify(mapping ?? null);
+  const reuse = kept && kept.importer === name && kept.path === path && kept.mapping === mappingKey && kept.sha256 === sha256 && kept.rows.length > 0 ? kept : null;
+  kept = null;
+  let source: AsyncIterable<{ row: number; parsed: Parsed }> | Iterable<{ row: number; parsed: Parsed }>;
+  let headerRow: number;
+  let keeping: KeptRun | null = null;
+  if (reuse) {
+    source = reuse.rows;
+    headerRow = reuse.headerRow;
+  } else {
+    const c = await columnsOf(importer, path, mapping);
+    if (c.missing.length > 0) {
+      const labels = c.missing.map((k) => importer.fields.find((f) => f.key === k)!.label);
+      throw new AppError('invalid_input', `has no column for ${labels.join(', ')}: add ${labels.length > 1 ? 'them' : 'it'} to the file or map ${labels.length > 1 ? 'them' : 'it'} to a column`, 'mapping');
+    }
+    headerRow = c.headerRow;
+    // A dry run keeps what it parsed for its commit; a commit keeps nothing.
+    keeping = keep ? null : { importer: name, path, mapping: mappingKey, sha256, headerRow, rows: [], tooMany: false };
+    source = parsedRows(importer, path, c, ctx, keeping);
   }
   const checker = importer.checker(ctx);
-  const run: DryRun = { sha256, headerRow: c.headerRow, rowCount: 0, counts: { new: 0, updated: 0, unchanged: 0, errors: 0 }, preview: [], errors: [], planned: [] };
-  const column = (key: string) => c.columns[key] ?? null;
-  const settle = (row: number, parsed: { record: unknown; text: Record<string, string> } | { errors: CellError[] }, checked: Outcome) => {
+  const run: DryRun = { sha256, headerRow, rowCount: 0, counts: { new: 0, updated: 0, unchanged: 0, errors: 0 }, preview: [], errors: [], planned: [] };
+  const settle = (row: number, parsed: Parsed, checked: Outcome) => {
     if ('errors' in checked) {
       run.counts.errors += 1;
       run.errors.push(...checked.errors.map((e) => ({ ...e, row })));
@@ -107,14 +159,11 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
   };
   // Rows the checker decides only once it has seen the whole file (a structure's rows), held until then.
   const deferred = new Map<number, { record: unknown; text: Record<string, string> }>();
-  for await (const sheetRow of readSheet(path)) {
-    if (sheetRow.row <= c.headerRow) continue;
+  for await (const { row, parsed } of source) {
     run.rowCount += 1;
-    const cells = Object.fromEntries(importer.fields.map((f) => [f.key, column(f.key) === null ? null : undefused(sheetRow.values[column(f.key)!] ?? null)]));
-    const parsed = importer.parse(cells, ctx);
-    const checked = 'errors' in parsed ? parsed : checker.check(sheetRow.row, parsed.record);
-    if ('deferred' in checked) deferred.set(sheetRow.row, parsed as { record: unknown; text: Record<string, string> });
-    else settle(sheetRow.row, parsed, checked);
+    const checked = 'errors' in parsed ? parsed : checker.check(row, parsed.record);
+    if ('deferred' in checked) deferred.set(row, parsed as { record: unknown; text: Record<string, string> });
+    else settle(row, parsed, checked);
     if (run.rowCount % 1000 === 0) progress(run.rowCount, 0);
   }
   if (run.rowCount === 0) throw new AppError('invalid_input', 'has a header but no rows under it', 'path');
@@ -125,6 +174,7 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
     run.preview.sort((a, b) => a.row - b.row);
     run.planned.sort((a, b) => a.row - b.row);
   }
+  if (keeping && keeping.rows.length > 0) kept = keeping;
   progress(run.rowCount, run.rowCount);
   return run;
 }

@@ -7,7 +7,7 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import { type Action, type CellError, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
+import { type Action, type CellError, field, type ImportContext, type Importer, type ImportingUser, insertRows, type Planned, type WriteEnv } from './importer';
 import { cellText, normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {
@@ -193,8 +193,6 @@ function checker(ctx: ImportContext) {
   };
 }
 
-const CHUNK = 500;
-
 async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planned<StudentRecord>[]): Promise<Record<string, unknown>> {
   const masters = await mastersTx(tx);
   const now = env.clock.now().toISOString();
@@ -214,6 +212,7 @@ async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planne
   const created: StudentTable[] = [];
   const updated: { id: string; version: number }[] = [];
   const touched: string[] = [];
+  const changes: { admissionNo: string; fields: Partial<StudentTable> }[] = [];
   for (const { record: r, action } of rows) {
     if (action !== 'new' && action !== 'updated') continue;
     const cls = masters.classes.get(lower(r.className))!;
@@ -234,14 +233,18 @@ async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planne
     if (action === 'new') {
       created.push({ id: env.ids.uuid(), admission_no: r.admissionNo, ...fields, status: 'active', joined_on: r.joinedOn, left_on: null, version: 1, created_at: now, updated_at: now });
     } else {
-      const before = await tx.selectFrom('student').select(['id', 'version']).where('admission_no', '=', r.admissionNo).executeTakeFirstOrThrow();
-      await tx.updateTable('student').set({ ...fields, version: before.version + 1, updated_at: now }).where('id', '=', before.id).execute();
-      updated.push({ id: before.id, version: before.version });
-      touched.push(before.id);
+      changes.push({ admissionNo: r.admissionNo, fields });
     }
   }
+  // New families first: created and updated students may belong to them.
   if (newFamilies.size > 0) await tx.insertInto('family').values([...newFamilies.values()].map((f) => ({ id: f.id, name: f.name, created_at: now }))).execute();
-  for (let i = 0; i < created.length; i += CHUNK) await tx.insertInto('student').values(created.slice(i, i + CHUNK)).execute();
+  for (const { admissionNo, fields } of changes) {
+    const before = await tx.selectFrom('student').select(['id', 'version']).where('admission_no', '=', admissionNo).executeTakeFirstOrThrow();
+    await tx.updateTable('student').set({ ...fields, version: before.version + 1, updated_at: now }).where('id', '=', before.id).execute();
+    updated.push({ id: before.id, version: before.version });
+    touched.push(before.id);
+  }
+  insertRows(env.raw, 'student', created);
   const newIds = created.map((s) => s.id);
   for (let i = 0; i < newIds.length; i += 5000) await generateDues(tx, env, { studentIds: newIds.slice(i, i + 5000) });
   const concessionScope = [...newIds, ...touched];
