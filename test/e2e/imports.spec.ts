@@ -64,3 +64,37 @@ test('map a column, dry run with 3 errors, save the error sheet, fix the file, i
   const found = await desk.ok('students.search', { query: 'Nair', limit: 5 }, 'check');
   expect(found).toHaveLength(2);
 });
+
+test('concessions: the import asks for a second person’s approval, and puts the concessions in force', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-04-02T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await desk.ok('users.create', { username: 'accounts', fullName: 'Ravi Iyer', role: 'accountant', password: 'ledger-keeper-2026' });
+  const meera = await desk.ok('students.create', { admissionNo: 'GV-201', fullName: 'Meera Das', classId: school.classId, sectionId: school.sectionId, guardianName: 'R Das', phone: '9845012301', joinedOn: '2026-04-01' });
+  await desk.ok('auth.logout');
+  const file = join(desk.dir, 'concessions.csv');
+  writeFileSync(file, ['Year,Concession,Kind,Value,Applies to,Admission no.,Category,Sibling rank,Fee head,Reason', '2026-27,Merit,fixed,1500,student,GV-201,,,Tuition,Merit list', '2026-27,Staff ward,percent,50%,category,,Staff child,,Tuition,Policy'].join('\r\n'));
+
+  await logIn(page, rendererUrl);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('combobox', { name: 'What to import' }).click();
+  await page.getByRole('option', { name: 'Concessions' }).click();
+  await page.getByLabel('File to import (XLSX or CSV)').fill(file);
+  await page.getByRole('button', { name: 'Read columns' }).click();
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  await expect(page.getByLabel('Dry run counts')).toContainText('2 new', { timeout: 30_000 });
+  const importButton = page.getByRole('button', { name: 'Import 2 rows' });
+  await expect(importButton).toBeDisabled();
+  await page.getByLabel('Approved by (username)').fill('accounts');
+  await page.getByLabel('Approver’s password').fill('wrong-password-1');
+  await expectAccessible(page, 'import approval');
+  await importButton.click();
+  await expect(page.getByRole('alert')).toContainText('Approver username or password is wrong');
+  await page.getByLabel('Approver’s password').fill('ledger-keeper-2026');
+  await importButton.click();
+  await expect(page.getByText('Imported: 2 new, 0 updated, 0 unchanged.')).toBeVisible({ timeout: 30_000 });
+  await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'check');
+  const dues = await desk.ok('payments.openDues', { studentIds: [meera.id] }, 'check');
+  // Tuition 12,000 over four quarters less the 1,500 merit concession.
+  expect(dues.items.filter((i) => i.head === 'Tuition').reduce((a, i) => a + i.balance, 0)).toBe(10_500_00);
+});

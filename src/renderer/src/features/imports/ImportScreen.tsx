@@ -38,7 +38,9 @@ function JobBar({ job, label }: { job: ImportJob; label: string }) {
   const percent = job.total > 0 ? Math.round((job.done / job.total) * 100) : running ? 5 : 100;
   return (
     <Stack gap={4}>
-      <Progress value={percent} animated={running} aria-label={`${label} progress`} role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} />
+      <Progress.Root>
+        <Progress.Section value={percent} animated={running} aria-label={`${label} progress`} />
+      </Progress.Root>
       <Text size="sm" role="status">
         {running && `${label}… ${job.done.toLocaleString()} rows read`}
         {job.state === 'cancelled' && `${label} cancelled: nothing was written.`}
@@ -118,7 +120,7 @@ export function ImportScreen() {
             </Button>
           </Group>
           {note && <Text role="status">{note}</Text>}
-          {error && <Alert color="red.9">{error}</Alert>}
+          {error && <Alert color="red">{error}</Alert>}
         </Stack>
       </Paper>
       {match && (
@@ -171,7 +173,7 @@ export function ImportScreen() {
               <>
                 <Group gap="xs" aria-label="Dry run counts">
                   <Badge size="lg">{summary.rows} rows</Badge>
-                  <Badge size="lg" color="green.9">{summary.counts.new} new</Badge>
+                  <Badge size="lg" color="teal.9">{summary.counts.new} new</Badge>
                   <Badge size="lg" color="blue.9">{summary.counts.updated} updated</Badge>
                   <Badge size="lg" color="gray.8">{summary.counts.unchanged} unchanged</Badge>
                   <Badge size="lg" color="red.9">{summary.counts.errors} with errors</Badge>
@@ -215,7 +217,7 @@ export function ImportScreen() {
                       </>
                     )}
                     <Button
-                      color="green.9"
+                      color="teal.9"
                       onClick={runCommit}
                       disabled={commit.job?.state === 'running' || summary.counts.new + summary.counts.updated === 0 || (needsApprover && (!approver.username || !approver.password))}
                     >

@@ -79,7 +79,9 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
       </Group>
       {job && (
         <Stack gap={4}>
-          <Progress value={percent} animated={running} aria-label="Export progress" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} />
+          <Progress.Root>
+            <Progress.Section value={percent} animated={running} aria-label="Export progress" />
+          </Progress.Root>
           <Text size="sm" role="status">
             {job.state === 'running' && `Exporting… ${job.done.toLocaleString()} of ${job.total.toLocaleString()} rows`}
             {job.state === 'done' && `Saved ${job.done.toLocaleString()} ${format === 'letters' ? 'letters' : 'rows'} to ${job.path}`}
