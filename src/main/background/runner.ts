@@ -205,14 +205,20 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
       const reused = options.reuse ? unpark(options.reuse) : null;
       const w: JobWorker = reused ?? startWorker(deps, 'job', () => forget(w), options.maxOldMb);
       let succeeded = false;
+      let parkedHere = false;
       const progress = (done: number, total: number) => {
         const entry = jobs.get(id);
         if (entry && entry.job.state === 'running') entry.job = { ...entry.job, done, total };
       };
       const done = w
         .request<unknown>({ ...body, ...(file ? { tmpPath: file.tmp } : {}) } as WorkerRequestBody, progress)
-        .then((value) => {
+        .then(async (value) => {
           if (file) renameSync(file.tmp, file.path);
+          // Parked before the job shows as done, so a follow-up started the moment it does finds the worker.
+          if (options.park && (await w.request<boolean>(options.park.ask).catch(() => false))) {
+            park(options.park.key, w);
+            parkedHere = true;
+          }
           const entry = jobs.get(id)!;
           const rows = typeof value === 'number' ? value : entry.job.done;
           finish(id, { state: 'done', error: null, value, done: rows, total: Math.max(rows, entry.job.total) });
@@ -226,9 +232,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
           // A cancelled job's worker is ended already; a finished one does its housekeeping, then ends or waits parked.
           if (jobs.get(id)?.job.state === 'cancelled') return;
           if (succeeded && options.after) await w.request(options.after).catch((err: unknown) => deps.log('background housekeeping failed', err));
-          const worth = succeeded && options.park ? await w.request<boolean>(options.park.ask).catch(() => false) : false;
-          if (worth) park(options.park!.key, w);
-          else void w.worker.terminate();
+          if (!parkedHere) void w.worker.terminate();
         })
         .then(() => jobs.get(id)!.job);
       jobs.set(id, { job, worker: w.worker, file: file ?? null, done });

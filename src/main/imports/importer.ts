@@ -49,13 +49,6 @@ export interface WriteEnv {
   raw: Database.Database;
 }
 
-/** Inserts rows by one prepared statement, in the caller's open transaction (far cheaper than building SQL per chunk). */
-export function insertRows<T extends object>(raw: Database.Database, table: string, rows: readonly T[]): void {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
-  const insert = raw.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
-  for (const row of rows) insert.run(row);
-}
 
 export interface Importer<R> {
   name: ImporterName;

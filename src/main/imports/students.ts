@@ -2,12 +2,13 @@
 // Rows are checked with the same rules as admitting one student (the contract's students.create schema).
 import { sql } from 'kysely';
 import { contract } from '../../shared/contract';
+import { insertRows } from '../db/bulk';
 import type { StudentTable, Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import { type Action, type CellError, field, type ImportContext, type Importer, type ImportingUser, insertRows, type Planned, type WriteEnv } from './importer';
+import { type Action, type CellError, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
 import { cellText, normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {
