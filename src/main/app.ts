@@ -154,6 +154,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     'settings.setLogo': ({ imageBase64 }, call) => policies.setLogo(services, s(call).userId, imageBase64),
 
     'audit.list': (input) => audit.listAudit(services.store(), input),
+    'audit.verify': () => backgroundRunner().ask({ kind: 'audit.verify', today: '' }),
 
     ...mastersHandlers(services),
     ...studentsHandlers(services),

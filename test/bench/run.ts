@@ -14,6 +14,7 @@ import { benchSchool, KEYCHAIN } from './school';
 import { closeSyncBench, syncCases } from './sync';
 import { closeReportBench, reportCases } from './reports';
 import { closeImportBench, importCases } from './imports';
+import { auditCases, closeAuditBench } from './audit';
 
 const SCHOOL_STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 50_000);
 const scratch = tempDir();
@@ -151,6 +152,7 @@ const cases: BenchCase[] = [
   ...syncCases,
   ...reportCases,
   ...importCases,
+  ...auditCases,
 ];
 
 try {
@@ -163,5 +165,6 @@ try {
   await closeSyncBench();
   await closeReportBench();
   await closeImportBench();
+  await closeAuditBench();
   scratch.cleanup();
 }

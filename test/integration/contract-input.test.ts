@@ -53,6 +53,7 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { idleLockMinutes: '5' }, field: 'idleLockMinutes', message: 'idleLockMinutes must be a number of minutes' },
   ],
   'settings.setLogo': [{ input: { imageBase64: 'not base64!' }, field: 'imageBase64', message: /PNG or JPEG image in base64/ }],
+  'audit.verify': [{ input: { all: true }, ...NO_INPUT }],
   'audit.list': [{ input: { limit: 10_000 }, field: 'limit', message: /limit/ }],
   'masters.get': [{ input: { all: 1 }, ...NO_INPUT }],
   'masters.createYear': [

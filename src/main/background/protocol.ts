@@ -25,6 +25,7 @@ export interface ImportActor {
 export type WorkerRequest =
   | { id: number; kind: 'run'; today: string; filters: ReportFilters; limit: number }
   | { id: number; kind: 'dashboard'; today: string }
+  | { id: number; kind: 'audit.verify'; today: string }
   | { id: number; kind: 'export'; today: string; filters: ReportFilters; format: ExportFormat; tmpPath: string }
   | { id: number; kind: 'import.inspect'; today: string; importer: ImporterName; path: string; mapping?: Mapping }
   | { id: number; kind: 'import.dryRun'; today: string; importer: ImporterName; path: string; mapping?: Mapping }

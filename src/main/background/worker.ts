@@ -57,6 +57,7 @@ const reports = () => import('../reports/engine');
 const imports = () => import('../imports/run');
 
 async function handle(request: WorkerRequest): Promise<unknown> {
+  if (request.kind === 'audit.verify') return (await import('../audit/chain')).verifyAudit(raw);
   const ctx = contextFor(request.today);
   const progress = throttled(request.id);
   switch (request.kind) {

@@ -47,9 +47,19 @@ export interface AuditTable {
   entity_id: string | null;
   before_json: string | null;
   after_json: string | null;
-  /** Reserved for the hash chain: filled by a later migration's writer. */
+  /** The hash chain (audit/chain.ts): the previous row's hash, and SHA-256(prev_hash ‖ this row). */
   prev_hash: string | null;
   hash: string | null;
+}
+
+/** A signed point of the chain: (desk, sequence, head hash, time) signed with the desk's Ed25519 key. */
+export interface AuditCheckpointTable {
+  upto_seq: number;
+  desk_code: string;
+  head_hash: string;
+  at: string;
+  key_id: string;
+  signature: string;
 }
 
 export interface AcademicYearTable {
@@ -361,6 +371,7 @@ export interface DB {
   policy: PolicyTable;
   app_user: UserTable;
   audit_log: AuditTable;
+  audit_checkpoint: AuditCheckpointTable;
   academic_year: AcademicYearTable;
   class: ClassTable;
   section: SectionTable;

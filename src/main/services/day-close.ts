@@ -6,7 +6,7 @@ import { PAYMENT_MODES } from '../../shared/contract/payments';
 import { cashCountTotal, denominationsFor } from '../../shared/domain/denominations';
 import { formatMoney } from '../../shared/domain/money';
 import type { Store, Tx } from '../db/schema';
-import { recordAudit } from './audit';
+import { recordAudit, writeCheckpoint } from './audit';
 import type { ServiceDeps } from './context';
 import type { Session } from './sessions';
 import { enqueue } from './outbox';
@@ -108,6 +108,8 @@ export async function closeDay(deps: ServiceDeps, session: Session, input: Close
     };
     await tx.insertInto('day_close').values(row).execute();
     await recordAudit(tx, deps, { actorId: session.userId, action: 'dayClose.close', entity: 'day_close', entityId: row.id, after: { date: input.date, expected: status.expected, counted, variance, note: input.note } });
+    // The day's trail, sealed: a signed checkpoint of the audit chain at the close.
+    await writeCheckpoint(tx, deps, status.desk);
     await enqueue(tx, deps, 'dayClose.close', row);
     return dayCloseStatus(tx, input.date);
   });

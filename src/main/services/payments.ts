@@ -7,6 +7,7 @@ import { allocate, allocationProblem, type Allocated } from '../../shared/domain
 import { dateIn } from '../../shared/domain/dates';
 import { formatReceiptNo } from '../../shared/domain/receipt-number';
 import type { DueTable, Store, StudentStatus, Tx } from '../db/schema';
+import { paymentRecord } from '../audit/chain';
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import { signReceipt } from './desk-keys';
@@ -227,7 +228,17 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
       .execute();
   }
 
-  await recordAudit(tx, env, { actorId: cashier.id, action: 'payments.record', entity: 'payment', entityId: paymentId, after: { receiptNo, amount: input.amount, mode: input.method.mode, allocated, creditDelta } });
+  await recordAudit(tx, env, { actorId: cashier.id, action: 'payments.record', entity: 'payment', entityId: paymentId, after: {
+      receiptNo,
+      amount: input.amount,
+      mode: input.method.mode,
+      allocated,
+      creditDelta,
+      // The payment and its allocations as written: the audit chain's verification checks the ledger against these.
+      row: paymentRecord(payment),
+      allocations: allocationRows.map((a) => [a.due_id, a.amount]),
+    },
+  });
   // What each allocated due was worth net of concessions and waivers: the server spots two desks over-paying one due.
   const dueNet = Object.fromEntries([
     ...rows.filter((r) => allocationRows.some((a) => a.due_id === r.id)).map((r) => [r.id, r.gross - r.concession - r.waived] as const),

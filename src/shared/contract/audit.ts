@@ -1,6 +1,7 @@
 // Reading the audit trail (every mutation writes a row in its own transaction).
 import { z } from 'zod';
 import { channel } from './channel';
+import { noInput } from './common';
 
 export const auditEntry = z.object({
   seq: z.number().int(),
@@ -16,6 +17,20 @@ export const auditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntry>;
 
+const finding = z.object({ table: z.string(), row: z.string(), problem: z.string() });
+
+export const auditVerifyReport = z.object({
+  intact: z.boolean(),
+  rows: z.number().int(),
+  checkpoints: z.number().int(),
+  payments: z.number().int(),
+  /** The first broken link of the chain (null when the chain holds). */
+  firstBreak: finding.nullable(),
+  /** Every mismatch found (the first 200): chain, checkpoints, payments and allocations against their audit rows. */
+  findings: z.array(finding),
+});
+export type AuditVerifyReport = z.infer<typeof auditVerifyReport>;
+
 export const auditChannels = {
   'audit.list': channel({
     input: z.strictObject({
@@ -25,4 +40,6 @@ export const auditChannels = {
     output: z.array(auditEntry),
     access: ['admin', 'accountant'],
   }),
+  /** Walks the hash chain and its signed checkpoints, and checks the ledger against the trail (on the background worker). */
+  'audit.verify': channel({ input: noInput, output: auditVerifyReport, access: ['admin', 'accountant'] }),
 };

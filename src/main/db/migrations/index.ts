@@ -5,6 +5,7 @@ import * as fees from './0002_fees';
 import * as receipts from './0003_receipts';
 import * as sync from './0004_sync';
 import * as reports from './0005_reports';
+import * as auditChain from './0006_audit_chain';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_receipts': receipts,
   '0004_sync': sync,
   '0005_reports': reports,
+  '0006_audit_chain': auditChain,
 };

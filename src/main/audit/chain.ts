@@ -1,0 +1,197 @@
+// The audit trail as a hash chain: each row's hash is SHA-256(previous hash ‖ the row's canonical bytes), so changing,
+// removing or inserting any row breaks every link after it. Every CHECKPOINT_EVERY rows (and at day close) the desk
+// signs (sequence, head hash, time) with its Ed25519 key. Verification walks the chain and the checkpoints, and
+// cross-checks payments, their allocations and receipt numbers against what their audit rows recorded.
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import type Database from 'better-sqlite3-multiple-ciphers';
+
+export const GENESIS = '0'.repeat(64);
+export const CHECKPOINT_EVERY = 1000;
+
+export interface ChainRow {
+  seq: number;
+  id: string;
+  at: string;
+  user_id: string | null;
+  desk_code: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+/** The bytes a row's hash covers: every column but the two hashes, as a JSON array (unambiguous, order fixed). */
+export const canonicalRow = (r: ChainRow): string =>
+  JSON.stringify([r.seq, r.id, r.at, r.user_id, r.desk_code, r.action, r.entity, r.entity_id, r.before_json, r.after_json]);
+
+export const chainHash = (prevHash: string, r: ChainRow): string => createHash('sha256').update(prevHash).update(canonicalRow(r)).digest('hex');
+
+/** What a checkpoint signs. */
+export const checkpointBytes = (c: { desk_code: string; upto_seq: number; head_hash: string; at: string }) =>
+  Buffer.from(`feedesk-audit-checkpoint\0${c.desk_code}\0${c.upto_seq}\0${c.head_hash}\0${c.at}`);
+
+export function signCheckpoint(privateKeyBase64: string, c: { desk_code: string; upto_seq: number; head_hash: string; at: string }): string {
+  const key = createPrivateKey({ key: Buffer.from(privateKeyBase64, 'base64'), format: 'der', type: 'pkcs8' });
+  return sign(null, checkpointBytes(c), key).toString('base64');
+}
+
+/** A payment as its audit row records it: its columns, the receipt snapshot and QR by their hashes. */
+export function paymentRecord(p: Record<string, unknown>): Record<string, unknown> {
+  const digest = (v: unknown) => (v === null || v === undefined ? null : createHash('sha256').update(String(v)).digest('hex'));
+  return {
+    id: p['id'],
+    receipt_no: p['receipt_no'],
+    desk_code: p['desk_code'],
+    academic_year_id: p['academic_year_id'],
+    seq: p['seq'],
+    received_at: p['received_at'],
+    business_date: p['business_date'],
+    cashier_id: p['cashier_id'],
+    student_id: p['student_id'],
+    family_id: p['family_id'],
+    amount: p['amount'],
+    mode: p['mode'],
+    reference_json: p['reference_json'],
+    tendered: p['tendered'],
+    change_given: p['change_given'],
+    credit_used: p['credit_used'],
+    credit_added: p['credit_added'],
+    snapshot_sha256: digest(p['snapshot_json']),
+    qr_sha256: digest(p['qr']),
+  };
+}
+
+export interface Finding {
+  /** audit_log, audit_checkpoint, payment or allocation */
+  table: string;
+  /** The row: audit seq, checkpoint sequence, receipt no. or allocation id. */
+  row: string;
+  problem: string;
+}
+
+export interface VerifyReport {
+  intact: boolean;
+  rows: number;
+  checkpoints: number;
+  payments: number;
+  /** The first broken link of the chain (null when intact), then every mismatch found in the ledger. */
+  firstBreak: Finding | null;
+  findings: Finding[];
+}
+
+const MAX_FINDINGS = 200;
+
+/** Walks the whole chain and the ledger on a connection (read-only is enough). */
+export function verifyAudit(raw: Database.Database, progress?: (done: number, total: number) => void): VerifyReport {
+  const findings: Finding[] = [];
+  const add = (f: Finding) => {
+    if (findings.length < MAX_FINDINGS) findings.push(f);
+  };
+  const total = (raw.prepare('select count(*) as n from audit_log').get() as { n: number }).n;
+  const hashAt = new Map<number, string>();
+  let prev = GENESIS;
+  let expectedSeq = 1;
+  let rows = 0;
+  let firstBreak: Finding | null = null;
+  const payments = new Map<string, { seq: number; after: Record<string, unknown> }>();
+  const statement = raw.prepare('select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash from audit_log order by seq');
+  for (const r of statement.iterate() as Iterable<ChainRow & { prev_hash: string | null; hash: string | null }>) {
+    rows += 1;
+    const breakAt = (problem: string) => {
+      const f = { table: 'audit_log', row: String(r.seq), problem };
+      firstBreak ??= f;
+      add(f);
+    };
+    if (r.seq !== expectedSeq) breakAt(r.seq > expectedSeq ? `rows ${expectedSeq}–${r.seq - 1} are missing (deleted)` : `sequence ${r.seq} is out of order`);
+    if (r.prev_hash !== prev) breakAt('its link to the row before does not match (a row before it was changed, removed or inserted)');
+    const computed = chainHash(r.prev_hash ?? GENESIS, r);
+    if (r.hash !== computed) breakAt(`its content does not match its hash (${r.action} on ${r.entity} ${r.entity_id ?? ''} was changed after it was written)`.replace(' )', ')'));
+    // The chain continues from what is stored, so one edited row is reported once, not as every row after it.
+    prev = r.hash ?? computed;
+    hashAt.set(r.seq, prev);
+    expectedSeq = r.seq + 1;
+    if (r.action === 'payments.record' && r.entity_id && r.after_json) {
+      try {
+        payments.set(r.entity_id, { seq: r.seq, after: JSON.parse(r.after_json) as Record<string, unknown> });
+      } catch {
+        // Unreadable: its hash check has reported it.
+      }
+    }
+    if (progress && rows % 50_000 === 0) progress(rows, total);
+  }
+
+  // Checkpoints: each signed by its desk's key, over the hash the chain has at that row.
+  const keys = new Map((raw.prepare('select key_id, public_key from desk_key').all() as { key_id: string; public_key: string }[]).map((k) => [k.key_id, k.public_key]));
+  const checkpoints = raw.prepare('select desk_code, upto_seq, head_hash, at, key_id, signature from audit_checkpoint order by upto_seq').all() as {
+    desk_code: string;
+    upto_seq: number;
+    head_hash: string;
+    at: string;
+    key_id: string;
+    signature: string;
+  }[];
+  for (const c of checkpoints) {
+    const row = String(c.upto_seq);
+    const publicKey = keys.get(c.key_id);
+    const good = publicKey
+      ? verify(null, checkpointBytes(c), createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey, 'base64').toString('base64url') }, format: 'jwk' }), Buffer.from(c.signature, 'base64'))
+      : false;
+    if (!publicKey) add({ table: 'audit_checkpoint', row, problem: `is signed by key ${c.key_id}, which this store does not know` });
+    else if (!good) add({ table: 'audit_checkpoint', row, problem: 'its signature does not verify: the checkpoint was altered' });
+    const at = hashAt.get(c.upto_seq);
+    if (at === undefined) {
+      const f = { table: 'audit_checkpoint', row, problem: `covers audit row ${c.upto_seq}, which is missing: the chain was cut short` };
+      firstBreak ??= f;
+      add(f);
+    } else if (at !== c.head_hash) {
+      const f = { table: 'audit_checkpoint', row, problem: `the chain's hash at row ${c.upto_seq} is not the one signed then: rows up to it were rewritten` };
+      firstBreak ??= f;
+      add(f);
+    }
+  }
+
+  // The ledger against its audit rows: every payment as recorded, with the same allocations.
+  let paymentCount = 0;
+  const allocations = raw.prepare('select id, due_id, amount from allocation where payment_id = ? and event_id is null order by id');
+  const receipts = new Map<string, number[]>();
+  // This desk's own payments: another desk's are audited in that desk's chain.
+  const own = raw.prepare('select * from payment where desk_code = (select code from desk) order by academic_year_id, seq');
+  for (const p of own.iterate() as Iterable<Record<string, unknown>>) {
+    paymentCount += 1;
+    const receipt = String(p['receipt_no']);
+    const series = `${String(p['desk_code'])}\0${String(p['academic_year_id'])}`;
+    receipts.set(series, [...(receipts.get(series) ?? []), Number(p['seq'])]);
+    const audit = payments.get(String(p['id']));
+    payments.delete(String(p['id']));
+    if (!audit) {
+      add({ table: 'payment', row: receipt, problem: 'has no audit entry: it was not written by FeeDesk' });
+      continue;
+    }
+    const recorded = audit.after['row'] as Record<string, unknown> | undefined;
+    if (!recorded) continue; // written before the chain recorded whole payments
+    const now = paymentRecord(p);
+    for (const key of Object.keys(now)) {
+      if (JSON.stringify(now[key]) !== JSON.stringify(recorded[key])) {
+        add({ table: 'payment', row: receipt, problem: `${key} is ${JSON.stringify(now[key])}, but audit row ${audit.seq} recorded ${JSON.stringify(recorded[key])}` });
+      }
+    }
+    const expected = (audit.after['allocations'] as [string, number][] | undefined) ?? [];
+    const actual = allocations.all(p['id']) as { id: number; due_id: string; amount: number }[];
+    const left = [...expected];
+    for (const a of actual) {
+      const i = left.findIndex(([due, amount]) => due === a.due_id && amount === a.amount);
+      if (i >= 0) left.splice(i, 1);
+      else add({ table: 'allocation', row: String(a.id), problem: `allocates ${a.amount} of receipt ${receipt} to due ${a.due_id}, which audit row ${audit.seq} did not record` });
+    }
+    for (const [due, amount] of left) add({ table: 'allocation', row: receipt, problem: `receipt ${receipt}'s allocation of ${amount} to due ${due} (audit row ${audit.seq}) is missing` });
+  }
+  for (const [id, audit] of payments) add({ table: 'payment', row: String((audit.after['receiptNo'] as string | undefined) ?? id), problem: `recorded in audit row ${audit.seq} but missing from the payments` });
+  for (const seqs of receipts.values()) {
+    seqs.forEach((seq, i) => {
+      if (seq !== i + 1 && (i === 0 || seq !== seqs[i - 1]! + 1)) add({ table: 'payment', row: `sequence ${seq}`, problem: `receipt numbers skip from ${i === 0 ? 0 : seqs[i - 1]} to ${seq}` });
+    });
+  }
+  progress?.(rows, total);
+  return { intact: findings.length === 0, rows, checkpoints: checkpoints.length, payments: paymentCount, firstBreak, findings };
+}

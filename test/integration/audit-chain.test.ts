@@ -1,0 +1,150 @@
+// The audit trail as a hash chain: intact after a day's work; one changed byte in a payment, an allocation or an audit
+// row is reported at that row; a deleted row is a gap; a rewritten chain is caught by the signed checkpoint.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chainHash, type ChainRow } from '../../src/main/audit/chain';
+import { createKeyStore } from '../../src/main/db/key-store';
+import { createFileSettingsStore } from '../../src/main/settings';
+import { openSideStore, openTestDesk, setUpSchool, TEST_KDF, type TestDesk } from '../support/harness';
+import { admit, seedSmallSchool } from '../support/school';
+
+let desk: TestDesk;
+const DAY = '2026-04-02';
+const receipts: string[] = [];
+
+beforeEach(async () => {
+  desk = await openTestDesk();
+  desk.clock.current = new Date(`${DAY}T05:00:00Z`);
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  const a = await admit(desk, school);
+  const b = await admit(desk, school);
+  receipts.length = 0;
+  receipts.push((await desk.ok('payments.record', { studentIds: [a.id], amount: 4_500_00, method: { mode: 'cash' } })).receiptNo);
+  receipts.push((await desk.ok('payments.record', { studentIds: [b.id], amount: 3_000_00, method: { mode: 'upi', utr: 'UTR0000012345' } })).receiptNo);
+  receipts.push((await desk.ok('payments.record', { studentIds: [b.id], amount: 1_500_00, method: { mode: 'cash' } })).receiptNo);
+});
+afterEach(async () => {
+  expect(desk.errors).toEqual([]);
+  await desk.close();
+});
+
+/** Runs SQL on the store behind FeeDesk's back, with the append-only triggers out of the way. */
+async function behindTheBack(statements: string[], params: unknown[][] = []): Promise<void> {
+  const side = await openSideStore(desk);
+  const triggers = side.raw.prepare("select name, sql from sqlite_master where type = 'trigger' and name like '%no_update' or name like '%no_delete'").all() as { name: string; sql: string }[];
+  for (const t of triggers) side.raw.exec(`drop trigger ${t.name}`);
+  statements.forEach((s, i) => side.raw.prepare(s).run(...(params[i] ?? [])));
+  for (const t of triggers) side.raw.exec(t.sql);
+  await side.close();
+}
+
+const verify = () => desk.ok('audit.verify');
+
+/** `npm run audit:verify -- <db>` as an admin runs it, answering its prompt with the database key. */
+function cli(input?: string) {
+  const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/audit/cli.ts', desk.dbPath], { input: `${input ?? key!.toString('hex')}\n`, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('audit chain', () => {
+  it('is intact after a day’s work, and sealed by a signed checkpoint at day close', async () => {
+    const report = await verify();
+    expect(report).toMatchObject({ intact: true, firstBreak: null, findings: [], payments: 3 });
+    expect(report.rows).toBeGreaterThan(10);
+    await desk.ok('dayClose.close', { date: DAY, cashCount: { '50000': 12 }, counted: { upi: 3_000_00 } });
+    const after = await verify();
+    expect(after).toMatchObject({ intact: true, checkpoints: 1 });
+    // The chain's links are what they claim: each row's prev_hash is the row before's hash.
+    const side = await openSideStore(desk);
+    const rows = side.raw.prepare('select seq, prev_hash, hash from audit_log order by seq').all() as { seq: number; prev_hash: string; hash: string }[];
+    await side.close();
+    rows.forEach((r, i) => expect(r.prev_hash).toBe(i === 0 ? '0'.repeat(64) : rows[i - 1]!.hash));
+  });
+
+  it('reports a payment changed by one digit, naming the receipt and the field', async () => {
+    await behindTheBack(['update payment set amount = amount + 1 where receipt_no = ?'], [[receipts[1]]]);
+    const report = await verify();
+    expect(report.intact).toBe(false);
+    expect(report.firstBreak).toBeNull();
+    expect(report.findings).toEqual([{ table: 'payment', row: receipts[1], problem: expect.stringMatching(/^amount is 300001, but audit row \d+ recorded 300000$/) }]);
+  });
+
+  it('reports an allocation moved to another due or changed in amount', async () => {
+    const side = await openSideStore(desk);
+    const allocation = side.raw.prepare('select a.id from allocation a join payment p on p.id = a.payment_id where p.receipt_no = ? order by a.id limit 1').get(receipts[0]) as { id: number };
+    await side.close();
+    await behindTheBack(['update allocation set amount = amount - 100 where id = ?'], [[allocation.id]]);
+    const report = await verify();
+    expect(report.findings).toEqual([
+      { table: 'allocation', row: String(allocation.id), problem: expect.stringMatching(new RegExp(`^allocates \\d+ of receipt ${receipts[0]} to due .+, which audit row \\d+ did not record$`)) },
+      { table: 'allocation', row: receipts[0], problem: expect.stringMatching(/allocation of \d+ to due .+ \(audit row \d+\) is missing$/) },
+    ]);
+  });
+
+  it('reports the exact audit row whose content changed, as the first broken link', async () => {
+    const side = await openSideStore(desk);
+    const row = side.raw.prepare("select seq, after_json from audit_log where action = 'payments.record' order by seq limit 1").get() as { seq: number; after_json: string };
+    await side.close();
+    await behindTheBack(['update audit_log set after_json = ? where seq = ?'], [[row.after_json.replace('"mode":"cash"', '"mode":"upi "'), row.seq]]);
+    const report = await verify();
+    expect(report.firstBreak).toEqual({ table: 'audit_log', row: String(row.seq), problem: expect.stringMatching(/^its content does not match its hash \(payments\.record on payment /) });
+    // The command line says the same, and exits 1.
+    const run = cli();
+    expect(run.status).toBe(1);
+    expect(run.out).toMatch(new RegExp(`^BROKEN at audit_log row ${row.seq}: its content does not match its hash`));
+  });
+
+  it('the command line: intact with the right key, a clear refusal with a wrong one', async () => {
+    const good = cli();
+    expect(good.err).not.toMatch(/Error/);
+    expect(good.status).toBe(0);
+    expect(good.out).toMatch(/^intact: \d+ audit rows, 0 signed checkpoints, 3 payments checked/);
+    const wrong = cli('ab'.repeat(32));
+    expect(wrong.status).toBe(2);
+    expect(wrong.err).toMatch(/the key or passphrase does not open this database/);
+    const noSettings = cli('not a key but a passphrase');
+    expect(noSettings.status).toBe(2);
+    expect(noSettings.err).toMatch(/a passphrase needs the store's settings file/);
+  });
+
+  it('reports a deleted audit row as a gap, and a deleted payment as missing', async () => {
+    const side = await openSideStore(desk);
+    const seq = (side.raw.prepare("select seq from audit_log where action = 'students.create' order by seq limit 1").get() as { seq: number }).seq;
+    await side.close();
+    await behindTheBack(['delete from audit_log where seq = ?'], [[seq]]);
+    const report = await verify();
+    expect(report.firstBreak).toEqual({ table: 'audit_log', row: String(seq + 1), problem: `rows ${seq}–${seq} are missing (deleted)` });
+    expect(report.findings[1]).toEqual({ table: 'audit_log', row: String(seq + 1), problem: expect.stringMatching(/link to the row before does not match/) });
+
+    await behindTheBack(['delete from allocation where payment_id = (select id from payment where receipt_no = ?)', 'delete from payment where receipt_no = ?'], [[receipts[1]], [receipts[1]]]);
+    const after = await verify();
+    expect(after.findings.slice(2)).toEqual([
+      { table: 'payment', row: receipts[1], problem: expect.stringMatching(/^recorded in audit row \d+ but missing from the payments$/) },
+      { table: 'payment', row: 'sequence 3', problem: 'receipt numbers skip from 1 to 3' },
+    ]);
+  });
+
+  it('catches a chain rewritten from a changed row onward, by the checkpoint signed before', async () => {
+    await desk.ok('dayClose.close', { date: DAY, cashCount: { '50000': 12 }, counted: { upi: 3_000_00 } });
+    // A forger with the database key edits a row and recomputes every hash after it: the chain holds, the signature does not.
+    const side = await openSideStore(desk);
+    const rows = side.raw.prepare('select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash from audit_log order by seq').all() as (ChainRow & { prev_hash: string })[];
+    await side.close();
+    const target = rows.find((r) => r.action === 'payments.record')!;
+    target.after_json = target.after_json!.replace('"allocated":450000', '"allocated":45000');
+    let prev = target.prev_hash;
+    const updates: unknown[][] = [];
+    for (const r of rows.filter((x) => x.seq >= target.seq)) {
+      const hash = chainHash(prev, r);
+      updates.push([r.after_json, prev, hash, r.seq]);
+      prev = hash;
+    }
+    await behindTheBack(updates.map(() => 'update audit_log set after_json = ?, prev_hash = ?, hash = ? where seq = ?'), updates);
+    const report = await verify();
+    expect(report.findings).toEqual([{ table: 'audit_checkpoint', row: expect.any(String), problem: expect.stringMatching(/^the chain's hash at row \d+ is not the one signed then/) }]);
+    expect(report.firstBreak).toEqual(report.findings[0]);
+  });
+});
