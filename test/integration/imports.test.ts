@@ -231,6 +231,30 @@ describe('students import', () => {
     expect(dry.summary!.counts).toMatchObject({ new: 1, errors: 0 });
   });
 
+  it('writes templates for fee structures and concessions whose example rows import as they are', async () => {
+    await desk.ok('users.create', ACCOUNTANT);
+    for (const importer of ['structures', 'concessions'] as const) {
+      const path = join(desk.dir, `${importer}-template.xlsx`);
+      expect((await finished(await desk.ok('imports.template', { importer, path }))).state).toBe('done');
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(path);
+      const lists = book.getWorksheet('Lists')!;
+      const listed = (header: string) => {
+        const col = (lists.getRow(1).values as string[]).indexOf(header);
+        return lists.getColumn(col).values.slice(2);
+      };
+      if (importer === 'structures') {
+        expect(listed('Plan')).toEqual(['monthly', 'quarterly', 'termwise', 'annual', 'custom']);
+        expect(listed('Fee head')).toEqual(['Tuition', 'Transport', 'Exam']);
+      } else {
+        expect(listed('Applies to')).toEqual(['student', 'category', 'sibling']);
+      }
+      const dry = await finished(await desk.ok('imports.dryRun', { importer, path }));
+      expect(dry.summary!.errors).toEqual([]);
+      expect(dry.summary!.counts.new).toBeGreaterThan(0);
+    }
+  });
+
   it('round-trips: the demo school’s students, structures and concessions into an empty school, and its dues as opening balances, export the same', async () => {
     const demo = await openTestDesk();
     demo.clock.current = new Date('2026-06-01T06:00:00Z');

@@ -287,20 +287,22 @@ export const structuresImporter: Importer<StructureRow> = {
   checker,
   commit,
   example: (ctx) => {
-    const year = ctx.raw.prepare('select name from academic_year order by is_current desc, starts_on desc limit 1').get() as { name: string } | undefined;
+    const year = ctx.raw.prepare('select name, starts_on from academic_year order by is_current desc, starts_on desc limit 1').get() as { name: string; starts_on: string } | undefined;
     const cls = ctx.raw.prepare('select name from class order by sort_order limit 1').get() as { name: string } | undefined;
+    const category = ctx.raw.prepare('select name from category order by name desc limit 1').get() as { name: string } | undefined;
     const head = ctx.raw.prepare('select name from fee_head where system_code is null order by sort_order limit 1').get() as { name: string } | undefined;
+    const className = cls?.name ?? 'Class 5';
     return {
       year: year?.name ?? '2026-27',
-      className: cls?.name ?? 'Class 5',
-      category: '',
-      structure: `${cls?.name ?? 'Class 5'} general`,
-      plan: 'quarterly',
-      installment: 'Quarter 1',
-      dueOn: '2026-04-10',
+      className,
+      category: category?.name ?? '',
+      structure: `${className} ${category?.name ?? 'general'}`,
+      plan: 'annual',
+      installment: 'Annual',
+      dueOn: year?.starts_on ?? '2026-04-10',
       head: head?.name ?? 'Tuition',
-      headAmount: '48,000.00',
-      share: '12,000.00',
+      headAmount: '12,000.00',
+      share: '',
       fine: 'flat 100 after 10 days',
       assign: 'no',
     };
