@@ -26,6 +26,7 @@ import { syncHandlers } from './services/sync';
 import { reportsHandlers } from './services/reports';
 import { importsHandlers } from './services/imports';
 import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
+import * as totp from './services/totp';
 import * as users from './services/users';
 import type { FetchLike } from './sync/client';
 import type { SyncEnv } from './sync/engine';
@@ -136,7 +137,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     'setup.status': () => setup.setupStatus(services.store()),
     'setup.initialize': (input, call) => setup.initialize(services, call.clientId, input),
 
-    'auth.login': ({ username, password }, call) => auth.login(services, call.clientId, username, password),
+    'auth.login': ({ username, password, code }, call) => auth.login(services, call.clientId, username, password, code),
+    'auth.totpStatus': (_, call) => totp.totpStatus(services, s(call).userId),
+    'auth.totpBegin': (_, call) => totp.beginTotp(services, s(call).userId),
+    'auth.totpConfirm': ({ code }, call) => totp.confirmTotp(services, s(call).userId, code),
+    'users.resetTotp': ({ userId }, call) => totp.resetTotp(services, s(call).userId, userId),
     'auth.logout': (_, call) => auth.logout(services, s(call)),
     'auth.session': async (_, call) => (call.session ? auth.sessionInfo(services, call.session) : null),
     'auth.lock': (_, call) => auth.lock(services, s(call)),

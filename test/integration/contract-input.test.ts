@@ -54,6 +54,13 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
   'settings.setLogo': [{ input: { imageBase64: 'not base64!' }, field: 'imageBase64', message: /PNG or JPEG image in base64/ }],
   'audit.verify': [{ input: { all: true }, ...NO_INPUT }],
+  'auth.totpStatus': [{ input: { userId: 'x' }, ...NO_INPUT }],
+  'auth.totpBegin': [{ input: { secret: 'AAAA' }, ...NO_INPUT }],
+  'auth.totpConfirm': [
+    { input: { code: '12345' }, field: 'code', message: /6 digits your authenticator app shows/ },
+    { input: { code: 123456 }, field: 'code', message: /must be text/ },
+  ],
+  'users.resetTotp': [{ input: { userId: 'principal' }, field: 'userId', message: /must be an id/ }],
   'audit.list': [{ input: { limit: 10_000 }, field: 'limit', message: /limit/ }],
   'masters.get': [{ input: { all: 1 }, ...NO_INPUT }],
   'masters.createYear': [

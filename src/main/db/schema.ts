@@ -52,6 +52,23 @@ export interface AuditTable {
   hash: string | null;
 }
 
+export interface UserTotpTable {
+  user_id: string;
+  /** base32 */
+  secret: string;
+  /** Null until the user has entered a first code from their app. */
+  confirmed_at: string | null;
+  /** The last time step a code was accepted for: a code is good once. */
+  last_step: number;
+  created_at: string;
+}
+
+export interface RecoveryCodeTable {
+  user_id: string;
+  code_hash: string;
+  used_at: string | null;
+}
+
 /** A signed point of the chain: (desk, sequence, head hash, time) signed with the desk's Ed25519 key. */
 export interface AuditCheckpointTable {
   upto_seq: number;
@@ -372,6 +389,8 @@ export interface DB {
   app_user: UserTable;
   audit_log: AuditTable;
   audit_checkpoint: AuditCheckpointTable;
+  user_totp: UserTotpTable;
+  recovery_code: RecoveryCodeTable;
   academic_year: AcademicYearTable;
   class: ClassTable;
   section: SectionTable;

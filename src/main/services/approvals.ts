@@ -1,7 +1,7 @@
 // Supervisor override: a second person with the right role approves on this desk with their own password.
 import type { Role } from '../../shared/contract/channel';
 import { AppError } from '../../shared/contract/errors';
-import { checkPassword } from './auth';
+import { checkPassword, passSecondFactor } from './auth';
 import type { ServiceDeps } from './context';
 
 export const APPROVER_ROLES: readonly Role[] = ['admin', 'accountant'];
@@ -9,7 +9,7 @@ export const APPROVER_ROLES: readonly Role[] = ['admin', 'accountant'];
 /** Returns the approver's user id, or throws naming the approver field at fault. */
 export async function verifyApprover(
   deps: ServiceDeps,
-  approver: { username: string; password: string },
+  approver: { username: string; password: string; code?: string | undefined },
   requesterId: string,
   roles: readonly Role[] = APPROVER_ROLES,
 ): Promise<string> {
@@ -27,5 +27,7 @@ export async function verifyApprover(
     throw new AppError('forbidden', `approval needs ${roles.join(' or ')}; ${user.username} is ${user.role}`, 'approver.username');
   }
   if (user.id === requesterId) throw new AppError('forbidden', 'approval must come from a second person, not the one asking', 'approver.username');
+  // An approver with two-step sign-in on approves with their code too, even at someone else's desk.
+  await passSecondFactor(deps, user, approver.code, async () => undefined, 'approver.code');
   return user.id;
 }

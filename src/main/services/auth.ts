@@ -3,6 +3,7 @@ import type { SessionInfo } from '../../shared/contract/auth';
 import { AppError } from '../../shared/contract/errors';
 import type { Tx, UserTable } from '../db/schema';
 import { recordAudit } from './audit';
+import { checkSecondFactor } from './totp';
 import type { ServiceDeps } from './context';
 import { assertPasswordPolicy, hashPassword, verifyNothing, verifyPassword } from './passwords';
 import { readPolicies } from './policies';
@@ -75,7 +76,25 @@ async function clearFailures(tx: Tx, user: UserTable): Promise<void> {
   await tx.updateTable('app_user').set({ failed_attempts: 0, locked_until: null }).where('id', '=', user.id).execute();
 }
 
-export async function login(deps: ServiceDeps, clientId: string, username: string, password: string): Promise<SessionInfo> {
+/**
+ * The second step for a user with two-step sign-in on (services/totp.ts): then `onPass` runs in the same transaction.
+ * A wrong code counts toward the lockout like a wrong password; a replayed one too, and is audited as such.
+ */
+export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code: string | undefined, onPass: (tx: Tx) => Promise<unknown>, field = 'code'): Promise<void> {
+  const verdict = await deps.store().transaction().execute(async (tx) => {
+    const v = await checkSecondFactor(deps, tx, user, code);
+    if (v && !v.ok) return v;
+    await onPass(tx);
+    return v;
+  });
+  if (!verdict || verdict.ok) return;
+  if (verdict.reason === 'missing') throw new AppError('invalid_credentials', 'needs the 6-digit code from the authenticator app (or a recovery code)', field);
+  const locked = await recordFailure(deps, user.id, verdict.reason === 'replayed' ? 'auth.totpReplayed' : 'auth.totpFailed');
+  if (locked) throw new AppError('account_locked', lockedMessage(new Date(deps.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString()));
+  throw new AppError('invalid_credentials', verdict.reason === 'replayed' ? 'this code was used already: wait for the next one' : 'the code is wrong or has expired', field);
+}
+
+export async function login(deps: ServiceDeps, clientId: string, username: string, password: string, code?: string): Promise<SessionInfo> {
   const user = await deps.store().selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst();
   if (!user) {
     await verifyNothing(password, deps.passwordCost);
@@ -83,10 +102,7 @@ export async function login(deps: ServiceDeps, clientId: string, username: strin
   }
   await checkPassword(deps, user, password, 'auth.loginFailed');
   if (user.active !== 1) throw new AppError('forbidden', 'this account has been deactivated: ask an admin');
-  await deps.store().transaction().execute(async (tx) => {
-    await clearFailures(tx, user);
-    await recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id });
-  });
+  await passSecondFactor(deps, user, code, (tx) => clearFailures(tx, user).then(() => recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id })));
   const session = deps.sessions.start(
     { clientId, userId: user.id, username: user.username, fullName: user.full_name, role: user.role },
     deps.clock.now().getTime(),

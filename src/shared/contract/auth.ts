@@ -1,7 +1,7 @@
 // Login, logout, idle lock and one's own password.
 import { z } from 'zod';
 import { channel } from './channel';
-import { newPassword, noInput, password, role, username } from './common';
+import { id, newPassword, noInput, password, role, totpCode, username } from './common';
 
 export const sessionUser = z.object({
   id: z.string(),
@@ -19,9 +19,11 @@ export const sessionInfo = z.object({
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
+const totpStatus = z.object({ enabled: z.boolean(), recoveryCodesLeft: z.number().int() });
+
 export const authChannels = {
   'auth.login': channel({
-    input: z.strictObject({ username, password }),
+    input: z.strictObject({ username, password, code: totpCode.optional() }),
     output: sessionInfo,
     access: 'public',
   }),
@@ -34,6 +36,12 @@ export const authChannels = {
     access: 'session',
     whileLocked: true,
   }),
+  /** Two-step sign-in (TOTP) for the logged-in user: whether it is on, set it up, confirm it with a first code. */
+  'auth.totpStatus': channel({ input: noInput, output: totpStatus, access: 'session' }),
+  'auth.totpBegin': channel({ input: noInput, output: z.object({ key: z.string(), uri: z.string(), qrSvg: z.string() }), access: 'session' }),
+  'auth.totpConfirm': channel({ input: z.strictObject({ code: totpCode }), output: z.object({ recoveryCodes: z.array(z.string()) }), access: 'session' }),
+  /** Another admin turns a user's two-step sign-in off (a lost phone). */
+  'users.resetTotp': channel({ input: z.strictObject({ userId: id }), output: totpStatus, access: ['admin'] }),
   'auth.changePassword': channel({
     input: z.strictObject({ currentPassword: password, newPassword }),
     output: z.null(),

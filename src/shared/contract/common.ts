@@ -63,7 +63,14 @@ export const optionalText = (max = 200) =>
     .transform((v) => v ?? null);
 
 /** An approving supervisor's own credentials (supervisor override on the same desk). */
-export const approver = z.strictObject({ username, password });
+/** A code from an authenticator app (6 digits) or a recovery code (xxxx-xxxx). */
+export const totpCode = z
+  .string({ error: 'must be text' })
+  .trim()
+  .regex(/^(\d{6}|[a-z2-7]{4}-[a-z2-7]{4})$/i, 'must be the 6 digits your authenticator app shows, or a recovery code like abcd-2345');
+
+/** A second person's credentials; the code too when they have two-step sign-in on. */
+export const approver = z.strictObject({ username, password, code: totpCode.optional() });
 
 /** A file path the user typed: absolute (Unix, Windows drive or UNC), so main never guesses a working folder. */
 export const fullPath = (example: string) =>

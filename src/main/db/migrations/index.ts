@@ -6,6 +6,7 @@ import * as receipts from './0003_receipts';
 import * as sync from './0004_sync';
 import * as reports from './0005_reports';
 import * as auditChain from './0006_audit_chain';
+import * as totp from './0007_totp';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_sync': sync,
   '0005_reports': reports,
   '0006_audit_chain': auditChain,
+  '0007_totp': totp,
 };

@@ -2,22 +2,34 @@ import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
-import { api, request } from '../../api/client';
+import { ApiError, api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 import { CenteredCard } from '../../components/CenteredCard';
 
 export function LoginScreen({ schoolName, deskCode, onLogin }: { schoolName: string; deskCode: string; onLogin: (s: SessionInfo) => void }) {
   const [failure, setFailure] = useState<string | null>(null);
-  const form = useForm({ initialValues: { username: '', password: '' } });
+  // Asked for only once the password was right and the account has two-step sign-in on.
+  const [needsCode, setNeedsCode] = useState(false);
+  const form = useForm({ initialValues: { username: '', password: '', code: '' } });
 
-  const submit = form.onSubmit(async (values) => {
+  const submit = form.onSubmit(async ({ username, password, code }) => {
     setFailure(null);
     try {
-      onLogin(await request(api().auth.login(values)));
+      onLogin(await request(api().auth.login({ username, password, ...(needsCode && code ? { code } : {}) })));
     } catch (err) {
+      const message = sentence(err instanceof Error ? err.message : String(err));
+      if (err instanceof ApiError && err.field === 'code') {
+        // The password was right: keep it, and ask for the code from the authenticator app.
+        setNeedsCode(true);
+        form.setFieldValue('code', '');
+        setFailure(needsCode ? message : null);
+        return;
+      }
       // Login errors are never put on one field: which one was wrong is not told.
-      setFailure(sentence(err instanceof Error ? err.message : String(err)));
+      setFailure(message);
+      setNeedsCode(false);
       form.setFieldValue('password', '');
+      form.setFieldValue('code', '');
     }
   });
 
@@ -25,8 +37,18 @@ export function LoginScreen({ schoolName, deskCode, onLogin }: { schoolName: str
     <CenteredCard title={schoolName} subtitle={`Fee desk ${deskCode} · log in to continue`}>
       <form onSubmit={submit}>
         <Stack>
-          <TextInput label="Username" autoFocus autoComplete="username" {...form.getInputProps('username')} />
+          <TextInput label="Username" autoFocus={!needsCode} autoComplete="username" {...form.getInputProps('username')} />
           <PasswordInput label="Password" autoComplete="current-password" {...form.getInputProps('password')} />
+          {needsCode && (
+            <TextInput
+              label="Code from your authenticator app"
+              description="6 digits, or one of your recovery codes"
+              autoFocus
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              {...form.getInputProps('code')}
+            />
+          )}
           {failure && (
             <Alert color="red" role="alert">
               {failure}

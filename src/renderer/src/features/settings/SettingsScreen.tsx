@@ -19,6 +19,7 @@ import { FormFooter, type FormNote } from '../../components/FormFooter';
 import { moneyFor } from '../../components/money';
 import { LogoForm } from './LogoForm';
 import { PrinterForm } from './PrinterForm';
+import { TwoStepForm } from './TwoStepForm';
 
 export function SettingsScreen({ session, onSessionChange }: { session: SessionInfo; onSessionChange: (s: SessionInfo) => void }) {
   return (
@@ -28,6 +29,7 @@ export function SettingsScreen({ session, onSessionChange }: { session: SessionI
       {session.user.role === 'admin' && <PrinterForm />}
       {session.user.role === 'admin' && <LogoForm />}
       <ChangePasswordForm />
+      <TwoStepForm />
     </Stack>
   );
 }

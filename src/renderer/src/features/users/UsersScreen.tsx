@@ -29,9 +29,26 @@ export function UsersScreen({ session }: { session: SessionInfo }) {
     }
   };
 
+  const [note, setNote] = useState<string | null>(null);
+  const resetTwoStep = async (user: User) => {
+    setFailure(null);
+    setNote(null);
+    try {
+      await request(api().users.resetTotp({ userId: user.id }));
+      setNote(`Two-step sign-in is off for ${user.username}: they log in with their password and set it up again.`);
+    } catch (err) {
+      setFailure(sentence((err as Error).message));
+    }
+  };
+
   return (
     <Stack>
       <Title order={2}>Users</Title>
+      {note && (
+        <Alert color="teal" withCloseButton onClose={() => setNote(null)}>
+          {note}
+        </Alert>
+      )}
       {failure && (
         <Alert color="red" withCloseButton onClose={() => setFailure(null)}>
           {failure}
@@ -65,6 +82,11 @@ export function UsersScreen({ session }: { session: SessionInfo }) {
                   <Button size="xs" variant="default" onClick={() => setResetting(u)}>
                     Reset password
                   </Button>
+                  {u.id !== session.user.id && (
+                    <Button size="xs" variant="default" onClick={() => void resetTwoStep(u)}>
+                      Reset two-step
+                    </Button>
+                  )}
                   {u.id !== session.user.id && (
                     <Button size="xs" variant="subtle" color={u.active ? 'red' : 'teal'} onClick={() => void setActive(u, !u.active)}>
                       {u.active ? 'Deactivate' : 'Reactivate'}
