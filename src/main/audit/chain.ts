@@ -4,22 +4,13 @@
 // cross-checks payments, their allocations and receipt numbers against what their audit rows recorded.
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
+import type { AuditTable } from '../db/schema';
 
 export const GENESIS = '0'.repeat(64);
 export const CHECKPOINT_EVERY = 1000;
 
-export interface ChainRow {
-  seq: number;
-  id: string;
-  at: string;
-  user_id: string | null;
-  desk_code: string;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  before_json: string | null;
-  after_json: string | null;
-}
+/** An audit row as the chain hashes it: every column but the two hashes. */
+export type ChainRow = Omit<AuditTable, 'seq' | 'prev_hash' | 'hash'> & { seq: number };
 
 /** The bytes a row's hash covers: every column but the two hashes, as a JSON array (unambiguous, order fixed). */
 export const canonicalRow = (r: ChainRow): string =>

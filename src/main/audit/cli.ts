@@ -51,7 +51,7 @@ const started = performance.now();
 const report = verifyAudit(raw!, (done, total) => process.stderr.write(`\r${done.toLocaleString('en')} of ${total.toLocaleString('en')} audit rows`));
 raw!.close();
 process.stderr.write('\n');
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const seconds = Math.round((performance.now() - started) / 100) / 10;
 if (report.intact) {
   console.log(`intact: ${report.rows} audit rows, ${report.checkpoints} signed checkpoints, ${report.payments} payments checked (${seconds} s)`);
   process.exit(0);

@@ -6,8 +6,8 @@ import { contract } from '../../shared/contract';
 import { formatAmount } from '../../shared/domain/money';
 import type { ConcessionTable, Tx } from '../db/schema';
 import { decideConcession, insertConcession } from '../services/concessions';
-import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
-import { cellText, parseAmount } from './values';
+import { type CellError, cellsOf, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
+import { parseAmount } from './values';
 
 export interface ConcessionRow {
   year: string;
@@ -51,12 +51,7 @@ function percentOf(text: string): number | null {
 
 function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: ConcessionRow; text: Record<string, string> } | { errors: CellError[] } {
   const errors: CellError[] = [];
-  const text = (key: string) => cellText(cells[key] as never);
-  const required = (key: string) => {
-    const v = text(key);
-    if (v === null) errors.push({ column: labelOf(key), value: '', reason: 'is required' });
-    return v ?? '';
-  };
+  const { text, required } = cellsOf(cells, FIELDS, errors);
   const year = required('year');
   const name = required('name');
   const kindText = lower(required('kind'));

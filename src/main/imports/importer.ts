@@ -5,6 +5,7 @@ import type { ImportField, ImporterName, RowError } from '../../shared/contract/
 import type { Store, Tx } from '../db/schema';
 import type { Clock, IdSource } from '../services/context';
 import type { Cell } from './source';
+import { cellText } from './values';
 
 export interface ImportContext {
   raw: Database.Database;
@@ -66,3 +67,14 @@ export interface Importer<R> {
 }
 
 export const field = (key: string, label: string, required: boolean, aliases: string[], description: string): ImportField => ({ key, label, required, aliases, description });
+
+/** One row's cells as text, and the same for a required one (an empty required cell adds its error to `errors`). */
+export function cellsOf(cells: Record<string, unknown>, fields: readonly ImportField[], errors: CellError[]) {
+  const text = (key: string) => cellText(cells[key] as Cell);
+  const required = (key: string) => {
+    const v = text(key);
+    if (v === null) errors.push({ column: fields.find((f) => f.key === key)?.label ?? key, value: '', reason: 'is required' });
+    return v ?? '';
+  };
+  return { text, required };
+}

@@ -9,9 +9,9 @@ import { formatAmount } from '../../shared/domain/money';
 import { splitEvenly } from '../../shared/domain/installments';
 import type { Tx } from '../db/schema';
 import { assignStructure, createStructure } from '../services/structures';
-import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type WriteEnv } from './importer';
+import { type CellError, cellsOf, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type WriteEnv } from './importer';
 import { fineRuleText, parseFineRuleText } from './fine-text';
-import { cellText, parseAmount, parseDate } from './values';
+import { parseAmount, parseDate } from './values';
 
 export interface StructureRow {
   year: string;
@@ -53,12 +53,7 @@ const NO = new Set(['no', 'n', 'false', '0', '']);
 
 function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: StructureRow; text: Record<string, string> } | { errors: CellError[] } {
   const errors: CellError[] = [];
-  const text = (key: string) => cellText(cells[key] as never);
-  const required = (key: string) => {
-    const v = text(key);
-    if (v === null) errors.push({ column: labelOf(key), value: '', reason: 'is required' });
-    return v ?? '';
-  };
+  const { text, required } = cellsOf(cells, FIELDS, errors);
   const amountOf = (key: string, needed: boolean): number | null => {
     const raw = needed ? required(key) : text(key);
     if (!raw) return null;

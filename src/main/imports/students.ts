@@ -8,8 +8,8 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import { type Action, type CellError, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
-import { cellText, normalizePhone, parseDate } from './values';
+import { type Action, type CellError, cellsOf, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
+import { normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {
   admissionNo: string;
@@ -66,12 +66,7 @@ function readMasters(ctx: ImportContext): Masters {
 
 function parse(cells: Record<string, unknown>, _ctx: ImportContext): { record: StudentRecord; text: Record<string, string> } | { errors: CellError[] } {
   const errors: CellError[] = [];
-  const text = (key: string) => cellText(cells[key] as never);
-  const required = (key: string) => {
-    const v = text(key);
-    if (v === null) errors.push({ column: labelOf(key), value: '', reason: 'is required' });
-    return v ?? '';
-  };
+  const { text, required } = cellsOf(cells, FIELDS, errors);
   const phoneOf = (key: string, needed: boolean) => {
     const raw = needed ? required(key) : text(key);
     if (!raw) return null;
