@@ -6,7 +6,7 @@ import { contract } from '../../shared/contract';
 import { formatAmount } from '../../shared/domain/money';
 import type { ConcessionTable, Tx } from '../db/schema';
 import { decideConcession, insertConcession } from '../services/concessions';
-import { type CellError, cellsOf, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
+import { type CellError, cellsOf, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv, schoolNames } from './importer';
 import { parseAmount } from './values';
 
 export interface ConcessionRow {
@@ -188,10 +188,10 @@ export const concessionsImporter: Importer<ConcessionRow> = {
     return { year: year?.name ?? '2026-27', name: 'Second child', kind: 'percent', value: '10%', target: 'sibling', admissionNo: '', category: '', siblingRank: '2', head: '', reason: 'School policy: 10% off for the second child on' };
   },
   lists: (ctx) => ({
-    year: (ctx.raw.prepare('select name from academic_year order by starts_on').all() as { name: string }[]).map((y) => y.name),
+    year: schoolNames(ctx, 'year'),
     kind: ['percent', 'fixed'],
     target: [...TARGETS],
-    category: (ctx.raw.prepare('select name from category order by name').all() as { name: string }[]).map((c) => c.name),
-    head: (ctx.raw.prepare('select name from fee_head where system_code is null order by sort_order').all() as { name: string }[]).map((h) => h.name),
+    category: schoolNames(ctx, 'category'),
+    head: schoolNames(ctx, 'head'),
   }),
 };

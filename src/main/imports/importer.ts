@@ -78,3 +78,14 @@ export function cellsOf(cells: Record<string, unknown>, fields: readonly ImportF
   };
   return { text, required };
 }
+
+/** The school's names a column chooses from (the template's Lists sheet), in the order the school keeps them. */
+const NAME_LISTS = {
+  year: 'select name from academic_year order by starts_on',
+  className: 'select name from class order by sort_order',
+  category: 'select name from category order by name',
+  head: 'select name from fee_head where system_code is null order by sort_order',
+} as const;
+
+export const schoolNames = (ctx: ImportContext, list: keyof typeof NAME_LISTS): string[] =>
+  (ctx.raw.prepare(NAME_LISTS[list]).all() as { name: string }[]).map((r) => r.name);

@@ -5,7 +5,7 @@ import type { DueTable, Tx } from '../db/schema';
 import { feeDueId } from '../db/sql-functions';
 import { enqueueMany } from '../services/outbox';
 import { formatAmount } from '../../shared/domain/money';
-import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
+import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv, schoolNames } from './importer';
 import { cellText, parseAmount, parseDate } from './values';
 
 export interface OpeningRecord {
@@ -116,5 +116,5 @@ export const openingBalancesImporter: Importer<OpeningRecord> = {
   checker,
   commit,
   example: () => ({ admissionNo: 'GV001234', amount: '2,500.00', dueOn: '2026-03-31', head: DEFAULT_HEAD }),
-  lists: (ctx) => ({ head: (ctx.raw.prepare('select name from fee_head where system_code is null order by sort_order').all() as { name: string }[]).map((h) => h.name) }),
+  lists: (ctx) => ({ head: schoolNames(ctx, 'head') }),
 };

@@ -9,7 +9,7 @@ import { formatAmount } from '../../shared/domain/money';
 import { splitEvenly } from '../../shared/domain/installments';
 import type { Tx } from '../db/schema';
 import { assignStructure, createStructure } from '../services/structures';
-import { type CellError, cellsOf, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type WriteEnv } from './importer';
+import { type CellError, cellsOf, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type WriteEnv, schoolNames } from './importer';
 import { fineRuleText, parseFineRuleText } from './fine-text';
 import { parseAmount, parseDate } from './values';
 
@@ -283,19 +283,19 @@ export const structuresImporter: Importer<StructureRow> = {
   commit,
   example: (ctx) => {
     const year = ctx.raw.prepare('select name, starts_on from academic_year order by is_current desc, starts_on desc limit 1').get() as { name: string; starts_on: string } | undefined;
-    const cls = ctx.raw.prepare('select name from class order by sort_order limit 1').get() as { name: string } | undefined;
-    const category = ctx.raw.prepare('select name from category order by name desc limit 1').get() as { name: string } | undefined;
-    const head = ctx.raw.prepare('select name from fee_head where system_code is null order by sort_order limit 1').get() as { name: string } | undefined;
-    const className = cls?.name ?? 'Class 5';
+    const cls = schoolNames(ctx, 'className')[0];
+    const category = schoolNames(ctx, 'category').at(-1);
+    const head = schoolNames(ctx, 'head')[0];
+    const className = cls ?? 'Class 5';
     return {
       year: year?.name ?? '2026-27',
       className,
-      category: category?.name ?? '',
-      structure: `${className} ${category?.name ?? 'general'}`,
+      category: category ?? '',
+      structure: `${className} ${category ?? 'general'}`,
       plan: 'annual',
       installment: 'Annual',
       dueOn: year?.starts_on ?? '2026-04-10',
-      head: head?.name ?? 'Tuition',
+      head: head ?? 'Tuition',
       headAmount: '12,000.00',
       share: '',
       fine: 'flat 100 after 10 days',
@@ -303,11 +303,11 @@ export const structuresImporter: Importer<StructureRow> = {
     };
   },
   lists: (ctx) => ({
-    year: (ctx.raw.prepare('select name from academic_year order by starts_on').all() as { name: string }[]).map((y) => y.name),
-    className: (ctx.raw.prepare('select name from class order by sort_order').all() as { name: string }[]).map((c) => c.name),
-    category: (ctx.raw.prepare('select name from category order by name').all() as { name: string }[]).map((c) => c.name),
+    year: schoolNames(ctx, 'year'),
+    className: schoolNames(ctx, 'className'),
+    category: schoolNames(ctx, 'category'),
     plan: [...PLANS],
-    head: (ctx.raw.prepare('select name from fee_head where system_code is null order by sort_order').all() as { name: string }[]).map((h) => h.name),
+    head: schoolNames(ctx, 'head'),
     assign: ['yes', 'no'],
   }),
 };

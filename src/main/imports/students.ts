@@ -8,7 +8,7 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import { type Action, type CellError, cellsOf, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
+import { type Action, type CellError, cellsOf, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv, schoolNames } from './importer';
 import { normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {
@@ -271,11 +271,11 @@ export const studentsImporter: Importer<StudentRecord> = {
   checker,
   commit,
   example: (ctx) => {
-    const cls = ctx.raw.prepare('select name from class order by sort_order limit 1').get() as { name: string } | undefined;
-    return { admissionNo: 'GV001234', fullName: 'Diya Nair', className: cls?.name ?? 'Class 5', section: 'A', guardianName: 'Suresh Nair', phone: '98450 12345', phone2: '', email: 'suresh@example.com', category: '', familyKey: 'Nair-01', joinedOn: '2026-04-01' };
+    const cls = schoolNames(ctx, 'className')[0];
+    return { admissionNo: 'GV001234', fullName: 'Diya Nair', className: cls ?? 'Class 5', section: 'A', guardianName: 'Suresh Nair', phone: '98450 12345', phone2: '', email: 'suresh@example.com', category: '', familyKey: 'Nair-01', joinedOn: '2026-04-01' };
   },
   lists: (ctx) => ({
-    className: (ctx.raw.prepare('select name from class order by sort_order').all() as { name: string }[]).map((c) => c.name),
-    category: (ctx.raw.prepare('select name from category order by name').all() as { name: string }[]).map((c) => c.name),
+    className: schoolNames(ctx, 'className'),
+    category: schoolNames(ctx, 'category'),
   }),
 };
