@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { IPC_CHANNEL } from '../shared/contract';
 import { createApp, randomIds, systemClock } from './app';
+import { ipcGate } from './electron/guards';
 import { denyPermissionsAndForeignNavigation, registerAppScheme, serveRenderer } from './electron/hardening';
 import { createSafeStorageKeyWrapper } from './electron/key-wrapper';
 import { createElectronPrinter } from './electron/printer';
 import { createElectronSettingsStore } from './electron/settings-store';
 import { openDemoSchool } from './demo/open-demo';
 import { maintenanceRequest, runMaintenance } from './maintenance';
-import { APP_ORIGIN, isAppUrl } from './shell-policy';
+import { APP_ORIGIN } from './shell-policy';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
@@ -75,12 +76,7 @@ async function start(): Promise<void> {
   serveRenderer(join(here, '../renderer'));
   denyPermissionsAndForeignNavigation(devServerUrl);
 
-  ipcMain.handle(IPC_CHANNEL, (event, channel: unknown, input: unknown) => {
-    if (!isAppUrl(event.senderFrame?.url, devServerUrl)) {
-      return { ok: false, error: { code: 'forbidden', message: 'IPC is only answered for the FeeDesk window' } };
-    }
-    return feedesk.invoke(String(channel), input, `window-${event.sender.id}`);
-  });
+  ipcMain.handle(IPC_CHANNEL, ipcGate(devServerUrl, (channel, input, clientId) => feedesk.invoke(channel, input, clientId)));
 
   let window = createWindow();
   app.on('second-instance', () => {

@@ -1,7 +1,8 @@
-// Electron security guide items that live in handlers: app protocol, navigation, new windows, permissions.
+// The Electron side of the security guide: the app:// protocol, and the guards (guards.ts) attached to the session and every webContents.
 import { pathToFileURL } from 'node:url';
 import { app, net, protocol, session } from 'electron';
-import { APP_SCHEME, CONTENT_SECURITY_POLICY, contentTypeFor, isAppUrl, resolveAppAsset } from '../shell-policy';
+import { APP_SCHEME, CONTENT_SECURITY_POLICY, contentTypeFor, resolveAppAsset } from '../shell-policy';
+import { denyPermissions, guardWebContents } from './guards';
 
 /** Must run before app is ready. */
 export function registerAppScheme(): void {
@@ -23,17 +24,8 @@ export function serveRenderer(rendererDir: string): void {
   });
 }
 
+/** Attaches the guards (guards.ts) to the session and to every webContents as it is created. */
 export function denyPermissionsAndForeignNavigation(devServerUrl?: string): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url, devServerUrl)) event.preventDefault();
-    });
-    contents.on('will-redirect', (event, url) => {
-      if (!isAppUrl(url, devServerUrl)) event.preventDefault();
-    });
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  denyPermissions(session.defaultSession);
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, devServerUrl));
 }
