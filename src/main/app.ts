@@ -1,6 +1,6 @@
 // The whole backend, Electron-free: the Electron shell and the tests call the same invoke.
 import { dirname } from 'node:path';
-import type { Result } from '../shared/contract';
+import type { OutputOf, Result } from '../shared/contract';
 import { createEncryptedStore } from './db/encrypted-store';
 import { type DemoOptions, type DemoResult, generateDemoSchool } from './demo/generate';
 import { createKeyStore, type KeyWrapper } from './db/key-store';
@@ -12,7 +12,7 @@ import * as audit from './services/audit';
 import * as auth from './services/auth';
 import { type Clock, type IdSource, requireSession, type ServiceDeps } from './services/context';
 import * as policies from './services/policies';
-import { createSessionTable } from './services/sessions';
+import { createSessionTable, type Session } from './services/sessions';
 import * as setup from './services/setup';
 import { paymentsHandlers } from './services/collect';
 import { loadFonts } from './print/fonts';
@@ -27,6 +27,9 @@ import { reportsHandlers } from './services/reports';
 import { importsHandlers } from './services/imports';
 import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
 import * as totp from './services/totp';
+import { confirmOwnPassword, createBackups, rewrapBackupKey } from './services/backups';
+import { AppError } from '../shared/contract/errors';
+import { sql } from 'kysely';
 import * as users from './services/users';
 import type { FetchLike } from './sync/client';
 import type { SyncEnv } from './sync/engine';
@@ -78,6 +81,8 @@ export interface App {
   generateDemoSchool(options: DemoOptions): Promise<DemoResult>;
   /** The background sync loop: the shell starts it; tests run rounds by hand. */
   sync: SyncLoop;
+  /** The daily backup: the shell starts its timer; tests run it by hand. */
+  backups: { runDue(): Promise<OutputOf<'backup.job'> | null>; settled(jobId: string): Promise<OutputOf<'backup.job'>>; startSchedule(): () => void };
   close(): Promise<void>;
 }
 
@@ -109,7 +114,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(deps.sync?.pushBatch ? { pushBatch: deps.sync.pushBatch } : {}),
     ...(deps.sync?.pullPage ? { pullPage: deps.sync.pullPage } : {}),
   };
-  const syncLoop = createSyncLoop(syncEnv, { ...deps.sync, canRun: () => store.status().state === 'open' });
+  // True while a restore or a rekey has the store to itself: the sync loop waits.
+  let maintenance = false;
+  const syncLoop = createSyncLoop(syncEnv, { ...deps.sync, canRun: () => store.status().state === 'open' && !maintenance });
 
   let background: BackgroundRunner | null = null;
   const backgroundRunner = () =>
@@ -122,6 +129,60 @@ export async function createApp(deps: AppDeps): Promise<App> {
       log: (message, err) => deps.logger.error(message, err),
     }));
 
+  /** Runs `work` with nothing else on the store's file: no sync round, no worker connection, no transaction in flight. */
+  const exclusively = async <T>(work: () => Promise<T>): Promise<T> => {
+    maintenance = true;
+    try {
+      while (syncLoop.view().syncing) await new Promise((resolve) => setTimeout(resolve, 20));
+      await background?.close();
+      background = null;
+      // Waits its turn on the one connection: any transaction started before has ended.
+      await sql`select 1`.execute(store.current().db);
+      return await work();
+    } finally {
+      maintenance = false;
+    }
+  };
+
+  const backups = createBackups({
+    deps: services,
+    settings: deps.settings,
+    runner: backgroundRunner,
+    storeKey: () => store.current().key,
+    dbPath: deps.dbPath,
+    kdfCost: cost,
+    withStoreClosed: (swap) =>
+      exclusively(async () => {
+        await store.close();
+        const swapped = swap();
+        try {
+          await store.reopen();
+        } catch (err) {
+          swapped.undo();
+          await store.reopen();
+          throw err;
+        }
+      }),
+  });
+
+  const rekeyStore = async (session: Session, password: string, newPassphrase: string | undefined) => {
+    await confirmOwnPassword(services, session, password, 'store.rekeyRefused');
+    if (store.usesPassphrase() && !newPassphrase) {
+      throw new AppError('invalid_input', 'is required: this store opens with a passphrase, so a new key means a new passphrase', 'newPassphrase');
+    }
+    if (!store.usesPassphrase() && newPassphrase) {
+      throw new AppError('invalid_input', "is not used: this store's key is kept in the system keychain, and a new random key replaces it", 'newPassphrase');
+    }
+    if (backups.busy()) throw new AppError('conflict', 'a backup or restore is under way: change the key when it has finished');
+    await exclusively(async () => {
+      const oldKey = store.current().key;
+      await store.rotateKey(newPassphrase);
+      rewrapBackupKey(deps.settings, oldKey, store.current().key);
+    });
+    await services.store().transaction().execute((tx) => audit.recordAudit(tx, services, { actorId: session.userId, action: 'store.rekeyed', entity: 'store', entityId: null, after: { passphrase: newPassphrase !== undefined } }));
+    return store.status();
+  };
+
   const PRINTER_KEY = 'print.printerName';
   const printerName = () => {
     const name = deps.settings.get(PRINTER_KEY);
@@ -133,6 +194,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     'store.status': async () => store.status(),
     'store.unlock': async ({ passphrase }) => (await store.unlock(passphrase), store.status()),
     'store.createPassphrase': async ({ passphrase }) => (await store.createPassphrase(passphrase), store.status()),
+    'store.rekey': ({ password, newPassphrase }, call) => rekeyStore(s(call), password, newPassphrase),
 
     'setup.status': () => setup.setupStatus(services.store()),
     'setup.initialize': (input, call) => setup.initialize(services, call.clientId, input),
@@ -171,6 +233,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...syncHandlers(services, syncEnv, syncLoop),
     ...reportsHandlers(services, backgroundRunner, deps.exportFolder ?? dirname(deps.dbPath)),
     ...importsHandlers(services, backgroundRunner, deps.settings),
+    ...backups.handlers,
     'printing.printers': printerChoice,
     'printing.choose': async ({ printerName: name }) => {
       if (name === null) deps.settings.delete(PRINTER_KEY);
@@ -199,6 +262,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     generateDemoSchool: (options) => generateDemoSchool(invoke, services, options),
     sync: syncLoop,
+    backups: { runDue: backups.runDue, settled: backups.settled, startSchedule: () => backups.startSchedule() },
     async close() {
       await syncLoop.stop();
       await background?.close();

@@ -14,6 +14,10 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { passphrase: 42 }, field: 'passphrase', message: 'passphrase must be text' },
   ],
   'store.createPassphrase': [{ input: { passphrase: 'short' }, field: 'passphrase', message: /at least 12/ }],
+  'store.rekey': [
+    { input: {}, field: 'password', message: 'password is required' },
+    { input: { password: 'x', newPassphrase: 'short' }, field: 'newPassphrase', message: /at least 12/ },
+  ],
   'setup.status': [{ input: 'hello', ...NO_INPUT }],
   'setup.initialize': [
     { input: null, message: /^input / },
@@ -177,6 +181,26 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
   'imports.template': [{ input: { importer: 'students', path: '/tmp/template.csv' }, field: 'path', message: /must end in .xlsx/ }],
   'imports.errorSheet': [{ input: { jobId: 'nope', path: '/tmp/errors.csv' }, field: 'path', message: /must end in .xlsx/ }],
+  'backup.status': [{ input: { x: 1 }, ...NO_INPUT }],
+  'backup.configure': [
+    { input: { folder: 'backups', keep: 7, dailyAt: null }, field: 'folder', message: /must be a full path/ },
+    { input: { folder: '/tmp', keep: 0, dailyAt: null }, field: 'keep', message: 'keep must be at least 1' },
+    { input: { folder: '/tmp', keep: 7, dailyAt: '25:00' }, field: 'dailyAt', message: /HH:MM/ },
+    { input: { folder: '/tmp', keep: 7, dailyAt: null, passphrase: 'short' }, field: 'passphrase', message: /at least 12/ },
+    { input: { folder: '/tmp/no-such-folder-here', keep: 7, dailyAt: null, passphrase: 'long enough passphrase' }, field: 'folder', message: /does not exist/ },
+    { input: { folder: '/tmp', keep: 7, dailyAt: null }, field: 'passphrase', message: /required the first time/ },
+  ],
+  'backup.create': [{ input: { folder: '/tmp' }, ...NO_INPUT }],
+  'backup.job': [{ input: {}, field: 'jobId', message: /jobId/ }],
+  'backup.cancel': [{ input: { jobId: 7 }, field: 'jobId', message: /jobId/ }],
+  'backup.check': [
+    { input: { path: 'relative/backup', passphrase: 'x' }, field: 'path', message: /must be a full path/ },
+    { input: { path: '/tmp', passphrase: 'x' }, field: 'path', message: /is not a FeeDesk backup/ },
+  ],
+  'backup.restore': [
+    { input: { path: '/tmp', passphrase: 'x' }, field: 'password', message: 'password is required' },
+    { input: { path: '/tmp', passphrase: '', password: 'x' }, field: 'passphrase', message: 'passphrase is required' },
+  ],
   'imports.job': [{ input: { jobId: 3 }, field: 'jobId', message: /jobId/ }],
   'imports.cancel': [{ input: {}, field: 'jobId', message: /jobId/ }],
   'cheques.clear': [

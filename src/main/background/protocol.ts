@@ -1,5 +1,6 @@
 // Messages between the main thread and a background worker.
 import type { ErrorData } from '../../shared/contract/errors';
+import type { BackupKdf, Manifest } from '../backup/files';
 import type { ImporterName } from '../../shared/contract/imports';
 import type { ExportFormat, ReportFilters } from '../../shared/contract/reports';
 
@@ -35,6 +36,10 @@ export type WorkerRequest =
   | { id: number; kind: 'import.checkpoint'; today: string }
   /** Whether this worker holds a dry run's rows for the commit that may follow. */
   | { id: number; kind: 'import.kept'; today: string }
+  /** Backups: keys travel as hex; the live store's key is the worker's own. */
+  | { id: number; kind: 'backup.create'; today: string; folder: string; name: string; backupKeyHex: string; kdf: BackupKdf; reason: Manifest['reason']; now: string }
+  | { id: number; kind: 'backup.check'; today: string; folder: string; backupKeyHex: string }
+  | { id: number; kind: 'backup.prepareRestore'; today: string; folder: string; backupKeyHex: string; target: string }
   | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
 
 export type WorkerReply =

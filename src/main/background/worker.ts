@@ -18,12 +18,21 @@ if (process.platform === 'linux') setPriority(0, constants.priority.PRIORITY_BEL
 
 const PROGRESS_EVERY_MS = 250;
 const data = workerData as WorkerData;
-const raw = openReader(data.dbPath, data.keyHex ? Buffer.from(data.keyHex, 'hex') : null, data.cacheMiB);
-const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+const liveKey = data.keyHex ? Buffer.from(data.keyHex, 'hex') : null;
+// Opened on first use: a restore's checks never touch the live store, which may be the damaged thing being replaced.
+let reader: { raw: ReturnType<typeof openReader>; db: Kysely<DB> } | null = null;
+const live = () => {
+  if (!reader) {
+    const raw = openReader(data.dbPath, liveKey, data.cacheMiB);
+    reader = { raw, db: new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) }) };
+  }
+  return reader;
+};
 const port = parentPort!;
 const reply = (message: WorkerReply) => port.postMessage(message);
 
 function contextFor(today: string): ReportContext {
+  const { raw, db } = live();
   const school = raw.prepare('select name, currency, locale from school').get() as ReportContext['school'] | undefined;
   const desk = raw.prepare('select code from desk').get() as { code: string } | undefined;
   if (!school || !desk) throw new AppError('not_initialized', 'this desk has not been set up yet');
@@ -32,7 +41,7 @@ function contextFor(today: string): ReportContext {
 
 /** The import's own write connection: the one transaction it commits in dies with this worker if it is ended. */
 function writerFor(actor: ImportActor) {
-  const writeRaw = openConnection(data.dbPath, data.keyHex ? Buffer.from(data.keyHex, 'hex') : null);
+  const writeRaw = openConnection(data.dbPath, liveKey);
   registerSqlFunctions(writeRaw);
   // A big import fills the WAL past the automatic checkpoint's mark, which would copy it into the database inside the
   // commit; the worker does that after answering instead (import.checkpoint), so the import is done sooner.
@@ -57,7 +66,8 @@ const reports = () => import('../reports/engine');
 const imports = () => import('../imports/run');
 
 async function handle(request: WorkerRequest): Promise<unknown> {
-  if (request.kind === 'audit.verify') return (await import('../audit/chain')).verifyAudit(raw);
+  if (request.kind === 'audit.verify') return (await import('../audit/chain')).verifyAudit(live().raw);
+  if (request.kind.startsWith('backup.')) return backupWork(request, throttled(request.id));
   const ctx = contextFor(request.today);
   const progress = throttled(request.id);
   switch (request.kind) {
@@ -99,6 +109,22 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return (await imports()).writeTemplate(request.importer, ctx, request.tmpPath);
     case 'import.errorSheet':
       return (await imports()).writeErrorSheet(request.importer, request.path, request.mapping, ctx, request.tmpPath, progress);
+  }
+}
+
+async function backupWork(request: WorkerRequest, progress: (done: number, total: number) => void): Promise<unknown> {
+  const backups = await import('../backup/files');
+  switch (request.kind) {
+    case 'backup.create': {
+      const { folder, name, kdf, reason, now } = request;
+      return backups.createBackup(live().raw, { folder, name, kdf, reason, now, liveKey, backupKey: Buffer.from(request.backupKeyHex, 'hex') }, progress);
+    }
+    case 'backup.check':
+      return backups.checkBackup(request.folder, Buffer.from(request.backupKeyHex, 'hex'));
+    case 'backup.prepareRestore':
+      return backups.prepareRestore(request.folder, Buffer.from(request.backupKeyHex, 'hex'), liveKey, request.target);
+    default:
+      throw new Error(`not a backup request: ${request.kind}`);
   }
 }
 

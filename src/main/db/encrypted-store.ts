@@ -13,6 +13,10 @@ export interface EncryptedStore {
   createPassphrase(passphrase: string): Promise<void>;
   /** Changes the database key (a new random key, or a new passphrase in passphrase mode). */
   rotateKey(newPassphrase?: string): Promise<void>;
+  /** True where the store opens with a passphrase (no OS keychain holds its key). */
+  usesPassphrase(): boolean;
+  /** Opens again with the key it last opened with, after `close` (a restore swapped the file). */
+  reopen(): Promise<void>;
   /** The open store, or `store_locked`. */
   current(): OpenedStore;
   close(): Promise<void>;
@@ -21,10 +25,12 @@ export interface EncryptedStore {
 /** `onOpen` runs once the store is open (to register SQL functions on the connection). */
 export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (store: OpenedStore) => void = () => {}): EncryptedStore {
   let opened: OpenedStore | null = null;
+  let lastKey: Buffer | null = null;
   const open = async (key: Buffer) => {
     const store = await openStore(path, key);
     onOpen(store);
     opened = store;
+    lastKey = key;
   };
 
   /** Tries the current key, then a pending one left by an interrupted rotation. */
@@ -83,7 +89,16 @@ export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (stor
       const key = await keys.prepareRotation(newPassphrase);
       rekey(store.raw, key);
       store.key = key;
+      lastKey = key;
       keys.completeRotation();
+    },
+
+    usesPassphrase: () => state() !== 'automatic',
+
+    async reopen() {
+      if (opened) return;
+      if (!lastKey) throw new AppError('store_locked', 'the database is locked: enter the store passphrase first');
+      await open(lastKey);
     },
 
     current() {

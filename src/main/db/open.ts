@@ -18,7 +18,7 @@ export interface OpenedStore {
 }
 
 /** A raw key goes in as a hex blob literal, which SQLite3MultipleCiphers uses as-is (no KDF). */
-function keyPragma(name: 'key' | 'rekey', key: Buffer): string {
+export function keyPragma(name: 'key' | 'rekey', key: Buffer): string {
   if (key.length !== KEY_BYTES) throw new Error(`database key must be ${KEY_BYTES} bytes, got ${key.length}`);
   return `${name}="x'${key.toString('hex')}'"`;
 }

@@ -19,6 +19,7 @@ import { printingChannels } from './printing';
 import { syncChannels } from './sync';
 import { reportsChannels } from './reports';
 import { importsChannels } from './imports';
+import { backupChannels } from './backup';
 
 export const contract = {
   ...storeChannels,
@@ -38,6 +39,7 @@ export const contract = {
   ...syncChannels,
   ...reportsChannels,
   ...importsChannels,
+  ...backupChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

@@ -1,7 +1,7 @@
 // The encrypted store's lock: opening it with a passphrase where no OS keychain holds the key.
 import { z } from 'zod';
 import { channel } from './channel';
-import { noInput } from './common';
+import { noInput, password } from './common';
 
 export const storeStatus = z.object({
   /** open: ready; needs_passphrase: existing store, ask for it; new_passphrase: first run, choose one. */
@@ -25,5 +25,14 @@ export const storeChannels = {
     input: z.strictObject({ passphrase }),
     output: storeStatus,
     access: 'public',
+  }),
+  /**
+   * Changes the database key (admin, with their password again): a new random key kept in the keychain, or — where
+   * the store opens with a passphrase — the new passphrase, which is then required.
+   */
+  'store.rekey': channel({
+    input: z.strictObject({ password, newPassphrase: passphrase.optional() }),
+    output: storeStatus,
+    access: ['admin'],
   }),
 };

@@ -1,0 +1,358 @@
+// Backups: the desk's settings for them (folder, how many to keep, daily time, the backup key kept wrapped under the
+// store's key), backing up on a worker, the daily schedule with rotation, and restore with the old store kept aside.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { BackupCheck as BackupCheckOut, BackupEntry, BackupJob, BackupStatus } from '../../shared/contract/backup';
+import { AppError } from '../../shared/contract/errors';
+import type { BackupCheck, BackupKdf, Manifest } from '../backup/files';
+import { checkKey, readManifest } from '../backup/files';
+import { backupName, nextBackupDue } from '../backup/schedule';
+import type { BackgroundJob, BackgroundRunner } from '../background/runner';
+import type { HandlersFor } from '../ipc/router';
+import { deriveKey, newSalt, OWASP_SCRYPT, type ScryptCost } from '../kdf';
+import type { SettingsStore } from '../settings';
+import { recordAudit } from './audit';
+import { checkPassword } from './auth';
+import { requireSession, type ServiceDeps } from './context';
+import type { Session } from './sessions';
+
+const CONFIG_KEY = 'backup.config';
+const LAST_KEY = 'backup.last';
+
+interface BackupConfig {
+  folder: string;
+  keep: number;
+  dailyAt: string | null;
+  kdf: BackupKdf;
+  /** The backup key, AES-GCM under a key derived from the store's key: only an open store can back up unattended. */
+  wrappedKey: string;
+  configuredAt: string;
+}
+
+type LastBackup = NonNullable<BackupStatus['last']>;
+
+interface JobMeta {
+  reason: Manifest['reason'];
+  path: string;
+}
+
+export interface BackupEnv {
+  deps: ServiceDeps;
+  settings: SettingsStore;
+  runner: () => BackgroundRunner;
+  /** The open store's key (null only for an unencrypted benchmark baseline). */
+  storeKey: () => Buffer | null;
+  dbPath: string;
+  /** Closes everything holding the store, swaps the files, reopens the store; if it will not open, undoes the swap and reopens the old one. */
+  withStoreClosed(swap: () => { undo(): void }): Promise<void>;
+  kdfCost?: ScryptCost;
+}
+
+function wrappingKey(storeKey: Buffer | null): Buffer {
+  if (!storeKey) throw new AppError('conflict', 'backups need an encrypted store');
+  return Buffer.from(hkdfSync('sha256', storeKey, Buffer.alloc(0), 'feedesk backup key wrap', 32));
+}
+
+export function wrapBackupKey(backupKey: Buffer, storeKey: Buffer | null): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', wrappingKey(storeKey), iv);
+  const body = Buffer.concat([cipher.update(backupKey), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+export function unwrapBackupKey(wrapped: string, storeKey: Buffer | null): Buffer {
+  const bytes = Buffer.from(wrapped, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', wrappingKey(storeKey), bytes.subarray(0, 12));
+  decipher.setAuthTag(bytes.subarray(12, 28));
+  try {
+    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
+  } catch {
+    throw new AppError('conflict', 'the backup key could not be read (was the database key changed part-way?): enter the backup passphrase again under Backups');
+  }
+}
+
+/** After the store's key changed: the backup key, wrapped again under the new one. */
+export function rewrapBackupKey(settings: SettingsStore, oldStoreKey: Buffer | null, newStoreKey: Buffer | null): void {
+  const config = settings.get(CONFIG_KEY) as BackupConfig | undefined;
+  if (!config) return;
+  settings.set(CONFIG_KEY, { ...config, wrappedKey: wrapBackupKey(unwrapBackupKey(config.wrappedKey, oldStoreKey), newStoreKey) });
+}
+
+function checkFolder(folder: string): void {
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    throw new AppError('invalid_input', `does not exist (${folder}); create it or plug in the drive first`, 'folder');
+  }
+  if (!isFolder) throw new AppError('invalid_input', `is a file, not a folder (${folder})`, 'folder');
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new AppError('invalid_input', `is a folder FeeDesk may not write to (${folder}); choose another`, 'folder');
+  }
+}
+
+/** The folder's backups of this desk (by manifest), newest first; anything else in the folder is left alone. */
+function backupsIn(folder: string, deskCode: string): { entry: BackupEntry; path: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const found: { entry: BackupEntry; path: string }[] = [];
+  for (const name of names) {
+    if (!name.startsWith(`FeeDesk ${deskCode} `) || name.endsWith('.partial')) continue;
+    const path = join(folder, name);
+    try {
+      const m = readManifest(path);
+      if (m.deskCode !== deskCode) continue;
+      found.push({ path, entry: { path, createdAt: m.createdAt, reason: m.reason, deskCode: m.deskCode, bytes: m.file.bytes, students: m.counts.students, payments: m.counts.payments } });
+    } catch {
+      // Not a backup of ours (or half-deleted by hand): not listed, never rotated away.
+    }
+  }
+  return found.sort((a, b) => b.entry.createdAt.localeCompare(a.entry.createdAt));
+}
+
+const jobOut = (job: BackgroundJob<JobMeta>): BackupJob => ({
+  id: job.id,
+  reason: job.meta.reason,
+  path: job.meta.path,
+  state: job.state,
+  done: job.done,
+  total: job.total,
+  error: job.error,
+  startedAt: job.startedAt,
+  finishedAt: job.finishedAt,
+});
+
+const checkOut = (c: BackupCheck): BackupCheckOut => ({
+  createdAt: c.manifest.createdAt,
+  deskCode: c.manifest.deskCode,
+  school: c.manifest.school,
+  schema: c.manifest.schema,
+  students: c.manifest.counts.students,
+  payments: c.manifest.counts.payments,
+  auditRows: c.auditRows,
+  checkpoints: c.checkpoints,
+  integrity: c.integrity,
+});
+
+/** Re-authentication for a grave action (restore, rekey): the logged-in user's own password again. */
+export async function confirmOwnPassword(deps: ServiceDeps, session: Session, password: string, failureAction: string): Promise<void> {
+  const user = await deps.store().selectFrom('app_user').selectAll().where('id', '=', session.userId).executeTakeFirstOrThrow();
+  await checkPassword(deps, user, password, failureAction);
+}
+
+async function audit(deps: ServiceDeps, actorId: string | null, action: string, entityId: string, after: unknown): Promise<void> {
+  await deps.store().transaction().execute((tx) => recordAudit(tx, deps, { actorId, action, entity: 'backup', entityId, after }));
+}
+
+export interface Backups {
+  handlers: HandlersFor<'backup'>;
+  /** Starts the daily backup if it is due (the schedule's timer calls this every minute). */
+  runDue(): Promise<BackupJob | null>;
+  /** Waits for a backup job, its rotation and its record (tests, benchmarks). */
+  settled(jobId: string): Promise<BackupJob>;
+  startSchedule(everyMs?: number): () => void;
+  /** A backup or a restore is under way (the store's key must not change meanwhile). */
+  busy(): boolean;
+}
+
+export function createBackups(env: BackupEnv): Backups {
+  const { deps, settings } = env;
+  const config = () => (settings.get(CONFIG_KEY) as BackupConfig | undefined) ?? null;
+  const last = () => (settings.get(LAST_KEY) as LastBackup | undefined) ?? null;
+  let running: { id: string; finished: Promise<BackupJob> } | null = null;
+  let restoring = false;
+
+  const deskCode = async () => (await deps.store().selectFrom('desk').select('code').executeTakeFirst())?.code ?? null;
+
+  const nextDue = (c: BackupConfig): Date | null => {
+    if (!c.dailyAt) return null;
+    const l = last();
+    const success = l?.ok ? new Date(l.at) : null;
+    const floor = new Date(c.configuredAt);
+    return nextBackupDue(c.dailyAt, deps.clock.now(), success && success > floor ? success : floor, l && !l.ok ? new Date(l.at) : null);
+  };
+
+  /** After a backup: its record, and the oldest of this desk's backups beyond `keep` removed. */
+  async function finish(job: BackgroundJob<JobMeta>, actorId: string | null, desk: string, c: BackupConfig): Promise<void> {
+    const ok = job.state === 'done';
+    const at = job.finishedAt ?? deps.clock.now().toISOString();
+    settings.set(LAST_KEY, { at, reason: job.meta.reason, ok, path: ok ? job.meta.path : null, error: ok ? null : job.error ?? job.state } satisfies LastBackup);
+    if (ok) {
+      const manifest = job.value as Manifest;
+      for (const old of backupsIn(c.folder, desk).slice(c.keep)) rmSync(old.path, { recursive: true, force: true });
+      await audit(deps, actorId, 'backup.created', basename(job.meta.path), { path: job.meta.path, reason: job.meta.reason, sha256: manifest.file.sha256, bytes: manifest.file.bytes });
+    } else if (job.state === 'failed') {
+      await audit(deps, actorId, 'backup.failed', basename(job.meta.path), { path: job.meta.path, reason: job.meta.reason, error: job.error });
+    }
+  }
+
+  async function start(reason: Manifest['reason'], actorId: string | null): Promise<BackupJob> {
+    const c = config();
+    if (!c) throw new AppError('conflict', 'choose a backup folder and passphrase first');
+    if (restoring) throw new AppError('conflict', 'a restore is in progress');
+    if (running) {
+      const job = env.runner().job<JobMeta>(running.id);
+      if (job.state === 'running') throw new AppError('conflict', 'a backup is being written already');
+    }
+    checkFolder(c.folder);
+    const desk = await deskCode();
+    if (!desk) throw new AppError('not_initialized', 'this desk has not been set up yet');
+    const now = deps.clock.now();
+    const name = backupName(desk, now);
+    const path = join(c.folder, name);
+    if (existsSync(path)) throw new AppError('conflict', `a backup named "${name}" is already there: try again in a second`);
+    const backupKey = unwrapBackupKey(c.wrappedKey, env.storeKey());
+    const runner = env.runner();
+    const job = runner.start<JobMeta>({ reason, path }, { kind: 'backup.create', today: '', folder: c.folder, name, backupKeyHex: backupKey.toString('hex'), kdf: c.kdf, reason, now: now.toISOString() });
+    const finished = runner
+      .settled<JobMeta>(job.id)
+      .then(async (done) => {
+        await finish(done, actorId, desk, c);
+        return jobOut(runner.job<JobMeta>(job.id));
+      })
+      .finally(() => {
+        if (running?.id === job.id) running = null;
+      });
+    running = { id: job.id, finished };
+    return jobOut(job);
+  }
+
+  async function status(): Promise<BackupStatus> {
+    const c = config();
+    const desk = await deskCode();
+    const job = running ? env.runner().job<JobMeta>(running.id) : null;
+    const due = c ? nextDue(c) : null;
+    return {
+      configured: c !== null,
+      folder: c?.folder ?? null,
+      keep: c?.keep ?? 7,
+      dailyAt: c?.dailyAt ?? null,
+      last: last(),
+      nextDueAt: due ? due.toISOString() : null,
+      running: job && job.state === 'running' ? jobOut(job) : null,
+      backups: c && desk ? backupsIn(c.folder, desk).map((b) => b.entry) : [],
+    };
+  }
+
+  /** The backup's key from its passphrase and the kdf its manifest names; a wrong one is refused before any work. */
+  async function keyFor(path: string, passphrase: string): Promise<Buffer> {
+    const manifest = readManifest(path);
+    const key = await deriveKey(passphrase, Buffer.from(manifest.kdf.salt, 'hex'), manifest.kdf);
+    checkKey(manifest, key);
+    return key;
+  }
+
+  async function check(path: string, passphrase: string): Promise<BackupCheck> {
+    const key = await keyFor(path, passphrase);
+    return env.runner().ask<BackupCheck>({ kind: 'backup.check', today: '', folder: path, backupKeyHex: key.toString('hex') });
+  }
+
+  async function restore(session: Session, path: string, passphrase: string, password: string) {
+    await confirmOwnPassword(deps, session, password, 'backup.restoreRefused');
+    if (running) throw new AppError('conflict', 'a backup is being written: wait for it to finish');
+    if (restoring) throw new AppError('conflict', 'a restore is in progress already');
+    const key = await keyFor(path, passphrase);
+    restoring = true;
+    const target = `${env.dbPath}.restoring`;
+    try {
+      const checked = await env.runner().ask<BackupCheck>({ kind: 'backup.prepareRestore', today: '', folder: path, backupKeyHex: key.toString('hex'), target });
+      const stamp = deps.clock.now().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
+      const keptAside = join(dirname(env.dbPath), `${basename(env.dbPath)}.before-restore-${stamp}`);
+      const users = await deps.store().selectFrom('app_user').select('id').execute();
+      await env.withStoreClosed(() => swapIn(env.dbPath, target, keptAside));
+      // Whoever was logged in signed in against the store that was replaced.
+      for (const user of users) deps.sessions.endForUser(user.id);
+      await audit(deps, null, 'backup.restored', basename(path), { from: path, createdAt: checked.manifest.createdAt, keptAside, by: session.username });
+      return { restoredFrom: path, createdAt: checked.manifest.createdAt, keptAside };
+    } finally {
+      rmSync(target, { force: true });
+      restoring = false;
+    }
+  }
+
+  const handlers: HandlersFor<'backup'> = {
+    'backup.status': () => status(),
+    'backup.configure': async ({ folder, keep, dailyAt, passphrase }, call) => {
+      const session = requireSession(call);
+      checkFolder(folder);
+      const old = config();
+      if (!old && !passphrase) throw new AppError('invalid_input', 'is required the first time: backups are encrypted with it', 'passphrase');
+      let kdf = old?.kdf;
+      let wrappedKey = old?.wrappedKey;
+      if (passphrase) {
+        const cost = env.kdfCost ?? OWASP_SCRYPT;
+        const salt = newSalt();
+        kdf = { ...cost, salt: salt.toString('hex') };
+        wrappedKey = wrapBackupKey(await deriveKey(passphrase, salt, cost), env.storeKey());
+      }
+      const next: BackupConfig = { folder, keep, dailyAt, kdf: kdf!, wrappedKey: wrappedKey!, configuredAt: deps.clock.now().toISOString() };
+      settings.set(CONFIG_KEY, next);
+      await audit(deps, session.userId, 'backup.configured', folder, { folder, keep, dailyAt, passphraseChanged: passphrase !== undefined });
+      return status();
+    },
+    'backup.create': (_, call) => start('manual', requireSession(call).userId),
+    'backup.job': async ({ jobId }) => jobOut(env.runner().job<JobMeta>(jobId)),
+    'backup.cancel': async ({ jobId }) => jobOut(env.runner().cancel<JobMeta>(jobId)),
+    'backup.check': async ({ path, passphrase }) => checkOut(await check(path, passphrase)),
+    'backup.restore': ({ path, passphrase, password }, call) => restore(requireSession(call), path, passphrase, password),
+  };
+
+  const runDue = async (): Promise<BackupJob | null> => {
+    const c = config();
+    if (!c || running || restoring) return null;
+    const due = nextDue(c);
+    if (!due || due > deps.clock.now()) return null;
+    try {
+      return await start('scheduled', null);
+    } catch (err) {
+      // Say so where the admin looks (Backups: last backup failed) and try again later.
+      settings.set(LAST_KEY, { at: deps.clock.now().toISOString(), reason: 'scheduled', ok: false, path: null, error: err instanceof Error ? err.message : String(err) } satisfies LastBackup);
+      return null;
+    }
+  };
+
+  return {
+    handlers,
+    runDue,
+    async settled(jobId) {
+      if (running?.id === jobId) return running.finished;
+      return jobOut(await env.runner().settled<JobMeta>(jobId));
+    },
+    busy: () => running !== null || restoring,
+    startSchedule(everyMs = 60_000) {
+      const timer = setInterval(() => void runDue().catch(() => {}), everyMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}
+
+/**
+ * Puts the restored copy in place and the old store aside (its WAL and shared-memory files beside it, so it still
+ * opens as it was); `undo` puts everything back if the restored store will not open.
+ */
+function swapIn(live: string, restored: string, keptAside: string): { undo(): void } {
+  const moved: [string, string][] = [];
+  const move = (from: string, to: string) => {
+    renameSync(from, to);
+    moved.push([from, to]);
+  };
+  const undo = () => {
+    for (const [from, to] of moved.reverse()) renameSync(to, from);
+  };
+  try {
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${live}${suffix}`)) move(`${live}${suffix}`, `${keptAside}${suffix}`);
+    move(restored, live);
+  } catch (err) {
+    undo();
+    throw err;
+  }
+  return { undo };
+}

@@ -1,0 +1,240 @@
+// Encrypted backups: written on the worker under the backup passphrase, checked, rotated on a daily schedule, and
+// restored over a damaged store with the old one kept aside; the database key changed from Settings.
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN, noKeychain, openTestDesk, setUpSchool, tempDir, type TestDesk } from '../support/harness';
+import { admit, seedSmallSchool } from '../support/school';
+import { nextBackupDue } from '../../src/main/backup/schedule';
+
+const PASSPHRASE = 'blue kettle on the hill';
+let desk: TestDesk | null = null;
+afterEach(async () => {
+  await desk?.close();
+  desk = null;
+});
+
+async function schoolWithPayments(payments: number, options: Parameters<typeof openTestDesk>[0] = {}) {
+  const d = (desk = await openTestDesk(options));
+  if (options.keychain === noKeychain) await d.ok('store.createPassphrase', { passphrase: 'the store passphrase' });
+  await setUpSchool(d);
+  const school = await seedSmallSchool(d);
+  const students = [];
+  for (let i = 0; i < 5; i++) students.push(await admit(d, school));
+  for (let n = 0; n < payments; n++) {
+    await d.ok('payments.record', { studentIds: [students[n % students.length]!.id], amount: (n + 1) * 100_00, method: { mode: 'cash' } });
+  }
+  const folder = join(d.dir, 'backups');
+  mkdirSync(folder);
+  return { desk: d, folder, students };
+}
+
+/** What a restore must bring back: the ledger and the trail, read through the contract. */
+async function books(d: TestDesk) {
+  return {
+    students: (await d.ok('students.search', { query: 'Student', limit: 100 })).map((s) => s.id).sort(),
+    audit: (await d.ok('audit.list', { limit: 500 })).filter((a) => !a.action.startsWith('backup.') && !a.action.startsWith('auth.')).map((a) => [a.seq, a.action, a.entityId]),
+  };
+}
+
+async function backUp(d: TestDesk) {
+  const job = await d.ok('backup.create');
+  const done = await d.app.backups.settled(job.id);
+  expect(done.state, done.error ?? '').toBe('done');
+  return done.path;
+}
+
+const refusal = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string; field?: string } }) => (r.ok ? null : r.error);
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+describe('backups', () => {
+  it('writes an encrypted copy with a manifest, which only the backup passphrase opens', async () => {
+    const { desk: d, folder } = await schoolWithPayments(6);
+    expect(refusal(await d.call('backup.create'))).toMatchObject({ code: 'conflict', message: /backup folder and passphrase first/ });
+    const configured = await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
+    expect(configured).toMatchObject({ configured: true, folder, keep: 7, dailyAt: null, nextDueAt: null, backups: [] });
+
+    const path = await backUp(d);
+    expect(readdirSync(path).sort()).toEqual(['feedesk.db', 'manifest.json']);
+    const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ format: 'feedesk-backup/1', reason: 'manual', deskCode: 'D01', school: 'Green Valley School', counts: { students: 5, payments: 6 } });
+    expect(manifest.file.sha256).toBe(sha256(join(path, 'feedesk.db')));
+    // Not plaintext SQLite, and not under the store's own key either.
+    expect(readFileSync(join(path, 'feedesk.db')).subarray(0, 15).toString()).not.toBe('SQLite format 3');
+    const probe = new Database(join(path, 'feedesk.db'));
+    expect(() => probe.prepare('select count(*) from payment').get()).toThrow(/not a database/);
+    probe.close();
+
+    const wrong = await d.call('backup.check', { path, passphrase: 'not the passphrase' });
+    expect(refusal(wrong)).toEqual({ code: 'wrong_key', message: 'the backup passphrase is wrong for this backup', field: 'passphrase' });
+    const check = await d.ok('backup.check', { path, passphrase: PASSPHRASE });
+    expect(check).toMatchObject({ deskCode: 'D01', students: 5, payments: 6, integrity: 'ok' });
+    expect(check.auditRows).toBe(manifest.counts.auditRows);
+
+    const status = await d.ok('backup.status');
+    expect(status.backups).toHaveLength(1);
+    expect(status.last).toMatchObject({ ok: true, reason: 'manual', path });
+    const trail = await d.ok('audit.list', { limit: 5 });
+    expect(trail[0]).toMatchObject({ action: 'backup.created', entity: 'backup' });
+    expect((await d.ok('audit.verify')).intact).toBe(true);
+  });
+
+  it('says exactly what is wrong with a damaged backup, and restores nothing from it', async () => {
+    const { desk: d, folder } = await schoolWithPayments(4);
+    await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
+    const path = await backUp(d);
+    const before = await books(d);
+    const file = join(path, 'feedesk.db');
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([0x42]), 0, 1, Math.floor(statSync(file).size / 2));
+    closeSync(fd);
+
+    const check = await d.call('backup.check', { path, passphrase: PASSPHRASE });
+    expect(refusal(check)).toEqual({ code: 'invalid_input', message: 'is damaged: the backup file does not match the checksum in its manifest', field: 'path' });
+    const restore = await d.call('backup.restore', { path, passphrase: PASSPHRASE, password: ADMIN.password });
+    expect(refusal(restore)).toMatchObject({ code: 'invalid_input', message: /checksum/ });
+    expect(await books(d)).toEqual(before);
+    expect(existsSync(`${d.dbPath}.restoring`)).toBe(false);
+
+    rmSync(join(path, 'manifest.json'));
+    const gone = await d.call('backup.check', { path, passphrase: PASSPHRASE });
+    expect(refusal(gone)).toMatchObject({ code: 'invalid_input', field: 'path', message: /is not a FeeDesk backup: .* has no manifest.json/ });
+  });
+
+  it('restores over a corrupted store: everything back as backed up, the chain intact, the old store kept aside', async () => {
+    const { desk: d, folder, students } = await schoolWithPayments(8);
+    await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
+    const path = await backUp(d);
+    const atBackup = await books(d);
+    await d.ok('payments.record', { studentIds: [students[0]!.id], amount: 77_00, method: { mode: 'cash' } });
+
+    // Bytes overwritten in the middle of the live file (after a checkpoint put everything there).
+    await d.restart();
+    await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    const size = statSync(d.dbPath).size;
+    const fd = openSync(d.dbPath, 'r+');
+    for (let at = 8192; at < size - 4096; at += 16384) writeSync(fd, Buffer.alloc(512, 0x5a), 0, 512, at);
+    closeSync(fd);
+    const damaged = new Database(d.dbPath, { readonly: true });
+    damaged.pragma(`key="x'${(await keyOf(d)).toString('hex')}'"`);
+    expect(() => damaged.pragma('integrity_check', { simple: true })).toThrow(/malformed/);
+    damaged.close();
+
+    const wrongPassword = await d.call('backup.restore', { path, passphrase: PASSPHRASE, password: 'not my password' });
+    expect(refusal(wrongPassword)?.code).toBe('invalid_credentials');
+    const wrongPassphrase = await d.call('backup.restore', { path, passphrase: 'not the passphrase', password: ADMIN.password });
+    expect(refusal(wrongPassphrase)).toMatchObject({ code: 'wrong_key', field: 'passphrase' });
+
+    const restored = await d.ok('backup.restore', { path, passphrase: PASSPHRASE, password: ADMIN.password });
+    expect(restored.restoredFrom).toBe(path);
+    expect(existsSync(restored.keptAside)).toBe(true);
+    // Everyone signs in again, against the restored store.
+    expect(refusal(await d.call('students.search', { query: 'Student', limit: 5 }))?.code).toBe('unauthenticated');
+    await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    const after = await books(d);
+    expect(after.students).toEqual(atBackup.students);
+    expect(after.audit).toEqual(atBackup.audit);
+    const [login, restoredRow] = await d.ok('audit.list', { limit: 2 });
+    expect(login).toMatchObject({ action: 'auth.login' });
+    expect(restoredRow).toMatchObject({ action: 'backup.restored', after: { from: path, keptAside: restored.keptAside } });
+    const verify = await d.ok('audit.verify');
+    expect(verify.findings).toEqual([]);
+    expect(verify.intact).toBe(true);
+    const raw = new Database(d.dbPath, { readonly: true });
+    raw.pragma(`key="x'${(await keyOf(d)).toString('hex')}'"`);
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(raw.prepare('select count(*) as n from payment').get()).toEqual({ n: 8 });
+    raw.close();
+    // The store still opens after a restart, with the same key as before.
+    await d.restart();
+    await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    expect((await books(d)).students).toEqual(atBackup.students);
+  });
+
+  it('backs up daily at the chosen time, keeps the newest N of this desk, and retries a failed one later', async () => {
+    const { desk: d, folder } = await schoolWithPayments(2);
+    await d.travelTo(new Date(2026, 5, 1, 10, 0).toISOString());
+    await d.ok('backup.configure', { folder, keep: 2, dailyAt: '18:00', passphrase: PASSPHRASE });
+    expect(new Date((await d.ok('backup.status')).nextDueAt!)).toEqual(new Date(2026, 5, 1, 18, 0));
+    expect(await d.app.backups.runDue()).toBeNull();
+
+    const made: string[] = [];
+    for (const day of [1, 2, 3]) {
+      await d.travelTo(new Date(2026, 5, day, 18, 0, 30).toISOString());
+      const job = await d.app.backups.runDue();
+      expect(job?.reason).toBe('scheduled');
+      made.push((await d.app.backups.settled(job!.id)).path);
+      expect(await d.app.backups.runDue()).toBeNull();
+    }
+    const status = await d.ok('backup.status');
+    expect(status.backups.map((b) => b.path)).toEqual([made[2], made[1]]);
+    expect(existsSync(made[0]!)).toBe(false);
+    expect(new Date(status.nextDueAt!)).toEqual(new Date(2026, 5, 4, 18, 0));
+
+    // The drive is out at the next slot: the failure is shown, and tried again 15 minutes later, not before.
+    rmSync(folder, { recursive: true });
+    await d.travelTo(new Date(2026, 5, 4, 18, 1).toISOString());
+    expect(await d.app.backups.runDue()).toBeNull();
+    expect((await d.ok('backup.status')).last).toMatchObject({ ok: false, reason: 'scheduled', error: expect.stringMatching(/does not exist/) });
+    await d.travelTo(new Date(2026, 5, 4, 18, 10).toISOString());
+    mkdirSync(folder);
+    expect(await d.app.backups.runDue()).toBeNull();
+    await d.travelTo(new Date(2026, 5, 4, 18, 16, 1).toISOString());
+    const retried = await d.app.backups.runDue();
+    expect((await d.app.backups.settled(retried!.id)).state).toBe('done');
+  });
+
+  it('schedules from the local clock: once per slot, a missed day caught up once', () => {
+    const at = (d: number, h: number, m = 0) => new Date(2026, 5, d, h, m);
+    expect(nextBackupDue('18:00', at(1, 10), at(1, 9), null)).toEqual(at(1, 18));
+    expect(nextBackupDue('18:00', at(1, 19), at(1, 9), null)).toEqual(at(1, 18));
+    expect(nextBackupDue('18:00', at(1, 19), at(1, 18, 5), null)).toEqual(at(2, 18));
+    expect(nextBackupDue('18:00', at(4, 9), at(1, 18, 5), null)).toEqual(at(3, 18));
+    expect(nextBackupDue('18:00', at(1, 18, 20), null, at(1, 18, 10))).toEqual(at(1, 18, 25));
+  });
+
+  it('changes the database key from Settings: the store reopens with the new one and backups go on', async () => {
+    const { desk: d, folder } = await schoolWithPayments(3);
+    await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
+    const oldKey = await keyOf(d);
+    const refused = await d.call('store.rekey', { password: 'wrong password' });
+    expect(refusal(refused)?.code).toBe('invalid_credentials');
+    const needless = await d.call('store.rekey', { password: ADMIN.password, newPassphrase: 'a new passphrase here' });
+    expect(refusal(needless)).toMatchObject({ code: 'invalid_input', field: 'newPassphrase', message: /system keychain/ });
+
+    expect(await d.ok('store.rekey', { password: ADMIN.password })).toEqual({ state: 'open' });
+    const newKey = await keyOf(d);
+    expect(newKey.equals(oldKey)).toBe(false);
+    const old = new Database(d.dbPath, { readonly: true });
+    old.pragma(`key="x'${oldKey.toString('hex')}'"`);
+    expect(() => old.prepare('select count(*) from payment').get()).toThrow(/not a database/);
+    old.close();
+    expect((await d.ok('audit.list', { limit: 1 }))[0]).toMatchObject({ action: 'store.rekeyed' });
+
+    const path = await backUp(d);
+    expect((await d.ok('backup.check', { path, passphrase: PASSPHRASE })).payments).toBe(3);
+    await d.restart();
+    await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    expect((await d.ok('audit.verify')).intact).toBe(true);
+  });
+
+  it('in passphrase mode, a new key means a new passphrase', async () => {
+    const { desk: d } = await schoolWithPayments(1, { keychain: noKeychain, dir: tempDir().dir });
+    const missing = await d.call('store.rekey', { password: ADMIN.password });
+    expect(refusal(missing)).toMatchObject({ code: 'invalid_input', field: 'newPassphrase', message: /is required/ });
+    await d.ok('store.rekey', { password: ADMIN.password, newPassphrase: 'the new store passphrase' });
+    await d.restart();
+    expect(await d.ok('store.status')).toEqual({ state: 'needs_passphrase' });
+    expect(refusal(await d.call('store.unlock', { passphrase: 'the store passphrase' }))?.code).toBe('wrong_key');
+    expect(await d.ok('store.unlock', { passphrase: 'the new store passphrase' })).toEqual({ state: 'open' });
+  });
+});
+
+/** The store's current key, as the keychain holds it (the fake keychain is the test's own). */
+async function keyOf(d: TestDesk): Promise<Buffer> {
+  const settings = JSON.parse(readFileSync(join(d.dir, 'settings.json'), 'utf8')) as Record<string, string>;
+  return d.keychain.unwrap(Buffer.from(settings['store.wrappedKey']!, 'base64'));
+}
