@@ -3,7 +3,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
+import { auditHeadRequestSchema, auditPushRequestSchema } from '../shared/sync/audit';
 import { BODY_LIMIT_BYTES, enrollRequestSchema, pullRequestSchema, pushRequestSchema } from '../shared/sync/protocol';
+import { auditHead, auditOverview, pushAudit } from './audit';
 import type { ServerStore } from './db/schema';
 import { authenticate, createEnrollment, redeemEnrollment } from './enrollment';
 import { SyncError } from './errors';
@@ -115,6 +117,25 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     const response = await pull(db, epoch, desk, parse(pullRequestSchema, request.body));
     metrics.pulls += 1;
     return response;
+  });
+
+  app.post('/v1/audit/head', async (request) => {
+    const desk = await authenticate(db, request.headers.authorization);
+    return auditHead(db, desk, parse(auditHeadRequestSchema, request.body));
+  });
+
+  app.post('/v1/audit/push', async (request) => {
+    const desk = await authenticate(db, request.headers.authorization);
+    const { deskCode, ...answer } = await pushAudit(db, desk, parse(auditPushRequestSchema, request.body));
+    metrics.countAudit(answer);
+    if (answer.refused) request.log.warn({ desk: deskCode, ...answer.refused }, 'audit chain refused');
+    return answer;
+  });
+
+  /** The operator's view of every desk's audit chain, and the gaps, forks and bad checkpoints found in them. */
+  app.get('/v1/admin/audit', async (request) => {
+    requireAdmin(request.headers.authorization);
+    return auditOverview(db);
   });
 
   app.get<{ Params: { payload: string } }>('/verify/:payload', async (request, reply) => {

@@ -1,5 +1,7 @@
-// Prometheus text metrics: counters kept in memory since start, per-desk lag read from the database at scrape time.
+// Prometheus text metrics: counters kept in memory since start, per-desk lag and audit chains read from the database
+// at scrape time.
 import { sql } from 'kysely';
+import { AUDIT_ALERT_KINDS, type AuditPushResponse } from '../shared/sync/audit';
 import type { ServerStore } from './db/schema';
 
 export class SyncMetrics {
@@ -9,10 +11,19 @@ export class SyncMetrics {
   rejected = 0;
   duplicates = 0;
   overpaid = 0;
+  auditRows = 0;
+  auditCheckpoints = 0;
   readonly errors = new Map<string, number>();
+  readonly auditRefusals = new Map<string, number>();
 
   countError(code: string) {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  countAudit(answer: AuditPushResponse) {
+    this.auditRows += answer.stored.rows;
+    this.auditCheckpoints += answer.stored.checkpoints;
+    if (answer.refused) this.auditRefusals.set(answer.refused.kind, (this.auditRefusals.get(answer.refused.kind) ?? 0) + 1);
   }
 
   async render(db: ServerStore): Promise<string> {
@@ -20,6 +31,10 @@ export class SyncMetrics {
       select s.name as school, d.code as desk, d.last_mutation_id,
         coalesce((select max(c.seq) from change c where c.school_id = d.school_id), 0) - d.last_pull_seq as behind,
         extract(epoch from now() - d.last_push_at)::float8 as push_age
+      from desk d join school s on s.id = d.school_id order by s.name, d.code`.execute(db);
+    const audit = await sql<{ school: string; desk: string; held: number | null; alerts: number }>`
+      select s.name as school, d.code as desk, (select max(r.seq) from audit_row r where r.desk_id = d.id) as held,
+        (select count(*) from audit_alert a where a.desk_id = d.id) as alerts
       from desk d join school s on s.id = d.school_id order by s.name, d.code`.execute(db);
     const label = (school: string, desk: string) => `{school="${school.replace(/["\\\n]/g, '_')}",desk="${desk}"}`;
     const lines = [
@@ -49,6 +64,21 @@ export class SyncMetrics {
       '# HELP feedesk_sync_desk_last_mutation_id Last mutation applied per desk.',
       '# TYPE feedesk_sync_desk_last_mutation_id gauge',
       ...lag.rows.map((r) => `feedesk_sync_desk_last_mutation_id${label(r.school, r.desk)} ${Number(r.last_mutation_id)}`),
+      '# HELP feedesk_sync_audit_rows_total Audit rows stored since start, each continuing its desk chain.',
+      '# TYPE feedesk_sync_audit_rows_total counter',
+      `feedesk_sync_audit_rows_total ${this.auditRows}`,
+      '# HELP feedesk_sync_audit_checkpoints_total Signed audit checkpoints stored since start.',
+      '# TYPE feedesk_sync_audit_checkpoints_total counter',
+      `feedesk_sync_audit_checkpoints_total ${this.auditCheckpoints}`,
+      '# HELP feedesk_sync_audit_refusals_total Audit pushes refused since start, by what was wrong.',
+      '# TYPE feedesk_sync_audit_refusals_total counter',
+      ...AUDIT_ALERT_KINDS.map((kind) => `feedesk_sync_audit_refusals_total{kind="${kind}"} ${this.auditRefusals.get(kind) ?? 0}`),
+      '# HELP feedesk_sync_desk_audit_seq The last audit row the server holds per desk.',
+      '# TYPE feedesk_sync_desk_audit_seq gauge',
+      ...audit.rows.map((r) => `feedesk_sync_desk_audit_seq${label(r.school, r.desk)} ${Number(r.held ?? 0)}`),
+      '# HELP feedesk_sync_desk_audit_alerts Audit alerts (gap, fork, bad checkpoint) recorded per desk.',
+      '# TYPE feedesk_sync_desk_audit_alerts gauge',
+      ...audit.rows.map((r) => `feedesk_sync_desk_audit_alerts${label(r.school, r.desk)} ${Number(r.alerts)}`),
     ];
     return `${lines.join('\n')}\n`;
   }

@@ -103,7 +103,7 @@ describe('encrypted store', () => {
     const key = randomBytes(32);
     const store = await openStore(path, key);
     const names = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
-    expect(names.rows.map((r) => r.name)).toEqual(['0001_foundation', '0002_fees', '0003_receipts', '0004_sync', '0005_reports', '0006_audit_chain', '0007_totp']);
+    expect(names.rows.map((r) => r.name)).toEqual(['0001_foundation', '0002_fees', '0003_receipts', '0004_sync', '0005_reports', '0006_audit_chain', '0007_totp', '0008_audit_sync']);
     await sql`insert into kysely_migration (name, timestamp) values ('0099_from_the_future', '2030-01-01')`.execute(store.db);
     await store.close();
 

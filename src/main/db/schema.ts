@@ -335,6 +335,10 @@ export interface SyncStateTable {
   last_error: string | null;
   resync_reason: string | null;
   resync_at: string | null;
+  /** The last audit row the server confirmed holding. */
+  audit_held: Generated<number>;
+  /** JSON of the server's standing refusal of this desk's audit chain (sync/audit.ts), null when none. */
+  audit_refusal: string | null;
 }
 
 export interface SyncAlertTable {

@@ -5,6 +5,7 @@ import type { HandlersFor } from '../ipc/router';
 import { recordAudit } from './audit';
 import { requireSession, type ServiceDeps } from './context';
 import { SyncFailure } from '../sync/client';
+import { readRefusal } from '../sync/audit';
 import { enroll, type SyncEnv } from '../sync/engine';
 import type { SyncLoop } from '../sync/loop';
 
@@ -19,6 +20,8 @@ async function readStatus(deps: ServiceDeps, loop: SyncLoop): Promise<SyncStatus
     ])
     .executeTakeFirstOrThrow();
   const alerts = await db.selectFrom('sync_alert').select((eb) => eb.fn.countAll<number>().as('n')).where('seen_at', 'is', null).executeTakeFirstOrThrow();
+  const top = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const refusal = readRefusal(s.audit_refusal);
   const view = loop.view();
   return {
     enrolled: s.desk_id !== null,
@@ -29,14 +32,24 @@ async function readStatus(deps: ServiceDeps, loop: SyncLoop): Promise<SyncStatus
     online: s.enabled === 1 ? view.online : null,
     syncing: view.syncing,
     queue: Number(counts.queue),
-    rejected: Number(counts.rejected),
+    rejected: Number(counts.rejected) + (refusal ? 1 : 0),
     alerts: Number(alerts.n),
     lastSuccessAt: s.last_success_at,
     lastAttemptAt: s.last_attempt_at,
     lastError: s.last_error,
     nextAttemptAt: s.enabled === 1 ? view.nextAttemptAt : null,
     resync: s.resync_reason && s.resync_at ? { reason: s.resync_reason, at: s.resync_at } : null,
+    audit: { rows: top?.seq ?? 0, held: s.audit_held, refused: refusal && { kind: refusal.kind, seq: refusal.seq, reason: auditReason(refusal), at: refusal.at } },
   };
+}
+
+const auditReason = (r: { kind: string; seq: number | null; detail: string }) =>
+  `the server refused this desk's audit trail${r.seq === null ? '' : ` at row ${r.seq}`} (${r.kind.replaceAll('_', ' ')}): ${r.detail}`;
+
+/** A standing refusal of the audit trail, listed with the refused changes (no. 0: it is not an outbox change). */
+function auditRejection(json: string | null): RejectedItem[] {
+  const r = readRefusal(json);
+  return r ? [{ mutationId: 0, name: 'audit.chain', createdAt: r.at, reason: auditReason(r), record: { kind: r.kind, seq: r.seq }, server: null }] : [];
 }
 
 const asAppError = (err: unknown) =>
@@ -80,10 +93,11 @@ export function syncHandlers(deps: ServiceDeps, env: SyncEnv, loop: SyncLoop): H
 
     'sync.rejected': async () => {
       const rows = await deps.store().selectFrom('outbox').selectAll().where('state', '=', 'rejected').orderBy('mutation_id', 'desc').limit(500).execute();
-      return rows.map((r): RejectedItem => {
+      const state = await deps.store().selectFrom('sync_state').select('audit_refusal').where('id', '=', 1).executeTakeFirstOrThrow();
+      return [...auditRejection(state.audit_refusal), ...rows.map((r): RejectedItem => {
         const result = JSON.parse(r.result ?? '{}') as { reason?: string; detail?: { server?: unknown } | null };
         return { mutationId: r.mutation_id, name: r.name, createdAt: r.created_at, reason: result.reason ?? 'rejected', record: JSON.parse(r.args_json), server: result.detail?.server ?? null };
-      });
+      })];
     },
 
     'sync.alerts': async () => {

@@ -1,12 +1,13 @@
-// One sync round: push the outbox in order, then pull the school's changes page by page. Acknowledgements and
-// pulled changes are written in short transactions, so the desk keeps working in between; every step can be cut
-// off and simply runs again.
+// One sync round: push the outbox in order, pull the school's changes page by page, then send the audit chain
+// (sync/audit.ts). Acknowledgements and pulled changes are written in short transactions, so the desk keeps working
+// in between; every step can be cut off and simply runs again.
 import { sql } from 'kysely';
 import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION, type Mutation, type PullResponse } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
 import type { Clock, IdSource } from '../services/context';
 import { applyChanges } from './apply-remote';
 import { takeServerVersion } from './appliers';
+import { pushAuditTrail } from './audit';
 import { callServer, type FetchLike, SyncFailure } from './client';
 
 export interface SyncEnv {
@@ -23,6 +24,8 @@ export interface SyncRound {
   pushed: number;
   rejected: number;
   pulled: number;
+  /** Audit rows the server stored this round. */
+  audited: number;
 }
 
 async function readState(db: Store) {
@@ -131,9 +134,12 @@ export async function syncOnce(env: SyncEnv): Promise<SyncRound | null> {
     const pulled = await pullAll(env, state.server_url, state.desk_id, state.token);
     // A resync found during the pull re-queued changes: send them now rather than on the next round.
     const again = await pushAll(env, state.server_url, state.desk_id, state.token);
+    // Last, so a refused or slow audit trail never holds back the money; its refusal is kept, not thrown.
+    const audited = await pushAuditTrail(env, { url: state.server_url, deskId: state.desk_id, token: state.token });
     await env.store().updateTable('sync_state').set({ last_success_at: env.clock.now().toISOString(), last_error: null }).where('id', '=', 1).execute();
-    if (pushed + pulled + again.pushed > 0) env.log('info', 'synced', { pushed: pushed + again.pushed, rejected: rejected + again.rejected, pulled });
-    return { pushed: pushed + again.pushed, rejected: rejected + again.rejected, pulled };
+    const round = { pushed: pushed + again.pushed, rejected: rejected + again.rejected, pulled, audited };
+    if (round.pushed + pulled + audited > 0) env.log('info', 'synced', { ...round });
+    return round;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await env.store().updateTable('sync_state').set({ last_error: message }).where('id', '=', 1).execute();
@@ -148,7 +154,7 @@ export async function enroll(env: SyncEnv, serverUrl: string, code: string): Pro
   await env
     .store()
     .updateTable('sync_state')
-    .set({ server_url: serverUrl, desk_id: answer.deskId, token: answer.token, school_name: answer.schoolName, branch_name: answer.branchName, enabled: 1, cookie: null, last_ack: 0, last_error: null })
+    .set({ server_url: serverUrl, desk_id: answer.deskId, token: answer.token, school_name: answer.schoolName, branch_name: answer.branchName, enabled: 1, cookie: null, last_ack: 0, last_error: null, audit_held: 0, audit_refusal: null })
     .where('id', '=', 1)
     .execute();
   await sql`update outbox set acked_at = null, state = 'pending', result = null`.execute(env.store());

@@ -1,4 +1,5 @@
-// The server's own migrations: tenancy, the per-desk mutation log, the change log desks pull, and money rows.
+// The server's own migrations: tenancy, the per-desk mutation log, the change log desks pull, money rows, and each
+// desk's audit chain.
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
@@ -41,12 +42,33 @@ const foundation = [
     payment_id uuid, student_id uuid, amount bigint, at timestamptz not null default now())`,
 ];
 
+// Each desk's audit chain as it sent it (text kept byte for byte: the hashes cover it), its signed checkpoints,
+// and what the server refused: one alert per desk, kind and row, counted each time the desk tries again.
+const auditChain = [
+  `create table audit_row (desk_id uuid not null references desk (id), seq bigint not null, id text not null, at text not null,
+    user_id text, desk_code text not null, action text not null, entity text not null, entity_id text, before_json text,
+    after_json text, prev_hash text not null, hash text not null, received_at timestamptz not null default now(),
+    primary key (desk_id, seq))`,
+  `create table audit_checkpoint (desk_id uuid not null references desk (id), upto_seq bigint not null, desk_code text not null,
+    head_hash text not null, at text not null, key_id text not null, signature text not null,
+    received_at timestamptz not null default now(), primary key (desk_id, upto_seq))`,
+  `create table audit_alert (id bigserial primary key, school_id uuid not null references school (id), desk_id uuid not null references desk (id),
+    kind text not null check (kind in ('gap', 'fork', 'bad_checkpoint')), seq bigint not null, detail text not null,
+    at timestamptz not null default now(), last_at timestamptz not null default now(), times integer not null default 1,
+    unique (desk_id, kind, seq))`,
+];
+
 export const serverMigrations: Record<string, Migration> = {
   '0001_sync': {
     async up(db: Kysely<unknown>) {
       for (const statement of foundation) await sql.raw(statement).execute(db);
       // The epoch names this database: a desk holding a cookie from another one (a restore, a new server) resyncs.
       await sql`insert into server_meta (key, value) values ('epoch', ${randomBytes(8).toString('hex')})`.execute(db);
+    },
+  },
+  '0002_audit_chain': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of auditChain) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -21,6 +21,13 @@ export const syncStatus = z.object({
   nextAttemptAt: z.string().nullable(),
   /** Set when the desk had to resync from the start (the server did not know its position or lost its changes). */
   resync: z.object({ reason: z.string(), at: z.string() }).nullable(),
+  /** The audit chain on the server: rows here, rows the server confirmed holding, and its refusal while one stands. */
+  audit: z.object({
+    rows: z.number().int(),
+    held: z.number().int(),
+    /** kind: gap, fork or bad_checkpoint (also counted in `rejected` and listed first by sync.rejected). */
+    refused: z.object({ kind: z.string(), seq: z.number().int().nullable(), reason: z.string(), at: z.string() }).nullable(),
+  }),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;
 

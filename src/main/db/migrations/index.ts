@@ -7,6 +7,7 @@ import * as sync from './0004_sync';
 import * as reports from './0005_reports';
 import * as auditChain from './0006_audit_chain';
 import * as totp from './0007_totp';
+import * as auditSync from './0008_audit_sync';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_reports': reports,
   '0006_audit_chain': auditChain,
   '0007_totp': totp,
+  '0008_audit_sync': auditSync,
 };
