@@ -1,14 +1,17 @@
 // The audit chain goes to the server (embedded PGlite and real PostgreSQL): it arrives whole and verifies, a second
 // push stores nothing, a cut connection resumes without duplicates; a rewritten chain, a deleted row and a forged
 // checkpoint are refused and recorded as fork, gap and bad_checkpoint alerts, on the admin route and in the metrics,
-// while the desk's payments keep syncing and its sync screen says what was refused.
+// while the desk's payments keep syncing and its sync screen says what was refused. A server restored from an older
+// backup is simply sent the rows it lost.
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, checkpointBytes, GENESIS, type ChainRow } from '../../src/main/audit/chain';
 import { verifyWith } from '../../src/main/services/desk-keys';
 import type { FetchLike } from '../../src/main/sync/client';
 import { SYNC_SCHEMA_VERSION } from '../../src/shared/sync/protocol';
-import { openSideStore, openTestDesk, schoolInput, type TestDesk } from '../support/harness';
+import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
 import { postgresUnavailable, startTestPostgres } from '../support/postgres';
 import { admit, seedSmallSchool } from '../support/school';
 import { type Backend, enrollDesk, serverFigures, startSyncServer, type TestSyncServer } from '../support/sync-server';
@@ -242,5 +245,42 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     const view = (await admin('/v1/admin/audit', server.adminToken)).json() as { alerts: { deskId: string; kind: string }[] };
     expect(view.alerts.filter((a) => a.deskId === deskId).map((a) => a.kind)).toEqual(['bad_checkpoint']);
     expect((await desk.ok('sync.rejected'))[0]).toMatchObject({ name: 'audit.chain', record: { kind: 'bad_checkpoint', seq: point.upto_seq } });
+  });
+});
+
+describe('the audit chain and a server restored from an older backup', () => {
+  it('is sent again from where the restored server stops, with no alert', async () => {
+    const data = tempDir();
+    const backup = tempDir();
+    const server = await startSyncServer({ kind: 'pglite' }, 0, join(data.dir, 'db'));
+    const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+    try {
+      desk.clock.current = new Date(`${DAY}T05:00:00Z`);
+      await desk.ok('setup.initialize', schoolInput({ deskCode: 'D01' }));
+      const student = await admit(desk, await seedSmallSchool(desk));
+      await enrollDesk(server, desk);
+      await desk.app.sync.runNow().catch(() => {});
+      await server.restartAfter(() => cpSync(join(data.dir, 'db'), join(backup.dir, 'db'), { recursive: true }));
+      const before = (await localChain(desk)).rows.length;
+      await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'cash' } });
+      await desk.app.sync.runNow();
+      await server.restartAfter(() => {
+        rmSync(join(data.dir, 'db'), { recursive: true });
+        cpSync(join(backup.dir, 'db'), join(data.dir, 'db'), { recursive: true });
+      });
+      expect(await server.database.db.selectFrom('audit_row').select('seq').execute()).toHaveLength(before);
+      await desk.app.sync.runNow();
+      const local = await localChain(desk);
+      const held = await server.database.db.selectFrom('audit_row').select(['seq', 'hash']).orderBy('seq').execute();
+      expect(held.map((r) => [Number(r.seq), r.hash])).toEqual(local.rows.map((r) => [r.seq, r.hash]));
+      expect(await server.database.db.selectFrom('audit_alert').selectAll().execute()).toEqual([]);
+      expect((await desk.ok('sync.status')).audit).toEqual({ rows: local.rows.length, held: local.rows.length, refused: null });
+      expect(desk.errors).toEqual([]);
+    } finally {
+      await desk.close();
+      await server.close();
+      data.cleanup();
+      backup.cleanup();
+    }
   });
 });
