@@ -6,6 +6,7 @@ import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Role } from '../../../../shared/contract/channel';
 import { api, request } from '../../api/client';
 import { AuditScreen } from '../audit/AuditScreen';
+import { BackupsScreen } from '../backups/BackupsScreen';
 import { CollectScreen } from '../collect/CollectScreen';
 import { ConcessionsScreen } from '../concessions/ConcessionsScreen';
 import { FeesScreen } from '../fees/FeesScreen';
@@ -25,7 +26,7 @@ import { ReportsScreen } from '../reports/ReportsScreen';
 import { DayCloseScreen } from '../day-close/DayCloseScreen';
 import { ImportScreen } from '../imports/ImportScreen';
 
-type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'reports' | 'dayClose' | 'import' | 'sync' | 'users' | 'settings' | 'audit';
+type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'reports' | 'dayClose' | 'import' | 'sync' | 'users' | 'settings' | 'audit' | 'backups';
 
 const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'collect', label: 'Collect fees', roles: ['admin', 'accountant', 'cashier'] },
@@ -40,6 +41,7 @@ const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'sync', label: 'Sync', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'users', label: 'Users', roles: ['admin'] },
   { page: 'audit', label: 'Audit trail', roles: ['admin', 'accountant'] },
+  { page: 'backups', label: 'Backups', roles: ['admin'] },
   { page: 'settings', label: 'Settings', roles: ['admin', 'accountant', 'cashier'] },
 ];
 
@@ -130,6 +132,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
           {page === 'sync' && <SyncScreen session={session} status={sync.status} onStatus={sync.setStatus} />}
           {page === 'users' && <UsersScreen session={session} />}
           {page === 'audit' && <AuditScreen />}
+          {page === 'backups' && <BackupsScreen onRestored={onLoggedOut} />}
           {page === 'settings' && <SettingsScreen session={session} onSessionChange={onSessionChange} />}
         </AppShell.Main>
       </AppShell>
