@@ -63,6 +63,7 @@ async function start(): Promise<void> {
     logger: { error: (message, err) => console.error(message, err), warn: (message) => console.warn(message), info: (message) => console.info(message) },
   });
   feedesk.sync.start();
+  feedesk.backups.startSchedule();
 
   if (demo) await openDemoSchool(feedesk, (line) => console.log(line));
 
