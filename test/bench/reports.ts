@@ -62,8 +62,8 @@ async function exportYear(): Promise<() => void> {
   return () => rmSync(path, { force: true });
 }
 
-/** The backup's own figures: the copy's size, main-thread lag, and the slowest student search answered meanwhile. */
-const backupFigures = { db_mb: 0, lag_ms: 0, lag_p99_ms: 0, search_max_ms: 0, searches: 0 };
+/** The backup's own figures: the copy's size, peak memory of the whole process, main-thread lag, and the slowest student search answered meanwhile. */
+const backupFigures = { db_mb: 0, peak_rss_mb: 0, start_rss_mb: 0, lag_ms: 0, lag_p99_ms: 0, search_max_ms: 0, searches: 0 };
 
 async function backUpFull(): Promise<() => void> {
   const desk = state.desk!;
@@ -77,6 +77,9 @@ async function backUpFull(): Promise<() => void> {
   let searching = true;
   let slowest = 0;
   let searches = 0;
+  backupFigures.start_rss_mb = Math.round(process.memoryUsage.rss() / 1024 / 1024);
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   const search = (async () => {
     while (searching) {
       const started = performance.now();
@@ -99,9 +102,11 @@ async function backUpFull(): Promise<() => void> {
     backupFigures.db_mb = Math.round((made?.bytes ?? 0) / 1024 / 1024);
   } finally {
     lag.disable();
+    clearInterval(sampler);
     searching = false;
     await search;
   }
+  backupFigures.peak_rss_mb = Math.round(peak / 1024 / 1024);
   backupFigures.lag_ms = Math.round(lag.max / 1e5) / 10;
   backupFigures.lag_p99_ms = Math.round(lag.percentile(99) / 1e5) / 10;
   backupFigures.search_max_ms = Math.round(slowest * 10) / 10;
