@@ -245,11 +245,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const invoke = createRouter({
     handlers,
     storeOpen: () => store.status().state === 'open',
-    async session(clientId) {
-      if (!services.sessions.get(clientId)) return null;
-      const { idleLockMinutes } = await policies.readPolicies(services.store());
-      return services.sessions.touch(clientId, deps.clock.now().getTime(), idleLockMinutes * 60_000);
-    },
+    session: (clientId) => auth.currentSession(services, clientId),
     validateOutput: deps.validateOutput ?? false,
     onInternalError: (channel, err) => deps.logger.error(`channel ${channel} failed`, err),
   });

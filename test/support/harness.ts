@@ -9,7 +9,11 @@ import { createKeyStore, type KeyWrapper } from '../../src/main/db/key-store';
 import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { createFilePrinter } from '../../src/main/print/printer';
 import { createFileSettingsStore } from '../../src/main/settings';
-import type { ChannelName, InputOf, OutputOf, Result } from '../../src/shared/contract';
+import { contract, type ChannelName, type ErrorData, type InputOf, type OutputOf, type Result } from '../../src/shared/contract';
+import type { SessionInfo } from '../../src/shared/contract/auth';
+import { stepAt } from '../../src/main/auth/totp';
+import { DEMO_USERS } from '../../src/main/demo/generate';
+import { type Authenticator, createAuthenticator } from './authenticator';
 
 /** A keychain stand-in: AES-GCM under a key only this process knows (or a fixed one, to reopen across runs). */
 export function fakeKeychain(master: Buffer = randomBytes(32)): KeyWrapper {
@@ -70,9 +74,18 @@ export interface TestDesk {
   keychain: KeyWrapper;
   app: App;
   errors: unknown[];
+  /**
+   * A channel as a person at the desk calls it. Admins and accountants sign in with two steps: the harness's
+   * authenticator sets it up for them through the channels at their first login (or first approval), and adds their
+   * code to every later login and approval (see ./authenticator.ts). A session past its 12 hours is logged in again
+   * as whoever last logged in at that window, and the call made again.
+   */
   call<C extends ChannelName>(channel: C, input?: InputOf<C>, client?: string): Promise<Result<OutputOf<C>>>;
   ok<C extends ChannelName>(channel: C, input?: InputOf<C>, client?: string): Promise<OutputOf<C>>;
-  /** Moves the clock to another day and unlocks the admin's idle-locked screen, as a cashier would. */
+  /** The channel exactly as sent: no code added, no two-step set-up (tests of two-step sign-in itself). */
+  raw<C extends ChannelName>(channel: C, input?: InputOf<C>, client?: string): Promise<Result<OutputOf<C>>>;
+  authenticator: Authenticator;
+  /** Moves the clock to another day and unlocks the admin's idle-locked screen, as a cashier would (past the session's 12 hours, `call` logs in again). */
   travelTo(instant: string): Promise<void>;
   /** A new backend on the same files, as after an app restart. */
   restart(overrides?: Partial<AppDeps>): Promise<void>;
@@ -98,15 +111,90 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     kdfCost: TEST_KDF,
     validateOutput: true,
   });
+  const authenticator = createAuthenticator(clock);
+  const raw = (channel: ChannelName, input: unknown, client: string) => desk.app.invoke(channel, input, client);
+  const rawOk = async (channel: ChannelName, input: unknown, client: string) => {
+    const result = await raw(channel, input, client);
+    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
+    return result.value;
+  };
+
+  /** What the set-up screen has the user do: scan the key, confirm with the first code, keep the recovery codes. */
+  async function setUpTwoStep(username: string, client: string): Promise<void> {
+    const { key } = (await rawOk('auth.totpBegin', undefined, client)) as OutputOf<'auth.totpBegin'>;
+    authenticator.add(username, key);
+    const { recoveryCodes } = (await rawOk('auth.totpConfirm', { code: authenticator.code(username) }, client)) as OutputOf<'auth.totpConfirm'>;
+    authenticator.keepRecoveryCodes(username, recoveryCodes);
+  }
+
+  /** Who signs in with the call (the one logging in, or the approver) when the authenticator can add their code. */
+  function codeOwner(channel: ChannelName, input: unknown): string | null {
+    if (!isRecord(input) || !contract[channel].input.safeParse(input).success) return null;
+    const who = channel === 'auth.login' ? input : input['approver'];
+    if (!isRecord(who) || who['code'] || typeof who['username'] !== 'string') return null;
+    return authenticator.has(who['username']) ? who['username'] : null;
+  }
+
+  /** Sends the call with the user's code added, taking the code back if the desk refused before checking it. */
+  async function sendWithCode(channel: ChannelName, input: unknown, client: string): Promise<Result<unknown>> {
+    const owner = codeOwner(channel, input);
+    if (!owner || !isRecord(input)) return raw(channel, input, client);
+    const code = authenticator.code(owner);
+    const sent = channel === 'auth.login' ? { ...input, code } : { ...input, approver: { ...(input['approver'] as object), code } };
+    const result = await raw(channel, sent, client);
+    if (!result.ok && !codeWasChecked(channel, result.error)) authenticator.unused(owner);
+    return result;
+  }
+
+  /** Who last logged in at each window, to log in again when the session's 12 hours are up. */
+  const logins = new Map<string, { username: string; password: string }>();
+
+  async function call(channel: ChannelName, input: unknown, client: string): Promise<Result<unknown>> {
+    let result = await sendWithCode(channel, input, client);
+    if (!result.ok && result.error.code === 'session_expired' && logins.has(client)) {
+      await desk.ok('auth.login', logins.get(client)!, client);
+      result = await sendWithCode(channel, input, client);
+    }
+    const session = result.ok && (channel === 'auth.login' || channel === 'setup.initialize') ? (result.value as SessionInfo) : null;
+    if (session && isRecord(input)) {
+      const who = channel === 'auth.login' ? input : (input['admin'] as Record<string, unknown>);
+      logins.set(client, { username: String(who['username']), password: String(who['password']) });
+    }
+    if (session?.twoStepSetupRequired) {
+      await setUpTwoStep(session.user.username, client);
+      result = await raw('auth.session', undefined, client);
+    }
+    // An approver who has never set two-step sign-in up does so (logging in at this desk), then approves again.
+    const approver = isRecord(input) ? input['approver'] : undefined;
+    if (!result.ok && result.error.code === 'two_step_required' && isRecord(approver) && typeof approver['username'] === 'string') {
+      const side = `authenticator-${approver['username']}`;
+      await desk.ok('auth.login', { username: approver['username'], password: String(approver['password']) }, side);
+      await rawOk('auth.logout', undefined, side);
+      result = await sendWithCode(channel, input, client);
+    }
+    return result;
+  }
+
+  /** The demo school's admin sets two-step sign-in up as it is made: its key comes back for the authenticator. */
+  const withDemoKeys = (app: App): App => ({
+    ...app,
+    async generateDemoSchool(options) {
+      const made = await app.generateDemoSchool(options);
+      authenticator.add(DEMO_USERS[0]!.username, made.adminTwoStepKey, stepAt(clock.current.getTime() / 1000));
+      return made;
+    },
+  });
+
   const desk: TestDesk = {
     dir,
     dbPath: join(dir, 'feedesk.db'),
     clock,
     keychain,
     errors,
-    app: await createApp(deps()),
-    call: (channel, input, client = 'window-1') =>
-      desk.app.invoke(channel, input, client) as Promise<Result<OutputOf<typeof channel>>>,
+    authenticator,
+    app: withDemoKeys(await createApp(deps())),
+    call: (channel, input, client = 'window-1') => call(channel, input, client) as Promise<Result<OutputOf<typeof channel>>>,
+    raw: (channel, input, client = 'window-1') => raw(channel, input, client) as Promise<Result<OutputOf<typeof channel>>>,
     async ok(channel, input, client) {
       const result = await desk.call(channel, input, client);
       if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
@@ -119,12 +207,24 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     },
     async restart(overrides = {}) {
       await desk.app.close();
-      desk.app = await createApp({ ...deps(), ...overrides });
+      desk.app = withDemoKeys(await createApp({ ...deps(), ...overrides }));
     },
     close: () => desk.app.close(),
   };
   return desk;
 }
+
+/**
+ * Whether a refused login or approval got as far as its code, which the desk then counts as used: a login is
+ * refused after a good code never; an approval may be (the receipt was cancelled already, say).
+ */
+function codeWasChecked(channel: ChannelName, error: ErrorData): boolean {
+  if (channel === 'auth.login') return false;
+  const before = ['invalid_credentials', 'account_locked', 'forbidden', 'screen_locked', 'two_step_required', 'unauthenticated', 'session_expired'];
+  return !before.includes(error.code) && !error.field?.startsWith('approver');
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const ADMIN = { username: 'principal', fullName: 'Asha Rao', password: 'correct horse battery' };
 

@@ -11,6 +11,9 @@ import { recordPaymentTx } from '../services/payments';
 import { bouncePaymentTx, cancelPaymentTx } from '../services/reversals';
 import { enqueue } from '../services/outbox';
 import { insertStudentTx } from '../services/students';
+import { recordAudit } from '../services/audit';
+import { decideConcession } from '../services/concessions';
+import { base32Decode, totp } from '../auth/totp';
 import { BANKS, GIVEN_NAMES, GUARDIAN_GIVEN, SURNAMES } from './names';
 import { type Random, seededRandom } from './random';
 
@@ -32,6 +35,8 @@ export interface DemoResult {
   payments: number;
   cancelled: number;
   bounced: number;
+  /** The admin's two-step sign-in key (base32), to type into an authenticator app. */
+  adminTwoStepKey: string;
 }
 
 type Invoke = (channel: string, input: unknown, clientId: string) => Promise<Result<unknown>>;
@@ -70,9 +75,17 @@ function methodFor(r: Random, day: string): PaymentMethod {
   }
 }
 
-async function setUpSchool(call: ReturnType<typeof caller>, r: Random) {
+/** The demo's admin turns two-step sign-in on as any admin must before doing anything else; the key is printed. */
+async function setUpTwoStep(call: ReturnType<typeof caller>, clock: Clock): Promise<string> {
+  const { key } = await call('auth.totpBegin');
+  await call('auth.totpConfirm', { code: totp(base32Decode(key), clock.now().getTime() / 1000) });
+  return key;
+}
+
+async function setUpSchool(call: ReturnType<typeof caller>, r: Random, clock: Clock) {
   const { role: _role, ...admin } = DEMO_USERS[0]!;
   await call('setup.initialize', { schoolName: 'Green Valley Public School', currency: 'INR', locale: 'en-IN', deskCode: 'D01', admin });
+  const adminTwoStepKey = await setUpTwoStep(call, clock);
   for (const u of DEMO_USERS.slice(1)) await call('users.create', u);
   const year = await call('masters.createYear', { name: '2026-27', startsOn: '2026-04-01', endsOn: '2027-03-31', makeCurrent: true });
   const heads = {
@@ -109,14 +122,14 @@ async function setUpSchool(call: ReturnType<typeof caller>, r: Random) {
     });
     classes.push(cls);
   }
-  return { year, heads, categories, classes };
+  return { year, heads, categories, classes, adminTwoStepKey };
 }
 
 export async function generateDemoSchool(invoke: Invoke, deps: ServiceDeps, options: DemoOptions): Promise<DemoResult> {
   const r = seededRandom(options.seed ?? 2026);
   const call = caller(invoke);
   const until = options.until ?? dateIn(deps.clock.now());
-  const { year, heads, categories, classes } = await setUpSchool(call, r);
+  const { year, heads, categories, classes, adminTwoStepKey } = await setUpSchool(call, r, deps.clock);
   const userId = (username: string) => deps.store().selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   const admin = await userId(DEMO_USERS[0]!.username);
   const accountant = await userId(DEMO_USERS[1]!.username);
@@ -167,12 +180,18 @@ export async function generateDemoSchool(invoke: Invoke, deps: ServiceDeps, opti
     { name: 'Scholarship', kind: 'fixed' as const, value: 5_000_00, target: 'category' as const, categoryId: categories.scholarship.id, reason: 'Merit scholarship' },
     { name: 'Second child', kind: 'percent' as const, value: 1_000, target: 'sibling' as const, siblingRank: 2, headId: heads.tuition.id, reason: 'Sibling rule' },
   ];
+  // The accountant approves them in the service (as the payments below are made): the demo's accountant sets two-step
+  // sign-in up at their first login, and an approver without it is refused at the channel.
   for (const c of concessions) {
     const requested = await call('concessions.request', { yearId: year.id, ...c });
-    await call('concessions.approve', { concessionId: requested.id, approver: { username: DEMO_USERS[1]!.username, password: DEMO_USERS[1]!.password } });
+    await deps.store().transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('concession').selectAll().where('id', '=', requested.id).executeTakeFirstOrThrow();
+      const applied = (await decideConcession(tx, deps, row, 'approved', accountant.id, null)).reduce((a, x) => a + x.amount, 0);
+      await recordAudit(tx, deps, { actorId: accountant.id, action: 'concessions.approve', entity: 'concession', entityId: row.id, after: { decision: 'approved', applied, requestedOnDeskBy: admin.id } });
+    });
   }
 
-  return collectTheYear(deps, env, clock, r, { until, cashierId: admin.id, accountantId: accountant.id });
+  return { ...(await collectTheYear(deps, env, clock, r, { until, cashierId: admin.id, accountantId: accountant.id })), adminTwoStepKey };
 }
 
 interface Intent {
@@ -184,7 +203,7 @@ interface Intent {
 }
 
 /** Plans each installment's payment (on time, late, partly, over, or not at all) and records them in day order. */
-async function collectTheYear(deps: ServiceDeps, env: { clock: SimulatedClock; ids: ServiceDeps['ids'] }, clock: SimulatedClock, r: Random, o: { until: string; cashierId: string; accountantId: string }): Promise<DemoResult> {
+async function collectTheYear(deps: ServiceDeps, env: { clock: SimulatedClock; ids: ServiceDeps['ids'] }, clock: SimulatedClock, r: Random, o: { until: string; cashierId: string; accountantId: string }): Promise<Omit<DemoResult, 'adminTwoStepKey'>> {
   const installments = await deps.store().selectFrom('due').select(['student_id', 'due_on']).where('kind', '=', 'fee').groupBy(['student_id', 'due_on']).orderBy('due_on').execute();
   const intents: Intent[] = [];
   for (const i of installments) {
@@ -196,7 +215,7 @@ async function collectTheYear(deps: ServiceDeps, env: { clock: SimulatedClock; i
   }
   intents.sort((a, b) => a.day.localeCompare(b.day) || a.minute - b.minute);
 
-  const result: DemoResult = { students: 0, payments: 0, cancelled: 0, bounced: 0 };
+  const result = { students: 0, payments: 0, cancelled: 0, bounced: 0 };
   let bounces: { day: string; paymentId: string }[] = [];
   const cashier = { id: o.cashierId, name: 'Asha Rao' };
   for (let start = 0; start < intents.length; start += BATCH) {

@@ -13,5 +13,7 @@ export async function openDemoSchool(app: App, log: (line: string) => void, stud
   const made = await app.generateDemoSchool({ students });
   log(`FeeDesk demo: ${made.students} students, ${made.payments} payments (${made.cancelled} cancelled, ${made.bounced} bounced).`);
   for (const u of DEMO_USERS) log(`  log in as ${u.username} / ${u.password} (${u.role})`);
+  log(`  ${DEMO_USERS[0]!.username} signs in with two steps: type this key into an authenticator app: ${made.adminTwoStepKey}`);
+  log(`  ${DEMO_USERS[1]!.username} sets two-step sign-in up at the first login; ${DEMO_USERS[2]!.username} needs none`);
   return made;
 }

@@ -1,4 +1,5 @@
-// One entry point for every channel: validate input, check the store, session and role, run, answer as data.
+// One entry point for every channel: validate input, check the store, session (lock, limit, two-step) and role, run,
+// answer as data.
 import type { z } from 'zod';
 import {
   AppError,
@@ -21,7 +22,7 @@ export type HandlersFor<Area extends string> = { [C in ChannelName as C extends 
 export interface RouterDeps {
   handlers: Handlers;
   storeOpen(): boolean;
-  /** The caller's session after the idle check (locks it when idle too long). */
+  /** The caller's session after the idle check (locks it when idle too long); throws `session_expired` past the limit. */
   session(clientId: string): Promise<Session | null>;
   /** In tests: check every answer against the contract's output schema. */
   validateOutput: boolean;
@@ -64,6 +65,9 @@ function checkAccess(name: ChannelName, session: Session | null): void {
   if (session.locked && !def.whileLocked) {
     throw new AppError('screen_locked', 'the screen is locked: enter your password to continue');
   }
+  if (session.twoStepPending && !def.beforeTwoStep) {
+    throw new AppError('two_step_required', 'set up two-step sign-in first: admins and accountants log in with a code from an authenticator app');
+  }
   if (def.access !== 'session' && !def.access.includes(session.role)) {
     throw new AppError('forbidden', `only ${def.access.join(' or ')} users may do this (you are ${session.role})`);
   }
@@ -81,7 +85,9 @@ export function createRouter(deps: RouterDeps): Invoke {
       if (!channel.startsWith('store.') && !deps.storeOpen()) {
         throw new AppError('store_locked', 'the database is locked: enter the store passphrase first');
       }
-      const session = channel.startsWith('store.') ? null : await deps.session(clientId);
+      // Public channels work without a session (a login replaces whatever the window had, even an expired one),
+      // except auth.session, which reports it.
+      const session = def.access === 'public' && channel !== 'auth.session' ? null : await deps.session(clientId);
       checkAccess(channel, session);
       const handler = deps.handlers[channel] as Handler<typeof channel>;
       const value = await handler(parsed.data as never, { clientId, session });

@@ -1,8 +1,10 @@
-// Supervisor override: a second person with the right role approves on this desk with their own password.
-import type { Role } from '../../shared/contract/channel';
+// Supervisor override: a second person with the right role approves on this desk with their own password and the code
+// from their authenticator app (two-step sign-in is required of every approver role).
+import { type Role, TWO_STEP_ROLES } from '../../shared/contract/channel';
 import { AppError } from '../../shared/contract/errors';
 import { checkPassword, passSecondFactor } from './auth';
 import type { ServiceDeps } from './context';
+import { hasTwoStep } from './totp';
 
 export const APPROVER_ROLES: readonly Role[] = ['admin', 'accountant'];
 
@@ -27,7 +29,10 @@ export async function verifyApprover(
     throw new AppError('forbidden', `approval needs ${roles.join(' or ')}; ${user.username} is ${user.role}`, 'approver.username');
   }
   if (user.id === requesterId) throw new AppError('forbidden', 'approval must come from a second person, not the one asking', 'approver.username');
-  // An approver with two-step sign-in on approves with their code too, even at someone else's desk.
+  // The approver's own password and code, every time, even when they are the one logged in at this desk.
+  if (TWO_STEP_ROLES.includes(user.role) && !(await hasTwoStep(deps.store(), user.id))) {
+    throw new AppError('two_step_required', `${user.username} must set up two-step sign-in (at their next login) before approving`, 'approver.username');
+  }
   await passSecondFactor(deps, user, approver.code, async () => undefined, 'approver.code');
   return user.id;
 }

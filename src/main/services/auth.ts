@@ -1,5 +1,6 @@
-// Login, idle lock and unlock, logout and one's own password, with a persisted lockout.
+// Login, idle lock and unlock, the 12-hour session limit, logout and one's own password, with a persisted lockout.
 import type { SessionInfo } from '../../shared/contract/auth';
+import { TWO_STEP_ROLES } from '../../shared/contract/channel';
 import { AppError } from '../../shared/contract/errors';
 import type { Tx, UserTable } from '../db/schema';
 import { recordAudit } from './audit';
@@ -7,7 +8,7 @@ import { checkSecondFactor } from './totp';
 import type { ServiceDeps } from './context';
 import { assertPasswordPolicy, hashPassword, verifyNothing, verifyPassword } from './passwords';
 import { readPolicies } from './policies';
-import type { Session } from './sessions';
+import { SESSION_LIMIT_MS, type Session } from './sessions';
 import { findUser } from './users';
 
 export const MAX_FAILED_ATTEMPTS = 5;
@@ -26,7 +27,27 @@ export async function sessionInfo(deps: ServiceDeps, session: Session): Promise<
     deskCode: desk.code,
     idleLockMinutes: policies.idleLockMinutes,
     locked: session.locked,
+    twoStepSetupRequired: session.twoStepPending,
   };
+}
+
+/**
+ * The caller's session as the router sees it. Twelve hours after login it ends, however busy it has been: the call is
+ * refused with `session_expired` (audited) and the window goes back to the login screen. Otherwise the idle check.
+ */
+export async function currentSession(deps: ServiceDeps, clientId: string): Promise<Session | null> {
+  const session = deps.sessions.get(clientId);
+  if (!session) return null;
+  const now = deps.clock.now().getTime();
+  if (deps.sessions.expired(session, now)) {
+    deps.sessions.end(clientId);
+    await deps.store().transaction().execute((tx) =>
+      recordAudit(tx, deps, { actorId: session.userId, action: 'auth.sessionExpired', entity: 'user', entityId: session.userId, after: { loggedInAt: new Date(session.startedAt).toISOString() } }),
+    );
+    throw new AppError('session_expired', `your session has ended: a login lasts ${SESSION_LIMIT_MS / 3_600_000} hours. Log in again`);
+  }
+  const { idleLockMinutes } = await readPolicies(deps.store());
+  return deps.sessions.touch(clientId, now, idleLockMinutes * 60_000);
 }
 
 function lockedMessage(until: string): string {
@@ -79,15 +100,16 @@ async function clearFailures(tx: Tx, user: UserTable): Promise<void> {
 /**
  * The second step for a user with two-step sign-in on (services/totp.ts): then `onPass` runs in the same transaction.
  * A wrong code counts toward the lockout like a wrong password; a replayed one too, and is audited as such.
+ * Returns whether the user has two-step sign-in on.
  */
-export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code: string | undefined, onPass: (tx: Tx) => Promise<unknown>, field = 'code'): Promise<void> {
+export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code: string | undefined, onPass: (tx: Tx) => Promise<unknown>, field = 'code'): Promise<boolean> {
   const verdict = await deps.store().transaction().execute(async (tx) => {
     const v = await checkSecondFactor(deps, tx, user, code);
     if (v && !v.ok) return v;
     await onPass(tx);
     return v;
   });
-  if (!verdict || verdict.ok) return;
+  if (!verdict || verdict.ok) return verdict !== null;
   if (verdict.reason === 'missing') throw new AppError('invalid_credentials', 'needs the 6-digit code from the authenticator app (or a recovery code)', field);
   const locked = await recordFailure(deps, user.id, verdict.reason === 'replayed' ? 'auth.totpReplayed' : 'auth.totpFailed');
   if (locked) throw new AppError('account_locked', lockedMessage(new Date(deps.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString()));
@@ -102,9 +124,10 @@ export async function login(deps: ServiceDeps, clientId: string, username: strin
   }
   await checkPassword(deps, user, password, 'auth.loginFailed');
   if (user.active !== 1) throw new AppError('forbidden', 'this account has been deactivated: ask an admin');
-  await passSecondFactor(deps, user, code, (tx) => clearFailures(tx, user).then(() => recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id })));
+  const twoStepOn = await passSecondFactor(deps, user, code, (tx) => clearFailures(tx, user).then(() => recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id })));
+  // An admin or accountant without two-step sign-in gets in with the password, but only to set it up.
   const session = deps.sessions.start(
-    { clientId, userId: user.id, username: user.username, fullName: user.full_name, role: user.role },
+    { clientId, userId: user.id, username: user.username, fullName: user.full_name, role: user.role, twoStepPending: !twoStepOn && TWO_STEP_ROLES.includes(user.role) },
     deps.clock.now().getTime(),
   );
   return sessionInfo(deps, session);

@@ -1,10 +1,11 @@
 // Two-step sign-in with an authenticator app (TOTP, RFC 6238): set up with a QR code or the key typed in, confirmed by a
 // first code; ten one-time recovery codes (kept as hashes); a code is accepted once only (a replay is refused and
-// audited); another admin can reset it. Once set up, logging in needs the code after the password.
+// audited); another admin can reset it. Once set up, logging in needs the code after the password. Admins and
+// accountants must have it (TWO_STEP_ROLES): without it their session can only set it up, and they cannot approve.
 import { createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import { AppError } from '../../shared/contract/errors';
-import type { Tx, UserTable } from '../db/schema';
+import type { Store, Tx, UserTable } from '../db/schema';
 import { base32Decode, base32Encode, matchStep, newRecoveryCodes, newSecret, otpauthUri } from '../auth/totp';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
@@ -36,7 +37,7 @@ export async function beginTotp(deps: ServiceDeps, userId: string): Promise<{ ke
 
 /** The first code from the app turns it on; the answer carries the ten recovery codes, shown this once. */
 export async function confirmTotp(deps: ServiceDeps, userId: string, code: string): Promise<{ recoveryCodes: string[] }> {
-  return deps.store().transaction().execute(async (tx) => {
+  const answer = await deps.store().transaction().execute(async (tx) => {
     const row = await tx.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
     if (!row) throw new AppError('conflict', 'start the set-up first', 'code');
     if (row.confirmed_at) throw new AppError('conflict', 'two-step sign-in is already on', 'code');
@@ -49,6 +50,9 @@ export async function confirmTotp(deps: ServiceDeps, userId: string, code: strin
     await recordAudit(tx, deps, { actorId: userId, action: 'auth.totpEnabled', entity: 'user', entityId: userId });
     return { recoveryCodes: codes };
   });
+  // Set up: the user's sessions waiting for it may now do what their role allows.
+  for (const session of deps.sessions.ofUser(userId)) session.twoStepPending = false;
+  return answer;
 }
 
 /** Another admin turns a user's two-step sign-in off (lost phone); they set it up again after logging in. */
@@ -65,6 +69,12 @@ export async function resetTotp(deps: ServiceDeps, actorId: string, userId: stri
   });
   deps.sessions.endForUser(userId);
   return totpStatus(deps, userId);
+}
+
+/** Whether the user has two-step sign-in on (set up and confirmed). */
+export async function hasTwoStep(db: Store | Tx, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('user_totp').select('user_id').where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst();
+  return row !== undefined;
 }
 
 export type SecondFactor = { ok: true } | { ok: false; reason: 'missing' | 'wrong' | 'replayed' };

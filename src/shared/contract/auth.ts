@@ -16,6 +16,8 @@ export const sessionInfo = z.object({
   deskCode: z.string(),
   idleLockMinutes: z.number().int(),
   locked: z.boolean(),
+  /** An admin or accountant without two-step sign-in: the session can only set it up (or log out) until it is on. */
+  twoStepSetupRequired: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
@@ -27,24 +29,31 @@ export const authChannels = {
     output: sessionInfo,
     access: 'public',
   }),
-  'auth.logout': channel({ input: noInput, output: z.null(), access: 'session', whileLocked: true }),
-  'auth.session': channel({ input: noInput, output: sessionInfo.nullable(), access: 'public', whileLocked: true }),
-  'auth.lock': channel({ input: noInput, output: sessionInfo, access: 'session', whileLocked: true }),
+  'auth.logout': channel({ input: noInput, output: z.null(), access: 'session', whileLocked: true, beforeTwoStep: true }),
+  'auth.session': channel({ input: noInput, output: sessionInfo.nullable(), access: 'public', whileLocked: true, beforeTwoStep: true }),
+  'auth.lock': channel({ input: noInput, output: sessionInfo, access: 'session', whileLocked: true, beforeTwoStep: true }),
   'auth.unlock': channel({
     input: z.strictObject({ password }),
     output: sessionInfo,
     access: 'session',
     whileLocked: true,
+    beforeTwoStep: true,
   }),
   /** Two-step sign-in (TOTP) for the logged-in user: whether it is on, set it up, confirm it with a first code. */
-  'auth.totpStatus': channel({ input: noInput, output: totpStatus, access: 'session' }),
-  'auth.totpBegin': channel({ input: noInput, output: z.object({ key: z.string(), uri: z.string(), qrSvg: z.string() }), access: 'session' }),
-  'auth.totpConfirm': channel({ input: z.strictObject({ code: totpCode }), output: z.object({ recoveryCodes: z.array(z.string()) }), access: 'session' }),
+  'auth.totpStatus': channel({ input: noInput, output: totpStatus, access: 'session', beforeTwoStep: true }),
+  'auth.totpBegin': channel({ input: noInput, output: z.object({ key: z.string(), uri: z.string(), qrSvg: z.string() }), access: 'session', beforeTwoStep: true }),
+  'auth.totpConfirm': channel({
+    input: z.strictObject({ code: totpCode }),
+    output: z.object({ recoveryCodes: z.array(z.string()) }),
+    access: 'session',
+    beforeTwoStep: true,
+  }),
   /** Another admin turns a user's two-step sign-in off (a lost phone). */
   'users.resetTotp': channel({ input: z.strictObject({ userId: id }), output: totpStatus, access: ['admin'] }),
   'auth.changePassword': channel({
     input: z.strictObject({ currentPassword: password, newPassword }),
     output: z.null(),
     access: 'session',
+    beforeTwoStep: true,
   }),
 };

@@ -4,6 +4,9 @@ import type { z } from 'zod';
 export const ROLES = ['admin', 'accountant', 'cashier'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Roles that must sign in with two steps (TOTP); for a cashier it is optional. */
+export const TWO_STEP_ROLES: readonly Role[] = ['admin', 'accountant'];
+
 /**
  * Who may call a channel.
  * - `public`: anyone, before login (setup, login, store unlock).
@@ -18,6 +21,11 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   access: Access;
   /** Callable while the screen is idle-locked (unlock, logout, session status). */
   whileLocked?: boolean;
+  /**
+   * Callable by an admin or accountant who has not set up two-step sign-in yet: only what it takes to set it up
+   * (or to leave). Every other channel answers `two_step_required` to them.
+   */
+  beforeTwoStep?: boolean;
 }
 
 export function channel<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): ChannelDef<I, O> {

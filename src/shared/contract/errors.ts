@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'forbidden',
   'screen_locked',
   'session_expired',
+  'two_step_required',
   'invalid_credentials',
   'account_locked',
   'not_found',
