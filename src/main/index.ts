@@ -10,7 +10,8 @@ import { createSafeStorageKeyWrapper } from './electron/key-wrapper';
 import { createElectronPrinter } from './electron/printer';
 import { createElectronSettingsStore } from './electron/settings-store';
 import { openDemoSchool } from './demo/open-demo';
-import { maintenanceRequest, runMaintenance } from './maintenance';
+import { maintenanceRequest, restoreRequest, runMaintenance, runRestore } from './maintenance';
+import { createKeyStore } from './db/key-store';
 import { APP_ORIGIN } from './shell-policy';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -51,10 +52,21 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady();
   const userData = app.getPath('userData');
+  const dbPath = join(userData, 'feedesk.db');
+  const keyWrapper = createSafeStorageKeyWrapper();
+  const settings = createElectronSettingsStore();
+
+  // Before the store is opened: it may be the damaged thing the backup replaces.
+  const restore = restoreRequest(process.argv);
+  if (restore) {
+    app.exit(await runRestore(restore.folder, { dbPath, keys: createKeyStore(keyWrapper, settings), clock: systemClock, ids: randomIds }));
+    return;
+  }
+
   const feedesk = await createApp({
-    dbPath: join(userData, 'feedesk.db'),
-    keyWrapper: createSafeStorageKeyWrapper(),
-    settings: createElectronSettingsStore(),
+    dbPath,
+    keyWrapper,
+    settings,
     clock: systemClock,
     ids: randomIds,
     printer: createElectronPrinter(join(userData, 'spool'), () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),

@@ -1,10 +1,52 @@
 // Command-line maintenance run by the desk binary instead of opening a window:
 //   FeeDesk --reset-admin-password=USERNAME
-import { createInterface } from 'node:readline/promises';
+//   FeeDesk --restore-backup=FOLDER        (before the store is opened: it may be the damaged thing)
+import { createInterface } from 'node:readline';
 import type { App } from './app';
 import { AppError } from '../shared/contract/errors';
+import { type OfflineRestore, restoreNeedsStorePassphrase, restoreOffline } from './backup/offline-restore';
 
 const RESET_FLAG = '--reset-admin-password=';
+const RESTORE_FLAG = '--restore-backup=';
+
+type Io = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+const stdio: Io = { input: process.stdin, output: process.stdout };
+
+/** Asks questions one line at a time (lines typed or piped ahead wait for their question). */
+function prompter(io: Io) {
+  const rl = createInterface({ input: io.input, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  return {
+    async ask(question: string): Promise<string> {
+      io.output.write(question);
+      const next = await lines.next();
+      return next.done ? '' : String(next.value);
+    },
+    close: () => rl.close(),
+  };
+}
+
+export function restoreRequest(argv: readonly string[]): { folder: string } | null {
+  const flag = argv.find((a) => a.startsWith(RESTORE_FLAG));
+  return flag ? { folder: flag.slice(RESTORE_FLAG.length) } : null;
+}
+
+/** Restores a backup over the store without opening it first; returns the process exit code. */
+export async function runRestore(folder: string, deps: Omit<OfflineRestore, 'folder' | 'backupPassphrase' | 'storePassphrase'>, io: Io = stdio): Promise<number> {
+  const prompt = prompter(io);
+  try {
+    const backupPassphrase = await prompt.ask('Backup passphrase: ');
+    const storePassphrase = restoreNeedsStorePassphrase(deps.dbPath, deps.keys) ? await prompt.ask('Store passphrase for the restored store (12+ characters): ') : undefined;
+    const done = await restoreOffline({ ...deps, folder, backupPassphrase, ...(storePassphrase === undefined ? {} : { storePassphrase }) });
+    io.output.write(`Restored the backup of ${done.createdAt} from ${folder}.\n${done.keptAside ? `The store it replaced is kept at ${done.keptAside}.\n` : ''}`);
+    return 0;
+  } catch (err) {
+    io.output.write(`Restore refused: ${err instanceof AppError ? `${err.field ? `${err.field} ` : ''}${err.message}` : String(err)}\nThe store was left as it was.\n`);
+    return 1;
+  } finally {
+    prompt.close();
+  }
+}
 
 export function maintenanceRequest(argv: readonly string[]): { resetUsername: string } | null {
   const flag = argv.find((a) => a.startsWith(RESET_FLAG));
@@ -16,13 +58,13 @@ export async function runMaintenance(
   request: { resetUsername: string },
   app: App,
   needsPassphrase: boolean,
-  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } = { input: process.stdin, output: process.stdout },
+  io: Io = stdio,
 ): Promise<number> {
   let passphrase: string | undefined;
   if (needsPassphrase) {
-    const rl = createInterface({ input: io.input, output: io.output, terminal: false });
-    passphrase = await rl.question('Store passphrase: ');
-    rl.close();
+    const prompt = prompter(io);
+    passphrase = await prompt.ask('Store passphrase: ');
+    prompt.close();
   }
   try {
     const temporary = await app.resetAdminPassword(request.resetUsername, passphrase);

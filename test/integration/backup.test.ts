@@ -8,6 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN, noKeychain, openTestDesk, setUpSchool, tempDir, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { nextBackupDue } from '../../src/main/backup/schedule';
+import { createKeyStore } from '../../src/main/db/key-store';
+import { runRestore } from '../../src/main/maintenance';
+import { createFileSettingsStore } from '../../src/main/settings';
+import { PassThrough } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { TEST_KDF } from '../support/harness';
 
 const PASSPHRASE = 'blue kettle on the hill';
 let desk: TestDesk | null = null;
@@ -230,6 +236,74 @@ describe('backups', () => {
     expect(await d.ok('store.status')).toEqual({ state: 'needs_passphrase' });
     expect(refusal(await d.call('store.unlock', { passphrase: 'the store passphrase' }))?.code).toBe('wrong_key');
     expect(await d.ok('store.unlock', { passphrase: 'the new store passphrase' })).toEqual({ state: 'open' });
+  });
+});
+
+/** FeeDesk --restore-backup=FOLDER at a terminal: the lines typed, and what it printed. */
+async function restoreAtTerminal(d: TestDesk, dir: string, folder: string, typed: string[]) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (chunk) => (printed += chunk));
+  input.end(typed.map((l) => `${l}\n`).join(''));
+  const keys = createKeyStore(d.keychain, createFileSettingsStore(join(dir, 'settings.json')), TEST_KDF);
+  const code = await runRestore(folder, { dbPath: join(dir, 'feedesk.db'), keys, clock: d.clock, ids: { uuid: () => randomUUID() } }, { input, output });
+  return { code, printed };
+}
+
+describe('restoring without opening the store (FeeDesk --restore-backup)', () => {
+  it('brings back a store too damaged to open, keeping the damaged one aside', async () => {
+    const { desk: d, folder } = await schoolWithPayments(5);
+    await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
+    const path = await backUp(d);
+    const atBackup = await books(d);
+    await d.app.close();
+    // The first pages (the schema) overwritten: the store no longer opens at all.
+    const fd = openSync(d.dbPath, 'r+');
+    writeSync(fd, Buffer.alloc(16384, 0x33), 0, 16384, 0);
+    closeSync(fd);
+    const damaged = sha256(d.dbPath);
+    await expect(d.restart()).rejects.toThrow();
+
+    const wrong = await restoreAtTerminal(d, d.dir, path, ['not the passphrase']);
+    expect(wrong).toEqual({ code: 1, printed: 'Backup passphrase: Restore refused: passphrase the backup passphrase is wrong for this backup\nThe store was left as it was.\n' });
+    expect(sha256(d.dbPath)).toBe(damaged);
+
+    const right = await restoreAtTerminal(d, d.dir, path, [PASSPHRASE]);
+    expect(right.code).toBe(0);
+    const keptAside = /kept at (.+)\.\n/.exec(right.printed)?.[1];
+    expect(keptAside && sha256(keptAside)).toBe(damaged);
+    await d.restart();
+    await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    expect(await books(d)).toEqual(atBackup);
+    expect((await d.ok('audit.list', { limit: 2 }))[1]).toMatchObject({ action: 'backup.restored', after: { by: 'maintenance', from: path } });
+    expect((await d.ok('audit.verify')).intact).toBe(true);
+  });
+
+  it('restores onto a new computer without a keychain, under the store passphrase typed there', async () => {
+    const { desk: d, folder } = await schoolWithPayments(3, { keychain: noKeychain, dir: tempDir().dir });
+    await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
+    const path = await backUp(d);
+    const atBackup = await books(d);
+
+    const fresh = tempDir().dir;
+    const short = await restoreAtTerminal(d, fresh, path, [PASSPHRASE, 'short']);
+    expect(short.code).toBe(1);
+    expect(short.printed).toContain('storePassphrase must be at least 12 characters');
+    expect(existsSync(join(fresh, 'feedesk.db'))).toBe(false);
+    expect((await restoreAtTerminal(d, fresh, path, [PASSPHRASE, 'the new computer passphrase'])).code).toBe(0);
+
+    const moved = await openTestDesk({ dir: fresh, keychain: noKeychain });
+    try {
+      expect(await moved.ok('store.unlock', { passphrase: 'the new computer passphrase' })).toEqual({ state: 'open' });
+      // The admin's authenticator app comes along: the two-step key is in the restored store.
+      moved.clock.current = new Date(d.clock.current.getTime() + 60_000);
+      moved.authenticator.add(ADMIN.username, d.authenticator.key(ADMIN.username));
+      await moved.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+      expect(await books(moved)).toEqual(atBackup);
+    } finally {
+      await moved.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 // Backup folders: a consistent copy of the store encrypted under the backup key, with a manifest (what it holds, its
 // checksum, how to derive its key), and the checks a restore runs before anything is replaced. Runs on a worker.
 import { createHash, createHmac } from 'node:crypto';
-import { closeSync, copyFileSync, createReadStream, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/contract/errors';
@@ -230,4 +230,27 @@ export async function prepareRestore(folder: string, key: Buffer, liveKey: Buffe
     rmSync(target, { force: true });
     throw err;
   }
+}
+
+/**
+ * Puts the restored copy in place and the old store aside (its WAL and shared-memory files beside it, so it still
+ * opens as it was); `undo` puts everything back if the restored store will not open.
+ */
+export function swapIn(live: string, restored: string, keptAside: string): { undo(): void } {
+  const moved: [string, string][] = [];
+  const move = (from: string, to: string) => {
+    renameSync(from, to);
+    moved.push([from, to]);
+  };
+  const undo = () => {
+    for (const [from, to] of moved.reverse()) renameSync(to, from);
+  };
+  try {
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${live}${suffix}`)) move(`${live}${suffix}`, `${keptAside}${suffix}`);
+    move(restored, live);
+  } catch (err) {
+    undo();
+    throw err;
+  }
+  return { undo };
 }

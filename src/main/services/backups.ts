@@ -1,12 +1,12 @@
 // Backups: the desk's settings for them (folder, how many to keep, daily time, the backup key kept wrapped under the
 // store's key), backing up on a worker, the daily schedule with rotation, and restore with the old store kept aside.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { BackupCheck as BackupCheckOut, BackupEntry, BackupJob, BackupStatus } from '../../shared/contract/backup';
 import { AppError } from '../../shared/contract/errors';
 import type { BackupCheck, BackupKdf, Manifest } from '../backup/files';
-import { checkKey, readManifest } from '../backup/files';
+import { checkKey, readManifest, swapIn } from '../backup/files';
 import { backupName, nextBackupDue } from '../backup/schedule';
 import type { BackgroundJob, BackgroundRunner } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
@@ -332,27 +332,4 @@ export function createBackups(env: BackupEnv): Backups {
       return () => clearInterval(timer);
     },
   };
-}
-
-/**
- * Puts the restored copy in place and the old store aside (its WAL and shared-memory files beside it, so it still
- * opens as it was); `undo` puts everything back if the restored store will not open.
- */
-function swapIn(live: string, restored: string, keptAside: string): { undo(): void } {
-  const moved: [string, string][] = [];
-  const move = (from: string, to: string) => {
-    renameSync(from, to);
-    moved.push([from, to]);
-  };
-  const undo = () => {
-    for (const [from, to] of moved.reverse()) renameSync(to, from);
-  };
-  try {
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${live}${suffix}`)) move(`${live}${suffix}`, `${keptAside}${suffix}`);
-    move(restored, live);
-  } catch (err) {
-    undo();
-    throw err;
-  }
-  return { undo };
 }
