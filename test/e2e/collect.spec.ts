@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
-import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
+import { approveAs, expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
 
 test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard only', async ({ page, desk, rendererUrl }) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
@@ -74,11 +74,7 @@ test('every fee-collection screen passes axe and shows the demo school', async (
   await desk.app.generateDemoSchool({ students: 40, until: '2026-08-20' });
   await desk.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
   await desk.ok('auth.logout');
-  await page.goto(rendererUrl);
-  await page.getByLabel('Username').fill('principal');
-  await page.getByLabel('Password', { exact: true }).fill('demo-admin-2026');
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+  await logIn(page, rendererUrl, { username: 'principal', password: 'demo-admin-2026' });
 
   for (const [nav, heading] of [
     ['Students', 'Students'],
@@ -162,7 +158,7 @@ test('a cashier waives a late fine and cancels a receipt, each with an accountan
   await dialog.getByRole('button', { name: 'Waive' }).click();
   await expect(dialog.getByText('Approver username or password is wrong')).toBeVisible();
   await expectAccessible(page, 'waive dialog');
-  await dialog.getByLabel('Approver password').fill('ledger-and-books-1');
+  await approveAs(dialog, { username: 'meera', password: 'ledger-and-books-1' });
   await dialog.getByRole('button', { name: 'Waive' }).click();
   await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,000.00');
 
@@ -176,8 +172,7 @@ test('a cashier waives a late fine and cancels a receipt, each with an accountan
   await page.getByRole('button', { name: 'Cancel…' }).click();
   const cancel = page.getByRole('dialog', { name: /Cancel receipt/ });
   await cancel.getByLabel('Reason').fill('Wrong student');
-  await cancel.getByLabel('Approver (accountant or admin) username').fill('meera');
-  await cancel.getByLabel('Approver password').fill('ledger-and-books-1');
+  await approveAs(cancel, { username: 'meera', password: 'ledger-and-books-1' });
   await cancel.getByRole('button', { name: 'Cancel receipt' }).click();
   await expect(page.getByRole('table', { name: 'Receipts' }).getByText('cancelled')).toBeVisible();
   await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,000.00');

@@ -1,6 +1,6 @@
-// The first-run → logout → login → idle lock → unlock flow, driven through the real renderer.
+// The first-run → two-step set-up → logout → login → idle lock → unlock flow, driven through the real renderer.
 import { join } from 'node:path';
-import { expect, SHOTS, test } from './support/fixtures';
+import { expect, finishTwoStepSetUp, SHOTS, test } from './support/fixtures';
 
 test('first-run setup, logout, login, idle lock and unlock', async ({ page, desk, rendererUrl }) => {
   await page.clock.install({ time: desk.clock.now() });
@@ -24,6 +24,9 @@ test('first-run setup, logout, login, idle lock and unlock', async ({ page, desk
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
   await page.getByLabel('Repeat password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Finish setup' }).click();
+  // A new admin sets two-step sign-in up before anything else.
+  await expect(page.getByRole('heading', { name: 'Set up two-step sign-in' })).toBeVisible();
+  await finishTwoStepSetUp(page, 'principal');
 
   await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
   await expect(page.getByText('Desk D02')).toBeVisible();
@@ -40,6 +43,8 @@ test('first-run setup, logout, login, idle lock and unlock', async ({ page, desk
   await expect(page.getByRole('alert')).toHaveText('Wrong username or password');
   await page.screenshot({ path: join(SHOTS, '03-login-error.png') });
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Code from your authenticator app').fill(desk.authenticator.code('principal'));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
 
@@ -75,6 +80,7 @@ test('admin adds a cashier, who sees no admin pages', async ({ page, rendererUrl
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
   await page.getByLabel('Repeat password').fill('correct horse battery');
   await page.keyboard.press('Enter');
+  await finishTwoStepSetUp(page, 'principal');
   await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Users', exact: true }).click();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { ADMIN, setUpSchool } from '../support/harness';
 import { seedSmallSchool } from '../support/school';
-import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
+import { approveAs, expect, expectAccessible, IMPORT_APPROVER_LABELS, logIn, SHOTS, test } from './support/fixtures';
 
 const header = 'Adm No,Student Name,Class,Section,Father/Mother,Mobile,Date of Admission';
 const rows = (classOf3: string, phoneOf4: string, dateOf5: string) =>
@@ -90,7 +90,7 @@ test('concessions: the import asks for a second person’s approval, and puts th
   await expectAccessible(page, 'import approval');
   await importButton.click();
   await expect(page.getByRole('alert')).toContainText('Approver username or password is wrong');
-  await page.getByLabel('Approver’s password').fill('ledger-keeper-2026');
+  await approveAs(page, { username: 'accounts', password: 'ledger-keeper-2026' }, IMPORT_APPROVER_LABELS);
   await importButton.click();
   await expect(page.getByText('Imported: 2 new, 0 updated, 0 unchanged.')).toBeVisible({ timeout: 30_000 });
   await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'check');

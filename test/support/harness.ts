@@ -85,6 +85,8 @@ export interface TestDesk {
   /** The channel exactly as sent: no code added, no two-step set-up (tests of two-step sign-in itself). */
   raw<C extends ChannelName>(channel: C, input?: InputOf<C>, client?: string): Promise<Result<OutputOf<C>>>;
   authenticator: Authenticator;
+  /** Has the user (an admin or accountant) set two-step sign-in up, through the channels, unless they have already. */
+  setUpTwoStepFor(user: { username: string; password: string }): Promise<void>;
   /** Moves the clock to another day and unlocks the admin's idle-locked screen, as a cashier would (past the session's 12 hours, `call` logs in again). */
   travelTo(instant: string): Promise<void>;
   /** A new backend on the same files, as after an app restart. */
@@ -167,12 +169,17 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     // An approver who has never set two-step sign-in up does so (logging in at this desk), then approves again.
     const approver = isRecord(input) ? input['approver'] : undefined;
     if (!result.ok && result.error.code === 'two_step_required' && isRecord(approver) && typeof approver['username'] === 'string') {
-      const side = `authenticator-${approver['username']}`;
-      await desk.ok('auth.login', { username: approver['username'], password: String(approver['password']) }, side);
-      await rawOk('auth.logout', undefined, side);
+      await setUpTwoStepFor({ username: approver['username'], password: String(approver['password']) });
       result = await sendWithCode(channel, input, client);
     }
     return result;
+  }
+
+  /** The user logs in at a window of their own, sets two-step sign-in up there if they have not, and logs out. */
+  async function setUpTwoStepFor(user: { username: string; password: string }): Promise<void> {
+    const side = `authenticator-${user.username}`;
+    await desk.ok('auth.login', { username: user.username, password: user.password }, side);
+    await rawOk('auth.logout', undefined, side);
   }
 
   /** The demo school's admin sets two-step sign-in up as it is made: its key comes back for the authenticator. */
@@ -192,6 +199,7 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     keychain,
     errors,
     authenticator,
+    setUpTwoStepFor: (user) => (authenticator.has(user.username) ? Promise.resolve() : setUpTwoStepFor(user)),
     app: withDemoKeys(await createApp(deps())),
     call: (channel, input, client = 'window-1') => call(channel, input, client) as Promise<Result<OutputOf<typeof channel>>>,
     raw: (channel, input, client = 'window-1') => raw(channel, input, client) as Promise<Result<OutputOf<typeof channel>>>,

@@ -1,7 +1,7 @@
 // Playwright fixtures: the built renderer served once per worker; a fresh backend bridged into each page.
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { ADMIN, openTestDesk, type TestDesk } from '../../support/harness';
 import { attachBridge } from './bridge';
 import { serveRenderer } from './renderer-server';
@@ -22,6 +22,7 @@ export const test = base.extend<{ desk: TestDesk }, { rendererUrl: string }>({
     async ({ page }, use) => {
       const desk = await openTestDesk();
       await attachBridge(page, desk.app);
+      current = desk;
       await use(desk);
       expect(desk.errors).toEqual([]);
       await desk.close();
@@ -32,14 +33,59 @@ export const test = base.extend<{ desk: TestDesk }, { rendererUrl: string }>({
 
 export { expect };
 
-/** Logs the set-up school's admin in through the login screen and waits for the collect screen. */
-export async function logIn(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('Username').fill(ADMIN.username);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+/** The page's backend: one test at a time runs in a worker. */
+let current: TestDesk | null = null;
+function pageDesk(): TestDesk {
+  if (!current) throw new Error('no desk: the helpers run inside a test');
+  return current;
 }
+
+/**
+ * Logs a user (the set-up school's admin by default) in through the login screen and waits for the collect screen.
+ * With two-step sign-in on, the code from the desk's authenticator goes in when the screen asks; without it, an admin
+ * or accountant lands on the set-up screen and sets it up there (finishTwoStepSetUp).
+ */
+export async function logIn(page: Page, url: string, user: { username: string; password: string } = ADMIN): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.keyboard.press('Enter');
+  const collect = page.getByRole('heading', { name: 'Collect fees' });
+  const code = page.getByLabel('Code from your authenticator app');
+  const setUp = page.getByRole('heading', { name: 'Set up two-step sign-in' });
+  await expect(collect.or(code).or(setUp)).toBeVisible();
+  if (await code.isVisible()) {
+    await code.fill(pageDesk().authenticator.code(user.username));
+    await page.keyboard.press('Enter');
+  } else if (await setUp.isVisible()) {
+    await finishTwoStepSetUp(page, user.username);
+  }
+  await expect(collect).toBeVisible();
+}
+
+/** On the set-up screen: the key into the desk's authenticator, its first code, recovery codes seen, continue. */
+export async function finishTwoStepSetUp(page: Page, username: string): Promise<string[]> {
+  const key = (await page.getByLabel('Key for your authenticator app').innerText()).trim();
+  pageDesk().authenticator.add(username, key);
+  await page.getByLabel('Code the app shows now').fill(pageDesk().authenticator.code(username));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+  await expect(codes).toHaveCount(10);
+  const recovery = await codes.allInnerTexts();
+  await page.getByRole('button', { name: /continue/ }).click();
+  return recovery;
+}
+
+/** An approval's credentials typed by the approver (an accountant or admin), with two-step sign-in set up first if they had not. */
+export async function approveAs(form: Locator | Page, approver: { username: string; password: string }, labels = APPROVER_LABELS): Promise<void> {
+  await pageDesk().setUpTwoStepFor(approver);
+  await form.getByLabel(labels.username).fill(approver.username);
+  await form.getByLabel(labels.password).fill(approver.password);
+  await form.getByLabel(labels.code).fill(pageDesk().authenticator.code(approver.username));
+}
+
+export const APPROVER_LABELS = { username: 'Approver (accountant or admin) username', password: 'Approver password', code: 'Approver’s code' };
+export const IMPORT_APPROVER_LABELS = { username: 'Approved by (username)', password: 'Approver’s password', code: 'Approver’s code' };
 
 /** axe-core on the page as it stands: no serious or critical violations. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {

@@ -1,5 +1,6 @@
-// Any action that needs a second person: a reason (and maybe an amount), then the approver's own credentials.
-// Mount it when the action starts, so its fields start from that action's values.
+// Any action that needs a second person: a reason (and maybe an amount), then the approver's own credentials: password
+// and the code from their authenticator app (every approver has two-step sign-in), asked every time, even of the one
+// logged in. Mount it when the action starts, so its fields start from that action's values.
 import { Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
@@ -9,7 +10,31 @@ import { FormFooter, failureNote } from './FormFooter';
 export interface Approval {
   reason: string;
   amountText: string;
-  approver: { username: string; password: string };
+  approver: { username: string; password: string; code?: string };
+}
+
+type ApprovalForm = Omit<Approval, 'approver'> & { approver: ApproverFields };
+export interface ApproverFields {
+  username: string;
+  password: string;
+  code: string;
+}
+export const NO_APPROVER: ApproverFields = { username: '', password: '', code: '' };
+
+/** The approver as the contract takes it: the code only when typed. */
+export function approverCredentials({ username, password, code }: ApproverFields): Approval['approver'] {
+  return code.trim() ? { username, password, code: code.trim() } : { username, password };
+}
+
+/** The approver's fields: username, password, and the code from their authenticator app. */
+export function ApproverInputs({ form, focus = false }: { form: { getInputProps(path: string): object }; focus?: boolean }) {
+  return (
+    <>
+      <TextInput label="Approver (accountant or admin) username" autoComplete="off" data-autofocus={focus || undefined} {...form.getInputProps('approver.username')} />
+      <PasswordInput label="Approver password" autoComplete="off" {...form.getInputProps('approver.password')} />
+      <TextInput label="Approver’s code" description="From the approver’s authenticator app (or a recovery code)" inputMode="numeric" autoComplete="off" {...form.getInputProps('approver.code')} />
+    </>
+  );
 }
 
 interface Props {
@@ -23,7 +48,7 @@ interface Props {
 
 export function ApprovalModal({ title, action, amount, onClose, onSubmit }: Props) {
   const [failure, setFailure] = useState<string | null>(null);
-  const form = useForm<Approval>({ initialValues: { reason: '', amountText: amount ?? '', approver: { username: '', password: '' } } });
+  const form = useForm<ApprovalForm>({ initialValues: { reason: '', amountText: amount ?? '', approver: NO_APPROVER } });
   const close = () => {
     form.reset();
     setFailure(null);
@@ -34,7 +59,7 @@ export function ApprovalModal({ title, action, amount, onClose, onSubmit }: Prop
       <form
         onSubmit={form.onSubmit(async (values) => {
           try {
-            await onSubmit(values);
+            await onSubmit({ ...values, approver: approverCredentials(values.approver) });
             close();
           } catch (err) {
             setFailure(showApiError(form, err, { amount: 'amountText' }));
@@ -44,8 +69,7 @@ export function ApprovalModal({ title, action, amount, onClose, onSubmit }: Prop
         <Stack>
           {amount !== undefined && <TextInput label="Amount" {...form.getInputProps('amountText')} />}
           <TextInput label="Reason" data-autofocus {...form.getInputProps('reason')} />
-          <TextInput label="Approver (accountant or admin) username" {...form.getInputProps('approver.username')} />
-          <PasswordInput label="Approver password" {...form.getInputProps('approver.password')} />
+          <ApproverInputs form={form} />
           <FormFooter note={failureNote(failure)} submitting={form.submitting} label={action} />
         </Stack>
       </form>

@@ -6,14 +6,26 @@ import { ApiError, api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 import { CenteredCard } from '../../components/CenteredCard';
 
-export function LoginScreen({ schoolName, deskCode, onLogin }: { schoolName: string; deskCode: string; onLogin: (s: SessionInfo) => void }) {
+interface Props {
+  schoolName: string;
+  deskCode: string;
+  /** Why the window is back here, if not by logging out (the session's 12 hours were up). */
+  notice?: string | null;
+  onLogin: (s: SessionInfo) => void;
+}
+
+export function LoginScreen({ schoolName, deskCode, notice = null, onLogin }: Props) {
   const [failure, setFailure] = useState<string | null>(null);
+  // The notice stays until the next attempt to log in.
+  const [noticeDismissed, setNoticeDismissed] = useState(false);
+  const shownNotice = noticeDismissed ? null : notice;
   // Asked for only once the password was right and the account has two-step sign-in on.
   const [needsCode, setNeedsCode] = useState(false);
   const form = useForm({ initialValues: { username: '', password: '', code: '' } });
 
   const submit = form.onSubmit(async ({ username, password, code }) => {
     setFailure(null);
+    setNoticeDismissed(true);
     try {
       onLogin(await request(api().auth.login({ username, password, ...(needsCode && code ? { code } : {}) })));
     } catch (err) {
@@ -37,6 +49,11 @@ export function LoginScreen({ schoolName, deskCode, onLogin }: { schoolName: str
     <CenteredCard title={schoolName} subtitle={`Fee desk ${deskCode} · log in to continue`}>
       <form onSubmit={submit}>
         <Stack>
+          {shownNotice && (
+            <Alert color="yellow" role="status" title="Logged out">
+              {sentence(shownNotice)}
+            </Alert>
+          )}
           <TextInput label="Username" autoFocus={!needsCode} autoComplete="username" {...form.getInputProps('username')} />
           <PasswordInput label="Password" autoComplete="current-password" {...form.getInputProps('password')} />
           {needsCode && (

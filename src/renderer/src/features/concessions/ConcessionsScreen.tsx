@@ -1,5 +1,5 @@
 // Concessions: anyone requests; an accountant or admin approves with their own credentials.
-import { Alert, Badge, Button, Group, Modal, NativeSelect, Paper, PasswordInput, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, NativeSelect, Paper, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { DataTable } from '../../components/DataTable';
 import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -8,6 +8,7 @@ import type { Concession } from '../../../../shared/contract/concessions';
 import type { Masters } from '../../../../shared/contract/masters';
 import { api, request } from '../../api/client';
 import { sentence, showApiError } from '../../api/form-errors';
+import { ApproverInputs, approverCredentials, NO_APPROVER } from '../../components/ApprovalModal';
 import { FormFooter, type FormNote, failureNote } from '../../components/FormFooter';
 import { moneyFor } from '../../components/money';
 
@@ -118,7 +119,7 @@ function RequestForm({ masters, money, onRequested }: { masters: Masters; money:
 
 function DecideModal({ concession, onClose, onDone }: { concession: Concession | null; onClose: () => void; onDone: () => void }) {
   const [failure, setFailure] = useState<string | null>(null);
-  const form = useForm({ initialValues: { approver: { username: '', password: '' }, note: '' } });
+  const form = useForm({ initialValues: { approver: NO_APPROVER, note: '' } });
   const close = () => {
     form.reset();
     setFailure(null);
@@ -130,8 +131,8 @@ function DecideModal({ concession, onClose, onDone }: { concession: Concession |
     try {
       await request(
         approve
-          ? api().concessions.approve({ concessionId: concession.id, approver: v.approver, note: v.note || null })
-          : api().concessions.reject({ concessionId: concession.id, approver: v.approver, note: v.note }),
+          ? api().concessions.approve({ concessionId: concession.id, approver: approverCredentials(v.approver), note: v.note || null })
+          : api().concessions.reject({ concessionId: concession.id, approver: approverCredentials(v.approver), note: v.note }),
       );
       onDone();
       close();
@@ -148,8 +149,7 @@ function DecideModal({ concession, onClose, onDone }: { concession: Concession |
         }}
       >
         <Stack>
-          <TextInput label="Approver username" data-autofocus {...form.getInputProps('approver.username')} />
-          <PasswordInput label="Approver password" {...form.getInputProps('approver.password')} />
+          <ApproverInputs form={form} focus />
           <TextInput label="Note (required to reject)" {...form.getInputProps('note')} />
           <Group justify="space-between">
             <Button variant="default" color="red" onClick={() => void decide(false)}>

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { IMPORTERS, IMPORTERS_NEEDING_APPROVAL, type HeaderMatchView, type ImporterName, type ImportJob } from '../../../../shared/contract/imports';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
+import { approverCredentials, NO_APPROVER } from '../../components/ApprovalModal';
 
 const TITLES: Record<ImporterName, string> = {
   students: 'Students',
@@ -58,7 +59,7 @@ export function ImportScreen() {
   const [mapping, setMapping] = useState<Record<string, string | null>>({});
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const [approver, setApprover] = useState({ username: '', password: '' });
+  const [approver, setApprover] = useState(NO_APPROVER);
   const needsApprover = IMPORTERS_NEEDING_APPROVAL.includes(importer);
   const dry = useImportJob();
   const commit = useImportJob();
@@ -86,8 +87,8 @@ export function ImportScreen() {
   const runCommit = () => {
     const sha256 = dry.job?.summary?.sha256;
     if (!sha256) return;
-    request(api().imports.commit({ importer, path, mapping, sha256, ...(needsApprover ? { approver } : {}) })).then((j) => {
-      setApprover({ username: '', password: '' });
+    request(api().imports.commit({ importer, path, mapping, sha256, ...(needsApprover ? { approver: approverCredentials(approver) } : {}) })).then((j) => {
+      setApprover(NO_APPROVER);
       return commit.watch(j);
     }, fail);
   };
@@ -214,6 +215,7 @@ export function ImportScreen() {
                       <>
                         <TextInput label="Approved by (username)" value={approver.username} onChange={(e) => setApprover({ ...approver, username: e.currentTarget.value })} autoComplete="off" />
                         <PasswordInput label="Approver’s password" value={approver.password} onChange={(e) => setApprover({ ...approver, password: e.currentTarget.value })} autoComplete="off" />
+                        <TextInput label="Approver’s code" value={approver.code} onChange={(e) => setApprover({ ...approver, code: e.currentTarget.value })} inputMode="numeric" autoComplete="off" />
                       </>
                     )}
                     <Button

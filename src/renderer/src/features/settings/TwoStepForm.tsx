@@ -1,5 +1,6 @@
 // Two-step sign-in for the logged-in user: scan the QR code (or type the key) into an authenticator app, confirm with
-// its first code, keep the ten recovery codes shown once. Turning it off is for another admin (Users).
+// its first code, keep the ten recovery codes shown once. Turning it off is for another admin (Users). Also the body of
+// the set-up screen an admin or accountant without it lands on after login (features/auth/TwoStepSetupScreen).
 import { Alert, Button, Code, Group, List, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { api, request } from '../../api/client';
@@ -7,25 +8,33 @@ import { sentence } from '../../api/form-errors';
 
 type Status = { enabled: boolean; recoveryCodesLeft: number };
 
-export function TwoStepForm() {
+/** `startAtOnce`: show the key straight away when it is off; `onEnabled`: told once it is on. */
+export function TwoStepForm({ startAtOnce = false, onEnabled }: { startAtOnce?: boolean; onEnabled?: () => void } = {}) {
   const [status, setStatus] = useState<Status | null>(null);
   const [setup, setSetup] = useState<{ key: string; qrSvg: string } | null>(null);
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const fail = (err: Error) => setFailure(sentence(err.message));
-  useEffect(() => void request(api().auth.totpStatus()).then(setStatus, fail), []);
-
   const begin = () => {
     setFailure(null);
     request(api().auth.totpBegin()).then(setSetup, fail);
   };
+  useEffect(() => {
+    request(api().auth.totpStatus()).then((s) => {
+      setStatus(s);
+      if (startAtOnce && !s.enabled) begin();
+    }, fail);
+    // Once, on opening.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const confirm = () => {
     setFailure(null);
     request(api().auth.totpConfirm({ code }))
       .then(({ recoveryCodes }) => {
         setCodes(recoveryCodes);
         setSetup(null);
+        onEnabled?.();
         return request(api().auth.totpStatus()).then(setStatus);
       })
       .catch(fail);
@@ -40,7 +49,7 @@ export function TwoStepForm() {
             On: logging in and approving need the code from your authenticator app. {status.recoveryCodesLeft} recovery codes left. Lost your phone? Another admin can reset it under Users.
           </Text>
         )}
-        {status && !status.enabled && !setup && (
+        {status && !status.enabled && !setup && !startAtOnce && (
           <Group>
             <Text>Off. Admins and accountants should turn it on.</Text>
             <Button variant="default" onClick={begin}>
