@@ -29,6 +29,7 @@ export async function auditHead(db: ServerStore, desk: DeskIdentity, body: Audit
 
 /** Rising order is the desk's promise; breaking it is a malformed request, not a verdict on the chain. */
 function checkOrder(body: AuditPushRequest) {
+  if (body.rows.length > 0 && body.rows[0]!.seq < body.from) throw new SyncError(400, 'invalid_request', `rows.0: row ${body.rows[0]!.seq} comes before from (${body.from})`);
   body.rows.forEach((r, i) => {
     if (i > 0 && r.seq <= body.rows[i - 1]!.seq) throw new SyncError(400, 'invalid_request', `rows.${i}: rows must come in rising seq order (${body.rows[i - 1]!.seq} then ${r.seq})`);
   });

@@ -123,6 +123,12 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json()).toEqual({ heldUpTo: local.rows.length, checkpointUpTo: point.upto_seq, stored: { rows: 0, checkpoints: 0 }, refused: null });
     expect((await serverRows(deskId)).length).toBe(local.rows.length);
+    // A malformed push is a 4xx with a reason, never a verdict on the chain.
+    const malformed = (body: object) =>
+      server.app.inject({ method: 'POST', url: '/v1/audit/push', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, payload: JSON.stringify({ deskId, schemaVersion: SYNC_SCHEMA_VERSION, ...body }) });
+    expect((await malformed({ from: 1, rows: [local.rows[1], local.rows[0]], checkpoints: [] })).json().error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/rising seq order/) });
+    expect((await malformed({ from: 1, rows: [], checkpoints: [] })).statusCode).toBe(400);
+    expect((await malformed({ from: 1, rows: [{ ...local.rows[0], hash: 'not a hash' }], checkpoints: [] })).json().error.message).toMatch(/^rows\.0\.hash: /);
     expect(await alertsOf(deskId)).toEqual([]);
     // Another desk's id with this token is refused outright.
     const other = await server.app.inject({

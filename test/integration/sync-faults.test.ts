@@ -122,6 +122,11 @@ describe('sync under faults', () => {
       const figures = await Promise.all(desks.map((d) => deskFigures(d)));
       for (const f of figures) expect(f.queue).toBe(0);
       for (const d of desks) expect(await d.ok('sync.rejected')).toEqual([]);
+      // Every desk's audit chain arrived whole, through the same faults, without a false alarm.
+      for (const d of desks) {
+        const { audit } = await d.ok('sync.status');
+        expect(audit).toEqual({ rows: audit.rows, held: audit.rows, refused: null });
+      }
       for (const f of figures.slice(1)) expect(f.students).toEqual(figures[0]!.students);
       expect(figures[0]!.receiptNos.length).toBe(new Set(figures[0]!.receiptNos).size);
 
@@ -133,6 +138,7 @@ describe('sync under faults', () => {
         expect(own.count).toBe(scenario.desks * scenario.payments);
         expect(s.payments).toEqual(own);
         expect(s.receiptNos).toEqual(figures[0]!.receiptNos);
+        expect(await db.db.selectFrom('audit_alert').selectAll().execute()).toEqual([]);
         for (const [id, f] of figures[0]!.students) expect([id, (s.allocated.get(id) ?? 0) + (s.credit.get(id) ?? 0)]).toEqual([id, f.allocated + f.credit]);
       } finally {
         await db.close();
