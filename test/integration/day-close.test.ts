@@ -87,10 +87,12 @@ describe('day close', () => {
   it('reopening takes an admin and a reason, is audited, and lets money in again', async () => {
     const { a } = await morning();
     await desk.ok('dayClose.close', { date: DAY, ...exactCount }, TILL);
-    const byCashier = await desk.call('dayClose.reopen', { date: DAY, reason: 'forgot a receipt' }, TILL);
+    const byCashier = await desk.call('dayClose.reopen', { date: DAY, reason: 'forgot a receipt', reauth: { password: CASHIER.password } }, TILL);
     expect(byCashier).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-    const reopened = await desk.ok('dayClose.reopen', { date: DAY, reason: 'forgot a late receipt' });
+    // The admin, logged in, confirms with their own password (and code) again.
+    expect(await desk.call('dayClose.reopen', { date: DAY, reason: 'forgot a late receipt', reauth: { password: 'not the password' } })).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'reauth.password' } });
+    const reopened = await desk.ok('dayClose.reopen', { date: DAY, reason: 'forgot a late receipt', reauth: { password: ADMIN.password } });
     expect(reopened.state).toBe('open');
     expect(reopened.history.map((h) => [h.kind, h.by])).toEqual([
       ['closed', 'Ravi Kumar'],
@@ -101,7 +103,7 @@ describe('day close', () => {
     await desk.ok('payments.record', { studentIds: [a.id], amount: 100_00, method: { mode: 'cash' } }, TILL);
     const status = await desk.ok('dayClose.status', { date: DAY }, TILL);
     expect(status.expected['cash']).toBe(4_600_00);
-    const nothingToReopen = await desk.call('dayClose.reopen', { date: DAY, reason: 'again please' });
+    const nothingToReopen = await desk.call('dayClose.reopen', { date: DAY, reason: 'again please', reauth: { password: ADMIN.password } });
     expect(nothingToReopen).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 

@@ -156,6 +156,15 @@ describe('two-step sign-in is required of admins and accountants', () => {
     const code = desk.authenticator.code(ACCOUNTANT.username);
     expect(await cancel({ username: ACCOUNTANT.username, password: ACCOUNTANT.password, code })).toMatchObject({ ok: true, value: { status: 'cancelled' } });
   });
+  it('takes the logged-in admin’s own password and code again to reopen a closed day', async () => {
+    await setUpSchool(desk);
+    await seedSmallSchool(desk);
+    await desk.ok('dayClose.close', { date: '2026-04-02', cashCount: {}, counted: {}, note: null });
+    const reopen = (reauth: { password: string; code?: string }) => desk.raw('dayClose.reopen', { date: '2026-04-02', reason: 'a late receipt', reauth }, W1);
+    expect(await reopen({ password: 'not the password' })).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'reauth.password' } });
+    expect(await reopen({ password: ADMIN.password })).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'reauth.code' } });
+    expect(await reopen({ password: ADMIN.password, code: desk.authenticator.code(ADMIN.username) })).toMatchObject({ ok: true, value: { state: 'open' } });
+  });
 });
 
 describe('a session lasts 12 hours from login', () => {

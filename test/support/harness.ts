@@ -114,6 +114,8 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     validateOutput: true,
   });
   const authenticator = createAuthenticator(clock);
+  /** Who last logged in at each window: to log in again when the session's 12 hours are up, and whose code a reauth takes. */
+  const logins = new Map<string, { username: string; password: string }>();
   const raw = (channel: ChannelName, input: unknown, client: string) => desk.app.invoke(channel, input, client);
   const rawOk = async (channel: ChannelName, input: unknown, client: string) => {
     const result = await raw(channel, input, client);
@@ -129,27 +131,27 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     authenticator.keepRecoveryCodes(username, recoveryCodes);
   }
 
-  /** Who signs in with the call (the one logging in, or the approver) when the authenticator can add their code. */
-  function codeOwner(channel: ChannelName, input: unknown): string | null {
+  /**
+   * Where the call carries a code, and whose: the one logging in, the approver, or the logged-in user confirming an
+   * action (reauth); null when the authenticator has no key for them or the input is unsound anyway.
+   */
+  function codeSlot(channel: ChannelName, input: unknown, client: string): { owner: string; put(code: string): unknown } | null {
     if (!isRecord(input) || !contract[channel].input.safeParse(input).success) return null;
-    const who = channel === 'auth.login' ? input : input['approver'];
-    if (!isRecord(who) || who['code'] || typeof who['username'] !== 'string') return null;
-    return authenticator.has(who['username']) ? who['username'] : null;
+    const [field, who] =
+      channel === 'auth.login' ? [null, input] : isRecord(input['reauth']) ? ['reauth', { ...input['reauth'], username: logins.get(client)?.username }] : ['approver', input['approver']];
+    if (!isRecord(who) || who['code'] || typeof who['username'] !== 'string' || !authenticator.has(who['username'])) return null;
+    const slot = field ? (input[field] as Record<string, unknown>) : null;
+    return { owner: who['username'], put: (code) => (field ? { ...input, [field]: { ...slot, code } } : { ...input, code }) };
   }
 
   /** Sends the call with the user's code added, taking the code back if the desk refused before checking it. */
   async function sendWithCode(channel: ChannelName, input: unknown, client: string): Promise<Result<unknown>> {
-    const owner = codeOwner(channel, input);
-    if (!owner || !isRecord(input)) return raw(channel, input, client);
-    const code = authenticator.code(owner);
-    const sent = channel === 'auth.login' ? { ...input, code } : { ...input, approver: { ...(input['approver'] as object), code } };
-    const result = await raw(channel, sent, client);
-    if (!result.ok && !codeWasChecked(channel, result.error)) authenticator.unused(owner);
+    const slot = codeSlot(channel, input, client);
+    if (!slot) return raw(channel, input, client);
+    const result = await raw(channel, slot.put(authenticator.code(slot.owner)), client);
+    if (!result.ok && !codeWasChecked(channel, result.error)) authenticator.unused(slot.owner);
     return result;
   }
-
-  /** Who last logged in at each window, to log in again when the session's 12 hours are up. */
-  const logins = new Map<string, { username: string; password: string }>();
 
   async function call(channel: ChannelName, input: unknown, client: string): Promise<Result<unknown>> {
     let result = await sendWithCode(channel, input, client);
@@ -229,7 +231,7 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
 function codeWasChecked(channel: ChannelName, error: ErrorData): boolean {
   if (channel === 'auth.login') return false;
   const before = ['invalid_credentials', 'account_locked', 'forbidden', 'screen_locked', 'two_step_required', 'unauthenticated', 'session_expired'];
-  return !before.includes(error.code) && !error.field?.startsWith('approver');
+  return !before.includes(error.code) && !error.field?.startsWith('approver') && !error.field?.startsWith('reauth');
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -133,6 +133,22 @@ export async function login(deps: ServiceDeps, clientId: string, username: strin
   return sessionInfo(deps, session);
 }
 
+/**
+ * Before an action that needs it, the logged-in user proves it is still them: their password again, and their code
+ * when two-step sign-in is on (it is, for the admins and accountants such actions are for). Counts toward the lockout.
+ */
+export async function reauthenticate(deps: ServiceDeps, session: Session, reauth: { password: string; code?: string | undefined }): Promise<void> {
+  const user = await findUser(deps.store(), session.userId);
+  try {
+    await checkPassword(deps, user, reauth.password, 'auth.reauthFailed');
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'invalid_credentials') throw new AppError('invalid_credentials', 'your password is wrong', 'reauth.password');
+    throw err;
+  }
+  const twoStepOn = await passSecondFactor(deps, user, reauth.code, (tx) => clearFailures(tx, user), 'reauth.code');
+  if (!twoStepOn && TWO_STEP_ROLES.includes(user.role)) throw new AppError('two_step_required', 'set up two-step sign-in first: admins and accountants confirm this with a code from an authenticator app');
+}
+
 export async function logout(deps: ServiceDeps, session: Session): Promise<null> {
   await deps.store().transaction().execute((tx) =>
     recordAudit(tx, deps, { actorId: session.userId, action: 'auth.logout', entity: 'user', entityId: session.userId }),

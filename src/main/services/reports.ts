@@ -5,6 +5,7 @@ import { AppError } from '../../shared/contract/errors';
 import { type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
 import type { HandlersFor } from '../ipc/router';
 import type { BackgroundJob, BackgroundRunner } from '../background/runner';
+import { reauthenticate } from './auth';
 import { requireSession, type ServiceDeps } from './context';
 import { clearCheque, closeDay, dayCloseStatus, reopenDay } from './day-close';
 import { today } from './payments';
@@ -83,7 +84,11 @@ export function reportsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
 
     'dayClose.status': ({ date }) => dayCloseStatus(deps.store(), date),
     'dayClose.close': (input, call) => closeDay(deps, requireSession(call), input),
-    'dayClose.reopen': ({ date, reason }, call) => reopenDay(deps, requireSession(call), date, reason),
+    'dayClose.reopen': async ({ date, reason, reauth }, call) => {
+      const session = requireSession(call);
+      await reauthenticate(deps, session, reauth);
+      return reopenDay(deps, session, date, reason);
+    },
     'cheques.clear': ({ paymentId, clearedOn }, call) => clearCheque(deps, requireSession(call), paymentId, clearedOn),
   };
 }

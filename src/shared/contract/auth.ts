@@ -21,6 +21,12 @@ export const sessionInfo = z.object({
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
+/**
+ * The logged-in user's own password again (and their code, with two-step sign-in on), asked before an action that
+ * needs it even though they are logged in: reopening a closed day.
+ */
+export const reauth = z.strictObject({ password, code: totpCode.optional() });
+
 const totpStatus = z.object({ enabled: z.boolean(), recoveryCodesLeft: z.number().int() });
 
 export const authChannels = {

@@ -1,5 +1,6 @@
 // Reports, exports, the dashboard, day close and cheque clearance: every figure read from the one dues/payments ledger.
 import { z } from 'zod';
+import { reauth } from './auth';
 import { channel } from './channel';
 import { fullPath, id, isoDate, noInput, nonNegativeAmount, optionalText } from './common';
 import { daysBetween } from '../domain/dates';
@@ -195,7 +196,7 @@ export const reportsChannels = {
     access: ['admin', 'accountant', 'cashier'],
   }),
   'dayClose.reopen': channel({
-    input: z.strictObject({ date: isoDate, reason: z.string({ error: 'must be text' }).trim().min(5, 'must say why (at least 5 characters)').max(300) }),
+    input: z.strictObject({ date: isoDate, reason: z.string({ error: 'must be text' }).trim().min(5, 'must say why (at least 5 characters)').max(300), reauth }),
     output: dayCloseStatus,
     access: ['admin'],
   }),

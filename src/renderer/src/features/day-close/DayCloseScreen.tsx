@@ -1,5 +1,5 @@
 // Day close at the counter: count the drawer note by note, enter the other modes' totals, see the variance, close.
-import { Alert, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import { PAYMENT_MODES } from '../../../../shared/contract/payments';
@@ -26,6 +26,8 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
   const [other, setOther] = useState<Record<string, string>>({});
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
+  // Reopening is confirmed with the admin's own password and code again, though they are logged in.
+  const [reauth, setReauth] = useState({ password: '', code: '' });
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
@@ -62,10 +64,11 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
     ).then(setStatus, (e: Error) => setError(sentence(e.message)));
   };
   const reopen = () =>
-    request(api().dayClose.reopen({ date, reason })).then(
+    request(api().dayClose.reopen({ date, reason, reauth: { password: reauth.password, ...(reauth.code.trim() ? { code: reauth.code.trim() } : {}) } })).then(
       (s) => {
         setStatus(s);
         setReason('');
+        setReauth({ password: '', code: '' });
       },
       (e: Error) => setError(sentence(e.message)),
     );
@@ -176,6 +179,8 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
             {session.user.role === 'admin' && (
               <Group align="flex-end">
                 <TextInput label="Reason for reopening" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={360} />
+                <PasswordInput label="Your password" value={reauth.password} onChange={(e) => setReauth({ ...reauth, password: e.currentTarget.value })} autoComplete="off" />
+                <TextInput label="Your code" description="From your authenticator app" value={reauth.code} onChange={(e) => setReauth({ ...reauth, code: e.currentTarget.value })} inputMode="numeric" autoComplete="off" w={160} />
                 <Button variant="default" onClick={() => void reopen()}>
                   Reopen the day
                 </Button>
