@@ -1,17 +1,22 @@
 // The audit trail as a hash chain: intact after a day's work; one changed byte in a payment, an allocation or an audit
-// row is reported at that row; a deleted row is a gap; a rewritten chain is caught by the signed checkpoint.
+// row is reported at that row, and so is a changed cancellation or bounce; a deleted row is a gap, a deleted payment or
+// reversal is missing; a rewritten chain is caught by the signed checkpoint.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainHash, type ChainRow } from '../../src/main/audit/chain';
 import { createKeyStore } from '../../src/main/db/key-store';
 import { createFileSettingsStore } from '../../src/main/settings';
+import type { InputOf } from '../../src/shared/contract';
 import { openSideStore, openTestDesk, setUpSchool, TEST_KDF, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 
 let desk: TestDesk;
 const DAY = '2026-04-02';
 const receipts: string[] = [];
+const paymentIds: string[] = [];
+let studentB: string;
+const ACCOUNTANT = { username: 'meera', password: 'ledger-and-books-1' };
 
 beforeEach(async () => {
   desk = await openTestDesk();
@@ -20,10 +25,19 @@ beforeEach(async () => {
   const school = await seedSmallSchool(desk);
   const a = await admit(desk, school);
   const b = await admit(desk, school);
+  studentB = b.id;
   receipts.length = 0;
-  receipts.push((await desk.ok('payments.record', { studentIds: [a.id], amount: 4_500_00, method: { mode: 'cash' } })).receiptNo);
-  receipts.push((await desk.ok('payments.record', { studentIds: [b.id], amount: 3_000_00, method: { mode: 'upi', utr: 'UTR0000012345' } })).receiptNo);
-  receipts.push((await desk.ok('payments.record', { studentIds: [b.id], amount: 1_500_00, method: { mode: 'cash' } })).receiptNo);
+  paymentIds.length = 0;
+  const payments: InputOf<'payments.record'>[] = [
+    { studentIds: [a.id], amount: 4_500_00, method: { mode: 'cash' } },
+    { studentIds: [b.id], amount: 3_000_00, method: { mode: 'upi', utr: 'UTR0000012345' } },
+    { studentIds: [b.id], amount: 1_500_00, method: { mode: 'cash' } },
+  ];
+  for (const payment of payments) {
+    const receipt = await desk.ok('payments.record', payment);
+    receipts.push(receipt.receiptNo);
+    paymentIds.push(receipt.paymentId);
+  }
 });
 afterEach(async () => {
   expect(desk.errors).toEqual([]);
@@ -146,5 +160,59 @@ describe('audit chain', () => {
     const report = await verify();
     expect(report.findings).toEqual([{ table: 'audit_checkpoint', row: expect.any(String), problem: expect.stringMatching(/^the chain's hash at row \d+ is not the one signed then/) }]);
     expect(report.firstBreak).toEqual(report.findings[0]);
+  });
+});
+
+describe('audit chain: cancellations and bounces', () => {
+  /** Cancels the first receipt (with an approver) and bounces a new cheque receipt; returns their receipt numbers. */
+  async function cancelAndBounce() {
+    await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
+    await desk.ok('payments.cancel', { paymentId: paymentIds[0]!, reason: 'wrong student', approver: ACCOUNTANT });
+    const cheque = await desk.ok('payments.record', { studentIds: [studentB], amount: 2_000_00, method: { mode: 'cheque', chequeNo: '123456', bank: 'Canara Bank', chequeDate: DAY } });
+    await desk.ok('payments.bounce', { paymentId: cheque.paymentId, bankReason: 'Insufficient funds' });
+    return { cancelled: receipts[0]!, bounced: cheque.receiptNo };
+  }
+
+  it('is intact after a cancellation and a bounce, each recorded whole in its audit row', async () => {
+    await cancelAndBounce();
+    expect(await verify()).toMatchObject({ intact: true, findings: [], payments: 4 });
+    const audit = await desk.ok('audit.list', { limit: 10 });
+    const cancel = audit.find((a) => a.action === 'payments.cancel')!.after as { row: Record<string, unknown>; allocations: [string, number][] };
+    expect(cancel.row).toMatchObject({ payment_id: paymentIds[0], kind: 'cancelled', reason: 'wrong student' });
+    expect(cancel.allocations.length).toBeGreaterThan(0);
+    expect(cancel.allocations.every(([, amount]) => amount < 0)).toBe(true);
+  });
+
+  it('reports a cancellation changed by one byte, naming the receipt and the field', async () => {
+    const { cancelled } = await cancelAndBounce();
+    await behindTheBack(["update payment_event set reason = 'wrong studenu' where kind = 'cancelled'"]);
+    const report = await verify();
+    expect(report.firstBreak).toBeNull();
+    expect(report.findings).toEqual([{ table: 'payment_event', row: cancelled, problem: expect.stringMatching(/^reason is "wrong studenu", but audit row \d+ recorded "wrong student"$/) }]);
+  });
+
+  it('reports a bounce changed by one byte, and a reversing allocation changed in amount', async () => {
+    const { bounced } = await cancelAndBounce();
+    const side = await openSideStore(desk);
+    const allocation = side.raw.prepare("select a.id from allocation a join payment_event e on e.id = a.event_id where e.kind = 'cancelled' order by a.id limit 1").get() as { id: number };
+    await side.close();
+    await behindTheBack(["update payment_event set at = replace(at, 'T05:', 'T06:') where kind = 'bounced'", 'update allocation set amount = amount + 1 where id = ?'], [[], [allocation.id]]);
+    const report = await verify();
+    expect(report.findings).toEqual([
+      { table: 'allocation', row: String(allocation.id), problem: expect.stringMatching(new RegExp(`^allocates -\\d+ of the cancellation of receipt ${receipts[0]} to due .+, which audit row \\d+ did not record$`)) },
+      { table: 'allocation', row: receipts[0], problem: expect.stringMatching(/^the cancellation of receipt .+'s allocation of -\d+ to due .+ \(audit row \d+\) is missing$/) },
+      { table: 'payment_event', row: bounced, problem: expect.stringMatching(/^at is "2026-04-02T06:[^"]+", but audit row \d+ recorded "2026-04-02T05:[^"]+"$/) },
+    ]);
+  });
+
+  it('reports a deleted cancellation or bounce as missing', async () => {
+    const { cancelled, bounced } = await cancelAndBounce();
+    await behindTheBack(['delete from allocation where event_id is not null', 'delete from credit_entry where event_id is not null', 'delete from payment_event']);
+    const report = await verify();
+    expect(report.firstBreak).toBeNull();
+    expect(report.findings).toEqual([
+      { table: 'payment_event', row: cancelled, problem: expect.stringMatching(/^its cancellation is recorded in audit row \d+ but missing from the payment events$/) },
+      { table: 'payment_event', row: bounced, problem: expect.stringMatching(/^its bounce is recorded in audit row \d+ but missing from the payment events$/) },
+    ]);
   });
 });

@@ -1,10 +1,11 @@
 // The audit trail as a hash chain: each row's hash is SHA-256(previous hash ‖ the row's canonical bytes), so changing,
 // removing or inserting any row breaks every link after it. Every CHECKPOINT_EVERY rows (and at day close) the desk
 // signs (sequence, head hash, time) with its Ed25519 key. Verification walks the chain and the checkpoints, and
-// cross-checks payments, their allocations and receipt numbers against what their audit rows recorded.
+// cross-checks payments, cancellations and bounces, their allocations and receipt numbers against what their audit rows
+// recorded.
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { AuditTable } from '../db/schema';
+import type { AuditTable, PaymentEventTable } from '../db/schema';
 
 export const GENESIS = '0'.repeat(64);
 export const CHECKPOINT_EVERY = 1000;
@@ -54,9 +55,9 @@ export function paymentRecord(p: Record<string, unknown>): Record<string, unknow
 }
 
 export interface Finding {
-  /** audit_log, audit_checkpoint, payment or allocation */
+  /** audit_log, audit_checkpoint, payment, payment_event or allocation */
   table: string;
-  /** The row: audit seq, checkpoint sequence, receipt no. or allocation id. */
+  /** The row: audit seq, checkpoint sequence, receipt no. (of the payment, or of the payment an event reverses) or allocation id. */
   row: string;
   problem: string;
 }
@@ -73,25 +74,38 @@ export interface VerifyReport {
 
 const MAX_FINDINGS = 200;
 
-/** Walks the whole chain and the ledger on a connection (read-only is enough). */
-export function verifyAudit(raw: Database.Database, progress?: (done: number, total: number) => void): VerifyReport {
-  const findings: Finding[] = [];
-  const add = (f: Finding) => {
-    if (findings.length < MAX_FINDINGS) findings.push(f);
-  };
+/** The columns of a cancellation or bounce (payment_event) that its audit row records. */
+const EVENT_COLUMNS = ['id', 'payment_id', 'kind', 'at', 'reason', 'by_user', 'approved_by', 'desk_code'] as const satisfies readonly (keyof PaymentEventTable)[];
+
+/** What an audit row of the ledger (a payment, a cancellation or a bounce) recorded: its row as written and its allocations. */
+interface Recorded {
+  seq: number;
+  after: Record<string, unknown>;
+}
+
+type Add = (f: Finding) => void;
+
+interface Walk {
+  rows: number;
+  hashAt: Map<number, string>;
+  firstBreak: Finding | null;
+  /** By payment id: the payments.record rows, and the payments.cancel / payments.bounce rows. */
+  payments: Map<string, Recorded>;
+  reversals: Map<string, Recorded>;
+}
+
+/** Walks the chain row by row: sequence, links and hashes; keeps what the ledger's audit rows recorded. */
+function walkChain(raw: Database.Database, add: Add, progress?: (done: number, total: number) => void): Walk {
   const total = (raw.prepare('select count(*) as n from audit_log').get() as { n: number }).n;
-  const hashAt = new Map<number, string>();
+  const walk: Walk = { rows: 0, hashAt: new Map(), firstBreak: null, payments: new Map(), reversals: new Map() };
   let prev = GENESIS;
   let expectedSeq = 1;
-  let rows = 0;
-  let firstBreak: Finding | null = null;
-  const payments = new Map<string, { seq: number; after: Record<string, unknown> }>();
   const statement = raw.prepare('select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash from audit_log order by seq');
   for (const r of statement.iterate() as Iterable<ChainRow & { prev_hash: string | null; hash: string | null }>) {
-    rows += 1;
+    walk.rows += 1;
     const breakAt = (problem: string) => {
       const f = { table: 'audit_log', row: String(r.seq), problem };
-      firstBreak ??= f;
+      walk.firstBreak ??= f;
       add(f);
     };
     if (r.seq !== expectedSeq) breakAt(r.seq > expectedSeq ? `rows ${expectedSeq}–${r.seq - 1} are missing (deleted)` : `sequence ${r.seq} is out of order`);
@@ -100,19 +114,24 @@ export function verifyAudit(raw: Database.Database, progress?: (done: number, to
     if (r.hash !== computed) breakAt(`its content does not match its hash (${r.action} on ${r.entity} ${r.entity_id ?? ''} was changed after it was written)`.replace(' )', ')'));
     // The chain continues from what is stored, so one edited row is reported once, not as every row after it.
     prev = r.hash ?? computed;
-    hashAt.set(r.seq, prev);
+    walk.hashAt.set(r.seq, prev);
     expectedSeq = r.seq + 1;
-    if (r.action === 'payments.record' && r.entity_id && r.after_json) {
+    const ledger = r.action === 'payments.record' ? walk.payments : r.action === 'payments.cancel' || r.action === 'payments.bounce' ? walk.reversals : null;
+    if (ledger && r.entity_id && r.after_json) {
       try {
-        payments.set(r.entity_id, { seq: r.seq, after: JSON.parse(r.after_json) as Record<string, unknown> });
+        ledger.set(r.entity_id, { seq: r.seq, after: JSON.parse(r.after_json) as Record<string, unknown> });
       } catch {
         // Unreadable: its hash check has reported it.
       }
     }
-    if (progress && rows % 50_000 === 0) progress(rows, total);
+    if (progress && walk.rows % 50_000 === 0) progress(walk.rows, total);
   }
+  progress?.(walk.rows, total);
+  return walk;
+}
 
-  // Checkpoints: each signed by its desk's key, over the hash the chain has at that row.
+/** Checkpoints: each signed by its desk's key, over the hash the chain has at that row. */
+function checkCheckpoints(raw: Database.Database, walk: Walk, add: Add): number {
   const keys = new Map((raw.prepare('select key_id, public_key from desk_key').all() as { key_id: string; public_key: string }[]).map((k) => [k.key_id, k.public_key]));
   const checkpoints = raw.prepare('select desk_code, upto_seq, head_hash, at, key_id, signature from audit_checkpoint order by upto_seq').all() as {
     desk_code: string;
@@ -130,59 +149,105 @@ export function verifyAudit(raw: Database.Database, progress?: (done: number, to
       : false;
     if (!publicKey) add({ table: 'audit_checkpoint', row, problem: `is signed by key ${c.key_id}, which this store does not know` });
     else if (!good) add({ table: 'audit_checkpoint', row, problem: 'its signature does not verify: the checkpoint was altered' });
-    const at = hashAt.get(c.upto_seq);
-    if (at === undefined) {
-      const f = { table: 'audit_checkpoint', row, problem: `covers audit row ${c.upto_seq}, which is missing: the chain was cut short` };
-      firstBreak ??= f;
-      add(f);
-    } else if (at !== c.head_hash) {
-      const f = { table: 'audit_checkpoint', row, problem: `the chain's hash at row ${c.upto_seq} is not the one signed then: rows up to it were rewritten` };
-      firstBreak ??= f;
+    const at = walk.hashAt.get(c.upto_seq);
+    const cut = at === undefined ? `covers audit row ${c.upto_seq}, which is missing: the chain was cut short` : null;
+    const rewritten = at !== undefined && at !== c.head_hash ? `the chain's hash at row ${c.upto_seq} is not the one signed then: rows up to it were rewritten` : null;
+    const problem = cut ?? rewritten;
+    if (problem) {
+      const f = { table: 'audit_checkpoint', row, problem };
+      walk.firstBreak ??= f;
       add(f);
     }
   }
+  return checkpoints.length;
+}
 
-  // The ledger against its audit rows: every payment as recorded, with the same allocations.
-  let paymentCount = 0;
+/** Each column of a ledger row against the value its audit row recorded. */
+function compareColumns(table: string, row: string, now: Record<string, unknown>, recorded: Record<string, unknown>, seq: number, add: Add): void {
+  for (const key of Object.keys(now)) {
+    if (JSON.stringify(now[key]) !== JSON.stringify(recorded[key])) {
+      add({ table, row, problem: `${key} is ${JSON.stringify(now[key])}, but audit row ${seq} recorded ${JSON.stringify(recorded[key])}` });
+    }
+  }
+}
+
+/** The allocations written (a payment's, or the negative ones of its reversal) against those its audit row recorded. */
+function compareAllocations(what: string, receipt: string, actual: { id: number; due_id: string; amount: number }[], audit: Recorded, add: Add): void {
+  const left = [...((audit.after['allocations'] as [string, number][] | undefined) ?? [])];
+  for (const a of actual) {
+    const i = left.findIndex(([due, amount]) => due === a.due_id && amount === a.amount);
+    if (i >= 0) left.splice(i, 1);
+    else add({ table: 'allocation', row: String(a.id), problem: `allocates ${a.amount} of ${what} to due ${a.due_id}, which audit row ${audit.seq} did not record` });
+  }
+  for (const [due, amount] of left) add({ table: 'allocation', row: receipt, problem: `${what}'s allocation of ${amount} to due ${due} (audit row ${audit.seq}) is missing` });
+}
+
+/** This desk's payments against their audit rows (another desk's are audited in that desk's chain), and their numbering. */
+function checkPayments(raw: Database.Database, audits: Map<string, Recorded>, add: Add): number {
+  let count = 0;
   const allocations = raw.prepare('select id, due_id, amount from allocation where payment_id = ? and event_id is null order by id');
   const receipts = new Map<string, number[]>();
-  // This desk's own payments: another desk's are audited in that desk's chain.
   const own = raw.prepare('select * from payment where desk_code = (select code from desk) order by academic_year_id, seq');
   for (const p of own.iterate() as Iterable<Record<string, unknown>>) {
-    paymentCount += 1;
+    count += 1;
     const receipt = String(p['receipt_no']);
     const series = `${String(p['desk_code'])}\0${String(p['academic_year_id'])}`;
-    receipts.set(series, [...(receipts.get(series) ?? []), Number(p['seq'])]);
-    const audit = payments.get(String(p['id']));
-    payments.delete(String(p['id']));
+    const seqs = receipts.get(series) ?? [];
+    seqs.push(Number(p['seq']));
+    receipts.set(series, seqs);
+    const audit = audits.get(String(p['id']));
+    audits.delete(String(p['id']));
     if (!audit) {
       add({ table: 'payment', row: receipt, problem: 'has no audit entry: it was not written by FeeDesk' });
       continue;
     }
     const recorded = audit.after['row'] as Record<string, unknown> | undefined;
     if (!recorded) continue; // written before the chain recorded whole payments
-    const now = paymentRecord(p);
-    for (const key of Object.keys(now)) {
-      if (JSON.stringify(now[key]) !== JSON.stringify(recorded[key])) {
-        add({ table: 'payment', row: receipt, problem: `${key} is ${JSON.stringify(now[key])}, but audit row ${audit.seq} recorded ${JSON.stringify(recorded[key])}` });
-      }
-    }
-    const expected = (audit.after['allocations'] as [string, number][] | undefined) ?? [];
-    const actual = allocations.all(p['id']) as { id: number; due_id: string; amount: number }[];
-    const left = [...expected];
-    for (const a of actual) {
-      const i = left.findIndex(([due, amount]) => due === a.due_id && amount === a.amount);
-      if (i >= 0) left.splice(i, 1);
-      else add({ table: 'allocation', row: String(a.id), problem: `allocates ${a.amount} of receipt ${receipt} to due ${a.due_id}, which audit row ${audit.seq} did not record` });
-    }
-    for (const [due, amount] of left) add({ table: 'allocation', row: receipt, problem: `receipt ${receipt}'s allocation of ${amount} to due ${due} (audit row ${audit.seq}) is missing` });
+    compareColumns('payment', receipt, paymentRecord(p), recorded, audit.seq, add);
+    compareAllocations(`receipt ${receipt}`, receipt, allocations.all(p['id']) as { id: number; due_id: string; amount: number }[], audit, add);
   }
-  for (const [id, audit] of payments) add({ table: 'payment', row: String((audit.after['receiptNo'] as string | undefined) ?? id), problem: `recorded in audit row ${audit.seq} but missing from the payments` });
+  for (const [id, audit] of audits) add({ table: 'payment', row: String((audit.after['receiptNo'] as string | undefined) ?? id), problem: `recorded in audit row ${audit.seq} but missing from the payments` });
   for (const seqs of receipts.values()) {
     seqs.forEach((seq, i) => {
       if (seq !== i + 1 && (i === 0 || seq !== seqs[i - 1]! + 1)) add({ table: 'payment', row: `sequence ${seq}`, problem: `receipt numbers skip from ${i === 0 ? 0 : seqs[i - 1]} to ${seq}` });
     });
   }
-  progress?.(rows, total);
-  return { intact: findings.length === 0, rows, checkpoints: checkpoints.length, payments: paymentCount, firstBreak, findings };
+  return count;
+}
+
+/** This desk's cancellations and bounces against their audit rows, with the allocations they reversed. */
+function checkReversals(raw: Database.Database, audits: Map<string, Recorded>, add: Add): void {
+  const allocations = raw.prepare('select id, due_id, amount from allocation where event_id = ? order by id');
+  const own = raw.prepare(`select ${EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')}, p.receipt_no from payment_event e left join payment p on p.id = e.payment_id
+    where e.desk_code = (select code from desk) order by e.rowid`);
+  for (const { receipt_no, ...e } of own.iterate() as Iterable<PaymentEventTable & { receipt_no: string | null }>) {
+    const receipt = receipt_no ?? e.payment_id;
+    const audit = audits.get(e.payment_id);
+    audits.delete(e.payment_id);
+    if (!audit) {
+      add({ table: 'payment_event', row: receipt, problem: `its ${e.kind} has no audit entry: it was not written by FeeDesk` });
+      continue;
+    }
+    const recorded = audit.after['row'] as Record<string, unknown> | undefined;
+    if (!recorded) continue; // written before the chain recorded whole reversals
+    compareColumns('payment_event', receipt, e, recorded, audit.seq, add);
+    compareAllocations(`the ${e.kind === 'cancelled' ? 'cancellation' : 'bounce'} of receipt ${receipt}`, receipt, allocations.all(e.id) as { id: number; due_id: string; amount: number }[], audit, add);
+  }
+  for (const [paymentId, audit] of audits) {
+    const kind = audit.after['status'] === 'bounced' ? 'bounce' : 'cancellation';
+    add({ table: 'payment_event', row: String((audit.after['receiptNo'] as string | undefined) ?? paymentId), problem: `its ${kind} is recorded in audit row ${audit.seq} but missing from the payment events` });
+  }
+}
+
+/** Walks the whole chain and the ledger on a connection (read-only is enough). */
+export function verifyAudit(raw: Database.Database, progress?: (done: number, total: number) => void): VerifyReport {
+  const findings: Finding[] = [];
+  const add = (f: Finding) => {
+    if (findings.length < MAX_FINDINGS) findings.push(f);
+  };
+  const walk = walkChain(raw, add, progress);
+  const checkpoints = checkCheckpoints(raw, walk, add);
+  const payments = checkPayments(raw, walk.payments, add);
+  checkReversals(raw, walk.reversals, add);
+  return { intact: findings.length === 0, rows: walk.rows, checkpoints, payments, firstBreak: walk.firstBreak, findings };
 }

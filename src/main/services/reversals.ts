@@ -1,7 +1,7 @@
 // Money events after the fact: cancellation, cheque bounce, credit refund and waivers. All append-only.
 import type { Receipt } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
-import type { DueTable, Tx } from '../db/schema';
+import type { DueTable, PaymentEventTable, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import type { ServiceDeps } from './context';
@@ -25,16 +25,19 @@ export interface Reversal {
   deskCode: string;
 }
 
+/** A reversal as written: its payment_event row and the negative allocations that reopen the dues. */
+export interface WrittenReversal {
+  event: PaymentEventTable;
+  allocations: { due_id: string; amount: number }[];
+}
+
 /** Writes the reversing event: negative allocations reopen the dues, credit moves back. The payment row stays. */
-export async function writeReversal(tx: Tx, env: Pick<Env, 'ids'>, r: Reversal): Promise<void> {
-  await tx.insertInto('payment_event').values({ id: r.eventId, payment_id: r.paymentId, kind: r.kind, at: r.at, reason: r.reason, by_user: r.byUser, approved_by: r.approvedBy, desk_code: r.deskCode }).execute();
+export async function writeReversal(tx: Tx, env: Pick<Env, 'ids'>, r: Reversal): Promise<WrittenReversal> {
+  const event: PaymentEventTable = { id: r.eventId, payment_id: r.paymentId, kind: r.kind, at: r.at, reason: r.reason, by_user: r.byUser, approved_by: r.approvedBy, desk_code: r.deskCode };
+  await tx.insertInto('payment_event').values(event).execute();
   const allocations = await tx.selectFrom('allocation').select(['due_id', 'student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
-  if (allocations.length > 0) {
-    await tx
-      .insertInto('allocation')
-      .values(allocations.map((a) => ({ payment_id: r.paymentId, due_id: a.due_id, student_id: a.student_id, amount: -a.amount, event_id: r.eventId })))
-      .execute();
-  }
+  const reversing = allocations.map((a) => ({ payment_id: r.paymentId, due_id: a.due_id, student_id: a.student_id, amount: -a.amount, event_id: r.eventId }));
+  if (reversing.length > 0) await tx.insertInto('allocation').values(reversing).execute();
   const credits = await tx.selectFrom('credit_entry').select(['student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
   for (const c of credits) {
     await tx
@@ -42,6 +45,7 @@ export async function writeReversal(tx: Tx, env: Pick<Env, 'ids'>, r: Reversal):
       .values({ id: env.ids.uuid(), student_id: c.student_id, amount: -c.amount, kind: 'reversal', payment_id: r.paymentId, event_id: r.eventId, at: r.at, note: r.reason, approved_by: r.approvedBy })
       .execute();
   }
+  return { event, allocations: reversing };
 }
 
 async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 'bounced', reason: string, byUser: string, approvedBy: string | null) {
@@ -53,14 +57,24 @@ async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 
   await assertDayOpen(tx, desk.code, today(env));
   const eventId = env.ids.uuid();
   const at = env.clock.now().toISOString();
-  await writeReversal(tx, env, { paymentId, kind, eventId, at, reason, byUser, approvedBy, deskCode: desk.code });
-  return { payment, eventId, at };
+  const written = await writeReversal(tx, env, { paymentId, kind, eventId, at, reason, byUser, approvedBy, deskCode: desk.code });
+  return { payment, eventId, at, written };
 }
+
+/** The event and its allocations as written: the audit chain's verification checks the ledger against these. */
+const recordedReversal = ({ event, allocations }: WrittenReversal) => ({ row: event, allocations: allocations.map((a) => [a.due_id, a.amount]) });
 
 /** Cancels inside the caller's transaction; the approver has already been verified. */
 export async function cancelPaymentTx(tx: Tx, env: Env, byUser: string, approvedBy: string, paymentId: string, reason: string): Promise<Receipt> {
-  const { payment, eventId, at } = await reverse(tx, env, paymentId, 'cancelled', reason, byUser, approvedBy);
-  await recordAudit(tx, env, { actorId: byUser, action: 'payments.cancel', entity: 'payment', entityId: paymentId, before: { status: 'valid' }, after: { status: 'cancelled', reason, approvedBy, receiptNo: payment.receipt_no } });
+  const { payment, eventId, at, written } = await reverse(tx, env, paymentId, 'cancelled', reason, byUser, approvedBy);
+  await recordAudit(tx, env, {
+    actorId: byUser,
+    action: 'payments.cancel',
+    entity: 'payment',
+    entityId: paymentId,
+    before: { status: 'valid' },
+    after: { status: 'cancelled', reason, approvedBy, receiptNo: payment.receipt_no, ...recordedReversal(written) },
+  });
   await enqueue(tx, env, 'payments.cancel', { paymentId, eventId, at, reason, byUser, approvedBy });
   return readReceipt(tx, paymentId);
 }
@@ -70,7 +84,7 @@ export async function bouncePaymentTx(tx: Tx, deps: Env, byUser: string, payment
     if (mode && mode.mode !== 'cheque' && mode.mode !== 'dd') {
       throw new AppError('conflict', `only a cheque or demand draft can bounce; this receipt was paid by ${mode.mode}`, 'paymentId');
     }
-    const { payment, eventId, at } = await reverse(tx, deps, paymentId, 'bounced', bankReason, byUser, null);
+    const { payment, eventId, at, written } = await reverse(tx, deps, paymentId, 'bounced', bankReason, byUser, null);
     const amount = charge ?? (await readPolicies(tx)).bounceCharge;
     let chargeDue: DueTable | null = null;
     if (amount > 0) {
@@ -79,7 +93,14 @@ export async function bouncePaymentTx(tx: Tx, deps: Env, byUser: string, payment
       chargeDue = { id: deps.ids.uuid(), student_id: payment.student_id, academic_year_id: year.id, installment_id: null, head_id: head.id, kind: 'bounce_charge', due_on: today(deps), amount, created_at: at, source_id: eventId };
       await tx.insertInto('due').values(chargeDue).execute();
     }
-    await recordAudit(tx, deps, { actorId: byUser, action: 'payments.bounce', entity: 'payment', entityId: paymentId, before: { status: 'valid' }, after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no } });
+    await recordAudit(tx, deps, {
+      actorId: byUser,
+      action: 'payments.bounce',
+      entity: 'payment',
+      entityId: paymentId,
+      before: { status: 'valid' },
+      after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no, ...recordedReversal(written) },
+    });
     await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, chargeDue });
     return readReceipt(tx, paymentId);
 }
