@@ -9,7 +9,7 @@ export interface FormNote {
 export function FormFooter({ note, submitting, label }: { note: FormNote | null; submitting: boolean; label: string }) {
   return (
     <>
-      {note && (note.ok ? <Text c="teal">{note.text}</Text> : <Alert color="red">{note.text}</Alert>)}
+      {note && (note.ok ? <Text c="teal.9">{note.text}</Text> : <Alert color="red">{note.text}</Alert>)}
       <Group justify="flex-end">
         <Button type="submit" loading={submitting}>
           {label}
