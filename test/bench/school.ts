@@ -1,10 +1,11 @@
 // The benchmark school: 50,000 students and a year of payments, generated once per generator version
 // and kept in the OS temp folder (it takes minutes to make), then copied fresh for every run.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomIds } from '../../src/main/app';
+import { DEMO_USERS } from '../../src/main/demo/generate';
 import { fakeKeychain, openTestDesk, type TestDesk } from '../support/harness';
 
 /** Bump when the generator or schema changes what a school looks like. */
@@ -32,12 +33,27 @@ export async function benchSchool(students: number, workDir: string): Promise<Te
     await desk.restart({ validateOutput: false });
     const made = await desk.app.generateDemoSchool({ students, until: '2027-03-31' });
     await desk.close();
+    writeFileSync(join(cache, ADMIN_KEY_FILE), made.adminTwoStepKey);
     console.log(`bench: school ready: ${made.payments} payments, ${made.cancelled} cancelled, ${made.bounced} bounced in ${Math.round((performance.now() - started) / 1000)} s`);
     cpSync(join(cache, 'settings.json'), join(cache, 'ready'));
   }
-  for (const f of ['feedesk.db', 'settings.json']) cpSync(join(cache, f), join(workDir, f));
-  const desk = await openTestDesk({ dir: workDir, keychain: KEYCHAIN, ids: randomIds });
+  for (const f of SCHOOL_FILES) cpSync(join(cache, f), join(workDir, f));
+  return openBenchDesk(workDir);
+}
+
+/** The demo admin's two-step key, kept beside the generated school (the admin set it up as the school was made). */
+const ADMIN_KEY_FILE = 'admin-two-step.txt';
+export const SCHOOL_FILES = ['feedesk.db', 'settings.json', ADMIN_KEY_FILE];
+
+/**
+ * A desk on a copied school: the built worker and the admin's key in the test authenticator. The admin's codes are good
+ * only after those used while the school was made (2027-03-31): a case that logs the admin in passes a later `now`.
+ */
+export async function openBenchDesk(dir: string, now?: string): Promise<TestDesk> {
+  const desk = await openTestDesk({ dir, keychain: KEYCHAIN, ids: randomIds });
+  if (now) desk.clock.current = new Date(now);
   await desk.restart({ validateOutput: false, backgroundWorker: BUILT_WORKER });
+  desk.authenticator.add(DEMO_USERS[0]!.username, readFileSync(join(dir, ADMIN_KEY_FILE), 'utf8'));
   return desk;
 }
 
