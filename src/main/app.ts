@@ -151,6 +151,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     storeKey: () => store.current().key,
     dbPath: deps.dbPath,
     kdfCost: cost,
+    available: () => store.status().state === 'open' && !maintenance,
     withStoreClosed: (swap) =>
       exclusively(async () => {
         await store.close();

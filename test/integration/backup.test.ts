@@ -2,7 +2,7 @@
 // restored over a damaged store with the old one kept aside; the database key changed from Settings.
 import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN, noKeychain, openTestDesk, setUpSchool, tempDir, type TestDesk } from '../support/harness';
@@ -63,7 +63,10 @@ describe('backups', () => {
     const configured = await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
     expect(configured).toMatchObject({ configured: true, folder, keep: 7, dailyAt: null, nextDueAt: null, backups: [] });
 
+    // Left by a cancelled job or a crash: this desk's half-written backup goes; another desk's and other files stay.
+    for (const name of ['FeeDesk D01 2026-05-31 180000.partial', 'FeeDesk D02 2026-05-31 180000.partial', 'photos']) mkdirSync(join(folder, name));
     const path = await backUp(d);
+    expect(readdirSync(folder).sort()).toEqual([basename(path), 'FeeDesk D02 2026-05-31 180000.partial', 'photos'].sort());
     expect(readdirSync(path).sort()).toEqual(['feedesk.db', 'manifest.json']);
     const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ format: 'feedesk-backup/1', reason: 'manual', deskCode: 'D01', school: 'Green Valley School', counts: { students: 5, payments: 6 } });

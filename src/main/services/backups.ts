@@ -44,6 +44,8 @@ export interface BackupEnv {
   /** The open store's key (null only for an unencrypted benchmark baseline). */
   storeKey: () => Buffer | null;
   dbPath: string;
+  /** The store is open and nothing has it to itself (a rekey): a backup may start. */
+  available(): boolean;
   /** Closes everything holding the store, swaps the files, reopens the store; if it will not open, undoes the swap and reopens the old one. */
   withStoreClosed(swap: () => { undo(): void }): Promise<void>;
   kdfCost?: ScryptCost;
@@ -115,6 +117,13 @@ function backupsIn(folder: string, deskCode: string): { entry: BackupEntry; path
     }
   }
   return found.sort((a, b) => b.entry.createdAt.localeCompare(a.entry.createdAt));
+}
+
+/** Half-written backups of this desk left by a cancelled job or a crash (never another desk's, nor anything else). */
+function removeLeftovers(folder: string, deskCode: string): void {
+  for (const name of readdirSync(folder)) {
+    if (name.startsWith(`FeeDesk ${deskCode} `) && name.endsWith('.partial')) rmSync(join(folder, name), { recursive: true, force: true });
+  }
 }
 
 const jobOut = (job: BackgroundJob<JobMeta>): BackupJob => ({
@@ -196,7 +205,7 @@ export function createBackups(env: BackupEnv): Backups {
   async function start(reason: Manifest['reason'], actorId: string | null): Promise<BackupJob> {
     const c = config();
     if (!c) throw new AppError('conflict', 'choose a backup folder and passphrase first');
-    if (restoring) throw new AppError('conflict', 'a restore is in progress');
+    if (restoring || !env.available()) throw new AppError('conflict', 'the store is being restored or rekeyed: back up when that has finished');
     if (running) {
       const job = env.runner().job<JobMeta>(running.id);
       if (job.state === 'running') throw new AppError('conflict', 'a backup is being written already');
@@ -204,6 +213,7 @@ export function createBackups(env: BackupEnv): Backups {
     checkFolder(c.folder);
     const desk = await deskCode();
     if (!desk) throw new AppError('not_initialized', 'this desk has not been set up yet');
+    removeLeftovers(c.folder, desk);
     const now = deps.clock.now();
     const name = backupName(desk, now);
     const path = join(c.folder, name);
@@ -306,7 +316,8 @@ export function createBackups(env: BackupEnv): Backups {
 
   const runDue = async (): Promise<BackupJob | null> => {
     const c = config();
-    if (!c || running || restoring) return null;
+    // A locked store (waiting for its passphrase) or a rekey: not a failure, the next minute will do.
+    if (!c || running || restoring || !env.available()) return null;
     const due = nextDue(c);
     if (!due || due > deps.clock.now()) return null;
     try {
