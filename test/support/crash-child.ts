@@ -141,7 +141,10 @@ async function main(config: CrashChildConfig): Promise<never> {
   return counterWork(desk, config, (line) => writeSync(journal, `${line}\n`))();
 }
 
-const [line] = (await once(createInterface({ input: process.stdin }), 'line')) as [string];
+const input = createInterface({ input: process.stdin });
+// The parent holds stdin open while it lives: should it die, an orphan stops here rather than collect forever.
+input.on('close', () => process.exit(2));
+const [line] = (await once(input, 'line')) as [string];
 main(JSON.parse(line) as CrashChildConfig).catch((err: unknown) => {
   process.stderr.write(`crash-child: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
