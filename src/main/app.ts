@@ -1,6 +1,7 @@
 // The whole backend, Electron-free: the Electron shell and the tests call the same invoke.
 import { dirname } from 'node:path';
 import type { OutputOf, Result } from '../shared/contract';
+import type { Reauth } from '../shared/contract/auth';
 import { createEncryptedStore } from './db/encrypted-store';
 import { type DemoOptions, type DemoResult, generateDemoSchool } from './demo/generate';
 import { createKeyStore, type KeyWrapper } from './db/key-store';
@@ -27,7 +28,7 @@ import { reportsHandlers } from './services/reports';
 import { importsHandlers } from './services/imports';
 import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
 import * as totp from './services/totp';
-import { confirmOwnPassword, createBackups, rewrapBackupKey } from './services/backups';
+import { createBackups, rewrapBackupKey } from './services/backups';
 import { AppError } from '../shared/contract/errors';
 import { sql } from 'kysely';
 import * as users from './services/users';
@@ -166,8 +167,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }),
   });
 
-  const rekeyStore = async (session: Session, password: string, newPassphrase: string | undefined) => {
-    await confirmOwnPassword(services, session, password, 'store.rekeyRefused');
+  const rekeyStore = async (session: Session, reauth: Reauth, newPassphrase: string | undefined) => {
+    await auth.reauthenticate(services, session, reauth);
     if (store.usesPassphrase() && !newPassphrase) {
       throw new AppError('invalid_input', 'is required: this store opens with a passphrase, so a new key means a new passphrase', 'newPassphrase');
     }
@@ -195,7 +196,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     'store.status': async () => store.status(),
     'store.unlock': async ({ passphrase }) => (await store.unlock(passphrase), store.status()),
     'store.createPassphrase': async ({ passphrase }) => (await store.createPassphrase(passphrase), store.status()),
-    'store.rekey': ({ password, newPassphrase }, call) => rekeyStore(s(call), password, newPassphrase),
+    'store.rekey': ({ reauth, newPassphrase }, call) => rekeyStore(s(call), reauth, newPassphrase),
 
     'setup.status': () => setup.setupStatus(services.store()),
     'setup.initialize': (input, call) => setup.initialize(services, call.clientId, input),

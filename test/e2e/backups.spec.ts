@@ -39,8 +39,10 @@ test('back up, check and restore from the Backups screen', async ({ page, desk, 
   await expect(page.getByText(/The backup is whole: 1 students, 1 receipts/)).toBeVisible({ timeout: 20_000 });
 
   await page.getByLabel('Your password').first().fill(ADMIN.password);
+  await page.getByLabel('Your code').first().fill(desk.authenticator.code(ADMIN.username));
   await page.getByRole('button', { name: 'Restore', exact: true }).click();
   await expect(page.getByText('Tick this to replace the data on this desk')).toBeVisible();
+  await page.getByLabel('Your code').first().fill(desk.authenticator.code(ADMIN.username));
   await page.getByLabel("Replace this desk's data with this backup").check();
   await page.getByRole('button', { name: 'Restore', exact: true }).click();
   await expect(page.getByText(/Restored the backup of .*kept at .*before-restore/)).toBeVisible({ timeout: 30_000 });

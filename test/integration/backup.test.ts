@@ -71,11 +71,13 @@ describe('backups', () => {
     const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ format: 'feedesk-backup/1', reason: 'manual', deskCode: 'D01', school: 'Green Valley School', counts: { students: 5, payments: 6 } });
     expect(manifest.file.sha256).toBe(sha256(join(path, 'feedesk.db')));
-    // Not plaintext SQLite, and not under the store's own key either.
+    // Not plaintext SQLite; its pages stay under the store's key, which the manifest holds only wrapped.
     expect(readFileSync(join(path, 'feedesk.db')).subarray(0, 15).toString()).not.toBe('SQLite format 3');
     const probe = new Database(join(path, 'feedesk.db'));
     expect(() => probe.prepare('select count(*) from payment').get()).toThrow(/not a database/);
     probe.close();
+    const storeKey = await keyOf(d);
+    for (const form of ['hex', 'base64'] as const) expect(readFileSync(join(path, 'manifest.json'), 'utf8')).not.toContain(storeKey.toString(form));
 
     const wrong = await d.call('backup.check', { path, passphrase: 'not the passphrase' });
     expect(refusal(wrong)).toEqual({ code: 'wrong_key', message: 'the backup passphrase is wrong for this backup', field: 'passphrase' });
@@ -103,7 +105,7 @@ describe('backups', () => {
 
     const check = await d.call('backup.check', { path, passphrase: PASSPHRASE });
     expect(refusal(check)).toEqual({ code: 'invalid_input', message: 'is damaged: the backup file does not match the checksum in its manifest', field: 'path' });
-    const restore = await d.call('backup.restore', { path, passphrase: PASSPHRASE, password: ADMIN.password });
+    const restore = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
     expect(refusal(restore)).toMatchObject({ code: 'invalid_input', message: /checksum/ });
     expect(await books(d)).toEqual(before);
     expect(existsSync(`${d.dbPath}.restoring`)).toBe(false);
@@ -132,12 +134,12 @@ describe('backups', () => {
     expect(() => damaged.pragma('integrity_check', { simple: true })).toThrow(/malformed/);
     damaged.close();
 
-    const wrongPassword = await d.call('backup.restore', { path, passphrase: PASSPHRASE, password: 'not my password' });
-    expect(refusal(wrongPassword)?.code).toBe('invalid_credentials');
-    const wrongPassphrase = await d.call('backup.restore', { path, passphrase: 'not the passphrase', password: ADMIN.password });
+    const wrongPassword = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: 'not my password' } });
+    expect(refusal(wrongPassword)).toMatchObject({ code: 'invalid_credentials', field: 'reauth.password' });
+    const wrongPassphrase = await d.call('backup.restore', { path, passphrase: 'not the passphrase', reauth: { password: ADMIN.password } });
     expect(refusal(wrongPassphrase)).toMatchObject({ code: 'wrong_key', field: 'passphrase' });
 
-    const restored = await d.ok('backup.restore', { path, passphrase: PASSPHRASE, password: ADMIN.password });
+    const restored = await d.ok('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
     expect(restored.restoredFrom).toBe(path);
     expect(existsSync(restored.keptAside)).toBe(true);
     // Everyone signs in again, against the restored store.
@@ -209,12 +211,14 @@ describe('backups', () => {
     const { desk: d, folder } = await schoolWithPayments(3);
     await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
     const oldKey = await keyOf(d);
-    const refused = await d.call('store.rekey', { password: 'wrong password' });
+    const refused = await d.call('store.rekey', { reauth: { password: 'wrong password' } });
     expect(refusal(refused)?.code).toBe('invalid_credentials');
-    const needless = await d.call('store.rekey', { password: ADMIN.password, newPassphrase: 'a new passphrase here' });
+    const needless = await d.call('store.rekey', { reauth: { password: ADMIN.password }, newPassphrase: 'a new passphrase here' });
     expect(refusal(needless)).toMatchObject({ code: 'invalid_input', field: 'newPassphrase', message: /system keychain/ });
 
-    expect(await d.ok('store.rekey', { password: ADMIN.password })).toEqual({ state: 'open' });
+    const before = await backUp(d);
+    const atBackup = await books(d);
+    expect(await d.ok('store.rekey', { reauth: { password: ADMIN.password } })).toEqual({ state: 'open' });
     const newKey = await keyOf(d);
     expect(newKey.equals(oldKey)).toBe(false);
     const old = new Database(d.dbPath, { readonly: true });
@@ -228,13 +232,55 @@ describe('backups', () => {
     await d.restart();
     await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
     expect((await d.ok('audit.verify')).intact).toBe(true);
+
+    // A backup from before the key changed restores under the new key.
+    await d.ok('backup.restore', { path: before, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
+    await d.restart();
+    await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    expect(await books(d)).toEqual(atBackup);
+    expect((await keyOf(d)).equals(newKey)).toBe(true);
+  });
+
+  it('copies one committed state while the cashier keeps recording payments', async () => {
+    const { desk: d, folder, students } = await schoolWithPayments(2);
+    await d.ok('backup.configure', { folder, keep: 10, dailyAt: null, passphrase: PASSPHRASE });
+    let recording = true;
+    let recorded = 2;
+    const cashier = (async () => {
+      while (recording) {
+        await d.ok('payments.record', { studentIds: [students[recorded % students.length]!.id], amount: 10_00, method: { mode: 'cash' } });
+        recorded += 1;
+        // Each payment arrives as its own IPC message (a task of its own), as from the window.
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const made: { path: string; before: number; after: number }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const before = recorded;
+      const job = await d.ok('backup.create');
+      const done = await d.app.backups.settled(job.id);
+      expect(done.state, done.error ?? '').toBe('done');
+      made.push({ path: done.path, before, after: recorded });
+      d.clock.advanceMinutes(1);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    recording = false;
+    await cashier;
+    for (const b of made) {
+      const check = await d.ok('backup.check', { path: b.path, passphrase: PASSPHRASE });
+      expect(check.integrity).toBe('ok');
+      expect(check.payments).toBeGreaterThanOrEqual(b.before);
+      expect(check.payments).toBeLessThanOrEqual(b.after);
+    }
+    // Payments were saved while backups were being written.
+    expect(made.some((b) => b.after > b.before)).toBe(true);
   });
 
   it('in passphrase mode, a new key means a new passphrase', async () => {
     const { desk: d } = await schoolWithPayments(1, { keychain: noKeychain, dir: tempDir().dir });
-    const missing = await d.call('store.rekey', { password: ADMIN.password });
+    const missing = await d.call('store.rekey', { reauth: { password: ADMIN.password } });
     expect(refusal(missing)).toMatchObject({ code: 'invalid_input', field: 'newPassphrase', message: /is required/ });
-    await d.ok('store.rekey', { password: ADMIN.password, newPassphrase: 'the new store passphrase' });
+    await d.ok('store.rekey', { reauth: { password: ADMIN.password }, newPassphrase: 'the new store passphrase' });
     await d.restart();
     expect(await d.ok('store.status')).toEqual({ state: 'needs_passphrase' });
     expect(refusal(await d.call('store.unlock', { passphrase: 'the store passphrase' }))?.code).toBe('wrong_key');
@@ -261,10 +307,11 @@ describe('restoring without opening the store (FeeDesk --restore-backup)', () =>
     const path = await backUp(d);
     const atBackup = await books(d);
     await d.app.close();
-    // The first pages (the schema) overwritten: the store no longer opens at all.
+    // The first pages (the schema) overwritten, and no WAL left to mend them: the store no longer opens at all.
     const fd = openSync(d.dbPath, 'r+');
     writeSync(fd, Buffer.alloc(16384, 0x33), 0, 16384, 0);
     closeSync(fd);
+    for (const suffix of ['-wal', '-shm']) rmSync(`${d.dbPath}${suffix}`, { force: true });
     const damaged = sha256(d.dbPath);
     await expect(d.restart()).rejects.toThrow();
 

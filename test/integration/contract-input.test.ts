@@ -15,8 +15,8 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
   'store.createPassphrase': [{ input: { passphrase: 'short' }, field: 'passphrase', message: /at least 12/ }],
   'store.rekey': [
-    { input: {}, field: 'password', message: 'password is required' },
-    { input: { password: 'x', newPassphrase: 'short' }, field: 'newPassphrase', message: /at least 12/ },
+    { input: {}, field: 'reauth', message: /reauth/ },
+    { input: { reauth: { password: 'x' }, newPassphrase: 'short' }, field: 'newPassphrase', message: /at least 12/ },
   ],
   'setup.status': [{ input: 'hello', ...NO_INPUT }],
   'setup.initialize': [
@@ -198,8 +198,8 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { path: '/tmp', passphrase: 'x' }, field: 'path', message: /is not a FeeDesk backup/ },
   ],
   'backup.restore': [
-    { input: { path: '/tmp', passphrase: 'x' }, field: 'password', message: 'password is required' },
-    { input: { path: '/tmp', passphrase: '', password: 'x' }, field: 'passphrase', message: 'passphrase is required' },
+    { input: { path: '/tmp', passphrase: 'x' }, field: 'reauth', message: /reauth/ },
+    { input: { path: '/tmp', passphrase: '', reauth: { password: 'x' } }, field: 'passphrase', message: 'passphrase is required' },
   ],
   'imports.job': [{ input: { jobId: 3 }, field: 'jobId', message: /jobId/ }],
   'imports.cancel': [{ input: {}, field: 'jobId', message: /jobId/ }],

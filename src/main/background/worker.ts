@@ -114,15 +114,19 @@ async function handle(request: WorkerRequest): Promise<unknown> {
 
 async function backupWork(request: WorkerRequest, progress: (done: number, total: number) => void): Promise<unknown> {
   const backups = await import('../backup/files');
+  const storeKey = () => {
+    if (!liveKey) throw new AppError('conflict', 'backups need an encrypted store');
+    return liveKey;
+  };
   switch (request.kind) {
     case 'backup.create': {
       const { folder, name, kdf, reason, now } = request;
-      return backups.createBackup(live().raw, { folder, name, kdf, reason, now, liveKey, backupKey: Buffer.from(request.backupKeyHex, 'hex') }, progress);
+      return backups.createBackup(live().raw, { folder, name, kdf, reason, now, liveDbPath: data.dbPath, liveKey: storeKey(), backupKey: Buffer.from(request.backupKeyHex, 'hex') }, progress);
     }
     case 'backup.check':
       return backups.checkBackup(request.folder, Buffer.from(request.backupKeyHex, 'hex'));
     case 'backup.prepareRestore':
-      return backups.prepareRestore(request.folder, Buffer.from(request.backupKeyHex, 'hex'), liveKey, request.target);
+      return backups.prepareRestore(request.folder, Buffer.from(request.backupKeyHex, 'hex'), storeKey(), request.target);
     default:
       throw new Error(`not a backup request: ${request.kind}`);
   }

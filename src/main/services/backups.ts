@@ -3,6 +3,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { Reauth } from '../../shared/contract/auth';
 import type { BackupCheck as BackupCheckOut, BackupEntry, BackupJob, BackupStatus } from '../../shared/contract/backup';
 import { AppError } from '../../shared/contract/errors';
 import type { BackupCheck, BackupKdf, Manifest } from '../backup/files';
@@ -13,7 +14,7 @@ import type { HandlersFor } from '../ipc/router';
 import { deriveKey, newSalt, OWASP_SCRYPT, type ScryptCost } from '../kdf';
 import type { SettingsStore } from '../settings';
 import { recordAudit } from './audit';
-import { checkPassword } from './auth';
+import { reauthenticate } from './auth';
 import { requireSession, type ServiceDeps } from './context';
 import type { Session } from './sessions';
 
@@ -150,12 +151,6 @@ const checkOut = (c: BackupCheck): BackupCheckOut => ({
   integrity: c.integrity,
 });
 
-/** Re-authentication for a grave action (restore, rekey): the logged-in user's own password again. */
-export async function confirmOwnPassword(deps: ServiceDeps, session: Session, password: string, failureAction: string): Promise<void> {
-  const user = await deps.store().selectFrom('app_user').selectAll().where('id', '=', session.userId).executeTakeFirstOrThrow();
-  await checkPassword(deps, user, password, failureAction);
-}
-
 async function audit(deps: ServiceDeps, actorId: string | null, action: string, entityId: string, after: unknown): Promise<void> {
   await deps.store().transaction().execute((tx) => recordAudit(tx, deps, { actorId, action, entity: 'backup', entityId, after }));
 }
@@ -264,8 +259,8 @@ export function createBackups(env: BackupEnv): Backups {
     return env.runner().ask<BackupCheck>({ kind: 'backup.check', today: '', folder: path, backupKeyHex: key.toString('hex') });
   }
 
-  async function restore(session: Session, path: string, passphrase: string, password: string) {
-    await confirmOwnPassword(deps, session, password, 'backup.restoreRefused');
+  async function restore(session: Session, path: string, passphrase: string, reauth: Reauth) {
+    await reauthenticate(deps, session, reauth);
     if (running) throw new AppError('conflict', 'a backup is being written: wait for it to finish');
     if (restoring) throw new AppError('conflict', 'a restore is in progress already');
     const key = await keyFor(path, passphrase);
@@ -311,7 +306,7 @@ export function createBackups(env: BackupEnv): Backups {
     'backup.job': async ({ jobId }) => jobOut(env.runner().job<JobMeta>(jobId)),
     'backup.cancel': async ({ jobId }) => jobOut(env.runner().cancel<JobMeta>(jobId)),
     'backup.check': async ({ path, passphrase }) => checkOut(await check(path, passphrase)),
-    'backup.restore': ({ path, passphrase, password }, call) => restore(requireSession(call), path, passphrase, password),
+    'backup.restore': ({ path, passphrase, reauth }, call) => restore(requireSession(call), path, passphrase, reauth),
   };
 
   const runDue = async (): Promise<BackupJob | null> => {

@@ -26,6 +26,7 @@ export type SessionInfo = z.infer<typeof sessionInfo>;
  * needs it even though they are logged in: reopening a closed day.
  */
 export const reauth = z.strictObject({ password, code: totpCode.optional() });
+export type Reauth = z.infer<typeof reauth>;
 
 const totpStatus = z.object({ enabled: z.boolean(), recoveryCodesLeft: z.number().int() });
 

@@ -1,7 +1,8 @@
 // Encrypted backups of the desk's store: where and how often, back up now, check a backup, restore one.
 import { z } from 'zod';
 import { channel } from './channel';
-import { fullPath, noInput, password } from './common';
+import { reauth } from './auth';
+import { fullPath, noInput } from './common';
 
 /** A backup passphrase: like the store's, long enough to stand up to guessing offline. */
 export const backupPassphrase = z
@@ -98,10 +99,10 @@ export const backupChannels = {
   }),
   /**
    * Replaces this desk's store with a checked backup; the store it replaces is kept aside, never deleted.
-   * Asks for the admin's own password again; everyone is logged out afterwards.
+   * Asks for the admin's own password and code again; everyone is logged out afterwards.
    */
   'backup.restore': channel({
-    input: z.strictObject({ path: backupPath, passphrase: z.string({ error: 'must be text' }).min(1, 'is required').max(1024), password }),
+    input: z.strictObject({ path: backupPath, passphrase: z.string({ error: 'must be text' }).min(1, 'is required').max(1024), reauth }),
     output: z.object({ restoredFrom: z.string(), createdAt: z.string(), keptAside: z.string() }),
     access: ADMIN,
   }),

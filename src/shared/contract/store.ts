@@ -1,7 +1,8 @@
 // The encrypted store's lock: opening it with a passphrase where no OS keychain holds the key.
 import { z } from 'zod';
 import { channel } from './channel';
-import { noInput, password } from './common';
+import { reauth } from './auth';
+import { noInput } from './common';
 
 export const storeStatus = z.object({
   /** open: ready; needs_passphrase: existing store, ask for it; new_passphrase: first run, choose one. */
@@ -27,11 +28,11 @@ export const storeChannels = {
     access: 'public',
   }),
   /**
-   * Changes the database key (admin, with their password again): a new random key kept in the keychain, or — where
+   * Changes the database key (admin, with their password and code again): a new random key kept in the keychain, or — where
    * the store opens with a passphrase — the new passphrase, which is then required.
    */
   'store.rekey': channel({
-    input: z.strictObject({ password, newPassphrase: passphrase.optional() }),
+    input: z.strictObject({ reauth, newPassphrase: passphrase.optional() }),
     output: storeStatus,
     access: ['admin'],
   }),

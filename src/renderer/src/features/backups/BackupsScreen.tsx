@@ -10,6 +10,18 @@ import { FormFooter, type FormNote } from '../../components/FormFooter';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** A grave action asks for the admin's own password and code again, though they are logged in. */
+const reauthOf = (password: string, code: string) => ({ password, ...(code.trim() ? { code: code.trim() } : {}) });
+const REAUTH_FIELDS = { 'reauth.password': 'password', 'reauth.code': 'code' };
+
+function ReauthFields({ form }: { form: { getInputProps(path: string): object } }) {
+  return (
+    <Group grow align="flex-start">
+      <PasswordInput label="Your password" autoComplete="off" {...form.getInputProps('password')} />
+      <TextInput label="Your code" description="From your authenticator app" inputMode="numeric" autoComplete="off" {...form.getInputProps('code')} />
+    </Group>
+  );
+}
 
 export function BackupsScreen({ onRestored }: { onRestored: () => void }) {
   const [status, setStatus] = useState<BackupStatus | null>(null);
@@ -173,7 +185,7 @@ function BackupList({ backups, chosen, onChoose }: { backups: BackupEntry[]; cho
 
 function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestored: () => void }) {
   const [note, setNote] = useState<FormNote | null>(null);
-  const form = useForm({ initialValues: { passphrase: '', password: '', sure: false } });
+  const form = useForm({ initialValues: { passphrase: '', password: '', code: '', sure: false } });
   const check = async () => {
     setNote(null);
     try {
@@ -184,15 +196,15 @@ function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestore
       if (text) setNote({ ok: false, text });
     }
   };
-  const restore = form.onSubmit(async ({ passphrase, password, sure }) => {
+  const restore = form.onSubmit(async ({ passphrase, password, code, sure }) => {
     setNote(null);
     if (!sure) return form.setFieldError('sure', 'Tick this to replace the data on this desk');
     try {
-      const done = await request(api().backup.restore({ path: backup.path, passphrase, password }));
+      const done = await request(api().backup.restore({ path: backup.path, passphrase, reauth: reauthOf(password, code) }));
       setNote({ ok: true, text: `Restored the backup of ${when(done.createdAt)}. The data it replaced is kept at ${done.keptAside}. Everyone signs in again.` });
       setTimeout(onRestored, 4000);
     } catch (err) {
-      const text = showApiError(form, err);
+      const text = showApiError(form, err, REAUTH_FIELDS);
       if (text) setNote({ ok: false, text });
     }
   });
@@ -210,7 +222,7 @@ function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestore
           <Text size="sm">
             Restoring replaces everything on this desk with this backup, after checking it whole. Receipts made since are not in it. The current data is kept aside, not deleted.
           </Text>
-          <PasswordInput label="Your password" {...form.getInputProps('password')} />
+          <ReauthFields form={form} />
           <Checkbox label="Replace this desk's data with this backup" {...form.getInputProps('sure', { type: 'checkbox' })} />
           <FormFooter note={note} submitting={form.submitting} label="Restore" />
         </Stack>
@@ -222,17 +234,17 @@ function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestore
 function DatabaseKeyForm() {
   const [note, setNote] = useState<FormNote | null>(null);
   const form = useForm({
-    initialValues: { password: '', newPassphrase: '', repeat: '' },
+    initialValues: { password: '', code: '', newPassphrase: '', repeat: '' },
     validate: { repeat: (v, values) => (v === values.newPassphrase ? null : 'The two passphrases differ') },
   });
-  const submit = form.onSubmit(async ({ password, newPassphrase }) => {
+  const submit = form.onSubmit(async ({ password, code, newPassphrase }) => {
     setNote(null);
     try {
-      await request(api().store.rekey({ password, ...(newPassphrase ? { newPassphrase } : {}) }));
+      await request(api().store.rekey({ reauth: reauthOf(password, code), ...(newPassphrase ? { newPassphrase } : {}) }));
       form.reset();
       setNote({ ok: true, text: 'The database key has been changed.' });
     } catch (err) {
-      const text = showApiError(form, err);
+      const text = showApiError(form, err, REAUTH_FIELDS);
       if (text) setNote({ ok: false, text });
     }
   });
@@ -242,7 +254,7 @@ function DatabaseKeyForm() {
         <Stack>
           <Title order={4}>Change the database key</Title>
           <Text size="sm">Re-encrypts this desk's data under a new key (a minute or so for a large school; the desk waits meanwhile).</Text>
-          <PasswordInput label="Your password" {...form.getInputProps('password')} />
+          <ReauthFields form={form} />
           <PasswordInput label="New store passphrase" description="Only where FeeDesk asks for a passphrase when it starts; leave empty where the system keychain holds the key" {...form.getInputProps('newPassphrase')} />
           <PasswordInput label="Repeat the new passphrase" {...form.getInputProps('repeat')} />
           <FormFooter note={note} submitting={form.submitting} label="Change key" />
