@@ -37,6 +37,9 @@ export interface BackgroundJob<Meta = Record<string, unknown>> {
   finishedAt: string | null;
 }
 
+/** What every job's screen polls: its state and progress. */
+export const progressOf = (job: BackgroundJob<unknown>) => ({ id: job.id, state: job.state, done: job.done, total: job.total, error: job.error });
+
 export interface JobFile {
   /** Where the worker writes; renamed to `path` only when the job succeeds, removed otherwise. */
   tmp: string;

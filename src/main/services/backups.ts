@@ -9,7 +9,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { BackupCheck, BackupKdf, Manifest } from '../backup/files';
 import { checkKey, readManifest, swapIn } from '../backup/files';
 import { backupName, nextBackupDue } from '../backup/schedule';
-import type { BackgroundJob, BackgroundRunner } from '../background/runner';
+import { type BackgroundJob, type BackgroundRunner, progressOf } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
 import { deriveKey, newSalt, OWASP_SCRYPT, type ScryptCost } from '../kdf';
 import type { SettingsStore } from '../settings';
@@ -128,13 +128,9 @@ function removeLeftovers(folder: string, deskCode: string): void {
 }
 
 const jobOut = (job: BackgroundJob<JobMeta>): BackupJob => ({
-  id: job.id,
+  ...progressOf(job),
   reason: job.meta.reason,
   path: job.meta.path,
-  state: job.state,
-  done: job.done,
-  total: job.total,
-  error: job.error,
   startedAt: job.startedAt,
   finishedAt: job.finishedAt,
 });

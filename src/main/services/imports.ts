@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { AppError } from '../../shared/contract/errors';
 import { IMPORTERS_NEEDING_APPROVAL, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
-import type { BackgroundJob, BackgroundRunner, JobOptions } from '../background/runner';
+import { type BackgroundJob, type BackgroundRunner, type JobOptions, progressOf } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
 import type { SettingsStore } from '../settings';
 import { verifyApprover } from './approvals';
@@ -22,14 +22,10 @@ interface ImportMeta {
 }
 
 const jobOf = (job: BackgroundJob<ImportMeta>): ImportJob => ({
-  id: job.id,
+  ...progressOf(job),
   kind: job.meta.kind,
   importer: job.meta.importer,
   path: job.meta.path,
-  state: job.state,
-  done: job.done,
-  total: job.total,
-  error: job.error,
   summary: job.meta.kind === 'dry_run' || job.meta.kind === 'commit' ? ((job.value as ImportSummary | null) ?? null) : null,
 });
 

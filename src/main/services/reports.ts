@@ -4,7 +4,7 @@ import { dirname, extname } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
 import type { HandlersFor } from '../ipc/router';
-import type { BackgroundJob, BackgroundRunner } from '../background/runner';
+import { type BackgroundJob, type BackgroundRunner, progressOf } from '../background/runner';
 import { reauthenticate } from './auth';
 import { requireSession, type ServiceDeps } from './context';
 import { clearCheque, closeDay, dayCloseStatus, reopenDay } from './day-close';
@@ -53,12 +53,8 @@ interface ExportMeta {
 }
 
 const exportJobOf = (job: BackgroundJob<ExportMeta>): ExportJob => ({
-  id: job.id,
+  ...progressOf(job),
   ...job.meta,
-  state: job.state,
-  done: job.done,
-  total: job.total,
-  error: job.error,
   startedAt: job.startedAt,
   finishedAt: job.finishedAt,
 });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { reauth } from './auth';
-import { fullPath, noInput } from './common';
+import { fullPath, jobProgress, noInput } from './common';
 
 /** A backup passphrase: like the store's, long enough to stand up to guessing offline. */
 export const backupPassphrase = z
@@ -13,14 +13,10 @@ export const backupPassphrase = z
 const backupFolder = fullPath('/media/usb/FeeDesk backups');
 
 export const backupJob = z.object({
-  id: z.string(),
+  ...jobProgress,
   reason: z.enum(['manual', 'scheduled']),
   /** The backup's folder once written. */
   path: z.string(),
-  state: z.enum(['running', 'done', 'failed', 'cancelled']),
-  done: z.number().int(),
-  total: z.number().int(),
-  error: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
 });

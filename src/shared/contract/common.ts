@@ -80,3 +80,12 @@ export const fullPath = (example: string) =>
     .min(1, 'is required')
     .max(1000, 'must be at most 1000 characters')
     .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), `must be a full path (such as ${example})`);
+
+/** A background job as its screen polls it (an export, an import, a backup): its state and progress. */
+export const jobProgress = {
+  id: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  done: z.number().int(),
+  total: z.number().int(),
+  error: z.string().nullable(),
+};

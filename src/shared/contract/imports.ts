@@ -1,7 +1,7 @@
 // Bulk import from XLSX/CSV: templates, the column mapping, a dry run with per-row errors, an all-or-nothing commit.
 import { z } from 'zod';
 import { channel } from './channel';
-import { approver, fullPath } from './common';
+import { approver, fullPath, jobProgress } from './common';
 
 export const IMPORTERS = ['students', 'families', 'structures', 'concessions', 'opening_balances'] as const;
 export type ImporterName = (typeof IMPORTERS)[number];
@@ -37,14 +37,10 @@ export const importSummary = z.object({
 export type ImportSummary = z.infer<typeof importSummary>;
 
 export const importJob = z.object({
-  id: z.string(),
+  ...jobProgress,
   kind: z.enum(['dry_run', 'commit', 'template', 'error_sheet']),
   importer,
   path: z.string(),
-  state: z.enum(['running', 'done', 'failed', 'cancelled']),
-  done: z.number().int(),
-  total: z.number().int(),
-  error: z.string().nullable(),
   summary: importSummary.nullable(),
 });
 export type ImportJob = z.infer<typeof importJob>;

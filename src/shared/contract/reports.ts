@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { reauth } from './auth';
 import { channel } from './channel';
-import { fullPath, id, isoDate, noInput, nonNegativeAmount, optionalText } from './common';
+import { fullPath, id, isoDate, jobProgress, noInput, nonNegativeAmount, optionalText } from './common';
 import { daysBetween } from '../domain/dates';
 import { PAYMENT_MODES } from './payments';
 
@@ -113,14 +113,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const exportPath = fullPath('/home/me/Documents/daybook.xlsx');
 
 export const exportJob = z.object({
-  id: z.string(),
+  ...jobProgress,
   report: z.string(),
   format: z.enum(EXPORT_FORMATS),
   path: z.string(),
-  state: z.enum(['running', 'done', 'failed', 'cancelled']),
-  done: z.number().int(),
-  total: z.number().int(),
-  error: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
 });
