@@ -14,6 +14,7 @@ import { createFileSettingsStore } from '../../src/main/settings';
 import { PassThrough } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { TEST_KDF } from '../support/harness';
+import { enrollDesk, startSyncServer } from '../support/sync-server';
 
 const PASSPHRASE = 'blue kettle on the hill';
 let desk: TestDesk | null = null;
@@ -299,6 +300,41 @@ async function restoreAtTerminal(d: TestDesk, dir: string, folder: string, typed
   const code = await runRestore(folder, { dbPath: join(dir, 'feedesk.db'), keys, clock: d.clock, ids: { uuid: () => randomUUID() } }, { input, output });
   return { code, printed };
 }
+
+describe('restoring a desk that synced work after its backup', () => {
+  it('says so at Check, and restores only when told to replace what the server holds', async () => {
+    const server = await startSyncServer({ kind: 'pglite' });
+    try {
+      const { desk: d, folder, students } = await schoolWithPayments(2);
+      await enrollDesk(server, d);
+      await d.ok('sync.setEnabled', { enabled: true });
+      await d.app.sync.runNow();
+      await d.ok('backup.configure', { folder, keep: 7, dailyAt: null, passphrase: PASSPHRASE });
+      const path = await backUp(d);
+      const atBackup = await books(d);
+      expect((await d.ok('backup.check', { path, passphrase: PASSPHRASE })).syncedSince).toBe(0);
+
+      await d.ok('payments.record', { studentIds: [students[0]!.id], amount: 99_00, method: { mode: 'cash' } });
+      await d.app.sync.runNow();
+      const { audit } = await d.ok('sync.status');
+      expect(audit.held).toBe(audit.rows);
+      const check = await d.ok('backup.check', { path, passphrase: PASSPHRASE });
+      expect(check.syncedSince).toBeGreaterThan(0);
+
+      const before = await books(d);
+      const refused = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
+      expect(refusal(refused)).toMatchObject({ code: 'conflict', field: 'replaceSynced', message: /audit rows of work done after this backup/ });
+      expect(await books(d)).toEqual(before);
+      await d.ok('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password }, replaceSynced: true });
+      await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+      expect(await books(d)).toEqual(atBackup);
+    } finally {
+      await desk?.close();
+      desk = null;
+      await server.close();
+    }
+  });
+});
 
 describe('restoring without opening the store (FeeDesk --restore-backup)', () => {
   it('brings back a store too damaged to open, keeping the damaged one aside', async () => {

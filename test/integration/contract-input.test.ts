@@ -200,6 +200,7 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'backup.restore': [
     { input: { path: '/tmp', passphrase: 'x' }, field: 'reauth', message: /reauth/ },
     { input: { path: '/tmp', passphrase: '', reauth: { password: 'x' } }, field: 'passphrase', message: 'passphrase is required' },
+    { input: { path: '/tmp', passphrase: 'x', reauth: { password: 'x' }, replaceSynced: false }, field: 'replaceSynced', message: 'replaceSynced must be true to confirm' },
   ],
   'imports.job': [{ input: { jobId: 3 }, field: 'jobId', message: /jobId/ }],
   'imports.cancel': [{ input: {}, field: 'jobId', message: /jobId/ }],

@@ -136,7 +136,7 @@ const jobOut = (job: BackgroundJob<JobMeta>): BackupJob => ({
   finishedAt: job.finishedAt,
 });
 
-const checkOut = (c: BackupCheck): BackupCheckOut => ({
+const checkOut = (c: BackupCheck, syncedSince: number): BackupCheckOut => ({
   createdAt: c.manifest.createdAt,
   deskCode: c.manifest.deskCode,
   school: c.manifest.school,
@@ -146,6 +146,7 @@ const checkOut = (c: BackupCheck): BackupCheckOut => ({
   auditRows: c.auditRows,
   checkpoints: c.checkpoints,
   integrity: c.integrity,
+  syncedSince,
 });
 
 async function audit(deps: ServiceDeps, actorId: string | null, action: string, entityId: string, after: unknown): Promise<void> {
@@ -252,16 +253,36 @@ export function createBackups(env: BackupEnv): Backups {
     return key;
   }
 
+  /** This desk's audit rows the sync server confirmed holding beyond the backup's (another desk's backup: none). */
+  async function syncedSince(manifest: Manifest): Promise<number> {
+    try {
+      if (manifest.deskCode !== (await deskCode())) return 0;
+      const state = await deps.store().selectFrom('sync_state').select('audit_held').where('id', '=', 1).executeTakeFirst();
+      return Math.max(0, (state?.audit_held ?? 0) - (manifest.auditHead?.seq ?? 0));
+    } catch {
+      // The store being replaced may be too damaged to say: nothing to warn about that can be known.
+      return 0;
+    }
+  }
+
   async function check(path: string, passphrase: string): Promise<BackupCheck> {
     const key = await keyFor(path, passphrase);
     return env.runner().ask<BackupCheck>({ kind: 'backup.check', today: '', folder: path, backupKeyHex: key.toString('hex') });
   }
 
-  async function restore(session: Session, path: string, passphrase: string, reauth: Reauth) {
+  async function restore(session: Session, path: string, passphrase: string, reauth: Reauth, replaceSynced: boolean) {
     await reauthenticate(deps, session, reauth);
     if (running) throw new AppError('conflict', 'a backup is being written: wait for it to finish');
     if (restoring) throw new AppError('conflict', 'a restore is in progress already');
     const key = await keyFor(path, passphrase);
+    const later = await syncedSince(readManifest(path));
+    if (later > 0 && !replaceSynced) {
+      throw new AppError(
+        'conflict',
+        `this desk sent the sync server ${later} audit rows of work done after this backup: receipts among them stay on the server and do not come back here, and this desk's next receipt numbers would repeat theirs. Restore only if this desk's store is lost, and confirm`,
+        'replaceSynced',
+      );
+    }
     restoring = true;
     const target = `${env.dbPath}.restoring`;
     try {
@@ -303,8 +324,11 @@ export function createBackups(env: BackupEnv): Backups {
     'backup.create': (_, call) => start('manual', requireSession(call).userId),
     'backup.job': async ({ jobId }) => jobOut(env.runner().job<JobMeta>(jobId)),
     'backup.cancel': async ({ jobId }) => jobOut(env.runner().cancel<JobMeta>(jobId)),
-    'backup.check': async ({ path, passphrase }) => checkOut(await check(path, passphrase)),
-    'backup.restore': ({ path, passphrase, reauth }, call) => restore(requireSession(call), path, passphrase, reauth),
+    'backup.check': async ({ path, passphrase }) => {
+      const checked = await check(path, passphrase);
+      return checkOut(checked, await syncedSince(checked.manifest));
+    },
+    'backup.restore': ({ path, passphrase, reauth, replaceSynced }, call) => restore(requireSession(call), path, passphrase, reauth, replaceSynced === true),
   };
 
   const runDue = async (): Promise<BackupJob | null> => {

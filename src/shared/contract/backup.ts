@@ -61,6 +61,11 @@ export const backupCheck = z.object({
   auditRows: z.number().int(),
   checkpoints: z.number().int(),
   integrity: z.literal('ok'),
+  /**
+   * Audit rows of this desk the sync server confirmed holding beyond this backup (0: none, or not synced): work done
+   * after the backup that a restore would leave only on the server.
+   */
+  syncedSince: z.number().int(),
 });
 export type BackupCheck = z.infer<typeof backupCheck>;
 
@@ -98,7 +103,13 @@ export const backupChannels = {
    * Asks for the admin's own password and code again; everyone is logged out afterwards.
    */
   'backup.restore': channel({
-    input: z.strictObject({ path: backupPath, passphrase: z.string({ error: 'must be text' }).min(1, 'is required').max(1024), reauth }),
+    input: z.strictObject({
+      path: backupPath,
+      passphrase: z.string({ error: 'must be text' }).min(1, 'is required').max(1024),
+      reauth,
+      /** Required when the sync server holds this desk's work from after the backup (see backupCheck.syncedSince). */
+      replaceSynced: z.literal(true, { error: 'must be true to confirm' }).optional(),
+    }),
     output: z.object({ restoredFrom: z.string(), createdAt: z.string(), keptAside: z.string() }),
     access: ADMIN,
   }),

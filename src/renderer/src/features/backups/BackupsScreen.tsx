@@ -4,7 +4,7 @@ import { Alert, Button, Checkbox, Group, NumberInput, Paper, PasswordInput, Prog
 import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useState } from 'react';
 import type { BackupEntry, BackupJob, BackupStatus } from '../../../../shared/contract/backup';
-import { api, request } from '../../api/client';
+import { ApiError, api, request } from '../../api/client';
 import { sentence, showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
 
@@ -185,25 +185,29 @@ function BackupList({ backups, chosen, onChoose }: { backups: BackupEntry[]; cho
 
 function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestored: () => void }) {
   const [note, setNote] = useState<FormNote | null>(null);
-  const form = useForm({ initialValues: { passphrase: '', password: '', code: '', sure: false } });
+  const form = useForm({ initialValues: { passphrase: '', password: '', code: '', sure: false, replaceSynced: false } });
+  // The sync server holds this desk's work from after the backup: restoring needs one more, explicit, tick.
+  const [syncedSince, setSyncedSince] = useState(0);
   const check = async () => {
     setNote(null);
     try {
       const c = await request(api().backup.check({ path: backup.path, passphrase: form.values.passphrase }));
+      setSyncedSince(c.syncedSince);
       setNote({ ok: true, text: `The backup is whole: ${c.students.toLocaleString()} students, ${c.payments.toLocaleString()} receipts, ${c.auditRows.toLocaleString()} audit rows in an intact chain.` });
     } catch (err) {
       const text = showApiError(form, err);
       if (text) setNote({ ok: false, text });
     }
   };
-  const restore = form.onSubmit(async ({ passphrase, password, code, sure }) => {
+  const restore = form.onSubmit(async ({ passphrase, password, code, sure, replaceSynced }) => {
     setNote(null);
     if (!sure) return form.setFieldError('sure', 'Tick this to replace the data on this desk');
     try {
-      const done = await request(api().backup.restore({ path: backup.path, passphrase, reauth: reauthOf(password, code) }));
+      const done = await request(api().backup.restore({ path: backup.path, passphrase, reauth: reauthOf(password, code), ...(replaceSynced ? { replaceSynced: true as const } : {}) }));
       setNote({ ok: true, text: `Restored the backup of ${when(done.createdAt)}. The data it replaced is kept at ${done.keptAside}. Everyone signs in again.` });
       setTimeout(onRestored, 4000);
     } catch (err) {
+      if (err instanceof ApiError && err.field === 'replaceSynced') setSyncedSince((n) => Math.max(n, 1));
       const text = showApiError(form, err, REAUTH_FIELDS);
       if (text) setNote({ ok: false, text });
     }
@@ -224,6 +228,14 @@ function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestore
           </Text>
           <ReauthFields form={form} />
           <Checkbox label="Replace this desk's data with this backup" {...form.getInputProps('sure', { type: 'checkbox' })} />
+          {syncedSince > 0 && (
+            <>
+              <Alert color="orange.9">
+                This desk sent the sync server work done after this backup. Receipts among it stay on the server and will not come back to this desk, and its next receipt numbers would repeat theirs. Restore only if this desk's data is lost, then re-enter those receipts.
+              </Alert>
+              <Checkbox label="Restore anyway: this desk's data is lost" {...form.getInputProps('replaceSynced', { type: 'checkbox' })} />
+            </>
+          )}
           <FormFooter note={note} submitting={form.submitting} label="Restore" />
         </Stack>
       </form>
