@@ -37,6 +37,8 @@ test('an admin enrolls the desk; the light goes online; the verify page tells va
   await expect(page.getByRole('button', { name: /Online.*Sync: 0 waiting to send/ })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText('Green Valley School (Main)')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Changes the server refused' }).getByText('The server has accepted every change from this desk.')).toBeVisible();
+  // The whole audit trail went too: the server holds every row the desk has.
+  await expect(page.getByText(/Audit trail on the server: ([\d,]+) of \1 rows/)).toBeVisible({ timeout: 15_000 });
   await expectAccessible(page, 'sync');
   await page.screenshot({ path: join(SHOTS, '30-sync.png'), fullPage: true });
 

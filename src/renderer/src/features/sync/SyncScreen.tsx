@@ -118,7 +118,15 @@ export function SyncScreen({ session, status, onStatus }: Props) {
           <Text>
             <b>Next try:</b> {timeOf(status.nextAttemptAt)}
           </Text>
+          <Text>
+            <b>Audit trail on the server:</b> {status.audit.held.toLocaleString()} of {status.audit.rows.toLocaleString()} rows
+          </Text>
         </SimpleGrid>
+        {status.audit.refused && (
+          <Alert color="red.9" mt="sm" title={`The server refused this desk's audit trail (${status.audit.refused.kind.replace('_', ' ')}${status.audit.refused.seq === null ? '' : ` at row ${status.audit.refused.seq}`})`}>
+            {sentence(status.audit.refused.reason)} ({timeOf(status.audit.refused.at)}). Payments still sync; tell the school's administrator.
+          </Alert>
+        )}
         {status.lastError && (
           <Alert color="red.9" mt="sm" title="Last sync attempt failed">
             {sentence(status.lastError)}
