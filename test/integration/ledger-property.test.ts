@@ -6,6 +6,9 @@ import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 
 let desk: TestDesk;
 let school: SmallSchool;
+let accountantId: string;
+/** The accountant has set two-step sign-in up (at her first approval) since it was last reset. */
+let accountantApproved = false;
 const ACCOUNTANT = { username: 'meera', password: 'ledger-and-books-1' };
 
 beforeAll(async () => {
@@ -13,7 +16,7 @@ beforeAll(async () => {
   desk.clock.current = new Date('2026-04-02T05:00:00Z');
   await setUpSchool(desk);
   school = await seedSmallSchool(desk);
-  await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
+  accountantId = (await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' })).id;
   await desk.ok('settings.update', { idleLockMinutes: 120 });
 });
 afterAll(() => desk.close());
@@ -29,12 +32,18 @@ describe('ledger invariants', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
         await desk.travelTo('2026-04-02T05:00:00Z');
+        // Each run turns the clock back to the same morning; the desk accepts each authenticator code once, so the
+        // accountant's codes from a later run's months are still "used". As after a real clock mishap, the admin resets
+        // her two-step sign-in and she sets it up again (the harness does, at her next approval).
+        if (accountantApproved) await desk.ok('users.resetTotp', { userId: accountantId });
+        accountantApproved = false;
         const s = await admit(desk, school);
         const paid: string[] = [];
         for (const st of steps) {
           if (st.kind === 'days') await desk.travelTo(new Date(desk.clock.current.getTime() + st.days * 86_400_000).toISOString());
           else if (st.kind === 'cancelLast' && paid.length > 0) {
             await desk.ok('payments.cancel', { paymentId: paid.pop()!, reason: 'test reversal', approver: ACCOUNTANT });
+            accountantApproved = true;
           } else if (st.kind === 'pay') {
             const open = await desk.ok('payments.openDues', { studentIds: [s.id] });
             const first = open.items[0];
@@ -53,7 +62,7 @@ describe('ledger invariants', () => {
         expect(dues.items.every((i) => i.balance > 0)).toBe(true);
         expect(ledger.entries.at(-1)?.balance ?? 0).toBe(t.balance);
       }),
-      { numRuns: 25 },
+      { numRuns: 25, ...(process.env['FEEDESK_LEDGER_SEED'] ? { seed: Number(process.env['FEEDESK_LEDGER_SEED']) } : {}) },
     );
   });
 });
