@@ -9,20 +9,21 @@ import { createKeyStore } from '../../src/main/db/key-store';
 import { createFileSettingsStore } from '../../src/main/settings';
 import type { InputOf } from '../../src/shared/contract';
 import { openSideStore, openTestDesk, setUpSchool, TEST_KDF, type TestDesk } from '../support/harness';
-import { admit, seedSmallSchool } from '../support/school';
+import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 
 let desk: TestDesk;
 const DAY = '2026-04-02';
 const receipts: string[] = [];
 const paymentIds: string[] = [];
 let studentB: string;
+let school: SmallSchool;
 const ACCOUNTANT = { username: 'meera', password: 'ledger-and-books-1' };
 
 beforeEach(async () => {
   desk = await openTestDesk();
   desk.clock.current = new Date(`${DAY}T05:00:00Z`);
   await setUpSchool(desk);
-  const school = await seedSmallSchool(desk);
+  school = await seedSmallSchool(desk);
   const a = await admit(desk, school);
   const b = await admit(desk, school);
   studentB = b.id;
@@ -214,5 +215,92 @@ describe('audit chain: cancellations and bounces', () => {
       { table: 'payment_event', row: cancelled, problem: expect.stringMatching(/^its cancellation is recorded in audit row \d+ but missing from the payment events$/) },
       { table: 'payment_event', row: bounced, problem: expect.stringMatching(/^its bounce is recorded in audit row \d+ but missing from the payment events$/) },
     ]);
+  });
+});
+
+describe('audit chain: credit, charges and waivers', () => {
+  /** An overpayment (credit added), a refund of part of it, a waiver, and a bounced cheque (credit moved back, a charge levied). */
+  async function moneyAroundTheEdges() {
+    await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
+    const c = await admit(desk, school);
+    const over = await desk.ok('payments.record', { studentIds: [c.id], amount: 200_000_00, method: { mode: 'cash' } });
+    await desk.ok('payments.refundCredit', { studentId: c.id, amount: 1_000_00, reason: 'parent asked', approver: ACCOUNTANT });
+    const open = await desk.ok('payments.openDues', { studentIds: [studentB] });
+    await desk.ok('payments.waive', { studentId: studentB, key: open.items[0]!.key, amount: 100_00, reason: 'hardship', approver: ACCOUNTANT });
+    const cheque = await desk.ok('payments.record', { studentIds: [c.id], amount: 3_000_00, method: { mode: 'cheque', chequeNo: '654321', bank: 'Canara Bank', chequeDate: DAY } });
+    await desk.ok('payments.bounce', { paymentId: cheque.paymentId, bankReason: 'Insufficient funds' });
+    const side = await openSideStore(desk);
+    const ids = {
+      overpayment: (side.raw.prepare("select id from credit_entry where kind = 'overpayment' and payment_id = ?").get(over.paymentId) as { id: string }).id,
+      refund: (side.raw.prepare("select id from credit_entry where kind = 'refund'").get() as { id: string }).id,
+      waiver: (side.raw.prepare('select id from due_waiver').get() as { id: string }).id,
+      charge: (side.raw.prepare("select id from due where kind = 'bounce_charge'").get() as { id: string }).id,
+      overPayment: over.paymentId,
+      student: c.id,
+    };
+    await side.close();
+    return ids;
+  }
+
+  it('is intact after credit moves, a refund, a waiver and a bounce charge, each written row recorded in its audit row', async () => {
+    const ids = await moneyAroundTheEdges();
+    expect(await verify()).toMatchObject({ intact: true, findings: [] });
+    const audit = await desk.ok('audit.list', { limit: 20 });
+    const written = (action: string) => (audit.find((a) => a.action === action)!.after as { written: Record<string, { id: string }[]> }).written;
+    expect(written('payments.refundCredit').credit_entry!.map((r) => r.id)).toEqual([ids.refund]);
+    expect(written('payments.waive').due_waiver!.map((r) => r.id)).toEqual([ids.waiver]);
+    expect(written('payments.bounce').due!.map((r) => r.id)).toEqual([ids.charge]);
+    // The cheque went to advance credit (the student owed nothing): its bounce takes that credit back.
+    expect(written('payments.bounce').credit_entry).toEqual([expect.objectContaining({ kind: 'reversal', amount: -3_000_00, student_id: ids.student })]);
+  });
+
+  it('reports a credit entry, a refund, a waiver or a bounce charge changed by one byte, at that row and field', async () => {
+    const ids = await moneyAroundTheEdges();
+    await behindTheBack(
+      [
+        'update credit_entry set amount = amount + 1 where id = ?',
+        "update credit_entry set note = 'parent askee' where id = ?",
+        'update due_waiver set amount = 1000 where id = ?',
+        'update due set amount = 5 where id = ?',
+      ],
+      [[ids.overpayment], [ids.refund], [ids.waiver], [ids.charge]],
+    );
+    const report = await verify();
+    expect(report.firstBreak).toBeNull();
+    const recorded = (field: string, now: string, then: string) => expect.stringMatching(new RegExp(`^${field} is ${now}, but audit row \\d+ recorded ${then}$`));
+    expect(report.findings).toEqual(
+      expect.arrayContaining([
+        { table: 'credit_entry', row: ids.overpayment, problem: recorded('amount', '\\d+', '\\d+') },
+        { table: 'credit_entry', row: ids.refund, problem: recorded('note', '"parent askee"', '"parent asked"') },
+        { table: 'due_waiver', row: ids.waiver, problem: recorded('amount', '1000', '10000') },
+        { table: 'due', row: ids.charge, problem: recorded('amount', '5', '50000') },
+      ]),
+    );
+    expect(report.findings).toHaveLength(4);
+  });
+
+  it('reports a deleted waiver, refund or charge as missing, and a credit entry slipped in beside a payment as not written by FeeDesk', async () => {
+    const ids = await moneyAroundTheEdges();
+    await behindTheBack(
+      [
+        'delete from due_waiver where id = ?',
+        'delete from credit_entry where id = ?',
+        'delete from due where id = ?',
+        "insert into credit_entry (id, student_id, amount, kind, payment_id, event_id, at, note, approved_by) values ('forged-credit', ?, 50000, 'overpayment', ?, null, '2026-04-02T05:00:00.000Z', null, null)",
+      ],
+      [[ids.waiver], [ids.refund], [ids.charge], [ids.student, ids.overPayment]],
+    );
+    const report = await verify();
+    expect(report.firstBreak).toBeNull();
+    const missing = (action: string) => expect.stringMatching(new RegExp(`^written by ${action.replace('.', '\\.')} \\(audit row \\d+\\) but missing: it was deleted$`));
+    expect(report.findings).toEqual(
+      expect.arrayContaining([
+        { table: 'credit_entry', row: ids.refund, problem: missing('payments.refundCredit') },
+        { table: 'due_waiver', row: ids.waiver, problem: missing('payments.waive') },
+        { table: 'due', row: ids.charge, problem: missing('payments.bounce') },
+        { table: 'credit_entry', row: 'forged-credit', problem: expect.stringMatching(/^belongs to the action of audit row \d+, which did not record it: it was not written by FeeDesk$/) },
+      ]),
+    );
+    expect(report.findings).toHaveLength(4);
   });
 });

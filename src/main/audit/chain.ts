@@ -1,11 +1,11 @@
 // The audit trail as a hash chain: each row's hash is SHA-256(previous hash ‖ the row's canonical bytes), so changing,
 // removing or inserting any row breaks every link after it. Every CHECKPOINT_EVERY rows (and at day close) the desk
 // signs (sequence, head hash, time) with its Ed25519 key. Verification walks the chain and the checkpoints, and
-// cross-checks payments, cancellations and bounces, their allocations and receipt numbers against what their audit rows
-// recorded.
+// cross-checks payments, cancellations and bounces, their allocations and receipt numbers, and the dues, credit and
+// waivers the ledger's actions wrote, against what their audit rows recorded.
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { AuditTable, PaymentEventTable } from '../db/schema';
+import type { AuditTable, CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable } from '../db/schema';
 
 export const GENESIS = '0'.repeat(64);
 export const CHECKPOINT_EVERY = 1000;
@@ -54,10 +54,22 @@ export function paymentRecord(p: Record<string, unknown>): Record<string, unknow
   };
 }
 
+/**
+ * The rows besides its own that a ledger action wrote, as its audit row records them (`after.written`): the fines a
+ * payment levied and the credit it used or added; the credit a reversal moved back and a bounce's charge; a refund's
+ * credit entry; a waiver (and the fine it levied to have a due to waive). Verification looks each up by id.
+ */
+export interface WrittenRows {
+  due?: DueTable[];
+  credit_entry?: CreditEntryTable[];
+  due_waiver?: DueWaiverTable[];
+}
+const WRITTEN_TABLES = ['due', 'credit_entry', 'due_waiver'] as const;
+
 export interface Finding {
-  /** audit_log, audit_checkpoint, payment, payment_event or allocation */
+  /** audit_log, audit_checkpoint, payment, payment_event, allocation, due, credit_entry or due_waiver */
   table: string;
-  /** The row: audit seq, checkpoint sequence, receipt no. (of the payment, or of the payment an event reverses) or allocation id. */
+  /** The row: audit seq, checkpoint sequence, receipt no. (of the payment, or of the payment an event reverses), allocation id, or the id of a due, credit entry or waiver. */
   row: string;
   problem: string;
 }
@@ -92,12 +104,14 @@ interface Walk {
   /** By payment id: the payments.record rows, and the payments.cancel / payments.bounce rows. */
   payments: Map<string, Recorded>;
   reversals: Map<string, Recorded>;
+  /** Every audit row that recorded the rows its action wrote, with what wrote them (a payment's or event's id) if any. */
+  written: { seq: number; action: string; source: string | null; rows: WrittenRows }[];
 }
 
 /** Walks the chain row by row: sequence, links and hashes; keeps what the ledger's audit rows recorded. */
 function walkChain(raw: Database.Database, add: Add, progress?: (done: number, total: number) => void): Walk {
   const total = (raw.prepare('select count(*) as n from audit_log').get() as { n: number }).n;
-  const walk: Walk = { rows: 0, hashAt: new Map(), firstBreak: null, payments: new Map(), reversals: new Map() };
+  const walk: Walk = { rows: 0, hashAt: new Map(), firstBreak: null, payments: new Map(), reversals: new Map(), written: [] };
   let prev = GENESIS;
   let expectedSeq = 1;
   const statement = raw.prepare('select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash from audit_log order by seq');
@@ -116,18 +130,28 @@ function walkChain(raw: Database.Database, add: Add, progress?: (done: number, t
     prev = r.hash ?? computed;
     walk.hashAt.set(r.seq, prev);
     expectedSeq = r.seq + 1;
-    const ledger = r.action === 'payments.record' ? walk.payments : r.action === 'payments.cancel' || r.action === 'payments.bounce' ? walk.reversals : null;
-    if (ledger && r.entity_id && r.after_json) {
-      try {
-        ledger.set(r.entity_id, { seq: r.seq, after: JSON.parse(r.after_json) as Record<string, unknown> });
-      } catch {
-        // Unreadable: its hash check has reported it.
-      }
-    }
+    if (r.action.startsWith('payments.') && r.after_json) keepLedgerRow(walk, r);
     if (progress && walk.rows % 50_000 === 0) progress(walk.rows, total);
   }
   progress?.(walk.rows, total);
   return walk;
+}
+
+/** What a ledger action's audit row recorded: the payment or reversal, and the rows it wrote besides. */
+function keepLedgerRow(walk: Walk, r: ChainRow): void {
+  let after: Record<string, unknown>;
+  try {
+    after = JSON.parse(r.after_json!) as Record<string, unknown>;
+  } catch {
+    return; // unreadable: its hash check has reported it
+  }
+  const ledger = r.action === 'payments.record' ? walk.payments : r.action === 'payments.cancel' || r.action === 'payments.bounce' ? walk.reversals : null;
+  if (ledger && r.entity_id) ledger.set(r.entity_id, { seq: r.seq, after });
+  const rows = after['written'] as WrittenRows | undefined;
+  if (!rows) return; // written before the chain recorded these rows
+  const event = after['row'] as Record<string, unknown> | undefined;
+  const source = r.action === 'payments.record' ? r.entity_id : ledger ? String(event?.['id'] ?? '') : null;
+  walk.written.push({ seq: r.seq, action: r.action, source, rows });
 }
 
 /** Checkpoints: each signed by its desk's key, over the hash the chain has at that row. */
@@ -239,6 +263,34 @@ function checkReversals(raw: Database.Database, audits: Map<string, Recorded>, a
   }
 }
 
+/**
+ * The dues, credit entries and waivers the ledger's actions wrote, each against its audit row (changed, or missing);
+ * and no credit entry or levied due tied to a payment or reversal whose audit row recorded what it wrote, beyond those.
+ */
+function checkWrittenRows(raw: Database.Database, walk: Walk, add: Add): void {
+  const byId = Object.fromEntries(WRITTEN_TABLES.map((t) => [t, raw.prepare(`select * from ${t} where id = ?`)])) as Record<(typeof WRITTEN_TABLES)[number], Database.Statement>;
+  const recorded = new Map<string, number>();
+  const covered = new Map<string, number>();
+  for (const { seq, action, source, rows } of walk.written) {
+    if (source) covered.set(source, seq);
+    for (const table of WRITTEN_TABLES) {
+      for (const row of rows[table] ?? []) {
+        recorded.set(`${table}:${row.id}`, seq);
+        const now = byId[table].get(row.id) as Record<string, unknown> | undefined;
+        // The columns written then (a due's running totals, kept by triggers, move on with later payments).
+        if (now) compareColumns(table, row.id, Object.fromEntries(Object.keys(row).map((k) => [k, now[k]])), row as unknown as Record<string, unknown>, seq, add);
+        else add({ table, row: row.id, problem: `written by ${action} (audit row ${seq}) but missing: it was deleted` });
+      }
+    }
+  }
+  const tied = raw.prepare(`select 'credit_entry' as tbl, id, coalesce(event_id, payment_id) as source from credit_entry where payment_id is not null
+    union all select 'due', id, source_id from due where kind in ('fine', 'bounce_charge') and source_id is not null`);
+  for (const { tbl, id, source } of tied.iterate() as Iterable<{ tbl: string; id: string; source: string }>) {
+    const seq = covered.get(source);
+    if (seq !== undefined && !recorded.has(`${tbl}:${id}`)) add({ table: tbl, row: id, problem: `belongs to the action of audit row ${seq}, which did not record it: it was not written by FeeDesk` });
+  }
+}
+
 /** Walks the whole chain and the ledger on a connection (read-only is enough). */
 export function verifyAudit(raw: Database.Database, progress?: (done: number, total: number) => void): VerifyReport {
   const findings: Finding[] = [];
@@ -249,5 +301,6 @@ export function verifyAudit(raw: Database.Database, progress?: (done: number, to
   const checkpoints = checkCheckpoints(raw, walk, add);
   const payments = checkPayments(raw, walk.payments, add);
   checkReversals(raw, walk.reversals, add);
+  checkWrittenRows(raw, walk, add);
   return { intact: findings.length === 0, rows: walk.rows, checkpoints, payments, firstBreak: walk.firstBreak, findings };
 }

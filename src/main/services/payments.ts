@@ -6,8 +6,8 @@ import { AppError } from '../../shared/contract/errors';
 import { allocate, allocationProblem, type Allocated } from '../../shared/domain/allocation';
 import { dateIn } from '../../shared/domain/dates';
 import { formatReceiptNo } from '../../shared/domain/receipt-number';
-import type { DueTable, Store, StudentStatus, Tx } from '../db/schema';
-import { paymentRecord } from '../audit/chain';
+import type { CreditEntryTable, DueTable, Store, StudentStatus, Tx } from '../db/schema';
+import { paymentRecord, type WrittenRows } from '../audit/chain';
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import { signReceipt } from './desk-keys';
@@ -221,12 +221,8 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
     creditDelta > 0
       ? [{ studentId: payers[0]!.id, amount: creditDelta, kind: 'overpayment' as const }]
       : creditDraws(credits, -creditDelta).map(([studentId, take]) => ({ studentId, amount: -take, kind: 'applied' as const }));
-  for (const c of creditRows) {
-    await tx
-      .insertInto('credit_entry')
-      .values({ id: env.ids.uuid(), student_id: c.studentId, amount: c.amount, kind: c.kind, payment_id: paymentId, event_id: null, at: now, note: null, approved_by: null })
-      .execute();
-  }
+  const creditEntries: CreditEntryTable[] = creditRows.map((c) => ({ id: env.ids.uuid(), student_id: c.studentId, amount: c.amount, kind: c.kind, payment_id: paymentId, event_id: null, at: now, note: null, approved_by: null }));
+  if (creditEntries.length > 0) await tx.insertInto('credit_entry').values(creditEntries).execute();
 
   await recordAudit(tx, env, { actorId: cashier.id, action: 'payments.record', entity: 'payment', entityId: paymentId, after: {
       receiptNo,
@@ -237,6 +233,7 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
       // The payment and its allocations as written: the audit chain's verification checks the ledger against these.
       row: paymentRecord(payment),
       allocations: allocationRows.map((a) => [a.due_id, a.amount]),
+      written: { due: fineDues, credit_entry: creditEntries } satisfies WrittenRows,
     },
   });
   // What each allocated due was worth net of concessions and waivers: the server spots two desks over-paying one due.

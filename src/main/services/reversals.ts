@@ -1,7 +1,8 @@
 // Money events after the fact: cancellation, cheque bounce, credit refund and waivers. All append-only.
 import type { Receipt } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
-import type { DueTable, PaymentEventTable, Tx } from '../db/schema';
+import { type WrittenRows } from '../audit/chain';
+import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import type { ServiceDeps } from './context';
@@ -25,10 +26,11 @@ export interface Reversal {
   deskCode: string;
 }
 
-/** A reversal as written: its payment_event row and the negative allocations that reopen the dues. */
+/** A reversal as written: its payment_event row, the negative allocations that reopen the dues, the credit moved back. */
 export interface WrittenReversal {
   event: PaymentEventTable;
   allocations: { due_id: string; amount: number }[];
+  credits: CreditEntryTable[];
 }
 
 /** Writes the reversing event: negative allocations reopen the dues, credit moves back. The payment row stays. */
@@ -38,14 +40,20 @@ export async function writeReversal(tx: Tx, env: Pick<Env, 'ids'>, r: Reversal):
   const allocations = await tx.selectFrom('allocation').select(['due_id', 'student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
   const reversing = allocations.map((a) => ({ payment_id: r.paymentId, due_id: a.due_id, student_id: a.student_id, amount: -a.amount, event_id: r.eventId }));
   if (reversing.length > 0) await tx.insertInto('allocation').values(reversing).execute();
-  const credits = await tx.selectFrom('credit_entry').select(['student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
-  for (const c of credits) {
-    await tx
-      .insertInto('credit_entry')
-      .values({ id: env.ids.uuid(), student_id: c.student_id, amount: -c.amount, kind: 'reversal', payment_id: r.paymentId, event_id: r.eventId, at: r.at, note: r.reason, approved_by: r.approvedBy })
-      .execute();
-  }
-  return { event, allocations: reversing };
+  const moved = await tx.selectFrom('credit_entry').select(['student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
+  const credits: CreditEntryTable[] = moved.map((c) => ({
+    id: env.ids.uuid(),
+    student_id: c.student_id,
+    amount: -c.amount,
+    kind: 'reversal',
+    payment_id: r.paymentId,
+    event_id: r.eventId,
+    at: r.at,
+    note: r.reason,
+    approved_by: r.approvedBy,
+  }));
+  if (credits.length > 0) await tx.insertInto('credit_entry').values(credits).execute();
+  return { event, allocations: reversing, credits };
 }
 
 async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 'bounced', reason: string, byUser: string, approvedBy: string | null) {
@@ -61,8 +69,12 @@ async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 
   return { payment, eventId, at, written };
 }
 
-/** The event and its allocations as written: the audit chain's verification checks the ledger against these. */
-const recordedReversal = ({ event, allocations }: WrittenReversal) => ({ row: event, allocations: allocations.map((a) => [a.due_id, a.amount]) });
+/** The event, its allocations, the credit it moved and a bounce's charge as written: the audit chain's verification checks the ledger against these. */
+const recordedReversal = ({ event, allocations, credits }: WrittenReversal, chargeDue: DueTable | null = null) => ({
+  row: event,
+  allocations: allocations.map((a) => [a.due_id, a.amount]),
+  written: { credit_entry: credits, due: chargeDue ? [chargeDue] : [] } satisfies WrittenRows,
+});
 
 /** Cancels inside the caller's transaction; the approver has already been verified. */
 export async function cancelPaymentTx(tx: Tx, env: Env, byUser: string, approvedBy: string, paymentId: string, reason: string): Promise<Receipt> {
@@ -99,7 +111,7 @@ export async function bouncePaymentTx(tx: Tx, deps: Env, byUser: string, payment
       entity: 'payment',
       entityId: paymentId,
       before: { status: 'valid' },
-      after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no, ...recordedReversal(written) },
+      after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no, ...recordedReversal(written, chargeDue) },
     });
     await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, chargeDue });
     return readReceipt(tx, paymentId);
@@ -115,8 +127,16 @@ export async function refundCredit(deps: ServiceDeps, byUser: string, approvedBy
     if (amount > credit) throw new AppError('invalid_input', `amount is more than the advance credit of ${credit}`, 'amount');
     const id = deps.ids.uuid();
     const at = deps.clock.now().toISOString();
-    await tx.insertInto('credit_entry').values({ id, student_id: studentId, amount: -amount, kind: 'refund', payment_id: null, event_id: null, at, note: reason, approved_by: approvedBy }).execute();
-    await recordAudit(tx, deps, { actorId: byUser, action: 'payments.refundCredit', entity: 'student', entityId: studentId, before: { credit }, after: { credit: credit - amount, refunded: amount, reason, approvedBy } });
+    const entry: CreditEntryTable = { id, student_id: studentId, amount: -amount, kind: 'refund', payment_id: null, event_id: null, at, note: reason, approved_by: approvedBy };
+    await tx.insertInto('credit_entry').values(entry).execute();
+    await recordAudit(tx, deps, {
+      actorId: byUser,
+      action: 'payments.refundCredit',
+      entity: 'student',
+      entityId: studentId,
+      before: { credit },
+      after: { credit: credit - amount, refunded: amount, reason, approvedBy, written: { credit_entry: [entry] } satisfies WrittenRows },
+    });
     await enqueue(tx, deps, 'payments.refundCredit', { id, studentId, amount, at, reason, byUser, approvedBy });
     return { studentId, refunded: amount, creditLeft: credit - amount };
   });
@@ -147,8 +167,16 @@ export async function waive(deps: ServiceDeps, byUser: string, approvedBy: strin
     }
     if (input.amount > balance) throw new AppError('invalid_input', `amount is above the balance of ${balance}`, 'amount');
     const id = deps.ids.uuid();
-    await tx.insertInto('due_waiver').values({ id, due_id: dueId, amount: input.amount, reason: input.reason, approved_by: approvedBy, at }).execute();
-    await recordAudit(tx, deps, { actorId: byUser, action: 'payments.waive', entity: 'due', entityId: dueId, before: { balance }, after: { balance: balance - input.amount, reason: input.reason, approvedBy } });
+    const waiver: DueWaiverTable = { id, due_id: dueId, amount: input.amount, reason: input.reason, approved_by: approvedBy, at };
+    await tx.insertInto('due_waiver').values(waiver).execute();
+    await recordAudit(tx, deps, {
+      actorId: byUser,
+      action: 'payments.waive',
+      entity: 'due',
+      entityId: dueId,
+      before: { balance },
+      after: { balance: balance - input.amount, reason: input.reason, approvedBy, written: { due_waiver: [waiver], due: fineDue ? [fineDue] : [] } satisfies WrittenRows },
+    });
     await enqueue(tx, deps, 'payments.waive', { id, dueId, amount: input.amount, at, reason: input.reason, approvedBy, byUser, fineDue });
   });
 }
