@@ -123,9 +123,14 @@ describe('backups', () => {
     const atBackup = await books(d);
     await d.ok('payments.record', { studentIds: [students[0]!.id], amount: 77_00, method: { mode: 'cash' } });
 
-    // Bytes overwritten in the middle of the live file (after a checkpoint put everything there).
+    // Bytes overwritten in the middle of the live file, once a checkpoint has put everything there (when the
+    // pages are also in the WAL, SQLite reads them from there and never sees the damage).
     await d.restart();
     await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    const writer = new Database(d.dbPath);
+    writer.pragma(`key="x'${(await keyOf(d)).toString('hex')}'"`);
+    expect(writer.pragma('wal_checkpoint(TRUNCATE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
+    writer.close();
     const size = statSync(d.dbPath).size;
     const fd = openSync(d.dbPath, 'r+');
     for (let at = 8192; at < size - 4096; at += 16384) writeSync(fd, Buffer.alloc(512, 0x5a), 0, 512, at);
@@ -135,6 +140,14 @@ describe('backups', () => {
     expect(() => damaged.pragma('integrity_check', { simple: true })).toThrow(/malformed/);
     damaged.close();
 
+    // Everything else says what is wrong and where to go; Backups still lists what there is to restore.
+    expect(refusal(await d.call('students.search', { query: 'Student', limit: 5 }))).toEqual({
+      code: 'internal',
+      message: 'the store is damaged (SQLITE_CORRUPT): restore a backup under Backups, or start FeeDesk with --restore-backup=FOLDER',
+    });
+    expect((await d.ok('backup.status')).backups.map((b) => b.path)).toEqual([path]);
+
+    // The admin's password and code cannot be read from the damaged store: they are checked against the backup's.
     const wrongPassword = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: 'not my password' } });
     expect(refusal(wrongPassword)).toMatchObject({ code: 'invalid_credentials', field: 'reauth.password' });
     const wrongPassphrase = await d.call('backup.restore', { path, passphrase: 'not the passphrase', reauth: { password: ADMIN.password } });

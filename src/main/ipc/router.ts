@@ -11,6 +11,7 @@ import {
   type ParsedInputOf,
   type Result,
 } from '../../shared/contract';
+import { isStoreDamage } from '../db/damage';
 import type { Call } from '../services/context';
 import type { Session } from '../services/sessions';
 
@@ -96,6 +97,9 @@ export function createRouter(deps: RouterDeps): Invoke {
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toData() };
       deps.onInternalError(channel, err);
+      if (isStoreDamage(err)) {
+        return { ok: false, error: { code: 'internal', message: `the store is damaged (${(err as { code: string }).code}): restore a backup under Backups, or start FeeDesk with --restore-backup=FOLDER` } };
+      }
       return { ok: false, error: { code: 'internal', message: `${channel} failed unexpectedly; the error was logged` } };
     }
   };

@@ -7,7 +7,8 @@ import { recordAudit } from './audit';
 import { checkSecondFactor } from './totp';
 import type { ServiceDeps } from './context';
 import { assertPasswordPolicy, hashPassword, verifyNothing, verifyPassword } from './passwords';
-import { readPolicies } from './policies';
+import { DEFAULT_POLICIES, readPolicies } from './policies';
+import { isStoreDamage } from '../db/damage';
 import { SESSION_LIMIT_MS, type Session } from './sessions';
 import { findUser } from './users';
 
@@ -46,7 +47,11 @@ export async function currentSession(deps: ServiceDeps, clientId: string): Promi
     );
     throw new AppError('session_expired', `your session has ended: a login lasts ${SESSION_LIMIT_MS / 3_600_000} hours. Log in again`);
   }
-  const { idleLockMinutes } = await readPolicies(deps.store());
+  const { idleLockMinutes } = await readPolicies(deps.store()).catch((err: unknown) => {
+    // A damaged store still lets the admin who is signed in reach Backups → Restore: the default idle lock applies.
+    if (isStoreDamage(err)) return DEFAULT_POLICIES;
+    throw err;
+  });
   return deps.sessions.touch(clientId, now, idleLockMinutes * 60_000);
 }
 

@@ -12,6 +12,8 @@ import { checkKey, readManifest, swapIn } from '../backup/files';
 import { backupName, nextBackupDue } from '../backup/schedule';
 import { type BackgroundJob, type BackgroundRunner, progressOf } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
+import { isStoreDamage } from '../db/damage';
+import { openStore } from '../db/open';
 import { deriveKey, newSalt, OWASP_SCRYPT, type ScryptCost } from '../kdf';
 import type { SettingsStore } from '../settings';
 import { recordAudit } from './audit';
@@ -171,7 +173,16 @@ export function createBackups(env: BackupEnv): Backups {
   let running: { id: string; finished: Promise<BackupJob> } | null = null;
   let restoring = false;
 
-  const deskCode = async () => (await deps.store().selectFrom('desk').select('code').executeTakeFirst())?.code ?? null;
+  const deskCode = async (): Promise<string | null> => {
+    try {
+      return (await deps.store().selectFrom('desk').select('code').executeTakeFirst())?.code ?? null;
+    } catch (err) {
+      if (!isStoreDamage(err)) throw err;
+      // Too damaged to say: the desk of its last backup, so Restore can list them.
+      const path = last()?.path;
+      return path && existsSync(path) ? readManifest(path).deskCode : null;
+    }
+  };
 
   const nextDue = (c: BackupConfig): Date | null => {
     if (!c.dailyAt) return null;
@@ -270,8 +281,32 @@ export function createBackups(env: BackupEnv): Backups {
     return env.runner().ask<BackupCheck>({ kind: 'backup.check', today: '', folder: path, backupKeyHex: key.toString('hex') });
   }
 
+  /**
+   * The admin's password and code, checked against the live store; when that store is too damaged to read them, against
+   * the checked copy of the backup about to replace it (the same desk's, so the same admin with the same password).
+   */
+  async function reauthenticateAgainst(target: string, session: Session, reauth: Reauth): Promise<void> {
+    const copy = await openStore(target, env.storeKey());
+    try {
+      await reauthenticate({ ...deps, store: () => copy.db }, session, reauth);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') {
+        throw new AppError('invalid_credentials', `this store is too damaged to check your password, and ${session.username} is not a user in this backup: restore it with FeeDesk --restore-backup`, 'reauth.password');
+      }
+      throw err;
+    } finally {
+      await copy.close();
+    }
+  }
+
   async function restore(session: Session, path: string, passphrase: string, reauth: Reauth, replaceSynced: boolean) {
-    await reauthenticate(deps, session, reauth);
+    let liveDamaged = false;
+    try {
+      await reauthenticate(deps, session, reauth);
+    } catch (err) {
+      if (!isStoreDamage(err)) throw err;
+      liveDamaged = true;
+    }
     if (running) throw new AppError('conflict', 'a backup is being written: wait for it to finish');
     if (restoring) throw new AppError('conflict', 'a restore is in progress already');
     const key = await keyFor(path, passphrase);
@@ -287,16 +322,16 @@ export function createBackups(env: BackupEnv): Backups {
     const target = `${env.dbPath}.restoring`;
     try {
       const checked = await env.runner().ask<BackupCheck>({ kind: 'backup.prepareRestore', today: '', folder: path, backupKeyHex: key.toString('hex'), target });
+      if (liveDamaged) await reauthenticateAgainst(target, session, reauth);
       const stamp = deps.clock.now().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
       const keptAside = join(dirname(env.dbPath), `${basename(env.dbPath)}.before-restore-${stamp}`);
-      const users = await deps.store().selectFrom('app_user').select('id').execute();
       await env.withStoreClosed(() => swapIn(env.dbPath, target, keptAside));
       // Whoever was logged in signed in against the store that was replaced.
-      for (const user of users) deps.sessions.endForUser(user.id);
+      deps.sessions.endAll();
       await audit(deps, null, 'backup.restored', basename(path), { from: path, createdAt: checked.manifest.createdAt, keptAside, by: session.username });
       return { restoredFrom: path, createdAt: checked.manifest.createdAt, keptAside };
     } finally {
-      rmSync(target, { force: true });
+      for (const file of [target, `${target}-wal`, `${target}-shm`]) rmSync(file, { force: true });
       restoring = false;
     }
   }

@@ -25,6 +25,8 @@ export interface SessionTable {
   start(session: NewSession, now: number): Session;
   end(clientId: string): void;
   endForUser(userId: string): void;
+  /** Everyone signs in again (the store they signed in against was replaced). */
+  endAll(): void;
   ofUser(userId: string): Session[];
   /** True once the session is older than the absolute limit. */
   expired(session: Session, now: number): boolean;
@@ -49,6 +51,7 @@ export function createSessionTable(): SessionTable {
     endForUser(userId) {
       for (const [clientId, s] of sessions) if (s.userId === userId) sessions.delete(clientId);
     },
+    endAll: () => sessions.clear(),
     ofUser: (userId) => [...sessions.values()].filter((s) => s.userId === userId),
     expired: (session, now) => now - session.startedAt > SESSION_LIMIT_MS,
     touch(clientId, now, idleLimitMs) {
