@@ -180,7 +180,11 @@ export function createBackups(env: BackupEnv): Backups {
       if (!isStoreDamage(err)) throw err;
       // Too damaged to say: the desk of its last backup, so Restore can list them.
       const path = last()?.path;
-      return path && existsSync(path) ? readManifest(path).deskCode : null;
+      try {
+        return path ? readManifest(path).deskCode : null;
+      } catch {
+        return null; // that backup is gone or damaged too: nothing to list
+      }
     }
   };
 
