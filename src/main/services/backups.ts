@@ -1,14 +1,15 @@
 // Backups: the desk's settings for them (folder, how many to keep, daily time, the backup key kept wrapped under the
 // store's key), backing up on a worker, the daily schedule with rotation, and restore with the old store kept aside.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Reauth } from '../../shared/contract/auth';
-import type { BackupCheck as BackupCheckOut, BackupEntry, BackupJob, BackupStatus } from '../../shared/contract/backup';
+import type { BackupCheck as BackupCheckOut, BackupJob, BackupStatus } from '../../shared/contract/backup';
 import { AppError } from '../../shared/contract/errors';
 import type { BackupCheck, BackupKdf, Manifest } from '../backup/files';
 import { checkKey, readManifest, swapIn } from '../backup/files';
+import { backupsIn, checkFolder, removeLeftovers } from '../backup/folder';
 import { backupName, nextBackupDue } from '../backup/schedule';
 import { type BackgroundJob, type BackgroundRunner, progressOf } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
@@ -83,51 +84,6 @@ export function rewrapBackupKey(settings: SettingsStore, oldStoreKey: Buffer | n
   const config = settings.get(CONFIG_KEY) as BackupConfig | undefined;
   if (!config) return;
   settings.set(CONFIG_KEY, { ...config, wrappedKey: wrapBackupKey(unwrapBackupKey(config.wrappedKey, oldStoreKey), newStoreKey) });
-}
-
-function checkFolder(folder: string): void {
-  let isFolder = false;
-  try {
-    isFolder = statSync(folder).isDirectory();
-  } catch {
-    throw new AppError('invalid_input', `does not exist (${folder}); create it or plug in the drive first`, 'folder');
-  }
-  if (!isFolder) throw new AppError('invalid_input', `is a file, not a folder (${folder})`, 'folder');
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch {
-    throw new AppError('invalid_input', `is a folder FeeDesk may not write to (${folder}); choose another`, 'folder');
-  }
-}
-
-/** The folder's backups of this desk (by manifest), newest first; anything else in the folder is left alone. */
-function backupsIn(folder: string, deskCode: string): { entry: BackupEntry; path: string }[] {
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return [];
-  }
-  const found: { entry: BackupEntry; path: string }[] = [];
-  for (const name of names) {
-    if (!name.startsWith(`FeeDesk ${deskCode} `) || name.endsWith('.partial')) continue;
-    const path = join(folder, name);
-    try {
-      const m = readManifest(path);
-      if (m.deskCode !== deskCode) continue;
-      found.push({ path, entry: { path, createdAt: m.createdAt, reason: m.reason, deskCode: m.deskCode, bytes: m.file.bytes, students: m.counts.students, payments: m.counts.payments } });
-    } catch {
-      // Not a backup of ours (or half-deleted by hand): not listed, never rotated away.
-    }
-  }
-  return found.sort((a, b) => b.entry.createdAt.localeCompare(a.entry.createdAt));
-}
-
-/** Half-written backups of this desk left by a cancelled job or a crash (never another desk's, nor anything else). */
-function removeLeftovers(folder: string, deskCode: string): void {
-  for (const name of readdirSync(folder)) {
-    if (name.startsWith(`FeeDesk ${deskCode} `) && name.endsWith('.partial')) rmSync(join(folder, name), { recursive: true, force: true });
-  }
 }
 
 const jobOut = (job: BackgroundJob<JobMeta>): BackupJob => ({
