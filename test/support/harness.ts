@@ -9,7 +9,7 @@ import { createKeyStore, type KeyWrapper } from '../../src/main/db/key-store';
 import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { createFilePrinter } from '../../src/main/print/printer';
 import { createFileSettingsStore } from '../../src/main/settings';
-import { contract, type ChannelName, type ErrorData, type InputOf, type OutputOf, type Result } from '../../src/shared/contract';
+import { contract, parseInput, type ChannelName, type ErrorData, type InputOf, type OutputOf, type Result } from '../../src/shared/contract';
 import type { SessionInfo } from '../../src/shared/contract/auth';
 import { stepAt } from '../../src/main/auth/totp';
 import { DEMO_USERS } from '../../src/main/demo/generate';
@@ -136,7 +136,7 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
    * action (reauth); null when the authenticator has no key for them or the input is unsound anyway.
    */
   function codeSlot(channel: ChannelName, input: unknown, client: string): { owner: string; put(code: string): unknown } | null {
-    if (!isRecord(input) || !contract[channel].input.safeParse(input).success) return null;
+    if (!isRecord(input) || !parseInput(contract[channel].input, input).success) return null;
     const [field, who] =
       channel === 'auth.login' ? [null, input] : isRecord(input['reauth']) ? ['reauth', { ...input['reauth'], username: logins.get(client)?.username }] : ['approver', input['approver']];
     if (!isRecord(who) || who['code'] || typeof who['username'] !== 'string' || !authenticator.has(who['username'])) return null;

@@ -5,6 +5,7 @@ import {
   AppError,
   contract,
   isChannelName,
+  parseInput,
   type ChannelName,
   type ErrorData,
   type OutputOf,
@@ -80,7 +81,7 @@ export function createRouter(deps: RouterDeps): Invoke {
       return { ok: false, error: { code: 'unknown_channel', message: `unknown channel '${String(channel)}'` } };
     }
     const def = contract[channel];
-    const parsed = def.input.safeParse(rawInput);
+    const parsed = parseInput(def.input, rawInput);
     if (!parsed.success) return { ok: false, error: describeIssue(parsed.error, rawInput) };
     try {
       if (!channel.startsWith('store.') && !deps.storeOpen()) {

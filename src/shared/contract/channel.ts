@@ -1,5 +1,5 @@
 // What a channel declaration is: input and output schemas and who may call it.
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export const ROLES = ['admin', 'accountant', 'cashier'] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,4 +30,17 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
 
 export function channel<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): ChannelDef<I, O> {
   return def;
+}
+
+/**
+ * A channel's input checked against its schema. Zod throws, rather than failing, on a few values no window can send
+ * through IPC's structured clone (an object without a prototype where it reads a string's length): those fail like
+ * any other malformed input.
+ */
+export function parseInput<I extends z.ZodType>(schema: I, value: unknown): z.ZodSafeParseResult<z.output<I>> {
+  try {
+    return schema.safeParse(value);
+  } catch {
+    return { success: false, error: new z.ZodError([{ code: 'custom', message: 'is not plain data', path: [], input: value }]) as z.ZodError<z.output<I>> };
+  }
 }
