@@ -245,7 +245,8 @@ function ReportView({ table, session, onClear }: { table: ReportTable; session: 
             Showing the first {table.rows.length.toLocaleString()} of {table.rowCount.toLocaleString()} rows; the totals cover all of them. Export for every row.
           </Alert>
         )}
-        <Table.ScrollContainer minWidth={600} maxHeight={520}>
+        {/* A long report scrolls inside its box: the box takes focus, so arrow keys scroll it without a mouse. */}
+        <Table.ScrollContainer minWidth={600} maxHeight={520} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': `${table.title} (scrolls)` } }}>
           <Table striped highlightOnHover stickyHeader aria-label={table.title} verticalSpacing={4}>
             <Table.Thead>
               <Table.Tr>
