@@ -5,6 +5,7 @@ import type { Reauth } from '../shared/contract/auth';
 import { createEncryptedStore } from './db/encrypted-store';
 import { type DemoOptions, type DemoResult, generateDemoSchool } from './demo/generate';
 import { createKeyStore, type KeyWrapper } from './db/key-store';
+import { lockStore, type StoreLock } from './db/store-lock';
 import { registerSqlFunctions } from './db/sql-functions';
 import { createRouter, type Handlers } from './ipc/router';
 import { OWASP_SCRYPT, type ScryptCost } from './kdf';
@@ -65,6 +66,8 @@ export interface AppDeps {
   backgroundWorker?: WorkerSpec;
   /** Where exports are offered to go (the user's Documents folder); the store's folder by default. */
   exportFolder?: string;
+  /** How this FeeDesk names itself to a second one refused the same store ("the desktop app", "browser mode"). */
+  shell?: string;
 }
 
 /** Built, app.ts is inside out/main/index.js and the worker is out/main/background-worker.js; from source it is a .ts file. */
@@ -84,13 +87,27 @@ export interface App {
   sync: SyncLoop;
   /** The daily backup: the shell starts its timer; tests run it by hand. */
   backups: { runDue(): Promise<OutputOf<'backup.job'> | null>; settled(jobId: string): Promise<OutputOf<'backup.job'>>; startSchedule(): () => void };
+  /** Where browser mode serves this FeeDesk: a second one refused the store names it. */
+  servingAt(address: string): void;
+  /** Ends the sync loop and the workers, closes the store (checkpointing its WAL) and lets go of its lock. */
   close(): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 export const randomIds: IdSource = { uuid: () => crypto.randomUUID() };
 
+/** The backend on its store; a second one on the same store, in this process or another, is refused (`conflict`). */
 export async function createApp(deps: AppDeps): Promise<App> {
+  const lock = lockStore(deps.dbPath, { shell: deps.shell ?? 'FeeDesk', address: null }, deps.clock.now());
+  try {
+    return await createAppHoldingLock(deps, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App> {
   const cost = deps.kdfCost ?? OWASP_SCRYPT;
   const store = createEncryptedStore(deps.dbPath, createKeyStore(deps.keyWrapper, deps.settings, cost), (opened) =>
     registerSqlFunctions(opened.raw),
@@ -261,10 +278,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     generateDemoSchool: (options) => generateDemoSchool(invoke, services, options),
     sync: syncLoop,
     backups: { runDue: backups.runDue, settled: backups.settled, startSchedule: () => backups.startSchedule() },
+    servingAt: (address) => lock.describe({ address }),
     async close() {
-      await syncLoop.stop();
-      await background?.close();
-      await store.close();
+      try {
+        await syncLoop.stop();
+        await background?.close();
+        await store.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

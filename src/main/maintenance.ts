@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { App } from './app';
 import { AppError } from '../shared/contract/errors';
 import { type OfflineRestore, restoreNeedsStorePassphrase, restoreOffline } from './backup/offline-restore';
+import { lockStore, type StoreLock } from './db/store-lock';
 
 const RESET_FLAG = '--reset-admin-password=';
 const RESTORE_FLAG = '--restore-backup=';
@@ -33,6 +34,14 @@ export function restoreRequest(argv: readonly string[]): { folder: string } | nu
 
 /** Restores a backup over the store without opening it first; returns the process exit code. */
 export async function runRestore(folder: string, deps: Omit<OfflineRestore, 'folder' | 'backupPassphrase' | 'storePassphrase'>, io: Io = stdio): Promise<number> {
+  let lock: StoreLock;
+  try {
+    // Not under a running FeeDesk's feet: it would keep writing to the store being replaced.
+    lock = lockStore(deps.dbPath, { shell: 'a backup restore (--restore-backup)', address: null }, deps.clock.now());
+  } catch (err) {
+    io.output.write(`Restore refused: ${err instanceof Error ? err.message : String(err)}\nThe store was left as it was.\n`);
+    return 1;
+  }
   const prompt = prompter(io);
   try {
     const backupPassphrase = await prompt.ask('Backup passphrase: ');
@@ -45,6 +54,7 @@ export async function runRestore(folder: string, deps: Omit<OfflineRestore, 'fol
     return 1;
   } finally {
     prompt.close();
+    lock.release();
   }
 }
 
