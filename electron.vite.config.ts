@@ -5,7 +5,16 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'background-worker': resolve('src/main/background/worker.ts') } },
+      rollupOptions: {
+        input: {
+          // The Electron shell, and browser mode's plain-Node shell (no Electron import reaches it).
+          index: resolve('src/main/index.ts'),
+          web: resolve('src/main/web/main.ts'),
+          'background-worker': resolve('src/main/background/worker.ts'),
+        },
+        // Shared chunks beside the entries: app.ts finds the worker as ./background-worker.js from whichever file holds it.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {
@@ -23,7 +32,11 @@ export default defineConfig({
     root: 'src/renderer',
     plugins: [react()],
     build: {
-      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+      rollupOptions: {
+        // web-api.js: window.api over HTTP for browser mode (src/preload/web.ts), at a fixed name the server puts first.
+        input: { index: resolve('src/renderer/index.html'), 'web-api': resolve('src/preload/web.ts') },
+        output: { entryFileNames: (chunk) => (chunk.name === 'web-api' ? '[name].js' : 'assets/[name]-[hash].js') },
+      },
     },
   },
 });

@@ -12,13 +12,19 @@ import { createElectronSettingsStore } from './electron/settings-store';
 import { openDemoSchool } from './demo/open-demo';
 import { maintenanceRequest, restoreRequest, runMaintenance, runRestore } from './maintenance';
 import { createKeyStore } from './db/key-store';
+import { createSystemPrinter, runCommand } from './print/system-printer';
 import { APP_ORIGIN } from './shell-policy';
+import { browserModeArgs, browserPrintHandoff, openBrowser, serveInBrowser } from './web/browser-mode';
+import { APP_START_FAILED_EXIT, BROWSER_FLAG, WINDOW_READY_LINE } from './web/desktop-env';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
 
 // `npm run demo` runs on a separate profile, so a demo school never mixes with real books.
 const demo = process.argv.includes('--demo');
+// `FeeDesk --browser`: no window; the same backend (keychain included) served to the user's browser, as `npm start` does
+// in plain Node where Electron cannot run.
+const browserMode = process.argv.includes(BROWSER_FLAG);
 if (demo) app.setPath('userData', join(app.getPath('appData'), 'FeeDesk Demo'));
 
 registerAppScheme();
@@ -44,7 +50,10 @@ function createWindow(): BrowserWindow {
       webviewTag: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    window.show();
+    console.log(WINDOW_READY_LINE);
+  });
   void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
   return window;
 }
@@ -63,16 +72,30 @@ async function start(): Promise<void> {
     return;
   }
 
+  const handoff = browserPrintHandoff();
   const feedesk = await createApp({
     dbPath,
     keyWrapper,
     settings,
     clock: systemClock,
     ids: randomIds,
-    printer: createElectronPrinter(join(userData, 'spool'), () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),
+    printer: browserMode
+      ? createSystemPrinter({ spoolDir: join(userData, 'spool'), platform: process.platform, run: runCommand, toBrowser: handoff.toBrowser })
+      : createElectronPrinter(join(userData, 'spool'), () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),
     fontsDir: join(app.getAppPath(), 'resources/fonts'),
     exportFolder: app.getPath('documents'),
     logger: { error: (message, err) => console.error(message, err), warn: (message) => console.warn(message), info: (message) => console.info(message) },
+    shell: browserMode ? 'the desktop app in browser mode (--browser)' : 'the desktop app',
+  });
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    // Close the store (checkpointing the WAL) before the process goes.
+    event.preventDefault();
+    void feedesk.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
   });
   feedesk.sync.start();
   feedesk.backups.startSchedule();
@@ -89,6 +112,17 @@ async function start(): Promise<void> {
     return;
   }
 
+  if (browserMode) {
+    const say = (line: string) => console.log(line);
+    const shell = await serveInBrowser({ app: feedesk, rendererDir: join(here, '../renderer'), port: browserModeArgs(process.argv).port, open: true, say, warn: (line) => console.warn(line) });
+    handoff.attach(shell);
+    // Starting FeeDesk again opens another tab on this one.
+    app.on('second-instance', () => openBrowser(shell.openingAddress, (line) => console.warn(line)));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+    app.on('will-quit', () => void shell.close());
+    return;
+  }
+
   serveRenderer(join(here, '../renderer'));
   denyPermissionsAndForeignNavigation(devServerUrl);
 
@@ -101,16 +135,6 @@ async function start(): Promise<void> {
     window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  let closed = false;
-  app.on('will-quit', (event) => {
-    if (closed) return;
-    // Close the store (checkpointing the WAL) before the process goes.
-    event.preventDefault();
-    void feedesk.close().finally(() => {
-      closed = true;
-      app.quit();
-    });
-  });
 }
 
 // Two FeeDesk processes on one store must never happen.
@@ -121,6 +145,6 @@ if (!app.requestSingleInstanceLock()) {
     // A wrong key, a store from a newer FeeDesk, a locked file: say so in a window, not only a log.
     console.error('FeeDesk failed to start', err);
     dialog.showErrorBox('FeeDesk could not start', err instanceof Error ? err.message : String(err));
-    app.exit(1);
+    app.exit(APP_START_FAILED_EXIT);
   });
 }

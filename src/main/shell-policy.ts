@@ -1,4 +1,5 @@
-// What the Electron shell allows, as pure functions so they are tested without Electron.
+// What both shells allow (the Electron window's app:// and browser mode's loopback server), as pure functions
+// so they are tested without Electron or a socket.
 import { extname, join, normalize, sep } from 'node:path';
 
 export const APP_SCHEME = 'app';
@@ -40,18 +41,38 @@ export function resolveAppAsset(rendererDir: string, requestUrl: string): string
     return null;
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== new URL(APP_ORIGIN).host) return null;
+  return resolveRendererFile(rendererDir, url.pathname);
+}
+
+/**
+ * Maps a URL's path (as the URL parser left it, still percent-encoded) to a file inside the renderer folder, or null:
+ * undecodable, a NUL, a backslash (a separator on Windows, never in the renderer's own names), or outside the folder.
+ */
+export function resolveRendererFile(rendererDir: string, encodedPath: string): string | null {
   let pathname: string;
   try {
-    pathname = decodeURIComponent(url.pathname);
+    pathname = decodeURIComponent(encodedPath);
   } catch {
     return null;
   }
-  if (pathname.includes('\0')) return null;
+  if (pathname.includes('\0') || pathname.includes('\\')) return null;
   const relative = pathname === '/' || pathname === '' ? 'index.html' : pathname.replace(/^\/+/, '');
   const root = normalize(rendererDir);
   const file = normalize(join(root, relative));
   if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
   return file;
+}
+
+/** Headers on every file either shell serves from the renderer folder. */
+export function rendererHeaders(file: string): Record<string, string> {
+  return {
+    'content-type': contentTypeFor(file),
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
 }
 
 const CONTENT_TYPES: Record<string, string> = {

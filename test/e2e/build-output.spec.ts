@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/shell-policy';
-import { RENDERER_DIR } from './support/renderer-server';
+import { RENDERER_DIR } from './support/fixtures';
 
 const OUT = join(import.meta.dirname, '../../out');
 

@@ -7,7 +7,7 @@ import { type App, createApp, type AppDeps } from '../../src/main/app';
 import type { IdSource } from '../../src/main/services/context';
 import { createKeyStore, type KeyWrapper } from '../../src/main/db/key-store';
 import { type OpenedStore, openStore } from '../../src/main/db/open';
-import { createFilePrinter } from '../../src/main/print/printer';
+import { createFilePrinter, type Printer } from '../../src/main/print/printer';
 import { createFileSettingsStore } from '../../src/main/settings';
 import { contract, parseInput, type ChannelName, type ErrorData, type InputOf, type OutputOf, type Result } from '../../src/shared/contract';
 import type { SessionInfo } from '../../src/shared/contract/auth';
@@ -94,7 +94,7 @@ export interface TestDesk {
   close(): Promise<void>;
 }
 
-export async function openTestDesk(options: { dir?: string; keychain?: KeyWrapper; ids?: IdSource } = {}): Promise<TestDesk> {
+export async function openTestDesk(options: { dir?: string; keychain?: KeyWrapper; ids?: IdSource; printer?: Printer } = {}): Promise<TestDesk> {
   const dir = options.dir ?? tempDir().dir;
   const clock = new TestClock();
   const keychain = options.keychain ?? fakeKeychain();
@@ -107,7 +107,7 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
     settings: createFileSettingsStore(join(dir, 'settings.json')),
     clock,
     ids,
-    printer: createFilePrinter(join(dir, 'prints')),
+    printer: options.printer ?? createFilePrinter(join(dir, 'prints')),
     fontsDir: FONTS_DIR,
     logger: { error: (message, err) => void errors.push(err ?? message) },
     kdfCost: TEST_KDF,

@@ -14,6 +14,20 @@ export interface KeyWrapper {
   unwrap(wrapped: Buffer): Buffer;
 }
 
+const KEYCHAIN_ONLY =
+  "this desk's database key is kept in the system keychain, which only the FeeDesk desktop app can reach: open FeeDesk as the desktop app (the installed FeeDesk, or npm start where Electron can run)";
+
+/** Browser mode in plain Node: no OS keychain (only Electron's safeStorage reaches it), so a new store takes a passphrase. */
+export const NO_KEYCHAIN: KeyWrapper = {
+  available: () => false,
+  wrap: () => {
+    throw new AppError('conflict', KEYCHAIN_ONLY);
+  },
+  unwrap: () => {
+    throw new AppError('conflict', KEYCHAIN_ONLY);
+  },
+};
+
 type Mode = 'keychain' | 'passphrase';
 export type KeyState = 'automatic' | 'needs_passphrase' | 'new_passphrase';
 

@@ -1,7 +1,7 @@
 // The Electron side of the security guide: the app:// protocol, and the guards (guards.ts) attached to the session and every webContents.
 import { pathToFileURL } from 'node:url';
 import { app, net, protocol, session } from 'electron';
-import { APP_SCHEME, CONTENT_SECURITY_POLICY, contentTypeFor, resolveAppAsset } from '../shell-policy';
+import { APP_SCHEME, rendererHeaders, resolveAppAsset } from '../shell-policy';
 import { denyPermissions, guardWebContents } from './guards';
 
 /** Must run before app is ready. */
@@ -18,9 +18,7 @@ export function serveRenderer(rendererDir: string): void {
     if (!file) return new Response('not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     if (!response.ok) return new Response('not found', { status: 404 });
-    return new Response(response.body, {
-      headers: { 'content-type': contentTypeFor(file), 'content-security-policy': CONTENT_SECURITY_POLICY },
-    });
+    return new Response(response.body, { headers: rendererHeaders(file) });
   });
 }
 

@@ -3,7 +3,7 @@ import type { Api } from '../../shared/contract';
 
 declare global {
   interface Window {
-    /** Built by the preload (or the end-to-end bridge) from the IPC contract. */
+    /** Built from the IPC contract by the preload (desktop window) or web-api.js (browser mode, src/preload/web.ts). */
     api: Api;
   }
 }

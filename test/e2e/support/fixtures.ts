@@ -1,34 +1,35 @@
-// Playwright fixtures: the built renderer served once per worker; a fresh backend bridged into each page.
+// Playwright fixtures: a fresh backend per test, served to Chromium by browser mode's own loopback server (the
+// transport `npm start` gives users where the desktop window cannot open): the page gets window.api from the built
+// web-api.js over HTTP, with the launch secret, its cookie and the Host/Origin checks, exactly as a user's browser.
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { startWebShell, type WebShell } from '../../../src/main/web/server';
 import { ADMIN, openTestDesk, type TestDesk } from '../../support/harness';
-import { attachBridge } from './bridge';
-import { serveRenderer } from './renderer-server';
 
 export const SHOTS = join(import.meta.dirname, '../../../test-results/e2e/screenshots');
+export const RENDERER_DIR = join(import.meta.dirname, '../../../out/renderer');
 
-export const test = base.extend<{ desk: TestDesk }, { rendererUrl: string }>({
-  rendererUrl: [
-    async ({}, use) => {
-      const server = await serveRenderer();
-      await use(server.url);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ],
-  // Automatic: every page gets window.api, whether or not the test itself touches the backend.
-  desk: [
-    async ({ page }, use) => {
-      const desk = await openTestDesk();
-      await attachBridge(page, desk.app);
-      current = desk;
-      await use(desk);
-      expect(desk.errors).toEqual([]);
-      await desk.close();
-    },
-    { auto: true },
-  ],
+export const test = base.extend<{ desk: TestDesk; shell: WebShell; rendererUrl: string }>({
+  desk: async ({}, use) => {
+    const desk = await openTestDesk();
+    current = desk;
+    await use(desk);
+    expect(desk.errors).toEqual([]);
+    await desk.close();
+  },
+  /** Browser mode in front of the test's desk: it calls whichever backend the desk has now (a restart makes a new one). */
+  shell: async ({ desk }, use) => {
+    const shell = await startWebShell({
+      invoke: (channel, input, clientId) => desk.app.invoke(channel, input, clientId),
+      rendererDir: RENDERER_DIR,
+      warn: (line) => void desk.errors.push(line),
+    });
+    await use(shell);
+    await shell.close();
+  },
+  /** The address browser mode prints and opens: it carries the launch secret, exchanged for the cookie on arrival. */
+  rendererUrl: async ({ shell }, use) => use(shell.openingAddress),
 });
 
 export { expect };

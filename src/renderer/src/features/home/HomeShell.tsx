@@ -1,7 +1,7 @@
 // The logged-in frame: header, navigation by role, idle lock, and the current page.
 import { Alert, AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
-import { useHotkeys, useIdle } from '@mantine/hooks';
-import { useCallback, useEffect, useState } from 'react';
+import { useIdle } from '@mantine/hooks';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Role } from '../../../../shared/contract/channel';
 import { api, request } from '../../api/client';
@@ -25,6 +25,24 @@ import { HomePage } from './HomePage';
 import { ReportsScreen } from '../reports/ReportsScreen';
 import { DayCloseScreen } from '../day-close/DayCloseScreen';
 import { ImportScreen } from '../imports/ImportScreen';
+
+/**
+ * Alt+L locks the screen in the desktop window and in a browser alike (a browser keeps Ctrl+L for its address bar);
+ * Ctrl+L (⌘L) too where the page gets it. From any field: the cursor is nearly always in one, and what is typed after
+ * a shortcut that did nothing lands in it (a password in the search box).
+ */
+function useLockShortcut(lock: () => void): void {
+  const onLock = useEffectEvent(lock);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.code !== 'KeyL' || e.shiftKey || !(e.altKey || e.ctrlKey || e.metaKey)) return;
+      e.preventDefault();
+      onLock();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+}
 
 type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'reports' | 'dayClose' | 'import' | 'sync' | 'users' | 'settings' | 'audit' | 'backups';
 
@@ -79,7 +97,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
     // Only the idle flag's change matters; lock reads the session it was rendered with.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [idle]);
-  useHotkeys([['mod+L', lock]]);
+  useLockShortcut(lock);
 
   const pages = PAGES.filter((p) => p.roles.includes(session.user.role));
 
@@ -98,7 +116,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
               <Text size="sm">
                 {session.user.fullName} · <Badge size="sm" variant="outline">{session.user.role}</Badge>
               </Text>
-              <Button size="xs" variant="default" onClick={lock} title="Lock the screen (Ctrl+L)">
+              <Button size="xs" variant="default" onClick={lock} title="Lock the screen (Alt+L; Ctrl+L in the desktop window)">
                 Lock
               </Button>
               <Button size="xs" variant="default" onClick={logout}>
