@@ -15,7 +15,7 @@ const dev = argv.includes('--dev');
 /** What FeeDesk itself is given (--demo, --user-data-dir=…, --port=…, --no-open, the maintenance flags). */
 const appArgs = argv.filter((a) => a !== '--dev' && a !== BROWSER_FLAG);
 const electronDir = dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'));
-const electronVite = createRequire(join(root, 'package.json')).resolve('electron-vite/bin/electron-vite.js');
+const electronVite = join(dirname(createRequire(join(root, 'package.json')).resolve('electron-vite/package.json')), 'bin/electron-vite.js');
 
 function build(): void {
   const result = spawnSync(process.execPath, [electronVite, 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
