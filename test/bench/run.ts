@@ -15,6 +15,7 @@ import { closeSyncBench, syncCases } from './sync';
 import { closeReportBench, reportCases } from './reports';
 import { closeImportBench, importCases } from './imports';
 import { auditCases, closeAuditBench } from './audit';
+import { closeShellBench, shellCases } from './shell';
 
 const SCHOOL_STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 50_000);
 const scratch = tempDir();
@@ -153,6 +154,7 @@ const cases: BenchCase[] = [
   ...reportCases,
   ...importCases,
   ...auditCases,
+  ...shellCases,
 ];
 
 try {
@@ -166,5 +168,6 @@ try {
   await closeReportBench();
   await closeImportBench();
   await closeAuditBench();
+  await closeShellBench();
   scratch.cleanup();
 }
