@@ -35,13 +35,19 @@ function depsFor(desk: TestDesk, shell: string): AppDeps {
   };
 }
 
-/** A process that takes the store's lock, says so, and holds it until it is told to go or killed. */
+/**
+ * A process that takes the store's lock, says so, and holds it until killed. It keeps no reference to the lock and
+ * makes the garbage collector run: the lock must hold all the same.
+ */
 function lockHolder(dbPath: string) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '-e', `import('${join(root, 'src/main/db/store-lock.ts')}').then(({ lockStore }) => { try { lockStore(${JSON.stringify(dbPath)}, { shell: 'a test process', address: null }, new Date()); console.log('LOCKED'); } catch (e) { console.log('REFUSED ' + e.message); process.exit(2); } setInterval(() => {}, 1000); })`],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const script = `import('${join(root, 'src/main/db/store-lock.ts')}').then(async ({ lockStore }) => {
+    try { lockStore(${JSON.stringify(dbPath)}, { shell: 'a test process', address: null }, new Date()); }
+    catch (e) { console.log('REFUSED ' + e.message); process.exit(2); }
+    for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); }
+    console.log('LOCKED');
+    setInterval(() => {}, 1000);
+  })`;
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -25,6 +25,12 @@ export interface StoreLock {
 }
 
 export const lockPathOf = (dbPath: string): string => `${dbPath}.lock`;
+
+/**
+ * The connections holding locks, kept here so that only release() or the end of the process lets go: a connection
+ * nobody references any more would be closed by the garbage collector, and the lock with it.
+ */
+const holding = new Set<Database.Database>();
 const infoPathOf = (dbPath: string): string => `${dbPath}.lock.json`;
 
 /** The refusal a second FeeDesk gets, naming the first (in the machine's own locale and time zone). */
@@ -64,6 +70,7 @@ export function lockStore(dbPath: string, me: Pick<RunningInstance, 'shell' | 'a
     if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new AppError('conflict', alreadyRunningMessage(dbPath, readHolder(dbPath)));
     throw err;
   }
+  holding.add(connection);
   let holder: RunningInstance = { ...me, pid: process.pid, startedAt: now.toISOString() };
   writeHolder(dbPath, holder);
   let held = true;
@@ -79,6 +86,7 @@ export function lockStore(dbPath: string, me: Pick<RunningInstance, 'shell' | 'a
       rmSync(infoPathOf(dbPath), { force: true });
       connection.exec('ROLLBACK');
       connection.close();
+      holding.delete(connection);
     },
   };
 }
