@@ -208,7 +208,9 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     return typeof name === 'string' ? name : null;
   };
   const print = { fonts: () => loadFonts(deps.fontsDir), printer: deps.printer, printerName };
-  const printerChoice = async () => ({ printers: await deps.printer.printers(), chosen: printerName() });
+  const PRINT_ON_SAVE_KEY = 'print.onSave';
+  const printPreferences = async () => ({ chosen: printerName(), printOnSave: deps.settings.get(PRINT_ON_SAVE_KEY) === true });
+  const printerChoice = async () => ({ printers: await deps.printer.printers(), ...(await printPreferences()) });
   const handlers: Handlers = {
     'store.status': async () => store.status(),
     'store.unlock': async ({ passphrase }) => (await store.unlock(passphrase), store.status()),
@@ -253,10 +255,16 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...reportsHandlers(services, backgroundRunner, deps.exportFolder ?? dirname(deps.dbPath)),
     ...importsHandlers(services, backgroundRunner, deps.settings),
     ...backups.handlers,
+    'diagnostics.screenFailed': async ({ screen, message, stack }, call) => {
+      deps.logger.error(`screen ${screen} failed for ${s(call).userId}: ${message}`, stack ?? undefined);
+      return null;
+    },
     'printing.printers': printerChoice,
-    'printing.choose': async ({ printerName: name }) => {
+    'printing.preferences': printPreferences,
+    'printing.choose': async ({ printerName: name, printOnSave }) => {
       if (name === null) deps.settings.delete(PRINTER_KEY);
       else deps.settings.set(PRINTER_KEY, name);
+      if (printOnSave !== undefined) deps.settings.set(PRINT_ON_SAVE_KEY, printOnSave);
       return printerChoice();
     },
   };

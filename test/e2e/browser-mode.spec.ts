@@ -241,7 +241,7 @@ test('with no system printer, Print opens the browser’s print dialog on the re
     await page.keyboard.press('F2');
     const preview = page.getByRole('region', { name: 'Receipt preview' });
     await expect(preview.getByRole('heading', { name: 'Receipt 2026-27/D01/000001' })).toBeVisible();
-    await preview.getByRole('button', { name: 'Print', exact: true }).click();
+    await preview.getByRole('button', { name: 'Print (Ctrl+P)' }).click();
     await expect(preview.getByRole('status')).toHaveText('Sent to the printer.');
     const frame = page.locator('iframe[title="Printing"]');
     await expect(frame).toHaveCount(1);

@@ -121,7 +121,11 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { classId: ID, perPage: 3, target: 'pdf' }, field: 'perPage', message: /1 or 2/ },
   ],
   'printing.printers': [{ input: { all: true }, ...NO_INPUT }],
-  'printing.choose': [{ input: { printerName: 42 }, field: 'printerName', message: 'printerName must be a printer name' }],
+  'printing.choose': [
+    { input: { printerName: 42 }, field: 'printerName', message: 'printerName must be a printer name' },
+    { input: { printerName: null, printOnSave: 'yes' }, field: 'printOnSave', message: 'printOnSave must be true or false' },
+  ],
+  'printing.preferences': [{ input: { all: true }, ...NO_INPUT }],
   'sync.status': [{ input: { now: true }, ...NO_INPUT }],
   'sync.enroll': [
     { input: { serverUrl: 'ftp://sync.school', code: 'ABCD-EFGH-JKLM' }, field: 'serverUrl', message: /sync server address/ },
@@ -216,6 +220,10 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'payments.refundCredit': [{ input: { studentId: ID, amount: 1.5, reason: 'x', approver: { username: 'meera', password: 'x' } }, field: 'amount', message: /whole number/ }],
   'payments.waive': [{ input: { studentId: ID, key: '', amount: 100, reason: 'x', approver: { username: 'meera', password: 'x' } }, field: 'key', message: /./ }],
   'payments.ledger': [{ input: { studentId: ID, student: ID }, field: 'student', message: 'student is not a field this channel takes' }],
+  'diagnostics.screenFailed': [
+    { input: { screen: '', message: 'x', stack: null }, field: 'screen', message: 'screen is required' },
+    { input: { screen: 'Day close', message: 'x'.repeat(2001), stack: null }, field: 'message', message: 'message is too long' },
+  ],
 };
 
 

@@ -20,6 +20,7 @@ import { syncChannels } from './sync';
 import { reportsChannels } from './reports';
 import { importsChannels } from './imports';
 import { backupChannels } from './backup';
+import { diagnosticsChannels } from './diagnostics';
 
 export const contract = {
   ...storeChannels,
@@ -40,6 +41,7 @@ export const contract = {
   ...reportsChannels,
   ...importsChannels,
   ...backupChannels,
+  ...diagnosticsChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

@@ -14,7 +14,7 @@ import { moneyFor } from '../../components/money';
 import { DuesTable } from './DuesTable';
 import { LedgerTable } from './LedgerTable';
 import { type PaymentDraft, PaymentForm } from './PaymentForm';
-import { ReceiptPreview } from './ReceiptPreview';
+import { printReceipt, ReceiptPreview } from './ReceiptPreview';
 import { ReceiptsList } from './ReceiptsList';
 import { StudentSearch } from './StudentSearch';
 
@@ -49,6 +49,15 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
   const [tab, setTab] = useState<string | null>('dues');
   const [waiving, setWaiving] = useState<OpenItemView | null>(null);
   const [refunding, setRefunding] = useState(false);
+  const [printOnSave, setPrintOnSave] = useState(false);
+  /** What became of the receipt printed on save (this desk prints on save). */
+  const [printedOnSave, setPrintedOnSave] = useState<string | null>(null);
+  useEffect(() => {
+    request(api().printing.preferences()).then(
+      (p) => setPrintOnSave(p.printOnSave),
+      () => setPrintOnSave(false),
+    );
+  }, []);
 
   const open = useCallback(async (s: StudentSummary, siblings: string[] = []) => {
     setStudent(s);
@@ -112,6 +121,8 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
       const credit = data.dues.totals.credit > 0 ? data.dues.totals.credit : 0;
       const { allocations } = allocate(chosen, draft.amount + credit, { finesFirst: data.dues.finesFirst });
       const r = await request(api().payments.record({ studentIds: [student.id, ...withSiblings], amount: draft.amount, method: draft.method, allocations }));
+      // Saved (on disk) before anything prints; a print that fails leaves the receipt shown, saying why.
+      setPrintedOnSave(printOnSave ? await printReceipt(r.paymentId, 'printer').then(() => 'Sent to the printer.', (e: Error) => `Not printed: ${e.message}`) : null);
       setReceipt(r);
       await refresh();
     } catch (err) {
@@ -132,7 +143,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
     <Stack>
       <Title order={2}>Collect fees</Title>
       {!student && <StudentSearch ref={searchRef} onPick={(s) => void open(s)} />}
-      {student && receipt && <ReceiptPreview receipt={receipt} money={money} onNext={reset} />}
+      {student && receipt && <ReceiptPreview key={receipt.paymentId} receipt={receipt} money={money} onNext={reset} printed={printedOnSave} />}
       {student && data && !receipt && (
         <Stack>
           <Paper withBorder p="md">

@@ -5,7 +5,7 @@ import type { Receipt } from '../../../../shared/contract/payments';
 import { api, request } from '../../api/client';
 import { downloadPdf } from '../../components/download';
 import type { MoneyFormat } from '../../components/money';
-import { useState } from 'react';
+import { type KeyboardEvent, useEffect, useEffectEvent, useRef, useState } from 'react';
 
 /** Prints (or saves) the next copy: the first is the original, later ones say DUPLICATE. */
 export async function printReceipt(paymentId: string, target: 'pdf' | 'printer'): Promise<number> {
@@ -14,18 +14,46 @@ export async function printReceipt(paymentId: string, target: 'pdf' | 'printer')
   return copyNo;
 }
 
-export function ReceiptPreview({ receipt, money, onNext }: { receipt: Receipt; money: MoneyFormat; onNext: () => void }) {
-  const [note, setNote] = useState<string | null>(null);
+/**
+ * Enter always means "next collection", wherever focus is: a cashier's Enter after Print must never print a DUPLICATE.
+ * Ctrl+P (⌘P) prints to the desk's printer. `printed`: what became of the print made on save, if the desk prints on save.
+ */
+export function ReceiptPreview({ receipt, money, onNext, printed = null }: { receipt: Receipt; money: MoneyFormat; onNext: () => void; printed?: string | null }) {
+  const [note, setNote] = useState<string | null>(printed);
+  const [printing, setPrinting] = useState(false);
+  const next = useRef<HTMLButtonElement>(null);
   const run = async (target: 'pdf' | 'printer') => {
+    setPrinting(true);
     try {
       const copy = await printReceipt(receipt.paymentId, target);
       setNote(copy === 1 ? (target === 'printer' ? 'Sent to the printer.' : 'Saved.') : `Copy ${copy} (marked DUPLICATE).`);
     } catch (err) {
       setNote((err as Error).message);
+    } finally {
+      setPrinting(false);
+      next.current?.focus();
     }
   };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Enter' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    // Before the focused button sees it: Enter on Print would print again.
+    e.preventDefault();
+    e.stopPropagation();
+    onNext();
+  };
+  // Ctrl+P wherever focus is while the receipt shows: the desk's printer, not the browser's page print.
+  const printShortcut = useEffectEvent((e: globalThis.KeyboardEvent) => {
+    if (!(e.ctrlKey || e.metaKey) || e.code !== 'KeyP' || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    if (!printing) void run('printer');
+  });
+  useEffect(() => {
+    const listener = (e: globalThis.KeyboardEvent) => printShortcut(e);
+    window.addEventListener('keydown', listener, true);
+    return () => window.removeEventListener('keydown', listener, true);
+  }, []);
   return (
-    <Paper withBorder p="lg" role="region" aria-label="Receipt preview" maw={620}>
+    <Paper withBorder p="lg" role="region" aria-label="Receipt preview" maw={620} onKeyDownCapture={onKeyDown}>
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={3}>Receipt {receipt.receiptNo}</Title>
@@ -77,10 +105,10 @@ export function ReceiptPreview({ receipt, money, onNext }: { receipt: Receipt; m
           <Button variant="default" onClick={() => void run('pdf')}>
             Save PDF
           </Button>
-          <Button variant="default" onClick={() => void run('printer')}>
-            Print
+          <Button variant="default" onClick={() => void run('printer')} disabled={printing} title="Print to the desk printer (Ctrl+P)">
+            Print (Ctrl+P)
           </Button>
-          <Button onClick={onNext} data-autofocus autoFocus>
+          <Button ref={next} onClick={onNext} data-autofocus autoFocus>
             Next collection (Enter)
           </Button>
         </Group>

@@ -144,7 +144,11 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
                       {m === 'cash' || !open ? (
                         money.format(c ?? 0)
                       ) : (
-                        <TextInput aria-label={`Counted ${MODE_LABELS[m]}`} size="xs" w={120} value={other[m] ?? ''} onChange={(e) => setOther((o) => ({ ...o, [m]: e.currentTarget.value }))} />
+                        <TextInput aria-label={`Counted ${MODE_LABELS[m]}`} size="xs" w={120} value={other[m] ?? ''} onChange={(e) => {
+                            // Read now: the event's target is gone by the time React runs the updater.
+                            const typed = e.currentTarget.value;
+                            setOther((o) => ({ ...o, [m]: typed }));
+                          }} />
                       )}
                     </Table.Td>
                     <Table.Td ta="right" c={v === 0 ? undefined : 'red.9'}>

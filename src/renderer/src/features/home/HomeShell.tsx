@@ -22,6 +22,7 @@ import type { StudentSummary } from '../../../../shared/contract/students';
 import { sentence } from '../../api/form-errors';
 import { useSlipScanner } from '../../components/slip-scanner';
 import { HomePage } from './HomePage';
+import { ScreenBoundary } from '../../components/ScreenBoundary';
 import { ReportsScreen } from '../reports/ReportsScreen';
 import { DayCloseScreen } from '../day-close/DayCloseScreen';
 import { ImportScreen } from '../imports/ImportScreen';
@@ -138,20 +139,22 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
               {scanError}
             </Alert>
           )}
-          {page === 'collect' && <CollectScreen session={session} scanned={scanned} />}
-          {page === 'verify' && <VerifyScreen session={session} />}
-          {page === 'students' && <StudentsScreen session={session} />}
-          {page === 'fees' && <FeesScreen session={session} />}
-          {page === 'concessions' && <ConcessionsScreen session={session} />}
-          {page === 'home' && <HomePage session={session} />}
-          {page === 'reports' && <ReportsScreen session={session} />}
-          {page === 'dayClose' && <DayCloseScreen session={session} />}
-          {page === 'import' && <ImportScreen />}
-          {page === 'sync' && <SyncScreen session={session} status={sync.status} onStatus={sync.setStatus} />}
-          {page === 'users' && <UsersScreen session={session} />}
-          {page === 'audit' && <AuditScreen />}
-          {page === 'backups' && <BackupsScreen onRestored={onLoggedOut} />}
-          {page === 'settings' && <SettingsScreen session={session} onSessionChange={onSessionChange} />}
+          <ScreenBoundary key={page} screen={PAGES.find((p) => p.page === page)!.label}>
+            {page === 'collect' && <CollectScreen session={session} scanned={scanned} />}
+            {page === 'verify' && <VerifyScreen session={session} />}
+            {page === 'students' && <StudentsScreen session={session} />}
+            {page === 'fees' && <FeesScreen session={session} />}
+            {page === 'concessions' && <ConcessionsScreen session={session} />}
+            {page === 'home' && <HomePage session={session} />}
+            {page === 'reports' && <ReportsScreen session={session} />}
+            {page === 'dayClose' && <DayCloseScreen session={session} />}
+            {page === 'import' && <ImportScreen />}
+            {page === 'sync' && <SyncScreen session={session} status={sync.status} onStatus={sync.setStatus} />}
+            {page === 'users' && <UsersScreen session={session} />}
+            {page === 'audit' && <AuditScreen />}
+            {page === 'backups' && <BackupsScreen onRestored={onLoggedOut} />}
+            {page === 'settings' && <SettingsScreen session={session} onSessionChange={onSessionChange} />}
+          </ScreenBoundary>
         </AppShell.Main>
       </AppShell>
       {session.locked && <LockScreen session={session} onUnlock={onSessionChange} onLogout={logout} />}
