@@ -157,3 +157,54 @@ test('Ctrl+L and Alt+L lock the screen from the search box; what is typed next g
     await expect(search).toHaveValue('');
   }
 });
+
+test('payment errors name the field as the screen does, the cursor goes there, and a UTR is taken as UPI apps show it', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-04-05T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Kavya Menon' });
+  await desk.ok('auth.logout');
+  await page.clock.install({ time: desk.clock.now() });
+  await logIn(page, rendererUrl);
+
+  await page.keyboard.type('kavya');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Amount received')).toBeFocused();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('1500');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('u');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('40712');
+  await page.keyboard.press('F2');
+  const utr = page.getByLabel('UPI reference (UTR)');
+  await expect(page.getByText('Must be the 8–30 letters and digits of the UPI reference (UTR)')).toBeVisible();
+  await expect(page.getByText(/method\./i)).toHaveCount(0);
+  await expect(utr).toBeFocused();
+  await expectAccessible(page, 'payment with a field in error');
+
+  // As the UPI app shows it: groups of digits, a prefix with a dash.
+  await utr.fill('utr-4071 2345 6789');
+  await page.keyboard.press('F2');
+  const preview = page.getByRole('region', { name: 'Receipt preview' });
+  await expect(preview.getByRole('heading', { name: 'Receipt 2026-27/D01/000001' })).toBeVisible();
+  await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'check');
+  const [payment] = await desk.ok('payments.list', { limit: 5 }, 'check');
+  const receipt = await desk.ok('payments.receipt', { paymentId: payment!.paymentId }, 'check');
+  expect(receipt.reference).toEqual({ utr: 'UTR407123456789' });
+  await page.keyboard.press('Enter');
+
+  // A cheque with a short number: the message sits under "Cheque number", which takes the cursor.
+  await page.keyboard.type('kavya');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Amount received')).toBeFocused();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('500');
+  await page.getByLabel('Mode').selectOption('cheque');
+  await page.getByLabel('Cheque number').fill('12a');
+  await page.getByLabel('Bank').fill('State Bank of India');
+  await page.getByLabel(/Cheque date/).fill('2026-04-05');
+  await page.keyboard.press('F2');
+  await expect(page.getByText('Must be the 6-digit cheque number')).toBeVisible();
+  await expect(page.getByLabel('Cheque number')).toBeFocused();
+});

@@ -7,6 +7,16 @@ import { studentSummary } from './students';
 const ref = (label: string, pattern: RegExp, hint: string) =>
   z.string({ error: `must be the ${label}` }).trim().regex(pattern, hint);
 
+/**
+ * A bank reference as people copy it from a UPI app or a bank SMS ("4071 2345 6789", "utr-407123456789"): spaces and
+ * dashes dropped, capitals, so the same reference is stored one way and a statement line finds it.
+ */
+const bankRef = (label: string, pattern: RegExp, hint: string, separators: RegExp) =>
+  z
+    .string({ error: `must be the ${label}` })
+    .transform((v) => v.replace(separators, '').toUpperCase())
+    .pipe(z.string().regex(pattern, hint));
+
 export const PAYMENT_MODES = ['cash', 'cheque', 'dd', 'card', 'upi', 'bank_transfer', 'online'] as const;
 export type PaymentMode = (typeof PAYMENT_MODES)[number];
 
@@ -32,10 +42,10 @@ export const paymentMethod = z.discriminatedUnion(
       last4: ref('card’s last 4 digits', /^\d{4}$/, 'must be the card’s last 4 digits'),
       authCode: ref('authorisation code', /^[A-Za-z0-9]{4,12}$/, 'must be the 4–12 character authorisation code'),
     }),
-    z.strictObject({ mode: z.literal('upi'), utr: ref('UPI reference (UTR)', /^[A-Za-z0-9]{8,30}$/, 'must be the 8–30 character UPI reference (UTR)') }),
+    z.strictObject({ mode: z.literal('upi'), utr: bankRef('UPI reference (UTR)', /^[A-Z0-9]{8,30}$/, 'must be the 8–30 letters and digits of the UPI reference (UTR)', /[\s-]+/g) }),
     z.strictObject({
       mode: z.literal('bank_transfer'),
-      reference: ref('bank reference', /^[A-Za-z0-9/-]{6,35}$/, 'must be the 6–35 character bank reference (UTR/NEFT/RTGS)'),
+      reference: bankRef('bank reference', /^[A-Z0-9/-]{6,35}$/, 'must be the 6–35 character bank reference (UTR/NEFT/RTGS)', /\s+/g),
     }),
     z.strictObject({
       mode: z.literal('online'),

@@ -26,6 +26,17 @@ function hasPath(values: object, path: string): boolean {
   return true;
 }
 
+/** The message without the field path main puts first ("method.utr must be …" → "Must be …"), for under that field. */
+export function messageForField(err: { message: string; field?: string | undefined }): string {
+  return sentence(err.field && err.message.startsWith(`${err.field} `) ? err.message.slice(err.field.length + 1) : err.message);
+}
+
+/** The message with the field named as the screen labels it ("UPI reference (UTR) must be …"), for a message apart. */
+export function messageNamingField(err: { message: string; field?: string | undefined }, labels: Readonly<Record<string, string>>): string {
+  const label = err.field ? labels[err.field] : undefined;
+  return label ? `${label} ${messageForField(err).replace(/^./, (c) => c.toLowerCase())}` : sentence(err.message);
+}
+
 export function sentence(message: string): string {
   return message.charAt(0).toUpperCase() + message.slice(1);
 }

@@ -7,7 +7,6 @@ import type { Ledger, OpenDues, OpenItemView, PaymentSummary, Receipt } from '..
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { allocate } from '../../../../shared/domain/allocation';
 import { api, ApiError, request } from '../../api/client';
-import { sentence } from '../../api/form-errors';
 import { ApprovalModal } from '../../components/ApprovalModal';
 import { downloadPdf } from '../../components/download';
 import { moneyFor } from '../../components/money';
@@ -126,7 +125,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
       setReceipt(r);
       await refresh();
     } catch (err) {
-      setError(err instanceof ApiError ? { message: sentence(err.message), field: err.field } : { message: String(err) });
+      setError(err instanceof ApiError ? { message: err.message, field: err.field } : { message: err instanceof Error ? err.message : String(err) });
     } finally {
       setSaving(false);
     }

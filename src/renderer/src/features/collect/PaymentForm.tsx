@@ -1,7 +1,8 @@
 // Amount, mode and the references the mode needs; F2 saves. Cash shows the change to return.
 import { Alert, Button, Group, Kbd, NativeSelect, SimpleGrid, Text, TextInput } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { messageForField, messageNamingField } from '../../api/form-errors';
 import { PAYMENT_MODES, type PaymentMethod, type PaymentMode } from '../../../../shared/contract/payments';
 import type { MoneyFormat } from '../../components/money';
 
@@ -61,11 +62,20 @@ export function PaymentForm({ suggested, money, saving, error, onSave }: Props) 
   };
   useHotkeys([['F2', save]], []);
 
-  const fieldError = (field: string) => (localError?.field === field ? localError.message : error?.field === field ? error.message : undefined);
-  const general = error && !['amount', 'method.tendered', ...REFERENCES[mode].map(([f]) => `method.${f}`)].includes(error.field ?? '') ? error.message : null;
+  const labels: Record<string, string> = { amount: 'Amount received', 'method.tendered': 'Cash tendered', ...Object.fromEntries(REFERENCES[mode].map(([f, label]) => [`method.${f}`, label])) };
+  const fieldError = (field: string) => (localError?.field === field ? localError.message : error?.field === field ? messageForField(error) : undefined);
+  const general = error && !(error.field && error.field in labels) ? messageNamingField(error, labels) : null;
+
+  // The cursor goes to the field in error, so the cashier retypes it without reaching for the mouse.
+  const form = useRef<HTMLFormElement>(null);
+  const inError = localError?.field ?? (error?.field && error.field in labels ? error.field : null);
+  useEffect(() => {
+    if (inError) form.current?.querySelector<HTMLElement>(`[data-field="${inError}"]`)?.focus();
+  }, [inError, error, localError]);
 
   return (
     <form
+      ref={form}
       aria-label="Payment"
       onSubmit={(e) => {
         e.preventDefault();
@@ -73,11 +83,11 @@ export function PaymentForm({ suggested, money, saving, error, onSave }: Props) 
       }}
     >
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <TextInput label="Amount received" autoFocus value={amountValue} onChange={(e) => setAmountText(e.currentTarget.value)} error={fieldError('amount')} inputMode="decimal" />
+        <TextInput label="Amount received" data-field="amount" autoFocus value={amountValue} onChange={(e) => setAmountText(e.currentTarget.value)} error={fieldError('amount')} inputMode="decimal" />
         <NativeSelect label="Mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as PaymentMode)} data={PAYMENT_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] }))} />
-        {mode === 'cash' && <TextInput label="Cash tendered" value={tenderedText} onChange={(e) => setTenderedText(e.currentTarget.value)} error={fieldError('method.tendered')} inputMode="decimal" />}
+        {mode === 'cash' && <TextInput label="Cash tendered" data-field="method.tendered" value={tenderedText} onChange={(e) => setTenderedText(e.currentTarget.value)} error={fieldError('method.tendered')} inputMode="decimal" />}
         {REFERENCES[mode].map(([field, label]) => (
-          <TextInput key={field} label={label} value={refs[field] ?? ''} onChange={(e) => setRefs({ ...refs, [field]: e.currentTarget.value })} error={fieldError(`method.${field}`)} />
+          <TextInput key={field} label={label} data-field={`method.${field}`} value={refs[field] ?? ''} onChange={(e) => setRefs({ ...refs, [field]: e.currentTarget.value })} error={fieldError(`method.${field}`)} />
         ))}
       </SimpleGrid>
       {change !== null && (
