@@ -226,6 +226,22 @@ test('with no system printer, Print opens the browser’s print dialog on the re
     await setUpSchool(desk);
     const school = await seedSmallSchool(desk);
     await admit(desk, school, { fullName: 'Ishaan Verma' });
+    // The print dialog is the edge here (headless Chromium has none, and may crash asked for one): the frame's
+    // print() is counted instead of opened.
+    await page.addInitScript({
+      content: `(() => {
+        const own = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
+        Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', { configurable: true, get() {
+          const w = own.get.call(this);
+          if (!w) return w;
+          return new Proxy(w, { get(target, key) {
+            if (key === 'print') return () => { window.__printDialogs = (window.__printDialogs || 0) + 1; };
+            const value = Reflect.get(target, key);
+            return typeof value === 'function' ? value.bind(target) : value;
+          } });
+        } });
+      })();`,
+    });
     await page.goto(shell.openingAddress);
     await page.getByLabel('Username').fill(ADMIN.username);
     await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
@@ -252,6 +268,7 @@ test('with no system printer, Print opens the browser’s print dialog on the re
       return { type: response.headers.get('content-type'), head: new TextDecoder().decode((await response.arrayBuffer()).slice(0, 5)) };
     }, src);
     expect(pdf).toEqual({ type: 'application/pdf', head: '%PDF-' });
+    await expect.poll(() => page.evaluate('window.__printDialogs')).toBe(1);
     await page.screenshot({ path: join(SHOTS, '90-browser-mode-print.png') });
   } finally {
     await shell.close();

@@ -112,11 +112,12 @@ test('scanning a fee slip (a fast burst of keys ending in Enter) opens that stud
   await expect(page.getByRole('heading', { name: 'Kabir Shah' })).toBeVisible();
   await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹19,200.00');
 
-  // A person typing the same text slowly is just searching.
+  // Something that starts like a slip code but is not one opens nobody, and says so.
   await page.keyboard.press('Escape');
   await page.getByLabel('Find a student').pressSequentially('FDS1-nope', { delay: 120 });
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Kabir Shah' })).toHaveCount(0);
+  await expect(page.getByRole('alert').filter({ hasText: 'The fee slip was not read whole' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Verify receipt', exact: true }).click();
   await page.getByLabel('Receipt code or verify link').fill(`https://verify.feedesk.invalid/v/${receipt.qr}`);

@@ -48,6 +48,8 @@ test('a screen that fails shows what happened in its place, logs it, and leaves 
   const failed = page.getByRole('alert').filter({ hasText: 'The Day close screen stopped working' });
   await expect(failed).toBeVisible();
   await expect(failed).toContainText('Nothing you saved is lost');
+  // Red notices are readable: a tint of the red with the red as text (axe color-contrast).
+  await expectAccessible(page, 'a screen that failed');
   await page.screenshot({ path: join(SHOTS, '60-screen-failed.png') });
   // The rest goes on.
   await page.getByRole('button', { name: 'Collect fees', exact: true }).click();
@@ -207,4 +209,62 @@ test('payment errors name the field as the screen does, the cursor goes there, a
   await page.keyboard.press('F2');
   await expect(page.getByText('Must be the 6-digit cheque number')).toBeVisible();
   await expect(page.getByLabel('Cheque number')).toBeFocused();
+});
+
+test('axe finds nothing serious on the search results and on Fee set-up with its notice open', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-04-05T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Rohan Das' });
+  await admit(desk, school, { fullName: 'Rohini Das' });
+  await desk.ok('auth.logout');
+  await logIn(page, rendererUrl);
+  await page.keyboard.type('roh');
+  await expect(page.getByRole('option')).toHaveCount(2);
+  await expectAccessible(page, 'collect: search results');
+  // A click on a result still opens it.
+  await page.getByRole('option', { name: /Rohini Das/ }).click();
+  await expect(page.getByRole('heading', { name: 'Rohini Das' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Fee set-up', exact: true }).click();
+  await page.getByRole('button', { name: 'Add new students' }).first().click();
+  await expect(page.getByRole('alert').or(page.locator('.mantine-Alert-root')).first()).toContainText('dues created');
+  await expect(page.getByRole('button', { name: 'Dismiss' })).toBeVisible();
+  await expectAccessible(page, 'fee set-up with a notice');
+});
+
+test('a fee slip scanned at 10 ms or 60 ms a key opens its student; a half-read or unknown slip says so and leaves no token behind', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-05-10T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  const kabir = await admit(desk, school, { fullName: 'Kabir Shah' });
+  await desk.ok('auth.logout');
+  await logIn(page, rendererUrl);
+  const search = page.getByLabel('Find a student');
+
+  for (const delay of [10, 60]) {
+    await search.focus();
+    await page.keyboard.type(`FDS1-${kabir.id}`, { delay });
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Kabir Shah' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(search).toHaveValue('');
+  }
+
+  // The scanner lost the end of the code.
+  await search.focus();
+  await page.keyboard.type(`FDS1-${kabir.id.slice(0, 20)}`, { delay: 40 });
+  await page.keyboard.press('Enter');
+  const notice = page.getByRole('alert').filter({ hasText: 'Scanned fee slip' });
+  await expect(notice).toContainText('The fee slip was not read whole');
+  await expect(search).toHaveValue('');
+  await expectAccessible(page, 'a half-read slip');
+  await expect(page.getByRole('heading', { name: 'Kabir Shah' })).toHaveCount(0);
+
+  // A whole code for no student of this school.
+  await page.keyboard.type('FDS1-00000000-0000-4000-8000-00000000dead', { delay: 40 });
+  await page.keyboard.press('Enter');
+  await expect(notice).not.toContainText('not read whole');
+  await expect(notice).toBeVisible();
+  await expect(search).toHaveValue('');
 });

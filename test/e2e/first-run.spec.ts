@@ -96,6 +96,8 @@ test('admin adds a cashier, who sees no admin pages', async ({ page, rendererUrl
   await page.screenshot({ path: join(SHOTS, '06-users.png') });
 
   await page.getByRole('button', { name: 'Log out' }).click();
+  // The login screen, not the Users screen's own Username field, which shows until the logout is answered.
+  await expect(page.getByText(/log in to continue/)).toBeVisible();
   await page.getByLabel('Username').fill('ravi');
   await page.getByLabel('Password', { exact: true }).fill('ledger-counter-99');
   await page.keyboard.press('Enter');

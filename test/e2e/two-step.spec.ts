@@ -38,6 +38,8 @@ test('an admin without two-step sign-in must set it up after login, then logs in
   await expect(page.getByRole('table', { name: 'Users' }).getByText('vice', { exact: true })).toBeVisible();
 
   await page.getByRole('button', { name: 'Log out' }).click();
+  // The login screen, not the Users screen's own Username field, which shows until the logout is answered.
+  await expect(page.getByText(/log in to continue/)).toBeVisible();
   desk.clock.current = new Date(desk.clock.current.getTime() + 30_000);
   await page.getByLabel('Username').fill(VICE.username);
   await page.getByLabel('Password', { exact: true }).fill(VICE.password);

@@ -1,5 +1,5 @@
 // Type two or three letters (name, admission no. or phone); arrow keys and Enter pick a student.
-import { Badge, Group, Paper, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Badge, Box, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { forwardRef, useEffect, useState } from 'react';
 import type { StudentSummary } from '../../../../shared/contract/students';
@@ -84,27 +84,30 @@ export const StudentSearch = forwardRef<HTMLInputElement, Props>(function Studen
       {results.length > 0 && (
         <Paper withBorder component="ul" id="student-results" role="listbox" aria-label="Matching students" p={4} m={0} style={{ listStyle: 'none' }}>
           {results.map((s, i) => (
-            <li key={s.id} id={`student-${s.id}`} role="option" aria-selected={i === active}>
-              <UnstyledButton
-                tabIndex={-1}
-                w="100%"
-                p="xs"
-                bg={i === active ? 'blue.0' : undefined}
-                onMouseEnter={() => setActive(i)}
-                onClick={() => pick(s)}
-              >
-                <Group justify="space-between" wrap="nowrap">
-                  <div>
-                    <Text fw={600}>{s.fullName}</Text>
-                    <Text size="sm">
-                      {s.admissionNo} · {s.className}
-                      {s.section ? `-${s.section}` : ''} · {s.guardianName}
-                    </Text>
-                  </div>
-                  {s.status !== 'active' && <Badge color="gray.8">{s.status}</Badge>}
-                </Group>
-              </UnstyledButton>
-            </li>
+            // The option itself takes the click: a button inside an option is a control inside a control (axe nested-interactive).
+            <Box
+              component="li"
+              key={s.id}
+              id={`student-${s.id}`}
+              role="option"
+              aria-selected={i === active}
+              p="xs"
+              bg={i === active ? 'blue.0' : undefined}
+              style={{ cursor: 'pointer' }}
+              onMouseEnter={() => setActive(i)}
+              onClick={() => pick(s)}
+            >
+              <Group justify="space-between" wrap="nowrap">
+                <div>
+                  <Text fw={600}>{s.fullName}</Text>
+                  <Text size="sm">
+                    {s.admissionNo} · {s.className}
+                    {s.section ? `-${s.section}` : ''} · {s.guardianName}
+                  </Text>
+                </div>
+                {s.status !== 'active' && <Badge color="gray.8">{s.status}</Badge>}
+              </Group>
+            </Box>
           ))}
         </Paper>
       )}

@@ -84,7 +84,9 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
       (err: Error) => setScanError(sentence(err.message)),
     );
   }, []);
-  useSlipScanner(onToken);
+  useSlipScanner(onToken, (text) =>
+    setScanError(`The fee slip was not read whole (${text.length > 45 ? `${text.slice(0, 45)}…` : text}): scan it again, or type the student’s name.`),
+  );
   const sync = useSyncStatus();
   const idle = useIdle(session.idleLockMinutes * 60_000, { initialState: false });
 
