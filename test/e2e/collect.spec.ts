@@ -20,32 +20,41 @@ test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard
   await expect(page.getByRole('option', { name: /Zoë Fernandes/ })).toBeVisible();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Zoë Fernandes' })).toBeVisible();
-  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,000.00');
+  // On 5 April nothing has fallen due yet (the first quarter is due on the 10th): the next installment is asked for.
+  await expect(page.getByTestId('outstanding')).toHaveText('Due now ₹0.00');
+  await expect(page.getByTestId('year-total')).toHaveText('Whole year ₹20,000.00');
   await expect(page.getByLabel('Amount received')).toBeFocused();
-  await expect(page.getByLabel('Amount received')).toHaveValue('₹20,000.00');
+  await expect(page.getByLabel('Amount received')).toHaveValue('₹4,500.00');
   await expectAccessible(page, 'collect: dues');
   await page.screenshot({ path: join(SHOTS, '10-collect-dues.png'), fullPage: true });
 
   await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.type('5000');
+  await page.keyboard.type('3000');
   await page.keyboard.press('Tab'); // mode: cash
   await page.keyboard.press('Tab');
-  await page.keyboard.type('5500'); // cash tendered
+  await page.keyboard.type('3500'); // cash tendered
   await expect(page.getByText('Change to return: ₹500.00')).toBeVisible();
   await page.keyboard.press('F2');
 
   const preview = page.getByRole('region', { name: 'Receipt preview' });
   await expect(preview.getByRole('heading', { name: 'Receipt 2026-27/D01/000001' })).toBeVisible();
-  await expect(preview.getByTestId('receipt-total')).toHaveText('₹5,000.00');
-  await expect(preview.getByTestId('receipt-balance')).toHaveText('₹15,000.00');
+  await expect(preview.getByTestId('receipt-total')).toHaveText('₹3,000.00');
+  await expect(preview.getByTestId('receipt-balance')).toHaveText('₹17,000.00');
   await expectAccessible(page, 'collect: receipt preview');
   await page.screenshot({ path: join(SHOTS, '11-receipt-preview.png'), fullPage: true });
   await page.keyboard.press('Enter');
 
+  // The rest of the first quarter is asked for; Alt+N takes each next installment too, up to the whole year.
   await expect(page.getByLabel('Find a student')).toBeFocused();
   await page.keyboard.type('fer');
   await page.keyboard.press('Enter');
-  await expect(page.getByLabel('Amount received')).toHaveValue('₹15,000.00');
+  await expect(page.getByLabel('Amount received')).toHaveValue('₹1,500.00');
+  for (const total of ['₹7,000.00', '₹11,500.00', '₹17,000.00']) {
+    await page.keyboard.press('Alt+n');
+    await expect(page.getByLabel('Amount received')).toHaveValue(total);
+  }
+  await expect(page.getByRole('button', { name: /Take the next installment too/ })).toHaveCount(0);
+  await page.getByLabel('Amount received').focus();
   await page.keyboard.press('Tab');
   await page.keyboard.press('u'); // native select: U for UPI
   await expect(page.getByLabel('Mode')).toHaveValue('upi');
@@ -58,7 +67,7 @@ test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard
 
   await page.keyboard.type('zoe');
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹0.00');
+  await expect(page.getByTestId('year-total')).toHaveText('Whole year ₹0.00');
   await page.keyboard.press('Alt+2');
   await expect(page.getByTestId('ledger-balance')).toHaveText('Balance ₹0.00');
   await expect(page.getByRole('table', { name: 'Student ledger' }).getByText('Receipt 2026-27/D01/000002 (upi)')).toBeVisible();
@@ -110,7 +119,8 @@ test('scanning a fee slip (a fast burst of keys ending in Enter) opens that stud
   await page.keyboard.type(`FDS1-${kabir.id}`);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Kabir Shah' })).toBeVisible();
-  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹19,200.00');
+  await expect(page.getByTestId('outstanding')).toHaveText('Due now ₹3,700.00');
+  await expect(page.getByTestId('year-total')).toHaveText('Whole year ₹19,200.00');
 
   // Something that starts like a slip code but is not one opens nobody, and says so.
   await page.keyboard.press('Escape');
@@ -149,7 +159,8 @@ test('a cashier waives a late fine and cancels a receipt, each with an accountan
   await page.keyboard.press('Enter');
   await page.getByLabel('Find a student').fill('diya');
   await page.getByRole('option', { name: /Diya Nair/ }).click();
-  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,200.00');
+  await expect(page.getByTestId('outstanding')).toHaveText('Due now ₹4,700.00');
+  await expect(page.getByTestId('year-total')).toHaveText('Whole year ₹20,200.00');
 
   await page.getByRole('button', { name: 'Waive Quarter 1 Late fine' }).click();
   const dialog = page.getByRole('dialog', { name: 'Waive Quarter 1 · Late fine' });
@@ -161,7 +172,8 @@ test('a cashier waives a late fine and cancels a receipt, each with an accountan
   await expectAccessible(page, 'waive dialog');
   await approveAs(dialog, { username: 'meera', password: 'ledger-and-books-1' });
   await dialog.getByRole('button', { name: 'Waive' }).click();
-  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,000.00');
+  await expect(page.getByTestId('outstanding')).toHaveText('Due now ₹4,500.00');
+  await expect(page.getByTestId('year-total')).toHaveText('Whole year ₹20,000.00');
 
   await page.getByLabel('Amount received').fill('4500');
   await page.keyboard.press('F2');
@@ -176,5 +188,5 @@ test('a cashier waives a late fine and cancels a receipt, each with an accountan
   await approveAs(cancel, { username: 'meera', password: 'ledger-and-books-1' });
   await cancel.getByRole('button', { name: 'Cancel receipt' }).click();
   await expect(page.getByRole('table', { name: 'Receipts' }).getByText('cancelled')).toBeVisible();
-  await expect(page.getByTestId('outstanding')).toHaveText('Outstanding ₹20,000.00');
+  await expect(page.getByTestId('year-total')).toHaveText('Whole year ₹20,000.00');
 });

@@ -268,3 +268,111 @@ test('a fee slip scanned at 10 ms or 60 ms a key opens its student; a half-read 
   await expect(notice).toBeVisible();
   await expect(search).toHaveValue('');
 });
+
+/** A scripted typist: every key the cashier presses is counted (what a scanner types is not theirs). */
+function typist(page: import('@playwright/test').Page) {
+  let keys = 0;
+  return {
+    get keys() {
+      return keys;
+    },
+    async type(text: string) {
+      for (const ch of text) {
+        await page.keyboard.press(ch);
+        keys += 1;
+      }
+    },
+    async press(key: string) {
+      await page.keyboard.press(key);
+      keys += 1;
+    },
+  };
+}
+
+test('what is due, from search to printed receipt, in 5 keys; a scanned slip in 1; the student stays in sight at 1280×720', async ({ page, desk, rendererUrl }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  desk.clock.current = new Date('2026-05-10T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Ishita Kulkarni' });
+  const scanned = await admit(desk, school, { fullName: 'Farhan Qureshi' });
+  await desk.ok('printing.choose', { printerName: null, printOnSave: true });
+  await desk.ok('auth.logout');
+  await page.clock.install({ time: desk.clock.now() });
+  await logIn(page, rendererUrl);
+  await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'check');
+
+  const cashier = typist(page);
+  await cashier.type('ish');
+  await expect(page.getByRole('option', { name: /Ishita Kulkarni/ })).toBeVisible();
+  await cashier.press('Enter');
+  const amount = page.getByLabel('Amount received');
+  await expect(amount).toBeFocused();
+  // 10 May: the first quarter (₹4,500) and its fine to date (₹200) have fallen due; the rest of the year has not.
+  await expect(amount).toHaveValue('₹4,700.00');
+  await expect(page.getByTestId('outstanding')).toHaveText('Due now ₹4,700.00');
+  await expect(page.getByTestId('year-total')).toHaveText('Whole year ₹20,200.00');
+  const student = page.getByRole('region', { name: 'Student' });
+  await expect(student.getByRole('heading', { name: 'Ishita Kulkarni' })).toBeInViewport();
+  await expect(page.getByTestId('outstanding')).toBeInViewport();
+  await expect(amount).toBeInViewport();
+  await expectAccessible(page, 'collect at 1280×720');
+  await page.screenshot({ path: join(SHOTS, '20-collect-1280x720.png') });
+  await cashier.press('F2');
+  const preview = page.getByRole('region', { name: 'Receipt preview' });
+  await expect(preview.getByRole('status')).toHaveText('Sent to the printer.');
+  expect(cashier.keys).toBeLessThanOrEqual(5);
+  const [paid] = await desk.ok('payments.list', { limit: 5 }, 'check');
+  const receipt = await desk.ok('payments.receipt', { paymentId: paid!.paymentId }, 'check');
+  expect(receipt.amount).toBe(4_700_00);
+  expect(receipt.lines.map((l) => `${l.installment} ${l.head}`).sort()).toEqual(['Quarter 1 Late fine', 'Quarter 1 Transport', 'Quarter 1 Tuition']);
+  await page.keyboard.press('Enter');
+
+  for (const delay of [10, 60]) {
+    const before = cashier.keys;
+    // The scanner types the slip's code and its Enter.
+    await page.keyboard.type(`FDS1-${scanned.id}`, { delay });
+    await page.keyboard.press('Enter');
+    await expect(student.getByRole('heading', { name: 'Farhan Qureshi' })).toBeVisible();
+    await expect(amount).toBeFocused();
+    await cashier.press('F2');
+    await expect(preview.getByRole('status')).toHaveText('Sent to the printer.');
+    expect(cashier.keys - before).toBeLessThanOrEqual(3);
+    await page.keyboard.press('Enter');
+  }
+
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.keyboard.type('ish');
+  await page.keyboard.press('Enter');
+  await expect(student.getByRole('heading', { name: 'Ishita Kulkarni' })).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, '21-collect-1920x1080.png') });
+});
+
+test('with two close matches, the first Enter asks and the second opens; an arrow key is a choice made', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-05-10T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Diya Nair' });
+  await admit(desk, school, { fullName: 'Diya Rao' });
+  await desk.ok('auth.logout');
+  await logIn(page, rendererUrl);
+  await page.keyboard.type('diy');
+  await expect(page.getByRole('option')).toHaveCount(2);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: '2 students match “diy”: Enter again opens' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /Diya/ })).toHaveCount(0);
+  await expectAccessible(page, 'search asking for a second Enter');
+  await page.keyboard.press('Enter');
+  const opened = page.getByRole('region', { name: 'Student' }).getByRole('heading');
+  await expect(opened).toHaveText(/Diya (Nair|Rao)/);
+  const first = await opened.innerText();
+
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('diy');
+  await expect(page.getByRole('option')).toHaveCount(2);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(opened).toHaveText(/Diya (Nair|Rao)/);
+  expect(await opened.innerText()).not.toBe(first);
+});

@@ -38,6 +38,9 @@ describe('fee slips', () => {
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
     for (const n of names) expect(text).toContain(n);
     expect(text).toContain('Fines to date: ₹200.00');
+    // On 10 May the first quarter (₹4,500) and its fine to date have fallen due: that, not the whole year, is asked for.
+    expect(text).toContain('Due now: ₹4,700.00');
+    expect(text).toContain('Whole year: ₹20,200.00');
     expect(text).toContain('Quarter 1');
 
     execFileSync('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', '-singlefile', pdf, join(ARTIFACTS, 'class-page1')]);

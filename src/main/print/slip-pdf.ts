@@ -1,6 +1,7 @@
 // Fee slips: each student's open dues with due dates and fines to date, and a QR of their token.
 import QRCode from 'qrcode';
 import type { OpenDues } from '../../shared/contract/payments';
+import { defaultChoice, fallenDue, sumBalances } from '../../shared/domain/due-now';
 import { formatMoney } from '../../shared/domain/money';
 import { slipToken } from '../../shared/domain/slip-token';
 import { writeText } from './fonts';
@@ -59,8 +60,22 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
   doc.moveDown(0.4).font('bold');
   const y = doc.y;
   doc.text(`Fines to date: ${money(dues.totals.fines)}`, left, y);
-  doc.text(`Total due: ${money(dues.totals.outstanding + dues.totals.fines - Math.max(0, dues.totals.credit))}`, left, y, { width, align: 'right' });
+  doc.text(amountAsked(dues, money), left, y, { width, align: 'right' });
+  doc.font('regular').text(`Whole year: ${money(sumBalances(dues.items))}`, left, doc.y, { width, align: 'right' });
   doc.font('regular').fontSize(8).text('Show this slip at the fee counter: the desk scans the code to open your account.', left, doc.y + 4, { width });
+}
+
+/**
+ * What the slip asks for, as the counter would take it: what has fallen due by the slip's date (fines to date among
+ * it), or the next installment by its date when nothing has; advance credit taken off.
+ */
+export function amountAsked(dues: OpenDues, money: (minor: number) => string): string {
+  const credit = Math.max(0, dues.totals.credit);
+  const fallen = fallenDue(dues.items, dues.asOf);
+  const asked = defaultChoice(dues.items, dues.asOf);
+  const amount = Math.max(0, sumBalances(asked) - credit);
+  if (asked.length === 0) return `Nothing due: ${money(0)}`;
+  return fallen.length > 0 ? `Due now: ${money(amount)}` : `Next installment, due ${asked[0]!.dueOn}: ${money(amount)}`;
 }
 
 export function addSlipPages(doc: PDFKit.PDFDocument, slips: readonly SlipData[], perPage: 1 | 2): void {

@@ -6,6 +6,7 @@ import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Ledger, OpenDues, OpenItemView, PaymentSummary, Receipt } from '../../../../shared/contract/payments';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { allocate } from '../../../../shared/domain/allocation';
+import { defaultChoice, fallenDue, nextInstallment, sumBalances } from '../../../../shared/domain/due-now';
 import { api, ApiError, request } from '../../api/client';
 import { ApprovalModal } from '../../components/ApprovalModal';
 import { downloadPdf } from '../../components/download';
@@ -33,6 +34,9 @@ async function load(studentIds: string[], familyId: string | null): Promise<Load
   ]);
   return { dues, ledger, receipts, siblings: family?.students.filter((s) => s.id !== studentIds[0]) ?? [] };
 }
+
+/** Ticked when a student opens: what has fallen due (fines to date among it), or the next installment if nothing has. */
+const defaultKeys = (dues: OpenDues): Set<string> => new Set(defaultChoice(dues.items, dues.asOf).map((i) => i.key));
 
 export function CollectScreen({ session, scanned }: { session: SessionInfo; scanned?: { student: StudentSummary; at: number } | null }) {
   const money = useMemo(() => moneyFor(session.school), [session.school]);
@@ -66,7 +70,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
     setError(null);
     const loaded = await load([s.id, ...siblings], s.familyId);
     setData(loaded);
-    setSelected(new Set(loaded.dues.items.map((i) => i.key)));
+    setSelected(defaultKeys(loaded.dues));
     setFormKey((k) => k + 1);
   }, []);
 
@@ -75,7 +79,16 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
     if (!student) return;
     const loaded = await load([student.id, ...withSiblings], student.familyId);
     setData(loaded);
-    setSelected(new Set(loaded.dues.items.map((i) => i.key)));
+    setSelected(defaultKeys(loaded.dues));
+    setFormKey((k) => k + 1);
+  };
+
+  /** Alt+N: the next installment too (a parent paying ahead), with the amount following. */
+  const takeNext = () => {
+    if (!data) return;
+    const next = nextInstallment(data.dues.items, selected);
+    if (next.length === 0) return;
+    setSelected(new Set([...selected, ...next.map((i) => i.key)]));
     setFormKey((k) => k + 1);
   };
 
@@ -104,12 +117,16 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
       ['alt+1', () => setTab('dues')],
       ['alt+2', () => setTab('ledger')],
       ['alt+3', () => setTab('receipts')],
+      ['alt+N', takeNext],
     ],
     [],
   );
 
   const chosen = data?.dues.items.filter((i) => selected.has(i.key)) ?? [];
-  const suggested = chosen.reduce((a, i) => a + i.balance, 0);
+  const suggested = sumBalances(chosen);
+  const dueNow = data ? sumBalances(fallenDue(data.dues.items, data.dues.asOf)) : 0;
+  const yearTotal = data ? sumBalances(data.dues.items) : 0;
+  const later = data ? data.dues.items.length - fallenDue(data.dues.items, data.dues.asOf).length : 0;
 
   const save = async (draft: PaymentDraft) => {
     if (!student || !data || saving) return;
@@ -145,7 +162,8 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
       {student && receipt && <ReceiptPreview key={receipt.paymentId} receipt={receipt} money={money} onNext={reset} printed={printedOnSave} />}
       {student && data && !receipt && (
         <Stack>
-          <Paper withBorder p="md">
+          {/* Pinned while the amount is typed: whose money this is stays in sight on a 1280×720 screen. */}
+          <Paper withBorder p="md" shadow="xs" pos="sticky" top="var(--app-shell-header-offset, 56px)" style={{ zIndex: 3 }} aria-label="Student" role="region">
             <Group justify="space-between" align="flex-start">
               <div>
                 <Title order={3}>{student.fullName}</Title>
@@ -166,9 +184,14 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                     Refund credit…
                   </Button>
                 )}
-                <Text fw={700} data-testid="outstanding">
-                  Outstanding {money.format(data.dues.totals.outstanding + data.dues.totals.fines)}
-                </Text>
+                <Stack gap={0} align="flex-end">
+                  <Text fw={700} size="lg" data-testid="outstanding">
+                    Due now {money.format(dueNow)}
+                  </Text>
+                  <Text size="sm" data-testid="year-total">
+                    Whole year {money.format(yearTotal)}
+                  </Text>
+                </Stack>
               </Group>
             </Group>
             {data.siblings.length > 0 && (
@@ -201,6 +224,16 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                   onWaive={setWaiving}
                   money={money}
                 />
+                {nextInstallment(data.dues.items, selected).length > 0 && (
+                  <Group justify="space-between">
+                    <Text size="sm">
+                      {later > 0 ? `${later} ${later === 1 ? 'due falls' : 'dues fall'} due later; ticked ones are paid, oldest first.` : 'Ticked dues are paid, oldest first.'}
+                    </Text>
+                    <Button size="xs" variant="default" onClick={takeNext}>
+                      Take the next installment too (Alt+N)
+                    </Button>
+                  </Group>
+                )}
                 <Paper withBorder p="md">
                   <PaymentForm key={formKey} suggested={suggested} money={money} saving={saving} error={error} onSave={(d) => void save(d)} />
                 </Paper>
