@@ -376,3 +376,23 @@ test('with two close matches, the first Enter asks and the second opens; an arro
   await expect(opened).toHaveText(/Diya (Nair|Rao)/);
   expect(await opened.innerText()).not.toBe(first);
 });
+
+test('cash: the exact sum or the next round one in a click, and the change to return in large type', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-05-10T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Neel Banerjee' });
+  await desk.ok('auth.logout');
+  await logIn(page, rendererUrl);
+  await page.keyboard.type('neel');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Amount received')).toHaveValue('₹4,700.00');
+  const quick = page.getByRole('group', { name: 'Quick amounts tendered' });
+  await expect(quick.getByRole('button')).toHaveText(['Exact', '₹5,000.00']);
+  await quick.getByRole('button', { name: '₹5,000.00' }).click();
+  await expect(page.getByLabel('Cash tendered', { exact: true })).toHaveValue('₹5,000.00');
+  await expect(page.getByTestId('change')).toHaveText('Change to return: ₹300.00');
+  await expectAccessible(page, 'cash with change');
+  await quick.getByRole('button', { name: 'Exact' }).click();
+  await expect(page.getByTestId('change')).toHaveText('Change to return: ₹0.00');
+});

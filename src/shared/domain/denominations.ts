@@ -21,3 +21,15 @@ export function denominationsFor(currency: string, chosen: readonly number[] = [
 export function cashCountTotal(count: Readonly<Record<string, number>>): number {
   return Object.entries(count).reduce((sum, [denomination, pieces]) => sum + Number(denomination) * pieces, 0);
 }
+
+/**
+ * The round sums a parent most often hands over for `amount` (minor units): the next multiple of a fifth of the largest
+ * note, of the largest note, and of twice it (₹100, ₹500, ₹1,000 for rupees; $20, $100, $200 for dollars), above it.
+ */
+export function quickTenders(amount: number, denominations: readonly number[]): number[] {
+  const largest = Math.max(...denominations);
+  if (!(amount > 0) || !Number.isFinite(largest) || largest <= 0) return [];
+  const steps = [largest / 5, largest, largest * 2].filter((s) => Number.isInteger(s) && s > 0);
+  const sums = steps.map((step) => Math.ceil(amount / step) * step).filter((sum) => sum > amount);
+  return [...new Set(sums)].sort((a, b) => a - b);
+}

@@ -7,6 +7,7 @@ import type { Ledger, OpenDues, OpenItemView, PaymentSummary, Receipt } from '..
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { allocate } from '../../../../shared/domain/allocation';
 import { defaultChoice, fallenDue, nextInstallment, sumBalances } from '../../../../shared/domain/due-now';
+import { denominationsFor } from '../../../../shared/domain/denominations';
 import { api, ApiError, request } from '../../api/client';
 import { ApprovalModal } from '../../components/ApprovalModal';
 import { downloadPdf } from '../../components/download';
@@ -55,12 +56,17 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
   const [printOnSave, setPrintOnSave] = useState(false);
   /** What became of the receipt printed on save (this desk prints on save). */
   const [printedOnSave, setPrintedOnSave] = useState<string | null>(null);
+  const [denominations, setDenominations] = useState<number[]>(() => denominationsFor(session.school.currency));
   useEffect(() => {
     request(api().printing.preferences()).then(
       (p) => setPrintOnSave(p.printOnSave),
       () => setPrintOnSave(false),
     );
-  }, []);
+    request(api().settings.get()).then(
+      (p) => setDenominations(denominationsFor(session.school.currency, p.cashDenominations)),
+      () => undefined,
+    );
+  }, [session.school.currency]);
 
   const open = useCallback(async (s: StudentSummary, siblings: string[] = []) => {
     setStudent(s);
@@ -235,7 +241,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                   </Group>
                 )}
                 <Paper withBorder p="md">
-                  <PaymentForm key={formKey} suggested={suggested} money={money} saving={saving} error={error} onSave={(d) => void save(d)} />
+                  <PaymentForm key={formKey} suggested={suggested} denominations={denominations} money={money} saving={saving} error={error} onSave={(d) => void save(d)} />
                 </Paper>
               </Stack>
             </Tabs.Panel>

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { messageForField, messageNamingField } from '../../api/form-errors';
 import { PAYMENT_MODES, type PaymentMethod, type PaymentMode } from '../../../../shared/contract/payments';
 import type { MoneyFormat } from '../../components/money';
+import { quickTenders } from '../../../../shared/domain/denominations';
 
 const MODE_LABELS: Record<PaymentMode, string> = {
   cash: 'Cash',
@@ -34,13 +35,15 @@ export interface PaymentDraft {
 
 interface Props {
   suggested: number;
+  /** The school's notes and coins (quick tender: exact, or the next round sum). */
+  denominations: readonly number[];
   money: MoneyFormat;
   saving: boolean;
   error: { message: string; field?: string | undefined } | null;
   onSave: (draft: PaymentDraft) => void;
 }
 
-export function PaymentForm({ suggested, money, saving, error, onSave }: Props) {
+export function PaymentForm({ suggested, denominations, money, saving, error, onSave }: Props) {
   const [amountText, setAmountText] = useState<string | null>(null);
   const [mode, setMode] = useState<PaymentMode>('cash');
   const [refs, setRefs] = useState<Record<string, string>>({});
@@ -90,8 +93,18 @@ export function PaymentForm({ suggested, money, saving, error, onSave }: Props) 
           <TextInput key={field} label={label} data-field={`method.${field}`} value={refs[field] ?? ''} onChange={(e) => setRefs({ ...refs, [field]: e.currentTarget.value })} error={fieldError(`method.${field}`)} />
         ))}
       </SimpleGrid>
+      {mode === 'cash' && amount !== null && amount > 0 && (
+        <Group gap="xs" mt="xs" aria-label="Quick amounts tendered" role="group">
+          <Text size="sm">Tendered:</Text>
+          {[amount, ...quickTenders(amount, denominations)].map((sum, i) => (
+            <Button key={sum} size="compact-sm" variant={tendered === sum ? 'filled' : 'default'} onClick={() => setTenderedText(money.format(sum))}>
+              {i === 0 ? 'Exact' : money.format(sum)}
+            </Button>
+          ))}
+        </Group>
+      )}
       {change !== null && (
-        <Text mt="sm" fw={700} size="lg" aria-live="polite">
+        <Text mt="sm" fw={800} fz={28} c="teal.9" aria-live="polite" data-testid="change">
           Change to return: {money.format(change)}
         </Text>
       )}
