@@ -16,7 +16,10 @@ test('day close: typing counted UPI and cheque totals keeps the screen, and the 
   await page.clock.install({ time: desk.clock.now() });
   await logIn(page, rendererUrl);
   await page.getByRole('button', { name: 'Day close', exact: true }).click();
-  await page.getByLabel('Day (YYYY-MM-DD)').fill('2026-04-05');
+  // The day as a cashier types it; it reads back with the month in words.
+  const day = page.getByLabel('Day', { exact: true });
+  await day.fill('5/4/26');
+  await expect(page.getByText('Sunday, 5 Apr 2026')).toBeVisible();
 
   const upi = page.getByLabel('Counted UPI');
   await upi.click();
@@ -395,4 +398,36 @@ test('cash: the exact sum or the next round one in a click, and the change to re
   await expectAccessible(page, 'cash with change');
   await quick.getByRole('button', { name: 'Exact' }).click();
   await expect(page.getByTestId('change')).toHaveText('Change to return: ₹0.00');
+});
+
+test('dates are typed as people type them and shown with the month in words, times in the school’s zone, never UTC', async ({ page, desk, rendererUrl }) => {
+  // 04:30 UTC is 10:00 in India.
+  desk.clock.current = new Date('2026-04-05T04:30:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Aditi Menon' });
+  await desk.ok('dayClose.close', { date: '2026-04-05', cashCount: {}, counted: {}, note: null });
+  await desk.ok('auth.logout');
+  await page.clock.install({ time: desk.clock.now() });
+  await logIn(page, rendererUrl);
+
+  await page.keyboard.type('aditi');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('table', { name: 'Open dues' }).getByText('10 Apr 2026').first()).toBeVisible();
+  await expect(page.getByText('2026-04-10')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Day close', exact: true }).click();
+  await expect(page.getByText(/Closed 5 Apr 2026, 10:00\s?am by Asha Rao/)).toBeVisible();
+  await expect(page.getByText(/UTC/)).toHaveCount(0);
+  const day = page.getByLabel('Day', { exact: true });
+  await expect(day).toHaveValue('5 Apr 2026');
+  await day.fill('31/02/2026');
+  await expect(page.getByText('Not a date: type it as 24/07/2026, 24-7-26 or 24 Jul')).toBeVisible();
+  await day.fill('4 Apr');
+  await expect(page.getByText('Saturday, 4 Apr 2026')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Pick day from a calendar' })).toBeVisible();
+  await expectAccessible(page, 'day close with a typed date');
+
+  await page.getByRole('button', { name: 'Audit trail', exact: true }).click();
+  await expect(page.getByRole('table').getByText(/5 Apr 2026, 10:00\s?am/).first()).toBeVisible();
 });

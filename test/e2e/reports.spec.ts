@@ -22,9 +22,9 @@ test('defaulters: filter, export XLSX with a progress bar, and the file holds th
   await page.getByRole('button', { name: 'Reports', exact: true }).click();
   await page.getByRole('combobox', { name: 'Report' }).click();
   await page.getByRole('option', { name: 'Outstanding dues and defaulters' }).click();
-  await page.getByLabel('As of (YYYY-MM-DD)').fill('2026-09-30');
+  await page.getByLabel('As of', { exact: true }).fill('30/09/2026');
   await page.getByRole('button', { name: 'Show report' }).click();
-  const table = page.getByRole('table', { name: 'Outstanding dues and defaulters · as of 2026-09-30' });
+  const table = page.getByRole('table', { name: 'Outstanding dues and defaulters · as of 30 Sept 2026' });
   await expect(table).toBeVisible({ timeout: 20_000 });
   const all = await table.locator('tbody tr').count();
 
@@ -47,7 +47,7 @@ test('defaulters: filter, export XLSX with a progress bar, and the file holds th
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile(path);
   const sheet = book.worksheets[0]!;
-  expect(sheet.getCell('A1').value).toBe('Outstanding dues and defaulters · as of 2026-09-30');
+  expect(sheet.getCell('A1').value).toBe('Outstanding dues and defaulters · as of 30 Sept 2026');
   const firstAdmission = await table.locator('tbody tr').first().locator('td').first().innerText();
   expect(sheet.getCell('A5').value).toBe(firstAdmission);
   expect(sheet.getRow(5 + filtered).getCell(1).value).toBe('Total');

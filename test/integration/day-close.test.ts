@@ -124,7 +124,7 @@ describe('day close', () => {
     expect(state).toBe('done');
     if (spawnSync('pdftotext', ['-v']).error) return;
     const text = execFileSync('pdftotext', ['-layout', path, '-']).toString();
-    expect(text).toContain('Day close · desk D01 · 2026-04-02');
+    expect(text).toContain('Day close · desk D01 · 2 Apr 2026');
     expect(text).toMatch(/Cash\s+4,500\.00\s+4,400\.00\s+-100\.00/);
   });
 });

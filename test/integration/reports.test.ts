@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob, ReportFilters, ReportTable } from '../../src/shared/contract/reports';
 import type { OpenedStore } from '../../src/main/db/open';
+import { formatDate } from '../../src/shared/domain/date-input';
 import { openSideStore, openTestDesk, type TestDesk } from '../support/harness';
 
 const UNTIL = '2027-02-15';
@@ -239,7 +240,7 @@ describe('exports', () => {
     expect(readFileSync(job.path).subarray(0, 5).toString()).toBe('%PDF-');
     if (spawnSync('pdftotext', ['-v']).error) return console.warn('pdftotext is not installed: PDF text not checked');
     const text = execFileSync('pdftotext', ['-layout', job.path, '-']).toString();
-    expect(text).toContain(`Day book · ${day}`);
+    expect(text).toContain(`Day book · ${formatDate(day, 'en-IN')}`);
     expect(text).toContain('Total');
 
     const defaulters = await run({ report: 'defaulters', asOf: UNTIL, minBalance: 20_000_00 });

@@ -75,12 +75,12 @@ describe('the amount a fee slip asks for', () => {
   const rupees = (minor: number) => `₹${(minor / 100).toFixed(2)}`;
 
   it('asks for what has fallen due by its date, less advance credit', () => {
-    expect(amountAsked(dues(YEAR, '2026-05-10'), rupees)).toBe('Due now: ₹4700.00');
-    expect(amountAsked(dues(YEAR, '2026-05-10', 700_00), rupees)).toBe('Due now: ₹4000.00');
+    expect(amountAsked(dues(YEAR, '2026-05-10'), rupees, 'en-IN')).toBe('Due now: ₹4700.00');
+    expect(amountAsked(dues(YEAR, '2026-05-10', 700_00), rupees, 'en-IN')).toBe('Due now: ₹4000.00');
   });
 
   it('asks for the next installment by its date when nothing has fallen due, and for nothing when nothing is open', () => {
-    expect(amountAsked(dues(YEAR, '2026-04-01'), rupees)).toBe('Next installment, due 2026-04-10: ₹4500.00');
-    expect(amountAsked(dues([], '2026-04-01'), rupees)).toBe('Nothing due: ₹0.00');
+    expect(amountAsked(dues(YEAR, '2026-04-01'), rupees, 'en-IN')).toBe('Next installment, due 10 Apr 2026: ₹4500.00');
+    expect(amountAsked(dues([], '2026-04-01'), rupees, 'en-IN')).toBe('Nothing due: ₹0.00');
   });
 });

@@ -7,6 +7,8 @@ import { formatMoney } from '../../shared/domain/money';
 import { type FontSet, registerFonts, writeText } from './fonts';
 
 import type { RECEIPT_LAYOUTS } from '../../shared/contract/receipts';
+import { formatDate } from '../../shared/domain/date-input';
+import { dateIn } from '../../shared/domain/dates';
 
 export type ReceiptLayout = (typeof RECEIPT_LAYOUTS)[number];
 
@@ -82,7 +84,8 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
   if (copy.copyNo > 1) doc.font('bold').fontSize(size + 2).text(`DUPLICATE · Reprint ${copy.copyNo - 1}`, { ...opts, align: 'center' });
   if (r.event) {
     doc.font('bold').fontSize(size + 2).fillColor('#b00020');
-    doc.text(`${r.event.kind.toUpperCase()} on ${r.event.at.slice(0, 10)}`, { ...opts, align: 'center' });
+    // The day it happened in the desk's zone (its UTC date is a day early before 05:30 in India).
+    doc.text(`${r.event.kind.toUpperCase()} on ${formatDate(dateIn(new Date(r.event.at)), r.school.locale)}`, { ...opts, align: 'center' });
     doc.font('regular').fontSize(size);
     writeText(doc, `Reason: ${r.event.reason}`, 'regular', { ...opts, align: 'center' });
     doc.fillColor('#000000');

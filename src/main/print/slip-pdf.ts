@@ -5,6 +5,7 @@ import { defaultChoice, fallenDue, sumBalances } from '../../shared/domain/due-n
 import { formatMoney } from '../../shared/domain/money';
 import { slipToken } from '../../shared/domain/slip-token';
 import { writeText } from './fonts';
+import { formatDate } from '../../shared/domain/date-input';
 
 export interface SlipData {
   school: { name: string; currency: string; locale: string };
@@ -34,7 +35,7 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
   doc.y = top;
   doc.fontSize(13);
   writeText(doc, school.name, 'bold', { width: width - qrSize });
-  doc.fontSize(9).font('regular').text(`Fee slip · demand notice · ${slip.yearName} · as of ${dues.asOf}`, { width: width - qrSize });
+  doc.fontSize(9).font('regular').text(`Fee slip · demand notice · ${slip.yearName} · as of ${formatDate(dues.asOf, school.locale)}`, { width: width - qrSize });
   doc.moveDown(0.4).fontSize(10);
   writeText(doc, student.fullName, 'bold', { width: width - qrSize });
   doc.font('regular').text(`Adm. ${student.admissionNo} · ${student.className}${student.section ? `-${student.section}` : ''}`, { width: width - qrSize });
@@ -54,13 +55,13 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
       break;
     }
     const y = doc.y;
-    [item.installment, item.head, item.dueOn].forEach((t, i) => doc.text(t, col[i]!, y, { width: 140 }));
+    [item.installment, item.head, formatDate(item.dueOn, school.locale)].forEach((t, i) => doc.text(t, col[i]!, y, { width: 140 }));
     doc.text(money(item.balance), col[3]!, y, { width: width - (col[3]! - left), align: 'right' });
   }
   doc.moveDown(0.4).font('bold');
   const y = doc.y;
   doc.text(`Fines to date: ${money(dues.totals.fines)}`, left, y);
-  doc.text(amountAsked(dues, money), left, y, { width, align: 'right' });
+  doc.text(amountAsked(dues, money, school.locale), left, y, { width, align: 'right' });
   doc.font('regular').text(`Whole year: ${money(sumBalances(dues.items))}`, left, doc.y, { width, align: 'right' });
   doc.font('regular').fontSize(8).text('Show this slip at the fee counter: the desk scans the code to open your account.', left, doc.y + 4, { width });
 }
@@ -69,13 +70,13 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
  * What the slip asks for, as the counter would take it: what has fallen due by the slip's date (fines to date among
  * it), or the next installment by its date when nothing has; advance credit taken off.
  */
-export function amountAsked(dues: OpenDues, money: (minor: number) => string): string {
+export function amountAsked(dues: OpenDues, money: (minor: number) => string, locale: string): string {
   const credit = Math.max(0, dues.totals.credit);
   const fallen = fallenDue(dues.items, dues.asOf);
   const asked = defaultChoice(dues.items, dues.asOf);
   const amount = Math.max(0, sumBalances(asked) - credit);
   if (asked.length === 0) return `Nothing due: ${money(0)}`;
-  return fallen.length > 0 ? `Due now: ${money(amount)}` : `Next installment, due ${asked[0]!.dueOn}: ${money(amount)}`;
+  return fallen.length > 0 ? `Due now: ${money(amount)}` : `Next installment, due ${formatDate(asked[0]!.dueOn, locale)}: ${money(amount)}`;
 }
 
 export function addSlipPages(doc: PDFKit.PDFDocument, slips: readonly SlipData[], perPage: 1 | 2): void {

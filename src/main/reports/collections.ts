@@ -3,6 +3,7 @@
 import type { GroupKey, ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { daysBetween } from '../../shared/domain/dates';
 import { col, MODE_LABELS, type ReportContext, type ReportDefinition, referenceText, utcWindow } from './definition';
+import { day } from './definition';
 
 type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
 
@@ -41,7 +42,7 @@ const time = (iso: string) => {
 };
 
 export const daybook: ReportDefinition<F<'daybook'>> = {
-  title: (f) => `Day book · ${f.date}`,
+  title: (f, ctx) => `Day book · ${day(f.date, ctx)}`,
   subtitle: (f) => [f.desk ? `Desk ${f.desk}` : 'All desks', f.cashierId ? 'one cashier' : 'all cashiers'].join(' · '),
   columns: () => [
     col('time', 'Time'),
@@ -104,7 +105,7 @@ function* daybookRows(f: F<'daybook'>, ctx: ReportContext, limit = -1): Generato
 const RECEIPTS_WHERE = `p.business_date between :from and :to and (:desk is null or p.desk_code = :desk) and (:mode is null or p.mode = :mode)`;
 
 export const receipts: ReportDefinition<F<'receipts'>> = {
-  title: (f) => `Receipts register · ${f.from} to ${f.to}`,
+  title: (f, ctx) => `Receipts register · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,
   subtitle: (f) => [f.desk ? `Desk ${f.desk}` : 'All desks', f.mode ? MODE_LABELS[f.mode] : 'all modes'].join(' · '),
   columns: () => [
     col('date', 'Date', 'date'),
@@ -163,7 +164,7 @@ function groupName(k: GroupKey, i: number): { select: string; join: string } {
 }
 
 export const collection: ReportDefinition<F<'collection'>> = {
-  title: (f) => `Collection summary · ${f.from} to ${f.to}`,
+  title: (f, ctx) => `Collection summary · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,
   subtitle: (f) => `By ${f.groupBy.map((k) => GROUPS[k].label.toLowerCase()).join(' × ')} · ${f.view === 'gross' ? 'gross and net' : 'net'}`,
   columns: (f) => [
     ...f.groupBy.map((k) => col(k, GROUPS[k].label, k === 'day' ? 'date' : 'text')),
@@ -204,7 +205,7 @@ function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<Repo
 }
 
 export const reversals: ReportDefinition<F<'reversals'>> = {
-  title: (f) => `Cancelled and bounced receipts · ${f.from} to ${f.to}`,
+  title: (f, ctx) => `Cancelled and bounced receipts · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,
   subtitle: (f) => (f.kind ? `Only ${f.kind}` : 'Cancellations and bounces'),
   columns: () => [
     col('date', 'Date', 'date'),
@@ -260,7 +261,7 @@ export const CHEQUES_PENDING_SQL = `
   order by p.business_date, p.receipt_no`;
 
 export const cheques: ReportDefinition<F<'cheques'>> = {
-  title: (f) => `Cheques pending clearance · as of ${f.asOf}`,
+  title: (f, ctx) => `Cheques pending clearance · as of ${day(f.asOf, ctx)}`,
   subtitle: () => 'Cheques and demand drafts neither cleared nor bounced',
   columns: () => [
     col('date', 'Received', 'date'),

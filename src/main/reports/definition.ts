@@ -1,6 +1,7 @@
 // What a report is: a title, columns and a stream of rows read from the ledger on a read-only connection.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { ReportColumn, ReportFilters, ReportName, ReportRow } from '../../shared/contract/reports';
+import { formatDate } from '../../shared/domain/date-input';
 import { addDays } from '../../shared/domain/dates';
 import type { Store } from '../db/schema';
 
@@ -12,6 +13,9 @@ export interface ReportContext {
   deskCode: string;
   today: string;
 }
+
+/** A date in a report's title, as the school reads it ("30 Sept 2026"). */
+export const day = (iso: string, ctx: Pick<ReportContext, 'school'>): string => formatDate(iso, ctx.school.locale);
 
 export interface ReportDefinition<F extends ReportFilters = ReportFilters> {
   title(f: F, ctx: ReportContext): string;

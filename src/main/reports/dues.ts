@@ -5,6 +5,7 @@ import { addDays, addMonths } from '../../shared/domain/dates';
 import { formatAmount } from '../../shared/domain/money';
 import { studentLedger } from '../services/ledger';
 import { col, type ReportContext, type ReportDefinition } from './definition';
+import { day } from './definition';
 
 type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
 
@@ -74,7 +75,7 @@ export function* defaulterRecords(f: F<'defaulters'>, ctx: ReportContext): Gener
 }
 
 export const defaulters: ReportDefinition<F<'defaulters'>> = {
-  title: (f) => `Outstanding dues and defaulters · as of ${f.asOf}`,
+  title: (f, ctx) => `Outstanding dues and defaulters · as of ${day(f.asOf, ctx)}`,
   subtitle: (f, ctx) =>
     [
       f.classId ? 'one class' : 'all classes',
@@ -195,7 +196,7 @@ async function* iterate(rows: Promise<ReportRow[]>): AsyncGenerator<ReportRow> {
 }
 
 export const concessions: ReportDefinition<F<'concessions'>> = {
-  title: (f) => `Concessions granted · ${f.from} to ${f.to}`,
+  title: (f, ctx) => `Concessions granted · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,
   subtitle: () => 'Approved concessions and what they took off the dues',
   columns: () => [
     col('approvedOn', 'Approved on', 'date'),
@@ -261,7 +262,7 @@ export function onTimeRatio(ctx: ReportContext, from: string): { ratio: number; 
 }
 
 export const forecast: ReportDefinition<F<'forecast'>> = {
-  title: (f) => `Expected collections · ${f.periods} ${f.period}${f.periods > 1 ? 's' : ''} from ${f.from}`,
+  title: (f, ctx) => `Expected collections · ${f.periods} ${f.period}${f.periods > 1 ? 's' : ''} from ${day(f.from, ctx)}`,
   subtitle: () => 'What falls due per period, and what the past on-time ratio says will arrive',
   columns: () => [col('from', 'From', 'date'), col('to', 'To', 'date'), col('students', 'Students', 'count', true), col('fallsDue', 'Falls due', 'money'), col('expected', 'Expected', 'money')],
   count: (f) => f.periods,

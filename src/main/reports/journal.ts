@@ -5,6 +5,7 @@ import type { ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { formatAmount } from '../../shared/domain/money';
 import { dayCloseStatus } from '../services/day-close';
 import { col, MODE_LABELS, type ReportContext, type ReportDefinition, utcWindow } from './definition';
+import { day } from './definition';
 
 type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
 
@@ -61,7 +62,7 @@ export const ACCOUNTS = {
 export const taxOf = (amount: number, rateBp: number) => (rateBp > 0 ? Math.round((amount * rateBp) / (10_000 + rateBp)) : 0);
 
 export const journal: ReportDefinition<F<'journal'>> = {
-  title: (f) => `Accounting journal · ${f.from} to ${f.to}`,
+  title: (f, ctx) => `Accounting journal · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,
   subtitle: (f) => (f.layout === 'tally' ? 'Tally layout' : 'QuickBooks layout'),
   columns: (f) => {
     const l = LAYOUTS[f.layout].labels;
@@ -133,7 +134,7 @@ function* voucherRows(lines: Line[], layout: (typeof LAYOUTS)[keyof typeof LAYOU
 }
 
 export const dayClose: ReportDefinition<F<'day_close'>> = {
-  title: (f, ctx) => `Day close · desk ${f.desk ?? ctx.deskCode} · ${f.date}`,
+  title: (f, ctx) => `Day close · desk ${f.desk ?? ctx.deskCode} · ${day(f.date, ctx)}`,
   subtitle: () => 'Expected against counted, per mode',
   columns: () => [col('mode', 'Mode'), col('expected', 'Expected', 'money'), col('counted', 'Counted', 'money'), col('variance', 'Variance', 'money')],
   count: () => Object.keys(MODE_LABELS).length,

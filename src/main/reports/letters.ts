@@ -7,6 +7,7 @@ import { formatMoney } from '../../shared/domain/money';
 import { type FontSet, registerFonts, writeText } from '../print/fonts';
 import type { ReportContext } from './definition';
 import { type Defaulter, defaulterRecords } from './dues';
+import { formatDate } from '../../shared/domain/date-input';
 
 const A4 = { width: 595.28, height: 841.89, margin: 56 };
 const MAX_LINES = 28;
@@ -37,7 +38,7 @@ export async function writeLetters(
     if (count % 50 === 0) progress(count);
     if (stream.writableNeedDrain) await once(stream, 'drain');
   }
-  if (count === 0) doc.font('regular').fontSize(11).text(`No student has dues overdue as of ${f.asOf} with these filters.`);
+  if (count === 0) doc.font('regular').fontSize(11).text(`No student has dues overdue as of ${formatDate(f.asOf, ctx.school.locale)} with these filters.`);
   doc.end();
   await once(stream, 'finish');
   progress(count);
@@ -59,12 +60,12 @@ function letter(doc: PDFKit.PDFDocument, d: Defaulter, dues: DueLine[], asOf: st
   doc.fontSize(16);
   writeText(doc, ctx.school.name, 'bold', { width, align: 'center' });
   doc.fontSize(10).font('regular').text('Fee reminder', { width, align: 'center' });
-  doc.moveDown(1.5).fontSize(10).text(`Date: ${asOf}`, { width, align: 'right' });
+  doc.moveDown(1.5).fontSize(10).text(`Date: ${formatDate(asOf, ctx.school.locale)}`, { width, align: 'right' });
   doc.moveDown(0.5);
   writeText(doc, `To ${d.guardian_name}`, 'regular', { width });
   writeText(doc, `Guardian of ${d.full_name} (Adm. ${d.admission_no}, ${d.class_name}${d.section ? `-${d.section}` : ''})`, 'regular', { width });
   doc.moveDown(1);
-  doc.font('regular').text(`Dear parent or guardian, our records show the following fees unpaid past their due dates as of ${asOf}:`, { width });
+  doc.font('regular').text(`Dear parent or guardian, our records show the following fees unpaid past their due dates as of ${formatDate(asOf, ctx.school.locale)}:`, { width });
   doc.moveDown(0.8);
   const cols = [A4.margin, A4.margin + 170, A4.margin + 300, A4.margin + 380];
   const row = (cells: string[], font: 'regular' | 'bold') => {
@@ -73,7 +74,7 @@ function letter(doc: PDFKit.PDFDocument, d: Defaulter, dues: DueLine[], asOf: st
     doc.y = y + 15;
   };
   row(['Installment', 'Fee head', 'Due on', 'Balance'], 'bold');
-  for (const line of dues.slice(0, MAX_LINES)) row([line.installment, line.head, line.due_on, money(line.balance)], 'regular');
+  for (const line of dues.slice(0, MAX_LINES)) row([line.installment, line.head, formatDate(line.due_on, ctx.school.locale), money(line.balance)], 'regular');
   if (dues.length > MAX_LINES) {
     const rest = dues.slice(MAX_LINES).reduce((a, l) => a + l.balance, 0);
     row([`and ${dues.length - MAX_LINES} more`, '', '', money(rest)], 'regular');

@@ -13,6 +13,9 @@ import { SESSION_LIMIT_MS, type Session } from './sessions';
 import { findUser } from './users';
 
 export const MAX_FAILED_ATTEMPTS = 5;
+
+/** The zone the desk's business days are counted in (dateIn without a zone: the machine's own). */
+export const deskTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 export const LOCKOUT_MINUTES = 15;
 
 export async function sessionInfo(deps: ServiceDeps, session: Session): Promise<SessionInfo> {
@@ -24,7 +27,7 @@ export async function sessionInfo(deps: ServiceDeps, session: Session): Promise<
   ]);
   return {
     user: { id: session.userId, username: session.username, fullName: session.fullName, role: session.role },
-    school,
+    school: { ...school, timeZone: deskTimeZone() },
     deskCode: desk.code,
     idleLockMinutes: policies.idleLockMinutes,
     locked: session.locked,

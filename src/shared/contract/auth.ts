@@ -12,7 +12,8 @@ export const sessionUser = z.object({
 
 export const sessionInfo = z.object({
   user: sessionUser,
-  school: z.object({ name: z.string(), currency: z.string(), locale: z.string() }),
+  /** timeZone: the zone the desk counts its days in (its machine's), in which every time is shown. */
+  school: z.object({ name: z.string(), currency: z.string(), locale: z.string(), timeZone: z.string() }),
   deskCode: z.string(),
   idleLockMinutes: z.number().int(),
   locked: z.boolean(),

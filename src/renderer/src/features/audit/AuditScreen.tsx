@@ -5,9 +5,11 @@ import { useEffect, useState } from 'react';
 import type { AuditEntry, AuditVerifyReport } from '../../../../shared/contract/audit';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
+import { useDates } from '../../components/school';
 
 export function AuditScreen() {
   const [rows, setRows] = useState<AuditEntry[]>([]);
+  const dates = useDates();
   const [failure, setFailure] = useState<string | null>(null);
   const [check, setCheck] = useState<AuditVerifyReport | null>(null);
   const [checking, setChecking] = useState(false);
@@ -58,7 +60,7 @@ export function AuditScreen() {
           rowKey={(r) => r.seq}
           columns={[
             { header: '#', cell: (r) => r.seq },
-            { header: 'When (UTC)', cell: (r) => r.at.replace('T', ' ').slice(0, 19) },
+            { header: 'When', cell: (r) => dates.dateTime(r.at) },
             { header: 'Who', cell: (r) => r.username ?? '—' },
             { header: 'Desk', cell: (r) => r.deskCode },
             { header: 'Action', cell: (r) => r.action },

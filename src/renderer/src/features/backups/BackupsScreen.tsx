@@ -7,8 +7,8 @@ import type { BackupEntry, BackupJob, BackupStatus } from '../../../../shared/co
 import { ApiError, api, request } from '../../api/client';
 import { sentence, showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
+import { useDates } from '../../components/school';
 
-const when = (iso: string) => new Date(iso).toLocaleString();
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** A grave action asks for the admin's own password and code again, though they are logged in. */
 const reauthOf = (password: string, code: string) => ({ password, ...(code.trim() ? { code: code.trim() } : {}) });
@@ -87,6 +87,7 @@ function BackupSettings({ status, onSaved }: { status: BackupStatus; onSaved: (s
 }
 
 function BackUpNow({ status, onDone }: { status: BackupStatus; onDone: () => void }) {
+  const { dateTime: when } = useDates();
   const [job, setJob] = useState<BackupJob | null>(status.running);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -142,6 +143,7 @@ function BackUpNow({ status, onDone }: { status: BackupStatus; onDone: () => voi
 }
 
 function BackupList({ backups, chosen, onChoose }: { backups: BackupEntry[]; chosen: BackupEntry | null; onChoose: (b: BackupEntry) => void }) {
+  const { dateTime: when } = useDates();
   return (
     <Paper withBorder p="md">
       <Stack>
@@ -184,6 +186,7 @@ function BackupList({ backups, chosen, onChoose }: { backups: BackupEntry[]; cho
 }
 
 function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestored: () => void }) {
+  const { dateTime: when } = useDates();
   const [note, setNote] = useState<FormNote | null>(null);
   const form = useForm({ initialValues: { passphrase: '', password: '', code: '', sure: false, replaceSynced: false } });
   // The sync server holds this desk's work from after the backup: restoring needs one more, explicit, tick.

@@ -3,6 +3,7 @@ import { Button, Checkbox, Text } from '@mantine/core';
 import type { OpenDues, OpenItemView } from '../../../../shared/contract/payments';
 import { type Column, DataTable } from '../../components/DataTable';
 import type { MoneyFormat } from '../../components/money';
+import { useDates } from '../../components/school';
 
 interface Props {
   dues: OpenDues;
@@ -14,6 +15,7 @@ interface Props {
 }
 
 export function DuesTable({ dues, selected, onToggle, onToggleAll, onWaive, money }: Props) {
+  const dates = useDates();
   const all = dues.items.length > 0 && dues.items.every((i) => selected.has(i.key));
   const amount = (n: number) => (n > 0 ? money.format(n) : '—');
   const columns: Column<OpenItemView>[] = [
@@ -25,7 +27,7 @@ export function DuesTable({ dues, selected, onToggle, onToggleAll, onWaive, mone
     ...(dues.students.length > 1 ? [{ header: 'Student', cell: (item: OpenItemView) => dues.students.find((s) => s.id === item.studentId)?.fullName ?? '' }] : []),
     { header: 'Installment', cell: (item) => item.installment },
     { header: 'Head', cell: (item) => (item.kind === 'fine' ? <Text c="red.9" span>{item.head}</Text> : item.head) },
-    { header: 'Due on', cell: (item) => item.dueOn },
+    { header: 'Due on', cell: (item) => dates.date(item.dueOn) },
     { header: 'Amount', align: 'right', cell: (item) => money.format(item.gross) },
     { header: 'Concession', align: 'right', cell: (item) => amount(item.concession + item.waived) },
     { header: 'Paid', align: 'right', cell: (item) => amount(item.paid) },

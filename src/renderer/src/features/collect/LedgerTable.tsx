@@ -3,9 +3,11 @@ import { Group, Text } from '@mantine/core';
 import { DataTable } from '../../components/DataTable';
 import type { Ledger } from '../../../../shared/contract/payments';
 import type { MoneyFormat } from '../../components/money';
+import { useDates } from '../../components/school';
 
 export function LedgerTable({ ledger, money }: { ledger: Ledger; money: MoneyFormat }) {
   const t = ledger.totals;
+  const dates = useDates();
   return (
     <>
       <DataTable
@@ -14,7 +16,7 @@ export function LedgerTable({ ledger, money }: { ledger: Ledger; money: MoneyFor
         rows={ledger.entries}
         rowKey={(_, i) => i}
         columns={[
-          { header: 'Date', cell: (e) => e.date },
+          { header: 'Date', cell: (e) => dates.date(e.date) },
           { header: 'Entry', cell: (e) => e.description },
           { header: 'Debit', align: 'right', cell: (e) => (e.debit ? money.format(e.debit) : '') },
           { header: 'Credit', align: 'right', cell: (e) => (e.credit ? money.format(e.credit) : '') },

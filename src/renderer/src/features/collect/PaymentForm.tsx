@@ -6,6 +6,7 @@ import { messageForField, messageNamingField } from '../../api/form-errors';
 import { PAYMENT_MODES, type PaymentMethod, type PaymentMode } from '../../../../shared/contract/payments';
 import type { MoneyFormat } from '../../components/money';
 import { quickTenders } from '../../../../shared/domain/denominations';
+import { DateField } from '../../components/DateField';
 
 const MODE_LABELS: Record<PaymentMode, string> = {
   cash: 'Cash',
@@ -22,11 +23,13 @@ const REFERENCES: Record<PaymentMode, [string, string][]> = {
   cash: [],
   upi: [['utr', 'UPI reference (UTR)']],
   card: [['last4', 'Card last 4 digits'], ['authCode', 'Authorisation code']],
-  cheque: [['chequeNo', 'Cheque number'], ['bank', 'Bank'], ['chequeDate', 'Cheque date (YYYY-MM-DD)']],
-  dd: [['ddNo', 'Demand draft number'], ['bank', 'Bank'], ['ddDate', 'DD date (YYYY-MM-DD)']],
+  cheque: [['chequeNo', 'Cheque number'], ['bank', 'Bank'], ['chequeDate', 'Cheque date']],
+  dd: [['ddNo', 'Demand draft number'], ['bank', 'Bank'], ['ddDate', 'DD date']],
   bank_transfer: [['reference', 'Bank reference (UTR/NEFT)']],
   online: [['gateway', 'Gateway'], ['reference', 'Gateway reference']],
 };
+
+const DATE_REFERENCES = ['chequeDate', 'ddDate'];
 
 export interface PaymentDraft {
   amount: number;
@@ -89,9 +92,13 @@ export function PaymentForm({ suggested, denominations, money, saving, error, on
         <TextInput label="Amount received" data-field="amount" autoFocus value={amountValue} onChange={(e) => setAmountText(e.currentTarget.value)} error={fieldError('amount')} inputMode="decimal" />
         <NativeSelect label="Mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as PaymentMode)} data={PAYMENT_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] }))} />
         {mode === 'cash' && <TextInput label="Cash tendered" data-field="method.tendered" value={tenderedText} onChange={(e) => setTenderedText(e.currentTarget.value)} error={fieldError('method.tendered')} inputMode="decimal" />}
-        {REFERENCES[mode].map(([field, label]) => (
-          <TextInput key={field} label={label} data-field={`method.${field}`} value={refs[field] ?? ''} onChange={(e) => setRefs({ ...refs, [field]: e.currentTarget.value })} error={fieldError(`method.${field}`)} />
-        ))}
+        {REFERENCES[mode].map(([field, label]) =>
+          DATE_REFERENCES.includes(field) ? (
+            <DateField key={field} label={label} data-field={`method.${field}`} value={refs[field] ?? ''} onChange={(iso) => setRefs({ ...refs, [field]: iso })} error={fieldError(`method.${field}`)} />
+          ) : (
+            <TextInput key={field} label={label} data-field={`method.${field}`} value={refs[field] ?? ''} onChange={(e) => setRefs({ ...refs, [field]: e.currentTarget.value })} error={fieldError(`method.${field}`)} />
+          ),
+        )}
       </SimpleGrid>
       {mode === 'cash' && amount !== null && amount > 0 && (
         <Group gap="xs" mt="xs" aria-label="Quick amounts tendered" role="group">

@@ -6,6 +6,7 @@ import { api, request } from '../../api/client';
 import { downloadPdf } from '../../components/download';
 import type { MoneyFormat } from '../../components/money';
 import { type KeyboardEvent, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useDates } from '../../components/school';
 
 /** Prints (or saves) the next copy: the first is the original, later ones say DUPLICATE. */
 export async function printReceipt(paymentId: string, target: 'pdf' | 'printer'): Promise<number> {
@@ -20,6 +21,7 @@ export async function printReceipt(paymentId: string, target: 'pdf' | 'printer')
  */
 export function ReceiptPreview({ receipt, money, onNext, printed = null }: { receipt: Receipt; money: MoneyFormat; onNext: () => void; printed?: string | null }) {
   const [note, setNote] = useState<string | null>(printed);
+  const dates = useDates();
   const [printing, setPrinting] = useState(false);
   const next = useRef<HTMLButtonElement>(null);
   const run = async (target: 'pdf' | 'printer') => {
@@ -60,7 +62,7 @@ export function ReceiptPreview({ receipt, money, onNext, printed = null }: { rec
           {receipt.status !== 'valid' && <Badge color="red">{receipt.status}</Badge>}
         </Group>
         <Text>
-          {receipt.school.name} · {new Intl.DateTimeFormat(receipt.school.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(receipt.receivedAt))} · Desk {receipt.deskCode} · {receipt.cashier.name}
+          {receipt.school.name} · {dates.dateTime(receipt.receivedAt)} · Desk {receipt.deskCode} · {receipt.cashier.name}
         </Text>
         {receipt.students.map((s) => (
           <Text key={s.id}>
@@ -97,7 +99,7 @@ export function ReceiptPreview({ receipt, money, onNext, printed = null }: { rec
         </Group>
         {receipt.event && (
           <Alert color="red">
-            {receipt.event.kind} on {receipt.event.at.slice(0, 10)}: {receipt.event.reason}
+            {receipt.event.kind} on {dates.dateTime(receipt.event.at)}: {receipt.event.reason}
           </Alert>
         )}
         {note && <Text role="status">{note}</Text>}

@@ -10,9 +10,11 @@ import { showApiError } from '../../api/form-errors';
 import { FormFooter, failureNote } from '../../components/FormFooter';
 import type { MoneyFormat } from '../../components/money';
 import { printReceipt } from './ReceiptPreview';
+import { useDates } from '../../components/school';
 
 export function ReceiptsList({ receipts, money, canBounce, onChanged }: { receipts: PaymentSummary[]; money: MoneyFormat; canBounce: boolean; onChanged: () => void }) {
   const [cancelling, setCancelling] = useState<PaymentSummary | null>(null);
+  const dates = useDates();
   const [bouncing, setBouncing] = useState<PaymentSummary | null>(null);
   return (
     <>
@@ -23,7 +25,7 @@ export function ReceiptsList({ receipts, money, canBounce, onChanged }: { receip
         rowKey={(r) => r.paymentId}
         columns={[
           { header: 'Receipt', cell: (r) => r.receiptNo },
-          { header: 'Date', cell: (r) => r.businessDate },
+          { header: 'Date', cell: (r) => dates.date(r.businessDate) },
           { header: 'Mode', cell: (r) => r.mode },
           { header: 'Amount', align: 'right', cell: (r) => money.format(r.amount) },
           { header: 'Status', cell: (r) => <Badge color={r.status === 'valid' ? 'teal.9' : 'red.9'}>{r.status}</Badge> },

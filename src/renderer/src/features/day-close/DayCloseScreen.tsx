@@ -9,18 +9,16 @@ import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 import { moneyFor } from '../../components/money';
 import { ExportPanel } from '../reports/ExportPanel';
+import { DateField } from '../../components/DateField';
+import { useDates } from '../../components/school';
 
 const MODE_LABELS: Record<string, string> = { cash: 'Cash', cheque: 'Cheque', dd: 'Demand draft', card: 'Card', upi: 'UPI', bank_transfer: 'Bank transfer', online: 'Online gateway' };
 const OTHER_MODES = PAYMENT_MODES.filter((m) => m !== 'cash');
 
-const localToday = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
-
 export function DayCloseScreen({ session }: { session: SessionInfo }) {
   const money = moneyFor(session.school);
-  const [date, setDate] = useState(localToday());
+  const dates = useDates();
+  const [date, setDate] = useState(() => dates.today());
   const [status, setStatus] = useState<DayCloseStatus | null>(null);
   const [pieces, setPieces] = useState<Record<string, number>>({});
   const [other, setOther] = useState<Record<string, string>>({});
@@ -82,7 +80,7 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
         </Badge>
       </Group>
       <Group align="flex-end">
-        <TextInput label="Day (YYYY-MM-DD)" value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+        <DateField label="Day" value={date} onChange={(iso) => iso && setDate(iso)} />
         <Text size="sm">{status.receipts} receipts on this desk</Text>
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -177,7 +175,7 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
         <Paper withBorder p="md">
           <Stack>
             <Text>
-              Closed {status.closedAt?.replace('T', ' ').slice(0, 16)} UTC by {status.closedBy}.{status.note ? ` Note: ${status.note}` : ''} No payment can be taken or
+              Closed {status.closedAt ? dates.dateTime(status.closedAt) : ''} by {status.closedBy}.{status.note ? ` Note: ${status.note}` : ''} No payment can be taken or
               cancelled on this desk for this day until an admin reopens it.
             </Text>
             {session.user.role === 'admin' && (
@@ -196,7 +194,7 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
       {error && <Alert color="red.9">{error}</Alert>}
       {status.history.length > 0 && (
         <Text size="sm" c="dimmed">
-          History: {status.history.map((h) => `${h.kind} ${h.at.replace('T', ' ').slice(0, 16)} by ${h.by}${h.note ? ` (${h.note})` : ''}`).join(' · ')}
+          History: {status.history.map((h) => `${h.kind} ${dates.dateTime(h.at)} by ${h.by}${h.note ? ` (${h.note})` : ''}`).join(' · ')}
         </Text>
       )}
       <Paper withBorder p="md">

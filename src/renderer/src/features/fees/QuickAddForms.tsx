@@ -5,8 +5,9 @@ import { useState } from 'react';
 import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
+import { DateField } from '../../components/DateField';
 
-function QuickForm({ title, fields, submit, onAdded }: { title: string; fields: [string, string][]; submit: (v: Record<string, string>) => Promise<unknown>; onAdded: () => void }) {
+function QuickForm({ title, fields, dateFields = [], submit, onAdded }: { title: string; fields: [string, string][]; dateFields?: string[]; submit: (v: Record<string, string>) => Promise<unknown>; onAdded: () => void }) {
   const [note, setNote] = useState<FormNote | null>(null);
   const form = useForm<Record<string, string>>({ initialValues: Object.fromEntries(fields.map(([f]) => [f, ''])) });
   return (
@@ -28,9 +29,9 @@ function QuickForm({ title, fields, submit, onAdded }: { title: string; fields: 
         <Stack gap="xs">
           <Title order={5}>{title}</Title>
           <Group grow align="flex-start">
-            {fields.map(([f, label]) => (
-              <TextInput key={f} label={label} {...form.getInputProps(f)} />
-            ))}
+            {fields.map(([f, label]) =>
+              dateFields.includes(f) ? <DateField key={f} label={label} {...form.getInputProps(f)} /> : <TextInput key={f} label={label} {...form.getInputProps(f)} />,
+            )}
           </Group>
           <FormFooter note={note} submitting={form.submitting} label="Add" />
         </Stack>
@@ -44,7 +45,8 @@ export function QuickAddForms({ onAdded }: { onAdded: () => void }) {
     <Group grow align="flex-start">
       <QuickForm
         title="New academic year"
-        fields={[['name', 'Name (2027-28)'], ['startsOn', 'Starts (YYYY-MM-DD)'], ['endsOn', 'Ends (YYYY-MM-DD)']]}
+        fields={[['name', 'Name (2027-28)'], ['startsOn', 'Starts'], ['endsOn', 'Ends']]}
+        dateFields={['startsOn', 'endsOn']}
         submit={(v) => request(api().masters.createYear({ name: v.name!, startsOn: v.startsOn!, endsOn: v.endsOn! }))}
         onAdded={onAdded}
       />

@@ -8,6 +8,7 @@ import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
 import type { MoneyFormat } from '../../components/money';
+import { DateField } from '../../components/DateField';
 
 type StandardPlan = 'monthly' | 'quarterly' | 'termwise' | 'annual';
 
@@ -63,7 +64,7 @@ export function StructureForm({ masters, yearId, money, onCreated }: { masters: 
             <NativeSelect label="Class" data={masters.classes.map((c) => ({ value: c.id, label: c.name }))} {...form.getInputProps('classId')} />
             <NativeSelect label="Category (optional)" data={[{ value: '', label: 'All students' }, ...masters.categories.map((c) => ({ value: c.id, label: c.name }))]} {...form.getInputProps('categoryId')} />
             <NativeSelect label="Plan" data={['monthly', 'quarterly', 'termwise', 'annual']} {...form.getInputProps('plan')} />
-            <TextInput label="First due date (YYYY-MM-DD)" {...form.getInputProps('firstDueOn')} />
+            <DateField label="First due date" {...form.getInputProps('firstDueOn')} />
             <TextInput label="Late fine per day (after 10 days)" {...form.getInputProps('fine')} />
           </SimpleGrid>
           <Text fw={600}>Yearly amount per head (split evenly across installments)</Text>

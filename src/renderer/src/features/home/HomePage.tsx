@@ -1,4 +1,4 @@
-import { Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { api, request } from '../../api/client';
 import { downloadPdf } from '../../components/download';
@@ -6,7 +6,8 @@ import { Dashboard } from '../dashboard/Dashboard';
 
 /** Every receipt of a day again, as one PDF (each counted as a duplicate). */
 function DayReprint() {
-  const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
+  const dates = useDates();
+  const [date, setDate] = useState(() => dates.today());
   const [note, setNote] = useState<string | null>(null);
   const run = () =>
     request(api().receipts.printDay({ date, target: 'pdf' })).then(
@@ -20,7 +21,7 @@ function DayReprint() {
     <Card withBorder>
       <Title order={4}>Reprint a day's receipts</Title>
       <Group align="flex-end">
-        <TextInput label="Day (YYYY-MM-DD)" value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+        <DateField label="Day" value={date} onChange={(iso) => iso && setDate(iso)} />
         <Button variant="default" onClick={() => void run()}>
           Reprint as one PDF
         </Button>
@@ -30,9 +31,11 @@ function DayReprint() {
   );
 }
 import type { SessionInfo } from '../../../../shared/contract/auth';
+import { DateField } from '../../components/DateField';
+import { useDates } from '../../components/school';
 
 export function HomePage({ session }: { session: SessionInfo }) {
-  const today = new Intl.DateTimeFormat(session.school.locale, { dateStyle: 'full' }).format(new Date());
+  const today = new Intl.DateTimeFormat(session.school.locale, { dateStyle: 'full', timeZone: session.school.timeZone }).format(new Date());
   return (
     <Stack>
       <div>

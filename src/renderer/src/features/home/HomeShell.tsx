@@ -23,6 +23,7 @@ import { sentence } from '../../api/form-errors';
 import { useSlipScanner } from '../../components/slip-scanner';
 import { HomePage } from './HomePage';
 import { ScreenBoundary } from '../../components/ScreenBoundary';
+import { SchoolContext } from '../../components/school';
 import { ReportsScreen } from '../reports/ReportsScreen';
 import { DayCloseScreen } from '../day-close/DayCloseScreen';
 import { ImportScreen } from '../imports/ImportScreen';
@@ -105,7 +106,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
   const pages = PAGES.filter((p) => p.roles.includes(session.user.role));
 
   return (
-    <>
+    <SchoolContext.Provider value={session.school}>
       <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="md" inert={session.locked}>
         <AppShell.Header px="md">
           <Group h="100%" justify="space-between">
@@ -160,6 +161,6 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
         </AppShell.Main>
       </AppShell>
       {session.locked && <LockScreen session={session} onUnlock={onSessionChange} onLogout={logout} />}
-    </>
+    </SchoolContext.Provider>
   );
 }

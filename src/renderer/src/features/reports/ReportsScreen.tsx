@@ -1,5 +1,5 @@
 // The accountant's reports: pick one, set its filters, read the table with totals, export it, clear cheques.
-import { Alert, Badge, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
@@ -11,6 +11,8 @@ import { sentence } from '../../api/form-errors';
 import { moneyFor } from '../../components/money';
 import { StudentSearch } from '../collect/StudentSearch';
 import { ExportPanel } from './ExportPanel';
+import { DateField } from '../../components/DateField';
+import { useDates } from '../../components/school';
 
 const REPORTS: { value: ReportName; label: string; cashier: boolean }[] = [
   { value: 'daybook', label: 'Day book', cashier: true },
@@ -34,10 +36,6 @@ const REPORTS: { value: ReportName; label: string; cashier: boolean }[] = [
 
 const GROUP_LABELS: Record<GroupKey, string> = { head: 'Fee head', class: 'Class', mode: 'Mode', cashier: 'Cashier', desk: 'Desk', day: 'Day', month: 'Month' };
 
-const todayIso = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
 const monthStart = (iso: string) => `${iso.slice(0, 7)}-01`;
 
 interface FilterState {
@@ -102,7 +100,8 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
 }
 
 export function ReportsScreen({ session }: { session: SessionInfo }) {
-  const today = todayIso();
+  const dates = useDates();
+  const today = dates.today();
   const reports = REPORTS.filter((r) => session.user.role !== 'cashier' || r.cashier);
   const [report, setReport] = useState<ReportName>('daybook');
   const [masters, setMasters] = useState<Masters | null>(null);
@@ -151,17 +150,17 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
         <Stack>
           <Group align="flex-end">
             <Select label="Report" data={reports.map((r) => ({ value: r.value, label: r.label }))} value={report} onChange={(v) => v && (setReport(v as ReportName), setTable(null))} allowDeselect={false} w={320} />
-            {(report === 'daybook' || report === 'day_close') && <TextInput label="Day (YYYY-MM-DD)" value={s.date} onChange={(e) => set('date', e.currentTarget.value)} />}
+            {(report === 'daybook' || report === 'day_close') && <DateField label="Day" value={s.date} onChange={(iso) => set('date', iso)} />}
             {ranged && (
               <>
-                <TextInput label="From (YYYY-MM-DD)" value={s.from} onChange={(e) => set('from', e.currentTarget.value)} />
-                <TextInput label="To (YYYY-MM-DD)" value={s.to} onChange={(e) => set('to', e.currentTarget.value)} />
+                <DateField label="From" value={s.from} onChange={(iso) => set('from', iso)} />
+                <DateField label="To" value={s.to} onChange={(iso) => set('to', iso)} />
               </>
             )}
-            {(report === 'defaulters' || report === 'cheques' || report === 'dues_list') && <TextInput label={report === 'dues_list' ? 'Falling due by (YYYY-MM-DD)' : 'As of (YYYY-MM-DD)'} value={s.asOf} onChange={(e) => set('asOf', e.currentTarget.value)} />}
+            {(report === 'defaulters' || report === 'cheques' || report === 'dues_list') && <DateField label={report === 'dues_list' ? 'Falling due by' : 'As of'} value={s.asOf} onChange={(iso) => set('asOf', iso)} />}
             {report === 'forecast' && (
               <>
-                <TextInput label="From (YYYY-MM-DD)" value={s.asOf} onChange={(e) => set('asOf', e.currentTarget.value)} />
+                <DateField label="From" value={s.asOf} onChange={(iso) => set('asOf', iso)} />
                 <Select label="Per" data={[{ value: 'week', label: 'Week' }, { value: 'month', label: 'Month' }]} value={s.period} onChange={(v) => v && set('period', v as 'week' | 'month')} allowDeselect={false} w={110} />
                 <NumberInput label="Periods" min={1} max={24} value={s.periods} onChange={(v) => set('periods', v)} w={100} />
               </>
@@ -220,7 +219,9 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
 
 function ReportView({ table, session, onClear }: { table: ReportTable; session: SessionInfo; onClear: ((paymentId: string) => void) | null }) {
   const money = moneyFor(session.school);
-  const cell = (type: string, v: unknown) => (v === null || v === undefined ? '' : type === 'money' ? money.format(v as number) : String(v));
+  const dates = useDates();
+  const cell = (type: string, v: unknown) =>
+    v === null || v === undefined ? '' : type === 'money' ? money.format(v as number) : type === 'date' && typeof v === 'string' ? dates.date(v) : String(v);
   const right = (type: string) => (type === 'money' || type === 'count' ? 'right' : undefined);
   return (
     <Paper withBorder p="md">

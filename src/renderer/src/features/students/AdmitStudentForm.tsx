@@ -5,9 +5,12 @@ import type { Masters } from '../../../../shared/contract/masters';
 import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, failureNote } from '../../components/FormFooter';
+import { DateField } from '../../components/DateField';
+import { useDates } from '../../components/school';
 
 export function AdmitStudentForm({ masters, onAdmitted }: { masters: Masters; onAdmitted: () => void }) {
   const [failure, setFailure] = useState<string | null>(null);
+  const dates = useDates();
   const firstClass = masters.classes[0];
   const form = useForm({
     initialValues: {
@@ -19,7 +22,7 @@ export function AdmitStudentForm({ masters, onAdmitted }: { masters: Masters; on
       phone: '',
       email: '',
       categoryId: '',
-      joinedOn: new Date().toISOString().slice(0, 10),
+      joinedOn: dates.today(),
     },
   });
   const sections = masters.classes.find((c) => c.id === form.values.classId)?.sections ?? [];
@@ -43,7 +46,7 @@ export function AdmitStudentForm({ masters, onAdmitted }: { masters: Masters; on
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <TextInput label="Admission no." autoFocus {...form.getInputProps('admissionNo')} />
             <TextInput label="Full name" {...form.getInputProps('fullName')} />
-            <TextInput label="Joined on (YYYY-MM-DD)" {...form.getInputProps('joinedOn')} />
+            <DateField label="Joined on" {...form.getInputProps('joinedOn')} />
             <NativeSelect label="Class" data={masters.classes.map((c) => ({ value: c.id, label: c.name }))} {...form.getInputProps('classId')} />
             <NativeSelect label="Section" data={[{ value: '', label: '—' }, ...sections.map((s) => ({ value: s.id, label: s.name }))]} {...form.getInputProps('sectionId')} />
             <NativeSelect label="Category" data={[{ value: '', label: '—' }, ...masters.categories.map((c) => ({ value: c.id, label: c.name }))]} {...form.getInputProps('categoryId')} />

@@ -2,11 +2,13 @@
 import { Badge, ColorSwatch, Group, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import type { SyncStatus } from '../../../../shared/contract/sync';
 import { describeSync, timeOf } from './useSyncStatus';
+import { useDates } from '../../components/school';
 
 export function SyncLight({ status, onOpen }: { status: SyncStatus | null; onOpen: () => void }) {
+  const dates = useDates();
   if (!status) return null;
   const { colour, label } = describeSync(status);
-  const detail = `Sync: ${status.queue} waiting to send, last synced ${timeOf(status.lastSuccessAt)}`;
+  const detail = `Sync: ${status.queue} waiting to send, last synced ${timeOf(status.lastSuccessAt, dates)}`;
   // The accessible name is the words on screen followed by the light's meaning in full.
   return (
     <UnstyledButton onClick={onOpen} title={detail}>

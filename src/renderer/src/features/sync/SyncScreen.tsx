@@ -12,6 +12,7 @@ import { DataTable } from '../../components/DataTable';
 import { FormFooter, failureNote } from '../../components/FormFooter';
 import { moneyFor } from '../../components/money';
 import { describeSync, timeOf } from './useSyncStatus';
+import { useDates } from '../../components/school';
 
 interface Props {
   session: SessionInfo;
@@ -47,6 +48,7 @@ function EnrollForm({ onStatus }: { onStatus: (s: SyncStatus) => void }) {
 }
 
 function RejectedTable({ rows }: { rows: RejectedItem[] }) {
+  const dates = useDates();
   return (
     <DataTable
       label="Changes the server refused"
@@ -55,7 +57,7 @@ function RejectedTable({ rows }: { rows: RejectedItem[] }) {
       empty="The server has accepted every change from this desk."
       columns={[
         { header: 'No.', cell: (r) => r.mutationId },
-        { header: 'Made (UTC)', cell: (r) => r.createdAt.replace('T', ' ').slice(0, 16) },
+        { header: 'Made', cell: (r) => dates.dateTime(r.createdAt) },
         { header: 'Change', cell: (r) => r.name },
         { header: 'Why', cell: (r) => sentence(r.reason) },
         { header: 'This desk sent', cell: (r) => <Code block>{JSON.stringify(r.record, null, 1)}</Code> },
@@ -66,6 +68,7 @@ function RejectedTable({ rows }: { rows: RejectedItem[] }) {
 }
 
 export function SyncScreen({ session, status, onStatus }: Props) {
+  const dates = useDates();
   const [rejected, setRejected] = useState<RejectedItem[]>([]);
   const [alerts, setAlerts] = useState<{ id: string; message: string; amount: number | null; at: string }[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
@@ -93,7 +96,7 @@ export function SyncScreen({ session, status, onStatus }: Props) {
       <Title order={2}>Sync</Title>
       {status.resync && (
         <Alert color="red.9" title="This desk had to resync from the start">
-          {sentence(status.resync.reason)} ({timeOf(status.resync.at)}). Check the totals with the accountant.
+          {sentence(status.resync.reason)} ({timeOf(status.resync.at, dates)}). Check the totals with the accountant.
         </Alert>
       )}
       {failure && <Alert color="red.9">{failure}</Alert>}
@@ -107,7 +110,7 @@ export function SyncScreen({ session, status, onStatus }: Props) {
             <b>Waiting to send:</b> {status.queue}
           </Text>
           <Text>
-            <b>Last synced:</b> {timeOf(status.lastSuccessAt)}
+            <b>Last synced:</b> {timeOf(status.lastSuccessAt, dates)}
           </Text>
           <Text>
             <b>Server:</b> {status.serverUrl ?? 'not set'}
@@ -116,7 +119,7 @@ export function SyncScreen({ session, status, onStatus }: Props) {
             <b>School:</b> {status.schoolName ? `${status.schoolName} (${status.branchName})` : '—'}
           </Text>
           <Text>
-            <b>Next try:</b> {timeOf(status.nextAttemptAt)}
+            <b>Next try:</b> {timeOf(status.nextAttemptAt, dates)}
           </Text>
           <Text>
             <b>Audit trail on the server:</b> {status.audit.held.toLocaleString()} of {status.audit.rows.toLocaleString()} rows
@@ -124,7 +127,7 @@ export function SyncScreen({ session, status, onStatus }: Props) {
         </SimpleGrid>
         {status.audit.refused && (
           <Alert color="red.9" mt="sm" title={`The server refused this desk's audit trail (${status.audit.refused.kind.replace('_', ' ')}${status.audit.refused.seq === null ? '' : ` at row ${status.audit.refused.seq}`})`}>
-            {sentence(status.audit.refused.reason)} ({timeOf(status.audit.refused.at)}). Payments still sync; tell the school's administrator.
+            {sentence(status.audit.refused.reason)} ({timeOf(status.audit.refused.at, dates)}). Payments still sync; tell the school's administrator.
           </Alert>
         )}
         {status.lastError && (
@@ -159,7 +162,7 @@ export function SyncScreen({ session, status, onStatus }: Props) {
               rowKey={(a) => a.id}
               empty="No overpayments."
               columns={[
-                { header: 'When', cell: (a) => timeOf(a.at) },
+                { header: 'When', cell: (a) => timeOf(a.at, dates) },
                 { header: 'Amount', cell: (a) => (a.amount === null ? '—' : moneyFor(session.school).format(a.amount)) },
                 { header: 'What happened', cell: (a) => a.message },
               ]}

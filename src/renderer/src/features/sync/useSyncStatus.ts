@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SyncStatus } from '../../../../shared/contract/sync';
 import { api, request } from '../../api/client';
+import type { Dates } from '../../components/school';
 
 const REFRESH_MS = 5_000;
 
@@ -28,4 +29,5 @@ export function describeSync(s: SyncStatus): { colour: string; label: string } {
   return { colour: 'teal.9', label: 'Online' };
 }
 
-export const timeOf = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
+/** An instant in the school's zone (`dates` from useDates), or 'never'. */
+export const timeOf = (iso: string | null, dates: Pick<Dates, 'dateTime'>) => (iso ? dates.dateTime(iso) : 'never');
