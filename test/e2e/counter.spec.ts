@@ -431,3 +431,50 @@ test('dates are typed as people type them and shown with the month in words, tim
   await page.getByRole('button', { name: 'Audit trail', exact: true }).click();
   await expect(page.getByRole('table').getByText(/5 Apr 2026, 10:00\s?am/).first()).toBeVisible();
 });
+
+test('a fee structure saves exactly what its preview shows, with a head added a moment ago, a split by hand and its own fine', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-04-02T05:00:00Z');
+  await setUpSchool(desk);
+  const year = await desk.ok('masters.createYear', { name: '2026-27', startsOn: '2026-04-01', endsOn: '2027-03-31', makeCurrent: true });
+  await desk.ok('masters.createClass', { name: 'Class 3', sortOrder: 3, sections: ['A'] });
+  await desk.ok('masters.createHead', { name: 'Tuition' });
+  await desk.ok('auth.logout');
+  await logIn(page, rendererUrl);
+  await page.getByRole('button', { name: 'Fee set-up', exact: true }).click();
+
+  // A head added on this page, after the structure form was drawn.
+  const headForm = page.getByRole('form', { name: 'New fee head' });
+  await headForm.getByLabel('Head').fill('Library');
+  await headForm.getByRole('button', { name: 'Add' }).click();
+  await expect(headForm.getByText('Added.')).toBeVisible();
+
+  const form = page.getByRole('form', { name: 'New fee structure' });
+  await form.getByLabel('Name', { exact: true }).fill('Class 3 — 2026-27');
+  await form.getByLabel('First due date', { exact: true }).fill('10/04/2026');
+  await form.getByLabel('Tuition').fill('12000');
+  await form.getByLabel('Library').fill('2000');
+  const preview = form.getByRole('table', { name: 'Installments as they will be saved' });
+  await expect(preview.getByRole('row')).toHaveCount(5);
+  await expect(preview.getByRole('row').nth(1)).toContainText('10 Apr 2026');
+  await expect(preview.getByRole('row').nth(1)).toContainText('₹3,000.00');
+  await expect(preview.getByRole('row').nth(1)).toContainText('₹500.00');
+  // The library fee is taken once, in the first quarter.
+  await preview.getByRole('checkbox', { name: 'Split by hand' }).nth(1).check();
+  await preview.getByLabel('Library, Quarter 1').fill('2000');
+  for (const q of ['Quarter 2', 'Quarter 3', 'Quarter 4']) await preview.getByLabel(`Library, ${q}`).fill('0');
+  await form.getByLabel('Days of grace').fill('15');
+  await form.getByLabel('Fine per day').fill('20');
+  await form.getByLabel('At most').fill('300');
+  await expectAccessible(page, 'structure form with its preview');
+  await form.getByRole('button', { name: 'Create structure' }).click();
+  await expect(form.getByText('Structure created. Assign it to make dues.')).toBeVisible();
+
+  await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'check');
+  const [saved] = await desk.ok('structures.list', { yearId: year.id }, 'check');
+  expect(saved!.heads.map((h) => [h.name, h.amount, h.shares])).toEqual([
+    ['Tuition', 12_000_00, [3_000_00, 3_000_00, 3_000_00, 3_000_00]],
+    ['Library', 2_000_00, [2_000_00, 0, 0, 0]],
+  ]);
+  expect(saved!.fineRule).toEqual({ kind: 'per_day', graceDays: 15, perDay: 20_00, cap: 300_00 });
+  expect(saved!.installments.map((i) => i.dueOn)).toEqual(['2026-04-10', '2026-07-10', '2026-10-10', '2027-01-10']);
+});
