@@ -216,6 +216,11 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
       const done = w
         .request<unknown>({ ...body, ...(file ? { tmpPath: file.tmp } : {}) } as WorkerRequestBody, progress)
         .then(async (value) => {
+          // Cancelled while the worker was finishing: its file is not the user's any more.
+          if (jobs.get(id)?.job.state === 'cancelled') {
+            if (file) rmSync(file.tmp, { force: true });
+            return;
+          }
           if (file) renameSync(file.tmp, file.path);
           // Parked before the job shows as done, so a follow-up started the moment it does finds the worker.
           if (options.park && (await w.request<boolean>(options.park.ask).catch(() => false))) {
@@ -248,8 +253,10 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
     cancel<Meta>(id: string) {
       const entry = find(id);
       if (entry.job.state === 'running') {
+        // The worker before finish() lets go of it: ended, it writes no more of the file.
+        const worker = entry.worker;
         finish(id, { state: 'cancelled', error: null });
-        void entry.worker?.terminate();
+        void worker?.terminate();
         if (entry.file) rmSync(entry.file.tmp, { force: true });
       }
       return entry.job as BackgroundJob<Meta>;

@@ -92,7 +92,8 @@ export async function exportReport(ctx: ReportContext, f: ReportFilters, format:
     await writer.row(row);
     for (const c of sums) totals[c.key]! += Number(row[c.key] ?? 0);
     done += 1;
-    if (done % 1000 === 0) progress(done, total);
+    // From the first row on (the worker throttles what reaches the screen).
+    if (done === 1 || done % 100 === 0) progress(done, total);
   }
   await writer.finish({ totals, summary: def.summary?.(f, ctx, totals) ?? [], footnote: def.footnote?.(f, ctx) ?? null });
   progress(done, Math.max(done, total));

@@ -83,7 +83,8 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
             <Progress.Section value={percent} animated={running} aria-label="Export progress" />
           </Progress.Root>
           <Text size="sm" role="status">
-            {job.state === 'running' && `Exporting… ${job.done.toLocaleString()} of ${job.total.toLocaleString()} rows`}
+            {job.state === 'running' &&
+              (job.total === 0 ? 'Preparing the export: counting the rows…' : `Exporting… ${job.done.toLocaleString()} of ${job.total.toLocaleString()} rows`)}
             {job.state === 'done' && `Saved ${job.done.toLocaleString()} ${format === 'letters' ? 'letters' : 'rows'} to ${job.path}`}
             {job.state === 'cancelled' && 'Export cancelled: no file was written.'}
           </Text>
