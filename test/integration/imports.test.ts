@@ -214,6 +214,38 @@ describe('students import', () => {
     expect(next.mapping['admissionNo']).toBe('Roll');
   });
 
+  it('keeps a fixed mapping for files with those headers only: a file with other headers is matched by name, not refused', async () => {
+    const first = join(desk.dir, 'first.csv');
+    writeFileSync(first, 'Roll,Pupil,Grade,Father/Mother,Cell,Start\r\nGV-31,Asha Rao,Class 5,R Rao,9845011131,2026-04-01\r\n');
+    await dryRun(first, { admissionNo: 'Roll', fullName: 'Pupil', className: 'Grade', guardianName: 'Father/Mother', phone: 'Cell', joinedOn: 'Start' });
+    // Another school office's file: other headers, the usual names. It used to be refused (“Roll” is not a column of the file).
+    const other = join(desk.dir, 'other.csv');
+    writeFileSync(other, 'Admission No,Student Name,Class,Guardian,Phone,Joined on\r\nGV-32,Kiran Das,Class 5,M Das,9845011132,2026-04-01\r\n');
+    const matched = await desk.ok('imports.inspect', { importer: 'students', path: other });
+    expect(matched.missing).toEqual([]);
+    expect(matched.mapping['admissionNo']).toBe('Admission No');
+    expect((await dryRun(other)).summary!.counts).toMatchObject({ new: 1, errors: 0 });
+    // The first layout again, in a new file and another order: its mapping comes back.
+    const again = join(desk.dir, 'again.csv');
+    writeFileSync(again, 'Pupil,Roll,Grade,Father/Mother,Cell,Start\r\nMeena Iyer,GV-33,Class 5,S Iyer,9845011133,2026-04-01\r\n');
+    expect((await desk.ok('imports.inspect', { importer: 'students', path: again })).mapping['admissionNo']).toBe('Roll');
+  });
+
+  it('never takes a serial number column for the admission number, and warns of one that counts 1, 2, 3', async () => {
+    const both = join(desk.dir, 'serial.csv');
+    writeFileSync(both, 'Sr. No.,Adm. No.,Name,Class,Guardian,Mobile,Joined\r\n1,GV-41,Ravi Das,Class 5,K Das,9845011141,2026-04-01\r\n2,GV-42,Uma Das,Class 5,K Das,9845011142,2026-04-01\r\n');
+    const inspected = await desk.ok('imports.inspect', { importer: 'students', path: both });
+    expect(inspected.mapping['admissionNo']).toBe('Adm. No.');
+    const counting = join(desk.dir, 'counting.csv');
+    writeFileSync(
+      counting,
+      ['Sr. No.,Name,Class,Guardian,Mobile,Joined', ...[1, 2, 3, 4].map((n) => `${n},Pupil ${n},Class 5,Parent ${n},984501115${n},2026-04-01`)].join('\r\n'),
+    );
+    const dry = await dryRun(counting, { admissionNo: 'Sr. No.' });
+    expect(dry.summary!.warnings).toEqual([expect.stringContaining('holds 1, 2, 3 … in order, like a serial number')]);
+    expect((await dryRun(both)).summary!.warnings).toEqual([]);
+  });
+
   it('writes a template with the columns, an example, lists of the school’s classes and notes', async () => {
     const path = join(desk.dir, 'template.xlsx');
     const job = await finished(await desk.ok('imports.template', { importer: 'students', path }));

@@ -81,6 +81,24 @@ interface DryRun {
   errors: RowError[];
   /** The rows a commit writes (kept only when asked: a dry run holds no more than counts, a preview and errors). */
   planned: Planned<unknown>[];
+  warnings: string[];
+}
+
+/**
+ * Watches an admission no. column for 1, 2, 3 … in file order: a serial-number column ("Sr. No.") taken for the
+ * admission number would admit students as 1, 2, 3 (three rows or more before it says so).
+ */
+function serialWatch() {
+  let next = 1;
+  let counting = true;
+  return {
+    see(value: string | undefined) {
+      if (!counting || value === undefined) return;
+      if (value.trim() === String(next)) next += 1;
+      else counting = false;
+    },
+    counts: () => counting && next > 3,
+  };
 }
 
 type Parsed = { record: unknown; text: Record<string, string> } | { errors: CellError[] };
@@ -146,7 +164,8 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
     source = parsedRows(importer, path, c, ctx, keeping);
   }
   const checker = importer.checker(ctx);
-  const run: DryRun = { sha256, headerRow, rowCount: 0, counts: { new: 0, updated: 0, unchanged: 0, errors: 0 }, preview: [], errors: [], planned: [] };
+  const run: DryRun = { sha256, headerRow, rowCount: 0, counts: { new: 0, updated: 0, unchanged: 0, errors: 0 }, preview: [], errors: [], planned: [], warnings: [] };
+  const serial = serialWatch();
   const settle = (row: number, parsed: Parsed, checked: Outcome) => {
     if ('errors' in checked) {
       run.counts.errors += 1;
@@ -161,6 +180,7 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
   const deferred = new Map<number, { record: unknown; text: Record<string, string> }>();
   for await (const { row, parsed } of source) {
     run.rowCount += 1;
+    if (!('errors' in parsed)) serial.see(parsed.text['admissionNo']);
     const checked = 'errors' in parsed ? parsed : checker.check(row, parsed.record);
     if ('deferred' in checked) deferred.set(row, parsed as { record: unknown; text: Record<string, string> });
     else settle(row, parsed, checked);
@@ -175,6 +195,11 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
     run.planned.sort((a, b) => a.row - b.row);
   }
   if (keeping && keeping.rows.length > 0) kept = keeping;
+  if (serial.counts()) {
+    run.warnings.push(
+      `The admission no. column holds 1, 2, 3 … in order, like a serial number (“Sr. No.”) column: check that it is the admission number before importing, or map Admission no. to another column`,
+    );
+  }
   progress(run.rowCount, run.rowCount);
   return run;
 }
@@ -187,6 +212,7 @@ const summaryOf = (name: ImporterName, run: DryRun, committed: boolean): ImportS
   preview: run.preview,
   errors: run.errors.slice(0, SHOWN_ERRORS),
   errorCount: run.errors.length,
+  warnings: run.warnings,
   committed,
 });
 

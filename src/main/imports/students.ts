@@ -26,7 +26,7 @@ export interface StudentRecord {
 }
 
 const FIELDS = [
-  field('admissionNo', 'Admission no.', true, ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no', 'sr no'], 'Unique per school: letters, digits and / . _ - (it is printed in every receipt QR).'),
+  field('admissionNo', 'Admission no.', true, ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'], 'Unique per school: letters, digits and / . _ - (it is printed in every receipt QR).'),
   field('fullName', 'Student name', true, ['name', 'full name', 'student', 'student full name'], 'As it should print on receipts.'),
   field('className', 'Class', true, ['grade', 'std', 'standard', 'class name'], 'A class set up in Fee set-up, by name (see the Lists sheet).'),
   field('section', 'Section', false, ['sec', 'division', 'div'], 'A section of that class, by name; empty for none.'),

@@ -1,8 +1,11 @@
 // The imports area's channels: read a file's header, dry run, commit, template and error sheet, all on the background
-// worker. The column mapping a user fixed is remembered per importer on this desk.
+// worker. The column mapping a user fixed is remembered on this desk per importer and per set of headers: the next
+// file with the same headers gets it, a file with other headers is matched by name and never held up by it.
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { AppError } from '../../shared/contract/errors';
-import { IMPORTERS_NEEDING_APPROVAL, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
+import { type HeaderMatchView, IMPORTERS_NEEDING_APPROVAL, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
+import { normalizeHeader } from '../imports/headers';
 import { type BackgroundJob, type BackgroundRunner, type JobOptions, progressOf } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
 import type { SettingsStore } from '../settings';
@@ -43,7 +46,13 @@ function checkSource(path: string): void {
   if (size === 0) throw new AppError('invalid_input', 'is an empty file', 'path');
 }
 
-const MAPPING_KEY = (importer: ImporterName) => `imports.mapping.${importer}`;
+/** A file's headers whatever their order and spelling ("Adm. No" = "adm no"): the key its mapping is kept under. */
+export function headerSet(headers: readonly string[]): string {
+  const names = [...new Set(headers.map(normalizeHeader).filter((h) => h !== ''))].sort();
+  return createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 16);
+}
+
+const MAPPING_KEY = (importer: ImporterName, headers: readonly string[]) => `imports.mapping.${importer}.${headerSet(headers)}`;
 
 /**
  * A dry run holds little (counts, errors, at most 25,000 parsed rows for its commit) but makes garbage by the row:
@@ -55,31 +64,36 @@ const DRY_RUN_HEAP_MB = 128;
 const followUpKey = (importer: ImporterName, path: string, mapping: Mapping | undefined) => JSON.stringify([importer, path, mapping ?? null]);
 
 export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, settings: SettingsStore): HandlersFor<'imports'> {
-  const remembered = (importer: ImporterName): Mapping | undefined => {
-    const saved = settings.get(MAPPING_KEY(importer));
+  const remembered = (importer: ImporterName, headers: readonly string[]): Mapping | undefined => {
+    const saved = settings.get(MAPPING_KEY(importer, headers));
     return saved && typeof saved === 'object' ? (saved as Mapping) : undefined;
   };
-  /** The mapping sent, else the one this desk used last (only where the file still has those headers). */
-  const mappingFor = (importer: ImporterName, mapping: Mapping | undefined) => mapping ?? remembered(importer);
+  /** The file's header row matched by name alone. */
+  const byName = (importer: ImporterName, path: string) => runner().ask({ kind: 'import.inspect', today: today(deps), importer, path }) as Promise<HeaderMatchView>;
+  /** The mapping sent, else the one this desk used last for a file with these headers. */
+  const mappingFor = async (importer: ImporterName, path: string, mapping: Mapping | undefined) => mapping ?? remembered(importer, (await byName(importer, path)).headers);
   const start = (meta: ImportMeta, body: Parameters<BackgroundRunner['start']>[1], file?: { tmp: string; path: string }, options?: JobOptions) =>
     jobOf(runner().start(meta, body, file, options));
 
   return {
     'imports.inspect': async ({ importer, path, mapping }) => {
       checkSource(path);
-      const asked = mapping ?? remembered(importer);
+      if (mapping) return runner().ask({ kind: 'import.inspect', today: today(deps), importer, path, mapping });
+      const plain = await byName(importer, path);
+      const saved = remembered(importer, plain.headers);
+      if (!saved) return plain;
       try {
-        return await runner().ask({ kind: 'import.inspect', today: today(deps), importer, path, ...(asked ? { mapping: asked } : {}) });
+        return await runner().ask({ kind: 'import.inspect', today: today(deps), importer, path, mapping: saved });
       } catch (err) {
-        // A remembered mapping naming headers this file does not have: match by name instead.
-        if (mapping || !asked || !(err instanceof AppError) || err.field !== 'mapping') throw err;
-        return runner().ask({ kind: 'import.inspect', today: today(deps), importer, path });
+        // A kept mapping that does not fit this file after all: matched by name, as if there were none.
+        if (err instanceof AppError && err.field?.startsWith('mapping')) return plain;
+        throw err;
       }
     },
     'imports.dryRun': async ({ importer, path, mapping }) => {
       checkSource(path);
-      if (mapping) settings.set(MAPPING_KEY(importer), mapping);
-      const m = mappingFor(importer, mapping);
+      if (mapping) settings.set(MAPPING_KEY(importer, (await byName(importer, path)).headers), mapping);
+      const m = await mappingFor(importer, path, mapping);
       return start({ kind: 'dry_run', importer, path, ...(m ? { mapping: m } : {}) }, { kind: 'import.dryRun', today: today(deps), importer, path, ...(m ? { mapping: m } : {}) }, undefined, {
         park: { key: followUpKey(importer, path, m), ask: { kind: 'import.kept', today: today(deps) } },
         maxOldMb: DRY_RUN_HEAP_MB,
@@ -87,7 +101,7 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
     },
     'imports.commit': async ({ importer, path, mapping, sha256, approver }, call) => {
       checkSource(path);
-      const m = mappingFor(importer, mapping);
+      const m = await mappingFor(importer, path, mapping);
       const userId = requireSession(call).userId;
       let approverId: string | undefined;
       if (IMPORTERS_NEEDING_APPROVAL.includes(importer)) {

@@ -32,6 +32,8 @@ export const importSummary = z.object({
   /** The first errors (all of them are in the error sheet). */
   errors: z.array(rowError),
   errorCount: z.number().int(),
+  /** What looks wrong without being an error (an admission no. column that counts 1, 2, 3 … like a serial number). */
+  warnings: z.array(z.string()),
   committed: z.boolean(),
 });
 export type ImportSummary = z.infer<typeof importSummary>;

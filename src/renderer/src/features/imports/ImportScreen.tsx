@@ -179,6 +179,11 @@ export function ImportScreen() {
                   <Badge size="lg" color="gray.8">{summary.counts.unchanged} unchanged</Badge>
                   <Badge size="lg" color="red.9">{summary.counts.errors} with errors</Badge>
                 </Group>
+                {summary.warnings.map((w) => (
+                  <Alert key={w} color="yellow.9" title="Check before importing" role="alert">
+                    {w}
+                  </Alert>
+                ))}
                 {summary.errorCount > 0 && (
                   <>
                     <Table aria-label="Errors" striped verticalSpacing={2}>
