@@ -10,7 +10,7 @@ import { createSafeStorageKeyWrapper } from './electron/key-wrapper';
 import { createElectronPrinter } from './electron/printer';
 import { createElectronSettingsStore } from './electron/settings-store';
 import { openDemoSchool } from './demo/open-demo';
-import { maintenanceRequest, restoreRequest, runMaintenance, runRestore } from './maintenance';
+import { maintenanceRequest, restoreRequest, runMaintenanceThenClose, runRestore } from './maintenance';
 import { createKeyStore } from './db/key-store';
 import { createSystemPrinter, runCommand } from './print/system-printer';
 import { APP_ORIGIN } from './shell-policy';
@@ -104,11 +104,7 @@ async function start(): Promise<void> {
 
   const maintenance = maintenanceRequest(process.argv);
   if (maintenance) {
-    const status = await feedesk.invoke('store.status', undefined, 'maintenance');
-    const needsPassphrase = status.ok && (status.value as { state: string }).state === 'needs_passphrase';
-    const code = await runMaintenance(maintenance, feedesk, needsPassphrase);
-    await feedesk.close();
-    app.exit(code);
+    app.exit(await runMaintenanceThenClose(maintenance, feedesk));
     return;
   }
 

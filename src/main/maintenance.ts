@@ -63,6 +63,15 @@ export function maintenanceRequest(argv: readonly string[]): { resetUsername: st
   return flag ? { resetUsername: flag.slice(RESET_FLAG.length) } : null;
 }
 
+/** What both shells do with a maintenance request once the backend is up: run it, close the store, give the exit code. */
+export async function runMaintenanceThenClose(request: { resetUsername: string }, app: App): Promise<number> {
+  const status = await app.invoke('store.status', undefined, 'maintenance');
+  const needsPassphrase = status.ok && (status.value as { state: string }).state === 'needs_passphrase';
+  const code = await runMaintenance(request, app, needsPassphrase);
+  await app.close();
+  return code;
+}
+
 /** Runs the request and returns the process exit code. */
 export async function runMaintenance(
   request: { resetUsername: string },

@@ -63,16 +63,17 @@ export function resolveRendererFile(rendererDir: string, encodedPath: string): s
   return file;
 }
 
-/** Headers on every file either shell serves from the renderer folder. */
+/** What both shells send with everything they serve, beside the CSP. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/** Headers on every file the desktop window's app:// handler serves from the renderer folder. */
 export function rendererHeaders(file: string): Record<string, string> {
-  return {
-    'content-type': contentTypeFor(file),
-    'content-security-policy': CONTENT_SECURITY_POLICY,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
-  };
+  return { 'content-type': contentTypeFor(file), 'content-security-policy': CONTENT_SECURITY_POLICY, ...SECURITY_HEADERS };
 }
 
 const CONTENT_TYPES: Record<string, string> = {

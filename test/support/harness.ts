@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp, type AppDeps } from '../../src/main/app';
 import type { IdSource } from '../../src/main/services/context';
-import { createKeyStore, type KeyWrapper } from '../../src/main/db/key-store';
+import { createKeyStore, type KeyWrapper, NO_KEYCHAIN } from '../../src/main/db/key-store';
 import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { createFilePrinter, type Printer } from '../../src/main/print/printer';
 import { createFileSettingsStore } from '../../src/main/settings';
@@ -33,16 +33,8 @@ export function fakeKeychain(master: Buffer = randomBytes(32)): KeyWrapper {
   };
 }
 
-/** The Linux basic_text case: no keychain, so the store asks for a passphrase. */
-export const noKeychain: KeyWrapper = {
-  available: () => false,
-  wrap: () => {
-    throw new Error('no keychain');
-  },
-  unwrap: () => {
-    throw new Error('no keychain');
-  },
-};
+/** The Linux basic_text case (and browser mode): no keychain, so the store asks for a passphrase. */
+export const noKeychain: KeyWrapper = NO_KEYCHAIN;
 
 export class TestClock {
   constructor(public current = new Date('2026-06-01T09:00:00.000Z')) {}

@@ -20,9 +20,8 @@ export interface BrowserModeArgs {
 export function browserModeArgs(argv: readonly string[]): BrowserModeArgs {
   const value = (flag: string) => argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1) ?? null;
   const port = value('--port');
-  if (port !== null && !/^\d{1,5}$/.test(port)) throw new Error(`--port must be a port number (1–65535), not "${port}"`);
-  const portNumber = port === null ? 0 : Number(port);
-  if (portNumber > 65535 || (port !== null && portNumber === 0)) throw new Error(`--port must be a port number (1–65535), not "${port}"`);
+  const portNumber = port === null ? 0 : /^\d{1,5}$/.test(port) ? Number(port) : NaN;
+  if (port !== null && !(portNumber >= 1 && portNumber <= 65535)) throw new Error(`--port must be a port number (1–65535), not "${port}"`);
   return { demo: argv.includes('--demo'), port: portNumber, open: !argv.includes('--no-open'), userDataDir: value('--user-data-dir') };
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp, randomIds, systemClock, type App } from '../app';
 import { createKeyStore, NO_KEYCHAIN } from '../db/key-store';
 import { openDemoSchool } from '../demo/open-demo';
-import { maintenanceRequest, restoreRequest, runMaintenance, runRestore } from '../maintenance';
+import { maintenanceRequest, restoreRequest, runMaintenanceThenClose, runRestore } from '../maintenance';
 import { createSystemPrinter, runCommand } from '../print/system-printer';
 import { createFileSettingsStore } from '../settings';
 import { browserModeArgs, browserPrintHandoff, serveInBrowser } from './browser-mode';
@@ -23,7 +23,8 @@ const warn = (line: string) => console.warn(line);
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const args = browserModeArgs(argv);
-  const folder = args.userDataDir ?? deskFolder({ platform: process.platform, env: process.env, home: homedir() }, args.demo);
+  const home = homedir();
+  const folder = args.userDataDir ?? deskFolder({ platform: process.platform, env: process.env, home }, args.demo);
   const dbPath = join(folder, 'feedesk.db');
   const settings = createFileSettingsStore(join(folder, 'feedesk-settings.json'));
 
@@ -31,7 +32,6 @@ async function main(): Promise<number> {
   if (restore) return runRestore(restore.folder, { dbPath, keys: createKeyStore(NO_KEYCHAIN, settings), clock: systemClock, ids: randomIds });
 
   const handoff = browserPrintHandoff();
-  const home = homedir();
   const app = await createApp({
     dbPath,
     keyWrapper: NO_KEYCHAIN,
@@ -46,13 +46,7 @@ async function main(): Promise<number> {
   });
 
   const maintenance = maintenanceRequest(argv);
-  if (maintenance) {
-    const status = await app.invoke('store.status', undefined, 'maintenance');
-    const needsPassphrase = status.ok && (status.value as { state: string }).state === 'needs_passphrase';
-    const code = await runMaintenance(maintenance, app, needsPassphrase);
-    await app.close();
-    return code;
-  }
+  if (maintenance) return runMaintenanceThenClose(maintenance, app);
 
   app.sync.start();
   app.backups.startSchedule();

@@ -3,7 +3,7 @@
 // exchanged for an HttpOnly SameSite=Strict cookie, the Host header pinned to the address served (DNS rebinding),
 // the Origin pinned to it too (no CORS, no cross-site form posts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { CONTENT_SECURITY_POLICY } from '../shell-policy';
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../shell-policy';
 
 export const LOOPBACK = '127.0.0.1';
 /** The query parameter of the opened address that carries the launch secret. */
@@ -95,11 +95,8 @@ export function refuseApiCall(request: RequestFacts & { contentType: string | un
 export function responseHeaders(extra: Record<string, string> = {}): Record<string, string> {
   return {
     'content-security-policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'self'`,
+    ...SECURITY_HEADERS,
     'x-frame-options': 'SAMEORIGIN',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
     'cache-control': 'no-store',
     ...extra,
   };

@@ -130,9 +130,10 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
 
   const chosen = data?.dues.items.filter((i) => selected.has(i.key)) ?? [];
   const suggested = sumBalances(chosen);
-  const dueNow = data ? sumBalances(fallenDue(data.dues.items, data.dues.asOf)) : 0;
+  const fallen = data ? fallenDue(data.dues.items, data.dues.asOf) : [];
+  const dueNow = sumBalances(fallen);
   const yearTotal = data ? sumBalances(data.dues.items) : 0;
-  const later = data ? data.dues.items.length - fallenDue(data.dues.items, data.dues.asOf).length : 0;
+  const later = data ? data.dues.items.length - fallen.length : 0;
 
   const save = async (draft: PaymentDraft) => {
     if (!student || !data || saving) return;
