@@ -52,7 +52,8 @@ export function headerSet(headers: readonly string[]): string {
   return createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 16);
 }
 
-const MAPPING_KEY = (importer: ImporterName, headers: readonly string[]) => `imports.mapping.${importer}.${headerSet(headers)}`;
+/** An importer's fixed mappings, by the header set of the file each was fixed for. */
+const MAPPINGS_KEY = (importer: ImporterName) => `imports.mappings.${importer}`;
 
 /**
  * A dry run holds little (counts, errors, at most 25,000 parsed rows for its commit) but makes garbage by the row:
@@ -64,21 +65,39 @@ const DRY_RUN_HEAP_MB = 128;
 const followUpKey = (importer: ImporterName, path: string, mapping: Mapping | undefined) => JSON.stringify([importer, path, mapping ?? null]);
 
 export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, settings: SettingsStore): HandlersFor<'imports'> {
-  const remembered = (importer: ImporterName, headers: readonly string[]): Mapping | undefined => {
-    const saved = settings.get(MAPPING_KEY(importer, headers));
-    return saved && typeof saved === 'object' ? (saved as Mapping) : undefined;
+  const mappingsOf = (importer: ImporterName): Record<string, Mapping> => {
+    const saved = settings.get(MAPPINGS_KEY(importer));
+    return saved && typeof saved === 'object' ? (saved as Record<string, Mapping>) : {};
   };
+  const remembered = (importer: ImporterName, headers: readonly string[]): Mapping | undefined => mappingsOf(importer)[headerSet(headers)];
+  const remember = (importer: ImporterName, headers: readonly string[], mapping: Mapping) =>
+    settings.set(MAPPINGS_KEY(importer), { ...mappingsOf(importer), [headerSet(headers)]: mapping });
+  /** The headers each file had when it was last read (the screen reads a file before its dry run): not read twice. */
+  const seenHeaders = new Map<string, readonly string[]>();
+  const seenKey = (importer: ImporterName, path: string) => `${importer}\u0000${path}`;
   /** The file's header row matched by name alone. */
-  const byName = (importer: ImporterName, path: string) => runner().ask({ kind: 'import.inspect', today: today(deps), importer, path }) as Promise<HeaderMatchView>;
-  /** The mapping sent, else the one this desk used last for a file with these headers. */
-  const mappingFor = async (importer: ImporterName, path: string, mapping: Mapping | undefined) => mapping ?? remembered(importer, (await byName(importer, path)).headers);
+  const byName = async (importer: ImporterName, path: string) => {
+    const match = (await runner().ask({ kind: 'import.inspect', today: today(deps), importer, path })) as HeaderMatchView;
+    seenHeaders.set(seenKey(importer, path), match.headers);
+    return match;
+  };
+  const headersOf = async (importer: ImporterName, path: string) => seenHeaders.get(seenKey(importer, path)) ?? (await byName(importer, path)).headers;
+  /** The mapping sent, else the one this desk used last for a file with these headers (the file is read only if there is any). */
+  const mappingFor = async (importer: ImporterName, path: string, mapping: Mapping | undefined) => {
+    if (mapping) return mapping;
+    return Object.keys(mappingsOf(importer)).length > 0 ? remembered(importer, await headersOf(importer, path)) : undefined;
+  };
   const start = (meta: ImportMeta, body: Parameters<BackgroundRunner['start']>[1], file?: { tmp: string; path: string }, options?: JobOptions) =>
     jobOf(runner().start(meta, body, file, options));
 
   return {
     'imports.inspect': async ({ importer, path, mapping }) => {
       checkSource(path);
-      if (mapping) return runner().ask({ kind: 'import.inspect', today: today(deps), importer, path, mapping });
+      if (mapping) {
+        const match = (await runner().ask({ kind: 'import.inspect', today: today(deps), importer, path, mapping })) as HeaderMatchView;
+        seenHeaders.set(seenKey(importer, path), match.headers);
+        return match;
+      }
       const plain = await byName(importer, path);
       const saved = remembered(importer, plain.headers);
       if (!saved) return plain;
@@ -92,7 +111,7 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
     },
     'imports.dryRun': async ({ importer, path, mapping }) => {
       checkSource(path);
-      if (mapping) settings.set(MAPPING_KEY(importer, (await byName(importer, path)).headers), mapping);
+      if (mapping) remember(importer, await headersOf(importer, path), mapping);
       const m = await mappingFor(importer, path, mapping);
       return start({ kind: 'dry_run', importer, path, ...(m ? { mapping: m } : {}) }, { kind: 'import.dryRun', today: today(deps), importer, path, ...(m ? { mapping: m } : {}) }, undefined, {
         park: { key: followUpKey(importer, path, m), ask: { kind: 'import.kept', today: today(deps) } },
