@@ -24,6 +24,7 @@ let reader: { raw: ReturnType<typeof openReader>; db: Kysely<DB> } | null = null
 const live = () => {
   if (!reader) {
     const raw = openReader(data.dbPath, liveKey, data.cacheMiB);
+    registerSqlFunctions(raw);
     reader = { raw, db: new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) }) };
   }
   return reader;

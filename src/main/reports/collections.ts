@@ -189,7 +189,7 @@ function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<Repo
       select ${ids}, sum(f.collected) as collected, sum(f.reversed) as reversed
       from collection_fact f where f.day between :from and :to group by ${groups}) s
     ${joins}
-    order by ${f.groupBy.map((_, i) => `n${i}`).join(', ')}`);
+    order by ${f.groupBy.map((k, i) => (k === 'class' ? `j${i}.sort_order, class_key(n${i})` : `n${i}`)).join(', ')}`);
   for (const r of statement.iterate({ from: f.from, to: f.to }) as Iterable<Record<string, string | number>>) {
     const row: ReportRow = {};
     f.groupBy.forEach((k, i) => {

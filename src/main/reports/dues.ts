@@ -42,7 +42,7 @@ const DEFAULTERS_SQL = `
   left join section sec on sec.id = s.section_id left join category cat on cat.id = s.category_id
   where (:classId is null or s.class_id = :classId) and (:categoryId is null or s.category_id = :categoryId)
     and o.balance >= :minBalance and o.oldest <= :oldestBy
-  order by c.sort_order, o.balance desc, s.admission_no`;
+  order by c.sort_order, class_key(c.name), o.balance desc, s.admission_no`;
 
 const defaulterParams = (f: F<'defaulters'>) => ({
   ...ageingCutoffs(f.asOf),

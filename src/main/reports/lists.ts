@@ -13,7 +13,7 @@ const STUDENTS_SQL = `
   from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
   left join category cat on cat.id = s.category_id left join family f on f.id = s.family_id
   where (:status = 'all' or s.status = :status) and (:classId is null or s.class_id = :classId)
-  order by c.sort_order, sec.name, s.admission_no`;
+  order by c.sort_order, class_key(c.name), natural_key(sec.name), s.admission_no`;
 
 const params = (f: F<'students_list'>) => ({ status: f.status, classId: f.classId ?? null });
 
@@ -80,7 +80,7 @@ const STRUCTURES_SQL = `
   left join category cat on cat.id = s.category_id
   join installment i on i.structure_id = s.id join structure_item si on si.installment_id = i.id join fee_head h on h.id = si.head_id
   where (:yearId is null or s.academic_year_id = :yearId)
-  order by y.starts_on, c.sort_order, cat.name nulls first, i.seq, h.sort_order`;
+  order by y.starts_on, c.sort_order, class_key(c.name), cat.name nulls first, i.seq, h.sort_order`;
 
 /** The structures importer's layout (imports/structures.ts): a row per structure × installment × fee head. */
 export const structuresList: ReportDefinition<F<'structures_list'>> = {
@@ -127,7 +127,7 @@ const DUES_SQL = `
   from due d join student s on s.id = d.student_id join class c on c.id = s.class_id join fee_head h on h.id = d.head_id
   where d.amount > d.conceded + d.waived + d.paid and (:classId is null or s.class_id = :classId) and (:dueBy is null or d.due_on <= :dueBy)
   group by s.id, h.id
-  order by c.sort_order, s.admission_no, h.sort_order`;
+  order by c.sort_order, class_key(c.name), s.admission_no, h.sort_order`;
 
 const duesParams = (f: F<'dues_list'>) => ({ classId: f.classId ?? null, dueBy: f.dueBy ?? null });
 

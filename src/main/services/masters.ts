@@ -1,4 +1,5 @@
 // Academic years, classes and sections, categories and fee heads.
+import { sql } from 'kysely';
 import type { Masters, SchoolClass } from '../../shared/contract/masters';
 import { AppError } from '../../shared/contract/errors';
 import type { Store, Tx } from '../db/schema';
@@ -18,8 +19,8 @@ const yearView = (y: { id: string; name: string; starts_on: string; ends_on: str
 export async function readMasters(db: Store): Promise<Masters> {
   const [years, classes, sections, categories, heads] = await Promise.all([
     db.selectFrom('academic_year').selectAll().orderBy('starts_on', 'desc').execute(),
-    db.selectFrom('class').selectAll().orderBy('sort_order').orderBy('name').execute(),
-    db.selectFrom('section').selectAll().orderBy('name').execute(),
+    db.selectFrom('class').selectAll().orderBy('sort_order').orderBy(sql`class_key(name)`).orderBy('name').execute(),
+    db.selectFrom('section').selectAll().orderBy(sql`natural_key(name)`).execute(),
     db.selectFrom('category').selectAll().orderBy('name').execute(),
     db.selectFrom('fee_head').selectAll().orderBy('sort_order').orderBy('name').execute(),
   ]);
@@ -46,7 +47,7 @@ export async function currentYear(db: Store | Tx) {
 async function classView(db: Store | Tx, classId: string): Promise<SchoolClass> {
   const c = await db.selectFrom('class').selectAll().where('id', '=', classId).executeTakeFirst();
   if (!c) throw new AppError('not_found', 'no class has this id', 'classId');
-  const sections = await db.selectFrom('section').select(['id', 'name']).where('class_id', '=', classId).orderBy('name').execute();
+  const sections = await db.selectFrom('section').select(['id', 'name']).where('class_id', '=', classId).orderBy(sql`natural_key(name)`).execute();
   return { id: c.id, name: c.name, sortOrder: c.sort_order, sections };
 }
 

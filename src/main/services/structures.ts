@@ -33,6 +33,7 @@ export async function readStructures(db: Store | Tx, filter: { yearId?: string; 
     .innerJoin('class as c', 'c.id', 's.class_id')
     .select(['s.id', 's.academic_year_id', 'y.name as year_name', 's.class_id', 'c.name as class_name', 's.category_id', 's.name', 's.plan', 's.assigned_at', 's.fine_rule_json'])
     .orderBy('c.sort_order')
+    .orderBy(sql`class_key(c.name)`)
     .orderBy('s.name');
   if (filter.yearId) q = q.where('s.academic_year_id', '=', filter.yearId);
   if (filter.structureId) q = q.where('s.id', '=', filter.structureId);

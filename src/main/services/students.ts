@@ -156,7 +156,7 @@ export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'f
       const total = await sql<{ n: number }>`select count(*) as n from student s where ${where}`.execute(db);
       const rows = await sql<SummaryRow>`
         select ${summaryColumns} from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
-        where ${where} order by c.sort_order, sec.name, s.full_name limit ${limit} offset ${offset}`.execute(db);
+        where ${where} order by c.sort_order, class_key(c.name), natural_key(sec.name), s.full_name limit ${limit} offset ${offset}`.execute(db);
       return { total: total.rows[0]!.n, students: rows.rows.map(toSummary) };
     },
 
