@@ -109,7 +109,7 @@ describe('students import', () => {
     const rows: Row[] = [
       ...good,
       ['GV-004', 'Kabir Rao', 'Class 13', 'A', 'Anil Rao', '9845012300', null, null, null, '2026-04-01'],
-      ['GV-001', 'Diya Again', 'Class 5', 'A', 'Suresh Nair', '9845012345', null, null, null, '2026-04-01'],
+      ['GV-001', 'Diya Again', 'Class 5', 'A', 'Suresh Nair', '9845012345', 'suresh at example', null, null, '2026-04-01'],
       ['GV-005', 'Meena Das', 'Class 5', 'C', 'R Das', '12', null, null, null, '31/02/2026'],
     ];
     const before = await studentCount();
@@ -124,14 +124,17 @@ describe('students import', () => {
     ]);
     expect(summary.errors).toEqual([
       { row: 5, column: 'Class', value: 'Class 13', reason: expect.stringMatching(/is not a class of this school \(Class 5\)/) },
+      // Every error of a row, left to right: what could not be read and what is wrong with the rest of it.
       { row: 6, column: 'Admission no.', value: 'GV-001', reason: 'appears again: row 2 has the same admission no.' },
+      { row: 6, column: 'Email', value: 'suresh at example', reason: expect.any(String) },
+      { row: 7, column: 'Section', value: 'C', reason: 'is not a section of Class 5' },
       { row: 7, column: 'Phone', value: '12', reason: expect.any(String) },
       { row: 7, column: 'Joined on', value: '31/02/2026', reason: expect.any(String) },
     ]);
     expect(await studentCount()).toBe(before);
 
     const refused = await commit(join(desk.dir, 'messy.xlsx'), summary.sha256);
-    expect(refused).toMatchObject({ state: 'failed', error: expect.stringMatching(/has 4 errors: fix them/) });
+    expect(refused).toMatchObject({ state: 'failed', error: expect.stringMatching(/has 6 errors: fix them/) });
     expect(await studentCount()).toBe(before);
 
     const sheetPath = join(desk.dir, 'messy-errors.xlsx');
@@ -144,7 +147,7 @@ describe('students import', () => {
     expect(sheet.getRow(2).getCell(1).value).toBe('GV-001');
     expect(sheet.getRow(2).getCell(HEADER.length + 1).value).toBeNull();
     expect(String(sheet.getRow(5).getCell(HEADER.length + 1).value)).toMatch(/^Class: “Class 13” is not a class/);
-    expect(String(sheet.getRow(7).getCell(HEADER.length + 1).value)).toMatch(/^Phone: .*; Joined on: /);
+    expect(String(sheet.getRow(7).getCell(HEADER.length + 1).value)).toMatch(/^Section: “C” is not a section of Class 5; Phone: .*; Joined on: /);
   });
 
   it('commits all rows in one go, with dues, families and one audit entry; the same file again changes nothing', async () => {

@@ -4,7 +4,7 @@ import type { Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
-import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv } from './importer';
+import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type Unparsed, type WriteEnv } from './importer';
 import { cellText } from './values';
 
 export interface FamilyRecord {
@@ -19,14 +19,15 @@ const FIELDS = [
 
 const lower = (s: string) => s.trim().toLowerCase();
 
-function parse(cells: Record<string, unknown>): { record: FamilyRecord; text: Record<string, string> } | { errors: CellError[] } {
+function parse(cells: Record<string, unknown>): { record: FamilyRecord; text: Record<string, string> } | Unparsed<FamilyRecord> {
   const family = cellText(cells['family'] as never);
   const admissionNo = cellText(cells['admissionNo'] as never);
   const errors: CellError[] = [];
   if (!family) errors.push({ column: 'Family', value: '', reason: 'is required' });
   else if (family.length > 120) errors.push({ column: 'Family', value: family, reason: 'must be at most 120 characters' });
   if (!admissionNo) errors.push({ column: 'Admission no.', value: '', reason: 'is required' });
-  if (errors.length > 0) return { errors };
+  // Without an admission no. there is nothing more to check; with one, the checker says whether it is a student.
+  if (errors.length > 0) return admissionNo ? { errors, partial: { family: family ?? '', admissionNo } } : { errors };
   return { record: { family: family!, admissionNo: admissionNo! }, text: { family: family!, admissionNo: admissionNo! } };
 }
 

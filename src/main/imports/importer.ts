@@ -28,6 +28,16 @@ export type CellError = Omit<RowError, 'row'>;
 export type Outcome = { action: Action } | { errors: CellError[] };
 
 /**
+ * A row that could not be read whole: what is wrong, and — for an importer that can — the row as far as it could be
+ * read (a column in error left empty), so the checker still reports what else is wrong with it (an unknown class next
+ * to a bad phone number): the row's every error in one dry run, not one per try.
+ */
+export interface Unparsed<R> {
+  errors: CellError[];
+  partial?: R;
+}
+
+/**
  * Checks rows one at a time against each other (duplicates) and the store, so a big file is never held whole.
  * An importer whose rows only make sense together (a fee structure is many rows) answers `deferred` and decides every
  * such row in `finish`, once the whole file is read.
@@ -56,7 +66,7 @@ export interface Importer<R> {
   title: string;
   fields: ImportField[];
   /** One row's cells (by field key) → a record, or what is wrong with which column. */
-  parse(cells: Record<string, Cell>, ctx: ImportContext): { record: R; text: Record<string, string> } | { errors: CellError[] };
+  parse(cells: Record<string, Cell>, ctx: ImportContext): { record: R; text: Record<string, string> } | Unparsed<R>;
   /** A checker for one pass over the file: what each row would do, or why it cannot. */
   checker(ctx: ImportContext): Checker<R>;
   /** Writes the new and changed rows; the caller holds the transaction. Returns what to audit. */
@@ -89,3 +99,19 @@ const NAME_LISTS = {
 
 export const schoolNames = (ctx: ImportContext, list: keyof typeof NAME_LISTS): string[] =>
   (ctx.raw.prepare(NAME_LISTS[list]).all() as { name: string }[]).map((r) => r.name);
+
+/**
+ * A row's parse errors with what the checker finds in the rest of it: the checker's errors on columns already in
+ * error are left out (a phone that could not be read is not also "not a valid phone"), and the row's errors read left
+ * to right in the importer's column order.
+ */
+export function withCheckerErrors(fields: readonly ImportField[], parsed: CellError[], checked: Outcome | { deferred: true }): CellError[] {
+  if (!('errors' in checked)) return parsed;
+  const inError = new Set(parsed.map((e) => e.column));
+  const order = (column: string) => {
+    const i = fields.findIndex((f) => f.label === column);
+    return i < 0 ? fields.length : i;
+  };
+  const all = [...parsed, ...checked.errors.filter((e) => !inError.has(e.column))];
+  return all.map((e, i) => ({ e, i })).sort((a, b) => order(a.e.column) - order(b.e.column) || a.i - b.i).map(({ e }) => e);
+}

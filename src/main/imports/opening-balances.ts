@@ -5,7 +5,7 @@ import type { DueTable, Tx } from '../db/schema';
 import { feeDueId } from '../db/sql-functions';
 import { enqueueMany } from '../services/outbox';
 import { formatAmount } from '../../shared/domain/money';
-import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv, schoolNames } from './importer';
+import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type Unparsed, type WriteEnv, schoolNames } from './importer';
 import { cellText, parseAmount, parseDate } from './values';
 
 export interface OpeningRecord {
@@ -28,7 +28,7 @@ const lower = (s: string) => s.trim().toLowerCase();
 /** The due's id is fixed by student, year and head, so the same balance imported twice is the same row. */
 const openingDueId = (studentId: string, yearId: string, headId: string) => feeDueId(studentId, `opening:${yearId}`, headId);
 
-function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: OpeningRecord; text: Record<string, string> } | { errors: CellError[] } {
+function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: OpeningRecord; text: Record<string, string> } | Unparsed<OpeningRecord> {
   const errors: CellError[] = [];
   const admissionNo = cellText(cells['admissionNo'] as never);
   if (!admissionNo) errors.push({ column: 'Admission no.', value: '', reason: 'is required' });
@@ -41,8 +41,8 @@ function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: Op
   const dueOn = parseDate(cells['dueOn'] as never);
   if (!dueText) errors.push({ column: 'Due on', value: '', reason: 'is required' });
   else if (!dueOn.ok) errors.push({ column: 'Due on', value: dueText, reason: dueOn.reason });
-  if (errors.length > 0) return { errors };
-  const record = { admissionNo: admissionNo!, amount: amount.ok ? amount.value : 0, dueOn: dueOn.ok ? dueOn.value : '', head: cellText(cells['head'] as never) ?? DEFAULT_HEAD };
+  const record = { admissionNo: admissionNo ?? '', amount: amount.ok ? amount.value : 0, dueOn: dueOn.ok ? dueOn.value : '', head: cellText(cells['head'] as never) ?? DEFAULT_HEAD };
+  if (errors.length > 0) return { errors, partial: record };
   return { record, text: { admissionNo: record.admissionNo, amount: formatAmount(record.amount, ctx.school.currency, ctx.school.locale), dueOn: record.dueOn, head: record.head } };
 }
 

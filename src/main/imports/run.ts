@@ -7,7 +7,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { HeaderMatchView, ImporterName, ImportSummary, RowError } from '../../shared/contract/imports';
 import type { Store } from '../db/schema';
 import { recordAudit } from '../services/audit';
-import { type CellError, type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type WriteEnv } from './importer';
+import { type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type Unparsed, withCheckerErrors, type WriteEnv } from './importer';
 import { applyMapping, findHeader } from './headers';
 import { IMPORTER_DEFS } from './registry';
 import { type Cell, readSheet, type SheetRow } from './source';
@@ -101,7 +101,7 @@ function serialWatch() {
   };
 }
 
-type Parsed = { record: unknown; text: Record<string, string> } | { errors: CellError[] };
+type Parsed = { record: unknown; text: Record<string, string> } | Unparsed<unknown>;
 
 /**
  * A dry run's parsed rows, kept on its worker for the commit that usually follows (the runner hands that worker to the
@@ -176,12 +176,15 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
       if (keep && checked.action !== 'unchanged') run.planned.push({ row, record: parsed.record, action: checked.action });
     }
   };
+  // A row that could not be read whole is still checked as far as it was read (never deferred: it is in error anyway).
+  const unreadRow = (row: number, parsed: Unparsed<unknown>): Outcome =>
+    parsed.partial === undefined ? { errors: parsed.errors } : { errors: withCheckerErrors(importer.fields, parsed.errors, checker.check(row, parsed.partial)) };
   // Rows the checker decides only once it has seen the whole file (a structure's rows), held until then.
   const deferred = new Map<number, { record: unknown; text: Record<string, string> }>();
   for await (const { row, parsed } of source) {
     run.rowCount += 1;
     if (!('errors' in parsed)) serial.see(parsed.text['admissionNo']);
-    const checked = 'errors' in parsed ? parsed : checker.check(row, parsed.record);
+    const checked = 'errors' in parsed ? unreadRow(row, parsed) : checker.check(row, parsed.record);
     if ('deferred' in checked) deferred.set(row, parsed as { record: unknown; text: Record<string, string> });
     else settle(row, parsed, checked);
     if (run.rowCount % 1000 === 0) progress(run.rowCount, 0);

@@ -8,7 +8,7 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import { type Action, type CellError, cellsOf, field, type ImportContext, type Importer, type ImportingUser, type Planned, type WriteEnv, schoolNames } from './importer';
+import { type Action, type CellError, cellsOf, field, type ImportContext, type Importer, type ImportingUser, type Planned, type Unparsed, type WriteEnv, schoolNames } from './importer';
 import { normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {
@@ -64,7 +64,7 @@ function readMasters(ctx: ImportContext): Masters {
   return { classes, categories, families };
 }
 
-function parse(cells: Record<string, unknown>, _ctx: ImportContext): { record: StudentRecord; text: Record<string, string> } | { errors: CellError[] } {
+function parse(cells: Record<string, unknown>, _ctx: ImportContext): { record: StudentRecord; text: Record<string, string> } | Unparsed<StudentRecord> {
   const errors: CellError[] = [];
   const { text, required } = cellsOf(cells, FIELDS, errors);
   const phoneOf = (key: string, needed: boolean) => {
@@ -96,7 +96,7 @@ function parse(cells: Record<string, unknown>, _ctx: ImportContext): { record: S
     else errors.push({ column: labelOf('joinedOn'), value: joinedText, reason: d.reason });
   }
   const record: StudentRecord = { admissionNo, fullName, className, section, guardianName, phone, phone2, email, category, familyKey, joinedOn };
-  if (errors.length > 0) return { errors };
+  if (errors.length > 0) return { errors, partial: record };
   const shown = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v ?? '']));
   return { record, text: shown };
 }
@@ -123,6 +123,8 @@ function resolve(r: StudentRecord, masters: Masters): { ids: { classId: string; 
   }
   return { ids: { classId: cls?.id ?? '', sectionId, categoryId }, errors };
 }
+
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 /** The same rules as admitting one student by hand. */
 function contractErrors(input: Record<string, unknown>, r: StudentRecord): CellError[] {
@@ -163,10 +165,12 @@ function checker(ctx: ImportContext) {
       else seen.set(lower(r.admissionNo), row);
       const { ids, errors: refErrors } = resolve(r, masters);
       rowErrors.push(...refErrors);
-      if (refErrors.length === 0) {
-        const input = { admissionNo: r.admissionNo, fullName: r.fullName, classId: ids.classId, sectionId: ids.sectionId, guardianName: r.guardianName, phone: r.phone, phone2: r.phone2, email: r.email, categoryId: ids.categoryId, familyId: null, joinedOn: r.joinedOn };
-        rowErrors.push(...contractErrors(input, r));
-      }
+      // The rest of the row against the rules of admitting by hand too (an unknown class stands in as a well-formed
+      // id, and a column already in error is not reported twice).
+      const standIn = (id: string | null) => id || NO_SUCH_ID;
+      const input = { admissionNo: r.admissionNo, fullName: r.fullName, classId: standIn(ids.classId), sectionId: ids.sectionId, guardianName: r.guardianName, phone: r.phone, phone2: r.phone2, email: r.email, categoryId: ids.categoryId, familyId: null, joinedOn: r.joinedOn };
+      const reported = new Set(rowErrors.map((e) => e.column));
+      rowErrors.push(...contractErrors(input, r).filter((e) => !reported.has(e.column)));
       const before = existing.get(lower(r.admissionNo));
       if (!before || rowErrors.length > 0) return rowErrors.length > 0 ? { errors: rowErrors } : { action: 'new' };
       if (before.joined_on !== r.joinedOn) rowErrors.push({ column: labelOf('joinedOn'), value: r.joinedOn, reason: `differs from the joining date on record (${before.joined_on}); it cannot change by import` });
