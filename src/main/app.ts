@@ -1,5 +1,5 @@
 // The whole backend, Electron-free: the Electron shell and the tests call the same invoke.
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { OutputOf, Result } from '../shared/contract';
 import type { Reauth } from '../shared/contract/auth';
 import { createEncryptedStore } from './db/encrypted-store';
@@ -26,7 +26,7 @@ import { structuresHandlers } from './services/structures';
 import { studentsHandlers } from './services/students';
 import { syncHandlers } from './services/sync';
 import { reportsHandlers } from './services/reports';
-import { importsHandlers } from './services/imports';
+import { type FileChooser, importsHandlers } from './services/imports';
 import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
 import * as totp from './services/totp';
 import { createBackups, rewrapBackupKey } from './services/backups';
@@ -68,6 +68,8 @@ export interface AppDeps {
   exportFolder?: string;
   /** How this FeeDesk names itself to a second one refused the same store ("the desktop app", "browser mode"). */
   shell?: string;
+  /** The desktop app's Open dialog (Browse on the import screen); browser mode's tabs send the file instead. */
+  chooseFile?: FileChooser;
 }
 
 /** Built, app.ts is inside out/main/index.js and the worker is out/main/background-worker.js; from source it is a .ts file. */
@@ -253,7 +255,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...slipsHandlers(services, print),
     ...syncHandlers(services, syncEnv, syncLoop),
     ...reportsHandlers(services, backgroundRunner, deps.exportFolder ?? dirname(deps.dbPath)),
-    ...importsHandlers(services, backgroundRunner, deps.settings),
+    ...importsHandlers(services, backgroundRunner, deps.settings, { receivedDir: join(dirname(deps.dbPath), 'received'), ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) }),
     ...backups.handlers,
     'diagnostics.screenFailed': async ({ screen, message, stack }, call) => {
       deps.logger.error(`screen ${screen} failed for ${s(call).userId}: ${message}`, stack ?? undefined);

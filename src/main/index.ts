@@ -86,6 +86,13 @@ async function start(): Promise<void> {
     exportFolder: app.getPath('documents'),
     logger: { error: (message, err) => console.error(message, err), warn: (message) => console.warn(message), info: (message) => console.info(message) },
     shell: browserMode ? 'the desktop app in browser mode (--browser)' : 'the desktop app',
+    // Browse on the import screen: the system's Open dialog over the window (browser mode's tab sends the file instead).
+    chooseFile: async ({ title, filters }) => {
+      const owner = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows().find((w) => !w.isDestroyed());
+      const options = { title, filters, defaultPath: app.getPath('documents'), properties: ['openFile' as const] };
+      const chosen = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+      return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+    },
   });
   let closed = false;
   app.on('will-quit', (event) => {

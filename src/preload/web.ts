@@ -8,6 +8,7 @@ import type { ErrorData, Result } from '../shared/contract/errors';
 const CLIENT_KEY = 'feedesk.clientId';
 const CLIENT_HEADER = 'x-feedesk-client';
 const PRINT_HEADER = 'x-feedesk-print';
+const CHANNEL_HEADER = 'x-feedesk-channel';
 
 const failure = (code: ErrorData['code'], message: string): Result<never> => ({ ok: false, error: { code, message } });
 
@@ -86,7 +87,7 @@ async function invoke(channel: string, input: unknown): Promise<Result<unknown>>
   let response: Response;
   try {
     const clientId = await (client ??= obtainClientId());
-    response = await post('/api/invoke', { channel, input }, { [CLIENT_HEADER]: clientId });
+    response = await post('/api/invoke', { channel, input }, { [CLIENT_HEADER]: clientId, [CHANNEL_HEADER]: channel });
   } catch (err) {
     client = null;
     if (err instanceof ShellRefusal) return failure('forbidden', err.message);
@@ -102,4 +103,42 @@ async function invoke(channel: string, input: unknown): Promise<Result<unknown>>
   return (await response.json()) as Result<unknown>;
 }
 
-window.api = buildApi(channelNames, invoke);
+/**
+ * Browse, in a browser: the desk has no dialog to show here, so the tab's own file picker chooses the file and the tab
+ * sends it to the desk (imports.receiveFile), which keeps it and answers with its path, read like any other file.
+ */
+function chooseInTab(): Promise<Result<{ path: string | null }>> {
+  return new Promise((resolve) => {
+    const picker = document.createElement('input');
+    picker.type = 'file';
+    picker.accept = '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
+    picker.setAttribute('aria-label', 'File to import');
+    picker.style.display = 'none';
+    const done = (result: Result<{ path: string | null }>) => {
+      picker.remove();
+      resolve(result);
+    };
+    picker.addEventListener('cancel', () => done({ ok: true, value: { path: null } }));
+    picker.addEventListener('change', () => {
+      const file = picker.files?.[0];
+      if (!file) return done({ ok: true, value: { path: null } });
+      void file.arrayBuffer().then(
+        async (bytes) => done((await invoke('imports.receiveFile', { fileName: file.name, content: toBase64(new Uint8Array(bytes)) })) as Result<{ path: string | null }>),
+        () => done(failure('invalid_input', 'the file could not be read from this computer: choose it again')),
+      );
+    });
+    document.body.append(picker);
+    picker.click();
+  });
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/** The calls a browser tab answers itself; every other goes to the desk. */
+const inTab: Partial<Record<string, () => Promise<Result<unknown>>>> = { 'imports.chooseFile': chooseInTab };
+
+window.api = buildApi(channelNames, (channel, input) => inTab[channel]?.() ?? invoke(channel, input));

@@ -1,6 +1,6 @@
 // Import in Chromium: the accountant points at a file, fixes a column the importer could not guess, dry-runs it
 // (three rows wrong), saves the error sheet, fixes the file and imports it.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { ADMIN, setUpSchool } from '../support/harness';
@@ -97,4 +97,66 @@ test('concessions: the import asks for a second person’s approval, and puts th
   const dues = await desk.ok('payments.openDues', { studentIds: [meera.id] }, 'check');
   // Tuition 12,000 over four quarters less the 1,500 merit concession.
   expect(dues.items.filter((i) => i.head === 'Tuition').reduce((a, i) => a + i.balance, 0)).toBe(10_500_00);
+});
+
+test('Browse sends the file from the browser; a file with other headers after a fixed mapping is read; Sr. No. is never the admission no.; every error of a row is listed', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-04-02T05:00:00Z');
+  await setUpSchool(desk);
+  await seedSmallSchool(desk);
+  await desk.ok('auth.logout');
+  // Files on "this computer" (the browser's side): Browse picks them, the tab sends them to the desk.
+  const first = join(desk.dir, 'picked', 'students.csv');
+  const second = join(desk.dir, 'picked', 'register 2026.csv');
+  mkdirSync(join(desk.dir, 'picked'));
+  writeFileSync(first, rows('Class 5', '9845012301', '01/04/2026'));
+  writeFileSync(
+    second,
+    [
+      'Sr. No.,Adm. No.,Name,Class,Section,Guardian,Phone,Email,Joined',
+      '1,GV-201,Ishaan Roy,Class 5,A,P Roy,9845012340,roy@example.com,01/04/2026',
+      '2,GV-202,Tara Sen,Class 13,A,K Sen,12,tara at example,01/04/2026',
+    ].join('\r\n'),
+  );
+
+  await logIn(page, rendererUrl);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const browse = async (file: string) => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Browse…' }).click();
+    await (await chooser).setFiles(file);
+  };
+  // The first file: chosen, sent, read at once; its guardian column mapped by hand (remembered for these headers).
+  await browse(first);
+  const guardian = page.getByRole('combobox', { name: 'Column for Guardian' });
+  await expect(guardian).toHaveValue('');
+  await expect(page.getByLabel('File to import (XLSX or CSV)')).toHaveValue(new RegExp(`^${desk.dir}/received/.* students\\.csv$`));
+  await guardian.click();
+  await page.getByRole('option', { name: 'Father/Mother' }).click();
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  await expect(page.getByLabel('Dry run counts')).toContainText('5 new', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Import 5 rows' }).click();
+  await expect(page.getByText('Imported: 5 new, 0 updated, 0 unchanged.')).toBeVisible({ timeout: 30_000 });
+
+  // The next file has other headers, a serial number and an admission number: read, matched by name, Adm. No. taken.
+  await browse(second);
+  await expect(page.getByRole('combobox', { name: 'Column for Admission no.' })).toHaveValue('Adm. No.');
+  await expect(page.getByRole('combobox', { name: 'Column for Guardian' })).toHaveValue('Guardian');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  const counts = page.getByLabel('Dry run counts');
+  await expect(counts).toContainText('1 new', { timeout: 30_000 });
+  await expect(counts).toContainText('1 with errors');
+  // Row 3's every error, left to right: its class, its phone and its email.
+  const errors = page.getByRole('table', { name: 'Errors' });
+  await expect(errors.getByRole('row')).toHaveCount(4);
+  await expect(errors.getByRole('row').nth(1)).toContainText(/3\s*Class\s*Class 13\s*is not a class/);
+  await expect(errors.getByRole('row').nth(2)).toContainText(/3\s*Phone\s*12/);
+  await expect(errors.getByRole('row').nth(3)).toContainText(/3\s*Email\s*tara at example/);
+  await expectAccessible(page, 'import with every error of a row');
+
+  // A file that is not a spreadsheet is refused in the user's words, and nothing is read.
+  const notes = join(desk.dir, 'picked', 'notes.pdf');
+  writeFileSync(notes, '%PDF-1.4');
+  await browse(notes);
+  await expect(page.getByRole('alert')).toHaveText('The file must be an XLSX or CSV file (a name ending .xlsx or .csv)');
 });

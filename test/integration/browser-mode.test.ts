@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebShell, type WebShell } from '../../src/main/web/server';
-import { CLIENT_HEADER, PRINT_HEADER } from '../../src/main/web/policy';
+import { CHANNEL_HEADER, CLIENT_HEADER, PRINT_HEADER } from '../../src/main/web/policy';
 import { createSystemPrinter } from '../../src/main/print/system-printer';
 import { ADMIN, openTestDesk, schoolInput, setUpSchool, tempDir, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
@@ -185,6 +185,22 @@ describe('browser mode: other sites and other names', () => {
     const broken = await send(shell.port, { method: 'POST', path: '/api/invoke', headers: json({ [CLIENT_HEADER]: clientId }), body: '{"channel": "store.status"' });
     expect(broken.status).toBe(415);
     expect(reached).toEqual([]);
+  });
+
+  it('takes a file a tab sends (imports.receiveFile) at the file’s size, and a body that large for that channel only', async () => {
+    const clientId = await newClient();
+    const content = Buffer.alloc(3 * 1024 * 1024, 'Adm No,Name\r\n').toString('base64');
+    const body = (channel: string) => JSON.stringify({ channel, input: { fileName: 'students.csv', content } });
+    const post = (announced: string, channel: string) =>
+      send(shell.port, { method: 'POST', path: '/api/invoke', headers: json({ [CLIENT_HEADER]: clientId, [CHANNEL_HEADER]: announced }), body: body(channel) });
+    // Announced as another channel: as large as that channel allows, which is far less.
+    expect((await post('store.status', 'store.status')).status).toBe(413);
+    // Let in at a file's size, it must be that file's call.
+    expect((await post('imports.receiveFile', 'store.status')).status).toBe(400);
+    expect(reached).toEqual([]);
+    const sent = await post('imports.receiveFile', 'imports.receiveFile');
+    expect(sent.status).toBe(200);
+    expect(reached).toEqual(['imports.receiveFile']);
   });
 });
 

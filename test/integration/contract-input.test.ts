@@ -88,6 +88,7 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
   'students.update': [{ input: { ...studentInput({}), studentId: ID }, field: 'version', message: 'version is required' }],
   'students.leave': [{ input: { studentId: ID, leftOn: '2026-13-01', reason: 'moved' }, field: 'leftOn', message: /YYYY-MM-DD|real calendar date/ }],
+  'students.leavePreview': [{ input: { studentId: ID, leftOn: '30/06/2026' }, field: 'leftOn', message: /YYYY-MM-DD/ }],
   'families.create': [{ input: { name: 'Rao family', studentIds: [] }, field: 'studentIds', message: /at least one student/ }],
   'families.get': [{ input: { familyId: 5 }, field: 'familyId', message: /UUID/ }],
   'structures.list': [{ input: { yearId: 'this year' }, field: 'yearId', message: /UUID/ }],
@@ -208,6 +209,12 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
   'imports.job': [{ input: { jobId: 3 }, field: 'jobId', message: /jobId/ }],
   'imports.cancel': [{ input: {}, field: 'jobId', message: /jobId/ }],
+  'imports.chooseFile': [{ input: { x: 1 }, ...NO_INPUT }],
+  'imports.receiveFile': [
+    { input: { fileName: 'students.pdf', content: 'QQ==' }, field: 'fileName', message: /must be an XLSX or CSV file/ },
+    { input: { fileName: '   ', content: 'QQ==' }, field: 'fileName', message: /must be the file’s name/ },
+    { input: { fileName: 'students.csv', content: 'not base64!' }, field: 'content', message: /must be the file’s content/ },
+  ],
   'cheques.clear': [
     { input: { paymentId: 'x', clearedOn: '2026-06-01' }, field: 'paymentId', message: /UUID/ },
     { input: { paymentId: ID, clearedOn: '1 June' }, field: 'clearedOn', message: /YYYY-MM-DD/ },

@@ -3,8 +3,11 @@
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, resolveRendererFile } from '../../src/main/shell-policy';
+import { RECEIVED_FILE_MAX_BYTES } from '../../src/shared/contract/imports';
 import {
+  bodyLimit,
   LOOPBACK,
+  MAX_BODY_BYTES,
   TOKEN_PARAM,
   hasSessionCookie,
   newLaunch,
@@ -295,5 +298,17 @@ describe('resolving a renderer file from a URL path', () => {
 
   it.each(['/%', '/%E0%A4%A', '/%zz', '/assets/%c3'])('refuses the badly encoded %s', (path) => {
     expect(resolveRendererFile(DIR, path)).toBeNull();
+  });
+});
+
+describe('how large a call may be', () => {
+  it('is 2 MB for every channel but the one that carries a file, which takes the largest file in base64', () => {
+    expect(bodyLimit(undefined)).toBe(MAX_BODY_BYTES);
+    expect(bodyLimit('auth.login')).toBe(MAX_BODY_BYTES);
+    expect(bodyLimit('imports.receiveFile')).toBeGreaterThan((RECEIVED_FILE_MAX_BYTES * 4) / 3);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'imports.receivefile', ''])('gives the ordinary size to the name %j', (name) => {
+    expect(bodyLimit(name)).toBe(MAX_BODY_BYTES);
   });
 });

@@ -2,9 +2,10 @@
 // worker. The column mapping a user fixed is remembered on this desk per importer and per set of headers: the next
 // file with the same headers gets it, a file with other headers is matched by name and never held up by it.
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
-import { type HeaderMatchView, IMPORTERS_NEEDING_APPROVAL, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
+import { type HeaderMatchView, IMPORT_FILE_TYPES, IMPORTERS_NEEDING_APPROVAL, RECEIVED_FILE_MAX_BYTES, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
 import { normalizeHeader } from '../imports/headers';
 import { type BackgroundJob, type BackgroundRunner, type JobOptions, progressOf } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
@@ -64,7 +65,7 @@ const DRY_RUN_HEAP_MB = 128;
 /** A dry run's worker waits under this key for the commit of the same file with the same mapping (it keeps the rows it read). */
 const followUpKey = (importer: ImporterName, path: string, mapping: Mapping | undefined) => JSON.stringify([importer, path, mapping ?? null]);
 
-export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, settings: SettingsStore): HandlersFor<'imports'> {
+export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, settings: SettingsStore, files: ImportFiles): HandlersFor<'imports'> {
   const mappingsOf = (importer: ImporterName): Record<string, Mapping> => {
     const saved = settings.get(MAPPINGS_KEY(importer));
     return saved && typeof saved === 'object' ? (saved as Record<string, Mapping>) : {};
@@ -150,5 +151,57 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
     },
     'imports.job': async ({ jobId }) => jobOf(runner().job<ImportMeta>(jobId)),
     'imports.cancel': async ({ jobId }) => jobOf(runner().cancel<ImportMeta>(jobId)),
+    'imports.chooseFile': async () => {
+      if (!files.chooseFile) throw new AppError('conflict', 'this FeeDesk has no file dialog: type the file’s full path');
+      return { path: await files.chooseFile({ title: 'File to import', filters: [{ name: 'Spreadsheets (XLSX, CSV)', extensions: [...IMPORT_FILE_TYPES] }] }) };
+    },
+    'imports.receiveFile': async ({ fileName, content }) => ({ path: keepReceivedFile(files.receivedDir, fileName, Buffer.from(content, 'base64'), deps.clock.now()) }),
   };
+}
+
+/** The OS file dialog the desktop shell offers (a true edge: tests pass their own). */
+export interface FileChooser {
+  (options: { title: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
+}
+
+export interface ImportFiles {
+  /** The desktop app's Open dialog; absent in browser mode, where the tab chooses and sends the file. */
+  chooseFile?: FileChooser;
+  /** Where files sent by a browser tab are kept for reading (the desk folder's "received" folder). */
+  receivedDir: string;
+}
+
+/** Files sent from a tab are kept this long (an import's commit reads its file again), then cleared away. */
+const RECEIVED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Writes a file a tab sent into the received folder under a name of its own (the time and the name as sent, made
+ * safe), never over another; clears away what was sent more than a week ago. Returns its full path.
+ */
+export function keepReceivedFile(dir: string, fileName: string, bytes: Buffer, now: Date): string {
+  if (bytes.length === 0) throw new AppError('invalid_input', 'is an empty file', 'fileName');
+  if (bytes.length > RECEIVED_FILE_MAX_BYTES) throw new AppError('invalid_input', `is larger than ${RECEIVED_FILE_MAX_BYTES / 1024 / 1024} MB: split the file, or use the desktop app`, 'content');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const old of readdirSync(dir)) {
+    const path = join(dir, old);
+    try {
+      if (now.getTime() - statSync(path).mtimeMs > RECEIVED_KEEP_MS) rmSync(path, { force: true });
+    } catch {
+      // Gone already, or not ours to remove: it does not stop this file.
+    }
+  }
+  const base = basename(fileName.replace(/\\/g, '/')).replace(/[^\p{L}\p{M}\p{N}._ -]+/gu, '_').replace(/^\.+/, '') || 'file';
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  for (let n = 0; ; n++) {
+    const path = join(dir, `${stamp}${n > 0 ? `-${n}` : ''} ${base}`);
+    try {
+      writeFileSync(path, bytes, { flag: 'wx', mode: 0o600 });
+      return path;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      rmSync(path, { force: true });
+      throw new AppError('conflict', code === 'ENOSPC' ? 'the disk is full: free some space, then choose the file again' : `the file could not be kept on this desk (${code ?? 'unknown error'})`);
+    }
+  }
 }

@@ -4,6 +4,7 @@
 // the Origin pinned to it too (no CORS, no cross-site form posts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../shell-policy';
+import { RECEIVED_FILE_MAX_BYTES } from '../../shared/contract/imports';
 
 export const LOOPBACK = '127.0.0.1';
 /** The query parameter of the opened address that carries the launch secret. */
@@ -58,7 +59,7 @@ export function hasSessionCookie(cookieHeader: string | undefined, launch: Launc
   });
 }
 
-export type Refusal = { status: 401 | 403 | 404 | 405 | 413 | 415; reason: string };
+export type Refusal = { status: 400 | 401 | 403 | 404 | 405 | 413 | 415; reason: string };
 
 export interface RequestFacts {
   method: string;
@@ -89,6 +90,18 @@ export function refuseApiCall(request: RequestFacts & { contentType: string | un
   if (!hasSessionCookie(request.cookie, launch)) return { status: 401, reason: 'not signed in to this FeeDesk: open the address it printed when it started' };
   if (!/^application\/json(;|$)/i.test(request.contentType ?? '')) return { status: 415, reason: 'API calls are JSON' };
   return null;
+}
+
+/** The header a tab's call names its channel in, so the server knows how large a body to take before reading it. */
+export const CHANNEL_HEADER = 'x-feedesk-channel';
+/** Larger than any ordinary channel's input (a 200 KB logo in base64 is the largest). */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Channels whose input carries a whole file (an import sent from the tab): as large as that file in base64, and a little. */
+const FILE_INPUTS: Readonly<Record<string, number>> = { 'imports.receiveFile': Math.ceil(RECEIVED_FILE_MAX_BYTES / 3) * 4 + 64 * 1024 };
+
+/** The most a call's body may hold: the announced channel's, once the body is read it must be that channel's call. */
+export function bodyLimit(announcedChannel: string | undefined): number {
+  return (announcedChannel !== undefined && Object.hasOwn(FILE_INPUTS, announcedChannel) ? FILE_INPUTS[announcedChannel] : undefined) ?? MAX_BODY_BYTES;
 }
 
 /** The headers on every page, asset and answer: the renderer's CSP plus what the desktop window gets for free. */

@@ -17,6 +17,8 @@ import {
   openingAddress,
   PRINT_HEADER,
   type Refusal,
+  bodyLimit,
+  CHANNEL_HEADER,
   refuseApiCall,
   refuseForeign,
   type RequestFacts,
@@ -30,8 +32,6 @@ import {
 
 /** The script the renderer build emits for browser mode (src/preload/web.ts): window.api over HTTP. */
 export const WEB_API_SCRIPT = '/web-api.js';
-/** Larger than any channel's input (a 200 KB logo in base64 is the largest). */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** A PDF handed to the browser's print dialog stays fetchable this long. */
 const PRINT_KEPT_MS = 10 * 60_000;
 
@@ -134,9 +134,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL, l: Launch) {
     const refusal = refuseApiCall({ ...facts(req), contentType: req.headers['content-type'] }, l);
     if (refusal) return refuse(res, refusal);
+    const announced = header(req, CHANNEL_HEADER);
     let body: unknown;
     try {
-      body = JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString('utf8'));
+      body = JSON.parse((await readBody(req, bodyLimit(announced))).toString('utf8'));
     } catch (err) {
       if (!(err instanceof TooLarge)) return refuse(res, { status: 415, reason: 'the request is not JSON' });
       res.setHeader('connection', 'close');
@@ -148,6 +149,8 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     const clientId = header(req, CLIENT_HEADER);
     if (!clientId || !clients.has(clientId)) return refuse(res, { status: 401, reason: 'this tab is not known to this FeeDesk: reload it' });
     const call = isRecord(body) ? body : {};
+    // A body let in at a file's size is that file's call, nothing else.
+    if (announced !== undefined && call['channel'] !== announced) return refuse(res, { status: 400, reason: 'the call is not for the channel its header names' });
     const context: CallContext = { printUrl: null };
     const result = await calls.run(context, () => options.invoke(String(call['channel']), call['input'], clientId));
     json(res, result, context.printUrl ? { [PRINT_HEADER]: context.printUrl } : {});

@@ -1,7 +1,7 @@
 // Bulk import from XLSX/CSV: templates, the column mapping, a dry run with per-row errors, an all-or-nothing commit.
 import { z } from 'zod';
 import { channel } from './channel';
-import { approver, fullPath, jobProgress } from './common';
+import { approver, fullPath, jobProgress, noInput } from './common';
 
 export const IMPORTERS = ['students', 'families', 'structures', 'concessions', 'opening_balances'] as const;
 export type ImporterName = (typeof IMPORTERS)[number];
@@ -60,6 +60,18 @@ export type HeaderMatchView = z.infer<typeof headerMatch>;
 
 const ADMINS = ['admin', 'accountant'] as const;
 
+/** The largest file a browser tab can hand the desk to import (the desktop app reads files where they are). */
+export const RECEIVED_FILE_MAX_BYTES = 25 * 1024 * 1024;
+/** The file types the importers read. */
+export const IMPORT_FILE_TYPES = ['xlsx', 'csv'] as const;
+
+const fileName = z
+  .string({ error: 'must be the file’s name' })
+  .trim()
+  .min(1, 'must be the file’s name')
+  .max(200, 'must be at most 200 characters')
+  .refine((n) => IMPORT_FILE_TYPES.some((t) => n.toLowerCase().endsWith(`.${t}`)), 'must be an XLSX or CSV file (a name ending .xlsx or .csv)');
+
 export const importsChannels = {
   'imports.inspect': channel({ input: z.strictObject({ importer, path: filePath, mapping: mapping.optional() }), output: headerMatch, access: ADMINS }),
   'imports.dryRun': channel({ input: z.strictObject({ importer, path: filePath, mapping: mapping.optional() }), output: importJob, access: ADMINS }),
@@ -81,4 +93,20 @@ export const importsChannels = {
   'imports.errorSheet': channel({ input: z.strictObject({ jobId: z.string().max(64), path: filePath }), output: importJob, access: ADMINS }),
   'imports.job': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS }),
   'imports.cancel': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS }),
+  /** The desktop app's file dialog (Browse): the file chosen, or null when the user closed the dialog. */
+  'imports.chooseFile': channel({ input: noInput, output: z.object({ path: z.string().nullable() }), access: ADMINS }),
+  /**
+   * A file a browser tab chose (browser mode has no file dialog of the desk's own): kept in the desk folder's
+   * "received" folder and read from there like any other file.
+   */
+  'imports.receiveFile': channel({
+    input: z.strictObject({
+      fileName,
+      content: z
+        .base64({ error: 'must be the file’s content (base64)' })
+        .max(Math.ceil(RECEIVED_FILE_MAX_BYTES / 3) * 4, `is larger than ${RECEIVED_FILE_MAX_BYTES / 1024 / 1024} MB: split the file, or use the desktop app`),
+    }),
+    output: z.object({ path: z.string() }),
+    access: ADMINS,
+  }),
 };

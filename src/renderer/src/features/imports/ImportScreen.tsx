@@ -2,8 +2,8 @@
 import { Alert, Badge, Button, Group, Paper, PasswordInput, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { IMPORTERS, IMPORTERS_NEEDING_APPROVAL, type HeaderMatchView, type ImporterName, type ImportJob } from '../../../../shared/contract/imports';
-import { api, request } from '../../api/client';
-import { sentence } from '../../api/form-errors';
+import { api, ApiError, request } from '../../api/client';
+import { messageNamingField, sentence } from '../../api/form-errors';
 import { approverCredentials, NO_APPROVER } from '../../components/ApprovalModal';
 
 const TITLES: Record<ImporterName, string> = {
@@ -14,6 +14,8 @@ const TITLES: Record<ImporterName, string> = {
   opening_balances: 'Opening balances (arrears)',
 };
 const POLL_MS = 200;
+/** The file, however the desk names it in its answer (its path, or a file a browser tab sent). */
+const FIELD_LABELS = { path: 'The file', fileName: 'The file', content: 'The file' };
 
 /** Polls a background job until it ends. */
 function useImportJob() {
@@ -68,15 +70,25 @@ export function ImportScreen() {
   useEffect(() => {
     void request(api().reports.exportFolder()).then(({ folder: f }) => setFolder(f.replace(/[\\/]$/, '')));
   }, []);
-  const fail = (e: Error) => setError(sentence(e.message));
+  const fail = (e: Error) => setError(e instanceof ApiError ? messageNamingField(e, FIELD_LABELS) : sentence(e.message));
 
-  const readColumns = () => {
+  const readColumns = (from = path) => {
     setError(null);
+    setMatch(null);
     dry.setJob(null);
     commit.setJob(null);
-    request(api().imports.inspect({ importer, path })).then((m) => {
+    request(api().imports.inspect({ importer, path: from })).then((m) => {
       setMatch(m);
       setMapping(m.mapping);
+    }, fail);
+  };
+  /** Browse: the system's Open dialog (desktop) or the browser's file picker; a file chosen is read at once. */
+  const browse = () => {
+    setError(null);
+    request(api().imports.chooseFile()).then(({ path: chosen }) => {
+      if (!chosen) return;
+      setPath(chosen);
+      readColumns(chosen);
     }, fail);
   };
   const runDry = () => {
@@ -115,8 +127,18 @@ export function ImportScreen() {
             </Button>
           </Group>
           <Group align="flex-end">
-            <TextInput label="File to import (XLSX or CSV)" placeholder={`${folder}/students.xlsx`} value={path} onChange={(e) => setPath(e.currentTarget.value)} style={{ flex: 1 }} />
-            <Button onClick={readColumns} disabled={!path}>
+            <TextInput
+              label="File to import (XLSX or CSV)"
+              placeholder={`${folder}/students.xlsx`}
+              value={path}
+              onChange={(e) => setPath(e.currentTarget.value)}
+              onKeyDown={(e) => e.key === 'Enter' && path && readColumns()}
+              style={{ flex: 1 }}
+            />
+            <Button variant="default" onClick={browse}>
+              Browse…
+            </Button>
+            <Button onClick={() => readColumns()} disabled={!path}>
               Read columns
             </Button>
           </Group>
