@@ -137,6 +137,12 @@ export async function insertStudentTx(tx: Tx, env: Pick<ServiceDeps, 'clock' | '
   return id;
 }
 
+/** The open dues leaving on `leftOn` waives: those that fall due after it. Checks the date against the joining date. */
+async function duesWaivedOnLeaving(db: Store | Tx, student: Student, leftOn: string) {
+  if (leftOn < student.joinedOn) throw new AppError('invalid_input', `leftOn is before the joining date ${student.joinedOn}`, 'leftOn');
+  return (await dueRows(db, [student.id])).filter((d) => d.due_on > leftOn && d.balance > 0);
+}
+
 export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'families'> {
   const audited = async <T extends { id: string }>(tx: Tx, actorId: string, action: string, entity: string, before: unknown, after: T) => {
     await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, before, after });
@@ -211,8 +217,7 @@ export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'f
         const actorId = requireSession(call).userId;
         const before = await getStudent(tx, studentId);
         if (before.status !== 'active') throw new AppError('conflict', `${before.fullName} is already marked ${before.status}`, 'studentId');
-        if (leftOn < before.joinedOn) throw new AppError('invalid_input', `leftOn is before the joining date ${before.joinedOn}`, 'leftOn');
-        const future = (await dueRows(tx, [studentId])).filter((d) => d.due_on > leftOn && d.balance > 0);
+        const future = await duesWaivedOnLeaving(tx, before, leftOn);
         const at = deps.clock.now().toISOString();
         const waivers = future.map((d) => ({ id: deps.ids.uuid(), due_id: d.id, amount: d.balance, reason: `Left on ${leftOn}: ${reason}`, approved_by: actorId, at }));
         if (waivers.length > 0) await tx.insertInto('due_waiver').values(waivers).execute();
@@ -222,6 +227,15 @@ export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'f
         await enqueue(tx, deps, 'students.leave', { ...student, baseVersion: before.version, waivers });
         return { student, duesWaived: future.length, amountWaived: future.reduce((a, d) => a + d.balance, 0) };
       }),
+
+    'students.leavePreview': async ({ studentId, leftOn }) => {
+      const db = deps.store();
+      const dues = await duesWaivedOnLeaving(db, await getStudent(db, studentId), leftOn);
+      return {
+        dues: dues.map((d) => ({ dueId: d.id, installment: d.installment, head: d.head, dueOn: d.due_on, balance: d.balance })),
+        total: dues.reduce((a, d) => a + d.balance, 0),
+      };
+    },
 
     'families.create': ({ name, studentIds }, call) =>
       deps.store().transaction().execute(async (tx) => {

@@ -33,6 +33,10 @@ export const student = studentSummary.extend({
 });
 export type Student = z.infer<typeof student>;
 
+/** An open due that leaving would waive: what is left of it, in minor units. */
+export const waivedDue = z.object({ dueId: z.string(), installment: z.string(), head: z.string(), dueOn: z.string(), balance: z.number() });
+export type WaivedDue = z.infer<typeof waivedDue>;
+
 const phone = z
   .string({ error: 'must be text' })
   .trim()
@@ -98,6 +102,12 @@ export const studentsChannels = {
       reason: name(200),
     }),
     output: z.object({ student, duesWaived: z.number(), amountWaived: z.number() }),
+    access: ['admin', 'accountant'],
+  }),
+  // What leaving on a date would waive (the open dues that fall due after it), shown before anyone confirms.
+  'students.leavePreview': channel({
+    input: z.strictObject({ studentId: id, leftOn: isoDate }),
+    output: z.object({ dues: z.array(waivedDue), total: z.number() }),
     access: ['admin', 'accountant'],
   }),
   'families.create': channel({

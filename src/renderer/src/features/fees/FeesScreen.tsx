@@ -10,12 +10,13 @@ import { sentence } from '../../api/form-errors';
 import { moneyFor } from '../../components/money';
 import { QuickAddForms } from './QuickAddForms';
 import { StructureForm } from './StructureForm';
+import { ClassesPanel, YearsPanel } from './YearsAndSections';
 
 export function FeesScreen({ session }: { session: SessionInfo }) {
   const money = useMemo(() => moneyFor(session.school), [session.school]);
   const [masters, setMasters] = useState<Masters | null>(null);
   const [structures, setStructures] = useState<Structure[]>([]);
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [note, setNote] = useState<{ ok: boolean; text: string; hint?: boolean } | null>(null);
 
   const load = useCallback(() => {
     const fail = (e: Error) => setNote({ ok: false, text: sentence(e.message) });
@@ -27,11 +28,29 @@ export function FeesScreen({ session }: { session: SessionInfo }) {
   const assign = async (s: Structure) => {
     try {
       const r = await request(api().structures.assign({ structureId: s.id }));
-      setNote({ ok: true, text: `${s.name}: ${r.duesCreated} dues created for ${r.students} students.` });
+      setNote(r.duesCreated > 0 ? { ok: true, text: `${s.name}: ${r.duesCreated} dues created for ${r.students} students.` } : await nothingCreated(s));
       load();
     } catch (e) {
       setNote({ ok: false, text: sentence((e as Error).message) });
     }
+  };
+
+  /** Why an assignment made no dues, and what to do. */
+  const nothingCreated = async (s: Structure) => {
+    const active = await request(api().students.list({ classId: s.classId, status: 'active', limit: 1 }));
+    return active.total === 0
+      ? {
+          ok: true,
+          hint: true,
+          text: `${s.name} is assigned, but ${s.className} has no students yet, so no dues were made. Admit or import students into ${s.className} (Students → Admit a student, or Import): each one gets these dues as they join.`,
+        }
+      : {
+          ok: true,
+          hint: true,
+          text: s.categoryId
+            ? `${s.name}: no new dues — the students of ${s.className} in the category ${masters?.categories.find((c) => c.id === s.categoryId)?.name ?? ''} already have them, or there are none yet. A student's category is set on Students → open the student → Edit details.`
+            : `${s.name}: no new dues — every student of ${s.className} it applies to already has them.`,
+        };
   };
 
   const current = masters?.years.find((y) => y.isCurrent);
@@ -39,27 +58,13 @@ export function FeesScreen({ session }: { session: SessionInfo }) {
     <Stack>
       <Title order={2}>Fee set-up</Title>
       {note && (
-        <Alert color={note.ok ? 'green' : 'red'} withCloseButton onClose={() => setNote(null)}>
+        <Alert color={note.hint ? 'blue.9' : note.ok ? 'green' : 'red'} withCloseButton onClose={() => setNote(null)}>
           {note.text}
         </Alert>
       )}
       <SimpleGrid cols={{ base: 1, md: 4 }}>
-        <Paper withBorder p="sm">
-          <Title order={4}>Academic years</Title>
-          {masters?.years.map((y) => (
-            <Text key={y.id}>
-              {y.name} {y.isCurrent && <Badge size="sm">current</Badge>}
-            </Text>
-          ))}
-        </Paper>
-        <Paper withBorder p="sm">
-          <Title order={4}>Classes</Title>
-          {masters?.classes.map((c) => (
-            <Text key={c.id}>
-              {c.name} {c.sections.length > 0 && `(${c.sections.map((s) => s.name).join(', ')})`}
-            </Text>
-          ))}
-        </Paper>
+        {masters && <YearsPanel masters={masters} session={session} onChanged={load} />}
+        {masters && <ClassesPanel masters={masters} session={session} onChanged={load} />}
         <Paper withBorder p="sm">
           <Title order={4}>Fee heads</Title>
           {masters?.heads.map((h) => (

@@ -1,5 +1,5 @@
 // One-line forms for the small master lists.
-import { Group, Paper, Stack, TextInput, Title } from '@mantine/core';
+import { Group, Paper, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { api, request } from '../../api/client';
@@ -41,8 +41,9 @@ function QuickForm({ title, fields, dateFields = [], submit, onAdded }: { title:
 }
 
 export function QuickAddForms({ onAdded }: { onAdded: () => void }) {
+  // Two a row: the year's date boxes need the width to show what was typed and how it reads back.
   return (
-    <Group grow align="flex-start">
+    <SimpleGrid cols={{ base: 1, sm: 2 }}>
       <QuickForm
         title="New academic year"
         fields={[['name', 'Name (2027-28)'], ['startsOn', 'Starts'], ['endsOn', 'Ends']]}
@@ -58,6 +59,6 @@ export function QuickAddForms({ onAdded }: { onAdded: () => void }) {
       />
       <QuickForm title="New fee head" fields={[['name', 'Head']]} submit={(v) => request(api().masters.createHead({ name: v.name! }))} onAdded={onAdded} />
       <QuickForm title="New category" fields={[['name', 'Category']]} submit={(v) => request(api().masters.createCategory({ name: v.name! }))} onAdded={onAdded} />
-    </Group>
+    </SimpleGrid>
   );
 }

@@ -1,18 +1,18 @@
-import { NativeSelect, Paper, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Paper, Stack, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import type { Masters } from '../../../../shared/contract/masters';
 import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, failureNote } from '../../components/FormFooter';
-import { DateField } from '../../components/DateField';
 import { useDates } from '../../components/school';
+import { editableInput, StudentFields, type StudentValues } from './StudentFields';
 
 export function AdmitStudentForm({ masters, onAdmitted }: { masters: Masters; onAdmitted: () => void }) {
   const [failure, setFailure] = useState<string | null>(null);
   const dates = useDates();
   const firstClass = masters.classes[0];
-  const form = useForm({
+  const form = useForm<StudentValues>({
     initialValues: {
       admissionNo: '',
       fullName: '',
@@ -20,17 +20,17 @@ export function AdmitStudentForm({ masters, onAdmitted }: { masters: Masters; on
       sectionId: firstClass?.sections[0]?.id ?? '',
       guardianName: '',
       phone: '',
+      phone2: '',
       email: '',
       categoryId: '',
       joinedOn: dates.today(),
     },
   });
-  const sections = masters.classes.find((c) => c.id === form.values.classId)?.sections ?? [];
 
   const submit = form.onSubmit(async (v) => {
     setFailure(null);
     try {
-      await request(api().students.create({ ...v, sectionId: v.sectionId || null, email: v.email || null, categoryId: v.categoryId || null }));
+      await request(api().students.create({ ...editableInput(v), admissionNo: v.admissionNo, joinedOn: v.joinedOn }));
       form.reset();
       onAdmitted();
     } catch (err) {
@@ -43,17 +43,7 @@ export function AdmitStudentForm({ masters, onAdmitted }: { masters: Masters; on
       <form onSubmit={submit} aria-label="Admit a student">
         <Stack>
           <Title order={4}>Admit a student</Title>
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <TextInput label="Admission no." autoFocus {...form.getInputProps('admissionNo')} />
-            <TextInput label="Full name" {...form.getInputProps('fullName')} />
-            <DateField label="Joined on" {...form.getInputProps('joinedOn')} />
-            <NativeSelect label="Class" data={masters.classes.map((c) => ({ value: c.id, label: c.name }))} {...form.getInputProps('classId')} />
-            <NativeSelect label="Section" data={[{ value: '', label: '—' }, ...sections.map((s) => ({ value: s.id, label: s.name }))]} {...form.getInputProps('sectionId')} />
-            <NativeSelect label="Category" data={[{ value: '', label: '—' }, ...masters.categories.map((c) => ({ value: c.id, label: c.name }))]} {...form.getInputProps('categoryId')} />
-            <TextInput label="Guardian" {...form.getInputProps('guardianName')} />
-            <TextInput label="Phone" {...form.getInputProps('phone')} />
-            <TextInput label="Email (optional)" {...form.getInputProps('email')} />
-          </SimpleGrid>
+          <StudentFields form={form} masters={masters} admission />
           <FormFooter note={failureNote(failure)} submitting={form.submitting} label="Admit" />
         </Stack>
       </form>

@@ -1,14 +1,18 @@
-// The student register: browse by class, admit a student.
-import { Alert, Badge, Button, Group, NativeSelect, Pagination, Paper, Stack, Text, Title } from '@mantine/core';
+// The student register: browse by class, admit a student, open one (edit, mark as left, family), group siblings.
+import { Alert, Anchor, Badge, Button, Checkbox, Group, NativeSelect, Pagination, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { DataTable } from '../../components/DataTable';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
+import { mayCall } from '../../components/access';
 import { downloadPdf } from '../../components/download';
+import { moneyFor } from '../../components/money';
 import { AdmitStudentForm } from './AdmitStudentForm';
+import { FamilyGroupBar } from './FamilyGroupBar';
+import { classOf, StudentPanel } from './StudentPanel';
 
 const PAGE = 50;
 
@@ -19,7 +23,19 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
   const [list, setList] = useState<{ total: number; students: StudentSummary[] }>({ total: 0, students: [] });
   const [failure, setFailure] = useState<string | null>(null);
   const [admitting, setAdmitting] = useState(false);
-  const canEdit = session.user.role !== 'cashier';
+  const [opened, setOpened] = useState<string | null>(null);
+  const [ticked, setTicked] = useState<Map<string, StudentSummary>>(new Map());
+  const [note, setNote] = useState<string | null>(null);
+  const money = useMemo(() => moneyFor(session.school), [session.school]);
+  const canEdit = mayCall(session.user.role, 'students.create');
+  const canGroup = mayCall(session.user.role, 'families.create');
+  const tick = (s: StudentSummary, on: boolean) =>
+    setTicked((t) => {
+      const next = new Map(t);
+      if (on) next.set(s.id, s);
+      else next.delete(s.id);
+      return next;
+    });
 
   const load = useCallback(() => {
     request(api().students.list({ ...(classId ? { classId } : {}), offset: (page - 1) * PAGE, limit: PAGE })).then(setList, (e: Error) => setFailure(sentence(e.message)));
@@ -36,6 +52,22 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
         {canEdit && <Button onClick={() => setAdmitting((a) => !a)}>{admitting ? 'Close form' : 'Admit a student'}</Button>}
       </Group>
       {failure && <Alert color="red">{failure}</Alert>}
+      {note && (
+        <Text c="teal.9" role="status">
+          {note}
+        </Text>
+      )}
+      {opened && masters && (
+        <StudentPanel
+          key={opened}
+          studentId={opened}
+          masters={masters}
+          session={session}
+          money={money}
+          onChanged={load}
+          onClose={() => setOpened(null)}
+        />
+      )}
       {admitting && masters && (
         <AdmitStudentForm
           masters={masters}
@@ -71,17 +103,39 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
           </Button>
         )}
       </Group>
+      {canGroup && ticked.size > 0 && (
+        <FamilyGroupBar
+          selected={[...ticked.values()]}
+          onGrouped={(message) => {
+            setNote(message);
+            setTicked(new Map());
+            load();
+          }}
+          onClear={() => setTicked(new Map())}
+        />
+      )}
       <Paper withBorder>
         <DataTable
           label="Students"
           rows={list.students}
           rowKey={(s) => s.id}
           columns={[
+            ...(canGroup
+              ? [{ header: <VisuallyHidden>Tick to group</VisuallyHidden>, width: 36, cell: (s: StudentSummary) => <Checkbox aria-label={`Tick ${s.fullName}`} checked={ticked.has(s.id)} onChange={(e) => tick(s, e.currentTarget.checked)} /> }]
+              : []),
             { header: 'Admission no.', cell: (s) => s.admissionNo },
-            { header: 'Name', cell: (s) => s.fullName },
-            { header: 'Class', cell: (s) => `${s.className}${s.section ? `-${s.section}` : ''}` },
+            {
+              header: 'Name',
+              cell: (s) => (
+                <Anchor component="button" type="button" onClick={() => setOpened(s.id)} aria-label={`Open ${s.fullName}`}>
+                  {s.fullName}
+                </Anchor>
+              ),
+            },
+            { header: 'Class', cell: (s) => classOf(s) },
             { header: 'Guardian', cell: (s) => s.guardianName },
             { header: 'Phone', cell: (s) => s.phone },
+            { header: 'Family', cell: (s) => (s.familyId ? 'Yes' : '') },
             { header: 'Status', cell: (s) => <Badge color={s.status === 'active' ? 'teal.9' : 'gray.8'}>{s.status}</Badge> },
           ]}
         />
