@@ -20,6 +20,8 @@ beforeAll(async () => {
   school = await seedSmallSchool(desk);
   await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
   await desk.ok('settings.update', { verifyBaseUrl: 'https://sync.gvs.example/verify/', receiptFooter: 'धन्यवाद · நன்றி · Thank you' });
+  // The school's stationery on every receipt of this file: each layout must still fit it (two copies to an A4 too).
+  await desk.ok('settings.update', { schoolAddress: '14 Lake Road, Jayanagar\nBengaluru 560041', schoolPhone: '080 2663 1234', schoolRegistration: 'CBSE Affiliation No. 830123', schoolTaxId: '27aapfu0939f1zv' });
 });
 afterAll(() => desk.close());
 
@@ -60,6 +62,10 @@ describe('receipt layouts', () => {
       expect(words).toContain('Rupees Five Thousand Two Hundred Fifty and Fifty Paise Only');
       expect(words).toContain('Balance after this payment ₹14,749.50');
       expect(words).toContain('₹5,250.50');
+      for (const line of ['14 Lake Road, Jayanagar', 'Bengaluru 560041', 'Phone 080 2663 1234', 'CBSE Affiliation No. 830123 · GSTIN 27AAPFU0939F1ZV']) expect(words).toContain(line);
+      // (pdftotext puts the footer's Hindi and Tamil words, a different font, in among the lines above it on a roll.)
+      expect(words.replace(/[\u0900-\u097f\u0b80-\u0bff]+ /g, '')).toContain('Received with thanks from Guardian the sum of Rupees Five Thousand Two Hundred Fifty and Fifty Paise Only for Kiran Rao (Class 5-A).');
+      expect(words.match(/Authorised signatory/g)).toHaveLength(layout === 'a4_two_copies' ? 2 : 1);
     });
   }
 });
@@ -133,5 +139,53 @@ describe('school logo', () => {
     const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
     expect(images.filter((line) => line.trim().split(/\s+/)[2] === 'image')).toHaveLength(1);
     expect(await desk.ok('settings.setLogo', { imageBase64: null })).toEqual({ hasLogo: false });
+  });
+});
+
+describe('what a receipt says', () => {
+  it('a family’s receipt: each child’s lines and subtotal, the balance with late fines to date; the day book lists every child; once cancelled, no balance', async () => {
+    desk.clock.current = new Date('2026-05-01T05:00:00Z');
+    await desk.ok('settings.update', { finesFirst: false });
+    const diya = await admit(desk, school, { fullName: 'Diya Nair' });
+    const arjun = await admit(desk, school, { fullName: 'Arjun Nair' });
+    await desk.ok('families.create', { name: 'Nair', studentIds: [diya.id, arjun.id] });
+    const before = await desk.ok('payments.openDues', { studentIds: [diya.id, arjun.id] });
+    // Quarter 1 (due 10 April, 10 days' grace) is late for both: its fines have been running since 21 April.
+    expect(before.totals.fines).toBeGreaterThan(0);
+    const r = await desk.ok('payments.record', { studentIds: [diya.id, arjun.id], amount: 6_000_00, method: { mode: 'cash' } });
+    const after = await desk.ok('payments.openDues', { studentIds: [diya.id, arjun.id] });
+    // The balance printed is what is owed now, fines to date included (a fine levied as a due or still running).
+    expect(r.balanceAfter).toBe(after.totals.outstanding + after.totals.fines);
+    expect(r.balanceAfter).toBe(before.totals.outstanding + before.totals.fines - 6_000_00);
+    const finesPaid = r.lines.filter((l) => l.kind === 'fine').reduce((a, l) => a + l.amount, 0);
+    expect(r.finesInBalance).toBe(before.totals.fines - finesPaid);
+    expect(r.finesInBalance).toBeGreaterThan(0);
+    const words = text(save('family.pdf', (await desk.ok('receipts.print', { paymentId: r.paymentId, layout: 'a5', target: 'pdf' })).base64)).replace(/\s+/g, ' ');
+    const money = (minor: number) => `₹${(minor / 100).toLocaleString('en-IN', { minimumFractionDigits: 2 })}`;
+    const forChild = (id: string) => r.lines.filter((l) => l.studentId === id).reduce((a, l) => a + l.amount, 0);
+    expect(forChild(diya.id) + forChild(arjun.id)).toBe(6_000_00);
+    for (const [child, name] of [[diya, 'Diya Nair'], [arjun, 'Arjun Nair']] as const) if (forChild(child.id) > 0) expect(words).toContain(`For ${name} ${money(forChild(child.id))}`);
+    expect(words).toContain('Received with thanks from Guardian the sum of Rupees Six Thousand Only for Diya Nair (Class 5-A) and Arjun Nair (Class 5-A).');
+    expect(words).toContain(`Balance after this payment ${money(r.balanceAfter)} including late fines to date: ${money(r.finesInBalance!)}`);
+
+    const book = await desk.ok('reports.run', { report: 'daybook', date: '2026-05-01' });
+    const row = book.rows.find((x) => x['receiptNo'] === r.receiptNo)!;
+    expect(row['student']).toBe('Diya Nair, Arjun Nair');
+    expect(row['admissionNo']).toBe(`${diya.admissionNo}, ${arjun.admissionNo}`);
+
+    await desk.ok('payments.cancel', { paymentId: r.paymentId, reason: 'Wrong family', approver: ACCOUNTANT });
+    const cancelled = text(save('family-cancelled.pdf', (await desk.ok('receipts.print', { paymentId: r.paymentId, layout: 'a5', target: 'pdf' })).base64)).replace(/\s+/g, ' ');
+    expect(cancelled).not.toContain('Balance after this payment');
+    expect(cancelled).toContain('This receipt was cancelled: its amount no longer counts towards the fees.');
+  });
+
+  it('takes a GSTIN only with its check character right, and the school’s details only as an admin writes them', async () => {
+    const wrong = await desk.call('settings.update', { schoolTaxId: '27AAPFU0939F1ZA' });
+    expect(wrong.ok ? null : wrong.error).toMatchObject({ code: 'invalid_input', field: 'schoolTaxId', message: 'schoolTaxId has a wrong last (check) character: a character was mistyped' });
+    const short = await desk.call('settings.update', { schoolTaxId: '27AAPFU0939' });
+    expect(short.ok ? null : short.error).toMatchObject({ field: 'schoolTaxId', message: 'schoolTaxId must be a GSTIN of 15 characters (this has 11)' });
+    const phone = await desk.call('settings.update', { schoolPhone: 'call the office' });
+    expect(phone.ok ? null : phone.error).toMatchObject({ field: 'schoolPhone' });
+    expect((await desk.ok('settings.get')).schoolTaxId).toBe('27AAPFU0939F1ZV');
   });
 });

@@ -80,6 +80,8 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
   }
   doc.fontSize(size + 3);
   writeText(doc, r.school.name, 'bold', { ...opts, align: 'center' });
+  doc.fontSize(size - 0.5);
+  for (const line of schoolLines(r.school)) writeText(doc, line, 'regular', { ...opts, align: 'center' });
   doc.fontSize(size).font('regular').text(`Fee receipt · ${r.yearName}${label ? ` · ${label}` : ''}`, { ...opts, align: 'center' });
   if (copy.copyNo > 1) doc.font('bold').fontSize(size + 2).text(`DUPLICATE · Reprint ${copy.copyNo - 1}`, { ...opts, align: 'center' });
   if (r.event) {
@@ -93,35 +95,104 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
   doc.moveDown(0.5).fontSize(size);
   pair('Receipt no.', r.receiptNo, true);
   pair('Date', new Intl.DateTimeFormat(r.school.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(r.receivedAt)));
-  for (const s of r.students) {
-    doc.moveDown(0.3);
-    writeText(doc, s.fullName, 'bold', opts);
-    doc.font('regular').text(`Adm. ${s.admissionNo} · ${s.className}${s.section ? `-${s.section}` : ''}`, opts);
-    writeText(doc, `Guardian: ${s.guardianName}`, 'regular', opts);
+  doc.moveDown(0.3);
+  writeText(doc, receivedWithThanks(r), 'regular', opts);
+  // One child: who, above the lines. A family: each child's lines under their name, with what was paid for that child.
+  const family = r.students.length > 1;
+  const who = (st: Receipt['students'][number]) => `Adm. ${st.admissionNo} · ${st.className}${st.section ? `-${st.section}` : ''}`;
+  if (!family) {
+    for (const st of r.students) {
+      doc.moveDown(0.3);
+      writeText(doc, st.fullName, 'bold', opts);
+      doc.font('regular').text(who(st), opts);
+    }
   }
-  doc.moveDown(0.5);
-  for (const line of r.lines) pair(`${line.installment} · ${line.head}`, money(line.amount));
+  doc.moveDown(0.3);
+  for (const part of linesByStudent(r)) {
+    if (family) {
+      doc.moveDown(0.2);
+      writeText(doc, `${part.student.fullName} · ${who(part.student)}`, 'bold', opts);
+    }
+    for (const line of part.lines) pair(`${line.installment} · ${line.head}`, money(line.amount));
+    if (family) pair(`For ${part.student.fullName}`, money(part.total), true);
+  }
   const concession = r.lines.reduce((a, l) => a + l.concession, 0);
   if (concession > 0) pair('Concession included', money(concession));
   if (r.creditUsed > 0) pair('Advance credit used', `- ${money(r.creditUsed)}`);
   if (r.creditAdded > 0) pair('Kept as advance credit', money(r.creditAdded));
   doc.moveDown(0.3);
   pair('Total paid', money(r.amount), true);
-  doc.font('regular').text(amountInWords(r.amount, r.school.currency, r.school.locale), opts);
   const ref = Object.entries(r.reference).map(([k, v]) => `${k} ${v}`).join(', ');
-  doc.text(`Mode: ${MODE_NAMES[r.mode]}${ref ? ` (${ref})` : ''}`, opts);
+  doc.font('regular').text(`Mode: ${MODE_NAMES[r.mode]}${ref ? ` (${ref})` : ''}`, opts);
   if (r.change !== null && r.tendered !== null) doc.text(`Tendered ${money(r.tendered)} · change ${money(r.change)}`, opts);
-  pair('Balance after this payment', money(r.balanceAfter), true);
+  if (r.status === 'valid') {
+    pair('Balance after this payment', money(r.balanceAfter), true);
+    if (r.finesInBalance) doc.font('regular').text(`including late fines to date: ${money(r.finesInBalance)}`, opts);
+  } else {
+    // The balance printed then is not the balance now: this payment no longer counts.
+    writeText(doc, `This receipt was ${r.status}: its amount no longer counts towards the fees. Ask the school office for the balance now.`, 'bold', opts);
+  }
   doc.font('regular').text(`Cashier ${r.cashier.name} · Desk ${r.deskCode}`, opts);
   if (copy.footer) writeText(doc, copy.footer, 'regular', { ...opts, align: 'center' });
-  if (r.qr) {
-    doc.moveDown(0.5);
-    const x = left + (width - qrSize) / 2;
-    drawQr(doc, `${copy.verifyBaseUrl}${r.qr}`, x, doc.y, qrSize);
-    doc.y += qrSize + 2;
+  const qr = r.qr ? `${copy.verifyBaseUrl}${r.qr}` : null;
+  doc.moveDown(0.5);
+  if (qr && width >= qrSize * 2.5) {
+    // A page: the QR at the left and the signatory's line at the right, side by side.
+    const top = doc.y;
+    drawQr(doc, qr, left, top, qrSize);
+    doc.fontSize(size - 1).text('Scan to verify this receipt', left, top + qrSize + 1, { width: qrSize, align: 'center' });
+    const below = doc.y;
+    doc.y = top + qrSize - size * 1.5;
+    signatureLine(doc, left, width, size);
     doc.x = left;
-    doc.fontSize(size - 1).text('Scan to verify this receipt', { ...opts, align: 'center' });
+    doc.y = Math.max(below, doc.y);
+  } else {
+    // A roll: the signatory's line, then the QR across the middle.
+    signatureLine(doc, left, width, size);
+    if (qr) {
+      doc.moveDown(0.5);
+      drawQr(doc, qr, left + (width - qrSize) / 2, doc.y, qrSize);
+      doc.y += qrSize + 2;
+      doc.x = left;
+      doc.fontSize(size - 1).text('Scan to verify this receipt', { ...opts, align: 'center' });
+    }
   }
+}
+
+/** Address, phone, registration and tax number: the lines a school's stationery has under its name. */
+export function schoolLines(school: Receipt['school']): string[] {
+  const numbers = [school.phone && `Phone ${school.phone}`, school.registration, school.taxId && (school.currency === 'INR' ? `GSTIN ${school.taxId}` : `Tax reg. ${school.taxId}`)];
+  return [...school.address.split('\n').map((l) => l.trim()), numbers.filter(Boolean).join(' · ')].filter((l) => l !== '');
+}
+
+/** "Received with thanks from Suresh Nair the sum of Rupees … Only for Diya Nair (Class 5-A) and Arjun Nair (Class 3-B)." */
+export function receivedWithThanks(r: Receipt): string {
+  const guardians = [...new Set(r.students.map((s) => s.guardianName))];
+  const children = r.students.map((s) => `${s.fullName} (${s.className}${s.section ? `-${s.section}` : ''})`);
+  const list = (names: string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? ''));
+  return `Received with thanks from ${list(guardians)} the sum of ${amountInWords(r.amount, r.school.currency, r.school.locale)} for ${list(children)}.`;
+}
+
+/** The receipt's lines by the child they were paid for, in the order the children are listed, each with its total. */
+export function linesByStudent(r: Receipt): { student: Receipt['students'][number]; lines: Receipt['lines']; total: number }[] {
+  return r.students
+    .map((student) => {
+      const lines = r.lines.filter((l) => l.studentId === student.id);
+      return { student, lines, total: lines.reduce((a, l) => a + l.amount, 0) };
+    })
+    .filter((part) => part.lines.length > 0);
+}
+
+/** Space to sign, a rule, and "Authorised signatory" under it, at the right. */
+function signatureLine(doc: PDFKit.PDFDocument, left: number, width: number, size: number): void {
+  const lineWidth = Math.min(width * 0.5, 160);
+  const x = left + width - lineWidth;
+  doc.y += size * 1.5;
+  doc.save().moveTo(x, doc.y).lineTo(x + lineWidth, doc.y).lineWidth(0.5).stroke().restore();
+  doc.y += 2;
+  doc.font('regular').fontSize(size - 0.5).text('Authorised signatory', x, doc.y, { width: lineWidth, align: 'center' });
+  doc.x = left;
+  doc.fontSize(size);
 }
 
 function render(doc: PDFKit.PDFDocument, layout: ReceiptLayout, copy: PrintCopy): void {

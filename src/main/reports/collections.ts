@@ -19,15 +19,21 @@ const DAYBOOK_MODES_SQL = `select mode, kind, sum(amount) as amount from (${DAYB
 
 const entryLabel = (kind: string) => (kind === 'receipt' ? 'Receipt' : kind === 'cancelled' ? 'Cancelled' : 'Bounced');
 
+// Every child a receipt is for (a family's receipt names them all), as the receipt printed them; the payer of
+// record's row where a receipt kept no list.
+const childrenOf = (field: string, fallback: string) =>
+  `coalesce((select group_concat(json_extract(j.value, '$.${field}'), ', ') from json_each(p.snapshot_json, '$.students') j), ${fallback})`;
+const EVERY_CHILD = `${childrenOf('fullName', 's.full_name')} as full_name, ${childrenOf('admissionNo', 's.admission_no')} as admission_no, ${childrenOf('className', 'c.name')} as class_name`;
+
 // Receipts of the day and the day's reversals, one list in time order.
 const DAYBOOK_SQL = `
   select * from (
-    select p.received_at as at, 'receipt' as kind, p.receipt_no, s.full_name, s.admission_no, c.name as class_name, p.mode,
+    select p.received_at as at, 'receipt' as kind, p.receipt_no, ${EVERY_CHILD}, p.mode,
       p.reference_json, u.full_name as by_name, p.desk_code, p.amount, null as reason
     from payment p join student s on s.id = p.student_id join class c on c.id = s.class_id join app_user u on u.id = p.cashier_id
     where p.business_date = :date and (:desk is null or p.desk_code = :desk) and (:user is null or p.cashier_id = :user)
     union all
-    select e.at, e.kind, p.receipt_no, s.full_name, s.admission_no, c.name, p.mode, p.reference_json, u.full_name, e.desk_code,
+    select e.at, e.kind, p.receipt_no, ${EVERY_CHILD}, p.mode, p.reference_json, u.full_name, e.desk_code,
       -p.amount, e.reason
     from payment_event e join payment p on p.id = e.payment_id join student s on s.id = p.student_id
     join class c on c.id = s.class_id join app_user u on u.id = e.by_user
@@ -124,7 +130,7 @@ export const receipts: ReportDefinition<F<'receipts'>> = {
   count: (f, ctx) => (ctx.raw.prepare(`select count(*) as n from payment p where ${RECEIPTS_WHERE}`).get(receiptParams(f)) as { n: number }).n,
   *rows(f, ctx) {
     const statement = ctx.raw.prepare(`
-      select p.business_date, p.receipt_no, s.full_name, s.admission_no, c.name as class_name, p.mode, p.reference_json,
+      select p.business_date, p.receipt_no, ${EVERY_CHILD}, p.mode, p.reference_json,
         u.full_name as cashier, p.desk_code, coalesce(e.kind, 'valid') as status, p.amount
       from payment p join student s on s.id = p.student_id join class c on c.id = s.class_id join app_user u on u.id = p.cashier_id
       left join payment_event e on e.payment_id = p.id

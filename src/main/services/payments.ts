@@ -176,15 +176,19 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
     const item = itemByKey.get(a.key)!;
     return { studentId: item.studentId, installment: item.installment, head: item.head, kind: item.kind, dueOn: item.dueOn, gross: item.gross, concession: item.concession, amount: a.amount };
   });
-  const leviedFines = [...fineDueIds.keys()].reduce((a, key) => a + (itemByKey.get(key)?.balance ?? 0), 0);
-  const outstandingBefore = items.filter((i) => i.key.startsWith('due:')).reduce((a, i) => a + i.balance, 0);
+  // What is still owed after this payment: every open due and every late fine to date (levied now or still accruing),
+  // less what this payment (and any credit it drew) cleared.
+  const owedBefore = items.reduce((a, i) => a + i.balance, 0);
+  const finesBefore = items.filter((i) => i.kind === 'fine').reduce((a, i) => a + i.balance, 0);
+  const finesPaid = allocations.filter((a) => itemByKey.get(a.key)?.kind === 'fine').reduce((a, x) => a + x.amount, 0);
   const snapshot: ReceiptSnapshot = {
     yearName: year.name,
     cashier,
-    school: { name: school.name, currency: school.currency, locale: school.locale },
+    school: { name: school.name, currency: school.currency, locale: school.locale, address: policies.schoolAddress, phone: policies.schoolPhone, registration: policies.schoolRegistration, taxId: policies.schoolTaxId },
     students: payers.map((p) => ({ id: p.id, admissionNo: p.admission_no, fullName: p.full_name, className: p.class_name, section: p.section, guardianName: p.guardian_name })),
     lines,
-    balanceAfter: outstandingBefore + leviedFines - allocated,
+    balanceAfter: owedBefore - allocated,
+    finesInBalance: finesBefore - finesPaid,
     note: input.note,
   };
   const payment = {

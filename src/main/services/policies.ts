@@ -3,6 +3,7 @@ import type { Policies } from '../../shared/contract/settings';
 import QRCode from 'qrcode';
 import { QR_FIXED_BYTES } from './receipt-qr';
 import { MAX_ADMISSION_NO } from '../../shared/contract/students';
+import { taxIdProblem } from '../../shared/domain/tax-id';
 import { AppError } from '../../shared/contract/errors';
 import { DEFAULT_RECEIPT_FORMAT, formatReceiptNo } from '../../shared/domain/receipt-number';
 import type { Store, Tx } from '../db/schema';
@@ -42,6 +43,10 @@ export const DEFAULT_POLICIES: Policies = {
   receiptLayout: 'a5',
   receiptFooter: '',
   cashDenominations: [],
+  schoolAddress: '',
+  schoolPhone: '',
+  schoolRegistration: '',
+  schoolTaxId: '',
 };
 
 export async function readPolicies(db: Store | Tx): Promise<Policies> {
@@ -78,6 +83,11 @@ export async function updatePolicies(deps: ServiceDeps, actorId: string, changes
     const before = await readPolicies(tx);
     const desk = await tx.selectFrom('desk').select('code').executeTakeFirst();
     assertQrFits({ ...before, ...changes }, desk?.code ?? 'DDDDDDDD');
+    if (changes.schoolTaxId !== undefined) {
+      const school = await tx.selectFrom('school').select('currency').executeTakeFirstOrThrow();
+      const problem = taxIdProblem(changes.schoolTaxId, school.currency);
+      if (problem) throw new AppError('invalid_input', `schoolTaxId ${problem}`, 'schoolTaxId');
+    }
     await writePolicies(tx, changes);
     const after = await readPolicies(tx);
     await recordAudit(tx, deps, { actorId, action: 'settings.update', entity: 'policy', entityId: null, before, after });

@@ -9,10 +9,12 @@ import type { PaymentTable, Store, Tx } from '../db/schema';
 export interface ReceiptSnapshot {
   yearName: string;
   cashier: { id: string; name: string };
-  school: { name: string; currency: string; locale: string };
+  school: { name: string; currency: string; locale: string; address?: string; phone?: string; registration?: string; taxId?: string };
   students: Receipt['students'];
   lines: Receipt['lines'];
   balanceAfter: number;
+  /** Since receipts began counting fines to date in their balance. */
+  finesInBalance?: number;
   note: string | null;
 }
 
@@ -45,7 +47,7 @@ export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: Rece
     deskCode: p.desk_code,
     yearName: snapshot.yearName,
     cashier: snapshot.cashier,
-    school: snapshot.school,
+    school: { address: '', phone: '', registration: '', taxId: '', ...snapshot.school },
     students: snapshot.students,
     amount: p.amount,
     mode: asMode(p.mode),
@@ -56,6 +58,7 @@ export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: Rece
     creditUsed: p.credit_used,
     creditAdded: p.credit_added,
     balanceAfter: snapshot.balanceAfter,
+    finesInBalance: snapshot.finesInBalance ?? null,
     status: event ? event.kind : 'valid',
     event,
     qr: p.qr,

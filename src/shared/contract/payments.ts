@@ -96,7 +96,16 @@ export const receipt = z.object({
   deskCode: z.string(),
   yearName: z.string(),
   cashier: z.object({ id: z.string(), name: z.string() }),
-  school: z.object({ name: z.string(), currency: z.string(), locale: z.string() }),
+  school: z.object({
+    name: z.string(),
+    currency: z.string(),
+    locale: z.string(),
+    /** As the school's settings had them when the payment was recorded (empty on receipts from before they were kept). */
+    address: z.string(),
+    phone: z.string(),
+    registration: z.string(),
+    taxId: z.string(),
+  }),
   students: z.array(payer.omit({ credit: true, status: true })),
   amount: z.number(),
   mode: z.enum(PAYMENT_MODES),
@@ -108,8 +117,10 @@ export const receipt = z.object({
   ),
   creditUsed: z.number(),
   creditAdded: z.number(),
-  /** Outstanding dues of the payer(s) right after this payment. */
+  /** What the payer(s) still owed right after this payment, late fines to date included. */
   balanceAfter: z.number(),
+  /** The late fines to date inside balanceAfter; null on receipts from before fines were counted in it. */
+  finesInBalance: z.number().nullable(),
   status: z.enum(['valid', 'cancelled', 'bounced']),
   event: z.object({ kind: z.enum(['cancelled', 'bounced']), at: z.string(), reason: z.string(), by: z.string(), approvedBy: z.string().nullable() }).nullable(),
   /** The signed QR payload (base64url), fixed when the payment was recorded; null on receipts from before signing. */

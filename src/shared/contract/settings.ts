@@ -19,6 +19,13 @@ export const policies = z.object({
   receiptFooter: z.string(),
   /** Notes and coins counted at day close (minor units); empty means the currency's standard ones. */
   cashDenominations: z.array(z.number().int()),
+  /** Printed under the school's name on receipts (and frozen into each receipt as it is recorded). */
+  schoolAddress: z.string(),
+  schoolPhone: z.string(),
+  /** The board affiliation or registration number ("CBSE Affiliation No. 830123"). */
+  schoolRegistration: z.string(),
+  /** The tax registration (a GSTIN in India), checked against its own rules. */
+  schoolTaxId: z.string(),
 });
 export type Policies = z.infer<typeof policies>;
 
@@ -64,6 +71,25 @@ export const settingsChannels = {
           })
           .max(30, 'must list at most 30 notes and coins')
           .refine((d) => new Set(d).size === d.length, 'must not list a note or coin twice')
+          .optional(),
+        schoolAddress: z
+          .string({ error: 'must be text' })
+          .trim()
+          .max(300, 'must be at most 300 characters')
+          .refine((a) => a.split('\n').length <= 4, 'must fit in 4 lines')
+          .optional(),
+        schoolPhone: z
+          .string({ error: 'must be text' })
+          .trim()
+          .max(60, 'must be at most 60 characters')
+          .refine((p) => p === '' || /^[+0-9][0-9 ()/,-]*$/.test(p), 'must be phone numbers: digits, spaces, + ( ) - / and commas')
+          .optional(),
+        schoolRegistration: z.string({ error: 'must be text' }).trim().max(80, 'must be at most 80 characters').optional(),
+        schoolTaxId: z
+          .string({ error: 'must be text' })
+          .trim()
+          .max(30, 'must be at most 30 characters')
+          .transform((t) => t.toUpperCase())
           .optional(),
       })
       .refine((v) => Object.keys(v).length > 0, 'must change at least one setting'),
