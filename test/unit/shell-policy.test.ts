@@ -27,6 +27,7 @@ describe('app:// asset resolution', () => {
     expect(contentTypeFor('x/index.html')).toMatch(/^text\/html/);
     expect(contentTypeFor('x/a.JS')).toMatch(/^text\/javascript/);
     expect(contentTypeFor('x/blob.bin')).toBe('application/octet-stream');
+    expect(contentTypeFor('assets/NotoSansDevanagari-Regular-x.ttf')).toBe('font/ttf');
   });
 });
 

@@ -1,6 +1,7 @@
 import '@mantine/core/styles.css';
+import './fonts.css';
 import './app.css';
-import { Alert, createTheme, defaultVariantColorsResolver, MantineProvider, Modal, parseThemeColor, rgba, type VariantColorsResolver } from '@mantine/core';
+import { Alert, createTheme, DEFAULT_THEME, defaultVariantColorsResolver, MantineProvider, Modal, parseThemeColor, rgba, type VariantColorsResolver } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -16,13 +17,17 @@ const variantColorResolver: VariantColorsResolver = (input) => {
   return { ...resolved, background: rgba(parsed.value, 0.1), hover: rgba(parsed.value, 0.15), color: parsed.value };
 };
 
+/** Devanagari and Tamil from the bundled fonts (fonts.css: each face covers only its script), the rest as before. */
+const SCRIPTS = '"Noto Sans Devanagari", "Noto Sans Tamil"';
+
 // Blue at shade 8 keeps white-on-primary text above WCAG AA contrast.
 const theme = createTheme({
   variantColorResolver,
   primaryColor: 'blue',
   primaryShade: 8,
   defaultRadius: 'sm',
-  fontFamily: 'system-ui, sans-serif',
+  fontFamily: `${SCRIPTS}, system-ui, "Noto Sans", sans-serif`,
+  headings: { fontFamily: `${SCRIPTS}, ${DEFAULT_THEME.headings.fontFamily}` },
   components: {
     // Mantine's close button is an icon only: give it a name screen readers can say.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),

@@ -1,16 +1,16 @@
 // The accountant's reports: pick one, set its filters, read the table with totals, export it, clear cheques.
-import { Alert, Badge, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
-import { GROUP_KEYS, type GroupKey, type ReportFilters, type ReportName, type ReportTable } from '../../../../shared/contract/reports';
+import { GROUP_KEYS, type GroupKey, type ReportFilters, type ReportName, type ReportTable as Report } from '../../../../shared/contract/reports';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { minorDigits } from '../../../../shared/domain/money';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
-import { moneyFor } from '../../components/money';
 import { StudentSearch } from '../collect/StudentSearch';
 import { ExportPanel } from './ExportPanel';
+import { ReportTable } from './ReportTable';
 import { DateField } from '../../components/DateField';
 import { useDates } from '../../components/school';
 
@@ -121,7 +121,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
     periods: 3,
     layout: 'tally',
   });
-  const [table, setTable] = useState<{ filters: ReportFilters; data: ReportTable } | null>(null);
+  const [table, setTable] = useState<{ filters: ReportFilters; data: Report } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof FilterState>(key: K, value: FilterState[K]) => setS((old) => ({ ...old, [key]: value }));
@@ -198,7 +198,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
         </Stack>
       </Paper>
       {table && (
-        <ReportView
+        <ReportTable
           table={table.data}
           session={session}
           onClear={table.filters.report === 'cheques' && session.user.role !== 'cashier' ? clear : null}
@@ -214,92 +214,5 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
         </Paper>
       )}
     </Stack>
-  );
-}
-
-function ReportView({ table, session, onClear }: { table: ReportTable; session: SessionInfo; onClear: ((paymentId: string) => void) | null }) {
-  const money = moneyFor(session.school);
-  const dates = useDates();
-  const cell = (type: string, v: unknown) =>
-    v === null || v === undefined ? '' : type === 'money' ? money.format(v as number) : type === 'date' && typeof v === 'string' ? dates.date(v) : String(v);
-  const right = (type: string) => (type === 'money' || type === 'count' ? 'right' : undefined);
-  return (
-    <Paper withBorder p="md">
-      <Stack gap="xs">
-        <div>
-          <Title order={3}>{table.title}</Title>
-          <Text c="dimmed" size="sm">
-            {table.subtitle}
-          </Text>
-        </div>
-        {table.summary.length > 0 && (
-          <Group gap="xs">
-            {table.summary.map((s) => (
-              <Badge key={s.label} variant="light" size="lg">
-                {s.label}: {money.format(s.amount)}
-              </Badge>
-            ))}
-          </Group>
-        )}
-        {table.truncated && (
-          <Alert color="yellow.9">
-            Showing the first {table.rows.length.toLocaleString()} of {table.rowCount.toLocaleString()} rows; the totals cover all of them. Export for every row.
-          </Alert>
-        )}
-        {/* A long report scrolls inside its box: the box takes focus, so arrow keys scroll it without a mouse. */}
-        <Table.ScrollContainer minWidth={600} maxHeight={520} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': `${table.title} (scrolls)` } }}>
-          <Table striped highlightOnHover stickyHeader aria-label={table.title} verticalSpacing={4}>
-            <Table.Thead>
-              <Table.Tr>
-                {table.columns.map((c) => (
-                  <Table.Th key={c.key} ta={right(c.type)}>
-                    {c.label}
-                  </Table.Th>
-                ))}
-                {onClear && <Table.Th>Action</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {table.rows.map((r, i) => (
-                <Table.Tr key={i}>
-                  {table.columns.map((c) => (
-                    <Table.Td key={c.key} ta={right(c.type)}>
-                      {cell(c.type, r[c.key])}
-                    </Table.Td>
-                  ))}
-                  {onClear && (
-                    <Table.Td>
-                      <Button size="compact-xs" variant="default" onClick={() => onClear(String(r['paymentId']))}>
-                        Mark cleared
-                      </Button>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-              {table.rows.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={table.columns.length}>Nothing to show for these filters.</Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-            <Table.Tfoot>
-              <Table.Tr>
-                {table.columns.map((c, i) => (
-                  <Table.Th key={c.key} ta={right(c.type)}>
-                    {c.key in table.totals ? cell(c.type, table.totals[c.key]) : i === 0 ? `Total (${table.rowCount.toLocaleString()} rows)` : ''}
-                  </Table.Th>
-                ))}
-                {onClear && <Table.Th />}
-              </Table.Tr>
-            </Table.Tfoot>
-          </Table>
-        </Table.ScrollContainer>
-        {table.footnote && (
-          <Text size="xs" c="dimmed">
-            {table.footnote}
-          </Text>
-        )}
-      </Stack>
-    </Paper>
   );
 }
