@@ -26,7 +26,7 @@ beforeAll(async () => {
     });
     await desk.ok('structures.assign', { structureId: structure.id });
     for (const section of cls.sections) {
-      await desk.ok('students.create', {
+      const student = await desk.ok('students.create', {
         admissionNo: `A-${i}-${section.name}`,
         fullName: `Student ${i} ${section.name}`,
         classId: cls.id,
@@ -35,6 +35,7 @@ beforeAll(async () => {
         phone: `98450${String(i * 10 + cls.sections.indexOf(section)).padStart(5, '0')}`,
         joinedOn: '2026-04-01',
       });
+      if (section.name === 'B') await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'upi', utr: `UTR2026061500${i}` } });
     }
   }
 }, 120_000);
@@ -62,5 +63,10 @@ describe('classes in natural order', () => {
     expect(classes).toEqual(EXPECTED);
     const sections = table.rows.filter((r) => String(r['className']).startsWith('Class 3-')).map((r) => r['className']);
     expect(sections).toHaveLength(3);
+  });
+
+  it('the collection summary grouped by class lists Class 3 before Class 10', async () => {
+    const table = (await desk.ok('reports.run', { report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: ['class'], view: 'net' })) as ReportTable;
+    expect(table.rows.map((r) => r['class'])).toEqual(EXPECTED);
   });
 });
