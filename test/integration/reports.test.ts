@@ -180,10 +180,13 @@ describe('reports reconcile with the ledger and with each other', () => {
   it('the dashboard agrees with the collection summary', async () => {
     const dashboard = await desk.ok('reports.dashboard');
     const month = await run({ report: 'collection', from: '2027-02-01', to: UNTIL, groupBy: ['month'], view: 'net' });
-    const last = await run({ report: 'collection', from: '2027-01-01', to: '2027-01-31', groupBy: ['month'], view: 'net' });
-    expect(dashboard.thisMonth).toBe(month.totals['net']);
-    expect(dashboard.lastMonth).toBe(last.totals['net']);
-    expect(dashboard.daily.at(-1)?.day).toBeDefined();
+    // Like for like: the same days of last month (1–15 Jan against 1–15 Feb), not the whole of January.
+    const last = await run({ report: 'collection', from: '2027-01-01', to: '2027-01-15', groupBy: ['month'], view: 'net' });
+    expect(dashboard.monthToDate).toEqual({ from: '2027-02-01', to: UNTIL, amount: month.totals['net'] });
+    expect(dashboard.sameDaysLastMonth).toEqual({ from: '2027-01-01', to: '2027-01-15', amount: last.totals['net'] });
+    expect(dashboard.daily).toHaveLength(30);
+    expect(dashboard.daily.at(-1)?.day).toBe(UNTIL);
+    expect(dashboard.monthly.map((m) => m.month)).toEqual(['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '2027-01', '2027-02']);
     expect(dashboard.topDefaultingClasses.length).toBeGreaterThan(0);
     expect(dashboard.desksNotClosed.length).toBeGreaterThan(0);
   });

@@ -1,6 +1,8 @@
-// The principal's dashboard: today's money, the month against the last, trends, ageing, who owes most, what waits.
+// The principal's dashboard: today's money, this month so far against the same days of last month, trends (a point for
+// every day and month, 0 where nothing came in), ageing, who owes most, what waits.
 import type { Dashboard } from '../../shared/contract/reports';
 import { addDays, addMonths } from '../../shared/domain/dates';
+import { monthToDate } from '../../shared/domain/periods';
 import { CHEQUES_PENDING_SQL } from './collections';
 import { MODE_LABELS, type ReportContext } from './definition';
 import { AGEING_BUCKETS, ageingCutoffs, overdueByStudentSql } from './dues';
@@ -12,17 +14,24 @@ export function dashboardOf(ctx: ReportContext): Dashboard {
   const { raw, today } = ctx;
   const net = (from: string, to: string) =>
     (raw.prepare('select coalesce(sum(collected - reversed), 0) as n from collection_fact where day between ? and ?').get(from, to) as { n: number }).n;
-  const monthStart = `${today.slice(0, 7)}-01`;
-  const lastMonthStart = addMonths(monthStart, -1);
+  // Like for like: the 1st to today against the same days of last month, never a part month against a whole one.
+  const { current, previous } = monthToDate(today);
+  const monthStart = current.from;
   const todayByMode = (
     raw.prepare('select mode, sum(collected - reversed) as amount from collection_fact where day = ? group by mode order by amount desc').all(today) as { mode: string; amount: number }[]
   ).map((r) => ({ mode: MODE_LABELS[r.mode] ?? r.mode, amount: r.amount }));
-  const daily = raw
-    .prepare('select day, sum(collected - reversed) as amount from collection_fact where day between ? and ? group by day order by day')
-    .all(addDays(today, -29), today) as { day: string; amount: number }[];
-  const monthly = raw
-    .prepare('select substr(day, 1, 7) as month, sum(collected - reversed) as amount from collection_fact where day >= ? and day <= ? group by month order by month')
-    .all(addMonths(monthStart, -11), today) as { month: string; amount: number }[];
+  const byDay = new Map(
+    (raw.prepare('select day, sum(collected - reversed) as amount from collection_fact where day between ? and ? group by day').all(addDays(today, -29), today) as { day: string; amount: number }[]).map((r) => [r.day, r.amount]),
+  );
+  const daily = Array.from({ length: 30 }, (_, i) => addDays(today, i - 29)).map((day) => ({ day, amount: byDay.get(day) ?? 0 }));
+  const byMonth = new Map(
+    (
+      raw
+        .prepare('select substr(day, 1, 7) as month, sum(collected - reversed) as amount from collection_fact where day >= ? and day <= ? group by month')
+        .all(addMonths(monthStart, -11), today) as { month: string; amount: number }[]
+    ).map((r) => [r.month, r.amount]),
+  );
+  const monthly = Array.from({ length: 12 }, (_, i) => addMonths(monthStart, i - 11).slice(0, 7)).map((month) => ({ month, amount: byMonth.get(month) ?? 0 }));
 
   const overdue = overdueByStudentSql();
   const ageingRow = raw
@@ -55,8 +64,8 @@ export function dashboardOf(ctx: ReportContext): Dashboard {
     currency: ctx.school.currency,
     locale: ctx.school.locale,
     todayByMode,
-    thisMonth: net(monthStart, today),
-    lastMonth: net(lastMonthStart, addDays(monthStart, -1)),
+    monthToDate: { ...current, amount: net(current.from, current.to) },
+    sameDaysLastMonth: { ...previous, amount: net(previous.from, previous.to) },
     daily,
     monthly,
     ageing,

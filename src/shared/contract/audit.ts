@@ -3,11 +3,27 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { noInput } from './common';
 
+/** The record a row is about, named as a person would (looked up for the whole page at once). */
+export const auditSubject = z.object({
+  /** The record's own name: a receipt no., class, user, year, fee head, structure, concession… (null when it has none). */
+  name: z.string().nullable(),
+  /** The student it concerns: the student row itself, a payment's payer, a concession's or a due's student. */
+  student: z.object({ name: z.string(), admissionNo: z.string(), className: z.string().nullable() }).nullable(),
+  /** The receipt no. of a payment row (printed, cancelled, bounced, cleared…). */
+  receiptNo: z.string().nullable(),
+});
+export type AuditSubject = z.infer<typeof auditSubject>;
+
 export const auditEntry = z.object({
   seq: z.number().int(),
   at: z.string(),
   userId: z.string().nullable(),
   username: z.string().nullable(),
+  /** The user's full name (null for rows written by no one, e.g. maintenance). */
+  userFullName: z.string().nullable(),
+  subject: auditSubject,
+  /** Names of the records the before/after details refer to by id (users, students, classes, sections, heads…). */
+  names: z.record(z.string(), z.string()),
   deskCode: z.string(),
   action: z.string(),
   entity: z.string(),

@@ -124,14 +124,20 @@ export type ExportJob = z.infer<typeof exportJob>;
 
 const modeAmounts = z.record(z.string(), z.number().int());
 
+const periodAmount = z.object({ from: z.string(), to: z.string(), amount: z.number() });
+
 export const dashboard = z.object({
   today: z.string(),
   currency: z.string(),
   locale: z.string(),
   todayByMode: z.array(z.object({ mode: z.string(), amount: z.number() })),
-  thisMonth: z.number(),
-  lastMonth: z.number(),
+  /** Net collected from the 1st of this month to today. */
+  monthToDate: periodAmount,
+  /** Net collected over the same days of last month (1st to today's day of the month, clamped to its length): like for like. */
+  sameDaysLastMonth: periodAmount,
+  /** The last 30 days, one point per day (0 on days without money). */
   daily: z.array(z.object({ day: z.string(), amount: z.number() })),
+  /** The last 12 months, one point per month ('YYYY-MM'; the current month runs to today). */
   monthly: z.array(z.object({ month: z.string(), amount: z.number() })),
   ageing: z.array(z.object({ bucket: z.string(), amount: z.number(), students: z.number() })),
   topDefaultingClasses: z.array(z.object({ className: z.string(), amount: z.number(), students: z.number() })),

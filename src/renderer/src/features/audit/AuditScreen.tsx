@@ -1,15 +1,48 @@
-// The most recent audit rows: who did what, when, on which desk.
-import { Alert, Button, Code, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
-import { DataTable } from '../../components/DataTable';
-import { useEffect, useState } from 'react';
+// The audit trail as an auditor reads it: who (name and username), what in words with the record named, when in the
+// school's zone, on which desk; each row's details a click away, formatted (money, dates, names — never JSON or ids).
+import { Alert, Box, Button, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useContext, useEffect, useMemo, useState } from 'react';
 import type { AuditEntry, AuditVerifyReport } from '../../../../shared/contract/audit';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
-import { useDates } from '../../components/school';
+import { moneyFor } from '../../components/money';
+import { SchoolContext, useDates } from '../../components/school';
+import { describe, details, who, type Formatters } from './describe';
+
+const PAGE = 200;
+/** Cells align to the top: an opened row's details run long beside one-line cells. */
+const TOP = { verticalAlign: 'top' } as const;
+
+function Details({ entry, f }: { entry: AuditEntry; f: Formatters }) {
+  const lines = details(entry, f);
+  return (
+    <Box component="details" mt={2}>
+      <Box component="summary" fz="sm" c="blue.9" style={{ cursor: 'pointer' }}>
+        Details
+      </Box>
+      <Box component="dl" fz="sm" m={0} mt={4} style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 12, rowGap: 2 }}>
+        {lines.map((l, i) => (
+          <Box key={i} style={{ display: 'contents' }}>
+            <Box component="dt" c="dimmed">
+              {l.label}
+            </Box>
+            <Box component="dd" m={0} style={{ overflowWrap: 'anywhere' }}>
+              {l.value}
+            </Box>
+          </Box>
+        ))}
+      </Box>
+    </Box>
+  );
+}
 
 export function AuditScreen() {
   const [rows, setRows] = useState<AuditEntry[]>([]);
+  const [more, setMore] = useState(false);
+  const [loading, setLoading] = useState(false);
   const dates = useDates();
+  const school = useContext(SchoolContext);
+  const f = useMemo<Formatters>(() => ({ dates, money: moneyFor(school) }), [dates, school]);
   const [failure, setFailure] = useState<string | null>(null);
   const [check, setCheck] = useState<AuditVerifyReport | null>(null);
   const [checking, setChecking] = useState(false);
@@ -20,8 +53,20 @@ export function AuditScreen() {
       .then(setCheck, (err: Error) => setFailure(sentence(err.message)))
       .finally(() => setChecking(false));
   };
+  const load = (beforeSeq?: number) =>
+    request(api().audit.list({ limit: PAGE, ...(beforeSeq === undefined ? {} : { beforeSeq }) })).then(
+      (page) => {
+        setRows((shown) => (beforeSeq === undefined ? page : [...shown, ...page]));
+        setMore(page.length === PAGE);
+      },
+      (err: Error) => setFailure(sentence(err.message)),
+    );
+  const older = () => {
+    setLoading(true);
+    void load(rows.at(-1)?.seq).finally(() => setLoading(false));
+  };
   useEffect(() => {
-    request(api().audit.list({ limit: 200 })).then(setRows, (err: Error) => setFailure(sentence(err.message)));
+    void load();
   }, []);
   return (
     <Stack>
@@ -54,20 +99,55 @@ export function AuditScreen() {
         </Alert>
       )}
       <Paper withBorder>
-        <DataTable
-          label="Audit trail"
-          rows={rows}
-          rowKey={(r) => r.seq}
-          columns={[
-            { header: '#', cell: (r) => r.seq },
-            { header: 'When', cell: (r) => dates.dateTime(r.at) },
-            { header: 'Who', cell: (r) => r.username ?? '—' },
-            { header: 'Desk', cell: (r) => r.deskCode },
-            { header: 'Action', cell: (r) => r.action },
-            { header: 'Change', cell: (r) => (r.after ? <Code>{JSON.stringify(r.after)}</Code> : null) },
-          ]}
-        />
+        <Table striped highlightOnHover aria-label="Audit trail" verticalSpacing={4}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>When</Table.Th>
+              <Table.Th>Who</Table.Th>
+              <Table.Th>What</Table.Th>
+              <Table.Th>Desk</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => {
+              const by = who(r);
+              return (
+                <Table.Tr key={r.seq}>
+                  <Table.Td style={TOP}>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {dates.dateTime(r.at)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td style={TOP}>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {by.name}
+                    </Text>
+                    {by.username && (
+                      <Text size="xs" c="dimmed">
+                        {by.username}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td style={TOP}>
+                    <Text size="sm">{describe(r, f)}</Text>
+                    <Details entry={r} f={f} />
+                  </Table.Td>
+                  <Table.Td style={TOP}>
+                    <Text size="sm">{r.deskCode}</Text>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
       </Paper>
+      {more && (
+        <Group justify="center">
+          <Button variant="default" loading={loading} onClick={older}>
+            Show older entries
+          </Button>
+        </Group>
+      )}
     </Stack>
   );
 }
