@@ -79,7 +79,7 @@ test('the audit trail reads as sentences and the dashboard compares this month s
   await cancelled.getByText('Details', { exact: true }).click();
   await expect(cancelled.locator('dl')).toContainText('StatusValid → Cancelled');
   await expect(cancelled.locator('dl')).toContainText('Approved byMeera Iyer (meera)');
-  await page.getByRole('heading', { name: 'Audit trail' }).scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, '70-audit.png') });
 
   // The dashboard: 1–20 Dec against 1–20 Nov (₹21,000 against ₹20,000), not against the whole of November (₹38,000).
@@ -98,6 +98,9 @@ test('the audit trail reads as sentences and the dashboard compares this month s
   expect(days.length).toBeGreaterThan(3);
   for (const tick of days) expect(tick).toMatch(/^\d{1,2} (Nov|Dec)$/);
   for (const tick of await ticks(page, 'Dues ageing', 'y')) expect(tick).toMatch(/^₹\d+(\.\d)?(K|L|Cr)?$/);
+  // The tooltip: the day in words and the exact sum.
+  await page.getByRole('region', { name: 'Collection trend' }).locator('.recharts-bar-rectangle').first().hover();
+  await expect(page.getByRole('region', { name: 'Collection trend' }).locator('.recharts-tooltip-wrapper')).toContainText('25 Nov 2026Net collected : ₹18,000.00');
   await page.getByText('12 months', { exact: true }).click();
   await expect.poll(() => ticks(page, 'Collection trend', 'x')).toContain('Dec 2026');
   for (const tick of await ticks(page, 'Collection trend', 'x')) expect(tick).toMatch(/^[A-Z][a-z]{2,3} 20\d\d$/);
