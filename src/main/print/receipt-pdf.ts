@@ -2,12 +2,12 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { Receipt } from '../../shared/contract/payments';
-import { amountInWords } from '../../shared/domain/amount-in-words';
 import { formatMoney } from '../../shared/domain/money';
 import { type FontSet, registerFonts, writeText } from './fonts';
 
 import type { RECEIPT_LAYOUTS } from '../../shared/contract/receipts';
 import { formatDate } from '../../shared/domain/date-input';
+import { linesByStudent, receivedWithThanks } from '../../shared/domain/receipt-text';
 import { dateIn } from '../../shared/domain/dates';
 
 export type ReceiptLayout = (typeof RECEIPT_LAYOUTS)[number];
@@ -163,24 +163,6 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
 export function schoolLines(school: Receipt['school']): string[] {
   const numbers = [school.phone && `Phone ${school.phone}`, school.registration, school.taxId && (school.currency === 'INR' ? `GSTIN ${school.taxId}` : `Tax reg. ${school.taxId}`)];
   return [...school.address.split('\n').map((l) => l.trim()), numbers.filter(Boolean).join(' · ')].filter((l) => l !== '');
-}
-
-/** "Received with thanks from Suresh Nair the sum of Rupees … Only for Diya Nair (Class 5-A) and Arjun Nair (Class 3-B)." */
-export function receivedWithThanks(r: Receipt): string {
-  const guardians = [...new Set(r.students.map((s) => s.guardianName))];
-  const children = r.students.map((s) => `${s.fullName} (${s.className}${s.section ? `-${s.section}` : ''})`);
-  const list = (names: string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? ''));
-  return `Received with thanks from ${list(guardians)} the sum of ${amountInWords(r.amount, r.school.currency, r.school.locale)} for ${list(children)}.`;
-}
-
-/** The receipt's lines by the child they were paid for, in the order the children are listed, each with its total. */
-export function linesByStudent(r: Receipt): { student: Receipt['students'][number]; lines: Receipt['lines']; total: number }[] {
-  return r.students
-    .map((student) => {
-      const lines = r.lines.filter((l) => l.studentId === student.id);
-      return { student, lines, total: lines.reduce((a, l) => a + l.amount, 0) };
-    })
-    .filter((part) => part.lines.length > 0);
 }
 
 /** Space to sign, a rule, and "Authorised signatory" under it, at the right. */

@@ -7,6 +7,7 @@ import { downloadPdf } from '../../components/download';
 import type { MoneyFormat } from '../../components/money';
 import { type KeyboardEvent, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useDates } from '../../components/school';
+import { linesByStudent, receivedWithThanks } from '../../../../shared/domain/receipt-text';
 
 /** Prints (or saves) the next copy: the first is the original, later ones say DUPLICATE. */
 export async function printReceipt(paymentId: string, target: 'pdf' | 'printer'): Promise<number> {
@@ -21,6 +22,7 @@ export async function printReceipt(paymentId: string, target: 'pdf' | 'printer')
  */
 export function ReceiptPreview({ receipt, money, onNext, printed = null }: { receipt: Receipt; money: MoneyFormat; onNext: () => void; printed?: string | null }) {
   const [note, setNote] = useState<string | null>(printed);
+  const family = receipt.students.length > 1;
   const dates = useDates();
   const [printing, setPrinting] = useState(false);
   const next = useRef<HTMLButtonElement>(null);
@@ -64,23 +66,34 @@ export function ReceiptPreview({ receipt, money, onNext, printed = null }: { rec
         <Text>
           {receipt.school.name} · {dates.dateTime(receipt.receivedAt)} · Desk {receipt.deskCode} · {receipt.cashier.name}
         </Text>
-        {receipt.students.map((s) => (
-          <Text key={s.id}>
-            {s.fullName} ({s.admissionNo}) · {s.className}
-            {s.section ? `-${s.section}` : ''} · Guardian {s.guardianName}
-          </Text>
+        <Text data-testid="receipt-thanks">{receivedWithThanks(receipt)}</Text>
+        {linesByStudent(receipt).map((part) => (
+          <Stack key={part.student.id} gap={2}>
+            <Text fw={600}>
+              {part.student.fullName} ({part.student.admissionNo}) · {part.student.className}
+              {part.student.section ? `-${part.student.section}` : ''}
+            </Text>
+            <DataTable
+              label={family ? `Receipt lines for ${part.student.fullName}` : 'Receipt lines'}
+              striped={false}
+              rows={part.lines}
+              rowKey={(_, i) => i}
+              columns={[
+                { header: 'Installment', cell: (l) => l.installment },
+                { header: 'Head', cell: (l) => l.head },
+                { header: 'Paid', align: 'right', cell: (l) => money.format(l.amount) },
+              ]}
+            />
+            {family && (
+              <Group justify="space-between">
+                <Text fw={600}>For {part.student.fullName}</Text>
+                <Text fw={600} data-testid="receipt-child-total">
+                  {money.format(part.total)}
+                </Text>
+              </Group>
+            )}
+          </Stack>
         ))}
-        <DataTable
-          label="Receipt lines"
-          striped={false}
-          rows={receipt.lines}
-          rowKey={(_, i) => i}
-          columns={[
-            { header: 'Installment', cell: (l) => l.installment },
-            { header: 'Head', cell: (l) => l.head },
-            { header: 'Paid', align: 'right', cell: (l) => money.format(l.amount) },
-          ]}
-        />
         {receipt.creditUsed > 0 && <Text>Advance credit used: {money.format(receipt.creditUsed)}</Text>}
         {receipt.creditAdded > 0 && <Text>Kept as advance credit: {money.format(receipt.creditAdded)}</Text>}
         <Divider />
@@ -91,12 +104,23 @@ export function ReceiptPreview({ receipt, money, onNext, printed = null }: { rec
           </Text>
         </Group>
         {receipt.change !== null && <Text>Change returned: {money.format(receipt.change)}</Text>}
-        <Group justify="space-between">
-          <Text>Balance after this payment</Text>
-          <Text fw={700} data-testid="receipt-balance">
-            {money.format(receipt.balanceAfter)}
-          </Text>
-        </Group>
+        {receipt.status === 'valid' ? (
+          <Group justify="space-between" align="flex-start">
+            <Text>
+              Balance after this payment
+              {receipt.finesInBalance ? (
+                <Text span size="sm" c="dimmed" display="block">
+                  including late fines to date: {money.format(receipt.finesInBalance)}
+                </Text>
+              ) : null}
+            </Text>
+            <Text fw={700} data-testid="receipt-balance">
+              {money.format(receipt.balanceAfter)}
+            </Text>
+          </Group>
+        ) : (
+          <Text fw={700}>This receipt was {receipt.status}: its amount no longer counts towards the fees.</Text>
+        )}
         {receipt.event && (
           <Alert color="red">
             {receipt.event.kind} on {dates.dateTime(receipt.event.at)}: {receipt.event.reason}

@@ -18,6 +18,7 @@ import { showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
 import { moneyFor } from '../../components/money';
 import { LogoForm } from './LogoForm';
+import { SchoolDetailsForm } from './SchoolDetailsForm';
 import { PrinterForm } from './PrinterForm';
 import { TwoStepForm } from './TwoStepForm';
 
@@ -25,6 +26,7 @@ export function SettingsScreen({ session, onSessionChange }: { session: SessionI
   return (
     <Stack maw={560}>
       <Title order={2}>Settings</Title>
+      {session.user.role === 'admin' && <SchoolDetailsForm currency={session.school.currency} />}
       {session.user.role === 'admin' && <PolicyForm session={session} onSessionChange={onSessionChange} />}
       {session.user.role === 'admin' && <PrinterForm />}
       {session.user.role === 'admin' && <LogoForm />}
@@ -42,7 +44,9 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
   });
   useEffect(() => {
     request(api().settings.get()).then((p) => {
-      form.setValues({ ...p, bounceCharge: money.format(p.bounceCharge), cashDenominations: p.cashDenominations.map((d) => money.format(d)).join(', ') });
+      // The school's details are the form below's to save: never sent again from here with what was read now.
+      const { schoolAddress: _a, schoolPhone: _p, schoolRegistration: _r, schoolTaxId: _t, ...own } = p;
+      form.setValues({ ...own, bounceCharge: money.format(p.bounceCharge), cashDenominations: p.cashDenominations.map((d) => money.format(d)).join(', ') });
       form.resetDirty();
     }, () => undefined);
     // Loaded once when the screen opens.
