@@ -79,7 +79,7 @@ test('the audit trail reads as sentences and the dashboard compares this month s
   await cancelled.getByText('Details', { exact: true }).click();
   await expect(cancelled.locator('dl')).toContainText('StatusValid → Cancelled');
   await expect(cancelled.locator('dl')).toContainText('Approved byMeera Iyer (meera)');
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SHOTS, '70-audit.png') });
 
   // The dashboard: 1–20 Dec against 1–20 Nov (₹21,000 against ₹20,000), not against the whole of November (₹38,000).

@@ -7,7 +7,7 @@ import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 import { moneyFor } from '../../components/money';
 import { SchoolContext, useDates } from '../../components/school';
-import { describe, details, who, type Formatters } from './describe';
+import { describe, details, type Formatters, who } from '../../../../shared/domain/audit-text';
 
 const PAGE = 200;
 /** Cells align to the top: an opened row's details run long beside one-line cells. */
@@ -42,7 +42,7 @@ export function AuditScreen() {
   const [loading, setLoading] = useState(false);
   const dates = useDates();
   const school = useContext(SchoolContext);
-  const f = useMemo<Formatters>(() => ({ dates, money: moneyFor(school) }), [dates, school]);
+  const f = useMemo<Formatters>(() => ({ locale: dates.locale, money: moneyFor(school).format, date: dates.date, dateTime: dates.dateTime }), [dates, school]);
   const [failure, setFailure] = useState<string | null>(null);
   const [check, setCheck] = useState<AuditVerifyReport | null>(null);
   const [checking, setChecking] = useState(false);

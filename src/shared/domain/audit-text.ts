@@ -1,12 +1,13 @@
 // An audit row as an auditor reads it: who, what in words with the record named, and the details formatted
 // (money in the school's currency and locale, dates in words, times in the school's zone, ids as names).
-import type { AuditEntry } from '../../../../shared/contract/audit';
-import type { Dates } from '../../components/school';
-import type { MoneyFormat } from '../../components/money';
+import type { AuditEntry } from '../contract/audit';
 
+/** The school's formats, as the screen has them (money from minor units, dates in words, instants in the school's zone). */
 export interface Formatters {
-  money: MoneyFormat;
-  dates: Dates;
+  locale: string;
+  money(minor: number): string;
+  date(iso: string): string;
+  dateTime(instant: string): string;
 }
 
 export interface DetailLine {
@@ -42,7 +43,7 @@ const join = (...parts: (string | null | false | undefined)[]) => parts.filter(B
 export function describe(entry: AuditEntry, f: Formatters): string {
   const after = obj(entry.after);
   const before = obj(entry.before);
-  const amount = (value: unknown) => (num(value) === null ? null : f.money.format(num(value)!));
+  const amount = (value: unknown) => (num(value) === null ? null : f.money(num(value)!));
   const student = studentOf(entry);
   const receipt = entry.subject.receiptNo ?? str(after['receiptNo']);
   const name = entry.subject.name;
@@ -50,7 +51,7 @@ export function describe(entry: AuditEntry, f: Formatters): string {
   const forStudent = student ? `for ${student}` : null;
   const reason = str(after['reason']);
   const because = reason ? `: “${reason}”` : '';
-  const day = (value: unknown) => (str(value) ? f.dates.date(str(value)!) : null);
+  const day = (value: unknown) => (str(value) ? f.date(str(value)!) : null);
   const person = (id: unknown) => (str(id) ? (entry.names[str(id)!] ?? null) : null);
 
   switch (entry.action) {
@@ -66,7 +67,7 @@ export function describe(entry: AuditEntry, f: Formatters): string {
       return join(`Refunded ${amount(after['refunded']) ?? 'credit'} of credit to`, student ?? 'a student') + because;
     case 'payments.waive': {
       const waived = num(before['balance']) !== null && num(after['balance']) !== null ? num(before['balance'])! - num(after['balance'])! : null;
-      return join(`Waived ${waived === null ? 'a due' : f.money.format(waived)}`, name && `of ${name}`, forStudent) + because;
+      return join(`Waived ${waived === null ? 'a due' : f.money(waived)}`, name && `of ${name}`, forStudent) + because;
     }
     case 'receipts.print':
       return join(`Printed ${receiptOf}`, forStudent);
@@ -248,9 +249,9 @@ function valueOf(key: string, value: unknown, entry: AuditEntry, f: Formatters, 
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'number') {
-    if (money) return f.money.format(value);
+    if (money) return f.money(value);
     if (key === 'tax_rate_bp' || key === 'taxRateBp') return `${value / 100}%`;
-    return value.toLocaleString(f.dates.locale);
+    return value.toLocaleString(f.locale);
   }
   if (typeof value === 'string') {
     if (UUID.test(value)) return entry.names[value] ?? value;
@@ -261,8 +262,8 @@ function valueOf(key: string, value: unknown, entry: AuditEntry, f: Formatters, 
         return value;
       }
     }
-    if (DATE.test(value)) return f.dates.date(value);
-    if (INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return f.dates.dateTime(value);
+    if (DATE.test(value)) return f.date(value);
+    if (INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return f.dateTime(value);
     if (key === 'mode' && MODES[value]) return sentenceCase(MODES[value]!);
     return CODE_KEYS.has(key) ? sentenceCase(words(value)) : value;
   }

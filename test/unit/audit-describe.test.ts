@@ -1,0 +1,103 @@
+// The audit trail in words (src/shared/domain/audit-text.ts): sentences name the record, details carry no
+// JSON and no ids, money is in the school's currency, dates in words and times in the school's zone.
+import { describe as group, expect, it } from 'vitest';
+import type { AuditEntry } from '../../src/shared/contract/audit';
+import { describe, details, type Formatters, who } from '../../src/shared/domain/audit-text';
+import { formatDate, formatDateTime } from '../../src/shared/domain/date-input';
+import { formatMoney } from '../../src/shared/domain/money';
+
+const f: Formatters = {
+  locale: 'en-IN',
+  money: (minor) => formatMoney(minor, 'INR', 'en-IN'),
+  date: (iso) => formatDate(iso, 'en-IN'),
+  dateTime: (instant) => formatDateTime(instant, 'en-IN', 'Asia/Kolkata'),
+};
+
+const STUDENT = '00000000-0000-4000-8000-0000000000aa';
+const ACCOUNTANT = '00000000-0000-4000-8000-0000000000bb';
+
+const entry = (over: Partial<AuditEntry>): AuditEntry => ({
+  seq: 7,
+  at: '2026-12-20T05:00:00.000Z',
+  userId: null,
+  username: 'principal',
+  userFullName: 'Asha Rao',
+  subject: { name: null, student: null, receiptNo: null },
+  names: {},
+  deskCode: 'D01',
+  action: 'auth.login',
+  entity: 'user',
+  entityId: null,
+  before: null,
+  after: null,
+  ...over,
+});
+
+const meher = { name: 'Meher Kapoor', admissionNo: 'A-0001', className: 'Class 5 A' };
+
+group('audit rows in words', () => {
+  it('a payment: the amount in rupees with lakh grouping, the mode, the payer and the receipt', () => {
+    const row = entry({
+      action: 'payments.record',
+      entity: 'payment',
+      subject: { name: 'R/1', student: meher, receiptNo: 'R/1' },
+      after: { receiptNo: 'R/1', amount: 1_25_000_00, mode: 'upi', allocated: 1_25_000_00, creditDelta: 0 },
+    });
+    expect(describe(row, f)).toBe('Recorded payment of ₹1,25,000.00 by UPI from Meher Kapoor (adm. no. A-0001, Class 5 A) — receipt R/1');
+    expect(details(row, f)).toContainEqual({ label: 'Amount', value: '₹1,25,000.00' });
+    expect(details(row, f)).toContainEqual({ label: 'Mode', value: 'UPI' });
+  });
+
+  it('a cancellation names its approver and reason; the status change reads before → after', () => {
+    const row = entry({
+      action: 'payments.cancel',
+      entity: 'payment',
+      subject: { name: 'R/2', student: meher, receiptNo: 'R/2' },
+      names: { [ACCOUNTANT]: 'Meera Iyer (meera)' },
+      before: { status: 'valid' },
+      after: { status: 'cancelled', reason: 'wrong amount', approvedBy: ACCOUNTANT, receiptNo: 'R/2' },
+    });
+    expect(describe(row, f)).toBe('Cancelled receipt R/2 of Meher Kapoor (adm. no. A-0001, Class 5 A), approved by Meera Iyer (meera): “wrong amount”');
+    expect(details(row, f)).toEqual(
+      expect.arrayContaining([
+        { label: 'Status', value: 'Valid → Cancelled' },
+        { label: 'Approved by', value: 'Meera Iyer (meera)' },
+      ]),
+    );
+  });
+
+  it('details: ids become names, dates words, instants the school’s time, codes words, nested records lines of their own', () => {
+    const row = entry({
+      action: 'concessions.request',
+      entity: 'concession',
+      subject: { name: 'Staff 50%', student: meher, receiptNo: null },
+      names: { [STUDENT]: 'Meher Kapoor (A-0001)' },
+      after: { id: 'x', kind: 'percent', value: 5_000, student_id: STUDENT, requested_at: '2026-12-20T05:00:00.000Z', fine_rule: { kind: 'per_day', perDay: 10_00 }, joined_on: '2026-04-01' },
+    });
+    const lines = details(row, f);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        { label: 'Kind', value: 'Percent' },
+        { label: 'Value', value: '50%' },
+        { label: 'Student', value: 'Meher Kapoor (A-0001)' },
+        { label: 'Requested at', value: '20 Dec 2026, 10:30 am' },
+        { label: 'Fine rule · Kind', value: 'Per day' },
+        { label: 'Fine rule · Per day', value: '₹10.00' },
+        { label: 'Joined on', value: '1 Apr 2026' },
+      ]),
+    );
+    const text = JSON.stringify(lines.map((l) => l.value));
+    expect(text).not.toContain(STUDENT);
+    expect(lines.map((l) => l.label)).not.toContain('Id');
+  });
+
+  it('a settings change lists what changed; an unknown action still reads as words', () => {
+    expect(describe(entry({ action: 'settings.update', before: { graceDays: 10, printOnSave: false }, after: { graceDays: 15, printOnSave: false } }), f)).toBe('Changed the settings: grace days');
+    expect(describe(entry({ action: 'fees.somethingNew' }), f)).toBe('Fees something new');
+  });
+
+  it('who: the name and the username, or FeeDesk when no one was signed in', () => {
+    expect(who(entry({}))).toEqual({ name: 'Asha Rao', username: 'principal' });
+    expect(who(entry({ username: null, userFullName: null }))).toEqual({ name: 'FeeDesk (no one signed in)', username: null });
+  });
+});
