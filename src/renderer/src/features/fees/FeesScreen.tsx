@@ -42,14 +42,14 @@ export function FeesScreen({ session }: { session: SessionInfo }) {
       ? {
           ok: true,
           hint: true,
-          text: `${s.name} is assigned, but ${s.className} has no students yet, so no dues were made. Admit or import students into ${s.className} (Students → Admit a student, or Import): each one gets these dues as they join.`,
+          text: `${s.name}: 0 dues created — ${s.className} has no students yet. Admit or import students into ${s.className} (Students → Admit a student, or Import): each one gets these dues as they join.`,
         }
       : {
           ok: true,
           hint: true,
           text: s.categoryId
-            ? `${s.name}: no new dues — the students of ${s.className} in the category ${masters?.categories.find((c) => c.id === s.categoryId)?.name ?? ''} already have them, or there are none yet. A student's category is set on Students → open the student → Edit details.`
-            : `${s.name}: no new dues — every student of ${s.className} it applies to already has them.`,
+            ? `${s.name}: 0 dues created — the students of ${s.className} in the category ${masters?.categories.find((c) => c.id === s.categoryId)?.name ?? ''} already have them, or there are none yet. A student's category is set on Students → open the student → Edit details.`
+            : `${s.name}: 0 dues created — every student of ${s.className} it applies to already has them.`,
         };
   };
 
