@@ -17,6 +17,7 @@ test('admin: edit a student, mark one as left after seeing the dues waived, grou
   const meher = await admit(desk, school, { fullName: 'Meher Kapoor' });
   await admit(desk, school, { fullName: 'Anika Rao' });
   await admit(desk, school, { fullName: 'Ira Rao' });
+  await admit(desk, school, { fullName: 'Dev Rao', joinedOn: '2026-04-05' });
   const class9 = await desk.ok('masters.createClass', { name: 'Class 9', sortOrder: 9, sections: ['A'] });
   await desk.ok('structures.create', {
     yearId: school.yearId,
@@ -86,10 +87,15 @@ test('admin: edit a student, mark one as left after seeing the dues waived, grou
   await expect(group.getByLabel('Family name')).toHaveValue('Rao family');
   await group.getByRole('button', { name: 'Group as a family' }).click();
   await expect(page.getByRole('status')).toHaveText('Rao family: Anika Rao, Ira Rao grouped as one family.');
+  // A brother admitted later joins the family one of the ticked is in.
+  await page.getByRole('checkbox', { name: 'Tick Dev Rao' }).check();
+  await page.getByRole('checkbox', { name: 'Tick Ira Rao' }).check();
+  await group.getByRole('button', { name: 'Add Dev Rao to Rao family' }).click();
+  await expect(page.getByRole('status')).toHaveText('Dev Rao added to Rao family.');
   await page.getByRole('button', { name: 'Open Ira Rao' }).click();
   const family = page.getByRole('region', { name: 'Student Ira Rao' }).getByRole('region', { name: 'Family' });
   await expect(family).toContainText('Family: Rao family');
-  await expect(family.getByRole('listitem')).toHaveText([/Anika Rao · Class 5-A/, /Ira Rao · Class 5-A · .* \(this student\)/]);
+  await expect(family.getByRole('listitem')).toHaveText([/Anika Rao · Class 5-A/, /Ira Rao · Class 5-A · .* \(this student\)/, /Dev Rao · Class 5-A/]);
   await page.screenshot({ path: join(SHOTS, '62-student-family.png') });
 
   // Fee set-up: a structure for a class with no students says so and what to do.
