@@ -156,7 +156,7 @@ describe('recording payments', () => {
     const future = await desk.call('payments.record', { studentIds: [s.id], amount: 3_000_00, method: { mode: 'cash' }, allocations: [{ key: q3.key, amount: 3_000_00 }] });
     expect(errorOf(future)).toEqual({
       code: 'invalid_input',
-      message: `allocations.0.key Quarter 3 · Tuition was waived when ${s.fullName} left on 2026-06-30`,
+      message: `allocations.0.key Quarter 3 · Tuition was waived when ${s.fullName} left on 30 Jun 2026`,
       field: 'allocations.0.key',
     });
     expect(await desk.ok('payments.list', { studentId: s.id })).toEqual([]);

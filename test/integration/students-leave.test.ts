@@ -51,6 +51,8 @@ describe('students.leavePreview', () => {
     const s = await admit(desk, school, { joinedOn: '2026-05-01' });
     const early = await desk.call('students.leavePreview', { studentId: s.id, leftOn: '2026-04-30' });
     expect(early).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'leftOn' } });
+    // The joining date as the school writes dates, never ISO.
+    expect(early.ok ? '' : early.error.message).toBe('leftOn is before the joining date, 1 May 2026');
     await desk.ok('auth.login', { username: 'ravi', password: 'counter-cash-2026' }, 'cashier-window');
     const cashier = await desk.call('students.leavePreview', { studentId: s.id, leftOn: '2026-06-30' }, 'cashier-window');
     expect(cashier).toMatchObject({ ok: false, error: { code: 'forbidden' } });

@@ -2,9 +2,10 @@
 import { sql } from 'kysely';
 import type { ParsedInputOf } from '../../shared/contract';
 import type { OpenDues, PaymentMethod, Receipt } from '../../shared/contract/payments';
+import { formatDate } from '../../shared/domain/date-input';
 import { AppError } from '../../shared/contract/errors';
 import { allocate, allocationProblem, type Allocated } from '../../shared/domain/allocation';
-import { dateIn } from '../../shared/domain/dates';
+import { dateIn, type IsoDate } from '../../shared/domain/dates';
 import { formatReceiptNo } from '../../shared/domain/receipt-number';
 import type { CreditEntryTable, DueTable, Store, StudentStatus, Tx } from '../db/schema';
 import { paymentRecord, type WrittenRows } from '../audit/chain';
@@ -84,23 +85,23 @@ function referenceOf(method: PaymentMethod): Record<string, string> {
 }
 
 /** A specific word for a key that is not open: most often a due waived when the student left. */
-function explainClosedKey(key: string, rows: readonly DueRow[], payers: readonly Payer[]): string {
+function explainClosedKey(key: string, rows: readonly DueRow[], payers: readonly Payer[], locale: string): string {
   const due = rows.find((r) => `due:${r.id}` === key);
   if (!due) return 'is not an open due of these students';
   const payer = payers.find((p) => p.id === due.student_id);
   if (payer?.left_on && due.due_on > payer.left_on && due.waived > 0) {
-    return `${due.installment} · ${due.head} was waived when ${payer.full_name} left on ${payer.left_on}`;
+    return `${due.installment} · ${due.head} was waived when ${payer.full_name} left on ${formatDate(payer.left_on as IsoDate, locale)}`;
   }
   return `${due.installment} · ${due.head} has nothing left to pay`;
 }
 
-function chooseAllocations(input: ParsedInputOf<'payments.record'>, items: OpenDues['items'], pool: number, finesFirst: boolean, rows: DueRow[], payers: Payer[]): Allocated[] {
+function chooseAllocations(input: ParsedInputOf<'payments.record'>, items: OpenDues['items'], pool: number, finesFirst: boolean, rows: DueRow[], payers: Payer[], locale: string): Allocated[] {
   if (!input.allocations) return allocate(items, pool, { finesFirst }).allocations;
   const problem = allocationProblem(items, input.allocations, pool);
   if (!problem) return input.allocations;
   if (problem.index === null) throw new AppError('invalid_input', `allocations ${problem.message}`, 'allocations');
   const field = `allocations.${problem.index}.${problem.field}`;
-  const message = problem.field === 'key' && problem.message.startsWith('is not') ? explainClosedKey(input.allocations[problem.index]!.key, rows, payers) : problem.message;
+  const message = problem.field === 'key' && problem.message.startsWith('is not') ? explainClosedKey(input.allocations[problem.index]!.key, rows, payers, locale) : problem.message;
   throw new AppError('invalid_input', `${field} ${message}`, field);
 }
 
@@ -145,7 +146,8 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   const credits = await creditBalances(tx, input.studentIds);
   const creditAvailable = [...credits.values()].reduce((a, c) => a + Math.max(0, c), 0);
   const policies = await readPolicies(tx);
-  const allocations = chooseAllocations(input, items, input.amount + creditAvailable, policies.finesFirst, rows, payers);
+  const school = await tx.selectFrom('school').select(['id', 'name', 'currency', 'locale']).executeTakeFirstOrThrow();
+  const allocations = chooseAllocations(input, items, input.amount + creditAvailable, policies.finesFirst, rows, payers, school.locale);
   const allocated = allocations.reduce((a, x) => a + x.amount, 0);
   const creditDelta = input.amount - allocated;
 
@@ -157,7 +159,6 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   const receiptNo = formatReceiptNo(policies.receiptFormat, { year: year.name, desk: desk.code, seq });
   const paymentId = env.ids.uuid();
   const now = env.clock.now().toISOString();
-  const school = await tx.selectFrom('school').select(['id', 'name', 'currency', 'locale']).executeTakeFirstOrThrow();
   const qr = await signReceipt(tx, env, desk.code, { schoolUuid: school.id, receiptNo, date: asOf, amount: input.amount, admissionNo: payers[0]!.admission_no });
 
   // Late fines collected (or left behind by cleared fees) become dues now.

@@ -2,6 +2,8 @@
 import { sql } from 'kysely';
 import type { ParsedInputOf } from '../../shared/contract';
 import type { Student, StudentSummary } from '../../shared/contract/students';
+import { formatDate } from '../../shared/domain/date-input';
+import type { IsoDate } from '../../shared/domain/dates';
 import { AppError } from '../../shared/contract/errors';
 import type { Store, StudentTable, Tx } from '../db/schema';
 import type { HandlersFor } from '../ipc/router';
@@ -139,7 +141,10 @@ export async function insertStudentTx(tx: Tx, env: Pick<ServiceDeps, 'clock' | '
 
 /** The open dues leaving on `leftOn` waives: those that fall due after it. Checks the date against the joining date. */
 async function duesWaivedOnLeaving(db: Store | Tx, student: Student, leftOn: string) {
-  if (leftOn < student.joinedOn) throw new AppError('invalid_input', `leftOn is before the joining date ${student.joinedOn}`, 'leftOn');
+  if (leftOn < student.joinedOn) {
+    const { locale } = await db.selectFrom('school').select('locale').executeTakeFirstOrThrow();
+    throw new AppError('invalid_input', `leftOn is before the joining date, ${formatDate(student.joinedOn as IsoDate, locale)}`, 'leftOn');
+  }
   return (await dueRows(db, [student.id])).filter((d) => d.due_on > leftOn && d.balance > 0);
 }
 
