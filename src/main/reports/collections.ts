@@ -19,10 +19,10 @@ const DAYBOOK_MODES_SQL = `select mode, kind, sum(amount) as amount from (${DAYB
 
 const entryLabel = (kind: string) => (kind === 'receipt' ? 'Receipt' : kind === 'cancelled' ? 'Cancelled' : 'Bounced');
 
-// Every child a receipt is for (a family's receipt names them all), as the receipt printed them; the payer of
-// record's row where a receipt kept no list.
+// Every child a receipt is for (a family's receipt names them all, as it printed them); a one-child receipt — nearly
+// all of them — is its payer's row, without reading the receipt's snapshot.
 const childrenOf = (field: string, fallback: string) =>
-  `coalesce((select group_concat(json_extract(j.value, '$.${field}'), ', ') from json_each(p.snapshot_json, '$.students') j), ${fallback})`;
+  `case when p.family_id is null then ${fallback} else coalesce((select group_concat(json_extract(j.value, '$.${field}'), ', ') from json_each(p.snapshot_json, '$.students') j), ${fallback}) end`;
 const EVERY_CHILD = `${childrenOf('fullName', 's.full_name')} as full_name, ${childrenOf('admissionNo', 's.admission_no')} as admission_no, ${childrenOf('className', 'c.name')} as class_name`;
 
 // Receipts of the day and the day's reversals, one list in time order.
