@@ -292,6 +292,24 @@ describe('families and concessions', () => {
     expect(errorOf(cashier).message).toMatch(/needs admin or accountant/);
     expect((await desk.ok('concessions.list', {})).find((x) => x.id === c.id)?.status).toBe('requested');
 
+    // An accountant asks in their own window, then types their own password and code as the "approver" in another
+    // (the admin's): still the one who asked (issue 17, item 1: this was approved with requester = approver).
+    await desk.ok('auth.login', ACCOUNTANT, 'meera-window');
+    const full = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Full waiver', kind: 'percent', value: 10_000, target: 'student', studentId: s.id, reason: 'my nephew' }, 'meera-window');
+    const ownApproval = await desk.call('concessions.approve', { concessionId: full.id, approver: ACCOUNTANT });
+    expect(errorOf(ownApproval)).toMatchObject({ code: 'forbidden', field: 'approver.username', message: 'approval must come from a second person, not the one asking' });
+    const ownRejection = await desk.call('concessions.reject', { concessionId: full.id, approver: ACCOUNTANT, note: 'covering tracks' });
+    expect(errorOf(ownRejection)).toMatchObject({ code: 'forbidden', field: 'approver.username' });
+    expect((await desk.ok('concessions.list', {})).find((x) => x.id === full.id)?.status).toBe('requested');
+    // The admin approves it, in the accountant's window, five times at once: one decision, the rest refused.
+    await desk.ok('auth.login', { username: 'ravi', password: 'counter-cash-2026' }, 'ravi-window');
+    const admin = { username: ADMIN.username, password: ADMIN.password };
+    const attempts = await Promise.all(Array.from({ length: 5 }, () => desk.call('concessions.approve', { concessionId: full.id, approver: admin }, 'ravi-window')));
+    expect(attempts.filter((a) => a.ok)).toHaveLength(1);
+    // The others: the concession already decided, or the admin's code already used.
+    for (const refused of attempts.filter((a) => !a.ok)) expect(['conflict', 'invalid_credentials']).toContain(errorOf(refused).code);
+    expect((await desk.ok('concessions.list', {})).find((x) => x.id === full.id)?.status).toBe('approved');
+
     const dup = await desk.call('students.create', {
       admissionNo: s.admissionNo.toLowerCase(),
       fullName: 'Someone Else',

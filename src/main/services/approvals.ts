@@ -8,11 +8,15 @@ import { hasTwoStep } from './totp';
 
 export const APPROVER_ROLES: readonly Role[] = ['admin', 'accountant'];
 
-/** Returns the approver's user id, or throws naming the approver field at fault. */
+/**
+ * Returns the approver's user id, or throws naming the approver field at fault. The two-person rule: the approver is
+ * none of `others` — the user logged in where the approval is typed and, where the request was an earlier step (a
+ * concession), whoever asked for it, wherever they asked.
+ */
 export async function verifyApprover(
   deps: ServiceDeps,
   approver: { username: string; password: string; code?: string | undefined },
-  requesterId: string,
+  others: string | readonly string[],
   roles: readonly Role[] = APPROVER_ROLES,
 ): Promise<string> {
   const user = await deps.store().selectFrom('app_user').selectAll().where('username', '=', approver.username).executeTakeFirst();
@@ -28,7 +32,9 @@ export async function verifyApprover(
   if (!roles.includes(user.role)) {
     throw new AppError('forbidden', `approval needs ${roles.join(' or ')}; ${user.username} is ${user.role}`, 'approver.username');
   }
-  if (user.id === requesterId) throw new AppError('forbidden', 'approval must come from a second person, not the one asking', 'approver.username');
+  if ((typeof others === 'string' ? [others] : others).includes(user.id)) {
+    throw new AppError('forbidden', 'approval must come from a second person, not the one asking', 'approver.username');
+  }
   // The approver's own password and code, every time, even when they are the one logged in at this desk.
   if (TWO_STEP_ROLES.includes(user.role) && !(await hasTwoStep(deps.store(), user.id))) {
     throw new AppError('two_step_required', `${user.username} must set up two-step sign-in (at their next login) before approving`, 'approver.username');

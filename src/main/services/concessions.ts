@@ -128,7 +128,10 @@ export async function decideConcession(tx: Tx, env: Env, c: ConcessionTable, dec
 export function concessionsHandlers(deps: ServiceDeps): HandlersFor<'concessions'> {
   const decide = (decision: 'approved' | 'rejected') =>
     async (input: { concessionId: string; approver: { username: string; password: string }; note: string | null }, requesterId: string) => {
-      const approverId = await verifyApprover(deps, input.approver, requesterId);
+      // Not the one at this desk, and not the one who asked for the concession (they may ask at one desk or window and
+      // type their own password as the "approver" at another).
+      const asked = await deps.store().selectFrom('concession').select('requested_by').where('id', '=', input.concessionId).executeTakeFirst();
+      const approverId = await verifyApprover(deps, input.approver, asked ? [requesterId, asked.requested_by] : [requesterId]);
       return deps.store().transaction().execute(async (tx) => {
         const c = await pendingConcession(tx, input.concessionId);
         const rows = await decideConcession(tx, deps, c, decision, approverId, input.note);
