@@ -15,7 +15,7 @@ import { createKeyStore } from './db/key-store';
 import { createSystemPrinter, runCommand } from './print/system-printer';
 import { APP_ORIGIN } from './shell-policy';
 import { browserModeArgs, browserPrintHandoff, openBrowser, serveInBrowser } from './web/browser-mode';
-import { APP_START_FAILED_EXIT, BROWSER_FLAG, WINDOW_READY_LINE } from './web/desktop-env';
+import { APP_START_FAILED_EXIT, BROWSER_FLAG, logUnhandledRejections, WINDOW_READY_LINE } from './web/desktop-env';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
@@ -139,6 +139,8 @@ async function start(): Promise<void> {
   });
   app.on('window-all-closed', () => app.quit());
 }
+
+logUnhandledRejections(process, (message, err) => console.error(message, err));
 
 // Two FeeDesk processes on one store must never happen.
 if (!app.requestSingleInstanceLock()) {

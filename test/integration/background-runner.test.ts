@@ -1,6 +1,6 @@
 // The background runner's promises about a job's file: renamed into place only when the job succeeds, and never once
 // it has been cancelled — however far the worker had got.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackgroundRunner, createBackgroundRunner } from '../../src/main/background/runner';
@@ -56,5 +56,18 @@ describe('background jobs', () => {
       expect(existsSync(path)).toBe(false);
       expect(readdirSync(desk.dir).filter((f) => f.startsWith(`cancelled-${wait}.csv`))).toEqual([]);
     }
+  }, 60_000);
+
+  it('fails a job whose file cannot be written and whose clean-up fails too, without throwing (issue 17, item 4)', async () => {
+    // The temporary part's name is taken by a folder: the worker cannot write it, and removing it throws (EISDIR).
+    const path = join(desk.dir, 'blocked.csv');
+    mkdirSync(`${path}.part`);
+    const job = runner.start({ name: 'blocked' }, { kind: 'export', filters: { report: 'receipts', from: '2026-04-01', to: '2026-09-30' }, format: 'csv', today: '2026-09-30' }, { tmp: `${path}.part`, path });
+    const settled = await runner.settled(job.id);
+    expect(settled.state).toBe('failed');
+    expect(settled.error).toMatch(/failed/);
+    expect(existsSync(path)).toBe(false);
+    // What could not be cleared away is logged, not thrown.
+    expect(desk.errors.splice(0).map(String).join('\n')).toMatch(/EISDIR/);
   }, 60_000);
 });

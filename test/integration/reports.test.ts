@@ -288,6 +288,19 @@ describe('exports', () => {
     expect(asFolder).toMatchObject({ ok: false, error: { field: 'path', message: expect.stringMatching(/which is a file, not a folder/) } });
   });
 
+  it('an over-long file name is refused before anything starts, and a file that cannot be written fails its job without taking the backend down', async () => {
+    // 251 characters + ".csv": a legal name for the file, but not for its temporary part (issue 17, item 4: the
+    // worker failed to create it, the clean-up threw, and the unhandled rejection ended the process).
+    const long = join(desk.dir, `${'x'.repeat(251)}.csv`);
+    const refused = await desk.call('reports.export', { filters: { report: 'daybook', date: UNTIL }, format: 'csv', path: long });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'path', message: expect.stringMatching(/file name too long for this computer/) } });
+    // A template's name too long for the file system itself: refused the same way, and the desk answers on.
+    const template = await desk.call('imports.template', { importer: 'students', path: join(desk.dir, `${'y'.repeat(300)}.xlsx`) });
+    expect(template.ok ? null : template.error).toMatchObject({ code: 'invalid_input', field: 'path' });
+    expect((await desk.ok('store.status')).state).toBe('open');
+    expect(readdirSync(desk.dir).filter((f) => f.includes('.part'))).toEqual([]);
+  });
+
   it('a cancelled export leaves neither the file nor its temporary part', async () => {
     const path = join(desk.dir, 'cancelled.xlsx');
     const job = await desk.ok('reports.export', { filters: { report: 'receipts', ...YEAR }, format: 'xlsx', path });

@@ -13,7 +13,8 @@ import {
   windowFailedToStart,
 } from '../../scripts/start-shell';
 import { browserModeArgs } from '../../src/main/web/browser-mode';
-import { APP_START_FAILED_EXIT, BROWSER_FLAG, browserOpener, deskFolder, hasDisplay } from '../../src/main/web/desktop-env';
+import { APP_START_FAILED_EXIT, BROWSER_FLAG, browserOpener, deskFolder, hasDisplay, logUnhandledRejections } from '../../src/main/web/desktop-env';
+import { EventEmitter } from 'node:events';
 
 const HOME = '/home/clerk';
 
@@ -294,5 +295,16 @@ describe("browser mode's command line", () => {
     expect(browserModeArgs(['--port=1']).port).toBe(1);
     expect(browserModeArgs(['--port=65535']).port).toBe(65535);
     expect(() => browserModeArgs(['--port=65536'])).toThrow(/--port/);
+  });
+});
+
+describe('a promise that failed with nobody waiting', () => {
+  it('is logged with its reason, and the process is not ended', () => {
+    const events = new EventEmitter();
+    const logged: [string, unknown][] = [];
+    logUnhandledRejections(events, (message, err) => void logged.push([message, err]));
+    const reason = new Error('EISDIR: rm of a job’s temporary file');
+    expect(events.emit('unhandledRejection', reason)).toBe(true);
+    expect(logged).toEqual([['FeeDesk: a background task failed and nothing was waiting for it', reason]]);
   });
 });

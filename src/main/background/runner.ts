@@ -192,6 +192,15 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
     entry.worker = null;
   };
 
+  /** Removes a job's temporary file; what cannot be removed is logged, never thrown from a clean-up. */
+  const discard = (path: string) => {
+    try {
+      rmSync(path, { force: true });
+    } catch (err) {
+      deps.log(`a background job's temporary file could not be removed (${path})`, err);
+    }
+  };
+
   return {
     run: (filters, today, limit) => onScreen<ReportTable>({ kind: 'run', filters, today, limit }),
     dashboard: (today) => onScreen<Dashboard>({ kind: 'dashboard', today }),
@@ -218,7 +227,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
         .then(async (value) => {
           // Cancelled while the worker was finishing: its file is not the user's any more.
           if (jobs.get(id)?.job.state === 'cancelled') {
-            if (file) rmSync(file.tmp, { force: true });
+            if (file) discard(file.tmp);
             return;
           }
           if (file) renameSync(file.tmp, file.path);
@@ -233,7 +242,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
           succeeded = true;
         })
         .catch((err: unknown) => {
-          if (file) rmSync(file.tmp, { force: true });
+          if (file) discard(file.tmp);
           finish(id, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
         })
         .finally(async () => {
@@ -257,7 +266,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
         const worker = entry.worker;
         finish(id, { state: 'cancelled', error: null });
         void worker?.terminate();
-        if (entry.file) rmSync(entry.file.tmp, { force: true });
+        if (entry.file) discard(entry.file.tmp);
       }
       return entry.job as BackgroundJob<Meta>;
     },

@@ -1,6 +1,6 @@
 // The reports area's channels: reports and exports (run on the report worker), the dashboard, day close and cheques.
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
 import type { HandlersFor } from '../ipc/router';
@@ -23,9 +23,18 @@ function allowed(session: Session, filters: ReportFilters): void {
 const EXTENSIONS: Record<ExportFormat, string> = { xlsx: '.xlsx', csv: '.csv', pdf: '.pdf', letters: '.pdf' };
 
 /** Refuses a path the export could not end up at, before any work starts. */
+/** The longest file name the common file systems take (ext4, NTFS, APFS: 255 bytes or UTF-16 units). */
+const MAX_NAME_BYTES = 255;
+/** ".<uuid>.part", the temporary name's tail. */
+const TEMPORARY_SUFFIX_BYTES = 1 + 36 + 5;
+
 export function checkExportPath(path: string, format: ExportFormat): void {
   const want = EXTENSIONS[format];
   if (extname(path).toLowerCase() !== want) throw new AppError('invalid_input', `must end in ${want} for a ${format === 'letters' ? 'PDF of letters' : format.toUpperCase()} file`, 'path');
+  // The file is written as "<name>.<job id>.part" first, then renamed: both names must fit the file system's 255 bytes.
+  if (Buffer.byteLength(basename(path)) + TEMPORARY_SUFFIX_BYTES > MAX_NAME_BYTES) {
+    throw new AppError('invalid_input', 'has a file name too long for this computer (255 characters at most, with room for a temporary name): shorten it', 'path');
+  }
   const folder = dirname(path);
   let isFolder = false;
   try {

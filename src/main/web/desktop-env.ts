@@ -38,3 +38,11 @@ export function browserOpener(platform: NodeJS.Platform, address: string): { com
   if (platform === 'win32') return { command: 'cmd', args: ['/c', 'start', '""', `"${address}"`], verbatim: true };
   return { command: 'xdg-open', args: [address], verbatim: false };
 }
+
+/**
+ * A promise nobody awaited that failed (a bug in a clean-up, say) is logged, and FeeDesk goes on: the books are behind
+ * transactions, and ending the process would take the counter down mid-queue for one background job's mistake.
+ */
+export function logUnhandledRejections(target: { on(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown }, log: (message: string, err: unknown) => void): void {
+  target.on('unhandledRejection', (reason) => log('FeeDesk: a background task failed and nothing was waiting for it', reason));
+}

@@ -13,7 +13,7 @@ import { maintenanceRequest, restoreRequest, runMaintenanceThenClose, runRestore
 import { createSystemPrinter, runCommand } from '../print/system-printer';
 import { createFileSettingsStore } from '../settings';
 import { browserModeArgs, browserPrintHandoff, serveInBrowser } from './browser-mode';
-import { deskFolder } from './desktop-env';
+import { deskFolder, logUnhandledRejections } from './desktop-env';
 import type { WebShell } from './server';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -89,6 +89,7 @@ function stopOnSignal(app: App, shell: WebShell): Promise<number> {
   });
 }
 
+logUnhandledRejections(process, (message, err) => console.error(message, err));
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
