@@ -134,6 +134,9 @@ describe('recording payments', () => {
       [{ studentIds: [s.id], amount: 100, method: { mode: 'upi', utr: 'x' } }, 'method.utr', /UTR/],
       [{ studentIds: [s.id], amount: 100, method: { mode: 'barter' } }, 'method.mode', /one of cash/],
       [{ studentIds: [s.id], amount: 500, method: { mode: 'cash', tendered: 100 } }, 'method.tendered', /less than the amount/],
+      // Beyond what a receipt's signed code holds (issue 17, item 17: answered as an internal error).
+      [{ studentIds: [s.id], amount: 1e15, method: { mode: 'cash' } }, 'amount', /larger than one amount can be/],
+      [{ studentIds: [s.id], amount: 2 ** 40, method: { mode: 'upi', utr: 'UTR2026112300' } }, 'amount', /larger than one amount can be/],
     ];
     for (const [input, field, message] of cases) {
       const r = await desk.call('payments.record', input as never);
@@ -198,6 +201,9 @@ describe('cancellation and bounce', () => {
     const r = await desk.ok('payments.record', { studentIds: [s.id], amount: 4_500_00, method: { mode: 'cheque', chequeNo: '123456', bank: 'Canara Bank', chequeDate: '2026-04-02' } });
     const cash = await desk.ok('payments.record', { studentIds: [s.id], amount: 100_00, method: { mode: 'cash' } });
     expect(errorOf(await desk.call('payments.bounce', { paymentId: cash.paymentId, bankReason: 'n/a' })).message).toMatch(/only a cheque/);
+    // A charge no one could pay is refused with the bound Settings keeps too (it was taken at any size).
+    const huge = await desk.call('payments.bounce', { paymentId: r.paymentId, bankReason: 'Insufficient funds', charge: 1e15 });
+    expect(errorOf(huge)).toMatchObject({ code: 'invalid_input', field: 'charge', message: expect.stringMatching(/at most 100,000 in the school’s currency/) });
     const bounced = await desk.ok('payments.bounce', { paymentId: r.paymentId, bankReason: 'Insufficient funds' });
     expect(bounced.status).toBe('bounced');
     const dues = await desk.ok('payments.openDues', { studentIds: [s.id] });

@@ -37,18 +37,32 @@ export const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'is not a real calendar date');
 
+/**
+ * The largest amount FeeDesk takes, in minor units: what a receipt's signed code can carry (40 bits), about
+ * ₹1,099 crore — far above any fee, and refused as such rather than failing when the receipt is signed.
+ */
+export const MAX_AMOUNT = 2 ** 40 - 1;
+const TOO_LARGE = `is larger than one amount can be (at most ${MAX_AMOUNT.toLocaleString('en-US')} minor units)`;
+
 /** A positive amount in integer minor units (paise, cents). */
 export const positiveAmount = z
   .number({ error: 'must be an amount in minor units (a whole number)' })
   .int('must be a whole number of minor units (paise, cents)')
   .positive('must be more than zero')
-  .max(Number.MAX_SAFE_INTEGER, 'is too large');
+  .max(MAX_AMOUNT, TOO_LARGE);
 
 export const nonNegativeAmount = z
   .number({ error: 'must be an amount in minor units (a whole number)' })
   .int('must be a whole number of minor units (paise, cents)')
   .min(0, 'must not be negative')
-  .max(Number.MAX_SAFE_INTEGER, 'is too large');
+  .max(MAX_AMOUNT, TOO_LARGE);
+
+/** The charge for a bounced cheque: the same bound wherever it is set (Settings, or at the bounce itself). */
+export const bounceCharge = z
+  .number({ error: 'must be an amount in minor units' })
+  .int('must be whole minor units')
+  .min(0, 'must not be negative')
+  .max(100_000_00, 'must be at most 100,000 in the school’s currency (10,000,000 minor units)');
 
 export const name = (max = 100) =>
   z.string({ error: 'must be text' }).trim().min(1, 'is required').max(max, `must be at most ${max} characters`);

@@ -1,7 +1,7 @@
 // Collecting fees: open dues, recording a payment, its receipt, cancellation, bounce, credit refund, waivers, ledger.
 import { z } from 'zod';
 import { channel } from './channel';
-import { approver, id, isoDate, name, optionalText, positiveAmount } from './common';
+import { approver, bounceCharge, id, isoDate, name, optionalText, positiveAmount } from './common';
 import { studentSummary } from './students';
 
 const ref = (label: string, pattern: RegExp, hint: string) =>
@@ -207,7 +207,7 @@ export const paymentsChannels = {
     access: COLLECTORS,
   }),
   'payments.bounce': channel({
-    input: z.strictObject({ paymentId: id, bankReason: name(200), charge: z.number({ error: 'must be an amount in minor units' }).int().min(0).optional() }),
+    input: z.strictObject({ paymentId: id, bankReason: name(200), charge: bounceCharge.optional() }),
     output: receipt,
     access: ['admin', 'accountant'],
   }),

@@ -1,7 +1,7 @@
 // School-wide policies kept in the encrypted store (not the desk's local settings file).
 import { z } from 'zod';
 import { channel } from './channel';
-import { noInput } from './common';
+import { bounceCharge, noInput } from './common';
 import { receiptFormatProblem } from '../domain/receipt-number';
 import { RECEIPT_LAYOUTS } from './receipts';
 
@@ -57,7 +57,7 @@ export const settingsChannels = {
           })
           .optional(),
         finesFirst: z.boolean({ error: 'must be true or false' }).optional(),
-        bounceCharge: z.number({ error: 'must be an amount in minor units' }).int('must be whole minor units').min(0, 'must not be negative').max(100_000_00).optional(),
+        bounceCharge: bounceCharge.optional(),
         verifyBaseUrl: z
           .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://sync.school.example/verify/' })
           .max(60, 'must be at most 60 characters, so the receipt QR stays small enough to scan')
