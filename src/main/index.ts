@@ -1,7 +1,7 @@
 // The Electron shell: lifecycle, the one window, IPC into createApp, and the OS adapters.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
 import { IPC_CHANNEL } from '../shared/contract';
 import { createApp, randomIds, systemClock } from './app';
 import { ipcGate } from './electron/guards';
@@ -48,7 +48,10 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      // Off in a packaged build: from the console anyone at the desk could call window.api directly, at machine speed.
+      devTools: !app.isPackaged,
     },
+
   });
   window.once('ready-to-show', () => {
     window.show();
@@ -126,6 +129,8 @@ async function start(): Promise<void> {
     return;
   }
 
+  // No default menu in a packaged build: it carries Toggle Developer Tools (Ctrl+Shift+I) and Reload.
+  if (app.isPackaged) Menu.setApplicationMenu(null);
   serveRenderer(join(here, '../renderer'));
   denyPermissionsAndForeignNavigation(devServerUrl);
 

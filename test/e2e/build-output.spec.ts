@@ -42,3 +42,13 @@ test('the built renderer’s CSP forbids inline scripts, eval and remote origins
   // No inline script survived the build.
   expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
 });
+
+test('the packaged desktop app has no DevTools and no default menu (issue 17, item 3)', () => {
+  const main = readFileSync(join(OUT, 'main/index.js'), 'utf8');
+  // The window's preferences turn DevTools off when packaged (the window is sandboxed, isolated, without Node) …
+  const preferences = [...main.matchAll(/webPreferences:\s*\{([^}]*)\}/g)].map((m) => m[1]!).find((p) => p.includes('preload')) ?? '';
+  expect(preferences).toMatch(/devTools:\s*!app\.isPackaged/);
+  for (const setting of [/contextIsolation:\s*true/, /sandbox:\s*true/, /nodeIntegration:\s*false/]) expect(preferences).toMatch(setting);
+  // … and a packaged build removes the menu that carries Toggle Developer Tools.
+  expect(main).toMatch(/if \(app\.isPackaged\) Menu\.setApplicationMenu\(null\)/);
+});
