@@ -274,7 +274,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
   const invoke = createRouter({
     handlers,
     storeOpen: () => store.status().state === 'open',
-    session: (clientId) => auth.currentSession(services, clientId),
+    session: (clientId, passive) => auth.currentSession(services, clientId, passive),
     validateOutput: deps.validateOutput ?? false,
     onInternalError: (channel, err) => deps.logger.error(`channel ${channel} failed`, err),
   });

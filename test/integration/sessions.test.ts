@@ -199,6 +199,25 @@ describe('a session lasts 12 hours from login', () => {
     expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: true });
   });
 
+  it('locks when left alone though the screen keeps polling (issue 17, item 11: the sync light kept it open forever)', async () => {
+    // The sync light every 5 seconds and a job's progress: polls, not a person. The idle lock is at 10 minutes.
+    const job = (await ok(desk.raw('reports.export', { filters: { report: 'daybook', date: '2026-04-02' }, format: 'csv', path: join(desk.dir, 'idle.csv') }, W2))) as { id: string };
+    for (let second = 5; second <= 10 * 60; second += 5) {
+      desk.clock.advanceSeconds(5);
+      expect(await desk.raw('sync.status', undefined, W2)).toMatchObject({ ok: true });
+      if (second % 60 === 0) expect(await desk.raw('reports.job', { jobId: job.id }, W2)).toMatchObject({ ok: true });
+    }
+    desk.clock.advanceSeconds(5);
+    expect(await desk.raw('sync.status', undefined, W2)).toMatchObject({ ok: false, error: { code: 'screen_locked' } });
+    expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: false, error: { code: 'screen_locked' } });
+    // A person's call is activity: after unlocking, a call every 9 minutes keeps it open, polls or not.
+    expect(await ok(desk.raw('auth.unlock', { password: CASHIER.password }, W2))).toMatchObject({ locked: false });
+    desk.clock.advanceMinutes(9);
+    expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: true });
+    desk.clock.advanceMinutes(9);
+    expect(await desk.raw('sync.status', undefined, W2)).toMatchObject({ ok: true });
+  });
+
   it('is not extended by unlocking an idle lock', async () => {
     at('2026-04-02T16:00:00Z');
     expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: false, error: { code: 'screen_locked' } });

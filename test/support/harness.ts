@@ -40,7 +40,10 @@ export class TestClock {
   constructor(public current = new Date('2026-06-01T09:00:00.000Z')) {}
   now = (): Date => new Date(this.current);
   advanceMinutes(minutes: number): void {
-    this.current = new Date(this.current.getTime() + minutes * 60_000);
+    this.advanceSeconds(minutes * 60);
+  }
+  advanceSeconds(seconds: number): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
   }
 }
 

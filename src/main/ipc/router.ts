@@ -25,7 +25,8 @@ export interface RouterDeps {
   handlers: Handlers;
   storeOpen(): boolean;
   /** The caller's session after the idle check (locks it when idle too long); throws `session_expired` past the limit. */
-  session(clientId: string): Promise<Session | null>;
+  /** The window's session after the idle check; a passive call (a poll) does not count as activity. */
+  session(clientId: string, passive: boolean): Promise<Session | null>;
   /** In tests: check every answer against the contract's output schema. */
   validateOutput: boolean;
   onInternalError(channel: string, err: unknown): void;
@@ -89,7 +90,7 @@ export function createRouter(deps: RouterDeps): Invoke {
       }
       // Public channels work without a session (a login replaces whatever the window had, even an expired one),
       // except auth.session, which reports it.
-      const session = def.access === 'public' && channel !== 'auth.session' ? null : await deps.session(clientId);
+      const session = def.access === 'public' && channel !== 'auth.session' ? null : await deps.session(clientId, def.passive === true);
       checkAccess(channel, session);
       const handler = deps.handlers[channel] as Handler<typeof channel>;
       const value = await handler(parsed.data as never, { clientId, session });

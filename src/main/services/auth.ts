@@ -39,7 +39,7 @@ export async function sessionInfo(deps: ServiceDeps, session: Session): Promise<
  * The caller's session as the router sees it. Twelve hours after login it ends, however busy it has been: the call is
  * refused with `session_expired` (audited) and the window goes back to the login screen. Otherwise the idle check.
  */
-export async function currentSession(deps: ServiceDeps, clientId: string): Promise<Session | null> {
+export async function currentSession(deps: ServiceDeps, clientId: string, passive = false): Promise<Session | null> {
   const session = deps.sessions.get(clientId);
   if (!session) return null;
   const now = deps.clock.now().getTime();
@@ -55,7 +55,7 @@ export async function currentSession(deps: ServiceDeps, clientId: string): Promi
     if (isStoreDamage(err)) return DEFAULT_POLICIES;
     throw err;
   });
-  return deps.sessions.touch(clientId, now, idleLockMinutes * 60_000);
+  return deps.sessions.touch(clientId, now, idleLockMinutes * 60_000, passive);
 }
 
 function lockedMessage(until: string): string {

@@ -34,7 +34,8 @@ export interface SessionTable {
    * Locks the session if it has been idle longer than the limit; otherwise marks activity.
    * Returns the session as it now stands.
    */
-  touch(clientId: string, now: number, idleLimitMs: number): Session | null;
+  /** The idle check: locks a session idle too long; otherwise counts this call as activity, unless it is passive. */
+  touch(clientId: string, now: number, idleLimitMs: number, passive?: boolean): Session | null;
 }
 
 export function createSessionTable(): SessionTable {
@@ -54,12 +55,12 @@ export function createSessionTable(): SessionTable {
     endAll: () => sessions.clear(),
     ofUser: (userId) => [...sessions.values()].filter((s) => s.userId === userId),
     expired: (session, now) => now - session.startedAt > SESSION_LIMIT_MS,
-    touch(clientId, now, idleLimitMs) {
+    touch(clientId, now, idleLimitMs, passive = false) {
       const session = sessions.get(clientId);
       if (!session) return null;
       if (session.locked) return session;
       if (now - session.lastActivity > idleLimitMs) session.locked = true;
-      else session.lastActivity = now;
+      else if (!passive) session.lastActivity = now;
       return session;
     },
   };

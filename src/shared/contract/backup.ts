@@ -90,7 +90,7 @@ export const backupChannels = {
     access: ADMIN,
   }),
   'backup.create': channel({ input: noInput, output: backupJob, access: ADMIN }),
-  'backup.job': channel({ input: jobId, output: backupJob, access: ADMIN }),
+  'backup.job': channel({ input: jobId, output: backupJob, access: ADMIN, passive: true }),
   'backup.cancel': channel({ input: jobId, output: backupJob, access: ADMIN }),
   /** Opens a backup with its passphrase and checks it whole: checksum, SQLite integrity, audit chain. */
   'backup.check': channel({

@@ -22,6 +22,11 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   /** Callable while the screen is idle-locked (unlock, logout, session status). */
   whileLocked?: boolean;
   /**
+   * A screen's background poll (the sync light, a job's progress): it meets the idle lock like any call, but is not
+   * activity — a desk left alone with its sync light polling still locks.
+   */
+  passive?: boolean;
+  /**
    * Callable by an admin or accountant who has not set up two-step sign-in yet: only what it takes to set it up
    * (or to leave). Every other channel answers `two_step_required` to them.
    */

@@ -91,7 +91,7 @@ export const importsChannels = {
   'imports.template': channel({ input: z.strictObject({ importer, path: filePath }), output: importJob, access: ADMINS }),
   /** The dry run's file again, with an "errors" column, for fixing in a spreadsheet. */
   'imports.errorSheet': channel({ input: z.strictObject({ jobId: z.string().max(64), path: filePath }), output: importJob, access: ADMINS }),
-  'imports.job': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS }),
+  'imports.job': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS, passive: true }),
   'imports.cancel': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS }),
   /** The desktop app's file dialog (Browse): the file chosen, or null when the user closed the dialog. */
   'imports.chooseFile': channel({ input: noInput, output: z.object({ path: z.string().nullable() }), access: ADMINS }),

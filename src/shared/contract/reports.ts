@@ -176,7 +176,7 @@ export const reportsChannels = {
     output: exportJob,
     access: ['admin', 'accountant', 'cashier'],
   }),
-  'reports.job': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: exportJob, access: 'session' }),
+  'reports.job': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: exportJob, access: 'session', passive: true }),
   'reports.cancel': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: exportJob, access: 'session' }),
   /** Where exports go unless the user types another path. */
   'reports.exportFolder': channel({ input: noInput, output: z.object({ folder: z.string() }), access: 'session' }),

@@ -58,7 +58,7 @@ const serverUrl = z
   .transform((u) => u.replace(/\/+$/, ''));
 
 export const syncChannels = {
-  'sync.status': channel({ input: noInput, output: syncStatus, access: 'session' }),
+  'sync.status': channel({ input: noInput, output: syncStatus, access: 'session', passive: true }),
   'sync.enroll': channel({
     input: z.strictObject({
       serverUrl,
