@@ -58,9 +58,11 @@ export async function currentSession(deps: ServiceDeps, clientId: string, passiv
   return deps.sessions.touch(clientId, now, idleLockMinutes * 60_000, passive);
 }
 
-function lockedMessage(until: string): string {
-  const time = new Date(until).toISOString().slice(11, 16);
-  return `too many failed attempts: this account is locked until ${time} UTC`;
+/** A lockout's refusal, with its end in the desk's own time (never UTC to a person). */
+async function lockedError(deps: ServiceDeps, until: string): Promise<AppError> {
+  const school = await deps.store().selectFrom('school').select('locale').executeTakeFirst();
+  const time = new Intl.DateTimeFormat(school?.locale ?? 'en-IN', { timeStyle: 'short', timeZone: deskTimeZone() }).format(new Date(until));
+  return new AppError('account_locked', `too many failed attempts: this account is locked until ${time}`);
 }
 
 /** Counts a failed password; the fifth in a row locks the account for 15 minutes. */
@@ -90,11 +92,11 @@ async function recordFailure(deps: ServiceDeps, userId: string, action: string):
 export async function checkPassword(deps: ServiceDeps, user: UserTable, password: string, failureAction: string): Promise<void> {
   const now = deps.clock.now().toISOString();
   if (user.locked_until && user.locked_until > now) {
-    throw new AppError('account_locked', lockedMessage(user.locked_until));
+    throw await lockedError(deps, user.locked_until);
   }
   if (!(await verifyPassword(password, user.password_hash))) {
     if (await recordFailure(deps, user.id, failureAction)) {
-      throw new AppError('account_locked', lockedMessage(new Date(Date.parse(now) + LOCKOUT_MINUTES * 60_000).toISOString()));
+      throw await lockedError(deps, new Date(Date.parse(now) + LOCKOUT_MINUTES * 60_000).toISOString());
     }
     throw new AppError('invalid_credentials', 'wrong username or password', 'password');
   }
@@ -120,7 +122,7 @@ export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code:
   if (!verdict || verdict.ok) return verdict !== null;
   if (verdict.reason === 'missing') throw new AppError('invalid_credentials', 'needs the 6-digit code from the authenticator app (or a recovery code)', field);
   const locked = await recordFailure(deps, user.id, verdict.reason === 'replayed' ? 'auth.totpReplayed' : 'auth.totpFailed');
-  if (locked) throw new AppError('account_locked', lockedMessage(new Date(deps.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString()));
+  if (locked) throw await lockedError(deps, new Date(deps.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString());
   throw new AppError('invalid_credentials', verdict.reason === 'replayed' ? 'this code was used already: wait for the next one' : 'the code is wrong or has expired', field);
 }
 
