@@ -1,6 +1,6 @@
 // Encrypted backups: written on the worker under the backup passphrase, checked, rotated on a daily schedule, and
 // restored over a damaged store with the old one kept aside; the database key changed from Settings.
-import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync, mkdirSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -110,6 +110,20 @@ describe('backups', () => {
     expect(refusal(restore)).toMatchObject({ code: 'invalid_input', message: /checksum/ });
     expect(await books(d)).toEqual(before);
     expect(existsSync(`${d.dbPath}.restoring`)).toBe(false);
+
+    // A manifest whose key cost was crafted (issue 17, item 15: p = 4096 held the thread pool, a login waited 137 s):
+    // refused before any key is derived, at once.
+    const manifestPath = join(path, 'manifest.json');
+    const genuine = readFileSync(manifestPath, 'utf8');
+    for (const kdf of [{ p: 4096 }, { logN: 30 }, { r: 1e6 }, { logN: 20, r: 32 }, { p: 1.5 }, { salt: '../..' }]) {
+      const crafted = JSON.parse(genuine);
+      writeFileSync(manifestPath, JSON.stringify({ ...crafted, kdf: { ...crafted.kdf, ...kdf } }));
+      const refused = await d.call('backup.check', { path, passphrase: PASSPHRASE });
+      expect(refusal(refused), JSON.stringify(kdf)).toMatchObject({ code: 'invalid_input', field: 'path', message: /its key settings are out of bounds/ });
+      const restoreCrafted = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
+      expect(refusal(restoreCrafted)).toMatchObject({ code: 'invalid_input', message: /out of bounds/ });
+    }
+    expect(await books(d)).toEqual(before);
 
     rmSync(join(path, 'manifest.json'));
     const gone = await d.call('backup.check', { path, passphrase: PASSPHRASE });

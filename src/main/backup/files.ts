@@ -8,7 +8,7 @@ import { AppError } from '../../shared/contract/errors';
 import { verifyAudit } from '../audit/chain';
 import { keyPragma } from '../db/open';
 import { migrations } from '../db/migrations';
-import type { ScryptCost } from '../kdf';
+import { type ScryptCost, scryptCostProblem } from '../kdf';
 
 export const BACKUP_FORMAT = 'feedesk-backup/1';
 export const BACKUP_DB = 'feedesk.db';
@@ -203,6 +203,11 @@ export function readManifest(folder: string): Manifest {
   }
   if (manifest.format !== BACKUP_FORMAT || !manifest.file || !manifest.kdf || typeof manifest.keyCheck !== 'string' || typeof manifest.dataKey !== 'string') {
     throw new AppError('invalid_input', `is not a backup this FeeDesk reads (format ${String(manifest.format ?? 'unknown')})`, 'path');
+  }
+  // Checked before any key is derived from it: the cost is the file's word, not ours.
+  const costProblem = scryptCostProblem(manifest.kdf);
+  if (costProblem || typeof manifest.kdf.salt !== 'string' || !/^[0-9a-f]{32,128}$/.test(manifest.kdf.salt)) {
+    throw new AppError('invalid_input', `is not a backup this FeeDesk reads: its key settings are out of bounds (${costProblem ?? 'the salt is not hex'})`, 'path');
   }
   return manifest as Manifest;
 }
