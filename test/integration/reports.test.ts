@@ -299,6 +299,14 @@ describe('exports', () => {
     expect(template.ok ? null : template.error).toMatchObject({ code: 'invalid_input', field: 'path' });
     expect((await desk.ok('store.status')).state).toBe('open');
     expect(readdirSync(desk.dir).filter((f) => f.includes('.part'))).toEqual([]);
+    // A network or Windows path on Linux is not a full path here: refused (it was written, literally, as a name in the working folder).
+    if (process.platform !== 'win32') {
+      for (const foreign of ['\\\\school-server\\fees\\daybook.csv', 'C:\\Users\\me\\daybook.csv']) {
+        const answer = await desk.call('reports.export', { filters: { report: 'daybook', date: UNTIL }, format: 'csv', path: foreign });
+        expect(answer, foreign).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'path', message: expect.stringMatching(/^is not a full path on this computer/) } });
+      }
+      expect(readdirSync(process.cwd()).filter((f) => f.includes('daybook.csv'))).toEqual([]);
+    }
   });
 
   it('a cancelled export leaves neither the file nor its temporary part', async () => {

@@ -1,6 +1,6 @@
 // The reports area's channels: reports and exports (run on the report worker), the dashboard, day close and cheques.
 import { accessSync, constants, statSync } from 'node:fs';
-import { basename, dirname, extname } from 'node:path';
+import { basename, dirname, extname, isAbsolute } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
 import type { HandlersFor } from '../ipc/router';
@@ -29,6 +29,8 @@ const MAX_NAME_BYTES = 255;
 const TEMPORARY_SUFFIX_BYTES = 1 + 36 + 5;
 
 export function checkExportPath(path: string, format: ExportFormat): void {
+  // A Windows or network path on Linux or macOS is no full path here: it would be written, as a name, where FeeDesk runs.
+  if (!isAbsolute(path)) throw new AppError('invalid_input', `is not a full path on this computer (such as ${process.platform === 'win32' ? 'C:\\Users\\me\\Documents\\fees.xlsx' : '/home/me/Documents/fees.xlsx'})`, 'path');
   const want = EXTENSIONS[format];
   if (extname(path).toLowerCase() !== want) throw new AppError('invalid_input', `must end in ${want} for a ${format === 'letters' ? 'PDF of letters' : format.toUpperCase()} file`, 'path');
   // The file is written as "<name>.<job id>.part" first, then renamed: both names must fit the file system's 255 bytes.
