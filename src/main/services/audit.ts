@@ -1,7 +1,7 @@
 // The audit trail: one row per mutation, written in the mutation's own transaction.
 import { sql } from 'kysely';
 import type { AuditEntry } from '../../shared/contract/audit';
-import type { Store, Tx } from '../db/schema';
+import type { AuditTable, Store, Tx } from '../db/schema';
 import { CHECKPOINT_EVERY, chainHash, GENESIS, signCheckpoint } from '../audit/chain';
 import type { Clock, IdSource } from './context';
 import { ensureDeskKey } from './desk-keys';
@@ -50,24 +50,17 @@ export async function writeCheckpoint(tx: Tx, env: { clock: Clock; ids: IdSource
   await tx.insertInto('audit_checkpoint').values({ ...point, key_id: keyId, signature: signCheckpoint(key.private_key!, point) }).execute();
 }
 
-interface AuditRow {
+/** An audit row as the trail reads it: the stored row with its user and the record it names. */
+type AuditRow = Pick<AuditTable, 'at' | 'user_id' | 'desk_code' | 'action' | 'entity' | 'entity_id' | 'before_json' | 'after_json'> & {
   seq: number;
-  at: string;
-  user_id: string | null;
   username: string | null;
   full_name: string | null;
-  desk_code: string;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  before_json: string | null;
-  after_json: string | null;
   subject_name: string | null;
   receipt_no: string | null;
   student_name: string | null;
   admission_no: string | null;
   class_name: string | null;
-}
+};
 
 /**
  * A page of the trail, newest first, each row with its record named (the student and admission no., the receipt no.,
