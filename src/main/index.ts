@@ -12,6 +12,7 @@ import { createElectronSettingsStore } from './electron/settings-store';
 import { openDemoSchool } from './demo/open-demo';
 import { maintenanceRequest, restoreRequest, runMaintenanceThenClose, runRestore } from './maintenance';
 import { createKeyStore } from './db/key-store';
+import { sweepSpool } from './print/spool';
 import { createSystemPrinter, runCommand } from './print/system-printer';
 import { APP_ORIGIN } from './shell-policy';
 import { browserModeArgs, browserPrintHandoff, openBrowser, serveInBrowser } from './web/browser-mode';
@@ -75,6 +76,9 @@ async function start(): Promise<void> {
     return;
   }
 
+  // What an earlier run left in the print spool (a crash mid-print) goes before anything prints.
+  const spoolDir = join(userData, 'spool');
+  await sweepSpool(spoolDir);
   const handoff = browserPrintHandoff();
   const feedesk = await createApp({
     dbPath,
@@ -83,8 +87,8 @@ async function start(): Promise<void> {
     clock: systemClock,
     ids: randomIds,
     printer: browserMode
-      ? createSystemPrinter({ spoolDir: join(userData, 'spool'), platform: process.platform, run: runCommand, toBrowser: handoff.toBrowser })
-      : createElectronPrinter(join(userData, 'spool'), () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),
+      ? createSystemPrinter({ spoolDir, platform: process.platform, run: runCommand, toBrowser: handoff.toBrowser })
+      : createElectronPrinter(spoolDir, () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),
     fontsDir: join(app.getAppPath(), 'resources/fonts'),
     exportFolder: app.getPath('documents'),
     logger: { error: (message, err) => console.error(message, err), warn: (message) => console.warn(message), info: (message) => console.info(message) },

@@ -1,7 +1,7 @@
 // Browser mode as users get it: `npm start` on a machine with no display and no Electron binary, two tabs, a foreign
 // page trying its luck, a receipt printed where there is no system printer.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -85,9 +85,15 @@ async function invokeOver(port: number, cookie: string | null, channel: string, 
 test('npm start -- --browser with no display: comes up, answers through its transport only with the secret, refuses a second FeeDesk, stops on Ctrl+C with the store closed', async () => {
   test.setTimeout(180_000);
   const machine = freshMachine();
+  // A receipt a crashed run left in the print spool, and one another running process is printing.
+  const spool = join(machine.folder, 'spool');
+  mkdirSync(spool, { recursive: true });
+  writeFileSync(join(spool, '999999999-3-receipt-2026-27-D01-000042.pdf'), '%PDF-1.7 Asha Verma 12,500.00');
+  writeFileSync(join(spool, `${process.pid}-1-receipt-2026-27-D01-000043.pdf`), '%PDF-1.7');
   const feedesk = startFeeDesk('npm', ['start', '--', '--browser'], machine.env);
   try {
     const { port, token } = await feedesk.address();
+    expect(readdirSync(spool)).toEqual([`${process.pid}-1-receipt-2026-27-D01-000043.pdf`]);
     // Asked for: no reason line.
     expect(feedesk.output()).not.toMatch(/instead of a desktop window/);
 

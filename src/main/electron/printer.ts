@@ -2,23 +2,16 @@
 // viewer in a hidden window printing to the chosen device. Not silent: the PDF opens in a window
 // whose viewer has the system print dialog.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { BrowserWindow } from 'electron';
 import { lpArguments, type Printer } from '../print/printer';
+import { createSpool } from '../print/spool';
 
 const run = promisify(execFile);
 
 export function createElectronPrinter(spoolDir: string, mainWindow: () => BrowserWindow | null): Printer {
-  let count = 0;
-  const spool = async (title: string, pdf: Uint8Array) => {
-    await mkdir(spoolDir, { recursive: true });
-    const file = join(spoolDir, `${Date.now()}-${++count}-${title.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60)}`);
-    await writeFile(file.endsWith('.pdf') ? file : `${file}.pdf`, pdf);
-    return file.endsWith('.pdf') ? file : `${file}.pdf`;
-  };
+  const spool = createSpool(spoolDir);
 
   const viewer = async (file: string, show: boolean) => {
     // Middle-click (Electronegativity's Auxclick check) can only ask for a new window, which denyWindowOpen
@@ -34,23 +27,33 @@ export function createElectronPrinter(spoolDir: string, mainWindow: () => Browse
       return list.map((p) => ({ name: p.name, description: p.displayName || p.description }));
     },
     async print(job) {
-      const file = await spool(job.title, job.pdf);
+      const file = await spool.write(job.title, job.pdf);
       if (!job.silent) {
-        await viewer(file, true);
+        // The viewer reads the file while it is open; it goes when the window does (or at the next start).
+        const window = await viewer(file, true).catch(async (err: unknown) => {
+          await spool.remove(file);
+          throw err;
+        });
+        window.once('closed', () => void spool.remove(file));
         return;
       }
-      if (process.platform !== 'win32') {
-        await run('lp', lpArguments(file, job));
-        return;
+      try {
+        if (process.platform !== 'win32') {
+          // lp has handed the file to the print queue by the time it returns.
+          await run('lp', lpArguments(file, job));
+          return;
+        }
+        const window = await viewer(file, false);
+        await new Promise<void>((resolve, reject) =>
+          window.webContents.print({ silent: true, ...(job.printerName ? { deviceName: job.printerName } : {}) }, (ok, reason) => {
+            window.destroy();
+            if (ok) resolve();
+            else reject(new Error(`printing failed: ${reason}`));
+          }),
+        );
+      } finally {
+        await spool.remove(file);
       }
-      const window = await viewer(file, false);
-      await new Promise<void>((resolve, reject) =>
-        window.webContents.print({ silent: true, ...(job.printerName ? { deviceName: job.printerName } : {}) }, (ok, reason) => {
-          window.destroy();
-          if (ok) resolve();
-          else reject(new Error(`printing failed: ${reason}`));
-        }),
-      );
     },
   };
 }

@@ -2,10 +2,9 @@
 // where that cannot be done (Windows has no such command, no CUPS, no default printer) and for the dialog, the PDF is
 // handed to the browser tab that asked, which opens its own print dialog for it.
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { lpArguments, type Printer, type PrintJob } from './printer';
+import { createSpool } from './spool';
 
 /** Runs a command and returns its stdout (the true edge: tests pass a fake). */
 export type RunCommand = (command: string, args: string[]) => Promise<string>;
@@ -31,7 +30,7 @@ export function parseDestinations(stdout: string): string[] {
 }
 
 export function createSystemPrinter(deps: SystemPrinterDeps): Printer {
-  let count = 0;
+  const spool = createSpool(deps.spoolDir);
   const canUseLp = deps.platform !== 'win32';
 
   const dialog = (job: PrintJob, why: string): void => {
@@ -49,10 +48,7 @@ export function createSystemPrinter(deps: SystemPrinterDeps): Printer {
     },
     async print(job) {
       if (!job.silent || !canUseLp) return dialog(job, 'no system printer here');
-      await mkdir(deps.spoolDir, { recursive: true });
-      count += 1;
-      const file = join(deps.spoolDir, `${process.pid}-${count}-${job.title.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.pdf$/i, '').slice(0, 60)}.pdf`);
-      await writeFile(file, job.pdf);
+      const file = await spool.write(job.title, job.pdf);
       try {
         await deps.run('lp', lpArguments(file, job));
       } catch (err) {
@@ -61,7 +57,7 @@ export function createSystemPrinter(deps: SystemPrinterDeps): Printer {
         dialog(job, reason);
       } finally {
         // lp has handed the file to the print queue by the time it returns.
-        await rm(file, { force: true });
+        await spool.remove(file);
       }
     },
   };

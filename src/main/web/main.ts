@@ -10,6 +10,7 @@ import { createApp, randomIds, systemClock, type App } from '../app';
 import { createKeyStore, NO_KEYCHAIN } from '../db/key-store';
 import { openDemoSchool } from '../demo/open-demo';
 import { maintenanceRequest, restoreRequest, runMaintenanceThenClose, runRestore } from '../maintenance';
+import { sweepSpool } from '../print/spool';
 import { createSystemPrinter, runCommand } from '../print/system-printer';
 import { createFileSettingsStore } from '../settings';
 import { browserModeArgs, browserPrintHandoff, serveInBrowser } from './browser-mode';
@@ -31,6 +32,9 @@ async function main(): Promise<number> {
   const restore = restoreRequest(argv);
   if (restore) return runRestore(restore.folder, { dbPath, keys: createKeyStore(NO_KEYCHAIN, settings), clock: systemClock, ids: randomIds });
 
+  // What an earlier run left in the print spool (a crash mid-print) goes before anything prints.
+  const spoolDir = join(folder, 'spool');
+  await sweepSpool(spoolDir);
   const handoff = browserPrintHandoff();
   const app = await createApp({
     dbPath,
@@ -38,7 +42,7 @@ async function main(): Promise<number> {
     settings,
     clock: systemClock,
     ids: randomIds,
-    printer: createSystemPrinter({ spoolDir: join(folder, 'spool'), platform: process.platform, run: runCommand, toBrowser: handoff.toBrowser }),
+    printer: createSystemPrinter({ spoolDir, platform: process.platform, run: runCommand, toBrowser: handoff.toBrowser }),
     fontsDir: join(here, '../../resources/fonts'),
     exportFolder: existsSync(join(home, 'Documents')) ? join(home, 'Documents') : home,
     logger: { error: (message, err) => console.error(message, err), warn, info: say },
