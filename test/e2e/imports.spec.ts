@@ -1,6 +1,6 @@
 // Import in Chromium: the accountant points at a file, fixes a column the importer could not guess, dry-runs it
 // (three rows wrong), saves the error sheet, fixes the file and imports it.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { ADMIN, setUpSchool } from '../support/harness';
@@ -53,6 +53,16 @@ test('map a column, dry run with 3 errors, save the error sheet, fix the file, i
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile(sheet);
   expect(String(book.worksheets[0]!.getRow(4).getCell(8).value)).toMatch(/Class 13/);
+  // Saved again: the sheet there is not written over unasked (issue 17, item 16); Enter keeps it and saves beside it.
+  const before = statSync(sheet).mtimeMs;
+  await page.getByRole('button', { name: 'Save the error sheet' }).click();
+  const ask = page.getByRole('alertdialog', { name: /already exists$/ });
+  await expect(ask).toContainText(`A file named students-errors.xlsx is already in ${desk.dir}.`);
+  await expect(ask.getByRole('button', { name: 'Keep it and save this one beside it' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/^Saved .*students-errors \d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.xlsx$/)).toBeVisible({ timeout: 30_000 });
+  expect(readdirSync(desk.dir).filter((f) => /^students-errors \d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.xlsx$/.test(f))).toHaveLength(1);
+  expect(statSync(sheet).mtimeMs).toBe(before);
 
   writeFileSync(file, rows('Class 5', '9845012301', '01/04/2026'));
   await page.getByRole('button', { name: 'Dry run' }).click();

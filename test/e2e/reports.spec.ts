@@ -1,6 +1,6 @@
 // Reports in Chromium: the accountant reads the dashboard, opens the defaulters report, filters it, exports XLSX,
 // watches the progress bar and gets the file, which reads back with the same rows.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
@@ -51,6 +51,29 @@ test('defaulters: filter, export XLSX with a progress bar, and the file holds th
   const firstAdmission = await table.locator('tbody tr').first().locator('td').first().innerText();
   expect(sheet.getCell('A5').value).toBe(firstAdmission);
   expect(sheet.getRow(5 + filtered).getCell(1).value).toBe('Total');
+
+  // Exported again to the same name: FeeDesk asks first (issue 17, item 16: it wrote over the file silently).
+  const first = statSync(path).mtimeMs;
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  const ask = page.getByRole('alertdialog', { name: /already exists$/ });
+  await expect(ask).toContainText(`A file named defaulters.xlsx is already in ${desk.dir}. Replacing it loses what it holds now.`);
+  await page.screenshot({ path: join(SHOTS, '42-export-replace.png'), fullPage: true });
+  // Keeping it is what Enter does; the name is selected for typing another.
+  await expect(ask.getByRole('button', { name: 'Keep it and choose another name' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(ask).toHaveCount(0);
+  await expect(page.getByLabel('Save to')).toBeFocused();
+  await page.keyboard.type('defaulters-september');
+  await expect(page.getByLabel('Save to')).toHaveValue(join(desk.dir, 'defaulters-september.xlsx'));
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Saved ${filtered} rows to ${join(desk.dir, 'defaulters-september.xlsx')}` })).toBeVisible({ timeout: 30_000 });
+  expect(statSync(path).mtimeMs).toBe(first);
+  // Replaced when the user says so.
+  await page.getByLabel('Save to').fill(path);
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await ask.getByRole('button', { name: 'Replace it' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Saved ${filtered} rows to ${path}` })).toBeVisible({ timeout: 30_000 });
+  expect(statSync(path).mtimeMs).toBeGreaterThan(first);
 
   await page.getByLabel('Save to').fill('/no/such/folder/defaulters.xlsx');
   await page.getByRole('button', { name: 'Export', exact: true }).click();

@@ -1,12 +1,13 @@
 // Reports on the demo school: every report's totals agree with the ledger's own rows and with each other,
 // and exports read back (exceljs, CSV, pdftotext, LibreOffice where installed) with the same figures.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdirSync, chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob, ReportFilters, ReportTable } from '../../src/shared/contract/reports';
 import type { OpenedStore } from '../../src/main/db/open';
+import { placeJobFile } from '../../src/main/background/runner';
 import { formatDate } from '../../src/shared/domain/date-input';
 import { openSideStore, openTestDesk, type TestDesk } from '../support/harness';
 
@@ -30,9 +31,9 @@ afterAll(async () => {
 const run = (filters: ReportFilters) => desk.ok('reports.run', filters) as Promise<ReportTable>;
 const one = async <T>(query: string, ...params: unknown[]) => side.raw.prepare(query).get(...params) as T;
 
-async function exportTo(filters: ReportFilters, format: 'xlsx' | 'csv' | 'pdf' | 'letters', name: string): Promise<ExportJob> {
+async function exportTo(filters: ReportFilters, format: 'xlsx' | 'csv' | 'pdf' | 'letters', name: string, replace = false): Promise<ExportJob> {
   const path = join(desk.dir, name);
-  const job = await desk.ok('reports.export', { filters, format, path });
+  const job = await desk.ok('reports.export', { filters, format, path, replace });
   expect(job.state).toBe('running');
   // Poll as the screen does; a job ends done, failed or cancelled.
   for (;;) {
@@ -307,6 +308,42 @@ describe('exports', () => {
       }
       expect(readdirSync(process.cwd()).filter((f) => f.includes('daybook.csv'))).toEqual([]);
     }
+  });
+
+  it('never writes over a file that is there unless the screen confirmed it (issue 17, item 16)', async () => {
+    // Before: an export, a template or an error sheet went silently over whatever had that name.
+    const path = join(desk.dir, 'month-end.csv');
+    writeFileSync(path, 'the accountant’s own working\n');
+    const refused = await desk.call('reports.export', { filters: { report: 'daybook', date: UNTIL }, format: 'csv', path });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', field: 'path', message: 'is a file that exists already: replace it, or choose another name' } });
+    const template = join(desk.dir, 'students-template.xlsx');
+    writeFileSync(template, 'not a template');
+    expect(await desk.call('imports.template', { importer: 'students', path: template })).toMatchObject({ ok: false, error: { code: 'conflict', field: 'path' } });
+    expect(readFileSync(path, 'utf8')).toBe('the accountant’s own working\n');
+    expect(readFileSync(template, 'utf8')).toBe('not a template');
+
+    // Confirmed: replaced, whole.
+    const replaced = await exportTo({ report: 'daybook', date: UNTIL }, 'csv', 'month-end.csv', true);
+    expect(replaced.state).toBe('done');
+    expect(readFileSync(path, 'utf8')).not.toContain('accountant');
+    expect(readdirSync(desk.dir).filter((f) => f.includes('.part'))).toEqual([]);
+  });
+
+  it('a file that appears at the path while the export runs is left alone: the job fails and says so', () => {
+    const tmp = join(desk.dir, 'late.csv.job.part');
+    const target = join(desk.dir, 'late.csv');
+    writeFileSync(tmp, 'the export');
+    writeFileSync(target, 'saved by someone else meanwhile');
+    expect(() => placeJobFile({ tmp, path: target })).toThrow('a file named late.csv was saved there while this one was being made; it was left as it is');
+    expect(readFileSync(target, 'utf8')).toBe('saved by someone else meanwhile');
+    placeJobFile({ tmp, path: target, replace: true });
+    expect(readFileSync(target, 'utf8')).toBe('the export');
+    expect(existsSync(tmp)).toBe(false);
+    // Nothing in the way: put in place, the temporary name gone.
+    writeFileSync(tmp, 'again');
+    placeJobFile({ tmp, path: join(desk.dir, 'fresh.csv') });
+    expect(readFileSync(join(desk.dir, 'fresh.csv'), 'utf8')).toBe('again');
+    expect(existsSync(tmp)).toBe(false);
   });
 
   it('a cancelled export leaves neither the file nor its temporary part', async () => {

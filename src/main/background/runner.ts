@@ -1,7 +1,8 @@
 // The main thread's side of the background worker: one standing worker answers the screens (reports, the dashboard,
 // a file's header); each long job (an export, an import) gets a worker of its own, reports progress, and is cancelled
 // by ending that worker. A file a job writes appears under its name only when complete.
-import { renameSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Dashboard, ReportFilters, ReportTable } from '../../shared/contract/reports';
 import { AppError, type ErrorData } from '../../shared/contract/errors';
@@ -44,6 +45,30 @@ export interface JobFile {
   /** Where the worker writes; renamed to `path` only when the job succeeds, removed otherwise. */
   tmp: string;
   path: string;
+  /** The user confirmed replacing a file already at `path`; otherwise a file found there at the end is left alone. */
+  replace?: boolean;
+}
+
+/**
+ * Puts a finished job's file in place. Replacing only when the user said so: without it the file is linked in, which
+ * fails if one appeared at `path` meanwhile (no check-then-write race); file systems without hard links (FAT/exFAT
+ * USB sticks) get a check just before the rename.
+ */
+export function placeJobFile(file: JobFile): void {
+  if (file.replace) {
+    renameSync(file.tmp, file.path);
+    return;
+  }
+  try {
+    linkSync(file.tmp, file.path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new Error(`a file named ${basename(file.path)} was saved there while this one was being made; it was left as it is`);
+    if (existsSync(file.path)) throw new Error(`a file named ${basename(file.path)} is there already; it was left as it is`);
+    renameSync(file.tmp, file.path);
+    return;
+  }
+  rmSync(file.tmp, { force: true });
 }
 
 export interface JobOptions {
@@ -230,7 +255,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
             if (file) discard(file.tmp);
             return;
           }
-          if (file) renameSync(file.tmp, file.path);
+          if (file) placeJobFile(file);
           // Parked before the job shows as done, so a follow-up started the moment it does finds the worker.
           if (options.park && (await w.request<boolean>(options.park.ask).catch(() => false))) {
             park(options.park.key, w);

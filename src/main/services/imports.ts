@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { type HeaderMatchView, IMPORT_FILE_TYPES, IMPORTERS_NEEDING_APPROVAL, RECEIVED_FILE_MAX_BYTES, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
 import { normalizeHeader } from '../imports/headers';
-import { type BackgroundJob, type BackgroundRunner, type JobOptions, progressOf } from '../background/runner';
+import { type BackgroundJob, type BackgroundRunner, type JobFile, type JobOptions, progressOf } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
 import type { SettingsStore } from '../settings';
 import { verifyApprover } from './approvals';
@@ -88,7 +88,7 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
     if (mapping) return mapping;
     return Object.keys(mappingsOf(importer)).length > 0 ? remembered(importer, await headersOf(importer, path)) : undefined;
   };
-  const start = (meta: ImportMeta, body: Parameters<BackgroundRunner['start']>[1], file?: { tmp: string; path: string }, options?: JobOptions) =>
+  const start = (meta: ImportMeta, body: Parameters<BackgroundRunner['start']>[1], file?: JobFile, options?: JobOptions) =>
     jobOf(runner().start(meta, body, file, options));
 
   return {
@@ -134,19 +134,19 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
         after: { kind: 'import.checkpoint', today: today(deps) },
       });
     },
-    'imports.template': async ({ importer, path }) => {
-      checkExportPath(path, 'xlsx');
-      return start({ kind: 'template', importer, path }, { kind: 'import.template', today: today(deps), importer }, { tmp: `${path}.${deps.ids.uuid()}.part`, path });
+    'imports.template': async ({ importer, path, replace }) => {
+      checkExportPath(path, 'xlsx', replace);
+      return start({ kind: 'template', importer, path }, { kind: 'import.template', today: today(deps), importer }, { tmp: `${path}.${deps.ids.uuid()}.part`, path, replace });
     },
-    'imports.errorSheet': async ({ jobId, path }) => {
-      checkExportPath(path, 'xlsx');
+    'imports.errorSheet': async ({ jobId, path, replace }) => {
+      checkExportPath(path, 'xlsx', replace);
       const dry = runner().job<ImportMeta>(jobId);
       if (dry.meta.kind !== 'dry_run' || dry.state !== 'done') throw new AppError('invalid_input', 'must be a finished dry run', 'jobId');
       const { importer, path: source, mapping: m } = dry.meta;
       return start(
         { kind: 'error_sheet', importer, path },
         { kind: 'import.errorSheet', today: today(deps), importer, path: source, ...(m ? { mapping: m } : {}) },
-        { tmp: `${path}.${deps.ids.uuid()}.part`, path },
+        { tmp: `${path}.${deps.ids.uuid()}.part`, path, replace },
       );
     },
     'imports.job': async ({ jobId }) => jobOf(runner().job<ImportMeta>(jobId)),

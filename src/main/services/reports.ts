@@ -1,5 +1,5 @@
 // The reports area's channels: reports and exports (run on the report worker), the dashboard, day close and cheques.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
@@ -28,7 +28,10 @@ const MAX_NAME_BYTES = 255;
 /** ".<uuid>.part", the temporary name's tail. */
 const TEMPORARY_SUFFIX_BYTES = 1 + 36 + 5;
 
-export function checkExportPath(path: string, format: ExportFormat): void {
+/** The refusal the export and import screens answer with "Replace it?": a conflict on the path. */
+export const FILE_EXISTS_MESSAGE = 'is a file that exists already: replace it, or choose another name';
+
+export function checkExportPath(path: string, format: ExportFormat, replace = false): void {
   // A Windows or network path on Linux or macOS is no full path here: it would be written, as a name, where FeeDesk runs.
   if (!isAbsolute(path)) throw new AppError('invalid_input', `is not a full path on this computer (such as ${process.platform === 'win32' ? 'C:\\Users\\me\\Documents\\fees.xlsx' : '/home/me/Documents/fees.xlsx'})`, 'path');
   const want = EXTENSIONS[format];
@@ -50,11 +53,15 @@ export function checkExportPath(path: string, format: ExportFormat): void {
   } catch {
     throw new AppError('invalid_input', `is in a folder FeeDesk may not write to (${folder}); choose another folder`, 'path');
   }
+  let existing: Stats | null = null;
   try {
-    if (statSync(path).isDirectory()) throw new AppError('invalid_input', 'names a folder: add a file name', 'path');
-  } catch (err) {
-    if (err instanceof AppError) throw err;
+    existing = statSync(path);
+  } catch {
+    // Not there: the usual case.
   }
+  if (existing?.isDirectory()) throw new AppError('invalid_input', 'names a folder: add a file name', 'path');
+  // Never silently over another file: the screen asks first, and says so with `replace`.
+  if (existing && !replace) throw new AppError('conflict', FILE_EXISTS_MESSAGE, 'path');
 }
 
 interface ExportMeta {
@@ -76,12 +83,12 @@ export function reportsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
       allowed(requireSession(call), filters);
       return runner().run(filters, today(deps), SCREEN_ROWS);
     },
-    'reports.export': async ({ filters, format, path }, call) => {
+    'reports.export': async ({ filters, format, path, replace }, call) => {
       allowed(requireSession(call), filters);
       if (format === 'letters' && filters.report !== 'defaulters') throw new AppError('invalid_input', 'reminder letters are made from the defaulters report only', 'format');
-      checkExportPath(path, format);
+      checkExportPath(path, format, replace);
       const id = deps.ids.uuid();
-      const job = runner().start<ExportMeta>({ report: filters.report, format, path }, { kind: 'export', filters, format, today: today(deps) }, { tmp: `${path}.${id}.part`, path });
+      const job = runner().start<ExportMeta>({ report: filters.report, format, path }, { kind: 'export', filters, format, today: today(deps) }, { tmp: `${path}.${id}.part`, path, replace });
       return exportJobOf(job);
     },
     'reports.job': async ({ jobId }) => exportJobOf(runner().job<ExportMeta>(jobId)),

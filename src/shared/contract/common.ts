@@ -86,6 +86,9 @@ export const totpCode = z
 /** A second person's credentials; the code too when they have two-step sign-in on. */
 export const approver = z.strictObject({ username, password, code: totpCode.optional() });
 
+/** A file to be written: true only once the user has confirmed replacing the one already there. */
+export const replaceFile = z.boolean({ error: 'must be true or false' }).default(false);
+
 /** A file path the user typed: absolute (Unix, Windows drive or UNC), so main never guesses a working folder. */
 export const fullPath = (example: string) =>
   z

@@ -1,7 +1,7 @@
 // Bulk import from XLSX/CSV: templates, the column mapping, a dry run with per-row errors, an all-or-nothing commit.
 import { z } from 'zod';
 import { channel } from './channel';
-import { approver, fullPath, jobProgress, noInput } from './common';
+import { approver, fullPath, jobProgress, noInput, replaceFile } from './common';
 
 export const IMPORTERS = ['students', 'families', 'structures', 'concessions', 'opening_balances'] as const;
 export type ImporterName = (typeof IMPORTERS)[number];
@@ -88,9 +88,9 @@ export const importsChannels = {
     output: importJob,
     access: ADMINS,
   }),
-  'imports.template': channel({ input: z.strictObject({ importer, path: filePath }), output: importJob, access: ADMINS }),
+  'imports.template': channel({ input: z.strictObject({ importer, path: filePath, replace: replaceFile }), output: importJob, access: ADMINS }),
   /** The dry run's file again, with an "errors" column, for fixing in a spreadsheet. */
-  'imports.errorSheet': channel({ input: z.strictObject({ jobId: z.string().max(64), path: filePath }), output: importJob, access: ADMINS }),
+  'imports.errorSheet': channel({ input: z.strictObject({ jobId: z.string().max(64), path: filePath, replace: replaceFile }), output: importJob, access: ADMINS }),
   'imports.job': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS, passive: true }),
   'imports.cancel': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS }),
   /** The desktop app's file dialog (Browse): the file chosen, or null when the user closed the dialog. */

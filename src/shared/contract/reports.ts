@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { reauth } from './auth';
 import { channel } from './channel';
-import { fullPath, id, isoDate, jobProgress, noInput, nonNegativeAmount, optionalText } from './common';
+import { fullPath, id, isoDate, jobProgress, noInput, nonNegativeAmount, optionalText, replaceFile } from './common';
 import { daysBetween } from '../domain/dates';
 import { PAYMENT_MODES } from './payments';
 
@@ -172,7 +172,7 @@ const NON_CASH = PAYMENT_MODES.filter((m) => m !== 'cash');
 export const reportsChannels = {
   'reports.run': channel({ input: reportFilters, output: reportTable, access: ['admin', 'accountant', 'cashier'] }),
   'reports.export': channel({
-    input: z.strictObject({ filters: reportFilters, format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }), path: exportPath }),
+    input: z.strictObject({ filters: reportFilters, format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }), path: exportPath, replace: replaceFile }),
     output: exportJob,
     access: ['admin', 'accountant', 'cashier'],
   }),

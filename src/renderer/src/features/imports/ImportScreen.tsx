@@ -5,6 +5,7 @@ import { IMPORTERS, IMPORTERS_NEEDING_APPROVAL, type HeaderMatchView, type Impor
 import { api, ApiError, request } from '../../api/client';
 import { messageNamingField, sentence } from '../../api/form-errors';
 import { approverCredentials, NO_APPROVER } from '../../components/ApprovalModal';
+import { isFileInTheWay, ReplaceFilePrompt } from '../../components/ReplaceFile';
 
 const TITLES: Record<ImporterName, string> = {
   students: 'Students',
@@ -61,6 +62,7 @@ export function ImportScreen() {
   const [mapping, setMapping] = useState<Record<string, string | null>>({});
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [inTheWay, setInTheWay] = useState<{ kind: 'template' | 'errors'; path: string } | null>(null);
   const [approver, setApprover] = useState(NO_APPROVER);
   const needsApprover = IMPORTERS_NEEDING_APPROVAL.includes(importer);
   const dry = useImportJob();
@@ -104,13 +106,26 @@ export function ImportScreen() {
       return commit.watch(j);
     }, fail);
   };
-  const saveSheet = (kind: 'template' | 'errors') => {
+  /** Saves the template or the error sheet in the export folder; a file there already is replaced only when the user says. */
+  const saveSheet = (kind: 'template' | 'errors', options: { replace?: boolean; out?: string } = {}) => {
     setNote(null);
-    const out = `${folder}/${importer}-${kind === 'template' ? 'template' : 'errors'}.xlsx`;
-    const started = kind === 'template' ? api().imports.template({ importer, path: out }) : api().imports.errorSheet({ jobId: dry.job!.id, path: out });
+    setInTheWay(null);
+    const out = options.out ?? `${folder}/${importer}-${kind === 'template' ? 'template' : 'errors'}.xlsx`;
+    const replace = options.replace ?? false;
+    const started = kind === 'template' ? api().imports.template({ importer, path: out, replace }) : api().imports.errorSheet({ jobId: dry.job!.id, path: out, replace });
     request(started)
       .then(side.watch)
-      .then((j) => setNote(j.state === 'done' ? `Saved ${j.path}` : sentence(j.error ?? j.state)), fail);
+      .then(
+        (j) => setNote(j.state === 'done' ? `Saved ${j.path}` : sentence(j.error ?? j.state)),
+        (e: Error) => (isFileInTheWay(e) ? setInTheWay({ kind, path: out }) : fail(e)),
+      );
+  };
+  /** Keeping the file there: this one is saved beside it, its name carrying the time (as the desk shows it). */
+  const saveBeside = (kind: 'template' | 'errors', taken: string) => {
+    const stamp = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .format(new Date())
+      .replace(/[^0-9]+/g, '-');
+    saveSheet(kind, { out: taken.replace(/\.xlsx$/i, ` ${stamp}.xlsx`) });
   };
 
   const summary = dry.job?.summary ?? null;
@@ -142,6 +157,14 @@ export function ImportScreen() {
               Read columns
             </Button>
           </Group>
+          {inTheWay && (
+            <ReplaceFilePrompt
+              path={inTheWay.path}
+              onReplace={() => saveSheet(inTheWay.kind, { replace: true, out: inTheWay.path })}
+              onKeep={() => saveBeside(inTheWay.kind, inTheWay.path)}
+              keepLabel="Keep it and save this one beside it"
+            />
+          )}
           {note && <Text role="status">{note}</Text>}
           {error && <Alert color="red">{error}</Alert>}
         </Stack>

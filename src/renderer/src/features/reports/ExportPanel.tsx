@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ExportFormat, ExportJob, ReportFilters } from '../../../../shared/contract/reports';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
+import { isFileInTheWay, ReplaceFilePrompt } from '../../components/ReplaceFile';
 
 const FORMATS: { value: ExportFormat; label: string; ext: string }[] = [
   { value: 'xlsx', label: 'Excel workbook (XLSX)', ext: 'xlsx' },
@@ -37,6 +38,9 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
   // The path the user typed, for the report and format it was typed for; otherwise the suggested one.
   const [typed, setTyped] = useState<{ key: string; value: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The path main found a file at, while the user decides whether to replace it.
+  const [inTheWay, setInTheWay] = useState<string | null>(null);
+  const pathInput = useRef<HTMLInputElement>(null);
   const { job, watch, setJob } = useJob();
   const ext = FORMATS.find((f) => f.value === format)!.ext;
 
@@ -47,10 +51,19 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
   const suggested = folder === null ? '' : `${folder.replace(/[\\/]$/, '')}/${baseName}${format === 'letters' ? '-letters' : ''}.${ext}`;
   const path = typed?.key === key ? typed.value : suggested;
 
-  const start = () => {
+  const start = (replace = false) => {
     setError(null);
+    setInTheWay(null);
     setJob(null);
-    request(api().reports.export({ filters, format, path })).then(watch, (e: Error) => setError(sentence(e.message)));
+    request(api().reports.export({ filters, format, path, replace })).then(watch, (e: Error) => (isFileInTheWay(e) ? setInTheWay(path) : setError(sentence(e.message))));
+  };
+  /** Keeping the file: back to the name, its last part selected for typing another. */
+  const keep = () => {
+    setInTheWay(null);
+    const input = pathInput.current;
+    if (!input) return;
+    input.focus();
+    input.setSelectionRange(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1, path.lastIndexOf('.') > 0 ? path.lastIndexOf('.') : path.length);
   };
   const cancel = () => job && void request(api().reports.cancel({ jobId: job.id })).then(setJob);
   const running = job?.state === 'running';
@@ -67,8 +80,8 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
           allowDeselect={false}
           w={280}
         />
-        <TextInput label="Save to" value={path} onChange={(e) => setTyped({ key, value: e.currentTarget.value })} style={{ flex: 1 }} error={error} />
-        <Button onClick={start} disabled={running || path === ''}>
+        <TextInput ref={pathInput} label="Save to" value={path} onChange={(e) => setTyped({ key, value: e.currentTarget.value })} style={{ flex: 1 }} error={error} />
+        <Button onClick={() => start()} disabled={running || path === '' || inTheWay !== null}>
           Export
         </Button>
         {running && (
@@ -77,6 +90,7 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
           </Button>
         )}
       </Group>
+      {inTheWay !== null && <ReplaceFilePrompt path={inTheWay} onReplace={() => start(true)} onKeep={keep} keepLabel="Keep it and choose another name" />}
       {job && (
         <Stack gap={4}>
           <Progress.Root>
