@@ -276,6 +276,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     storeOpen: () => store.status().state === 'open',
     session: (clientId, passive) => auth.currentSession(services, clientId, passive),
     validateOutput: deps.validateOutput ?? false,
+    storeFolder: dirname(deps.dbPath),
     onInternalError: (channel, err) => deps.logger.error(`channel ${channel} failed`, err),
   });
 

@@ -1,10 +1,11 @@
 // Opens the encrypted store: key first, probe, pragmas, then migrations.
 import Database from 'better-sqlite3-multiple-ciphers';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { AppError } from '../../shared/contract/errors';
 import { migrations } from './migrations';
 import type { DB, Store } from './schema';
+import { StoreDialect, type StoreDriverHooks } from './store-driver';
 
 export const KEY_BYTES = 32;
 
@@ -135,9 +136,9 @@ function startCheckpoints(db: Store, everyMs: number): () => void {
   return () => clearInterval(timer);
 }
 
-export async function openStore(path: string, key: Buffer | null): Promise<OpenedStore> {
+export async function openStore(path: string, key: Buffer | null, hooks: StoreDriverHooks = { committed: () => {} }): Promise<OpenedStore> {
   const raw = openConnection(path, key);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  const db = new Kysely<DB>({ dialect: new StoreDialect({ database: withStatementCache(raw) }, raw, hooks) });
   try {
     await refuseNewerSchema(raw);
     await migrateToLatest(db);

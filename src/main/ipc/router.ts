@@ -12,7 +12,7 @@ import {
   type ParsedInputOf,
   type Result,
 } from '../../shared/contract';
-import { isStoreDamage } from '../db/damage';
+import { storeFault } from '../db/damage';
 import type { Call } from '../services/context';
 import type { Session } from '../services/sessions';
 
@@ -29,6 +29,8 @@ export interface RouterDeps {
   session(clientId: string, passive: boolean): Promise<Session | null>;
   /** In tests: check every answer against the contract's output schema. */
   validateOutput: boolean;
+  /** Where the store's files are: a full or read-only disk is named to the person by it. */
+  storeFolder: string;
   onInternalError(channel: string, err: unknown): void;
 }
 
@@ -99,9 +101,8 @@ export function createRouter(deps: RouterDeps): Invoke {
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toData() };
       deps.onInternalError(channel, err);
-      if (isStoreDamage(err)) {
-        return { ok: false, error: { code: 'internal', message: `the store is damaged (${(err as { code: string }).code}): restore a backup under Backups, or start FeeDesk with --restore-backup=FOLDER` } };
-      }
+      const fault = storeFault(err, deps.storeFolder);
+      if (fault) return { ok: false, error: fault.toData() };
       return { ok: false, error: { code: 'internal', message: `${channel} failed unexpectedly; the error was logged` } };
     }
   };

@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'store_locked',
   'wrong_key',
   'store_too_new',
+  /** The store's disk: full, read-only, or failing to read or write (db/damage.ts). */
+  'disk_full',
+  'store_read_only',
+  'disk_error',
   'internal',
 ] as const;
 
