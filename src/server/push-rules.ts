@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import { keyIdOf, keyProofBytes, verifyWith } from '../main/services/desk-keys';
 import { MUTATION_ARGS, type Mutation, type MutationName, type PushResult } from '../shared/sync/protocol';
 import type { ServerTx } from './db/schema';
 
@@ -54,7 +55,10 @@ export class BatchState {
   readonly payments = new Map<string, PaymentState>();
   readonly receiptNos = new Set<string>();
   readonly knownIds = new Set<string>();
-  readonly keyOwners = new Map<string, string>();
+  /** Mutation ids an earlier, revoked enrollment of this desk code applied: the same desk sending its outbox again. */
+  readonly appliedEarlier = new Set<string>();
+  /** Each key id's holder, and whether it proved it holds the private key. */
+  readonly keyOwners = new Map<string, { deskId: string; proven: boolean }>();
   /** Record ids another school already holds (ids are global; a clash is refused, never a database error). */
   readonly elsewhere = new Set<string>();
   /** The school's years, classes, categories and heads: by id, and by kind and name (names are unique per kind). */
@@ -67,7 +71,7 @@ export class BatchState {
   readonly credits: CreditRow[] = [];
   readonly dueCaps = new Map<string, { student_id: string; net: number }>();
   readonly capCuts = new Map<string, number>();
-  readonly keys: { key_id: string; desk_code: string; public_key: string }[] = [];
+  readonly keys: { key_id: string; desk_code: string; public_key: string; proven: boolean }[] = [];
 
   constructor(readonly desk: DeskIdentity) {}
 
@@ -98,7 +102,7 @@ export class BatchState {
     const school = desk.schoolId;
     const none = ['00000000-0000-0000-0000-000000000000'];
     const list = (s: Set<string>) => (s.size > 0 ? [...s] : none);
-    const [masters, students, byAdmission, payments, byReceipt, allocations, credits, known, keys] = await Promise.all([
+    const [masters, students, byAdmission, payments, byReceipt, allocations, credits, known, keys, earlier] = await Promise.all([
       tx
         .selectFrom('change')
         .select(['name', sql<string>`args->>'id'`.as('id'), sql<string>`lower(args->>'name')`.as('label')])
@@ -111,9 +115,11 @@ export class BatchState {
       tx.selectFrom('payment').select('receipt_no').where('school_id', '=', school).where('receipt_no', 'in', list(receiptNos)).execute(),
       tx.selectFrom('allocation').select(['payment_id', 'due_id', 'student_id', 'amount', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
       tx.selectFrom('credit').select(['payment_id', 'student_id', 'amount', 'kind', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
-      tx.selectFrom('mutation').select('id').where('status', '=', 'applied').where('id', 'in', list(new Set(mutations.map((m) => m.id)))).execute(),
-      tx.selectFrom('desk_key').select(['key_id', 'desk_id']).where('key_id', 'in', list(keyIds)).execute(),
+      tx.selectFrom('mutation').select(['id', 'desk_id']).where('status', '=', 'applied').where('id', 'in', list(new Set(mutations.map((m) => m.id)))).execute(),
+      tx.selectFrom('desk_key').select(['key_id', 'desk_id', 'proven']).where('key_id', 'in', list(keyIds)).execute(),
+      tx.selectFrom('desk').select('id').where('school_id', '=', school).where('code', '=', desk.deskCode).where('id', '!=', desk.deskId).where('revoked_at', 'is not', null).execute(),
     ]);
+    const earlierDesks = new Set(earlier.map((d) => d.id));
     for (const m of masters) state.addMaster(m.name, m.id, m.label);
     for (const s of students) {
       if (s.school_id === school) state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });
@@ -125,8 +131,8 @@ export class BatchState {
       else state.elsewhere.add(p.id);
     }
     for (const r of byReceipt) state.receiptNos.add(r.receipt_no);
-    for (const k of known) state.knownIds.add(k.id);
-    for (const k of keys) state.keyOwners.set(k.key_id, k.desk_id);
+    for (const k of known) (earlierDesks.has(k.desk_id) ? state.appliedEarlier : state.knownIds).add(k.id);
+    for (const k of keys) state.keyOwners.set(k.key_id, { deskId: k.desk_id, proven: k.proven });
     for (const a of allocations) if (a.event_id === null) state.standingOf(a.payment_id).allocations.push(a);
     for (const c of credits) if (c.event_id === null && c.payment_id) state.standingOf(c.payment_id).credit.push({ ...c, payment_id: c.payment_id });
     return state;
@@ -215,8 +221,29 @@ function changeStudent(state: BatchState, a: Args<'students.update'>): Outcome {
   return applied;
 }
 
+/**
+ * A key id is the key's fingerprint, so no desk can claim another's id with a key of its own. An id stays with the
+ * first desk to publish it, unless that desk never proved it holds the private key and the one publishing now does:
+ * only the real holder can, so a desk that copied a public key cannot keep it from its owner.
+ */
+function publishKey(state: BatchState, a: Args<'deskKeys.publish'>): Outcome {
+  const derived = keyIdOf(Buffer.from(a.public_key, 'base64'));
+  if (derived !== a.key_id) return rejected(`key id ${a.key_id} is not the id of the key sent with it (that key's id is ${derived})`);
+  if (a.desk_code !== state.desk.deskCode) return rejected(`key is for desk ${a.desk_code}, but this is desk ${state.desk.deskCode}`);
+  const proven = a.proof !== undefined && verifyWith(a.key_id, a.public_key, keyProofBytes(a.key_id, a.desk_code), Buffer.from(a.proof, 'base64'));
+  if (a.proof !== undefined && !proven) return rejected(`key ${a.key_id} came with a proof that its private key did not sign`);
+  const holder = state.keyOwners.get(a.key_id);
+  if (holder && holder.deskId !== state.desk.deskId && (holder.proven || !proven)) return rejected(`key ${a.key_id} is already held by another desk: it cannot be published again`);
+  if (!holder || holder.deskId !== state.desk.deskId || (proven && !holder.proven)) {
+    state.keys.push({ key_id: a.key_id, desk_code: a.desk_code, public_key: a.public_key, proven });
+  }
+  state.keyOwners.set(a.key_id, { deskId: state.desk.deskId, proven: proven || (holder?.proven ?? false) });
+  return applied;
+}
+
 /** Decides one mutation against the batch state; writes nothing itself. */
 export function decide(state: BatchState, m: Mutation & { name: MutationName }): Outcome {
+  if (state.appliedEarlier.has(m.id)) return { status: 'duplicate' };
   if (state.knownIds.has(m.id)) return rejected(`mutation id ${m.id} was already used by another mutation`);
   const outcome = decideRecord(state, m);
   if (outcome.status === 'applied') state.knownIds.add(m.id);
@@ -270,15 +297,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
       state.capCuts.set(a.dueId, (state.capCuts.get(a.dueId) ?? 0) + a.amount);
       return applied;
     }
-    case 'deskKeys.publish': {
-      const a = m.args as Args<'deskKeys.publish'>;
-      const owner = state.keyOwners.get(a.key_id);
-      if (owner && owner !== state.desk.deskId) return rejected(`key ${a.key_id} belongs to another desk`);
-      if (a.desk_code !== state.desk.deskCode) return rejected(`key is for desk ${a.desk_code}, but this is desk ${state.desk.deskCode}`);
-      if (!owner) state.keys.push({ key_id: a.key_id, desk_code: a.desk_code, public_key: a.public_key });
-      state.keyOwners.set(a.key_id, state.desk.deskId);
-      return applied;
-    }
+    case 'deskKeys.publish':
+      return publishKey(state, m.args as Args<'deskKeys.publish'>);
     case 'dues.opening': {
       const a = m.args as Args<'dues.opening'>;
       const unknown = a.dues.find((d) => !state.students.has(d.student_id));

@@ -66,7 +66,14 @@ async function writeBatch(tx: ServerTx, desk: DeskIdentity, state: BatchState, a
       .execute();
   }
   for (const [dueId, cut] of state.capCuts) await tx.updateTable('due_cap').set({ net: sql`net - ${cut}` }).where('due_id', '=', dueId).where('school_id', '=', school).execute();
-  if (state.keys.length > 0) await tx.insertInto('desk_key').values(state.keys.map((k) => ({ ...k, school_id: school, desk_id: desk.deskId }))).execute();
+  for (const k of state.keys) {
+    // A proven publish takes a key id over from a holder that never proved it (decided in publishKey).
+    await tx
+      .insertInto('desk_key')
+      .values({ ...k, school_id: school, desk_id: desk.deskId })
+      .onConflict((oc) => oc.column('key_id').doUpdateSet({ school_id: school, desk_id: desk.deskId, desk_code: k.desk_code, proven: k.proven }))
+      .execute();
+  }
   for (const part of chunks(appliedMutations, 4)) {
     await tx
       .insertInto('change')
@@ -112,6 +119,7 @@ export async function push(db: ServerStore, desk: DeskIdentity, body: PushReques
     for (const m of fresh) {
       const outcome = decide(state, m);
       results.push({ mutationId: m.mutationId, ...outcome });
+      if (outcome.status === 'duplicate') continue;
       log.push({ desk_id: desk.deskId, mutation_id: m.mutationId, id: m.id, name: m.name, status: outcome.status, reason: outcome.reason ?? null });
       if (outcome.status === 'applied') appliedMutations.push({ name: m.name, args: m.args });
     }

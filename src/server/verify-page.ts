@@ -4,7 +4,7 @@ import { unpackPayload } from '../main/services/receipt-qr';
 import type { ServerStore } from './db/schema';
 
 export interface VerifyVerdict {
-  state: 'valid' | 'cancelled' | 'bounced' | 'invalid' | 'not_synced';
+  state: 'valid' | 'cancelled' | 'bounced' | 'invalid' | 'not_synced' | 'mismatch';
   headline: string;
   detail: string;
   facts: [string, string][];
@@ -32,9 +32,30 @@ export async function verifyReceipt(db: ServerStore, payload: string): Promise<V
     ['Date', claims.date],
     ['Amount', amount],
   ];
-  const payment = await db.selectFrom('payment').select('status').where('school_id', '=', key.school_id).where('receipt_no', '=', claims.receiptNo).executeTakeFirst();
+  // A signature proves only that some desk of the school signed these bytes. The books decide: the receipt number must
+  // have been issued by the desk whose key signed it, for the amount and on the date the code carries.
+  const payment = await db
+    .selectFrom('payment as p')
+    .innerJoin('desk as d', 'd.id', 'p.desk_id')
+    .select(['p.status', 'p.amount', 'p.business_date', 'd.code as desk_code'])
+    .where('p.school_id', '=', key.school_id)
+    .where('p.receipt_no', '=', claims.receiptNo)
+    .executeTakeFirst();
   if (!payment) {
     return { state: 'not_synced', headline: 'Genuine receipt', detail: `signed by desk ${key.desk_code}; the desk has not synced it to the school's server yet`, facts: [...facts, ['Status', 'not yet synced']] };
+  }
+  const differences = [
+    ...(payment.desk_code === key.desk_code ? [] : [`receipt ${claims.receiptNo} was issued by another desk than the one that signed this code`]),
+    ...(Number(payment.amount) === claims.amount ? [] : ['the amount is not the amount in the books']),
+    ...(payment.business_date === claims.date ? [] : ['the date is not the date in the books']),
+  ];
+  if (differences.length > 0) {
+    return {
+      state: 'mismatch',
+      headline: "Receipt does not match the school's books",
+      detail: `${differences.join('; ')}: this code is not proof of payment. Ask the school's office.`,
+      facts: [...facts, ['Status', 'does not match the books']],
+    };
   }
   if (payment.status !== 'valid') {
     return { state: payment.status, headline: `Receipt ${payment.status}`, detail: `this receipt is genuine but was ${payment.status}: it is not proof of payment`, facts: [...facts, ['Status', payment.status]] };
@@ -44,7 +65,7 @@ export async function verifyReceipt(db: ServerStore, payload: string): Promise<V
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const colours: Record<VerifyVerdict['state'], string> = { valid: '#1b5e20', not_synced: '#1b5e20', cancelled: '#b71c1c', bounced: '#b71c1c', invalid: '#b71c1c' };
+const colours: Record<VerifyVerdict['state'], string> = { valid: '#1b5e20', not_synced: '#1b5e20', cancelled: '#b71c1c', bounced: '#b71c1c', invalid: '#b71c1c', mismatch: '#b71c1c' };
 
 export function verifyPageHtml(v: VerifyVerdict): string {
   const rows = v.facts.map(([k, val]) => `<tr><th scope="row">${escape(k)}</th><td>${escape(val)}</td></tr>`).join('');

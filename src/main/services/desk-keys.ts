@@ -5,8 +5,11 @@ import type { Clock, IdSource } from './context';
 import { enqueue } from './outbox';
 import { claimBytes, packPayload, type ReceiptClaims, schoolIdBytes, unpackPayload } from './receipt-qr';
 
-/** Key id: the first 8 bytes of SHA-256 of the raw public key. */
-const keyIdOf = (rawPublic: Buffer) => createHash('sha256').update(rawPublic).digest().subarray(0, 8).toString('hex');
+/** Key id: the first 8 bytes of SHA-256 of the raw public key (the sync server derives it the same way). */
+export const keyIdOf = (rawPublic: Buffer) => createHash('sha256').update(rawPublic).digest().subarray(0, 8).toString('hex');
+
+/** What a desk signs when it publishes its key: the key id and the desk code, under a label no receipt can carry. */
+export const keyProofBytes = (keyId: string, deskCode: string) => Buffer.from(`FeeDesk desk key\n${keyId}\n${deskCode}`, 'utf8');
 
 const rawPublicOf = (key: KeyObject) => Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url');
 
@@ -20,10 +23,12 @@ export async function ensureDeskKey(tx: Tx, env: { clock: Clock; ids: IdSource }
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = rawPublicOf(publicKey);
   const keyId = keyIdOf(raw);
-  const published = { key_id: keyId, desk_code: deskCode, public_key: raw.toString('base64'), created_at: env.clock.now().toISOString() };
+  // The proof shows the server this desk holds the private half: no one can publish (and so claim) a key id they only saw.
+  const proof = sign(null, keyProofBytes(keyId, deskCode), privateKey).toString('base64');
+  const published = { key_id: keyId, desk_code: deskCode, public_key: raw.toString('base64'), created_at: env.clock.now().toISOString(), proof };
   await tx
     .insertInto('desk_key')
-    .values({ ...published, private_key: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64') })
+    .values({ key_id: keyId, desk_code: deskCode, public_key: published.public_key, created_at: published.created_at, private_key: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64') })
     .execute();
   await enqueue(tx, env, 'deskKeys.publish', published);
   return keyId;

@@ -1,6 +1,6 @@
 // The server's own migrations: tenancy, the per-desk mutation log, the change log desks pull, money rows, and each
 // desk's audit chain.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
@@ -58,6 +58,21 @@ const auditChain = [
     unique (desk_id, kind, seq))`,
 ];
 
+// Desk keys bound to their fingerprints and to the desk that proved it holds them; desks a school's administrator
+// revoked (the desk code may then be enrolled again, as a new desk row: the old one keeps its history); and when each
+// payment reached the server, to tell how long a desk's payments have been ahead of its audit trail.
+const deskControls = [
+  `alter table desk_key add column proven boolean not null default false`,
+  `alter table desk add column revoked_at timestamptz`,
+  `alter table desk drop constraint desk_school_id_code_key`,
+  `create unique index desk_code_enrolled on desk (school_id, code) where revoked_at is null`,
+  `alter table payment add column synced_at timestamptz not null default now()`,
+  `create index audit_row_payment on audit_row (desk_id, entity_id) where action = 'payments.record'`,
+];
+
+/** First 8 bytes of SHA-256 of the raw public key, hex: how desks and the server name a key. */
+const fingerprint = (publicKeyBase64: string) => createHash('sha256').update(Buffer.from(publicKeyBase64, 'base64')).digest().subarray(0, 8).toString('hex');
+
 export const serverMigrations: Record<string, Migration> = {
   '0001_sync': {
     async up(db: Kysely<unknown>) {
@@ -69,6 +84,14 @@ export const serverMigrations: Record<string, Migration> = {
   '0002_audit_chain': {
     async up(db: Kysely<unknown>) {
       for (const statement of auditChain) await sql.raw(statement).execute(db);
+    },
+  },
+  '0003_desk_controls': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of deskControls) await sql.raw(statement).execute(db);
+      // A key stored under an id that is not its fingerprint was published to squat that id: it names no real key.
+      const keys = await sql<{ key_id: string; public_key: string }>`select key_id, public_key from desk_key`.execute(db);
+      for (const k of keys.rows) if (fingerprint(k.public_key) !== k.key_id) await sql`delete from desk_key where key_id = ${k.key_id}`.execute(db);
     },
   },
 };

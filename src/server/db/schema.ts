@@ -19,6 +19,7 @@ export interface ServerDB {
     last_push_at: Stamp | null;
     last_pull_at: Stamp | null;
     enrolled_at: Stamp;
+    revoked_at: Stamp | null;
   };
   enrollment: { code_hash: string; school_id: string; branch_id: string; desk_code: string; expires_at: Stamp; redeemed_at: Stamp | null; desk_id: string | null };
   mutation: { desk_id: string; mutation_id: Int8; id: string; name: string; status: string; reason: string | null; applied_at: Stamp };
@@ -33,11 +34,12 @@ export interface ServerDB {
     amount: Int8;
     business_date: string;
     status: 'valid' | 'cancelled' | 'bounced';
+    synced_at: Generated<Date>;
   };
   allocation: { id: Generated<Int8>; school_id: string; payment_id: string; due_id: string; student_id: string; amount: Int8; event_id: string | null };
   credit: { id: Generated<Int8>; school_id: string; student_id: string; payment_id: string | null; amount: Int8; kind: string; event_id: string | null };
   due_cap: { school_id: string; due_id: string; student_id: string; net: Int8 };
-  desk_key: { key_id: string; school_id: string; desk_id: string; desk_code: string; public_key: string };
+  desk_key: { key_id: string; school_id: string; desk_id: string; desk_code: string; public_key: string; proven: Generated<boolean> };
   alert: { id: string; school_id: string; kind: string; message: string; payment_id: string | null; student_id: string | null; amount: Int8 | null; at: Stamp };
   audit_row: {
     desk_id: string;

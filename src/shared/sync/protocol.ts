@@ -186,7 +186,14 @@ export const MUTATION_ARGS = {
   'dayClose.reopen': dayCloseRow.extend({ kind: z.literal('reopened') }),
   'dues.opening': z.object({ dues: z.array(dueRow).min(1).max(1000) }),
   'payments.clear': z.object({ payment_id: uuid, cleared_on: date, at: instant, by_user: uuid, desk_code: text }),
-  'deskKeys.publish': z.object({ key_id: z.string().regex(/^[0-9a-f]{16}$/), desk_code: text, public_key: z.base64().length(44), created_at: instant }),
+  'deskKeys.publish': z.object({
+    key_id: z.string().regex(/^[0-9a-f]{16}$/),
+    desk_code: text,
+    public_key: z.base64().length(44),
+    created_at: instant,
+    /** The key's signature over its id and desk code (keyProofBytes); desks before it was added publish without one. */
+    proof: z.base64().length(88).optional(),
+  }),
 } satisfies Record<MutationName, z.ZodType>;
 
 export const mutationSchema = z.object({
