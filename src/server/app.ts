@@ -7,7 +7,7 @@ import { auditHeadRequestSchema, auditPushRequestSchema } from '../shared/sync/a
 import { BODY_LIMIT_BYTES, enrollRequestSchema, pullRequestSchema, pushRequestSchema } from '../shared/sync/protocol';
 import { auditHead, auditOverview, pushAudit } from './audit';
 import type { ServerStore } from './db/schema';
-import { authenticate, createEnrollment, redeemEnrollment } from './enrollment';
+import { authenticate, createEnrollment, redeemEnrollment, revokeDesk } from './enrollment';
 import { SyncError } from './errors';
 import { SyncMetrics } from './metrics';
 import { pull, readEpoch } from './pull';
@@ -19,6 +19,8 @@ export interface SyncServerOptions {
   /** Operator secret for the admin routes; without one they are switched off. */
   adminToken?: string | undefined;
   logger?: FastifyServerOptions['logger'];
+  /** Seconds a desk's payments may be ahead of its audit trail before /metrics flags it (default 15 minutes). */
+  auditStaleSeconds?: number;
 }
 
 const enrollmentOrderSchema = z.object({
@@ -27,6 +29,8 @@ const enrollmentOrderSchema = z.object({
   deskCode: enrollRequestSchema.shape.deskCode,
   validHours: z.number().int().min(1).max(24 * 30).default(72),
 });
+
+const revocationSchema = z.object({ schoolName: enrollmentOrderSchema.shape.schoolName, deskCode: enrollRequestSchema.shape.deskCode });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
@@ -52,7 +56,7 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
   const { db } = options;
   // A verify URL carries the whole signed receipt code in its path: longer than Fastify's default parameter.
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle', return503OnClosing: true, routerOptions: { maxParamLength: 2000 } });
-  const metrics = new SyncMetrics();
+  const metrics = new SyncMetrics(options.auditStaleSeconds);
   // Shutting down: batches in flight finish and are answered, and their connections close after the answer
   // (a kept-alive socket would otherwise hold the server open until the keep-alive timeout).
   let closing = false;
@@ -130,6 +134,15 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     metrics.countAudit(answer);
     if (answer.refused) request.log.warn({ desk: deskCode, ...answer.refused }, 'audit chain refused');
     return answer;
+  });
+
+  /** A lost or stolen desk: its token stops working at once; its desk code may then be enrolled again. */
+  app.post('/v1/admin/revocations', async (request) => {
+    requireAdmin(request.headers.authorization);
+    const order = parse(revocationSchema, request.body);
+    const revoked = await revokeDesk(db, order);
+    request.log.warn({ school: revoked.schoolName, desk: revoked.deskCode }, 'desk revoked');
+    return revoked;
   });
 
   /** The operator's view of every desk's audit chain, and the gaps, forks and bad checkpoints found in them. */

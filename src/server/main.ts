@@ -1,14 +1,24 @@
-// `npm run server` starts the sync server; `npm run server -- enroll ...` issues a desk enrollment code.
+// `npm run server` starts the sync server; `npm run server -- enroll ...` issues a desk enrollment code and
+// `npm run server -- revoke ...` cuts a lost desk off.
 // DATABASE_URL selects PostgreSQL; without it the server keeps an embedded PGlite database in FEEDESK_SERVER_DATA.
 import { parseArgs } from 'node:util';
 import { buildSyncServer } from './app';
 import { openServerDatabase } from './db/connect';
-import { createEnrollment } from './enrollment';
+import { createEnrollment, revokeDesk } from './enrollment';
 import { SyncError } from './errors';
 
 const env = process.env;
 const databaseUrl = env['DATABASE_URL'] || undefined;
 const dataDir = env['FEEDESK_SERVER_DATA'] ?? 'server-data';
+
+/** A whole number from the environment, or the default when it is not set. */
+function positive(name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above 0 (it is '${text}')`);
+  return n;
+}
 
 async function enroll(args: string[]) {
   const { values } = parseArgs({ args, options: { school: { type: 'string' }, branch: { type: 'string', default: 'Main' }, desk: { type: 'string' }, hours: { type: 'string', default: '72' } } });
@@ -22,9 +32,28 @@ async function enroll(args: string[]) {
   }
 }
 
+async function revoke(args: string[]) {
+  const { values } = parseArgs({ args, options: { school: { type: 'string' }, desk: { type: 'string' } } });
+  if (!values.school || !values.desk) throw new Error('usage: npm run server -- revoke --school "School name" --desk D02');
+  const database = await openServerDatabase({ databaseUrl, dataDir });
+  try {
+    const r = await revokeDesk(database.db, { schoolName: values.school, deskCode: values.desk.toUpperCase() });
+    process.stdout.write(`Desk ${r.deskCode} of ${r.schoolName} is revoked: its token no longer works.
+To use this desk code again, issue a new enrollment code: npm run server -- enroll --school "${r.schoolName}" --desk ${r.deskCode}
+`);
+  } finally {
+    await database.close();
+  }
+}
+
 async function serve() {
   const database = await openServerDatabase({ databaseUrl, dataDir });
-  const { app } = await buildSyncServer({ db: database.db, adminToken: env['FEEDESK_ADMIN_TOKEN'], logger: { level: env['LOG_LEVEL'] ?? 'info' } });
+  const { app } = await buildSyncServer({
+    db: database.db,
+    adminToken: env['FEEDESK_ADMIN_TOKEN'],
+    logger: { level: env['LOG_LEVEL'] ?? 'info' },
+    auditStaleSeconds: positive('FEEDESK_AUDIT_STALE_MINUTES', 15) * 60,
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -42,7 +71,8 @@ async function serve() {
 }
 
 const [command, ...rest] = process.argv.slice(2);
-const run = command === 'enroll' ? enroll(rest) : command === undefined || command === 'serve' ? serve() : Promise.reject(new Error(`unknown command '${command}': use serve or enroll`));
+const commands: Record<string, (args: string[]) => Promise<void>> = { enroll, revoke, serve: () => serve() };
+const run = (commands[command ?? 'serve'] ?? (() => Promise.reject(new Error(`unknown command '${command}': use serve, enroll or revoke`))))(rest);
 run.catch((err: unknown) => {
   process.stderr.write(`${err instanceof SyncError || err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
