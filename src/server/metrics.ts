@@ -4,7 +4,12 @@ import { sql } from 'kysely';
 import { AUDIT_ALERT_KINDS, type AuditPushResponse } from '../shared/sync/audit';
 import type { ServerStore } from './db/schema';
 
+/** How long a desk's payments may be ahead of its audit trail before /metrics flags it (issue 17, item 9). */
+export const AUDIT_STALE_SECONDS = 15 * 60;
+
 export class SyncMetrics {
+  constructor(readonly auditStaleSeconds = AUDIT_STALE_SECONDS) {}
+
   pushes = 0;
   pulls = 0;
   applied = 0;
@@ -31,11 +36,16 @@ export class SyncMetrics {
       select s.name as school, d.code as desk, d.last_mutation_id,
         coalesce((select max(c.seq) from change c where c.school_id = d.school_id), 0) - d.last_pull_seq as behind,
         extract(epoch from now() - d.last_push_at)::float8 as push_age
-      from desk d join school s on s.id = d.school_id order by s.name, d.code`.execute(db);
-    const audit = await sql<{ school: string; desk: string; held: number | null; alerts: number }>`
+      from desk d join school s on s.id = d.school_id where d.revoked_at is null order by s.name, d.code`.execute(db);
+    // Until a payment's audit row arrives, whoever holds the desk's store key can rewrite its history unseen: the age of
+    // the oldest such payment says how long that window has been open.
+    const audit = await sql<{ school: string; desk: string; held: number | null; alerts: number; behind: number | null }>`
       select s.name as school, d.code as desk, (select max(r.seq) from audit_row r where r.desk_id = d.id) as held,
-        (select count(*) from audit_alert a where a.desk_id = d.id) as alerts
-      from desk d join school s on s.id = d.school_id order by s.name, d.code`.execute(db);
+        (select count(*) from audit_alert a where a.desk_id = d.id) as alerts,
+        (select extract(epoch from now() - min(p.synced_at))::float8 from payment p where p.desk_id = d.id
+          and not exists (select 1 from audit_row r where r.desk_id = d.id and r.action = 'payments.record' and r.entity_id = p.id::text)) as behind
+      from desk d join school s on s.id = d.school_id where d.revoked_at is null order by s.name, d.code`.execute(db);
+    const behind = (r: { behind: number | null }) => Math.max(0, Math.round(Number(r.behind ?? 0)));
     const label = (school: string, desk: string) => `{school="${school.replace(/["\\\n]/g, '_')}",desk="${desk}"}`;
     const lines = [
       '# HELP feedesk_sync_pushes_total Push requests answered 200.',
@@ -79,6 +89,15 @@ export class SyncMetrics {
       '# HELP feedesk_sync_desk_audit_alerts Audit alerts (gap, fork, bad checkpoint) recorded per desk.',
       '# TYPE feedesk_sync_desk_audit_alerts gauge',
       ...audit.rows.map((r) => `feedesk_sync_desk_audit_alerts${label(r.school, r.desk)} ${Number(r.alerts)}`),
+      '# HELP feedesk_desk_audit_behind_seconds Seconds since the oldest payment the desk pushed whose audit row has not arrived (0 when none).',
+      '# TYPE feedesk_desk_audit_behind_seconds gauge',
+      ...audit.rows.map((r) => `feedesk_desk_audit_behind_seconds${label(r.school, r.desk)} ${behind(r)}`),
+      '# HELP feedesk_desk_audit_stale 1 when the desk\'s payments have been ahead of its audit trail for longer than the limit.',
+      '# TYPE feedesk_desk_audit_stale gauge',
+      ...audit.rows.map((r) => `feedesk_desk_audit_stale${label(r.school, r.desk)} ${behind(r) > this.auditStaleSeconds ? 1 : 0}`),
+      '# HELP feedesk_desk_audit_stale_limit_seconds The limit feedesk_desk_audit_stale is measured against.',
+      '# TYPE feedesk_desk_audit_stale_limit_seconds gauge',
+      `feedesk_desk_audit_stale_limit_seconds ${this.auditStaleSeconds}`,
     ];
     return `${lines.join('\n')}\n`;
   }
