@@ -2,8 +2,10 @@
 // from their authenticator app (two-step sign-in is required of every approver role).
 import { type Role, TWO_STEP_ROLES } from '../../shared/contract/channel';
 import { AppError } from '../../shared/contract/errors';
+import type { UserTable } from '../db/schema';
 import { checkPassword, passSecondFactor } from './auth';
 import type { ServiceDeps } from './context';
+import { oneCheckAtATime } from './one-check-at-a-time';
 import { hasTwoStep } from './totp';
 
 export const APPROVER_ROLES: readonly Role[] = ['admin', 'accountant'];
@@ -21,6 +23,17 @@ export async function verifyApprover(
 ): Promise<string> {
   const user = await deps.store().selectFrom('app_user').selectAll().where('username', '=', approver.username).executeTakeFirst();
   if (!user || user.active !== 1) throw new AppError('invalid_credentials', 'approver username or password is wrong', 'approver.password');
+  // Password and code in one turn of the approver's (services/one-check-at-a-time.ts): a burst meets the lockout.
+  return oneCheckAtATime(deps.store(), user.id, () => checkApprover(deps, user, approver, others, roles));
+}
+
+async function checkApprover(
+  deps: ServiceDeps,
+  user: UserTable,
+  approver: { username: string; password: string; code?: string | undefined },
+  others: string | readonly string[],
+  roles: readonly Role[],
+): Promise<string> {
   try {
     await checkPassword(deps, user, approver.password, 'auth.approvalFailed');
   } catch (err) {

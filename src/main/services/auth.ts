@@ -4,7 +4,8 @@ import { TWO_STEP_ROLES } from '../../shared/contract/channel';
 import { AppError } from '../../shared/contract/errors';
 import type { Tx, UserTable } from '../db/schema';
 import { recordAudit } from './audit';
-import { checkSecondFactor } from './totp';
+import { oneCheckAtATime } from './one-check-at-a-time';
+import { checkSecondFactor, type SecondFactor } from './totp';
 import type { ServiceDeps } from './context';
 import { assertPasswordPolicy, hashPassword, verifyNothing, verifyPassword } from './passwords';
 import { DEFAULT_POLICIES, readPolicies } from './policies';
@@ -58,72 +59,117 @@ export async function currentSession(deps: ServiceDeps, clientId: string, passiv
   return deps.sessions.touch(clientId, now, idleLockMinutes * 60_000, passive);
 }
 
+const schoolLocale = async (deps: ServiceDeps): Promise<string> =>
+  (await deps.store().selectFrom('school').select('locale').executeTakeFirst())?.locale ?? 'en-IN';
+
 /** A lockout's refusal, with its end in the desk's own time (never UTC to a person). */
 async function lockedError(deps: ServiceDeps, until: string): Promise<AppError> {
-  const school = await deps.store().selectFrom('school').select('locale').executeTakeFirst();
-  const time = new Intl.DateTimeFormat(school?.locale ?? 'en-IN', { timeStyle: 'short', timeZone: deskTimeZone() }).format(new Date(until));
+  const time = new Intl.DateTimeFormat(await schoolLocale(deps), { timeStyle: 'short', timeZone: deskTimeZone() }).format(new Date(until));
   return new AppError('account_locked', `too many failed attempts: this account is locked until ${time}`);
 }
 
-/** Counts a failed password; the fifth in a row locks the account for 15 minutes. */
-async function recordFailure(deps: ServiceDeps, userId: string, action: string): Promise<boolean> {
-  return deps.store().transaction().execute(async (tx: Tx) => {
-    const user = await findUser(tx, userId);
-    const attempts = user.failed_attempts + 1;
-    const lock = attempts >= MAX_FAILED_ATTEMPTS;
-    const lockedUntil = lock ? new Date(deps.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-    await tx
-      .updateTable('app_user')
-      .set({ failed_attempts: lock ? 0 : attempts, locked_until: lockedUntil })
-      .where('id', '=', user.id)
-      .execute();
-    await recordAudit(tx, deps, {
-      actorId: user.id,
-      action: lock ? 'auth.lockedOut' : action,
-      entity: 'user',
-      entityId: user.id,
-      after: { failedAttempts: attempts, lockedUntil },
-    });
-    return lock;
-  });
-}
-
-/** Checks a user's password, enforcing and updating the lockout. Throws on any refusal. */
-export async function checkPassword(deps: ServiceDeps, user: UserTable, password: string, failureAction: string): Promise<void> {
-  const now = deps.clock.now().toISOString();
-  if (user.locked_until && user.locked_until > now) {
-    throw await lockedError(deps, user.locked_until);
-  }
-  if (!(await verifyPassword(password, user.password_hash))) {
-    if (await recordFailure(deps, user.id, failureAction)) {
-      throw await lockedError(deps, new Date(Date.parse(now) + LOCKOUT_MINUTES * 60_000).toISOString());
-    }
-    throw new AppError('invalid_credentials', 'wrong username or password', 'password');
-  }
-}
-
-async function clearFailures(tx: Tx, user: UserTable): Promise<void> {
-  if (user.failed_attempts === 0 && user.locked_until === null) return;
-  await tx.updateTable('app_user').set({ failed_attempts: 0, locked_until: null }).where('id', '=', user.id).execute();
+/** The end of the user's lockout if one stands now, else null. */
+function standingLock(deps: ServiceDeps, user: UserTable): string | null {
+  return user.locked_until && user.locked_until > deps.clock.now().toISOString() ? user.locked_until : null;
 }
 
 /**
- * The second step for a user with two-step sign-in on (services/totp.ts): then `onPass` runs in the same transaction.
- * A wrong code counts toward the lockout like a wrong password; a replayed one too, and is audited as such.
- * Returns whether the user has two-step sign-in on.
+ * Counts a failed password or code, in the caller's transaction; the fifth in a row locks the account for 15 minutes.
+ * A lock that stands is never lifted here (a failure counted beside it used to write `locked_until = null`).
+ * Returns the end of the lockout when the account is (now) locked.
+ */
+async function countFailure(tx: Tx, deps: ServiceDeps, userId: string, action: string): Promise<string | null> {
+  const user = await findUser(tx, userId);
+  const standing = standingLock(deps, user);
+  if (standing) return standing;
+  const attempts = user.failed_attempts + 1;
+  const lock = attempts >= MAX_FAILED_ATTEMPTS;
+  const lockedUntil = lock ? new Date(deps.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+  await tx
+    .updateTable('app_user')
+    .set({ failed_attempts: lock ? 0 : attempts, locked_until: lockedUntil })
+    .where('id', '=', user.id)
+    .execute();
+  await recordAudit(tx, deps, {
+    actorId: user.id,
+    action: lock ? 'auth.lockedOut' : action,
+    entity: 'user',
+    entityId: user.id,
+    after: { failedAttempts: attempts, lockedUntil },
+  });
+  return lockedUntil;
+}
+
+/**
+ * Checks a user's password, enforcing and updating the lockout. Throws on any refusal. One check per user at a time
+ * (./one-check-at-a-time.ts): each reads the lockout as the one before it left it, and the slow KDF runs outside any
+ * transaction, so other users' work is not held up.
+ */
+export async function checkPassword(deps: ServiceDeps, user: UserTable, password: string, failureAction: string): Promise<void> {
+  const db = deps.store();
+  const lockedUntil = await oneCheckAtATime(db, user.id, async () => {
+    const current = await findUser(db, user.id);
+    const standing = standingLock(deps, current);
+    if (standing) return standing;
+    if (await verifyPassword(password, current.password_hash)) return null;
+    const locked = await db.transaction().execute((tx) => countFailure(tx, deps, user.id, failureAction));
+    if (locked) return locked;
+    throw new AppError('invalid_credentials', 'wrong username or password', 'password');
+  });
+  if (lockedUntil) throw await lockedError(deps, lockedUntil);
+}
+
+/** Failures counted so far are forgotten once the user has got in (password, and code where it is on). */
+async function clearFailures(tx: Tx, userId: string): Promise<void> {
+  await tx
+    .updateTable('app_user')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('failed_attempts', '!=', 0), eb('locked_until', 'is not', null)]))
+    .execute();
+}
+
+type SecondStep = SecondFactor | { ok: false; reason: 'locked'; until: string };
+
+/** The second step's refusal, after any failure was counted. */
+async function secondStepError(deps: ServiceDeps, verdict: Exclude<SecondStep, { ok: true }>, field: string): Promise<AppError> {
+  switch (verdict.reason) {
+    case 'locked':
+      return lockedError(deps, verdict.until);
+    case 'missing':
+      return new AppError('invalid_credentials', 'needs the 6-digit code from the authenticator app (or a recovery code)', field);
+    case 'replayed':
+      return new AppError('invalid_credentials', 'this code was used already: wait for the next one', field);
+    case 'wrong':
+      return new AppError('invalid_credentials', 'the code is wrong or has expired', field);
+  }
+}
+
+/**
+ * The second step for a user with two-step sign-in on (services/totp.ts): then `onPass` runs in the same transaction
+ * (for a user without it, straight away). The lockout is checked, the code checked and a failure counted in one write
+ * transaction, one check per user at a time: a wrong code counts toward the lockout like a wrong password, even after
+ * the right password; a replayed one too, and is audited as such. Returns whether two-step sign-in is on.
  */
 export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code: string | undefined, onPass: (tx: Tx) => Promise<unknown>, field = 'code'): Promise<boolean> {
-  const verdict = await deps.store().transaction().execute(async (tx) => {
-    const v = await checkSecondFactor(deps, tx, user, code);
-    if (v && !v.ok) return v;
-    await onPass(tx);
-    return v;
-  });
-  if (!verdict || verdict.ok) return verdict !== null;
-  if (verdict.reason === 'missing') throw new AppError('invalid_credentials', 'needs the 6-digit code from the authenticator app (or a recovery code)', field);
-  const locked = await recordFailure(deps, user.id, verdict.reason === 'replayed' ? 'auth.totpReplayed' : 'auth.totpFailed');
-  if (locked) throw await lockedError(deps, new Date(deps.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString());
-  throw new AppError('invalid_credentials', verdict.reason === 'replayed' ? 'this code was used already: wait for the next one' : 'the code is wrong or has expired', field);
+  const db = deps.store();
+  const verdict = await oneCheckAtATime(db, user.id, () =>
+    db.transaction().execute(async (tx): Promise<SecondStep | null> => {
+      const current = await findUser(tx, user.id);
+      const standing = standingLock(deps, current);
+      if (standing) return { ok: false, reason: 'locked', until: standing };
+      const v = await checkSecondFactor(deps, tx, current, code);
+      if (v && !v.ok) {
+        if (v.reason !== 'wrong' && v.reason !== 'replayed') return v;
+        const locked = await countFailure(tx, deps, user.id, v.reason === 'replayed' ? 'auth.totpReplayed' : 'auth.totpFailed');
+        return locked ? { ok: false, reason: 'locked', until: locked } : v;
+      }
+      await onPass(tx);
+      return v;
+    }),
+  );
+  if (verdict && !verdict.ok) throw await secondStepError(deps, verdict, field);
+  return verdict !== null;
 }
 
 export async function login(deps: ServiceDeps, clientId: string, username: string, password: string, code?: string): Promise<SessionInfo> {
@@ -132,9 +178,12 @@ export async function login(deps: ServiceDeps, clientId: string, username: strin
     await verifyNothing(password, deps.passwordCost);
     throw new AppError('invalid_credentials', 'wrong username or password', 'password');
   }
-  await checkPassword(deps, user, password, 'auth.loginFailed');
-  if (user.active !== 1) throw new AppError('forbidden', 'this account has been deactivated: ask an admin');
-  const twoStepOn = await passSecondFactor(deps, user, code, (tx) => clearFailures(tx, user).then(() => recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id })));
+  // Password and code in one turn: a burst with the right password checks five codes at most, then meets the lock.
+  const twoStepOn = await oneCheckAtATime(deps.store(), user.id, async () => {
+    await checkPassword(deps, user, password, 'auth.loginFailed');
+    if (user.active !== 1) throw new AppError('forbidden', 'this account has been deactivated: ask an admin');
+    return passSecondFactor(deps, user, code, (tx) => clearFailures(tx, user.id).then(() => recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id })));
+  });
   // An admin or accountant without two-step sign-in gets in with the password, but only to set it up.
   const session = deps.sessions.start(
     { clientId, userId: user.id, username: user.username, fullName: user.full_name, role: user.role, twoStepPending: !twoStepOn && TWO_STEP_ROLES.includes(user.role) },
@@ -149,13 +198,15 @@ export async function login(deps: ServiceDeps, clientId: string, username: strin
  */
 export async function reauthenticate(deps: ServiceDeps, session: Session, reauth: { password: string; code?: string | undefined }): Promise<void> {
   const user = await findUser(deps.store(), session.userId);
-  try {
-    await checkPassword(deps, user, reauth.password, 'auth.reauthFailed');
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'invalid_credentials') throw new AppError('invalid_credentials', 'your password is wrong', 'reauth.password');
-    throw err;
-  }
-  const twoStepOn = await passSecondFactor(deps, user, reauth.code, (tx) => clearFailures(tx, user), 'reauth.code');
+  const twoStepOn = await oneCheckAtATime(deps.store(), user.id, async () => {
+    try {
+      await checkPassword(deps, user, reauth.password, 'auth.reauthFailed');
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'invalid_credentials') throw new AppError('invalid_credentials', 'your password is wrong', 'reauth.password');
+      throw err;
+    }
+    return passSecondFactor(deps, user, reauth.code, (tx) => clearFailures(tx, user.id), 'reauth.code');
+  });
   if (!twoStepOn && TWO_STEP_ROLES.includes(user.role)) throw new AppError('two_step_required', 'set up two-step sign-in first: admins and accountants confirm this with a code from an authenticator app');
 }
 
@@ -176,18 +227,36 @@ export async function lock(deps: ServiceDeps, session: Session): Promise<Session
 export async function unlock(deps: ServiceDeps, session: Session, password: string): Promise<SessionInfo> {
   const user = await findUser(deps.store(), session.userId);
   try {
-    await checkPassword(deps, user, password, 'auth.unlockFailed');
+    await oneCheckAtATime(deps.store(), user.id, async () => {
+      await checkPassword(deps, user, password, 'auth.unlockFailed');
+      await afterPassword(deps, user.id, async (tx) => {
+        await clearFailures(tx, user.id);
+        await recordAudit(tx, deps, { actorId: user.id, action: 'auth.unlock', entity: 'user', entityId: user.id });
+      });
+    });
   } catch (err) {
     if (err instanceof AppError && err.code === 'account_locked') deps.sessions.end(session.clientId);
     throw err;
   }
-  await deps.store().transaction().execute(async (tx) => {
-    await clearFailures(tx, user);
-    await recordAudit(tx, deps, { actorId: user.id, action: 'auth.unlock', entity: 'user', entityId: user.id });
-  });
   session.locked = false;
   session.lastActivity = deps.clock.now().getTime();
   return sessionInfo(deps, session);
+}
+
+/**
+ * What a right password leads to where no code is asked (unlocking the screen, a new password), written only if no
+ * lockout stands by then: failures counted while the password was being checked win.
+ */
+async function afterPassword(deps: ServiceDeps, userId: string, write: (tx: Tx) => Promise<void>): Promise<void> {
+  const db = deps.store();
+  const lockedUntil = await oneCheckAtATime(db, userId, () =>
+    db.transaction().execute(async (tx) => {
+      const standing = standingLock(deps, await findUser(tx, userId));
+      if (!standing) await write(tx);
+      return standing;
+    }),
+  );
+  if (lockedUntil) throw await lockedError(deps, lockedUntil);
 }
 
 export async function changeOwnPassword(deps: ServiceDeps, session: Session, current: string, next: string): Promise<null> {
@@ -205,7 +274,7 @@ export async function changeOwnPassword(deps: ServiceDeps, session: Session, cur
     throw new AppError('weak_password', 'newPassword must differ from the current password', 'newPassword');
   }
   const hash = await hashPassword(next, deps.passwordCost);
-  await deps.store().transaction().execute(async (tx) => {
+  await afterPassword(deps, user.id, async (tx) => {
     await tx
       .updateTable('app_user')
       .set({ password_hash: hash, failed_attempts: 0, locked_until: null, updated_at: deps.clock.now().toISOString() })
