@@ -1,5 +1,5 @@
 // The sync screen's handlers: status for the light, enrollment, on/off, sync now, and what the server refused or raised.
-import type { RejectedItem, SyncStatus } from '../../shared/contract/sync';
+import { AUDIT_STALE_MINUTES, type RejectedItem, type SyncStatus } from '../../shared/contract/sync';
 import { AppError } from '../../shared/contract/errors';
 import type { HandlersFor } from '../ipc/router';
 import { recordAudit } from './audit';
@@ -22,6 +22,9 @@ async function readStatus(deps: ServiceDeps, loop: SyncLoop): Promise<SyncStatus
   const alerts = await db.selectFrom('sync_alert').select((eb) => eb.fn.countAll<number>().as('n')).where('seen_at', 'is', null).executeTakeFirstOrThrow();
   const top = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const refusal = readRefusal(s.audit_refusal);
+  const unsynced = await db.selectFrom('audit_log').select((eb) => eb.fn.min('at').as('since')).where('seq', '>', s.audit_held).executeTakeFirst();
+  const unsyncedSince = unsynced?.since ?? null;
+  const stale = s.desk_id !== null && unsyncedSince !== null && deps.clock.now().getTime() - Date.parse(unsyncedSince) > AUDIT_STALE_MINUTES * 60_000;
   const view = loop.view();
   return {
     enrolled: s.desk_id !== null,
@@ -39,7 +42,7 @@ async function readStatus(deps: ServiceDeps, loop: SyncLoop): Promise<SyncStatus
     lastError: s.last_error,
     nextAttemptAt: s.enabled === 1 ? view.nextAttemptAt : null,
     resync: s.resync_reason && s.resync_at ? { reason: s.resync_reason, at: s.resync_at } : null,
-    audit: { rows: top?.seq ?? 0, held: s.audit_held, refused: refusal && { kind: refusal.kind, seq: refusal.seq, reason: auditReason(refusal), at: refusal.at } },
+    audit: { rows: top?.seq ?? 0, held: s.audit_held, refused: refusal && { kind: refusal.kind, seq: refusal.seq, reason: auditReason(refusal), at: refusal.at }, unsyncedSince, stale },
   };
 }
 

@@ -8,6 +8,8 @@ export interface SyncLoopOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   random?: () => number;
+  /** How soon a round follows a payment (soon()): its audit rows reach the server while the cashier is still at the desk. */
+  soonMs?: number;
   /** False while the store is locked or not set up: the loop waits. */
   canRun: () => boolean;
 }
@@ -17,6 +19,12 @@ export interface SyncLoop {
   stop(): Promise<void>;
   /** Runs a round now (or joins the one running) and reports how it went. */
   runNow(): Promise<SyncRound | null>;
+  /**
+   * A payment was just recorded: a round shortly, so it and its audit rows leave the desk now rather than at the next
+   * interval. Never sooner than a standing backoff after failures (an offline desk is not hammered); asked for during a
+   * round, another follows it. Payments in quick succession share one round.
+   */
+  soon(): void;
   view(): { syncing: boolean; online: boolean | null; nextAttemptAt: string | null };
 }
 
@@ -36,6 +44,8 @@ export function createSyncLoop(env: SyncEnv, options: SyncLoopOptions): SyncLoop
   let failures = 0;
   let online: boolean | null = null;
   let nextAt: number | null = null;
+  const soonMs = options.soonMs ?? 500;
+  let again = false;
 
   const schedule = (delay: number) => {
     if (!started) return;
@@ -56,7 +66,8 @@ export function createSyncLoop(env: SyncEnv, options: SyncLoopOptions): SyncLoop
         const result = await syncOnce(env);
         failures = 0;
         online = result === null ? online : true;
-        schedule(interval);
+        schedule(again ? soonMs : interval);
+        again = false;
         return result;
       } catch (err) {
         failures += 1;
@@ -87,6 +98,18 @@ export function createSyncLoop(env: SyncEnv, options: SyncLoopOptions): SyncLoop
       await running?.catch(() => {});
     },
     runNow: round,
+    soon() {
+      if (!started) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      // After failures the backoff stands; otherwise the round comes forward (never later than already planned).
+      if (failures > 0) return;
+      const at = env.clock.now().getTime() + soonMs;
+      if (nextAt !== null && nextAt <= at) return;
+      schedule(soonMs);
+    },
     view: () => ({ syncing: running !== null, online, nextAttemptAt: nextAt === null ? null : new Date(nextAt).toISOString() }),
   };
 }

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { noInput } from './common';
 
+/** How long audit rows may wait on an enrolled desk before the Sync screen (and the server's /metrics) flag it. */
+export const AUDIT_STALE_MINUTES = 15;
+
 export const syncStatus = z.object({
   enrolled: z.boolean(),
   enabled: z.boolean(),
@@ -27,6 +30,10 @@ export const syncStatus = z.object({
     held: z.number().int(),
     /** kind: gap, fork or bad_checkpoint (also counted in `rejected` and listed first by sync.rejected). */
     refused: z.object({ kind: z.string(), seq: z.number().int().nullable(), reason: z.string(), at: z.string() }).nullable(),
+    /** When the oldest audit row the server does not hold yet was written; null when it holds them all. */
+    unsyncedSince: z.string().nullable(),
+    /** An enrolled desk whose unsynced audit is older than AUDIT_STALE_MINUTES: its recent history is not yet tamper-evident. */
+    stale: z.boolean(),
   }),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;

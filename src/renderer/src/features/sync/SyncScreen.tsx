@@ -125,6 +125,13 @@ export function SyncScreen({ session, status, onStatus }: Props) {
             <b>Audit trail on the server:</b> {status.audit.held.toLocaleString()} of {status.audit.rows.toLocaleString()} rows
           </Text>
         </SimpleGrid>
+        {status.audit.stale && (
+          <Alert color="orange.9" mt="sm" title="This desk's audit trail has not reached the server">
+            The records made here since {timeOf(status.audit.unsyncedSince, dates)} ({(status.audit.rows - status.audit.held).toLocaleString()} audit rows) are only on this
+            desk. Until the server holds them, someone with this desk's store key could rewrite them without anyone noticing. Connect the desk to the network and
+            press Sync now.
+          </Alert>
+        )}
         {status.audit.refused && (
           <Alert color="red.9" mt="sm" title={`The server refused this desk's audit trail (${status.audit.refused.kind.replace('_', ' ')}${status.audit.refused.seq === null ? '' : ` at row ${status.audit.refused.seq}`})`}>
             {sentence(status.audit.refused.reason)} ({timeOf(status.audit.refused.at, dates)}). Payments still sync; tell the school's administrator.
