@@ -7,8 +7,9 @@ import { auditHeadRequestSchema, auditPushRequestSchema } from '../shared/sync/a
 import { BODY_LIMIT_BYTES, enrollRequestSchema, pullRequestSchema, pushRequestSchema } from '../shared/sync/protocol';
 import { auditHead, auditOverview, pushAudit } from './audit';
 import type { ServerStore } from './db/schema';
-import { authenticate, createEnrollment, redeemEnrollment, revokeDesk } from './enrollment';
+import { createEnrollment, redeemEnrollment, revokeDesk } from './enrollment';
 import { SyncError } from './errors';
+import { DEFAULT_LIMITS, deskOf, installGuards, serverOptions, type ServerLimits, SMALL_BODY_BYTES } from './guards';
 import { SyncMetrics } from './metrics';
 import { pull, readEpoch } from './pull';
 import { push } from './push';
@@ -21,6 +22,10 @@ export interface SyncServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Seconds a desk's payments may be ahead of its audit trail before /metrics flags it (default 15 minutes). */
   auditStaleSeconds?: number;
+  /** Timeouts, the connection cap and request rates (DEFAULT_LIMITS for what is not given). */
+  limits?: Partial<ServerLimits>;
+  /** Fastify's trustProxy (true, or the proxy's addresses) when a reverse proxy stands in front. */
+  trustProxy?: string | boolean | undefined;
 }
 
 const enrollmentOrderSchema = z.object({
@@ -41,9 +46,13 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 /** Fastify's own refusals (body parsing, limits) in the protocol's words. */
-function translate(err: { statusCode?: number; code?: string; message: string }): SyncError {
+function translate(err: { statusCode?: number; code?: string; message: string }, bodyLimit: number): SyncError {
   if (err instanceof SyncError) return err;
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new SyncError(413, 'too_large', `the request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MB: send fewer mutations per batch`);
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return bodyLimit >= BODY_LIMIT_BYTES
+      ? new SyncError(413, 'too_large', `the request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MB: send fewer mutations per batch`)
+      : new SyncError(413, 'too_large', `the request body is larger than ${bodyLimit / 1024} KB, more than this request ever needs`);
+  }
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return new SyncError(400, 'bad_json', 'the request body is not valid JSON');
   }
@@ -54,8 +63,18 @@ function translate(err: { statusCode?: number; code?: string; message: string })
 
 export async function buildSyncServer(options: SyncServerOptions): Promise<{ app: FastifyInstance; metrics: SyncMetrics }> {
   const { db } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   // A verify URL carries the whole signed receipt code in its path: longer than Fastify's default parameter.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle', return503OnClosing: true, routerOptions: { maxParamLength: 2000 } });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 2000 },
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy === 'true' ? true : options.trustProxy }),
+    ...serverOptions(limits),
+  });
+  const guards = await installGuards(app, db, limits);
   const metrics = new SyncMetrics(options.auditStaleSeconds);
   // Shutting down: batches in flight finish and are answered, and their connections close after the answer
   // (a kept-alive socket would otherwise hold the server open until the keep-alive timeout).
@@ -69,15 +88,17 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
   const epoch = await readEpoch(db);
 
   app.setErrorHandler((err, request, reply) => {
-    const e = translate(err as { statusCode?: number; code?: string; message: string });
+    const e = translate(err as { statusCode?: number; code?: string; message: string }, request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES);
     metrics.countError(e.code);
+    // Refused before its body was read (no token, too many requests): close rather than read what is left of it.
+    if (!request.raw.complete) reply.header('connection', 'close');
     if (e.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: e.code, reason: e.message }, 'request refused');
     return reply.status(e.status).send({ error: { code: e.code, message: e.message }, ...e.extra });
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }));
 
-  app.get('/health', async () => {
+  app.get('/health', { onRequest: guards.open }, async () => {
     await db.selectFrom('server_meta').select('key').limit(1).execute();
     return { ok: true, epoch };
   });
@@ -89,22 +110,29 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new SyncError(401, 'unauthorized', 'this admin token is not valid');
   };
 
-  app.get('/metrics', async (request, reply) => {
+  app.get('/metrics', { onRequest: guards.open }, async (request, reply) => {
     requireAdmin(request.headers.authorization);
     return reply.type('text/plain; version=0.0.4').send(await metrics.render(db));
   });
 
-  app.post('/v1/enroll', async (request) => redeemEnrollment(db, parse(enrollRequestSchema, request.body)));
+  app.post('/v1/enroll', { onRequest: guards.enroll, bodyLimit: SMALL_BODY_BYTES }, async (request) => {
+    try {
+      return await redeemEnrollment(db, parse(enrollRequestSchema, request.body));
+    } catch (err) {
+      if (err instanceof SyncError && err.code === 'enrollment_invalid') await guards.badCode(request);
+      throw err;
+    }
+  });
 
-  app.post('/v1/admin/enrollments', async (request, reply) => {
+  app.post('/v1/admin/enrollments', { onRequest: guards.open, bodyLimit: SMALL_BODY_BYTES }, async (request, reply) => {
     requireAdmin(request.headers.authorization);
     const order = parse(enrollmentOrderSchema, request.body);
     request.log.info({ school: order.schoolName, desk: order.deskCode }, 'enrollment code issued');
     return reply.status(201).send(await createEnrollment(db, order));
   });
 
-  app.post('/v1/push', async (request) => {
-    const desk = await authenticate(db, request.headers.authorization);
+  app.post('/v1/push', { onRequest: guards.desk }, async (request) => {
+    const desk = deskOf(request);
     const body = parse(pushRequestSchema, request.body);
     const outcome = await push(db, desk, body);
     metrics.pushes += 1;
@@ -116,20 +144,20 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     return { results: outcome.results, lastMutationId: outcome.lastMutationId };
   });
 
-  app.post('/v1/pull', async (request) => {
-    const desk = await authenticate(db, request.headers.authorization);
+  app.post('/v1/pull', { onRequest: guards.desk }, async (request) => {
+    const desk = deskOf(request);
     const response = await pull(db, epoch, desk, parse(pullRequestSchema, request.body));
     metrics.pulls += 1;
     return response;
   });
 
-  app.post('/v1/audit/head', async (request) => {
-    const desk = await authenticate(db, request.headers.authorization);
+  app.post('/v1/audit/head', { onRequest: guards.desk }, async (request) => {
+    const desk = deskOf(request);
     return auditHead(db, desk, parse(auditHeadRequestSchema, request.body));
   });
 
-  app.post('/v1/audit/push', async (request) => {
-    const desk = await authenticate(db, request.headers.authorization);
+  app.post('/v1/audit/push', { onRequest: guards.desk }, async (request) => {
+    const desk = deskOf(request);
     const { deskCode, ...answer } = await pushAudit(db, desk, parse(auditPushRequestSchema, request.body));
     metrics.countAudit(answer);
     if (answer.refused) request.log.warn({ desk: deskCode, ...answer.refused }, 'audit chain refused');
@@ -137,7 +165,7 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
   });
 
   /** A lost or stolen desk: its token stops working at once; its desk code may then be enrolled again. */
-  app.post('/v1/admin/revocations', async (request) => {
+  app.post('/v1/admin/revocations', { onRequest: guards.open, bodyLimit: SMALL_BODY_BYTES }, async (request) => {
     requireAdmin(request.headers.authorization);
     const order = parse(revocationSchema, request.body);
     const revoked = await revokeDesk(db, order);
@@ -146,12 +174,12 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
   });
 
   /** The operator's view of every desk's audit chain, and the gaps, forks and bad checkpoints found in them. */
-  app.get('/v1/admin/audit', async (request) => {
+  app.get('/v1/admin/audit', { onRequest: guards.open }, async (request) => {
     requireAdmin(request.headers.authorization);
     return auditOverview(db);
   });
 
-  app.get<{ Params: { payload: string } }>('/verify/:payload', async (request, reply) => {
+  app.get<{ Params: { payload: string } }>('/verify/:payload', { onRequest: guards.verify, bodyLimit: SMALL_BODY_BYTES }, async (request, reply) => {
     const verdict = await verifyReceipt(db, request.params.payload.slice(0, 2000));
     return reply
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")

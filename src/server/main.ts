@@ -6,6 +6,7 @@ import { buildSyncServer } from './app';
 import { openServerDatabase } from './db/connect';
 import { createEnrollment, revokeDesk } from './enrollment';
 import { SyncError } from './errors';
+import { DEFAULT_LIMITS } from './guards';
 
 const env = process.env;
 const databaseUrl = env['DATABASE_URL'] || undefined;
@@ -53,6 +54,16 @@ async function serve() {
     adminToken: env['FEEDESK_ADMIN_TOKEN'],
     logger: { level: env['LOG_LEVEL'] ?? 'info' },
     auditStaleSeconds: positive('FEEDESK_AUDIT_STALE_MINUTES', 15) * 60,
+    // Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For so limits count per client.
+    trustProxy: env['FEEDESK_TRUST_PROXY'] || undefined,
+    limits: {
+      requestTimeoutMs: positive('FEEDESK_REQUEST_TIMEOUT_SECONDS', DEFAULT_LIMITS.requestTimeoutMs / 1000) * 1000,
+      maxConnections: positive('FEEDESK_MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections),
+      perDesk: positive('FEEDESK_RATE_PER_DESK', DEFAULT_LIMITS.perDesk),
+      perAddress: positive('FEEDESK_RATE_PER_ADDRESS', DEFAULT_LIMITS.perAddress),
+      enrollPerAddress: positive('FEEDESK_RATE_ENROLL', DEFAULT_LIMITS.enrollPerAddress),
+      verifyPerAddress: positive('FEEDESK_RATE_VERIFY', DEFAULT_LIMITS.verifyPerAddress),
+    },
   });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -280,6 +280,8 @@ export const SYNC_ERROR_CODES = [
   'conflict',
   'not_found',
   'unavailable',
+  'rate_limited',
+  'timeout',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
