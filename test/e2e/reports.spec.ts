@@ -57,6 +57,7 @@ test('defaulters: filter, export XLSX with a progress bar, and the file holds th
   await page.getByRole('button', { name: 'Export', exact: true }).click();
   const ask = page.getByRole('alertdialog', { name: /already exists$/ });
   await expect(ask).toContainText(`A file named defaulters.xlsx is already in ${desk.dir}. Replacing it loses what it holds now.`);
+  await expectAccessible(page, 'replace the file?');
   await page.screenshot({ path: join(SHOTS, '42-export-replace.png'), fullPage: true });
   // Keeping it is what Enter does; the name is selected for typing another.
   await expect(ask.getByRole('button', { name: 'Keep it and choose another name' })).toBeFocused();

@@ -64,3 +64,36 @@ test('an admin enrolls the desk; the light goes online; the verify page tells va
   await expect(page.getByRole('heading', { name: 'Receipt cancelled' })).toBeVisible();
   await expect(page.getByText('not proof of payment')).toBeVisible();
 });
+
+test('a desk whose audit trail has waited too long for the server says so on the Sync page (issue 17, item 9)', async ({ page, desk, rendererUrl }) => {
+  desk.clock.current = new Date('2026-04-06T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  const student = await admit(desk, school);
+  // A server of its own: this desk's ids repeat the first test's desk's.
+  const own = await startSyncServer({ kind: 'pglite' });
+  const { code } = await createEnrollment(own.database.db, { schoolName: 'Hill View School', branchName: 'Main', deskCode: 'D01', validHours: 1 });
+  await desk.ok('sync.enroll', { serverUrl: own.url, code });
+  // The enrollment's round is over and the server holds the whole audit trail.
+  await expect
+    .poll(async () => {
+      const s = await desk.ok('sync.status');
+      return !s.syncing && s.queue === 0 && s.audit.held === s.audit.rows;
+    }, { timeout: 20_000 })
+    .toBe(true);
+  // Sync off (as with the network down): the morning's payment and its audit rows stay on the desk.
+  await desk.ok('sync.setEnabled', { enabled: false });
+  await desk.ok('payments.record', { studentIds: [student.id], amount: 1_200_00, method: { mode: 'cash' } });
+  desk.clock.current = new Date('2026-04-06T05:20:00Z');
+  await desk.ok('auth.logout');
+
+  await logIn(page, rendererUrl);
+  await page.getByRole('button', { name: /Open the sync page/ }).click();
+  const warning = page.getByRole('alert').filter({ hasText: 'This desk\'s audit trail has not reached the server' });
+  // In the desk's own time: 05:00 UTC is 10:30 in Kolkata.
+  await expect(warning).toContainText(/The records made here since 6 Apr 2026,? 10:30/);
+  await expect(warning).toContainText('someone with this desk\'s store key could rewrite them');
+  await expectAccessible(page, 'sync stale audit');
+  await page.screenshot({ path: join(SHOTS, '32-sync-audit-stale.png'), fullPage: true });
+  await own.close();
+});

@@ -20,7 +20,7 @@ export function ReplaceFilePrompt({ path, onReplace, onKeep, keepLabel = 'Keep i
   useEffect(() => keep.current?.focus(), []);
   const { folder, name } = split(path);
   return (
-    <Alert color="orange.9" role="alertdialog" title={`${name} already exists`} onKeyDown={(e) => e.key === 'Escape' && onKeep()}>
+    <Alert color="red.9" role="alertdialog" title={`${name} already exists`} onKeyDown={(e) => e.key === 'Escape' && onKeep()}>
       <Text size="sm">
         A file named {name} is already in {folder}. Replacing it loses what it holds now.
       </Text>
@@ -28,7 +28,7 @@ export function ReplaceFilePrompt({ path, onReplace, onKeep, keepLabel = 'Keep i
         <Button ref={keep} variant="default" onClick={onKeep}>
           {keepLabel}
         </Button>
-        <Button color="orange.9" onClick={onReplace}>
+        <Button color="red.9" onClick={onReplace}>
           Replace it
         </Button>
       </Group>

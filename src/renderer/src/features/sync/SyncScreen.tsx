@@ -126,7 +126,7 @@ export function SyncScreen({ session, status, onStatus }: Props) {
           </Text>
         </SimpleGrid>
         {status.audit.stale && (
-          <Alert color="orange.9" mt="sm" title="This desk's audit trail has not reached the server">
+          <Alert color="red.9" mt="sm" title="This desk's audit trail has not reached the server">
             The records made here since {timeOf(status.audit.unsyncedSince, dates)} ({(status.audit.rows - status.audit.held).toLocaleString()} audit rows) are only on this
             desk. Until the server holds them, someone with this desk's store key could rewrite them without anyone noticing. Connect the desk to the network and
             press Sync now.
