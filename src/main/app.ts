@@ -12,7 +12,7 @@ import { OWASP_SCRYPT, type ScryptCost } from './kdf';
 import type { Printer } from './print/printer';
 import * as audit from './services/audit';
 import * as auth from './services/auth';
-import { type Clock, type IdSource, requireSession, type ServiceDeps } from './services/context';
+import { type DeskClock, type IdSource, requireSession, type ServiceDeps } from './services/context';
 import * as policies from './services/policies';
 import { createSessionTable, type Session } from './services/sessions';
 import * as setup from './services/setup';
@@ -49,7 +49,7 @@ export interface AppDeps {
   /** The OS keychain; where it is unavailable the user sets a store passphrase. */
   keyWrapper: KeyWrapper;
   settings: SettingsStore;
-  clock: Clock;
+  clock: DeskClock;
   ids: IdSource;
   printer: Printer;
   /** resources/fonts: the Unicode fonts embedded in PDFs. */
@@ -95,7 +95,8 @@ export interface App {
   close(): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/** performance.now() runs from the process's start and is not moved by setting the computer's clock. */
+export const systemClock: DeskClock = { now: () => new Date(), monotonicMs: () => performance.now() };
 /** Channels that write money events: each is followed by a sync round soon after (SyncLoop.soon). */
 const MONEY_CHANNELS: ReadonlySet<string> = new Set<ChannelName>(['payments.record', 'payments.cancel', 'payments.bounce', 'payments.refundCredit', 'payments.waive', 'cheques.clear', 'dayClose.close']);
 export const randomIds: IdSource = { uuid: () => crypto.randomUUID() };
@@ -122,7 +123,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     store: () => store.current().db,
     clock: deps.clock,
     ids: deps.ids,
-    sessions: createSessionTable(),
+    sessions: createSessionTable(deps.clock),
     passwordCost: cost,
   };
   const s = requireSession;

@@ -49,7 +49,7 @@ async function openDesk(config: CrashChildConfig): Promise<Desk> {
     dbPath: join(config.dir, 'feedesk.db'),
     keyWrapper: fakeKeychain(Buffer.from(config.master, 'hex')),
     settings: createFileSettingsStore(join(config.dir, 'settings.json')),
-    clock: { now: () => new Date(clock.current) },
+    clock: { now: () => new Date(clock.current), monotonicMs: () => performance.now() },
     ids: { uuid: () => crypto.randomUUID() },
     printer: createFilePrinter(join(config.dir, 'prints')),
     fontsDir: config.fontsDir,

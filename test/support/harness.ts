@@ -36,14 +36,34 @@ export function fakeKeychain(master: Buffer = randomBytes(32)): KeyWrapper {
 /** The Linux basic_text case (and browser mode): no keychain, so the store asks for a passphrase. */
 export const noKeychain: KeyWrapper = NO_KEYCHAIN;
 
+/**
+ * The desk's wall clock and its monotonic one. Moving `current` forward is time passing: the monotonic clock moves by as
+ * much. Moving it back is someone setting the computer's clock back: the monotonic clock stays where it is.
+ */
 export class TestClock {
-  constructor(public current = new Date('2026-06-01T09:00:00.000Z')) {}
-  now = (): Date => new Date(this.current);
+  #wall: number;
+  #monotonic = 0;
+  constructor(start = new Date('2026-06-01T09:00:00.000Z')) {
+    this.#wall = start.getTime();
+  }
+  get current(): Date {
+    return new Date(this.#wall);
+  }
+  set current(at: Date) {
+    this.#monotonic += Math.max(0, at.getTime() - this.#wall);
+    this.#wall = at.getTime();
+  }
+  now = (): Date => new Date(this.#wall);
+  monotonicMs = (): number => this.#monotonic;
   advanceMinutes(minutes: number): void {
     this.advanceSeconds(minutes * 60);
   }
   advanceSeconds(seconds: number): void {
-    this.current = new Date(this.current.getTime() + seconds * 1000);
+    this.current = new Date(this.#wall + seconds * 1000);
+  }
+  /** Someone sets the computer's clock (either way); no time passes. */
+  setWallClock(at: Date): void {
+    this.#wall = at.getTime();
   }
 }
 

@@ -4,6 +4,7 @@ import { TWO_STEP_ROLES } from '../../shared/contract/channel';
 import { AppError } from '../../shared/contract/errors';
 import type { Tx, UserTable } from '../db/schema';
 import { recordAudit } from './audit';
+import { clockBehind, deskTime, observeClock } from './clock-check';
 import { oneCheckAtATime } from './one-check-at-a-time';
 import { checkSecondFactor, type SecondFactor } from './totp';
 import type { ServiceDeps } from './context';
@@ -33,18 +34,20 @@ export async function sessionInfo(deps: ServiceDeps, session: Session): Promise<
     idleLockMinutes: policies.idleLockMinutes,
     locked: session.locked,
     twoStepSetupRequired: session.twoStepPending,
+    clockBehind: await clockBehind(deps, school.locale, deskTimeZone()),
   };
 }
 
 /**
  * The caller's session as the router sees it. Twelve hours after login it ends, however busy it has been: the call is
  * refused with `session_expired` (audited) and the window goes back to the login screen. Otherwise the idle check.
+ * Both are measured on the monotonic clock, so setting the computer's clock back neither extends nor saves a session.
  */
 export async function currentSession(deps: ServiceDeps, clientId: string, passive = false): Promise<Session | null> {
   const session = deps.sessions.get(clientId);
   if (!session) return null;
-  const now = deps.clock.now().getTime();
-  if (deps.sessions.expired(session, now)) {
+  observeClock(deps);
+  if (deps.sessions.expired(session)) {
     deps.sessions.end(clientId);
     await deps.store().transaction().execute((tx) =>
       recordAudit(tx, deps, { actorId: session.userId, action: 'auth.sessionExpired', entity: 'user', entityId: session.userId, after: { loggedInAt: new Date(session.startedAt).toISOString() } }),
@@ -56,7 +59,7 @@ export async function currentSession(deps: ServiceDeps, clientId: string, passiv
     if (isStoreDamage(err)) return DEFAULT_POLICIES;
     throw err;
   });
-  return deps.sessions.touch(clientId, now, idleLockMinutes * 60_000, passive);
+  return deps.sessions.touch(clientId, idleLockMinutes * 60_000, passive);
 }
 
 const schoolLocale = async (deps: ServiceDeps): Promise<string> =>
@@ -138,6 +141,10 @@ async function secondStepError(deps: ServiceDeps, verdict: Exclude<SecondStep, {
       return lockedError(deps, verdict.until);
     case 'missing':
       return new AppError('invalid_credentials', 'needs the 6-digit code from the authenticator app (or a recovery code)', field);
+    case 'clock_behind': {
+      const [locale, zone] = [await schoolLocale(deps), deskTimeZone()];
+      return new AppError('invalid_credentials', `this computer's clock is behind: it says ${deskTime(deps.clock.now(), locale, zone)}, but a code from your app was already accepted at ${deskTime(new Date(verdict.acceptedAt), locale, zone)}. Set the clock right, or use a recovery code`, field);
+    }
     case 'replayed':
       return new AppError('invalid_credentials', 'this code was used already: wait for the next one', field);
     case 'wrong':
@@ -149,7 +156,8 @@ async function secondStepError(deps: ServiceDeps, verdict: Exclude<SecondStep, {
  * The second step for a user with two-step sign-in on (services/totp.ts): then `onPass` runs in the same transaction
  * (for a user without it, straight away). The lockout is checked, the code checked and a failure counted in one write
  * transaction, one check per user at a time: a wrong code counts toward the lockout like a wrong password, even after
- * the right password; a replayed one too, and is audited as such. Returns whether two-step sign-in is on.
+ * the right password; a replayed one too, and is audited as such. A code refused only because the computer's clock
+ * was set back is not counted: no code could pass until the clock is right. Returns whether two-step sign-in is on.
  */
 export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code: string | undefined, onPass: (tx: Tx) => Promise<unknown>, field = 'code'): Promise<boolean> {
   const db = deps.store();
@@ -160,6 +168,7 @@ export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code:
       if (standing) return { ok: false, reason: 'locked', until: standing };
       const v = await checkSecondFactor(deps, tx, current, code);
       if (v && !v.ok) {
+        if (v.reason === 'clock_behind') await recordAudit(tx, deps, { actorId: user.id, action: 'auth.totpClockBehind', entity: 'user', entityId: user.id });
         if (v.reason !== 'wrong' && v.reason !== 'replayed') return v;
         const locked = await countFailure(tx, deps, user.id, v.reason === 'replayed' ? 'auth.totpReplayed' : 'auth.totpFailed');
         return locked ? { ok: false, reason: 'locked', until: locked } : v;
@@ -239,7 +248,7 @@ export async function unlock(deps: ServiceDeps, session: Session, password: stri
     throw err;
   }
   session.locked = false;
-  session.lastActivity = deps.clock.now().getTime();
+  deps.sessions.active(session);
   return sessionInfo(deps, session);
 }
 

@@ -1,5 +1,7 @@
-// Live login sessions, one per window (client). Kept in main's memory only: a restart logs out.
+// Live login sessions, one per window (client). Kept in main's memory only: a restart logs out. Age and idle time are
+// measured on the monotonic clock: setting the computer's clock back (or forward) neither extends nor ends a session.
 import { type Role, TWO_STEP_ROLES } from '../../shared/contract/channel';
+import type { DeskClock } from './context';
 
 /** A session ends this long after login, however busy it has been (unlocking an idle lock does not extend it). */
 export const SESSION_LIMIT_MS = 12 * 60 * 60_000;
@@ -10,18 +12,21 @@ export interface Session {
   username: string;
   fullName: string;
   role: Role;
+  /** When the user logged in, on the wall clock (for the audit trail only). */
   startedAt: number;
-  lastActivity: number;
+  /** Login and the last activity, on the monotonic clock. */
+  startedMs: number;
+  lastActivityMs: number;
   locked: boolean;
   /** An admin or accountant without two-step sign-in: until it is set up the session can do nothing else. */
   twoStepPending: boolean;
 }
 
-type NewSession = Omit<Session, 'startedAt' | 'lastActivity' | 'locked' | 'twoStepPending'> & { twoStepPending?: boolean };
+type NewSession = Omit<Session, 'startedAt' | 'startedMs' | 'lastActivityMs' | 'locked' | 'twoStepPending'> & { twoStepPending?: boolean };
 
 export interface SessionTable {
   get(clientId: string): Session | null;
-  /** Unless told otherwise, an admin's or accountant's new session is pending two-step set-up. */
+  /** Unless told otherwise, an admin's or accountant's new session is pending two-step set-up. `now`: the wall clock. */
   start(session: NewSession, now: number): Session;
   end(clientId: string): void;
   endForUser(userId: string): void;
@@ -29,22 +34,21 @@ export interface SessionTable {
   endAll(): void;
   ofUser(userId: string): Session[];
   /** True once the session is older than the absolute limit. */
-  expired(session: Session, now: number): boolean;
-  /**
-   * Locks the session if it has been idle longer than the limit; otherwise marks activity.
-   * Returns the session as it now stands.
-   */
+  expired(session: Session): boolean;
   /** The idle check: locks a session idle too long; otherwise counts this call as activity, unless it is passive. */
-  touch(clientId: string, now: number, idleLimitMs: number, passive?: boolean): Session | null;
+  touch(clientId: string, idleLimitMs: number, passive?: boolean): Session | null;
+  /** The user proved it is them (unlocked the screen): the idle time starts again. */
+  active(session: Session): void;
 }
 
-export function createSessionTable(): SessionTable {
+export function createSessionTable(clock: Pick<DeskClock, 'monotonicMs'>): SessionTable {
   const sessions = new Map<string, Session>();
   return {
     get: (clientId) => sessions.get(clientId) ?? null,
     start({ twoStepPending, ...partial }, now) {
       const pending = twoStepPending ?? TWO_STEP_ROLES.includes(partial.role);
-      const session: Session = { ...partial, startedAt: now, lastActivity: now, locked: false, twoStepPending: pending };
+      const at = clock.monotonicMs();
+      const session: Session = { ...partial, startedAt: now, startedMs: at, lastActivityMs: at, locked: false, twoStepPending: pending };
       sessions.set(partial.clientId, session);
       return session;
     },
@@ -54,14 +58,18 @@ export function createSessionTable(): SessionTable {
     },
     endAll: () => sessions.clear(),
     ofUser: (userId) => [...sessions.values()].filter((s) => s.userId === userId),
-    expired: (session, now) => now - session.startedAt > SESSION_LIMIT_MS,
-    touch(clientId, now, idleLimitMs, passive = false) {
+    expired: (session) => clock.monotonicMs() - session.startedMs > SESSION_LIMIT_MS,
+    touch(clientId, idleLimitMs, passive = false) {
       const session = sessions.get(clientId);
       if (!session) return null;
       if (session.locked) return session;
-      if (now - session.lastActivity > idleLimitMs) session.locked = true;
-      else if (!passive) session.lastActivity = now;
+      const at = clock.monotonicMs();
+      if (at - session.lastActivityMs > idleLimitMs) session.locked = true;
+      else if (!passive) session.lastActivityMs = at;
       return session;
+    },
+    active(session) {
+      session.lastActivityMs = clock.monotonicMs();
     },
   };
 }

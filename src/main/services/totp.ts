@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import { AppError } from '../../shared/contract/errors';
 import type { Store, Tx, UserTable } from '../db/schema';
-import { base32Decode, base32Encode, matchStep, newRecoveryCodes, newSecret, otpauthUri } from '../auth/totp';
+import { base32Decode, base32Encode, matchStep, newRecoveryCodes, newSecret, otpauthUri, STEP_SECONDS, stepAt } from '../auth/totp';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 
@@ -77,11 +77,15 @@ export async function hasTwoStep(db: Store | Tx, userId: string): Promise<boolea
   return row !== undefined;
 }
 
-export type SecondFactor = { ok: true } | { ok: false; reason: 'missing' | 'wrong' | 'replayed' };
+export type SecondFactor = { ok: true } | { ok: false; reason: 'missing' | 'wrong' | 'replayed' } | { ok: false; reason: 'clock_behind'; acceptedAt: number };
 
 /**
  * After the password: a user with two-step sign-in on must give the code their app shows now (once only), or one of
  * their recovery codes (each once). Writes what it accepts; the caller audits and counts a failure.
+ *
+ * While the computer's clock reads more than a step before the code last accepted from this user, no code from the app
+ * can pass (each would be "used already"): the clock was set back, and the answer says so rather than blame the code.
+ * Recovery codes do not depend on the clock and still work.
  */
 export async function checkSecondFactor(deps: ServiceDeps, tx: Tx, user: UserTable, code: string | undefined): Promise<SecondFactor | null> {
   const row = await tx.selectFrom('user_totp').selectAll().where('user_id', '=', user.id).where('confirmed_at', 'is not', null).executeTakeFirst();
@@ -99,7 +103,9 @@ export async function checkSecondFactor(deps: ServiceDeps, tx: Tx, user: UserTab
     await recordAudit(tx, deps, { actorId: user.id, action: 'auth.recoveryCodeUsed', entity: 'user', entityId: user.id });
     return { ok: true };
   }
-  const step = matchStep(base32Decode(row.secret), code.trim(), deps.clock.now().getTime() / 1000);
+  const seconds = deps.clock.now().getTime() / 1000;
+  if (stepAt(seconds) < row.last_step - 1) return { ok: false, reason: 'clock_behind', acceptedAt: row.last_step * STEP_SECONDS * 1000 };
+  const step = matchStep(base32Decode(row.secret), code.trim(), seconds);
   if (step === null) return { ok: false, reason: 'wrong' };
   if (step <= row.last_step) return { ok: false, reason: 'replayed' };
   await tx.updateTable('user_totp').set({ last_step: step }).where('user_id', '=', user.id).execute();

@@ -10,6 +10,13 @@ export const sessionUser = z.object({
   role,
 });
 
+/**
+ * The computer's clock reads earlier than a time FeeDesk already recorded (it was set back): `now` is what it says,
+ * `recorded` the newest time FeeDesk has, `message` what to tell the desk, in its own time.
+ */
+export const clockBehind = z.object({ now: z.string(), recorded: z.string(), message: z.string() });
+export type ClockBehind = z.infer<typeof clockBehind>;
+
 export const sessionInfo = z.object({
   user: sessionUser,
   /** timeZone: the zone the desk counts its days in (its machine's), in which every time is shown. */
@@ -19,6 +26,8 @@ export const sessionInfo = z.object({
   locked: z.boolean(),
   /** An admin or accountant without two-step sign-in: the session can only set it up (or log out) until it is on. */
   twoStepSetupRequired: z.boolean(),
+  /** Null while the clock is right. */
+  clockBehind: clockBehind.nullable(),
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
@@ -38,7 +47,8 @@ export const authChannels = {
     access: 'public',
   }),
   'auth.logout': channel({ input: noInput, output: z.null(), access: 'session', whileLocked: true, beforeTwoStep: true }),
-  'auth.session': channel({ input: noInput, output: sessionInfo.nullable(), access: 'public', whileLocked: true, beforeTwoStep: true }),
+  /** Passive: the window re-reads it now and then (is the clock behind?), which is not someone at the desk. */
+  'auth.session': channel({ input: noInput, output: sessionInfo.nullable(), access: 'public', whileLocked: true, beforeTwoStep: true, passive: true }),
   'auth.lock': channel({ input: noInput, output: sessionInfo, access: 'session', whileLocked: true, beforeTwoStep: true }),
   'auth.unlock': channel({
     input: z.strictObject({ password }),

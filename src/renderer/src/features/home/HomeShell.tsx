@@ -12,6 +12,7 @@ import { ConcessionsScreen } from '../concessions/ConcessionsScreen';
 import { FeesScreen } from '../fees/FeesScreen';
 import { StudentsScreen } from '../students/StudentsScreen';
 import { LockScreen } from '../auth/LockScreen';
+import { ClockBehindBanner } from '../auth/ClockBehindBanner';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { UsersScreen } from '../users/UsersScreen';
 import { VerifyScreen } from '../verify/VerifyScreen';
@@ -137,6 +138,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
           </Stack>
         </AppShell.Navbar>
         <AppShell.Main>
+          <ClockBehindBanner session={session} />
           {scanError && (
             <Alert color="red.9" mb="md" withCloseButton onClose={() => setScanError(null)} title="Scanned fee slip">
               {scanError}
