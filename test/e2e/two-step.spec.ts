@@ -2,6 +2,7 @@
 // sets it up with the key shown, keeps the recovery codes, gets in, and from then on logs in with the password and the
 // code the app would show. A session past its 12 hours goes back to the login screen, saying why.
 import { base32Decode, totp } from '../../src/main/auth/totp';
+import { deskTimeZone } from '../../src/main/services/auth';
 import { setUpSchool } from '../support/harness';
 import { expect, expectAccessible, logIn, test } from './support/fixtures';
 
@@ -69,4 +70,21 @@ test('a session ends 12 hours after login and the login screen says why', async 
   await expect(page.getByRole('status')).toContainText('Your session has ended: a login lasts 12 hours. Log in again');
   await expect(page.getByLabel('Username')).toBeVisible();
   await logIn(page, rendererUrl);
+});
+
+test('a clock set back is shown above every screen, in the desk’s own time (issue 17, item 12)', async ({ page, desk, rendererUrl }) => {
+  const cashier = { username: 'ravi', fullName: 'Ravi Kumar', role: 'cashier' as const, password: 'counter-cash-2026' };
+  desk.clock.current = new Date('2026-04-02T05:00:00Z');
+  await setUpSchool(desk);
+  await desk.ok('users.create', cashier);
+  const recorded = desk.clock.current;
+  // Someone sets the computer's clock back a day.
+  desk.clock.current = new Date(recorded.getTime() - 86_400_000);
+  await logIn(page, rendererUrl, cashier);
+  const shown = (at: Date) => new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short', timeZone: deskTimeZone() }).format(at);
+  const banner = page.getByRole('alert').filter({ hasText: 'clock is behind' });
+  await expect(banner).toContainText(`This computer's clock is behind: it says ${shown(desk.clock.current)}, but FeeDesk already recorded ${shown(recorded)}. Set the clock right before collecting fees.`);
+  await page.getByRole('button', { name: 'Students', exact: true }).click();
+  await expect(banner).toBeVisible();
+  await expectAccessible(page, 'clock-behind warning');
 });
