@@ -63,7 +63,8 @@ function translate(err: { statusCode?: number; code?: string; message: string },
 
 export async function buildSyncServer(options: SyncServerOptions): Promise<{ app: FastifyInstance; metrics: SyncMetrics }> {
   const { db } = options;
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Behind a proxy every connection comes from the proxy's address: the proxy has to cap per client instead.
+  const limits = { ...DEFAULT_LIMITS, ...(options.trustProxy ? { connectionsPerAddress: 0 } : {}), ...options.limits };
   // A verify URL carries the whole signed receipt code in its path: longer than Fastify's default parameter.
   const app = Fastify({
     logger: options.logger ?? false,

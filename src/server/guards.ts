@@ -21,6 +21,8 @@ export interface ServerLimits {
   keepAliveTimeoutMs: number;
   /** Open connections beyond this are refused as they arrive. */
   maxConnections: number;
+  /** Open connections from one client address beyond this are refused (0: no cap; off behind a trusted proxy). */
+  connectionsPerAddress: number;
   /** The window every rate below is counted over. */
   rateWindowMs: number;
   /** Requests per window from one client address to the routes without a desk token (health, metrics, admin). */
@@ -47,6 +49,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   idleTimeoutMs: 60_000,
   keepAliveTimeoutMs: 10_000,
   maxConnections: 512,
+  connectionsPerAddress: 64,
   rateWindowMs: 60_000,
   perAddress: 300,
   perDesk: 1200,
@@ -96,6 +99,26 @@ function answerBrokenRequest(err: Error & { code?: string }, socket: Socket, lim
   socket.destroy(err);
 }
 
+/** One address cannot take every connection the server has (slow headers on hundreds of sockets). */
+function capPerAddress(app: FastifyInstance, cap: number) {
+  const open = new Map<string, number>();
+  app.server.on('connection', (socket: Socket) => {
+    const from = socket.remoteAddress ?? '';
+    const count = (open.get(from) ?? 0) + 1;
+    if (count > cap) {
+      app.log.warn({ from, cap }, 'connection refused: too many open from one address');
+      socket.destroy();
+      return;
+    }
+    open.set(from, count);
+    socket.once('close', () => {
+      const left = (open.get(from) ?? 1) - 1;
+      if (left > 0) open.set(from, left);
+      else open.delete(from);
+    });
+  });
+}
+
 export interface Guards {
   /** onRequest hooks for the desk routes: the token checked, then the desk's rate, all before the body is read. */
   desk: onRequestAsyncHookHandler[];
@@ -109,6 +132,7 @@ export interface Guards {
 export async function installGuards(app: FastifyInstance, db: ServerStore, limits: ServerLimits): Promise<Guards> {
   app.server.maxConnections = limits.maxConnections;
   app.server.on('drop', (data?: { remoteAddress?: string }) => app.log.warn({ from: data?.remoteAddress, cap: limits.maxConnections }, 'connection refused: too many open'));
+  if (limits.connectionsPerAddress > 0) capPerAddress(app, limits.connectionsPerAddress);
   app.decorateRequest('desk', null);
   await app.register(rateLimit, { global: false, timeWindow: limits.rateWindowMs });
 

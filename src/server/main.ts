@@ -59,6 +59,7 @@ async function serve() {
     limits: {
       requestTimeoutMs: positive('FEEDESK_REQUEST_TIMEOUT_SECONDS', DEFAULT_LIMITS.requestTimeoutMs / 1000) * 1000,
       maxConnections: positive('FEEDESK_MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections),
+      ...(env['FEEDESK_CONNECTIONS_PER_ADDRESS'] ? { connectionsPerAddress: positive('FEEDESK_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.connectionsPerAddress) } : {}),
       perDesk: positive('FEEDESK_RATE_PER_DESK', DEFAULT_LIMITS.perDesk),
       perAddress: positive('FEEDESK_RATE_PER_ADDRESS', DEFAULT_LIMITS.perAddress),
       enrollPerAddress: positive('FEEDESK_RATE_ENROLL', DEFAULT_LIMITS.enrollPerAddress),

@@ -131,6 +131,28 @@ describe('the sync server held down without a token (issue 17, item 7)', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   }, 30_000);
 
+  it('refuses connections from one address beyond its share, and still serves another address', async () => {
+    const server = await start({ connectionsPerAddress: 2 });
+    const held = [rawConnection(server.port), rawConnection(server.port)];
+    await Promise.all(held.map((c) => c.connected));
+    await until(async () => (await openConnections(server)) === 2, 'the server to hold 2 connections');
+
+    const extra = rawConnection(server.port);
+    extra.socket.on('connect', () => extra.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    expect(await within(extra.closed.then(() => 'closed' as const), 10_000, 'served' as const)).toBe('closed');
+    expect(extra.received()).toBe('');
+
+    // Another address on the loopback network is not held back by the first one's connections.
+    const other = connect({ port: server.port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+    let answer = '';
+    other.on('data', (d: Buffer) => (answer += d.toString('utf8')));
+    other.on('error', () => {});
+    other.on('connect', () => other.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+    await until(() => answer.includes('"ok":true'), 'the other address to be served');
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    for (const c of [...held, { socket: other }]) c.socket.destroy();
+  }, 30_000);
+
   it('refuses enrollment code guessing with 429 after the allowed wrong codes, saying when to try again', async () => {
     const server = await start({ badCodesPerAddress: 5 });
     for (let i = 0; i < 5; i++) expect((await post(server, '/v1/enroll', { code: 'AAAA-BBBB-CCCC', deskCode: 'D09' })).status).toBe(403);
