@@ -7,6 +7,9 @@ import { buildSyncServer } from '../../src/server/app';
 import { openServerDatabase, type ServerDatabase } from '../../src/server/db/connect';
 import { createEnrollment } from '../../src/server/enrollment';
 import { SYNC_SCHEMA_VERSION, type Mutation } from '../../src/shared/sync/protocol';
+import { openSideStore, openTestDesk, schoolInput } from '../support/harness';
+import { admit, seedSmallSchool } from '../support/school';
+import { enrollDesk, startSyncServer } from '../support/sync-server';
 import type { FastifyInstance } from 'fastify';
 
 interface Desk {
@@ -227,4 +230,32 @@ describe('/verify answers from the books, not from the signature alone (issue 17
   it('calls a receipt not yet synced only when the school has no payment with its number', async () => {
     expect(await check(receiptCode(key02, { receiptNo: 'BK-D02/0001', amount: 700_00, date: '2026-06-01' }))).toMatchObject({ state: 'not_synced', headline: 'Genuine receipt' });
   });
+});
+
+describe('a real desk, end to end', () => {
+  it("publishes its key with a proof the server accepts, and its printed receipt reads valid from the books", async () => {
+    const server = await startSyncServer({ kind: 'pglite' });
+    const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+    try {
+      desk.clock.current = new Date('2026-04-02T05:00:00Z');
+      await desk.ok('setup.initialize', schoolInput({ deskCode: 'D01' }));
+      const school = await seedSmallSchool(desk);
+      const student = await admit(desk, school);
+      await desk.ok('payments.record', { studentIds: [student.id], amount: 4_500_00, method: { mode: 'cash' } });
+      await enrollDesk(server, desk, 'End To End School');
+      await desk.app.sync.runNow().catch(() => {});
+      await desk.app.sync.runNow();
+
+      const keys = await server.database.db.selectFrom('desk_key').select(['desk_code', 'proven']).execute();
+      expect(keys).toEqual([{ desk_code: 'D01', proven: true }]);
+      const side = await openSideStore(desk);
+      const { qr } = side.raw.prepare('select qr from payment').get() as { qr: string };
+      await side.close();
+      const res = await server.app.inject({ method: 'GET', url: `/verify/${qr}` });
+      expect(/data-state="(\w+)"/.exec(res.body)?.[1]).toBe('valid');
+    } finally {
+      await desk.close();
+      await server.close();
+    }
+  }, 120_000);
 });
