@@ -114,8 +114,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
 async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App> {
   const cost = deps.kdfCost ?? OWASP_SCRYPT;
-  const store = createEncryptedStore(deps.dbPath, createKeyStore(deps.keyWrapper, deps.settings, cost), (opened) =>
-    registerSqlFunctions(opened.raw),
+  const store = createEncryptedStore(
+    deps.dbPath,
+    createKeyStore(deps.keyWrapper, deps.settings, cost),
+    (opened) => registerSqlFunctions(opened.raw),
+    (level, message, err) => (level === 'error' ? deps.logger.error(`store: ${message}`, err) : deps.logger.warn?.(`store: ${message}`)),
   );
   await store.openAutomatically();
 

@@ -4,6 +4,7 @@ import type { StoreStatus } from '../../shared/contract/store';
 import { AppError } from '../../shared/contract/errors';
 import type { KeyStore } from './key-store';
 import { type OpenedStore, openStore, rekey } from './open';
+import { checkAgainstMark, type LostRecords, type MarkFile, markPathOf, openMarkFile } from './receipt-mark';
 
 export interface EncryptedStore {
   status(): StoreStatus;
@@ -22,14 +23,55 @@ export interface EncryptedStore {
   close(): Promise<void>;
 }
 
-/** `onOpen` runs once the store is open (to register SQL functions on the connection). */
-export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (store: OpenedStore) => void = () => {}): EncryptedStore {
+export type StoreLog = (level: 'error' | 'warn', message: string, err?: unknown) => void;
+
+/**
+ * `onOpen` runs once the store is open (to register SQL functions on the connection). `log` hears what the person must
+ * not miss: a store that has lost records it had (receipt-mark.ts), and a mark that could not be kept.
+ */
+export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (store: OpenedStore) => void = () => {}, log: StoreLog = () => {}): EncryptedStore {
   let opened: OpenedStore | null = null;
   let lastKey: Buffer | null = null;
+  let lost: LostRecords | null = null;
+  /** The store's high-water mark; a mark that cannot be kept is logged, never a reason to keep the store shut. */
+  const openMark = (): MarkFile | null => {
+    try {
+      return openMarkFile(markPathOf(path));
+    } catch (err) {
+      log('error', `could not open the store's high-water mark (${markPathOf(path)}): a store that lost records would not be noticed`, err);
+      return null;
+    }
+  };
+
   const open = async (key: Buffer) => {
-    const store = await openStore(path, key);
-    onOpen(store);
-    opened = store;
+    const mark = openMark();
+    let store: OpenedStore | null = null;
+    // Every commit after the open raises the mark before the action answers (and before its receipt prints).
+    const committed = () => {
+      if (!mark || !store || opened !== store) return;
+      try {
+        mark.follow(store.raw);
+      } catch (err) {
+        log('error', "could not keep the store's high-water mark beside it: a store that lost records would not be noticed", err);
+      }
+    };
+    try {
+      store = await openStore(path, key, { committed });
+      onOpen(store);
+    } catch (err) {
+      await store?.close();
+      mark?.close();
+      throw err;
+    }
+    lost = null;
+    try {
+      if (mark) lost = checkAgainstMark(store.raw, mark, (message, err) => log('error', message, err));
+    } catch (err) {
+      log('error', "could not compare the store with its high-water mark: a store that lost records would not be noticed", err);
+    }
+    if (lost) log('error', `STORE HAS LOST RECORDS: ${lost.message}`);
+    const close = store.close;
+    opened = Object.assign(store, { close: async () => (await close(), mark?.close()) });
     lastKey = key;
   };
 
@@ -52,7 +94,7 @@ export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (stor
 
   return {
     status() {
-      if (opened) return { state: 'open' };
+      if (opened) return lost ? { state: 'open', lostRecords: lost.message } : { state: 'open' };
       const s = state();
       return { state: s === 'automatic' ? 'needs_passphrase' : s };
     },

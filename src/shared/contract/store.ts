@@ -7,6 +7,8 @@ import { noInput } from './common';
 export const storeStatus = z.object({
   /** open: ready; needs_passphrase: existing store, ask for it; new_passphrase: first run, choose one. */
   state: z.enum(['open', 'needs_passphrase', 'new_passphrase']),
+  /** Set when the open store is behind what this desk had saved or the sync server confirmed: stop collecting. */
+  lostRecords: z.string().optional(),
 });
 export type StoreStatus = z.infer<typeof storeStatus>;
 

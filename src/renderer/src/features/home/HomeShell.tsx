@@ -28,6 +28,7 @@ import { SchoolContext } from '../../components/school';
 import { ReportsScreen } from '../reports/ReportsScreen';
 import { DayCloseScreen } from '../day-close/DayCloseScreen';
 import { ImportScreen } from '../imports/ImportScreen';
+import { LostRecordsBanner } from '../store/LostRecordsBanner';
 
 /**
  * Alt+L locks the screen in the desktop window and in a browser alike (a browser keeps Ctrl+L for its address bar);
@@ -139,6 +140,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
         </AppShell.Navbar>
         <AppShell.Main>
           <ClockBehindBanner session={session} />
+          <LostRecordsBanner />
           {scanError && (
             <Alert color="red.9" mb="md" withCloseButton onClose={() => setScanError(null)} title="Scanned fee slip">
               {scanError}
