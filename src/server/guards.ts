@@ -44,7 +44,8 @@ export interface ServerLimits {
  * batches), tight for guessing: an enrollment code is 60 random bits, but nobody should get to try many.
  */
 export const DEFAULT_LIMITS: ServerLimits = {
-  requestTimeoutMs: 120_000,
+  // A desk gives up on an exchange after 30 seconds (callServer): a body still arriving after 60 is nobody's.
+  requestTimeoutMs: 60_000,
   headersTimeoutMs: 20_000,
   idleTimeoutMs: 60_000,
   keepAliveTimeoutMs: 10_000,
