@@ -106,7 +106,7 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     expect(point.head_hash).toBe(held.find((r) => Number(r.seq) === point.upto_seq)!.hash);
 
     const status = await desk.ok('sync.status');
-    expect(status.audit).toEqual({ rows: local.rows.length, held: local.rows.length, refused: null });
+    expect(status.audit).toEqual({ rows: local.rows.length, held: local.rows.length, refused: null, unsyncedSince: null, stale: false });
     expect(status.rejected).toBe(0);
 
     // Again, by the desk and by hand: nothing new is stored, nothing is refused.
@@ -163,7 +163,7 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     expect(held.map((r) => [Number(r.seq), r.hash])).toEqual(local.rows.map((r) => [r.seq, r.hash]));
     expect(await alertsOf(deskId)).toEqual([]);
     const status = await desk.ok('sync.status');
-    expect(status.audit).toEqual({ rows: local.rows.length, held: local.rows.length, refused: null });
+    expect(status.audit).toEqual({ rows: local.rows.length, held: local.rows.length, refused: null, unsyncedSince: null, stale: false });
     expect(status.lastError).toBeNull();
   });
 
@@ -280,7 +280,7 @@ describe('the audit chain and a server restored from an older backup', () => {
       const held = await server.database.db.selectFrom('audit_row').select(['seq', 'hash']).orderBy('seq').execute();
       expect(held.map((r) => [Number(r.seq), r.hash])).toEqual(local.rows.map((r) => [r.seq, r.hash]));
       expect(await server.database.db.selectFrom('audit_alert').selectAll().execute()).toEqual([]);
-      expect((await desk.ok('sync.status')).audit).toEqual({ rows: local.rows.length, held: local.rows.length, refused: null });
+      expect((await desk.ok('sync.status')).audit).toEqual({ rows: local.rows.length, held: local.rows.length, refused: null, unsyncedSince: null, stale: false });
       expect(desk.errors).toEqual([]);
     } finally {
       await desk.close();

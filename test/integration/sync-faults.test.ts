@@ -125,7 +125,7 @@ describe('sync under faults', () => {
       // Every desk's audit chain arrived whole, through the same faults, without a false alarm.
       for (const d of desks) {
         const { audit } = await d.ok('sync.status');
-        expect(audit).toEqual({ rows: audit.rows, held: audit.rows, refused: null });
+        expect(audit).toEqual({ rows: audit.rows, held: audit.rows, refused: null, unsyncedSince: null, stale: false });
       }
       for (const f of figures.slice(1)) expect(f.students).toEqual(figures[0]!.students);
       expect(figures[0]!.receiptNos.length).toBe(new Set(figures[0]!.receiptNos).size);

@@ -45,6 +45,7 @@ export async function callServer<T>(fetchImpl: FetchLike, url: string, token: st
   const error = errorBodySchema.safeParse(json);
   const code = error.success ? error.data.error.code : 'http_error';
   const message = error.success ? error.data.error.message : `the sync server answered ${response.status}`;
-  const temporary = response.status >= 500 || response.status === 429;
+  // 408: the server cut a request off that took too long (a slow link); 429: it asked to slow down. Both pass.
+  const temporary = response.status >= 500 || response.status === 429 || response.status === 408;
   throw new SyncFailure(message, temporary, code, response.status, error.success && error.data.lastMutationId !== undefined ? { lastMutationId: error.data.lastMutationId } : {});
 }
