@@ -65,6 +65,14 @@ export class TestClock {
   setWallClock(at: Date): void {
     this.#wall = at.getTime();
   }
+  /**
+   * A test's jump to another day of its story, either way: both clocks move by as much, as if the desk had lived to
+   * that day (a jump back is no clock set back: sessions and the idle lock see it as the wall clock does).
+   */
+  travel(to: Date): void {
+    this.#monotonic += to.getTime() - this.#wall;
+    this.#wall = to.getTime();
+  }
 }
 
 export function sequentialIds() {
@@ -226,7 +234,7 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
       return result.value;
     },
     async travelTo(instant) {
-      clock.current = new Date(instant);
+      clock.travel(new Date(instant));
       const session = await desk.call('auth.session');
       if (session.ok && session.value?.locked) await desk.ok('auth.unlock', { password: ADMIN.password });
     },

@@ -24,8 +24,10 @@ export type HandlersFor<Area extends string> = { [C in ChannelName as C extends 
 export interface RouterDeps {
   handlers: Handlers;
   storeOpen(): boolean;
-  /** The caller's session after the idle check (locks it when idle too long); throws `session_expired` past the limit. */
-  /** The window's session after the idle check; a passive call (a poll) does not count as activity. */
+  /**
+   * The window's session after the idle check (locks it when idle too long; a passive call, a poll, is not activity);
+   * throws `session_expired` past the 12-hour limit. Both are measured on the monotonic clock, not the wall clock.
+   */
   session(clientId: string, passive: boolean): Promise<Session | null>;
   /** In tests: check every answer against the contract's output schema. */
   validateOutput: boolean;
