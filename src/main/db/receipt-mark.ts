@@ -61,6 +61,8 @@ function confirmedReceipt(raw: Database.Database, mutation: number): { receiptNo
 function positionsOf(raw: Database.Database, known: Mark | null): Mark | null {
   const school = statement(raw, 'select (select id from school) as school, (select code from desk) as desk').get() as { school: string | null; desk: string | null };
   if (!school.school || !school.desk) return null;
+  const identity = `${school.school}/${school.desk}`;
+  if (known?.identity !== identity) known = null;
   const series: Record<string, SeriesMark> = {};
   const rows = statement(raw, 'select desk_code, academic_year_id, last_seq from receipt_series').all() as { desk_code: string; academic_year_id: string; last_seq: number }[];
   for (const r of rows) {
@@ -73,7 +75,7 @@ function positionsOf(raw: Database.Database, known: Mark | null): Mark | null {
   const mutation = sync?.last_ack ?? 0;
   const receipt = known?.confirmed.mutation === mutation ? known.confirmed : confirmedReceipt(raw, mutation);
   const confirmed = { mutation, audit: sync?.audit_held ?? 0, receiptNo: receipt.receiptNo, series: receipt.series };
-  return { identity: `${school.school}/${school.desk}`, series, audit, confirmed };
+  return { identity, series, audit, confirmed };
 }
 
 /** The higher of two marks, field by field: the mark only ever rises, so no open of a damaged store can lower it. */
@@ -164,9 +166,8 @@ export function openMarkFile(path: string): MarkFile {
     follow(raw) {
       const now = positionsOf(raw, current);
       if (!now) return;
-      // Another store's mark is left for `replace` at open; a commit never writes over it.
-      if (current && current.identity !== now.identity) return;
-      const next = current ? higher(current, now) : now;
+      // The store became another school's or desk's (a new desk taking the school from the sync server): it starts again.
+      const next = current && current.identity === now.identity ? higher(current, now) : now;
       if (!current || !sameMark(current, next)) write(next);
     },
     replace(raw) {
