@@ -137,5 +137,10 @@ describe('a store that lost payments the sync server already holds', () => {
     expect(status.lostRecords).toMatch(/^This desk's store has lost records the sync server already holds: receipts up to 2026-27\/D01\/000002 were confirmed by the server, but the store's last is 2026-27\/D01\/000001\. Stop collecting/);
     await after.ok('auth.login', CASHIER);
     expect((await pay(after, s.id)).receiptNo).toBe('2026-27/D01/000003');
+    // The payment made after the loss reaches the server: its change is numbered after the ones the server holds (it
+    // took the same numbers as the lost changes, and the server dropped it as "sent already").
+    await after.app.sync.runNow();
+    const onServer = await server.database.db.selectFrom('payment').select('receipt_no').orderBy('receipt_no').execute();
+    expect(onServer.map((p) => p.receipt_no)).toEqual(['2026-27/D01/000001', '2026-27/D01/000002', '2026-27/D01/000003']);
   });
 });

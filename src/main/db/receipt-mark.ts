@@ -4,7 +4,7 @@
 // compared with the mark, a store behind it is reported, and its receipt numbers are never issued again.
 import { closeSync, constants, existsSync, fdatasyncSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 
 /** Where a store keeps its mark. */
@@ -183,6 +183,8 @@ export interface LostRecords {
   message: string;
   /** The series whose receipt numbers were issued beyond the store's last: raised to the mark so they are not issued again. */
   series: { key: string; seq: number }[];
+  /** The last change number the server confirmed: the outbox numbers on after it, or the server takes new changes for old ones. */
+  confirmedMutation: number;
 }
 
 function lostRecords(raw: Database.Database, mark: Mark, now: Mark): LostRecords | null {
@@ -206,7 +208,7 @@ function lostRecords(raw: Database.Database, mark: Mark, now: Mark): LostRecords
     what = `This desk's store has lost records it had saved (its files were damaged, or an older copy was put back): ${issued.length > 0 ? issued.join('; ') : `audit entries up to ${mark.audit} were written, but the store's last is ${now.audit}`}.`;
   }
   const message = `${what} Stop collecting and call your administrator: restore the latest backup under Backups, and enter again any receipt whose paper copy is missing from the books. Receipt numbers already issued will not be used again.`;
-  return { message, series: behind.map(([key, s]) => ({ key, seq: s.seq })) };
+  return { message, series: behind.map(([key, s]) => ({ key, seq: s.seq })), confirmedMutation: mark.confirmed.mutation };
 }
 
 /** Raises the store's receipt series to the mark, so a number whose paper is out is never issued again. */
@@ -214,11 +216,21 @@ function skipIssuedNumbers(raw: Database.Database, lost: LostRecords): void {
   const raise = raw.prepare(
     'insert into receipt_series (desk_code, academic_year_id, last_seq) values (?, ?, ?) on conflict (desk_code, academic_year_id) do update set last_seq = max(last_seq, excluded.last_seq)',
   );
+  // The outbox numbers its changes max + 1, and the server answers a number it holds already as a duplicate: after a
+  // loss, the changes made next would be dropped as "sent already". An acknowledged marker row at the last number the
+  // server confirmed makes the outbox number on after it.
+  const skipChanges = raw.prepare(
+    "insert into outbox (mutation_id, id, name, args_json, created_at, state, result, acked_at) select ?, ?, 'sync.lostChanges', '{}', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'pending', null, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') where ? > (select coalesce(max(mutation_id), 0) from outbox)",
+  );
   raw.transaction(() => {
     for (const { key, seq } of lost.series) {
       const [desk, year] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
       raise.run(desk, year, seq);
     }
+    skipChanges.run(lost.confirmedMutation, randomUUID(), lost.confirmedMutation);
+    // What the server confirmed is acknowledged here too (the acknowledgements were among what was lost).
+    raw.prepare("update outbox set acked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') where mutation_id <= ? and acked_at is null").run(lost.confirmedMutation);
+    raw.prepare('update sync_state set last_ack = max(last_ack, ?) where id = 1').run(lost.confirmedMutation);
   })();
 }
 
