@@ -1,7 +1,7 @@
 // The computer's clock set back (issue 17, item 12): a session's 12 hours and the idle lock were measured on the wall
 // clock, so a session lived on after the clock went back a year; and genuine two-step codes were refused as "used
 // already" after the clock went back a day, counted toward the lockout, and locked every admin out. Now session age and
-// idle time are measured on the monotonic clock, a code refused because of the clock is not counted (the answer says
+// idle time are measured on the monotonic clock (the wall clock only when it says more), a code refused because of the clock is not counted (the answer says
 // the clock is behind), and the session tells the window that the clock is behind what FeeDesk already recorded.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { base32Decode, totp } from '../../src/main/auth/totp';
@@ -73,10 +73,12 @@ describe('sessions when the clock is set back (issue 17, item 12)', () => {
     expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: false, error: { code: 'screen_locked' } });
   });
 
-  it('setting the clock forward a day neither locks nor ends a session: no time has passed', async () => {
-    desk.clock.setWallClock(new Date(Date.parse(START) + DAY_MS));
-    expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: true });
-    expect(await ok(desk.raw('auth.session', undefined, W2))).toMatchObject({ locked: false });
+  it('setting the clock forward can only end a session sooner (the wall clock counts when it says more: time asleep)', async () => {
+    desk.clock.setWallClock(new Date(Date.parse(START) + 11 * 60 * 60_000));
+    expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: false, error: { code: 'screen_locked' } });
+    expect(await ok(desk.raw('auth.unlock', { password: CASHIER.password }, W2))).toMatchObject({ locked: false });
+    desk.clock.setWallClock(new Date(Date.parse(START) + 12 * 60 * 60_000 + 1000));
+    expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: false, error: { code: 'session_expired' } });
   });
 });
 
@@ -126,9 +128,11 @@ describe('the clock-behind warning (issue 17, item 12)', () => {
     // After a restart too: the store's own newest entry is the evidence.
     await desk.restart();
     expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ clockBehind: { recorded: recorded.toISOString() } });
-    // Set right (no time passes for the session meanwhile): the warning goes.
+    // Set right, a day forward: that ends the session (the wall clock says a day has passed since login, and a session
+    // ends on whichever clock says more); at the next login the warning is gone.
     desk.clock.setWallClock(new Date(recorded.getTime() + 60_000));
-    expect(await ok(desk.raw('auth.session', undefined, W2))).toMatchObject({ clockBehind: null });
+    expect(await desk.raw('auth.session', undefined, W2)).toMatchObject({ ok: false, error: { code: 'session_expired' } });
+    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ clockBehind: null });
   });
 
   it('a few seconds back (the clock trimmed) is no warning', async () => {

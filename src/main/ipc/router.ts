@@ -26,7 +26,8 @@ export interface RouterDeps {
   storeOpen(): boolean;
   /**
    * The window's session after the idle check (locks it when idle too long; a passive call, a poll, is not activity);
-   * throws `session_expired` past the 12-hour limit. Both are measured on the monotonic clock, not the wall clock.
+   * throws `session_expired` past the 12-hour limit. Both are measured on the monotonic clock (and on the wall clock
+   * when it says more), so a clock set back never extends them.
    */
   session(clientId: string, passive: boolean): Promise<Session | null>;
   /** In tests: check every answer against the contract's output schema. */

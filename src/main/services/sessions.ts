@@ -1,5 +1,6 @@
 // Live login sessions, one per window (client). Kept in main's memory only: a restart logs out. Age and idle time are
-// measured on the monotonic clock: setting the computer's clock back (or forward) neither extends nor ends a session.
+// measured on the monotonic clock, and on the wall clock when it says more (time asleep, which the monotonic clock may
+// not count): setting the computer's clock back never extends a session; setting it forward only ends it sooner.
 import { type Role, TWO_STEP_ROLES } from '../../shared/contract/channel';
 import type { DeskClock } from './context';
 
@@ -12,17 +13,17 @@ export interface Session {
   username: string;
   fullName: string;
   role: Role;
-  /** When the user logged in, on the wall clock (for the audit trail only). */
+  /** Login and the last activity on the wall clock (ms since 1970) and on the monotonic clock. */
   startedAt: number;
-  /** Login and the last activity, on the monotonic clock. */
   startedMs: number;
+  lastActivityAt: number;
   lastActivityMs: number;
   locked: boolean;
   /** An admin or accountant without two-step sign-in: until it is set up the session can do nothing else. */
   twoStepPending: boolean;
 }
 
-type NewSession = Omit<Session, 'startedAt' | 'startedMs' | 'lastActivityMs' | 'locked' | 'twoStepPending'> & { twoStepPending?: boolean };
+type NewSession = Omit<Session, 'startedAt' | 'startedMs' | 'lastActivityAt' | 'lastActivityMs' | 'locked' | 'twoStepPending'> & { twoStepPending?: boolean };
 
 export interface SessionTable {
   get(clientId: string): Session | null;
@@ -41,14 +42,20 @@ export interface SessionTable {
   active(session: Session): void;
 }
 
-export function createSessionTable(clock: Pick<DeskClock, 'monotonicMs'>): SessionTable {
+export function createSessionTable(clock: DeskClock): SessionTable {
   const sessions = new Map<string, Session>();
+  /** How long since a moment kept on both clocks: the more of the two (a clock set back reads less, never more). */
+  const since = (wall: number, monotonic: number) => Math.max(clock.monotonicMs() - monotonic, clock.now().getTime() - wall);
+  const markActive = (session: Session) => {
+    session.lastActivityAt = clock.now().getTime();
+    session.lastActivityMs = clock.monotonicMs();
+  };
   return {
     get: (clientId) => sessions.get(clientId) ?? null,
     start({ twoStepPending, ...partial }, now) {
       const pending = twoStepPending ?? TWO_STEP_ROLES.includes(partial.role);
       const at = clock.monotonicMs();
-      const session: Session = { ...partial, startedAt: now, startedMs: at, lastActivityMs: at, locked: false, twoStepPending: pending };
+      const session: Session = { ...partial, startedAt: now, startedMs: at, lastActivityAt: now, lastActivityMs: at, locked: false, twoStepPending: pending };
       sessions.set(partial.clientId, session);
       return session;
     },
@@ -58,18 +65,15 @@ export function createSessionTable(clock: Pick<DeskClock, 'monotonicMs'>): Sessi
     },
     endAll: () => sessions.clear(),
     ofUser: (userId) => [...sessions.values()].filter((s) => s.userId === userId),
-    expired: (session) => clock.monotonicMs() - session.startedMs > SESSION_LIMIT_MS,
+    expired: (session) => since(session.startedAt, session.startedMs) > SESSION_LIMIT_MS,
     touch(clientId, idleLimitMs, passive = false) {
       const session = sessions.get(clientId);
       if (!session) return null;
       if (session.locked) return session;
-      const at = clock.monotonicMs();
-      if (at - session.lastActivityMs > idleLimitMs) session.locked = true;
-      else if (!passive) session.lastActivityMs = at;
+      if (since(session.lastActivityAt, session.lastActivityMs) > idleLimitMs) session.locked = true;
+      else if (!passive) markActive(session);
       return session;
     },
-    active(session) {
-      session.lastActivityMs = clock.monotonicMs();
-    },
+    active: (session) => markActive(session),
   };
 }
