@@ -8,6 +8,7 @@ import { openServerDatabase, type ServerDatabase } from '../../src/server/db/con
 import { createEnrollment } from '../../src/server/enrollment';
 import { SYNC_SCHEMA_VERSION, type Mutation } from '../../src/shared/sync/protocol';
 import type { FastifyInstance } from 'fastify';
+import { paymentRecordArgs } from '../support/mutations';
 
 const ADMIN = randomUUID().replaceAll('-', '');
 const LIMIT = 10 * 60;
@@ -25,32 +26,6 @@ const push = async (name: string, args: unknown) => {
   expect((res.json() as { results: { status: string }[] }).results[0]!.status).toBe('applied');
 };
 
-function paymentArgs(receiptNo: string) {
-  const id = randomUUID();
-  const dueId = randomUUID();
-  const payment = {
-    id,
-    receipt_no: receiptNo,
-    desk_code: 'D01',
-    academic_year_id: randomUUID(),
-    seq: 1,
-    received_at: '2026-06-01T05:00:00.000Z',
-    business_date: '2026-06-01',
-    cashier_id: randomUUID(),
-    student_id: STUDENT,
-    family_id: null,
-    amount: 2000_00,
-    mode: 'cash',
-    reference_json: '{}',
-    tendered: null,
-    change_given: null,
-    credit_used: 0,
-    credit_added: 0,
-    snapshot_json: '{}',
-    qr: null,
-  };
-  return { payment, allocations: [{ payment_id: id, due_id: dueId, student_id: STUDENT, amount: 2000_00, event_id: null }], credit: [], fineDues: [], dueNet: { [dueId]: 2000_00 } };
-}
 
 /** The desk's audit gauges as a scraper reads them. */
 const gauges = async () => {
@@ -86,7 +61,7 @@ describe("a desk's payments ahead of its audit trail (issue 17, item 9)", () => 
   });
 
   it('flags the desk once a payment has waited longer than the limit for its audit row, and clears when it arrives', async () => {
-    const pay = paymentArgs('AW-D01/0001');
+    const pay = paymentRecordArgs({ deskCode: 'D01', studentId: STUDENT, receiptNo: 'AW-D01/0001', amount: 2000_00 });
     await push('payments.record', pay);
     await syncedAgo('AW-D01/0001', 9);
     const early = await gauges();

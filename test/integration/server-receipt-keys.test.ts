@@ -11,6 +11,7 @@ import { openSideStore, openTestDesk, schoolInput } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { enrollDesk, startSyncServer } from '../support/sync-server';
 import type { FastifyInstance } from 'fastify';
+import { paymentRecordArgs } from '../support/mutations';
 
 interface Desk {
   deskId: string;
@@ -68,37 +69,6 @@ function studentArgs(id: string) {
   };
 }
 
-function paymentArgs(desk: Desk, studentId: string, receiptNo: string, amount: number, businessDate: string) {
-  const id = randomUUID();
-  const dueId = randomUUID();
-  return {
-    payment: {
-      id,
-      receipt_no: receiptNo,
-      desk_code: desk.code,
-      academic_year_id: randomUUID(),
-      seq: 1,
-      received_at: `${businessDate}T05:00:00.000Z`,
-      business_date: businessDate,
-      cashier_id: randomUUID(),
-      student_id: studentId,
-      family_id: null,
-      amount,
-      mode: 'cash',
-      reference_json: '{}',
-      tendered: null,
-      change_given: null,
-      credit_used: 0,
-      credit_added: 0,
-      snapshot_json: '{}',
-      qr: null,
-    },
-    allocations: [{ payment_id: id, due_id: dueId, student_id: studentId, amount, event_id: null }],
-    credit: [],
-    fineDues: [],
-    dueNet: { [dueId]: amount },
-  };
-}
 
 let database: ServerDatabase;
 let app: FastifyInstance;
@@ -156,7 +126,7 @@ describe('receipt keys cannot be squatted by another school (issue 17, item 5)',
     expect(squat.reason).toMatch(/not the id of the key sent with it/);
 
     expect((await push(a, 'deskKeys.publish', publishArgs(victim, 'D01'))).status).toBe('applied');
-    expect((await push(a, 'payments.record', paymentArgs(a, studentId, 'SQ-A/0001', 500_00, '2026-06-01'))).status).toBe('applied');
+    expect((await push(a, 'payments.record', paymentRecordArgs({ deskCode: a.code, studentId, receiptNo: 'SQ-A/0001', amount: 500_00, businessDate: '2026-06-01' }))).status).toBe('applied');
     const genuine = await check(receiptCode(victim, { receiptNo: 'SQ-A/0001', amount: 500_00, date: '2026-06-01' }));
     expect(genuine).toMatchObject({ state: 'valid', headline: 'Valid receipt', school: 'Squat School A' });
 
@@ -176,7 +146,7 @@ describe('receipt keys cannot be squatted by another school (issue 17, item 5)',
     expect((await push(a, 'deskKeys.publish', publishArgs(victim, 'D01'))).status).toBe('applied');
     const held = await database.db.selectFrom('desk_key').select(['desk_id']).where('key_id', '=', victim.keyId).executeTakeFirstOrThrow();
     expect(held.desk_id).toBe(a.deskId);
-    expect((await push(a, 'payments.record', paymentArgs(a, studentId, 'SQ-A/0002', 500_00, '2026-06-02'))).status).toBe('applied');
+    expect((await push(a, 'payments.record', paymentRecordArgs({ deskCode: a.code, studentId, receiptNo: 'SQ-A/0002', amount: 500_00, businessDate: '2026-06-02' }))).status).toBe('applied');
     expect(await check(receiptCode(victim, { receiptNo: 'SQ-A/0002', amount: 500_00, date: '2026-06-02' }))).toMatchObject({ state: 'valid', school: 'Squat School A' });
 
     // Once proven, the key id is the victim's for good: the attacker cannot publish it again.
@@ -202,7 +172,7 @@ describe('/verify answers from the books, not from the signature alone (issue 17
     expect((await push(d01, 'students.create', { ...studentArgs(studentId), class_id: classId })).status).toBe('applied');
     expect((await push(d01, 'deskKeys.publish', publishArgs(key01, 'D01'))).status).toBe('applied');
     expect((await push(d02, 'deskKeys.publish', publishArgs(key02, 'D02'))).status).toBe('applied');
-    expect((await push(d01, 'payments.record', paymentArgs(d01, studentId, receipt.receiptNo, receipt.amount, receipt.date))).status).toBe('applied');
+    expect((await push(d01, 'payments.record', paymentRecordArgs({ deskCode: d01.code, studentId, receiptNo: receipt.receiptNo, amount: receipt.amount, businessDate: receipt.date }))).status).toBe('applied');
   });
 
   it('reads the genuine receipt as valid', async () => {

@@ -7,6 +7,7 @@ import { BODY_LIMIT_BYTES, SYNC_SCHEMA_VERSION, type Mutation } from '../../src/
 import { createEnrollment } from '../../src/server/enrollment';
 import { postgresUnavailable, startTestPostgres } from '../support/postgres';
 import { type Backend, startSyncServer, type TestSyncServer } from '../support/sync-server';
+import { paymentRecordArgs } from '../support/mutations';
 
 const pg = await startTestPostgres();
 afterAll(async () => pg?.stop());
@@ -66,37 +67,8 @@ const view = (s: ReturnType<typeof student>) => ({
   leftOn: null,
 });
 
-function payment(desk: Desk, studentId: string, receiptNo: string, amount = 1000_00) {
-  const id = randomUUID();
-  const dueId = randomUUID();
-  return {
-    payment: {
-      id,
-      receipt_no: receiptNo,
-      desk_code: desk.code,
-      academic_year_id: YEAR,
-      seq: 1,
-      received_at: '2026-06-01T05:00:00.000Z',
-      business_date: '2026-06-01',
-      cashier_id: CASHIER,
-      student_id: studentId,
-      family_id: null,
-      amount,
-      mode: 'cash',
-      reference_json: '{}',
-      tendered: null,
-      change_given: null,
-      credit_used: 0,
-      credit_added: 0,
-      snapshot_json: '{}',
-      qr: null,
-    },
-    allocations: [{ payment_id: id, due_id: dueId, student_id: studentId, amount, event_id: null }],
-    credit: [],
-    fineDues: [],
-    dueNet: { [dueId]: 5000_00 },
-  };
-}
+const payment = (desk: Desk, studentId: string, receiptNo: string, amount = 1000_00) =>
+  paymentRecordArgs({ deskCode: desk.code, studentId, receiptNo, amount, yearId: YEAR, cashierId: CASHIER, dueNet: 5000_00 });
 
 describe.each(backends)('the sync server on %s', (_name, backend) => {
   let server: TestSyncServer;
