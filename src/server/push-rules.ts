@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import { keyIdOf, keyProofBytes, verifyWith } from '../main/services/desk-keys';
+import { keyIdOf, keyProofBytes, verifyWith } from '../node-shared/receipt-keys';
 import { MUTATION_ARGS, type Mutation, type MutationName, type PushResult } from '../shared/sync/protocol';
 import type { ServerTx } from './db/schema';
 

@@ -1,6 +1,6 @@
 // The public receipt check a phone camera opens from the receipt QR: valid or not, and the receipt's own facts only.
-import { verifyWith } from '../main/services/desk-keys';
-import { unpackPayload } from '../main/services/receipt-qr';
+import { verifyWith } from '../node-shared/receipt-keys';
+import { unpackPayload } from '../node-shared/receipt-qr';
 import type { ServerStore } from './db/schema';
 
 export interface VerifyVerdict {

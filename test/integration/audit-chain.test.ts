@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chainHash, type ChainRow } from '../../src/main/audit/chain';
+import { chainHash, type ChainRow } from '../../src/node-shared/audit-chain';
 import { createKeyStore } from '../../src/main/db/key-store';
 import { createFileSettingsStore } from '../../src/main/settings';
 import type { InputOf } from '../../src/shared/contract';

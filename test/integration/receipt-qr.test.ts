@@ -1,7 +1,7 @@
 // The signed receipt code: every tampered byte, truncation, foreign code or unknown key gets a clear verdict.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimBytes, packPayload, unpackPayload } from '../../src/main/services/receipt-qr';
+import { claimBytes, packPayload, unpackPayload } from '../../src/node-shared/receipt-qr';
 import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 

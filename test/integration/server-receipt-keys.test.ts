@@ -2,7 +2,7 @@
 // genuine desk key re-signing another desk's receipt with a new amount or date (issue 17, items 5 and 6).
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimBytes, packPayload } from '../../src/main/services/receipt-qr';
+import { claimBytes, packPayload } from '../../src/node-shared/receipt-qr';
 import { buildSyncServer } from '../../src/server/app';
 import { openServerDatabase, type ServerDatabase } from '../../src/server/db/connect';
 import { createEnrollment } from '../../src/server/enrollment';

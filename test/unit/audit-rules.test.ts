@@ -1,7 +1,7 @@
 // The server's checks on an audit push, row by row and checkpoint by checkpoint, without a database.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chainHash, checkpointBytes, GENESIS } from '../../src/main/audit/chain';
+import { chainHash, checkpointBytes, GENESIS } from '../../src/node-shared/audit-chain';
 import { type ChainView, walkAuditPush } from '../../src/server/audit-rules';
 import type { AuditCheckpoint, AuditRow } from '../../src/shared/sync/audit';
 

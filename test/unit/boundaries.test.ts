@@ -43,6 +43,14 @@ describe('import boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the sync server shares only src/shared and src/node-shared with the desk: nothing of src/main', () => {
+    // Before: the server's receipt check, audit rules and push rules reached into the desk's services and audit chain.
+    const reachesInto = (file: string, folders: string[]) =>
+      importsOf(readFileSync(join(root, file), 'utf8')).some((s) => s.startsWith('.') && folders.some((f) => relative(root, join(root, file, '..', s)).startsWith(f)));
+    expect(sourceFiles('src/server').filter((file) => reachesInto(file, ['src/main/', 'src/renderer/', 'src/preload/']))).toEqual([]);
+    expect(sourceFiles('src/node-shared').filter((file) => reachesInto(file, ['src/main/', 'src/server/', 'src/renderer/', 'src/preload/']))).toEqual([]);
+  });
+
   it('no file in src/renderer or src/shared imports a Node built-in', () => {
     const offenders = [...sourceFiles('src/renderer'), ...sourceFiles('src/shared')].filter((file) =>
       importsOf(readFileSync(join(root, file), 'utf8')).some((s) => nodeBuiltins.has(s)),

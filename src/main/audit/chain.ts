@@ -5,23 +5,10 @@
 // waivers the ledger's actions wrote, against what their audit rows recorded.
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { AuditTable, CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable } from '../db/schema';
+import { chainHash, type ChainRow, checkpointBytes, GENESIS } from '../../node-shared/audit-chain';
+import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable } from '../db/schema';
 
-export const GENESIS = '0'.repeat(64);
 export const CHECKPOINT_EVERY = 1000;
-
-/** An audit row as the chain hashes it: every column but the two hashes. */
-export type ChainRow = Omit<AuditTable, 'seq' | 'prev_hash' | 'hash'> & { seq: number };
-
-/** The bytes a row's hash covers: every column but the two hashes, as a JSON array (unambiguous, order fixed). */
-export const canonicalRow = (r: ChainRow): string =>
-  JSON.stringify([r.seq, r.id, r.at, r.user_id, r.desk_code, r.action, r.entity, r.entity_id, r.before_json, r.after_json]);
-
-export const chainHash = (prevHash: string, r: ChainRow): string => createHash('sha256').update(prevHash).update(canonicalRow(r)).digest('hex');
-
-/** What a checkpoint signs. */
-export const checkpointBytes = (c: { desk_code: string; upto_seq: number; head_hash: string; at: string }) =>
-  Buffer.from(`feedesk-audit-checkpoint\0${c.desk_code}\0${c.upto_seq}\0${c.head_hash}\0${c.at}`);
 
 export function signCheckpoint(privateKeyBase64: string, c: { desk_code: string; upto_seq: number; head_hash: string; at: string }): string {
   const key = createPrivateKey({ key: Buffer.from(privateKeyBase64, 'base64'), format: 'der', type: 'pkcs8' });

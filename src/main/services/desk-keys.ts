@@ -1,19 +1,14 @@
 // Each desk's Ed25519 key: made once, private half kept only in this encrypted store; signs receipts.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { Store, Tx } from '../db/schema';
 import type { Clock, IdSource } from './context';
 import { enqueue } from './outbox';
-import { claimBytes, packPayload, type ReceiptClaims, schoolIdBytes, unpackPayload } from './receipt-qr';
-
-/** Key id: the first 8 bytes of SHA-256 of the raw public key (the sync server derives it the same way). */
-export const keyIdOf = (rawPublic: Buffer) => createHash('sha256').update(rawPublic).digest().subarray(0, 8).toString('hex');
-
-/** What a desk signs when it publishes its key: the key id and the desk code, under a label no receipt can carry. */
-export const keyProofBytes = (keyId: string, deskCode: string) => Buffer.from(`FeeDesk desk key\n${keyId}\n${deskCode}`, 'utf8');
+import { keyIdOf, keyProofBytes, verifyWith } from '../../node-shared/receipt-keys';
+import { claimBytes, packPayload, type ReceiptClaims, schoolIdBytes, unpackPayload } from '../../node-shared/receipt-qr';
 
 const rawPublicOf = (key: KeyObject) => Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url');
 
-/** Keys are immutable: parsed KeyObjects are kept by key id. */
+/** Private keys are immutable: parsed KeyObjects are kept by key id. */
 const parsed = new Map<string, KeyObject>();
 
 /** Makes the desk's key pair on first use; its public half syncs so every desk and the server can verify receipts. */
@@ -48,15 +43,6 @@ export async function signReceipt(tx: Tx, env: { clock: Clock; ids: IdSource }, 
   return packPayload(bytes, sign(null, bytes, key));
 }
 
-/** Checks an Ed25519 signature against a desk's raw public key (base64), as desks publish them. */
-export function verifyWith(keyId: string, publicKeyBase64: string, signed: Buffer, signature: Buffer): boolean {
-  let key = parsed.get(`public:${keyId}`);
-  if (!key) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyBase64, 'base64').toString('base64url') }, format: 'jwk' });
-    parsed.set(`public:${keyId}`, key);
-  }
-  return verify(null, signed, key, signature);
-}
 
 export type QrVerdict = 'valid' | 'tampered' | 'unknown_key' | 'malformed' | 'not_feedesk';
 

@@ -1,7 +1,7 @@
 // School-wide policies: defaults until an admin changes them.
 import type { Policies } from '../../shared/contract/settings';
 import QRCode from 'qrcode';
-import { QR_FIXED_BYTES } from './receipt-qr';
+import { QR_FIXED_BYTES } from '../../node-shared/receipt-qr';
 import { MAX_ADMISSION_NO } from '../../shared/contract/students';
 import { taxIdProblem } from '../../shared/domain/tax-id';
 import { AppError } from '../../shared/contract/errors';
