@@ -156,6 +156,7 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'csv', path: '/no/such/folder/daybook.csv' }, field: 'path', message: /folder that does not exist/ },
     { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'xlsx', path: '/tmp/daybook.csv' }, field: 'path', message: /must end in .xlsx/ },
     { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'letters', path: '/tmp/letters.pdf' }, field: 'format', message: /defaulters report only/ },
+    { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'csv', path: '/tmp/daybook.csv', replace: 1 }, field: 'replace', message: /must be true or false/ },
   ],
   'reports.job': [{ input: {}, field: 'jobId', message: /jobId/ }],
   'reports.cancel': [{ input: { jobId: 7 }, field: 'jobId', message: /jobId/ }],
@@ -184,7 +185,10 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { importer: 'concessions', path: '/tmp/x.xlsx', sha256: 'a'.repeat(64), approver: { username: 'accounts' } }, field: 'approver.password', message: /./ },
     { input: { importer: 'concessions', path: '/tmp/x.xlsx', sha256: 'a'.repeat(64), approver: { username: 'accounts', password: 'x', role: 'admin' } }, field: 'approver.role', message: /not a field/ },
   ],
-  'imports.template': [{ input: { importer: 'students', path: '/tmp/template.csv' }, field: 'path', message: /must end in .xlsx/ }],
+  'imports.template': [
+    { input: { importer: 'students', path: '/tmp/template.csv' }, field: 'path', message: /must end in .xlsx/ },
+    { input: { importer: 'students', path: '/tmp/template.xlsx', replace: 'yes' }, field: 'replace', message: /must be true or false/ },
+  ],
   'imports.errorSheet': [{ input: { jobId: 'nope', path: '/tmp/errors.csv' }, field: 'path', message: /must end in .xlsx/ }],
   'backup.status': [{ input: { x: 1 }, ...NO_INPUT }],
   'backup.configure': [
