@@ -1,7 +1,7 @@
 // audit.verify1m: a desk whose trail holds 1,000,000 chained rows (with a signed checkpoint every 1,000), verified
 // through the app's channel on the background worker, as the Audit trail screen does.
 import { join } from 'node:path';
-import { CHECKPOINT_EVERY, signCheckpoint } from '../../src/main/audit/chain';
+import { CHECKPOINT_EVERY, signCheckpoint } from '../../src/main/services/audit-chain';
 import { chainHash, GENESIS } from '../../src/node-shared/audit-chain';
 import { ensureDeskKey } from '../../src/main/services/desk-keys';
 import { openSideStore, openTestDesk, setUpSchool, tempDir, type TestDesk } from '../support/harness';

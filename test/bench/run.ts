@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createKeyStore } from '../../src/main/db/key-store';
 import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { OWASP_SCRYPT } from '../../src/main/kdf';
-import { createFileSettingsStore } from '../../src/main/settings';
+import { createFileSettingsStore } from '../../src/main/desk-settings';
 import { ADMIN, openTestDesk, setUpSchool, tempDir, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { type BenchCase, runBenchmarks } from './harness';

@@ -1,7 +1,7 @@
 // Two-step sign-in in Chromium: an admin without it lands on its set-up screen after login and can go nowhere else,
 // sets it up with the key shown, keeps the recovery codes, gets in, and from then on logs in with the password and the
 // code the app would show. A session past its 12 hours goes back to the login screen, saying why.
-import { base32Decode, totp } from '../../src/main/auth/totp';
+import { base32Decode, totp } from '../../src/main/services/totp-codes';
 import { deskTimeZone } from '../../src/main/services/auth';
 import { setUpSchool } from '../support/harness';
 import { expect, expectAccessible, logIn, test } from './support/fixtures';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainHash, type ChainRow } from '../../src/node-shared/audit-chain';
 import { createKeyStore } from '../../src/main/db/key-store';
-import { createFileSettingsStore } from '../../src/main/settings';
+import { createFileSettingsStore } from '../../src/main/desk-settings';
 import type { InputOf } from '../../src/shared/contract';
 import { openSideStore, openTestDesk, setUpSchool, TEST_KDF, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
@@ -60,7 +60,7 @@ const verify = () => desk.ok('audit.verify');
 /** `npm run audit:verify -- <db>` as an admin runs it, answering its prompt with the database key. */
 function cli(input?: string) {
   const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/audit/cli.ts', desk.dbPath], { input: `${input ?? key!.toString('hex')}\n`, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/audit-cli.ts', desk.dbPath], { input: `${input ?? key!.toString('hex')}\n`, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, out: result.stdout, err: result.stderr };
 }
 

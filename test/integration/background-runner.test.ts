@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackgroundRunner, createBackgroundRunner } from '../../src/main/background/runner';
 import { createKeyStore } from '../../src/main/db/key-store';
-import { createFileSettingsStore } from '../../src/main/settings';
+import { createFileSettingsStore } from '../../src/main/desk-settings';
 import { FONTS_DIR, openTestDesk, TEST_KDF, type TestDesk } from '../support/harness';
 
 let desk: TestDesk;

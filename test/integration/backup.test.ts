@@ -10,7 +10,7 @@ import { admit, seedSmallSchool } from '../support/school';
 import { nextBackupDue } from '../../src/main/backup/schedule';
 import { createKeyStore } from '../../src/main/db/key-store';
 import { runRestore } from '../../src/main/maintenance';
-import { createFileSettingsStore } from '../../src/main/settings';
+import { createFileSettingsStore } from '../../src/main/desk-settings';
 import { PassThrough } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { TEST_KDF } from '../support/harness';

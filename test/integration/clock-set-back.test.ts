@@ -4,7 +4,7 @@
 // idle time are measured on the monotonic clock (the wall clock only when it says more), a code refused because of the clock is not counted (the answer says
 // the clock is behind), and the session tells the window that the clock is behind what FeeDesk already recorded.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../src/main/auth/totp';
+import { base32Decode, totp } from '../../src/main/services/totp-codes';
 import { deskTimeZone } from '../../src/main/services/auth';
 import type { Result } from '../../src/shared/contract';
 import { ADMIN, openSideStore, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEncryptedStore } from '../../src/main/db/encrypted-store';
 import { createKeyStore } from '../../src/main/db/key-store';
 import { openStore, rekey } from '../../src/main/db/open';
-import { createFileSettingsStore } from '../../src/main/settings';
+import { createFileSettingsStore } from '../../src/main/desk-settings';
 import { fakeKeychain, noKeychain, openTestDesk, TEST_KDF, tempDir, type TestDesk } from '../support/harness';
 
 const cleanups: (() => void | Promise<void>)[] = [];

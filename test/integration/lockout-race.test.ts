@@ -3,7 +3,7 @@
 // tried, the right one got in and the account ended unlocked. Now one check per user runs at a time, and the count and
 // the lock are read and written in one transaction: the fifth failure locks, and every attempt after it is refused.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../src/main/auth/totp';
+import { base32Decode, totp } from '../../src/main/services/totp-codes';
 import { MAX_FAILED_ATTEMPTS } from '../../src/main/services/auth';
 import type { ErrorData, Result } from '../../src/shared/contract';
 import { openSideStore, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../src/main/auth/totp';
+import { base32Decode, totp } from '../../src/main/services/totp-codes';
 import { contract, channelNames, type Result } from '../../src/shared/contract';
 import { ADMIN, openSideStore, openTestDesk, schoolInput, setUpSchool, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';

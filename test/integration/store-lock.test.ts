@@ -11,7 +11,7 @@ import { createKeyStore } from '../../src/main/db/key-store';
 import { alreadyRunningMessage, lockPathOf, lockStore } from '../../src/main/db/store-lock';
 import { runRestore } from '../../src/main/maintenance';
 import { createFilePrinter } from '../../src/main/print/printer';
-import { createFileSettingsStore } from '../../src/main/settings';
+import { createFileSettingsStore } from '../../src/main/desk-settings';
 import { fakeKeychain, FONTS_DIR, openTestDesk, sequentialIds, setUpSchool, TEST_KDF, TestClock, tempDir, type TestDesk } from '../support/harness';
 
 const root = join(import.meta.dirname, '../..');

@@ -1,7 +1,7 @@
 // Two-step sign-in: set up from the key the app shows, confirmed by a first code; then logins (and approvals) need a
 // code, each code works once (a replay is refused and audited), recovery codes once each, and another admin resets it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../src/main/auth/totp';
+import { base32Decode, totp } from '../../src/main/services/totp-codes';
 import type { Result } from '../../src/shared/contract';
 import { openSideStore, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { seedSmallSchool } from '../support/school';

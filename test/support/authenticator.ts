@@ -2,7 +2,7 @@
 // the honest way, through the channels, the first time each logs in (or is named as an approver), keeps the key, and
 // hands out codes computed from it: never one used before (the desk accepts a code once), the step's own code, else
 // the next step's; past that the user waits for the next code (the test clock moves on 30 seconds).
-import { base32Decode, base32Encode, hotp, STEP_SECONDS, stepAt } from '../../src/main/auth/totp';
+import { base32Decode, base32Encode, hotp, STEP_SECONDS, stepAt } from '../../src/main/services/totp-codes';
 
 interface Enrolled {
   secret: Buffer;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createApp } from '../../src/main/app';
 import { seededRandom } from '../../src/main/demo/random';
 import { createFilePrinter } from '../../src/main/print/printer';
-import { createFileSettingsStore } from '../../src/main/settings';
+import { createFileSettingsStore } from '../../src/main/desk-settings';
 import type { ChannelName, InputOf, OutputOf } from '../../src/shared/contract';
 import { createAuthenticator } from './authenticator';
 import { fakeKeychain, TEST_KDF } from './harness';

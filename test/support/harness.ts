@@ -8,10 +8,10 @@ import type { IdSource } from '../../src/main/services/context';
 import { createKeyStore, type KeyWrapper, NO_KEYCHAIN } from '../../src/main/db/key-store';
 import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { createFilePrinter, type Printer } from '../../src/main/print/printer';
-import { createFileSettingsStore } from '../../src/main/settings';
+import { createFileSettingsStore } from '../../src/main/desk-settings';
 import { contract, parseInput, type ChannelName, type ErrorData, type InputOf, type OutputOf, type Result } from '../../src/shared/contract';
 import type { SessionInfo } from '../../src/shared/contract/auth';
-import { stepAt } from '../../src/main/auth/totp';
+import { stepAt } from '../../src/main/services/totp-codes';
 import { DEMO_USERS } from '../../src/main/demo/generate';
 import { type Authenticator, createAuthenticator } from './authenticator';
 

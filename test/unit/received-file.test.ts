@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keepReceivedFile } from '../../src/main/services/imports';
+import { keepReceivedFile } from '../../src/main/channels/imports';
 import { RECEIVED_FILE_MAX_BYTES } from '../../src/shared/contract/imports';
 
 let dir: string;

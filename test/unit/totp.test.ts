@@ -1,7 +1,7 @@
 // TOTP against RFC 6238's own test vectors (appendix B), base32 both ways, and the ±1 step window.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base32Decode, base32Encode, hotp, matchStep, newRecoveryCodes, otpauthUri, totp } from '../../src/main/auth/totp';
+import { base32Decode, base32Encode, hotp, matchStep, newRecoveryCodes, otpauthUri, totp } from '../../src/main/services/totp-codes';
 
 const SHA1 = Buffer.from('12345678901234567890');
 const SHA256 = Buffer.from('12345678901234567890123456789012');

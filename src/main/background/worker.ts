@@ -67,7 +67,7 @@ const reports = () => import('../reports/engine');
 const imports = () => import('../imports/run');
 
 async function handle(request: WorkerRequest): Promise<unknown> {
-  if (request.kind === 'audit.verify') return (await import('../audit/chain')).verifyAudit(live().raw);
+  if (request.kind === 'audit.verify') return (await import('../services/audit-chain')).verifyAudit(live().raw);
   if (request.kind.startsWith('backup.')) return backupWork(request, throttled(request.id));
   const ctx = contextFor(request.today);
   const progress = throttled(request.id);

@@ -5,7 +5,7 @@ import { closeSync, copyFileSync, createReadStream, existsSync, fsyncSync, mkdir
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/contract/errors';
-import { verifyAudit } from '../audit/chain';
+import { verifyAudit } from '../services/audit-chain';
 import { keyPragma } from '../db/open';
 import { migrations } from '../db/migrations';
 import { type ScryptCost, scryptCostProblem } from '../kdf';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/contract/errors';
 import { deriveKey, newSalt, OWASP_SCRYPT, type ScryptCost } from '../kdf';
-import type { SettingsStore } from '../settings';
+import type { SettingsStore } from '../desk-settings';
 import { KEY_BYTES } from './open';
 
 /** The OS keychain edge (Electron safeStorage in the shell). */

@@ -52,7 +52,7 @@ export interface AuditTable {
   entity_id: string | null;
   before_json: string | null;
   after_json: string | null;
-  /** The hash chain (audit/chain.ts): the previous row's hash, and SHA-256(prev_hash ‖ this row). */
+  /** The hash chain (services/audit-chain.ts): the previous row's hash, and SHA-256(prev_hash ‖ this row). */
   prev_hash: string | null;
   hash: string | null;
 }

@@ -13,7 +13,7 @@ import { enqueue } from '../services/outbox';
 import { insertStudentTx } from '../services/students';
 import { recordAudit } from '../services/audit';
 import { decideConcession } from '../services/concessions';
-import { base32Decode, totp } from '../auth/totp';
+import { base32Decode, totp } from '../services/totp-codes';
 import { BANKS, GIVEN_NAMES, GUARDIAN_GIVEN, SURNAMES } from './names';
 import { type Random, seededRandom } from './random';
 

@@ -1,6 +1,6 @@
 // Desk settings in electron-store (which only loads inside Electron).
 import ElectronStore from 'electron-store';
-import type { SettingsStore } from '../settings';
+import type { SettingsStore } from '../desk-settings';
 
 export function createElectronSettingsStore(): SettingsStore {
   const store = new ElectronStore<Record<string, unknown>>({ name: 'feedesk-settings' });

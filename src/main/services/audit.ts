@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AuditEntry } from '../../shared/contract/audit';
 import type { AuditTable, Store, Tx } from '../db/schema';
 import { chainHash, GENESIS } from '../../node-shared/audit-chain';
-import { CHECKPOINT_EVERY, signCheckpoint } from '../audit/chain';
+import { CHECKPOINT_EVERY, signCheckpoint } from './audit-chain';
 import type { Clock, IdSource } from './context';
 import { ensureDeskKey } from './desk-keys';
 

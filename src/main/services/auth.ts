@@ -9,7 +9,7 @@ import { oneCheckAtATime } from './one-check-at-a-time';
 import { checkSecondFactor, type SecondFactor } from './totp';
 import type { ServiceDeps } from './context';
 import { assertPasswordPolicy, hashPassword, verifyNothing, verifyPassword } from './passwords';
-import { DEFAULT_POLICIES, readPolicies } from './policies';
+import { DEFAULT_POLICIES, readPolicies } from './settings';
 import { isStoreDamage } from '../db/damage';
 import { SESSION_LIMIT_MS, type Session } from './sessions';
 import { findUser } from './users';

@@ -11,7 +11,7 @@ import type { ServiceDeps } from './context';
 import type { Session } from './sessions';
 import { enqueue } from './outbox';
 import { today } from './payments';
-import { readPolicies } from './policies';
+import { readPolicies } from './settings';
 
 /**
  * What the drawer should hold per mode: the desk's receipts of the day less the receipts it cancelled that day

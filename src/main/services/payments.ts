@@ -8,7 +8,7 @@ import { allocate, allocationProblem, type Allocated } from '../../shared/domain
 import { dateIn, type IsoDate } from '../../shared/domain/dates';
 import { formatReceiptNo } from '../../shared/domain/receipt-number';
 import type { CreditEntryTable, DueTable, Store, StudentStatus, Tx } from '../db/schema';
-import { paymentRecord, type WrittenRows } from '../audit/chain';
+import { paymentRecord, type WrittenRows } from './audit-chain';
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import { signReceipt } from './desk-keys';
@@ -16,7 +16,7 @@ import type { ServiceDeps } from './context';
 import { creditBalances, dueRows, openItemsOf, pendingFines, type DueRow, type PendingFine } from './dues';
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
-import { readPolicies } from './policies';
+import { readPolicies } from './settings';
 import { receiptOf, type ReceiptSnapshot } from './receipts';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;

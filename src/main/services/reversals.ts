@@ -1,7 +1,7 @@
 // Money events after the fact: cancellation, cheque bounce, credit refund and waivers. All append-only.
 import type { Receipt } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
-import { type WrittenRows } from '../audit/chain';
+import { type WrittenRows } from './audit-chain';
 import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
@@ -10,7 +10,7 @@ import { creditBalances, dueRows, pendingFines } from './dues';
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
 import { today } from './payments';
-import { readPolicies } from './policies';
+import { readPolicies } from './settings';
 import { readReceipt } from './receipts';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;

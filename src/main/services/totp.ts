@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import { AppError } from '../../shared/contract/errors';
 import type { Store, Tx, UserTable } from '../db/schema';
-import { base32Decode, base32Encode, matchStep, newRecoveryCodes, newSecret, otpauthUri, STEP_SECONDS, stepAt } from '../auth/totp';
+import { base32Decode, base32Encode, matchStep, newRecoveryCodes, newSecret, otpauthUri, STEP_SECONDS, stepAt } from './totp-codes';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 

@@ -4,7 +4,7 @@ import type { ChequeClearanceTable, ConcessionTable, DayCloseTable, DueConcessio
 import type { Policies } from '../../shared/contract/settings';
 import { applyApprovedConcessions } from '../services/concessions';
 import type { Clock, IdSource } from '../services/context';
-import { writePolicies } from '../services/policies';
+import { writePolicies } from '../services/settings';
 import { writeReversal } from '../services/reversals';
 
 export interface Env {

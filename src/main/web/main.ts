@@ -12,7 +12,7 @@ import { openDemoSchool } from '../demo/open-demo';
 import { maintenanceRequest, restoreRequest, runMaintenanceThenClose, runRestore } from '../maintenance';
 import { sweepSpool } from '../print/spool';
 import { createSystemPrinter, runCommand } from '../print/system-printer';
-import { createFileSettingsStore } from '../settings';
+import { createFileSettingsStore } from '../desk-settings';
 import { browserModeArgs, browserPrintHandoff, serveInBrowser } from './browser-mode';
 import { deskFolder, logUnhandledRejections } from './desktop-env';
 import type { WebShell } from './server';

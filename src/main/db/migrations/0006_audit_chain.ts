@@ -1,4 +1,4 @@
-// The audit trail becomes a hash chain (audit/chain.ts): rows written before this migration are chained here, in
+// The audit trail becomes a hash chain (services/audit-chain.ts): rows written before this migration are chained here, in
 // order, and signed checkpoints get a table of their own, append-only like the trail.
 import { type Kysely, sql } from 'kysely';
 import { chainHash, GENESIS, type ChainRow } from '../../../node-shared/audit-chain';

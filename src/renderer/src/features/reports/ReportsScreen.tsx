@@ -8,7 +8,7 @@ import type { StudentSummary } from '../../../../shared/contract/students';
 import { minorDigits } from '../../../../shared/domain/money';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
-import { StudentSearch } from '../collect/StudentSearch';
+import { StudentSearch } from '../payments/StudentSearch';
 import { ExportPanel } from './ExportPanel';
 import { ReportTable } from './ReportTable';
 import { DateField } from '../../components/DateField';

@@ -9,10 +9,10 @@ import { type HeaderMatchView, IMPORT_FILE_TYPES, IMPORTERS_NEEDING_APPROVAL, RE
 import { normalizeHeader } from '../imports/headers';
 import { type BackgroundJob, type BackgroundRunner, type JobFile, type JobOptions, progressOf } from '../background/runner';
 import type { HandlersFor } from '../ipc/router';
-import type { SettingsStore } from '../settings';
-import { verifyApprover } from './approvals';
-import { requireSession, type ServiceDeps } from './context';
-import { today } from './payments';
+import type { SettingsStore } from '../desk-settings';
+import { verifyApprover } from '../services/approvals';
+import { requireSession, type ServiceDeps } from '../services/context';
+import { today } from '../services/payments';
 import { checkExportPath } from './reports';
 
 type Mapping = Record<string, string | null>;

@@ -2,8 +2,8 @@
 import { AUDIT_STALE_MINUTES, type RejectedItem, type SyncStatus } from '../../shared/contract/sync';
 import { AppError } from '../../shared/contract/errors';
 import type { HandlersFor } from '../ipc/router';
-import { recordAudit } from './audit';
-import { requireSession, type ServiceDeps } from './context';
+import { recordAudit } from '../services/audit';
+import { requireSession, type ServiceDeps } from '../services/context';
 import { SyncFailure } from '../sync/client';
 import { readRefusal } from '../sync/audit';
 import { enroll, type SyncEnv } from '../sync/engine';

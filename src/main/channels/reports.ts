@@ -5,11 +5,11 @@ import { AppError } from '../../shared/contract/errors';
 import { type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
 import type { HandlersFor } from '../ipc/router';
 import { type BackgroundJob, type BackgroundRunner, progressOf } from '../background/runner';
-import { reauthenticate } from './auth';
-import { requireSession, type ServiceDeps } from './context';
-import { clearCheque, closeDay, dayCloseStatus, reopenDay } from './day-close';
-import { today } from './payments';
-import type { Session } from './sessions';
+import { reauthenticate } from '../services/auth';
+import { requireSession, type ServiceDeps } from '../services/context';
+import { clearCheque, closeDay, dayCloseStatus, reopenDay } from '../services/day-close';
+import { today } from '../services/payments';
+import type { Session } from '../services/sessions';
 
 /** What a cashier may read: their counter's day and a student's or family's statement. The rest is the accountant's. */
 const CASHIER_REPORTS: ReadonlySet<ReportFilters['report']> = new Set(['daybook', 'day_close', 'statement', 'family_statement', 'cheques']);

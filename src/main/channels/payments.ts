@@ -1,11 +1,11 @@
 // The payments area's channels: the cashier's collect flow and what follows a payment.
 import type { HandlersFor } from '../ipc/router';
-import { verifyApprover } from './approvals';
-import { requireSession, type ServiceDeps } from './context';
-import { studentLedger } from './ledger';
-import { openDues, recordPaymentTx, today } from './payments';
-import { listPayments, readReceipt } from './receipts';
-import { bouncePaymentTx, cancelPaymentTx, refundCredit, waive } from './reversals';
+import { verifyApprover } from '../services/approvals';
+import { requireSession, type ServiceDeps } from '../services/context';
+import { studentLedger } from '../services/ledger';
+import { openDues, recordPaymentTx, today } from '../services/payments';
+import { listPayments, readReceipt } from '../services/receipts';
+import { bouncePaymentTx, cancelPaymentTx, refundCredit, waive } from '../services/reversals';
 
 export function paymentsHandlers(deps: ServiceDeps): HandlersFor<'payments'> {
   return {

@@ -16,11 +16,11 @@ import type { HandlersFor } from '../ipc/router';
 import { isStoreDamage } from '../db/damage';
 import { openStore } from '../db/open';
 import { deriveKey, newSalt, OWASP_SCRYPT, type ScryptCost } from '../kdf';
-import type { SettingsStore } from '../settings';
-import { recordAudit } from './audit';
-import { reauthenticate } from './auth';
-import { requireSession, type ServiceDeps } from './context';
-import type { Session } from './sessions';
+import type { SettingsStore } from '../desk-settings';
+import { recordAudit } from '../services/audit';
+import { reauthenticate } from '../services/auth';
+import { requireSession, type ServiceDeps } from '../services/context';
+import type { Session } from '../services/sessions';
 
 const CONFIG_KEY = 'backup.config';
 const LAST_KEY = 'backup.last';

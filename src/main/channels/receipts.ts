@@ -6,11 +6,11 @@ import type { Tx } from '../db/schema';
 import type { FontSet } from '../print/fonts';
 import type { Printer } from '../print/printer';
 import { addReceiptPage, finishPdf, newPdf, type ReceiptLayout } from '../print/receipt-pdf';
-import { recordAudit } from './audit';
-import { requireSession, type ServiceDeps } from './context';
-import { checkReceiptCode } from './desk-keys';
-import { readLogo, readPolicies } from './policies';
-import { readReceipt } from './receipts';
+import { recordAudit } from '../services/audit';
+import { requireSession, type ServiceDeps } from '../services/context';
+import { checkReceiptCode } from '../services/desk-keys';
+import { readLogo, readPolicies } from '../services/settings';
+import { readReceipt } from '../services/receipts';
 
 export interface PrintDeps {
   fonts: () => FontSet;

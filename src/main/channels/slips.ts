@@ -4,11 +4,11 @@ import { studentIdFromToken } from '../../shared/domain/slip-token';
 import type { HandlersFor } from '../ipc/router';
 import { finishPdf, newPdf } from '../print/receipt-pdf';
 import { addSlipPages, type SlipData } from '../print/slip-pdf';
-import type { ServiceDeps } from './context';
-import { currentYear } from './masters';
-import { openDues, today } from './payments';
-import { deliver, type PrintDeps } from './receipt-prints';
-import { getStudent } from './students';
+import type { ServiceDeps } from '../services/context';
+import { currentYear } from '../services/masters';
+import { openDues, today } from '../services/payments';
+import { deliver, type PrintDeps } from './receipts';
+import { getStudent } from '../services/students';
 
 export function slipsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersFor<'slips'> {
   return {

@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { openReader } from '../db/open';
-import { createKeyStore } from '../db/key-store';
-import { createFileSettingsStore } from '../settings';
-import { verifyAudit } from './chain';
+import { openReader } from './db/open';
+import { createKeyStore } from './db/key-store';
+import { createFileSettingsStore } from './desk-settings';
+import { verifyAudit } from './services/audit-chain';
 
 const fail = (message: string): never => {
   console.error(`audit:verify: ${message}`);
