@@ -1,48 +1,49 @@
 // The whole backend, Electron-free: the Electron shell and the tests call the same invoke.
 import { dirname, join } from 'node:path';
+import { sql } from 'kysely';
 import type { ChannelName, OutputOf, Result } from '../shared/contract';
-import type { Reauth } from '../shared/contract/auth';
+import { type Backups, createBackups } from './background/backup-jobs';
+import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
+import { auditHandlers } from './channels/audit';
+import { authHandlers } from './channels/auth';
+import { backupHandlers } from './channels/backup';
+import { concessionsHandlers } from './channels/concessions';
+import { diagnosticsHandlers } from './channels/diagnostics';
+import { type FileChooser, importsHandlers } from './channels/imports';
+import { mastersHandlers } from './channels/masters';
+import { paymentsHandlers } from './channels/payments';
+import { printingHandlers } from './channels/printing';
+import { receiptsHandlers } from './channels/receipts';
+import { reportsHandlers } from './channels/reports';
+import { settingsHandlers } from './channels/settings';
+import { setupHandlers } from './channels/setup';
+import { slipsHandlers } from './channels/slips';
+import { storeHandlers } from './channels/store';
+import { structuresHandlers } from './channels/structures';
+import { studentsHandlers } from './channels/students';
+import { syncHandlers } from './channels/sync';
+import { usersHandlers } from './channels/users';
 import { createEncryptedStore } from './db/encrypted-store';
-import { type DemoOptions, type DemoResult, generateDemoSchool } from './demo/generate';
 import { createKeyStore, type KeyWrapper } from './db/key-store';
-import { lockStore, type StoreLock } from './db/store-lock';
 import { registerSqlFunctions } from './db/sql-functions';
+import { lockStore, type StoreLock } from './db/store-lock';
+import { type DemoOptions, type DemoResult, generateDemoSchool } from './demo/generate';
+import type { SettingsStore } from './desk-settings';
 import { createRouter, type Handlers, type Invoke } from './ipc/router';
 import { OWASP_SCRYPT, type ScryptCost } from './kdf';
-import type { Printer } from './print/printer';
-import * as audit from './services/audit';
-import * as auth from './services/auth';
-import { type DeskClock, type IdSource, requireSession, type ServiceDeps } from './services/context';
-import * as policies from './services/settings';
-import { createSessionTable, type Session } from './services/sessions';
-import * as setup from './services/setup';
-import { paymentsHandlers } from './channels/payments';
+import type { Logger } from './logger';
 import { loadFonts } from './print/fonts';
-import { receiptsHandlers } from './channels/receipts';
-import { slipsHandlers } from './channels/slips';
-import { concessionsHandlers } from './services/concessions';
-import { mastersHandlers } from './services/masters';
-import { structuresHandlers } from './services/structures';
-import { studentsHandlers } from './services/students';
-import { syncHandlers } from './channels/sync';
-import { reportsHandlers } from './channels/reports';
-import { type FileChooser, importsHandlers } from './channels/imports';
-import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
-import * as totp from './services/totp';
-import { createBackups, rewrapBackupKey } from './channels/backup';
-import { AppError } from '../shared/contract/errors';
-import { sql } from 'kysely';
+import { chosenPrinter } from './print/preferences';
+import type { Printer } from './print/printer';
+import * as auth from './services/auth';
+import type { DeskClock, IdSource, ServiceDeps } from './services/context';
+import { createSessionTable } from './services/sessions';
 import * as users from './services/users';
 import type { FetchLike } from './sync/client';
 import type { SyncEnv } from './sync/engine';
 import { createSyncLoop, type SyncLoop, type SyncLoopOptions } from './sync/loop';
-import type { SettingsStore } from './desk-settings';
 
-export interface Logger {
-  error(message: string, err?: unknown): void;
-  warn?(message: string): void;
-  info?(message: string): void;
-}
+export type { Logger } from './logger';
 
 export interface AppDeps {
   dbPath: string;
@@ -129,7 +130,6 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     sessions: createSessionTable(deps.clock),
     passwordCost: cost,
   };
-  const s = requireSession;
 
   const syncEnv: SyncEnv = {
     store: services.store,
@@ -170,7 +170,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     }
   };
 
-  const backups = createBackups({
+  const backups: Backups = createBackups({
     deps: services,
     settings: deps.settings,
     runner: backgroundRunner,
@@ -192,66 +192,14 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
       }),
   });
 
-  const rekeyStore = async (session: Session, reauth: Reauth, newPassphrase: string | undefined) => {
-    await auth.reauthenticate(services, session, reauth);
-    if (store.usesPassphrase() && !newPassphrase) {
-      throw new AppError('invalid_input', 'is required: this store opens with a passphrase, so a new key means a new passphrase', 'newPassphrase');
-    }
-    if (!store.usesPassphrase() && newPassphrase) {
-      throw new AppError('invalid_input', "is not used: this store's key is kept in the system keychain, and a new random key replaces it", 'newPassphrase');
-    }
-    if (backups.busy()) throw new AppError('conflict', 'a backup or restore is under way: change the key when it has finished');
-    await exclusively(async () => {
-      const oldKey = store.current().key;
-      await store.rotateKey(newPassphrase);
-      rewrapBackupKey(deps.settings, oldKey, store.current().key);
-    });
-    await services.store().transaction().execute((tx) => audit.recordAudit(tx, services, { actorId: session.userId, action: 'store.rekeyed', entity: 'store', entityId: null, after: { passphrase: newPassphrase !== undefined } }));
-    return store.status();
-  };
-
-  const PRINTER_KEY = 'print.printerName';
-  const printerName = () => {
-    const name = deps.settings.get(PRINTER_KEY);
-    return typeof name === 'string' ? name : null;
-  };
-  const print = { fonts: () => loadFonts(deps.fontsDir), printer: deps.printer, printerName };
-  const PRINT_ON_SAVE_KEY = 'print.onSave';
-  const printPreferences = async () => ({ chosen: printerName(), printOnSave: deps.settings.get(PRINT_ON_SAVE_KEY) === true });
-  const printerChoice = async () => ({ printers: await deps.printer.printers(), ...(await printPreferences()) });
+  const print = { fonts: () => loadFonts(deps.fontsDir), printer: deps.printer, printerName: () => chosenPrinter(deps.settings) };
   const handlers: Handlers = {
-    'store.status': async () => store.status(),
-    'store.unlock': async ({ passphrase }) => (await store.unlock(passphrase), store.status()),
-    'store.createPassphrase': async ({ passphrase }) => (await store.createPassphrase(passphrase), store.status()),
-    'store.rekey': ({ reauth, newPassphrase }, call) => rekeyStore(s(call), reauth, newPassphrase),
-
-    'setup.status': () => setup.setupStatus(services.store()),
-    'setup.initialize': (input, call) => setup.initialize(services, call.clientId, input),
-
-    'auth.login': ({ username, password, code }, call) => auth.login(services, call.clientId, username, password, code),
-    'auth.totpStatus': (_, call) => totp.totpStatus(services, s(call).userId),
-    'auth.totpBegin': (_, call) => totp.beginTotp(services, s(call).userId),
-    'auth.totpConfirm': ({ code }, call) => totp.confirmTotp(services, s(call).userId, code),
-    'users.resetTotp': ({ userId }, call) => totp.resetTotp(services, s(call).userId, userId),
-    'auth.logout': (_, call) => auth.logout(services, s(call)),
-    'auth.session': async (_, call) => (call.session ? auth.sessionInfo(services, call.session) : null),
-    'auth.lock': (_, call) => auth.lock(services, s(call)),
-    'auth.unlock': ({ password }, call) => auth.unlock(services, s(call), password),
-    'auth.changePassword': (input, call) => auth.changeOwnPassword(services, s(call), input.currentPassword, input.newPassword),
-
-    'users.list': () => users.listUsers(services.store()),
-    'users.create': (input, call) => users.createUser(services, s(call).userId, input),
-    'users.resetPassword': (input, call) => users.resetPassword(services, s(call).userId, input.userId, input.newPassword),
-    'users.deactivate': (input, call) => users.setUserActive(services, s(call).userId, input.userId, false),
-    'users.reactivate': (input, call) => users.setUserActive(services, s(call).userId, input.userId, true),
-
-    'settings.get': () => policies.readPolicies(services.store()),
-    'settings.update': (input, call) => policies.updatePolicies(services, s(call).userId, input),
-    'settings.setLogo': ({ imageBase64 }, call) => policies.setLogo(services, s(call).userId, imageBase64),
-
-    'audit.list': (input) => audit.listAudit(services.store(), input),
-    'audit.verify': () => backgroundRunner().ask({ kind: 'audit.verify', today: '' }),
-
+    ...storeHandlers({ deps: services, store, settings: deps.settings, backupBusy: () => backups.busy(), exclusively }),
+    ...setupHandlers(services),
+    ...authHandlers(services),
+    ...usersHandlers(services),
+    ...settingsHandlers(services),
+    ...auditHandlers(services, backgroundRunner),
     ...mastersHandlers(services),
     ...studentsHandlers(services),
     ...structuresHandlers(services),
@@ -259,22 +207,12 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...paymentsHandlers(services),
     ...receiptsHandlers(services, print),
     ...slipsHandlers(services, print),
+    ...printingHandlers(deps.printer, deps.settings),
     ...syncHandlers(services, syncEnv, syncLoop),
     ...reportsHandlers(services, backgroundRunner, deps.exportFolder ?? dirname(deps.dbPath)),
     ...importsHandlers(services, backgroundRunner, deps.settings, { receivedDir: join(dirname(deps.dbPath), 'received'), ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) }),
-    ...backups.handlers,
-    'diagnostics.screenFailed': async ({ screen, message, stack }, call) => {
-      deps.logger.error(`screen ${screen} failed for ${s(call).userId}: ${message}`, stack ?? undefined);
-      return null;
-    },
-    'printing.printers': printerChoice,
-    'printing.preferences': printPreferences,
-    'printing.choose': async ({ printerName: name, printOnSave }) => {
-      if (name === null) deps.settings.delete(PRINTER_KEY);
-      else deps.settings.set(PRINTER_KEY, name);
-      if (printOnSave !== undefined) deps.settings.set(PRINT_ON_SAVE_KEY, printOnSave);
-      return printerChoice();
-    },
+    ...backupHandlers(backups),
+    ...diagnosticsHandlers(deps.logger),
   };
 
   const route = createRouter({

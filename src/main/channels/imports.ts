@@ -1,6 +1,8 @@
 // The imports area's channels: read a file's header, dry run, commit, template and error sheet, all on the background
 // worker. The column mapping a user fixed is remembered on this desk per importer and per set of headers: the next
 // file with the same headers gets it, a file with other headers is matched by name and never held up by it.
+import type { importsChannels } from '../../shared/contract/imports';
+import { type HandlersOf, requireSession } from '../ipc/router';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -8,12 +10,11 @@ import { AppError } from '../../shared/contract/errors';
 import { type HeaderMatchView, IMPORT_FILE_TYPES, IMPORTERS_NEEDING_APPROVAL, RECEIVED_FILE_MAX_BYTES, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
 import { normalizeHeader } from '../imports/headers';
 import { type BackgroundJob, type BackgroundRunner, type JobFile, type JobOptions, progressOf } from '../background/runner';
-import type { HandlersFor } from '../ipc/router';
 import type { SettingsStore } from '../desk-settings';
 import { verifyApprover } from '../services/approvals';
-import { requireSession, type ServiceDeps } from '../services/context';
+import type { ServiceDeps } from '../services/context';
 import { today } from '../services/payments';
-import { checkExportPath } from './reports';
+import { checkExportPath } from '../reports/export-path';
 
 type Mapping = Record<string, string | null>;
 
@@ -65,7 +66,7 @@ const DRY_RUN_HEAP_MB = 128;
 /** A dry run's worker waits under this key for the commit of the same file with the same mapping (it keeps the rows it read). */
 const followUpKey = (importer: ImporterName, path: string, mapping: Mapping | undefined) => JSON.stringify([importer, path, mapping ?? null]);
 
-export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, settings: SettingsStore, files: ImportFiles): HandlersFor<'imports'> {
+export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, settings: SettingsStore, files: ImportFiles): HandlersOf<typeof importsChannels> {
   const mappingsOf = (importer: ImporterName): Record<string, Mapping> => {
     const saved = settings.get(MAPPINGS_KEY(importer));
     return saved && typeof saved === 'object' ? (saved as Record<string, Mapping>) : {};

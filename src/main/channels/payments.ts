@@ -1,13 +1,14 @@
 // The payments area's channels: the cashier's collect flow and what follows a payment.
-import type { HandlersFor } from '../ipc/router';
+import type { paymentsChannels } from '../../shared/contract/payments';
+import { type HandlersOf, requireSession } from '../ipc/router';
 import { verifyApprover } from '../services/approvals';
-import { requireSession, type ServiceDeps } from '../services/context';
+import type { ServiceDeps } from '../services/context';
 import { studentLedger } from '../services/ledger';
 import { openDues, recordPaymentTx, today } from '../services/payments';
 import { listPayments, readReceipt } from '../services/receipts';
 import { bouncePaymentTx, cancelPaymentTx, refundCredit, waive } from '../services/reversals';
 
-export function paymentsHandlers(deps: ServiceDeps): HandlersFor<'payments'> {
+export function paymentsHandlers(deps: ServiceDeps): HandlersOf<typeof paymentsChannels> {
   return {
     'payments.openDues': ({ studentIds, asOf }) => openDues(deps.store(), studentIds, asOf ?? today(deps)),
 

@@ -1,9 +1,10 @@
 // The sync screen's handlers: status for the light, enrollment, on/off, sync now, and what the server refused or raised.
+import type { syncChannels } from '../../shared/contract/sync';
+import { type HandlersOf, requireSession } from '../ipc/router';
 import { AUDIT_STALE_MINUTES, type RejectedItem, type SyncStatus } from '../../shared/contract/sync';
 import { AppError } from '../../shared/contract/errors';
-import type { HandlersFor } from '../ipc/router';
 import { recordAudit } from '../services/audit';
-import { requireSession, type ServiceDeps } from '../services/context';
+import type { ServiceDeps } from '../services/context';
 import { SyncFailure } from '../sync/client';
 import { readRefusal } from '../sync/audit';
 import { enroll, type SyncEnv } from '../sync/engine';
@@ -58,7 +59,7 @@ function auditRejection(json: string | null): RejectedItem[] {
 const asAppError = (err: unknown) =>
   err instanceof SyncFailure ? new AppError(err.temporary ? 'conflict' : 'invalid_input', `sync server: ${err.message}`) : err;
 
-export function syncHandlers(deps: ServiceDeps, env: SyncEnv, loop: SyncLoop): HandlersFor<'sync'> {
+export function syncHandlers(deps: ServiceDeps, env: SyncEnv, loop: SyncLoop): HandlersOf<typeof syncChannels> {
   return {
     'sync.status': () => readStatus(deps, loop),
 

@@ -13,13 +13,27 @@ import {
   type Result,
 } from '../../shared/contract';
 import { storeFault } from '../db/damage';
-import type { Call } from '../services/context';
 import type { Session } from '../services/sessions';
+
+/** Who is calling: the window (client) and its session, if logged in. */
+export interface Call {
+  clientId: string;
+  session: Session | null;
+}
+
+/** For channels the contract marks as needing a session: the router has checked it before the handler runs. */
+export function requireSession(call: Call): Session {
+  if (!call.session) throw new Error('router let a session channel through without a session');
+  return call.session;
+}
 
 export type Handler<C extends ChannelName> = (input: ParsedInputOf<C>, call: Call) => Promise<OutputOf<C>>;
 export type Handlers = { [C in ChannelName]: Handler<C> };
-/** One area's handlers (`'students'` → every `students.*` channel), merged into Handlers by createApp. */
-export type HandlersFor<Area extends string> = { [C in ChannelName as C extends `${Area}.${string}` ? C : never]: Handler<C> };
+/**
+ * One contract area's handlers: `HandlersOf<typeof paymentsChannels>` is every channel src/shared/contract/payments.ts
+ * declares, no more and no fewer; src/main/channels/payments.ts builds it and createApp spreads it into Handlers.
+ */
+export type HandlersOf<Area> = { [C in keyof Area & ChannelName]: Handler<C> };
 
 export interface RouterDeps {
   handlers: Handlers;

@@ -1,13 +1,13 @@
 // Concessions: requests, approval by a second person, and their effect on dues (as due_concession rows).
 import { sql } from 'kysely';
+import type { ParsedInputOf } from '../../shared/contract';
 import type { Concession } from '../../shared/contract/concessions';
 import { AppError } from '../../shared/contract/errors';
 import { concessionAmounts } from '../../shared/domain/concessions';
 import type { ConcessionTable, DueConcessionTable, Store, Tx } from '../db/schema';
-import type { HandlersFor } from '../ipc/router';
 import { verifyApprover } from './approvals';
 import { recordAudit } from './audit';
-import { requireSession, type ServiceDeps } from './context';
+import type { ServiceDeps } from './context';
 import { dueRows } from './dues';
 import { enqueue } from './outbox';
 
@@ -125,60 +125,58 @@ export async function decideConcession(tx: Tx, env: Env, c: ConcessionTable, dec
   return rows;
 }
 
-export function concessionsHandlers(deps: ServiceDeps): HandlersFor<'concessions'> {
-  const decide = (decision: 'approved' | 'rejected') =>
-    async (input: { concessionId: string; approver: { username: string; password: string }; note: string | null }, requesterId: string) => {
-      // Not the one at this desk, and not the one who asked for the concession (they may ask at one desk or window and
-      // type their own password as the "approver" at another).
-      const asked = await deps.store().selectFrom('concession').select('requested_by').where('id', '=', input.concessionId).executeTakeFirst();
-      const approverId = await verifyApprover(deps, input.approver, asked ? [requesterId, asked.requested_by] : [requesterId]);
-      return deps.store().transaction().execute(async (tx) => {
-        const c = await pendingConcession(tx, input.concessionId);
-        const rows = await decideConcession(tx, deps, c, decision, approverId, input.note);
-        const applied = rows.reduce((a, r) => a + r.amount, 0);
-        await recordAudit(tx, deps, { actorId: approverId, action: `concessions.${decision === 'approved' ? 'approve' : 'reject'}`, entity: 'concession', entityId: c.id, after: { decision, applied, requestedOnDeskBy: requesterId } });
-        return (await listConcessions(tx, { id: c.id }))[0]!;
-      });
+/**
+ * Approves or rejects a pending concession. The approver is not the one at this desk and not the one who asked for the
+ * concession (they may ask at one desk or window and type their own password as the "approver" at another).
+ */
+export async function decidePendingConcession(
+  deps: ServiceDeps,
+  requesterId: string,
+  decision: 'approved' | 'rejected',
+  input: ParsedInputOf<'concessions.approve'> | ParsedInputOf<'concessions.reject'>,
+): Promise<Concession> {
+  const asked = await deps.store().selectFrom('concession').select('requested_by').where('id', '=', input.concessionId).executeTakeFirst();
+  const approverId = await verifyApprover(deps, input.approver, asked ? [requesterId, asked.requested_by] : [requesterId]);
+  return deps.store().transaction().execute(async (tx) => {
+    const c = await pendingConcession(tx, input.concessionId);
+    const rows = await decideConcession(tx, deps, c, decision, approverId, input.note);
+    const applied = rows.reduce((a, r) => a + r.amount, 0);
+    await recordAudit(tx, deps, { actorId: approverId, action: `concessions.${decision === 'approved' ? 'approve' : 'reject'}`, entity: 'concession', entityId: c.id, after: { decision, applied, requestedOnDeskBy: requesterId } });
+    return (await listConcessions(tx, { id: c.id }))[0]!;
+  });
+}
+
+/** Asks for a concession: it applies to nothing until a second person approves it. */
+export function requestConcession(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'concessions.request'>): Promise<Concession> {
+  return deps.store().transaction().execute(async (tx) => {
+    const refs: [string | null, 'academic_year' | 'student' | 'category' | 'fee_head', string][] = [
+      [input.yearId, 'academic_year', 'yearId'],
+      [input.studentId, 'student', 'studentId'],
+      [input.categoryId, 'category', 'categoryId'],
+      [input.headId, 'fee_head', 'headId'],
+    ];
+    for (const [value, table, field] of refs) {
+      if (value && !(await tx.selectFrom(table).select('id').where('id', '=', value).executeTakeFirst())) {
+        throw new AppError('not_found', `no ${table.replace('_', ' ')} has this id`, field);
+      }
+    }
+    const row: ConcessionTable = {
+      id: deps.ids.uuid(),
+      academic_year_id: input.yearId,
+      name: input.name,
+      kind: input.kind,
+      value: input.value,
+      target: input.target,
+      student_id: input.target === 'student' ? input.studentId : null,
+      category_id: input.target === 'category' ? input.categoryId : null,
+      sibling_rank: input.target === 'sibling' ? input.siblingRank : null,
+      head_id: input.headId,
+      reason: input.reason,
+      requested_by: actorId,
+      requested_at: deps.clock.now().toISOString(),
     };
-
-  return {
-    'concessions.list': ({ status }) => listConcessions(deps.store(), status ? { status } : {}),
-
-    'concessions.request': (input, call) =>
-      deps.store().transaction().execute(async (tx) => {
-        const actorId = requireSession(call).userId;
-        const refs: [string | null, 'academic_year' | 'student' | 'category' | 'fee_head', string][] = [
-          [input.yearId, 'academic_year', 'yearId'],
-          [input.studentId, 'student', 'studentId'],
-          [input.categoryId, 'category', 'categoryId'],
-          [input.headId, 'fee_head', 'headId'],
-        ];
-        for (const [value, table, field] of refs) {
-          if (value && !(await tx.selectFrom(table).select('id').where('id', '=', value).executeTakeFirst())) {
-            throw new AppError('not_found', `no ${table.replace('_', ' ')} has this id`, field);
-          }
-        }
-        const row: ConcessionTable = {
-          id: deps.ids.uuid(),
-          academic_year_id: input.yearId,
-          name: input.name,
-          kind: input.kind,
-          value: input.value,
-          target: input.target,
-          student_id: input.target === 'student' ? input.studentId : null,
-          category_id: input.target === 'category' ? input.categoryId : null,
-          sibling_rank: input.target === 'sibling' ? input.siblingRank : null,
-          head_id: input.headId,
-          reason: input.reason,
-          requested_by: actorId,
-          requested_at: deps.clock.now().toISOString(),
-        };
-        await insertConcession(tx, deps, row);
-        await recordAudit(tx, deps, { actorId, action: 'concessions.request', entity: 'concession', entityId: row.id, after: row });
-        return (await listConcessions(tx, { id: row.id }))[0]!;
-      }),
-
-    'concessions.approve': (input, call) => decide('approved')(input, requireSession(call).userId),
-    'concessions.reject': (input, call) => decide('rejected')(input, requireSession(call).userId),
-  };
+    await insertConcession(tx, deps, row);
+    await recordAudit(tx, deps, { actorId, action: 'concessions.request', entity: 'concession', entityId: row.id, after: row });
+    return (await listConcessions(tx, { id: row.id }))[0]!;
+  });
 }

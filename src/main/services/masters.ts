@@ -2,10 +2,10 @@
 import { sql } from 'kysely';
 import type { Masters, SchoolClass } from '../../shared/contract/masters';
 import { AppError } from '../../shared/contract/errors';
+import type { ParsedInputOf } from '../../shared/contract';
 import type { Store, Tx } from '../db/schema';
-import type { HandlersFor } from '../ipc/router';
 import { recordAudit } from './audit';
-import { requireSession, type ServiceDeps } from './context';
+import type { ServiceDeps } from './context';
 import { enqueue } from './outbox';
 
 const yearView = (y: { id: string; name: string; starts_on: string; ends_on: string; is_current: number }) => ({
@@ -56,83 +56,84 @@ async function ensureUnique(db: Tx, table: 'class' | 'category' | 'fee_head' | '
   if (clash) throw new AppError('conflict', `'${value}' already exists`, field);
 }
 
-export function mastersHandlers(deps: ServiceDeps): HandlersFor<'masters'> {
-  /** Runs one change: its rows, an audit row and an outbox row, in one transaction. */
-  const change = <T>(actorId: string, action: string, entity: string, work: (tx: Tx) => Promise<T & { id: string }>) =>
-    deps.store().transaction().execute(async (tx) => {
-      const after = await work(tx);
-      await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, after });
-      await enqueue(tx, deps, action, after);
-      return after;
-    });
+/** Runs one change: its rows, an audit row and an outbox row, in one transaction. */
+function change<T>(deps: ServiceDeps, actorId: string, action: string, entity: string, work: (tx: Tx) => Promise<T & { id: string }>) {
+  return deps.store().transaction().execute(async (tx) => {
+    const after = await work(tx);
+    await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, after });
+    await enqueue(tx, deps, action, after);
+    return after;
+  });
+}
 
-  return {
-    'masters.get': () => readMasters(deps.store()),
+export function createYear(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'masters.createYear'>) {
+  return change(deps, actorId, 'masters.createYear', 'academic_year', async (tx) => {
+    await ensureUnique(tx, 'academic_year', input.name, 'name');
+    const hasCurrent = await tx.selectFrom('academic_year').select('id').where('is_current', '=', 1).executeTakeFirst();
+    const makeCurrent = input.makeCurrent || !hasCurrent;
+    if (makeCurrent) await tx.updateTable('academic_year').set({ is_current: 0 }).where('is_current', '=', 1).execute();
+    const row = {
+      id: deps.ids.uuid(),
+      name: input.name,
+      starts_on: input.startsOn,
+      ends_on: input.endsOn,
+      is_current: makeCurrent ? 1 : 0,
+      created_at: deps.clock.now().toISOString(),
+    };
+    await tx.insertInto('academic_year').values(row).execute();
+    return yearView(row);
+  });
+}
 
-    'masters.createYear': (input, call) =>
-      change(requireSession(call).userId, 'masters.createYear', 'academic_year', async (tx) => {
-        await ensureUnique(tx, 'academic_year', input.name, 'name');
-        const hasCurrent = await tx.selectFrom('academic_year').select('id').where('is_current', '=', 1).executeTakeFirst();
-        const makeCurrent = input.makeCurrent || !hasCurrent;
-        if (makeCurrent) await tx.updateTable('academic_year').set({ is_current: 0 }).where('is_current', '=', 1).execute();
-        const row = {
-          id: deps.ids.uuid(),
-          name: input.name,
-          starts_on: input.startsOn,
-          ends_on: input.endsOn,
-          is_current: makeCurrent ? 1 : 0,
-          created_at: deps.clock.now().toISOString(),
-        };
-        await tx.insertInto('academic_year').values(row).execute();
-        return yearView(row);
-      }),
+export function setCurrentYear(deps: ServiceDeps, actorId: string, { yearId }: ParsedInputOf<'masters.setCurrentYear'>) {
+  return change(deps, actorId, 'masters.setCurrentYear', 'academic_year', async (tx) => {
+    const year = await tx.selectFrom('academic_year').selectAll().where('id', '=', yearId).executeTakeFirst();
+    if (!year) throw new AppError('not_found', 'no academic year has this id', 'yearId');
+    await tx.updateTable('academic_year').set({ is_current: 0 }).where('is_current', '=', 1).execute();
+    await tx.updateTable('academic_year').set({ is_current: 1 }).where('id', '=', yearId).execute();
+    return yearView({ ...year, is_current: 1 });
+  });
+}
 
-    'masters.setCurrentYear': ({ yearId }, call) =>
-      change(requireSession(call).userId, 'masters.setCurrentYear', 'academic_year', async (tx) => {
-        const year = await tx.selectFrom('academic_year').selectAll().where('id', '=', yearId).executeTakeFirst();
-        if (!year) throw new AppError('not_found', 'no academic year has this id', 'yearId');
-        await tx.updateTable('academic_year').set({ is_current: 0 }).where('is_current', '=', 1).execute();
-        await tx.updateTable('academic_year').set({ is_current: 1 }).where('id', '=', yearId).execute();
-        return yearView({ ...year, is_current: 1 });
-      }),
+export function createClass(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'masters.createClass'>) {
+  return change(deps, actorId, 'masters.createClass', 'class', async (tx) => {
+    await ensureUnique(tx, 'class', input.name, 'name');
+    if (new Set(input.sections.map((s) => s.toLowerCase())).size !== input.sections.length) {
+      throw new AppError('invalid_input', 'sections lists a section twice', 'sections');
+    }
+    const id = deps.ids.uuid();
+    await tx.insertInto('class').values({ id, name: input.name, sort_order: input.sortOrder }).execute();
+    for (const name of input.sections) await tx.insertInto('section').values({ id: deps.ids.uuid(), class_id: id, name }).execute();
+    return classView(tx, id);
+  });
+}
 
-    'masters.createClass': (input, call) =>
-      change(requireSession(call).userId, 'masters.createClass', 'class', async (tx) => {
-        await ensureUnique(tx, 'class', input.name, 'name');
-        if (new Set(input.sections.map((s) => s.toLowerCase())).size !== input.sections.length) {
-          throw new AppError('invalid_input', 'sections lists a section twice', 'sections');
-        }
-        const id = deps.ids.uuid();
-        await tx.insertInto('class').values({ id, name: input.name, sort_order: input.sortOrder }).execute();
-        for (const name of input.sections) await tx.insertInto('section').values({ id: deps.ids.uuid(), class_id: id, name }).execute();
-        return classView(tx, id);
-      }),
+export function addSection(deps: ServiceDeps, actorId: string, { classId, name }: ParsedInputOf<'masters.addSection'>) {
+  return change(deps, actorId, 'masters.addSection', 'class', async (tx) => {
+    const existing = await classView(tx, classId);
+    if (existing.sections.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
+      throw new AppError('conflict', `section '${name}' already exists in ${existing.name}`, 'name');
+    }
+    await tx.insertInto('section').values({ id: deps.ids.uuid(), class_id: classId, name }).execute();
+    return classView(tx, classId);
+  });
+}
 
-    'masters.addSection': ({ classId, name }, call) =>
-      change(requireSession(call).userId, 'masters.addSection', 'class', async (tx) => {
-        const existing = await classView(tx, classId);
-        if (existing.sections.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
-          throw new AppError('conflict', `section '${name}' already exists in ${existing.name}`, 'name');
-        }
-        await tx.insertInto('section').values({ id: deps.ids.uuid(), class_id: classId, name }).execute();
-        return classView(tx, classId);
-      }),
+export function createCategory(deps: ServiceDeps, actorId: string, { name }: ParsedInputOf<'masters.createCategory'>) {
+  return change(deps, actorId, 'masters.createCategory', 'category', async (tx) => {
+    await ensureUnique(tx, 'category', name, 'name');
+    const row = { id: deps.ids.uuid(), name };
+    await tx.insertInto('category').values(row).execute();
+    return row;
+  });
+}
 
-    'masters.createCategory': ({ name }, call) =>
-      change(requireSession(call).userId, 'masters.createCategory', 'category', async (tx) => {
-        await ensureUnique(tx, 'category', name, 'name');
-        const row = { id: deps.ids.uuid(), name };
-        await tx.insertInto('category').values(row).execute();
-        return row;
-      }),
-
-    'masters.createHead': ({ name, taxRateBp }, call) =>
-      change(requireSession(call).userId, 'masters.createHead', 'fee_head', async (tx) => {
-        await ensureUnique(tx, 'fee_head', name, 'name');
-        const last = await tx.selectFrom('fee_head').select((eb) => eb.fn.max('sort_order').as('max')).where('system_code', 'is', null).executeTakeFirst();
-        const row = { id: deps.ids.uuid(), name, tax_rate_bp: taxRateBp, system_code: null, sort_order: (last?.max ?? 0) + 10 };
-        await tx.insertInto('fee_head').values(row).execute();
-        return { id: row.id, name, taxRateBp, systemCode: null };
-      }),
-  };
+export function createHead(deps: ServiceDeps, actorId: string, { name, taxRateBp }: ParsedInputOf<'masters.createHead'>) {
+  return change(deps, actorId, 'masters.createHead', 'fee_head', async (tx) => {
+    await ensureUnique(tx, 'fee_head', name, 'name');
+    const last = await tx.selectFrom('fee_head').select((eb) => eb.fn.max('sort_order').as('max')).where('system_code', 'is', null).executeTakeFirst();
+    const row = { id: deps.ids.uuid(), name, tax_rate_bp: taxRateBp, system_code: null, sort_order: (last?.max ?? 0) + 10 };
+    await tx.insertInto('fee_head').values(row).execute();
+    return { id: row.id, name, taxRateBp, systemCode: null };
+  });
 }

@@ -1,9 +1,13 @@
 // Receipt records: what was printed (the payment's snapshot) plus its status from later events.
 import { sql } from 'kysely';
 import type { Receipt } from '../../shared/contract/payments';
+import type { QrCheckView } from '../../shared/contract/receipts';
 import { PAYMENT_MODES } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
 import type { PaymentTable, Store, Tx } from '../db/schema';
+import { recordAudit } from './audit';
+import type { ServiceDeps } from './context';
+import { checkReceiptCode } from './desk-keys';
 
 /** Frozen at payment time so a reprint years later says what the original said. */
 export interface ReceiptSnapshot {
@@ -87,4 +91,29 @@ export async function listPayments(db: Store, filter: { studentId?: string; date
     mode: asMode(r.mode),
     status: (r.event ?? 'valid') as 'valid' | 'cancelled' | 'bounced',
   }));
+}
+
+/** Records the next copy of a receipt (in the caller's transaction) and returns its number. */
+export async function recordReceiptPrint(tx: Tx, deps: ServiceDeps, paymentId: string, userId: string, layout: string): Promise<number> {
+  const row = await sql<{ n: number }>`select coalesce(max(copy_no), 0) + 1 as n from receipt_print where payment_id = ${paymentId}`.execute(tx);
+  const copyNo = row.rows[0]!.n;
+  await tx.insertInto('receipt_print').values({ id: deps.ids.uuid(), payment_id: paymentId, at: deps.clock.now().toISOString(), by_user: userId, copy_no: copyNo, layout }).execute();
+  await recordAudit(tx, deps, { actorId: userId, action: copyNo === 1 ? 'receipts.print' : 'receipts.reprint', entity: 'payment', entityId: paymentId, after: { copyNo, layout } });
+  return copyNo;
+}
+
+/** A receipt's QR code checked against the desk keys this store knows, and against this store's own payment. */
+export async function verifyReceiptCode(deps: ServiceDeps, code: string): Promise<QrCheckView> {
+  const db = deps.store();
+  const check = await checkReceiptCode(db, code);
+  if (!check.claims || check.verdict !== 'valid') return { ...check, local: null };
+  const payment = await db
+    .selectFrom('payment as p')
+    .innerJoin('student as s', 's.id', 'p.student_id')
+    .select(['p.id', 'p.amount', 's.full_name'])
+    .where('p.receipt_no', '=', check.claims.receiptNo)
+    .executeTakeFirst();
+  if (!payment) return { ...check, local: { found: false, amountMatches: null, status: null, studentName: null } };
+  const receipt = await readReceipt(db, payment.id);
+  return { ...check, local: { found: true, amountMatches: payment.amount === check.claims.amount, status: receipt.status, studentName: payment.full_name } };
 }

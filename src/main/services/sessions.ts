@@ -2,7 +2,7 @@
 // measured on the monotonic clock, and on the wall clock when it says more (time asleep, which the monotonic clock may
 // not count): setting the computer's clock back never extends a session; setting it forward only ends it sooner.
 import { type Role, TWO_STEP_ROLES } from '../../shared/contract/channel';
-import type { DeskClock } from './context';
+import type { DeskClock } from './clock';
 
 /** A session ends this long after login, however busy it has been (unlocking an idle lock does not extend it). */
 export const SESSION_LIMIT_MS = 12 * 60 * 60_000;

@@ -6,10 +6,9 @@ import { AppError } from '../../shared/contract/errors';
 import type { FineRule } from '../../shared/domain/fines';
 import { splitEvenly, splitProblem } from '../../shared/domain/installments';
 import type { Store, Tx } from '../db/schema';
-import type { HandlersFor } from '../ipc/router';
 import { recordAudit } from './audit';
 import { applyApprovedConcessions } from './concessions';
-import { requireSession, type ServiceDeps } from './context';
+import type { ServiceDeps } from './context';
 import { enqueue } from './outbox';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
@@ -178,24 +177,20 @@ export async function assignStructure(tx: Tx, env: Env, structureId: string): Pr
   return { students: Number(students.n), duesCreated };
 }
 
-export function structuresHandlers(deps: ServiceDeps): HandlersFor<'structures'> {
-  return {
-    'structures.list': ({ yearId }) => readStructures(deps.store(), yearId ? { yearId } : {}),
+/** A new fee structure (a class's heads and installments for a year), audited, in one transaction. */
+export function createStructureAudited(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'structures.create'>): Promise<Structure> {
+  return deps.store().transaction().execute(async (tx) => {
+    const created = await createStructure(tx, deps, input);
+    await recordAudit(tx, deps, { actorId, action: 'structures.create', entity: 'fee_structure', entityId: created.id, after: created });
+    return created;
+  });
+}
 
-    'structures.create': (input, call) =>
-      deps.store().transaction().execute(async (tx) => {
-        const actorId = requireSession(call).userId;
-        const created = await createStructure(tx, deps, input);
-        await recordAudit(tx, deps, { actorId, action: 'structures.create', entity: 'fee_structure', entityId: created.id, after: created });
-        return created;
-      }),
-
-    'structures.assign': ({ structureId }, call) =>
-      deps.store().transaction().execute(async (tx) => {
-        const actorId = requireSession(call).userId;
-        const result = await assignStructure(tx, deps, structureId);
-        await recordAudit(tx, deps, { actorId, action: 'structures.assign', entity: 'fee_structure', entityId: structureId, after: result });
-        return result;
-      }),
-  };
+/** Assigns a structure to its class: every student's dues, audited, in one transaction. */
+export function assignStructureAudited(deps: ServiceDeps, actorId: string, structureId: string): Promise<{ students: number; duesCreated: number }> {
+  return deps.store().transaction().execute(async (tx) => {
+    const result = await assignStructure(tx, deps, structureId);
+    await recordAudit(tx, deps, { actorId, action: 'structures.assign', entity: 'fee_structure', entityId: structureId, after: result });
+    return result;
+  });
 }

@@ -1,15 +1,15 @@
 // Students and families: admission, edits with version checks, instant search, leaving.
 import { sql } from 'kysely';
-import type { ParsedInputOf } from '../../shared/contract';
+import type { OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { Student, StudentSummary } from '../../shared/contract/students';
 import { formatDate } from '../../shared/domain/date-input';
+import { studentIdFromToken } from '../../shared/domain/slip-token';
 import type { IsoDate } from '../../shared/domain/dates';
 import { AppError } from '../../shared/contract/errors';
 import type { Store, StudentTable, Tx } from '../db/schema';
-import type { HandlersFor } from '../ipc/router';
 import { recordAudit } from './audit';
 import { applyApprovedConcessions } from './concessions';
-import { requireSession, type ServiceDeps } from './context';
+import type { ServiceDeps } from './context';
 import { dueRows } from './dues';
 import { enqueue } from './outbox';
 import { generateDues } from './structures';
@@ -148,122 +148,126 @@ async function duesWaivedOnLeaving(db: Store | Tx, student: Student, leftOn: str
   return (await dueRows(db, [student.id])).filter((d) => d.due_on > leftOn && d.balance > 0);
 }
 
-export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'families'> {
-  const audited = async <T extends { id: string }>(tx: Tx, actorId: string, action: string, entity: string, before: unknown, after: T) => {
-    await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, before, after });
-    await enqueue(tx, deps, action, after);
+/** Audits a family change and queues it for the other desks. */
+async function audited<T extends { id: string }>(tx: Tx, env: Pick<ServiceDeps, 'clock' | 'ids'>, actorId: string, action: 'families.create', entity: string, after: T): Promise<T> {
+  await recordAudit(tx, env, { actorId, action, entity, entityId: after.id, after });
+  await enqueue(tx, env, action, after);
+  return after;
+}
+
+export async function listStudents(db: Store, filter: { classId?: string | undefined; status?: StudentTable['status'] | undefined; offset: number; limit: number }): Promise<{ total: number; students: StudentSummary[] }> {
+  const where = sql.join(
+    [sql`1 = 1`, ...(filter.classId ? [sql`s.class_id = ${filter.classId}`] : []), ...(filter.status ? [sql`s.status = ${filter.status}`] : [])],
+    sql` and `,
+  );
+  const total = await sql<{ n: number }>`select count(*) as n from student s where ${where}`.execute(db);
+  const rows = await sql<SummaryRow>`
+    select ${summaryColumns} from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
+    where ${where} order by c.sort_order, class_key(c.name), natural_key(sec.name), s.full_name limit ${filter.limit} offset ${filter.offset}`.execute(db);
+  return { total: total.rows[0]!.n, students: rows.rows.map(toSummary) };
+}
+
+export function createStudent(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'students.create'>): Promise<Student> {
+  return deps.store().transaction().execute(async (tx) => getStudent(tx, await insertStudentTx(tx, deps, actorId, input)));
+}
+
+export function updateStudent(deps: ServiceDeps, actorId: string, { studentId, version, ...changes }: ParsedInputOf<'students.update'>): Promise<Student> {
+  return deps.store().transaction().execute(async (tx) => {
+    const before = await getStudent(tx, studentId);
+    if (before.version !== version) {
+      throw new AppError('conflict', `${before.fullName} was changed by someone else since you opened it: reload and edit again`, 'version');
+    }
+    await checkReferences(tx, changes);
+    if (changes.classId !== before.classId && (await dueRows(tx, [studentId])).length > 0) {
+      throw new AppError('conflict', 'the class of a student with dues cannot change here: mark them left and admit them to the new class', 'classId');
+    }
+    await tx
+      .updateTable('student')
+      .set({
+        full_name: changes.fullName,
+        class_id: changes.classId,
+        section_id: changes.sectionId,
+        guardian_name: changes.guardianName,
+        phone: changes.phone,
+        phone2: changes.phone2,
+        email: changes.email,
+        category_id: changes.categoryId,
+        family_id: changes.familyId,
+        version: version + 1,
+        updated_at: deps.clock.now().toISOString(),
+      })
+      .where('id', '=', studentId)
+      .execute();
+    // A new category or family can bring concessions the student did not have before.
+    if (changes.categoryId !== before.categoryId || changes.familyId !== before.familyId) {
+      await applyApprovedConcessions(tx, deps, { studentIds: [studentId] });
+    }
+    const after = await getStudent(tx, studentId);
+    await recordAudit(tx, deps, { actorId, action: 'students.update', entity: 'student', entityId: studentId, before, after });
+    await enqueue(tx, deps, 'students.update', { ...after, baseVersion: version });
     return after;
-  };
+  });
+}
 
+/** Marks a student left (or graduated…): the dues falling after the day are waived with the reason, in one transaction. */
+export function leaveStudent(deps: ServiceDeps, actorId: string, { studentId, leftOn, status, reason }: ParsedInputOf<'students.leave'>): Promise<OutputOf<'students.leave'>> {
+  return deps.store().transaction().execute(async (tx) => {
+    const before = await getStudent(tx, studentId);
+    if (before.status !== 'active') throw new AppError('conflict', `${before.fullName} is already marked ${before.status}`, 'studentId');
+    const future = await duesWaivedOnLeaving(tx, before, leftOn);
+    const at = deps.clock.now().toISOString();
+    const waivers = future.map((d) => ({ id: deps.ids.uuid(), due_id: d.id, amount: d.balance, reason: `Left on ${leftOn}: ${reason}`, approved_by: actorId, at }));
+    if (waivers.length > 0) await tx.insertInto('due_waiver').values(waivers).execute();
+    await tx.updateTable('student').set({ status, left_on: leftOn, version: before.version + 1, updated_at: at }).where('id', '=', studentId).execute();
+    const student = await getStudent(tx, studentId);
+    await recordAudit(tx, deps, { actorId, action: 'students.leave', entity: 'student', entityId: studentId, before, after: student });
+    await enqueue(tx, deps, 'students.leave', { ...student, baseVersion: before.version, waivers });
+    return { student, duesWaived: future.length, amountWaived: future.reduce((a, d) => a + d.balance, 0) };
+  });
+}
+
+export async function leavePreview(db: Store, studentId: string, leftOn: string): Promise<OutputOf<'students.leavePreview'>> {
+  const dues = await duesWaivedOnLeaving(db, await getStudent(db, studentId), leftOn);
   return {
-    'students.search': ({ query, limit }) => searchStudents(deps.store(), query, limit),
-
-    'students.list': async ({ classId, status, offset, limit }) => {
-      const where = sql.join(
-        [sql`1 = 1`, ...(classId ? [sql`s.class_id = ${classId}`] : []), ...(status ? [sql`s.status = ${status}`] : [])],
-        sql` and `,
-      );
-      const db = deps.store();
-      const total = await sql<{ n: number }>`select count(*) as n from student s where ${where}`.execute(db);
-      const rows = await sql<SummaryRow>`
-        select ${summaryColumns} from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
-        where ${where} order by c.sort_order, class_key(c.name), natural_key(sec.name), s.full_name limit ${limit} offset ${offset}`.execute(db);
-      return { total: total.rows[0]!.n, students: rows.rows.map(toSummary) };
-    },
-
-    'students.get': ({ studentId }) => getStudent(deps.store(), studentId),
-
-    'students.create': (input, call) =>
-      deps.store().transaction().execute(async (tx) => {
-        const id = await insertStudentTx(tx, deps, requireSession(call).userId, input);
-        return getStudent(tx, id);
-      }),
-
-    'students.update': ({ studentId, version, ...changes }, call) =>
-      deps.store().transaction().execute(async (tx) => {
-        const actorId = requireSession(call).userId;
-        const before = await getStudent(tx, studentId);
-        if (before.version !== version) {
-          throw new AppError('conflict', `${before.fullName} was changed by someone else since you opened it: reload and edit again`, 'version');
-        }
-        await checkReferences(tx, changes);
-        if (changes.classId !== before.classId && (await dueRows(tx, [studentId])).length > 0) {
-          throw new AppError('conflict', 'the class of a student with dues cannot change here: mark them left and admit them to the new class', 'classId');
-        }
-        await tx
-          .updateTable('student')
-          .set({
-            full_name: changes.fullName,
-            class_id: changes.classId,
-            section_id: changes.sectionId,
-            guardian_name: changes.guardianName,
-            phone: changes.phone,
-            phone2: changes.phone2,
-            email: changes.email,
-            category_id: changes.categoryId,
-            family_id: changes.familyId,
-            version: version + 1,
-            updated_at: deps.clock.now().toISOString(),
-          })
-          .where('id', '=', studentId)
-          .execute();
-        // A new category or family can bring concessions the student did not have before.
-        if (changes.categoryId !== before.categoryId || changes.familyId !== before.familyId) {
-          await applyApprovedConcessions(tx, deps, { studentIds: [studentId] });
-        }
-        const after = await getStudent(tx, studentId);
-        await recordAudit(tx, deps, { actorId, action: 'students.update', entity: 'student', entityId: studentId, before, after });
-        await enqueue(tx, deps, 'students.update', { ...after, baseVersion: version });
-        return after;
-      }),
-
-    'students.leave': ({ studentId, leftOn, status, reason }, call) =>
-      deps.store().transaction().execute(async (tx) => {
-        const actorId = requireSession(call).userId;
-        const before = await getStudent(tx, studentId);
-        if (before.status !== 'active') throw new AppError('conflict', `${before.fullName} is already marked ${before.status}`, 'studentId');
-        const future = await duesWaivedOnLeaving(tx, before, leftOn);
-        const at = deps.clock.now().toISOString();
-        const waivers = future.map((d) => ({ id: deps.ids.uuid(), due_id: d.id, amount: d.balance, reason: `Left on ${leftOn}: ${reason}`, approved_by: actorId, at }));
-        if (waivers.length > 0) await tx.insertInto('due_waiver').values(waivers).execute();
-        await tx.updateTable('student').set({ status, left_on: leftOn, version: before.version + 1, updated_at: at }).where('id', '=', studentId).execute();
-        const student = await getStudent(tx, studentId);
-        await recordAudit(tx, deps, { actorId, action: 'students.leave', entity: 'student', entityId: studentId, before, after: student });
-        await enqueue(tx, deps, 'students.leave', { ...student, baseVersion: before.version, waivers });
-        return { student, duesWaived: future.length, amountWaived: future.reduce((a, d) => a + d.balance, 0) };
-      }),
-
-    'students.leavePreview': async ({ studentId, leftOn }) => {
-      const db = deps.store();
-      const dues = await duesWaivedOnLeaving(db, await getStudent(db, studentId), leftOn);
-      return {
-        dues: dues.map((d) => ({ dueId: d.id, installment: d.installment, head: d.head, dueOn: d.due_on, balance: d.balance })),
-        total: dues.reduce((a, d) => a + d.balance, 0),
-      };
-    },
-
-    'families.create': ({ name, studentIds }, call) =>
-      deps.store().transaction().execute(async (tx) => {
-        const actorId = requireSession(call).userId;
-        const id = deps.ids.uuid();
-        await tx.insertInto('family').values({ id, name, created_at: deps.clock.now().toISOString() }).execute();
-        for (const [index, studentId] of studentIds.entries()) {
-          const s = await tx.selectFrom('student').select(['id', 'version']).where('id', '=', studentId).executeTakeFirst();
-          if (!s) throw new AppError('not_found', 'no student has this id', `studentIds.${index}`);
-          await tx.updateTable('student').set({ family_id: id, version: s.version + 1 }).where('id', '=', studentId).execute();
-        }
-        await applyApprovedConcessions(tx, deps, { studentIds });
-        return audited(tx, actorId, 'families.create', 'family', undefined, { id, name, studentIds });
-      }),
-
-    'families.get': async ({ familyId }) => {
-      const db = deps.store();
-      const family = await db.selectFrom('family').selectAll().where('id', '=', familyId).executeTakeFirst();
-      if (!family) throw new AppError('not_found', 'no family has this id', 'familyId');
-      const rows = await sql<SummaryRow>`
-        select ${summaryColumns} from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
-        where s.family_id = ${familyId} order by s.joined_on, s.admission_no`.execute(db);
-      return { id: family.id, name: family.name, students: rows.rows.map(toSummary) };
-    },
+    dues: dues.map((d) => ({ dueId: d.id, installment: d.installment, head: d.head, dueOn: d.due_on, balance: d.balance })),
+    total: dues.reduce((a, d) => a + d.balance, 0),
   };
+}
+
+export function createFamily(deps: ServiceDeps, actorId: string, name: string, studentIds: readonly string[]): Promise<{ id: string; name: string; studentIds: string[] }> {
+  return deps.store().transaction().execute(async (tx) => {
+    const id = deps.ids.uuid();
+    await tx.insertInto('family').values({ id, name, created_at: deps.clock.now().toISOString() }).execute();
+    for (const [index, studentId] of studentIds.entries()) {
+      const s = await tx.selectFrom('student').select(['id', 'version']).where('id', '=', studentId).executeTakeFirst();
+      if (!s) throw new AppError('not_found', 'no student has this id', `studentIds.${index}`);
+      await tx.updateTable('student').set({ family_id: id, version: s.version + 1 }).where('id', '=', studentId).execute();
+    }
+    await applyApprovedConcessions(tx, deps, { studentIds });
+    return audited(tx, deps, actorId, 'families.create', 'family', { id, name, studentIds: [...studentIds] });
+  });
+}
+
+export async function readFamily(db: Store, familyId: string): Promise<OutputOf<'families.get'>> {
+  const family = await db.selectFrom('family').selectAll().where('id', '=', familyId).executeTakeFirst();
+  if (!family) throw new AppError('not_found', 'no family has this id', 'familyId');
+  const rows = await sql<SummaryRow>`
+    select ${summaryColumns} from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
+    where s.family_id = ${familyId} order by s.joined_on, s.admission_no`.execute(db);
+  return { id: family.id, name: family.name, students: rows.rows.map(toSummary) };
+}
+
+/** The student a fee slip's QR code names, if they are still at the school (arrears of those who left are found by name). */
+export async function studentBySlipToken(db: Store, token: string): Promise<OutputOf<'slips.resolve'>> {
+  const id = studentIdFromToken(token);
+  if (!id) throw new AppError('invalid_input', 'token is not a FeeDesk fee slip code', 'token');
+  const student = await getStudent(db, id).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'not_found') throw new AppError('not_found', 'this fee slip belongs to no student on this desk (sync, or check the school)', 'token');
+    throw err;
+  });
+  if (student.status !== 'active') {
+    throw new AppError('conflict', `${student.fullName} (${student.admissionNo}) has ${student.status === 'alumni' ? 'graduated' : 'left'}${student.leftOn ? ` on ${student.leftOn}` : ''}: find them by name to collect arrears`, 'token');
+  }
+  const { classId: _c, sectionId: _s, phone2: _p, email: _e, categoryId: _k, joinedOn: _j, leftOn: _l, version: _v, ...summary } = student;
+  return summary;
 }
