@@ -6,7 +6,7 @@ import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable, Tx 
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import type { ServiceDeps } from './context';
-import { creditBalances, dueRows, pendingFines } from './dues';
+import { creditBalances, dueKey, dueRows, pendingFines } from './dues';
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
 import { today } from './payments';
@@ -160,7 +160,7 @@ export async function waive(deps: ServiceDeps, byUser: string, approvedBy: strin
       await tx.insertInto('due').values(fineDue).execute();
       balance = fine.amount;
     } else {
-      const due = rows.find((r) => `due:${r.id}` === input.key);
+      const due = rows.find((r) => dueKey(r.id) === input.key);
       if (!due) throw new AppError('invalid_input', 'key is not a due of this student', 'key');
       dueId = due.id;
       balance = due.balance;
