@@ -1,5 +1,5 @@
 // Money events after the fact: cancellation, cheque bounce, credit refund and waivers. All append-only.
-import type { Receipt } from '../../shared/contract/payments';
+import { paymentModeInText, type Receipt } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
 import { type WrittenRows } from '../audit/chain';
 import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable, Tx } from '../db/schema';
@@ -94,7 +94,7 @@ export async function cancelPaymentTx(tx: Tx, env: Env, byUser: string, approved
 export async function bouncePaymentTx(tx: Tx, deps: Env, byUser: string, paymentId: string, bankReason: string, charge: number | undefined): Promise<Receipt> {
     const mode = await tx.selectFrom('payment').select('mode').where('id', '=', paymentId).executeTakeFirst();
     if (mode && mode.mode !== 'cheque' && mode.mode !== 'dd') {
-      throw new AppError('conflict', `only a cheque or demand draft can bounce; this receipt was paid by ${mode.mode}`, 'paymentId');
+      throw new AppError('conflict', `only a cheque or demand draft can bounce; this receipt was paid by ${paymentModeInText(mode.mode)}`, 'paymentId');
     }
     const { payment, eventId, at, written } = await reverse(tx, deps, paymentId, 'bounced', bankReason, byUser, null);
     const amount = charge ?? (await readPolicies(tx)).bounceCharge;
