@@ -2,7 +2,7 @@
 import type { reportsChannels } from '../../shared/contract/reports';
 import { type HandlersOf, requireSession } from '../ipc/router';
 import { AppError } from '../../shared/contract/errors';
-import { type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
+import { CASHIER_REPORTS, type ExportFormat, type ExportJob, type ReportFilters, SCREEN_ROWS } from '../../shared/contract/reports';
 import { checkExportPath } from '../reports/export-path';
 import { type BackgroundJob, type BackgroundRunner, progressOf } from '../background/runner';
 import { reauthenticate } from '../services/auth';
@@ -10,9 +10,6 @@ import type { ServiceDeps } from '../services/context';
 import { clearCheque, closeDay, dayCloseStatus, reopenDay } from '../services/day-close';
 import { today } from '../services/payments';
 import type { Session } from '../services/sessions';
-
-/** What a cashier may read: their counter's day and a student's or family's statement. The rest is the accountant's. */
-const CASHIER_REPORTS: ReadonlySet<ReportFilters['report']> = new Set(['daybook', 'day_close', 'statement', 'family_statement', 'cheques']);
 
 function allowed(session: Session, filters: ReportFilters): void {
   if (session.role === 'cashier' && !CASHIER_REPORTS.has(filters.report)) {

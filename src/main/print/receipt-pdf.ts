@@ -1,7 +1,7 @@
 // Receipt PDFs in four layouts: thermal 80 mm and 58 mm (continuous length), A5, and A4 (optionally two copies).
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import type { Receipt } from '../../shared/contract/payments';
+import { PAYMENT_MODE_LABELS, type Receipt } from '../../shared/contract/payments';
 import { formatMoney } from '../../shared/domain/money';
 import { type FontSet, registerFonts, writeText } from './fonts';
 
@@ -13,15 +13,6 @@ import { dateIn } from '../../shared/domain/dates';
 export type ReceiptLayout = (typeof RECEIPT_LAYOUTS)[number];
 
 const MM = 72 / 25.4;
-const MODE_NAMES: Record<Receipt['mode'], string> = {
-  cash: 'Cash',
-  upi: 'UPI',
-  card: 'Card',
-  cheque: 'Cheque',
-  dd: 'Demand draft',
-  bank_transfer: 'Bank transfer',
-  online: 'Online',
-};
 const PAGE = {
   thermal80: { width: 80 * MM, margin: 3 * MM, size: 7.5, qr: 30 * MM },
   thermal58: { width: 58 * MM, margin: 2 * MM, size: 6.5, qr: 26 * MM },
@@ -123,7 +114,7 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
   doc.moveDown(0.3);
   pair('Total paid', money(r.amount), true);
   const ref = Object.entries(r.reference).map(([k, v]) => `${k} ${v}`).join(', ');
-  doc.font('regular').text(`Mode: ${MODE_NAMES[r.mode]}${ref ? ` (${ref})` : ''}`, opts);
+  doc.font('regular').text(`Mode: ${PAYMENT_MODE_LABELS[r.mode]}${ref ? ` (${ref})` : ''}`, opts);
   if (r.change !== null && r.tendered !== null) doc.text(`Tendered ${money(r.tendered)} · change ${money(r.change)}`, opts);
   if (r.status === 'valid') {
     pair('Balance after this payment', money(r.balanceAfter), true);

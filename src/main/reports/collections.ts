@@ -1,8 +1,9 @@
 // Money taken: the day book, the receipts register, collections grouped any way, reversals and cheques awaiting clearance.
 // A receipt counts on its own day; its cancellation or bounce counts (negative) on the event's day, desk and user.
+import { PAYMENT_MODE_LABELS, paymentModeLabel } from '../../shared/contract/payments';
 import type { GroupKey, ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { daysBetween } from '../../shared/domain/dates';
-import { col, MODE_LABELS, type ReportContext, type ReportDefinition, referenceText, utcWindow } from './definition';
+import { col, type ReportContext, type ReportDefinition, referenceText, utcWindow } from './definition';
 import { day } from './definition';
 
 type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
@@ -76,7 +77,7 @@ export const daybook: ReportDefinition<F<'daybook'>> = {
     const receipts = rows.filter((r) => r.kind === 'receipt').reduce((a, r) => a + r.amount, 0);
     const reversals = rows.filter((r) => r.kind !== 'receipt').reduce((a, r) => a + r.amount, 0);
     return [
-      ...[...byMode].map(([mode, amount]) => ({ label: MODE_LABELS[mode] ?? mode, amount })),
+      ...[...byMode].map(([mode, amount]) => ({ label: paymentModeLabel(mode), amount })),
       { label: 'Receipts', amount: receipts },
       { label: 'Cancelled and bounced', amount: reversals },
       { label: 'Net', amount: receipts + reversals },
@@ -93,7 +94,7 @@ const receiptCells = (r: Record<string, string | number | null>) => ({
   student: r['full_name'] as string,
   admissionNo: r['admission_no'] as string,
   className: r['class_name'] as string,
-  mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
+  mode: paymentModeLabel(r['mode'] as string),
   reference: referenceText(r['reference_json'] as string),
   desk: r['desk_code'] as string,
 });
@@ -112,7 +113,7 @@ const RECEIPTS_WHERE = `p.business_date between :from and :to and (:desk is null
 
 export const receipts: ReportDefinition<F<'receipts'>> = {
   title: (f, ctx) => `Receipts register · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,
-  subtitle: (f) => [f.desk ? `Desk ${f.desk}` : 'All desks', f.mode ? MODE_LABELS[f.mode] : 'all modes'].join(' · '),
+  subtitle: (f) => [f.desk ? `Desk ${f.desk}` : 'All desks', f.mode ? PAYMENT_MODE_LABELS[f.mode] : 'all modes'].join(' · '),
   columns: () => [
     col('date', 'Date', 'date'),
     col('receiptNo', 'Receipt no.'),
@@ -200,7 +201,7 @@ function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<Repo
     const row: ReportRow = {};
     f.groupBy.forEach((k, i) => {
       const value = r[`n${i}`] as string;
-      row[k] = k === 'mode' ? (MODE_LABELS[value] ?? value) : value;
+      row[k] = k === 'mode' ? paymentModeLabel(value) : value;
     });
     const collected = r['collected'] as number;
     const reversed = r['reversed'] as number;
@@ -247,7 +248,7 @@ function* reversalRows(f: F<'reversals'>, ctx: ReportContext): Generator<ReportR
       receiptDate: r['business_date'] as string,
       student: r['full_name'] as string,
       admissionNo: r['admission_no'] as string,
-      mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
+      mode: paymentModeLabel(r['mode'] as string),
       reason: r['reason'] as string,
       by: r['by_name'] as string,
       approvedBy: (r['approver'] as string | null) ?? '',
@@ -292,7 +293,7 @@ function* chequeRows(f: F<'cheques'>, ctx: ReportContext): Generator<ReportRow> 
       receiptNo: r['receipt_no'] as string,
       student: r['full_name'] as string,
       admissionNo: r['admission_no'] as string,
-      mode: MODE_LABELS[r['mode'] as string] ?? (r['mode'] as string),
+      mode: paymentModeLabel(r['mode'] as string),
       reference: referenceText(r['reference_json'] as string),
       desk: r['desk_code'] as string,
       days: daysBetween(r['business_date'] as string, f.asOf),

@@ -1,10 +1,11 @@
 // The principal's dashboard: today's money, this month so far against the same days of last month, trends (a point for
 // every day and month, 0 where nothing came in), ageing, who owes most, what waits.
+import { paymentModeLabel } from '../../shared/contract/payments';
 import type { Dashboard } from '../../shared/contract/reports';
 import { addDays, addMonths } from '../../shared/domain/dates';
 import { monthToDate } from '../../shared/domain/periods';
 import { CHEQUES_PENDING_SQL } from './collections';
-import { MODE_LABELS, type ReportContext } from './definition';
+import type { ReportContext } from './definition';
 import { AGEING_BUCKETS, ageingCutoffs, overdueByStudentSql } from './dues';
 
 /** How far back the dashboard looks for desks that took money and did not close the day. */
@@ -19,7 +20,7 @@ export function dashboardOf(ctx: ReportContext): Dashboard {
   const monthStart = current.from;
   const todayByMode = (
     raw.prepare('select mode, sum(collected - reversed) as amount from collection_fact where day = ? group by mode order by amount desc').all(today) as { mode: string; amount: number }[]
-  ).map((r) => ({ mode: MODE_LABELS[r.mode] ?? r.mode, amount: r.amount }));
+  ).map((r) => ({ mode: paymentModeLabel(r.mode), amount: r.amount }));
   const byDay = new Map(
     (raw.prepare('select day, sum(collected - reversed) as amount from collection_fact where day between ? and ? group by day').all(addDays(today, -29), today) as { day: string; amount: number }[]).map((r) => [r.day, r.amount]),
   );

@@ -51,13 +51,3 @@ export function referenceText(referenceJson: string): string {
 
 /** UTC bounds that hold every instant of local days `from`..`to` (zones run from -12 to +14 hours): lets an index narrow the scan. */
 export const utcWindow = (from: string, to: string) => ({ utcFrom: `${addDays(from, -1)}T00:00`, utcTo: `${addDays(to, 2)}T00:00` });
-
-export const MODE_LABELS: Record<string, string> = {
-  cash: 'Cash',
-  cheque: 'Cheque',
-  dd: 'Demand draft',
-  card: 'Card',
-  upi: 'UPI',
-  bank_transfer: 'Bank transfer',
-  online: 'Online gateway',
-};

@@ -1,10 +1,11 @@
 // The accounting export (journal lines for Tally or QuickBooks) and the day close report.
 // Journal: each receipt debits cash or bank and credits fee income per head (net of tax) and output tax; a cancellation
 // or bounce is the opposite voucher on its own day. Tax is inside the fee: tax = amount × rate ÷ (100% + rate).
+import { PAYMENT_MODES, paymentModeLabel } from '../../shared/contract/payments';
 import type { ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { formatAmount } from '../../shared/domain/money';
 import { dayCloseStatus } from '../services/day-close';
-import { col, MODE_LABELS, type ReportContext, type ReportDefinition, utcWindow } from './definition';
+import { col, type ReportContext, type ReportDefinition, utcWindow } from './definition';
 import { day } from './definition';
 
 type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
@@ -108,7 +109,7 @@ function* voucherRows(lines: Line[], layout: (typeof LAYOUTS)[keyof typeof LAYOU
     date: layout.date(first.day),
     voucherType: layout.voucherType[first.voucher],
     voucherNo: layout.voucherNo(first.receipt_no, first.voucher),
-    narration: `${reversal ? `${first.voucher === 'cancelled' ? 'Cancelled' : 'Bounced'}: ` : ''}receipt ${first.receipt_no}, ${first.full_name} (${first.admission_no}), ${MODE_LABELS[first.mode] ?? first.mode}`,
+    narration: `${reversal ? `${first.voucher === 'cancelled' ? 'Cancelled' : 'Bounced'}: ` : ''}receipt ${first.receipt_no}, ${first.full_name} (${first.admission_no}), ${paymentModeLabel(first.mode)}`,
     ...(withName ? { name: first.full_name } : {}),
   };
   const money = first.mode === 'cash' ? ACCOUNTS.cash : ACCOUNTS.bank;
@@ -137,12 +138,12 @@ export const dayClose: ReportDefinition<F<'day_close'>> = {
   title: (f, ctx) => `Day close · desk ${f.desk ?? ctx.deskCode} · ${day(f.date, ctx)}`,
   subtitle: () => 'Expected against counted, per mode',
   columns: () => [col('mode', 'Mode'), col('expected', 'Expected', 'money'), col('counted', 'Counted', 'money'), col('variance', 'Variance', 'money')],
-  count: () => Object.keys(MODE_LABELS).length,
+  count: () => PAYMENT_MODES.length,
   async *rows(f, ctx) {
     const s = await dayCloseStatus(ctx.db, f.date, f.desk);
     for (const [mode, expected] of Object.entries(s.expected)) {
       const counted = s.counted?.[mode] ?? null;
-      yield { mode: MODE_LABELS[mode] ?? mode, expected, counted, variance: counted === null ? null : counted - expected };
+      yield { mode: paymentModeLabel(mode), expected, counted, variance: counted === null ? null : counted - expected };
     }
   },
   footnote: (f, ctx) => {

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { DayCloseStatus } from '../../shared/contract/reports';
 import { AppError } from '../../shared/contract/errors';
-import { PAYMENT_MODES } from '../../shared/contract/payments';
+import { PAYMENT_MODES, paymentModeInText } from '../../shared/contract/payments';
 import { cashCountTotal, denominationsFor } from '../../shared/domain/denominations';
 import { formatMoney } from '../../shared/domain/money';
 import type { Store, Tx } from '../db/schema';
@@ -151,7 +151,7 @@ export async function clearCheque(deps: ServiceDeps, session: Session, paymentId
   return deps.store().transaction().execute(async (tx) => {
     const payment = await tx.selectFrom('payment').select(['receipt_no', 'mode', 'business_date']).where('id', '=', paymentId).executeTakeFirst();
     if (!payment) throw new AppError('not_found', 'no payment has this id', 'paymentId');
-    if (payment.mode !== 'cheque' && payment.mode !== 'dd') throw new AppError('conflict', `receipt ${payment.receipt_no} was paid by ${payment.mode}: only cheques and drafts clear`, 'paymentId');
+    if (payment.mode !== 'cheque' && payment.mode !== 'dd') throw new AppError('conflict', `receipt ${payment.receipt_no} was paid by ${paymentModeInText(payment.mode)}: only cheques and drafts clear`, 'paymentId');
     if (clearedOn < payment.business_date) throw new AppError('invalid_input', `must not be before the cheque was received (${payment.business_date})`, 'clearedOn');
     if (clearedOn > today(deps)) throw new AppError('invalid_input', 'must not be in the future', 'clearedOn');
     const event = await tx.selectFrom('payment_event').select('kind').where('payment_id', '=', paymentId).executeTakeFirst();

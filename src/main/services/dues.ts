@@ -57,7 +57,12 @@ export async function creditBalances(db: Store | Tx, studentIds: readonly string
 }
 
 export const fineKey = (studentId: string, installmentId: string) => `fine:${studentId}:${installmentId}`;
-export const dueKey = (dueId: string) => `due:${dueId}`;
+
+const DUE_KEY = 'due:';
+/** An open item's key when it is a due (levied fines too); a late fine not yet levied has a `fineKey`. */
+export const dueKey = (dueId: string) => `${DUE_KEY}${dueId}`;
+/** The due a key names, or null when it names a pending fine. */
+export const dueIdOf = (key: string): string | null => (key.startsWith(DUE_KEY) ? key.slice(DUE_KEY.length) : null);
 
 /** A late fine an installment has earned by `asOf` and that is not yet levied as a due. */
 export interface PendingFine {

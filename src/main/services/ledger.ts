@@ -1,6 +1,6 @@
 // A student's statement: every due, concession, waiver, payment and reversal with a running balance.
 import { sql } from 'kysely';
-import type { Ledger } from '../../shared/contract/payments';
+import { paymentModeInText, type Ledger } from '../../shared/contract/payments';
 import type { Store } from '../db/schema';
 import { creditBalances, dueRows } from './dues';
 import { payersOf } from './payments';
@@ -38,7 +38,7 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
                    union select payment_id from credit_entry where student_id = ${studentId} and payment_id is not null)
     order by p.received_at`.execute(db);
   for (const m of moves.rows) {
-    if (m.paid !== 0) entries.push({ date: m.business_date, kind: 'payment', description: `Receipt ${m.receipt_no} (${m.mode})`, reference: m.receipt_no, debit: 0, credit: m.paid, order: 2 });
+    if (m.paid !== 0) entries.push({ date: m.business_date, kind: 'payment', description: `Receipt ${m.receipt_no} (${paymentModeInText(m.mode)})`, reference: m.receipt_no, debit: 0, credit: m.paid, order: 2 });
     if (m.event_at && m.reversed !== 0) {
       entries.push({ date: m.event_at.slice(0, 10), kind: 'reversal', description: `Receipt ${m.receipt_no} ${m.event_kind}`, reference: m.receipt_no, debit: -m.reversed, credit: 0, order: 3 });
     }

@@ -13,7 +13,7 @@ import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import { signReceipt } from './desk-keys';
 import type { ServiceDeps } from './context';
-import { creditBalances, dueRows, openItemsOf, pendingFines, type DueRow, type PendingFine } from './dues';
+import { creditBalances, dueIdOf, dueKey, dueRows, openItemsOf, pendingFines, type DueRow, type PendingFine } from './dues';
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
 import { readPolicies } from './settings';
@@ -72,7 +72,7 @@ export async function openDues(db: Store | Tx, studentIds: readonly string[], as
     })),
     items,
     totals: {
-      outstanding: items.filter((i) => i.key.startsWith('due:')).reduce((a, i) => a + i.balance, 0),
+      outstanding: items.filter((i) => dueIdOf(i.key) !== null).reduce((a, i) => a + i.balance, 0),
       fines: fines.reduce((a, f) => a + f.amount, 0),
       credit: [...credits.values()].reduce((a, c) => a + c, 0),
     },
@@ -86,7 +86,7 @@ function referenceOf(method: PaymentMethod): Record<string, string> {
 
 /** A specific word for a key that is not open: most often a due waived when the student left. */
 function explainClosedKey(key: string, rows: readonly DueRow[], payers: readonly Payer[], locale: string): string {
-  const due = rows.find((r) => `due:${r.id}` === key);
+  const due = rows.find((r) => dueKey(r.id) === key);
   if (!due) return 'is not an open due of these students';
   const payer = payers.find((p) => p.id === due.student_id);
   if (payer?.left_on && due.due_on > payer.left_on && due.waived > 0) {
@@ -111,7 +111,7 @@ function finesToLevy(fines: PendingFine[], rows: DueRow[], allocations: Allocate
   return fines.filter((f) => {
     if (paidByKey.has(f.key)) return true;
     const fees = rows.filter((r) => r.kind === 'fee' && r.student_id === f.studentId && r.installment_id === f.installmentId);
-    return fees.every((r) => r.balance - (paidByKey.get(`due:${r.id}`) ?? 0) <= 0);
+    return fees.every((r) => r.balance - (paidByKey.get(dueKey(r.id)) ?? 0) <= 0);
   });
 }
 
@@ -217,7 +217,7 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
 
   const allocationRows = allocations.map((a) => {
     const item = itemByKey.get(a.key)!;
-    const dueId = a.key.startsWith('due:') ? a.key.slice(4) : fineDueIds.get(a.key)!;
+    const dueId = dueIdOf(a.key) ?? fineDueIds.get(a.key)!;
     return { payment_id: paymentId, due_id: dueId, student_id: item.studentId, amount: a.amount, event_id: null };
   });
   if (allocationRows.length > 0) await tx.insertInto('allocation').values(allocationRows).execute();

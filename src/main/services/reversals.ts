@@ -1,12 +1,12 @@
 // Money events after the fact: cancellation, cheque bounce, credit refund and waivers. All append-only.
-import type { Receipt } from '../../shared/contract/payments';
+import { paymentModeInText, type Receipt } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
 import { type WrittenRows } from './audit-chain';
 import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import type { ServiceDeps } from './context';
-import { creditBalances, dueRows, pendingFines } from './dues';
+import { creditBalances, dueKey, dueRows, pendingFines } from './dues';
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
 import { today } from './payments';
@@ -94,7 +94,7 @@ export async function cancelPaymentTx(tx: Tx, env: Env, byUser: string, approved
 export async function bouncePaymentTx(tx: Tx, deps: Env, byUser: string, paymentId: string, bankReason: string, charge: number | undefined): Promise<Receipt> {
     const mode = await tx.selectFrom('payment').select('mode').where('id', '=', paymentId).executeTakeFirst();
     if (mode && mode.mode !== 'cheque' && mode.mode !== 'dd') {
-      throw new AppError('conflict', `only a cheque or demand draft can bounce; this receipt was paid by ${mode.mode}`, 'paymentId');
+      throw new AppError('conflict', `only a cheque or demand draft can bounce; this receipt was paid by ${paymentModeInText(mode.mode)}`, 'paymentId');
     }
     const { payment, eventId, at, written } = await reverse(tx, deps, paymentId, 'bounced', bankReason, byUser, null);
     const amount = charge ?? (await readPolicies(tx)).bounceCharge;
@@ -160,7 +160,7 @@ export async function waive(deps: ServiceDeps, byUser: string, approvedBy: strin
       await tx.insertInto('due').values(fineDue).execute();
       balance = fine.amount;
     } else {
-      const due = rows.find((r) => `due:${r.id}` === input.key);
+      const due = rows.find((r) => dueKey(r.id) === input.key);
       if (!due) throw new AppError('invalid_input', 'key is not a due of this student', 'key');
       dueId = due.id;
       balance = due.balance;

@@ -20,6 +20,28 @@ const bankRef = (label: string, pattern: RegExp, hint: string, separators: RegEx
 export const PAYMENT_MODES = ['cash', 'cheque', 'dd', 'card', 'upi', 'bank_transfer', 'online'] as const;
 export type PaymentMode = (typeof PAYMENT_MODES)[number];
 
+/** Each mode as a person reads it: on the screens, the receipt, the reports and their exports. */
+export const PAYMENT_MODE_LABELS: Record<PaymentMode, string> = {
+  cash: 'Cash',
+  cheque: 'Cheque',
+  dd: 'Demand draft',
+  card: 'Card',
+  upi: 'UPI',
+  bank_transfer: 'Bank transfer',
+  online: 'Online gateway',
+};
+
+export const isPaymentMode = (mode: string): mode is PaymentMode => (PAYMENT_MODES as readonly string[]).includes(mode);
+
+/** A stored mode as a person reads it; a code this version does not know is shown as stored rather than hidden. */
+export const paymentModeLabel = (mode: string): string => (isPaymentMode(mode) ? PAYMENT_MODE_LABELS[mode] : mode);
+
+/** The mode within a sentence ("paid by cash", "by UPI"): lower case, except an abbreviation keeps its capitals. */
+export function paymentModeInText(mode: string): string {
+  const label = paymentModeLabel(mode);
+  return label === label.toUpperCase() ? label : label.toLowerCase();
+}
+
 /** The mode and the references each mode requires. */
 export const paymentMethod = z.discriminatedUnion(
   'mode',

@@ -77,6 +77,9 @@ export const reportFilters = z.discriminatedUnion(
 export type ReportFilters = z.infer<typeof reportFilters>;
 export type ReportName = ReportFilters['report'];
 
+/** What a cashier may read: their counter's day and a student's or family's statement. The rest is the accountant's. */
+export const CASHIER_REPORTS: ReadonlySet<ReportName> = new Set<ReportName>(['daybook', 'day_close', 'statement', 'family_statement', 'cheques']);
+
 export const COLUMN_TYPES = ['text', 'money', 'count', 'date'] as const;
 export const reportColumn = z.object({
   key: z.string(),

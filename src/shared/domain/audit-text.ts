@@ -1,6 +1,7 @@
 // An audit row as an auditor reads it: who, what in words with the record named, and the details formatted
 // (money in the school's currency and locale, dates in words, times in the school's zone, ids as names).
 import type { AuditEntry } from '../contract/audit';
+import { isPaymentMode, PAYMENT_MODE_LABELS, paymentModeInText } from '../contract/payments';
 
 /** The school's formats, as the screen has them (money from minor units, dates in words, instants in the school's zone). */
 export interface Formatters {
@@ -14,8 +15,6 @@ export interface DetailLine {
   label: string;
   value: string;
 }
-
-const MODES: Record<string, string> = { cash: 'cash', upi: 'UPI', card: 'card', cheque: 'cheque', dd: 'demand draft', bank_transfer: 'bank transfer', online: 'online gateway' };
 
 type Details = Record<string, unknown>;
 const obj = (value: unknown): Details => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Details) : {});
@@ -57,7 +56,7 @@ export function describe(entry: AuditEntry, f: Formatters): string {
   switch (entry.action) {
     case 'payments.record': {
       const mode = str(after['mode']);
-      return join(`Recorded payment of ${amount(after['amount']) ?? 'an amount'}`, mode && `by ${MODES[mode] ?? mode}`, student && `from ${student}`, `— ${receiptOf}`);
+      return join(`Recorded payment of ${amount(after['amount']) ?? 'an amount'}`, mode && `by ${paymentModeInText(mode)}`, student && `from ${student}`, `— ${receiptOf}`);
     }
     case 'payments.cancel':
       return join(`Cancelled ${receiptOf}`, student && `of ${student}`) + (person(after['approvedBy']) ? `, approved by ${person(after['approvedBy'])}` : '') + because;
@@ -264,7 +263,7 @@ function valueOf(key: string, value: unknown, entry: AuditEntry, f: Formatters, 
     }
     if (DATE.test(value)) return f.date(value);
     if (INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return f.dateTime(value);
-    if (key === 'mode' && MODES[value]) return sentenceCase(MODES[value]!);
+    if (key === 'mode' && isPaymentMode(value)) return PAYMENT_MODE_LABELS[value];
     return CODE_KEYS.has(key) ? sentenceCase(words(value)) : value;
   }
   if (Array.isArray(value)) {

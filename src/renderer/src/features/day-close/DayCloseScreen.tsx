@@ -2,7 +2,7 @@
 import { Alert, Badge, Button, Group, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
-import { PAYMENT_MODES } from '../../../../shared/contract/payments';
+import { PAYMENT_MODE_LABELS, PAYMENT_MODES } from '../../../../shared/contract/payments';
 import type { DayCloseStatus } from '../../../../shared/contract/reports';
 import { cashCountTotal } from '../../../../shared/domain/denominations';
 import { api, request } from '../../api/client';
@@ -12,7 +12,6 @@ import { ExportPanel } from '../reports/ExportPanel';
 import { DateField } from '../../components/DateField';
 import { useDates } from '../../components/school';
 
-const MODE_LABELS: Record<string, string> = { cash: 'Cash', cheque: 'Cheque', dd: 'Demand draft', card: 'Card', upi: 'UPI', bank_transfer: 'Bank transfer', online: 'Online gateway' };
 const OTHER_MODES = PAYMENT_MODES.filter((m) => m !== 'cash');
 
 export function DayCloseScreen({ session }: { session: SessionInfo }) {
@@ -50,7 +49,7 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
 
   const close = () => {
     const bad = OTHER_MODES.find((m) => parsed[m] === null);
-    if (bad) return setError(`The ${MODE_LABELS[bad]} total is not an amount.`);
+    if (bad) return setError(`The ${PAYMENT_MODE_LABELS[bad]} total is not an amount.`);
     setError(null);
     request(
       api().dayClose.close({
@@ -136,13 +135,13 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
                 const v = (c ?? 0) - (status.expected[m] ?? 0);
                 return (
                   <Table.Tr key={m}>
-                    <Table.Td>{MODE_LABELS[m]}</Table.Td>
+                    <Table.Td>{PAYMENT_MODE_LABELS[m]}</Table.Td>
                     <Table.Td ta="right">{money.format(status.expected[m] ?? 0)}</Table.Td>
                     <Table.Td ta="right">
                       {m === 'cash' || !open ? (
                         money.format(c ?? 0)
                       ) : (
-                        <TextInput aria-label={`Counted ${MODE_LABELS[m]}`} size="xs" w={120} value={other[m] ?? ''} onChange={(e) => {
+                        <TextInput aria-label={`Counted ${PAYMENT_MODE_LABELS[m]}`} size="xs" w={120} value={other[m] ?? ''} onChange={(e) => {
                             // Read now: the event's target is gone by the time React runs the updater.
                             const typed = e.currentTarget.value;
                             setOther((o) => ({ ...o, [m]: typed }));

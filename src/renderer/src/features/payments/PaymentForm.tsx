@@ -3,20 +3,10 @@ import { Alert, Button, Group, Kbd, NativeSelect, SimpleGrid, Text, TextInput } 
 import { useHotkeys } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import { messageForField, messageNamingField } from '../../api/form-errors';
-import { PAYMENT_MODES, type PaymentMethod, type PaymentMode } from '../../../../shared/contract/payments';
+import { PAYMENT_MODE_LABELS, PAYMENT_MODES, type PaymentMethod, type PaymentMode } from '../../../../shared/contract/payments';
 import type { MoneyFormat } from '../../components/money';
 import { quickTenders } from '../../../../shared/domain/denominations';
 import { DateField } from '../../components/DateField';
-
-const MODE_LABELS: Record<PaymentMode, string> = {
-  cash: 'Cash',
-  upi: 'UPI',
-  card: 'Card',
-  cheque: 'Cheque',
-  dd: 'Demand draft',
-  bank_transfer: 'Bank transfer',
-  online: 'Online gateway',
-};
 
 /** The reference fields each mode asks for, as [field, label]. */
 const REFERENCES: Record<PaymentMode, [string, string][]> = {
@@ -90,7 +80,7 @@ export function PaymentForm({ suggested, denominations, money, saving, error, on
     >
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <TextInput label="Amount received" data-field="amount" autoFocus value={amountValue} onChange={(e) => setAmountText(e.currentTarget.value)} error={fieldError('amount')} inputMode="decimal" />
-        <NativeSelect label="Mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as PaymentMode)} data={PAYMENT_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] }))} />
+        <NativeSelect label="Mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as PaymentMode)} data={PAYMENT_MODES.map((m) => ({ value: m, label: PAYMENT_MODE_LABELS[m] }))} />
         {mode === 'cash' && <TextInput label="Cash tendered" data-field="method.tendered" value={tenderedText} onChange={(e) => setTenderedText(e.currentTarget.value)} error={fieldError('method.tendered')} inputMode="decimal" />}
         {REFERENCES[mode].map(([field, label]) =>
           DATE_REFERENCES.includes(field) ? (

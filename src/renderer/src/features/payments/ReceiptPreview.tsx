@@ -1,7 +1,7 @@
 // What the printed receipt will say, right after saving; Save PDF writes the plain receipt.
 import { Alert, Badge, Button, Divider, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { DataTable } from '../../components/DataTable';
-import type { Receipt } from '../../../../shared/contract/payments';
+import { paymentModeInText, type Receipt } from '../../../../shared/contract/payments';
 import { api, request } from '../../api/client';
 import { downloadPdf } from '../../components/download';
 import type { MoneyFormat } from '../../components/money';
@@ -98,7 +98,7 @@ export function ReceiptPreview({ receipt, money, onNext, printed = null }: { rec
         {receipt.creditAdded > 0 && <Text>Kept as advance credit: {money.format(receipt.creditAdded)}</Text>}
         <Divider />
         <Group justify="space-between">
-          <Text fw={700}>Total paid ({receipt.mode})</Text>
+          <Text fw={700}>Total paid ({paymentModeInText(receipt.mode)})</Text>
           <Text fw={700} data-testid="receipt-total">
             {money.format(receipt.amount)}
           </Text>

@@ -4,7 +4,7 @@ import { ApprovalModal } from '../../components/ApprovalModal';
 import { DataTable } from '../../components/DataTable';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import type { PaymentSummary } from '../../../../shared/contract/payments';
+import { PAYMENT_MODE_LABELS, type PaymentSummary } from '../../../../shared/contract/payments';
 import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { FormFooter, failureNote } from '../../components/FormFooter';
@@ -26,7 +26,7 @@ export function ReceiptsList({ receipts, money, canBounce, onChanged }: { receip
         columns={[
           { header: 'Receipt', cell: (r) => r.receiptNo },
           { header: 'Date', cell: (r) => dates.date(r.businessDate) },
-          { header: 'Mode', cell: (r) => r.mode },
+          { header: 'Mode', cell: (r) => PAYMENT_MODE_LABELS[r.mode] },
           { header: 'Amount', align: 'right', cell: (r) => money.format(r.amount) },
           { header: 'Status', cell: (r) => <Badge color={r.status === 'valid' ? 'teal.9' : 'red.9'}>{r.status}</Badge> },
           {

@@ -3,7 +3,7 @@ import { Alert, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, T
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
-import { GROUP_KEYS, type GroupKey, type ReportFilters, type ReportName, type ReportTable as Report } from '../../../../shared/contract/reports';
+import { CASHIER_REPORTS, GROUP_KEYS, type GroupKey, type ReportFilters, type ReportName, type ReportTable as Report } from '../../../../shared/contract/reports';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { minorDigits } from '../../../../shared/domain/money';
 import { api, request } from '../../api/client';
@@ -14,24 +14,24 @@ import { ReportTable } from './ReportTable';
 import { DateField } from '../../components/DateField';
 import { useDates } from '../../components/school';
 
-const REPORTS: { value: ReportName; label: string; cashier: boolean }[] = [
-  { value: 'daybook', label: 'Day book', cashier: true },
-  { value: 'collection', label: 'Collection summary', cashier: false },
-  { value: 'receipts', label: 'Receipts register', cashier: false },
-  { value: 'defaulters', label: 'Outstanding dues and defaulters', cashier: false },
-  { value: 'statement', label: 'Student statement', cashier: true },
-  { value: 'family_statement', label: 'Family statement', cashier: true },
-  { value: 'concessions', label: 'Concessions granted', cashier: false },
-  { value: 'reversals', label: 'Cancelled and bounced receipts', cashier: false },
-  { value: 'cheques', label: 'Cheques pending clearance', cashier: true },
-  { value: 'forecast', label: 'Expected collections forecast', cashier: false },
-  { value: 'journal', label: 'Accounting export (journal)', cashier: false },
-  { value: 'day_close', label: 'Day close report', cashier: true },
-  { value: 'students_list', label: 'Student list (import layout)', cashier: false },
-  { value: 'families_list', label: 'Family list (import layout)', cashier: false },
-  { value: 'structures_list', label: 'Fee structures (import layout)', cashier: false },
-  { value: 'concessions_list', label: 'Concessions list (import layout)', cashier: false },
-  { value: 'dues_list', label: 'Dues per student and head (import layout)', cashier: false },
+const REPORTS: { value: ReportName; label: string }[] = [
+  { value: 'daybook', label: 'Day book' },
+  { value: 'collection', label: 'Collection summary' },
+  { value: 'receipts', label: 'Receipts register' },
+  { value: 'defaulters', label: 'Outstanding dues and defaulters' },
+  { value: 'statement', label: 'Student statement' },
+  { value: 'family_statement', label: 'Family statement' },
+  { value: 'concessions', label: 'Concessions granted' },
+  { value: 'reversals', label: 'Cancelled and bounced receipts' },
+  { value: 'cheques', label: 'Cheques pending clearance' },
+  { value: 'forecast', label: 'Expected collections forecast' },
+  { value: 'journal', label: 'Accounting export (journal)' },
+  { value: 'day_close', label: 'Day close report' },
+  { value: 'students_list', label: 'Student list (import layout)' },
+  { value: 'families_list', label: 'Family list (import layout)' },
+  { value: 'structures_list', label: 'Fee structures (import layout)' },
+  { value: 'concessions_list', label: 'Concessions list (import layout)' },
+  { value: 'dues_list', label: 'Dues per student and head (import layout)' },
 ];
 
 const GROUP_LABELS: Record<GroupKey, string> = { head: 'Fee head', class: 'Class', mode: 'Mode', cashier: 'Cashier', desk: 'Desk', day: 'Day', month: 'Month' };
@@ -102,7 +102,7 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
 export function ReportsScreen({ session }: { session: SessionInfo }) {
   const dates = useDates();
   const today = dates.today();
-  const reports = REPORTS.filter((r) => session.user.role !== 'cashier' || r.cashier);
+  const reports = REPORTS.filter((r) => session.user.role !== 'cashier' || CASHIER_REPORTS.has(r.value));
   const [report, setReport] = useState<ReportName>('daybook');
   const [masters, setMasters] = useState<Masters | null>(null);
   const [s, setS] = useState<FilterState>({
