@@ -40,7 +40,7 @@ import type { DeskClock, IdSource, ServiceDeps } from './services/context';
 import { createSessionTable } from './services/sessions';
 import * as users from './services/users';
 import type { FetchLike } from './sync/client';
-import type { SyncEnv } from './sync/engine';
+import type { SyncEnv } from './sync/env';
 import { createSyncLoop, type SyncLoop, type SyncLoopOptions } from './sync/loop';
 
 export type { Logger } from './logger';

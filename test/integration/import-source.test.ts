@@ -10,7 +10,8 @@ import { runInNewContext } from 'node:vm';
 import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findHeader } from '../../src/main/imports/headers';
-import { readSheet, type ReadLimits, type SheetRow } from '../../src/main/imports/source';
+import type { ReadLimits, SheetRow } from '../../src/main/imports/sheet';
+import { readSheet } from '../../src/main/imports/source';
 import { parseDate } from '../../src/main/imports/values';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/import');

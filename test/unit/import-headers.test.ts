@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyMapping, findHeader, normalizeHeader, type FieldSpec } from '../../src/main/imports/headers';
-import type { Cell, SheetRow } from '../../src/main/imports/source';
+import type { Cell, SheetRow } from '../../src/main/imports/sheet';
 
 const FIELDS: FieldSpec[] = [
   { key: 'admissionNo', label: 'Admission number', required: true, aliases: ['Adm No', 'Admission No', 'Roll No'] },

@@ -7,7 +7,8 @@ import { recordAudit } from '../services/audit';
 import type { ServiceDeps } from '../services/context';
 import { SyncFailure } from '../sync/client';
 import { readRefusal } from '../sync/audit';
-import { enroll, type SyncEnv } from '../sync/engine';
+import { enroll } from '../sync/engine';
+import type { SyncEnv } from '../sync/env';
 import type { SyncLoop } from '../sync/loop';
 
 async function readStatus(deps: ServiceDeps, loop: SyncLoop): Promise<SyncStatus> {

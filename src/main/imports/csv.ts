@@ -5,7 +5,7 @@ import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { AppError } from '../../shared/contract/errors';
 import { count, fileProblem } from './file-problems';
-import type { ReadLimits, SheetRow } from './source';
+import type { ReadLimits, SheetRow } from './sheet';
 
 type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 

@@ -1,7 +1,7 @@
 // Finds the header row of a school's sheet and which column feeds each field, by name; a mapping the user picked
 // overrides the guess.
 import { AppError } from '../../shared/contract/errors';
-import type { SheetRow } from './source';
+import type { SheetRow } from './sheet';
 import { cellText } from './values';
 
 export interface FieldSpec {

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import type { ImportField, ImporterName, RowError } from '../../shared/contract/imports';
 import type { Store, Tx } from '../db/schema';
 import type { Clock, IdSource } from '../services/context';
-import type { Cell } from './source';
+import type { Cell } from './sheet';
 import { cellText } from './values';
 
 export interface ImportContext {

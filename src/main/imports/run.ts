@@ -10,7 +10,8 @@ import { recordAudit } from '../services/audit';
 import { type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type Unparsed, withCheckerErrors, type WriteEnv } from './importer';
 import { applyMapping, findHeader } from './headers';
 import { IMPORTER_DEFS } from './registry';
-import { type Cell, readSheet, type SheetRow } from './source';
+import type { Cell, SheetRow } from './sheet';
+import { readSheet } from './source';
 import { cellText } from './values';
 
 type Mapping = Record<string, string | null>;

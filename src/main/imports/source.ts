@@ -4,24 +4,8 @@ import { open, stat } from 'node:fs/promises';
 import type { AppError } from '../../shared/contract/errors';
 import { readCsvRows } from './csv';
 import { columnLetters, count, fileProblem, sizeText } from './file-problems';
+import type { Cell, ReadLimits, SheetRow } from './sheet';
 import { readXlsxRows } from './xlsx';
-
-export type Cell = string | number | boolean | Date | null;
-
-export interface SheetRow {
-  /** 1-based, as the user sees it in Excel (a CSV record with a line break inside a cell is still one row). */
-  row: number;
-  values: Cell[];
-}
-
-export interface ReadLimits {
-  maxBytes: number;
-  /** Rows with something in them; empty rows are skipped and do not count. */
-  maxRows: number;
-  maxCellChars: number;
-  /** How far a workbook may unzip (all its parts together): the zip bomb guard. */
-  maxUnzippedBytes: number;
-}
 
 const MB = 1024 * 1024;
 

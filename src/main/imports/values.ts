@@ -1,7 +1,7 @@
 // Reads one cell of a school's sheet as a date, an amount, a phone number or text. Each answer is a value or a short
 // reason the row's error list shows after the column name ("Date of birth is not a date (…)").
 import { minorDigits } from '../../shared/domain/money';
-import type { Cell } from './source';
+import type { Cell } from './sheet';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 

@@ -2,7 +2,7 @@
 import ExcelJS from 'exceljs';
 import { AppError } from '../../shared/contract/errors';
 import { count, fileProblem } from './file-problems';
-import type { Cell, ReadLimits, SheetRow } from './source';
+import type { Cell, ReadLimits, SheetRow } from './sheet';
 import { firstSheetPackage, unreadable } from './xlsx-package';
 
 /** Cells a sheet may hold per row allowed, on average: far past any school list, short of a sheet made to choke us. */

@@ -7,7 +7,7 @@ import { AUDIT_PUSH_MAX_CHECKPOINTS, AUDIT_PUSH_MAX_ROWS, auditHeadResponseSchem
 import { PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
 import { callServer, SyncFailure } from './client';
-import type { SyncEnv } from './engine';
+import type { SyncEnv } from './env';
 
 /** The server's standing refusal of this desk's chain, as the desk keeps it. */
 export interface AuditRefusalNote {

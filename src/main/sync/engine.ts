@@ -4,21 +4,11 @@
 import { sql } from 'kysely';
 import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION, type Mutation, type PullResponse } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
-import type { Clock, IdSource } from '../services/context';
 import { applyChanges } from './apply-remote';
 import { takeServerVersion } from './appliers';
 import { pushAuditTrail } from './audit';
-import { callServer, type FetchLike, SyncFailure } from './client';
-
-export interface SyncEnv {
-  store(): Store;
-  clock: Clock;
-  ids: IdSource;
-  fetch: FetchLike;
-  log(level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
-  pushBatch?: number;
-  pullPage?: number;
-}
+import type { SyncEnv } from './env';
+import { callServer, SyncFailure } from './client';
 
 export interface SyncRound {
   pushed: number;

@@ -1,6 +1,7 @@
 // The background sync loop: a round every interval while things go well; after a failure, exponential backoff with
 // jitter (so a school's desks do not all return at once when the network does). Rounds never overlap.
-import { type SyncEnv, type SyncRound, syncOnce } from './engine';
+import { type SyncRound, syncOnce } from './engine';
+import type { SyncEnv } from './env';
 import { SyncFailure } from './client';
 
 export interface SyncLoopOptions {
