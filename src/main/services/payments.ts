@@ -1,7 +1,7 @@
 // Recording a payment: allocation, late fines levied, credit, receipt number, audit and outbox in one transaction.
 import { sql } from 'kysely';
 import type { ParsedInputOf } from '../../shared/contract';
-import type { OpenDues, PaymentMethod, Receipt } from '../../shared/contract/payments';
+import type { OpenDues, OpenItemView, PaymentMethod, Receipt } from '../../shared/contract/payments';
 import { formatDate } from '../../shared/domain/date-input';
 import { AppError } from '../../shared/contract/errors';
 import { allocate, allocationProblem, type Allocated } from '../../shared/domain/allocation';
@@ -127,15 +127,113 @@ function creditDraws(credits: Map<string, number>, needed: number): [string, num
   return draws;
 }
 
-export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; name: string }, input: ParsedInputOf<'payments.record'>): Promise<Receipt> {
-  const year = await currentYear(tx);
-  const payers = await payersOf(tx, input.studentIds);
+type Cashier = { id: string; name: string };
+type Year = { id: string; name: string };
+type School = { id: string; name: string; currency: string; locale: string };
+type Policies = Awaited<ReturnType<typeof readPolicies>>;
+
+/** Who pays on one receipt: one student, or siblings of one family. */
+async function payersOnOneReceipt(tx: Tx, studentIds: readonly string[]): Promise<Payer[]> {
+  const payers = await payersOf(tx, studentIds);
   const families = new Set(payers.map((p) => p.family_id));
   if (payers.length > 1 && (families.size !== 1 || families.has(null))) {
     throw new AppError('invalid_input', 'studentIds must be siblings of one family to share a receipt', 'studentIds');
   }
+  return payers;
+}
+
+/** The cash handed over, for the change: never less than the amount paid. */
+function tenderedCash(input: ParsedInputOf<'payments.record'>): number | null {
   const tendered = input.method.mode === 'cash' ? (input.method.tendered ?? null) : null;
   if (tendered !== null && tendered < input.amount) throw new AppError('invalid_input', 'method.tendered is less than the amount paid', 'method.tendered');
+  return tendered;
+}
+
+/** The next number of this desk's series for the year: the series row moves on inside the payment's transaction. */
+async function nextReceiptNumber(tx: Tx, format: string, year: Year, deskCode: string): Promise<{ seq: number; receiptNo: string }> {
+  const series = await sql<{ last_seq: number }>`
+    insert into receipt_series (desk_code, academic_year_id, last_seq) values (${deskCode}, ${year.id}, 1)
+    on conflict (desk_code, academic_year_id) do update set last_seq = last_seq + 1
+    returning last_seq`.execute(tx);
+  const seq = series.rows[0]!.last_seq;
+  return { seq, receiptNo: formatReceiptNo(format, { year: year.name, desk: deskCode, seq }) };
+}
+
+/** Late fines collected (or left behind by fees the payment cleared) become dues now; until then they only accrued. */
+async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { yearId: string; asOf: string; now: string; paymentId: string }) {
+  const fineDueIds = new Map<string, string>();
+  const fineDues: DueTable[] = [];
+  const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
+  for (const f of toLevy) {
+    const due: DueTable = { id: env.ids.uuid(), student_id: f.studentId, academic_year_id: at.yearId, installment_id: f.installmentId, head_id: fineHead.id, kind: 'fine', due_on: at.asOf, amount: f.amount, created_at: at.now, source_id: at.paymentId };
+    fineDueIds.set(f.key, due.id);
+    fineDues.push(due);
+    await tx.insertInto('due').values(due).execute();
+  }
+  return { fineDues, fineDueIds };
+}
+
+/**
+ * What the receipt says, frozen at payment time: the lines paid, and what is still owed after this payment (every open
+ * due and every late fine to date, levied now or still accruing, less what this payment and any credit it drew cleared).
+ */
+function receiptSnapshot(
+  input: ParsedInputOf<'payments.record'>,
+  ctx: { year: Year; cashier: Cashier; school: School; policies: Policies; payers: Payer[] },
+  items: OpenItemView[],
+  allocations: Allocated[],
+): ReceiptSnapshot {
+  const { year, cashier, school, policies, payers } = ctx;
+  const itemByKey = new Map(items.map((i) => [i.key, i]));
+  const lines = allocations.map((a) => {
+    const item = itemByKey.get(a.key)!;
+    return { studentId: item.studentId, installment: item.installment, head: item.head, kind: item.kind, dueOn: item.dueOn, gross: item.gross, concession: item.concession, amount: a.amount };
+  });
+  const allocated = allocations.reduce((a, x) => a + x.amount, 0);
+  const owedBefore = items.reduce((a, i) => a + i.balance, 0);
+  const finesBefore = items.filter((i) => i.kind === 'fine').reduce((a, i) => a + i.balance, 0);
+  const finesPaid = allocations.filter((a) => itemByKey.get(a.key)?.kind === 'fine').reduce((a, x) => a + x.amount, 0);
+  return {
+    yearName: year.name,
+    cashier,
+    school: { name: school.name, currency: school.currency, locale: school.locale, address: policies.schoolAddress, phone: policies.schoolPhone, registration: policies.schoolRegistration, taxId: policies.schoolTaxId },
+    students: payers.map((p) => ({ id: p.id, admissionNo: p.admission_no, fullName: p.full_name, className: p.class_name, section: p.section, guardianName: p.guardian_name })),
+    lines,
+    balanceAfter: owedBefore - allocated,
+    finesInBalance: finesBefore - finesPaid,
+    note: input.note,
+  };
+}
+
+/** Each allocation against its due; a fine this payment levied, against the due it has just become. */
+function allocationRowsOf(allocations: Allocated[], items: OpenItemView[], fineDueIds: ReadonlyMap<string, string>, paymentId: string) {
+  const itemByKey = new Map(items.map((i) => [i.key, i]));
+  return allocations.map((a) => {
+    const item = itemByKey.get(a.key)!;
+    const dueId = dueIdOf(a.key) ?? fineDueIds.get(a.key)!;
+    return { payment_id: paymentId, due_id: dueId, student_id: item.studentId, amount: a.amount, event_id: null };
+  });
+}
+
+/** An overpayment is credit for the first payer; an applied credit is drawn from the payers' balances in order. */
+function creditEntriesOf(env: Env, creditDelta: number, payers: Payer[], credits: Map<string, number>, paymentId: string, now: string) {
+  const creditRows =
+    creditDelta > 0
+      ? [{ studentId: payers[0]!.id, amount: creditDelta, kind: 'overpayment' as const }]
+      : creditDraws(credits, -creditDelta).map(([studentId, take]) => ({ studentId, amount: -take, kind: 'applied' as const }));
+  const creditEntries: CreditEntryTable[] = creditRows.map((c) => ({ id: env.ids.uuid(), student_id: c.studentId, amount: c.amount, kind: c.kind, payment_id: paymentId, event_id: null, at: now, note: null, approved_by: null }));
+  return { creditRows, creditEntries };
+}
+
+/**
+ * Records one payment inside the caller's transaction, in its named steps: who pays, what is open, how the money is
+ * allocated, the receipt number and its signed QR, fines levied, the payment, allocation and credit rows, then the
+ * audit row (in the hash chain) and the outbox row for the other desks.
+ */
+export async function recordPaymentTx(tx: Tx, env: Env, cashier: Cashier, input: ParsedInputOf<'payments.record'>): Promise<Receipt> {
+  const year = await currentYear(tx);
+  const payers = await payersOnOneReceipt(tx, input.studentIds);
+  const tendered = tenderedCash(input);
 
   const asOf = today(env);
   const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
@@ -151,47 +249,13 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
   const allocated = allocations.reduce((a, x) => a + x.amount, 0);
   const creditDelta = input.amount - allocated;
 
-  const series = await sql<{ last_seq: number }>`
-    insert into receipt_series (desk_code, academic_year_id, last_seq) values (${desk.code}, ${year.id}, 1)
-    on conflict (desk_code, academic_year_id) do update set last_seq = last_seq + 1
-    returning last_seq`.execute(tx);
-  const seq = series.rows[0]!.last_seq;
-  const receiptNo = formatReceiptNo(policies.receiptFormat, { year: year.name, desk: desk.code, seq });
+  const { seq, receiptNo } = await nextReceiptNumber(tx, policies.receiptFormat, year, desk.code);
   const paymentId = env.ids.uuid();
   const now = env.clock.now().toISOString();
   const qr = await signReceipt(tx, env, desk.code, { schoolUuid: school.id, receiptNo, date: asOf, amount: input.amount, admissionNo: payers[0]!.admission_no });
+  const { fineDues, fineDueIds } = await levyFines(tx, env, finesToLevy(fines, rows, allocations), { yearId: year.id, asOf, now, paymentId });
 
-  // Late fines collected (or left behind by cleared fees) become dues now.
-  const fineDueIds = new Map<string, string>();
-  const fineDues: DueTable[] = [];
-  const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
-  for (const f of finesToLevy(fines, rows, allocations)) {
-    const due: DueTable = { id: env.ids.uuid(), student_id: f.studentId, academic_year_id: year.id, installment_id: f.installmentId, head_id: fineHead.id, kind: 'fine', due_on: asOf, amount: f.amount, created_at: now, source_id: paymentId };
-    fineDueIds.set(f.key, due.id);
-    fineDues.push(due);
-    await tx.insertInto('due').values(due).execute();
-  }
-
-  const itemByKey = new Map(items.map((i) => [i.key, i]));
-  const lines = allocations.map((a) => {
-    const item = itemByKey.get(a.key)!;
-    return { studentId: item.studentId, installment: item.installment, head: item.head, kind: item.kind, dueOn: item.dueOn, gross: item.gross, concession: item.concession, amount: a.amount };
-  });
-  // What is still owed after this payment: every open due and every late fine to date (levied now or still accruing),
-  // less what this payment (and any credit it drew) cleared.
-  const owedBefore = items.reduce((a, i) => a + i.balance, 0);
-  const finesBefore = items.filter((i) => i.kind === 'fine').reduce((a, i) => a + i.balance, 0);
-  const finesPaid = allocations.filter((a) => itemByKey.get(a.key)?.kind === 'fine').reduce((a, x) => a + x.amount, 0);
-  const snapshot: ReceiptSnapshot = {
-    yearName: year.name,
-    cashier,
-    school: { name: school.name, currency: school.currency, locale: school.locale, address: policies.schoolAddress, phone: policies.schoolPhone, registration: policies.schoolRegistration, taxId: policies.schoolTaxId },
-    students: payers.map((p) => ({ id: p.id, admissionNo: p.admission_no, fullName: p.full_name, className: p.class_name, section: p.section, guardianName: p.guardian_name })),
-    lines,
-    balanceAfter: owedBefore - allocated,
-    finesInBalance: finesBefore - finesPaid,
-    note: input.note,
-  };
+  const snapshot = receiptSnapshot(input, { year, cashier, school, policies, payers }, items, allocations);
   const payment = {
     id: paymentId,
     receipt_no: receiptNo,
@@ -214,19 +278,9 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: { id: string; n
     qr,
   };
   await tx.insertInto('payment').values(payment).execute();
-
-  const allocationRows = allocations.map((a) => {
-    const item = itemByKey.get(a.key)!;
-    const dueId = dueIdOf(a.key) ?? fineDueIds.get(a.key)!;
-    return { payment_id: paymentId, due_id: dueId, student_id: item.studentId, amount: a.amount, event_id: null };
-  });
+  const allocationRows = allocationRowsOf(allocations, items, fineDueIds, paymentId);
   if (allocationRows.length > 0) await tx.insertInto('allocation').values(allocationRows).execute();
-
-  const creditRows =
-    creditDelta > 0
-      ? [{ studentId: payers[0]!.id, amount: creditDelta, kind: 'overpayment' as const }]
-      : creditDraws(credits, -creditDelta).map(([studentId, take]) => ({ studentId, amount: -take, kind: 'applied' as const }));
-  const creditEntries: CreditEntryTable[] = creditRows.map((c) => ({ id: env.ids.uuid(), student_id: c.studentId, amount: c.amount, kind: c.kind, payment_id: paymentId, event_id: null, at: now, note: null, approved_by: null }));
+  const { creditRows, creditEntries } = creditEntriesOf(env, creditDelta, payers, credits, paymentId, now);
   if (creditEntries.length > 0) await tx.insertInto('credit_entry').values(creditEntries).execute();
 
   await recordAudit(tx, env, { actorId: cashier.id, action: 'payments.record', entity: 'payment', entityId: paymentId, after: {
