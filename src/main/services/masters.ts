@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Masters, SchoolClass } from '../../shared/contract/masters';
 import { AppError } from '../../shared/contract/errors';
+import type { MutationArgsInput, MutationName } from '../../shared/sync/protocol';
 import type { Store, Tx } from '../db/schema';
 import type { HandlersFor } from '../ipc/router';
 import { recordAudit } from './audit';
@@ -58,7 +59,7 @@ async function ensureUnique(db: Tx, table: 'class' | 'category' | 'fee_head' | '
 
 export function mastersHandlers(deps: ServiceDeps): HandlersFor<'masters'> {
   /** Runs one change: its rows, an audit row and an outbox row, in one transaction. */
-  const change = <T>(actorId: string, action: string, entity: string, work: (tx: Tx) => Promise<T & { id: string }>) =>
+  const change = <N extends MutationName>(actorId: string, action: N, entity: string, work: (tx: Tx) => Promise<MutationArgsInput<N> & { id: string }>) =>
     deps.store().transaction().execute(async (tx) => {
       const after = await work(tx);
       await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, after });

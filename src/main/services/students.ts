@@ -5,6 +5,7 @@ import type { Student, StudentSummary } from '../../shared/contract/students';
 import { formatDate } from '../../shared/domain/date-input';
 import type { IsoDate } from '../../shared/domain/dates';
 import { AppError } from '../../shared/contract/errors';
+import type { MutationArgsInput, MutationName } from '../../shared/sync/protocol';
 import type { Store, StudentTable, Tx } from '../db/schema';
 import type { HandlersFor } from '../ipc/router';
 import { recordAudit } from './audit';
@@ -112,7 +113,7 @@ export async function insertStudentTx(tx: Tx, env: Pick<ServiceDeps, 'clock' | '
   await checkReferences(tx, input);
   const now = env.clock.now().toISOString();
   const id = env.ids.uuid();
-  const row: StudentTable = {
+  const row: StudentTable & MutationArgsInput<'students.create'> = {
     id,
     admission_no: input.admissionNo,
     full_name: input.fullName,
@@ -149,7 +150,7 @@ async function duesWaivedOnLeaving(db: Store | Tx, student: Student, leftOn: str
 }
 
 export function studentsHandlers(deps: ServiceDeps): HandlersFor<'students' | 'families'> {
-  const audited = async <T extends { id: string }>(tx: Tx, actorId: string, action: string, entity: string, before: unknown, after: T) => {
+  const audited = async <N extends MutationName>(tx: Tx, actorId: string, action: N, entity: string, before: unknown, after: MutationArgsInput<N> & { id: string }) => {
     await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, before, after });
     await enqueue(tx, deps, action, after);
     return after;

@@ -195,6 +195,10 @@ export const MUTATION_ARGS = {
     proof: z.base64().length(88).optional(),
   }),
 } satisfies Record<MutationName, z.ZodType>;
+/** A mutation's arguments as the server reads them, and as its change log carries them to every desk. */
+export type MutationArgs<N extends MutationName> = z.output<(typeof MUTATION_ARGS)[N]>;
+/** A mutation's arguments as a desk may write them to its outbox (before the server's parse drops unknown keys). */
+export type MutationArgsInput<N extends MutationName> = z.input<(typeof MUTATION_ARGS)[N]>;
 
 export const mutationSchema = z.object({
   mutationId: z.number().int().positive().safe(),
