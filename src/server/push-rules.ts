@@ -2,12 +2,9 @@
 // (one query per table), decided in memory in the desks' order, and written in bulk by push.ts.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { z } from 'zod';
 import { keyIdOf, keyProofBytes, verifyWith } from '../node-shared/receipt-keys';
-import { MUTATION_ARGS, type Mutation, type MutationName, type PushResult } from '../shared/sync/protocol';
+import type { Mutation, MutationArgs as Args, MutationName, PushResult } from '../shared/sync/protocol';
 import type { ServerTx } from './db/schema';
-
-type Args<N extends keyof typeof MUTATION_ARGS> = z.infer<(typeof MUTATION_ARGS)[N]>;
 
 export interface DeskIdentity {
   deskId: string;

@@ -1,7 +1,7 @@
 // Push: one transaction per batch. Already-applied ids are skipped, a gap is refused, every mutation gets a result,
 // and what was applied joins the school's change log in the desks' order for the other desks to pull.
 import { sql } from 'kysely';
-import { MUTATION_ARGS, MUTATION_NAMES, OLDEST_SCHEMA_VERSION, SYNC_SCHEMA_VERSION, type MutationName, type PushRequest, type PushResponse, type PushResult } from '../shared/sync/protocol';
+import { type ChangeArgs, MUTATION_ARGS, MUTATION_NAMES, OLDEST_SCHEMA_VERSION, SYNC_SCHEMA_VERSION, type MutationName, type PushRequest, type PushResponse, type PushResult } from '../shared/sync/protocol';
 import type { ServerStore, ServerTx } from './db/schema';
 import { SyncError } from './errors';
 import { BatchState, decide, type DeskIdentity, findOverpaid } from './push-rules';
@@ -89,7 +89,7 @@ async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, state: Batch
     await tx.insertInto('allocation').values({ school_id: desk.schoolId, payment_id: o.paymentId, due_id: o.dueId, student_id: o.studentId, amount: -o.amount, event_id: o.id }).execute();
     await tx.insertInto('credit').values({ school_id: desk.schoolId, student_id: o.studentId, payment_id: o.paymentId, amount: o.amount, kind: 'overpayment', event_id: o.id }).execute();
     await tx.insertInto('alert').values({ id: o.id, school_id: desk.schoolId, kind: 'overpayment', message, payment_id: o.paymentId, student_id: o.studentId, amount: o.amount }).execute();
-    await tx.insertInto('change').values({ school_id: desk.schoolId, desk_id: null, name: 'payments.overpaid', args: JSON.stringify({ ...o, message, at: new Date().toISOString() }) }).execute();
+    await tx.insertInto('change').values({ school_id: desk.schoolId, desk_id: null, name: 'payments.overpaid', args: JSON.stringify({ ...o, message, at: new Date().toISOString() } satisfies ChangeArgs<'payments.overpaid'>) }).execute();
   }
   return overpaid.length;
 }

@@ -2,6 +2,7 @@
 // Rows are checked with the same rules as admitting one student (the contract's students.create schema).
 import { sql } from 'kysely';
 import { contract } from '../../shared/contract';
+import type { MutationArgsInput } from '../../shared/sync/protocol';
 import { insertRows } from '../db/bulk';
 import type { StudentTable, Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
@@ -209,7 +210,7 @@ async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planne
     }
     return fam.id;
   };
-  const created: StudentTable[] = [];
+  const created: (StudentTable & MutationArgsInput<'students.create'>)[] = [];
   const updated: { id: string; version: number }[] = [];
   const touched: string[] = [];
   const changes: { admissionNo: string; fields: Partial<StudentTable> }[] = [];

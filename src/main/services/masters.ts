@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Masters, SchoolClass } from '../../shared/contract/masters';
 import { AppError } from '../../shared/contract/errors';
 import type { ParsedInputOf } from '../../shared/contract';
+import type { MutationArgsInput, MutationName } from '../../shared/sync/protocol';
 import type { Store, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
@@ -57,7 +58,7 @@ async function ensureUnique(db: Tx, table: 'class' | 'category' | 'fee_head' | '
 }
 
 /** Runs one change: its rows, an audit row and an outbox row, in one transaction. */
-function change<T>(deps: ServiceDeps, actorId: string, action: string, entity: string, work: (tx: Tx) => Promise<T & { id: string }>) {
+function change<N extends MutationName>(deps: ServiceDeps, actorId: string, action: N, entity: string, work: (tx: Tx) => Promise<MutationArgsInput<N> & { id: string }>) {
   return deps.store().transaction().execute(async (tx) => {
     const after = await work(tx);
     await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, after });

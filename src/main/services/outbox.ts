@@ -1,11 +1,12 @@
 // The sync outbox: every syncable change adds a row in its own transaction, numbered without gaps per desk.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { sql } from 'kysely';
+import type { MutationArgsInput, MutationName } from '../../shared/sync/protocol';
 import { insertRows } from '../db/bulk';
 import type { Tx } from '../db/schema';
 import type { Clock, IdSource } from './context';
 
-export async function enqueue(tx: Tx, env: { clock: Clock; ids: IdSource }, name: string, args: unknown): Promise<number> {
+export async function enqueue<N extends MutationName>(tx: Tx, env: { clock: Clock; ids: IdSource }, name: N, args: MutationArgsInput<N>): Promise<number> {
   const row = await sql<{ next: number }>`select coalesce(max(mutation_id), 0) + 1 as next from outbox`.execute(tx);
   const mutationId = row.rows[0]!.next;
   await tx
@@ -16,7 +17,7 @@ export async function enqueue(tx: Tx, env: { clock: Clock; ids: IdSource }, name
 }
 
 /** Many changes of one kind in one go (a bulk import): consecutive numbers, inserted in chunks. */
-export async function enqueueMany(tx: Tx, env: { clock: Clock; ids: IdSource; raw?: Database.Database }, name: string, argsList: readonly unknown[]): Promise<void> {
+export async function enqueueMany<N extends MutationName>(tx: Tx, env: { clock: Clock; ids: IdSource; raw?: Database.Database }, name: N, argsList: readonly MutationArgsInput<N>[]): Promise<void> {
   if (argsList.length === 0) return;
   const row = await sql<{ next: number }>`select coalesce(max(mutation_id), 0) + 1 as next from outbox`.execute(tx);
   const first = row.rows[0]!.next;

@@ -152,9 +152,9 @@ export async function createStructure(tx: Tx, env: Env, input: ParsedInputOf<'st
       .values(input.heads.map((h, i) => ({ installment_id: installmentId, head_id: h.headId, amount: shares[i]![seq]! })))
       .execute();
   }
-  const [created] = await readStructures(tx, { structureId: id });
+  const created = (await readStructures(tx, { structureId: id }))[0]!;
   await enqueue(tx, env, 'structures.create', created);
-  return created!;
+  return created;
 }
 
 /** Assigns a structure of the current year: its dues for the class's students, then the concessions that cover them. */

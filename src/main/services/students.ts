@@ -6,6 +6,7 @@ import { formatDate } from '../../shared/domain/date-input';
 import { studentIdFromToken } from '../../shared/domain/slip-token';
 import type { IsoDate } from '../../shared/domain/dates';
 import { AppError } from '../../shared/contract/errors';
+import type { MutationArgsInput } from '../../shared/sync/protocol';
 import type { Store, StudentTable, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import { applyApprovedConcessions } from './concessions';
@@ -112,7 +113,7 @@ export async function insertStudentTx(tx: Tx, env: Pick<ServiceDeps, 'clock' | '
   await checkReferences(tx, input);
   const now = env.clock.now().toISOString();
   const id = env.ids.uuid();
-  const row: StudentTable = {
+  const row: StudentTable & MutationArgsInput<'students.create'> = {
     id,
     admission_no: input.admissionNo,
     full_name: input.fullName,
@@ -149,7 +150,7 @@ async function duesWaivedOnLeaving(db: Store | Tx, student: Student, leftOn: str
 }
 
 /** Audits a family change and queues it for the other desks. */
-async function audited<T extends { id: string }>(tx: Tx, env: Pick<ServiceDeps, 'clock' | 'ids'>, actorId: string, action: 'families.create', entity: string, after: T): Promise<T> {
+async function audited(tx: Tx, env: Pick<ServiceDeps, 'clock' | 'ids'>, actorId: string, action: 'families.create', entity: string, after: MutationArgsInput<'families.create'> & { id: string }) {
   await recordAudit(tx, env, { actorId, action, entity, entityId: after.id, after });
   await enqueue(tx, env, action, after);
   return after;

@@ -1,14 +1,16 @@
 // Applies a pulled page — other desks' mutations and the server's own — to this desk's store, in short slices.
 // Dues and concessions from structures are not shipped: every desk derives them itself, with the same ids.
-import type { Change } from '../../shared/sync/protocol';
+import type { Change, ChangeName, MutationArgs } from '../../shared/sync/protocol';
 import type { Store, StudentTable, Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import { generateDues } from '../services/structures';
-import { applyOne, type Args, chunks, type Env } from './appliers';
+import { applyOne, chunks, type Env } from './appliers';
 
 /** Changes applied many at a time: a run of them becomes a few set-based passes. Families come with admissions. */
-const ADMISSIONS = new Set(['students.create', 'families.create']);
-const batchOf = (name: string) => (ADMISSIONS.has(name) ? 'admissions' : name === 'structures.assign' ? 'assignments' : null);
+export const BULK_RUNS = { 'students.create': 'admissions', 'families.create': 'admissions', 'structures.assign': 'assignments' } as const satisfies Partial<Record<ChangeName, string>>;
+/** The changes applied in bulk runs here; appliers.ts applies every other change on its own. */
+export type AppliedInBulk = keyof typeof BULK_RUNS;
+const batchOf = (name: string) => (Object.hasOwn(BULK_RUNS, name) ? BULK_RUNS[name as AppliedInBulk] : null);
 /**
  * The most changes (or admissions) one transaction takes: the desk's own work waits for one slice at most.
  * Smaller slices were measured: four times the commits made a 50,000-student pull nearly three times slower,
@@ -36,7 +38,7 @@ export async function applyChanges(store: Store, env: Env, changes: readonly Cha
     const run = changes.slice(start, end);
     try {
       if (batch === 'admissions') await applyAdmissions(store, env, run);
-      else if (batch === 'assignments') await assignStructures(store, env, run.map((c) => c.args as { structureId: string; assignedAt: string }));
+      else if (batch === 'assignments') await assignStructures(store, env, run.map((c) => c.args as MutationArgs<'structures.assign'>));
       else {
         await store.transaction().execute(async (tx) => {
           for (const c of run) await applyOneChange(tx, env, c);
@@ -60,7 +62,7 @@ class ChangeError extends Error {
 
 async function applyOneChange(tx: Tx, env: Env, c: Change) {
   try {
-    await applyOne(tx, env, c.name, c.args as Args, c.deskCode ?? 'SERVER');
+    await applyOne(tx, env, c.name, c.args, c.deskCode ?? 'SERVER');
   } catch (err) {
     throw new ChangeError(`change ${c.seq} (${c.name} from desk ${c.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`, err);
   }
@@ -82,13 +84,14 @@ async function applyAdmissions(store: Store, env: Env, run: readonly Change[]) {
         }
         pending = [];
       };
+      // Arguments typed by name, as in applyOne: the server passes on only what parsed as MUTATION_ARGS[name].
       for (const c of run.slice(i, i + SLICE)) {
         if (c.name === 'students.create') {
-          pending.push(c.args as StudentTable);
+          pending.push(c.args as MutationArgs<'students.create'>);
           continue;
         }
         await insertPending();
-        touched.push(...(await createFamily(tx, env, c.args as { id: string; name: string; studentIds: string[] })));
+        touched.push(...(await createFamily(tx, env, c.args as MutationArgs<'families.create'>)));
       }
       await insertPending();
       if (admitted.length > 0) await generateDues(tx, env, { studentIds: admitted });
@@ -99,14 +102,14 @@ async function applyAdmissions(store: Store, env: Env, run: readonly Change[]) {
 }
 
 /** A family and the students it gathers (returned: their concessions may change). */
-async function createFamily(tx: Tx, env: Env, a: { id: string; name: string; studentIds: string[] }): Promise<string[]> {
+async function createFamily(tx: Tx, env: Env, a: MutationArgs<'families.create'>): Promise<string[]> {
   const inserted = await tx.insertInto('family').values({ id: a.id, name: a.name, created_at: env.clock.now().toISOString() }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0 || a.studentIds.length === 0) return [];
   await tx.updateTable('student').set((eb) => ({ family_id: a.id, version: eb('version', '+', 1) })).where('id', 'in', a.studentIds).execute();
   return a.studentIds;
 }
 
-async function assignStructures(store: Store, env: Env, assignments: { structureId: string; assignedAt: string }[]) {
+async function assignStructures(store: Store, env: Env, assignments: MutationArgs<'structures.assign'>[]) {
   const structureIds = assignments.map((a) => a.structureId);
   const studentIds = await store.transaction().execute(async (tx) => {
     for (const a of assignments) {

@@ -196,6 +196,25 @@ export const MUTATION_ARGS = {
   }),
 } satisfies Record<MutationName, z.ZodType>;
 
+/** A mutation's arguments as the server reads them, and as its change log carries them to every desk. */
+export type MutationArgs<N extends MutationName> = z.output<(typeof MUTATION_ARGS)[N]>;
+/** A mutation's arguments as a desk may write them to its outbox (before the server's parse drops unknown keys). */
+export type MutationArgsInput<N extends MutationName> = z.input<(typeof MUTATION_ARGS)[N]>;
+
+/** The excess one payment took for a due, which the server turned into the student's credit (server/push.ts). */
+export interface OverpaidArgs {
+  id: string;
+  paymentId: string;
+  receiptNo: string;
+  dueId: string;
+  studentId: string;
+  amount: number;
+  message: string;
+  at: string;
+}
+/** What a change in the server's log carries, by name: a mutation's arguments as the server parsed them, or its own. */
+export type ChangeArgs<N extends ChangeName> = ({ [M in MutationName]: MutationArgs<M> } & { 'payments.overpaid': OverpaidArgs })[N];
+
 export const mutationSchema = z.object({
   mutationId: z.number().int().positive().safe(),
   id: uuid,
