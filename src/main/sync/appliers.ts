@@ -6,7 +6,6 @@ import { applyApprovedConcessions } from '../services/concessions';
 import type { Clock, IdSource } from '../services/context';
 import { writePolicies } from '../services/settings';
 import { writeReversal } from '../services/reversals';
-import type { AppliedInBulk } from './apply-remote';
 
 export interface Env {
   clock: Clock;
@@ -162,6 +161,9 @@ export async function takeServerVersion(tx: Tx, env: Env, name: string, server: 
     await updateStudent(tx, { ...(server as MutationArgs<'students.update'>), waivers: [] }, env, true);
   }
 }
+
+/** Changes applied a run at a time, many rows per statement (apply-remote.ts, BULK_RUNS), not one by one here. */
+export type AppliedInBulk = 'students.create' | 'families.create' | 'structures.assign';
 
 /** Each change this desk applies on its own, by name; the ones in AppliedInBulk are applied a run at a time (apply-remote.ts). */
 export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> } = {

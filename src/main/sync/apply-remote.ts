@@ -1,15 +1,13 @@
 // Applies a pulled page — other desks' mutations and the server's own — to this desk's store, in short slices.
 // Dues and concessions from structures are not shipped: every desk derives them itself, with the same ids.
-import type { Change, ChangeName, MutationArgs } from '../../shared/sync/protocol';
+import type { Change, MutationArgs } from '../../shared/sync/protocol';
 import type { Store, StudentTable, Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import { generateDues } from '../services/structures';
-import { applyOne, chunks, type Env } from './appliers';
+import { type AppliedInBulk, applyOne, chunks, type Env } from './appliers';
 
 /** Changes applied many at a time: a run of them becomes a few set-based passes. Families come with admissions. */
-export const BULK_RUNS = { 'students.create': 'admissions', 'families.create': 'admissions', 'structures.assign': 'assignments' } as const satisfies Partial<Record<ChangeName, string>>;
-/** The changes applied in bulk runs here; appliers.ts applies every other change on its own. */
-export type AppliedInBulk = keyof typeof BULK_RUNS;
+export const BULK_RUNS = { 'students.create': 'admissions', 'families.create': 'admissions', 'structures.assign': 'assignments' } as const satisfies Record<AppliedInBulk, string>;
 const batchOf = (name: string) => (Object.hasOwn(BULK_RUNS, name) ? BULK_RUNS[name as AppliedInBulk] : null);
 /**
  * The most changes (or admissions) one transaction takes: the desk's own work waits for one slice at most.
