@@ -1,4 +1,4 @@
-// The sync wire protocol between a desk and the sync server (ARCHITECTURE.md, "Sync protocol"). Both sides
+// The sync wire protocol between a desk and the sync server (docs/architecture.md, "Sync"). Both sides
 // validate every message with these schemas; the server also checks the arguments of the mutations it reads.
 import { z } from 'zod';
 import { deskCode } from '../contract/setup';
