@@ -1,6 +1,6 @@
 // What the server checks in a desk's audit push, in the chain's order: every row re-hashed, every link to the row
 // before, every checkpoint signed by a key this desk published over the hash the chain has at its row. The first
-// item that fails is the refusal; what came before it is kept. Pure: push-audit.ts reads and writes around it.
+// item that fails is the refusal; what came before it is kept. Pure: audit.ts reads and writes around it.
 import { chainHash, checkpointBytes, GENESIS } from '../node-shared/audit-chain';
 import { verifyWith } from '../node-shared/receipt-keys';
 import type { AuditCheckpoint, AuditRefusal, AuditRow } from '../shared/sync/audit';

@@ -75,7 +75,7 @@ export type Transport = (channel: ChannelName, input: unknown) => Promise<Result
 
 /**
  * Builds window.api from the channel list and one transport. The preload passes
- * ipcRenderer.invoke; the end-to-end bridge passes a Playwright binding.
+ * ipcRenderer.invoke; browser mode's web-api.js (src/preload/web.ts) passes a POST to its loopback server.
  */
 export function buildApi(names: readonly string[], transport: (channel: string, input: unknown) => Promise<unknown>): Api {
   const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
