@@ -142,6 +142,7 @@ export function houseViolations(tree: Tree): string[] {
     }
     const side = sideOf(file);
     const floor = floorOf(file);
+    if (!side) found.push(`${file} is on no side of the app: add its folder to SIDES in test/support/house-rules.ts`);
     if (side?.name === 'main' && floor < 0) found.push(`${file} stands on no floor of the backend: add it to FLOORS in test/support/house-rules.ts`);
     for (const target of files) {
       const targetSide = sideOf(target);

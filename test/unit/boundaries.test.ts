@@ -49,6 +49,7 @@ describe('import boundaries', () => {
     ['the store never imports services', 'src/main/db/open.ts', "import type { ServiceDeps } from '../services/context';", /store floor may not reach up to the services floor/],
     ['work floors never import channels', 'src/main/sync/engine.ts', "import { syncHandlers } from '../channels/sync';", /work floor may not reach up to the channels floor/],
     ['channels never import the composition', 'src/main/channels/payments.ts', "import type { App } from '../app';", /channels floor may not reach up to the composition floor/],
+    ['a new folder in src needs a side', 'src/tools/thing.ts', "import { sql } from 'kysely';", /src\/tools\/thing\.ts is on no side/],
     ['a new backend folder needs a floor', 'src/main/newarea/thing.ts', "import { sql } from 'kysely';", /newarea\/thing\.ts stands on no floor/],
     ['no import cycles', 'src/main/services/money-rules.ts', "import { recordPaymentTx } from './payments';", /import cycle: src\/main\/services\/money-rules\.ts ↔ src\/main\/services\/payments\.ts/],
   ];
