@@ -193,7 +193,7 @@ export function createBackups(env: BackupEnv): Backups {
     if (existsSync(path)) throw new AppError('conflict', `a backup named "${name}" is already there: try again in a second`);
     const backupKey = unwrapBackupKey(c.wrappedKey, env.storeKey());
     const runner = env.runner();
-    const job = runner.start<JobMeta>({ reason, path }, { kind: 'backup.create', today: '', folder: c.folder, name, backupKeyHex: backupKey.toString('hex'), kdf: c.kdf, reason, now: now.toISOString() });
+    const job = runner.start<JobMeta>({ reason, path }, { kind: 'backup.create', folder: c.folder, name, backupKeyHex: backupKey.toString('hex'), kdf: c.kdf, reason, now: now.toISOString() });
     const finished = runner
       .settled<JobMeta>(job.id)
       .then(async (done) => {
@@ -246,7 +246,7 @@ export function createBackups(env: BackupEnv): Backups {
 
   async function check(path: string, passphrase: string): Promise<BackupCheck> {
     const key = await keyFor(path, passphrase);
-    return env.runner().ask<BackupCheck>({ kind: 'backup.check', today: '', folder: path, backupKeyHex: key.toString('hex') });
+    return env.runner().ask<BackupCheck>({ kind: 'backup.check', folder: path, backupKeyHex: key.toString('hex') });
   }
 
   /**
@@ -289,7 +289,7 @@ export function createBackups(env: BackupEnv): Backups {
     restoring = true;
     const target = `${env.dbPath}.restoring`;
     try {
-      const checked = await env.runner().ask<BackupCheck>({ kind: 'backup.prepareRestore', today: '', folder: path, backupKeyHex: key.toString('hex'), target });
+      const checked = await env.runner().ask<BackupCheck>({ kind: 'backup.prepareRestore', folder: path, backupKeyHex: key.toString('hex'), target });
       if (liveDamaged) await reauthenticateAgainst(target, session, reauth);
       const stamp = deps.clock.now().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
       const keptAside = join(dirname(env.dbPath), `${basename(env.dbPath)}.before-restore-${stamp}`);

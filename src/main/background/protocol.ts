@@ -23,23 +23,24 @@ export interface ImportActor {
   now: string;
 }
 
+/** Requests that read the school's books as of a day (`today`, the desk's calendar day) carry it; the rest do not. */
 export type WorkerRequest =
   | { id: number; kind: 'run'; today: string; filters: ReportFilters; limit: number }
   | { id: number; kind: 'dashboard'; today: string }
-  | { id: number; kind: 'audit.verify'; today: string }
+  | { id: number; kind: 'audit.verify' }
   | { id: number; kind: 'export'; today: string; filters: ReportFilters; format: ExportFormat; tmpPath: string }
-  | { id: number; kind: 'import.inspect'; today: string; importer: ImporterName; path: string; mapping?: Mapping }
+  | { id: number; kind: 'import.inspect'; importer: ImporterName; path: string; mapping?: Mapping }
   | { id: number; kind: 'import.dryRun'; today: string; importer: ImporterName; path: string; mapping?: Mapping }
   | { id: number; kind: 'import.commit'; today: string; importer: ImporterName; path: string; mapping?: Mapping; sha256: string; actor: ImportActor }
   | { id: number; kind: 'import.template'; today: string; importer: ImporterName; tmpPath: string }
   /** After a commit: copy its pages from the WAL into the database here, not on the cashier's thread. */
-  | { id: number; kind: 'import.checkpoint'; today: string }
+  | { id: number; kind: 'import.checkpoint' }
   /** Whether this worker holds a dry run's rows for the commit that may follow. */
-  | { id: number; kind: 'import.kept'; today: string }
+  | { id: number; kind: 'import.kept' }
   /** Backups: keys travel as hex; the live store's key is the worker's own. */
-  | { id: number; kind: 'backup.create'; today: string; folder: string; name: string; backupKeyHex: string; kdf: BackupKdf; reason: Manifest['reason']; now: string }
-  | { id: number; kind: 'backup.check'; today: string; folder: string; backupKeyHex: string }
-  | { id: number; kind: 'backup.prepareRestore'; today: string; folder: string; backupKeyHex: string; target: string }
+  | { id: number; kind: 'backup.create'; folder: string; name: string; backupKeyHex: string; kdf: BackupKdf; reason: Manifest['reason']; now: string }
+  | { id: number; kind: 'backup.check'; folder: string; backupKeyHex: string }
+  | { id: number; kind: 'backup.prepareRestore'; folder: string; backupKeyHex: string; target: string }
   | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
 
 export type WorkerReply =

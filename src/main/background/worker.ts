@@ -69,24 +69,23 @@ const imports = () => import('../imports/run');
 async function handle(request: WorkerRequest): Promise<unknown> {
   if (request.kind === 'audit.verify') return (await import('../services/audit-chain')).verifyAudit(live().raw);
   if (request.kind.startsWith('backup.')) return backupWork(request, throttled(request.id));
-  const ctx = contextFor(request.today);
   const progress = throttled(request.id);
   switch (request.kind) {
     case 'run':
-      return (await reports()).runReport(ctx, request.filters, request.limit);
+      return (await reports()).runReport(contextFor(request.today), request.filters, request.limit);
     case 'dashboard':
-      return (await import('../reports/dashboard')).dashboardOf(ctx);
+      return (await import('../reports/dashboard')).dashboardOf(contextFor(request.today));
     case 'export':
-      return (await reports()).exportReport(ctx, request.filters, request.format, request.tmpPath, () => loadFonts(data.fontsDir), progress);
+      return (await reports()).exportReport(contextFor(request.today), request.filters, request.format, request.tmpPath, () => loadFonts(data.fontsDir), progress);
     case 'import.inspect':
       return (await imports()).inspect(request.importer, request.path, request.mapping);
     case 'import.dryRun':
-      return (await imports()).dryRun(request.importer, request.path, request.mapping, ctx, progress);
+      return (await imports()).dryRun(request.importer, request.path, request.mapping, contextFor(request.today), progress);
     case 'import.commit': {
       const { commitImport } = await imports();
       const writer = writerFor(request.actor);
       try {
-        const summary = await commitImport(request.importer, request.path, request.mapping, request.sha256, ctx, writer, progress);
+        const summary = await commitImport(request.importer, request.path, request.mapping, request.sha256, contextFor(request.today), writer, progress);
         committed = writer;
         return summary;
       } catch (err) {
@@ -107,9 +106,9 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       }
     }
     case 'import.template':
-      return (await imports()).writeTemplate(request.importer, ctx, request.tmpPath);
+      return (await imports()).writeTemplate(request.importer, contextFor(request.today), request.tmpPath);
     case 'import.errorSheet':
-      return (await imports()).writeErrorSheet(request.importer, request.path, request.mapping, ctx, request.tmpPath, progress);
+      return (await imports()).writeErrorSheet(request.importer, request.path, request.mapping, contextFor(request.today), request.tmpPath, progress);
   }
 }
 

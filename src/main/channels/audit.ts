@@ -8,6 +8,6 @@ import type { ServiceDeps } from '../services/context';
 export function auditHandlers(deps: ServiceDeps, runner: () => BackgroundRunner): HandlersOf<typeof auditChannels> {
   return {
     'audit.list': (input) => listAudit(deps.store(), input),
-    'audit.verify': () => runner().ask({ kind: 'audit.verify', today: '' }),
+    'audit.verify': () => runner().ask({ kind: 'audit.verify' }),
   };
 }

@@ -79,7 +79,7 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
   const seenKey = (importer: ImporterName, path: string) => `${importer}\u0000${path}`;
   /** The file's header row matched by name alone. */
   const byName = async (importer: ImporterName, path: string) => {
-    const match = (await runner().ask({ kind: 'import.inspect', today: today(deps), importer, path })) as HeaderMatchView;
+    const match = (await runner().ask({ kind: 'import.inspect', importer, path })) as HeaderMatchView;
     seenHeaders.set(seenKey(importer, path), match.headers);
     return match;
   };
@@ -96,7 +96,7 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
     'imports.inspect': async ({ importer, path, mapping }) => {
       checkSource(path);
       if (mapping) {
-        const match = (await runner().ask({ kind: 'import.inspect', today: today(deps), importer, path, mapping })) as HeaderMatchView;
+        const match = (await runner().ask({ kind: 'import.inspect', importer, path, mapping })) as HeaderMatchView;
         seenHeaders.set(seenKey(importer, path), match.headers);
         return match;
       }
@@ -104,7 +104,7 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
       const saved = remembered(importer, plain.headers);
       if (!saved) return plain;
       try {
-        return await runner().ask({ kind: 'import.inspect', today: today(deps), importer, path, mapping: saved });
+        return await runner().ask({ kind: 'import.inspect', importer, path, mapping: saved });
       } catch (err) {
         // A kept mapping that does not fit this file after all: matched by name, as if there were none.
         if (err instanceof AppError && err.field?.startsWith('mapping')) return plain;
@@ -116,7 +116,7 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
       if (mapping) remember(importer, await headersOf(importer, path), mapping);
       const m = await mappingFor(importer, path, mapping);
       return start({ kind: 'dry_run', importer, path, ...(m ? { mapping: m } : {}) }, { kind: 'import.dryRun', today: today(deps), importer, path, ...(m ? { mapping: m } : {}) }, undefined, {
-        park: { key: followUpKey(importer, path, m), ask: { kind: 'import.kept', today: today(deps) } },
+        park: { key: followUpKey(importer, path, m), ask: { kind: 'import.kept' } },
         maxOldMb: DRY_RUN_HEAP_MB,
       });
     },
@@ -132,7 +132,7 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
       const actor = { userId, now: deps.clock.now().toISOString(), ...(approverId ? { approverId } : {}) };
       return start({ kind: 'commit', importer, path }, { kind: 'import.commit', today: today(deps), importer, path, sha256, actor, ...(m ? { mapping: m } : {}) }, undefined, {
         reuse: followUpKey(importer, path, m),
-        after: { kind: 'import.checkpoint', today: today(deps) },
+        after: { kind: 'import.checkpoint' },
       });
     },
     'imports.template': async ({ importer, path, replace }) => {
