@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { keyIdOf, keyProofBytes, verifyWith } from '../node-shared/receipt-keys';
-import type { Mutation, MutationArgs as Args, MutationName, PushResult } from '../shared/sync/protocol';
+import type { Mutation, MutationArgs as Args, MutationName, OverpaidArgs, PushResult } from '../shared/sync/protocol';
 import type { ServerTx } from './db/schema';
 
 export interface DeskIdentity {
@@ -314,14 +314,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
   }
 }
 
-export interface Overpaid {
-  id: string;
-  paymentId: string;
-  receiptNo: string;
-  dueId: string;
-  studentId: string;
-  amount: number;
-}
+/** An over-payment as push-rules finds it; the change desks pull adds its message and time (OverpaidArgs). */
+export type Overpaid = Omit<OverpaidArgs, 'message' | 'at'>;
 
 /**
  * Dues this batch took more money for than they were worth (two desks paid them offline): the money was taken, so

@@ -1,5 +1,6 @@
 // Typed schema of the encrypted store, as the migrations leave it.
 import type { Generated, Kysely, Transaction } from 'kysely';
+import type { ChainRow } from '../../node-shared/audit-chain';
 import type { Role } from '../../shared/contract/channel';
 import type { AllocationTable, ChequeClearanceTable, CollectionFactTable, CreditEntryTable, DayCloseTable, DeskKeyTable, PaymentEventTable, PaymentTable, ReceiptPrintTable, ReceiptSeriesTable } from './schema-payments';
 import type { OutboxTable, SyncAlertTable, SyncStateTable } from './schema-sync';
@@ -41,17 +42,9 @@ export interface UserTable {
   updated_at: string;
 }
 
-export interface AuditTable {
+/** The audit trail: the columns the chain hashes (node-shared/audit-chain.ts), numbered by the store, and the two hashes. */
+export interface AuditTable extends Omit<ChainRow, 'seq'> {
   seq: Generated<number>;
-  id: string;
-  at: string;
-  user_id: string | null;
-  desk_code: string;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  before_json: string | null;
-  after_json: string | null;
   /** The hash chain (services/audit-chain.ts): the previous row's hash, and SHA-256(prev_hash ‖ this row). */
   prev_hash: string | null;
   hash: string | null;

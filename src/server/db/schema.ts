@@ -1,5 +1,6 @@
 // The sync server's PostgreSQL tables. Money rows are stored as the desks sent them; the change log is what desks pull.
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { ChainRow } from '../../node-shared/audit-chain';
 
 type Int8 = ColumnType<number, number | bigint, number | bigint>;
 type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -41,22 +42,8 @@ export interface ServerDB {
   due_cap: { school_id: string; due_id: string; student_id: string; net: Int8 };
   desk_key: { key_id: string; school_id: string; desk_id: string; desk_code: string; public_key: string; proven: Generated<boolean> };
   alert: { id: string; school_id: string; kind: string; message: string; payment_id: string | null; student_id: string | null; amount: Int8 | null; at: Stamp };
-  audit_row: {
-    desk_id: string;
-    seq: Int8;
-    id: string;
-    at: string;
-    user_id: string | null;
-    desk_code: string;
-    action: string;
-    entity: string;
-    entity_id: string | null;
-    before_json: string | null;
-    after_json: string | null;
-    prev_hash: string;
-    hash: string;
-    received_at: Stamp;
-  };
+  /** A desk's audit rows as it sent them: the columns its chain hashes, and the two hashes. */
+  audit_row: Omit<ChainRow, 'seq'> & { desk_id: string; seq: Int8; prev_hash: string; hash: string; received_at: Stamp };
   audit_checkpoint: { desk_id: string; upto_seq: Int8; desk_code: string; head_hash: string; at: string; key_id: string; signature: string; received_at: Stamp };
   audit_alert: { id: Generated<Int8>; school_id: string; desk_id: string; kind: 'gap' | 'fork' | 'bad_checkpoint'; seq: Int8; detail: string; at: Stamp; last_at: Stamp; times: Generated<number> };
 }
