@@ -32,8 +32,11 @@ const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
 const failing = result.issues.filter((issue) => issue.severity.value >= severity.MEDIUM.value);
 for (const issue of result.issues) {
-  const where = issue.file === 'N/A' ? '(whole app)' : `${relative(root, join(input, issue.file))}:${issue.location.line}:${issue.location.column}`;
-  console.log(`electronegativity: ${issue.severity.name} ${issue.id} ${where}${issue.manualReview ? ' (review)' : ''}: ${issue.description}`);
+  const where =
+    issue.file === 'N/A' ? '(whole app)' : `${relative(root, join(input, issue.file))}:${issue.location.line}:${issue.location.column}`;
+  console.log(
+    `electronegativity: ${issue.severity.name} ${issue.id} ${where}${issue.manualReview ? ' (review)' : ''}: ${issue.description}`,
+  );
 }
 const unparsed = result.errors.filter((error) => !error.tolerable);
 for (const error of unparsed) console.log(`electronegativity: could not check ${relative(root, error.file)}: ${error.message}`);

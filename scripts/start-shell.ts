@@ -13,9 +13,15 @@ export type ShellChoice = { shell: 'desktop' } | { shell: 'get-electron' } | { s
  * Before anything is downloaded: `--browser` asked for; no display on Linux; else the desktop window, getting the
  * binary first when it is missing.
  */
-export function chooseShell(facts: { argv: readonly string[]; platform: NodeJS.Platform; env: Readonly<Record<string, string | undefined>>; electronInstalled: boolean }): ShellChoice {
+export function chooseShell(facts: {
+  argv: readonly string[];
+  platform: NodeJS.Platform;
+  env: Readonly<Record<string, string | undefined>>;
+  electronInstalled: boolean;
+}): ShellChoice {
   if (facts.argv.includes(BROWSER_FLAG)) return { shell: 'browser', reason: null };
-  if (!hasDisplay(facts)) return { shell: 'browser', reason: 'there is no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)' };
+  if (!hasDisplay(facts))
+    return { shell: 'browser', reason: 'there is no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)' };
   return facts.electronInstalled ? { shell: 'desktop' } : { shell: 'get-electron' };
 }
 
@@ -29,7 +35,12 @@ export function windowFailedToStart(exit: { code: number | null; afterMs: number
 export function installedElectron(electronDir: string): string | null {
   try {
     const version = (JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')) as { version: string }).version;
-    if (readFileSync(join(electronDir, 'dist', 'version'), 'utf8').trim().replace(/^v/, '') !== version) return null;
+    if (
+      readFileSync(join(electronDir, 'dist', 'version'), 'utf8')
+        .trim()
+        .replace(/^v/, '') !== version
+    )
+      return null;
     const binary = join(electronDir, 'dist', readFileSync(join(electronDir, 'path.txt'), 'utf8').trim());
     return existsSync(binary) ? binary : null;
   } catch {

@@ -100,7 +100,12 @@ async function desktop(binary: string): Promise<never> {
 
 async function main(): Promise<never> {
   if (!dev) build();
-  const choice = chooseShell({ argv, platform: process.platform, env: process.env, electronInstalled: installedElectron(electronDir) !== null });
+  const choice = chooseShell({
+    argv,
+    platform: process.platform,
+    env: process.env,
+    electronInstalled: installedElectron(electronDir) !== null,
+  });
   if (choice.shell === 'browser') return browser(choice.reason);
   if (choice.shell === 'get-electron') {
     const failure = await getElectron();

@@ -76,7 +76,9 @@ export interface AppDeps {
 /** Built, app.ts is inside out/main/index.js and the worker is out/main/background-worker.js; from source it is a .ts file. */
 function defaultBackgroundWorker(): WorkerSpec {
   const here = import.meta.url;
-  return here.endsWith('.ts') ? { file: new URL('./background/worker.ts', here), execArgv: ['--import', 'tsx'] } : { file: new URL('./background-worker.js', here) };
+  return here.endsWith('.ts')
+    ? { file: new URL('./background/worker.ts', here), execArgv: ['--import', 'tsx'] }
+    : { file: new URL('./background-worker.js', here) };
 }
 
 export interface App {
@@ -89,7 +91,11 @@ export interface App {
   /** The background sync loop: the shell starts it; tests run rounds by hand. */
   sync: SyncLoop;
   /** The daily backup: the shell starts its timer; tests run it by hand. */
-  backups: { runDue(): Promise<OutputOf<'backup.job'> | null>; settled(jobId: string): Promise<OutputOf<'backup.job'>>; startSchedule(): () => void };
+  backups: {
+    runDue(): Promise<OutputOf<'backup.job'> | null>;
+    settled(jobId: string): Promise<OutputOf<'backup.job'>>;
+    startSchedule(): () => void;
+  };
   /** Where browser mode serves this FeeDesk: a second one refused the store names it. */
   servingAt(address: string): void;
   /** Ends the sync loop and the workers, closes the store (checkpointing its WAL) and lets go of its lock. */
@@ -99,7 +105,15 @@ export interface App {
 /** performance.now() runs from the process's start and is not moved by setting the computer's clock. */
 export const systemClock: DeskClock = { now: () => new Date(), monotonicMs: () => performance.now() };
 /** Channels that write money events: each is followed by a sync round soon after (SyncLoop.soon). */
-const MONEY_CHANNELS: ReadonlySet<string> = new Set<ChannelName>(['payments.record', 'payments.cancel', 'payments.bounce', 'payments.refundCredit', 'payments.waive', 'cheques.clear', 'dayClose.close']);
+const MONEY_CHANNELS: ReadonlySet<string> = new Set<ChannelName>([
+  'payments.record',
+  'payments.cancel',
+  'payments.bounce',
+  'payments.refundCredit',
+  'payments.waive',
+  'cheques.clear',
+  'dayClose.close',
+]);
 export const randomIds: IdSource = { uuid: () => crypto.randomUUID() };
 
 /** The backend on its store; a second one on the same store, in this process or another, is refused (`conflict`). */
@@ -210,7 +224,10 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...printingHandlers(deps.printer, deps.settings),
     ...syncHandlers(services, syncEnv, syncLoop),
     ...reportsHandlers(services, backgroundRunner, deps.exportFolder ?? dirname(deps.dbPath)),
-    ...importsHandlers(services, backgroundRunner, deps.settings, { receivedDir: join(dirname(deps.dbPath), 'received'), ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) }),
+    ...importsHandlers(services, backgroundRunner, deps.settings, {
+      receivedDir: join(dirname(deps.dbPath), 'received'),
+      ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}),
+    }),
     ...backupHandlers(backups),
     ...diagnosticsHandlers(deps.logger),
   };

@@ -19,7 +19,9 @@ const fail = (message: string): never => {
 const args = process.argv.slice(2);
 const settingsAt = args.indexOf('--settings');
 const settingsPath = settingsAt >= 0 ? args[settingsAt + 1] : undefined;
-const dbPath = args.find((a, i) => !a.startsWith('--') && (settingsAt < 0 || i !== settingsAt + 1)) ?? fail('usage: npm run audit:verify -- <feedesk.db> [--settings <feedesk-settings.json>]');
+const dbPath =
+  args.find((a, i) => !a.startsWith('--') && (settingsAt < 0 || i !== settingsAt + 1)) ??
+  fail('usage: npm run audit:verify -- <feedesk.db> [--settings <feedesk-settings.json>]');
 if (!existsSync(dbPath)) fail(`${dbPath}: no such file`);
 
 const prompt = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
@@ -30,7 +32,8 @@ let keys: Buffer[];
 if (/^[0-9a-f]{64}$/i.test(secret)) keys = [Buffer.from(secret, 'hex')];
 else {
   const settingsFile = settingsPath ?? join(dirname(dbPath), 'feedesk-settings.json');
-  if (!existsSync(settingsFile)) fail(`a passphrase needs the store's settings file (${settingsFile} is not there; pass --settings <file>)`);
+  if (!existsSync(settingsFile))
+    fail(`a passphrase needs the store's settings file (${settingsFile} is not there; pass --settings <file>)`);
   const noKeychain = { available: () => false, wrap: () => fail('no keychain here'), unwrap: () => fail('no keychain here') };
   keys = await createKeyStore(noKeychain, createFileSettingsStore(settingsFile))
     .passphraseKeys(secret)
@@ -48,12 +51,16 @@ for (const key of keys) {
 }
 if (!raw) fail('the key or passphrase does not open this database');
 const started = performance.now();
-const report = verifyAudit(raw!, (done, total) => process.stderr.write(`\r${done.toLocaleString('en')} of ${total.toLocaleString('en')} audit rows`));
+const report = verifyAudit(raw!, (done, total) =>
+  process.stderr.write(`\r${done.toLocaleString('en')} of ${total.toLocaleString('en')} audit rows`),
+);
 raw!.close();
 process.stderr.write('\n');
 const seconds = Math.round((performance.now() - started) / 100) / 10;
 if (report.intact) {
-  console.log(`intact: ${report.rows} audit rows, ${report.checkpoints} signed checkpoints, ${report.payments} payments checked (${seconds} s)`);
+  console.log(
+    `intact: ${report.rows} audit rows, ${report.checkpoints} signed checkpoints, ${report.payments} payments checked (${seconds} s)`,
+  );
   process.exit(0);
 }
 if (report.firstBreak) console.log(`BROKEN at ${report.firstBreak.table} row ${report.firstBreak.row}: ${report.firstBreak.problem}`);

@@ -33,7 +33,8 @@ registerAppScheme();
 function createWindow(): BrowserWindow {
   // Electronegativity asks for Auxclick off: a middle-click on a link asks for a new window, and
   // denyWindowOpen (electron/guards.ts) refuses every such request, in every webContents.
-  const window = new BrowserWindow({ // eng-disable AUXCLICK_JS_CHECK
+  const window = new BrowserWindow({
+    // eng-disable AUXCLICK_JS_CHECK
     width: 1280,
     height: 800,
     minWidth: 1024,
@@ -52,7 +53,6 @@ function createWindow(): BrowserWindow {
       // Off in a packaged build: from the console anyone at the desk could call window.api directly, at machine speed.
       devTools: !app.isPackaged,
     },
-
   });
   window.once('ready-to-show', () => {
     window.show();
@@ -91,7 +91,11 @@ async function start(): Promise<void> {
       : createElectronPrinter(spoolDir, () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null),
     fontsDir: join(app.getAppPath(), 'resources/fonts'),
     exportFolder: app.getPath('documents'),
-    logger: { error: (message, err) => console.error(message, err), warn: (message) => console.warn(message), info: (message) => console.info(message) },
+    logger: {
+      error: (message, err) => console.error(message, err),
+      warn: (message) => console.warn(message),
+      info: (message) => console.info(message),
+    },
     shell: browserMode ? 'the desktop app in browser mode (--browser)' : 'the desktop app',
     // Browse on the import screen: the system's Open dialog over the window (browser mode's tab sends the file instead).
     chooseFile: async ({ title, filters }) => {
@@ -124,7 +128,14 @@ async function start(): Promise<void> {
 
   if (browserMode) {
     const say = (line: string) => console.log(line);
-    const shell = await serveInBrowser({ app: feedesk, rendererDir: join(here, '../renderer'), port: browserModeArgs(process.argv).port, open: true, say, warn: (line) => console.warn(line) });
+    const shell = await serveInBrowser({
+      app: feedesk,
+      rendererDir: join(here, '../renderer'),
+      port: browserModeArgs(process.argv).port,
+      open: true,
+      say,
+      warn: (line) => console.warn(line),
+    });
     handoff.attach(shell);
     // Starting FeeDesk again opens another tab on this one.
     app.on('second-instance', () => openBrowser(shell.openingAddress, (line) => console.warn(line)));
@@ -138,7 +149,10 @@ async function start(): Promise<void> {
   serveRenderer(join(here, '../renderer'));
   denyPermissionsAndForeignNavigation(devServerUrl);
 
-  ipcMain.handle(IPC_CHANNEL, ipcGate(devServerUrl, (channel, input, clientId) => feedesk.invoke(channel, input, clientId)));
+  ipcMain.handle(
+    IPC_CHANNEL,
+    ipcGate(devServerUrl, (channel, input, clientId) => feedesk.invoke(channel, input, clientId)),
+  );
 
   let window = createWindow();
   app.on('second-instance', () => {

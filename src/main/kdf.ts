@@ -25,7 +25,8 @@ export function scryptCostProblem(cost: unknown): string | null {
   if (!whole(c.p, 1, 16)) return `p ${String(c.p)} is outside 1–16`;
   const { logN, r, p } = c as ScryptCost;
   if (128 * 2 ** logN * r > 512 * 1024 * 1024) return 'it needs more than 512 MiB';
-  if (2 ** logN * r * p > 2 * 2 ** OWASP_SCRYPT.logN * OWASP_SCRYPT.r * OWASP_SCRYPT.p) return 'it is more than twice the work FeeDesk uses';
+  if (2 ** logN * r * p > 2 * 2 ** OWASP_SCRYPT.logN * OWASP_SCRYPT.r * OWASP_SCRYPT.p)
+    return 'it is more than twice the work FeeDesk uses';
   return null;
 }
 
@@ -33,9 +34,7 @@ export function deriveKey(secret: string, salt: Buffer, cost: ScryptCost, length
   const N = 2 ** cost.logN;
   const maxmem = 128 * N * cost.r * 2;
   return new Promise((resolve, reject) => {
-    scrypt(secret.normalize('NFC'), salt, length, { N, r: cost.r, p: cost.p, maxmem }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
+    scrypt(secret.normalize('NFC'), salt, length, { N, r: cost.r, p: cost.p, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 

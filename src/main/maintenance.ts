@@ -33,7 +33,11 @@ export function restoreRequest(argv: readonly string[]): { folder: string } | nu
 }
 
 /** Restores a backup over the store without opening it first; returns the process exit code. */
-export async function runRestore(folder: string, deps: Omit<OfflineRestore, 'folder' | 'backupPassphrase' | 'storePassphrase'>, io: Io = stdio): Promise<number> {
+export async function runRestore(
+  folder: string,
+  deps: Omit<OfflineRestore, 'folder' | 'backupPassphrase' | 'storePassphrase'>,
+  io: Io = stdio,
+): Promise<number> {
   let lock: StoreLock;
   try {
     // Not under a running FeeDesk's feet: it would keep writing to the store being replaced.
@@ -45,12 +49,18 @@ export async function runRestore(folder: string, deps: Omit<OfflineRestore, 'fol
   const prompt = prompter(io);
   try {
     const backupPassphrase = await prompt.ask('Backup passphrase: ');
-    const storePassphrase = restoreNeedsStorePassphrase(deps.dbPath, deps.keys) ? await prompt.ask('Store passphrase for the restored store (12+ characters): ') : undefined;
+    const storePassphrase = restoreNeedsStorePassphrase(deps.dbPath, deps.keys)
+      ? await prompt.ask('Store passphrase for the restored store (12+ characters): ')
+      : undefined;
     const done = await restoreOffline({ ...deps, folder, backupPassphrase, ...(storePassphrase === undefined ? {} : { storePassphrase }) });
-    io.output.write(`Restored the backup of ${done.createdAt} from ${folder}.\n${done.keptAside ? `The store it replaced is kept at ${done.keptAside}.\n` : ''}`);
+    io.output.write(
+      `Restored the backup of ${done.createdAt} from ${folder}.\n${done.keptAside ? `The store it replaced is kept at ${done.keptAside}.\n` : ''}`,
+    );
     return 0;
   } catch (err) {
-    io.output.write(`Restore refused: ${err instanceof AppError ? `${err.field ? `${err.field} ` : ''}${err.message}` : String(err)}\nThe store was left as it was.\n`);
+    io.output.write(
+      `Restore refused: ${err instanceof AppError ? `${err.field ? `${err.field} ` : ''}${err.message}` : String(err)}\nThe store was left as it was.\n`,
+    );
     return 1;
   } finally {
     prompt.close();

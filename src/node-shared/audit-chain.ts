@@ -22,7 +22,8 @@ export interface ChainRow {
 export const canonicalRow = (r: ChainRow): string =>
   JSON.stringify([r.seq, r.id, r.at, r.user_id, r.desk_code, r.action, r.entity, r.entity_id, r.before_json, r.after_json]);
 
-export const chainHash = (prevHash: string, r: ChainRow): string => createHash('sha256').update(prevHash).update(canonicalRow(r)).digest('hex');
+export const chainHash = (prevHash: string, r: ChainRow): string =>
+  createHash('sha256').update(prevHash).update(canonicalRow(r)).digest('hex');
 
 /** What a checkpoint signs. */
 export const checkpointBytes = (c: { desk_code: string; upto_seq: number; head_hash: string; at: string }) =>

@@ -16,7 +16,10 @@ const parsed = new Map<string, KeyObject>();
 export function verifyWith(keyId: string, publicKeyBase64: string, signed: Buffer, signature: Buffer): boolean {
   let key = parsed.get(keyId);
   if (!key) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyBase64, 'base64').toString('base64url') }, format: 'jwk' });
+    key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyBase64, 'base64').toString('base64url') },
+      format: 'jwk',
+    });
     parsed.set(keyId, key);
   }
   return verify(null, signed, key, signature);

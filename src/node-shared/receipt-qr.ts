@@ -35,7 +35,8 @@ export function claimBytes(c: ReceiptClaims): Buffer {
   const receipt = Buffer.from(c.receiptNo, 'utf8');
   const admission = Buffer.from(c.admissionNo, 'utf8');
   if (receipt.length > 255 || admission.length > 255) throw new RangeError('receipt or admission number too long for a QR');
-  if (!/^[0-9a-f]{8}$/.test(c.schoolId) || !/^[0-9a-f]{16}$/.test(c.keyId)) throw new RangeError('school id is 4 bytes and key id 8 bytes of hex');
+  if (!/^[0-9a-f]{8}$/.test(c.schoolId) || !/^[0-9a-f]{16}$/.test(c.keyId))
+    throw new RangeError('school id is 4 bytes and key id 8 bytes of hex');
   if (!Number.isSafeInteger(c.amount) || c.amount < 0 || c.amount >= 2 ** 40) throw new RangeError('amount out of range');
   const days = (Date.parse(`${c.date}T00:00:00Z`) - EPOCH) / DAY;
   if (!Number.isInteger(days) || days < 0 || days > 0xffff) throw new RangeError('date out of range');
@@ -59,19 +60,27 @@ export type Unpacked =
 
 /** Accepts the payload or the whole verify URL; never throws. */
 export function unpackPayload(input: string): Unpacked {
-  const text = input.trim().split(/[/?#=]/).filter(Boolean).at(-1) ?? '';
+  const text =
+    input
+      .trim()
+      .split(/[/?#=]/)
+      .filter(Boolean)
+      .at(-1) ?? '';
   if (!/^[A-Za-z0-9_-]+$/.test(text)) return { ok: false, verdict: 'not_feedesk', message: 'this is not a FeeDesk receipt code' };
   const bytes = Buffer.from(text, 'base64url');
   if (bytes[0] !== QR_VERSION) return { ok: false, verdict: 'not_feedesk', message: 'this is not a FeeDesk receipt code' };
   // Only the canonical spelling counts: two texts must never decode to one signed record.
-  if (bytes.toString('base64url') !== text) return { ok: false, verdict: 'malformed', message: 'the code is damaged (not a valid encoding)' };
-  if (bytes.length < FIXED + 2 + SIGNATURE_BYTES) return { ok: false, verdict: 'malformed', message: 'the code is too short: it may be cut off' };
+  if (bytes.toString('base64url') !== text)
+    return { ok: false, verdict: 'malformed', message: 'the code is damaged (not a valid encoding)' };
+  if (bytes.length < FIXED + 2 + SIGNATURE_BYTES)
+    return { ok: false, verdict: 'malformed', message: 'the code is too short: it may be cut off' };
   const rLen = bytes[FIXED]!;
   const aAt = FIXED + 1 + rLen;
   if (aAt >= bytes.length) return { ok: false, verdict: 'malformed', message: 'the code is damaged (receipt number runs past the end)' };
   const aLen = bytes[aAt]!;
   const end = aAt + 1 + aLen;
-  if (end + SIGNATURE_BYTES !== bytes.length) return { ok: false, verdict: 'malformed', message: 'the code is damaged (its length does not add up)' };
+  if (end + SIGNATURE_BYTES !== bytes.length)
+    return { ok: false, verdict: 'malformed', message: 'the code is damaged (its length does not add up)' };
   const date = new Date(EPOCH + bytes.readUInt16BE(13) * DAY).toISOString().slice(0, 10);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {

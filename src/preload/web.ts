@@ -123,7 +123,12 @@ function chooseInTab(): Promise<Result<{ path: string | null }>> {
       const file = picker.files?.[0];
       if (!file) return done({ ok: true, value: { path: null } });
       void file.arrayBuffer().then(
-        async (bytes) => done((await invoke('imports.receiveFile', { fileName: file.name, content: toBase64(new Uint8Array(bytes)) })) as Result<{ path: string | null }>),
+        async (bytes) =>
+          done(
+            (await invoke('imports.receiveFile', { fileName: file.name, content: toBase64(new Uint8Array(bytes)) })) as Result<{
+              path: string | null;
+            }>,
+          ),
         () => done(failure('invalid_input', 'the file could not be read from this computer: choose it again')),
       );
     });

@@ -32,7 +32,12 @@ const enrollmentOrderSchema = z.object({
   schoolName: z.string().trim().min(1).max(200),
   branchName: z.string().trim().min(1).max(200).default('Main'),
   deskCode: enrollRequestSchema.shape.deskCode,
-  validHours: z.number().int().min(1).max(24 * 30).default(72),
+  validHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
 });
 
 const revocationSchema = z.object({ schoolName: enrollmentOrderSchema.shape.schoolName, deskCode: enrollRequestSchema.shape.deskCode });
@@ -50,7 +55,11 @@ function translate(err: { statusCode?: number; code?: string; message: string },
   if (err instanceof SyncError) return err;
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return bodyLimit >= BODY_LIMIT_BYTES
-      ? new SyncError(413, 'too_large', `the request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MB: send fewer mutations per batch`)
+      ? new SyncError(
+          413,
+          'too_large',
+          `the request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MB: send fewer mutations per batch`,
+        )
       : new SyncError(413, 'too_large', `the request body is larger than ${bodyLimit / 1024} KB, more than this request ever needs`);
   }
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
@@ -97,7 +106,9 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     else request.log.info({ code: e.code, reason: e.message }, 'request refused');
     return reply.status(e.status).send({ error: { code: e.code, message: e.message }, ...e.extra });
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
 
   app.get('/health', { onRequest: guards.open }, async () => {
     await db.selectFrom('server_meta').select('key').limit(1).execute();
@@ -108,7 +119,8 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     if (!options.adminToken) throw new SyncError(403, 'forbidden', 'admin routes are off: start the server with FEEDESK_ADMIN_TOKEN set');
     const given = Buffer.from(authorization ?? '');
     const expected = Buffer.from(`Bearer ${options.adminToken}`);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new SyncError(401, 'unauthorized', 'this admin token is not valid');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new SyncError(401, 'unauthorized', 'this admin token is not valid');
   };
 
   app.get('/metrics', { onRequest: guards.open }, async (request, reply) => {
@@ -180,14 +192,18 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     return auditOverview(db);
   });
 
-  app.get<{ Params: { payload: string } }>('/verify/:payload', { onRequest: guards.verify, bodyLimit: SMALL_BODY_BYTES }, async (request, reply) => {
-    const verdict = await verifyReceipt(db, request.params.payload.slice(0, 2000));
-    return reply
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(verifyPageHtml(verdict));
-  });
+  app.get<{ Params: { payload: string } }>(
+    '/verify/:payload',
+    { onRequest: guards.verify, bodyLimit: SMALL_BODY_BYTES },
+    async (request, reply) => {
+      const verdict = await verifyReceipt(db, request.params.payload.slice(0, 2000));
+      return reply
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(verifyPageHtml(verdict));
+    },
+  );
 
   return { app, metrics };
 }

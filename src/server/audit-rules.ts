@@ -55,7 +55,11 @@ export function walkAuditPush(view: ChainView, from: number, rows: AuditRow[], c
   let held = view.heldUpTo;
   let expected = from;
   if (rows.length > 0 && from > held + 1) {
-    verdict.refused = { kind: 'gap', seq: from, detail: `the server holds this desk's audit rows up to ${held}, but the desk sent from row ${from}: rows ${held + 1}–${from - 1} are missing` };
+    verdict.refused = {
+      kind: 'gap',
+      seq: from,
+      detail: `the server holds this desk's audit rows up to ${held}, but the desk sent from row ${from}: rows ${held + 1}–${from - 1} are missing`,
+    };
     return verdict;
   }
   for (const item of inChainOrder(rows, checkpoints)) {
@@ -68,17 +72,34 @@ export function walkAuditPush(view: ChainView, from: number, rows: AuditRow[], c
   return verdict;
 
   function checkRow(r: AuditRow): AuditRefusal | null {
-    if (r.seq !== expected) return { kind: 'gap', seq: r.seq, detail: `row ${r.seq} follows row ${expected - 1}: rows ${expected}–${r.seq - 1} are missing (deleted)` };
+    if (r.seq !== expected)
+      return {
+        kind: 'gap',
+        seq: r.seq,
+        detail: `row ${r.seq} follows row ${expected - 1}: rows ${expected}–${r.seq - 1} are missing (deleted)`,
+      };
     expected = r.seq + 1;
     if (chainHash(r.prev_hash, r) !== r.hash) {
-      return { kind: 'fork', seq: r.seq, detail: `row ${r.seq} (${r.action} on ${r.entity}) does not match its own hash: it was changed after it was written` };
+      return {
+        kind: 'fork',
+        seq: r.seq,
+        detail: `row ${r.seq} (${r.action} on ${r.entity}) does not match its own hash: it was changed after it was written`,
+      };
     }
     if (r.seq <= held) {
       if (hashAt(r.seq) === r.hash) return null;
-      return { kind: 'fork', seq: r.seq, detail: `row ${r.seq} (${r.action} on ${r.entity}) differs from the row ${r.seq} the server holds: the desk's chain was rewritten from here` };
+      return {
+        kind: 'fork',
+        seq: r.seq,
+        detail: `row ${r.seq} (${r.action} on ${r.entity}) differs from the row ${r.seq} the server holds: the desk's chain was rewritten from here`,
+      };
     }
     if (r.prev_hash !== hashAt(r.seq - 1)) {
-      return { kind: 'fork', seq: r.seq, detail: `row ${r.seq} does not follow row ${r.seq - 1} as the server holds it: the desk's chain was changed before this row` };
+      return {
+        kind: 'fork',
+        seq: r.seq,
+        detail: `row ${r.seq} does not follow row ${r.seq - 1} as the server holds it: the desk's chain was changed before this row`,
+      };
     }
     hashes.set(r.seq, r.hash);
     held = r.seq;
@@ -87,15 +108,25 @@ export function walkAuditPush(view: ChainView, from: number, rows: AuditRow[], c
   }
 
   function checkCheckpoint(c: AuditCheckpoint): AuditRefusal | null {
-    const bad = (detail: string): AuditRefusal => ({ kind: 'bad_checkpoint', seq: c.upto_seq, detail: `the checkpoint at row ${c.upto_seq} ${detail}` });
+    const bad = (detail: string): AuditRefusal => ({
+      kind: 'bad_checkpoint',
+      seq: c.upto_seq,
+      detail: `the checkpoint at row ${c.upto_seq} ${detail}`,
+    });
     const existing = view.checkpoints.get(c.upto_seq);
     if (existing) return sameCheckpoint(existing, c) ? null : bad('differs from the one the server holds for that row');
-    if (c.upto_seq > held) return { kind: 'gap', seq: c.upto_seq, detail: `the checkpoint at row ${c.upto_seq} covers rows the server does not hold (it holds up to ${held}): the chain was cut short` };
+    if (c.upto_seq > held)
+      return {
+        kind: 'gap',
+        seq: c.upto_seq,
+        detail: `the checkpoint at row ${c.upto_seq} covers rows the server does not hold (it holds up to ${held}): the chain was cut short`,
+      };
     if (c.desk_code !== view.deskCode) return bad(`is for desk ${c.desk_code}, but this is desk ${view.deskCode}`);
     const publicKey = view.keys.get(c.key_id);
     if (!publicKey) return bad(`is signed with key ${c.key_id}, which this desk has not published`);
     if (!signatureHolds(c.key_id, publicKey, c)) return bad(`does not verify with this desk's key ${c.key_id}: it was forged or altered`);
-    if (c.head_hash !== hashAt(c.upto_seq)) return bad('signs a head hash the chain does not have at that row: rows up to it were rewritten');
+    if (c.head_hash !== hashAt(c.upto_seq))
+      return bad('signs a head hash the chain does not have at that row: rows up to it were rewritten');
     verdict.checkpoints.push(c);
     return null;
   }

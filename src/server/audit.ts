@@ -14,8 +14,16 @@ function checkDesk(desk: DeskIdentity, body: { deskId: string; schemaVersion: nu
 }
 
 async function position(db: ServerStore | ServerTx, deskId: string): Promise<{ heldUpTo: number; checkpointUpTo: number }> {
-  const rows = await db.selectFrom('audit_row').select((eb) => eb.fn.max('seq').as('top')).where('desk_id', '=', deskId).executeTakeFirst();
-  const points = await db.selectFrom('audit_checkpoint').select((eb) => eb.fn.max('upto_seq').as('top')).where('desk_id', '=', deskId).executeTakeFirst();
+  const rows = await db
+    .selectFrom('audit_row')
+    .select((eb) => eb.fn.max('seq').as('top'))
+    .where('desk_id', '=', deskId)
+    .executeTakeFirst();
+  const points = await db
+    .selectFrom('audit_checkpoint')
+    .select((eb) => eb.fn.max('upto_seq').as('top'))
+    .where('desk_id', '=', deskId)
+    .executeTakeFirst();
   return { heldUpTo: Number(rows?.top ?? 0), checkpointUpTo: Number(points?.top ?? 0) };
 }
 
@@ -23,18 +31,24 @@ export async function auditHead(db: ServerStore, desk: DeskIdentity, body: Audit
   checkDesk(desk, body);
   const held = await position(db, desk.deskId);
   const seq = Math.min(body.seq, held.heldUpTo);
-  const row = seq === 0 ? undefined : await db.selectFrom('audit_row').select('hash').where('desk_id', '=', desk.deskId).where('seq', '=', seq).executeTakeFirst();
+  const row =
+    seq === 0
+      ? undefined
+      : await db.selectFrom('audit_row').select('hash').where('desk_id', '=', desk.deskId).where('seq', '=', seq).executeTakeFirst();
   return { ...held, seq, hash: row?.hash ?? null };
 }
 
 /** Rising order is the desk's promise; breaking it is a malformed request, not a verdict on the chain. */
 function checkOrder(body: AuditPushRequest) {
-  if (body.rows.length > 0 && body.rows[0]!.seq < body.from) throw new SyncError(400, 'invalid_request', `rows.0: row ${body.rows[0]!.seq} comes before from (${body.from})`);
+  if (body.rows.length > 0 && body.rows[0]!.seq < body.from)
+    throw new SyncError(400, 'invalid_request', `rows.0: row ${body.rows[0]!.seq} comes before from (${body.from})`);
   body.rows.forEach((r, i) => {
-    if (i > 0 && r.seq <= body.rows[i - 1]!.seq) throw new SyncError(400, 'invalid_request', `rows.${i}: rows must come in rising seq order (${body.rows[i - 1]!.seq} then ${r.seq})`);
+    if (i > 0 && r.seq <= body.rows[i - 1]!.seq)
+      throw new SyncError(400, 'invalid_request', `rows.${i}: rows must come in rising seq order (${body.rows[i - 1]!.seq} then ${r.seq})`);
   });
   body.checkpoints.forEach((c, i) => {
-    if (i > 0 && c.upto_seq <= body.checkpoints[i - 1]!.upto_seq) throw new SyncError(400, 'invalid_request', `checkpoints.${i}: checkpoints must come in rising upto_seq order`);
+    if (i > 0 && c.upto_seq <= body.checkpoints[i - 1]!.upto_seq)
+      throw new SyncError(400, 'invalid_request', `checkpoints.${i}: checkpoints must come in rising upto_seq order`);
   });
 }
 
@@ -67,13 +81,28 @@ export async function pushAudit(db: ServerStore, desk: DeskIdentity, body: Audit
         return covered.length > 0 ? eb.or([near, eb('seq', 'in', covered)]) : near;
       })
       .execute();
-    const points = covered.length === 0 ? [] : await tx.selectFrom('audit_checkpoint').selectAll().where('desk_id', '=', desk.deskId).where('upto_seq', 'in', covered).execute();
+    const points =
+      covered.length === 0
+        ? []
+        : await tx.selectFrom('audit_checkpoint').selectAll().where('desk_id', '=', desk.deskId).where('upto_seq', 'in', covered).execute();
     const keys = await tx.selectFrom('desk_key').select(['key_id', 'public_key']).where('desk_id', '=', desk.deskId).execute();
     const verdict = walkAuditPush(
       {
         heldUpTo: held.heldUpTo,
         hashes: new Map(hashes.map((h) => [Number(h.seq), h.hash])),
-        checkpoints: new Map(points.map((p): [number, AuditCheckpoint] => [Number(p.upto_seq), { upto_seq: Number(p.upto_seq), desk_code: p.desk_code, head_hash: p.head_hash, at: p.at, key_id: p.key_id, signature: p.signature }])),
+        checkpoints: new Map(
+          points.map((p): [number, AuditCheckpoint] => [
+            Number(p.upto_seq),
+            {
+              upto_seq: Number(p.upto_seq),
+              desk_code: p.desk_code,
+              head_hash: p.head_hash,
+              at: p.at,
+              key_id: p.key_id,
+              signature: p.signature,
+            },
+          ]),
+        ),
         keys: new Map(keys.map((k) => [k.key_id, k.public_key])),
         deskCode: desk.deskCode,
       },
@@ -81,11 +110,24 @@ export async function pushAudit(db: ServerStore, desk: DeskIdentity, body: Audit
       body.rows,
       body.checkpoints,
     );
-    for (const part of chunks(verdict.rows, 13)) await tx.insertInto('audit_row').values(part.map((r) => ({ ...r, desk_id: desk.deskId }))).execute();
-    for (const part of chunks(verdict.checkpoints, 7)) await tx.insertInto('audit_checkpoint').values(part.map((c) => ({ ...c, desk_id: desk.deskId }))).execute();
+    for (const part of chunks(verdict.rows, 13))
+      await tx
+        .insertInto('audit_row')
+        .values(part.map((r) => ({ ...r, desk_id: desk.deskId })))
+        .execute();
+    for (const part of chunks(verdict.checkpoints, 7))
+      await tx
+        .insertInto('audit_checkpoint')
+        .values(part.map((c) => ({ ...c, desk_id: desk.deskId })))
+        .execute();
     if (verdict.refused) await recordAlert(tx, desk, verdict.refused);
     const after = await position(tx, desk.deskId);
-    return { ...after, stored: { rows: verdict.rows.length, checkpoints: verdict.checkpoints.length }, refused: verdict.refused, deskCode: desk.deskCode };
+    return {
+      ...after,
+      stored: { rows: verdict.rows.length, checkpoints: verdict.checkpoints.length },
+      refused: verdict.refused,
+      deskCode: desk.deskCode,
+    };
   });
 }
 
@@ -94,13 +136,24 @@ async function recordAlert(tx: ServerTx, desk: DeskIdentity, refused: NonNullabl
   await tx
     .insertInto('audit_alert')
     .values({ school_id: desk.schoolId, desk_id: desk.deskId, kind: refused.kind, seq: refused.seq, detail: refused.detail })
-    .onConflict((oc) => oc.columns(['desk_id', 'kind', 'seq']).doUpdateSet({ detail: sql`excluded.detail`, last_at: sql`now()`, times: sql`audit_alert.times + 1` }))
+    .onConflict((oc) =>
+      oc
+        .columns(['desk_id', 'kind', 'seq'])
+        .doUpdateSet({ detail: sql`excluded.detail`, last_at: sql`now()`, times: sql`audit_alert.times + 1` }),
+    )
     .execute();
 }
 
 /** The operator's view: every desk's chain (how far the server holds it) and the latest alerts. */
 export async function auditOverview(db: ServerStore, limit = 500) {
-  const desks = await sql<{ school: string; desk: string; desk_id: string; held_up_to: number | null; checkpoint_up_to: number | null; last_received_at: Date | null }>`
+  const desks = await sql<{
+    school: string;
+    desk: string;
+    desk_id: string;
+    held_up_to: number | null;
+    checkpoint_up_to: number | null;
+    last_received_at: Date | null;
+  }>`
     select s.name as school, d.code as desk, d.id as desk_id,
       (select max(r.seq) from audit_row r where r.desk_id = d.id) as held_up_to,
       (select max(c.upto_seq) from audit_checkpoint c where c.desk_id = d.id) as checkpoint_up_to,

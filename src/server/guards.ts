@@ -71,13 +71,22 @@ declare module 'fastify' {
 }
 
 /** Fastify's server options for these limits (Node checks the request timeouts every connectionsCheckingInterval). */
-export function serverOptions(limits: ServerLimits): Pick<FastifyServerOptions, 'requestTimeout' | 'connectionTimeout' | 'keepAliveTimeout' | 'clientErrorHandler'> & { http: ServerOptions } {
+export function serverOptions(limits: ServerLimits): Pick<
+  FastifyServerOptions,
+  'requestTimeout' | 'connectionTimeout' | 'keepAliveTimeout' | 'clientErrorHandler'
+> & {
+  http: ServerOptions;
+} {
   const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   return {
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.idleTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    http: { headersTimeout, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4))) },
+    http: {
+      headersTimeout,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4))),
+    },
     clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => answerBrokenRequest(err, socket, limits),
   };
 }
@@ -87,7 +96,11 @@ function answerBrokenRequest(err: Error & { code?: string }, socket: Socket, lim
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, message] =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'timeout', `the request did not arrive within ${Math.round(limits.requestTimeoutMs / 1000)} seconds: check the connection and try again`]
+      ? [
+          408,
+          'timeout',
+          `the request did not arrive within ${Math.round(limits.requestTimeoutMs / 1000)} seconds: check the connection and try again`,
+        ]
       : err.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'too_large', 'the request headers are too large']
         : [400, 'invalid_request', 'the request is not valid HTTP'];
@@ -95,7 +108,9 @@ function answerBrokenRequest(err: Error & { code?: string }, socket: Socket, lim
   // Never after an answer has started on this connection: that would corrupt it.
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }
@@ -132,12 +147,15 @@ export interface Guards {
 
 export async function installGuards(app: FastifyInstance, db: ServerStore, limits: ServerLimits): Promise<Guards> {
   app.server.maxConnections = limits.maxConnections;
-  app.server.on('drop', (data?: { remoteAddress?: string }) => app.log.warn({ from: data?.remoteAddress, cap: limits.maxConnections }, 'connection refused: too many open'));
+  app.server.on('drop', (data?: { remoteAddress?: string }) =>
+    app.log.warn({ from: data?.remoteAddress, cap: limits.maxConnections }, 'connection refused: too many open'),
+  );
   if (limits.connectionsPerAddress > 0) capPerAddress(app, limits.connectionsPerAddress);
   app.decorateRequest('desk', null);
   await app.register(rateLimit, { global: false, timeWindow: limits.rateWindowMs });
 
-  const counter = (name: string, max: number, key: (request: FastifyRequest) => string) => app.createRateLimit({ max, timeWindow: limits.rateWindowMs, keyGenerator: (request) => `${name}:${key(request)}` });
+  const counter = (name: string, max: number, key: (request: FastifyRequest) => string) =>
+    app.createRateLimit({ max, timeWindow: limits.rateWindowMs, keyGenerator: (request) => `${name}:${key(request)}` });
   const byAddress = (request: FastifyRequest) => request.ip;
   const refuse = (reply: FastifyReply, seconds: number, what: string) => {
     reply.header('retry-after', String(seconds));

@@ -22,12 +22,28 @@ function positive(name: string, fallback: number): number {
 }
 
 async function enroll(args: string[]) {
-  const { values } = parseArgs({ args, options: { school: { type: 'string' }, branch: { type: 'string', default: 'Main' }, desk: { type: 'string' }, hours: { type: 'string', default: '72' } } });
-  if (!values.school || !values.desk) throw new Error('usage: npm run server -- enroll --school "School name" --desk D02 [--branch Main] [--hours 72]');
+  const { values } = parseArgs({
+    args,
+    options: {
+      school: { type: 'string' },
+      branch: { type: 'string', default: 'Main' },
+      desk: { type: 'string' },
+      hours: { type: 'string', default: '72' },
+    },
+  });
+  if (!values.school || !values.desk)
+    throw new Error('usage: npm run server -- enroll --school "School name" --desk D02 [--branch Main] [--hours 72]');
   const database = await openServerDatabase({ databaseUrl, dataDir });
   try {
-    const e = await createEnrollment(database.db, { schoolName: values.school, branchName: values.branch, deskCode: values.desk.toUpperCase(), validHours: Number(values.hours) });
-    process.stdout.write(`Enrollment code for desk ${e.deskCode} of ${e.schoolName} (${e.branchName}): ${e.code}\nValid until ${e.expiresAt}; it works once.\n`);
+    const e = await createEnrollment(database.db, {
+      schoolName: values.school,
+      branchName: values.branch,
+      deskCode: values.desk.toUpperCase(),
+      validHours: Number(values.hours),
+    });
+    process.stdout.write(
+      `Enrollment code for desk ${e.deskCode} of ${e.schoolName} (${e.branchName}): ${e.code}\nValid until ${e.expiresAt}; it works once.\n`,
+    );
   } finally {
     await database.close();
   }
@@ -59,7 +75,9 @@ async function serve() {
     limits: {
       requestTimeoutMs: positive('FEEDESK_REQUEST_TIMEOUT_SECONDS', DEFAULT_LIMITS.requestTimeoutMs / 1000) * 1000,
       maxConnections: positive('FEEDESK_MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections),
-      ...(env['FEEDESK_CONNECTIONS_PER_ADDRESS'] ? { connectionsPerAddress: positive('FEEDESK_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.connectionsPerAddress) } : {}),
+      ...(env['FEEDESK_CONNECTIONS_PER_ADDRESS']
+        ? { connectionsPerAddress: positive('FEEDESK_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.connectionsPerAddress) }
+        : {}),
       perDesk: positive('FEEDESK_RATE_PER_DESK', DEFAULT_LIMITS.perDesk),
       perAddress: positive('FEEDESK_RATE_PER_ADDRESS', DEFAULT_LIMITS.perAddress),
       enrollPerAddress: positive('FEEDESK_RATE_ENROLL', DEFAULT_LIMITS.enrollPerAddress),
@@ -79,12 +97,17 @@ async function serve() {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await app.listen({ port: Number(env['PORT'] ?? 8787), host: env['HOST'] ?? '127.0.0.1' });
-  app.log.info({ database: database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dataDir}` }, 'FeeDesk sync server ready');
+  app.log.info(
+    { database: database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dataDir}` },
+    'FeeDesk sync server ready',
+  );
 }
 
 const [command, ...rest] = process.argv.slice(2);
 const commands: Record<string, (args: string[]) => Promise<void>> = { enroll, revoke, serve: () => serve() };
-const run = (commands[command ?? 'serve'] ?? (() => Promise.reject(new Error(`unknown command '${command}': use serve, enroll or revoke`))))(rest);
+const run = (
+  commands[command ?? 'serve'] ?? (() => Promise.reject(new Error(`unknown command '${command}': use serve, enroll or revoke`)))
+)(rest);
 run.catch((err: unknown) => {
   process.stderr.write(`${err instanceof SyncError || err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

@@ -70,7 +70,9 @@ export class SyncMetrics {
       ...lag.rows.map((r) => `feedesk_sync_desk_lag_changes${label(r.school, r.desk)} ${Number(r.behind)}`),
       '# HELP feedesk_sync_desk_push_age_seconds Seconds since the desk last pushed (absent if never).',
       '# TYPE feedesk_sync_desk_push_age_seconds gauge',
-      ...lag.rows.filter((r) => r.push_age !== null).map((r) => `feedesk_sync_desk_push_age_seconds${label(r.school, r.desk)} ${Math.round(Number(r.push_age) * 10) / 10}`),
+      ...lag.rows
+        .filter((r) => r.push_age !== null)
+        .map((r) => `feedesk_sync_desk_push_age_seconds${label(r.school, r.desk)} ${Math.round(Number(r.push_age) * 10) / 10}`),
       '# HELP feedesk_sync_desk_last_mutation_id Last mutation applied per desk.',
       '# TYPE feedesk_sync_desk_last_mutation_id gauge',
       ...lag.rows.map((r) => `feedesk_sync_desk_last_mutation_id${label(r.school, r.desk)} ${Number(r.last_mutation_id)}`),
@@ -92,7 +94,7 @@ export class SyncMetrics {
       '# HELP feedesk_desk_audit_behind_seconds Seconds since the oldest payment the desk pushed whose audit row has not arrived (0 when none).',
       '# TYPE feedesk_desk_audit_behind_seconds gauge',
       ...audit.rows.map((r) => `feedesk_desk_audit_behind_seconds${label(r.school, r.desk)} ${behind(r)}`),
-      '# HELP feedesk_desk_audit_stale 1 when the desk\'s payments have been ahead of its audit trail for longer than the limit.',
+      "# HELP feedesk_desk_audit_stale 1 when the desk's payments have been ahead of its audit trail for longer than the limit.",
       '# TYPE feedesk_desk_audit_stale gauge',
       ...audit.rows.map((r) => `feedesk_desk_audit_stale${label(r.school, r.desk)} ${behind(r) > this.auditStaleSeconds ? 1 : 0}`),
       '# HELP feedesk_desk_audit_stale_limit_seconds The limit feedesk_desk_audit_stale is measured against.',

@@ -24,7 +24,11 @@ export async function pull(db: ServerStore, epoch: string, desk: DeskIdentity, b
   if (body.cookie !== null) {
     const cookie = parseCookie(body.cookie);
     if (!cookie || cookie.epoch !== epoch || cookie.seq > top) {
-      throw new SyncError(409, 'unknown_cookie', 'this server does not recognise the desk\'s sync position (restored or replaced server): the desk must resync from the start');
+      throw new SyncError(
+        409,
+        'unknown_cookie',
+        "this server does not recognise the desk's sync position (restored or replaced server): the desk must resync from the start",
+      );
     }
     since = cookie.seq;
   }
@@ -51,4 +55,3 @@ export async function pull(db: ServerStore, epoch: string, desk: DeskIdentity, b
     .executeTakeFirstOrThrow();
   return { cookie: formatCookie(epoch, upTo), changes, more, lastMutationId: Number(deskRow.last_mutation_id) };
 }
-

@@ -107,31 +107,59 @@ export class BatchState {
         .where('name', 'in', MASTER_CREATIONS)
         .execute(),
       tx.selectFrom('student').select(['id', 'school_id', 'admission_no', 'version', 'data']).where('id', 'in', list(studentIds)).execute(),
-      tx.selectFrom('student').select(['id', 'admission_no']).where('school_id', '=', school).where((eb) => eb(eb.fn('lower', ['admission_no']), 'in', list(admissionNos))).execute(),
+      tx
+        .selectFrom('student')
+        .select(['id', 'admission_no'])
+        .where('school_id', '=', school)
+        .where((eb) => eb(eb.fn('lower', ['admission_no']), 'in', list(admissionNos)))
+        .execute(),
       tx.selectFrom('payment').select(['id', 'school_id', 'receipt_no', 'status']).where('id', 'in', list(paymentIds)).execute(),
       tx.selectFrom('payment').select('receipt_no').where('school_id', '=', school).where('receipt_no', 'in', list(receiptNos)).execute(),
-      tx.selectFrom('allocation').select(['payment_id', 'due_id', 'student_id', 'amount', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
-      tx.selectFrom('credit').select(['payment_id', 'student_id', 'amount', 'kind', 'event_id']).where('payment_id', 'in', list(paymentIds)).execute(),
-      tx.selectFrom('mutation').select(['id', 'desk_id']).where('status', '=', 'applied').where('id', 'in', list(new Set(mutations.map((m) => m.id)))).execute(),
+      tx
+        .selectFrom('allocation')
+        .select(['payment_id', 'due_id', 'student_id', 'amount', 'event_id'])
+        .where('payment_id', 'in', list(paymentIds))
+        .execute(),
+      tx
+        .selectFrom('credit')
+        .select(['payment_id', 'student_id', 'amount', 'kind', 'event_id'])
+        .where('payment_id', 'in', list(paymentIds))
+        .execute(),
+      tx
+        .selectFrom('mutation')
+        .select(['id', 'desk_id'])
+        .where('status', '=', 'applied')
+        .where('id', 'in', list(new Set(mutations.map((m) => m.id))))
+        .execute(),
       tx.selectFrom('desk_key').select(['key_id', 'desk_id', 'proven']).where('key_id', 'in', list(keyIds)).execute(),
-      tx.selectFrom('desk').select('id').where('school_id', '=', school).where('code', '=', desk.deskCode).where('id', '!=', desk.deskId).where('revoked_at', 'is not', null).execute(),
+      tx
+        .selectFrom('desk')
+        .select('id')
+        .where('school_id', '=', school)
+        .where('code', '=', desk.deskCode)
+        .where('id', '!=', desk.deskId)
+        .where('revoked_at', 'is not', null)
+        .execute(),
     ]);
     const earlierDesks = new Set(earlier.map((d) => d.id));
     for (const m of masters) state.addMaster(m.name, m.id, m.label);
     for (const s of students) {
-      if (s.school_id === school) state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });
+      if (s.school_id === school)
+        state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });
       else state.elsewhere.add(s.id);
     }
     for (const s of byAdmission) state.admissionNos.set(s.admission_no.toLowerCase(), s.id);
     for (const p of payments) {
-      if (p.school_id === school) state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: p.status, isNew: false, statusChanged: false });
+      if (p.school_id === school)
+        state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: p.status, isNew: false, statusChanged: false });
       else state.elsewhere.add(p.id);
     }
     for (const r of byReceipt) state.receiptNos.add(r.receipt_no);
     for (const k of known) (earlierDesks.has(k.desk_id) ? state.appliedEarlier : state.knownIds).add(k.id);
     for (const k of keys) state.keyOwners.set(k.key_id, { deskId: k.desk_id, proven: k.proven });
     for (const a of allocations) if (a.event_id === null) state.standingOf(a.payment_id).allocations.push(a);
-    for (const c of credits) if (c.event_id === null && c.payment_id) state.standingOf(c.payment_id).credit.push({ ...c, payment_id: c.payment_id });
+    for (const c of credits)
+      if (c.event_id === null && c.payment_id) state.standingOf(c.payment_id).credit.push({ ...c, payment_id: c.payment_id });
     return state;
   }
 
@@ -151,7 +179,11 @@ const MASTER_CREATIONS = ['masters.createYear', 'masters.createClass', 'masters.
 
 type Outcome = Omit<PushResult, 'mutationId'>;
 const applied: Outcome = { status: 'applied' };
-const rejected = (reason: string, detail?: unknown): Outcome => ({ status: 'rejected', reason, ...(detail === undefined ? {} : { detail }) });
+const rejected = (reason: string, detail?: unknown): Outcome => ({
+  status: 'rejected',
+  reason,
+  ...(detail === undefined ? {} : { detail }),
+});
 
 function unknownStudent(state: BatchState, ids: Iterable<string>): string | null {
   for (const id of ids) if (!state.students.has(id)) return id;
@@ -162,16 +194,24 @@ function recordPayment(state: BatchState, a: Args<'payments.record'>): Outcome {
   const p = a.payment;
   if (state.payments.has(p.id) || state.elsewhere.has(p.id)) return rejected(`payment ${p.id} was already recorded`);
   if (state.receiptNos.has(p.receipt_no)) return rejected(`receipt number ${p.receipt_no} is already used in this school`);
-  if (p.desk_code !== state.desk.deskCode) return rejected(`receipt ${p.receipt_no} was written by desk ${p.desk_code}, but this is desk ${state.desk.deskCode}`);
+  if (p.desk_code !== state.desk.deskCode)
+    return rejected(`receipt ${p.receipt_no} was written by desk ${p.desk_code}, but this is desk ${state.desk.deskCode}`);
   const missing = unknownStudent(state, [p.student_id, ...a.allocations.map((x) => x.student_id)]);
   if (missing) return rejected(`payment for a student the server does not know (${missing})`);
   if (a.allocations.some((x) => x.payment_id !== p.id || x.event_id !== null)) return rejected('allocations must belong to this payment');
   const allocated = a.allocations.reduce((s, x) => s + x.amount, 0);
   const credited = a.credit.reduce((s, c) => s + c.amount, 0);
-  if (allocated + credited !== p.amount) return rejected(`allocations (${allocated}) and credit (${credited}) do not add up to the amount paid (${p.amount})`);
+  if (allocated + credited !== p.amount)
+    return rejected(`allocations (${allocated}) and credit (${credited}) do not add up to the amount paid (${p.amount})`);
   state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: 'valid', isNew: true, statusChanged: false });
   state.receiptNos.add(p.receipt_no);
-  state.newPayments.push({ id: p.id, receipt_no: p.receipt_no, student_id: p.student_id, amount: p.amount, business_date: p.business_date });
+  state.newPayments.push({
+    id: p.id,
+    receipt_no: p.receipt_no,
+    student_id: p.student_id,
+    amount: p.amount,
+    business_date: p.business_date,
+  });
   const standing = state.standingOf(p.id);
   for (const x of a.allocations) {
     state.allocations.push(x);
@@ -209,10 +249,13 @@ function changeStudent(state: BatchState, a: Args<'students.update'>): Outcome {
   const current = state.students.get(a.id);
   if (!current) return rejected(`no student ${a.id} in this school`);
   if (current.version !== a.baseVersion) {
-    return rejected(`stale: ${a.admissionNo} was changed on another desk (server has version ${current.version}, this edit was made on version ${a.baseVersion})`, {
-      server: current.data,
-      yours: a,
-    });
+    return rejected(
+      `stale: ${a.admissionNo} was changed on another desk (server has version ${current.version}, this edit was made on version ${a.baseVersion})`,
+      {
+        server: current.data,
+        yours: a,
+      },
+    );
   }
   Object.assign(current, { version: a.version, data: a, changed: true });
   return applied;
@@ -227,10 +270,12 @@ function publishKey(state: BatchState, a: Args<'deskKeys.publish'>): Outcome {
   const derived = keyIdOf(Buffer.from(a.public_key, 'base64'));
   if (derived !== a.key_id) return rejected(`key id ${a.key_id} is not the id of the key sent with it (that key's id is ${derived})`);
   if (a.desk_code !== state.desk.deskCode) return rejected(`key is for desk ${a.desk_code}, but this is desk ${state.desk.deskCode}`);
-  const proven = a.proof !== undefined && verifyWith(a.key_id, a.public_key, keyProofBytes(a.key_id, a.desk_code), Buffer.from(a.proof, 'base64'));
+  const proven =
+    a.proof !== undefined && verifyWith(a.key_id, a.public_key, keyProofBytes(a.key_id, a.desk_code), Buffer.from(a.proof, 'base64'));
   if (a.proof !== undefined && !proven) return rejected(`key ${a.key_id} came with a proof that its private key did not sign`);
   const holder = state.keyOwners.get(a.key_id);
-  if (holder && holder.deskId !== state.desk.deskId && (holder.proven || !proven)) return rejected(`key ${a.key_id} is already held by another desk: it cannot be published again`);
+  if (holder && holder.deskId !== state.desk.deskId && (holder.proven || !proven))
+    return rejected(`key ${a.key_id} is already held by another desk: it cannot be published again`);
   if (!holder || holder.deskId !== state.desk.deskId || (proven && !holder.proven)) {
     state.keys.push({ key_id: a.key_id, desk_code: a.desk_code, public_key: a.public_key, proven });
   }
@@ -260,7 +305,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
     case 'students.create': {
       const a = m.args as Args<'students.create'>;
       if (state.students.has(a.id) || state.elsewhere.has(a.id)) return rejected(`student ${a.id} already exists`);
-      if (!state.masterIds.has(a.class_id)) return rejected(`student ${a.admission_no} is in a class the server does not know (${a.class_id})`);
+      if (!state.masterIds.has(a.class_id))
+        return rejected(`student ${a.admission_no} is in a class the server does not know (${a.class_id})`);
       const holder = state.admissionNos.get(a.admission_no.toLowerCase());
       if (holder) return rejected(`admission no. ${a.admission_no} already belongs to another student in this school`);
       state.students.set(a.id, { id: a.id, admissionNo: a.admission_no, version: 1, data: a, isNew: true, changed: false });
@@ -279,7 +325,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
     case 'payments.bounce': {
       const a = m.args as Args<'payments.bounce'>;
       const outcome = reversePayment(state, a.paymentId, a.eventId, 'bounced');
-      if (outcome.status === 'applied' && a.chargeDue) state.dueCaps.set(a.chargeDue.id, { student_id: a.chargeDue.student_id, net: a.chargeDue.amount });
+      if (outcome.status === 'applied' && a.chargeDue)
+        state.dueCaps.set(a.chargeDue.id, { student_id: a.chargeDue.student_id, net: a.chargeDue.amount });
       return outcome;
     }
     case 'payments.refundCredit': {
@@ -306,7 +353,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
     case 'dayClose.close':
     case 'dayClose.reopen': {
       const a = m.args as Args<'dayClose.close'>;
-      if (a.desk_code !== state.desk.deskCode) return rejected(`day close is for desk ${a.desk_code}, but this is desk ${state.desk.deskCode}`);
+      if (a.desk_code !== state.desk.deskCode)
+        return rejected(`day close is for desk ${a.desk_code}, but this is desk ${state.desk.deskCode}`);
       return applied;
     }
     default:
@@ -340,7 +388,14 @@ export async function findOverpaid(tx: ServerTx, state: BatchState): Promise<Ove
       if (excess <= 0) break;
       const take = Math.min(a.amount, excess);
       excess -= take;
-      result.push({ id: randomUUID(), paymentId: a.payment_id, receiptNo: state.payments.get(a.payment_id)?.receiptNo ?? '', dueId: a.due_id, studentId: a.student_id, amount: take });
+      result.push({
+        id: randomUUID(),
+        paymentId: a.payment_id,
+        receiptNo: state.payments.get(a.payment_id)?.receiptNo ?? '',
+        dueId: a.due_id,
+        studentId: a.student_id,
+        amount: take,
+      });
     }
   }
   return result;

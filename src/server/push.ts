@@ -1,7 +1,17 @@
 // Push: one transaction per batch. Already-applied ids are skipped, a gap is refused, every mutation gets a result,
 // and what was applied joins the school's change log in the desks' order for the other desks to pull.
 import { sql } from 'kysely';
-import { type ChangeArgs, MUTATION_ARGS, MUTATION_NAMES, OLDEST_SCHEMA_VERSION, SYNC_SCHEMA_VERSION, type MutationName, type PushRequest, type PushResponse, type PushResult } from '../shared/sync/protocol';
+import {
+  type ChangeArgs,
+  MUTATION_ARGS,
+  MUTATION_NAMES,
+  OLDEST_SCHEMA_VERSION,
+  SYNC_SCHEMA_VERSION,
+  type MutationName,
+  type PushRequest,
+  type PushResponse,
+  type PushResult,
+} from '../shared/sync/protocol';
 import type { ServerStore, ServerTx } from './db/schema';
 import { SyncError } from './errors';
 import { BatchState, decide, type DeskIdentity, findOverpaid } from './push-rules';
@@ -9,21 +19,40 @@ import { BatchState, decide, type DeskIdentity, findOverpaid } from './push-rule
 const known = new Set<string>(MUTATION_NAMES);
 
 export function checkSchemaVersion(version: number): void {
-  if (version < OLDEST_SCHEMA_VERSION) throw new SyncError(426, 'schema_too_old', `this desk speaks sync schema ${version}; the server needs ${OLDEST_SCHEMA_VERSION}–${SYNC_SCHEMA_VERSION}: update FeeDesk`);
-  if (version > SYNC_SCHEMA_VERSION) throw new SyncError(400, 'schema_too_new', `this desk speaks sync schema ${version}; the server knows up to ${SYNC_SCHEMA_VERSION}: update the sync server`);
+  if (version < OLDEST_SCHEMA_VERSION)
+    throw new SyncError(
+      426,
+      'schema_too_old',
+      `this desk speaks sync schema ${version}; the server needs ${OLDEST_SCHEMA_VERSION}–${SYNC_SCHEMA_VERSION}: update FeeDesk`,
+    );
+  if (version > SYNC_SCHEMA_VERSION)
+    throw new SyncError(
+      400,
+      'schema_too_new',
+      `this desk speaks sync schema ${version}; the server knows up to ${SYNC_SCHEMA_VERSION}: update the sync server`,
+    );
 }
 
 /** The whole batch is checked before anything is applied: one bad mutation and nothing is. */
 function checkMutations(body: PushRequest): (PushRequest['mutations'][number] & { name: MutationName })[] {
   return body.mutations.map((m, index) => {
-    if (!known.has(m.name)) throw new SyncError(400, 'unknown_mutation', `mutations.${index}: the server does not know the mutation '${m.name.slice(0, 100)}'`);
+    if (!known.has(m.name))
+      throw new SyncError(400, 'unknown_mutation', `mutations.${index}: the server does not know the mutation '${m.name.slice(0, 100)}'`);
     if (index > 0 && m.mutationId !== body.mutations[index - 1]!.mutationId + 1) {
-      throw new SyncError(400, 'invalid_request', `mutations.${index}: mutation ids must rise by one (${body.mutations[index - 1]!.mutationId} then ${m.mutationId})`);
+      throw new SyncError(
+        400,
+        'invalid_request',
+        `mutations.${index}: mutation ids must rise by one (${body.mutations[index - 1]!.mutationId} then ${m.mutationId})`,
+      );
     }
     const parsed = MUTATION_ARGS[m.name as MutationName].safeParse(m.args);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new SyncError(400, 'invalid_mutation', `mutations.${index} (${m.name}) args.${issue.path.map(String).join('.')}: ${issue.message}`);
+      throw new SyncError(
+        400,
+        'invalid_mutation',
+        `mutations.${index} (${m.name}) args.${issue.path.map(String).join('.')}: ${issue.message}`,
+      );
     }
     // What other desks receive is what parsed: keys the schema does not know never travel on.
     return { ...m, name: m.name as MutationName, args: parsed.data };
@@ -45,33 +74,73 @@ async function writeBatch(tx: ServerTx, desk: DeskIdentity, state: BatchState, a
   const school = desk.schoolId;
   const newStudents = [...state.students.values()].filter((s) => s.isNew);
   if (newStudents.length > 0) {
-    await tx.insertInto('student').values(newStudents.map((s) => ({ id: s.id, school_id: school, admission_no: s.admissionNo, version: s.version, data: JSON.stringify(s.data) }))).execute();
+    await tx
+      .insertInto('student')
+      .values(
+        newStudents.map((s) => ({
+          id: s.id,
+          school_id: school,
+          admission_no: s.admissionNo,
+          version: s.version,
+          data: JSON.stringify(s.data),
+        })),
+      )
+      .execute();
   }
   for (const s of state.students.values()) {
-    if (s.changed && !s.isNew) await tx.updateTable('student').set({ version: s.version, data: JSON.stringify(s.data) }).where('id', '=', s.id).execute();
+    if (s.changed && !s.isNew)
+      await tx
+        .updateTable('student')
+        .set({ version: s.version, data: JSON.stringify(s.data) })
+        .where('id', '=', s.id)
+        .execute();
   }
   if (state.newPayments.length > 0) {
-    await tx.insertInto('payment').values(state.newPayments.map((p) => ({ ...p, school_id: school, desk_id: desk.deskId, status: state.payments.get(p.id)!.status }))).execute();
+    await tx
+      .insertInto('payment')
+      .values(state.newPayments.map((p) => ({ ...p, school_id: school, desk_id: desk.deskId, status: state.payments.get(p.id)!.status })))
+      .execute();
   }
   for (const p of state.payments.values()) {
     if (p.statusChanged && !p.isNew) await tx.updateTable('payment').set({ status: p.status }).where('id', '=', p.id).execute();
   }
-  for (const part of chunks(state.allocations, 7)) await tx.insertInto('allocation').values(part.map((a) => ({ ...a, school_id: school }))).execute();
-  for (const part of chunks(state.credits, 7)) await tx.insertInto('credit').values(part.map((c) => ({ ...c, school_id: school }))).execute();
+  for (const part of chunks(state.allocations, 7))
+    await tx
+      .insertInto('allocation')
+      .values(part.map((a) => ({ ...a, school_id: school })))
+      .execute();
+  for (const part of chunks(state.credits, 7))
+    await tx
+      .insertInto('credit')
+      .values(part.map((c) => ({ ...c, school_id: school })))
+      .execute();
   for (const part of chunks([...state.dueCaps], 4)) {
     await tx
       .insertInto('due_cap')
       .values(part.map(([due_id, c]) => ({ due_id, school_id: school, student_id: c.student_id, net: c.net })))
-      .onConflict((oc) => oc.column('due_id').doUpdateSet({ net: sql`least(due_cap.net, excluded.net)` }).where('due_cap.school_id', '=', school))
+      .onConflict((oc) =>
+        oc
+          .column('due_id')
+          .doUpdateSet({ net: sql`least(due_cap.net, excluded.net)` })
+          .where('due_cap.school_id', '=', school),
+      )
       .execute();
   }
-  for (const [dueId, cut] of state.capCuts) await tx.updateTable('due_cap').set({ net: sql`net - ${cut}` }).where('due_id', '=', dueId).where('school_id', '=', school).execute();
+  for (const [dueId, cut] of state.capCuts)
+    await tx
+      .updateTable('due_cap')
+      .set({ net: sql`net - ${cut}` })
+      .where('due_id', '=', dueId)
+      .where('school_id', '=', school)
+      .execute();
   for (const k of state.keys) {
     // A proven publish takes a key id over from a holder that never proved it (decided in publishKey).
     await tx
       .insertInto('desk_key')
       .values({ ...k, school_id: school, desk_id: desk.deskId })
-      .onConflict((oc) => oc.column('key_id').doUpdateSet({ school_id: school, desk_id: desk.deskId, desk_code: k.desk_code, proven: k.proven }))
+      .onConflict((oc) =>
+        oc.column('key_id').doUpdateSet({ school_id: school, desk_id: desk.deskId, desk_code: k.desk_code, proven: k.proven }),
+      )
       .execute();
   }
   for (const part of chunks(appliedMutations, 4)) {
@@ -86,10 +155,49 @@ async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, state: Batch
   const overpaid = await findOverpaid(tx, state);
   for (const o of overpaid) {
     const message = `Receipt ${o.receiptNo} paid ${o.amount} more on a due than it was worth (another desk took money for it too): the excess is now the student's credit.`;
-    await tx.insertInto('allocation').values({ school_id: desk.schoolId, payment_id: o.paymentId, due_id: o.dueId, student_id: o.studentId, amount: -o.amount, event_id: o.id }).execute();
-    await tx.insertInto('credit').values({ school_id: desk.schoolId, student_id: o.studentId, payment_id: o.paymentId, amount: o.amount, kind: 'overpayment', event_id: o.id }).execute();
-    await tx.insertInto('alert').values({ id: o.id, school_id: desk.schoolId, kind: 'overpayment', message, payment_id: o.paymentId, student_id: o.studentId, amount: o.amount }).execute();
-    await tx.insertInto('change').values({ school_id: desk.schoolId, desk_id: null, name: 'payments.overpaid', args: JSON.stringify({ ...o, message, at: new Date().toISOString() } satisfies ChangeArgs<'payments.overpaid'>) }).execute();
+    await tx
+      .insertInto('allocation')
+      .values({
+        school_id: desk.schoolId,
+        payment_id: o.paymentId,
+        due_id: o.dueId,
+        student_id: o.studentId,
+        amount: -o.amount,
+        event_id: o.id,
+      })
+      .execute();
+    await tx
+      .insertInto('credit')
+      .values({
+        school_id: desk.schoolId,
+        student_id: o.studentId,
+        payment_id: o.paymentId,
+        amount: o.amount,
+        kind: 'overpayment',
+        event_id: o.id,
+      })
+      .execute();
+    await tx
+      .insertInto('alert')
+      .values({
+        id: o.id,
+        school_id: desk.schoolId,
+        kind: 'overpayment',
+        message,
+        payment_id: o.paymentId,
+        student_id: o.studentId,
+        amount: o.amount,
+      })
+      .execute();
+    await tx
+      .insertInto('change')
+      .values({
+        school_id: desk.schoolId,
+        desk_id: null,
+        name: 'payments.overpaid',
+        args: JSON.stringify({ ...o, message, at: new Date().toISOString() } satisfies ChangeArgs<'payments.overpaid'>),
+      })
+      .execute();
   }
   return overpaid.length;
 }
@@ -110,9 +218,16 @@ export async function push(db: ServerStore, desk: DeskIdentity, body: PushReques
     const last = Number(row.last_mutation_id);
     const fresh = mutations.filter((m) => m.mutationId > last);
     if (fresh.length > 0 && fresh[0]!.mutationId !== last + 1) {
-      throw new SyncError(409, 'gap', `the server holds this desk's mutations up to ${last}; the batch starts at ${fresh[0]!.mutationId}: send ${last + 1} first`, { lastMutationId: last });
+      throw new SyncError(
+        409,
+        'gap',
+        `the server holds this desk's mutations up to ${last}; the batch starts at ${fresh[0]!.mutationId}: send ${last + 1} first`,
+        { lastMutationId: last },
+      );
     }
-    const results: PushResult[] = mutations.filter((m) => m.mutationId <= last).map((m) => ({ mutationId: m.mutationId, status: 'duplicate' }));
+    const results: PushResult[] = mutations
+      .filter((m) => m.mutationId <= last)
+      .map((m) => ({ mutationId: m.mutationId, status: 'duplicate' }));
     const state = await BatchState.load(tx, desk, fresh);
     const appliedMutations: { name: string; args: unknown }[] = [];
     const log: { desk_id: string; mutation_id: number; id: string; name: string; status: string; reason: string | null }[] = [];
@@ -120,14 +235,25 @@ export async function push(db: ServerStore, desk: DeskIdentity, body: PushReques
       const outcome = decide(state, m);
       results.push({ mutationId: m.mutationId, ...outcome });
       if (outcome.status === 'duplicate') continue;
-      log.push({ desk_id: desk.deskId, mutation_id: m.mutationId, id: m.id, name: m.name, status: outcome.status, reason: outcome.reason ?? null });
+      log.push({
+        desk_id: desk.deskId,
+        mutation_id: m.mutationId,
+        id: m.id,
+        name: m.name,
+        status: outcome.status,
+        reason: outcome.reason ?? null,
+      });
       if (outcome.status === 'applied') appliedMutations.push({ name: m.name, args: m.args });
     }
     await writeBatch(tx, desk, state, appliedMutations);
     const overpaid = await settleOverpayments(tx, desk, state);
     for (const part of chunks(log, 6)) await tx.insertInto('mutation').values(part).execute();
     const lastMutationId = fresh.length > 0 ? fresh.at(-1)!.mutationId : last;
-    await tx.updateTable('desk').set({ last_mutation_id: lastMutationId, last_push_at: new Date() }).where('id', '=', desk.deskId).execute();
+    await tx
+      .updateTable('desk')
+      .set({ last_mutation_id: lastMutationId, last_push_at: new Date() })
+      .where('id', '=', desk.deskId)
+      .execute();
     return {
       results,
       lastMutationId,

@@ -24,7 +24,8 @@ export async function verifyReceipt(db: ServerStore, payload: string): Promise<V
   // The key decides the school: it was published by a desk enrolled there. (The code's school bytes are that
   // desk's local school id, which the server does not share.)
   if (!key) return invalid('it was not signed by any desk this server knows');
-  if (!verifyWith(claims.keyId, key.public_key, signed, signature)) return invalid('the signature does not match: the code was altered or forged');
+  if (!verifyWith(claims.keyId, key.public_key, signed, signature))
+    return invalid('the signature does not match: the code was altered or forged');
   const amount = (claims.amount / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const facts: [string, string][] = [
     ['School', key.school_name],
@@ -42,10 +43,17 @@ export async function verifyReceipt(db: ServerStore, payload: string): Promise<V
     .where('p.receipt_no', '=', claims.receiptNo)
     .executeTakeFirst();
   if (!payment) {
-    return { state: 'not_synced', headline: 'Genuine receipt', detail: `signed by desk ${key.desk_code}; the desk has not synced it to the school's server yet`, facts: [...facts, ['Status', 'not yet synced']] };
+    return {
+      state: 'not_synced',
+      headline: 'Genuine receipt',
+      detail: `signed by desk ${key.desk_code}; the desk has not synced it to the school's server yet`,
+      facts: [...facts, ['Status', 'not yet synced']],
+    };
   }
   const differences = [
-    ...(payment.desk_code === key.desk_code ? [] : [`receipt ${claims.receiptNo} was issued by another desk than the one that signed this code`]),
+    ...(payment.desk_code === key.desk_code
+      ? []
+      : [`receipt ${claims.receiptNo} was issued by another desk than the one that signed this code`]),
     ...(Number(payment.amount) === claims.amount ? [] : ['the amount is not the amount in the books']),
     ...(payment.business_date === claims.date ? [] : ['the date is not the date in the books']),
   ];
@@ -58,14 +66,31 @@ export async function verifyReceipt(db: ServerStore, payload: string): Promise<V
     };
   }
   if (payment.status !== 'valid') {
-    return { state: payment.status, headline: `Receipt ${payment.status}`, detail: `this receipt is genuine but was ${payment.status}: it is not proof of payment`, facts: [...facts, ['Status', payment.status]] };
+    return {
+      state: payment.status,
+      headline: `Receipt ${payment.status}`,
+      detail: `this receipt is genuine but was ${payment.status}: it is not proof of payment`,
+      facts: [...facts, ['Status', payment.status]],
+    };
   }
-  return { state: 'valid', headline: 'Valid receipt', detail: `genuine, signed by desk ${key.desk_code}`, facts: [...facts, ['Status', 'paid']] };
+  return {
+    state: 'valid',
+    headline: 'Valid receipt',
+    detail: `genuine, signed by desk ${key.desk_code}`,
+    facts: [...facts, ['Status', 'paid']],
+  };
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const colours: Record<VerifyVerdict['state'], string> = { valid: '#1b5e20', not_synced: '#1b5e20', cancelled: '#b71c1c', bounced: '#b71c1c', invalid: '#b71c1c', mismatch: '#b71c1c' };
+const colours: Record<VerifyVerdict['state'], string> = {
+  valid: '#1b5e20',
+  not_synced: '#1b5e20',
+  cancelled: '#b71c1c',
+  bounced: '#b71c1c',
+  invalid: '#b71c1c',
+  mismatch: '#b71c1c',
+};
 
 export function verifyPageHtml(v: VerifyVerdict): string {
   const rows = v.facts.map(([k, val]) => `<tr><th scope="row">${escape(k)}</th><td>${escape(val)}</td></tr>`).join('');

@@ -21,11 +21,20 @@ async function trailDesk(): Promise<TestDesk> {
   const side = await openSideStore(desk);
   const raw = side.raw;
   const deskCode = (raw.prepare('select code from desk').get() as { code: string }).code;
-  await side.db.transaction().execute((tx) => ensureDeskKey(tx, { clock: { now: () => new Date() }, ids: { uuid: () => crypto.randomUUID() } }, deskCode));
-  const key = raw.prepare('select key_id, private_key from desk_key where private_key is not null').get() as { key_id: string; private_key: string };
+  await side.db
+    .transaction()
+    .execute((tx) => ensureDeskKey(tx, { clock: { now: () => new Date() }, ids: { uuid: () => crypto.randomUUID() } }, deskCode));
+  const key = raw.prepare('select key_id, private_key from desk_key where private_key is not null').get() as {
+    key_id: string;
+    private_key: string;
+  };
   const last = raw.prepare('select seq, hash from audit_log order by seq desc limit 1').get() as { seq: number; hash: string };
-  const insert = raw.prepare('insert into audit_log (seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash) values (?, ?, ?, null, ?, ?, ?, ?, null, ?, ?, ?)');
-  const checkpoint = raw.prepare('insert into audit_checkpoint (upto_seq, desk_code, head_hash, at, key_id, signature) values (?, ?, ?, ?, ?, ?)');
+  const insert = raw.prepare(
+    'insert into audit_log (seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash) values (?, ?, ?, null, ?, ?, ?, ?, null, ?, ?, ?)',
+  );
+  const checkpoint = raw.prepare(
+    'insert into audit_checkpoint (upto_seq, desk_code, head_hash, at, key_id, signature) values (?, ?, ?, ?, ?, ?)',
+  );
   let prev = last?.hash ?? GENESIS;
   let seq = last?.seq ?? 0;
   const at = '2026-06-01T05:00:00.000Z';
@@ -33,7 +42,18 @@ async function trailDesk(): Promise<TestDesk> {
     raw.transaction(() => {
       for (let n = 0; n < 50_000 && seq < ROWS; n++) {
         seq += 1;
-        const row = { seq, id: crypto.randomUUID(), at, user_id: null, desk_code: deskCode, action: 'students.update', entity: 'student', entity_id: crypto.randomUUID(), before_json: null, after_json: `{"phone":"98450${String(seq).padStart(5, '0')}"}` };
+        const row = {
+          seq,
+          id: crypto.randomUUID(),
+          at,
+          user_id: null,
+          desk_code: deskCode,
+          action: 'students.update',
+          entity: 'student',
+          entity_id: crypto.randomUUID(),
+          before_json: null,
+          after_json: `{"phone":"98450${String(seq).padStart(5, '0')}"}`,
+        };
         const hash = chainHash(prev, row);
         insert.run(seq, row.id, at, deskCode, row.action, row.entity, row.entity_id, row.after_json, prev, hash);
         prev = hash;

@@ -67,7 +67,9 @@ export async function runBenchmarks(cases: BenchCase[], prefixes: string[], outF
     };
     results.push(result);
     const ratio = result.ratio === null ? '' : ` ratio=${result.ratio} vs ${result.baseline}`;
-    const extras = Object.entries(c.extra?.() ?? {}).map(([k, v]) => ` ${k}=${v}`).join('');
+    const extras = Object.entries(c.extra?.() ?? {})
+      .map(([k, v]) => ` ${k}=${v}`)
+      .join('');
     console.log(`bench ${result.case} median_ms=${result.median_ms} p99_ms=${result.p99_ms}${ratio}${extras}`);
   }
   writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);

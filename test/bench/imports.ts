@@ -21,10 +21,32 @@ const run = promisify(execFile);
 async function studentsFile(rows: number): Promise<string> {
   if (files[rows]) return files[rows];
   const path = join(scratch.dir, `students-${rows}.xlsx`);
-  const columns = ['Admission no.', 'Student name', 'Class', 'Section', 'Guardian', 'Phone', 'Email', 'Category', 'Family', 'Joined on'].map((label, i) => ({ key: `c${i}`, label, type: 'text' as const }));
+  const columns = [
+    'Admission no.',
+    'Student name',
+    'Class',
+    'Section',
+    'Guardian',
+    'Phone',
+    'Email',
+    'Category',
+    'Family',
+    'Joined on',
+  ].map((label, i) => ({ key: `c${i}`, label, type: 'text' as const }));
   const writer = xlsxWriter(path, { title: 'Students', subtitle: 'bench', currency: 'INR', locale: 'en-IN', columns });
   for (let i = 0; i < rows; i++) {
-    const values = [`B${String(i).padStart(6, '0')}`, `Student ${i} Rao`, 'Class 5', i % 2 ? 'A' : 'B', `Guardian ${i}`, `98${String(i).padStart(8, '0')}`, null, i % 10 ? 'General' : null, i % 7 ? null : `Family ${Math.floor(i / 7)}`, '01/04/2026'];
+    const values = [
+      `B${String(i).padStart(6, '0')}`,
+      `Student ${i} Rao`,
+      'Class 5',
+      i % 2 ? 'A' : 'B',
+      `Guardian ${i}`,
+      `98${String(i).padStart(8, '0')}`,
+      null,
+      i % 10 ? 'General' : null,
+      i % 7 ? null : `Family ${Math.floor(i / 7)}`,
+      '01/04/2026',
+    ];
     await writer.row(Object.fromEntries(values.map((v, c) => [`c${c}`, v])));
   }
   await writer.finish({ totals: {}, summary: [], footnote: null });
@@ -96,7 +118,12 @@ export const importCases: BenchCase[] = [
       const script = fileURLToPath(new URL('./import-process.ts', import.meta.url));
       const { stdout } = await run(process.execPath, ['--import', 'tsx', script, 'students', files[100_000]!], { maxBuffer: 1 << 20 });
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as typeof figures & { ms: number };
-      Object.assign(figures, { rows: result.rows, rss_mb: result.rss_mb, start_rss_mb: result.start_rss_mb, job_ms: Math.round(result.ms) });
+      Object.assign(figures, {
+        rows: result.rows,
+        rss_mb: result.rss_mb,
+        start_rss_mb: result.start_rss_mb,
+        job_ms: Math.round(result.ms),
+      });
     },
     extra: () => ({ ...figures }),
   },

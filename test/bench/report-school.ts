@@ -40,7 +40,9 @@ const SEED = 20_270_331;
 
 /** The base school's fingerprint (school.ts's text carries its SCHOOL_VERSION; the same dirs it hashes) plus ours. */
 function fingerprint(): string {
-  const h = createHash('sha256').update(`report-${REPORT_SCHOOL_VERSION}`).update(readFileSync(join(import.meta.dirname, 'school.ts')));
+  const h = createHash('sha256')
+    .update(`report-${REPORT_SCHOOL_VERSION}`)
+    .update(readFileSync(join(import.meta.dirname, 'school.ts')));
   for (const dir of ['src/main/db/migrations', 'src/main/demo', 'src/main/services', 'src/shared/domain']) {
     for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
   }
@@ -56,14 +58,18 @@ export async function reportSchool(workDir: string): Promise<TestDesk> {
     const base = await benchSchool(STUDENTS, cache);
     await base.close();
     const baseSeconds = Math.round((performance.now() - started) / 1000);
-    console.log(`bench: report school: base school in place after ${baseSeconds} s; adding payments up to ${TARGET_PAYMENTS.toLocaleString('en')} in ${cache}…`);
+    console.log(
+      `bench: report school: base school in place after ${baseSeconds} s; adding payments up to ${TARGET_PAYMENTS.toLocaleString('en')} in ${cache}…`,
+    );
     const [key] = createKeyStore(KEYCHAIN, createFileSettingsStore(join(cache, 'settings.json'))).automaticKeys();
     const store = await openStore(join(cache, 'feedesk.db'), key!);
     try {
       const extraStarted = performance.now();
       const made = await addPayments(store.raw, await readPolicies(store.db));
       const seconds = Math.round((performance.now() - extraStarted) / 1000);
-      console.log(`bench: report school: ${made.payments.toLocaleString('en')} payments added (${made.allocated.toLocaleString('en')} paying dues, ${made.cancelled} cancelled) in ${seconds} s`);
+      console.log(
+        `bench: report school: ${made.payments.toLocaleString('en')} payments added (${made.allocated.toLocaleString('en')} paying dues, ${made.cancelled} cancelled) in ${seconds} s`,
+      );
       verify(store.raw, made.touchedDues);
       store.raw.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
@@ -102,12 +108,18 @@ type Mode = 'cash' | 'upi' | 'card' | 'cheque' | 'bank_transfer' | 'online';
 function referenceFor(r: Random, mode: Mode, day: string): Record<string, string> {
   const digits = (n: number) => Array.from({ length: n }, () => r.int(0, 9)).join('');
   switch (mode) {
-    case 'cash': return {};
-    case 'upi': return { utr: `UPI${digits(12)}` };
-    case 'card': return { last4: digits(4), authCode: `A${digits(5)}` };
-    case 'cheque': return { chequeNo: digits(6), bank: r.pick(BANKS), chequeDate: day };
-    case 'bank_transfer': return { reference: `NEFT${digits(10)}` };
-    case 'online': return { gateway: 'Razorpay', reference: `pay_${digits(14)}` };
+    case 'cash':
+      return {};
+    case 'upi':
+      return { utr: `UPI${digits(12)}` };
+    case 'card':
+      return { last4: digits(4), authCode: `A${digits(5)}` };
+    case 'cheque':
+      return { chequeNo: digits(6), bank: r.pick(BANKS), chequeDate: day };
+    case 'bank_transfer':
+      return { reference: `NEFT${digits(10)}` };
+    case 'online':
+      return { gateway: 'Razorpay', reference: `pay_${digits(14)}` };
   }
 }
 
@@ -132,18 +144,33 @@ async function addPayments(raw: Database.Database, { receiptFormat, finesFirst }
   raw.pragma('synchronous = OFF');
   raw.pragma('cache_size = -1048576');
   const all = <T>(source: string, ...params: unknown[]) => raw.prepare(source).all(...params) as T[];
-  const year = all<{ id: string; name: string; starts_on: string; ends_on: string }>('select id, name, starts_on, ends_on from academic_year where is_current = 1')[0]!;
+  const year = all<{ id: string; name: string; starts_on: string; ends_on: string }>(
+    'select id, name, starts_on, ends_on from academic_year where is_current = 1',
+  )[0]!;
   const desk = all<{ code: string }>('select code from desk')[0]!.code;
   const school = all<ReceiptSnapshot['school']>('select name, currency, locale from school')[0]!;
-  const series = all<{ last_seq: number }>('select last_seq from receipt_series where desk_code = ? and academic_year_id = ?', desk, year.id)[0];
+  const series = all<{ last_seq: number }>(
+    'select last_seq from receipt_series where desk_code = ? and academic_year_id = ?',
+    desk,
+    year.id,
+  )[0];
   let seq = series?.last_seq ?? 0;
   const existing = all<{ n: number }>('select count(*) as n from payment')[0]!.n;
-  const lastReceipt = all<{ receipt_no: string }>('select receipt_no from payment where desk_code = ? and academic_year_id = ? and seq = ?', desk, year.id, seq)[0];
+  const lastReceipt = all<{ receipt_no: string }>(
+    'select receipt_no from payment where desk_code = ? and academic_year_id = ? and seq = ?',
+    desk,
+    year.id,
+    seq,
+  )[0];
   if (seq > 0 && lastReceipt?.receipt_no !== formatReceiptNo(receiptFormat, { year: year.name, desk, seq })) {
     throw new Error(`report school: receipt ${seq} is numbered ${lastReceipt?.receipt_no}, not as the school's format says`);
   }
-  const cashiers = all<{ id: string; name: string }>('select u.id, u.full_name as name from app_user u where u.id in (select distinct cashier_id from payment)');
-  const approver = all<{ id: string }>("select id from app_user where role in ('accountant', 'admin') order by role = 'accountant' desc limit 1")[0]!.id;
+  const cashiers = all<{ id: string; name: string }>(
+    'select u.id, u.full_name as name from app_user u where u.id in (select distinct cashier_id from payment)',
+  );
+  const approver = all<{ id: string }>(
+    "select id from app_user where role in ('accountant', 'admin') order by role = 'accountant' desc limit 1",
+  )[0]!.id;
   const students = all<Student>(`
     select s.id, s.admission_no as admissionNo, s.full_name as fullName, c.name as className, sec.name as section, s.guardian_name as guardianName
     from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
@@ -158,14 +185,30 @@ async function addPayments(raw: Database.Database, { receiptFormat, finesFirst }
     from due d join fee_head h on h.id = d.head_id left join installment i on i.id = d.installment_id
     where d.amount > d.conceded + d.waived + d.paid`);
   const fineRank = (kind: string) => (kind === 'fine' ? (finesFirst ? 0 : 2) : 1);
-  dues.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.group.localeCompare(b.group) || fineRank(a.kind) - fineRank(b.kind) || a.headOrder - b.headOrder || a.id.localeCompare(b.id));
+  dues.sort(
+    (a, b) =>
+      a.dueOn.localeCompare(b.dueOn) ||
+      a.group.localeCompare(b.group) ||
+      fineRank(a.kind) - fineRank(b.kind) ||
+      a.headOrder - b.headOrder ||
+      a.id.localeCompare(b.id),
+  );
   const index = new Map(students.map((s, i) => [s.id, i]));
   const openDues: OpenDue[][] = students.map(() => []);
   const outstanding = new Float64Array(students.length);
   for (const d of dues) {
     const i = index.get(d.studentId);
     if (i === undefined) continue;
-    openDues[i]!.push({ id: d.id, installment: d.installment, head: d.head, kind: d.kind, dueOn: d.dueOn, gross: d.gross, concession: d.concession, balance: d.balance });
+    openDues[i]!.push({
+      id: d.id,
+      installment: d.installment,
+      head: d.head,
+      kind: d.kind,
+      dueOn: d.dueOn,
+      gross: d.gross,
+      concession: d.concession,
+      balance: d.balance,
+    });
     outstanding[i]! += d.balance;
   }
 
@@ -213,16 +256,31 @@ async function addPayments(raw: Database.Database, { receiptFormat, finesFirst }
     cancelDay[i] = Math.min(days.length - 1, planDay[i]! + r.int(1, 3));
     n += 1;
   }
-  console.log(`bench: report school: planned ${extra.toLocaleString('en')} payments over ${days.length} weekdays (${pool.length.toLocaleString('en')} students pay ahead, ${(students.length - pool.length).toLocaleString('en')} pay part of what they owe)`);
+  console.log(
+    `bench: report school: planned ${extra.toLocaleString('en')} payments over ${days.length} weekdays (${pool.length.toLocaleString('en')} students pay ahead, ${(students.length - pool.length).toLocaleString('en')} pay part of what they owe)`,
+  );
 
-  const insertPayment = raw.prepare(`insert into payment (id, receipt_no, desk_code, academic_year_id, seq, received_at, business_date, cashier_id,
+  const insertPayment =
+    raw.prepare(`insert into payment (id, receipt_no, desk_code, academic_year_id, seq, received_at, business_date, cashier_id,
     student_id, family_id, amount, mode, reference_json, tendered, change_given, credit_used, credit_added, snapshot_json, qr)
     values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?, 0, ?, ?, null)`);
   const insertAllocation = raw.prepare('insert into allocation (payment_id, due_id, student_id, amount, event_id) values (?, ?, ?, ?, ?)');
-  const insertCredit = raw.prepare('insert into credit_entry (id, student_id, amount, kind, payment_id, event_id, at, note, approved_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const insertEvent = raw.prepare("insert into payment_event (id, payment_id, kind, at, reason, by_user, approved_by, desk_code) values (?, ?, 'cancelled', ?, ?, ?, ?, ?)");
-  const saveSeries = raw.prepare('insert into receipt_series (desk_code, academic_year_id, last_seq) values (?, ?, ?) on conflict (desk_code, academic_year_id) do update set last_seq = excluded.last_seq');
-  const reasons = ['Entered against the wrong installment', 'Wrong student selected', 'Amount keyed wrongly', 'Duplicate entry', 'Parent paid online the same day'];
+  const insertCredit = raw.prepare(
+    'insert into credit_entry (id, student_id, amount, kind, payment_id, event_id, at, note, approved_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertEvent = raw.prepare(
+    "insert into payment_event (id, payment_id, kind, at, reason, by_user, approved_by, desk_code) values (?, ?, 'cancelled', ?, ?, ?, ?, ?)",
+  );
+  const saveSeries = raw.prepare(
+    'insert into receipt_series (desk_code, academic_year_id, last_seq) values (?, ?, ?) on conflict (desk_code, academic_year_id) do update set last_seq = excluded.last_seq',
+  );
+  const reasons = [
+    'Entered against the wrong installment',
+    'Wrong student selected',
+    'Amount keyed wrongly',
+    'Duplicate entry',
+    'Parent paid online the same day',
+  ];
   const touchedDues = new Set<string>();
   const made = { payments: 0, allocated: 0, cancelled: 0, touchedDues };
 
@@ -233,7 +291,14 @@ async function addPayments(raw: Database.Database, { receiptFormat, finesFirst }
     const day = days[planDay[i]!]!;
     const receivedAt = `${day}T${time(planSecond[i]!)}`;
     const cashier = cashiers[r.int(0, cashiers.length - 1)]!;
-    const mode = r.weighted<Mode>([['cash', 45], ['upi', 30], ['card', 10], ['cheque', 8], ['bank_transfer', 5], ['online', 2]]);
+    const mode = r.weighted<Mode>([
+      ['cash', 45],
+      ['upi', 30],
+      ['card', 10],
+      ['cheque', 8],
+      ['bank_transfer', 5],
+      ['online', 2],
+    ]);
     const tendered = mode === 'cash' && r.chance(0.5) ? Math.ceil(amount / 500_00) * 500_00 : null;
     const paymentId = randomUUID();
     seq += 1;
@@ -254,12 +319,37 @@ async function addPayments(raw: Database.Database, { receiptFormat, finesFirst }
       cashier,
       school,
       students: [student],
-      lines: taken.map(([d, take]) => ({ studentId: student.id, installment: d.installment, head: d.head, kind: d.kind, dueOn: d.dueOn, gross: d.gross, concession: d.concession, amount: take })),
+      lines: taken.map(([d, take]) => ({
+        studentId: student.id,
+        installment: d.installment,
+        head: d.head,
+        kind: d.kind,
+        dueOn: d.dueOn,
+        gross: d.gross,
+        concession: d.concession,
+        amount: take,
+      })),
       balanceAfter: outstanding[s]!,
       note: null,
     };
-    insertPayment.run(paymentId, formatReceiptNo(receiptFormat, { year: year.name, desk, seq }), desk, year.id, seq, receivedAt, day, cashier.id, student.id, amount, mode,
-      JSON.stringify(referenceFor(r, mode, day)), tendered, tendered === null ? null : tendered - amount, left, JSON.stringify(snapshot));
+    insertPayment.run(
+      paymentId,
+      formatReceiptNo(receiptFormat, { year: year.name, desk, seq }),
+      desk,
+      year.id,
+      seq,
+      receivedAt,
+      day,
+      cashier.id,
+      student.id,
+      amount,
+      mode,
+      JSON.stringify(referenceFor(r, mode, day)),
+      tendered,
+      tendered === null ? null : tendered - amount,
+      left,
+      JSON.stringify(snapshot),
+    );
     for (const [due, take] of taken) {
       insertAllocation.run(paymentId, due.id, student.id, take, null);
       touchedDues.add(due.id);
@@ -293,7 +383,9 @@ async function addPayments(raw: Database.Database, { receiptFormat, finesFirst }
     })();
     if (made.payments - reported >= 100_000 || made.payments === extra) {
       reported = made.payments;
-      console.log(`bench: report school: ${made.payments.toLocaleString('en')} / ${extra.toLocaleString('en')} payments in ${Math.round((performance.now() - started) / 1000)} s`);
+      console.log(
+        `bench: report school: ${made.payments.toLocaleString('en')} / ${extra.toLocaleString('en')} payments in ${Math.round((performance.now() - started) / 1000)} s`,
+      );
     }
     // Lets the store's checkpoint timer run between transactions.
     await new Promise((resolve) => setImmediate(resolve));
@@ -309,9 +401,11 @@ function verify(raw: Database.Database, touchedDues: Set<string>): void {
   };
   // One pass over the payments: per series, how many, the highest number and the money.
   const bySeries = raw
-    .prepare(`select p.desk_code as desk, count(*) as n, max(p.seq) as top, sum(p.amount) as total, s.last_seq as last
+    .prepare(
+      `select p.desk_code as desk, count(*) as n, max(p.seq) as top, sum(p.amount) as total, s.last_seq as last
       from payment p left join receipt_series s on s.desk_code = p.desk_code and s.academic_year_id = p.academic_year_id
-      group by p.desk_code, p.academic_year_id`)
+      group by p.desk_code, p.academic_year_id`,
+    )
     .all() as { desk: string; n: number; top: number; total: number; last: number | null }[];
   const payments = { n: bySeries.reduce((a, s) => a + s.n, 0), total: bySeries.reduce((a, s) => a + s.total, 0) };
   if (payments.n < TARGET_PAYMENTS) fail(`${payments.n} payments, fewer than ${TARGET_PAYMENTS}`);
@@ -325,16 +419,24 @@ function verify(raw: Database.Database, touchedDues: Set<string>): void {
     ...Array.from({ length: Math.min(100, touched.length) }, () => touched[Math.floor(Math.random() * touched.length)]!),
     ...(raw.prepare('select id from due where paid > 0 order by random() limit 100').pluck().all() as string[]),
   ];
-  const paidOf = raw.prepare('select d.paid as paid, (select coalesce(sum(a.amount), 0) from allocation a where a.due_id = d.id) as allocated from due d where d.id = ?');
+  const paidOf = raw.prepare(
+    'select d.paid as paid, (select coalesce(sum(a.amount), 0) from allocation a where a.due_id = d.id) as allocated from due d where d.id = ?',
+  );
   for (const id of sample) {
     const d = paidOf.get(id) as { paid: number; allocated: number };
     if (d.paid !== d.allocated) fail(`due ${id} says paid ${d.paid} but its allocations sum to ${d.allocated}`);
   }
   const facts = one<{ net: number }>('select sum(collected) - sum(reversed) as net from collection_fact');
-  const reversed = one<{ total: number | null }>('select sum(p.amount) as total from payment_event e join payment p on p.id = e.payment_id');
+  const reversed = one<{ total: number | null }>(
+    'select sum(p.amount) as total from payment_event e join payment p on p.id = e.payment_id',
+  );
   const expected = payments.total - (reversed.total ?? 0);
   if (facts.net !== expected) fail(`collection_fact nets ${facts.net} but payments less reversed ones come to ${expected}`);
-  const negative = one<{ n: number }>('select count(*) as n from (select student_id from credit_entry group by student_id having sum(amount) < 0)');
+  const negative = one<{ n: number }>(
+    'select count(*) as n from (select student_id from credit_entry group by student_id having sum(amount) < 0)',
+  );
   if (negative.n > 0) fail(`${negative.n} students have a negative advance credit`);
-  console.log(`bench: report school verified: ${payments.n.toLocaleString('en')} payments, collections reconcile to ${expected}, ${sample.length} sampled dues match their allocations`);
+  console.log(
+    `bench: report school verified: ${payments.n.toLocaleString('en')} payments, collections reconcile to ${expected}, ${sample.length} sampled dues match their allocations`,
+  );
 }

@@ -116,7 +116,9 @@ async function backUpFull(): Promise<() => void> {
 
 export const reportCases: BenchCase[] = [
   reportCase('report.daybook', 40, () => state.desk!.ok('reports.run', { report: 'daybook', date: pick(state.days) })),
-  reportCase('report.collection.year', 15, () => state.desk!.ok('reports.run', { report: 'collection', ...YEAR, groupBy: ['head', 'class'], view: 'gross' })),
+  reportCase('report.collection.year', 15, () =>
+    state.desk!.ok('reports.run', { report: 'collection', ...YEAR, groupBy: ['head', 'class'], view: 'gross' }),
+  ),
   reportCase('report.defaulters', 10, () => state.desk!.ok('reports.run', { report: 'defaulters', asOf: YEAR.to })),
   { name: 'export.payments.xlsx', runs: 1, warmup: 0, setup: () => state.open(), run: exportYear, extra: () => ({ ...exportFigures }) },
   { name: 'backup.full', runs: 3, warmup: 0, setup: () => state.open(), run: backUpFull, extra: () => ({ ...backupFigures }) },

@@ -105,7 +105,9 @@ function printingCase(name: string, runs: number, warmup: number, run: () => Pro
 }
 
 const cases: BenchCase[] = [
-  printingCase('receipt.pdf', 50, 5, () => printing.desk!.ok('receipts.print', { paymentId: school.pick(printing.paymentIds), layout: 'a5', target: 'pdf' })),
+  printingCase('receipt.pdf', 50, 5, () =>
+    printing.desk!.ok('receipts.print', { paymentId: school.pick(printing.paymentIds), layout: 'a5', target: 'pdf' }),
+  ),
   printingCase('receipt.bulk1000', 3, 1, () => printing.desk!.ok('receipts.printDay', { date: '2026-04-02', target: 'pdf' })),
   printingCase('slips.class60', 5, 1, () => printing.desk!.ok('slips.print', { classId: printing.classId, perPage: 2, target: 'pdf' })),
   {
@@ -138,15 +140,26 @@ const cases: BenchCase[] = [
     teardown: () => loginDesk.close(),
   },
   schoolCase('insert.single', 200, () =>
-    school.raw!.db.transaction().execute((tx) => tx.insertInto('family').values({ id: crypto.randomUUID(), name: 'bench', created_at: new Date().toISOString() }).execute()),
+    school
+      .raw!.db.transaction()
+      .execute((tx) =>
+        tx.insertInto('family').values({ id: crypto.randomUUID(), name: 'bench', created_at: new Date().toISOString() }).execute(),
+      ),
   ),
   schoolCase(
     'payment.record',
     200,
-    () => school.desk!.ok('payments.record', { studentIds: [school.pick(school.studentIds)], amount: 1_500_00, method: { mode: 'upi', utr: 'UTR2026112300' } }),
+    () =>
+      school.desk!.ok('payments.record', {
+        studentIds: [school.pick(school.studentIds)],
+        amount: 1_500_00,
+        method: { mode: 'upi', utr: 'UTR2026112300' },
+      }),
     'insert.single',
   ),
-  schoolCase('student.search.3letters', 300, () => school.desk!.ok('students.search', { query: school.pick(school.names).slice(0, 3), limit: 20 })),
+  schoolCase('student.search.3letters', 300, () =>
+    school.desk!.ok('students.search', { query: school.pick(school.names).slice(0, 3), limit: 20 }),
+  ),
   schoolCase('student.search.fullname', 300, () => school.desk!.ok('students.search', { query: school.pick(school.names), limit: 20 })),
   schoolCase('student.dues', 300, () => school.desk!.ok('payments.openDues', { studentIds: [school.pick(school.studentIds)] })),
   schoolCase('student.ledger', 300, () => school.desk!.ok('payments.ledger', { studentId: school.pick(school.studentIds) })),

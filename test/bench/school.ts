@@ -34,7 +34,9 @@ export async function benchSchool(students: number, workDir: string): Promise<Te
     const made = await desk.app.generateDemoSchool({ students, until: '2027-03-31' });
     await desk.close();
     writeFileSync(join(cache, ADMIN_KEY_FILE), made.adminTwoStepKey);
-    console.log(`bench: school ready: ${made.payments} payments, ${made.cancelled} cancelled, ${made.bounced} bounced in ${Math.round((performance.now() - started) / 1000)} s`);
+    console.log(
+      `bench: school ready: ${made.payments} payments, ${made.cancelled} cancelled, ${made.bounced} bounced in ${Math.round((performance.now() - started) / 1000)} s`,
+    );
     cpSync(join(cache, 'settings.json'), join(cache, 'ready'));
   }
   for (const f of SCHOOL_FILES) cpSync(join(cache, f), join(workDir, f));

@@ -16,12 +16,15 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 /** One POST over a kept-alive connection, as a browser tab makes its calls. */
 function post(port: number, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path, agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path, agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -48,7 +51,8 @@ async function browserTab(address: string): Promise<((channel: string, input?: u
   const { clientId } = JSON.parse(client.body) as { clientId: string };
   const send = async (channel: string, input?: unknown) => {
     const answer = await post(port, '/api/invoke', { ...headers, [CLIENT_HEADER]: clientId }, JSON.stringify({ channel, input }));
-    if (answer.status !== 200 || !answer.body.startsWith('{"ok":true')) throw new Error(`${channel} through browser mode: ${answer.status} ${answer.body}`);
+    if (answer.status !== 200 || !answer.body.startsWith('{"ok":true'))
+      throw new Error(`${channel} through browser mode: ${answer.status} ${answer.body}`);
     return answer.body;
   };
   return Object.assign(send, { clientId });
@@ -68,9 +72,13 @@ async function openShell(): Promise<void> {
   const school = await seedSmallSchool(desk);
   for (let i = 0; i < 20; i++) studentIds.push((await admit(desk, school)).id);
   await desk.ok('users.create', { username: 'cashier', fullName: 'Ravi Kumar', role: 'cashier', password: 'counter-cash-2026' });
-  shell = await startWebShell({ invoke: (channel, input, clientId) => desk!.app.invoke(channel, input, clientId), rendererDir: join(root, 'out/renderer') });
+  shell = await startWebShell({
+    invoke: (channel, input, clientId) => desk!.app.invoke(channel, input, clientId),
+    rendererDir: join(root, 'out/renderer'),
+  });
   call = await browserTab(shell.openingAddress);
-  for (const client of ['bench', call.clientId]) await desk.ok('auth.login', { username: 'cashier', password: 'counter-cash-2026' }, client);
+  for (const client of ['bench', call.clientId])
+    await desk.ok('auth.login', { username: 'cashier', password: 'counter-cash-2026' }, client);
 }
 
 const pick = () => studentIds[Math.floor(Math.random() * studentIds.length)]!;
@@ -78,7 +86,9 @@ const pick = () => studentIds[Math.floor(Math.random() * studentIds.length)]!;
 /** Starts the built browser-mode shell on a profile and returns its address once printed. */
 function startBuilt(profile: string): Promise<{ address: string; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'out/main/web.js'), '--no-open', `--user-data-dir=${profile}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(root, 'out/main/web.js'), '--no-open', `--user-data-dir=${profile}`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     const stopped = new Promise<void>((done) => child.on('exit', () => done()));
     child.on('error', reject);

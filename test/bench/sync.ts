@@ -24,7 +24,9 @@ async function ensureServer(): Promise<string> {
   if (!server) {
     if (!started) pg = await startTestPostgres();
     started = true;
-    const env: Record<string, string> = pg ? { DATABASE_URL: await pg.newDatabase() } : { FEEDESK_SERVER_DATA: join(scratch.dir, `server-${randomUUID()}`) };
+    const env: Record<string, string> = pg
+      ? { DATABASE_URL: await pg.newDatabase() }
+      : { FEEDESK_SERVER_DATA: join(scratch.dir, `server-${randomUUID()}`) };
     console.log(`bench: sync server on ${pg ? 'PostgreSQL' : 'PGlite'}`);
     // Fifty desks of one school, all from 127.0.0.1: what would be fifty machines is one address here, so the per-address
     // limits meant for strangers (enrollments, connections) are opened up; the per-desk limits stay as shipped.
@@ -81,10 +83,17 @@ async function outboxBatches(desk: TestDesk): Promise<{ token: string; body: str
   const side = await openSideStore(desk);
   try {
     const state = await side.db.selectFrom('sync_state').select(['desk_id', 'token']).executeTakeFirstOrThrow();
-    const rows = await side.db.selectFrom('outbox').select(['mutation_id', 'id', 'name', 'args_json']).where('acked_at', 'is', null).orderBy('mutation_id').execute();
+    const rows = await side.db
+      .selectFrom('outbox')
+      .select(['mutation_id', 'id', 'name', 'args_json'])
+      .where('acked_at', 'is', null)
+      .orderBy('mutation_id')
+      .execute();
     const batches = [];
     for (let i = 0; i < rows.length; i += 50) {
-      const mutations = rows.slice(i, i + 50).map((r) => ({ mutationId: r.mutation_id, id: r.id, name: r.name, args: JSON.parse(r.args_json) as unknown }));
+      const mutations = rows
+        .slice(i, i + 50)
+        .map((r) => ({ mutationId: r.mutation_id, id: r.id, name: r.name, args: JSON.parse(r.args_json) as unknown }));
       batches.push({ token: state.token!, body: JSON.stringify({ deskId: state.desk_id, schemaVersion: SYNC_SCHEMA_VERSION, mutations }) });
     }
     return batches;
@@ -109,7 +118,8 @@ export const syncCases: BenchCase[] = [
       const s = await seedSmallSchool(desk);
       const students = [];
       for (let i = 0; i < 200; i++) students.push((await admit(desk, s)).id);
-      for (let i = 0; i < PUSH_PAYMENTS; i++) await desk.ok('payments.record', { studentIds: [students[i % students.length]!], amount: 100_00, method: { mode: 'cash' } });
+      for (let i = 0; i < PUSH_PAYMENTS; i++)
+        await desk.ok('payments.record', { studentIds: [students[i % students.length]!], amount: 100_00, method: { mode: 'cash' } });
       push.desk = desk;
     },
     async run() {
@@ -183,7 +193,8 @@ export const syncCases: BenchCase[] = [
       const students = [...(await deskFigures(first)).students.keys()];
       for (const desk of desks) {
         await desk.ok('sync.setEnabled', { enabled: false });
-        for (let n = 0; n < 200; n++) await desk.ok('payments.record', { studentIds: [students[n % students.length]!], amount: 50_00, method: { mode: 'cash' } });
+        for (let n = 0; n < 200; n++)
+          await desk.ok('payments.record', { studentIds: [students[n % students.length]!], amount: 50_00, method: { mode: 'cash' } });
         await desk.close();
         fleet.batches.push(await outboxBatches(desk));
       }
@@ -222,18 +233,26 @@ export const syncCases: BenchCase[] = [
 /** POST a JSON body with a desk token through `agent`: the status and the parsed answer. */
 function postJson(agent: Agent, url: string, token: string, body: string): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown });
-        } catch (err) {
-          reject(err);
-        }
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown });
+          } catch (err) {
+            reject(err);
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -244,4 +263,3 @@ export async function closeSyncBench(): Promise<void> {
   await pg?.stop();
   scratch.cleanup();
 }
-

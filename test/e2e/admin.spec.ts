@@ -9,7 +9,11 @@ import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures
 
 const CASHIER = { username: 'ravi', password: 'counter-cash-2026' };
 
-test('admin: edit a student, mark one as left after seeing the dues waived, group a family, add a section, switch the year; a cashier only looks', async ({ page, desk, rendererUrl }) => {
+test('admin: edit a student, mark one as left after seeing the dues waived, group a family, add a section, switch the year; a cashier only looks', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   test.setTimeout(90_000);
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
   await setUpSchool(desk);
@@ -95,13 +99,22 @@ test('admin: edit a student, mark one as left after seeing the dues waived, grou
   await page.getByRole('button', { name: 'Open Ira Rao' }).click();
   const family = page.getByRole('region', { name: 'Student Ira Rao' }).getByRole('region', { name: 'Family' });
   await expect(family).toContainText('Family: Rao family');
-  await expect(family.getByRole('listitem')).toHaveText([/Anika Rao · Class 5-A/, /Ira Rao · Class 5-A · .* \(this student\)/, /Dev Rao · Class 5-A/]);
+  await expect(family.getByRole('listitem')).toHaveText([
+    /Anika Rao · Class 5-A/,
+    /Ira Rao · Class 5-A · .* \(this student\)/,
+    /Dev Rao · Class 5-A/,
+  ]);
   await page.screenshot({ path: join(SHOTS, '62-student-family.png') });
 
   // Fee set-up: a structure for a class with no students says so and what to do.
   await page.getByRole('button', { name: 'Fee set-up', exact: true }).click();
-  await page.getByRole('row', { name: /Class 9 — 2026-27/ }).getByRole('button', { name: 'Assign to class' }).click();
-  await expect(page.getByRole('alert')).toContainText('Class 9 — 2026-27: 0 dues created — Class 9 has no students yet. Admit or import students into Class 9');
+  await page
+    .getByRole('row', { name: /Class 9 — 2026-27/ })
+    .getByRole('button', { name: 'Assign to class' })
+    .click();
+  await expect(page.getByRole('alert')).toContainText(
+    'Class 9 — 2026-27: 0 dues created — Class 9 has no students yet. Admit or import students into Class 9',
+  );
 
   // A section, then a duplicate refused.
   const sections = page.getByRole('form', { name: 'Add a section' });

@@ -24,7 +24,9 @@ function startFeeDesk(command: string, args: string[], env: Record<string, strin
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => output,
@@ -33,7 +35,9 @@ function startFeeDesk(command: string, args: string[], env: Record<string, strin
     /** npm ends itself with the signal its child got (Ctrl+C): ended well is 0, or that signal after the child ended well. */
     endedWell: ended.then((e) => e.code === 0 || e.signal === 'SIGINT'),
     async address(): Promise<{ url: string; port: number; token: string }> {
-      await expect.poll(() => (ADDRESS.test(output) ? 'address' : output), { timeout: 90_000, message: 'the address FeeDesk prints' }).toBe('address');
+      await expect
+        .poll(() => (ADDRESS.test(output) ? 'address' : output), { timeout: 90_000, message: 'the address FeeDesk prints' })
+        .toBe('address');
       const m = ADDRESS.exec(output)!;
       return { url: m[1]!, port: Number(m[2]), token: m[3]! };
     },
@@ -79,7 +83,12 @@ async function invokeOver(port: number, cookie: string | null, channel: string, 
   const base = { host, origin: `http://${host}`, 'content-type': 'application/json', ...(cookie ? { cookie } : {}) };
   const client = await send(port, { method: 'POST', path: '/api/client', headers: base, body: '{}' });
   const clientId = client.status === 200 ? (JSON.parse(client.body) as { clientId: string }).clientId : 'none';
-  return send(port, { method: 'POST', path: '/api/invoke', headers: { ...base, [CLIENT_HEADER]: clientId }, body: JSON.stringify({ channel, input }) });
+  return send(port, {
+    method: 'POST',
+    path: '/api/invoke',
+    headers: { ...base, [CLIENT_HEADER]: clientId },
+    body: JSON.stringify({ channel, input }),
+  });
 }
 
 test('npm start -- --browser with no display: comes up, answers through its transport only with the secret, refuses a second FeeDesk, stops on Ctrl+C with the store closed', async () => {
@@ -102,14 +111,19 @@ test('npm start -- --browser with no display: comes up, answers through its tran
     const status = await invokeOver(port, cookie, 'store.status');
     // No keychain in plain Node: a new desk chooses a passphrase.
     expect(JSON.parse(status.body)).toEqual({ ok: true, value: { state: 'new_passphrase' } });
-    expect(JSON.parse((await invokeOver(port, cookie, 'store.createPassphrase', { passphrase: 'mango orchard monsoon' })).body)).toEqual({ ok: true, value: { state: 'open' } });
+    expect(JSON.parse((await invokeOver(port, cookie, 'store.createPassphrase', { passphrase: 'mango orchard monsoon' })).body)).toEqual({
+      ok: true,
+      value: { state: 'open' },
+    });
     expect(existsSync(join(machine.folder, 'feedesk.db'))).toBe(true);
     // Refusals are logged without the secrets.
     expect((await send(port, { path: `/?feedesk-token=${'0'.repeat(48)}`, headers: { host: `evil.example:${port}` } })).status).toBe(403);
 
     const second = startFeeDesk(process.execPath, [join(root, 'out/main/web.js'), '--no-open'], machine.env);
     expect(await second.exited).toBe(1);
-    expect(second.output()).toContain(`FeeDesk could not start: FeeDesk is already running on this store (${join(machine.folder, 'feedesk.db')}): browser mode, process`);
+    expect(second.output()).toContain(
+      `FeeDesk could not start: FeeDesk is already running on this store (${join(machine.folder, 'feedesk.db')}): browser mode, process`,
+    );
     expect(second.output()).toContain(`at http://127.0.0.1:${port}/`);
     expect(second.output()).not.toContain(token);
 
@@ -140,8 +154,15 @@ test('npm start where Electron’s binary cannot be downloaded: FeeDesk in the b
   try {
     const { port, token } = await feedesk.address();
     expect(feedesk.output()).toMatch(/Getting Electron \d+\.\d+\.\d+ for the desktop window/);
-    const reasons = feedesk.output().split('\n').filter((line) => line.includes('instead of a desktop window'));
-    expect(reasons).toEqual([expect.stringMatching(/^FeeDesk opens in your browser instead of a desktop window: the Electron binary could not be downloaded \(.*ECONNREFUSED.*\)\.$/)]);
+    const reasons = feedesk
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('instead of a desktop window'));
+    expect(reasons).toEqual([
+      expect.stringMatching(
+        /^FeeDesk opens in your browser instead of a desktop window: the Electron binary could not be downloaded \(.*ECONNREFUSED.*\)\.$/,
+      ),
+    ]);
     const cookie = await cookieFor(port, token);
     expect(JSON.parse((await invokeOver(port, cookie, 'store.status')).body)).toMatchObject({ ok: true });
     feedesk.interrupt();
@@ -153,7 +174,12 @@ test('npm start where Electron’s binary cannot be downloaded: FeeDesk in the b
   }
 });
 
-test('each tab is a desk window of its own: its own login and lock; a reload keeps it, a duplicated tab does not', async ({ page, context, desk, rendererUrl }) => {
+test('each tab is a desk window of its own: its own login and lock; a reload keeps it, a duplicated tab does not', async ({
+  page,
+  context,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
   await setUpSchool(desk);
   await desk.ok('auth.logout');
@@ -187,7 +213,12 @@ test('each tab is a desk window of its own: its own login and lock; a reload kee
   await expectAccessible(page, 'collect after unlock (browser mode)');
 });
 
-test('a foreign page on the same machine cannot make FeeDesk do anything, though the browser holds its cookie', async ({ page, desk, rendererUrl, shell }) => {
+test('a foreign page on the same machine cannot make FeeDesk do anything, though the browser holds its cookie', async ({
+  page,
+  desk,
+  rendererUrl,
+  shell,
+}) => {
   await page.goto(rendererUrl);
   await expect(page.getByRole('heading', { name: /Protect this desk|Set up FeeDesk/ })).toBeVisible();
   const target = `${shell.origin}/api/invoke`;
@@ -203,7 +234,9 @@ test('a foreign page on the same machine cannot make FeeDesk do anything, though
   const evil = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attack));
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
   try {
-    const refused = page.waitForResponse((r) => r.url() === target && r.request().method() === 'POST' && r.request().postData()?.includes('Pwned') === true);
+    const refused = page.waitForResponse(
+      (r) => r.url() === target && r.request().method() === 'POST' && r.request().postData()?.includes('Pwned') === true,
+    );
     await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
     expect((await refused).status()).toBe(403);
     expect((await desk.ok('setup.status', undefined, 'check')).initialized).toBe(false);
@@ -226,7 +259,10 @@ test('with no system printer, Print opens the browser’s print dialog on the re
       toBrowser: (job) => shell!.printInBrowser(job),
     }),
   });
-  shell = await startWebShell({ invoke: (channel, input, clientId) => desk.app.invoke(channel, input, clientId), rendererDir: RENDERER_DIR });
+  shell = await startWebShell({
+    invoke: (channel, input, clientId) => desk.app.invoke(channel, input, clientId),
+    rendererDir: RENDERER_DIR,
+  });
   try {
     desk.clock.current = new Date('2026-04-05T05:00:00Z');
     await setUpSchool(desk);
@@ -287,7 +323,9 @@ test('the opened page carries window.api from web-api.js and nothing of Node', a
   await page.goto(rendererUrl);
   await expect(page).toHaveURL(/\/$/);
   expect(page.url()).not.toContain('feedesk-token');
-  const shape = await page.evaluate('({ api: typeof window.api?.store?.status, require: typeof window.require, process: typeof window.process, cookie: document.cookie })');
+  const shape = await page.evaluate(
+    '({ api: typeof window.api?.store?.status, require: typeof window.require, process: typeof window.process, cookie: document.cookie })',
+  );
   // HttpOnly: the cookie is not the page's to read.
   expect(shape).toEqual({ api: 'function', require: 'undefined', process: 'undefined', cookie: '' });
 });

@@ -105,7 +105,11 @@ test('every fee-collection screen passes axe and shows the demo school', async (
   await expectAccessible(page, 'Students: admit form');
 });
 
-test('scanning a fee slip (a fast burst of keys ending in Enter) opens that student; verify shows a genuine receipt', async ({ page, desk, rendererUrl }) => {
+test('scanning a fee slip (a fast burst of keys ending in Enter) opens that student; verify shows a genuine receipt', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-05-10T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);

@@ -34,7 +34,11 @@ test('day close: typing counted UPI and cheque totals keeps the screen, and the 
   await expectAccessible(page, 'day close, counting');
 });
 
-test('a screen that fails shows what happened in its place, logs it, and leaves the rest of FeeDesk working', async ({ page, desk, rendererUrl }) => {
+test('a screen that fails shows what happened in its place, logs it, and leaves the rest of FeeDesk working', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
   await setUpSchool(desk);
   await desk.ok('auth.logout');
@@ -144,7 +148,11 @@ test('print on save (Settings → Desk printer): the receipt prints as the payme
   expect((await desk.ok('receipts.print', { paymentId: payment!.paymentId, target: 'pdf' }, 'check')).copyNo).toBe(2);
 });
 
-test('Ctrl+L and Alt+L lock the screen from the search box; what is typed next goes to the lock’s password', async ({ page, desk, rendererUrl }) => {
+test('Ctrl+L and Alt+L lock the screen from the search box; what is typed next goes to the lock’s password', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
   await setUpSchool(desk);
   await desk.ok('auth.logout');
@@ -163,7 +171,11 @@ test('Ctrl+L and Alt+L lock the screen from the search box; what is typed next g
   }
 });
 
-test('payment errors name the field as the screen does, the cursor goes there, and a UTR is taken as UPI apps show it', async ({ page, desk, rendererUrl }) => {
+test('payment errors name the field as the screen does, the cursor goes there, and a UTR is taken as UPI apps show it', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
@@ -236,7 +248,11 @@ test('axe finds nothing serious on the search results and on Fee set-up with its
   await expectAccessible(page, 'fee set-up with a notice');
 });
 
-test('a fee slip scanned at 10 ms or 60 ms a key opens its student; a half-read or unknown slip says so and leaves no token behind', async ({ page, desk, rendererUrl }) => {
+test('a fee slip scanned at 10 ms or 60 ms a key opens its student; a half-read or unknown slip says so and leaves no token behind', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-05-10T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
@@ -292,7 +308,11 @@ function typist(page: import('@playwright/test').Page) {
   };
 }
 
-test('what is due, from search to printed receipt, in 5 keys; a scanned slip in 1; the student stays in sight at 1280×720', async ({ page, desk, rendererUrl }) => {
+test('what is due, from search to printed receipt, in 5 keys; a scanned slip in 1; the student stays in sight at 1280×720', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1280, height: 720 });
   desk.clock.current = new Date('2026-05-10T05:00:00Z');
@@ -329,7 +349,11 @@ test('what is due, from search to printed receipt, in 5 keys; a scanned slip in 
   const [paid] = await desk.ok('payments.list', { limit: 5 }, 'check');
   const receipt = await desk.ok('payments.receipt', { paymentId: paid!.paymentId }, 'check');
   expect(receipt.amount).toBe(4_700_00);
-  expect(receipt.lines.map((l) => `${l.installment} ${l.head}`).sort()).toEqual(['Quarter 1 Late fine', 'Quarter 1 Transport', 'Quarter 1 Tuition']);
+  expect(receipt.lines.map((l) => `${l.installment} ${l.head}`).sort()).toEqual([
+    'Quarter 1 Late fine',
+    'Quarter 1 Transport',
+    'Quarter 1 Tuition',
+  ]);
   await page.keyboard.press('Enter');
 
   for (const delay of [10, 60]) {
@@ -352,7 +376,11 @@ test('what is due, from search to printed receipt, in 5 keys; a scanned slip in 
   await page.screenshot({ path: join(SHOTS, '21-collect-1920x1080.png') });
 });
 
-test('with two close matches, the first Enter asks and the second opens; an arrow key is a choice made', async ({ page, desk, rendererUrl }) => {
+test('with two close matches, the first Enter asks and the second opens; an arrow key is a choice made', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-05-10T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
@@ -380,7 +408,11 @@ test('with two close matches, the first Enter asks and the second opens; an arro
   expect(await opened.innerText()).not.toBe(first);
 });
 
-test('cash: the exact sum or the next round one in a click, and the change to return in large type', async ({ page, desk, rendererUrl }) => {
+test('cash: the exact sum or the next round one in a click, and the change to return in large type', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-05-10T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
@@ -400,7 +432,11 @@ test('cash: the exact sum or the next round one in a click, and the change to re
   await expect(page.getByTestId('change')).toHaveText('Change to return: ₹0.00');
 });
 
-test('dates are typed as people type them and shown with the month in words, times in the school’s zone, never UTC', async ({ page, desk, rendererUrl }) => {
+test('dates are typed as people type them and shown with the month in words, times in the school’s zone, never UTC', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   // 04:30 UTC is 10:00 in India.
   desk.clock.current = new Date('2026-04-05T04:30:00Z');
   await setUpSchool(desk);
@@ -429,10 +465,19 @@ test('dates are typed as people type them and shown with the month in words, tim
   await expectAccessible(page, 'day close with a typed date');
 
   await page.getByRole('button', { name: 'Audit trail', exact: true }).click();
-  await expect(page.getByRole('table').getByText(/5 Apr 2026, 10:00\s?am/).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('table')
+      .getByText(/5 Apr 2026, 10:00\s?am/)
+      .first(),
+  ).toBeVisible();
 });
 
-test('a fee structure saves exactly what its preview shows, with a head added a moment ago, a split by hand and its own fine', async ({ page, desk, rendererUrl }) => {
+test('a fee structure saves exactly what its preview shows, with a head added a moment ago, a split by hand and its own fine', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-02T05:00:00Z');
   await setUpSchool(desk);
   const year = await desk.ok('masters.createYear', { name: '2026-27', startsOn: '2026-04-01', endsOn: '2027-03-31', makeCurrent: true });

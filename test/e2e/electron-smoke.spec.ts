@@ -19,7 +19,10 @@ function electronBinary(): string | null {
 const binary = electronBinary();
 
 test('the Electron app opens its window on the setup screen', async () => {
-  test.skip(!binary, 'Electron binary not installed (node_modules/electron/dist is missing; it downloads from GitHub, which this machine cannot reach)');
+  test.skip(
+    !binary,
+    'Electron binary not installed (node_modules/electron/dist is missing; it downloads from GitHub, which this machine cannot reach)',
+  );
   const app = await electron.launch({
     executablePath: binary!,
     args: [join(root, 'out/main/index.js'), `--user-data-dir=${mkdtempSync(join(tmpdir(), 'feedesk-electron-'))}`],

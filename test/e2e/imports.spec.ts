@@ -75,15 +75,34 @@ test('map a column, dry run with 3 errors, save the error sheet, fix the file, i
   expect(found).toHaveLength(2);
 });
 
-test('concessions: the import asks for a second person’s approval, and puts the concessions in force', async ({ page, desk, rendererUrl }) => {
+test('concessions: the import asks for a second person’s approval, and puts the concessions in force', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-02T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
   await desk.ok('users.create', { username: 'accounts', fullName: 'Ravi Iyer', role: 'accountant', password: 'ledger-keeper-2026' });
-  const meera = await desk.ok('students.create', { admissionNo: 'GV-201', fullName: 'Meera Das', classId: school.classId, sectionId: school.sectionId, guardianName: 'R Das', phone: '9845012301', joinedOn: '2026-04-01' });
+  const meera = await desk.ok('students.create', {
+    admissionNo: 'GV-201',
+    fullName: 'Meera Das',
+    classId: school.classId,
+    sectionId: school.sectionId,
+    guardianName: 'R Das',
+    phone: '9845012301',
+    joinedOn: '2026-04-01',
+  });
   await desk.ok('auth.logout');
   const file = join(desk.dir, 'concessions.csv');
-  writeFileSync(file, ['Year,Concession,Kind,Value,Applies to,Admission no.,Category,Sibling rank,Fee head,Reason', '2026-27,Merit,fixed,1500,student,GV-201,,,Tuition,Merit list', '2026-27,Staff ward,percent,50%,category,,Staff child,,Tuition,Policy'].join('\r\n'));
+  writeFileSync(
+    file,
+    [
+      'Year,Concession,Kind,Value,Applies to,Admission no.,Category,Sibling rank,Fee head,Reason',
+      '2026-27,Merit,fixed,1500,student,GV-201,,,Tuition,Merit list',
+      '2026-27,Staff ward,percent,50%,category,,Staff child,,Tuition,Policy',
+    ].join('\r\n'),
+  );
 
   await logIn(page, rendererUrl);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
@@ -109,7 +128,11 @@ test('concessions: the import asks for a second person’s approval, and puts th
   expect(dues.items.filter((i) => i.head === 'Tuition').reduce((a, i) => a + i.balance, 0)).toBe(10_500_00);
 });
 
-test('Browse sends the file from the browser; a file with other headers after a fixed mapping is read; Sr. No. is never the admission no.; every error of a row is listed', async ({ page, desk, rendererUrl }) => {
+test('Browse sends the file from the browser; a file with other headers after a fixed mapping is read; Sr. No. is never the admission no.; every error of a row is listed', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-02T05:00:00Z');
   await setUpSchool(desk);
   await seedSmallSchool(desk);

@@ -55,7 +55,11 @@ async function showDefaulters(page: Page) {
   await page.getByRole('option', { name: 'Outstanding dues and defaulters' }).click();
 }
 
-test('classes in natural order in the picker and the report; a Devanagari name in the bundled font', async ({ page, desk, rendererUrl }) => {
+test('classes in natural order in the picker and the report; a Devanagari name in the bundled font', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-06-15T06:00:00Z');
   await schoolWithClassesAddedOutOfOrder(desk);
   await desk.ok('auth.logout');
@@ -93,14 +97,27 @@ test('classes in natural order in the picker and the report; a Devanagari name i
     );
   await expect.poll(() => loaded('Noto Sans Devanagari', 'अनन्या'), { timeout: 10_000 }).toBe(true);
   await expect.poll(() => loaded('Noto Sans Tamil', 'தமிழ்'), { timeout: 10_000 }).toBe(true);
-  await expect.poll(() => fontsFetched).toEqual(expect.arrayContaining([expect.stringMatching(/NotoSansDevanagari-Regular-[\w-]+\.ttf$/), expect.stringMatching(/NotoSansTamil-Regular-[\w-]+\.ttf$/)]));
+  await expect
+    .poll(() => fontsFetched)
+    .toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/NotoSansDevanagari-Regular-[\w-]+\.ttf$/),
+        expect.stringMatching(/NotoSansTamil-Regular-[\w-]+\.ttf$/),
+      ]),
+    );
   // The cell's font stack puts the bundled face first for its script.
-  expect(await name.evaluate((el) => (globalThis as unknown as Browser).getComputedStyle(el).fontFamily)).toMatch(/^"Noto Sans Devanagari"/);
+  expect(await name.evaluate((el) => (globalThis as unknown as Browser).getComputedStyle(el).fontFamily)).toMatch(
+    /^"Noto Sans Devanagari"/,
+  );
   await name.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, '81-devanagari.png') });
 });
 
-test('defaulters at 1280×720 on the demo school: who and Balance stay on screen, amounts aligned, axe clean', async ({ page, desk, rendererUrl }) => {
+test('defaulters at 1280×720 on the demo school: who and Balance stay on screen, amounts aligned, axe clean', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   test.setTimeout(90_000);
   // Mid-November, with payments made up to September: most of the school owes its October installment.
   desk.clock.current = new Date('2026-11-16T06:00:00Z');
@@ -116,7 +133,9 @@ test('defaulters at 1280×720 on the demo school: who and Balance stay on screen
 
   const header = (name: string) => table.getByRole('columnheader', { name, exact: true });
   const firstRow = table.locator('tbody tr').first();
-  const balanceCell = firstRow.locator('td').nth(await header('Balance').evaluate((th) => (th as unknown as { cellIndex: number }).cellIndex));
+  const balanceCell = firstRow
+    .locator('td')
+    .nth(await header('Balance').evaluate((th) => (th as unknown as { cellIndex: number }).cellIndex));
   /** On screen and not under another cell: the element drawn at its centre is it (or inside it). */
   const shown = (cell: typeof balanceCell) =>
     cell.evaluate((el) => {
@@ -144,14 +163,12 @@ test('defaulters at 1280×720 on the demo school: who and Balance stay on screen
     await page.screenshot({ path: scrolled ? test.info().outputPath('defaulters-scrolled.png') : join(SHOTS, '80-defaulters-1280.png') });
   }
   await expect(balanceCell).toHaveText(/^₹[\d,]+\.\d\d$/);
-  expect(await balanceCell.evaluate((td) => {
+  expect(
+    await balanceCell.evaluate((td) => {
       const style = (globalThis as unknown as Browser).getComputedStyle(td);
       return [style.textAlign, style.fontVariantNumeric, style.whiteSpace];
-    })).toEqual([
-    'right',
-    'tabular-nums',
-    'nowrap',
-  ]);
+    }),
+  ).toEqual(['right', 'tabular-nums', 'nowrap']);
   // The table's box scrolls and takes focus with a name (axe scrollable-region-focusable).
   await expectAccessible(page, 'defaulters at 1280×720');
 });

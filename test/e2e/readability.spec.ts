@@ -11,7 +11,13 @@ const ACCOUNTANT = { username: 'meera', password: 'ledger balance 42' };
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** A payment at 10:30 am IST on `day`. */
-async function payOn(desk: TestDesk, day: string, studentId: string, amount: number, method: { mode: 'cash' } | { mode: 'upi'; utr: string }) {
+async function payOn(
+  desk: TestDesk,
+  day: string,
+  studentId: string,
+  amount: number,
+  method: { mode: 'cash' } | { mode: 'upi'; utr: string },
+) {
   desk.clock.current = new Date(`${day}T05:00:00Z`);
   return desk.ok('payments.record', { studentIds: [studentId], amount, method });
 }
@@ -22,7 +28,11 @@ const ticks = (page: Page, card: string, axis: 'x' | 'y') =>
     .locator(`.recharts-${axis}Axis-tick-labels text.recharts-cartesian-axis-tick-value`)
     .allTextContents();
 
-test('the audit trail reads as sentences and the dashboard compares this month so far with the same days of last month', async ({ page, desk, rendererUrl }) => {
+test('the audit trail reads as sentences and the dashboard compares this month so far with the same days of last month', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-11-01T04:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
@@ -40,7 +50,16 @@ test('the audit trail reads as sentences and the dashboard compares this month s
   await payOn(desk, '2026-12-10', meher.id, 6_000_00, { mode: 'upi', utr: 'UTR2026121001' });
   const wrong = await payOn(desk, '2026-12-20', arjun.id, 4_000_00, { mode: 'cash' });
   await desk.ok('payments.cancel', { paymentId: wrong.paymentId, reason: 'wrong amount', approver: ACCOUNTANT });
-  const rule = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Sibling discount', kind: 'fixed', value: 1_000_00, target: 'student', studentId: riya.id, headId: school.heads.tuition, reason: 'second child' });
+  const rule = await desk.ok('concessions.request', {
+    yearId: school.yearId,
+    name: 'Sibling discount',
+    kind: 'fixed',
+    value: 1_000_00,
+    target: 'student',
+    studentId: riya.id,
+    headId: school.heads.tuition,
+    reason: 'second child',
+  });
   await desk.ok('concessions.approve', { concessionId: rule.id, approver: ACCOUNTANT });
   await desk.ok('auth.logout');
 
@@ -50,8 +69,13 @@ test('the audit trail reads as sentences and the dashboard compares this month s
   const trail = page.getByRole('table', { name: 'Audit trail' });
 
   // Who, what (the record named, money in rupees), when in IST — for the payment of 5 Nov.
-  const paid = trail.getByRole('row').filter({ hasText: `receipt ${first.receiptNo}` }).filter({ hasText: 'Recorded payment' });
-  await expect(paid).toContainText(`Recorded payment of ₹12,000.00 by UPI from Meher Kapoor (adm. no. ${meher.admissionNo}, Class 5 A) — receipt ${first.receiptNo}`);
+  const paid = trail
+    .getByRole('row')
+    .filter({ hasText: `receipt ${first.receiptNo}` })
+    .filter({ hasText: 'Recorded payment' });
+  await expect(paid).toContainText(
+    `Recorded payment of ₹12,000.00 by UPI from Meher Kapoor (adm. no. ${meher.admissionNo}, Class 5 A) — receipt ${first.receiptNo}`,
+  );
   await expect(paid.getByRole('cell').nth(0)).toHaveText('5 Nov 2026, 10:30 am');
   await expect(paid.getByRole('cell').nth(1)).toHaveText(`${ADMIN.fullName}${ADMIN.username}`);
   const cancelled = trail.getByRole('row').filter({ hasText: 'Cancelled receipt' });
@@ -62,7 +86,12 @@ test('the audit trail reads as sentences and the dashboard compares this month s
   await expect(approved).toContainText(`Approved concession “Sibling discount” for Riya Sen (adm. no. ${riya.admissionNo}, Class 5 A)`);
   await expect(approved.getByRole('cell').nth(1)).toHaveText('Meera Iyermeera');
   await expect(trail.getByRole('row').filter({ hasText: 'Created class Class 5' })).toHaveCount(1);
-  await expect(trail.getByRole('row').filter({ hasText: /^.*Signed in/ }).first()).toBeVisible();
+  await expect(
+    trail
+      .getByRole('row')
+      .filter({ hasText: /^.*Signed in/ })
+      .first(),
+  ).toBeVisible();
 
   // The details, a click away: formatted, named, never JSON or ids.
   await paid.getByText('Details', { exact: true }).click();
@@ -100,7 +129,9 @@ test('the audit trail reads as sentences and the dashboard compares this month s
   for (const tick of await ticks(page, 'Dues ageing', 'y')) expect(tick).toMatch(/^₹\d+(\.\d)?(K|L|Cr)?$/);
   // The tooltip: the day in words and the exact sum.
   await page.getByRole('region', { name: 'Collection trend' }).locator('.recharts-bar-rectangle').first().hover();
-  await expect(page.getByRole('region', { name: 'Collection trend' }).locator('.recharts-tooltip-wrapper')).toContainText('25 Nov 2026Net collected : ₹18,000.00');
+  await expect(page.getByRole('region', { name: 'Collection trend' }).locator('.recharts-tooltip-wrapper')).toContainText(
+    '25 Nov 2026Net collected : ₹18,000.00',
+  );
   await page.getByText('12 months', { exact: true }).click();
   await expect.poll(() => ticks(page, 'Collection trend', 'x')).toContain('Dec 2026');
   for (const tick of await ticks(page, 'Collection trend', 'x')) expect(tick).toMatch(/^[A-Z][a-z]{2,3} 20\d\d$/);

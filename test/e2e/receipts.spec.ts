@@ -10,7 +10,11 @@ import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures
 
 const pdfText = (file: string) => execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
 
-test('receipts carry the school’s details, thank the guardian, show each child’s share and the balance with fines to date; a cancelled one’s reprint shows no balance', async ({ page, desk, rendererUrl }) => {
+test('receipts carry the school’s details, thank the guardian, show each child’s share and the balance with fines to date; a cancelled one’s reprint shows no balance', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-05-10T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
@@ -49,7 +53,9 @@ test('receipts carry the school’s details, thank the guardian, show each child
   await amount.fill('6000');
   await amount.press('F2');
   const preview = page.getByRole('region', { name: 'Receipt preview' });
-  await expect(preview.getByTestId('receipt-thanks')).toHaveText('Received with thanks from Guardian the sum of Rupees Six Thousand Only for Diya Nair (Class 5-A) and Arjun Nair (Class 5-A).');
+  await expect(preview.getByTestId('receipt-thanks')).toHaveText(
+    'Received with thanks from Guardian the sum of Rupees Six Thousand Only for Diya Nair (Class 5-A) and Arjun Nair (Class 5-A).',
+  );
   await expect(preview.getByRole('table', { name: 'Receipt lines for Diya Nair' })).toBeVisible();
   await expect(preview.getByRole('table', { name: 'Receipt lines for Arjun Nair' })).toBeVisible();
   const shares = await preview.getByTestId('receipt-child-total').allInnerTexts();
@@ -62,15 +68,37 @@ test('receipts carry the school’s details, thank the guardian, show each child
   await page.keyboard.press('ControlOrMeta+p');
   await expect(preview.getByRole('status')).toHaveText('Sent to the printer.');
   const spool = join(desk.dir, 'prints');
-  const printed = pdfText(join(spool, readdirSync(spool).filter((f) => f.endsWith('.pdf')).sort().at(-1)!));
-  for (const line of ['14 Lake Road, Jayanagar', 'Bengaluru 560041', 'Phone 080 2663 1234 · CBSE Affiliation No. 830123 · GSTIN 27AAPFU0939F1ZV', 'Received with thanks from Guardian', 'For Diya Nair', 'For Arjun Nair', 'Balance after this payment', 'including late fines to date', 'Authorised signatory']) {
+  const printed = pdfText(
+    join(
+      spool,
+      readdirSync(spool)
+        .filter((f) => f.endsWith('.pdf'))
+        .sort()
+        .at(-1)!,
+    ),
+  );
+  for (const line of [
+    '14 Lake Road, Jayanagar',
+    'Bengaluru 560041',
+    'Phone 080 2663 1234 · CBSE Affiliation No. 830123 · GSTIN 27AAPFU0939F1ZV',
+    'Received with thanks from Guardian',
+    'For Diya Nair',
+    'For Arjun Nair',
+    'Balance after this payment',
+    'including late fines to date',
+    'Authorised signatory',
+  ]) {
     expect(printed).toContain(line);
   }
 
   // Cancelled (with an accountant's approval), then reprinted from the receipts list: no balance that no longer holds.
   await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'check');
   const [payment] = await desk.ok('payments.list', { limit: 1 }, 'check');
-  await desk.ok('payments.cancel', { paymentId: payment!.paymentId, reason: 'Wrong family', approver: { username: 'meera', password: 'ledger-and-books-1' } }, 'check');
+  await desk.ok(
+    'payments.cancel',
+    { paymentId: payment!.paymentId, reason: 'Wrong family', approver: { username: 'meera', password: 'ledger-and-books-1' } },
+    'check',
+  );
   await page.keyboard.press('Enter');
   await page.getByLabel('Find a student').fill('diya');
   await page.keyboard.press('Enter');

@@ -67,7 +67,9 @@ test('defaulters: filter, export XLSX with a progress bar, and the file holds th
   await page.keyboard.type('defaulters-september');
   await expect(page.getByLabel('Save to')).toHaveValue(join(desk.dir, 'defaulters-september.xlsx'));
   await page.getByRole('button', { name: 'Export', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Saved ${filtered} rows to ${join(desk.dir, 'defaulters-september.xlsx')}` })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByRole('status').filter({ hasText: `Saved ${filtered} rows to ${join(desk.dir, 'defaulters-september.xlsx')}` }),
+  ).toBeVisible({ timeout: 30_000 });
   expect(statSync(path).mtimeMs).toBe(first);
   // Replaced when the user says so.
   await page.getByLabel('Save to').fill(path);

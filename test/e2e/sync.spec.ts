@@ -13,7 +13,11 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.close());
 
-test('an admin enrolls the desk; the light goes online; the verify page tells valid, tampered and cancelled apart', async ({ page, desk, rendererUrl }) => {
+test('an admin enrolls the desk; the light goes online; the verify page tells valid, tampered and cancelled apart', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
@@ -21,7 +25,12 @@ test('an admin enrolls the desk; the light goes online; the verify page tells va
   const receipt = await desk.ok('payments.record', { studentIds: [student.id], amount: 5_000_00, method: { mode: 'cash' } });
   await desk.ok('users.create', { username: 'meera', fullName: 'Meera Iyer', role: 'accountant', password: 'ledger balance 42' });
   await desk.ok('auth.logout');
-  const { code } = await createEnrollment(server.database.db, { schoolName: 'Green Valley School', branchName: 'Main', deskCode: 'D01', validHours: 1 });
+  const { code } = await createEnrollment(server.database.db, {
+    schoolName: 'Green Valley School',
+    branchName: 'Main',
+    deskCode: 'D01',
+    validHours: 1,
+  });
 
   await logIn(page, rendererUrl);
   await page.getByRole('button', { name: /Sync not set up.*Open the sync page/ }).click();
@@ -36,7 +45,9 @@ test('an admin enrolls the desk; the light goes online; the verify page tells va
 
   await expect(page.getByRole('button', { name: /Online.*Sync: 0 waiting to send/ })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText('Green Valley School (Main)')).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Changes the server refused' }).getByText('The server has accepted every change from this desk.')).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Changes the server refused' }).getByText('The server has accepted every change from this desk.'),
+  ).toBeVisible();
   // The whole audit trail went too: the server holds every row the desk has.
   await expect(page.getByText(/Audit trail on the server: ([\d,]+) of \1 rows/)).toBeVisible({ timeout: 15_000 });
   await expectAccessible(page, 'sync');
@@ -58,28 +69,44 @@ test('an admin enrolls the desk; the light goes online; the verify page tells va
   await expect(page.getByRole('heading', { name: 'Not a valid receipt' })).toBeVisible();
 
   await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
-  await desk.ok('payments.cancel', { paymentId: receipt.paymentId, reason: 'wrong student', approver: { username: 'meera', password: 'ledger balance 42' } });
+  await desk.ok('payments.cancel', {
+    paymentId: receipt.paymentId,
+    reason: 'wrong student',
+    approver: { username: 'meera', password: 'ledger balance 42' },
+  });
   await desk.ok('sync.now');
   await page.goto(`${server.url}/verify/${qr}`);
   await expect(page.getByRole('heading', { name: 'Receipt cancelled' })).toBeVisible();
   await expect(page.getByText('not proof of payment')).toBeVisible();
 });
 
-test('a desk whose audit trail has waited too long for the server says so on the Sync page (issue 17, item 9)', async ({ page, desk, rendererUrl }) => {
+test('a desk whose audit trail has waited too long for the server says so on the Sync page (issue 17, item 9)', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
   desk.clock.current = new Date('2026-04-06T05:00:00Z');
   await setUpSchool(desk);
   const school = await seedSmallSchool(desk);
   const student = await admit(desk, school);
   // A server of its own: this desk's ids repeat the first test's desk's.
   const own = await startSyncServer({ kind: 'pglite' });
-  const { code } = await createEnrollment(own.database.db, { schoolName: 'Hill View School', branchName: 'Main', deskCode: 'D01', validHours: 1 });
+  const { code } = await createEnrollment(own.database.db, {
+    schoolName: 'Hill View School',
+    branchName: 'Main',
+    deskCode: 'D01',
+    validHours: 1,
+  });
   await desk.ok('sync.enroll', { serverUrl: own.url, code });
   // The enrollment's round is over and the server holds the whole audit trail.
   await expect
-    .poll(async () => {
-      const s = await desk.ok('sync.status');
-      return !s.syncing && s.queue === 0 && s.audit.held === s.audit.rows;
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        const s = await desk.ok('sync.status');
+        return !s.syncing && s.queue === 0 && s.audit.held === s.audit.rows;
+      },
+      { timeout: 20_000 },
+    )
     .toBe(true);
   // Sync off (as with the network down): the morning's payment and its audit rows stay on the desk.
   await desk.ok('sync.setEnabled', { enabled: false });
@@ -89,10 +116,10 @@ test('a desk whose audit trail has waited too long for the server says so on the
 
   await logIn(page, rendererUrl);
   await page.getByRole('button', { name: /Open the sync page/ }).click();
-  const warning = page.getByRole('alert').filter({ hasText: 'This desk\'s audit trail has not reached the server' });
+  const warning = page.getByRole('alert').filter({ hasText: "This desk's audit trail has not reached the server" });
   // In the desk's own time: 05:00 UTC is 10:30 in Kolkata.
   await expect(warning).toContainText(/The records made here since 6 Apr 2026,? 10:30/);
-  await expect(warning).toContainText('someone with this desk\'s store key could rewrite them');
+  await expect(warning).toContainText("someone with this desk's store key could rewrite them");
   await expectAccessible(page, 'sync stale audit');
   await page.screenshot({ path: join(SHOTS, '32-sync-audit-stale.png'), fullPage: true });
   await own.close();

@@ -66,7 +66,13 @@ test('a session ends 12 hours after login and the login screen says why', async 
   // The next call ends the session: the cashier's click, or the sync light's own poll when that comes first (then the
   // button is gone before the click lands, as it can be through browser mode's HTTP).
   const ended = page.getByRole('status').filter({ hasText: 'Your session has ended' });
-  await Promise.race([page.getByRole('button', { name: 'Students', exact: true }).click().catch(() => undefined), ended.waitFor()]);
+  await Promise.race([
+    page
+      .getByRole('button', { name: 'Students', exact: true })
+      .click()
+      .catch(() => undefined),
+    ended.waitFor(),
+  ]);
   await expect(page.getByRole('status')).toContainText('Your session has ended: a login lasts 12 hours. Log in again');
   await expect(page.getByLabel('Username')).toBeVisible();
   await logIn(page, rendererUrl);
@@ -81,9 +87,12 @@ test('a clock set back is shown above every screen, in the desk’s own time (is
   // Someone sets the computer's clock back a day.
   desk.clock.current = new Date(recorded.getTime() - 86_400_000);
   await logIn(page, rendererUrl, cashier);
-  const shown = (at: Date) => new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short', timeZone: deskTimeZone() }).format(at);
+  const shown = (at: Date) =>
+    new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short', timeZone: deskTimeZone() }).format(at);
   const banner = page.getByRole('alert').filter({ hasText: 'clock is behind' });
-  await expect(banner).toContainText(`This computer's clock is behind: it says ${shown(desk.clock.current)}, but FeeDesk already recorded ${shown(recorded)}. Set the clock right before collecting fees.`);
+  await expect(banner).toContainText(
+    `This computer's clock is behind: it says ${shown(desk.clock.current)}, but FeeDesk already recorded ${shown(recorded)}. Set the clock right before collecting fees.`,
+  );
   await page.getByRole('button', { name: 'Students', exact: true }).click();
   await expect(banner).toBeVisible();
   await expectAccessible(page, 'clock-behind warning');

@@ -22,19 +22,38 @@ afterAll(async () => {
 });
 
 const count = async (table: 'payment' | 'allocation' | 'credit_entry' | 'audit_log' | 'outbox' | 'receipt_series') =>
-  Number((await side.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await side.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('a payment is all or nothing', () => {
   it('rolls back payment, allocations, credit, fines, receipt number and audit when the outbox write fails', async () => {
     const s = await admit(desk, school);
     await desk.travelTo('2026-05-10T05:00:00Z'); // a late fine is pending, so a fine due would be levied too
-    const before = { payments: await count('payment'), allocations: await count('allocation'), audit: await count('audit_log'), outbox: await count('outbox'), series: await count('receipt_series') };
+    const before = {
+      payments: await count('payment'),
+      allocations: await count('allocation'),
+      audit: await count('audit_log'),
+      outbox: await count('outbox'),
+      series: await count('receipt_series'),
+    };
     await side.raw.exec("create trigger break_outbox before insert on outbox begin select raise(abort, 'disk full (injected)'); end");
 
     const failed = await desk.call('payments.record', { studentIds: [s.id], amount: 25_000_00, method: { mode: 'cash' } });
     expect(failed.ok ? null : failed.error.code).toBe('internal');
     expect(desk.errors.splice(0)).toHaveLength(1);
-    expect({ payments: await count('payment'), allocations: await count('allocation'), audit: await count('audit_log'), outbox: await count('outbox'), series: await count('receipt_series') }).toEqual(before);
+    expect({
+      payments: await count('payment'),
+      allocations: await count('allocation'),
+      audit: await count('audit_log'),
+      outbox: await count('outbox'),
+      series: await count('receipt_series'),
+    }).toEqual(before);
     expect(await count('credit_entry')).toBe(0);
     const dues = await desk.ok('payments.openDues', { studentIds: [s.id] });
     expect(dues.items.find((i) => i.kind === 'fine')?.key).toMatch(/^fine:/); // still pending, not levied

@@ -48,7 +48,9 @@ afterEach(async () => {
 /** Runs SQL on the store behind FeeDesk's back, with the append-only triggers out of the way. */
 async function behindTheBack(statements: string[], params: unknown[][] = []): Promise<void> {
   const side = await openSideStore(desk);
-  const triggers = side.raw.prepare("select name, sql from sqlite_master where type = 'trigger' and name like '%no_update' or name like '%no_delete'").all() as { name: string; sql: string }[];
+  const triggers = side.raw
+    .prepare("select name, sql from sqlite_master where type = 'trigger' and name like '%no_update' or name like '%no_delete'")
+    .all() as { name: string; sql: string }[];
   for (const t of triggers) side.raw.exec(`drop trigger ${t.name}`);
   statements.forEach((s, i) => side.raw.prepare(s).run(...(params[i] ?? [])));
   for (const t of triggers) side.raw.exec(t.sql);
@@ -60,7 +62,11 @@ const verify = () => desk.ok('audit.verify');
 /** `npm run audit:verify -- <db>` as an admin runs it, answering its prompt with the database key. */
 function cli(input?: string) {
   const [key] = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF).automaticKeys();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/audit-cli.ts', desk.dbPath], { input: `${input ?? key!.toString('hex')}\n`, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/audit-cli.ts', desk.dbPath], {
+    input: `${input ?? key!.toString('hex')}\n`,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -74,7 +80,11 @@ describe('audit chain', () => {
     expect(after).toMatchObject({ intact: true, checkpoints: 1 });
     // The chain's links are what they claim: each row's prev_hash is the row before's hash.
     const side = await openSideStore(desk);
-    const rows = side.raw.prepare('select seq, prev_hash, hash from audit_log order by seq').all() as { seq: number; prev_hash: string; hash: string }[];
+    const rows = side.raw.prepare('select seq, prev_hash, hash from audit_log order by seq').all() as {
+      seq: number;
+      prev_hash: string;
+      hash: string;
+    }[];
     await side.close();
     rows.forEach((r, i) => expect(r.prev_hash).toBe(i === 0 ? '0'.repeat(64) : rows[i - 1]!.hash));
   });
@@ -84,28 +94,52 @@ describe('audit chain', () => {
     const report = await verify();
     expect(report.intact).toBe(false);
     expect(report.firstBreak).toBeNull();
-    expect(report.findings).toEqual([{ table: 'payment', row: receipts[1], problem: expect.stringMatching(/^amount is 300001, but audit row \d+ recorded 300000$/) }]);
+    expect(report.findings).toEqual([
+      { table: 'payment', row: receipts[1], problem: expect.stringMatching(/^amount is 300001, but audit row \d+ recorded 300000$/) },
+    ]);
   });
 
   it('reports an allocation moved to another due or changed in amount', async () => {
     const side = await openSideStore(desk);
-    const allocation = side.raw.prepare('select a.id from allocation a join payment p on p.id = a.payment_id where p.receipt_no = ? order by a.id limit 1').get(receipts[0]) as { id: number };
+    const allocation = side.raw
+      .prepare('select a.id from allocation a join payment p on p.id = a.payment_id where p.receipt_no = ? order by a.id limit 1')
+      .get(receipts[0]) as { id: number };
     await side.close();
     await behindTheBack(['update allocation set amount = amount - 100 where id = ?'], [[allocation.id]]);
     const report = await verify();
     expect(report.findings).toEqual([
-      { table: 'allocation', row: String(allocation.id), problem: expect.stringMatching(new RegExp(`^allocates \\d+ of receipt ${receipts[0]} to due .+, which audit row \\d+ did not record$`)) },
-      { table: 'allocation', row: receipts[0], problem: expect.stringMatching(/allocation of \d+ to due .+ \(audit row \d+\) is missing$/) },
+      {
+        table: 'allocation',
+        row: String(allocation.id),
+        problem: expect.stringMatching(
+          new RegExp(`^allocates \\d+ of receipt ${receipts[0]} to due .+, which audit row \\d+ did not record$`),
+        ),
+      },
+      {
+        table: 'allocation',
+        row: receipts[0],
+        problem: expect.stringMatching(/allocation of \d+ to due .+ \(audit row \d+\) is missing$/),
+      },
     ]);
   });
 
   it('reports the exact audit row whose content changed, as the first broken link', async () => {
     const side = await openSideStore(desk);
-    const row = side.raw.prepare("select seq, after_json from audit_log where action = 'payments.record' order by seq limit 1").get() as { seq: number; after_json: string };
+    const row = side.raw.prepare("select seq, after_json from audit_log where action = 'payments.record' order by seq limit 1").get() as {
+      seq: number;
+      after_json: string;
+    };
     await side.close();
-    await behindTheBack(['update audit_log set after_json = ? where seq = ?'], [[row.after_json.replace('"mode":"cash"', '"mode":"upi "'), row.seq]]);
+    await behindTheBack(
+      ['update audit_log set after_json = ? where seq = ?'],
+      [[row.after_json.replace('"mode":"cash"', '"mode":"upi "'), row.seq]],
+    );
     const report = await verify();
-    expect(report.firstBreak).toEqual({ table: 'audit_log', row: String(row.seq), problem: expect.stringMatching(/^its content does not match its hash \(payments\.record on payment /) });
+    expect(report.firstBreak).toEqual({
+      table: 'audit_log',
+      row: String(row.seq),
+      problem: expect.stringMatching(/^its content does not match its hash \(payments\.record on payment /),
+    });
     // The command line says the same, and exits 1.
     const run = cli();
     expect(run.status).toBe(1);
@@ -127,14 +161,26 @@ describe('audit chain', () => {
 
   it('reports a deleted audit row as a gap, and a deleted payment as missing', async () => {
     const side = await openSideStore(desk);
-    const seq = (side.raw.prepare("select seq from audit_log where action = 'students.create' order by seq limit 1").get() as { seq: number }).seq;
+    const seq = (
+      side.raw.prepare("select seq from audit_log where action = 'students.create' order by seq limit 1").get() as { seq: number }
+    ).seq;
     await side.close();
     await behindTheBack(['delete from audit_log where seq = ?'], [[seq]]);
     const report = await verify();
     expect(report.firstBreak).toEqual({ table: 'audit_log', row: String(seq + 1), problem: `rows ${seq}–${seq} are missing (deleted)` });
-    expect(report.findings[1]).toEqual({ table: 'audit_log', row: String(seq + 1), problem: expect.stringMatching(/link to the row before does not match/) });
+    expect(report.findings[1]).toEqual({
+      table: 'audit_log',
+      row: String(seq + 1),
+      problem: expect.stringMatching(/link to the row before does not match/),
+    });
 
-    await behindTheBack(['delete from allocation where payment_id = (select id from payment where receipt_no = ?)', 'delete from payment where receipt_no = ?'], [[receipts[1]], [receipts[1]]]);
+    await behindTheBack(
+      [
+        'delete from allocation where payment_id = (select id from payment where receipt_no = ?)',
+        'delete from payment where receipt_no = ?',
+      ],
+      [[receipts[1]], [receipts[1]]],
+    );
     const after = await verify();
     expect(after.findings.slice(2)).toEqual([
       { table: 'payment', row: receipts[1], problem: expect.stringMatching(/^recorded in audit row \d+ but missing from the payments$/) },
@@ -146,7 +192,11 @@ describe('audit chain', () => {
     await desk.ok('dayClose.close', { date: DAY, cashCount: { '50000': 12 }, counted: { upi: 3_000_00 } });
     // A forger with the database key edits a row and recomputes every hash after it: the chain holds, the signature does not.
     const side = await openSideStore(desk);
-    const rows = side.raw.prepare('select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash from audit_log order by seq').all() as (ChainRow & { prev_hash: string })[];
+    const rows = side.raw
+      .prepare(
+        'select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash from audit_log order by seq',
+      )
+      .all() as (ChainRow & { prev_hash: string })[];
     await side.close();
     const target = rows.find((r) => r.action === 'payments.record')!;
     target.after_json = target.after_json!.replace('"allocated":450000', '"allocated":45000');
@@ -157,9 +207,18 @@ describe('audit chain', () => {
       updates.push([r.after_json, prev, hash, r.seq]);
       prev = hash;
     }
-    await behindTheBack(updates.map(() => 'update audit_log set after_json = ?, prev_hash = ?, hash = ? where seq = ?'), updates);
+    await behindTheBack(
+      updates.map(() => 'update audit_log set after_json = ?, prev_hash = ?, hash = ? where seq = ?'),
+      updates,
+    );
     const report = await verify();
-    expect(report.findings).toEqual([{ table: 'audit_checkpoint', row: expect.any(String), problem: expect.stringMatching(/^the chain's hash at row \d+ is not the one signed then/) }]);
+    expect(report.findings).toEqual([
+      {
+        table: 'audit_checkpoint',
+        row: expect.any(String),
+        problem: expect.stringMatching(/^the chain's hash at row \d+ is not the one signed then/),
+      },
+    ]);
     expect(report.firstBreak).toEqual(report.findings[0]);
   });
 });
@@ -169,7 +228,11 @@ describe('audit chain: cancellations and bounces', () => {
   async function cancelAndBounce() {
     await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
     await desk.ok('payments.cancel', { paymentId: paymentIds[0]!, reason: 'wrong student', approver: ACCOUNTANT });
-    const cheque = await desk.ok('payments.record', { studentIds: [studentB], amount: 2_000_00, method: { mode: 'cheque', chequeNo: '123456', bank: 'Canara Bank', chequeDate: DAY } });
+    const cheque = await desk.ok('payments.record', {
+      studentIds: [studentB],
+      amount: 2_000_00,
+      method: { mode: 'cheque', chequeNo: '123456', bank: 'Canara Bank', chequeDate: DAY },
+    });
     await desk.ok('payments.bounce', { paymentId: cheque.paymentId, bankReason: 'Insufficient funds' });
     return { cancelled: receipts[0]!, bounced: cheque.receiptNo };
   }
@@ -178,7 +241,10 @@ describe('audit chain: cancellations and bounces', () => {
     await cancelAndBounce();
     expect(await verify()).toMatchObject({ intact: true, findings: [], payments: 4 });
     const audit = await desk.ok('audit.list', { limit: 10 });
-    const cancel = audit.find((a) => a.action === 'payments.cancel')!.after as { row: Record<string, unknown>; allocations: [string, number][] };
+    const cancel = audit.find((a) => a.action === 'payments.cancel')!.after as {
+      row: Record<string, unknown>;
+      allocations: [string, number][];
+    };
     expect(cancel.row).toMatchObject({ payment_id: paymentIds[0], kind: 'cancelled', reason: 'wrong student' });
     expect(cancel.allocations.length).toBeGreaterThan(0);
     expect(cancel.allocations.every(([, amount]) => amount < 0)).toBe(true);
@@ -189,31 +255,71 @@ describe('audit chain: cancellations and bounces', () => {
     await behindTheBack(["update payment_event set reason = 'wrong studenu' where kind = 'cancelled'"]);
     const report = await verify();
     expect(report.firstBreak).toBeNull();
-    expect(report.findings).toEqual([{ table: 'payment_event', row: cancelled, problem: expect.stringMatching(/^reason is "wrong studenu", but audit row \d+ recorded "wrong student"$/) }]);
+    expect(report.findings).toEqual([
+      {
+        table: 'payment_event',
+        row: cancelled,
+        problem: expect.stringMatching(/^reason is "wrong studenu", but audit row \d+ recorded "wrong student"$/),
+      },
+    ]);
   });
 
   it('reports a bounce changed by one byte, and a reversing allocation changed in amount', async () => {
     const { bounced } = await cancelAndBounce();
     const side = await openSideStore(desk);
-    const allocation = side.raw.prepare("select a.id from allocation a join payment_event e on e.id = a.event_id where e.kind = 'cancelled' order by a.id limit 1").get() as { id: number };
+    const allocation = side.raw
+      .prepare("select a.id from allocation a join payment_event e on e.id = a.event_id where e.kind = 'cancelled' order by a.id limit 1")
+      .get() as { id: number };
     await side.close();
-    await behindTheBack(["update payment_event set at = replace(at, 'T05:', 'T06:') where kind = 'bounced'", 'update allocation set amount = amount + 1 where id = ?'], [[], [allocation.id]]);
+    await behindTheBack(
+      [
+        "update payment_event set at = replace(at, 'T05:', 'T06:') where kind = 'bounced'",
+        'update allocation set amount = amount + 1 where id = ?',
+      ],
+      [[], [allocation.id]],
+    );
     const report = await verify();
     expect(report.findings).toEqual([
-      { table: 'allocation', row: String(allocation.id), problem: expect.stringMatching(new RegExp(`^allocates -\\d+ of the cancellation of receipt ${receipts[0]} to due .+, which audit row \\d+ did not record$`)) },
-      { table: 'allocation', row: receipts[0], problem: expect.stringMatching(/^the cancellation of receipt .+'s allocation of -\d+ to due .+ \(audit row \d+\) is missing$/) },
-      { table: 'payment_event', row: bounced, problem: expect.stringMatching(/^at is "2026-04-02T06:[^"]+", but audit row \d+ recorded "2026-04-02T05:[^"]+"$/) },
+      {
+        table: 'allocation',
+        row: String(allocation.id),
+        problem: expect.stringMatching(
+          new RegExp(`^allocates -\\d+ of the cancellation of receipt ${receipts[0]} to due .+, which audit row \\d+ did not record$`),
+        ),
+      },
+      {
+        table: 'allocation',
+        row: receipts[0],
+        problem: expect.stringMatching(/^the cancellation of receipt .+'s allocation of -\d+ to due .+ \(audit row \d+\) is missing$/),
+      },
+      {
+        table: 'payment_event',
+        row: bounced,
+        problem: expect.stringMatching(/^at is "2026-04-02T06:[^"]+", but audit row \d+ recorded "2026-04-02T05:[^"]+"$/),
+      },
     ]);
   });
 
   it('reports a deleted cancellation or bounce as missing', async () => {
     const { cancelled, bounced } = await cancelAndBounce();
-    await behindTheBack(['delete from allocation where event_id is not null', 'delete from credit_entry where event_id is not null', 'delete from payment_event']);
+    await behindTheBack([
+      'delete from allocation where event_id is not null',
+      'delete from credit_entry where event_id is not null',
+      'delete from payment_event',
+    ]);
     const report = await verify();
     expect(report.firstBreak).toBeNull();
     expect(report.findings).toEqual([
-      { table: 'payment_event', row: cancelled, problem: expect.stringMatching(/^its cancellation is recorded in audit row \d+ but missing from the payment events$/) },
-      { table: 'payment_event', row: bounced, problem: expect.stringMatching(/^its bounce is recorded in audit row \d+ but missing from the payment events$/) },
+      {
+        table: 'payment_event',
+        row: cancelled,
+        problem: expect.stringMatching(/^its cancellation is recorded in audit row \d+ but missing from the payment events$/),
+      },
+      {
+        table: 'payment_event',
+        row: bounced,
+        problem: expect.stringMatching(/^its bounce is recorded in audit row \d+ but missing from the payment events$/),
+      },
     ]);
   });
 });
@@ -226,12 +332,24 @@ describe('audit chain: credit, charges and waivers', () => {
     const over = await desk.ok('payments.record', { studentIds: [c.id], amount: 200_000_00, method: { mode: 'cash' } });
     await desk.ok('payments.refundCredit', { studentId: c.id, amount: 1_000_00, reason: 'parent asked', approver: ACCOUNTANT });
     const open = await desk.ok('payments.openDues', { studentIds: [studentB] });
-    await desk.ok('payments.waive', { studentId: studentB, key: open.items[0]!.key, amount: 100_00, reason: 'hardship', approver: ACCOUNTANT });
-    const cheque = await desk.ok('payments.record', { studentIds: [c.id], amount: 3_000_00, method: { mode: 'cheque', chequeNo: '654321', bank: 'Canara Bank', chequeDate: DAY } });
+    await desk.ok('payments.waive', {
+      studentId: studentB,
+      key: open.items[0]!.key,
+      amount: 100_00,
+      reason: 'hardship',
+      approver: ACCOUNTANT,
+    });
+    const cheque = await desk.ok('payments.record', {
+      studentIds: [c.id],
+      amount: 3_000_00,
+      method: { mode: 'cheque', chequeNo: '654321', bank: 'Canara Bank', chequeDate: DAY },
+    });
     await desk.ok('payments.bounce', { paymentId: cheque.paymentId, bankReason: 'Insufficient funds' });
     const side = await openSideStore(desk);
     const ids = {
-      overpayment: (side.raw.prepare("select id from credit_entry where kind = 'overpayment' and payment_id = ?").get(over.paymentId) as { id: string }).id,
+      overpayment: (
+        side.raw.prepare("select id from credit_entry where kind = 'overpayment' and payment_id = ?").get(over.paymentId) as { id: string }
+      ).id,
       refund: (side.raw.prepare("select id from credit_entry where kind = 'refund'").get() as { id: string }).id,
       waiver: (side.raw.prepare('select id from due_waiver').get() as { id: string }).id,
       charge: (side.raw.prepare("select id from due where kind = 'bounce_charge'").get() as { id: string }).id,
@@ -246,12 +364,15 @@ describe('audit chain: credit, charges and waivers', () => {
     const ids = await moneyAroundTheEdges();
     expect(await verify()).toMatchObject({ intact: true, findings: [] });
     const audit = await desk.ok('audit.list', { limit: 20 });
-    const written = (action: string) => (audit.find((a) => a.action === action)!.after as { written: Record<string, { id: string }[]> }).written;
+    const written = (action: string) =>
+      (audit.find((a) => a.action === action)!.after as { written: Record<string, { id: string }[]> }).written;
     expect(written('payments.refundCredit').credit_entry!.map((r) => r.id)).toEqual([ids.refund]);
     expect(written('payments.waive').due_waiver!.map((r) => r.id)).toEqual([ids.waiver]);
     expect(written('payments.bounce').due!.map((r) => r.id)).toEqual([ids.charge]);
     // The cheque went to advance credit (the student owed nothing): its bounce takes that credit back.
-    expect(written('payments.bounce').credit_entry).toEqual([expect.objectContaining({ kind: 'reversal', amount: -3_000_00, student_id: ids.student })]);
+    expect(written('payments.bounce').credit_entry).toEqual([
+      expect.objectContaining({ kind: 'reversal', amount: -3_000_00, student_id: ids.student }),
+    ]);
   });
 
   it('reports a credit entry, a refund, a waiver or a bounce charge changed by one byte, at that row and field', async () => {
@@ -267,7 +388,8 @@ describe('audit chain: credit, charges and waivers', () => {
     );
     const report = await verify();
     expect(report.firstBreak).toBeNull();
-    const recorded = (field: string, now: string, then: string) => expect.stringMatching(new RegExp(`^${field} is ${now}, but audit row \\d+ recorded ${then}$`));
+    const recorded = (field: string, now: string, then: string) =>
+      expect.stringMatching(new RegExp(`^${field} is ${now}, but audit row \\d+ recorded ${then}$`));
     expect(report.findings).toEqual(
       expect.arrayContaining([
         { table: 'credit_entry', row: ids.overpayment, problem: recorded('amount', '\\d+', '\\d+') },
@@ -292,13 +414,20 @@ describe('audit chain: credit, charges and waivers', () => {
     );
     const report = await verify();
     expect(report.firstBreak).toBeNull();
-    const missing = (action: string) => expect.stringMatching(new RegExp(`^written by ${action.replace('.', '\\.')} \\(audit row \\d+\\) but missing: it was deleted$`));
+    const missing = (action: string) =>
+      expect.stringMatching(new RegExp(`^written by ${action.replace('.', '\\.')} \\(audit row \\d+\\) but missing: it was deleted$`));
     expect(report.findings).toEqual(
       expect.arrayContaining([
         { table: 'credit_entry', row: ids.refund, problem: missing('payments.refundCredit') },
         { table: 'due_waiver', row: ids.waiver, problem: missing('payments.waive') },
         { table: 'due', row: ids.charge, problem: missing('payments.bounce') },
-        { table: 'credit_entry', row: 'forged-credit', problem: expect.stringMatching(/^belongs to the action of audit row \d+, which did not record it: it was not written by FeeDesk$/) },
+        {
+          table: 'credit_entry',
+          row: 'forged-credit',
+          problem: expect.stringMatching(
+            /^belongs to the action of audit row \d+, which did not record it: it was not written by FeeDesk$/,
+          ),
+        },
       ]),
     );
     expect(report.findings).toHaveLength(4);

@@ -27,12 +27,21 @@ async function enrolledDesk(name: string) {
   const student = await admit(desk, school);
   await enrollDesk(server, desk, `${name} (${randomUUID().slice(0, 8)})`);
   await desk.app.sync.runNow().catch(() => {});
-  const deskId = (await server.database.db.selectFrom('desk').select('id').orderBy('enrolled_at', 'desc').limit(1).executeTakeFirstOrThrow()).id;
+  const deskId = (
+    await server.database.db.selectFrom('desk').select('id').orderBy('enrolled_at', 'desc').limit(1).executeTakeFirstOrThrow()
+  ).id;
   return { desk, student, deskId };
 }
 
 const serverHasAuditOf = async (deskId: string, paymentId: string) =>
-  (await server.database.db.selectFrom('audit_row').select('seq').where('desk_id', '=', deskId).where('entity_id', '=', paymentId).execute()).length > 0;
+  (
+    await server.database.db
+      .selectFrom('audit_row')
+      .select('seq')
+      .where('desk_id', '=', deskId)
+      .where('entity_id', '=', paymentId)
+      .execute()
+  ).length > 0;
 
 describe('a payment’s audit rows reach the server promptly', () => {
   it('with the loop running at its usual 30-second interval, the rows of a payment are on the server within seconds', async () => {
@@ -48,14 +57,19 @@ describe('a payment’s audit rows reach the server promptly', () => {
       for (let i = 0; i < 3; i += 1) {
         const paid = await desk.ok('payments.record', { studentIds: [student.id], amount: 100_00 + i, method: { mode: 'cash' } });
         // Before: nothing left the desk until the next interval, so this waited ~30 s and failed.
-        await expect.poll(() => serverHasAuditOf(deskId, paid.paymentId), { timeout: 12_000, message: `audit of payment ${i + 1} on the server` }).toBe(true);
+        await expect
+          .poll(() => serverHasAuditOf(deskId, paid.paymentId), { timeout: 12_000, message: `audit of payment ${i + 1} on the server` })
+          .toBe(true);
       }
       // The round that carried the last payment's rows records what the server holds as it ends.
       await expect
-        .poll(async () => {
-          const { audit } = await desk.ok('sync.status');
-          return audit.held === audit.rows && audit.unsyncedSince === null && !audit.stale;
-        }, { timeout: 12_000 })
+        .poll(
+          async () => {
+            const { audit } = await desk.ok('sync.status');
+            return audit.held === audit.rows && audit.unsyncedSince === null && !audit.stale;
+          },
+          { timeout: 12_000 },
+        )
         .toBe(true);
     } finally {
       await desk.app.sync.stop();

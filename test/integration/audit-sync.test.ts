@@ -18,7 +18,10 @@ import { type Backend, enrollDesk, serverFigures, startSyncServer, type TestSync
 
 const pg = await startTestPostgres();
 afterAll(async () => pg?.stop());
-const backends: [string, Backend][] = [['PGlite', { kind: 'pglite' }], ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : [])];
+const backends: [string, Backend][] = [
+  ['PGlite', { kind: 'pglite' }],
+  ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : []),
+];
 if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
 
 const DAY = '2026-04-02';
@@ -27,18 +30,29 @@ type LocalRow = ChainRow & { prev_hash: string; hash: string };
 /** Runs SQL on the desk's store behind FeeDesk's back, with the append-only triggers out of the way. */
 async function behindTheBack(desk: TestDesk, statements: string[], params: unknown[][] = []): Promise<void> {
   const side = await openSideStore(desk);
-  const triggers = side.raw.prepare("select name, sql from sqlite_master where type = 'trigger' and (name like '%no_update' or name like '%no_delete')").all() as { name: string; sql: string }[];
+  const triggers = side.raw
+    .prepare("select name, sql from sqlite_master where type = 'trigger' and (name like '%no_update' or name like '%no_delete')")
+    .all() as { name: string; sql: string }[];
   for (const t of triggers) side.raw.exec(`drop trigger ${t.name}`);
   statements.forEach((s, i) => side.raw.prepare(s).run(...(params[i] ?? [])));
   for (const t of triggers) side.raw.exec(t.sql);
   await side.close();
 }
 
-async function localChain(desk: TestDesk): Promise<{ rows: LocalRow[]; checkpoints: { upto_seq: number; head_hash: string; signature: string; key_id: string; desk_code: string; at: string }[] }> {
+async function localChain(desk: TestDesk): Promise<{
+  rows: LocalRow[];
+  checkpoints: { upto_seq: number; head_hash: string; signature: string; key_id: string; desk_code: string; at: string }[];
+}> {
   const side = await openSideStore(desk);
   try {
-    const rows = side.raw.prepare('select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash from audit_log order by seq').all() as LocalRow[];
-    const checkpoints = side.raw.prepare('select upto_seq, desk_code, head_hash, at, key_id, signature from audit_checkpoint order by upto_seq').all() as never[];
+    const rows = side.raw
+      .prepare(
+        'select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash from audit_log order by seq',
+      )
+      .all() as LocalRow[];
+    const checkpoints = side.raw
+      .prepare('select upto_seq, desk_code, head_hash, at, key_id, signature from audit_checkpoint order by upto_seq')
+      .all() as never[];
     return { rows, checkpoints };
   } finally {
     await side.close();
@@ -64,7 +78,8 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
     desks.push(desk);
     desk.clock.current = new Date(`${DAY}T05:00:00Z`);
-    if (options.fetch || options.pushBatch) await desk.restart({ ...(options.fetch ? { syncFetch: options.fetch } : {}), sync: { pushBatch: options.pushBatch ?? 500 } });
+    if (options.fetch || options.pushBatch)
+      await desk.restart({ ...(options.fetch ? { syncFetch: options.fetch } : {}), sync: { pushBatch: options.pushBatch ?? 500 } });
     await desk.ok('setup.initialize', schoolInput({ deskCode: 'D01' }));
     const school = await seedSmallSchool(desk);
     const students = [(await admit(desk, school)).id, (await admit(desk, school)).id];
@@ -73,13 +88,18 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     await enrollDesk(server, desk, `School ${++schools} (${randomUUID().slice(0, 8)})`);
     // Enrolling starts a round in the background: this joins it, or runs one.
     await desk.app.sync.runNow().catch(() => {});
-    const deskId = (await server.database.db.selectFrom('desk').select('id').orderBy('enrolled_at', 'desc').limit(1).executeTakeFirstOrThrow()).id;
+    const deskId = (
+      await server.database.db.selectFrom('desk').select('id').orderBy('enrolled_at', 'desc').limit(1).executeTakeFirstOrThrow()
+    ).id;
     return { desk, students, deskId };
   }
 
-  const serverRows = (deskId: string) => server.database.db.selectFrom('audit_row').selectAll().where('desk_id', '=', deskId).orderBy('seq').execute();
-  const alertsOf = (deskId: string) => server.database.db.selectFrom('audit_alert').selectAll().where('desk_id', '=', deskId).orderBy('id').execute();
-  const admin = (url: string, token?: string) => server.app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const serverRows = (deskId: string) =>
+    server.database.db.selectFrom('audit_row').selectAll().where('desk_id', '=', deskId).orderBy('seq').execute();
+  const alertsOf = (deskId: string) =>
+    server.database.db.selectFrom('audit_alert').selectAll().where('desk_id', '=', deskId).orderBy('id').execute();
+  const admin = (url: string, token?: string) =>
+    server.app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it('arrives whole, verifies on the server, and a second push stores nothing', async () => {
     const { desk, deskId } = await syncedDesk();
@@ -89,7 +109,9 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
 
     const local = await localChain(desk);
     const held = await serverRows(deskId);
-    expect(held.map((r) => ({ ...r, seq: Number(r.seq) }))).toEqual(local.rows.map((r) => ({ ...r, desk_id: deskId, received_at: expect.any(Date) })));
+    expect(held.map((r) => ({ ...r, seq: Number(r.seq) }))).toEqual(
+      local.rows.map((r) => ({ ...r, desk_id: deskId, received_at: expect.any(Date) })),
+    );
     // The server's copy verifies on its own: every link, every hash, the checkpoint with the desk's published key.
     let prev = GENESIS;
     for (const r of held) {
@@ -100,7 +122,11 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     const points = await server.database.db.selectFrom('audit_checkpoint').selectAll().where('desk_id', '=', deskId).execute();
     expect(points.map((p) => Number(p.upto_seq))).toEqual(local.checkpoints.map((c) => c.upto_seq));
     expect(local.checkpoints.length).toBe(1);
-    const key = await server.database.db.selectFrom('desk_key').select(['key_id', 'public_key']).where('desk_id', '=', deskId).executeTakeFirstOrThrow();
+    const key = await server.database.db
+      .selectFrom('desk_key')
+      .select(['key_id', 'public_key'])
+      .where('desk_id', '=', deskId)
+      .executeTakeFirstOrThrow();
     const point = { ...points[0]!, upto_seq: Number(points[0]!.upto_seq) };
     expect(verifyWith(key.key_id, key.public_key, checkpointBytes(point), Buffer.from(point.signature, 'base64'))).toBe(true);
     expect(point.head_hash).toBe(held.find((r) => Number(r.seq) === point.upto_seq)!.hash);
@@ -121,14 +147,29 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
       payload: JSON.stringify({ deskId, schemaVersion: SYNC_SCHEMA_VERSION, from: 1, rows: local.rows, checkpoints: local.checkpoints }),
     });
     expect(again.statusCode, again.body).toBe(200);
-    expect(again.json()).toEqual({ heldUpTo: local.rows.length, checkpointUpTo: point.upto_seq, stored: { rows: 0, checkpoints: 0 }, refused: null });
+    expect(again.json()).toEqual({
+      heldUpTo: local.rows.length,
+      checkpointUpTo: point.upto_seq,
+      stored: { rows: 0, checkpoints: 0 },
+      refused: null,
+    });
     expect((await serverRows(deskId)).length).toBe(local.rows.length);
     // A malformed push is a 4xx with a reason, never a verdict on the chain.
     const malformed = (body: object) =>
-      server.app.inject({ method: 'POST', url: '/v1/audit/push', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, payload: JSON.stringify({ deskId, schemaVersion: SYNC_SCHEMA_VERSION, ...body }) });
-    expect((await malformed({ from: 1, rows: [local.rows[1], local.rows[0]], checkpoints: [] })).json().error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/rising seq order/) });
+      server.app.inject({
+        method: 'POST',
+        url: '/v1/audit/push',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        payload: JSON.stringify({ deskId, schemaVersion: SYNC_SCHEMA_VERSION, ...body }),
+      });
+    expect((await malformed({ from: 1, rows: [local.rows[1], local.rows[0]], checkpoints: [] })).json().error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/rising seq order/),
+    });
     expect((await malformed({ from: 1, rows: [], checkpoints: [] })).statusCode).toBe(400);
-    expect((await malformed({ from: 1, rows: [{ ...local.rows[0], hash: 'not a hash' }], checkpoints: [] })).json().error.message).toMatch(/^rows\.0\.hash: /);
+    expect((await malformed({ from: 1, rows: [{ ...local.rows[0], hash: 'not a hash' }], checkpoints: [] })).json().error.message).toMatch(
+      /^rows\.0\.hash: /,
+    );
     expect(await alertsOf(deskId)).toEqual([]);
     // Another desk's id with this token is refused outright.
     const other = await server.app.inject({
@@ -180,14 +221,20 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
       updates.push([r.after_json, prev, hash, r.seq]);
       prev = hash;
     }
-    await behindTheBack(desk, updates.map(() => 'update audit_log set after_json = ?, prev_hash = ?, hash = ? where seq = ?'), updates);
+    await behindTheBack(
+      desk,
+      updates.map(() => 'update audit_log set after_json = ?, prev_hash = ?, hash = ? where seq = ?'),
+      updates,
+    );
     await desk.ok('payments.record', { studentIds: [students[0]!], amount: 500_00, method: { mode: 'cash' } });
     const round = await desk.app.sync.runNow();
     expect(round?.pushed).toBeGreaterThan(0);
     expect((await serverFigures(server.database.db)).receiptNos.filter((n) => n.includes('D01')).length).toBeGreaterThanOrEqual(3);
 
     const alerts = await alertsOf(deskId);
-    expect(alerts).toEqual([expect.objectContaining({ kind: 'fork', detail: expect.stringMatching(/differs from the row \d+ the server holds/), times: 1 })]);
+    expect(alerts).toEqual([
+      expect.objectContaining({ kind: 'fork', detail: expect.stringMatching(/differs from the row \d+ the server holds/), times: 1 }),
+    ]);
     expect(Number(alerts[0]!.seq)).toBe(target.seq);
     // The server kept its copy of the row, and nothing after the fork.
     const held = await serverRows(deskId);
@@ -195,7 +242,11 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     expect(held.length).toBe(before.rows.length);
 
     const status = await desk.ok('sync.status');
-    expect(status.audit.refused).toMatchObject({ kind: 'fork', seq: target.seq, reason: expect.stringMatching(new RegExp(`^the server refused this desk's audit trail at row ${target.seq} \\(fork\\)`)) });
+    expect(status.audit.refused).toMatchObject({
+      kind: 'fork',
+      seq: target.seq,
+      reason: expect.stringMatching(new RegExp(`^the server refused this desk's audit trail at row ${target.seq} \\(fork\\)`)),
+    });
     expect(status.rejected).toBe(1);
     expect(status.queue).toBe(0);
     const rejected = await desk.ok('sync.rejected');
@@ -210,7 +261,10 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     expect((await admin('/v1/admin/audit')).statusCode).toBe(401);
     const view = await admin('/v1/admin/audit', server.adminToken);
     expect(view.statusCode).toBe(200);
-    const body = view.json() as { desks: { deskId: string; heldUpTo: number }[]; alerts: { deskId: string; kind: string; seq: number; times: number; detail: string }[] };
+    const body = view.json() as {
+      desks: { deskId: string; heldUpTo: number }[];
+      alerts: { deskId: string; kind: string; seq: number; times: number; detail: string }[];
+    };
     expect(body.desks.find((d) => d.deskId === deskId)).toMatchObject({ heldUpTo: before.rows.length });
     expect(body.alerts.filter((a) => a.deskId === deskId)).toEqual([expect.objectContaining({ kind: 'fork', seq: target.seq, times: 2 })]);
     const metrics = (await admin('/metrics', server.adminToken)).body;
@@ -241,7 +295,11 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     const { rows, checkpoints } = await localChain(desk);
     const point = checkpoints.at(-1)!;
     const forger = generateKeyPairSync('ed25519').privateKey;
-    await behindTheBack(desk, ['update audit_checkpoint set signature = ? where upto_seq = ?'], [[sign(null, checkpointBytes(point), forger).toString('base64'), point.upto_seq]]);
+    await behindTheBack(
+      desk,
+      ['update audit_checkpoint set signature = ? where upto_seq = ?'],
+      [[sign(null, checkpointBytes(point), forger).toString('base64'), point.upto_seq]],
+    );
     await desk.app.sync.runNow();
     const alerts = await alertsOf(deskId);
     expect(alerts.map((a) => [a.kind, Number(a.seq)])).toEqual([['bad_checkpoint', point.upto_seq]]);
@@ -250,7 +308,10 @@ describe.each(backends)('the audit chain on a %s server', (_name, backend) => {
     expect(await server.database.db.selectFrom('audit_checkpoint').select('upto_seq').where('desk_id', '=', deskId).execute()).toEqual([]);
     const view = (await admin('/v1/admin/audit', server.adminToken)).json() as { alerts: { deskId: string; kind: string }[] };
     expect(view.alerts.filter((a) => a.deskId === deskId).map((a) => a.kind)).toEqual(['bad_checkpoint']);
-    expect((await desk.ok('sync.rejected'))[0]).toMatchObject({ name: 'audit.chain', record: { kind: 'bad_checkpoint', seq: point.upto_seq } });
+    expect((await desk.ok('sync.rejected'))[0]).toMatchObject({
+      name: 'audit.chain',
+      record: { kind: 'bad_checkpoint', seq: point.upto_seq },
+    });
   });
 });
 
@@ -280,7 +341,13 @@ describe('the audit chain and a server restored from an older backup', () => {
       const held = await server.database.db.selectFrom('audit_row').select(['seq', 'hash']).orderBy('seq').execute();
       expect(held.map((r) => [Number(r.seq), r.hash])).toEqual(local.rows.map((r) => [r.seq, r.hash]));
       expect(await server.database.db.selectFrom('audit_alert').selectAll().execute()).toEqual([]);
-      expect((await desk.ok('sync.status')).audit).toEqual({ rows: local.rows.length, held: local.rows.length, refused: null, unsyncedSince: null, stale: false });
+      expect((await desk.ok('sync.status')).audit).toEqual({
+        rows: local.rows.length,
+        held: local.rows.length,
+        refused: null,
+        unsyncedSince: null,
+        stale: false,
+      });
       expect(desk.errors).toEqual([]);
     } finally {
       await desk.close();

@@ -47,14 +47,23 @@ describe('first-run setup', () => {
     await setUpSchool(desk);
     const again = await desk.call(
       'setup.initialize',
-      schoolInput({ schoolName: 'Other', currency: 'USD', locale: 'en-US', deskCode: 'D02', admin: { username: 'intruder', fullName: 'X', password: 'another-long-pass' } }),
+      schoolInput({
+        schoolName: 'Other',
+        currency: 'USD',
+        locale: 'en-US',
+        deskCode: 'D02',
+        admin: { username: 'intruder', fullName: 'X', password: 'another-long-pass' },
+      }),
     );
     expect(errorOf(again).code).toBe('already_initialized');
     expect(await desk.ok('setup.status')).toMatchObject({ school: { name: 'Green Valley School' } });
   });
 
   it('refuses a password equal to the username, writing nothing', async () => {
-    const weak = await desk.call('setup.initialize', schoolInput({ admin: { username: 'administrator', fullName: 'A', password: 'Administrator' } }));
+    const weak = await desk.call(
+      'setup.initialize',
+      schoolInput({ admin: { username: 'administrator', fullName: 'A', password: 'Administrator' } }),
+    );
     expect(errorOf(weak)).toEqual({
       code: 'weak_password',
       message: 'admin.password must not be the same as the username',
@@ -91,7 +100,10 @@ describe('login and logout', () => {
     const fifth = await desk.call('auth.login', { username: 'principal', password: 'wrong-5' });
     // Until when, in the desk's own time as the school writes it (it said "09:15 UTC").
     const until = new Intl.DateTimeFormat('en-IN', { timeStyle: 'short' }).format(new Date(desk.clock.now().getTime() + 15 * 60_000));
-    expect(errorOf(fifth)).toMatchObject({ code: 'account_locked', message: `too many failed attempts: this account is locked until ${until}` });
+    expect(errorOf(fifth)).toMatchObject({
+      code: 'account_locked',
+      message: `too many failed attempts: this account is locked until ${until}`,
+    });
     expect(errorOf(fifth).message).not.toContain('UTC');
 
     await desk.restart();
@@ -203,7 +215,10 @@ describe('users and roles', () => {
     expect((await desk.ok('users.list')).find((u) => u.id === cashier.id)?.lockedUntil).not.toBeNull();
     await desk.ok('users.resetPassword', { userId: cashier.id, newPassword: 'fresh-start-2026' });
     expect((await desk.ok('auth.login', { username: 'ravi', password: 'fresh-start-2026' }, 'window-2')).user.id).toBe(cashier.id);
-    const unknown = await desk.call('users.resetPassword', { userId: '00000000-0000-4000-8000-00000000ffff', newPassword: 'fresh-start-2026' });
+    const unknown = await desk.call('users.resetPassword', {
+      userId: '00000000-0000-4000-8000-00000000ffff',
+      newPassword: 'fresh-start-2026',
+    });
     expect(errorOf(unknown)).toMatchObject({ code: 'not_found', field: 'userId' });
   });
 

@@ -34,7 +34,11 @@ afterAll(async () => {
 
 const exportJob = (name: string) => {
   const path = join(desk.dir, name);
-  const job = runner.start({ name }, { kind: 'export', filters: { report: 'receipts', from: '2026-04-01', to: '2026-09-30' }, format: 'csv', today: '2026-09-30' }, { tmp: `${path}.part`, path });
+  const job = runner.start(
+    { name },
+    { kind: 'export', filters: { report: 'receipts', from: '2026-04-01', to: '2026-09-30' }, format: 'csv', today: '2026-09-30' },
+    { tmp: `${path}.part`, path },
+  );
   return { job, path };
 };
 
@@ -62,7 +66,11 @@ describe('background jobs', () => {
     // The temporary part's name is taken by a folder: the worker cannot write it, and removing it throws (EISDIR).
     const path = join(desk.dir, 'blocked.csv');
     mkdirSync(`${path}.part`);
-    const job = runner.start({ name: 'blocked' }, { kind: 'export', filters: { report: 'receipts', from: '2026-04-01', to: '2026-09-30' }, format: 'csv', today: '2026-09-30' }, { tmp: `${path}.part`, path });
+    const job = runner.start(
+      { name: 'blocked' },
+      { kind: 'export', filters: { report: 'receipts', from: '2026-04-01', to: '2026-09-30' }, format: 'csv', today: '2026-09-30' },
+      { tmp: `${path}.part`, path },
+    );
     const settled = await runner.settled(job.id);
     expect(settled.state).toBe('failed');
     expect(settled.error).toMatch(/failed/);

@@ -42,7 +42,9 @@ async function schoolWithPayments(payments: number, options: Parameters<typeof o
 async function books(d: TestDesk) {
   return {
     students: (await d.ok('students.search', { query: 'Student', limit: 100 })).map((s) => s.id).sort(),
-    audit: (await d.ok('audit.list', { limit: 500 })).filter((a) => !a.action.startsWith('backup.') && !a.action.startsWith('auth.')).map((a) => [a.seq, a.action, a.entityId]),
+    audit: (await d.ok('audit.list', { limit: 500 }))
+      .filter((a) => !a.action.startsWith('backup.') && !a.action.startsWith('auth.'))
+      .map((a) => [a.seq, a.action, a.entityId]),
   };
 }
 
@@ -53,7 +55,8 @@ async function backUp(d: TestDesk) {
   return done.path;
 }
 
-const refusal = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string; field?: string } }) => (r.ok ? null : r.error);
+const refusal = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string; field?: string } }) =>
+  r.ok ? null : r.error;
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -65,12 +68,19 @@ describe('backups', () => {
     expect(configured).toMatchObject({ configured: true, folder, keep: 7, dailyAt: null, nextDueAt: null, backups: [] });
 
     // Left by a cancelled job or a crash: this desk's half-written backup goes; another desk's and other files stay.
-    for (const name of ['FeeDesk D01 2026-05-31 180000.partial', 'FeeDesk D02 2026-05-31 180000.partial', 'photos']) mkdirSync(join(folder, name));
+    for (const name of ['FeeDesk D01 2026-05-31 180000.partial', 'FeeDesk D02 2026-05-31 180000.partial', 'photos'])
+      mkdirSync(join(folder, name));
     const path = await backUp(d);
     expect(readdirSync(folder).sort()).toEqual([basename(path), 'FeeDesk D02 2026-05-31 180000.partial', 'photos'].sort());
     expect(readdirSync(path).sort()).toEqual(['feedesk.db', 'manifest.json']);
     const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'feedesk-backup/1', reason: 'manual', deskCode: 'D01', school: 'Green Valley School', counts: { students: 5, payments: 6 } });
+    expect(manifest).toMatchObject({
+      format: 'feedesk-backup/1',
+      reason: 'manual',
+      deskCode: 'D01',
+      school: 'Green Valley School',
+      counts: { students: 5, payments: 6 },
+    });
     expect(manifest.file.sha256).toBe(sha256(join(path, 'feedesk.db')));
     // Not plaintext SQLite; its pages stay under the store's key, which the manifest holds only wrapped.
     expect(readFileSync(join(path, 'feedesk.db')).subarray(0, 15).toString()).not.toBe('SQLite format 3');
@@ -78,7 +88,8 @@ describe('backups', () => {
     expect(() => probe.prepare('select count(*) from payment').get()).toThrow(/not a database/);
     probe.close();
     const storeKey = await keyOf(d);
-    for (const form of ['hex', 'base64'] as const) expect(readFileSync(join(path, 'manifest.json'), 'utf8')).not.toContain(storeKey.toString(form));
+    for (const form of ['hex', 'base64'] as const)
+      expect(readFileSync(join(path, 'manifest.json'), 'utf8')).not.toContain(storeKey.toString(form));
 
     const wrong = await d.call('backup.check', { path, passphrase: 'not the passphrase' });
     expect(refusal(wrong)).toEqual({ code: 'wrong_key', message: 'the backup passphrase is wrong for this backup', field: 'passphrase' });
@@ -105,7 +116,11 @@ describe('backups', () => {
     closeSync(fd);
 
     const check = await d.call('backup.check', { path, passphrase: PASSPHRASE });
-    expect(refusal(check)).toEqual({ code: 'invalid_input', message: 'is damaged: the backup file does not match the checksum in its manifest', field: 'path' });
+    expect(refusal(check)).toEqual({
+      code: 'invalid_input',
+      message: 'is damaged: the backup file does not match the checksum in its manifest',
+      field: 'path',
+    });
     const restore = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
     expect(refusal(restore)).toMatchObject({ code: 'invalid_input', message: /checksum/ });
     expect(await books(d)).toEqual(before);
@@ -119,7 +134,11 @@ describe('backups', () => {
       const crafted = JSON.parse(genuine);
       writeFileSync(manifestPath, JSON.stringify({ ...crafted, kdf: { ...crafted.kdf, ...kdf } }));
       const refused = await d.call('backup.check', { path, passphrase: PASSPHRASE });
-      expect(refusal(refused), JSON.stringify(kdf)).toMatchObject({ code: 'invalid_input', field: 'path', message: /its key settings are out of bounds/ });
+      expect(refusal(refused), JSON.stringify(kdf)).toMatchObject({
+        code: 'invalid_input',
+        field: 'path',
+        message: /its key settings are out of bounds/,
+      });
       const restoreCrafted = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
       expect(refusal(restoreCrafted)).toMatchObject({ code: 'invalid_input', message: /out of bounds/ });
     }
@@ -127,7 +146,11 @@ describe('backups', () => {
 
     rmSync(join(path, 'manifest.json'));
     const gone = await d.call('backup.check', { path, passphrase: PASSPHRASE });
-    expect(refusal(gone)).toMatchObject({ code: 'invalid_input', field: 'path', message: /is not a FeeDesk backup: .* has no manifest.json/ });
+    expect(refusal(gone)).toMatchObject({
+      code: 'invalid_input',
+      field: 'path',
+      message: /is not a FeeDesk backup: .* has no manifest.json/,
+    });
   });
 
   it('restores over a corrupted store: everything back as backed up, the chain intact, the old store kept aside', async () => {
@@ -164,7 +187,11 @@ describe('backups', () => {
     // The admin's password and code cannot be read from the damaged store: they are checked against the backup's.
     const wrongPassword = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: 'not my password' } });
     expect(refusal(wrongPassword)).toMatchObject({ code: 'invalid_credentials', field: 'reauth.password' });
-    const wrongPassphrase = await d.call('backup.restore', { path, passphrase: 'not the passphrase', reauth: { password: ADMIN.password } });
+    const wrongPassphrase = await d.call('backup.restore', {
+      path,
+      passphrase: 'not the passphrase',
+      reauth: { password: ADMIN.password },
+    });
     expect(refusal(wrongPassphrase)).toMatchObject({ code: 'wrong_key', field: 'passphrase' });
 
     const restored = await d.ok('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
@@ -217,7 +244,11 @@ describe('backups', () => {
     rmSync(folder, { recursive: true });
     await d.travelTo(new Date(2026, 5, 4, 18, 1).toISOString());
     expect(await d.app.backups.runDue()).toBeNull();
-    expect((await d.ok('backup.status')).last).toMatchObject({ ok: false, reason: 'scheduled', error: expect.stringMatching(/does not exist/) });
+    expect((await d.ok('backup.status')).last).toMatchObject({
+      ok: false,
+      reason: 'scheduled',
+      error: expect.stringMatching(/does not exist/),
+    });
     await d.travelTo(new Date(2026, 5, 4, 18, 10).toISOString());
     mkdirSync(folder);
     expect(await d.app.backups.runDue()).toBeNull();
@@ -324,7 +355,11 @@ async function restoreAtTerminal(d: TestDesk, dir: string, folder: string, typed
   output.on('data', (chunk) => (printed += chunk));
   input.end(typed.map((l) => `${l}\n`).join(''));
   const keys = createKeyStore(d.keychain, createFileSettingsStore(join(dir, 'settings.json')), TEST_KDF);
-  const code = await runRestore(folder, { dbPath: join(dir, 'feedesk.db'), keys, clock: d.clock, ids: { uuid: () => randomUUID() } }, { input, output });
+  const code = await runRestore(
+    folder,
+    { dbPath: join(dir, 'feedesk.db'), keys, clock: d.clock, ids: { uuid: () => randomUUID() } },
+    { input, output },
+  );
   return { code, printed };
 }
 
@@ -350,7 +385,11 @@ describe('restoring a desk that synced work after its backup', () => {
 
       const before = await books(d);
       const refused = await d.call('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password } });
-      expect(refusal(refused)).toMatchObject({ code: 'conflict', field: 'replaceSynced', message: /audit rows of work done after this backup/ });
+      expect(refusal(refused)).toMatchObject({
+        code: 'conflict',
+        field: 'replaceSynced',
+        message: /audit rows of work done after this backup/,
+      });
       expect(await books(d)).toEqual(before);
       await d.ok('backup.restore', { path, passphrase: PASSPHRASE, reauth: { password: ADMIN.password }, replaceSynced: true });
       await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
@@ -379,7 +418,11 @@ describe('restoring without opening the store (FeeDesk --restore-backup)', () =>
     await expect(d.restart()).rejects.toThrow();
 
     const wrong = await restoreAtTerminal(d, d.dir, path, ['not the passphrase']);
-    expect(wrong).toEqual({ code: 1, printed: 'Backup passphrase: Restore refused: passphrase the backup passphrase is wrong for this backup\nThe store was left as it was.\n' });
+    expect(wrong).toEqual({
+      code: 1,
+      printed:
+        'Backup passphrase: Restore refused: passphrase the backup passphrase is wrong for this backup\nThe store was left as it was.\n',
+    });
     expect(sha256(d.dbPath)).toBe(damaged);
 
     const right = await restoreAtTerminal(d, d.dir, path, [PASSPHRASE]);
@@ -389,7 +432,10 @@ describe('restoring without opening the store (FeeDesk --restore-backup)', () =>
     await d.restart();
     await d.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
     expect(await books(d)).toEqual(atBackup);
-    expect((await d.ok('audit.list', { limit: 2 }))[1]).toMatchObject({ action: 'backup.restored', after: { by: 'maintenance', from: path } });
+    expect((await d.ok('audit.list', { limit: 2 }))[1]).toMatchObject({
+      action: 'backup.restored',
+      after: { by: 'maintenance', from: path },
+    });
     expect((await d.ok('audit.verify')).intact).toBe(true);
   });
 

@@ -30,7 +30,12 @@ async function newClient(previous: string | null = null): Promise<string> {
 }
 
 async function call(clientId: string, channel: string, input?: unknown, headers: Record<string, string> = {}) {
-  return send(shell.port, { method: 'POST', path: '/api/invoke', headers: json({ [CLIENT_HEADER]: clientId, ...headers }), body: JSON.stringify({ channel, input }) });
+  return send(shell.port, {
+    method: 'POST',
+    path: '/api/invoke',
+    headers: json({ [CLIENT_HEADER]: clientId, ...headers }),
+    body: JSON.stringify({ channel, input }),
+  });
 }
 
 async function isInitialized(): Promise<boolean> {
@@ -41,7 +46,10 @@ beforeEach(async () => {
   renderer = tempDir();
   // A renderer folder with a secret file beside it (outside it), for the path checks.
   mkdirSync(join(renderer.dir, 'out/renderer/assets'), { recursive: true });
-  writeFileSync(join(renderer.dir, 'out/renderer/index.html'), '<!doctype html><html><head><script type="module" src="./assets/app.js"></script></head><body></body></html>');
+  writeFileSync(
+    join(renderer.dir, 'out/renderer/index.html'),
+    '<!doctype html><html><head><script type="module" src="./assets/app.js"></script></head><body></body></html>',
+  );
   writeFileSync(join(renderer.dir, 'out/renderer/assets/app.js'), 'console.log("app")');
   writeFileSync(join(renderer.dir, 'out/secret.txt'), 'TOP SECRET');
   writeFileSync(join(renderer.dir, 'secret.txt'), 'TOP SECRET');
@@ -113,7 +121,11 @@ describe('browser mode: the launch secret and its cookie', () => {
     const clientId = await newClient();
     const initialize = JSON.stringify({ channel: 'setup.initialize', input: schoolInput() });
     const base = { host, origin, 'content-type': 'application/json', [CLIENT_HEADER]: clientId };
-    for (const headers of [base, { ...base, cookie: `feedesk-${shell.port}=${'a'.repeat(64)}` }, { ...base, cookie: `feedesk-${shell.port + 1}=${cookie.split('=')[1]}` }]) {
+    for (const headers of [
+      base,
+      { ...base, cookie: `feedesk-${shell.port}=${'a'.repeat(64)}` },
+      { ...base, cookie: `feedesk-${shell.port + 1}=${cookie.split('=')[1]}` },
+    ]) {
       const answer = await send(shell.port, { method: 'POST', path: '/api/invoke', headers, body: initialize });
       expect(answer.status).toBe(401);
       expect(answer.body).toMatch(/not signed in to this FeeDesk/);
@@ -145,7 +157,12 @@ describe('browser mode: other sites and other names', () => {
       expect((await call(clientId, 'setup.initialize', schoolInput(), { origin: from })).status, from).toBe(403);
     }
     const { origin: _dropped, ...noOrigin } = json({ [CLIENT_HEADER]: clientId });
-    const answer = await send(shell.port, { method: 'POST', path: '/api/invoke', headers: noOrigin, body: JSON.stringify({ channel: 'setup.initialize', input: schoolInput() }) });
+    const answer = await send(shell.port, {
+      method: 'POST',
+      path: '/api/invoke',
+      headers: noOrigin,
+      body: JSON.stringify({ channel: 'setup.initialize', input: schoolInput() }),
+    });
     expect(answer.status).toBe(403);
     expect((await call(clientId, 'setup.initialize', schoolInput(), { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await call(clientId, 'setup.initialize', schoolInput(), { 'sec-fetch-site': 'same-site' })).status).toBe(403);
@@ -180,9 +197,19 @@ describe('browser mode: other sites and other names', () => {
 
   it('refuses a body too large for any channel, and JSON that is not JSON', async () => {
     const clientId = await newClient();
-    const huge = await send(shell.port, { method: 'POST', path: '/api/invoke', headers: json({ [CLIENT_HEADER]: clientId }), body: Buffer.alloc(3 * 1024 * 1024, 0x20) });
+    const huge = await send(shell.port, {
+      method: 'POST',
+      path: '/api/invoke',
+      headers: json({ [CLIENT_HEADER]: clientId }),
+      body: Buffer.alloc(3 * 1024 * 1024, 0x20),
+    });
     expect(huge.status).toBe(413);
-    const broken = await send(shell.port, { method: 'POST', path: '/api/invoke', headers: json({ [CLIENT_HEADER]: clientId }), body: '{"channel": "store.status"' });
+    const broken = await send(shell.port, {
+      method: 'POST',
+      path: '/api/invoke',
+      headers: json({ [CLIENT_HEADER]: clientId }),
+      body: '{"channel": "store.status"',
+    });
     expect(broken.status).toBe(415);
     expect(reached).toEqual([]);
   });
@@ -192,7 +219,12 @@ describe('browser mode: other sites and other names', () => {
     const content = Buffer.alloc(3 * 1024 * 1024, 'Adm No,Name\r\n').toString('base64');
     const body = (channel: string) => JSON.stringify({ channel, input: { fileName: 'students.csv', content } });
     const post = (announced: string, channel: string) =>
-      send(shell.port, { method: 'POST', path: '/api/invoke', headers: json({ [CLIENT_HEADER]: clientId, [CHANNEL_HEADER]: announced }), body: body(channel) });
+      send(shell.port, {
+        method: 'POST',
+        path: '/api/invoke',
+        headers: json({ [CLIENT_HEADER]: clientId, [CHANNEL_HEADER]: announced }),
+        body: body(channel),
+      });
     // Announced as another channel: as large as that channel allows, which is far less.
     expect((await post('store.status', 'store.status')).status).toBe(413);
     // Let in at a file's size, it must be that file's call.

@@ -35,7 +35,8 @@ beforeAll(async () => {
         phone: `98450${String(i * 10 + cls.sections.indexOf(section)).padStart(5, '0')}`,
         joinedOn: '2026-04-01',
       });
-      if (section.name === 'B') await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'upi', utr: `UTR2026061500${i}` } });
+      if (section.name === 'B')
+        await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'upi', utr: `UTR2026061500${i}` } });
     }
   }
 }, 120_000);
@@ -66,7 +67,13 @@ describe('classes in natural order', () => {
   });
 
   it('the collection summary grouped by class lists Class 3 before Class 10', async () => {
-    const table = (await desk.ok('reports.run', { report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: ['class'], view: 'net' })) as ReportTable;
+    const table = (await desk.ok('reports.run', {
+      report: 'collection',
+      from: '2026-06-01',
+      to: '2026-06-30',
+      groupBy: ['class'],
+      view: 'net',
+    })) as ReportTable;
     expect(table.rows.map((r) => r['class'])).toEqual(EXPECTED);
   });
 });

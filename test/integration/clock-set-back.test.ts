@@ -34,11 +34,15 @@ const ok = async <T>(pending: Promise<Result<T>>): Promise<T> => {
 /** Someone sets the computer's clock back (no time passes while they do). */
 const setClockBack = (ms: number) => (desk.clock.current = new Date(desk.clock.current.getTime() - ms));
 /** An instant as the desk shows it: the school's locale, the desk's zone. */
-const shown = (at: Date | string) => new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short', timeZone: deskTimeZone() }).format(new Date(at));
+const shown = (at: Date | string) =>
+  new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short', timeZone: deskTimeZone() }).format(new Date(at));
 
 async function lockoutOf(username: string) {
   const side = await openSideStore(desk);
-  const row = side.raw.prepare('select failed_attempts, locked_until from app_user where username = ?').get(username) as { failed_attempts: number; locked_until: string | null };
+  const row = side.raw.prepare('select failed_attempts, locked_until from app_user where username = ?').get(username) as {
+    failed_attempts: number;
+    locked_until: string | null;
+  };
   await side.close();
   return row;
 }
@@ -99,7 +103,9 @@ describe('two-step codes when the clock is set back (issue 17, item 12)', () => 
           error: {
             code: 'invalid_credentials',
             field: 'code',
-            message: expect.stringMatching(/^this computer's clock is behind: it says .+, but a code from your app was already accepted at .+\. Set the clock right, or use a recovery code$/),
+            message: expect.stringMatching(
+              /^this computer's clock is behind: it says .+, but a code from your app was already accepted at .+\. Set the clock right, or use a recovery code$/,
+            ),
           },
         });
         expect((result as { error: { message: string } }).error.message).toContain(`it says ${shown(desk.clock.current)}`);
@@ -108,14 +114,18 @@ describe('two-step codes when the clock is set back (issue 17, item 12)', () => 
     expect(await lockoutOf(VICE.username)).toEqual({ failed_attempts: 0, locked_until: null });
     // The clock set right, the next code gets in.
     desk.clock.current = right;
-    expect(await desk.raw('auth.login', { username: VICE.username, password: VICE.password, code: desk.authenticator.code(VICE.username) }, W2)).toMatchObject({ ok: true });
+    expect(
+      await desk.raw('auth.login', { username: VICE.username, password: VICE.password, code: desk.authenticator.code(VICE.username) }, W2),
+    ).toMatchObject({ ok: true });
   });
 });
 
 describe('the clock-behind warning (issue 17, item 12)', () => {
   it('the session says the clock is behind what FeeDesk recorded, in the desk’s time, until it is set right', async () => {
     await desk.ok('users.create', CASHIER);
-    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ clockBehind: null });
+    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({
+      clockBehind: null,
+    });
     const recorded = desk.clock.current;
     setClockBack(DAY_MS);
     expect(await ok(desk.raw('auth.session', undefined, W2))).toMatchObject({
@@ -127,12 +137,16 @@ describe('the clock-behind warning (issue 17, item 12)', () => {
     });
     // After a restart too: the store's own newest entry is the evidence.
     await desk.restart();
-    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ clockBehind: { recorded: recorded.toISOString() } });
+    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({
+      clockBehind: { recorded: recorded.toISOString() },
+    });
     // Set right, a day forward: that ends the session (the wall clock says a day has passed since login, and a session
     // ends on whichever clock says more); at the next login the warning is gone.
     desk.clock.setWallClock(new Date(recorded.getTime() + 60_000));
     expect(await desk.raw('auth.session', undefined, W2)).toMatchObject({ ok: false, error: { code: 'session_expired' } });
-    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ clockBehind: null });
+    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({
+      clockBehind: null,
+    });
   });
 
   it('a few seconds back (the clock trimmed) is no warning', async () => {

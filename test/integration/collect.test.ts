@@ -112,7 +112,11 @@ describe('recording payments', () => {
       method: { mode: 'cash' },
       allocations: [{ key: q2Tuition.key, amount: 3_000_01 }],
     });
-    expect(errorOf(over)).toEqual({ code: 'invalid_input', message: "allocations.0.amount is above the due's balance of 300000", field: 'allocations.0.amount' });
+    expect(errorOf(over)).toEqual({
+      code: 'invalid_input',
+      message: "allocations.0.amount is above the due's balance of 300000",
+      field: 'allocations.0.amount',
+    });
     expect(await desk.ok('payments.list', { studentId: s.id })).toEqual([]);
 
     const r = await desk.ok('payments.record', {
@@ -130,7 +134,11 @@ describe('recording payments', () => {
       [{ studentIds: [s.id], amount: 0, method: { mode: 'cash' } }, 'amount', /more than zero/],
       [{ studentIds: [s.id], amount: -5, method: { mode: 'cash' } }, 'amount', /more than zero/],
       [{ studentIds: [s.id], amount: 10.5, method: { mode: 'cash' } }, 'amount', /whole number/],
-      [{ studentIds: [s.id], amount: 100, method: { mode: 'cheque', bank: 'SBI', chequeDate: '2026-04-02' } }, 'method.chequeNo', /required/],
+      [
+        { studentIds: [s.id], amount: 100, method: { mode: 'cheque', bank: 'SBI', chequeDate: '2026-04-02' } },
+        'method.chequeNo',
+        /required/,
+      ],
       [{ studentIds: [s.id], amount: 100, method: { mode: 'upi', utr: 'x' } }, 'method.utr', /UTR/],
       [{ studentIds: [s.id], amount: 100, method: { mode: 'barter' } }, 'method.mode', /one of cash/],
       [{ studentIds: [s.id], amount: 500, method: { mode: 'cash', tendered: 100 } }, 'method.tendered', /less than the amount/],
@@ -156,7 +164,12 @@ describe('recording payments', () => {
     expect(dues.items.map((i) => i.installment)).toEqual(['Quarter 1', 'Quarter 1']);
     const ledger = await desk.ok('payments.ledger', { studentId: s.id });
     expect(ledger.entries.find((e) => e.kind === 'waiver')?.description).toContain('moved city');
-    const future = await desk.call('payments.record', { studentIds: [s.id], amount: 3_000_00, method: { mode: 'cash' }, allocations: [{ key: q3.key, amount: 3_000_00 }] });
+    const future = await desk.call('payments.record', {
+      studentIds: [s.id],
+      amount: 3_000_00,
+      method: { mode: 'cash' },
+      allocations: [{ key: q3.key, amount: 3_000_00 }],
+    });
     expect(errorOf(future)).toEqual({
       code: 'invalid_input',
       message: `allocations.0.key Quarter 3 · Tuition was waived when ${s.fullName} left on 30 Jun 2026`,
@@ -176,14 +189,29 @@ describe('cancellation and bounce', () => {
 
     const noApprover = await desk.call('payments.cancel', { paymentId: r.paymentId, reason: 'wrong student' } as never, 'cashier-window');
     expect(errorOf(noApprover)).toMatchObject({ code: 'invalid_input', field: 'approver' });
-    const self = await desk.call('payments.cancel', { paymentId: r.paymentId, reason: 'wrong student', approver: { username: 'ravi', password: 'counter-cash-2026' } }, 'cashier-window');
+    const self = await desk.call(
+      'payments.cancel',
+      { paymentId: r.paymentId, reason: 'wrong student', approver: { username: 'ravi', password: 'counter-cash-2026' } },
+      'cashier-window',
+    );
     expect(errorOf(self)).toMatchObject({ code: 'forbidden', field: 'approver.username' });
-    const wrong = await desk.call('payments.cancel', { paymentId: r.paymentId, reason: 'wrong student', approver: { username: 'meera', password: 'not-her-password' } }, 'cashier-window');
+    const wrong = await desk.call(
+      'payments.cancel',
+      { paymentId: r.paymentId, reason: 'wrong student', approver: { username: 'meera', password: 'not-her-password' } },
+      'cashier-window',
+    );
     expect(errorOf(wrong)).toMatchObject({ code: 'invalid_credentials', field: 'approver.password' });
     expect((await desk.ok('payments.receipt', { paymentId: r.paymentId })).status).toBe('valid');
 
-    const cancelled = await desk.ok('payments.cancel', { paymentId: r.paymentId, reason: 'wrong student', approver: ACCOUNTANT }, 'cashier-window');
-    expect(cancelled).toMatchObject({ status: 'cancelled', event: { kind: 'cancelled', reason: 'wrong student', by: 'ravi', approvedBy: 'meera' } });
+    const cancelled = await desk.ok(
+      'payments.cancel',
+      { paymentId: r.paymentId, reason: 'wrong student', approver: ACCOUNTANT },
+      'cashier-window',
+    );
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      event: { kind: 'cancelled', reason: 'wrong student', by: 'ravi', approvedBy: 'meera' },
+    });
     expect((await desk.ok('payments.openDues', { studentIds: [s.id] })).totals.outstanding).toBe(20_000_00);
 
     const next = await desk.ok('payments.record', { studentIds: [s.id], amount: 100_00, method: { mode: 'cash' } }, 'cashier-window');
@@ -198,12 +226,20 @@ describe('cancellation and bounce', () => {
 
   it('bounces a cheque: dues reopen and a bounce charge is added', async () => {
     const s = await admit(desk, school);
-    const r = await desk.ok('payments.record', { studentIds: [s.id], amount: 4_500_00, method: { mode: 'cheque', chequeNo: '123456', bank: 'Canara Bank', chequeDate: '2026-04-02' } });
+    const r = await desk.ok('payments.record', {
+      studentIds: [s.id],
+      amount: 4_500_00,
+      method: { mode: 'cheque', chequeNo: '123456', bank: 'Canara Bank', chequeDate: '2026-04-02' },
+    });
     const cash = await desk.ok('payments.record', { studentIds: [s.id], amount: 100_00, method: { mode: 'cash' } });
     expect(errorOf(await desk.call('payments.bounce', { paymentId: cash.paymentId, bankReason: 'n/a' })).message).toMatch(/only a cheque/);
     // A charge no one could pay is refused with the bound Settings keeps too (it was taken at any size).
     const huge = await desk.call('payments.bounce', { paymentId: r.paymentId, bankReason: 'Insufficient funds', charge: 1e15 });
-    expect(errorOf(huge)).toMatchObject({ code: 'invalid_input', field: 'charge', message: expect.stringMatching(/at most 100,000 in the school’s currency/) });
+    expect(errorOf(huge)).toMatchObject({
+      code: 'invalid_input',
+      field: 'charge',
+      message: expect.stringMatching(/at most 100,000 in the school’s currency/),
+    });
     const bounced = await desk.ok('payments.bounce', { paymentId: r.paymentId, bankReason: 'Insufficient funds' });
     expect(bounced.status).toBe('bounced');
     const dues = await desk.ok('payments.openDues', { studentIds: [s.id] });
@@ -215,7 +251,16 @@ describe('cancellation and bounce', () => {
 describe('ledger', () => {
   it('agrees with the dues screen to the paisa through payments, concessions, fines, cancellations and refunds', async () => {
     const s = await admit(desk, school, { categoryId: school.categories.staff });
-    const c = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Staff child', kind: 'percent', value: 5_000, target: 'category', categoryId: school.categories.staff, headId: school.heads.tuition, reason: 'staff ward' });
+    const c = await desk.ok('concessions.request', {
+      yearId: school.yearId,
+      name: 'Staff child',
+      kind: 'percent',
+      value: 5_000,
+      target: 'category',
+      categoryId: school.categories.staff,
+      headId: school.heads.tuition,
+      reason: 'staff ward',
+    });
     await desk.ok('concessions.approve', { concessionId: c.id, approver: ACCOUNTANT });
     await desk.ok('payments.record', { studentIds: [s.id], amount: 7_000_00, method: { mode: 'cash' } });
     await desk.travelTo('2026-08-01T06:00:00Z');
@@ -230,7 +275,9 @@ describe('ledger', () => {
     expect(ledger.totals.outstanding).toBe(dues.totals.outstanding);
     expect(ledger.totals.concessions).toBe(6_000_00);
     expect(ledger.entries.at(-1)!.balance).toBe(ledger.totals.balance);
-    expect(ledger.totals.charged - ledger.totals.concessions - ledger.totals.waived - ledger.totals.paid + ledger.totals.refunded).toBe(ledger.totals.balance);
+    expect(ledger.totals.charged - ledger.totals.concessions - ledger.totals.waived - ledger.totals.paid + ledger.totals.refunded).toBe(
+      ledger.totals.balance,
+    );
   });
 });
 
@@ -238,7 +285,13 @@ describe('receipt numbers', () => {
   it('never collide between two desks collecting offline', async () => {
     const other = await openTestDesk();
     other.clock.current = desk.clock.current;
-    await other.ok('setup.initialize', { schoolName: 'Green Valley School', currency: 'INR', locale: 'en-IN', deskCode: 'D02', admin: ADMIN });
+    await other.ok('setup.initialize', {
+      schoolName: 'Green Valley School',
+      currency: 'INR',
+      locale: 'en-IN',
+      deskCode: 'D02',
+      admin: ADMIN,
+    });
     const otherSchool = await seedSmallSchool(other);
     const a = await admit(desk, school);
     const b = await admit(other, otherSchool);
@@ -249,8 +302,12 @@ describe('receipt numbers', () => {
     }
     await other.close();
     expect(new Set(numbers).size).toBe(10);
-    expect(numbers.filter((n) => n.includes('/D01/'))).toEqual(['000001', '000002', '000003', '000004', '000005'].map((n) => `2026-27/D01/${n}`));
-    expect(numbers.filter((n) => n.includes('/D02/'))).toEqual(['000001', '000002', '000003', '000004', '000005'].map((n) => `2026-27/D02/${n}`));
+    expect(numbers.filter((n) => n.includes('/D01/'))).toEqual(
+      ['000001', '000002', '000003', '000004', '000005'].map((n) => `2026-27/D01/${n}`),
+    );
+    expect(numbers.filter((n) => n.includes('/D02/'))).toEqual(
+      ['000001', '000002', '000003', '000004', '000005'].map((n) => `2026-27/D02/${n}`),
+    );
   });
 });
 
@@ -274,7 +331,16 @@ describe('families and concessions', () => {
     const elder = await admit(desk, school, { fullName: 'Anika Rao', joinedOn: '2026-04-01' });
     const younger = await admit(desk, school, { fullName: 'Ira Rao', joinedOn: '2026-04-01' });
     const family = await desk.ok('families.create', { name: 'Rao family', studentIds: [elder.id, younger.id] });
-    const rule = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Second child', kind: 'percent', value: 1_000, target: 'sibling', siblingRank: 2, headId: school.heads.tuition, reason: 'sibling policy' });
+    const rule = await desk.ok('concessions.request', {
+      yearId: school.yearId,
+      name: 'Second child',
+      kind: 'percent',
+      value: 1_000,
+      target: 'sibling',
+      siblingRank: 2,
+      headId: school.heads.tuition,
+      reason: 'sibling policy',
+    });
     expect((await desk.ok('payments.openDues', { studentIds: [younger.id] })).totals.outstanding).toBe(20_000_00);
     await desk.ok('concessions.approve', { concessionId: rule.id, approver: ACCOUNTANT });
     expect((await desk.ok('payments.openDues', { studentIds: [younger.id] })).totals.outstanding).toBe(20_000_00 - 1_200_00);
@@ -291,26 +357,58 @@ describe('families and concessions', () => {
 
   it('refuses a concession approval by the requester, and a duplicate admission number', async () => {
     const s = await admit(desk, school);
-    const c = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Hardship', kind: 'fixed', value: 2_000_00, target: 'student', studentId: s.id, reason: 'hardship' });
-    const self = await desk.call('concessions.approve', { concessionId: c.id, approver: { username: ADMIN.username, password: ADMIN.password } });
+    const c = await desk.ok('concessions.request', {
+      yearId: school.yearId,
+      name: 'Hardship',
+      kind: 'fixed',
+      value: 2_000_00,
+      target: 'student',
+      studentId: s.id,
+      reason: 'hardship',
+    });
+    const self = await desk.call('concessions.approve', {
+      concessionId: c.id,
+      approver: { username: ADMIN.username, password: ADMIN.password },
+    });
     expect(errorOf(self)).toMatchObject({ code: 'forbidden', field: 'approver.username' });
-    const cashier = await desk.call('concessions.approve', { concessionId: c.id, approver: { username: 'ravi', password: 'counter-cash-2026' } });
+    const cashier = await desk.call('concessions.approve', {
+      concessionId: c.id,
+      approver: { username: 'ravi', password: 'counter-cash-2026' },
+    });
     expect(errorOf(cashier).message).toMatch(/needs admin or accountant/);
     expect((await desk.ok('concessions.list', {})).find((x) => x.id === c.id)?.status).toBe('requested');
 
     // An accountant asks in their own window, then types their own password and code as the "approver" in another
     // (the admin's): still the one who asked (issue 17, item 1: this was approved with requester = approver).
     await desk.ok('auth.login', ACCOUNTANT, 'meera-window');
-    const full = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Full waiver', kind: 'percent', value: 10_000, target: 'student', studentId: s.id, reason: 'my nephew' }, 'meera-window');
+    const full = await desk.ok(
+      'concessions.request',
+      {
+        yearId: school.yearId,
+        name: 'Full waiver',
+        kind: 'percent',
+        value: 10_000,
+        target: 'student',
+        studentId: s.id,
+        reason: 'my nephew',
+      },
+      'meera-window',
+    );
     const ownApproval = await desk.call('concessions.approve', { concessionId: full.id, approver: ACCOUNTANT });
-    expect(errorOf(ownApproval)).toMatchObject({ code: 'forbidden', field: 'approver.username', message: 'approval must come from a second person, not the one asking' });
+    expect(errorOf(ownApproval)).toMatchObject({
+      code: 'forbidden',
+      field: 'approver.username',
+      message: 'approval must come from a second person, not the one asking',
+    });
     const ownRejection = await desk.call('concessions.reject', { concessionId: full.id, approver: ACCOUNTANT, note: 'covering tracks' });
     expect(errorOf(ownRejection)).toMatchObject({ code: 'forbidden', field: 'approver.username' });
     expect((await desk.ok('concessions.list', {})).find((x) => x.id === full.id)?.status).toBe('requested');
     // The admin approves it, in the accountant's window, five times at once: one decision, the rest refused.
     await desk.ok('auth.login', { username: 'ravi', password: 'counter-cash-2026' }, 'ravi-window');
     const admin = { username: ADMIN.username, password: ADMIN.password };
-    const attempts = await Promise.all(Array.from({ length: 5 }, () => desk.call('concessions.approve', { concessionId: full.id, approver: admin }, 'ravi-window')));
+    const attempts = await Promise.all(
+      Array.from({ length: 5 }, () => desk.call('concessions.approve', { concessionId: full.id, approver: admin }, 'ravi-window')),
+    );
     expect(attempts.filter((a) => a.ok)).toHaveLength(1);
     // The others: the concession already decided, or the admin's code already used.
     for (const refused of attempts.filter((a) => !a.ok)) expect(['conflict', 'invalid_credentials']).toContain(errorOf(refused).code);
@@ -324,7 +422,11 @@ describe('families and concessions', () => {
       phone: '9845099999',
       joinedOn: '2026-04-01',
     });
-    expect(errorOf(dup)).toMatchObject({ code: 'conflict', field: 'admissionNo', message: expect.stringContaining(`already belongs to ${s.fullName}`) });
+    expect(errorOf(dup)).toMatchObject({
+      code: 'conflict',
+      field: 'admissionNo',
+      message: expect.stringContaining(`already belongs to ${s.fullName}`),
+    });
   });
 });
 
@@ -360,11 +462,29 @@ describe('the school day', () => {
 
 describe('student edits', () => {
   it('applies an approved category concession when a student moves into that category, and refuses a stale edit', async () => {
-    const c = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Staff child', kind: 'percent', value: 5_000, target: 'category', categoryId: school.categories.staff, headId: school.heads.tuition, reason: 'staff ward' });
+    const c = await desk.ok('concessions.request', {
+      yearId: school.yearId,
+      name: 'Staff child',
+      kind: 'percent',
+      value: 5_000,
+      target: 'category',
+      categoryId: school.categories.staff,
+      headId: school.heads.tuition,
+      reason: 'staff ward',
+    });
     await desk.ok('concessions.approve', { concessionId: c.id, approver: ACCOUNTANT });
     const s = await admit(desk, school);
     expect((await desk.ok('payments.openDues', { studentIds: [s.id] })).totals.outstanding).toBe(20_000_00);
-    const edit = { studentId: s.id, version: s.version, fullName: s.fullName, classId: school.classId, sectionId: school.sectionId, guardianName: 'Guardian', phone: s.phone, categoryId: school.categories.staff };
+    const edit = {
+      studentId: s.id,
+      version: s.version,
+      fullName: s.fullName,
+      classId: school.classId,
+      sectionId: school.sectionId,
+      guardianName: 'Guardian',
+      phone: s.phone,
+      categoryId: school.categories.staff,
+    };
     await desk.ok('students.update', edit);
     expect((await desk.ok('payments.openDues', { studentIds: [s.id] })).totals.outstanding).toBe(20_000_00 - 6_000_00);
     const stale = await desk.call('students.update', { ...edit, fullName: 'Someone else' });

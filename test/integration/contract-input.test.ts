@@ -25,8 +25,16 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: setupInput({ currency: 'ABC' }), field: 'currency', message: 'currency is not a known ISO 4217 currency' },
     { input: setupInput({ locale: 'not a locale!' }), field: 'locale', message: /not a valid locale/ },
     { input: setupInput({ deskCode: 'desk one' }), field: 'deskCode', message: /capital letters/ },
-    { input: setupInput({ admin: { username: 'ok-name', fullName: 'A', password: 'short' } }), field: 'admin.password', message: /at least 10/ },
-    { input: setupInput({ admin: { username: 'a', fullName: 'A', password: 'long-enough-pass' } }), field: 'admin.username', message: /at least 3/ },
+    {
+      input: setupInput({ admin: { username: 'ok-name', fullName: 'A', password: 'short' } }),
+      field: 'admin.password',
+      message: /at least 10/,
+    },
+    {
+      input: setupInput({ admin: { username: 'a', fullName: 'A', password: 'long-enough-pass' } }),
+      field: 'admin.username',
+      message: /at least 3/,
+    },
     { input: { ...setupInput({}), extra: true }, field: 'extra', message: 'extra is not a field this channel takes' },
   ],
   'auth.login': [
@@ -37,13 +45,19 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'auth.session': [{ input: [], ...NO_INPUT }],
   'auth.lock': [{ input: 1, ...NO_INPUT }],
   'auth.unlock': [{ input: { password: '' }, field: 'password', message: 'password is required' }],
-  'auth.changePassword': [
-    { input: { currentPassword: 'x', newPassword: 'short' }, field: 'newPassword', message: /at least 10/ },
-  ],
+  'auth.changePassword': [{ input: { currentPassword: 'x', newPassword: 'short' }, field: 'newPassword', message: /at least 10/ }],
   'users.list': [{ input: { all: true }, ...NO_INPUT }],
   'users.create': [
-    { input: { username: 'new.user', fullName: 'N', role: 'principal', password: 'long-enough-pass' }, field: 'role', message: /one of admin, accountant, cashier/ },
-    { input: { username: 'new.user', fullName: '   ', role: 'cashier', password: 'long-enough-pass' }, field: 'fullName', message: 'fullName is required' },
+    {
+      input: { username: 'new.user', fullName: 'N', role: 'principal', password: 'long-enough-pass' },
+      field: 'role',
+      message: /one of admin, accountant, cashier/,
+    },
+    {
+      input: { username: 'new.user', fullName: '   ', role: 'cashier', password: 'long-enough-pass' },
+      field: 'fullName',
+      message: 'fullName is required',
+    },
   ],
   'users.resetPassword': [{ input: { userId: 'not-a-uuid', newPassword: 'long-enough-pass' }, field: 'userId', message: /UUID/ }],
   'users.deactivate': [{ input: { userId: 7 }, field: 'userId', message: /UUID/ }],
@@ -70,7 +84,11 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'masters.createYear': [
     { input: { name: '2026', startsOn: '2026-04-01', endsOn: '2027-03-31' }, field: 'name', message: /like 2026-27/ },
     { input: { name: '2027-28', startsOn: '2027-02-30', endsOn: '2028-03-31' }, field: 'startsOn', message: /real calendar date/ },
-    { input: { name: '2027-28', startsOn: '2028-04-01', endsOn: '2027-03-31' }, field: 'endsOn', message: 'endsOn must be after the start date' },
+    {
+      input: { name: '2027-28', startsOn: '2028-04-01', endsOn: '2027-03-31' },
+      field: 'endsOn',
+      message: 'endsOn must be after the start date',
+    },
   ],
   'masters.setCurrentYear': [{ input: { yearId: 'current' }, field: 'yearId', message: /UUID/ }],
   'masters.createClass': [{ input: { name: '', sortOrder: 1 }, field: 'name', message: 'name is required' }],
@@ -87,7 +105,9 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: studentInput({ joinedOn: '01/04/2026' }), field: 'joinedOn', message: /YYYY-MM-DD/ },
   ],
   'students.update': [{ input: { ...studentInput({}), studentId: ID }, field: 'version', message: 'version is required' }],
-  'students.leave': [{ input: { studentId: ID, leftOn: '2026-13-01', reason: 'moved' }, field: 'leftOn', message: /YYYY-MM-DD|real calendar date/ }],
+  'students.leave': [
+    { input: { studentId: ID, leftOn: '2026-13-01', reason: 'moved' }, field: 'leftOn', message: /YYYY-MM-DD|real calendar date/ },
+  ],
   'students.leavePreview': [{ input: { studentId: ID, leftOn: '30/06/2026' }, field: 'leftOn', message: /YYYY-MM-DD/ }],
   'families.create': [{ input: { name: 'Rao family', studentIds: [] }, field: 'studentIds', message: /at least one student/ }],
   'families.get': [{ input: { familyId: 5 }, field: 'familyId', message: /UUID/ }],
@@ -105,11 +125,17 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: concessionInput({ target: 'student', studentId: null }), field: 'studentId', message: /required for a student concession/ },
   ],
   'concessions.approve': [{ input: { concessionId: ID }, field: 'approver', message: 'approver is required' }],
-  'concessions.reject': [{ input: { concessionId: ID, approver: { username: 'meera', password: 'x' } }, field: 'note', message: 'note is required' }],
+  'concessions.reject': [
+    { input: { concessionId: ID, approver: { username: 'meera', password: 'x' } }, field: 'note', message: 'note is required' },
+  ],
   'payments.openDues': [{ input: { studentIds: [] }, field: 'studentIds', message: /at least one student/ }],
   'payments.record': [
     { input: { studentIds: [ID], amount: 0, method: { mode: 'cash' } }, field: 'amount', message: /more than zero/ },
-    { input: { studentIds: [ID], amount: 100, method: { mode: 'cheque', bank: 'SBI', chequeDate: '2026-04-02' } }, field: 'method.chequeNo', message: 'method.chequeNo is required' },
+    {
+      input: { studentIds: [ID], amount: 100, method: { mode: 'cheque', bank: 'SBI', chequeDate: '2026-04-02' } },
+      field: 'method.chequeNo',
+      message: 'method.chequeNo is required',
+    },
   ],
   'payments.receipt': [{ input: { paymentId: 'R-1' }, field: 'paymentId', message: /UUID/ }],
   'receipts.print': [
@@ -138,11 +164,31 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'sync.alerts': [{ input: { all: 1 }, ...NO_INPUT }],
   'reports.run': [
     { input: { report: 'payroll' }, field: 'report', message: /must name a report/ },
-    { input: { report: 'collection', from: '2026-06-30', to: '2026-06-01', groupBy: ['head'], view: 'gross' }, field: 'to', message: /range is reversed/ },
-    { input: { report: 'collection', from: '2016-01-01', to: '2026-06-01', groupBy: ['head'], view: 'gross' }, field: 'to', message: /at most five years/ },
-    { input: { report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: ['head', 'colour'], view: 'gross' }, field: 'groupBy.1', message: /must be one of head, class/ },
-    { input: { report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: [], view: 'gross' }, field: 'groupBy', message: /at least one group key/ },
-    { input: { report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: ['mode', 'mode'], view: 'gross' }, field: 'groupBy', message: /must not repeat/ },
+    {
+      input: { report: 'collection', from: '2026-06-30', to: '2026-06-01', groupBy: ['head'], view: 'gross' },
+      field: 'to',
+      message: /range is reversed/,
+    },
+    {
+      input: { report: 'collection', from: '2016-01-01', to: '2026-06-01', groupBy: ['head'], view: 'gross' },
+      field: 'to',
+      message: /at most five years/,
+    },
+    {
+      input: { report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: ['head', 'colour'], view: 'gross' },
+      field: 'groupBy.1',
+      message: /must be one of head, class/,
+    },
+    {
+      input: { report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: [], view: 'gross' },
+      field: 'groupBy',
+      message: /at least one group key/,
+    },
+    {
+      input: { report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: ['mode', 'mode'], view: 'gross' },
+      field: 'groupBy',
+      message: /must not repeat/,
+    },
     { input: { report: 'daybook', date: '2026-02-30' }, field: 'date', message: /not a real calendar date/ },
     { input: { report: 'forecast', from: '2026-06-01', period: 'year', periods: 3 }, field: 'period', message: /week or month/ },
     { input: { report: 'defaulters', asOf: '2026-06-01', minBalance: -5 }, field: 'minBalance', message: /must not be negative/ },
@@ -151,12 +197,36 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { report: 'concessions_list', status: 'approved' }, field: 'status', message: /not a field/ },
   ],
   'reports.export': [
-    { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'docx', path: '/tmp/x.docx' }, field: 'format', message: /must be one of xlsx, csv, pdf/ },
-    { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'csv', path: 'relative/daybook.csv' }, field: 'path', message: /must be a full path/ },
-    { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'csv', path: '/no/such/folder/daybook.csv' }, field: 'path', message: /folder that does not exist/ },
-    { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'xlsx', path: '/tmp/daybook.csv' }, field: 'path', message: /must end in .xlsx/ },
-    { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'letters', path: '/tmp/letters.pdf' }, field: 'format', message: /defaulters report only/ },
-    { input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'csv', path: '/tmp/daybook.csv', replace: 1 }, field: 'replace', message: /must be true or false/ },
+    {
+      input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'docx', path: '/tmp/x.docx' },
+      field: 'format',
+      message: /must be one of xlsx, csv, pdf/,
+    },
+    {
+      input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'csv', path: 'relative/daybook.csv' },
+      field: 'path',
+      message: /must be a full path/,
+    },
+    {
+      input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'csv', path: '/no/such/folder/daybook.csv' },
+      field: 'path',
+      message: /folder that does not exist/,
+    },
+    {
+      input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'xlsx', path: '/tmp/daybook.csv' },
+      field: 'path',
+      message: /must end in .xlsx/,
+    },
+    {
+      input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'letters', path: '/tmp/letters.pdf' },
+      field: 'format',
+      message: /defaulters report only/,
+    },
+    {
+      input: { filters: { report: 'daybook', date: '2026-06-01' }, format: 'csv', path: '/tmp/daybook.csv', replace: 1 },
+      field: 'replace',
+      message: /must be true or false/,
+    },
   ],
   'reports.job': [{ input: {}, field: 'jobId', message: /jobId/ }],
   'reports.cancel': [{ input: { jobId: 7 }, field: 'jobId', message: /jobId/ }],
@@ -165,9 +235,17 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'dayClose.status': [{ input: { date: 'today' }, field: 'date', message: /YYYY-MM-DD/ }],
   'dayClose.close': [
     { input: { date: '2026-06-01', cashCount: { '50000': -2 }, counted: {} }, field: 'cashCount.50000', message: /must not be negative/ },
-    { input: { date: '2026-06-01', cashCount: { fifty: 2 }, counted: {} }, field: 'cashCount.fifty', message: /denomination in minor units/ },
+    {
+      input: { date: '2026-06-01', cashCount: { fifty: 2 }, counted: {} },
+      field: 'cashCount.fifty',
+      message: /denomination in minor units/,
+    },
     { input: { date: '2026-06-01', cashCount: {}, counted: { cash: 100 } }, field: 'counted.cash', message: /./ },
-    { input: { date: '2026-06-01', cashCount: { '700': 1 }, counted: {} }, field: 'cashCount.700', message: /not one of this school’s notes or coins/ },
+    {
+      input: { date: '2026-06-01', cashCount: { '700': 1 }, counted: {} },
+      field: 'cashCount.700',
+      message: /not one of this school’s notes or coins/,
+    },
     { input: { date: '2099-01-01', cashCount: {}, counted: {} }, field: 'date', message: /has not happened yet/ },
   ],
   'dayClose.reopen': [{ input: { date: '2026-06-01', reason: 'no' }, field: 'reason', message: /must say why/ }],
@@ -182,8 +260,21 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
   'imports.commit': [
     { input: { importer: 'students', path: '/tmp/x.xlsx', sha256: 'abc' }, field: 'sha256', message: /dry run’s file hash/ },
-    { input: { importer: 'concessions', path: '/tmp/x.xlsx', sha256: 'a'.repeat(64), approver: { username: 'accounts' } }, field: 'approver.password', message: /./ },
-    { input: { importer: 'concessions', path: '/tmp/x.xlsx', sha256: 'a'.repeat(64), approver: { username: 'accounts', password: 'x', role: 'admin' } }, field: 'approver.role', message: /not a field/ },
+    {
+      input: { importer: 'concessions', path: '/tmp/x.xlsx', sha256: 'a'.repeat(64), approver: { username: 'accounts' } },
+      field: 'approver.password',
+      message: /./,
+    },
+    {
+      input: {
+        importer: 'concessions',
+        path: '/tmp/x.xlsx',
+        sha256: 'a'.repeat(64),
+        approver: { username: 'accounts', password: 'x', role: 'admin' },
+      },
+      field: 'approver.role',
+      message: /not a field/,
+    },
   ],
   'imports.template': [
     { input: { importer: 'students', path: '/tmp/template.csv' }, field: 'path', message: /must end in .xlsx/ },
@@ -196,7 +287,11 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { folder: '/tmp', keep: 0, dailyAt: null }, field: 'keep', message: 'keep must be at least 1' },
     { input: { folder: '/tmp', keep: 7, dailyAt: '25:00' }, field: 'dailyAt', message: /HH:MM/ },
     { input: { folder: '/tmp', keep: 7, dailyAt: null, passphrase: 'short' }, field: 'passphrase', message: /at least 12/ },
-    { input: { folder: '/tmp/no-such-folder-here', keep: 7, dailyAt: null, passphrase: 'long enough passphrase' }, field: 'folder', message: /does not exist/ },
+    {
+      input: { folder: '/tmp/no-such-folder-here', keep: 7, dailyAt: null, passphrase: 'long enough passphrase' },
+      field: 'folder',
+      message: /does not exist/,
+    },
     { input: { folder: '/tmp', keep: 7, dailyAt: null }, field: 'passphrase', message: /required the first time/ },
   ],
   'backup.create': [{ input: { folder: '/tmp' }, ...NO_INPUT }],
@@ -209,7 +304,11 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'backup.restore': [
     { input: { path: '/tmp', passphrase: 'x' }, field: 'reauth', message: /reauth/ },
     { input: { path: '/tmp', passphrase: '', reauth: { password: 'x' } }, field: 'passphrase', message: 'passphrase is required' },
-    { input: { path: '/tmp', passphrase: 'x', reauth: { password: 'x' }, replaceSynced: false }, field: 'replaceSynced', message: 'replaceSynced must be true to confirm' },
+    {
+      input: { path: '/tmp', passphrase: 'x', reauth: { password: 'x' }, replaceSynced: false },
+      field: 'replaceSynced',
+      message: 'replaceSynced must be true to confirm',
+    },
   ],
   'imports.job': [{ input: { jobId: 3 }, field: 'jobId', message: /jobId/ }],
   'imports.cancel': [{ input: {}, field: 'jobId', message: /jobId/ }],
@@ -226,10 +325,28 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'slips.resolve': [{ input: { token: '' }, field: 'token', message: 'token is required' }],
   'receipts.verify': [{ input: { code: '   ' }, field: 'code', message: 'code is required' }],
   'payments.list': [{ input: { date: 'today' }, field: 'date', message: /YYYY-MM-DD/ }],
-  'payments.cancel': [{ input: { paymentId: ID, reason: '', approver: { username: 'meera', password: 'x' } }, field: 'reason', message: 'reason is required' }],
+  'payments.cancel': [
+    {
+      input: { paymentId: ID, reason: '', approver: { username: 'meera', password: 'x' } },
+      field: 'reason',
+      message: 'reason is required',
+    },
+  ],
   'payments.bounce': [{ input: { paymentId: ID, bankReason: 'funds', charge: -1 }, field: 'charge', message: /./ }],
-  'payments.refundCredit': [{ input: { studentId: ID, amount: 1.5, reason: 'x', approver: { username: 'meera', password: 'x' } }, field: 'amount', message: /whole number/ }],
-  'payments.waive': [{ input: { studentId: ID, key: '', amount: 100, reason: 'x', approver: { username: 'meera', password: 'x' } }, field: 'key', message: /./ }],
+  'payments.refundCredit': [
+    {
+      input: { studentId: ID, amount: 1.5, reason: 'x', approver: { username: 'meera', password: 'x' } },
+      field: 'amount',
+      message: /whole number/,
+    },
+  ],
+  'payments.waive': [
+    {
+      input: { studentId: ID, key: '', amount: 100, reason: 'x', approver: { username: 'meera', password: 'x' } },
+      field: 'key',
+      message: /./,
+    },
+  ],
   'payments.ledger': [{ input: { studentId: ID, student: ID }, field: 'student', message: 'student is not a field this channel takes' }],
   'diagnostics.screenFailed': [
     { input: { screen: '', message: 'x', stack: null }, field: 'screen', message: 'screen is required' },
@@ -237,9 +354,16 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
 };
 
-
 function studentInput(overrides: Record<string, unknown>) {
-  return { admissionNo: 'A-1', fullName: 'Kiran Rao', classId: ID, guardianName: 'Asha Rao', phone: '9845012345', joinedOn: '2026-04-01', ...overrides };
+  return {
+    admissionNo: 'A-1',
+    fullName: 'Kiran Rao',
+    classId: ID,
+    guardianName: 'Asha Rao',
+    phone: '9845012345',
+    joinedOn: '2026-04-01',
+    ...overrides,
+  };
 }
 
 function structureInput(overrides: Record<string, unknown>) {
@@ -318,6 +442,14 @@ describe('malformed input', () => {
 
   it('declares access for every channel, and only setup, login and store channels are public', () => {
     const publicNames = channelNames.filter((n) => contract[n].access === 'public');
-    expect(publicNames.sort()).toEqual(['auth.login', 'auth.session', 'setup.initialize', 'setup.status', 'store.createPassphrase', 'store.status', 'store.unlock']);
+    expect(publicNames.sort()).toEqual([
+      'auth.login',
+      'auth.session',
+      'setup.initialize',
+      'setup.status',
+      'store.createPassphrase',
+      'store.status',
+      'store.unlock',
+    ]);
   });
 });

@@ -128,10 +128,16 @@ function startChild(): Child {
 }
 
 /** Sets the child to work, kills it `delayMs` after it is ready, and reads its journal (what it was told was saved). */
-async function workAndKill(child: Child, run: { index: number; seed: number; delayMs: number } & Pick<CrashChildConfig, 'startsAt' | 'reversible'>, startNext: () => void): Promise<{ lines: string[]; readyMs: number }> {
+async function workAndKill(
+  child: Child,
+  run: { index: number; seed: number; delayMs: number } & Pick<CrashChildConfig, 'startsAt' | 'reversible'>,
+  startNext: () => void,
+): Promise<{ lines: string[]; readyMs: number }> {
   const journal = join(work.dir, `journal-${run.index}.txt`);
   const started = performance.now();
-  child.process.stdin!.write(`${JSON.stringify({ ...base, journal, seed: run.seed, startsAt: run.startsAt, reversible: run.reversible } satisfies CrashChildConfig)}\n`);
+  child.process.stdin!.write(
+    `${JSON.stringify({ ...base, journal, seed: run.seed, startsAt: run.startsAt, reversible: run.reversible } satisfies CrashChildConfig)}\n`,
+  );
   const stuck = setTimeout(() => child.process.kill('SIGKILL'), 30_000);
   const ready = await child.ready;
   clearTimeout(stuck);
@@ -142,7 +148,9 @@ async function workAndKill(child: Child, run: { index: number; seed: number; del
   }
   const end = await child.exited;
   if (!ready || end.signal !== 'SIGKILL') {
-    throw new Error(`run ${run.index}: the child ${ready ? 'stopped by itself' : 'was not ready in 30 s'} (${end.code ?? end.signal}):\n${child.stderr()}`);
+    throw new Error(
+      `run ${run.index}: the child ${ready ? 'stopped by itself' : 'was not ready in 30 s'} (${end.code ?? end.signal}):\n${child.stderr()}`,
+    );
   }
   const lines = existsSync(journal) ? readFileSync(journal, 'utf8').split('\n') : [];
   // A line is written whole or not at all; the last element is the empty rest after the final newline.
@@ -178,14 +186,23 @@ function wholeness(raw: Raw): string[] {
     left join (select payment_id, sum(amount) as amount from credit_entry where event_id is null and payment_id is not null group by payment_id) c on c.payment_id = p.id
     left join (select payment_id, sum(amount) as amount from allocation group by payment_id) an on an.payment_id = p.id
     left join (select payment_id, sum(amount) as amount from credit_entry where payment_id is not null group by payment_id) cn on cn.payment_id = p.id`;
-  const payments = rows<{ receipt_no: string; amount: number; allocated: number; credit: number; recorded: number }>(raw, `
+  const payments = rows<{ receipt_no: string; amount: number; allocated: number; credit: number; recorded: number }>(
+    raw,
+    `
     select p.receipt_no, p.amount, coalesce(a.amount, 0) as allocated, coalesce(c.amount, 0) as credit, p.credit_added - p.credit_used as recorded
-    from payment p ${sums} where allocated + credit <> p.amount or credit <> recorded`);
-  const reversals = rows<{ receipt_no: string; kind: string; allocated: number; credit: number }>(raw, `
+    from payment p ${sums} where allocated + credit <> p.amount or credit <> recorded`,
+  );
+  const reversals = rows<{ receipt_no: string; kind: string; allocated: number; credit: number }>(
+    raw,
+    `
     select p.receipt_no, e.kind, coalesce(an.amount, 0) as allocated, coalesce(cn.amount, 0) as credit
-    from payment_event e join payment p on p.id = e.payment_id ${sums} where allocated <> 0 or credit <> 0`);
+    from payment_event e join payment p on p.id = e.payment_id ${sums} where allocated <> 0 or credit <> 0`,
+  );
   return [
-    ...payments.map((p) => `payment ${p.receipt_no} of ${p.amount} is not whole: ${p.allocated} allocated, ${p.credit} to credit (${p.recorded} recorded)`),
+    ...payments.map(
+      (p) =>
+        `payment ${p.receipt_no} of ${p.amount} is not whole: ${p.allocated} allocated, ${p.credit} to credit (${p.recorded} recorded)`,
+    ),
     ...reversals.map((e) => `${e.kind} receipt ${e.receipt_no} still has ${e.allocated} allocated and ${e.credit} credited`),
   ];
 }
@@ -193,26 +210,38 @@ function wholeness(raw: Raw): string[] {
 /** Every payment, cancellation and bounce has its audit row and its outbox row, and no more. */
 function trail(raw: Raw): string[] {
   const keys = (sql: string) => new Set(rows<{ k: string }>(raw, sql).map((r) => r.k));
-  const audited = keys("select action || ' ' || entity_id as k from audit_log where action in ('payments.record', 'payments.cancel', 'payments.bounce')");
-  const queued = keys(`select name || ' ' || coalesce(json_extract(args_json, '$.payment.id'), json_extract(args_json, '$.paymentId')) as k from outbox
+  const audited = keys(
+    "select action || ' ' || entity_id as k from audit_log where action in ('payments.record', 'payments.cancel', 'payments.bounce')",
+  );
+  const queued =
+    keys(`select name || ' ' || coalesce(json_extract(args_json, '$.payment.id'), json_extract(args_json, '$.paymentId')) as k from outbox
     where name in ('payments.record', 'payments.cancel', 'payments.bounce')`);
-  const written = rows<{ k: string; receipt_no: string }>(raw, `
+  const written = rows<{ k: string; receipt_no: string }>(
+    raw,
+    `
     select 'payments.record ' || id as k, receipt_no from payment
-    union all select iif(e.kind = 'cancelled', 'payments.cancel ', 'payments.bounce ') || e.payment_id, p.receipt_no from payment_event e join payment p on p.id = e.payment_id`);
+    union all select iif(e.kind = 'cancelled', 'payments.cancel ', 'payments.bounce ') || e.payment_id, p.receipt_no from payment_event e join payment p on p.id = e.payment_id`,
+  );
   const problems = written.flatMap(({ k, receipt_no }) => [
     ...(audited.has(k) ? [] : [`${k.split(' ')[0]} of receipt ${receipt_no} has no audit row`]),
     ...(queued.has(k) ? [] : [`${k.split(' ')[0]} of receipt ${receipt_no} has no outbox row`]),
   ]);
-  if (audited.size !== written.length || queued.size !== written.length) problems.push(`${written.length} payments and reversals, but ${audited.size} audit rows and ${queued.size} outbox rows for them`);
+  if (audited.size !== written.length || queued.size !== written.length)
+    problems.push(`${written.length} payments and reversals, but ${audited.size} audit rows and ${queued.size} outbox rows for them`);
   return problems;
 }
 
 /** Receipt numbers gapless per desk and year (and all of those issued used); outbox mutation ids gapless. */
 function numbering(raw: Raw): string[] {
-  const series = rows<{ series: string; n: number; first: number; last: number; issued: number }>(raw, `
+  const series = rows<{ series: string; n: number; first: number; last: number; issued: number }>(
+    raw,
+    `
     select p.desk_code || ' ' || p.academic_year_id as series, count(*) as n, min(p.seq) as first, max(p.seq) as last, max(r.last_seq) as issued
-    from payment p join receipt_series r on r.desk_code = p.desk_code and r.academic_year_id = p.academic_year_id group by p.desk_code, p.academic_year_id`);
-  const problems = series.filter((s) => s.first !== 1 || s.last !== s.n || s.issued !== s.n).map((s) => `receipt series ${s.series}: ${s.n} receipts numbered ${s.first}–${s.last}, ${s.issued} issued`);
+    from payment p join receipt_series r on r.desk_code = p.desk_code and r.academic_year_id = p.academic_year_id group by p.desk_code, p.academic_year_id`,
+  );
+  const problems = series
+    .filter((s) => s.first !== 1 || s.last !== s.n || s.issued !== s.n)
+    .map((s) => `receipt series ${s.series}: ${s.n} receipts numbered ${s.first}–${s.last}, ${s.issued} issued`);
   const outbox = rows<{ n: number; last: number | null }>(raw, 'select count(*) as n, max(mutation_id) as last from outbox')[0]!;
   if ((outbox.last ?? 0) !== outbox.n) problems.push(`outbox: ${outbox.n} rows numbered up to ${outbox.last}`);
   return problems;
@@ -225,14 +254,22 @@ function auditChain(raw: Raw): string[] {
 
 /** Every payment and reversal a child was told was saved is in the store as it was told. */
 function savedAreThere(raw: Raw): string[] {
-  const payments = new Map(rows<{ id: string; receipt_no: string; amount: number }>(raw, 'select id, receipt_no, amount from payment').map((p) => [p.id, p]));
-  const kinds = new Map(rows<{ payment_id: string; kind: string }>(raw, 'select payment_id, kind from payment_event').map((e) => [e.payment_id, e.kind]));
+  const payments = new Map(
+    rows<{ id: string; receipt_no: string; amount: number }>(raw, 'select id, receipt_no, amount from payment').map((p) => [p.id, p]),
+  );
+  const kinds = new Map(
+    rows<{ payment_id: string; kind: string }>(raw, 'select payment_id, kind from payment_event').map((e) => [e.payment_id, e.kind]),
+  );
   const problems: string[] = [];
   for (const [id, s] of saved) {
     const p = payments.get(id);
-    if (!p || p.receipt_no !== s.receiptNo || p.amount !== s.amount) problems.push(`receipt ${s.receiptNo} of ${s.amount} was saved, but the store has ${p ? `${p.receipt_no} of ${p.amount}` : 'nothing'}`);
+    if (!p || p.receipt_no !== s.receiptNo || p.amount !== s.amount)
+      problems.push(
+        `receipt ${s.receiptNo} of ${s.amount} was saved, but the store has ${p ? `${p.receipt_no} of ${p.amount}` : 'nothing'}`,
+      );
   }
-  for (const [id, kind] of reversed) if (kinds.get(id) !== kind) problems.push(`payment ${id} was ${kind}, but the store says ${kinds.get(id) ?? 'nothing'}`);
+  for (const [id, kind] of reversed)
+    if (kinds.get(id) !== kind) problems.push(`payment ${id} was ${kind}, but the store says ${kinds.get(id) ?? 'nothing'}`);
   return problems;
 }
 
@@ -241,19 +278,29 @@ function savedAreThere(raw: Raw): string[] {
  * good once), and recent payments it may cancel or bounce.
  */
 function nextStart(raw: Raw): Pick<CrashChildConfig, 'startsAt' | 'reversible'> {
-  const last = rows<{ at: string; step: number }>(raw, 'select (select max(at) from audit_log) as at, (select max(last_step) from user_totp) as step')[0]!;
-  const reversible = rows<{ paymentId: string; mode: string }>(raw, `
-    select id as paymentId, mode from payment p where not exists (select 1 from payment_event e where e.payment_id = p.id) order by p.rowid desc limit 20`);
+  const last = rows<{ at: string; step: number }>(
+    raw,
+    'select (select max(at) from audit_log) as at, (select max(last_step) from user_totp) as step',
+  )[0]!;
+  const reversible = rows<{ paymentId: string; mode: string }>(
+    raw,
+    `
+    select id as paymentId, mode from payment p where not exists (select 1 from payment_event e where e.payment_id = p.id) order by p.rowid desc limit 20`,
+  );
   return { startsAt: new Date(Math.max(Date.parse(last.at), (last.step + 1) * STEP_SECONDS * 1000) + 60_000).toISOString(), reversible };
 }
 
-const storeKey = () => createKeyStore(fakeKeychain(master), createFileSettingsStore(join(store.dir, 'settings.json')), TEST_KDF).automaticKeys()[0]!;
+const storeKey = () =>
+  createKeyStore(fakeKeychain(master), createFileSettingsStore(join(store.dir, 'settings.json')), TEST_KDF).automaticKeys()[0]!;
 
 /** Reopens the store, as the desk does after a crash (recovering the WAL), and lists everything wrong with it. */
 function checkStore(key: Buffer): { problems: string[]; start: Pick<CrashChildConfig, 'startsAt' | 'reversible'> } {
   const raw = openConnection(join(store.dir, 'feedesk.db'), key);
   try {
-    return { problems: [...integrity(raw), ...wholeness(raw), ...trail(raw), ...numbering(raw), ...auditChain(raw), ...savedAreThere(raw)], start: nextStart(raw) };
+    return {
+      problems: [...integrity(raw), ...wholeness(raw), ...trail(raw), ...numbering(raw), ...auditChain(raw), ...savedAreThere(raw)],
+      start: nextStart(raw),
+    };
   } finally {
     raw.close();
   }
@@ -270,33 +317,37 @@ function killDelay(random: Random): number {
 }
 
 describe('kill -9 while recording payments', () => {
-  it(`keeps every saved payment whole through ${KILLS} kills (seed ${SEED})`, async () => {
-    const random = seededRandom(SEED);
-    const key = storeKey();
-    const started = performance.now();
-    const time = { ready: 0, checking: 0 };
-    let inFlight = 0;
-    let { problems, start } = checkStore(key);
-    expect(problems, 'the seeded store').toEqual([]);
-    // Two children load ahead: loading takes longer than a run and its check on a busy machine.
-    const waiting = [startChild(), startChild()];
-    for (let index = 0; index < KILLS; index++) {
-      const run = { index, seed: random.int(0, 2 ** 31), delayMs: killDelay(random), ...start };
-      const { lines, readyMs } = await workAndKill(waiting.shift()!, run, () => waiting.push(startChild()));
-      time.ready += readyMs;
-      if (takeJournal(lines)) inFlight += 1;
-      const checkStarted = performance.now();
-      ({ problems, start } = checkStore(key));
-      time.checking += performance.now() - checkStarted;
-      expect(problems, `after kill ${index + 1} of ${KILLS} (${run.delayMs} ms after ready; seed ${SEED})`).toEqual([]);
-    }
-    for (const child of waiting) child.process.kill('SIGKILL');
-    const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `kill -9 x${KILLS} (seed ${SEED}): ${saved.size} payments saved, ${reversed.size} reversed; ${inFlight} kills with a call in flight; ` +
-        `${seconds.toFixed(1)} s, on average ${(time.ready / KILLS).toFixed(0)} ms to ready, ${(time.checking / KILLS).toFixed(0)} ms to check`,
-    );
-    expect(saved.size).toBeGreaterThan(KILLS / 4);
-    expect(inFlight).toBeGreaterThan(KILLS / 2);
-  }, 60_000 + KILLS * 3_000);
+  it(
+    `keeps every saved payment whole through ${KILLS} kills (seed ${SEED})`,
+    async () => {
+      const random = seededRandom(SEED);
+      const key = storeKey();
+      const started = performance.now();
+      const time = { ready: 0, checking: 0 };
+      let inFlight = 0;
+      let { problems, start } = checkStore(key);
+      expect(problems, 'the seeded store').toEqual([]);
+      // Two children load ahead: loading takes longer than a run and its check on a busy machine.
+      const waiting = [startChild(), startChild()];
+      for (let index = 0; index < KILLS; index++) {
+        const run = { index, seed: random.int(0, 2 ** 31), delayMs: killDelay(random), ...start };
+        const { lines, readyMs } = await workAndKill(waiting.shift()!, run, () => waiting.push(startChild()));
+        time.ready += readyMs;
+        if (takeJournal(lines)) inFlight += 1;
+        const checkStarted = performance.now();
+        ({ problems, start } = checkStore(key));
+        time.checking += performance.now() - checkStarted;
+        expect(problems, `after kill ${index + 1} of ${KILLS} (${run.delayMs} ms after ready; seed ${SEED})`).toEqual([]);
+      }
+      for (const child of waiting) child.process.kill('SIGKILL');
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `kill -9 x${KILLS} (seed ${SEED}): ${saved.size} payments saved, ${reversed.size} reversed; ${inFlight} kills with a call in flight; ` +
+          `${seconds.toFixed(1)} s, on average ${(time.ready / KILLS).toFixed(0)} ms to ready, ${(time.checking / KILLS).toFixed(0)} ms to check`,
+      );
+      expect(saved.size).toBeGreaterThan(KILLS / 4);
+      expect(inFlight).toBeGreaterThan(KILLS / 2);
+    },
+    60_000 + KILLS * 3_000,
+  );
 });

@@ -33,7 +33,11 @@ async function morning() {
   await desk.ok('payments.record', { studentIds: [a.id], amount: 4_500_00, method: { mode: 'cash', tendered: 5_000_00 } }, TILL);
   const wrong = await desk.ok('payments.record', { studentIds: [b.id], amount: 1_200_00, method: { mode: 'cash' } }, TILL);
   await desk.ok('payments.record', { studentIds: [b.id], amount: 3_000_00, method: { mode: 'upi', utr: 'UTR0000012345' } }, TILL);
-  const cheque = await desk.ok('payments.record', { studentIds: [a.id], amount: 2_000_00, method: { mode: 'cheque', chequeNo: '123456', bank: 'SBI', chequeDate: DAY } }, TILL);
+  const cheque = await desk.ok(
+    'payments.record',
+    { studentIds: [a.id], amount: 2_000_00, method: { mode: 'cheque', chequeNo: '123456', bank: 'SBI', chequeDate: DAY } },
+    TILL,
+  );
   await desk.ok('payments.cancel', { paymentId: wrong.paymentId, reason: 'wrong student', approver: ACCOUNTANT }, TILL);
   return { a, b, wrong, cheque };
 }
@@ -51,12 +55,34 @@ describe('day close', () => {
 
   it('requires a note when the count differs, names the mode, and writes nothing without it', async () => {
     await morning();
-    const short = await desk.call('dayClose.close', { date: DAY, cashCount: { '50000': 8, '20000': 2 }, counted: { upi: 3_000_00, cheque: 2_000_00 } }, TILL);
-    expect(short).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'note', message: expect.stringMatching(/cash counted ₹4,400\.00 against ₹4,500\.00/) } });
+    const short = await desk.call(
+      'dayClose.close',
+      { date: DAY, cashCount: { '50000': 8, '20000': 2 }, counted: { upi: 3_000_00, cheque: 2_000_00 } },
+      TILL,
+    );
+    expect(short).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'note', message: expect.stringMatching(/cash counted ₹4,400\.00 against ₹4,500\.00/) },
+    });
     expect((await desk.ok('dayClose.status', { date: DAY }, TILL)).state).toBe('open');
 
-    const closed = await desk.ok('dayClose.close', { date: DAY, cashCount: { '50000': 8, '20000': 2 }, counted: { upi: 3_000_00, cheque: 2_000_00 }, note: 'short by 100, told the accountant' }, TILL);
-    expect(closed).toMatchObject({ state: 'closed', closedBy: 'Ravi Kumar', variance: -100_00, note: 'short by 100, told the accountant', cashCount: { '50000': 8, '20000': 2 } });
+    const closed = await desk.ok(
+      'dayClose.close',
+      {
+        date: DAY,
+        cashCount: { '50000': 8, '20000': 2 },
+        counted: { upi: 3_000_00, cheque: 2_000_00 },
+        note: 'short by 100, told the accountant',
+      },
+      TILL,
+    );
+    expect(closed).toMatchObject({
+      state: 'closed',
+      closedBy: 'Ravi Kumar',
+      variance: -100_00,
+      note: 'short by 100, told the accountant',
+      cashCount: { '50000': 8, '20000': 2 },
+    });
     expect(closed.counted).toMatchObject({ cash: 4_400_00, upi: 3_000_00, cheque: 2_000_00 });
     const again = await desk.call('dayClose.close', { date: DAY, ...exactCount }, TILL);
     expect(again).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/already closed/) } });
@@ -68,7 +94,10 @@ describe('day close', () => {
     const before = await desk.ok('payments.list', { limit: 50 }, TILL);
 
     const late = await desk.call('payments.record', { studentIds: [a.id], amount: 100_00, method: { mode: 'cash' } }, TILL);
-    expect(late).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/2026-04-02 is closed on desk D01/) } });
+    expect(late).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/2026-04-02 is closed on desk D01/) },
+    });
     const cancel = await desk.call('payments.cancel', { paymentId: cheque.paymentId, reason: 'returned', approver: ACCOUNTANT }, TILL);
     expect(cancel).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await desk.ok('payments.list', { limit: 50 }, TILL)).toEqual(before);
@@ -87,11 +116,17 @@ describe('day close', () => {
   it('reopening takes an admin and a reason, is audited, and lets money in again', async () => {
     const { a } = await morning();
     await desk.ok('dayClose.close', { date: DAY, ...exactCount }, TILL);
-    const byCashier = await desk.call('dayClose.reopen', { date: DAY, reason: 'forgot a receipt', reauth: { password: CASHIER.password } }, TILL);
+    const byCashier = await desk.call(
+      'dayClose.reopen',
+      { date: DAY, reason: 'forgot a receipt', reauth: { password: CASHIER.password } },
+      TILL,
+    );
     expect(byCashier).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
     // The admin, logged in, confirms with their own password (and code) again.
-    expect(await desk.call('dayClose.reopen', { date: DAY, reason: 'forgot a late receipt', reauth: { password: 'not the password' } })).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'reauth.password' } });
+    expect(
+      await desk.call('dayClose.reopen', { date: DAY, reason: 'forgot a late receipt', reauth: { password: 'not the password' } }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'reauth.password' } });
     const reopened = await desk.ok('dayClose.reopen', { date: DAY, reason: 'forgot a late receipt', reauth: { password: ADMIN.password } });
     expect(reopened.state).toBe('open');
     expect(reopened.history.map((h) => [h.kind, h.by])).toEqual([
@@ -99,7 +134,10 @@ describe('day close', () => {
       ['reopened', ADMIN.fullName],
     ]);
     const audit = await desk.ok('audit.list', { limit: 5 });
-    expect(audit.find((e) => e.action === 'dayClose.reopen')).toMatchObject({ after: { reason: 'forgot a late receipt', state: 'open' }, before: { state: 'closed' } });
+    expect(audit.find((e) => e.action === 'dayClose.reopen')).toMatchObject({
+      after: { reason: 'forgot a late receipt', state: 'open' },
+      before: { state: 'closed' },
+    });
     await desk.ok('payments.record', { studentIds: [a.id], amount: 100_00, method: { mode: 'cash' } }, TILL);
     const status = await desk.ok('dayClose.status', { date: DAY }, TILL);
     expect(status.expected['cash']).toBe(4_600_00);
@@ -109,9 +147,18 @@ describe('day close', () => {
 
   it('writes the day close report as a PDF with expected, counted and the drawer count', async () => {
     await morning();
-    await desk.ok('dayClose.close', { date: DAY, cashCount: { '50000': 8, '20000': 2 }, counted: { upi: 3_000_00, cheque: 2_000_00 }, note: 'one hundred short' }, TILL);
+    await desk.ok(
+      'dayClose.close',
+      { date: DAY, cashCount: { '50000': 8, '20000': 2 }, counted: { upi: 3_000_00, cheque: 2_000_00 }, note: 'one hundred short' },
+      TILL,
+    );
     const report = await desk.ok('reports.run', { report: 'day_close', date: DAY }, TILL);
-    expect(report.rows.find((r) => r['mode'] === 'Cash')).toEqual({ mode: 'Cash', expected: 4_500_00, counted: 4_400_00, variance: -100_00 });
+    expect(report.rows.find((r) => r['mode'] === 'Cash')).toEqual({
+      mode: 'Cash',
+      expected: 4_500_00,
+      counted: 4_400_00,
+      variance: -100_00,
+    });
     expect(report.totals['variance']).toBe(-100_00);
     expect(report.footnote).toMatch(/Closed by Ravi Kumar .* Cash counted: 500\.00 × 8, 200\.00 × 2\. Note: one hundred short/);
     const path = join(desk.dir, 'close.pdf');

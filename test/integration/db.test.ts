@@ -21,7 +21,10 @@ const digest = (path: string) => (existsSync(path) ? createHash('sha256').update
 const filesOf = (path: string) => [path, `${path}-wal`, `${path}-shm`];
 
 async function insertMarker(store: Awaited<ReturnType<typeof openStore>>): Promise<void> {
-  await store.db.insertInto('policy').values({ key: 'marker', value_json: JSON.stringify(MARKER) }).execute();
+  await store.db
+    .insertInto('policy')
+    .values({ key: 'marker', value_json: JSON.stringify(MARKER) })
+    .execute();
 }
 
 async function openError(path: string, key: Buffer): Promise<AppError> {
@@ -53,7 +56,11 @@ describe('encrypted store', () => {
     const path = dbPath();
     const store = await openStore(path, null);
     await insertMarker(store);
-    const bytes = Buffer.concat(filesOf(path).filter(existsSync).map((f) => readFileSync(f)));
+    const bytes = Buffer.concat(
+      filesOf(path)
+        .filter(existsSync)
+        .map((f) => readFileSync(f)),
+    );
     expect(bytes.includes(MARKER)).toBe(true);
     await store.close();
   });
@@ -103,7 +110,16 @@ describe('encrypted store', () => {
     const key = randomBytes(32);
     const store = await openStore(path, key);
     const names = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
-    expect(names.rows.map((r) => r.name)).toEqual(['0001_foundation', '0002_fees', '0003_receipts', '0004_sync', '0005_reports', '0006_audit_chain', '0007_totp', '0008_audit_sync']);
+    expect(names.rows.map((r) => r.name)).toEqual([
+      '0001_foundation',
+      '0002_fees',
+      '0003_receipts',
+      '0004_sync',
+      '0005_reports',
+      '0006_audit_chain',
+      '0007_totp',
+      '0008_audit_sync',
+    ]);
     await sql`insert into kysely_migration (name, timestamp) values ('0099_from_the_future', '2030-01-01')`.execute(store.db);
     await store.close();
 
@@ -117,7 +133,19 @@ describe('encrypted store', () => {
     const store = await openStore(dbPath(), randomBytes(32));
     await store.db
       .insertInto('audit_log')
-      .values({ id: 'a1', at: '2026-01-01T00:00:00Z', user_id: null, desk_code: 'D01', action: 'x', entity: 'y', entity_id: null, before_json: null, after_json: null, prev_hash: null, hash: null })
+      .values({
+        id: 'a1',
+        at: '2026-01-01T00:00:00Z',
+        user_id: null,
+        desk_code: 'D01',
+        action: 'x',
+        entity: 'y',
+        entity_id: null,
+        before_json: null,
+        after_json: null,
+        prev_hash: null,
+        hash: null,
+      })
       .execute();
     await expect(store.db.updateTable('audit_log').set({ action: 'z' }).execute()).rejects.toThrow(/append-only/);
     await expect(store.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);

@@ -36,7 +36,11 @@ async function readAll(path: string, limits?: Partial<ReadLimits>): Promise<Shee
 }
 
 const fileError = (message: string | RegExp) =>
-  expect.objectContaining({ code: 'invalid_input', field: 'file', message: typeof message === 'string' ? message : expect.stringMatching(message) });
+  expect.objectContaining({
+    code: 'invalid_input',
+    field: 'file',
+    message: typeof message === 'string' ? message : expect.stringMatching(message),
+  });
 
 /** Heap and buffers in use after a full collection: what the reader holds on to, not garbage waiting to be swept. */
 function retainedBytes(): number {
@@ -111,9 +115,24 @@ function workbookParts(sheet: Omit<ZipPart, 'name'>): ZipPart[] {
         `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
       ),
     },
-    { name: '_rels/.rels', data: xml(`<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`) },
-    { name: 'xl/workbook.xml', data: xml(`<workbook xmlns="${MAIN}" xmlns:r="${DOC_RELS}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`) },
-    { name: 'xl/_rels/workbook.xml.rels', data: xml(`<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`) },
+    {
+      name: '_rels/.rels',
+      data: xml(
+        `<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+      ),
+    },
+    {
+      name: 'xl/workbook.xml',
+      data: xml(
+        `<workbook xmlns="${MAIN}" xmlns:r="${DOC_RELS}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+    },
+    {
+      name: 'xl/_rels/workbook.xml.rels',
+      data: xml(
+        `<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      ),
+    },
     { name: 'xl/worksheets/sheet1.xml', ...sheet },
   ];
 }
@@ -175,7 +194,10 @@ describe('reading an XLSX workbook', () => {
     const rows = await readAll(fixture('students-merged-header.xlsx'));
     expect(rows).toEqual([
       { row: 1, values: ['St. Mary’s Convent School — Students 2026-27'] },
-      { row: 3, values: ['Adm.\nNo', 'Student\nName', 'Class', 'Father’s /\nGuardian Name', 'Mobile\n(Father)', 'Annual Fee\n(₹)', 'Email'] },
+      {
+        row: 3,
+        values: ['Adm.\nNo', 'Student\nName', 'Class', 'Father’s /\nGuardian Name', 'Mobile\n(Father)', 'Annual Fee\n(₹)', 'Email'],
+      },
       { row: 4, values: ['SM/2026/001', 'Ananya Rao', 'V', 'Suresh Rao', 9845012345, 45000] },
       { row: 5, values: ['SM/2026/002', 'Ishaan Menon', 'VI', 'Priya Menon', '+91 98450 54321', 49500] },
       { row: 6, values: ['SM/2026/003', 'Kavya Nair', 'VII', 'Anil Nair', '098450-11111', '52,500.00', 'kavya.n@example.com'] },
@@ -206,7 +228,9 @@ describe('reading an XLSX workbook', () => {
     await expect(readAll(temp('cut.xlsx'))).rejects.toThrow(fileError(/^the file is not a readable XLSX workbook \(it is damaged/));
 
     await writeFile(temp('document.xlsx'), zip([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }]));
-    await expect(readAll(temp('document.xlsx'))).rejects.toThrow(fileError('the file is not a readable XLSX workbook (it is a zip file with no workbook inside)'));
+    await expect(readAll(temp('document.xlsx'))).rejects.toThrow(
+      fileError('the file is not a readable XLSX workbook (it is a zip file with no workbook inside)'),
+    );
 
     await writeFile(temp('old.xls'), Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]));
     await expect(readAll(temp('old.xls'))).rejects.toThrow(fileError(/^the file is an Excel 97–2003 workbook \(\.xls\)/));
@@ -214,7 +238,9 @@ describe('reading an XLSX workbook', () => {
 
   it('refuses a damaged sheet inside a sound zip', async () => {
     const parts = workbookParts({ data: Buffer.from(`<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>`) });
-    const damaged = parts.map((p) => (p.name === 'xl/worksheets/sheet1.xml' ? { ...p, data: Buffer.from('<worksheet><sheetData><row></worksheet>') } : p));
+    const damaged = parts.map((p) =>
+      p.name === 'xl/worksheets/sheet1.xml' ? { ...p, data: Buffer.from('<worksheet><sheetData><row></worksheet>') } : p,
+    );
     await writeFile(temp('damaged-sheet.xlsx'), zip(damaged));
     await expect(readAll(temp('damaged-sheet.xlsx'))).rejects.toThrow(fileError(/^the file is not a readable XLSX workbook \(/));
   });
@@ -231,7 +257,9 @@ describe('reading an XLSX workbook', () => {
 
   it('reads the lowest-numbered sheet, with shared or inline strings, whatever order the zip holds its parts in', async () => {
     const sheet = (text: string) =>
-      Buffer.from(`<worksheet xmlns="${MAIN}"><sheetData><row r="2"><c r="B2" t="s"><v>0</v></c><c r="C2" t="inlineStr"><is><t>${text}</t></is></c></row></sheetData></worksheet>`);
+      Buffer.from(
+        `<worksheet xmlns="${MAIN}"><sheetData><row r="2"><c r="B2" t="s"><v>0</v></c><c r="C2" t="inlineStr"><is><t>${text}</t></is></c></row></sheetData></worksheet>`,
+      );
     const parts = workbookParts({ data: sheet('first') });
     const shuffled = [
       { name: 'xl/worksheets/sheet2.xml', data: sheet('second') },
@@ -311,7 +339,9 @@ describe('reading a CSV file', () => {
   it('refuses a file that mixes UTF-8 with other bytes', async () => {
     const start = 'Adm No,Name\nA-1,Zoë\n' + 'A-2,Aarav\n'.repeat(8000);
     await writeFile(temp('mixed.csv'), Buffer.concat([Buffer.from(start), Buffer.from('A-3,Jos\xe9\n', 'latin1')]));
-    await expect(readAll(temp('mixed.csv'))).rejects.toThrow(fileError(/^the file mixes text encodings \(the bytes near byte [\d,]+ are not UTF-8\): save it again as “CSV UTF-8”$/));
+    await expect(readAll(temp('mixed.csv'))).rejects.toThrow(
+      fileError(/^the file mixes text encodings \(the bytes near byte [\d,]+ are not UTF-8\): save it again as “CSV UTF-8”$/),
+    );
   });
 
   it('finds a tab delimiter, and follows Excel’s sep= line without counting it as a row', async () => {
@@ -343,7 +373,9 @@ describe('reading a CSV file', () => {
 
   it('refuses a binary file, and reads an empty one as no rows', async () => {
     await writeFile(temp('binary.csv'), Buffer.from([0x25, 0x50, 0x44, 0x46, 0, 1, 2, 0, 0, 0, 7, 0, 0, 9]));
-    await expect(readAll(temp('binary.csv'))).rejects.toThrow(fileError('the file is neither a CSV file nor an XLSX workbook: it holds binary data'));
+    await expect(readAll(temp('binary.csv'))).rejects.toThrow(
+      fileError('the file is neither a CSV file nor an XLSX workbook: it holds binary data'),
+    );
     await writeFile(temp('empty.csv'), '');
     expect(await readAll(temp('empty.csv'))).toEqual([]);
   });
@@ -374,7 +406,9 @@ describe('limits', () => {
       fileError('the file has more than 2 rows; FeeDesk imports up to 2 at a time: split it'),
     );
     expect(await readAll(fixture('students-merged-header.xlsx'), { maxRows: 5 })).toHaveLength(5);
-    await expect(readAll(fixture('students-merged-header.xlsx'), { maxRows: 4 })).rejects.toThrow(fileError(/^the file has more than 4 rows/));
+    await expect(readAll(fixture('students-merged-header.xlsx'), { maxRows: 4 })).rejects.toThrow(
+      fileError(/^the file has more than 4 rows/),
+    );
   });
 
   it('refuses a cell longer than the limit, naming its row and column', async () => {
@@ -389,7 +423,9 @@ describe('limits', () => {
   it('stops a row that an unclosed quote would stretch over the rest of the file', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `A-${i},Student ${i}`).join('\n');
     await writeFile(temp('runaway-quote.csv'), `Adm No,Name\nA-0,"Aarav\n${lines}\n`);
-    await expect(readAll(temp('runaway-quote.csv'))).rejects.toThrow(fileError('row 2 runs past 1,000,000 characters: is a quote (") never closed?'));
+    await expect(readAll(temp('runaway-quote.csv'))).rejects.toThrow(
+      fileError('row 2 runs past 1,000,000 characters: is a quote (") never closed?'),
+    );
   });
 
   it('refuses a sheet with more cells than its rows allow (a small file that unzips to a huge sheet)', async () => {
@@ -404,7 +440,9 @@ describe('limits', () => {
     await writeFile(temp('declared-bomb.xlsx'), zip(parts));
     const started = performance.now();
     await expect(readAll(temp('declared-bomb.xlsx'))).rejects.toThrow(
-      fileError('the workbook unzips to more than 500 MB, more than FeeDesk reads: split it (a small file that unzips this far may be a zip bomb)'),
+      fileError(
+        'the workbook unzips to more than 500 MB, more than FeeDesk reads: split it (a small file that unzips this far may be a zip bomb)',
+      ),
     );
     expect(performance.now() - started).toBeLessThan(1000);
   });
@@ -417,7 +455,9 @@ describe('limits', () => {
     const sampler = setInterval(() => (peak = Math.max(peak, retainedBytes())), 50);
     try {
       await expect(readAll(temp('lying-bomb.xlsx'), { maxUnzippedBytes: 32 * 1024 * 1024 })).rejects.toThrow(
-        fileError('the workbook unzips to more than 32 MB, more than FeeDesk reads: split it (a small file that unzips this far may be a zip bomb)'),
+        fileError(
+          'the workbook unzips to more than 32 MB, more than FeeDesk reads: split it (a small file that unzips this far may be a zip bomb)',
+        ),
       );
     } finally {
       clearInterval(sampler);
@@ -429,7 +469,12 @@ describe('limits', () => {
     const out = createWriteStream(temp('large.csv'));
     out.write('Adm No,Name,Class,Guardian,Mobile,Address\n');
     for (let i = 1; i < 150_000; i += 1) {
-      if (!out.write(`A-${i},Student number ${i},V,Guardian of student ${i},98450${String(i).padStart(5, '0')},"House ${i}, Long Road, Some Town, Some District"\n`)) await once(out, 'drain');
+      if (
+        !out.write(
+          `A-${i},Student number ${i},V,Guardian of student ${i},98450${String(i).padStart(5, '0')},"House ${i}, Long Road, Some Town, Some District"\n`,
+        )
+      )
+        await once(out, 'drain');
     }
     out.end();
     await once(out, 'finish');

@@ -22,7 +22,18 @@ afterEach(async () => {
   await desk.close();
 });
 
-const HEADER = ['Adm No', 'Student Name', 'Class', 'Section', "Father's Name", 'Mobile', 'Email', 'Category', 'Family', 'Date of Admission'];
+const HEADER = [
+  'Adm No',
+  'Student Name',
+  'Class',
+  'Section',
+  "Father's Name",
+  'Mobile',
+  'Email',
+  'Category',
+  'Family',
+  'Date of Admission',
+];
 type Row = (string | number | Date | null)[];
 
 const good: Row[] = [
@@ -71,7 +82,12 @@ async function exportCsv(from: TestDesk, filters: InputOf<'reports.export'>['fil
 }
 
 /** Dry run then commit on a desk; fails the test on any row error. */
-async function importAll(on: TestDesk, importer: ImporterName, path: string, extra: { approver?: { username: string; password: string } } = {}): Promise<ImportJob> {
+async function importAll(
+  on: TestDesk,
+  importer: ImporterName,
+  path: string,
+  extra: { approver?: { username: string; password: string } } = {},
+): Promise<ImportJob> {
   const wait = async (job: ImportJob) => {
     let now = job;
     while (now.state === 'running') {
@@ -102,7 +118,14 @@ describe('students import', () => {
     const match = await desk.ok('imports.inspect', { importer: 'students', path });
     expect(match.headerRow).toBe(2);
     expect(match.missing).toEqual([]);
-    expect(match.mapping).toMatchObject({ admissionNo: 'Adm No', fullName: 'Student Name', guardianName: "Father's Name", phone: 'Mobile', joinedOn: 'Date of Admission', phone2: null });
+    expect(match.mapping).toMatchObject({
+      admissionNo: 'Adm No',
+      fullName: 'Student Name',
+      guardianName: "Father's Name",
+      phone: 'Mobile',
+      joinedOn: 'Date of Admission',
+      phone2: null,
+    });
   });
 
   it('dry-runs with counts, a preview and every error by row and column, and writes nothing', async () => {
@@ -147,7 +170,9 @@ describe('students import', () => {
     expect(sheet.getRow(2).getCell(1).value).toBe('GV-001');
     expect(sheet.getRow(2).getCell(HEADER.length + 1).value).toBeNull();
     expect(String(sheet.getRow(5).getCell(HEADER.length + 1).value)).toMatch(/^Class: “Class 13” is not a class/);
-    expect(String(sheet.getRow(7).getCell(HEADER.length + 1).value)).toMatch(/^Section: “C” is not a section of Class 5; Phone: .*; Joined on: /);
+    expect(String(sheet.getRow(7).getCell(HEADER.length + 1).value)).toMatch(
+      /^Section: “C” is not a section of Class 5; Phone: .*; Joined on: /,
+    );
   });
 
   it('commits all rows in one go, with dues, families and one audit entry; the same file again changes nothing', async () => {
@@ -186,7 +211,15 @@ describe('students import', () => {
     // Between the dry run and the commit, a cashier admits one of the file's students by hand.
     const masters = await desk.ok('masters.get');
     const cls = masters.classes.find((c) => c.name === 'Class 5')!;
-    await desk.ok('students.create', { admissionNo: 'GV-002', fullName: 'Arjun N.', classId: cls.id, sectionId: cls.sections[0]!.id, guardianName: 'Suresh Nair', phone: '9845012345', joinedOn: '2026-04-01' });
+    await desk.ok('students.create', {
+      admissionNo: 'GV-002',
+      fullName: 'Arjun N.',
+      classId: cls.id,
+      sectionId: cls.sections[0]!.id,
+      guardianName: 'Suresh Nair',
+      phone: '9845012345',
+      joinedOn: '2026-04-01',
+    });
     const done = await commit(path, dry.summary!.sha256);
     expect(done.error).toBeNull();
     // Not a second GV-002: the file's row updated the one on record.
@@ -209,7 +242,14 @@ describe('students import', () => {
     writeFileSync(path, 'Roll,Pupil,Grade,Father/Mother,Cell,Start\r\nGV-9,Asha Rao,Class 5,R Rao,9845011111,2026-04-01\r\n');
     const guessed = await desk.ok('imports.inspect', { importer: 'students', path });
     expect(guessed.missing).toEqual(['admissionNo', 'fullName', 'guardianName', 'phone', 'joinedOn']);
-    const mapping = { admissionNo: 'Roll', fullName: 'Pupil', className: 'Grade', guardianName: 'Father/Mother', phone: 'Cell', joinedOn: 'Start' };
+    const mapping = {
+      admissionNo: 'Roll',
+      fullName: 'Pupil',
+      className: 'Grade',
+      guardianName: 'Father/Mother',
+      phone: 'Cell',
+      joinedOn: 'Start',
+    };
     const dry = await dryRun(path, mapping);
     expect(dry.summary!.counts.new).toBe(1);
     const next = await desk.ok('imports.inspect', { importer: 'students', path });
@@ -220,10 +260,20 @@ describe('students import', () => {
   it('keeps a fixed mapping for files with those headers only: a file with other headers is matched by name, not refused', async () => {
     const first = join(desk.dir, 'first.csv');
     writeFileSync(first, 'Roll,Pupil,Grade,Father/Mother,Cell,Start\r\nGV-31,Asha Rao,Class 5,R Rao,9845011131,2026-04-01\r\n');
-    await dryRun(first, { admissionNo: 'Roll', fullName: 'Pupil', className: 'Grade', guardianName: 'Father/Mother', phone: 'Cell', joinedOn: 'Start' });
+    await dryRun(first, {
+      admissionNo: 'Roll',
+      fullName: 'Pupil',
+      className: 'Grade',
+      guardianName: 'Father/Mother',
+      phone: 'Cell',
+      joinedOn: 'Start',
+    });
     // Another school office's file: other headers, the usual names. It used to be refused (“Roll” is not a column of the file).
     const other = join(desk.dir, 'other.csv');
-    writeFileSync(other, 'Admission No,Student Name,Class,Guardian,Phone,Joined on\r\nGV-32,Kiran Das,Class 5,M Das,9845011132,2026-04-01\r\n');
+    writeFileSync(
+      other,
+      'Admission No,Student Name,Class,Guardian,Phone,Joined on\r\nGV-32,Kiran Das,Class 5,M Das,9845011132,2026-04-01\r\n',
+    );
     const matched = await desk.ok('imports.inspect', { importer: 'students', path: other });
     expect(matched.missing).toEqual([]);
     expect(matched.mapping['admissionNo']).toBe('Admission No');
@@ -236,13 +286,19 @@ describe('students import', () => {
 
   it('never takes a serial number column for the admission number, and warns of one that counts 1, 2, 3', async () => {
     const both = join(desk.dir, 'serial.csv');
-    writeFileSync(both, 'Sr. No.,Adm. No.,Name,Class,Guardian,Mobile,Joined\r\n1,GV-41,Ravi Das,Class 5,K Das,9845011141,2026-04-01\r\n2,GV-42,Uma Das,Class 5,K Das,9845011142,2026-04-01\r\n');
+    writeFileSync(
+      both,
+      'Sr. No.,Adm. No.,Name,Class,Guardian,Mobile,Joined\r\n1,GV-41,Ravi Das,Class 5,K Das,9845011141,2026-04-01\r\n2,GV-42,Uma Das,Class 5,K Das,9845011142,2026-04-01\r\n',
+    );
     const inspected = await desk.ok('imports.inspect', { importer: 'students', path: both });
     expect(inspected.mapping['admissionNo']).toBe('Adm. No.');
     const counting = join(desk.dir, 'counting.csv');
     writeFileSync(
       counting,
-      ['Sr. No.,Name,Class,Guardian,Mobile,Joined', ...[1, 2, 3, 4].map((n) => `${n},Pupil ${n},Class 5,Parent ${n},984501115${n},2026-04-01`)].join('\r\n'),
+      [
+        'Sr. No.,Name,Class,Guardian,Mobile,Joined',
+        ...[1, 2, 3, 4].map((n) => `${n},Pupil ${n},Class 5,Parent ${n},984501115${n},2026-04-01`),
+      ].join('\r\n'),
     );
     const dry = await dryRun(counting, { admissionNo: 'Sr. No.' });
     expect(dry.summary!.warnings).toEqual([expect.stringContaining('holds 1, 2, 3 … in order, like a serial number')]);
@@ -295,7 +351,12 @@ describe('students import', () => {
     demo.clock.current = new Date('2026-06-01T06:00:00Z');
     await demo.app.generateDemoSchool({ students: 60, until: '2026-06-01', seed: 3 });
     await demo.ok('auth.login', { username: 'accounts', password: 'demo-accounts-2026' });
-    const lists = { students: { report: 'students_list', status: 'active' }, structures: { report: 'structures_list' }, concessions: { report: 'concessions_list' }, dues: { report: 'dues_list' } } as const;
+    const lists = {
+      students: { report: 'students_list', status: 'active' },
+      structures: { report: 'structures_list' },
+      concessions: { report: 'concessions_list' },
+      dues: { report: 'dues_list' },
+    } as const;
     const first = {
       students: await exportCsv(demo, lists.students, 'students.csv'),
       structures: await exportCsv(demo, lists.structures, 'structures.csv'),
@@ -305,22 +366,29 @@ describe('students import', () => {
     const masters = await demo.ok('masters.get');
     await demo.close();
     // What the lists hold: every structure row of the 12 classes, the four concessions, and dues with part-payments.
-    expect(readFileSync(first.structures, 'utf8').split('\r\n')[1]).toBe('2026-27,Nursery,,Nursery — 2026-27,quarterly,Quarter 1,2026-04-10,Tuition,18000.00,4500.00,"per day 10.00 after 10 days, at most 500.00",yes');
+    expect(readFileSync(first.structures, 'utf8').split('\r\n')[1]).toBe(
+      '2026-27,Nursery,,Nursery — 2026-27,quarterly,Quarter 1,2026-04-10,Tuition,18000.00,4500.00,"per day 10.00 after 10 days, at most 500.00",yes',
+    );
     expect(readFileSync(first.concessions, 'utf8').split('\r\n').filter(Boolean)).toHaveLength(5);
 
     // An empty school with the same years, heads, classes and categories (by name) and a second person to approve.
     const fresh = async (withStructures: boolean) => {
       const d = await openTestDesk();
       await setUpSchool(d);
-      for (const y of masters.years) await d.ok('masters.createYear', { name: y.name, startsOn: y.startsOn, endsOn: y.endsOn, makeCurrent: y.isCurrent });
-      for (const h of masters.heads.filter((x) => !x.systemCode)) await d.ok('masters.createHead', { name: h.name, taxRateBp: h.taxRateBp });
-      for (const c of masters.classes) await d.ok('masters.createClass', { name: c.name, sortOrder: c.sortOrder, sections: c.sections.map((x) => x.name) });
+      for (const y of masters.years)
+        await d.ok('masters.createYear', { name: y.name, startsOn: y.startsOn, endsOn: y.endsOn, makeCurrent: y.isCurrent });
+      for (const h of masters.heads.filter((x) => !x.systemCode))
+        await d.ok('masters.createHead', { name: h.name, taxRateBp: h.taxRateBp });
+      for (const c of masters.classes)
+        await d.ok('masters.createClass', { name: c.name, sortOrder: c.sortOrder, sections: c.sections.map((x) => x.name) });
       for (const c of masters.categories) await d.ok('masters.createCategory', { name: c.name });
       await d.ok('users.create', ACCOUNTANT);
       await importAll(d, 'students', first.students);
       if (withStructures) {
         expect((await importAll(d, 'structures', first.structures)).summary!.counts.new).toBeGreaterThan(0);
-        await importAll(d, 'concessions', first.concessions, { approver: { username: ACCOUNTANT.username, password: ACCOUNTANT.password } });
+        await importAll(d, 'concessions', first.concessions, {
+          approver: { username: ACCOUNTANT.username, password: ACCOUNTANT.password },
+        });
       }
       return d;
     };
@@ -332,11 +400,14 @@ describe('students import', () => {
     };
     // The structures were assigned and the concessions approved: every student owes for the year, except RTE ones (100% off).
     const owed = await empty.ok('reports.run', { report: 'defaulters', asOf: '2027-03-31' });
-    const rte = readFileSync(first.students, 'utf8').split('\r\n').filter((line) => line.includes(',RTE,')).length;
+    const rte = readFileSync(first.students, 'utf8')
+      .split('\r\n')
+      .filter((line) => line.includes(',RTE,')).length;
     expect(rte).toBeGreaterThan(0);
     expect(owed.rowCount).toBe(60 - rte);
     await empty.close();
-    for (const k of ['students', 'structures', 'concessions'] as const) expect(readFileSync(again[k], 'utf8')).toBe(readFileSync(first[k], 'utf8'));
+    for (const k of ['students', 'structures', 'concessions'] as const)
+      expect(readFileSync(again[k], 'utf8')).toBe(readFileSync(first[k], 'utf8'));
 
     // Dues carried over: the open balances, imported as opening balances into a school without structures.
     const bare = await fresh(false);
@@ -373,7 +444,9 @@ describe('students import', () => {
       await new Promise((r) => setTimeout(r, 30));
       job = await desk.ok('reports.job', { jobId: job.id });
     }
-    expect(readFileSync(out, 'utf8')).toBe('\uFEFFFamily,Admission no.,Student name\r\nFernandes,GV-003,Zoë Fernandes\r\nNair,GV-001,Diya Nair\r\nNair,GV-002,Arjun Nair\r\n');
+    expect(readFileSync(out, 'utf8')).toBe(
+      '\uFEFFFamily,Admission no.,Student name\r\nFernandes,GV-003,Zoë Fernandes\r\nNair,GV-001,Diya Nair\r\nNair,GV-002,Arjun Nair\r\n',
+    );
     expect((await finished(await families(out))).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 3, errors: 0 });
   });
 
@@ -383,7 +456,10 @@ describe('students import', () => {
     await desk.ok('masters.createHead', { name: 'Opening balance' });
     const path = join(desk.dir, 'opening.csv');
     const run = async () => finished(await desk.ok('imports.dryRun', { importer: 'opening_balances', path }));
-    writeFileSync(path, 'Adm No,Arrears,Due Date\r\nGV-001,"2,500.00",2026-03-31\r\nGV-002,₹1000,31/03/2026\r\nGV-003,-500,2026-03-31\r\nGV-999,100,2026-03-31\r\nGV-001,200,2026-03-31\r\n');
+    writeFileSync(
+      path,
+      'Adm No,Arrears,Due Date\r\nGV-001,"2,500.00",2026-03-31\r\nGV-002,₹1000,31/03/2026\r\nGV-003,-500,2026-03-31\r\nGV-999,100,2026-03-31\r\nGV-001,200,2026-03-31\r\n',
+    );
     const dry = await run();
     expect(dry.summary!.counts).toEqual({ new: 2, updated: 0, unchanged: 0, errors: 3 });
     expect(dry.summary!.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
@@ -393,7 +469,9 @@ describe('students import', () => {
     ]);
     writeFileSync(path, 'Adm No,Arrears,Due Date\r\nGV-001,"2,500.00",2026-03-31\r\nGV-002,₹1000,31/03/2026\r\n');
     const fixed = await run();
-    expect((await finished(await desk.ok('imports.commit', { importer: 'opening_balances', path, sha256: fixed.summary!.sha256 }))).state).toBe('done');
+    expect(
+      (await finished(await desk.ok('imports.commit', { importer: 'opening_balances', path, sha256: fixed.summary!.sha256 }))).state,
+    ).toBe('done');
     const diya = (await desk.ok('students.search', { query: 'Diya', limit: 1 }))[0]!;
     const dues = await desk.ok('payments.openDues', { studentIds: [diya.id] });
     expect(dues.items.find((i) => i.head === 'Opening balance')).toMatchObject({ dueOn: '2026-03-31', balance: 2_500_00 });
@@ -412,7 +490,15 @@ describe('students import', () => {
 
   it('fee structures: a structure’s rows are checked together (shares, amounts, dates, names) and written whole, assigned when asked', async () => {
     const cls = await desk.ok('masters.createClass', { name: 'Class 6', sortOrder: 6, sections: ['A'] });
-    const pupil = await desk.ok('students.create', { admissionNo: 'C6-001', fullName: 'Meera Das', classId: cls.id, sectionId: cls.sections[0]!.id, guardianName: 'Anil Das', phone: '9845000001', joinedOn: '2026-04-01' });
+    const pupil = await desk.ok('students.create', {
+      admissionNo: 'C6-001',
+      fullName: 'Meera Das',
+      classId: cls.id,
+      sectionId: cls.sections[0]!.id,
+      guardianName: 'Anil Das',
+      phone: '9845000001',
+      joinedOn: '2026-04-01',
+    });
     // The school's own structures list, exported, is the start of the file: those rows are unchanged.
     const listed = readFileSync(await exportCsv(desk, { report: 'structures_list' }, 'structures-now.csv'), 'utf8');
     expect(listed.split('\r\n').filter(Boolean)).toHaveLength(13);
@@ -462,9 +548,16 @@ describe('students import', () => {
     write(good);
     const fixed = await run();
     expect(fixed.summary!.counts).toEqual({ new: 5, updated: 0, unchanged: 12, errors: 0 });
-    expect((await finished(await desk.ok('imports.commit', { importer: 'structures', path, sha256: fixed.summary!.sha256 }))).state).toBe('done');
+    expect((await finished(await desk.ok('imports.commit', { importer: 'structures', path, sha256: fixed.summary!.sha256 }))).state).toBe(
+      'done',
+    );
     const made = (await desk.ok('structures.list', {})).find((x) => x.className === 'Class 6')!;
-    expect(made).toMatchObject({ name: 'Class 6 general', plan: 'termwise', total: 17_000_00, fineRule: { kind: 'flat', graceDays: 7, amount: 200_00 } });
+    expect(made).toMatchObject({
+      name: 'Class 6 general',
+      plan: 'termwise',
+      total: 17_000_00,
+      fineRule: { kind: 'flat', graceDays: 7, amount: 200_00 },
+    });
     expect(made.assignedAt).not.toBeNull();
     expect(made.heads.map((h) => [h.name, h.shares])).toEqual([
       ['Tuition', [5_000_00, 5_000_00, 5_000_00]],
@@ -482,7 +575,13 @@ describe('students import', () => {
     // Again: nothing to do. Changed: refused, not edited.
     expect((await run()).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 17, errors: 0 });
     write(good.map((r) => r.replace('"15,000"', '"16,500"')));
-    expect((await run()).summary!.errors[0]).toMatchObject({ row: 14, column: 'Structure', reason: expect.stringMatching(/differs from the structure on record for Class 6 2026-27: its fee heads or amounts on record differ; a structure cannot change by import/) });
+    expect((await run()).summary!.errors[0]).toMatchObject({
+      row: 14,
+      column: 'Structure',
+      reason: expect.stringMatching(
+        /differs from the structure on record for Class 6 2026-27: its fee heads or amounts on record differ; a structure cannot change by import/,
+      ),
+    });
   });
 
   it('concessions: checked by the same rules as a request, committed only with a second person’s approval, and round-trip', async () => {
@@ -496,7 +595,20 @@ describe('students import', () => {
       '2026-27,Staff ward,percent,50%,category,,Staff child,,Tuition,Staff ward policy',
       '2026-27,Second child,percent,10,sibling,,,2,,Sibling rule',
     ];
-    writeFileSync(path, header + [...rows, '2026-27,Merit,fixed,500,student,GV-404,,,,Typo', '2026-27,Too much,percent,120%,category,,General,,,Generous', '2026-27,First child,percent,5,sibling,,,1,,Rank 1', '2025-26,Old,fixed,100,student,GV-002,,,,', rows[0]].map((r) => `${r}\r\n`).join(''));
+    writeFileSync(
+      path,
+      header +
+        [
+          ...rows,
+          '2026-27,Merit,fixed,500,student,GV-404,,,,Typo',
+          '2026-27,Too much,percent,120%,category,,General,,,Generous',
+          '2026-27,First child,percent,5,sibling,,,1,,Rank 1',
+          '2025-26,Old,fixed,100,student,GV-002,,,,',
+          rows[0],
+        ]
+          .map((r) => `${r}\r\n`)
+          .join(''),
+    );
     const run = async () => finished(await desk.ok('imports.dryRun', { importer: 'concessions', path }));
     const dry = await run();
     expect(dry.summary!.counts).toEqual({ new: 3, updated: 0, unchanged: 0, errors: 5 });
@@ -509,22 +621,33 @@ describe('students import', () => {
     ]);
     writeFileSync(path, header + rows.map((r) => `${r}\r\n`).join(''));
     const fixed = await run();
-    const commitWith = (approver?: { username: string; password: string }) => desk.call('imports.commit', { importer: 'concessions', path, sha256: fixed.summary!.sha256, ...(approver ? { approver } : {}) });
+    const commitWith = (approver?: { username: string; password: string }) =>
+      desk.call('imports.commit', { importer: 'concessions', path, sha256: fixed.summary!.sha256, ...(approver ? { approver } : {}) });
     // No approver, the importer approving themself, a wrong password: refused before anything starts.
     expect(await commitWith()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'approver' } });
-    expect(await commitWith({ username: ADMIN.username, password: ADMIN.password })).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/second person/) } });
-    expect(await commitWith({ username: ACCOUNTANT.username, password: 'not-the-password' })).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
+    expect(await commitWith({ username: ADMIN.username, password: ADMIN.password })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringMatching(/second person/) },
+    });
+    expect(await commitWith({ username: ACCOUNTANT.username, password: 'not-the-password' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_credentials' },
+    });
     expect(await desk.ok('concessions.list', {})).toEqual([]);
     const started = await commitWith({ username: ACCOUNTANT.username, password: ACCOUNTANT.password });
     expect((await finished((started as { ok: true; value: ImportJob }).value)).state).toBe('done');
     const list = await desk.ok('concessions.list', {});
-    expect(list.map((c) => [c.name, c.status, c.requestedBy, c.decidedBy])).toEqual(expect.arrayContaining([['Merit', 'approved', expect.any(String), expect.any(String)]]));
+    expect(list.map((c) => [c.name, c.status, c.requestedBy, c.decidedBy])).toEqual(
+      expect.arrayContaining([['Merit', 'approved', expect.any(String), expect.any(String)]]),
+    );
     expect(list).toHaveLength(3);
     // In force: Diya's tuition is 1,500 less; Arjun (her brother, the second child) gets 10% of his fees off; Zoë (staff child) half her tuition.
     const applied = Object.fromEntries(list.map((c) => [c.name, c.applied]));
     expect(applied).toEqual({ Merit: 1_500_00, 'Staff ward': 6_000_00, 'Second child': 2_000_00 });
     const side = await openSideStore(desk);
-    const audit = side.raw.prepare("select after_json from audit_log where action = 'imports.concessions'").all() as { after_json: string }[];
+    const audit = side.raw.prepare("select after_json from audit_log where action = 'imports.concessions'").all() as {
+      after_json: string;
+    }[];
     await side.close();
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.after_json)).toMatchObject({ counts: { new: 3 }, concessionsApproved: 3, approvedBy: expect.any(String) });
@@ -532,12 +655,27 @@ describe('students import', () => {
     expect((await run()).summary!.counts).toEqual({ new: 0, updated: 0, unchanged: 3, errors: 0 });
     const out = readFileSync(await exportCsv(desk, { report: 'concessions_list' }, 'concessions-out.csv'), 'utf8');
     expect(out.split('\r\n').slice(1).filter(Boolean).sort()).toEqual(
-      ['2026-27,Merit,fixed,1500.00,student,GV-001,,,Tuition,Merit list 2026', '2026-27,Staff ward,percent,50%,category,,Staff child,,Tuition,Staff ward policy', '2026-27,Second child,percent,10%,sibling,,,2,,Sibling rule'].sort(),
+      [
+        '2026-27,Merit,fixed,1500.00,student,GV-001,,,Tuition,Merit list 2026',
+        '2026-27,Staff ward,percent,50%,category,,Staff child,,Tuition,Staff ward policy',
+        '2026-27,Second child,percent,10%,sibling,,,2,,Sibling rule',
+      ].sort(),
     );
   });
 
   it('a commit killed part-way leaves the store exactly as it was', async () => {
-    const many: Row[] = Array.from({ length: 6000 }, (_, i) => [`K-${i}`, `Student ${i}`, 'Class 5', 'A', 'Guardian', `98450${String(i).padStart(5, '0')}`, null, null, null, '2026-04-01']);
+    const many: Row[] = Array.from({ length: 6000 }, (_, i) => [
+      `K-${i}`,
+      `Student ${i}`,
+      'Class 5',
+      'A',
+      'Guardian',
+      `98450${String(i).padStart(5, '0')}`,
+      null,
+      null,
+      null,
+      '2026-04-01',
+    ]);
     const path = await xlsx('many.xlsx', many);
     const dry = await dryRun(path);
     expect(dry.summary!.counts.new).toBe(6000);

@@ -34,7 +34,22 @@ afterAll(async () => {
 /** Values of every JSON-ish kind, including the awkward ones (huge numbers, NaN, deep nesting, long strings). */
 const junk = fc.oneof(
   fc.anything({ maxDepth: 3, withNullPrototype: true, withObjectString: true }),
-  fc.constantFrom(Number.NaN, Infinity, -1, 0, 2 ** 53, '', ' ', '0', 'null', '__proto__', 'x'.repeat(70_000), '/etc/passwd', '../../feedesk.db', "'; drop table payment; --"),
+  fc.constantFrom(
+    Number.NaN,
+    Infinity,
+    -1,
+    0,
+    2 ** 53,
+    '',
+    ' ',
+    '0',
+    'null',
+    '__proto__',
+    'x'.repeat(70_000),
+    '/etc/passwd',
+    '../../feedesk.db',
+    "'; drop table payment; --",
+  ),
   fc.string({ maxLength: 300 }),
   fc.integer(),
   fc.double(),
@@ -48,13 +63,18 @@ function shaped(schema: z.ZodType): fc.Arbitrary<unknown> {
   return fc.record(Object.fromEntries([...keys, 'extra'].map((k) => [k, junk])), { requiredKeys: [] });
 }
 
-const dataVersion = () => (side.raw.pragma('data_version', { simple: true }) as number) + Number((side.raw.prepare('select count(*) as n from audit_log').get() as { n: number }).n) * 1e9;
+const dataVersion = () =>
+  (side.raw.pragma('data_version', { simple: true }) as number) +
+  Number((side.raw.prepare('select count(*) as n from audit_log').get() as { n: number }).n) * 1e9;
 
 describe('IPC fuzz', () => {
   it('refuses values zod itself throws on (found by the fuzz: a prototype-less object where a length is read)', async () => {
     const input = { jobId: { length: Object.create(null) as object } };
     expect(() => contract['imports.job'].input.safeParse(input)).toThrow(TypeError);
-    expect(await desk.call('imports.job', input as never)).toEqual({ ok: false, error: { code: 'invalid_input', message: 'input is not plain data' } });
+    expect(await desk.call('imports.job', input as never)).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', message: 'input is not plain data' },
+    });
     expect(desk.errors).toEqual([]);
   });
 

@@ -15,7 +15,11 @@ afterEach(async () => {
 function files() {
   const t = tempDir();
   cleanups.push(t.cleanup);
-  return { db: join(t.dir, 'feedesk.db'), settings: createFileSettingsStore(join(t.dir, 'settings.json')), settingsPath: join(t.dir, 'settings.json') };
+  return {
+    db: join(t.dir, 'feedesk.db'),
+    settings: createFileSettingsStore(join(t.dir, 'settings.json')),
+    settingsPath: join(t.dir, 'settings.json'),
+  };
 }
 
 describe('key from the OS keychain', () => {

@@ -48,7 +48,12 @@ describe('ledger invariants', () => {
             const open = await desk.ok('payments.openDues', { studentIds: [s.id] });
             const first = open.items[0];
             const allocations = st.partial && first ? [{ key: first.key, amount: Math.min(first.balance, st.amount) }] : undefined;
-            const r = await desk.ok('payments.record', { studentIds: [s.id], amount: st.amount, method: { mode: 'cash' }, ...(allocations ? { allocations } : {}) });
+            const r = await desk.ok('payments.record', {
+              studentIds: [s.id],
+              amount: st.amount,
+              method: { mode: 'cash' },
+              ...(allocations ? { allocations } : {}),
+            });
             expect(r.lines.reduce((a, l) => a + l.amount, 0) + r.creditAdded - r.creditUsed).toBe(st.amount);
             paid.push(r.paymentId);
           }

@@ -27,8 +27,15 @@ afterEach(async () => {
 /** The user's lockout as stored, and how many of each audited action they have. */
 async function stored(username: string) {
   const side = await openSideStore(desk);
-  const user = side.raw.prepare('select id, failed_attempts, locked_until from app_user where username = ?').get(username) as { id: string; failed_attempts: number; locked_until: string | null };
-  const rows = side.raw.prepare('select action, count(*) as n from audit_log where user_id = ? group by action').all(user.id) as { action: string; n: number }[];
+  const user = side.raw.prepare('select id, failed_attempts, locked_until from app_user where username = ?').get(username) as {
+    id: string;
+    failed_attempts: number;
+    locked_until: string | null;
+  };
+  const rows = side.raw.prepare('select action, count(*) as n from audit_log where user_id = ? group by action').all(user.id) as {
+    action: string;
+    n: number;
+  }[];
   await side.close();
   return { lockedUntil: user.locked_until, audited: Object.fromEntries(rows.map((r) => [r.action, r.n])) as Record<string, number> };
 }
@@ -43,15 +50,23 @@ const refusals = (results: Result<unknown>[]): Record<string, number> => {
   return counts;
 };
 
-const lockedOut = { ok: false, error: { code: 'account_locked', message: expect.stringMatching(/^too many failed attempts: this account is locked until /) } };
+const lockedOut = {
+  ok: false,
+  error: { code: 'account_locked', message: expect.stringMatching(/^too many failed attempts: this account is locked until /) },
+};
 
 describe('a burst of wrong passwords (issue 17, item 2)', () => {
   it('at login: the fifth failure locks, the right password sent with them does not get in, and the account stays locked', async () => {
     await desk.ok('users.create', CASHIER);
-    const burst = [...WRONG, CASHIER.password].map((password, i) => desk.raw('auth.login', { username: CASHIER.username, password }, `burst-${i}`));
+    const burst = [...WRONG, CASHIER.password].map((password, i) =>
+      desk.raw('auth.login', { username: CASHIER.username, password }, `burst-${i}`),
+    );
     const results = await Promise.all(burst);
     // Four "wrong password", then the lock: every other attempt, the right one among them, hears of the lockout.
-    expect(refusals(results)).toEqual({ invalid_credentials: MAX_FAILED_ATTEMPTS - 1, account_locked: results.length - (MAX_FAILED_ATTEMPTS - 1) });
+    expect(refusals(results)).toEqual({
+      invalid_credentials: MAX_FAILED_ATTEMPTS - 1,
+      account_locked: results.length - (MAX_FAILED_ATTEMPTS - 1),
+    });
     expect(results.at(-1)).toMatchObject(lockedOut);
     const after = await stored(CASHIER.username);
     expect(after.lockedUntil).toBe('2026-04-02T05:15:00.000Z');
@@ -77,11 +92,23 @@ describe('a burst of wrong passwords (issue 17, item 2)', () => {
     const school = await seedSmallSchool(desk);
     await desk.ok('users.create', VICE);
     await desk.setUpTwoStepFor(VICE);
-    const asked = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Merit', kind: 'fixed', value: 500_00, target: 'category', categoryId: school.categories.staff, reason: 'Merit list' });
-    const approve = (approver: { username: string; password: string; code?: string }) => desk.raw('concessions.approve', { concessionId: asked.id, approver, note: null });
+    const asked = await desk.ok('concessions.request', {
+      yearId: school.yearId,
+      name: 'Merit',
+      kind: 'fixed',
+      value: 500_00,
+      target: 'category',
+      categoryId: school.categories.staff,
+      reason: 'Merit list',
+    });
+    const approve = (approver: { username: string; password: string; code?: string }) =>
+      desk.raw('concessions.approve', { concessionId: asked.id, approver, note: null });
     const right = { username: VICE.username, password: VICE.password, code: desk.authenticator.code(VICE.username) };
     const results = await Promise.all([...WRONG.map((password) => approve({ username: VICE.username, password })), approve(right)]);
-    expect(refusals(results)).toEqual({ invalid_credentials: MAX_FAILED_ATTEMPTS - 1, account_locked: results.length - (MAX_FAILED_ATTEMPTS - 1) });
+    expect(refusals(results)).toEqual({
+      invalid_credentials: MAX_FAILED_ATTEMPTS - 1,
+      account_locked: results.length - (MAX_FAILED_ATTEMPTS - 1),
+    });
     const after = await stored(VICE.username);
     expect(after.lockedUntil).toBe('2026-04-02T05:15:00.000Z');
     expect(after.audited).toMatchObject({ 'auth.approvalFailed': MAX_FAILED_ATTEMPTS - 1, 'auth.lockedOut': 1 });
@@ -105,8 +132,13 @@ describe('a burst of two-step codes after the right password (issue 17, item 2)'
     const before = await stored(VICE.username);
     const secret = base32Decode(desk.authenticator.key(VICE.username));
     const codes = [...wrongCodes(secret), desk.authenticator.code(VICE.username)];
-    const results = await Promise.all(codes.map((code, i) => desk.raw('auth.login', { username: VICE.username, password: VICE.password, code }, `burst-${i}`)));
-    expect(refusals(results)).toEqual({ invalid_credentials: MAX_FAILED_ATTEMPTS - 1, account_locked: codes.length - (MAX_FAILED_ATTEMPTS - 1) });
+    const results = await Promise.all(
+      codes.map((code, i) => desk.raw('auth.login', { username: VICE.username, password: VICE.password, code }, `burst-${i}`)),
+    );
+    expect(refusals(results)).toEqual({
+      invalid_credentials: MAX_FAILED_ATTEMPTS - 1,
+      account_locked: codes.length - (MAX_FAILED_ATTEMPTS - 1),
+    });
     expect(results.at(-1)).toMatchObject(lockedOut);
     const after = await stored(VICE.username);
     expect(after.lockedUntil).toBe(new Date(desk.clock.current.getTime() + 15 * 60_000).toISOString());
@@ -119,11 +151,30 @@ describe('a burst of two-step codes after the right password (issue 17, item 2)'
     const school = await seedSmallSchool(desk);
     await desk.ok('users.create', VICE);
     await desk.setUpTwoStepFor(VICE);
-    const asked = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Merit', kind: 'fixed', value: 500_00, target: 'category', categoryId: school.categories.staff, reason: 'Merit list' });
+    const asked = await desk.ok('concessions.request', {
+      yearId: school.yearId,
+      name: 'Merit',
+      kind: 'fixed',
+      value: 500_00,
+      target: 'category',
+      categoryId: school.categories.staff,
+      reason: 'Merit list',
+    });
     const secret = base32Decode(desk.authenticator.key(VICE.username));
     const codes = [...wrongCodes(secret), desk.authenticator.code(VICE.username)];
-    const results = await Promise.all(codes.map((code) => desk.raw('concessions.approve', { concessionId: asked.id, approver: { username: VICE.username, password: VICE.password, code }, note: null })));
-    expect(refusals(results)).toEqual({ invalid_credentials: MAX_FAILED_ATTEMPTS - 1, account_locked: codes.length - (MAX_FAILED_ATTEMPTS - 1) });
+    const results = await Promise.all(
+      codes.map((code) =>
+        desk.raw('concessions.approve', {
+          concessionId: asked.id,
+          approver: { username: VICE.username, password: VICE.password, code },
+          note: null,
+        }),
+      ),
+    );
+    expect(refusals(results)).toEqual({
+      invalid_credentials: MAX_FAILED_ATTEMPTS - 1,
+      account_locked: codes.length - (MAX_FAILED_ATTEMPTS - 1),
+    });
     const after = await stored(VICE.username);
     expect(after.lockedUntil).not.toBeNull();
     expect(after.audited).toMatchObject({ 'auth.totpFailed': MAX_FAILED_ATTEMPTS - 1, 'auth.lockedOut': 1 });

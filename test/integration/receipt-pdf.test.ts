@@ -21,7 +21,12 @@ beforeAll(async () => {
   await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
   await desk.ok('settings.update', { verifyBaseUrl: 'https://sync.gvs.example/verify/', receiptFooter: 'धन्यवाद · நன்றி · Thank you' });
   // The school's stationery on every receipt of this file: each layout must still fit it (two copies to an A4 too).
-  await desk.ok('settings.update', { schoolAddress: '14 Lake Road, Jayanagar\nBengaluru 560041', schoolPhone: '080 2663 1234', schoolRegistration: 'CBSE Affiliation No. 830123', schoolTaxId: '27aapfu0939f1zv' });
+  await desk.ok('settings.update', {
+    schoolAddress: '14 Lake Road, Jayanagar\nBengaluru 560041',
+    schoolPhone: '080 2663 1234',
+    schoolRegistration: 'CBSE Affiliation No. 830123',
+    schoolTaxId: '27aapfu0939f1zv',
+  });
 });
 afterAll(() => desk.close());
 
@@ -62,9 +67,17 @@ describe('receipt layouts', () => {
       expect(words).toContain('Rupees Five Thousand Two Hundred Fifty and Fifty Paise Only');
       expect(words).toContain('Balance after this payment ₹14,749.50');
       expect(words).toContain('₹5,250.50');
-      for (const line of ['14 Lake Road, Jayanagar', 'Bengaluru 560041', 'Phone 080 2663 1234', 'CBSE Affiliation No. 830123 · GSTIN 27AAPFU0939F1ZV']) expect(words).toContain(line);
+      for (const line of [
+        '14 Lake Road, Jayanagar',
+        'Bengaluru 560041',
+        'Phone 080 2663 1234',
+        'CBSE Affiliation No. 830123 · GSTIN 27AAPFU0939F1ZV',
+      ])
+        expect(words).toContain(line);
       // (pdftotext puts the footer's Hindi and Tamil words, a different font, in among the lines above it on a roll.)
-      expect(words.replace(/[\u0900-\u097f\u0b80-\u0bff]+ /g, '')).toContain('Received with thanks from Guardian the sum of Rupees Five Thousand Two Hundred Fifty and Fifty Paise Only for Kiran Rao (Class 5-A).');
+      expect(words.replace(/[\u0900-\u097f\u0b80-\u0bff]+ /g, '')).toContain(
+        'Received with thanks from Guardian the sum of Rupees Five Thousand Two Hundred Fifty and Fifty Paise Only for Kiran Rao (Class 5-A).',
+      );
       expect(words.match(/Authorised signatory/g)).toHaveLength(layout === 'a4_two_copies' ? 2 : 1);
     });
   }
@@ -74,14 +87,26 @@ describe('scripts and fonts', () => {
   it('embeds Unicode fonts so ₹ and Devanagari and Tamil names print', async () => {
     const hindi = await admit(desk, school, { fullName: 'आरव शर्मा' });
     const tamil = await admit(desk, school, { fullName: 'கவின் குமார்' });
-    for (const [student, name] of [[hindi, 'आरव शर्मा'], [tamil, 'கவின் குமார்']] as const) {
+    for (const [student, name] of [
+      [hindi, 'आरव शर्मा'],
+      [tamil, 'கவின் குமார்'],
+    ] as const) {
       const r = await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'cash' } });
-      const pdf = save(`script-${student.admissionNo}.pdf`, (await desk.ok('receipts.print', { paymentId: r.paymentId, target: 'pdf' })).base64);
+      const pdf = save(
+        `script-${student.admissionNo}.pdf`,
+        (await desk.ok('receipts.print', { paymentId: r.paymentId, target: 'pdf' })).base64,
+      );
       const fonts = execFileSync('pdffonts', [pdf], { encoding: 'utf8' });
       expect(fonts).toMatch(/NotoSans-Regular/);
       expect(fonts).toMatch(name === 'आरव शर्मा' ? /NotoSansDevanagari/ : /NotoSansTamil/);
       expect(fonts).not.toMatch(/Helvetica/);
-      expect(fonts.split('\n').slice(2).filter(Boolean).every((line) => /\byes\s+yes\s+yes\b/.test(line))).toBe(true); // embedded, subset, unicode map
+      expect(
+        fonts
+          .split('\n')
+          .slice(2)
+          .filter(Boolean)
+          .every((line) => /\byes\s+yes\s+yes\b/.test(line)),
+      ).toBe(true); // embedded, subset, unicode map
       const words = text(pdf);
       expect(words).toContain(name);
       expect(words).toContain('₹1,000.00');
@@ -93,12 +118,19 @@ describe('reprints', () => {
   it('marks copies after the first DUPLICATE with their number, counts them, audits them, and marks cancelled receipts', async () => {
     const s = await admit(desk, school);
     const r = await desk.ok('payments.record', { studentIds: [s.id], amount: 2_000_00, method: { mode: 'cash' } });
-    expect(await desk.ok('printing.choose', { printerName: 'Save to folder' })).toMatchObject({ chosen: 'Save to folder', printers: [{ name: 'Save to folder' }] });
+    expect(await desk.ok('printing.choose', { printerName: 'Save to folder' })).toMatchObject({
+      chosen: 'Save to folder',
+      printers: [{ name: 'Save to folder' }],
+    });
     const first = await desk.ok('receipts.print', { paymentId: r.paymentId, target: 'printer' });
     expect(first.copyNo).toBe(1);
     const spooled = readdirSync(join(desk.dir, 'prints'));
     expect(spooled.at(-1)).toMatch(/receipt-2026-27-D01-\d{6}\.pdf$/);
-    expect(readFileSync(join(desk.dir, 'prints', spooled.at(-1)!)).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      readFileSync(join(desk.dir, 'prints', spooled.at(-1)!))
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     expect(text(save('original.pdf', first.base64))).not.toContain('DUPLICATE');
     const second = await desk.ok('receipts.print', { paymentId: r.paymentId, target: 'pdf' });
     expect(second.copyNo).toBe(2);
@@ -160,13 +192,23 @@ describe('what a receipt says', () => {
     const finesPaid = r.lines.filter((l) => l.kind === 'fine').reduce((a, l) => a + l.amount, 0);
     expect(r.finesInBalance).toBe(before.totals.fines - finesPaid);
     expect(r.finesInBalance).toBeGreaterThan(0);
-    const words = text(save('family.pdf', (await desk.ok('receipts.print', { paymentId: r.paymentId, layout: 'a5', target: 'pdf' })).base64)).replace(/\s+/g, ' ');
+    const words = text(
+      save('family.pdf', (await desk.ok('receipts.print', { paymentId: r.paymentId, layout: 'a5', target: 'pdf' })).base64),
+    ).replace(/\s+/g, ' ');
     const money = (minor: number) => `₹${(minor / 100).toLocaleString('en-IN', { minimumFractionDigits: 2 })}`;
     const forChild = (id: string) => r.lines.filter((l) => l.studentId === id).reduce((a, l) => a + l.amount, 0);
     expect(forChild(diya.id) + forChild(arjun.id)).toBe(6_000_00);
-    for (const [child, name] of [[diya, 'Diya Nair'], [arjun, 'Arjun Nair']] as const) if (forChild(child.id) > 0) expect(words).toContain(`For ${name} ${money(forChild(child.id))}`);
-    expect(words).toContain('Received with thanks from Guardian the sum of Rupees Six Thousand Only for Diya Nair (Class 5-A) and Arjun Nair (Class 5-A).');
-    expect(words).toContain(`Balance after this payment ${money(r.balanceAfter)} including late fines to date: ${money(r.finesInBalance!)}`);
+    for (const [child, name] of [
+      [diya, 'Diya Nair'],
+      [arjun, 'Arjun Nair'],
+    ] as const)
+      if (forChild(child.id) > 0) expect(words).toContain(`For ${name} ${money(forChild(child.id))}`);
+    expect(words).toContain(
+      'Received with thanks from Guardian the sum of Rupees Six Thousand Only for Diya Nair (Class 5-A) and Arjun Nair (Class 5-A).',
+    );
+    expect(words).toContain(
+      `Balance after this payment ${money(r.balanceAfter)} including late fines to date: ${money(r.finesInBalance!)}`,
+    );
 
     const book = await desk.ok('reports.run', { report: 'daybook', date: '2026-05-01' });
     const row = book.rows.find((x) => x['receiptNo'] === r.receiptNo)!;
@@ -174,16 +216,25 @@ describe('what a receipt says', () => {
     expect(row['admissionNo']).toBe(`${diya.admissionNo}, ${arjun.admissionNo}`);
 
     await desk.ok('payments.cancel', { paymentId: r.paymentId, reason: 'Wrong family', approver: ACCOUNTANT });
-    const cancelled = text(save('family-cancelled.pdf', (await desk.ok('receipts.print', { paymentId: r.paymentId, layout: 'a5', target: 'pdf' })).base64)).replace(/\s+/g, ' ');
+    const cancelled = text(
+      save('family-cancelled.pdf', (await desk.ok('receipts.print', { paymentId: r.paymentId, layout: 'a5', target: 'pdf' })).base64),
+    ).replace(/\s+/g, ' ');
     expect(cancelled).not.toContain('Balance after this payment');
     expect(cancelled).toContain('This receipt was cancelled: its amount no longer counts towards the fees.');
   });
 
   it('takes a GSTIN only with its check character right, and the school’s details only as an admin writes them', async () => {
     const wrong = await desk.call('settings.update', { schoolTaxId: '27AAPFU0939F1ZA' });
-    expect(wrong.ok ? null : wrong.error).toMatchObject({ code: 'invalid_input', field: 'schoolTaxId', message: 'schoolTaxId has a wrong last (check) character: a character was mistyped' });
+    expect(wrong.ok ? null : wrong.error).toMatchObject({
+      code: 'invalid_input',
+      field: 'schoolTaxId',
+      message: 'schoolTaxId has a wrong last (check) character: a character was mistyped',
+    });
     const short = await desk.call('settings.update', { schoolTaxId: '27AAPFU0939' });
-    expect(short.ok ? null : short.error).toMatchObject({ field: 'schoolTaxId', message: 'schoolTaxId must be a GSTIN of 15 characters (this has 11)' });
+    expect(short.ok ? null : short.error).toMatchObject({
+      field: 'schoolTaxId',
+      message: 'schoolTaxId must be a GSTIN of 15 characters (this has 11)',
+    });
     const phone = await desk.call('settings.update', { schoolPhone: 'call the office' });
     expect(phone.ok ? null : phone.error).toMatchObject({ field: 'schoolPhone' });
     expect((await desk.ok('settings.get')).schoolTaxId).toBe('27AAPFU0939F1ZV');

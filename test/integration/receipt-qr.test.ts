@@ -81,7 +81,11 @@ describe('QR size', () => {
     const receipt = await desk.ok('payments.receipt', { paymentId: (await desk.ok('payments.list', { limit: 1 }))[0]!.paymentId });
     expect(QRCode.create(`https://verify.feedesk.invalid/v/${receipt.qr}`, { errorCorrectionLevel: 'M' }).version).toBeLessThanOrEqual(10);
     const tooLong = await desk.call('settings.update', { verifyBaseUrl: 'https://fees.greenvalleypublicschool.example/verify/' });
-    expect(tooLong.ok ? null : tooLong.error).toMatchObject({ code: 'invalid_input', field: 'verifyBaseUrl', message: expect.stringContaining('too dense') });
+    expect(tooLong.ok ? null : tooLong.error).toMatchObject({
+      code: 'invalid_input',
+      field: 'verifyBaseUrl',
+      message: expect.stringContaining('too dense'),
+    });
     expect((await desk.ok('settings.get')).verifyBaseUrl).toBe('https://verify.feedesk.invalid/v/');
     await desk.ok('settings.update', { verifyBaseUrl: 'https://gvs.example/v/' });
   });

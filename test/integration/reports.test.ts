@@ -31,7 +31,12 @@ afterAll(async () => {
 const run = (filters: ReportFilters) => desk.ok('reports.run', filters) as Promise<ReportTable>;
 const one = async <T>(query: string, ...params: unknown[]) => side.raw.prepare(query).get(...params) as T;
 
-async function exportTo(filters: ReportFilters, format: 'xlsx' | 'csv' | 'pdf' | 'letters', name: string, replace = false): Promise<ExportJob> {
+async function exportTo(
+  filters: ReportFilters,
+  format: 'xlsx' | 'csv' | 'pdf' | 'letters',
+  name: string,
+  replace = false,
+): Promise<ExportJob> {
   const path = join(desk.dir, name);
   const job = await desk.ok('reports.export', { filters, format, path, replace });
   expect(job.state).toBe('running');
@@ -47,7 +52,11 @@ describe('reports reconcile with the ledger and with each other', () => {
   it('the collection summary equals receipts less reversals, however it is grouped', async () => {
     const receipts = await run({ report: 'receipts', ...YEAR });
     const reversals = await run({ report: 'reversals', ...YEAR });
-    const ledger = await one<{ taken: number; n: number }>('select sum(amount) as taken, count(*) as n from payment where business_date between ? and ?', YEAR.from, YEAR.to);
+    const ledger = await one<{ taken: number; n: number }>(
+      'select sum(amount) as taken, count(*) as n from payment where business_date between ? and ?',
+      YEAR.from,
+      YEAR.to,
+    );
     const reversed = await one<{ amount: number; n: number }>(
       "select sum(p.amount) as amount, count(*) as n from payment_event e join payment p on p.id = e.payment_id where date(e.at, 'localtime') between ? and ?",
       YEAR.from,
@@ -80,8 +89,15 @@ describe('reports reconcile with the ledger and with each other', () => {
       expect(book.totals['amount'], String(day['day'])).toBe(day['net']);
       const net = book.summary.find((s) => s.label === 'Net')!;
       expect(net.amount).toBe(day['net']);
-      const modes = await run({ report: 'collection', from: day['day'] as string, to: day['day'] as string, groupBy: ['mode'], view: 'net' });
-      for (const m of modes.rows) expect(book.summary.find((s) => s.label === m['mode'])?.amount, `${day['day']} ${m['mode']}`).toBe(m['net']);
+      const modes = await run({
+        report: 'collection',
+        from: day['day'] as string,
+        to: day['day'] as string,
+        groupBy: ['mode'],
+        view: 'net',
+      });
+      for (const m of modes.rows)
+        expect(book.summary.find((s) => s.label === m['mode'])?.amount, `${day['day']} ${m['mode']}`).toBe(m['net']);
     }
   });
 
@@ -140,7 +156,9 @@ describe('reports reconcile with the ledger and with each other', () => {
   });
 
   it('a family statement runs one balance across the children', async () => {
-    const family = await one<{ family_id: string }>('select family_id from student where family_id is not null group by family_id having count(*) > 1 limit 1');
+    const family = await one<{ family_id: string }>(
+      'select family_id from student where family_id is not null group by family_id having count(*) > 1 limit 1',
+    );
     const report = await run({ report: 'family_statement', familyId: family.family_id });
     const kids = side.raw.prepare('select id from student where family_id = ?').all(family.family_id) as { id: string }[];
     let sum = 0;
@@ -187,7 +205,20 @@ describe('reports reconcile with the ledger and with each other', () => {
     expect(dashboard.sameDaysLastMonth).toEqual({ from: '2027-01-01', to: '2027-01-15', amount: last.totals['net'] });
     expect(dashboard.daily).toHaveLength(30);
     expect(dashboard.daily.at(-1)?.day).toBe(UNTIL);
-    expect(dashboard.monthly.map((m) => m.month)).toEqual(['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '2027-01', '2027-02']);
+    expect(dashboard.monthly.map((m) => m.month)).toEqual([
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+      '2026-11',
+      '2026-12',
+      '2027-01',
+      '2027-02',
+    ]);
     expect(dashboard.topDefaultingClasses.length).toBeGreaterThan(0);
     expect(dashboard.desksNotClosed.length).toBeGreaterThan(0);
   });
@@ -222,7 +253,10 @@ describe('exports', () => {
     const screen = await run(filters);
     const job = await exportTo(filters, 'csv', 'receipts.csv');
     expect(job.state).toBe('done');
-    const lines = readFileSync(job.path, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = readFileSync(job.path, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(screen.rowCount + 2);
     expect(lines[0]).toBe('Date,Receipt no.,Student,Adm. no.,Class,Mode,Reference,Cashier,Desk,Status,Amount,Valid amount');
     const total = lines.at(-1)!.split(',');
@@ -238,7 +272,9 @@ describe('exports', () => {
   });
 
   it('PDF of the day book carries its title and totals; reminder letters are one page per defaulter', async () => {
-    const day = (await run({ report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: ['day'], view: 'net' })).rows[0]!['day'] as string;
+    const day = (await run({ report: 'collection', from: '2026-06-01', to: '2026-06-30', groupBy: ['day'], view: 'net' })).rows[0]![
+      'day'
+    ] as string;
     const job = await exportTo({ report: 'daybook', date: day }, 'pdf', 'daybook.pdf');
     expect(job.state).toBe('done');
     expect(readFileSync(job.path).subarray(0, 5).toString()).toBe('%PDF-');
@@ -278,15 +314,29 @@ describe('exports', () => {
     const locked = join(desk.dir, 'locked');
     mkdirSync(locked);
     chmodSync(locked, 0o500);
-    const result = await desk.call('reports.export', { filters: { report: 'daybook', date: UNTIL }, format: 'csv', path: join(locked, 'x.csv') });
+    const result = await desk.call('reports.export', {
+      filters: { report: 'daybook', date: UNTIL },
+      format: 'csv',
+      path: join(locked, 'x.csv'),
+    });
     if (process.getuid?.() === 0) {
       // root writes anywhere: the folder check cannot refuse, so test the file in the way instead.
       expect(result.ok).toBe(true);
     } else {
-      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'path', message: expect.stringMatching(/may not write/) } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input', field: 'path', message: expect.stringMatching(/may not write/) },
+      });
     }
-    const asFolder = await desk.call('reports.export', { filters: { report: 'daybook', date: UNTIL }, format: 'csv', path: join(desk.dir, 'feedesk.db', 'x.csv') });
-    expect(asFolder).toMatchObject({ ok: false, error: { field: 'path', message: expect.stringMatching(/which is a file, not a folder/) } });
+    const asFolder = await desk.call('reports.export', {
+      filters: { report: 'daybook', date: UNTIL },
+      format: 'csv',
+      path: join(desk.dir, 'feedesk.db', 'x.csv'),
+    });
+    expect(asFolder).toMatchObject({
+      ok: false,
+      error: { field: 'path', message: expect.stringMatching(/which is a file, not a folder/) },
+    });
   });
 
   it('an over-long file name is refused before anything starts, and a file that cannot be written fails its job without taking the backend down', async () => {
@@ -294,7 +344,10 @@ describe('exports', () => {
     // worker failed to create it, the clean-up threw, and the unhandled rejection ended the process).
     const long = join(desk.dir, `${'x'.repeat(251)}.csv`);
     const refused = await desk.call('reports.export', { filters: { report: 'daybook', date: UNTIL }, format: 'csv', path: long });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'path', message: expect.stringMatching(/file name too long for this computer/) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'path', message: expect.stringMatching(/file name too long for this computer/) },
+    });
     // A template's name too long for the file system itself: refused the same way, and the desk answers on.
     const template = await desk.call('imports.template', { importer: 'students', path: join(desk.dir, `${'y'.repeat(300)}.xlsx`) });
     expect(template.ok ? null : template.error).toMatchObject({ code: 'invalid_input', field: 'path' });
@@ -304,7 +357,10 @@ describe('exports', () => {
     if (process.platform !== 'win32') {
       for (const foreign of ['\\\\school-server\\fees\\daybook.csv', 'C:\\Users\\me\\daybook.csv']) {
         const answer = await desk.call('reports.export', { filters: { report: 'daybook', date: UNTIL }, format: 'csv', path: foreign });
-        expect(answer, foreign).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'path', message: expect.stringMatching(/^is not a full path on this computer/) } });
+        expect(answer, foreign).toMatchObject({
+          ok: false,
+          error: { code: 'invalid_input', field: 'path', message: expect.stringMatching(/^is not a full path on this computer/) },
+        });
       }
       expect(readdirSync(process.cwd()).filter((f) => f.includes('daybook.csv'))).toEqual([]);
     }
@@ -315,10 +371,16 @@ describe('exports', () => {
     const path = join(desk.dir, 'month-end.csv');
     writeFileSync(path, 'the accountant’s own working\n');
     const refused = await desk.call('reports.export', { filters: { report: 'daybook', date: UNTIL }, format: 'csv', path });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', field: 'path', message: 'is a file that exists already: replace it, or choose another name' } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', field: 'path', message: 'is a file that exists already: replace it, or choose another name' },
+    });
     const template = join(desk.dir, 'students-template.xlsx');
     writeFileSync(template, 'not a template');
-    expect(await desk.call('imports.template', { importer: 'students', path: template })).toMatchObject({ ok: false, error: { code: 'conflict', field: 'path' } });
+    expect(await desk.call('imports.template', { importer: 'students', path: template })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', field: 'path' },
+    });
     expect(readFileSync(path, 'utf8')).toBe('the accountant’s own working\n');
     expect(readFileSync(template, 'utf8')).toBe('not a template');
 
@@ -334,7 +396,9 @@ describe('exports', () => {
     const target = join(desk.dir, 'late.csv');
     writeFileSync(tmp, 'the export');
     writeFileSync(target, 'saved by someone else meanwhile');
-    expect(() => placeJobFile({ tmp, path: target })).toThrow('a file named late.csv was saved there while this one was being made; it was left as it is');
+    expect(() => placeJobFile({ tmp, path: target })).toThrow(
+      'a file named late.csv was saved there while this one was being made; it was left as it is',
+    );
     expect(readFileSync(target, 'utf8')).toBe('saved by someone else meanwhile');
     placeJobFile({ tmp, path: target, replace: true });
     expect(readFileSync(target, 'utf8')).toBe('the export');

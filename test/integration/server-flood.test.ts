@@ -39,16 +39,25 @@ async function start(limits: Partial<ServerLimits> = {}): Promise<Running> {
 
 async function enroll(server: Running, deskCode = 'D01') {
   const { code } = await createEnrollment(server.database.db, { schoolName: 'Flood School', branchName: 'Main', deskCode, validHours: 1 });
-  const res = await fetch(`${server.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deskCode }) });
+  const res = await fetch(`${server.url}/v1/enroll`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, deskCode }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { deskId: string; token: string };
 }
 
 const post = (server: Running, path: string, body: unknown, token?: string) =>
-  fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
 
 /** Resolves with what `promise` gives, or with `fallback` once `ms` have passed. */
-const within = <T, F>(promise: Promise<T>, ms: number, fallback: F) => Promise.race([promise, new Promise<F>((resolve) => setTimeout(() => resolve(fallback), ms))]);
+const within = <T, F>(promise: Promise<T>, ms: number, fallback: F) =>
+  Promise.race([promise, new Promise<F>((resolve) => setTimeout(() => resolve(fallback), ms))]);
 
 /** A raw connection: everything it receives until the server closes it. */
 function rawConnection(port: number) {
@@ -69,24 +78,33 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-const openConnections = (server: Running) => new Promise<number>((resolve, reject) => server.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+const openConnections = (server: Running) =>
+  new Promise<number>((resolve, reject) => server.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
 
 describe('the sync server held down without a token (issue 17, item 7)', () => {
-  it('cuts a slow body off with 408 in the protocol\'s words once the request timeout passes', async () => {
+  it("cuts a slow body off with 408 in the protocol's words once the request timeout passes", async () => {
     const server = await start({ requestTimeoutMs: 1500, headersTimeoutMs: 1000 });
     const desk = await enroll(server);
     const c = rawConnection(server.port);
     await c.connected;
     const startedAt = Date.now();
-    c.socket.write(`POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${desk.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"deskId":`);
+    c.socket.write(
+      `POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${desk.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"deskId":`,
+    );
     // One byte every 200 ms: never idle, never done.
     const drip = setInterval(() => c.socket.writable && c.socket.write(' '), 200);
     try {
-      const outcome = await within(c.closed.then(() => 'closed' as const), 12_000, 'still open' as const);
+      const outcome = await within(
+        c.closed.then(() => 'closed' as const),
+        12_000,
+        'still open' as const,
+      );
       expect(outcome).toBe('closed');
       expect(Date.now() - startedAt).toBeLessThan(8000);
       expect(c.received()).toMatch(/^HTTP\/1\.1 408/);
-      expect(JSON.parse(c.received().slice(c.received().indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'timeout', message: expect.stringMatching(/did not arrive within 2 seconds/) } });
+      expect(JSON.parse(c.received().slice(c.received().indexOf('\r\n\r\n') + 4))).toMatchObject({
+        error: { code: 'timeout', message: expect.stringMatching(/did not arrive within 2 seconds/) },
+      });
     } finally {
       clearInterval(drip);
       c.socket.destroy();
@@ -97,11 +115,15 @@ describe('the sync server held down without a token (issue 17, item 7)', () => {
     const server = await start();
     const sent = { bytes: 0 };
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${server.url}/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(BODY_LIMIT_BYTES) } }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString('utf8')));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        `${server.url}/v1/push`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(BODY_LIMIT_BYTES) } },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       // Only the first 64 KB of the promised 32 MB: a server that reads the body first never answers.
       const chunk = Buffer.alloc(64 * 1024, ' ');
@@ -123,7 +145,13 @@ describe('the sync server held down without a token (issue 17, item 7)', () => {
 
     const extra = rawConnection(server.port);
     extra.socket.on('connect', () => extra.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
-    expect(await within(extra.closed.then(() => 'closed' as const), 10_000, 'served' as const)).toBe('closed');
+    expect(
+      await within(
+        extra.closed.then(() => 'closed' as const),
+        10_000,
+        'served' as const,
+      ),
+    ).toBe('closed');
     expect(extra.received()).toBe('');
 
     for (const c of held) c.socket.destroy();
@@ -139,7 +167,13 @@ describe('the sync server held down without a token (issue 17, item 7)', () => {
 
     const extra = rawConnection(server.port);
     extra.socket.on('connect', () => extra.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
-    expect(await within(extra.closed.then(() => 'closed' as const), 10_000, 'served' as const)).toBe('closed');
+    expect(
+      await within(
+        extra.closed.then(() => 'closed' as const),
+        10_000,
+        'served' as const,
+      ),
+    ).toBe('closed');
     expect(extra.received()).toBe('');
 
     // Another address on the loopback network is not held back by the first one's connections.
@@ -156,12 +190,19 @@ describe('the sync server held down without a token (issue 17, item 7)', () => {
   it('refuses enrollment code guessing with 429 after the allowed wrong codes, saying when to try again', async () => {
     const server = await start({ badCodesPerAddress: 5 });
     for (let i = 0; i < 5; i++) expect((await post(server, '/v1/enroll', { code: 'AAAA-BBBB-CCCC', deskCode: 'D09' })).status).toBe(403);
-    const { code } = await createEnrollment(server.database.db, { schoolName: 'Flood School', branchName: 'Main', deskCode: 'D09', validHours: 1 });
+    const { code } = await createEnrollment(server.database.db, {
+      schoolName: 'Flood School',
+      branchName: 'Main',
+      deskCode: 'D09',
+      validHours: 1,
+    });
     for (const guess of ['AAAA-BBBB-DDDD', code]) {
       const res = await post(server, '/v1/enroll', { code: guess, deskCode: 'D09' });
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await res.json()).toMatchObject({ error: { code: 'rate_limited', message: expect.stringMatching(/try again in \d+ seconds?/) } });
+      expect(await res.json()).toMatchObject({
+        error: { code: 'rate_limited', message: expect.stringMatching(/try again in \d+ seconds?/) },
+      });
     }
   }, 30_000);
 
@@ -176,7 +217,8 @@ describe('the sync server held down without a token (issue 17, item 7)', () => {
     const server = await start({ badTokensPerAddress: 5 });
     const desk = await enroll(server);
     const pullBody = { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null };
-    for (let i = 0; i < 5; i++) expect((await post(server, '/v1/pull', pullBody, `guess${randomUUID().replaceAll('-', '')}`)).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await post(server, '/v1/pull', pullBody, `guess${randomUUID().replaceAll('-', '')}`)).status).toBe(401);
     const blocked = await post(server, '/v1/pull', pullBody, `guess${randomUUID().replaceAll('-', '')}`);
     expect(blocked.status).toBe(429);
     expect(await blocked.json()).toMatchObject({ error: { code: 'rate_limited' } });
@@ -195,7 +237,8 @@ describe('the sync server held down without a token (issue 17, item 7)', () => {
     const server = await start({ perDesk: 5 });
     const a = await enroll(server, 'D01');
     const b = await enroll(server, 'D02');
-    const pull = (desk: { deskId: string; token: string }) => post(server, '/v1/pull', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, desk.token);
+    const pull = (desk: { deskId: string; token: string }) =>
+      post(server, '/v1/pull', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, desk.token);
     for (let i = 0; i < 5; i++) expect((await pull(a)).status).toBe(200);
     expect((await pull(a)).status).toBe(429);
     expect((await pull(b)).status).toBe(200);
@@ -206,10 +249,22 @@ describe('the sync server held down without a token (issue 17, item 7)', () => {
     const desk = await enroll(server);
     const statuses = new Set<number>();
     for (let i = 1; i <= 150; i++) {
-      const mutation = { mutationId: i, id: randomUUID(), name: 'masters.createClass', args: { id: randomUUID(), name: `Class ${i}`, sortOrder: i, sections: [] } };
-      statuses.add((await post(server, '/v1/push', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [mutation] }, desk.token)).status);
-      statuses.add((await post(server, '/v1/pull', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, desk.token)).status);
-      statuses.add((await post(server, '/v1/audit/head', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, seq: 0 }, desk.token)).status);
+      const mutation = {
+        mutationId: i,
+        id: randomUUID(),
+        name: 'masters.createClass',
+        args: { id: randomUUID(), name: `Class ${i}`, sortOrder: i, sections: [] },
+      };
+      statuses.add(
+        (await post(server, '/v1/push', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [mutation] }, desk.token))
+          .status,
+      );
+      statuses.add(
+        (await post(server, '/v1/pull', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, desk.token)).status,
+      );
+      statuses.add(
+        (await post(server, '/v1/audit/head', { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, seq: 0 }, desk.token)).status,
+      );
     }
     expect([...statuses]).toEqual([200]);
   }, 120_000);

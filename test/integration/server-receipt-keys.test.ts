@@ -43,7 +43,14 @@ function publishArgs(key: DeskKey, deskCode: string, overrides: Record<string, u
 
 /** A receipt code as a desk prints it, signed by `key` under `keyId` (an attacker may name another key's id). */
 function receiptCode(key: DeskKey, claims: { receiptNo: string; amount: number; date: string }, keyId = key.keyId) {
-  const bytes = claimBytes({ schoolId: SCHOOL_BYTES, keyId, date: claims.date, amount: claims.amount, receiptNo: claims.receiptNo, admissionNo: 'A-1' });
+  const bytes = claimBytes({
+    schoolId: SCHOOL_BYTES,
+    keyId,
+    date: claims.date,
+    amount: claims.amount,
+    receiptNo: claims.receiptNo,
+    admissionNo: 'A-1',
+  });
   return packPayload(bytes, sign(null, bytes, key.privateKey));
 }
 
@@ -69,7 +76,6 @@ function studentArgs(id: string) {
   };
 }
 
-
 let database: ServerDatabase;
 let app: FastifyInstance;
 
@@ -93,7 +99,12 @@ const enroll = async (schoolName: string, deskCode: string): Promise<Desk> => {
 /** Pushes one mutation and answers its result. */
 const push = async (desk: Desk, name: string, args: unknown) => {
   const mutation: Mutation = { mutationId: desk.next++, id: randomUUID(), name, args };
-  const res = await app.inject({ method: 'POST', url: '/v1/push', headers: { authorization: `Bearer ${desk.token}` }, payload: { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [mutation] } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/push',
+    headers: { authorization: `Bearer ${desk.token}` },
+    payload: { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [mutation] },
+  });
   expect(res.statusCode, res.body).toBe(200);
   return (res.json() as { results: { status: string; reason?: string }[] }).results[0]!;
 };
@@ -102,7 +113,11 @@ const push = async (desk: Desk, name: string, args: unknown) => {
 const check = async (code: string) => {
   const res = await app.inject({ method: 'GET', url: `/verify/${code}` });
   expect(res.statusCode).toBe(200);
-  return { state: /data-state="(\w+)"/.exec(res.body)?.[1], headline: /<h1[^>]*>([^<]*)<\/h1>/.exec(res.body)?.[1]?.replaceAll('&#39;', "'"), school: /School<\/th><td>([^<]*)</.exec(res.body)?.[1] };
+  return {
+    state: /data-state="(\w+)"/.exec(res.body)?.[1],
+    headline: /<h1[^>]*>([^<]*)<\/h1>/.exec(res.body)?.[1]?.replaceAll('&#39;', "'"),
+    school: /School<\/th><td>([^<]*)</.exec(res.body)?.[1],
+  };
 };
 
 describe('receipt keys cannot be squatted by another school (issue 17, item 5)', () => {
@@ -126,7 +141,15 @@ describe('receipt keys cannot be squatted by another school (issue 17, item 5)',
     expect(squat.reason).toMatch(/not the id of the key sent with it/);
 
     expect((await push(a, 'deskKeys.publish', publishArgs(victim, 'D01'))).status).toBe('applied');
-    expect((await push(a, 'payments.record', paymentRecordArgs({ deskCode: a.code, studentId, receiptNo: 'SQ-A/0001', amount: 500_00, businessDate: '2026-06-01' }))).status).toBe('applied');
+    expect(
+      (
+        await push(
+          a,
+          'payments.record',
+          paymentRecordArgs({ deskCode: a.code, studentId, receiptNo: 'SQ-A/0001', amount: 500_00, businessDate: '2026-06-01' }),
+        )
+      ).status,
+    ).toBe('applied');
     const genuine = await check(receiptCode(victim, { receiptNo: 'SQ-A/0001', amount: 500_00, date: '2026-06-01' }));
     expect(genuine).toMatchObject({ state: 'valid', headline: 'Valid receipt', school: 'Squat School A' });
 
@@ -135,7 +158,7 @@ describe('receipt keys cannot be squatted by another school (issue 17, item 5)',
     expect(forged.headline).not.toMatch(/Genuine|Valid/);
   });
 
-  it("lets a desk that proves it holds its key take the key id back from a school that only copied the public key", async () => {
+  it('lets a desk that proves it holds its key take the key id back from a school that only copied the public key', async () => {
     const victim = newKey();
     // The attacker has the victim's public key (not its private half) and publishes it first, with and without a made-up proof.
     const madeUp = await push(attacker, 'deskKeys.publish', publishArgs(victim, 'D01', { proof: Buffer.alloc(64, 7).toString('base64') }));
@@ -146,8 +169,19 @@ describe('receipt keys cannot be squatted by another school (issue 17, item 5)',
     expect((await push(a, 'deskKeys.publish', publishArgs(victim, 'D01'))).status).toBe('applied');
     const held = await database.db.selectFrom('desk_key').select(['desk_id']).where('key_id', '=', victim.keyId).executeTakeFirstOrThrow();
     expect(held.desk_id).toBe(a.deskId);
-    expect((await push(a, 'payments.record', paymentRecordArgs({ deskCode: a.code, studentId, receiptNo: 'SQ-A/0002', amount: 500_00, businessDate: '2026-06-02' }))).status).toBe('applied');
-    expect(await check(receiptCode(victim, { receiptNo: 'SQ-A/0002', amount: 500_00, date: '2026-06-02' }))).toMatchObject({ state: 'valid', school: 'Squat School A' });
+    expect(
+      (
+        await push(
+          a,
+          'payments.record',
+          paymentRecordArgs({ deskCode: a.code, studentId, receiptNo: 'SQ-A/0002', amount: 500_00, businessDate: '2026-06-02' }),
+        )
+      ).status,
+    ).toBe('applied');
+    expect(await check(receiptCode(victim, { receiptNo: 'SQ-A/0002', amount: 500_00, date: '2026-06-02' }))).toMatchObject({
+      state: 'valid',
+      school: 'Squat School A',
+    });
 
     // Once proven, the key id is the victim's for good: the attacker cannot publish it again.
     expect((await push(attacker, 'deskKeys.publish', unproven)).status).toBe('rejected');
@@ -172,7 +206,21 @@ describe('/verify answers from the books, not from the signature alone (issue 17
     expect((await push(d01, 'students.create', { ...studentArgs(studentId), class_id: classId })).status).toBe('applied');
     expect((await push(d01, 'deskKeys.publish', publishArgs(key01, 'D01'))).status).toBe('applied');
     expect((await push(d02, 'deskKeys.publish', publishArgs(key02, 'D02'))).status).toBe('applied');
-    expect((await push(d01, 'payments.record', paymentRecordArgs({ deskCode: d01.code, studentId, receiptNo: receipt.receiptNo, amount: receipt.amount, businessDate: receipt.date }))).status).toBe('applied');
+    expect(
+      (
+        await push(
+          d01,
+          'payments.record',
+          paymentRecordArgs({
+            deskCode: d01.code,
+            studentId,
+            receiptNo: receipt.receiptNo,
+            amount: receipt.amount,
+            businessDate: receipt.date,
+          }),
+        )
+      ).status,
+    ).toBe('applied');
   });
 
   it('reads the genuine receipt as valid', async () => {
@@ -198,12 +246,15 @@ describe('/verify answers from the books, not from the signature alone (issue 17
   });
 
   it('calls a receipt not yet synced only when the school has no payment with its number', async () => {
-    expect(await check(receiptCode(key02, { receiptNo: 'BK-D02/0001', amount: 700_00, date: '2026-06-01' }))).toMatchObject({ state: 'not_synced', headline: 'Genuine receipt' });
+    expect(await check(receiptCode(key02, { receiptNo: 'BK-D02/0001', amount: 700_00, date: '2026-06-01' }))).toMatchObject({
+      state: 'not_synced',
+      headline: 'Genuine receipt',
+    });
   });
 });
 
 describe('a real desk, end to end', () => {
-  it("publishes its key with a proof the server accepts, and its printed receipt reads valid from the books", async () => {
+  it('publishes its key with a proof the server accepts, and its printed receipt reads valid from the books', async () => {
     const server = await startSyncServer({ kind: 'pglite' });
     const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
     try {

@@ -32,7 +32,12 @@ interface Desk {
 }
 
 const issueCode = async (schoolName: string, deskCode: string) => {
-  const res = await app.inject({ method: 'POST', url: '/v1/admin/enrollments', headers: admin, payload: { schoolName, deskCode, validHours: 1 } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/enrollments',
+    headers: admin,
+    payload: { schoolName, deskCode, validHours: 1 },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return (res.json() as { code: string }).code;
 };
@@ -43,10 +48,27 @@ const enroll = async (schoolName: string, deskCode: string): Promise<Desk> => {
   return res.json() as Desk;
 };
 const push = (desk: Desk, mutations: Mutation[]) =>
-  app.inject({ method: 'POST', url: '/v1/push', headers: { authorization: `Bearer ${desk.token}` }, payload: { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations } });
-const pull = (desk: Desk) => app.inject({ method: 'POST', url: '/v1/pull', headers: { authorization: `Bearer ${desk.token}` }, payload: { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null } });
-const revoke = (schoolName: string, deskCode: string, headers: Record<string, string> = admin) => app.inject({ method: 'POST', url: '/v1/admin/revocations', headers, payload: { schoolName, deskCode } });
-const classMutation = (mutationId: number): Mutation => ({ mutationId, id: randomUUID(), name: 'masters.createClass', args: { id: randomUUID(), name: `Class ${randomUUID().slice(0, 6)}`, sortOrder: 1, sections: [] } });
+  app.inject({
+    method: 'POST',
+    url: '/v1/push',
+    headers: { authorization: `Bearer ${desk.token}` },
+    payload: { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations },
+  });
+const pull = (desk: Desk) =>
+  app.inject({
+    method: 'POST',
+    url: '/v1/pull',
+    headers: { authorization: `Bearer ${desk.token}` },
+    payload: { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null },
+  });
+const revoke = (schoolName: string, deskCode: string, headers: Record<string, string> = admin) =>
+  app.inject({ method: 'POST', url: '/v1/admin/revocations', headers, payload: { schoolName, deskCode } });
+const classMutation = (mutationId: number): Mutation => ({
+  mutationId,
+  id: randomUUID(),
+  name: 'masters.createClass',
+  args: { id: randomUUID(), name: `Class ${randomUUID().slice(0, 6)}`, sortOrder: 1, sections: [] },
+});
 
 describe('revoking a desk (issue 17, item 8)', () => {
   it("refuses the desk's token at once, on every route, once the administrator revokes it", async () => {
@@ -58,9 +80,16 @@ describe('revoking a desk (issue 17, item 8)', () => {
 
     const res = await revoke('Revoke School', 'D02');
     expect(res.statusCode, res.body).toBe(200);
-    for (const answer of [await push(desk, [classMutation(3)]), await pull(desk), await app.inject({ method: 'POST', url: '/v1/audit/head', headers: { authorization: `Bearer ${desk.token}` }, payload: {} })]) {
+    for (const answer of [
+      await push(desk, [classMutation(3)]),
+      await pull(desk),
+      await app.inject({ method: 'POST', url: '/v1/audit/head', headers: { authorization: `Bearer ${desk.token}` }, payload: {} }),
+    ]) {
       expect(answer.statusCode).toBe(401);
-      expect((answer.json() as { error: { code: string; message: string } }).error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(REVOKED) });
+      expect((answer.json() as { error: { code: string; message: string } }).error).toMatchObject({
+        code: 'unauthorized',
+        message: expect.stringMatching(REVOKED),
+      });
     }
     expect((await revoke('Revoke School', 'D02')).statusCode).toBe(404);
   });
@@ -102,11 +131,15 @@ describe('revoking a desk (issue 17, item 8)', () => {
       expect((await authenticate(own.db, `Bearer ${token}`)).deskCode).toBe('D02');
       await own.close();
 
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'revoke', '--school', 'CLI School', '--desk', 'd02'], {
-        env: { ...process.env, FEEDESK_SERVER_DATA: dir, DATABASE_URL: '' },
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'src/server/main.ts', 'revoke', '--school', 'CLI School', '--desk', 'd02'],
+        {
+          env: { ...process.env, FEEDESK_SERVER_DATA: dir, DATABASE_URL: '' },
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/Desk D02 of CLI School is revoked/);
 

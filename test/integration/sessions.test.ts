@@ -38,12 +38,23 @@ const codeNow = (secret: Buffer) => totp(secret, desk.clock.current.getTime() / 
 async function written(): Promise<Record<string, number>> {
   const side = await openSideStore(desk);
   const count = (table: string) => (side.raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  const counts = Object.fromEntries(['audit_log', 'app_user', 'academic_year', 'concession_decision', 'payment_event', 'outbox'].map((t) => [t, count(t)]));
+  const counts = Object.fromEntries(
+    ['audit_log', 'app_user', 'academic_year', 'concession_decision', 'payment_event', 'outbox'].map((t) => [t, count(t)]),
+  );
   await side.close();
   return counts;
 }
 
-const SETUP_CHANNELS = ['auth.changePassword', 'auth.lock', 'auth.logout', 'auth.session', 'auth.totpBegin', 'auth.totpConfirm', 'auth.totpStatus', 'auth.unlock'];
+const SETUP_CHANNELS = [
+  'auth.changePassword',
+  'auth.lock',
+  'auth.logout',
+  'auth.session',
+  'auth.totpBegin',
+  'auth.totpConfirm',
+  'auth.totpStatus',
+  'auth.unlock',
+];
 
 describe('two-step sign-in is required of admins and accountants', () => {
   it('lets only the set-up channels through before it is on, and says so on the session', () => {
@@ -54,7 +65,10 @@ describe('two-step sign-in is required of admins and accountants', () => {
   });
 
   it('a new admin logs in with the password to a session that can only set it up; the rest is refused, writing nothing', async () => {
-    expect(await ok(desk.raw('setup.initialize', schoolInput(), W1))).toMatchObject({ user: { role: 'admin' }, twoStepSetupRequired: true });
+    expect(await ok(desk.raw('setup.initialize', schoolInput(), W1))).toMatchObject({
+      user: { role: 'admin' },
+      twoStepSetupRequired: true,
+    });
     expect(await ok(desk.raw('auth.session', undefined, W1))).toMatchObject({ twoStepSetupRequired: true });
     const before = await written();
     const refused = await Promise.all([
@@ -66,7 +80,10 @@ describe('two-step sign-in is required of admins and accountants', () => {
       desk.raw('sync.status', undefined, W1),
     ]);
     for (const result of refused) {
-      expect(result).toEqual({ ok: false, error: { code: 'two_step_required', message: expect.stringMatching(/^set up two-step sign-in first/) } });
+      expect(result).toEqual({
+        ok: false,
+        error: { code: 'two_step_required', message: expect.stringMatching(/^set up two-step sign-in first/) },
+      });
     }
     expect(await written()).toEqual(before);
 
@@ -84,22 +101,32 @@ describe('two-step sign-in is required of admins and accountants', () => {
     await setUpSchool(desk);
     await desk.ok('users.create', ACCOUNTANT);
     await desk.ok('users.create', CASHIER);
-    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ twoStepSetupRequired: false });
+    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({
+      twoStepSetupRequired: false,
+    });
     expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: true });
-    expect(await ok(desk.raw('auth.login', { username: ACCOUNTANT.username, password: ACCOUNTANT.password }, W2))).toMatchObject({ user: { role: 'accountant' }, twoStepSetupRequired: true });
+    expect(await ok(desk.raw('auth.login', { username: ACCOUNTANT.username, password: ACCOUNTANT.password }, W2))).toMatchObject({
+      user: { role: 'accountant' },
+      twoStepSetupRequired: true,
+    });
     expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: false, error: { code: 'two_step_required' } });
   });
 
   it('asks it of a cashier promoted to accountant, at the next login', async () => {
     await setUpSchool(desk);
     const ravi = await desk.ok('users.create', CASHIER);
-    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ twoStepSetupRequired: false });
+    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({
+      twoStepSetupRequired: false,
+    });
     // No channel changes a role yet: the promotion is made in the store.
     const side = await openSideStore(desk);
     side.raw.prepare("update app_user set role = 'accountant' where id = ?").run(ravi.id);
     await side.close();
     await ok(desk.raw('auth.logout', undefined, W2));
-    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ user: { role: 'accountant' }, twoStepSetupRequired: true });
+    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({
+      user: { role: 'accountant' },
+      twoStepSetupRequired: true,
+    });
     expect(await desk.raw('reports.dashboard', undefined, W2)).toMatchObject({ ok: false, error: { code: 'two_step_required' } });
   });
 
@@ -110,7 +137,9 @@ describe('two-step sign-in is required of admins and accountants', () => {
     expect(await ok(desk.raw('users.list', undefined, W2))).toHaveLength(2);
     const principal = (await desk.ok('auth.session', undefined, W1))!.user.id;
     await desk.ok('users.resetTotp', { userId: principal }, W2);
-    expect(await ok(desk.raw('auth.login', { username: ADMIN.username, password: ADMIN.password }, W1))).toMatchObject({ twoStepSetupRequired: true });
+    expect(await ok(desk.raw('auth.login', { username: ADMIN.username, password: ADMIN.password }, W1))).toMatchObject({
+      twoStepSetupRequired: true,
+    });
     expect(await desk.raw('users.resetTotp', { userId: vice.id }, W1)).toMatchObject({ ok: false, error: { code: 'two_step_required' } });
   });
 
@@ -120,9 +149,31 @@ describe('two-step sign-in is required of admins and accountants', () => {
     await desk.ok('users.create', ACCOUNTANT);
     await desk.ok('users.create', CASHIER);
     await desk.ok('auth.login', login(CASHIER), W2);
-    const student = await desk.ok('students.create', { admissionNo: 'A-1', fullName: 'Anu', classId: school.classId, sectionId: school.sectionId, guardianName: 'G', phone: '9845000001', categoryId: null, familyId: null, joinedOn: '2026-04-01' });
+    const student = await desk.ok('students.create', {
+      admissionNo: 'A-1',
+      fullName: 'Anu',
+      classId: school.classId,
+      sectionId: school.sectionId,
+      guardianName: 'G',
+      phone: '9845000001',
+      categoryId: null,
+      familyId: null,
+      joinedOn: '2026-04-01',
+    });
     const paid = await desk.ok('payments.record', { studentIds: [student.id], amount: 25_000_00, method: { mode: 'cash' } }, W2);
-    const asked = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Merit', kind: 'fixed', value: 500_00, target: 'category', categoryId: school.categories.staff, reason: 'Merit list' }, W2);
+    const asked = await desk.ok(
+      'concessions.request',
+      {
+        yearId: school.yearId,
+        name: 'Merit',
+        kind: 'fixed',
+        value: 500_00,
+        target: 'category',
+        categoryId: school.categories.staff,
+        reason: 'Merit list',
+      },
+      W2,
+    );
     const file = join(desk.dir, 'concessions.csv');
     writeFileSync(file, 'name\n');
     const approver = { username: ACCOUNTANT.username, password: ACCOUNTANT.password };
@@ -135,7 +186,14 @@ describe('two-step sign-in is required of admins and accountants', () => {
       await desk.raw('imports.commit', { importer: 'concessions', path: file, sha256: 'a'.repeat(64), approver }, W1),
     ];
     for (const result of refusals) {
-      expect(result).toEqual({ ok: false, error: { code: 'two_step_required', message: 'meera must set up two-step sign-in (at their next login) before approving', field: 'approver.username' } });
+      expect(result).toEqual({
+        ok: false,
+        error: {
+          code: 'two_step_required',
+          message: 'meera must set up two-step sign-in (at their next login) before approving',
+          field: 'approver.username',
+        },
+      });
     }
     expect(await written()).toEqual(before);
   });
@@ -150,20 +208,40 @@ describe('two-step sign-in is required of admins and accountants', () => {
     await desk.ok('auth.login', login(ACCOUNTANT), 'window-3');
     await desk.ok('auth.login', login(CASHIER), W2);
     const paid = await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'cash' } }, W2);
-    const cancel = (approver: { username: string; password: string; code?: string }) => desk.raw('payments.cancel', { paymentId: paid.paymentId, reason: 'wrong student', approver }, W2);
-    expect(await cancel({ username: ACCOUNTANT.username, password: 'not-her-password' })).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'approver.password' } });
-    expect(await cancel({ username: ACCOUNTANT.username, password: ACCOUNTANT.password })).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'approver.code' } });
+    const cancel = (approver: { username: string; password: string; code?: string }) =>
+      desk.raw('payments.cancel', { paymentId: paid.paymentId, reason: 'wrong student', approver }, W2);
+    expect(await cancel({ username: ACCOUNTANT.username, password: 'not-her-password' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_credentials', field: 'approver.password' },
+    });
+    expect(await cancel({ username: ACCOUNTANT.username, password: ACCOUNTANT.password })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_credentials', field: 'approver.code' },
+    });
     const code = desk.authenticator.code(ACCOUNTANT.username);
-    expect(await cancel({ username: ACCOUNTANT.username, password: ACCOUNTANT.password, code })).toMatchObject({ ok: true, value: { status: 'cancelled' } });
+    expect(await cancel({ username: ACCOUNTANT.username, password: ACCOUNTANT.password, code })).toMatchObject({
+      ok: true,
+      value: { status: 'cancelled' },
+    });
   });
   it('takes the logged-in admin’s own password and code again to reopen a closed day', async () => {
     await setUpSchool(desk);
     await seedSmallSchool(desk);
     await desk.ok('dayClose.close', { date: '2026-04-02', cashCount: {}, counted: {}, note: null });
-    const reopen = (reauth: { password: string; code?: string }) => desk.raw('dayClose.reopen', { date: '2026-04-02', reason: 'a late receipt', reauth }, W1);
-    expect(await reopen({ password: 'not the password' })).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'reauth.password' } });
-    expect(await reopen({ password: ADMIN.password })).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'reauth.code' } });
-    expect(await reopen({ password: ADMIN.password, code: desk.authenticator.code(ADMIN.username) })).toMatchObject({ ok: true, value: { state: 'open' } });
+    const reopen = (reauth: { password: string; code?: string }) =>
+      desk.raw('dayClose.reopen', { date: '2026-04-02', reason: 'a late receipt', reauth }, W1);
+    expect(await reopen({ password: 'not the password' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_credentials', field: 'reauth.password' },
+    });
+    expect(await reopen({ password: ADMIN.password })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_credentials', field: 'reauth.code' },
+    });
+    expect(await reopen({ password: ADMIN.password, code: desk.authenticator.code(ADMIN.username) })).toMatchObject({
+      ok: true,
+      value: { state: 'open' },
+    });
   });
 });
 
@@ -191,17 +269,28 @@ describe('a session lasts 12 hours from login', () => {
     });
     expect(await ok(desk.raw('auth.session', undefined, W2))).toBeNull();
     const side = await openSideStore(desk);
-    const rows = side.raw.prepare("select user_id, after_json from audit_log where action = 'auth.sessionExpired'").all() as { user_id: string; after_json: string }[];
+    const rows = side.raw.prepare("select user_id, after_json from audit_log where action = 'auth.sessionExpired'").all() as {
+      user_id: string;
+      after_json: string;
+    }[];
     await side.close();
     expect(rows).toHaveLength(1);
     expect(JSON.parse(rows[0]!.after_json)).toEqual({ loggedInAt: START });
-    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({ locked: false });
+    expect(await ok(desk.raw('auth.login', { username: CASHIER.username, password: CASHIER.password }, W2))).toMatchObject({
+      locked: false,
+    });
     expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: true });
   });
 
   it('locks when left alone though the screen keeps polling (issue 17, item 11: the sync light kept it open forever)', async () => {
     // The sync light every 5 seconds and a job's progress: polls, not a person. The idle lock is at 10 minutes.
-    const job = (await ok(desk.raw('reports.export', { filters: { report: 'daybook', date: '2026-04-02' }, format: 'csv', path: join(desk.dir, 'idle.csv') }, W2))) as { id: string };
+    const job = (await ok(
+      desk.raw(
+        'reports.export',
+        { filters: { report: 'daybook', date: '2026-04-02' }, format: 'csv', path: join(desk.dir, 'idle.csv') },
+        W2,
+      ),
+    )) as { id: string };
     for (let second = 5; second <= 10 * 60; second += 5) {
       desk.clock.advanceSeconds(5);
       expect(await desk.raw('sync.status', undefined, W2)).toMatchObject({ ok: true });
@@ -223,7 +312,10 @@ describe('a session lasts 12 hours from login', () => {
     expect(await desk.raw('payments.list', { limit: 5 }, W2)).toMatchObject({ ok: false, error: { code: 'screen_locked' } });
     expect(await ok(desk.raw('auth.unlock', { password: CASHIER.password }, W2))).toMatchObject({ locked: false });
     at('2026-04-02T17:00:01Z');
-    expect(await desk.raw('auth.unlock', { password: CASHIER.password }, W2)).toMatchObject({ ok: false, error: { code: 'session_expired' } });
+    expect(await desk.raw('auth.unlock', { password: CASHIER.password }, W2)).toMatchObject({
+      ok: false,
+      error: { code: 'session_expired' },
+    });
     expect(await desk.raw('auth.logout', undefined, W2)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
   });
 

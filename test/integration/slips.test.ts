@@ -44,7 +44,12 @@ describe('fee slips', () => {
     expect(text).toContain('Quarter 1');
 
     execFileSync('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', '-singlefile', pdf, join(ARTIFACTS, 'class-page1')]);
-    const tokens = execFileSync('zbarimg', ['--quiet', '--raw', join(ARTIFACTS, 'class-page1.png')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+    const tokens = execFileSync('zbarimg', ['--quiet', '--raw', join(ARTIFACTS, 'class-page1.png')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .trim()
+      .split('\n');
     expect(tokens).toHaveLength(2);
     for (const token of tokens) {
       const student = await desk.ok('slips.resolve', { token });
@@ -56,8 +61,17 @@ describe('fee slips', () => {
   it('gives a clear word for a token of an unknown or departed student, or text that is not a token', async () => {
     const leaver = await admit(desk, school, { fullName: 'Meera Joshi' });
     await desk.ok('students.leave', { studentId: leaver.id, leftOn: '2026-05-01', reason: 'transfer' });
-    expect(errorOf(await desk.call('slips.resolve', { token: `FDS1-${leaver.id}` }))).toMatchObject({ code: 'conflict', message: expect.stringContaining('Meera Joshi') });
-    expect(errorOf(await desk.call('slips.resolve', { token: 'FDS1-00000000-0000-4000-8000-0000000fffff' }))).toMatchObject({ code: 'not_found', field: 'token' });
-    expect(errorOf(await desk.call('slips.resolve', { token: 'hello world' }))).toMatchObject({ code: 'invalid_input', message: 'token is not a FeeDesk fee slip code' });
+    expect(errorOf(await desk.call('slips.resolve', { token: `FDS1-${leaver.id}` }))).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('Meera Joshi'),
+    });
+    expect(errorOf(await desk.call('slips.resolve', { token: 'FDS1-00000000-0000-4000-8000-0000000fffff' }))).toMatchObject({
+      code: 'not_found',
+      field: 'token',
+    });
+    expect(errorOf(await desk.call('slips.resolve', { token: 'hello world' }))).toMatchObject({
+      code: 'invalid_input',
+      message: 'token is not a FeeDesk fee slip code',
+    });
   });
 });

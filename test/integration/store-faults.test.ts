@@ -40,9 +40,22 @@ afterAll(async () => {
 
 const backend = () => connections.at(-1)!;
 const count = async (table: 'payment' | 'allocation' | 'audit_log' | 'outbox') =>
-  Number((await side.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await side.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const lastSeq = async () => (await side.db.selectFrom('receipt_series').select('last_seq').executeTakeFirst())?.last_seq ?? 0;
-const written = async () => ({ payments: await count('payment'), allocations: await count('allocation'), audit: await count('audit_log'), outbox: await count('outbox'), seq: await lastSeq() });
+const written = async () => ({
+  payments: await count('payment'),
+  allocations: await count('allocation'),
+  audit: await count('audit_log'),
+  outbox: await count('outbox'),
+  seq: await lastSeq(),
+});
 const pay = (studentId: string) => desk.call('payments.record', { studentIds: [studentId], amount: 1_000_00, method: { mode: 'cash' } });
 /** The logged errors' SQLite codes (and the rollback's, when it failed after). */
 const loggedCodes = () => desk.errors.splice(0).map((e) => String((e as { code?: unknown }).code ?? (e as Error).message ?? e));
@@ -61,7 +74,10 @@ describe('a full disk', () => {
     } finally {
       raw.pragma('max_page_count = 1073741823');
     }
-    expect(failed.ok ? null : failed.error).toEqual({ code: 'disk_full', message: `The disk is full: nothing was saved. Free some space on ${desk.dir} and try again.` });
+    expect(failed.ok ? null : failed.error).toEqual({
+      code: 'disk_full',
+      message: `The disk is full: nothing was saved. Free some space on ${desk.dir} and try again.`,
+    });
     expect(loggedCodes()).toEqual(['SQLITE_FULL']);
     expect(await written()).toEqual(before);
 
@@ -75,7 +91,9 @@ describe('a disk that fails to write', () => {
     const s = await admit(desk, school);
     const before = await written();
     // The process may write no byte past the first of any file: every write of the store fails as the OS refuses it.
-    const soft = execFileSync('prlimit', ['--pid', String(process.pid), '--fsize', '--raw', '--noheadings', '--output=SOFT']).toString().trim();
+    const soft = execFileSync('prlimit', ['--pid', String(process.pid), '--fsize', '--raw', '--noheadings', '--output=SOFT'])
+      .toString()
+      .trim();
     execFileSync('prlimit', ['--pid', String(process.pid), '--fsize=1:']);
     let failed;
     try {
@@ -84,7 +102,11 @@ describe('a disk that fails to write', () => {
       execFileSync('prlimit', ['--pid', String(process.pid), `--fsize=${soft === '-1' ? 'unlimited' : soft}:`]);
     }
     expect(failed.ok ? null : failed.error.code).toBe('disk_error');
-    expect(failed.ok ? null : failed.error.message).toMatch(new RegExp(`^The disk could not be read or written \\(SQLITE_IOERR_WRITE\\): nothing was saved\\. Check that the drive holding ${desk.dir}`));
+    expect(failed.ok ? null : failed.error.message).toMatch(
+      new RegExp(
+        `^The disk could not be read or written \\(SQLITE_IOERR_WRITE\\): nothing was saved\\. Check that the drive holding ${desk.dir}`,
+      ),
+    );
     expect(loggedCodes()).toEqual(['SQLITE_IOERR_WRITE']);
     expect(await written()).toEqual(before);
 

@@ -12,7 +12,17 @@ import { alreadyRunningMessage, lockPathOf, lockStore } from '../../src/main/db/
 import { runRestore } from '../../src/main/maintenance';
 import { createFilePrinter } from '../../src/main/print/printer';
 import { createFileSettingsStore } from '../../src/main/desk-settings';
-import { fakeKeychain, FONTS_DIR, openTestDesk, sequentialIds, setUpSchool, TEST_KDF, TestClock, tempDir, type TestDesk } from '../support/harness';
+import {
+  fakeKeychain,
+  FONTS_DIR,
+  openTestDesk,
+  sequentialIds,
+  setUpSchool,
+  TEST_KDF,
+  TestClock,
+  tempDir,
+  type TestDesk,
+} from '../support/harness';
 
 const root = join(import.meta.dirname, '../..');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -47,7 +57,10 @@ function lockHolder(dbPath: string) {
     console.log('LOCKED');
     setInterval(() => {}, 1000);
   })`;
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', script], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -108,7 +121,9 @@ describe('one FeeDesk per store', () => {
     const holder = lockHolder(dbPath);
     expect(await holder.answer()).toBe('LOCKED');
 
-    expect(() => lockStore(dbPath, { shell: 'the desktop app', address: null }, new Date())).toThrow(/already running on this store .*a test process, process \d+/);
+    expect(() => lockStore(dbPath, { shell: 'the desktop app', address: null }, new Date())).toThrow(
+      /already running on this store .*a test process, process \d+/,
+    );
     const other = lockHolder(dbPath);
     expect(await other.answer()).toMatch(/^REFUSED FeeDesk is already running on this store/);
 
@@ -138,7 +153,12 @@ describe('one FeeDesk per store', () => {
     output.on('data', (c: Buffer) => (said += c.toString()));
     const code = await runRestore(
       join(desk.dir, 'no-such-backup'),
-      { dbPath: desk.dbPath, keys: createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF), clock: desk.clock, ids: sequentialIds() },
+      {
+        dbPath: desk.dbPath,
+        keys: createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF),
+        clock: desk.clock,
+        ids: sequentialIds(),
+      },
       { input: new PassThrough(), output },
     );
     expect(code).toBe(1);
@@ -148,6 +168,8 @@ describe('one FeeDesk per store', () => {
   });
 
   it('names the running FeeDesk even when it could not say who it is', () => {
-    expect(alreadyRunningMessage('/d/feedesk.db', null)).toBe('FeeDesk is already running on this store (/d/feedesk.db): use that window, or close it first.');
+    expect(alreadyRunningMessage('/d/feedesk.db', null)).toBe(
+      'FeeDesk is already running on this store (/d/feedesk.db): use that window, or close it first.',
+    );
   });
 });

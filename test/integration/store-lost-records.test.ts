@@ -20,7 +20,11 @@ function walFrames(walPath: string): { count: number; frameSize: number } {
   const frameSize = FRAME_HEADER + wal.readUInt32BE(8);
   const salts = wal.subarray(16, 24);
   let count = 0;
-  while (WAL_HEADER + (count + 1) * frameSize <= wal.length && wal.subarray(WAL_HEADER + count * frameSize + 8, WAL_HEADER + count * frameSize + 16).equals(salts)) count++;
+  while (
+    WAL_HEADER + (count + 1) * frameSize <= wal.length &&
+    wal.subarray(WAL_HEADER + count * frameSize + 8, WAL_HEADER + count * frameSize + 16).equals(salts)
+  )
+    count++;
   return { count, frameSize };
 }
 
@@ -68,7 +72,8 @@ function copyWithSpoiltWal(desk: TestDesk, frame: number): string {
 const CASHIER = { username: 'ravi', password: 'counter-cash-2026' };
 const addCashier = (desk: TestDesk) => desk.ok('users.create', { ...CASHIER, fullName: 'Ravi Kumar', role: 'cashier' });
 
-const pay = (desk: TestDesk, studentId: string) => desk.ok('payments.record', { studentIds: [studentId], amount: 1_000_00, method: { mode: 'cash' } });
+const pay = (desk: TestDesk, studentId: string) =>
+  desk.ok('payments.record', { studentIds: [studentId], amount: 1_000_00, method: { mode: 'cash' } });
 
 const opened: { close(): Promise<unknown> }[] = [];
 afterAll(async () => {
@@ -99,10 +104,16 @@ describe('a store that lost its last payment in a damaged WAL', () => {
     expect(check.raw.prepare('select max(receipt_no) as last from payment').get()).toEqual({ last: '2026-27/D01/000002' });
 
     const status = await after.ok('store.status');
-    expect(status.lostRecords).toMatch(/^This desk's store has lost records it had saved .*: receipt 2026-27\/D01\/000003 was issued, but the store's last is 2026-27\/D01\/000002\. Stop collecting/);
-    expect(after.errors.map(String).some((e) => e.startsWith("store: STORE HAS LOST RECORDS: This desk's store has lost records"))).toBe(true);
+    expect(status.lostRecords).toMatch(
+      /^This desk's store has lost records it had saved .*: receipt 2026-27\/D01\/000003 was issued, but the store's last is 2026-27\/D01\/000002\. Stop collecting/,
+    );
+    expect(after.errors.map(String).some((e) => e.startsWith("store: STORE HAS LOST RECORDS: This desk's store has lost records"))).toBe(
+      true,
+    );
     // Kept in the store too, among the alerts of the Sync page, for after a restart.
-    expect(check.raw.prepare("select message from sync_alert where kind = 'store_lost_records'").all()).toEqual([{ message: status.lostRecords }]);
+    expect(check.raw.prepare("select message from sync_alert where kind = 'store_lost_records'").all()).toEqual([
+      { message: status.lostRecords },
+    ]);
     await check.close();
     await after.ok('auth.login', CASHIER);
     expect((await pay(after, s.id)).receiptNo).toBe('2026-27/D01/000004');
@@ -131,10 +142,16 @@ describe('a store that lost payments the sync server already holds', () => {
       expect((await desk.app.sync.runNow())?.pushed).toBeGreaterThan(0);
     });
 
-    const after = await openTestDesk({ dir: copyWithSpoiltWal(desk, lostFrom), keychain: desk.keychain, ids: { uuid: () => randomUUID() } });
+    const after = await openTestDesk({
+      dir: copyWithSpoiltWal(desk, lostFrom),
+      keychain: desk.keychain,
+      ids: { uuid: () => randomUUID() },
+    });
     opened.push(after);
     const status = await after.ok('store.status');
-    expect(status.lostRecords).toMatch(/^This desk's store has lost records the sync server already holds: receipts up to 2026-27\/D01\/000002 were confirmed by the server, but the store's last is 2026-27\/D01\/000001\. Stop collecting/);
+    expect(status.lostRecords).toMatch(
+      /^This desk's store has lost records the sync server already holds: receipts up to 2026-27\/D01\/000002 were confirmed by the server, but the store's last is 2026-27\/D01\/000001\. Stop collecting/,
+    );
     await after.ok('auth.login', CASHIER);
     expect((await pay(after, s.id)).receiptNo).toBe('2026-27/D01/000003');
     // The payment made after the loss reaches the server: its change is numbered after the ones the server holds (it

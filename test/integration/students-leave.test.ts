@@ -25,7 +25,12 @@ describe('students.leavePreview', () => {
     // Quarter 2 tuition part paid: ₹3,000 + ₹1,500 of Quarter 1 first, then ₹1,000 into Quarter 2.
     const dues = await desk.ok('payments.openDues', { studentIds: [s.id], asOf: '2027-03-31' });
     const q2Tuition = dues.items.find((i) => i.installment === 'Quarter 2' && i.head === 'Tuition')!;
-    await desk.ok('payments.record', { studentIds: [s.id], amount: 1_000_00, method: { mode: 'cash' }, allocations: [{ key: q2Tuition.key, amount: 1_000_00 }] });
+    await desk.ok('payments.record', {
+      studentIds: [s.id],
+      amount: 1_000_00,
+      method: { mode: 'cash' },
+      allocations: [{ key: q2Tuition.key, amount: 1_000_00 }],
+    });
 
     const preview = await desk.ok('students.leavePreview', { studentId: s.id, leftOn: '2026-06-30' });
     expect(preview.dues.map((d) => [d.installment, d.head, d.dueOn, d.balance])).toEqual([
@@ -41,7 +46,9 @@ describe('students.leavePreview', () => {
     expect(preview.total).toBe(14_500_00);
     // A preview changes nothing.
     expect((await desk.ok('students.get', { studentId: s.id })).status).toBe('active');
-    expect((await desk.ok('payments.openDues', { studentIds: [s.id], asOf: '2027-03-31' })).totals.outstanding).toBe(dues.totals.outstanding - 1_000_00);
+    expect((await desk.ok('payments.openDues', { studentIds: [s.id], asOf: '2027-03-31' })).totals.outstanding).toBe(
+      dues.totals.outstanding - 1_000_00,
+    );
 
     const left = await desk.ok('students.leave', { studentId: s.id, leftOn: '2026-06-30', reason: 'moved city' });
     expect([left.duesWaived, left.amountWaived]).toEqual([preview.dues.length, preview.total]);

@@ -11,7 +11,10 @@ import { paymentRecordArgs } from '../support/mutations';
 
 const pg = await startTestPostgres();
 afterAll(async () => pg?.stop());
-const backends: [string, Backend][] = [['PGlite', { kind: 'pglite' }], ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : [])];
+const backends: [string, Backend][] = [
+  ['PGlite', { kind: 'pglite' }],
+  ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : []),
+];
 if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
 
 const YEAR = randomUUID();
@@ -92,8 +95,22 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
   };
   const counts = async () => {
     const db = server.database.db;
-    const n = async (t: 'change' | 'mutation' | 'payment' | 'student' | 'allocation') => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    return { change: await n('change'), mutation: await n('mutation'), payment: await n('payment'), student: await n('student'), allocation: await n('allocation') };
+    const n = async (t: 'change' | 'mutation' | 'payment' | 'student' | 'allocation') =>
+      Number(
+        (
+          await db
+            .selectFrom(t)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return {
+      change: await n('change'),
+      mutation: await n('mutation'),
+      payment: await n('payment'),
+      student: await n('student'),
+      allocation: await n('allocation'),
+    };
   };
 
   const enroll = async (schoolName: string, deskCode: string): Promise<Desk> => {
@@ -119,11 +136,25 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
   it('finishes the batch in flight when asked to stop, then refuses new work', async () => {
     const own = await startSyncServer(backend);
     try {
-      const { code } = await createEnrollment(own.database.db, { schoolName: 'School S', branchName: 'Main', deskCode: 'D01', validHours: 1 });
-      const enrolled = (await (await fetch(`${own.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deskCode: 'D01' }) })).json()) as { deskId: string; token: string };
+      const { code } = await createEnrollment(own.database.db, {
+        schoolName: 'School S',
+        branchName: 'Main',
+        deskCode: 'D01',
+        validHours: 1,
+      });
+      const enrolled = (await (
+        await fetch(`${own.url}/v1/enroll`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code, deskCode: 'D01' }),
+        })
+      ).json()) as { deskId: string; token: string };
       const desk: Desk = { deskId: enrolled.deskId, token: enrolled.token, code: 'D01', next: 1 };
       const classS = randomUUID();
-      const batch = [mutation(desk, 'masters.createClass', classArgs(classS)), ...Array.from({ length: 400 }, (_, i) => mutation(desk, 'students.create', student(`S-${i}`, classS)))];
+      const batch = [
+        mutation(desk, 'masters.createClass', classArgs(classS)),
+        ...Array.from({ length: 400 }, (_, i) => mutation(desk, 'students.create', student(`S-${i}`, classS))),
+      ];
       const inFlight = fetch(`${own.url}/v1/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${desk.token}` },
@@ -135,7 +166,16 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       expect(answer.status).toBe(200);
       expect(((await answer.json()) as { lastMutationId: number }).lastMutationId).toBe(401);
       await closing;
-      expect(Number((await own.database.db.selectFrom('student').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(400);
+      expect(
+        Number(
+          (
+            await own.database.db
+              .selectFrom('student')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      ).toBe(400);
     } finally {
       await own.database.close();
     }
@@ -143,8 +183,15 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
 
   describe('enrollment', () => {
     it('redeems a code once only, and only for the desk it names', async () => {
-      const { code } = await createEnrollment(server.database.db, { schoolName: 'School A', branchName: 'North', deskCode: 'D07', validHours: 1 });
-      expect((await post('/v1/enroll', { code, deskCode: 'D08' })).json()).toEqual({ error: { code: 'enrollment_invalid', message: 'this code is for desk D07, but this desk is D08' } });
+      const { code } = await createEnrollment(server.database.db, {
+        schoolName: 'School A',
+        branchName: 'North',
+        deskCode: 'D07',
+        validHours: 1,
+      });
+      expect((await post('/v1/enroll', { code, deskCode: 'D08' })).json()).toEqual({
+        error: { code: 'enrollment_invalid', message: 'this code is for desk D07, but this desk is D08' },
+      });
       expect((await post('/v1/enroll', { code, deskCode: 'D07' })).statusCode).toBe(200);
       const again = await post('/v1/enroll', { code, deskCode: 'D07' });
       expect(again.statusCode).toBe(403);
@@ -159,25 +206,41 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       const issued = await post('/v1/admin/enrollments', order, server.adminToken);
       expect(issued.statusCode).toBe(201);
       expect(issued.json().code).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
-      expect((await post('/v1/admin/enrollments', { ...order, deskCode: 'lower' }, server.adminToken)).json().error.code).toBe('invalid_request');
+      expect((await post('/v1/admin/enrollments', { ...order, deskCode: 'lower' }, server.adminToken)).json().error.code).toBe(
+        'invalid_request',
+      );
     });
   });
 
   describe('tenancy: a desk of school A cannot read or write school B', () => {
-    it('pull returns only its own school\'s changes', async () => {
-      const page = (await post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, a.token)).json() as { changes: { args: { id: string } }[] };
+    it("pull returns only its own school's changes", async () => {
+      const page = (await post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, a.token)).json() as {
+        changes: { args: { id: string } }[];
+      };
       const ids = JSON.stringify(page);
       expect(ids).not.toContain(studentB.id);
       // A's own changes are not echoed back; B's desk sees its own school's (none from other desks yet).
-      const bPage = (await post('/v1/pull', { deskId: b.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, b.token)).json() as { changes: unknown[] };
+      const bPage = (await post('/v1/pull', { deskId: b.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, b.token)).json() as {
+        changes: unknown[];
+      };
       expect(JSON.stringify(bPage)).not.toContain(studentA.id);
     });
 
     it('push and pull refuse a token used for another desk id', async () => {
       const before = await counts();
-      const push = await post('/v1/push', { deskId: b.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: 2, id: randomUUID(), name: 'students.create', args: student('X-1') }] }, a.token);
+      const push = await post(
+        '/v1/push',
+        {
+          deskId: b.deskId,
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          mutations: [{ mutationId: 2, id: randomUUID(), name: 'students.create', args: student('X-1') }],
+        },
+        a.token,
+      );
       expect(push.statusCode).toBe(403);
-      expect((await post('/v1/pull', { deskId: b.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, a.token)).statusCode).toBe(403);
+      expect((await post('/v1/pull', { deskId: b.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: null }, a.token)).statusCode).toBe(
+        403,
+      );
       expect(await counts()).toEqual(before);
     });
 
@@ -189,16 +252,25 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       expect((await counts()).student).toBe(before.student);
     });
 
-    it('a payment or an edit naming school B\'s student is rejected as unknown', async () => {
+    it("a payment or an edit naming school B's student is rejected as unknown", async () => {
       const result = await pushOk(a, [
         mutation(a, 'payments.record', payment(a, studentB.id, '2026-27/D01/000001')),
         mutation(a, 'students.update', { ...view(studentB), fullName: 'Taken over', version: 2, baseVersion: 1 }),
-        mutation(a, 'payments.cancel', { paymentId: randomUUID(), eventId: randomUUID(), at: '2026-06-01T05:00:00.000Z', reason: 'x', byUser: CASHIER, approvedBy: null }),
+        mutation(a, 'payments.cancel', {
+          paymentId: randomUUID(),
+          eventId: randomUUID(),
+          at: '2026-06-01T05:00:00.000Z',
+          reason: 'x',
+          byUser: CASHIER,
+          approvedBy: null,
+        }),
       ]);
       expect(result.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
       expect(result.results[0]!.reason).toMatch(/student the server does not know/);
       expect(result.results[1]!.reason).toMatch(/no student .* in this school/);
-      expect(await server.database.db.selectFrom('student').select('version').where('id', '=', studentB.id).executeTakeFirstOrThrow()).toEqual({ version: 1 });
+      expect(
+        await server.database.db.selectFrom('student').select('version').where('id', '=', studentB.id).executeTakeFirstOrThrow(),
+      ).toEqual({ version: 1 });
     });
   });
 
@@ -208,12 +280,17 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       const res = await pushOk(a, [mutation(a, 'payments.record', first)]);
       expect(res.results[0]!.status).toBe('applied');
       const reused = await pushOk(a, [mutation(a, 'payments.record', payment(a, studentA.id, '2026-27/D01/000002'))]);
-      expect(reused.results[0]).toMatchObject({ status: 'rejected', reason: 'receipt number 2026-27/D01/000002 is already used in this school' });
-      const twice = await pushOk(a, [mutation(a, 'payments.record', { ...first, payment: { ...first.payment, receipt_no: '2026-27/D01/000003' } })]);
+      expect(reused.results[0]).toMatchObject({
+        status: 'rejected',
+        reason: 'receipt number 2026-27/D01/000002 is already used in this school',
+      });
+      const twice = await pushOk(a, [
+        mutation(a, 'payments.record', { ...first, payment: { ...first.payment, receipt_no: '2026-27/D01/000003' } }),
+      ]);
       expect(twice.results[0]!.reason).toMatch(/was already recorded/);
     });
 
-    it('refuses allocations that do not add up to the amount, and a receipt from another desk\'s series', async () => {
+    it("refuses allocations that do not add up to the amount, and a receipt from another desk's series", async () => {
       const p = payment(a, studentA.id, '2026-27/D01/000004');
       const off = await pushOk(a, [mutation(a, 'payments.record', { ...p, payment: { ...p.payment, amount: 999 } })]);
       expect(off.results[0]!.reason).toMatch(/do not add up/);
@@ -235,9 +312,25 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
 
     it('skips mutations it already applied and refuses a gap', async () => {
       const before = await counts();
-      const replay = await post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: 1, id: randomUUID(), name: 'students.create', args: student('A-9') }] }, a.token);
+      const replay = await post(
+        '/v1/push',
+        {
+          deskId: a.deskId,
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          mutations: [{ mutationId: 1, id: randomUUID(), name: 'students.create', args: student('A-9') }],
+        },
+        a.token,
+      );
       expect(replay.json()).toMatchObject({ results: [{ mutationId: 1, status: 'duplicate' }] });
-      const gap = await post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next + 5, id: randomUUID(), name: 'students.create', args: student('A-9') }] }, a.token);
+      const gap = await post(
+        '/v1/push',
+        {
+          deskId: a.deskId,
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          mutations: [{ mutationId: a.next + 5, id: randomUUID(), name: 'students.create', args: student('A-9') }],
+        },
+        a.token,
+      );
       expect(gap.statusCode).toBe(409);
       expect(gap.json()).toMatchObject({ error: { code: 'gap' }, lastMutationId: a.next - 1 });
       expect(await counts()).toEqual(before);
@@ -247,16 +340,90 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
   describe('bad input gets a specific 4xx and changes nothing', () => {
     const cases: [string, () => Promise<{ statusCode: number; json(): unknown }>, number, string][] = [
       ['malformed JSON', () => post('/v1/push', '{"deskId": ', a.token, true), 400, 'bad_json'],
-      ['an oversized body', () => post('/v1/push', JSON.stringify({ pad: 'x'.repeat(BODY_LIMIT_BYTES + 1) }), a.token, true), 413, 'too_large'],
+      [
+        'an oversized body',
+        () => post('/v1/push', JSON.stringify({ pad: 'x'.repeat(BODY_LIMIT_BYTES + 1) }), a.token, true),
+        413,
+        'too_large',
+      ],
       ['no token', () => post('/v1/push', { deskId: a.deskId, schemaVersion: 1, mutations: [] }), 401, 'unauthorized'],
       ['a wrong token', () => post('/v1/pull', { deskId: a.deskId, schemaVersion: 1, cookie: null }, 'x'.repeat(43)), 401, 'unauthorized'],
-      ['an unknown mutation name', () => post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.erase', args: {} }] }, a.token), 400, 'unknown_mutation'],
-      ['bad mutation arguments', () => post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.record', args: { payment: { id: 'nope' } } }] }, a.token), 400, 'invalid_mutation'],
-      ['a schema version too old', () => post('/v1/push', { deskId: a.deskId, schemaVersion: 0, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'students.create', args: student('A-8') }] }, a.token), 426, 'schema_too_old'],
-      ['a schema version too new', () => post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION + 1, cookie: null }, a.token), 400, 'schema_too_new'],
-      ['an unknown cookie', () => post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: '0123456789abcdef.5' }, a.token), 409, 'unknown_cookie'],
+      [
+        'an unknown mutation name',
+        () =>
+          post(
+            '/v1/push',
+            {
+              deskId: a.deskId,
+              schemaVersion: SYNC_SCHEMA_VERSION,
+              mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.erase', args: {} }],
+            },
+            a.token,
+          ),
+        400,
+        'unknown_mutation',
+      ],
+      [
+        'bad mutation arguments',
+        () =>
+          post(
+            '/v1/push',
+            {
+              deskId: a.deskId,
+              schemaVersion: SYNC_SCHEMA_VERSION,
+              mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.record', args: { payment: { id: 'nope' } } }],
+            },
+            a.token,
+          ),
+        400,
+        'invalid_mutation',
+      ],
+      [
+        'a schema version too old',
+        () =>
+          post(
+            '/v1/push',
+            {
+              deskId: a.deskId,
+              schemaVersion: 0,
+              mutations: [{ mutationId: a.next, id: randomUUID(), name: 'students.create', args: student('A-8') }],
+            },
+            a.token,
+          ),
+        426,
+        'schema_too_old',
+      ],
+      [
+        'a schema version too new',
+        () => post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION + 1, cookie: null }, a.token),
+        400,
+        'schema_too_new',
+      ],
+      [
+        'an unknown cookie',
+        () => post('/v1/pull', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie: '0123456789abcdef.5' }, a.token),
+        409,
+        'unknown_cookie',
+      ],
       ['a missing field', () => post('/v1/pull', { deskId: a.deskId, cookie: null }, a.token), 400, 'invalid_request'],
-      ['ids out of order in a batch', () => post('/v1/push', { deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'students.create', args: student('A-7') }, { mutationId: a.next + 2, id: randomUUID(), name: 'students.create', args: student('A-6') }] }, a.token), 400, 'invalid_request'],
+      [
+        'ids out of order in a batch',
+        () =>
+          post(
+            '/v1/push',
+            {
+              deskId: a.deskId,
+              schemaVersion: SYNC_SCHEMA_VERSION,
+              mutations: [
+                { mutationId: a.next, id: randomUUID(), name: 'students.create', args: student('A-7') },
+                { mutationId: a.next + 2, id: randomUUID(), name: 'students.create', args: student('A-6') },
+              ],
+            },
+            a.token,
+          ),
+        400,
+        'invalid_request',
+      ],
     ];
     it.each(cases)('%s', async (_label, send, status, code) => {
       const before = await counts();
@@ -269,27 +436,39 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
 
     it('survives fuzzed push bodies: never a 5xx, never a write', async () => {
       const before = await counts();
-      const valid = () => ({ deskId: a.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [{ mutationId: a.next, id: randomUUID(), name: 'payments.record', args: payment(a, studentA.id, `2026-27/D01/9${a.next}`) }] });
-      // A mutated valid body: one value somewhere replaced by something of another type, or removed.
-      const mutated = fc.tuple(fc.nat(), fc.oneof(fc.constant(undefined), fc.integer(), fc.string(), fc.constant(null), fc.array(fc.integer()), fc.boolean())).map(([pick, replacement]) => {
-        const body = valid();
-        const spots: [Record<string, unknown>, string][] = [];
-        const walk = (o: unknown) => {
-          if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) {
-            spots.push([o as Record<string, unknown>, k]);
-            // dueNet is a map: without one of its entries it is still valid, so only the map as a whole is a spot.
-            if (k !== 'dueNet') walk(v);
-          }
-        };
-        walk(body);
-        const [holder, key] = spots[pick % spots.length]!;
-        const before = holder[key];
-        // Swapped for a value of the same kind, or a null of a nullable field filled, it may still be valid: spoil the version instead.
-        if (before === null || (typeof before === typeof replacement && replacement !== null)) return { ...body, schemaVersion: -1 };
-        if (replacement === undefined) delete holder[key];
-        else holder[key] = replacement;
-        return body;
+      const valid = () => ({
+        deskId: a.deskId,
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [
+          { mutationId: a.next, id: randomUUID(), name: 'payments.record', args: payment(a, studentA.id, `2026-27/D01/9${a.next}`) },
+        ],
       });
+      // A mutated valid body: one value somewhere replaced by something of another type, or removed.
+      const mutated = fc
+        .tuple(
+          fc.nat(),
+          fc.oneof(fc.constant(undefined), fc.integer(), fc.string(), fc.constant(null), fc.array(fc.integer()), fc.boolean()),
+        )
+        .map(([pick, replacement]) => {
+          const body = valid();
+          const spots: [Record<string, unknown>, string][] = [];
+          const walk = (o: unknown) => {
+            if (o && typeof o === 'object')
+              for (const [k, v] of Object.entries(o)) {
+                spots.push([o as Record<string, unknown>, k]);
+                // dueNet is a map: without one of its entries it is still valid, so only the map as a whole is a spot.
+                if (k !== 'dueNet') walk(v);
+              }
+          };
+          walk(body);
+          const [holder, key] = spots[pick % spots.length]!;
+          const before = holder[key];
+          // Swapped for a value of the same kind, or a null of a nullable field filled, it may still be valid: spoil the version instead.
+          if (before === null || (typeof before === typeof replacement && replacement !== null)) return { ...body, schemaVersion: -1 };
+          if (replacement === undefined) delete holder[key];
+          else holder[key] = replacement;
+          return body;
+        });
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.jsonValue(), mutated), async (body) => {
           const res = await post('/v1/push', body, a.token);

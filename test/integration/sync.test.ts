@@ -12,7 +12,10 @@ import { type Backend, deskFigures, enrollDesk, serverFigures, startSyncServer, 
 const pg = await startTestPostgres();
 afterAll(async () => pg?.stop());
 
-const backends: [string, Backend][] = [['PGlite', { kind: 'pglite' }], ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : [])];
+const backends: [string, Backend][] = [
+  ['PGlite', { kind: 'pglite' }],
+  ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : []),
+];
 
 if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
 
@@ -74,7 +77,11 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
   });
 
   it('carries a payment made on the second desk back to the first, and the server holds both exactly once', async () => {
-    const receipt = await b.ok('payments.record', { studentIds: [students[1]!], amount: 3_000_00, method: { mode: 'upi', utr: '412345678901' } });
+    const receipt = await b.ok('payments.record', {
+      studentIds: [students[1]!],
+      amount: 3_000_00,
+      method: { mode: 'upi', utr: '412345678901' },
+    });
     expect(receipt.receiptNo).toContain('D02');
     await syncAll(a, b);
     const [fa, fb] = [await deskFigures(a), await deskFigures(b)];
@@ -88,7 +95,7 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     expect(check.verdict).toBe('valid');
   });
 
-  it('refuses a stale edit with both values, and the desk takes the server\'s', async () => {
+  it("refuses a stale edit with both values, and the desk takes the server's", async () => {
     const before = await a.ok('students.get', { studentId: students[2]! });
     const edit = (desk: TestDesk, guardianName: string) =>
       desk.ok('students.update', {
@@ -160,7 +167,11 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     const receipt = await a.ok('payments.record', { studentIds: [students[4]!], amount: 1_000_00, method: { mode: 'cash' } });
     await syncAll(a, b);
     await a.ok('users.create', { username: 'meera', fullName: 'Meera', role: 'accountant', password: 'ledger balance 42' });
-    await a.ok('payments.cancel', { paymentId: receipt.paymentId, reason: 'wrong student', approver: { username: 'meera', password: 'ledger balance 42' } });
+    await a.ok('payments.cancel', {
+      paymentId: receipt.paymentId,
+      reason: 'wrong student',
+      approver: { username: 'meera', password: 'ledger balance 42' },
+    });
     await syncAll(a, b);
     const onB = await b.ok('payments.receipt', { paymentId: receipt.paymentId });
     expect(onB.status).toBe('cancelled');
@@ -168,22 +179,34 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
   });
 
   it('carries day closes and cheque clearances, so every desk’s reports agree on them', async () => {
-    const cheque = await a.ok('payments.record', { studentIds: [students[1]!], amount: 700_00, method: { mode: 'cheque', chequeNo: '654321', bank: 'SBI', chequeDate: '2026-04-02' } });
+    const cheque = await a.ok('payments.record', {
+      studentIds: [students[1]!],
+      amount: 700_00,
+      method: { mode: 'cheque', chequeNo: '654321', bank: 'SBI', chequeDate: '2026-04-02' },
+    });
     const status = await a.ok('dayClose.status', { date: '2026-04-02' });
     const expectedCash = status.expected['cash']!;
     const notes = { '50000': Math.floor(expectedCash / 50000) };
     const left = expectedCash - notes['50000'] * 50000;
-    await a.ok('dayClose.close', { date: '2026-04-02', cashCount: { ...notes, ...(left > 0 ? { '100': left / 100 } : {}) }, counted: { cheque: 700_00 } });
+    await a.ok('dayClose.close', {
+      date: '2026-04-02',
+      cashCount: { ...notes, ...(left > 0 ? { '100': left / 100 } : {}) },
+      counted: { cheque: 700_00 },
+    });
     await syncAll(a, b);
     const onB = await b.ok('reports.run', { report: 'day_close', date: '2026-04-02', desk: 'D01' });
     expect(onB.footnote).toMatch(/^Closed by /);
     expect(onB.totals['variance']).toBe(0);
     expect((await b.ok('reports.dashboard')).desksNotClosed.filter((d) => d.desk === 'D01' && d.day === '2026-04-02')).toEqual([]);
 
-    expect((await b.ok('reports.run', { report: 'cheques', asOf: '2026-04-02' })).rows.map((r) => r['paymentId'])).toContain(cheque.paymentId);
+    expect((await b.ok('reports.run', { report: 'cheques', asOf: '2026-04-02' })).rows.map((r) => r['paymentId'])).toContain(
+      cheque.paymentId,
+    );
     await b.ok('cheques.clear', { paymentId: cheque.paymentId, clearedOn: '2026-04-02' });
     await syncAll(a, b);
-    expect((await a.ok('reports.run', { report: 'cheques', asOf: '2026-04-02' })).rows.map((r) => r['paymentId'])).not.toContain(cheque.paymentId);
+    expect((await a.ok('reports.run', { report: 'cheques', asOf: '2026-04-02' })).rows.map((r) => r['paymentId'])).not.toContain(
+      cheque.paymentId,
+    );
     const late = await a.call('payments.record', { studentIds: [students[1]!], amount: 100_00, method: { mode: 'cash' } });
     expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
@@ -202,7 +225,9 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
       return now as Awaited<ReturnType<typeof a.ok<'imports.job'>>>;
     };
     const dry = await wait(await a.ok('imports.dryRun', { importer: 'opening_balances', path }));
-    expect((await wait(await a.ok('imports.commit', { importer: 'opening_balances', path, sha256: dry.summary!.sha256 }))).state).toBe('done');
+    expect((await wait(await a.ok('imports.commit', { importer: 'opening_balances', path, sha256: dry.summary!.sha256 }))).state).toBe(
+      'done',
+    );
     await syncAll(a, b);
     const onB = await b.ok('payments.openDues', { studentIds: [students[3]!] });
     expect(onB.items.find((i) => i.head === 'Opening balance')).toMatchObject({ balance: 750_00, dueOn: '2026-03-31' });
@@ -237,7 +262,9 @@ describe('a server restored from an older backup', () => {
       await desk.app.sync.runNow();
 
       const status = await desk.ok('sync.status');
-      expect(status.resync?.reason).toMatch(/server has this desk's changes only up to no\. \d+|did not recognise this desk's sync position/);
+      expect(status.resync?.reason).toMatch(
+        /server has this desk's changes only up to no\. \d+|did not recognise this desk's sync position/,
+      );
       expect(status).toMatchObject({ queue: 0, lastError: null });
       const s = await serverFigures(server.database.db);
       expect(s.payments).toEqual({ count: 2, total: 3_000_00 });
@@ -273,7 +300,9 @@ describe('the demo school, a year of it, pulled by a new desk', () => {
       const s = await serverFigures(server.database.db);
       expect(s.payments).toEqual(o.ownPayments);
       expect(await fresh.ok('sync.rejected')).toEqual([]);
-      expect((await fresh.ok('concessions.list', { status: 'approved' })).length).toBe((await origin.ok('concessions.list', { status: 'approved' })).length);
+      expect((await fresh.ok('concessions.list', { status: 'approved' })).length).toBe(
+        (await origin.ok('concessions.list', { status: 'approved' })).length,
+      );
     } finally {
       await origin.close();
       await fresh.close();

@@ -40,13 +40,18 @@ const ok = async <T>(pending: Promise<Result<T>>): Promise<T> => {
 
 /** Vice logs in with the password and sets two-step sign-in up; returns the secret and the recovery codes. */
 async function enroll() {
-  expect(await ok(desk.raw('auth.login', { username: VICE.username, password: VICE.password }, W2))).toMatchObject({ twoStepSetupRequired: true });
+  expect(await ok(desk.raw('auth.login', { username: VICE.username, password: VICE.password }, W2))).toMatchObject({
+    twoStepSetupRequired: true,
+  });
   expect(await ok(desk.raw('auth.totpStatus', undefined, W2))).toEqual({ enabled: false, recoveryCodesLeft: 0 });
   const started = await ok(desk.raw('auth.totpBegin', undefined, W2));
   expect(started.uri).toMatch(/^otpauth:\/\/totp\/FeeDesk%20Green%20Valley%20School:vice\?secret=[A-Z2-7]{32}&/);
   expect(started.qrSvg).toMatch(/^<svg/);
   const secret = base32Decode(started.key);
-  expect(await desk.raw('auth.totpConfirm', { code: codeNow(secret) === '000000' ? '111111' : '000000' }, W2)).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'code' } });
+  expect(await desk.raw('auth.totpConfirm', { code: codeNow(secret) === '000000' ? '111111' : '000000' }, W2)).toMatchObject({
+    ok: false,
+    error: { code: 'invalid_input', field: 'code' },
+  });
   const { recoveryCodes } = await ok(desk.raw('auth.totpConfirm', { code: codeNow(secret) }, W2));
   return { secret, recoveryCodes };
 }
@@ -59,14 +64,24 @@ describe('two-step sign-in (TOTP)', () => {
     expect(await desk.raw('auth.totpBegin', undefined, W2)).toMatchObject({ ok: false, error: { code: 'conflict' } });
     await ok(desk.raw('auth.logout', undefined, W2));
 
-    const login = (code?: string) => desk.raw('auth.login', { username: VICE.username, password: VICE.password, ...(code ? { code } : {}) }, W2);
-    expect(await login()).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'code', message: expect.stringMatching(/6-digit code/) } });
+    const login = (code?: string) =>
+      desk.raw('auth.login', { username: VICE.username, password: VICE.password, ...(code ? { code } : {}) }, W2);
+    expect(await login()).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_credentials', field: 'code', message: expect.stringMatching(/6-digit code/) },
+    });
     // The code that confirmed the set-up is spent: the same 30 seconds' code again is a replay.
-    expect(await login(codeNow(secret))).toMatchObject({ ok: false, error: { field: 'code', message: 'this code was used already: wait for the next one' } });
+    expect(await login(codeNow(secret))).toMatchObject({
+      ok: false,
+      error: { field: 'code', message: 'this code was used already: wait for the next one' },
+    });
     expect(await audits('auth.totpReplayed')).toBe(1);
     later(30);
     const fresh = codeNow(secret);
-    expect(await login('123456' === fresh ? '654321' : '123456')).toMatchObject({ ok: false, error: { field: 'code', message: 'the code is wrong or has expired' } });
+    expect(await login('123456' === fresh ? '654321' : '123456')).toMatchObject({
+      ok: false,
+      error: { field: 'code', message: 'the code is wrong or has expired' },
+    });
     expect(await login(fresh)).toMatchObject({ ok: true, value: { twoStepSetupRequired: false } });
     await ok(desk.raw('auth.logout', undefined, W2));
     expect(await login(fresh)).toMatchObject({ ok: false, error: { message: 'this code was used already: wait for the next one' } });
@@ -81,8 +96,25 @@ describe('two-step sign-in (TOTP)', () => {
   it('an approver with two-step sign-in on approves with their code too', async () => {
     const school = await seedSmallSchool(desk);
     const { secret } = await enroll();
-    const asked = await desk.ok('concessions.request', { yearId: school.yearId, name: 'Merit', kind: 'fixed', value: 500_00, target: 'category', categoryId: school.categories.staff, reason: 'Merit list' }, W1);
-    const approve = (code?: string) => desk.raw('concessions.approve', { concessionId: asked.id, approver: { username: VICE.username, password: VICE.password, ...(code ? { code } : {}) }, note: null }, W1);
+    const asked = await desk.ok(
+      'concessions.request',
+      {
+        yearId: school.yearId,
+        name: 'Merit',
+        kind: 'fixed',
+        value: 500_00,
+        target: 'category',
+        categoryId: school.categories.staff,
+        reason: 'Merit list',
+      },
+      W1,
+    );
+    const approve = (code?: string) =>
+      desk.raw(
+        'concessions.approve',
+        { concessionId: asked.id, approver: { username: VICE.username, password: VICE.password, ...(code ? { code } : {}) }, note: null },
+        W1,
+      );
     expect(await approve()).toMatchObject({ ok: false, error: { code: 'invalid_credentials', field: 'approver.code' } });
     later(30);
     expect(await approve(codeNow(secret))).toMatchObject({ ok: true, value: { status: 'approved' } });
@@ -96,7 +128,10 @@ describe('two-step sign-in (TOTP)', () => {
     expect(await ok(desk.raw('auth.session', undefined, W2))).toBeNull();
     expect(await audits('users.resetTotp')).toBe(1);
     // The password alone lets them in again, but only to set two-step sign-in up anew.
-    expect(await desk.raw('auth.login', { username: VICE.username, password: VICE.password }, W2)).toMatchObject({ ok: true, value: { twoStepSetupRequired: true } });
+    expect(await desk.raw('auth.login', { username: VICE.username, password: VICE.password }, W2)).toMatchObject({
+      ok: true,
+      value: { twoStepSetupRequired: true },
+    });
     expect(await desk.raw('users.list', undefined, W2)).toMatchObject({ ok: false, error: { code: 'two_step_required' } });
   });
 });

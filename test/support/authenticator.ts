@@ -37,7 +37,8 @@ export function createAuthenticator(clock: { current: Date }): Authenticator {
     return found;
   };
   return {
-    add: (username, key, usedStep = 0) => void users.set(username.toLowerCase(), { secret: base32Decode(key), lastStep: usedStep, recoveryCodes: [], undo: null }),
+    add: (username, key, usedStep = 0) =>
+      void users.set(username.toLowerCase(), { secret: base32Decode(key), lastStep: usedStep, recoveryCodes: [], undo: null }),
     keepRecoveryCodes: (username, codes) => void (entry(username).recoveryCodes = [...codes]),
     has: (username) => users.has(username.toLowerCase()),
     key: (username) => base32Encode(entry(username).secret),

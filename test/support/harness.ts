@@ -9,7 +9,15 @@ import { createKeyStore, type KeyWrapper, NO_KEYCHAIN } from '../../src/main/db/
 import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { createFilePrinter, type Printer } from '../../src/main/print/printer';
 import { createFileSettingsStore } from '../../src/main/desk-settings';
-import { contract, parseInput, type ChannelName, type ErrorData, type InputOf, type OutputOf, type Result } from '../../src/shared/contract';
+import {
+  contract,
+  parseInput,
+  type ChannelName,
+  type ErrorData,
+  type InputOf,
+  type OutputOf,
+  type Result,
+} from '../../src/shared/contract';
 import type { SessionInfo } from '../../src/shared/contract/auth';
 import { stepAt } from '../../src/main/services/totp-codes';
 import { DEMO_USERS } from '../../src/main/demo/generate';
@@ -117,7 +125,9 @@ export interface TestDesk {
   close(): Promise<void>;
 }
 
-export async function openTestDesk(options: { dir?: string; keychain?: KeyWrapper; ids?: IdSource; printer?: Printer } = {}): Promise<TestDesk> {
+export async function openTestDesk(
+  options: { dir?: string; keychain?: KeyWrapper; ids?: IdSource; printer?: Printer } = {},
+): Promise<TestDesk> {
   const dir = options.dir ?? tempDir().dir;
   const clock = new TestClock();
   const keychain = options.keychain ?? fakeKeychain();
@@ -150,7 +160,11 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
   async function setUpTwoStep(username: string, client: string): Promise<void> {
     const { key } = (await rawOk('auth.totpBegin', undefined, client)) as OutputOf<'auth.totpBegin'>;
     authenticator.add(username, key);
-    const { recoveryCodes } = (await rawOk('auth.totpConfirm', { code: authenticator.code(username) }, client)) as OutputOf<'auth.totpConfirm'>;
+    const { recoveryCodes } = (await rawOk(
+      'auth.totpConfirm',
+      { code: authenticator.code(username) },
+      client,
+    )) as OutputOf<'auth.totpConfirm'>;
     authenticator.keepRecoveryCodes(username, recoveryCodes);
   }
 
@@ -161,7 +175,11 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
   function codeSlot(channel: ChannelName, input: unknown, client: string): { owner: string; put(code: string): unknown } | null {
     if (!isRecord(input) || !parseInput(contract[channel].input, input).success) return null;
     const [field, who] =
-      channel === 'auth.login' ? [null, input] : isRecord(input['reauth']) ? ['reauth', { ...input['reauth'], username: logins.get(client)?.username }] : ['approver', input['approver']];
+      channel === 'auth.login'
+        ? [null, input]
+        : isRecord(input['reauth'])
+          ? ['reauth', { ...input['reauth'], username: logins.get(client)?.username }]
+          : ['approver', input['approver']];
     if (!isRecord(who) || who['code'] || typeof who['username'] !== 'string' || !authenticator.has(who['username'])) return null;
     const slot = field ? (input[field] as Record<string, unknown>) : null;
     return { owner: who['username'], put: (code) => (field ? { ...input, [field]: { ...slot, code } } : { ...input, code }) };
@@ -253,7 +271,15 @@ export async function openTestDesk(options: { dir?: string; keychain?: KeyWrappe
  */
 function codeWasChecked(channel: ChannelName, error: ErrorData): boolean {
   if (channel === 'auth.login') return false;
-  const before = ['invalid_credentials', 'account_locked', 'forbidden', 'screen_locked', 'two_step_required', 'unauthenticated', 'session_expired'];
+  const before = [
+    'invalid_credentials',
+    'account_locked',
+    'forbidden',
+    'screen_locked',
+    'two_step_required',
+    'unauthenticated',
+    'session_expired',
+  ];
   return !before.includes(error.code) && !error.field?.startsWith('approver') && !error.field?.startsWith('reauth');
 }
 

@@ -82,7 +82,17 @@ export const FLOORS: { name: string; members: string[] }[] = [
   { name: 'background', members: ['src/main/background/'] },
   { name: 'channels', members: ['src/main/channels/', 'src/main/ipc/'] },
   { name: 'composition', members: ['src/main/app.ts', 'src/main/demo/'] },
-  { name: 'shells', members: ['src/main/index.ts', 'src/main/electron/', 'src/main/web/', 'src/main/maintenance.ts', 'src/main/shell-policy.ts', 'src/main/audit-cli.ts'] },
+  {
+    name: 'shells',
+    members: [
+      'src/main/index.ts',
+      'src/main/electron/',
+      'src/main/web/',
+      'src/main/maintenance.ts',
+      'src/main/shell-policy.ts',
+      'src/main/audit-cli.ts',
+    ],
+  },
 ];
 
 const inMember = (file: string, member: string) => (member.endsWith('/') ? file.startsWith(member) : file === member);
@@ -138,21 +148,28 @@ export function houseViolations(tree: Tree): string[] {
       found.push(`${file} imports electron: only src/main/index.ts, src/main/electron/ and src/preload/ may`);
     }
     if (NO_NODE.some((folder) => file.startsWith(folder))) {
-      for (const p of packages.filter((p) => NODE_BUILTINS.has(p))) found.push(`${file} imports the Node built-in ${p}: the renderer and src/shared run in the browser too`);
+      for (const p of packages.filter((p) => NODE_BUILTINS.has(p)))
+        found.push(`${file} imports the Node built-in ${p}: the renderer and src/shared run in the browser too`);
     }
     const side = sideOf(file);
     const floor = floorOf(file);
     if (!side) found.push(`${file} is on no side of the app: add its folder to SIDES in test/support/house-rules.ts`);
-    if (side?.name === 'main' && floor < 0) found.push(`${file} stands on no floor of the backend: add it to FLOORS in test/support/house-rules.ts`);
+    if (side?.name === 'main' && floor < 0)
+      found.push(`${file} stands on no floor of the backend: add it to FLOORS in test/support/house-rules.ts`);
     for (const target of files) {
       const targetSide = sideOf(target);
       if (side && targetSide && !side.mayImport.includes(targetSide.name)) {
-        found.push(`${file} imports ${target}: ${side.folder} may import only ${side.mayImport.map((n) => SIDES.find((s) => s.name === n)!.folder).join(', ')}`);
+        found.push(
+          `${file} imports ${target}: ${side.folder} may import only ${side.mayImport.map((n) => SIDES.find((s) => s.name === n)!.folder).join(', ')}`,
+        );
         continue;
       }
       if (side?.name === 'main' && targetSide?.name === 'main' && floor >= 0) {
         const targetFloor = floorOf(target);
-        if (targetFloor > floor) found.push(`${file} imports ${target}: the ${FLOORS[floor]!.name} floor may not reach up to the ${FLOORS[targetFloor]!.name} floor`);
+        if (targetFloor > floor)
+          found.push(
+            `${file} imports ${target}: the ${FLOORS[floor]!.name} floor may not reach up to the ${FLOORS[targetFloor]!.name} floor`,
+          );
       }
     }
   }

@@ -70,15 +70,27 @@ async function tryStartPostgres(): Promise<TestPostgres | null> {
     postgresUnavailable = 'PostgreSQL is not installed (apt-get install postgresql) and DATABASE_URL is not set';
     return null;
   }
-  const asPostgres = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--']] as const : null;
-  const run = (cmd: string, args: string[]) => (asPostgres ? execFileSync(asPostgres[0], [...asPostgres[1], cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' }));
+  const asPostgres = process.getuid?.() === 0 ? (['runuser', ['-u', 'postgres', '--']] as const) : null;
+  const run = (cmd: string, args: string[]) =>
+    asPostgres
+      ? execFileSync(asPostgres[0], [...asPostgres[1], cmd, ...args], { stdio: 'pipe' })
+      : execFileSync(cmd, args, { stdio: 'pipe' });
   const dir = mkdtempSync(join(tmpdir(), 'feedesk-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
   const port = await freePort();
   try {
     run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-    run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+    run(join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     postgresUnavailable = `could not start PostgreSQL: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;

@@ -52,7 +52,11 @@ export async function seedSmallSchool(desk: TestDesk): Promise<SmallSchool> {
 
 let admission = 0;
 
-export async function admit(desk: TestDesk, school: SmallSchool, overrides: Partial<{ fullName: string; joinedOn: string; categoryId: string | null; familyId: string | null; phone: string }> = {}) {
+export async function admit(
+  desk: TestDesk,
+  school: SmallSchool,
+  overrides: Partial<{ fullName: string; joinedOn: string; categoryId: string | null; familyId: string | null; phone: string }> = {},
+) {
   admission += 1;
   return desk.ok('students.create', {
     admissionNo: `A-${String(admission).padStart(4, '0')}`,

@@ -64,20 +64,29 @@ export async function startSyncServer(backend: Backend, port = 0, dataDir?: stri
 /** Issues a code on the server and redeems it from the desk, as an admin would on the sync screen. */
 export async function enrollDesk(server: TestSyncServer, desk: TestDesk, schoolName = 'Green Valley School', url = server.url) {
   const status = await desk.ok('setup.status');
-  const { code } = await createEnrollment(server.database.db, { schoolName, branchName: 'Main', deskCode: status.deskCode!, validHours: 1 });
+  const { code } = await createEnrollment(server.database.db, {
+    schoolName,
+    branchName: 'Main',
+    deskCode: status.deskCode!,
+    validHours: 1,
+  });
   return desk.ok('sync.enroll', { serverUrl: url, code });
 }
 
 /** One request per connection (no keep-alive), so a fault proxy sees every request on its own. */
 export const oneShotFetch: FetchLike = (url, init) =>
   new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method, headers: { ...init.headers, connection: 'close' }, agent: false, signal: init.signal }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: async () => Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-      res.on('aborted', () => reject(new Error('response cut off')));
-    });
+    const req = request(
+      url,
+      { method: init.method, headers: { ...init.headers, connection: 'close' }, agent: false, signal: init.signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: async () => Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('response cut off')));
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -89,7 +98,9 @@ export interface StudentFigures {
 }
 
 /** What a desk believes about every student, read through a second connection to its encrypted file. */
-export async function deskFigures(desk: TestDesk): Promise<{ students: Map<string, StudentFigures>; queue: number; ownPayments: { count: number; total: number }; receiptNos: string[] }> {
+export async function deskFigures(
+  desk: TestDesk,
+): Promise<{ students: Map<string, StudentFigures>; queue: number; ownPayments: { count: number; total: number }; receiptNos: string[] }> {
   const side = await openSideStore(desk);
   try {
     const rows = await sql<{ id: string; outstanding: number; credit: number; allocated: number }>`
@@ -102,7 +113,10 @@ export async function deskFigures(desk: TestDesk): Promise<{ students: Map<strin
         coalesce((select sum(a.amount) from allocation a where a.student_id = s.id), 0) as allocated
       from student s order by s.id`.execute(side.db);
     const queue = await sql<{ n: number }>`select count(*) as n from outbox where acked_at is null`.execute(side.db);
-    const own = await sql<{ n: number; total: number }>`select count(*) as n, coalesce(sum(amount), 0) as total from payment where desk_code = (select code from desk)`.execute(side.db);
+    const own = await sql<{
+      n: number;
+      total: number;
+    }>`select count(*) as n, coalesce(sum(amount), 0) as total from payment where desk_code = (select code from desk)`.execute(side.db);
     const receipts = await sql<{ receipt_no: string }>`select receipt_no from payment order by receipt_no`.execute(side.db);
     return {
       students: new Map(rows.rows.map((r) => [r.id, { outstanding: r.outstanding, credit: r.credit, allocated: r.allocated }])),
@@ -117,9 +131,20 @@ export async function deskFigures(desk: TestDesk): Promise<{ students: Map<strin
 
 /** The server's money per student: allocations and credit, as the desks pushed them and overpayments adjusted them. */
 export async function serverFigures(db: ServerStore) {
-  const allocated = await db.selectFrom('allocation').select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')]).groupBy('student_id').execute();
-  const credit = await db.selectFrom('credit').select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')]).groupBy('student_id').execute();
-  const payments = await db.selectFrom('payment').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('amount').as('total')]).executeTakeFirstOrThrow();
+  const allocated = await db
+    .selectFrom('allocation')
+    .select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')])
+    .groupBy('student_id')
+    .execute();
+  const credit = await db
+    .selectFrom('credit')
+    .select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')])
+    .groupBy('student_id')
+    .execute();
+  const payments = await db
+    .selectFrom('payment')
+    .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('amount').as('total')])
+    .executeTakeFirstOrThrow();
   const receipts = await db.selectFrom('payment').select('receipt_no').orderBy('receipt_no').execute();
   return {
     receiptNos: receipts.map((r) => r.receipt_no),

@@ -54,13 +54,25 @@ describe('allocation', () => {
     ];
     expect(allocationOrder(group, { finesFirst: true }).map((i) => i.key)).toEqual(['fine', 'fee']);
     expect(allocationOrder(group, { finesFirst: false }).map((i) => i.key)).toEqual(['fee', 'fine']);
-    expect(allocate(group, 60, { finesFirst: true }).allocations).toEqual([{ key: 'fine', amount: 50 }, { key: 'fee', amount: 10 }]);
+    expect(allocate(group, 60, { finesFirst: true }).allocations).toEqual([
+      { key: 'fine', amount: 50 },
+      { key: 'fee', amount: 10 },
+    ]);
   });
 
   it('refuses edited allocations that are unknown, repeated, above a balance or above the money', () => {
     const open: OpenItem[] = [{ key: 'a', studentId: 's', kind: 'fee', dueOn: '2026-04-10', order: 1, group: 'q1', balance: 100 }];
     expect(allocationProblem(open, [{ key: 'zz', amount: 1 }], 100)).toMatchObject({ index: 0, field: 'key' });
-    expect(allocationProblem(open, [{ key: 'a', amount: 1 }, { key: 'a', amount: 1 }], 100)).toMatchObject({ index: 1, message: 'appears twice' });
+    expect(
+      allocationProblem(
+        open,
+        [
+          { key: 'a', amount: 1 },
+          { key: 'a', amount: 1 },
+        ],
+        100,
+      ),
+    ).toMatchObject({ index: 1, message: 'appears twice' });
     expect(allocationProblem(open, [{ key: 'a', amount: 101 }], 500)).toMatchObject({ index: 0, field: 'amount' });
     expect(allocationProblem(open, [{ key: 'a', amount: 0 }], 500)).toMatchObject({ index: 0, field: 'amount' });
     expect(allocationProblem(open, [{ key: 'a', amount: 100 }], 99)).toMatchObject({ index: null, field: 'allocations' });

@@ -57,7 +57,9 @@ group('audit rows in words', () => {
       before: { status: 'valid' },
       after: { status: 'cancelled', reason: 'wrong amount', approvedBy: ACCOUNTANT, receiptNo: 'R/2' },
     });
-    expect(describe(row, f)).toBe('Cancelled receipt R/2 of Meher Kapoor (adm. no. A-0001, Class 5 A), approved by Meera Iyer (meera): “wrong amount”');
+    expect(describe(row, f)).toBe(
+      'Cancelled receipt R/2 of Meher Kapoor (adm. no. A-0001, Class 5 A), approved by Meera Iyer (meera): “wrong amount”',
+    );
     expect(details(row, f)).toEqual(
       expect.arrayContaining([
         { label: 'Status', value: 'Valid → Cancelled' },
@@ -72,7 +74,15 @@ group('audit rows in words', () => {
       entity: 'concession',
       subject: { name: 'Staff 50%', student: meher, receiptNo: null },
       names: { [STUDENT]: 'Meher Kapoor (A-0001)' },
-      after: { id: 'x', kind: 'percent', value: 5_000, student_id: STUDENT, requested_at: '2026-12-20T05:00:00.000Z', fine_rule: { kind: 'per_day', perDay: 10_00 }, joined_on: '2026-04-01' },
+      after: {
+        id: 'x',
+        kind: 'percent',
+        value: 5_000,
+        student_id: STUDENT,
+        requested_at: '2026-12-20T05:00:00.000Z',
+        fine_rule: { kind: 'per_day', perDay: 10_00 },
+        joined_on: '2026-04-01',
+      },
     });
     const lines = details(row, f);
     expect(lines).toEqual(
@@ -92,7 +102,12 @@ group('audit rows in words', () => {
   });
 
   it('a settings change lists what changed; an unknown action still reads as words', () => {
-    expect(describe(entry({ action: 'settings.update', before: { graceDays: 10, printOnSave: false }, after: { graceDays: 15, printOnSave: false } }), f)).toBe('Changed the settings: grace days');
+    expect(
+      describe(
+        entry({ action: 'settings.update', before: { graceDays: 10, printOnSave: false }, after: { graceDays: 15, printOnSave: false } }),
+        f,
+      ),
+    ).toBe('Changed the settings: grace days');
     expect(describe(entry({ action: 'fees.somethingNew' }), f)).toBe('Fees something new');
   });
 

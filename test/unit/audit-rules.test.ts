@@ -13,7 +13,18 @@ function chain(length: number): AuditRow[] {
   const rows: AuditRow[] = [];
   let prev = GENESIS;
   for (let seq = 1; seq <= length; seq++) {
-    const body = { seq, id: `row-${seq}`, at: `2026-04-02T05:00:${String(seq).padStart(2, '0')}.000Z`, user_id: null, desk_code: 'D01', action: 'payments.record', entity: 'payment', entity_id: `p${seq}`, before_json: null, after_json: `{"n":${seq}}` };
+    const body = {
+      seq,
+      id: `row-${seq}`,
+      at: `2026-04-02T05:00:${String(seq).padStart(2, '0')}.000Z`,
+      user_id: null,
+      desk_code: 'D01',
+      action: 'payments.record',
+      entity: 'payment',
+      entity_id: `p${seq}`,
+      before_json: null,
+      after_json: `{"n":${seq}}`,
+    };
     const hash = chainHash(prev, body);
     rows.push({ ...body, prev_hash: prev, hash });
     prev = hash;
@@ -46,7 +57,11 @@ describe('an audit push as the server checks it', () => {
   });
 
   it('calls a push starting past the server’s last row a gap there', () => {
-    expect(walkAuditPush(viewOf(rows, 2), 4, rows.slice(3), []).refused).toEqual({ kind: 'gap', seq: 4, detail: expect.stringMatching(/holds this desk's audit rows up to 2, but the desk sent from row 4: rows 3–3 are missing/) });
+    expect(walkAuditPush(viewOf(rows, 2), 4, rows.slice(3), []).refused).toEqual({
+      kind: 'gap',
+      seq: 4,
+      detail: expect.stringMatching(/holds this desk's audit rows up to 2, but the desk sent from row 4: rows 3–3 are missing/),
+    });
   });
 
   it('calls a row whose content no longer matches its hash a fork at that row', () => {
@@ -60,23 +75,44 @@ describe('an audit push as the server checks it', () => {
     const other = chain(6).map((r) => ({ ...r }));
     other[2] = { ...other[2]!, prev_hash: 'f'.repeat(64) };
     other[2]!.hash = chainHash(other[2]!.prev_hash, other[2]!);
-    expect(walkAuditPush(viewOf(rows, 2), 3, other.slice(2, 3), []).refused).toMatchObject({ kind: 'fork', seq: 3, detail: expect.stringMatching(/does not follow row 2/) });
+    expect(walkAuditPush(viewOf(rows, 2), 3, other.slice(2, 3), []).refused).toMatchObject({
+      kind: 'fork',
+      seq: 3,
+      detail: expect.stringMatching(/does not follow row 2/),
+    });
   });
 
   it('refuses a checkpoint with another key, an unknown key, another desk, another head, or unlike the one held', () => {
     const bad = (c: AuditCheckpoint, held: AuditCheckpoint[] = []) => walkAuditPush(viewOf(rows, 6, held), 7, [], [c]).refused;
-    expect(bad(checkpoint(rows[3]!, generateKeyPairSync('ed25519').privateKey))).toMatchObject({ kind: 'bad_checkpoint', seq: 4, detail: expect.stringMatching(/does not verify/) });
-    expect(bad({ ...checkpoint(rows[3]!), key_id: '0123456789abcdef' })).toMatchObject({ kind: 'bad_checkpoint', detail: expect.stringMatching(/key 0123456789abcdef, which this desk has not published/) });
+    expect(bad(checkpoint(rows[3]!, generateKeyPairSync('ed25519').privateKey))).toMatchObject({
+      kind: 'bad_checkpoint',
+      seq: 4,
+      detail: expect.stringMatching(/does not verify/),
+    });
+    expect(bad({ ...checkpoint(rows[3]!), key_id: '0123456789abcdef' })).toMatchObject({
+      kind: 'bad_checkpoint',
+      detail: expect.stringMatching(/key 0123456789abcdef, which this desk has not published/),
+    });
     const elsewhere = { desk_code: 'D02', upto_seq: 4, head_hash: rows[3]!.hash, at: '2026-04-02T12:00:00.000Z' };
-    expect(bad({ ...elsewhere, key_id: KEY_ID, signature: sign(null, checkpointBytes(elsewhere), privateKey).toString('base64') })).toMatchObject({ detail: expect.stringMatching(/is for desk D02/) });
+    expect(
+      bad({ ...elsewhere, key_id: KEY_ID, signature: sign(null, checkpointBytes(elsewhere), privateKey).toString('base64') }),
+    ).toMatchObject({ detail: expect.stringMatching(/is for desk D02/) });
     const wrongHead = { desk_code: 'D01', upto_seq: 4, head_hash: rows[4]!.hash, at: '2026-04-02T12:00:00.000Z' };
-    expect(bad({ ...wrongHead, key_id: KEY_ID, signature: sign(null, checkpointBytes(wrongHead), privateKey).toString('base64') })).toMatchObject({ detail: expect.stringMatching(/head hash the chain does not have/) });
+    expect(
+      bad({ ...wrongHead, key_id: KEY_ID, signature: sign(null, checkpointBytes(wrongHead), privateKey).toString('base64') }),
+    ).toMatchObject({ detail: expect.stringMatching(/head hash the chain does not have/) });
     const held = checkpoint(rows[3]!);
     expect(bad(held, [held])).toBeNull();
-    expect(bad({ ...held, at: '2026-04-02T13:00:00.000Z' }, [held])).toMatchObject({ detail: expect.stringMatching(/differs from the one the server holds/) });
+    expect(bad({ ...held, at: '2026-04-02T13:00:00.000Z' }, [held])).toMatchObject({
+      detail: expect.stringMatching(/differs from the one the server holds/),
+    });
   });
 
   it('calls a checkpoint past the rows sent a chain cut short (a gap)', () => {
-    expect(walkAuditPush(viewOf(rows, 2), 3, rows.slice(2, 4), [checkpoint(rows[5]!)]).refused).toMatchObject({ kind: 'gap', seq: 6, detail: expect.stringMatching(/holds up to 4\): the chain was cut short/) });
+    expect(walkAuditPush(viewOf(rows, 2), 3, rows.slice(2, 4), [checkpoint(rows[5]!)]).refused).toMatchObject({
+      kind: 'gap',
+      seq: 6,
+      detail: expect.stringMatching(/holds up to 4\): the chain was cut short/),
+    });
   });
 });

@@ -48,7 +48,10 @@ describe('findHeader', () => {
       missing: [],
       required: ['admissionNo', 'fullName', 'className', 'phone'],
     });
-    expect(findHeader(rows(['fullName', 'admissionNo', 'className', 'phone']), FIELDS).columns).toMatchObject({ fullName: 0, admissionNo: 1 });
+    expect(findHeader(rows(['fullName', 'admissionNo', 'className', 'phone']), FIELDS).columns).toMatchObject({
+      fullName: 0,
+      admissionNo: 1,
+    });
   });
 
   it('skips a title row and notes above the header, keeping the header’s row number in the file', () => {
@@ -124,12 +127,18 @@ describe('applyMapping', () => {
 
   it('refuses a header text the file does not have', () => {
     expect(() => applyMapping(guessed(), headers, { fullName: 'Student Name' })).toThrow(
-      expect.objectContaining({ code: 'invalid_input', field: 'mapping.fullName', message: '“Student Name” is not a column of the file (its columns: Adm No, Pupil, Class, Mobile, Alt Mobile)' }),
+      expect.objectContaining({
+        code: 'invalid_input',
+        field: 'mapping.fullName',
+        message: '“Student Name” is not a column of the file (its columns: Adm No, Pupil, Class, Mobile, Alt Mobile)',
+      }),
     );
   });
 
   it('refuses a field the import does not have, and one column for two fields', () => {
-    expect(() => applyMapping(guessed(), headers, { fees: 'Class' })).toThrow(expect.objectContaining({ field: 'mapping.fees', message: 'fees is not a field of this import' }));
+    expect(() => applyMapping(guessed(), headers, { fees: 'Class' })).toThrow(
+      expect.objectContaining({ field: 'mapping.fees', message: 'fees is not a field of this import' }),
+    );
     expect(() => applyMapping(guessed(), headers, { phone: 'Mobile', phone2: 'Mobile' })).toThrow(
       expect.objectContaining({ field: 'mapping.phone2', message: '“Mobile” is already chosen for phone' }),
     );

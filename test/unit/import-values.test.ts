@@ -7,11 +7,13 @@ const utcDay = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Any real calendar day in the span dates are read in. */
-const calendarDay = fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2100, 11, 31, 23)), noInvalidDate: true }).map((d) => ({
-  y: d.getUTCFullYear(),
-  m: d.getUTCMonth() + 1,
-  d: d.getUTCDate(),
-}));
+const calendarDay = fc
+  .date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2100, 11, 31, 23)), noInvalidDate: true })
+  .map((d) => ({
+    y: d.getUTCFullYear(),
+    m: d.getUTCMonth() + 1,
+    d: d.getUTCDate(),
+  }));
 
 describe('parseDate', () => {
   it('reads Excel date cells by their UTC calendar day, whatever the time of day', () => {
@@ -143,7 +145,10 @@ describe('parseAmount', () => {
 
   it('refuses junk, and a decimal comma rather than guess it is a thousands separator', () => {
     for (const cell of ['abc', '12,50', '1,2345', '1.000.000', '12 apples', 'one hundred', '1e5', '.', true, utcDay(2026, 4, 12)]) {
-      expect(parseAmount(cell, 'INR'), String(cell)).toEqual({ ok: false, reason: 'is not an amount (write it like 12500 or 1,00,000.50)' });
+      expect(parseAmount(cell, 'INR'), String(cell)).toEqual({
+        ok: false,
+        reason: 'is not an amount (write it like 12500 or 1,00,000.50)',
+      });
     }
     expect(parseAmount(null, 'INR')).toEqual({ ok: false, reason: 'is empty' });
     expect(parseAmount(1e20, 'INR')).toEqual({ ok: false, reason: 'is too large for an amount' });
@@ -151,7 +156,13 @@ describe('parseAmount', () => {
   });
 
   it('reads back any amount formatted the Indian or the Western way, with or without a currency mark', () => {
-    const mark = fc.constantFrom((s: string) => s, (s: string) => `₹${s}`, (s: string) => `Rs. ${s}/-`, (s: string) => `INR ${s}`, (s: string) => `${s} INR`);
+    const mark = fc.constantFrom(
+      (s: string) => s,
+      (s: string) => `₹${s}`,
+      (s: string) => `Rs. ${s}/-`,
+      (s: string) => `INR ${s}`,
+      (s: string) => `${s} INR`,
+    );
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10_000_000_000_00 }), fc.constantFrom('en-IN', 'en-US'), mark, (minor, locale, decorate) => {
         expect(parseAmount(decorate(formatAmount(minor, 'INR', locale)), 'INR')).toEqual({ ok: true, value: minor });
@@ -172,7 +183,19 @@ describe('normalizePhone', () => {
   const mobile = '+919845012345';
 
   it('brings the ways a mobile number is written to one E.164 number, keeping what was written', () => {
-    for (const written of ['98450 12345', '9845012345', '+91 98450 12345', '+91-98450-12345', '0091 98450 12345', '09845012345', '919845012345', '(98450) 12345', '98450.12345', '9.845012345E9', '9.845012345E+09']) {
+    for (const written of [
+      '98450 12345',
+      '9845012345',
+      '+91 98450 12345',
+      '+91-98450-12345',
+      '0091 98450 12345',
+      '09845012345',
+      '919845012345',
+      '(98450) 12345',
+      '98450.12345',
+      '9.845012345E9',
+      '9.845012345E+09',
+    ]) {
       expect(normalizePhone(written), written).toEqual({ ok: true, value: { normalized: mobile, original: written } });
     }
     expect(normalizePhone(9845012345)).toEqual({ ok: true, value: { normalized: mobile, original: '9845012345' } });
@@ -193,11 +216,23 @@ describe('normalizePhone', () => {
   });
 
   it('refuses a number Excel shortened, two numbers in one cell, and what is not a number', () => {
-    expect(normalizePhone('9.84501E+09')).toEqual({ ok: false, reason: 'was shortened by Excel to 9.84501E+09: format the column as Text and type the number again' });
-    expect(normalizePhone('98450 12345 / 98450 54321')).toEqual({ ok: false, reason: 'holds more than one number (put the second one in its own column)' });
-    expect(normalizePhone('98450 12345 or 98450 54321')).toEqual({ ok: false, reason: 'holds more than one number (put the second one in its own column)' });
+    expect(normalizePhone('9.84501E+09')).toEqual({
+      ok: false,
+      reason: 'was shortened by Excel to 9.84501E+09: format the column as Text and type the number again',
+    });
+    expect(normalizePhone('98450 12345 / 98450 54321')).toEqual({
+      ok: false,
+      reason: 'holds more than one number (put the second one in its own column)',
+    });
+    expect(normalizePhone('98450 12345 or 98450 54321')).toEqual({
+      ok: false,
+      reason: 'holds more than one number (put the second one in its own column)',
+    });
     for (const cell of ['call office', '98450 12345 ext 12', '+91 +98450', 98450.5, true, utcDay(2026, 1, 1)]) {
-      expect(normalizePhone(cell), String(cell)).toEqual({ ok: false, reason: 'is not a phone number (digits, spaces, dashes and a leading + only)' });
+      expect(normalizePhone(cell), String(cell)).toEqual({
+        ok: false,
+        reason: 'is not a phone number (digits, spaces, dashes and a leading + only)',
+      });
     }
     expect(normalizePhone(null)).toEqual({ ok: false, reason: 'is empty' });
   });

@@ -50,7 +50,12 @@ describe('installments', () => {
   });
 
   it('plans standard installments from the first due date', () => {
-    expect(planInstallments('quarterly', '2026-04-10').map((i) => i.dueOn)).toEqual(['2026-04-10', '2026-07-10', '2026-10-10', '2027-01-10']);
+    expect(planInstallments('quarterly', '2026-04-10').map((i) => i.dueOn)).toEqual([
+      '2026-04-10',
+      '2026-07-10',
+      '2026-10-10',
+      '2027-01-10',
+    ]);
     expect(planInstallments('monthly', '2026-01-31')[1]).toEqual({ label: 'Feb 2026', dueOn: '2026-02-28' });
     expect(planInstallments('termwise', '2026-04-10')).toHaveLength(3);
     expect(addMonths('2027-12-15', 2)).toBe('2028-02-15');
@@ -64,7 +69,14 @@ describe('late fines', () => {
     expect(fineAsOf({ kind: 'flat', graceDays: 10, amount: 100_00 }, '2026-04-10', '2026-04-21')).toBe(100_00);
     expect(fineAsOf({ kind: 'per_day', graceDays: 0, perDay: 10_00, cap: 50_00 }, '2026-04-10', '2026-04-13')).toBe(30_00);
     expect(fineAsOf({ kind: 'per_day', graceDays: 0, perDay: 10_00, cap: 50_00 }, '2026-04-10', '2026-06-13')).toBe(50_00);
-    const slabs = { kind: 'slabs' as const, graceDays: 5, slabs: [{ fromDay: 1, amount: 50_00 }, { fromDay: 30, amount: 200_00 }] };
+    const slabs = {
+      kind: 'slabs' as const,
+      graceDays: 5,
+      slabs: [
+        { fromDay: 1, amount: 50_00 },
+        { fromDay: 30, amount: 200_00 },
+      ],
+    };
     expect(fineAsOf(slabs, '2026-04-10', '2026-04-16')).toBe(50_00);
     expect(fineAsOf(slabs, '2026-04-10', '2026-05-15')).toBe(200_00);
     expect(fineAsOf(null, '2026-04-10', '2027-04-10')).toBe(0);
@@ -79,12 +91,16 @@ describe('concessions', () => {
 
   it('spread a fixed amount over dues in proportion, summing exactly and never above a balance', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 10_000_00 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 50_000_00 }), (balances, value) => {
-        const shares = concessionAmounts({ kind: 'fixed', value }, balances);
-        const total = balances.reduce((a, b) => a + b, 0);
-        expect(shares.reduce((a, b) => a + b, 0)).toBe(Math.min(value, total));
-        shares.forEach((s, i) => expect(s).toBeLessThanOrEqual(balances[i]!));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 10_000_00 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 50_000_00 }),
+        (balances, value) => {
+          const shares = concessionAmounts({ kind: 'fixed', value }, balances);
+          const total = balances.reduce((a, b) => a + b, 0);
+          expect(shares.reduce((a, b) => a + b, 0)).toBe(Math.min(value, total));
+          shares.forEach((s, i) => expect(s).toBeLessThanOrEqual(balances[i]!));
+        },
+      ),
     );
   });
 });
@@ -113,9 +129,13 @@ describe('the school day', () => {
 
 describe('amount in words', () => {
   it('uses lakh and crore for en-IN and million for other locales', () => {
-    expect(amountInWords(1_23_45_678_50, 'INR', 'en-IN')).toBe('Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight and Fifty Paise Only');
+    expect(amountInWords(1_23_45_678_50, 'INR', 'en-IN')).toBe(
+      'Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight and Fifty Paise Only',
+    );
     expect(amountInWords(1_00_000_00, 'INR', 'en-IN')).toBe('Rupees One Lakh Only');
-    expect(amountInWords(12_345_678_90, 'USD', 'en-US')).toBe('Dollars Twelve Million Three Hundred Forty-Five Thousand Six Hundred Seventy-Eight and Ninety Cents Only');
+    expect(amountInWords(12_345_678_90, 'USD', 'en-US')).toBe(
+      'Dollars Twelve Million Three Hundred Forty-Five Thousand Six Hundred Seventy-Eight and Ninety Cents Only',
+    );
     expect(amountInWords(0, 'INR', 'en-IN')).toBe('Rupees Zero Only');
     expect(amountInWords(5, 'INR', 'en-IN')).toBe('Rupees Zero and Five Paise Only');
     expect(amountInWords(1_000_00_00_000_00, 'INR', 'en-IN')).toBe('Rupees One Thousand Crore Only');

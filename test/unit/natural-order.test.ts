@@ -11,12 +11,27 @@ describe('natural order of classes', () => {
 
   it('puts play group, nursery, LKG and UKG before Class 1, whatever their spelling', () => {
     const names = ['Class 2', 'UKG', 'Class 1', 'Nursery', 'L.K.G.', 'Play Group', 'Pre-Nursery', 'Class 10'];
-    expect([...names].reverse().sort(compareClassNames())).toEqual(['Play Group', 'Pre-Nursery', 'Nursery', 'L.K.G.', 'UKG', 'Class 1', 'Class 2', 'Class 10']);
+    expect([...names].reverse().sort(compareClassNames())).toEqual([
+      'Play Group',
+      'Pre-Nursery',
+      'Nursery',
+      'L.K.G.',
+      'UKG',
+      'Class 1',
+      'Class 2',
+      'Class 10',
+    ]);
     expect(['Sr. KG', 'Jr. KG', 'KG'].sort(compareClassNames())).toEqual(['Jr. KG', 'KG', 'Sr. KG']);
   });
 
   it('reads Roman numerals as numbers (Class IX before Class X, Std. IV before Std. XII)', () => {
-    expect(['Class X', 'Class IX', 'Class IV', 'Class I', 'Class XII'].sort(compareClassNames())).toEqual(['Class I', 'Class IV', 'Class IX', 'Class X', 'Class XII']);
+    expect(['Class X', 'Class IX', 'Class IV', 'Class I', 'Class XII'].sort(compareClassNames())).toEqual([
+      'Class I',
+      'Class IV',
+      'Class IX',
+      'Class X',
+      'Class XII',
+    ]);
     expect(['Std. XII', 'Std. IV', 'Std. V'].sort(compareClassNames())).toEqual(['Std. IV', 'Std. V', 'Std. XII']);
     expect(['XII', 'IV', 'V'].sort(compareClassNames())).toEqual(['IV', 'V', 'XII']);
     // Words that merely start with a numeral's letters are names, not numbers.
@@ -25,7 +40,12 @@ describe('natural order of classes', () => {
   });
 
   it('puts names without a number after the numbered classes, in natural order among themselves', () => {
-    expect(['Alumni batch', 'Class 2', 'Nursery', 'Class 11'].sort(compareClassNames())).toEqual(['Nursery', 'Class 2', 'Class 11', 'Alumni batch']);
+    expect(['Alumni batch', 'Class 2', 'Nursery', 'Class 11'].sort(compareClassNames())).toEqual([
+      'Nursery',
+      'Class 2',
+      'Class 11',
+      'Alumni batch',
+    ]);
   });
 
   it('keeps an explicit order first and names after it', () => {

@@ -50,9 +50,15 @@ describe('electron-builder configuration', () => {
         return m ? [`node_modules/${m[1]}`] : [];
       }),
     );
-    expect([...serverOnly].filter((path) => !excluded.has(path)), 'server-only packages the desktop app would carry').toEqual([]);
+    expect(
+      [...serverOnly].filter((path) => !excluded.has(path)),
+      'server-only packages the desktop app would carry',
+    ).toEqual([]);
     // …and nothing the desktop app needs is left out.
-    expect([...excluded].filter((path) => desktop.has(path)), 'desktop packages excluded').toEqual([]);
+    expect(
+      [...excluded].filter((path) => desktop.has(path)),
+      'desktop packages excluded',
+    ).toEqual([]);
     // Only those exact folders: no other pattern reaches into node_modules.
     expect((builder.files as string[]).filter((p) => p.includes('node_modules') && !/^!node_modules\/(.+)\/\*\*$/.test(p))).toEqual([]);
   });

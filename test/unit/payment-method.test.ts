@@ -13,14 +13,23 @@ describe('payment method references', () => {
   });
 
   it('keeps the dashes a bank reference may carry, dropping only spaces', () => {
-    expect(paymentMethod.parse({ mode: 'bank_transfer', reference: 'sbin-r5 2026 0405' })).toEqual({ mode: 'bank_transfer', reference: 'SBIN-R520260405' });
+    expect(paymentMethod.parse({ mode: 'bank_transfer', reference: 'sbin-r5 2026 0405' })).toEqual({
+      mode: 'bank_transfer',
+      reference: 'SBIN-R520260405',
+    });
   });
 
-  it.each(['4071', 'UTR 4071 2345 6789 0000 1111 2222 3333', '4071_2345_6789', ''])('refuses the UPI reference %j, naming the field', (typed) => {
-    const result = paymentMethod.safeParse({ mode: 'upi', utr: typed });
-    expect(result.success).toBe(false);
-    expect(result.error!.issues[0]).toMatchObject({ path: ['utr'], message: 'must be the 8–30 letters and digits of the UPI reference (UTR)' });
-  });
+  it.each(['4071', 'UTR 4071 2345 6789 0000 1111 2222 3333', '4071_2345_6789', ''])(
+    'refuses the UPI reference %j, naming the field',
+    (typed) => {
+      const result = paymentMethod.safeParse({ mode: 'upi', utr: typed });
+      expect(result.success).toBe(false);
+      expect(result.error!.issues[0]).toMatchObject({
+        path: ['utr'],
+        message: 'must be the 8–30 letters and digits of the UPI reference (UTR)',
+      });
+    },
+  );
 
   it('refuses a reference that is not text', () => {
     const result = paymentMethod.safeParse({ mode: 'upi', utr: 407123456789 });

@@ -4,11 +4,17 @@ import { monthStart, monthToDate } from '../../src/shared/domain/periods';
 
 describe('monthToDate: this month so far against the same days of last month', () => {
   it('mid-month: the 1st to today, and the 1st to the same day last month', () => {
-    expect(monthToDate('2026-12-20')).toEqual({ current: { from: '2026-12-01', to: '2026-12-20' }, previous: { from: '2026-11-01', to: '2026-11-20' } });
+    expect(monthToDate('2026-12-20')).toEqual({
+      current: { from: '2026-12-01', to: '2026-12-20' },
+      previous: { from: '2026-11-01', to: '2026-11-20' },
+    });
   });
 
   it('the 1st: one day against one day', () => {
-    expect(monthToDate('2026-07-01')).toEqual({ current: { from: '2026-07-01', to: '2026-07-01' }, previous: { from: '2026-06-01', to: '2026-06-01' } });
+    expect(monthToDate('2026-07-01')).toEqual({
+      current: { from: '2026-07-01', to: '2026-07-01' },
+      previous: { from: '2026-06-01', to: '2026-06-01' },
+    });
   });
 
   it("a month's end past last month's length: last month whole, never into this month", () => {
@@ -24,7 +30,10 @@ describe('monthToDate: this month so far against the same days of last month', (
   });
 
   it('across the year boundary', () => {
-    expect(monthToDate('2027-01-15')).toEqual({ current: { from: '2027-01-01', to: '2027-01-15' }, previous: { from: '2026-12-01', to: '2026-12-15' } });
+    expect(monthToDate('2027-01-15')).toEqual({
+      current: { from: '2027-01-01', to: '2027-01-15' },
+      previous: { from: '2026-12-01', to: '2026-12-15' },
+    });
     expect(monthToDate('2027-01-31').previous).toEqual({ from: '2026-12-01', to: '2026-12-31' });
   });
 

@@ -20,12 +20,16 @@ describe('quick tender', () => {
     expect(quickTenders(0, denominationsFor('INR'))).toEqual([]);
     expect(quickTenders(-5, denominationsFor('INR'))).toEqual([]);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000_000 }), fc.constantFrom('INR', 'USD', 'EUR', 'GBP', 'KES', 'XYZ'), (amount, currency) => {
-        const sums = quickTenders(amount, denominationsFor(currency));
-        expect(sums.every((s) => s > amount && Number.isInteger(s))).toBe(true);
-        expect([...sums].sort((a, b) => a - b)).toEqual(sums);
-        expect(new Set(sums).size).toBe(sums.length);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100_000_000 }),
+        fc.constantFrom('INR', 'USD', 'EUR', 'GBP', 'KES', 'XYZ'),
+        (amount, currency) => {
+          const sums = quickTenders(amount, denominationsFor(currency));
+          expect(sums.every((s) => s > amount && Number.isInteger(s))).toBe(true);
+          expect([...sums].sort((a, b) => a - b)).toEqual(sums);
+          expect(new Set(sums).size).toBe(sums.length);
+        },
+      ),
     );
   });
 });

@@ -59,11 +59,22 @@ describe('drawer counts', () => {
 describe('csvWriter', () => {
   it('quotes separators, defuses formulas in text cells and keeps negative amounts numeric', async () => {
     const path = join(dir, 'a.csv');
-    const w = csvWriter(path, { title: 't', subtitle: '', currency: 'INR', locale: 'en-IN', columns: [{ key: 'name', label: 'Name', type: 'text' }, { key: 'amount', label: 'Amount', type: 'money' }] });
+    const w = csvWriter(path, {
+      title: 't',
+      subtitle: '',
+      currency: 'INR',
+      locale: 'en-IN',
+      columns: [
+        { key: 'name', label: 'Name', type: 'text' },
+        { key: 'amount', label: 'Amount', type: 'money' },
+      ],
+    });
     await w.row({ name: '=HYPERLINK("x")', amount: -50_00 });
     await w.row({ name: 'Rao, "Asha"', amount: 1_00 });
     await w.finish({ totals: { amount: -49_00 }, summary: [], footnote: null });
-    expect(readFileSync(path, 'utf8')).toBe('\uFEFFName,Amount\r\n"\'=HYPERLINK(""x"")",-50.00\r\n"Rao, ""Asha""",1.00\r\nTotal,-49.00\r\n');
+    expect(readFileSync(path, 'utf8')).toBe(
+      '\uFEFFName,Amount\r\n"\'=HYPERLINK(""x"")",-50.00\r\n"Rao, ""Asha""",1.00\r\nTotal,-49.00\r\n',
+    );
   });
 
   it('refuses to overwrite its temporary file (another export is writing it)', async () => {

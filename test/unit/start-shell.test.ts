@@ -13,7 +13,14 @@ import {
   windowFailedToStart,
 } from '../../scripts/start-shell';
 import { browserModeArgs } from '../../src/main/web/browser-mode';
-import { APP_START_FAILED_EXIT, BROWSER_FLAG, browserOpener, deskFolder, hasDisplay, logUnhandledRejections } from '../../src/main/web/desktop-env';
+import {
+  APP_START_FAILED_EXIT,
+  BROWSER_FLAG,
+  browserOpener,
+  deskFolder,
+  hasDisplay,
+  logUnhandledRejections,
+} from '../../src/main/web/desktop-env';
 import { EventEmitter } from 'node:events';
 
 const HOME = '/home/clerk';
@@ -73,7 +80,7 @@ describe('telling a window that could not start from FeeDesk refusing to start',
     expect(windowFailedToStart({ code: 0, afterMs: 500, windowOpened: false })).toBe(false);
   });
 
-  it("does not fall back when FeeDesk itself refused to start (its error box said why)", () => {
+  it('does not fall back when FeeDesk itself refused to start (its error box said why)', () => {
     expect(APP_START_FAILED_EXIT).toBe(3);
     expect(windowFailedToStart({ code: APP_START_FAILED_EXIT, afterMs: 1000, windowOpened: false })).toBe(false);
   });
@@ -100,8 +107,15 @@ describe('finding the installed Electron binary', () => {
   let dir: string;
 
   /** Lays out node_modules/electron as its install step leaves it. */
-  function electronPackage(pieces: { packageJson?: string | null; distVersion?: string | null; pathTxt?: string | null; binary?: string | null } = {}): string {
-    const { packageJson = JSON.stringify({ name: 'electron', version: VERSION }), distVersion = VERSION, pathTxt = 'electron', binary = 'electron' } = pieces;
+  function electronPackage(
+    pieces: { packageJson?: string | null; distVersion?: string | null; pathTxt?: string | null; binary?: string | null } = {},
+  ): string {
+    const {
+      packageJson = JSON.stringify({ name: 'electron', version: VERSION }),
+      distVersion = VERSION,
+      pathTxt = 'electron',
+      binary = 'electron',
+    } = pieces;
     mkdirSync(join(dir, 'dist'), { recursive: true });
     if (packageJson !== null) writeFileSync(join(dir, 'package.json'), packageJson);
     if (distVersion !== null) writeFileSync(join(dir, 'dist', 'version'), distVersion);
@@ -167,7 +181,9 @@ describe('an error as one line', () => {
   });
 
   it('follows a chain of causes, skipping a message repeated by its cause', () => {
-    const err = new Error('download failed', { cause: new Error('fetch failed', { cause: new Error('fetch failed', { cause: new Error('ECONNRESET') }) }) });
+    const err = new Error('download failed', {
+      cause: new Error('fetch failed', { cause: new Error('fetch failed', { cause: new Error('ECONNRESET') }) }),
+    });
     expect(oneLine(err)).toBe('download failed: fetch failed: ECONNRESET');
   });
 
@@ -191,7 +207,9 @@ describe('an error as one line', () => {
 
 describe('the line explaining browser mode', () => {
   it('gives the reason when FeeDesk chose the browser', () => {
-    expect(browserReasonLine('there is no display')).toBe('FeeDesk opens in your browser instead of a desktop window: there is no display.');
+    expect(browserReasonLine('there is no display')).toBe(
+      'FeeDesk opens in your browser instead of a desktop window: there is no display.',
+    );
   });
 
   it('says nothing when the user asked for the browser', () => {
@@ -218,12 +236,16 @@ describe("the desk's folder", () => {
   it('is under APPDATA on Windows, or AppData/Roaming when it is unset', () => {
     const appData = 'C:\\Users\\clerk\\AppData\\Roaming';
     expect(deskFolder({ platform: 'win32', env: { APPDATA: appData }, home: 'C:\\Users\\clerk' }, false)).toBe(join(appData, 'FeeDesk'));
-    expect(deskFolder({ platform: 'win32', env: {}, home: 'C:\\Users\\clerk' }, false)).toBe(join('C:\\Users\\clerk', 'AppData', 'Roaming', 'FeeDesk'));
+    expect(deskFolder({ platform: 'win32', env: {}, home: 'C:\\Users\\clerk' }, false)).toBe(
+      join('C:\\Users\\clerk', 'AppData', 'Roaming', 'FeeDesk'),
+    );
   });
 
   it('is a separate "FeeDesk Demo" folder for the demo', () => {
     expect(deskFolder({ platform: 'linux', env: {}, home: HOME }, true)).toBe(join(HOME, '.config', 'FeeDesk Demo'));
-    expect(deskFolder({ platform: 'darwin', env: {}, home: HOME }, true)).toBe(join(HOME, 'Library', 'Application Support', 'FeeDesk Demo'));
+    expect(deskFolder({ platform: 'darwin', env: {}, home: HOME }, true)).toBe(
+      join(HOME, 'Library', 'Application Support', 'FeeDesk Demo'),
+    );
     expect(deskFolder({ platform: 'win32', env: { APPDATA: 'D:\\roam' }, home: HOME }, true)).toBe(join('D:\\roam', 'FeeDesk Demo'));
   });
 });

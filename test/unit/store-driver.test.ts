@@ -18,7 +18,8 @@ function memoryStore(failRollback: () => boolean) {
     get(target, prop, receiver) {
       if (prop === 'prepare') {
         return (source: string) => {
-          if (source === 'rollback' && failRollback()) throw Object.assign(new Error('cannot roll back (injected)'), { code: 'SQLITE_IOERR' });
+          if (source === 'rollback' && failRollback())
+            throw Object.assign(new Error('cannot roll back (injected)'), { code: 'SQLITE_IOERR' });
           return target.prepare(source);
         };
       }

@@ -21,7 +21,8 @@ describe('storeFault', () => {
     expect((err as { code: string }).code).toBe('SQLITE_CANTOPEN');
     expect(storeFault(err, 'D:\\FeeDesk')?.toData()).toEqual({
       code: 'disk_error',
-      message: 'The disk could not be read or written (SQLITE_CANTOPEN): nothing was saved. Check that the drive holding D:\\FeeDesk is connected and working, then try again; if it keeps failing, restart FeeDesk and have the disk checked.',
+      message:
+        'The disk could not be read or written (SQLITE_CANTOPEN): nothing was saved. Check that the drive holding D:\\FeeDesk is connected and working, then try again; if it keeps failing, restart FeeDesk and have the disk checked.',
     });
   });
 

@@ -7,14 +7,27 @@ import type { Clock, IdSource } from '../../src/main/services/context';
 import { enqueue, enqueueMany } from '../../src/main/services/outbox';
 import { APPLIERS } from '../../src/main/sync/appliers';
 import { BULK_RUNS } from '../../src/main/sync/apply-remote';
-import { type ChangeArgs, MUTATION_NAMES, type MutationArgs, type MutationArgsInput, SERVER_CHANGE_NAMES } from '../../src/shared/sync/protocol';
+import {
+  type ChangeArgs,
+  MUTATION_NAMES,
+  type MutationArgs,
+  type MutationArgsInput,
+  SERVER_CHANGE_NAMES,
+} from '../../src/shared/sync/protocol';
 
 /** Only compiled, never run: the calls a desk may and may not write to its outbox. */
 export async function outboxWrites(tx: Tx, env: { clock: Clock; ids: IdSource }): Promise<void> {
   const cancel = { paymentId: 'p', eventId: 'e', at: '2026-06-01T10:00:00Z', reason: 'wrong student', byUser: 'u', approvedBy: null };
   await enqueue(tx, env, 'payments.cancel', cancel);
-  // @ts-expect-error the field is paymentId
-  await enqueue(tx, env, 'payments.cancel', { paymentID: 'p', eventId: 'e', at: '2026-06-01T10:00:00Z', reason: 'wrong student', byUser: 'u', approvedBy: null });
+  await enqueue(tx, env, 'payments.cancel', {
+    // @ts-expect-error the field is paymentId
+    paymentID: 'p',
+    eventId: 'e',
+    at: '2026-06-01T10:00:00Z',
+    reason: 'wrong student',
+    byUser: 'u',
+    approvedBy: null,
+  });
   // @ts-expect-error a cancellation names its reason
   await enqueue(tx, env, 'payments.cancel', { paymentId: 'p', eventId: 'e', at: '2026-06-01T10:00:00Z', byUser: 'u', approvedBy: null });
   // @ts-expect-error the server knows no such mutation
@@ -26,10 +39,19 @@ export async function outboxWrites(tx: Tx, env: { clock: Clock; ids: IdSource })
 
 describe('the sync wire', () => {
   it('has the outbox take what the server parses, and the appliers read what it passes on', () => {
-    expectTypeOf(enqueue<'payments.refundCredit'>).parameter(3).toEqualTypeOf<MutationArgsInput<'payments.refundCredit'>>();
+    expectTypeOf(enqueue<'payments.refundCredit'>)
+      .parameter(3)
+      .toEqualTypeOf<MutationArgsInput<'payments.refundCredit'>>();
     expectTypeOf(APPLIERS['payments.refundCredit']).parameter(2).toEqualTypeOf<MutationArgs<'payments.refundCredit'>>();
     expectTypeOf(APPLIERS['payments.overpaid']).parameter(2).toEqualTypeOf<ChangeArgs<'payments.overpaid'>>();
-    expectTypeOf<MutationArgs<'payments.cancel'>>().toEqualTypeOf<{ paymentId: string; eventId: string; at: string; reason: string; byUser: string; approvedBy: string | null }>();
+    expectTypeOf<MutationArgs<'payments.cancel'>>().toEqualTypeOf<{
+      paymentId: string;
+      eventId: string;
+      at: string;
+      reason: string;
+      byUser: string;
+      approvedBy: string | null;
+    }>();
   });
 
   it('has an applier for every change the server can send: one by one, or in bulk runs', () => {

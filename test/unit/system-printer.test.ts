@@ -164,7 +164,10 @@ describe('falling back to the browser when lp cannot print', () => {
 
   it("refuses with lp's first stderr line when no browser tab can take the job", async () => {
     const { run } = fakeRun(() =>
-      commandError('Command failed: lp -d Gone -t x -- /tmp/f.pdf', { code: 1, stderr: '\nlp: The printer or class does not exist.\nsecond line\n' }),
+      commandError('Command failed: lp -d Gone -t x -- /tmp/f.pdf', {
+        code: 1,
+        stderr: '\nlp: The printer or class does not exist.\nsecond line\n',
+      }),
     );
     const browser = fakeBrowser(false);
     const printer = createSystemPrinter({ spoolDir, platform: 'linux', run, toBrowser: browser.toBrowser });

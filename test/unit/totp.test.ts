@@ -44,12 +44,18 @@ describe('TOTP (RFC 6238)', () => {
     expect(base32Encode(Buffer.from('foobar'))).toBe('MZXW6YTBOI');
     expect(base32Decode('mzxw 6ytb oi').toString()).toBe('foobar');
     expect(base32Encode(SHA1)).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
-    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), (bytes) => base32Decode(base32Encode(Buffer.from(bytes))).equals(Buffer.from(bytes))));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), (bytes) =>
+        base32Decode(base32Encode(Buffer.from(bytes))).equals(Buffer.from(bytes)),
+      ),
+    );
     expect(() => base32Decode('ABC1')).toThrow(/not a base32 character/);
   });
 
   it('makes an otpauth URI and ten distinct recovery codes', () => {
-    expect(otpauthUri('FeeDesk Green Valley', 'principal', SHA1)).toBe('otpauth://totp/FeeDesk%20Green%20Valley:principal?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=FeeDesk%20Green%20Valley&algorithm=SHA1&digits=6&period=30');
+    expect(otpauthUri('FeeDesk Green Valley', 'principal', SHA1)).toBe(
+      'otpauth://totp/FeeDesk%20Green%20Valley:principal?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=FeeDesk%20Green%20Valley&algorithm=SHA1&digits=6&period=30',
+    );
     const codes = newRecoveryCodes();
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);

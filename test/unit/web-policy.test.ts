@@ -182,12 +182,16 @@ describe('refusing API calls', () => {
     expect(refuseApiCall(apiCall({ cookie: `feedesk-${PORT + 1}=${launch.cookieValue}` }), launch)?.status).toBe(401);
   });
 
-  it.each([['application/x-www-form-urlencoded'], ['text/plain'], ['multipart/form-data; boundary=x'], ['application/jsonp'], [''], [undefined]])(
-    'refuses a body of type %s',
-    (contentType) => {
-      expect(refuseApiCall(apiCall({ contentType }), launch)?.status).toBe(415);
-    },
-  );
+  it.each([
+    ['application/x-www-form-urlencoded'],
+    ['text/plain'],
+    ['multipart/form-data; boundary=x'],
+    ['application/jsonp'],
+    [''],
+    [undefined],
+  ])('refuses a body of type %s', (contentType) => {
+    expect(refuseApiCall(apiCall({ contentType }), launch)?.status).toBe(415);
+  });
 });
 
 describe('response headers', () => {

@@ -75,7 +75,10 @@ export function unwrapBackupKey(wrapped: string, storeKey: Buffer | null): Buffe
   try {
     return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
   } catch {
-    throw new AppError('conflict', 'the backup key could not be read (was the database key changed part-way?): enter the backup passphrase again under Backups');
+    throw new AppError(
+      'conflict',
+      'the backup key could not be read (was the database key changed part-way?): enter the backup passphrase again under Backups',
+    );
   }
 }
 
@@ -108,7 +111,10 @@ const checkOut = (c: BackupCheck, syncedSince: number): BackupCheckOut => ({
 });
 
 async function audit(deps: ServiceDeps, actorId: string | null, action: string, entityId: string, after: unknown): Promise<void> {
-  await deps.store().transaction().execute((tx) => recordAudit(tx, deps, { actorId, action, entity: 'backup', entityId, after }));
+  await deps
+    .store()
+    .transaction()
+    .execute((tx) => recordAudit(tx, deps, { actorId, action, entity: 'backup', entityId, after }));
 }
 
 /** This desk's backups: configured, written on the background worker (by hand or daily), checked and restored. */
@@ -164,21 +170,37 @@ export function createBackups(env: BackupEnv): Backups {
   async function finish(job: BackgroundJob<JobMeta>, actorId: string | null, desk: string, c: BackupConfig): Promise<void> {
     const ok = job.state === 'done';
     const at = job.finishedAt ?? deps.clock.now().toISOString();
-    settings.set(LAST_KEY, { at, reason: job.meta.reason, ok, path: ok ? job.meta.path : null, error: ok ? null : job.error ?? job.state } satisfies LastBackup);
+    settings.set(LAST_KEY, {
+      at,
+      reason: job.meta.reason,
+      ok,
+      path: ok ? job.meta.path : null,
+      error: ok ? null : (job.error ?? job.state),
+    } satisfies LastBackup);
     if (ok) {
       const manifest = job.value as Manifest;
       // Off the main thread: unlinking a gigabyte file can take a tenth of a second.
       for (const old of backupsIn(c.folder, desk).slice(c.keep)) await rm(old.path, { recursive: true, force: true });
-      await audit(deps, actorId, 'backup.created', basename(job.meta.path), { path: job.meta.path, reason: job.meta.reason, sha256: manifest.file.sha256, bytes: manifest.file.bytes });
+      await audit(deps, actorId, 'backup.created', basename(job.meta.path), {
+        path: job.meta.path,
+        reason: job.meta.reason,
+        sha256: manifest.file.sha256,
+        bytes: manifest.file.bytes,
+      });
     } else if (job.state === 'failed') {
-      await audit(deps, actorId, 'backup.failed', basename(job.meta.path), { path: job.meta.path, reason: job.meta.reason, error: job.error });
+      await audit(deps, actorId, 'backup.failed', basename(job.meta.path), {
+        path: job.meta.path,
+        reason: job.meta.reason,
+        error: job.error,
+      });
     }
   }
 
   async function start(reason: Manifest['reason'], actorId: string | null): Promise<BackupJob> {
     const c = config();
     if (!c) throw new AppError('conflict', 'choose a backup folder and passphrase first');
-    if (restoring || !env.available()) throw new AppError('conflict', 'the store is being restored or rekeyed: back up when that has finished');
+    if (restoring || !env.available())
+      throw new AppError('conflict', 'the store is being restored or rekeyed: back up when that has finished');
     if (running) {
       const job = env.runner().job<JobMeta>(running.id);
       if (job.state === 'running') throw new AppError('conflict', 'a backup is being written already');
@@ -193,7 +215,18 @@ export function createBackups(env: BackupEnv): Backups {
     if (existsSync(path)) throw new AppError('conflict', `a backup named "${name}" is already there: try again in a second`);
     const backupKey = unwrapBackupKey(c.wrappedKey, env.storeKey());
     const runner = env.runner();
-    const job = runner.start<JobMeta>({ reason, path }, { kind: 'backup.create', folder: c.folder, name, backupKeyHex: backupKey.toString('hex'), kdf: c.kdf, reason, now: now.toISOString() });
+    const job = runner.start<JobMeta>(
+      { reason, path },
+      {
+        kind: 'backup.create',
+        folder: c.folder,
+        name,
+        backupKeyHex: backupKey.toString('hex'),
+        kdf: c.kdf,
+        reason,
+        now: now.toISOString(),
+      },
+    );
     const finished = runner
       .settled<JobMeta>(job.id)
       .then(async (done) => {
@@ -259,7 +292,11 @@ export function createBackups(env: BackupEnv): Backups {
       await reauthenticate({ ...deps, store: () => copy.db }, session, reauth);
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') {
-        throw new AppError('invalid_credentials', `this store is too damaged to check your password, and ${session.username} is not a user in this backup: restore it with FeeDesk --restore-backup`, 'reauth.password');
+        throw new AppError(
+          'invalid_credentials',
+          `this store is too damaged to check your password, and ${session.username} is not a user in this backup: restore it with FeeDesk --restore-backup`,
+          'reauth.password',
+        );
       }
       throw err;
     } finally {
@@ -289,14 +326,25 @@ export function createBackups(env: BackupEnv): Backups {
     restoring = true;
     const target = `${env.dbPath}.restoring`;
     try {
-      const checked = await env.runner().ask<BackupCheck>({ kind: 'backup.prepareRestore', folder: path, backupKeyHex: key.toString('hex'), target });
+      const checked = await env
+        .runner()
+        .ask<BackupCheck>({ kind: 'backup.prepareRestore', folder: path, backupKeyHex: key.toString('hex'), target });
       if (liveDamaged) await reauthenticateAgainst(target, session, reauth);
-      const stamp = deps.clock.now().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
+      const stamp = deps.clock
+        .now()
+        .toISOString()
+        .replaceAll(':', '-')
+        .replace(/\.\d+Z$/, 'Z');
       const keptAside = join(dirname(env.dbPath), `${basename(env.dbPath)}.before-restore-${stamp}`);
       await env.withStoreClosed(() => swapIn(env.dbPath, target, keptAside));
       // Whoever was logged in signed in against the store that was replaced.
       deps.sessions.endAll();
-      await audit(deps, null, 'backup.restored', basename(path), { from: path, createdAt: checked.manifest.createdAt, keptAside, by: session.username });
+      await audit(deps, null, 'backup.restored', basename(path), {
+        from: path,
+        createdAt: checked.manifest.createdAt,
+        keptAside,
+        by: session.username,
+      });
       return { restoredFrom: path, createdAt: checked.manifest.createdAt, keptAside };
     } finally {
       for (const file of [target, `${target}-wal`, `${target}-shm`]) rmSync(file, { force: true });
@@ -304,7 +352,10 @@ export function createBackups(env: BackupEnv): Backups {
     }
   }
 
-  async function configure(actorId: string, { folder, keep, dailyAt, passphrase }: ParsedInputOf<'backup.configure'>): Promise<BackupStatus> {
+  async function configure(
+    actorId: string,
+    { folder, keep, dailyAt, passphrase }: ParsedInputOf<'backup.configure'>,
+  ): Promise<BackupStatus> {
     checkFolder(folder);
     const old = config();
     if (!old && !passphrase) throw new AppError('invalid_input', 'is required the first time: backups are encrypted with it', 'passphrase');
@@ -332,7 +383,13 @@ export function createBackups(env: BackupEnv): Backups {
       return await start('scheduled', null);
     } catch (err) {
       // Say so where the admin looks (Backups: last backup failed) and try again later.
-      settings.set(LAST_KEY, { at: deps.clock.now().toISOString(), reason: 'scheduled', ok: false, path: null, error: err instanceof Error ? err.message : String(err) } satisfies LastBackup);
+      settings.set(LAST_KEY, {
+        at: deps.clock.now().toISOString(),
+        reason: 'scheduled',
+        ok: false,
+        path: null,
+        error: err instanceof Error ? err.message : String(err),
+      } satisfies LastBackup);
       return null;
     }
   };

@@ -31,14 +31,32 @@ export type WorkerRequest =
   | { id: number; kind: 'export'; today: string; filters: ReportFilters; format: ExportFormat; tmpPath: string }
   | { id: number; kind: 'import.inspect'; importer: ImporterName; path: string; mapping?: Mapping }
   | { id: number; kind: 'import.dryRun'; today: string; importer: ImporterName; path: string; mapping?: Mapping }
-  | { id: number; kind: 'import.commit'; today: string; importer: ImporterName; path: string; mapping?: Mapping; sha256: string; actor: ImportActor }
+  | {
+      id: number;
+      kind: 'import.commit';
+      today: string;
+      importer: ImporterName;
+      path: string;
+      mapping?: Mapping;
+      sha256: string;
+      actor: ImportActor;
+    }
   | { id: number; kind: 'import.template'; today: string; importer: ImporterName; tmpPath: string }
   /** After a commit: copy its pages from the WAL into the database here, not on the cashier's thread. */
   | { id: number; kind: 'import.checkpoint' }
   /** Whether this worker holds a dry run's rows for the commit that may follow. */
   | { id: number; kind: 'import.kept' }
   /** Backups: keys travel as hex; the live store's key is the worker's own. */
-  | { id: number; kind: 'backup.create'; folder: string; name: string; backupKeyHex: string; kdf: BackupKdf; reason: Manifest['reason']; now: string }
+  | {
+      id: number;
+      kind: 'backup.create';
+      folder: string;
+      name: string;
+      backupKeyHex: string;
+      kdf: BackupKdf;
+      reason: Manifest['reason'];
+      now: string;
+    }
   | { id: number; kind: 'backup.check'; folder: string; backupKeyHex: string }
   | { id: number; kind: 'backup.prepareRestore'; folder: string; backupKeyHex: string; target: string }
   | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
@@ -49,4 +67,8 @@ export type WorkerReply =
   | { id: number; type: 'error'; error: ErrorData };
 
 /** A request before the runner numbers it (a job's file path is filled in by the runner). */
-export type WorkerRequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id' | 'tmpPath'> & { tmpPath?: string } : never) : never;
+export type WorkerRequestBody = WorkerRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'id' | 'tmpPath'> & { tmpPath?: string }
+    : never
+  : never;

@@ -39,7 +39,13 @@ export interface BackgroundJob<Meta = Record<string, unknown>> {
 }
 
 /** What every job's screen polls: its state and progress. */
-export const progressOf = (job: BackgroundJob<unknown>) => ({ id: job.id, state: job.state, done: job.done, total: job.total, error: job.error });
+export const progressOf = (job: BackgroundJob<unknown>) => ({
+  id: job.id,
+  state: job.state,
+  done: job.done,
+  total: job.total,
+  error: job.error,
+});
 
 export interface JobFile {
   /** Where the worker writes; renamed to `path` only when the job succeeds, removed otherwise. */
@@ -63,7 +69,8 @@ export function placeJobFile(file: JobFile): void {
     linkSync(file.tmp, file.path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new Error(`a file named ${basename(file.path)} was saved there while this one was being made; it was left as it is`);
+    if (code === 'EEXIST')
+      throw new Error(`a file named ${basename(file.path)} was saved there while this one was being made; it was left as it is`);
     if (existsSync(file.path)) throw new Error(`a file named ${basename(file.path)} is there already; it was left as it is`);
     renameSync(file.tmp, file.path);
     return;
@@ -104,11 +111,18 @@ type Pending = { resolve: (value: unknown) => void; reject: (err: AppError) => v
 /** A worker with numbered requests; a crash fails what was in flight. */
 function startWorker(deps: BackgroundRunnerDeps, kind: 'screen' | 'job', onExit: () => void, maxOldMb?: number) {
   const { dbPath, key } = deps.store();
-  const workerData: WorkerData = { dbPath, keyHex: key ? key.toString('hex') : null, fontsDir: deps.fontsDir, cacheMiB: kind === 'screen' ? 32 : 16 };
+  const workerData: WorkerData = {
+    dbPath,
+    keyHex: key ? key.toString('hex') : null,
+    fontsDir: deps.fontsDir,
+    cacheMiB: kind === 'screen' ? 32 : 16,
+  };
   const worker = new Worker(deps.worker.file, {
     workerData,
     // An export makes short-lived rows by the million; a smaller young generation keeps its memory down.
-    ...(kind === 'job' ? { resourceLimits: { maxYoungGenerationSizeMb: 16, ...(maxOldMb ? { maxOldGenerationSizeMb: maxOldMb } : {}) } } : {}),
+    ...(kind === 'job'
+      ? { resourceLimits: { maxYoungGenerationSizeMb: 16, ...(maxOldMb ? { maxOldGenerationSizeMb: maxOldMb } : {}) } }
+      : {}),
     ...(deps.worker.execArgv ? { execArgv: deps.worker.execArgv } : {}),
   });
   const pending = new Map<number, Pending>();
@@ -183,7 +197,10 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
       }
     }
   };
-  const jobs = new Map<string, { job: BackgroundJob<unknown>; worker: Worker | null; file: JobFile | null; done: Promise<BackgroundJob<unknown>> }>();
+  const jobs = new Map<
+    string,
+    { job: BackgroundJob<unknown>; worker: Worker | null; file: JobFile | null; done: Promise<BackgroundJob<unknown>> }
+  >();
   type JobWorker = ReturnType<typeof startWorker>;
   const parked = new Map<string, { w: JobWorker; timer: NodeJS.Timeout }>();
   const unpark = (key: string): JobWorker | null => {
@@ -233,7 +250,17 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
 
     start<Meta>(meta: Meta, body: WorkerRequestBody, file?: JobFile, options: JobOptions = {}) {
       const id = deps.newId();
-      const job: BackgroundJob<Meta> = { id, meta, state: 'running', done: 0, total: 0, error: null, value: null, startedAt: deps.now().toISOString(), finishedAt: null };
+      const job: BackgroundJob<Meta> = {
+        id,
+        meta,
+        state: 'running',
+        done: 0,
+        total: 0,
+        error: null,
+        value: null,
+        startedAt: deps.now().toISOString(),
+        finishedAt: null,
+      };
       // An idle screens' worker gives its memory to the job; the next report starts it again.
       if (standing && inFlight === 0) {
         void standing.worker.terminate();
@@ -273,12 +300,14 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
         .finally(async () => {
           // A cancelled job's worker is ended already; a finished one does its housekeeping, then ends or waits parked.
           if (jobs.get(id)?.job.state === 'cancelled') return;
-          if (succeeded && options.after) await w.request(options.after).catch((err: unknown) => deps.log('background housekeeping failed', err));
+          if (succeeded && options.after)
+            await w.request(options.after).catch((err: unknown) => deps.log('background housekeeping failed', err));
           if (!parkedHere) void w.worker.terminate();
         })
         .then(() => jobs.get(id)!.job);
       jobs.set(id, { job, worker: w.worker, file: file ?? null, done });
-      for (const old of [...jobs.keys()].slice(0, Math.max(0, jobs.size - MAX_KEPT_JOBS))) if (jobs.get(old)!.job.state !== 'running') jobs.delete(old);
+      for (const old of [...jobs.keys()].slice(0, Math.max(0, jobs.size - MAX_KEPT_JOBS)))
+        if (jobs.get(old)!.job.state !== 'running') jobs.delete(old);
       return job;
     },
 

@@ -76,7 +76,14 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'dashboard':
       return (await import('../reports/dashboard')).dashboardOf(contextFor(request.today));
     case 'export':
-      return (await reports()).exportReport(contextFor(request.today), request.filters, request.format, request.tmpPath, () => loadFonts(data.fontsDir), progress);
+      return (await reports()).exportReport(
+        contextFor(request.today),
+        request.filters,
+        request.format,
+        request.tmpPath,
+        () => loadFonts(data.fontsDir),
+        progress,
+      );
     case 'import.inspect':
       return (await imports()).inspect(request.importer, request.path, request.mapping);
     case 'import.dryRun':
@@ -85,7 +92,15 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const { commitImport } = await imports();
       const writer = writerFor(request.actor);
       try {
-        const summary = await commitImport(request.importer, request.path, request.mapping, request.sha256, contextFor(request.today), writer, progress);
+        const summary = await commitImport(
+          request.importer,
+          request.path,
+          request.mapping,
+          request.sha256,
+          contextFor(request.today),
+          writer,
+          progress,
+        );
         committed = writer;
         return summary;
       } catch (err) {
@@ -108,7 +123,14 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'import.template':
       return (await imports()).writeTemplate(request.importer, contextFor(request.today), request.tmpPath);
     case 'import.errorSheet':
-      return (await imports()).writeErrorSheet(request.importer, request.path, request.mapping, contextFor(request.today), request.tmpPath, progress);
+      return (await imports()).writeErrorSheet(
+        request.importer,
+        request.path,
+        request.mapping,
+        contextFor(request.today),
+        request.tmpPath,
+        progress,
+      );
   }
 }
 
@@ -121,7 +143,20 @@ async function backupWork(request: WorkerRequest, progress: (done: number, total
   switch (request.kind) {
     case 'backup.create': {
       const { folder, name, kdf, reason, now } = request;
-      return backups.createBackup(live().raw, { folder, name, kdf, reason, now, liveDbPath: data.dbPath, liveKey: storeKey(), backupKey: Buffer.from(request.backupKeyHex, 'hex') }, progress);
+      return backups.createBackup(
+        live().raw,
+        {
+          folder,
+          name,
+          kdf,
+          reason,
+          now,
+          liveDbPath: data.dbPath,
+          liveKey: storeKey(),
+          backupKey: Buffer.from(request.backupKeyHex, 'hex'),
+        },
+        progress,
+      );
     }
     case 'backup.check':
       return backups.checkBackup(request.folder, Buffer.from(request.backupKeyHex, 'hex'));
@@ -150,7 +185,10 @@ port.on('message', (request: WorkerRequest) => {
       reply({
         id: request.id,
         type: 'error',
-        error: err instanceof AppError ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } : { code: 'internal', message: String((err as Error)?.stack ?? err) },
+        error:
+          err instanceof AppError
+            ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) }
+            : { code: 'internal', message: String((err as Error)?.stack ?? err) },
       }),
   );
 });

@@ -1,7 +1,20 @@
 // Backup folders: a consistent copy of the store with a manifest (what it holds, its checksum, its data key wrapped
 // under the backup passphrase's key), and the checks a restore runs before anything is replaced. Runs on a worker.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/contract/errors';
@@ -55,7 +68,7 @@ function unwrapDataKey(manifest: Manifest, backupKey: Buffer): Buffer {
     decipher.setAuthTag(bytes.subarray(12, 28));
     return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
   } catch {
-    throw new AppError('invalid_input', 'is damaged: its manifest\'s data key does not open under this passphrase', 'path');
+    throw new AppError('invalid_input', "is damaged: its manifest's data key does not open under this passphrase", 'path');
   }
 }
 
@@ -82,7 +95,8 @@ function openCopy(path: string, key: Buffer | null): Database.Database {
     raw.prepare('select count(*) from sqlite_master').get();
   } catch (err) {
     raw.close();
-    if ((err as { code?: string }).code === 'SQLITE_NOTADB') throw new AppError('wrong_key', 'the backup passphrase does not open this backup', 'passphrase');
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB')
+      throw new AppError('wrong_key', 'the backup passphrase does not open this backup', 'passphrase');
     throw err;
   }
   return raw;
@@ -142,7 +156,11 @@ function copyStoreFiles(source: Database.Database, liveDbPath: string, dbPath: s
  * (SQLite's online backup API refuses a destination keyed differently from the source — "incompatible source and
  * target databases" — and VACUUM INTO plus a rekey to the backup key took 106 s on the 3.3 GB benchmark store.)
  */
-export async function createBackup(source: Database.Database, job: CreateBackup, progress: (done: number, total: number) => void): Promise<Manifest> {
+export async function createBackup(
+  source: Database.Database,
+  job: CreateBackup,
+  progress: (done: number, total: number) => void,
+): Promise<Manifest> {
   const target = join(job.folder, job.name);
   const partial = `${target}.partial`;
   mkdirSync(partial);
@@ -201,20 +219,31 @@ export function readManifest(folder: string): Manifest {
   } catch {
     throw new AppError('invalid_input', `is not a FeeDesk backup: its ${MANIFEST} is not readable JSON`, 'path');
   }
-  if (manifest.format !== BACKUP_FORMAT || !manifest.file || !manifest.kdf || typeof manifest.keyCheck !== 'string' || typeof manifest.dataKey !== 'string') {
+  if (
+    manifest.format !== BACKUP_FORMAT ||
+    !manifest.file ||
+    !manifest.kdf ||
+    typeof manifest.keyCheck !== 'string' ||
+    typeof manifest.dataKey !== 'string'
+  ) {
     throw new AppError('invalid_input', `is not a backup this FeeDesk reads (format ${String(manifest.format ?? 'unknown')})`, 'path');
   }
   // Checked before any key is derived from it: the cost is the file's word, not ours.
   const costProblem = scryptCostProblem(manifest.kdf);
   if (costProblem || typeof manifest.kdf.salt !== 'string' || !/^[0-9a-f]{32,128}$/.test(manifest.kdf.salt)) {
-    throw new AppError('invalid_input', `is not a backup this FeeDesk reads: its key settings are out of bounds (${costProblem ?? 'the salt is not hex'})`, 'path');
+    throw new AppError(
+      'invalid_input',
+      `is not a backup this FeeDesk reads: its key settings are out of bounds (${costProblem ?? 'the salt is not hex'})`,
+      'path',
+    );
   }
   return manifest as Manifest;
 }
 
 /** Refuses a wrong key before the copy is touched. */
 export function checkKey(manifest: Manifest, key: Buffer): void {
-  if (keyCheckOf(key) !== manifest.keyCheck) throw new AppError('wrong_key', 'the backup passphrase is wrong for this backup', 'passphrase');
+  if (keyCheckOf(key) !== manifest.keyCheck)
+    throw new AppError('wrong_key', 'the backup passphrase is wrong for this backup', 'passphrase');
 }
 
 export interface BackupCheck {
@@ -230,7 +259,11 @@ async function checkCopy(dbPath: string, manifest: Manifest, dataKey: Buffer): P
     throw new AppError('invalid_input', 'is damaged: the backup file does not match the checksum in its manifest', 'path');
   }
   if (!(manifest.schema in migrations)) {
-    throw new AppError('store_too_new', `was made by a newer FeeDesk (schema ${manifest.schema}); install that version or newer to restore it`, 'path');
+    throw new AppError(
+      'store_too_new',
+      `was made by a newer FeeDesk (schema ${manifest.schema}); install that version or newer to restore it`,
+      'path',
+    );
   }
   const raw = openCopy(dbPath, dataKey);
   try {

@@ -36,7 +36,18 @@ export function backupsIn(folder: string, deskCode: string): { entry: BackupEntr
     try {
       const m = readManifest(path);
       if (m.deskCode !== deskCode) continue;
-      found.push({ path, entry: { path, createdAt: m.createdAt, reason: m.reason, deskCode: m.deskCode, bytes: m.file.bytes, students: m.counts.students, payments: m.counts.payments } });
+      found.push({
+        path,
+        entry: {
+          path,
+          createdAt: m.createdAt,
+          reason: m.reason,
+          deskCode: m.deskCode,
+          bytes: m.file.bytes,
+          students: m.counts.students,
+          payments: m.counts.payments,
+        },
+      });
     } catch {
       // Not a backup of ours (or half-deleted by hand): not listed, never rotated away.
     }

@@ -33,7 +33,11 @@ async function liveKeyFor(r: OfflineRestore): Promise<{ key: Buffer; done(): voi
     throw new AppError('invalid_input', 'must be at least 12 characters: the restored store opens with it', 'storePassphrase');
   }
   if (state === 'new_passphrase') return { key: await r.keys.createPassphraseKey(r.storePassphrase), done: nothing, abandon: nothing };
-  return { key: await r.keys.prepareRotation(r.storePassphrase), done: () => r.keys.completeRotation(), abandon: () => r.keys.abandonRotation() };
+  return {
+    key: await r.keys.prepareRotation(r.storePassphrase),
+    done: () => r.keys.completeRotation(),
+    abandon: () => r.keys.abandonRotation(),
+  };
 }
 
 export async function restoreOffline(r: OfflineRestore): Promise<{ createdAt: string; keptAside: string | null }> {
@@ -44,14 +48,26 @@ export async function restoreOffline(r: OfflineRestore): Promise<{ createdAt: st
   const target = `${r.dbPath}.restoring`;
   try {
     await prepareRestore(r.folder, backupKey, live.key, target);
-    const stamp = r.clock.now().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
+    const stamp = r.clock
+      .now()
+      .toISOString()
+      .replaceAll(':', '-')
+      .replace(/\.\d+Z$/, 'Z');
     const keptAside = existsSync(r.dbPath) ? join(dirname(r.dbPath), `${basename(r.dbPath)}.before-restore-${stamp}`) : null;
-    const swapped = keptAside ? swapIn(r.dbPath, target, keptAside) : (renameSync(target, r.dbPath), { undo: () => renameSync(r.dbPath, target) });
+    const swapped = keptAside
+      ? swapIn(r.dbPath, target, keptAside)
+      : (renameSync(target, r.dbPath), { undo: () => renameSync(r.dbPath, target) });
     try {
       const store = await openStore(r.dbPath, live.key);
       try {
         await store.db.transaction().execute((tx) =>
-          recordAudit(tx, r, { actorId: null, action: 'backup.restored', entity: 'backup', entityId: basename(r.folder), after: { from: r.folder, createdAt: manifest.createdAt, keptAside, by: 'maintenance' } }),
+          recordAudit(tx, r, {
+            actorId: null,
+            action: 'backup.restored',
+            entity: 'backup',
+            entityId: basename(r.folder),
+            after: { from: r.folder, createdAt: manifest.createdAt, keptAside, by: 'maintenance' },
+          }),
         );
       } finally {
         await store.close();

@@ -16,6 +16,7 @@ export function authHandlers(deps: ServiceDeps): HandlersOf<typeof authChannels>
     'auth.session': async (_, call) => (call.session ? sessionInfo(deps, call.session) : null),
     'auth.lock': (_, call) => lock(deps, requireSession(call)),
     'auth.unlock': ({ password }, call) => unlock(deps, requireSession(call), password),
-    'auth.changePassword': ({ currentPassword, newPassword }, call) => changeOwnPassword(deps, requireSession(call), currentPassword, newPassword),
+    'auth.changePassword': ({ currentPassword, newPassword }, call) =>
+      changeOwnPassword(deps, requireSession(call), currentPassword, newPassword),
   };
 }

@@ -7,7 +7,15 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
-import { type HeaderMatchView, IMPORT_FILE_TYPES, IMPORTERS_NEEDING_APPROVAL, RECEIVED_FILE_MAX_BYTES, type ImporterName, type ImportJob, type ImportSummary } from '../../shared/contract/imports';
+import {
+  type HeaderMatchView,
+  IMPORT_FILE_TYPES,
+  IMPORTERS_NEEDING_APPROVAL,
+  RECEIVED_FILE_MAX_BYTES,
+  type ImporterName,
+  type ImportJob,
+  type ImportSummary,
+} from '../../shared/contract/imports';
 import { normalizeHeader } from '../imports/headers';
 import { type BackgroundJob, type BackgroundRunner, type JobFile, type JobOptions, progressOf } from '../background/runner';
 import type { SettingsStore } from '../desk-settings';
@@ -43,7 +51,11 @@ function checkSource(path: string): void {
     size = stat.size;
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('invalid_input', `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unknown error'}): is the file there?`, 'path');
+    throw new AppError(
+      'invalid_input',
+      `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unknown error'}): is the file there?`,
+      'path',
+    );
   }
   if (size === 0) throw new AppError('invalid_input', 'is an empty file', 'path');
 }
@@ -64,9 +76,15 @@ const MAPPINGS_KEY = (importer: ImporterName) => `imports.mappings.${importer}`;
 const DRY_RUN_HEAP_MB = 128;
 
 /** A dry run's worker waits under this key for the commit of the same file with the same mapping (it keeps the rows it read). */
-const followUpKey = (importer: ImporterName, path: string, mapping: Mapping | undefined) => JSON.stringify([importer, path, mapping ?? null]);
+const followUpKey = (importer: ImporterName, path: string, mapping: Mapping | undefined) =>
+  JSON.stringify([importer, path, mapping ?? null]);
 
-export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, settings: SettingsStore, files: ImportFiles): HandlersOf<typeof importsChannels> {
+export function importsHandlers(
+  deps: ServiceDeps,
+  runner: () => BackgroundRunner,
+  settings: SettingsStore,
+  files: ImportFiles,
+): HandlersOf<typeof importsChannels> {
   const mappingsOf = (importer: ImporterName): Record<string, Mapping> => {
     const saved = settings.get(MAPPINGS_KEY(importer));
     return saved && typeof saved === 'object' ? (saved as Record<string, Mapping>) : {};
@@ -83,7 +101,8 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
     seenHeaders.set(seenKey(importer, path), match.headers);
     return match;
   };
-  const headersOf = async (importer: ImporterName, path: string) => seenHeaders.get(seenKey(importer, path)) ?? (await byName(importer, path)).headers;
+  const headersOf = async (importer: ImporterName, path: string) =>
+    seenHeaders.get(seenKey(importer, path)) ?? (await byName(importer, path)).headers;
   /** The mapping sent, else the one this desk used last for a file with these headers (the file is read only if there is any). */
   const mappingFor = async (importer: ImporterName, path: string, mapping: Mapping | undefined) => {
     if (mapping) return mapping;
@@ -115,10 +134,15 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
       checkSource(path);
       if (mapping) remember(importer, await headersOf(importer, path), mapping);
       const m = await mappingFor(importer, path, mapping);
-      return start({ kind: 'dry_run', importer, path, ...(m ? { mapping: m } : {}) }, { kind: 'import.dryRun', today: today(deps), importer, path, ...(m ? { mapping: m } : {}) }, undefined, {
-        park: { key: followUpKey(importer, path, m), ask: { kind: 'import.kept' } },
-        maxOldMb: DRY_RUN_HEAP_MB,
-      });
+      return start(
+        { kind: 'dry_run', importer, path, ...(m ? { mapping: m } : {}) },
+        { kind: 'import.dryRun', today: today(deps), importer, path, ...(m ? { mapping: m } : {}) },
+        undefined,
+        {
+          park: { key: followUpKey(importer, path, m), ask: { kind: 'import.kept' } },
+          maxOldMb: DRY_RUN_HEAP_MB,
+        },
+      );
     },
     'imports.commit': async ({ importer, path, mapping, sha256, approver }, call) => {
       checkSource(path);
@@ -126,18 +150,32 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
       const userId = requireSession(call).userId;
       let approverId: string | undefined;
       if (IMPORTERS_NEEDING_APPROVAL.includes(importer)) {
-        if (!approver) throw new AppError('invalid_input', `is required: ${importer} take effect only when a second person (accountant or admin) approves`, 'approver');
+        if (!approver)
+          throw new AppError(
+            'invalid_input',
+            `is required: ${importer} take effect only when a second person (accountant or admin) approves`,
+            'approver',
+          );
         approverId = await verifyApprover(deps, approver, userId);
       }
       const actor = { userId, now: deps.clock.now().toISOString(), ...(approverId ? { approverId } : {}) };
-      return start({ kind: 'commit', importer, path }, { kind: 'import.commit', today: today(deps), importer, path, sha256, actor, ...(m ? { mapping: m } : {}) }, undefined, {
-        reuse: followUpKey(importer, path, m),
-        after: { kind: 'import.checkpoint' },
-      });
+      return start(
+        { kind: 'commit', importer, path },
+        { kind: 'import.commit', today: today(deps), importer, path, sha256, actor, ...(m ? { mapping: m } : {}) },
+        undefined,
+        {
+          reuse: followUpKey(importer, path, m),
+          after: { kind: 'import.checkpoint' },
+        },
+      );
     },
     'imports.template': async ({ importer, path, replace }) => {
       checkExportPath(path, 'xlsx', replace);
-      return start({ kind: 'template', importer, path }, { kind: 'import.template', today: today(deps), importer }, { tmp: `${path}.${deps.ids.uuid()}.part`, path, replace });
+      return start(
+        { kind: 'template', importer, path },
+        { kind: 'import.template', today: today(deps), importer },
+        { tmp: `${path}.${deps.ids.uuid()}.part`, path, replace },
+      );
     },
     'imports.errorSheet': async ({ jobId, path, replace }) => {
       checkExportPath(path, 'xlsx', replace);
@@ -154,9 +192,16 @@ export function importsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
     'imports.cancel': async ({ jobId }) => jobOf(runner().cancel<ImportMeta>(jobId)),
     'imports.chooseFile': async () => {
       if (!files.chooseFile) throw new AppError('conflict', 'this FeeDesk has no file dialog: type the file’s full path');
-      return { path: await files.chooseFile({ title: 'File to import', filters: [{ name: 'Spreadsheets (XLSX, CSV)', extensions: [...IMPORT_FILE_TYPES] }] }) };
+      return {
+        path: await files.chooseFile({
+          title: 'File to import',
+          filters: [{ name: 'Spreadsheets (XLSX, CSV)', extensions: [...IMPORT_FILE_TYPES] }],
+        }),
+      };
     },
-    'imports.receiveFile': async ({ fileName, content }) => ({ path: keepReceivedFile(files.receivedDir, fileName, Buffer.from(content, 'base64'), deps.clock.now()) }),
+    'imports.receiveFile': async ({ fileName, content }) => ({
+      path: keepReceivedFile(files.receivedDir, fileName, Buffer.from(content, 'base64'), deps.clock.now()),
+    }),
   };
 }
 
@@ -181,7 +226,12 @@ const RECEIVED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
  */
 export function keepReceivedFile(dir: string, fileName: string, bytes: Buffer, now: Date): string {
   if (bytes.length === 0) throw new AppError('invalid_input', 'is an empty file', 'fileName');
-  if (bytes.length > RECEIVED_FILE_MAX_BYTES) throw new AppError('invalid_input', `is larger than ${RECEIVED_FILE_MAX_BYTES / 1024 / 1024} MB: split the file, or use the desktop app`, 'content');
+  if (bytes.length > RECEIVED_FILE_MAX_BYTES)
+    throw new AppError(
+      'invalid_input',
+      `is larger than ${RECEIVED_FILE_MAX_BYTES / 1024 / 1024} MB: split the file, or use the desktop app`,
+      'content',
+    );
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const old of readdirSync(dir)) {
     const path = join(dir, old);
@@ -191,8 +241,14 @@ export function keepReceivedFile(dir: string, fileName: string, bytes: Buffer, n
       // Gone already, or not ours to remove: it does not stop this file.
     }
   }
-  const base = basename(fileName.replace(/\\/g, '/')).replace(/[^\p{L}\p{M}\p{N}._ -]+/gu, '_').replace(/^\.+/, '') || 'file';
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base =
+    basename(fileName.replace(/\\/g, '/'))
+      .replace(/[^\p{L}\p{M}\p{N}._ -]+/gu, '_')
+      .replace(/^\.+/, '') || 'file';
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   for (let n = 0; ; n++) {
     const path = join(dir, `${stamp}${n > 0 ? `-${n}` : ''} ${base}`);
     try {
@@ -202,7 +258,12 @@ export function keepReceivedFile(dir: string, fileName: string, bytes: Buffer, n
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
       rmSync(path, { force: true });
-      throw new AppError('conflict', code === 'ENOSPC' ? 'the disk is full: free some space, then choose the file again' : `the file could not be kept on this desk (${code ?? 'unknown error'})`);
+      throw new AppError(
+        'conflict',
+        code === 'ENOSPC'
+          ? 'the disk is full: free some space, then choose the file again'
+          : `the file could not be kept on this desk (${code ?? 'unknown error'})`,
+      );
     }
   }
 }

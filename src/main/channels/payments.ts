@@ -15,7 +15,10 @@ export function paymentsHandlers(deps: ServiceDeps): HandlersOf<typeof paymentsC
     'payments.record': (input, call) => {
       const session = requireSession(call);
       const cashier = { id: session.userId, name: session.fullName };
-      return deps.store().transaction().execute((tx) => recordPaymentTx(tx, deps, cashier, input));
+      return deps
+        .store()
+        .transaction()
+        .execute((tx) => recordPaymentTx(tx, deps, cashier, input));
     },
 
     'payments.receipt': ({ paymentId }) => readReceipt(deps.store(), paymentId),
@@ -25,11 +28,17 @@ export function paymentsHandlers(deps: ServiceDeps): HandlersOf<typeof paymentsC
     'payments.cancel': async ({ paymentId, reason, approver }, call) => {
       const userId = requireSession(call).userId;
       const approvedBy = await verifyApprover(deps, approver, userId);
-      return deps.store().transaction().execute((tx) => cancelPaymentTx(tx, deps, userId, approvedBy, paymentId, reason));
+      return deps
+        .store()
+        .transaction()
+        .execute((tx) => cancelPaymentTx(tx, deps, userId, approvedBy, paymentId, reason));
     },
 
     'payments.bounce': ({ paymentId, bankReason, charge }, call) =>
-      deps.store().transaction().execute((tx) => bouncePaymentTx(tx, deps, requireSession(call).userId, paymentId, bankReason, charge)),
+      deps
+        .store()
+        .transaction()
+        .execute((tx) => bouncePaymentTx(tx, deps, requireSession(call).userId, paymentId, bankReason, charge)),
 
     'payments.refundCredit': async ({ studentId, amount, reason, approver }, call) => {
       const userId = requireSession(call).userId;

@@ -30,7 +30,11 @@ const exportJobOf = (job: BackgroundJob<ExportMeta>): ExportJob => ({
   finishedAt: job.finishedAt,
 });
 
-export function reportsHandlers(deps: ServiceDeps, runner: () => BackgroundRunner, exportFolder: string): HandlersOf<typeof reportsChannels> {
+export function reportsHandlers(
+  deps: ServiceDeps,
+  runner: () => BackgroundRunner,
+  exportFolder: string,
+): HandlersOf<typeof reportsChannels> {
   return {
     'reports.run': (filters, call) => {
       allowed(requireSession(call), filters);
@@ -38,10 +42,15 @@ export function reportsHandlers(deps: ServiceDeps, runner: () => BackgroundRunne
     },
     'reports.export': async ({ filters, format, path, replace }, call) => {
       allowed(requireSession(call), filters);
-      if (format === 'letters' && filters.report !== 'defaulters') throw new AppError('invalid_input', 'reminder letters are made from the defaulters report only', 'format');
+      if (format === 'letters' && filters.report !== 'defaulters')
+        throw new AppError('invalid_input', 'reminder letters are made from the defaulters report only', 'format');
       checkExportPath(path, format, replace);
       const id = deps.ids.uuid();
-      const job = runner().start<ExportMeta>({ report: filters.report, format, path }, { kind: 'export', filters, format, today: today(deps) }, { tmp: `${path}.${id}.part`, path, replace });
+      const job = runner().start<ExportMeta>(
+        { report: filters.report, format, path },
+        { kind: 'export', filters, format, today: today(deps) },
+        { tmp: `${path}.${id}.part`, path, replace },
+      );
       return exportJobOf(job);
     },
     'reports.job': async ({ jobId }) => exportJobOf(runner().job<ExportMeta>(jobId)),

@@ -29,10 +29,18 @@ export function storeHandlers(env: StoreEnv): HandlersOf<typeof storeChannels> {
       const session = requireSession(call);
       await reauthenticate(deps, session, reauth);
       if (store.usesPassphrase() && !newPassphrase) {
-        throw new AppError('invalid_input', 'is required: this store opens with a passphrase, so a new key means a new passphrase', 'newPassphrase');
+        throw new AppError(
+          'invalid_input',
+          'is required: this store opens with a passphrase, so a new key means a new passphrase',
+          'newPassphrase',
+        );
       }
       if (!store.usesPassphrase() && newPassphrase) {
-        throw new AppError('invalid_input', "is not used: this store's key is kept in the system keychain, and a new random key replaces it", 'newPassphrase');
+        throw new AppError(
+          'invalid_input',
+          "is not used: this store's key is kept in the system keychain, and a new random key replaces it",
+          'newPassphrase',
+        );
       }
       if (env.backupBusy()) throw new AppError('conflict', 'a backup or restore is under way: change the key when it has finished');
       await env.exclusively(async () => {
@@ -40,7 +48,18 @@ export function storeHandlers(env: StoreEnv): HandlersOf<typeof storeChannels> {
         await store.rotateKey(newPassphrase);
         rewrapBackupKey(env.settings, oldKey, store.current().key);
       });
-      await deps.store().transaction().execute((tx) => recordAudit(tx, deps, { actorId: session.userId, action: 'store.rekeyed', entity: 'store', entityId: null, after: { passphrase: newPassphrase !== undefined } }));
+      await deps
+        .store()
+        .transaction()
+        .execute((tx) =>
+          recordAudit(tx, deps, {
+            actorId: session.userId,
+            action: 'store.rekeyed',
+            entity: 'store',
+            entityId: null,
+            after: { passphrase: newPassphrase !== undefined },
+          }),
+        );
       return store.status();
     },
   };

@@ -2,7 +2,17 @@
 import type { studentsChannels } from '../../shared/contract/students';
 import { type HandlersOf, requireSession } from '../ipc/router';
 import type { ServiceDeps } from '../services/context';
-import { createFamily, createStudent, getStudent, leavePreview, leaveStudent, listStudents, readFamily, searchStudents, updateStudent } from '../services/students';
+import {
+  createFamily,
+  createStudent,
+  getStudent,
+  leavePreview,
+  leaveStudent,
+  listStudents,
+  readFamily,
+  searchStudents,
+  updateStudent,
+} from '../services/students';
 
 export function studentsHandlers(deps: ServiceDeps): HandlersOf<typeof studentsChannels> {
   return {

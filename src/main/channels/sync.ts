@@ -21,12 +21,21 @@ async function readStatus(deps: ServiceDeps, loop: SyncLoop): Promise<SyncStatus
       eb.fn.countAll<number>().filterWhere('state', '=', 'rejected').as('rejected'),
     ])
     .executeTakeFirstOrThrow();
-  const alerts = await db.selectFrom('sync_alert').select((eb) => eb.fn.countAll<number>().as('n')).where('seen_at', 'is', null).executeTakeFirstOrThrow();
+  const alerts = await db
+    .selectFrom('sync_alert')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('seen_at', 'is', null)
+    .executeTakeFirstOrThrow();
   const top = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const refusal = readRefusal(s.audit_refusal);
-  const unsynced = await db.selectFrom('audit_log').select((eb) => eb.fn.min('at').as('since')).where('seq', '>', s.audit_held).executeTakeFirst();
+  const unsynced = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.min('at').as('since'))
+    .where('seq', '>', s.audit_held)
+    .executeTakeFirst();
   const unsyncedSince = unsynced?.since ?? null;
-  const stale = s.desk_id !== null && unsyncedSince !== null && deps.clock.now().getTime() - Date.parse(unsyncedSince) > AUDIT_STALE_MINUTES * 60_000;
+  const stale =
+    s.desk_id !== null && unsyncedSince !== null && deps.clock.now().getTime() - Date.parse(unsyncedSince) > AUDIT_STALE_MINUTES * 60_000;
   const view = loop.view();
   return {
     enrolled: s.desk_id !== null,
@@ -44,7 +53,13 @@ async function readStatus(deps: ServiceDeps, loop: SyncLoop): Promise<SyncStatus
     lastError: s.last_error,
     nextAttemptAt: s.enabled === 1 ? view.nextAttemptAt : null,
     resync: s.resync_reason && s.resync_at ? { reason: s.resync_reason, at: s.resync_at } : null,
-    audit: { rows: top?.seq ?? 0, held: s.audit_held, refused: refusal && { kind: refusal.kind, seq: refusal.seq, reason: auditReason(refusal), at: refusal.at }, unsyncedSince, stale },
+    audit: {
+      rows: top?.seq ?? 0,
+      held: s.audit_held,
+      refused: refusal && { kind: refusal.kind, seq: refusal.seq, reason: auditReason(refusal), at: refusal.at },
+      unsyncedSince,
+      stale,
+    },
   };
 }
 
@@ -54,7 +69,9 @@ const auditReason = (r: { kind: string; seq: number | null; detail: string }) =>
 /** A standing refusal of the audit trail, listed with the refused changes (no. 0: it is not an outbox change). */
 function auditRejection(json: string | null): RejectedItem[] {
   const r = readRefusal(json);
-  return r ? [{ mutationId: 0, name: 'audit.chain', createdAt: r.at, reason: auditReason(r), record: { kind: r.kind, seq: r.seq }, server: null }] : [];
+  return r
+    ? [{ mutationId: 0, name: 'audit.chain', createdAt: r.at, reason: auditReason(r), record: { kind: r.kind, seq: r.seq }, server: null }]
+    : [];
 }
 
 const asAppError = (err: unknown) =>
@@ -73,19 +90,36 @@ export function syncHandlers(deps: ServiceDeps, env: SyncEnv, loop: SyncLoop): H
       } catch (err) {
         throw asAppError(err);
       }
-      await deps.store().transaction().execute((tx) => recordAudit(tx, deps, { actorId, action: 'sync.enroll', entity: 'sync', entityId: null, after: { serverUrl } }));
+      await deps
+        .store()
+        .transaction()
+        .execute((tx) => recordAudit(tx, deps, { actorId, action: 'sync.enroll', entity: 'sync', entityId: null, after: { serverUrl } }));
       void loop.runNow().catch(() => {});
       return readStatus(deps, loop);
     },
 
     'sync.setEnabled': async ({ enabled }, call) => {
       const actorId = requireSession(call).userId;
-      await deps.store().transaction().execute(async (tx) => {
-        const s = await tx.selectFrom('sync_state').select(['desk_id', 'enabled']).where('id', '=', 1).executeTakeFirstOrThrow();
-        if (!s.desk_id) throw new AppError('conflict', 'enroll this desk with a sync server first', 'enabled');
-        await tx.updateTable('sync_state').set({ enabled: enabled ? 1 : 0 }).where('id', '=', 1).execute();
-        await recordAudit(tx, deps, { actorId, action: enabled ? 'sync.enable' : 'sync.disable', entity: 'sync', entityId: null, before: { enabled: s.enabled === 1 }, after: { enabled } });
-      });
+      await deps
+        .store()
+        .transaction()
+        .execute(async (tx) => {
+          const s = await tx.selectFrom('sync_state').select(['desk_id', 'enabled']).where('id', '=', 1).executeTakeFirstOrThrow();
+          if (!s.desk_id) throw new AppError('conflict', 'enroll this desk with a sync server first', 'enabled');
+          await tx
+            .updateTable('sync_state')
+            .set({ enabled: enabled ? 1 : 0 })
+            .where('id', '=', 1)
+            .execute();
+          await recordAudit(tx, deps, {
+            actorId,
+            action: enabled ? 'sync.enable' : 'sync.disable',
+            entity: 'sync',
+            entityId: null,
+            before: { enabled: s.enabled === 1 },
+            after: { enabled },
+          });
+        });
       if (enabled) void loop.runNow().catch(() => {});
       return readStatus(deps, loop);
     },
@@ -97,12 +131,29 @@ export function syncHandlers(deps: ServiceDeps, env: SyncEnv, loop: SyncLoop): H
     },
 
     'sync.rejected': async () => {
-      const rows = await deps.store().selectFrom('outbox').selectAll().where('state', '=', 'rejected').orderBy('mutation_id', 'desc').limit(500).execute();
+      const rows = await deps
+        .store()
+        .selectFrom('outbox')
+        .selectAll()
+        .where('state', '=', 'rejected')
+        .orderBy('mutation_id', 'desc')
+        .limit(500)
+        .execute();
       const state = await deps.store().selectFrom('sync_state').select('audit_refusal').where('id', '=', 1).executeTakeFirstOrThrow();
-      return [...auditRejection(state.audit_refusal), ...rows.map((r): RejectedItem => {
-        const result = JSON.parse(r.result ?? '{}') as { reason?: string; detail?: { server?: unknown } | null };
-        return { mutationId: r.mutation_id, name: r.name, createdAt: r.created_at, reason: result.reason ?? 'rejected', record: JSON.parse(r.args_json), server: result.detail?.server ?? null };
-      })];
+      return [
+        ...auditRejection(state.audit_refusal),
+        ...rows.map((r): RejectedItem => {
+          const result = JSON.parse(r.result ?? '{}') as { reason?: string; detail?: { server?: unknown } | null };
+          return {
+            mutationId: r.mutation_id,
+            name: r.name,
+            createdAt: r.created_at,
+            reason: result.reason ?? 'rejected',
+            record: JSON.parse(r.args_json),
+            server: result.detail?.server ?? null,
+          };
+        }),
+      ];
     },
 
     'sync.alerts': async () => {

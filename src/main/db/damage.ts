@@ -31,19 +31,31 @@ export function storeFault(err: unknown, folder: string): AppError | null {
   const sqlite = sqliteErrorIn(err);
   const code = codeOf(sqlite);
   if (isStoreDamage(sqlite)) {
-    return new AppError('internal', `the store is damaged (${code}): restore a backup under Backups, or start FeeDesk with --restore-backup=FOLDER`);
+    return new AppError(
+      'internal',
+      `the store is damaged (${code}): restore a backup under Backups, or start FeeDesk with --restore-backup=FOLDER`,
+    );
   }
   if (code === 'SQLITE_FULL') {
     return new AppError('disk_full', `The disk is full: nothing was saved. Free some space on ${folder} and try again.`);
   }
   if (code === 'SQLITE_READONLY_DBMOVED') {
-    return new AppError('store_read_only', `The store cannot be written: its file in ${folder} was moved or deleted while FeeDesk was open, so nothing was saved. Put it back and restart FeeDesk.`);
+    return new AppError(
+      'store_read_only',
+      `The store cannot be written: its file in ${folder} was moved or deleted while FeeDesk was open, so nothing was saved. Put it back and restart FeeDesk.`,
+    );
   }
   if (code.startsWith('SQLITE_READONLY')) {
-    return new AppError('store_read_only', `The store cannot be written (read-only): nothing was saved. Make ${folder} and the files in it writable (or the drive not write-protected), then restart FeeDesk.`);
+    return new AppError(
+      'store_read_only',
+      `The store cannot be written (read-only): nothing was saved. Make ${folder} and the files in it writable (or the drive not write-protected), then restart FeeDesk.`,
+    );
   }
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
-    return new AppError('disk_error', `The disk could not be read or written (${code}): nothing was saved. Check that the drive holding ${folder} is connected and working, then try again; if it keeps failing, restart FeeDesk and have the disk checked.`);
+    return new AppError(
+      'disk_error',
+      `The disk could not be read or written (${code}): nothing was saved. Check that the drive holding ${folder} is connected and working, then try again; if it keeps failing, restart FeeDesk and have the disk checked.`,
+    );
   }
   return null;
 }

@@ -29,7 +29,12 @@ export type StoreLog = (level: 'error' | 'warn', message: string, err?: unknown)
  * `onOpen` runs once the store is open (to register SQL functions on the connection). `log` hears what the person must
  * not miss: a store that has lost records it had (receipt-mark.ts), and a mark that could not be kept.
  */
-export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (store: OpenedStore) => void = () => {}, log: StoreLog = () => {}): EncryptedStore {
+export function createEncryptedStore(
+  path: string,
+  keys: KeyStore,
+  onOpen: (store: OpenedStore) => void = () => {},
+  log: StoreLog = () => {},
+): EncryptedStore {
   let opened: OpenedStore | null = null;
   let lastKey: Buffer | null = null;
   let lost: LostRecords | null = null;
@@ -67,7 +72,7 @@ export function createEncryptedStore(path: string, keys: KeyStore, onOpen: (stor
     try {
       if (mark) lost = checkAgainstMark(store.raw, mark, (message, err) => log('error', message, err));
     } catch (err) {
-      log('error', "could not compare the store with its high-water mark: a store that lost records would not be noticed", err);
+      log('error', 'could not compare the store with its high-water mark: a store that lost records would not be noticed', err);
     }
     if (lost) log('error', `STORE HAS LOST RECORDS: ${lost.message}`);
     const close = store.close;

@@ -37,9 +37,10 @@ function statement(raw: Database.Database, source: string): Database.Statement {
 
 /** The receipt number a series' last payment was printed with: the newest rows are looked at first. */
 function receiptNoOf(raw: Database.Database, desk: string, year: string, seq: number): string | null {
-  const row = statement(raw, 'select receipt_no from payment where desk_code = ? and academic_year_id = ? and seq = ? order by rowid desc limit 1').get(desk, year, seq) as
-    | { receipt_no: string }
-    | undefined;
+  const row = statement(
+    raw,
+    'select receipt_no from payment where desk_code = ? and academic_year_id = ? and seq = ? order by rowid desc limit 1',
+  ).get(desk, year, seq) as { receipt_no: string } | undefined;
   return row?.receipt_no ?? null;
 }
 
@@ -59,19 +60,28 @@ function confirmedReceipt(raw: Database.Database, mutation: number): { receiptNo
  * (after most commits nothing has: a few indexed reads).
  */
 function positionsOf(raw: Database.Database, known: Mark | null): Mark | null {
-  const school = statement(raw, 'select (select id from school) as school, (select code from desk) as desk').get() as { school: string | null; desk: string | null };
+  const school = statement(raw, 'select (select id from school) as school, (select code from desk) as desk').get() as {
+    school: string | null;
+    desk: string | null;
+  };
   if (!school.school || !school.desk) return null;
   const identity = `${school.school}/${school.desk}`;
   if (known?.identity !== identity) known = null;
   const series: Record<string, SeriesMark> = {};
-  const rows = statement(raw, 'select desk_code, academic_year_id, last_seq from receipt_series').all() as { desk_code: string; academic_year_id: string; last_seq: number }[];
+  const rows = statement(raw, 'select desk_code, academic_year_id, last_seq from receipt_series').all() as {
+    desk_code: string;
+    academic_year_id: string;
+    last_seq: number;
+  }[];
   for (const r of rows) {
     const key = `${r.desk_code}/${r.academic_year_id}`;
     const before = known?.series[key];
-    series[key] = before?.seq === r.last_seq ? before : { seq: r.last_seq, receiptNo: receiptNoOf(raw, r.desk_code, r.academic_year_id, r.last_seq) };
+    series[key] =
+      before?.seq === r.last_seq ? before : { seq: r.last_seq, receiptNo: receiptNoOf(raw, r.desk_code, r.academic_year_id, r.last_seq) };
   }
   const audit = (statement(raw, 'select coalesce(max(seq), 0) as n from audit_log').get() as { n: number }).n;
-  const sync = statement(raw, 'select last_ack, audit_held from sync_state where id = 1').get() as { last_ack: number; audit_held: number } | undefined;
+  const sync = statement(raw, 'select last_ack, audit_held from sync_state where id = 1').get() as
+    { last_ack: number; audit_held: number } | undefined;
   const mutation = sync?.last_ack ?? 0;
   const receipt = known?.confirmed.mutation === mutation ? known.confirmed : confirmedReceipt(raw, mutation);
   const confirmed = { mutation, audit: sync?.audit_held ?? 0, receiptNo: receipt.receiptNo, series: receipt.series };
@@ -105,7 +115,10 @@ function encodeSlot(mark: Mark, writeNo: number): Buffer {
   slot.writeUInt32LE(json.length, 0);
   slot.writeBigUInt64LE(BigInt(writeNo), 4);
   json.copy(slot, HEADER);
-  createHash('sha256').update(slot.subarray(0, HEADER + json.length)).digest().copy(slot, HEADER + json.length);
+  createHash('sha256')
+    .update(slot.subarray(0, HEADER + json.length))
+    .digest()
+    .copy(slot, HEADER + json.length);
   return slot;
 }
 
@@ -113,7 +126,9 @@ function decodeSlot(slot: Buffer): { mark: Mark; writeNo: number } | null {
   if (slot.length < HEADER) return null;
   const length = slot.readUInt32LE(0);
   if (HEADER + length + HASH > slot.length) return null;
-  const hash = createHash('sha256').update(slot.subarray(0, HEADER + length)).digest();
+  const hash = createHash('sha256')
+    .update(slot.subarray(0, HEADER + length))
+    .digest();
   if (!hash.equals(slot.subarray(HEADER + length, HEADER + length + HASH))) return null;
   try {
     return { mark: JSON.parse(slot.subarray(HEADER, HEADER + length).toString('utf8')) as Mark, writeNo: Number(slot.readBigUInt64LE(4)) };
@@ -229,7 +244,9 @@ function skipIssuedNumbers(raw: Database.Database, lost: LostRecords): void {
     }
     skipChanges.run(lost.confirmedMutation, randomUUID(), lost.confirmedMutation);
     // What the server confirmed is acknowledged here too (the acknowledgements were among what was lost).
-    raw.prepare("update outbox set acked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') where mutation_id <= ? and acked_at is null").run(lost.confirmedMutation);
+    raw
+      .prepare("update outbox set acked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') where mutation_id <= ? and acked_at is null")
+      .run(lost.confirmedMutation);
     raw.prepare('update sync_state set last_ack = max(last_ack, ?) where id = 1').run(lost.confirmedMutation);
   })();
 }
@@ -237,7 +254,9 @@ function skipIssuedNumbers(raw: Database.Database, lost: LostRecords): void {
 /** Keeps the loss among the sync alerts too: the store itself then says so after a restart, once the numbers have moved on. */
 function recordAlert(raw: Database.Database, lost: LostRecords, writeNo: string): void {
   raw
-    .prepare("insert or ignore into sync_alert (id, kind, message, at) values (?, 'store_lost_records', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")
+    .prepare(
+      "insert or ignore into sync_alert (id, kind, message, at) values (?, 'store_lost_records', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+    )
     .run(`store-lost-records-${writeNo}`, lost.message);
 }
 
@@ -246,7 +265,11 @@ function recordAlert(raw: Database.Database, lost: LostRecords, writeNo: string)
  * past every number issued, and the loss kept among the sync alerts; a mark of another store (or none) starts again from
  * this one. `log` hears a write that failed (a read-only store): the loss is reported all the same.
  */
-export function checkAgainstMark(raw: Database.Database, file: MarkFile, log: (message: string, err?: unknown) => void): LostRecords | null {
+export function checkAgainstMark(
+  raw: Database.Database,
+  file: MarkFile,
+  log: (message: string, err?: unknown) => void,
+): LostRecords | null {
   const now = positionsOf(raw, null);
   if (!now) return null;
   const mark = file.current;

@@ -2,7 +2,18 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type { ChainRow } from '../../node-shared/audit-chain';
 import type { Role } from '../../shared/contract/channel';
-import type { AllocationTable, ChequeClearanceTable, CollectionFactTable, CreditEntryTable, DayCloseTable, DeskKeyTable, PaymentEventTable, PaymentTable, ReceiptPrintTable, ReceiptSeriesTable } from './schema-payments';
+import type {
+  AllocationTable,
+  ChequeClearanceTable,
+  CollectionFactTable,
+  CreditEntryTable,
+  DayCloseTable,
+  DeskKeyTable,
+  PaymentEventTable,
+  PaymentTable,
+  ReceiptPrintTable,
+  ReceiptSeriesTable,
+} from './schema-payments';
 import type { OutboxTable, SyncAlertTable, SyncStateTable } from './schema-sync';
 
 export type * from './schema-payments';

@@ -31,7 +31,9 @@ function remembered(key: (name: string) => string): (name: unknown) => string | 
 }
 
 export function registerSqlFunctions(raw: Database.Database): void {
-  raw.function('fee_due_id', { deterministic: true, varargs: false }, (s: unknown, i: unknown, h: unknown) => feeDueId(String(s), String(i), String(h)));
+  raw.function('fee_due_id', { deterministic: true, varargs: false }, (s: unknown, i: unknown, h: unknown) =>
+    feeDueId(String(s), String(i), String(h)),
+  );
   // ORDER BY class_key(c.name), natural_key(sec.name): "Class 3" before "Class 10", section "2" before "10".
   raw.function('class_key', { deterministic: true }, remembered(classKey));
   raw.function('natural_key', { deterministic: true }, remembered(naturalKey));

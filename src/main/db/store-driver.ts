@@ -1,7 +1,15 @@
 // kysely's SQLite driver on the store's one connection, with two additions: a transaction that SQLite has already rolled
 // back (after SQLITE_FULL, an I/O error) reports why, not "cannot rollback", and every commit is announced.
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import { withFailedRollback } from './damage';
 
 export interface StoreDriverHooks {

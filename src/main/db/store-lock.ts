@@ -45,7 +45,12 @@ function readHolder(dbPath: string): RunningInstance | null {
   try {
     const parsed = JSON.parse(readFileSync(infoPathOf(dbPath), 'utf8')) as Partial<RunningInstance>;
     if (typeof parsed.shell !== 'string' || typeof parsed.pid !== 'number' || typeof parsed.startedAt !== 'string') return null;
-    return { shell: parsed.shell, pid: parsed.pid, startedAt: parsed.startedAt, address: typeof parsed.address === 'string' ? parsed.address : null };
+    return {
+      shell: parsed.shell,
+      pid: parsed.pid,
+      startedAt: parsed.startedAt,
+      address: typeof parsed.address === 'string' ? parsed.address : null,
+    };
   } catch {
     return null;
   }
@@ -67,7 +72,8 @@ export function lockStore(dbPath: string, me: Pick<RunningInstance, 'shell' | 'a
     connection.exec('BEGIN EXCLUSIVE');
   } catch (err) {
     connection.close();
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new AppError('conflict', alreadyRunningMessage(dbPath, readHolder(dbPath)));
+    if ((err as { code?: string }).code === 'SQLITE_BUSY')
+      throw new AppError('conflict', alreadyRunningMessage(dbPath, readHolder(dbPath)));
     throw err;
   }
   holding.add(connection);

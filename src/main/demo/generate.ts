@@ -42,7 +42,21 @@ export interface DemoResult {
 type Invoke = (channel: string, input: unknown, clientId: string) => Promise<Result<unknown>>;
 
 const CLIENT = 'demo-generator';
-const CLASSES = ['Nursery', 'LKG', 'UKG', 'Class 1', 'Class 2', 'Class 3', 'Class 4', 'Class 5', 'Class 6', 'Class 7', 'Class 8', 'Class 9', 'Class 10'];
+const CLASSES = [
+  'Nursery',
+  'LKG',
+  'UKG',
+  'Class 1',
+  'Class 2',
+  'Class 3',
+  'Class 4',
+  'Class 5',
+  'Class 6',
+  'Class 7',
+  'Class 8',
+  'Class 9',
+  'Class 10',
+];
 const BATCH = 500;
 
 function caller(invoke: Invoke) {
@@ -63,15 +77,28 @@ class SimulatedClock implements Clock {
 }
 
 function methodFor(r: Random, day: string): PaymentMethod {
-  const mode = r.weighted([['cash', 45], ['upi', 30], ['card', 10], ['cheque', 8], ['bank_transfer', 5], ['online', 2]] as const);
+  const mode = r.weighted([
+    ['cash', 45],
+    ['upi', 30],
+    ['card', 10],
+    ['cheque', 8],
+    ['bank_transfer', 5],
+    ['online', 2],
+  ] as const);
   const digits = (n: number) => Array.from({ length: n }, () => r.int(0, 9)).join('');
   switch (mode) {
-    case 'cash': return { mode };
-    case 'upi': return { mode, utr: `UPI${digits(12)}` };
-    case 'card': return { mode, last4: digits(4), authCode: `A${digits(5)}` };
-    case 'cheque': return { mode, chequeNo: digits(6), bank: r.pick(BANKS), chequeDate: day };
-    case 'bank_transfer': return { mode, reference: `NEFT${digits(10)}` };
-    case 'online': return { mode, gateway: 'Razorpay', reference: `pay_${digits(14)}` };
+    case 'cash':
+      return { mode };
+    case 'upi':
+      return { mode, utr: `UPI${digits(12)}` };
+    case 'card':
+      return { mode, last4: digits(4), authCode: `A${digits(5)}` };
+    case 'cheque':
+      return { mode, chequeNo: digits(6), bank: r.pick(BANKS), chequeDate: day };
+    case 'bank_transfer':
+      return { mode, reference: `NEFT${digits(10)}` };
+    case 'online':
+      return { mode, gateway: 'Razorpay', reference: `pay_${digits(14)}` };
   }
 }
 
@@ -130,7 +157,8 @@ export async function generateDemoSchool(invoke: Invoke, deps: ServiceDeps, opti
   const call = caller(invoke);
   const until = options.until ?? dateIn(deps.clock.now());
   const { year, heads, categories, classes, adminTwoStepKey } = await setUpSchool(call, r, deps.clock);
-  const userId = (username: string) => deps.store().selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+  const userId = (username: string) =>
+    deps.store().selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   const admin = await userId(DEMO_USERS[0]!.username);
   const accountant = await userId(DEMO_USERS[1]!.username);
   const clock = new SimulatedClock();
@@ -140,55 +168,111 @@ export async function generateDemoSchool(invoke: Invoke, deps: ServiceDeps, opti
   // Admissions: a third of the school are siblings sharing a family, surname, guardian and phone.
   const studentIds: string[] = [];
   for (let start = 0; start < options.students; start += BATCH * 4) {
-    await deps.store().transaction().execute(async (tx) => {
-      let family: { id: string; surname: string; guardian: string; phone: string; left: number } | null = null;
-      for (let n = start; n < Math.min(options.students, start + BATCH * 4); n++) {
-        if (!family || family.left === 0) {
-          family = null;
-          if (r.chance(0.15)) {
-            family = { id: deps.ids.uuid(), surname: r.pick(SURNAMES), guardian: r.pick(GUARDIAN_GIVEN), phone: `9${r.int(100000000, 999999999)}`, left: r.int(2, 3) };
-            await tx.insertInto('family').values({ id: family.id, name: `${family.surname} family`, created_at: clock.now().toISOString() }).execute();
-            await enqueue(tx, env, 'families.create', { id: family.id, name: `${family.surname} family`, studentIds: [] });
+    await deps
+      .store()
+      .transaction()
+      .execute(async (tx) => {
+        let family: { id: string; surname: string; guardian: string; phone: string; left: number } | null = null;
+        for (let n = start; n < Math.min(options.students, start + BATCH * 4); n++) {
+          if (!family || family.left === 0) {
+            family = null;
+            if (r.chance(0.15)) {
+              family = {
+                id: deps.ids.uuid(),
+                surname: r.pick(SURNAMES),
+                guardian: r.pick(GUARDIAN_GIVEN),
+                phone: `9${r.int(100000000, 999999999)}`,
+                left: r.int(2, 3),
+              };
+              await tx
+                .insertInto('family')
+                .values({ id: family.id, name: `${family.surname} family`, created_at: clock.now().toISOString() })
+                .execute();
+              await enqueue(tx, env, 'families.create', { id: family.id, name: `${family.surname} family`, studentIds: [] });
+            }
           }
+          const surname = family?.surname ?? r.pick(SURNAMES);
+          const cls = r.pick(classes);
+          if (family) family.left -= 1;
+          studentIds.push(
+            await insertStudentTx(tx, env, admin.id, {
+              admissionNo: `GV${String(n + 1).padStart(6, '0')}`,
+              fullName: `${r.pick(GIVEN_NAMES)} ${surname}`,
+              classId: cls.id,
+              sectionId: r.pick(cls.sections).id,
+              guardianName: `${family?.guardian ?? r.pick(GUARDIAN_GIVEN)} ${surname}`,
+              phone: family?.phone ?? `9${r.int(100000000, 999999999)}`,
+              phone2: null,
+              email: null,
+              categoryId: r.weighted([
+                [categories.general.id, 85],
+                [categories.staff.id, 6],
+                [categories.rte.id, 5],
+                [categories.scholarship.id, 4],
+              ]),
+              familyId: family?.id ?? null,
+              joinedOn: r.chance(0.03) ? addDays(year.startsOn, r.int(30, 200)) : year.startsOn,
+            }),
+          );
         }
-        const surname = family?.surname ?? r.pick(SURNAMES);
-        const cls = r.pick(classes);
-        if (family) family.left -= 1;
-        studentIds.push(
-          await insertStudentTx(tx, env, admin.id, {
-            admissionNo: `GV${String(n + 1).padStart(6, '0')}`,
-            fullName: `${r.pick(GIVEN_NAMES)} ${surname}`,
-            classId: cls.id,
-            sectionId: r.pick(cls.sections).id,
-            guardianName: `${family?.guardian ?? r.pick(GUARDIAN_GIVEN)} ${surname}`,
-            phone: family?.phone ?? `9${r.int(100000000, 999999999)}`,
-            phone2: null,
-            email: null,
-            categoryId: r.weighted([[categories.general.id, 85], [categories.staff.id, 6], [categories.rte.id, 5], [categories.scholarship.id, 4]]),
-            familyId: family?.id ?? null,
-            joinedOn: r.chance(0.03) ? addDays(year.startsOn, r.int(30, 200)) : year.startsOn,
-          }),
-        );
-      }
-    });
+      });
   }
 
   for (const s of await call('structures.list', { yearId: year.id })) await call('structures.assign', { structureId: s.id });
   const concessions = [
-    { name: 'Staff child', kind: 'percent' as const, value: 5_000, target: 'category' as const, categoryId: categories.staff.id, headId: heads.tuition.id, reason: 'Staff ward policy' },
-    { name: 'RTE', kind: 'percent' as const, value: 10_000, target: 'category' as const, categoryId: categories.rte.id, reason: 'Right to Education admission' },
-    { name: 'Scholarship', kind: 'fixed' as const, value: 5_000_00, target: 'category' as const, categoryId: categories.scholarship.id, reason: 'Merit scholarship' },
-    { name: 'Second child', kind: 'percent' as const, value: 1_000, target: 'sibling' as const, siblingRank: 2, headId: heads.tuition.id, reason: 'Sibling rule' },
+    {
+      name: 'Staff child',
+      kind: 'percent' as const,
+      value: 5_000,
+      target: 'category' as const,
+      categoryId: categories.staff.id,
+      headId: heads.tuition.id,
+      reason: 'Staff ward policy',
+    },
+    {
+      name: 'RTE',
+      kind: 'percent' as const,
+      value: 10_000,
+      target: 'category' as const,
+      categoryId: categories.rte.id,
+      reason: 'Right to Education admission',
+    },
+    {
+      name: 'Scholarship',
+      kind: 'fixed' as const,
+      value: 5_000_00,
+      target: 'category' as const,
+      categoryId: categories.scholarship.id,
+      reason: 'Merit scholarship',
+    },
+    {
+      name: 'Second child',
+      kind: 'percent' as const,
+      value: 1_000,
+      target: 'sibling' as const,
+      siblingRank: 2,
+      headId: heads.tuition.id,
+      reason: 'Sibling rule',
+    },
   ];
   // The accountant approves them in the service (as the payments below are made): the demo's accountant sets two-step
   // sign-in up at their first login, and an approver without it is refused at the channel.
   for (const c of concessions) {
     const requested = await call('concessions.request', { yearId: year.id, ...c });
-    await deps.store().transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('concession').selectAll().where('id', '=', requested.id).executeTakeFirstOrThrow();
-      const applied = (await decideConcession(tx, deps, row, 'approved', accountant.id, null)).reduce((a, x) => a + x.amount, 0);
-      await recordAudit(tx, deps, { actorId: accountant.id, action: 'concessions.approve', entity: 'concession', entityId: row.id, after: { decision: 'approved', applied, requestedOnDeskBy: admin.id } });
-    });
+    await deps
+      .store()
+      .transaction()
+      .execute(async (tx) => {
+        const row = await tx.selectFrom('concession').selectAll().where('id', '=', requested.id).executeTakeFirstOrThrow();
+        const applied = (await decideConcession(tx, deps, row, 'approved', accountant.id, null)).reduce((a, x) => a + x.amount, 0);
+        await recordAudit(tx, deps, {
+          actorId: accountant.id,
+          action: 'concessions.approve',
+          entity: 'concession',
+          entityId: row.id,
+          after: { decision: 'approved', applied, requestedOnDeskBy: admin.id },
+        });
+      });
   }
 
   return { ...(await collectTheYear(deps, env, clock, r, { until, cashierId: admin.id, accountantId: accountant.id })), adminTwoStepKey };
@@ -203,15 +287,40 @@ interface Intent {
 }
 
 /** Plans each installment's payment (on time, late, partly, over, or not at all) and records them in day order. */
-async function collectTheYear(deps: ServiceDeps, env: { clock: SimulatedClock; ids: ServiceDeps['ids'] }, clock: SimulatedClock, r: Random, o: { until: string; cashierId: string; accountantId: string }): Promise<Omit<DemoResult, 'adminTwoStepKey'>> {
-  const installments = await deps.store().selectFrom('due').select(['student_id', 'due_on']).where('kind', '=', 'fee').groupBy(['student_id', 'due_on']).orderBy('due_on').execute();
+async function collectTheYear(
+  deps: ServiceDeps,
+  env: { clock: SimulatedClock; ids: ServiceDeps['ids'] },
+  clock: SimulatedClock,
+  r: Random,
+  o: { until: string; cashierId: string; accountantId: string },
+): Promise<Omit<DemoResult, 'adminTwoStepKey'>> {
+  const installments = await deps
+    .store()
+    .selectFrom('due')
+    .select(['student_id', 'due_on'])
+    .where('kind', '=', 'fee')
+    .groupBy(['student_id', 'due_on'])
+    .orderBy('due_on')
+    .execute();
   const intents: Intent[] = [];
   for (const i of installments) {
-    const behaviour = r.weighted([['on_time', 70], ['late', 13], ['half', 8], ['over', 2], ['skip', 7]] as const);
+    const behaviour = r.weighted([
+      ['on_time', 70],
+      ['late', 13],
+      ['half', 8],
+      ['over', 2],
+      ['skip', 7],
+    ] as const);
     if (behaviour === 'skip') continue;
     const day = addDays(i.due_on, behaviour === 'late' ? r.int(15, 75) : r.int(-10, 5));
     if (day > o.until) continue;
-    intents.push({ day, minute: r.int(0, 420), studentId: i.student_id, dueOn: i.due_on, share: behaviour === 'half' ? 'half' : behaviour === 'over' ? 'over' : 'full' });
+    intents.push({
+      day,
+      minute: r.int(0, 420),
+      studentId: i.student_id,
+      dueOn: i.due_on,
+      share: behaviour === 'half' ? 'half' : behaviour === 'over' ? 'over' : 'full',
+    });
   }
   intents.sort((a, b) => a.day.localeCompare(b.day) || a.minute - b.minute);
 
@@ -219,32 +328,48 @@ async function collectTheYear(deps: ServiceDeps, env: { clock: SimulatedClock; i
   let bounces: { day: string; paymentId: string }[] = [];
   const cashier = { id: o.cashierId, name: 'Asha Rao' };
   for (let start = 0; start < intents.length; start += BATCH) {
-    await deps.store().transaction().execute(async (tx: Tx) => {
-      for (const intent of intents.slice(start, start + BATCH)) {
-        const bankDay = bounces.filter((b) => b.day <= intent.day);
-        bounces = bounces.filter((b) => b.day > intent.day);
-        for (const b of bankDay) {
-          clock.at(b.day, 0);
-          await bouncePaymentTx(tx, env, o.accountantId, b.paymentId, 'Insufficient funds', undefined);
-          result.bounced += 1;
+    await deps
+      .store()
+      .transaction()
+      .execute(async (tx: Tx) => {
+        for (const intent of intents.slice(start, start + BATCH)) {
+          const bankDay = bounces.filter((b) => b.day <= intent.day);
+          bounces = bounces.filter((b) => b.day > intent.day);
+          for (const b of bankDay) {
+            clock.at(b.day, 0);
+            await bouncePaymentTx(tx, env, o.accountantId, b.paymentId, 'Insufficient funds', undefined);
+            result.bounced += 1;
+          }
+          clock.at(intent.day, intent.minute);
+          const rows = await dueRows(tx, [intent.studentId]);
+          const owed = openItemsOf(rows, pendingFines(rows, intent.day))
+            .filter((i) => i.dueOn <= intent.dueOn)
+            .reduce((a, i) => a + i.balance, 0);
+          if (owed <= 0) continue;
+          const amount =
+            intent.share === 'half'
+              ? Math.max(100_00, Math.round(owed / 2 / 100_00) * 100_00)
+              : intent.share === 'over'
+                ? Math.ceil(owed / 1_000_00) * 1_000_00 + 1_000_00
+                : owed;
+          const method = methodFor(r, intent.day);
+          const receipt = await recordPaymentTx(tx, env, cashier, { studentIds: [intent.studentId], amount, method, note: null });
+          result.payments += 1;
+          if (r.chance(0.01)) {
+            await cancelPaymentTx(tx, env, o.cashierId, o.accountantId, receipt.paymentId, 'Entered against the wrong installment');
+            result.cancelled += 1;
+          } else if (method.mode === 'cheque' && r.chance(0.05)) {
+            bounces.push({ day: addDays(intent.day, 7), paymentId: receipt.paymentId });
+          }
         }
-        clock.at(intent.day, intent.minute);
-        const rows = await dueRows(tx, [intent.studentId]);
-        const owed = openItemsOf(rows, pendingFines(rows, intent.day)).filter((i) => i.dueOn <= intent.dueOn).reduce((a, i) => a + i.balance, 0);
-        if (owed <= 0) continue;
-        const amount = intent.share === 'half' ? Math.max(100_00, Math.round(owed / 2 / 100_00) * 100_00) : intent.share === 'over' ? Math.ceil(owed / 1_000_00) * 1_000_00 + 1_000_00 : owed;
-        const method = methodFor(r, intent.day);
-        const receipt = await recordPaymentTx(tx, env, cashier, { studentIds: [intent.studentId], amount, method, note: null });
-        result.payments += 1;
-        if (r.chance(0.01)) {
-          await cancelPaymentTx(tx, env, o.cashierId, o.accountantId, receipt.paymentId, 'Entered against the wrong installment');
-          result.cancelled += 1;
-        } else if (method.mode === 'cheque' && r.chance(0.05)) {
-          bounces.push({ day: addDays(intent.day, 7), paymentId: receipt.paymentId });
-        }
-      }
-    });
+      });
   }
-  result.students = (await deps.store().selectFrom('student').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  result.students = (
+    await deps
+      .store()
+      .selectFrom('student')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
   return result;
 }

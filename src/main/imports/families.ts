@@ -4,7 +4,17 @@ import type { Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
-import { type CellError, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Planned, type Unparsed, type WriteEnv } from './importer';
+import {
+  type CellError,
+  type Checker,
+  field,
+  type ImportContext,
+  type Importer,
+  type ImportingUser,
+  type Planned,
+  type Unparsed,
+  type WriteEnv,
+} from './importer';
 import { cellText } from './values';
 
 export interface FamilyRecord {
@@ -13,8 +23,20 @@ export interface FamilyRecord {
 }
 
 const FIELDS = [
-  field('family', 'Family', true, ['family name', 'family key', 'family id', 'sibling group'], 'The family’s name; every child of one family has the same text here.'),
-  field('admissionNo', 'Admission no.', true, ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'], 'A student already in FeeDesk.'),
+  field(
+    'family',
+    'Family',
+    true,
+    ['family name', 'family key', 'family id', 'sibling group'],
+    'The family’s name; every child of one family has the same text here.',
+  ),
+  field(
+    'admissionNo',
+    'Admission no.',
+    true,
+    ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'],
+    'A student already in FeeDesk.',
+  ),
 ];
 
 const lower = (s: string) => s.trim().toLowerCase();
@@ -33,18 +55,28 @@ function parse(cells: Record<string, unknown>): { record: FamilyRecord; text: Re
 
 function checker(ctx: ImportContext): Checker<FamilyRecord> {
   const students = new Map(
-    (ctx.raw.prepare('select s.admission_no, s.full_name, f.name as family from student s left join family f on f.id = s.family_id').all() as { admission_no: string; full_name: string; family: string | null }[]).map(
-      (s) => [lower(s.admission_no), s],
-    ),
+    (
+      ctx.raw
+        .prepare('select s.admission_no, s.full_name, f.name as family from student s left join family f on f.id = s.family_id')
+        .all() as { admission_no: string; full_name: string; family: string | null }[]
+    ).map((s) => [lower(s.admission_no), s]),
   );
   const seen = new Map<string, number>();
   return {
     check(row, r) {
       const student = students.get(lower(r.admissionNo));
       const first = seen.get(lower(r.admissionNo));
-      if (first !== undefined) return { errors: [{ column: 'Admission no.', value: r.admissionNo, reason: `appears again: row ${first} already puts this child in a family` }] };
+      if (first !== undefined)
+        return {
+          errors: [
+            { column: 'Admission no.', value: r.admissionNo, reason: `appears again: row ${first} already puts this child in a family` },
+          ],
+        };
       seen.set(lower(r.admissionNo), row);
-      if (!student) return { errors: [{ column: 'Admission no.', value: r.admissionNo, reason: 'is not a student of this school: import the students first' }] };
+      if (!student)
+        return {
+          errors: [{ column: 'Admission no.', value: r.admissionNo, reason: 'is not a student of this school: import the students first' }],
+        };
       return { action: lower(student.family ?? '') === lower(r.family) ? 'unchanged' : 'updated' };
     },
   };
@@ -52,7 +84,8 @@ function checker(ctx: ImportContext): Checker<FamilyRecord> {
 
 async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planned<FamilyRecord>[]): Promise<Record<string, unknown>> {
   const known = new Map<string, string>();
-  for (const f of await tx.selectFrom('family').select(['id', 'name']).orderBy('created_at').orderBy('id').execute()) if (!known.has(lower(f.name))) known.set(lower(f.name), f.id);
+  for (const f of await tx.selectFrom('family').select(['id', 'name']).orderBy('created_at').orderBy('id').execute())
+    if (!known.has(lower(f.name))) known.set(lower(f.name), f.id);
   const now = env.clock.now().toISOString();
   const created: { id: string; name: string }[] = [];
   const moved: string[] = [];
@@ -65,13 +98,26 @@ async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planne
       created.push({ id: familyId, name: r.family });
       await tx.insertInto('family').values({ id: familyId, name: r.family, created_at: now }).execute();
     }
-    const student = await tx.selectFrom('student').select(['id', 'version']).where('admission_no', '=', r.admissionNo).executeTakeFirstOrThrow();
-    await tx.updateTable('student').set({ family_id: familyId, version: student.version + 1, updated_at: now }).where('id', '=', student.id).execute();
+    const student = await tx
+      .selectFrom('student')
+      .select(['id', 'version'])
+      .where('admission_no', '=', r.admissionNo)
+      .executeTakeFirstOrThrow();
+    await tx
+      .updateTable('student')
+      .set({ family_id: familyId, version: student.version + 1, updated_at: now })
+      .where('id', '=', student.id)
+      .execute();
     moved.push(student.id);
   }
   // Sibling concessions follow the new families.
   await applyApprovedConcessions(tx, env, { studentIds: moved });
-  await enqueueMany(tx, env, 'families.create', created.map((f) => ({ ...f, studentIds: [] })));
+  await enqueueMany(
+    tx,
+    env,
+    'families.create',
+    created.map((f) => ({ ...f, studentIds: [] })),
+  );
   for (const id of moved) {
     const after = await getStudent(tx, id);
     await enqueue(tx, env, 'students.update', { ...after, baseVersion: after.version - 1 });

@@ -5,7 +5,8 @@ import type { FineRule } from '../../shared/domain/fines';
 import { plainAmount } from '../../shared/domain/money';
 import { parseAmount } from './values';
 
-export const FINE_HELP = 'is not a late-fine rule: write “flat 100 after 10 days”, “per day 5 after 10 days, at most 500” or “slabs after 10 days: day 1 50; day 30 200”, or leave it empty for none';
+export const FINE_HELP =
+  'is not a late-fine rule: write “flat 100 after 10 days”, “per day 5 after 10 days, at most 500” or “slabs after 10 days: day 1 50; day 30 200”, or leave it empty for none';
 
 export function fineRuleText(rule: FineRule | null, currency: string): string | null {
   if (!rule) return null;
@@ -34,7 +35,9 @@ export function parseFineRuleText(text: string, currency: string): { ok: true; v
   let m = new RegExp(`^flat ${AMOUNT} ${AFTER}$`, 'i').exec(t);
   if (m) {
     const value = amount(m[1]!);
-    return typeof value === 'string' ? { ok: false, reason: value } : { ok: true, value: { kind: 'flat', graceDays: Number(m[2]), amount: value } };
+    return typeof value === 'string'
+      ? { ok: false, reason: value }
+      : { ok: true, value: { kind: 'flat', graceDays: Number(m[2]), amount: value } };
   }
   m = new RegExp(`^per day ${AMOUNT} ${AFTER}, at most ${AMOUNT}$`, 'i').exec(t);
   if (m) {
@@ -47,7 +50,10 @@ export function parseFineRuleText(text: string, currency: string): { ok: true; v
   m = new RegExp(`^slabs ${AFTER}: (.+)$`, 'i').exec(t);
   if (m) {
     const slabs: { fromDay: number; amount: number }[] = [];
-    for (const part of m[2]!.split(';').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of m[2]!
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const slab = new RegExp(`^day (\\d{1,3}) ${AMOUNT}$`, 'i').exec(part);
       if (!slab) return { ok: false, reason: `has a slab “${part}” that is not “day <number> <amount>”` };
       const value = amount(slab[2]!);

@@ -75,7 +75,11 @@ function summarize(texts: string[], columns: Record<string, number | null>, requ
 /** The row among the first ten that names the most fields (a title row above the header loses), and its columns. */
 export function findHeader(rows: SheetRow[], fields: FieldSpec[]): HeaderMatch {
   const required = fields.filter((f) => f.required).map((f) => f.key);
-  let best: { row: SheetRow | undefined; columns: Record<string, number | null>; score: number } = { row: undefined, columns: columnsIn([], fields), score: -1 };
+  let best: { row: SheetRow | undefined; columns: Record<string, number | null>; score: number } = {
+    row: undefined,
+    columns: columnsIn([], fields),
+    score: -1,
+  };
   for (const row of rows.slice(0, HEADER_SCAN_ROWS)) {
     const columns = columnsIn(headerTexts(row), fields);
     const score = Object.values(columns).filter((c) => c !== null).length;

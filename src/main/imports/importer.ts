@@ -60,7 +60,6 @@ export interface WriteEnv {
   raw: Database.Database;
 }
 
-
 export interface Importer<R> {
   name: ImporterName;
   title: string;
@@ -76,7 +75,13 @@ export interface Importer<R> {
   lists(ctx: ImportContext): Record<string, string[]>;
 }
 
-export const field = (key: string, label: string, required: boolean, aliases: string[], description: string): ImportField => ({ key, label, required, aliases, description });
+export const field = (key: string, label: string, required: boolean, aliases: string[], description: string): ImportField => ({
+  key,
+  label,
+  required,
+  aliases,
+  description,
+});
 
 /** One row's cells as text, and the same for a required one (an empty required cell adds its error to `errors`). */
 export function cellsOf(cells: Record<string, unknown>, fields: readonly ImportField[], errors: CellError[]) {
@@ -113,5 +118,8 @@ export function withCheckerErrors(fields: readonly ImportField[], parsed: CellEr
     return i < 0 ? fields.length : i;
   };
   const all = [...parsed, ...checked.errors.filter((e) => !inError.has(e.column))];
-  return all.map((e, i) => ({ e, i })).sort((a, b) => order(a.e.column) - order(b.e.column) || a.i - b.i).map(({ e }) => e);
+  return all
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => order(a.e.column) - order(b.e.column) || a.i - b.i)
+    .map(({ e }) => e);
 }

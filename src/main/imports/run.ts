@@ -7,7 +7,16 @@ import { AppError } from '../../shared/contract/errors';
 import type { HeaderMatchView, ImporterName, ImportSummary, RowError } from '../../shared/contract/imports';
 import type { Store } from '../db/schema';
 import { recordAudit } from '../services/audit';
-import { type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type Unparsed, withCheckerErrors, type WriteEnv } from './importer';
+import {
+  type ImportContext,
+  type Importer,
+  type ImportingUser,
+  type Outcome,
+  type Planned,
+  type Unparsed,
+  withCheckerErrors,
+  type WriteEnv,
+} from './importer';
 import { applyMapping, findHeader } from './headers';
 import { IMPORTER_DEFS } from './registry';
 import type { Cell, SheetRow } from './sheet';
@@ -68,7 +77,12 @@ export async function inspect(name: ImporterName, path: string, mapping?: Mappin
     headerRow: c.headerRow,
     headers: c.headers,
     fields: importer.fields,
-    mapping: Object.fromEntries(importer.fields.map((f) => [f.key, c.columns[f.key] === null || c.columns[f.key] === undefined ? null : (c.headers[c.columns[f.key]!] ?? null)])),
+    mapping: Object.fromEntries(
+      importer.fields.map((f) => [
+        f.key,
+        c.columns[f.key] === null || c.columns[f.key] === undefined ? null : (c.headers[c.columns[f.key]!] ?? null),
+      ]),
+    ),
     missing: c.missing,
   };
 }
@@ -125,11 +139,19 @@ let kept: KeptRun | null = null;
 export const holdsKeptRows = () => kept !== null;
 
 /** The rows of the file under its header, each parsed: from the file, or from the dry run kept for this very file. */
-async function* parsedRows(importer: Importer<unknown>, path: string, c: Columns, ctx: ImportContext, keep: KeptRun | null): AsyncGenerator<{ row: number; parsed: Parsed }> {
+async function* parsedRows(
+  importer: Importer<unknown>,
+  path: string,
+  c: Columns,
+  ctx: ImportContext,
+  keep: KeptRun | null,
+): AsyncGenerator<{ row: number; parsed: Parsed }> {
   const column = (key: string) => c.columns[key] ?? null;
   for await (const sheetRow of readSheet(path)) {
     if (sheetRow.row <= c.headerRow) continue;
-    const cells = Object.fromEntries(importer.fields.map((f) => [f.key, column(f.key) === null ? null : undefused(sheetRow.values[column(f.key)!] ?? null)]));
+    const cells = Object.fromEntries(
+      importer.fields.map((f) => [f.key, column(f.key) === null ? null : undefused(sheetRow.values[column(f.key)!] ?? null)]),
+    );
     const parsed = importer.parse(cells, ctx);
     if (keep && !keep.tooMany) {
       keep.rows.push({ row: sheetRow.row, parsed });
@@ -141,11 +163,21 @@ async function* parsedRows(importer: Importer<unknown>, path: string, c: Columns
 }
 
 /** One pass over the file: every row parsed and checked as it is read, so memory follows the errors, not the file. */
-async function pass(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, progress: Progress, keep: boolean): Promise<DryRun> {
+async function pass(
+  name: ImporterName,
+  path: string,
+  mapping: Mapping | undefined,
+  ctx: ImportContext,
+  progress: Progress,
+  keep: boolean,
+): Promise<DryRun> {
   const importer = importerOf(name);
   const sha256 = await sha256Of(path);
   const mappingKey = JSON.stringify(mapping ?? null);
-  const reuse = kept && kept.importer === name && kept.path === path && kept.mapping === mappingKey && kept.sha256 === sha256 && kept.rows.length > 0 ? kept : null;
+  const reuse =
+    kept && kept.importer === name && kept.path === path && kept.mapping === mappingKey && kept.sha256 === sha256 && kept.rows.length > 0
+      ? kept
+      : null;
   kept = null;
   let source: AsyncIterable<{ row: number; parsed: Parsed }> | Iterable<{ row: number; parsed: Parsed }>;
   let headerRow: number;
@@ -157,7 +189,11 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
     const c = await columnsOf(importer, path, mapping);
     if (c.missing.length > 0) {
       const labels = c.missing.map((k) => importer.fields.find((f) => f.key === k)!.label);
-      throw new AppError('invalid_input', `has no column for ${labels.join(', ')}: add ${labels.length > 1 ? 'them' : 'it'} to the file or map ${labels.length > 1 ? 'them' : 'it'} to a column`, 'mapping');
+      throw new AppError(
+        'invalid_input',
+        `has no column for ${labels.join(', ')}: add ${labels.length > 1 ? 'them' : 'it'} to the file or map ${labels.length > 1 ? 'them' : 'it'} to a column`,
+        'mapping',
+      );
     }
     headerRow = c.headerRow;
     // A dry run keeps what it parsed for its commit; a commit keeps nothing.
@@ -165,7 +201,16 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
     source = parsedRows(importer, path, c, ctx, keeping);
   }
   const checker = importer.checker(ctx);
-  const run: DryRun = { sha256, headerRow, rowCount: 0, counts: { new: 0, updated: 0, unchanged: 0, errors: 0 }, preview: [], errors: [], planned: [], warnings: [] };
+  const run: DryRun = {
+    sha256,
+    headerRow,
+    rowCount: 0,
+    counts: { new: 0, updated: 0, unchanged: 0, errors: 0 },
+    preview: [],
+    errors: [],
+    planned: [],
+    warnings: [],
+  };
   const serial = serialWatch();
   const settle = (row: number, parsed: Parsed, checked: Outcome) => {
     if ('errors' in checked) {
@@ -179,7 +224,9 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
   };
   // A row that could not be read whole is still checked as far as it was read (never deferred: it is in error anyway).
   const unreadRow = (row: number, parsed: Unparsed<unknown>): Outcome =>
-    parsed.partial === undefined ? { errors: parsed.errors } : { errors: withCheckerErrors(importer.fields, parsed.errors, checker.check(row, parsed.partial)) };
+    parsed.partial === undefined
+      ? { errors: parsed.errors }
+      : { errors: withCheckerErrors(importer.fields, parsed.errors, checker.check(row, parsed.partial)) };
   // Rows the checker decides only once it has seen the whole file (a structure's rows), held until then.
   const deferred = new Map<number, { record: unknown; text: Record<string, string> }>();
   for await (const { row, parsed } of source) {
@@ -193,7 +240,8 @@ async function pass(name: ImporterName, path: string, mapping: Mapping | undefin
   if (run.rowCount === 0) throw new AppError('invalid_input', 'has a header but no rows under it', 'path');
   if (checker.finish) {
     const outcomes = checker.finish();
-    for (const [row, parsed] of deferred) settle(row, parsed, outcomes.get(row) ?? { errors: [{ column: '', value: '', reason: 'was not checked (report this as a bug)' }] });
+    for (const [row, parsed] of deferred)
+      settle(row, parsed, outcomes.get(row) ?? { errors: [{ column: '', value: '', reason: 'was not checked (report this as a bug)' }] });
     run.errors.sort((a, b) => a.row - b.row);
     run.preview.sort((a, b) => a.row - b.row);
     run.planned.sort((a, b) => a.row - b.row);
@@ -220,7 +268,13 @@ const summaryOf = (name: ImporterName, run: DryRun, committed: boolean): ImportS
   committed,
 });
 
-export async function dryRun(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, progress: Progress): Promise<ImportSummary> {
+export async function dryRun(
+  name: ImporterName,
+  path: string,
+  mapping: Mapping | undefined,
+  ctx: ImportContext,
+  progress: Progress,
+): Promise<ImportSummary> {
   return summaryOf(name, await pass(name, path, mapping, ctx, progress, false), false);
 }
 
@@ -240,17 +294,30 @@ export async function commitImport(
 ): Promise<ImportSummary> {
   const run = await pass(name, path, mapping, ctx, progress, true);
   if (run.sha256 !== sha256) throw new AppError('conflict', 'the file has changed since its dry run: run the dry run again', 'path');
-  if (run.errors.length > 0) throw new AppError('invalid_input', `has ${run.errors.length} errors: fix them (download the error sheet) and try again; nothing was imported`, 'path');
+  if (run.errors.length > 0)
+    throw new AppError(
+      'invalid_input',
+      `has ${run.errors.length} errors: fix them (download the error sheet) and try again; nothing was imported`,
+      'path',
+    );
   const summary = summaryOf(name, run, true);
   await write.db.transaction().execute(async (tx) => {
     const written = await importerOf(name).commit(tx, write.env, write.actor, run.planned);
-    if ((await sha256Of(path)) !== sha256) throw new AppError('conflict', 'the file changed while it was being imported: nothing was imported', 'path');
+    if ((await sha256Of(path)) !== sha256)
+      throw new AppError('conflict', 'the file changed while it was being imported: nothing was imported', 'path');
     await recordAudit(tx, write.env, {
       actorId: write.actor.userId,
       action: `imports.${name}`,
       entity: 'import',
       entityId: run.sha256,
-      after: { file: path, sha256: run.sha256, rows: run.rowCount, counts: summary.counts, ...(write.actor.approverId ? { approvedBy: write.actor.approverId } : {}), ...written },
+      after: {
+        file: path,
+        sha256: run.sha256,
+        rows: run.rowCount,
+        counts: summary.counts,
+        ...(write.actor.approverId ? { approvedBy: write.actor.approverId } : {}),
+        ...written,
+      },
     });
   });
   return summary;
@@ -295,13 +362,21 @@ export async function writeTemplate(name: ImporterName, ctx: ImportContext, out:
     { header: 'What to put there', key: 'description', width: 80 },
   ];
   notes.getRow(1).font = { bold: true };
-  for (const f of importer.fields) notes.addRow({ label: f.label, required: f.required ? 'yes' : '', aliases: f.aliases.join(', '), description: f.description });
+  for (const f of importer.fields)
+    notes.addRow({ label: f.label, required: f.required ? 'yes' : '', aliases: f.aliases.join(', '), description: f.description });
   await book.xlsx.writeFile(out);
   return importer.fields.length;
 }
 
 /** The dry run's file as it was, with an "Errors" column saying what to fix on each row. */
-export async function writeErrorSheet(name: ImporterName, path: string, mapping: Mapping | undefined, ctx: ImportContext, out: string, progress: Progress): Promise<number> {
+export async function writeErrorSheet(
+  name: ImporterName,
+  path: string,
+  mapping: Mapping | undefined,
+  ctx: ImportContext,
+  out: string,
+  progress: Progress,
+): Promise<number> {
   const run = await pass(name, path, mapping, ctx, progress, false);
   const byRow = new Map<number, string[]>();
   for (const e of run.errors) byRow.set(e.row, [...(byRow.get(e.row) ?? []), `${e.column}: ${e.value ? `“${e.value}” ` : ''}${e.reason}`]);

@@ -64,10 +64,15 @@ async function* withinLimits(rows: AsyncIterable<SheetRow>, limits: ReadLimits):
     const long = values.findIndex((v) => typeof v === 'string' && v.length > limits.maxCellChars);
     if (long >= 0) {
       const length = (values[long] as string).length;
-      throw fileProblem(`row ${row}, column ${columnLetters(long + 1)} holds ${count(length)} characters; FeeDesk reads cells of up to ${count(limits.maxCellChars)}`);
+      throw fileProblem(
+        `row ${row}, column ${columnLetters(long + 1)} holds ${count(length)} characters; FeeDesk reads cells of up to ${count(limits.maxCellChars)}`,
+      );
     }
     kept += 1;
-    if (kept > limits.maxRows) throw fileProblem(`the file has more than ${count(limits.maxRows)} rows; FeeDesk imports up to ${count(limits.maxRows)} at a time: split it`);
+    if (kept > limits.maxRows)
+      throw fileProblem(
+        `the file has more than ${count(limits.maxRows)} rows; FeeDesk imports up to ${count(limits.maxRows)} at a time: split it`,
+      );
     yield { row, values };
   }
 }
@@ -84,7 +89,9 @@ export async function* readSheet(path: string, limits: Partial<ReadLimits> = {})
     throw fileProblem(`the file is ${sizeText(size, 'up')}; FeeDesk imports files up to ${sizeText(bounds.maxBytes, 'down')}: split it`);
   }
   if (startsWith(bytes, OLE)) {
-    throw fileProblem('the file is an Excel 97–2003 workbook (.xls) or a password-protected one: save it as an Excel Workbook (.xlsx) or CSV, without a password');
+    throw fileProblem(
+      'the file is an Excel 97–2003 workbook (.xls) or a password-protected one: save it as an Excel Workbook (.xlsx) or CSV, without a password',
+    );
   }
   const rows = startsWith(bytes, ZIP) ? readXlsxRows(path, bounds) : readCsvRows(path, bytes, size, bounds);
   yield* withinLimits(rows, bounds);

@@ -9,7 +9,19 @@ import { formatAmount } from '../../shared/domain/money';
 import { splitEvenly } from '../../shared/domain/installments';
 import type { Tx } from '../db/schema';
 import { assignStructure, createStructure } from '../services/structures';
-import { type CellError, cellsOf, type Checker, field, type ImportContext, type Importer, type ImportingUser, type Outcome, type Planned, type WriteEnv, schoolNames } from './importer';
+import {
+  type CellError,
+  cellsOf,
+  type Checker,
+  field,
+  type ImportContext,
+  type Importer,
+  type ImportingUser,
+  type Outcome,
+  type Planned,
+  type WriteEnv,
+  schoolNames,
+} from './importer';
 import { fineRuleText, parseFineRuleText } from './fine-text';
 import { parseAmount, parseDate } from './values';
 
@@ -34,16 +46,52 @@ export interface StructureRow {
 const FIELDS = [
   field('year', 'Year', true, ['academic year', 'session'], 'An academic year set up in Fee set-up, by name (2026-27).'),
   field('className', 'Class', true, ['grade', 'std', 'standard', 'class name'], 'A class set up in Fee set-up, by name.'),
-  field('category', 'Category', false, ['quota', 'student category'], 'Empty for the class’s general structure; a category’s name for its own one.'),
+  field(
+    'category',
+    'Category',
+    false,
+    ['quota', 'student category'],
+    'Empty for the class’s general structure; a category’s name for its own one.',
+  ),
   field('structure', 'Structure', true, ['structure name', 'fee structure'], 'The structure’s name; the same on all its rows.'),
   field('plan', 'Plan', true, ['installment plan', 'frequency'], `${PLANS.join(', ')}; the same on all its rows.`),
-  field('installment', 'Installment', true, ['installment name', 'term', 'period'], 'The installment’s label (Quarter 1, Apr 2026); one row per installment and fee head.'),
+  field(
+    'installment',
+    'Installment',
+    true,
+    ['installment name', 'term', 'period'],
+    'The installment’s label (Quarter 1, Apr 2026); one row per installment and fee head.',
+  ),
   field('dueOn', 'Due on', true, ['due date', 'last date'], 'When the installment falls due; the same on all its rows.'),
   field('head', 'Fee head', true, ['head', 'fee type'], 'A fee head set up in Fee set-up, by name.'),
-  field('headAmount', 'Head amount', true, ['annual amount', 'head total', 'yearly amount'], 'The head’s whole amount for the year; the same on all its rows.'),
-  field('share', 'Share', false, ['installment amount', 'amount'], 'This installment’s part of the head; leave every share of a head empty to split it evenly. Shares must add up to the head amount.'),
-  field('fine', 'Late fine', false, ['fine', 'late fee', 'fine rule'], '“flat 100 after 10 days”, “per day 5 after 10 days, at most 500” or “slabs after 10 days: day 1 50; day 30 200”; empty for none.'),
-  field('assign', 'Assigned', false, ['assign'], '“yes” to assign the structure (dues for its students, current year only); empty or “no” to leave that for later.'),
+  field(
+    'headAmount',
+    'Head amount',
+    true,
+    ['annual amount', 'head total', 'yearly amount'],
+    'The head’s whole amount for the year; the same on all its rows.',
+  ),
+  field(
+    'share',
+    'Share',
+    false,
+    ['installment amount', 'amount'],
+    'This installment’s part of the head; leave every share of a head empty to split it evenly. Shares must add up to the head amount.',
+  ),
+  field(
+    'fine',
+    'Late fine',
+    false,
+    ['fine', 'late fee', 'fine rule'],
+    '“flat 100 after 10 days”, “per day 5 after 10 days, at most 500” or “slabs after 10 days: day 1 50; day 30 200”; empty for none.',
+  ),
+  field(
+    'assign',
+    'Assigned',
+    false,
+    ['assign'],
+    '“yes” to assign the structure (dues for its students, current year only); empty or “no” to leave that for later.',
+  ),
 ];
 
 const labelOf = (key: string) => FIELDS.find((f) => f.key === key)!.label;
@@ -51,7 +99,10 @@ const lower = (s: string) => s.trim().toLowerCase();
 const YES = new Set(['yes', 'y', 'true', '1']);
 const NO = new Set(['no', 'n', 'false', '0', '']);
 
-function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: StructureRow; text: Record<string, string> } | { errors: CellError[] } {
+function parse(
+  cells: Record<string, unknown>,
+  ctx: ImportContext,
+): { record: StructureRow; text: Record<string, string> } | { errors: CellError[] } {
   const errors: CellError[] = [];
   const { text, required } = cellsOf(cells, FIELDS, errors);
   const amountOf = (key: string, needed: boolean): number | null => {
@@ -66,7 +117,8 @@ function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: St
   const category = text('category');
   const structure = required('structure');
   const plan = required('plan');
-  if (plan && !(PLANS as readonly string[]).includes(lower(plan))) errors.push({ column: labelOf('plan'), value: plan, reason: `must be one of ${PLANS.join(', ')}` });
+  if (plan && !(PLANS as readonly string[]).includes(lower(plan)))
+    errors.push({ column: labelOf('plan'), value: plan, reason: `must be one of ${PLANS.join(', ')}` });
   const installment = required('installment');
   let dueOn = '';
   const dueText = required('dueOn');
@@ -77,7 +129,8 @@ function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: St
   }
   const head = required('head');
   const headAmount = amountOf('headAmount', true);
-  if (headAmount === 0) errors.push({ column: labelOf('headAmount'), value: text('headAmount') ?? '', reason: 'is zero: leave the head out' });
+  if (headAmount === 0)
+    errors.push({ column: labelOf('headAmount'), value: text('headAmount') ?? '', reason: 'is zero: leave the head out' });
   const share = amountOf('share', false);
   const fineText = text('fine') ?? '';
   let fine: FineRule | null = null;
@@ -87,13 +140,41 @@ function parse(cells: Record<string, unknown>, ctx: ImportContext): { record: St
     else errors.push({ column: labelOf('fine'), value: fineText, reason: f.reason });
   }
   const assignText = lower(text('assign') ?? '');
-  if (!YES.has(assignText) && !NO.has(assignText)) errors.push({ column: labelOf('assign'), value: text('assign') ?? '', reason: 'must be yes or no' });
+  if (!YES.has(assignText) && !NO.has(assignText))
+    errors.push({ column: labelOf('assign'), value: text('assign') ?? '', reason: 'must be yes or no' });
   if (errors.length > 0) return { errors };
-  const record: StructureRow = { year, className, category, structure, plan: lower(plan), installment, dueOn, head, headAmount: headAmount!, share, fine, fineText, assign: YES.has(assignText) };
+  const record: StructureRow = {
+    year,
+    className,
+    category,
+    structure,
+    plan: lower(plan),
+    installment,
+    dueOn,
+    head,
+    headAmount: headAmount!,
+    share,
+    fine,
+    fineText,
+    assign: YES.has(assignText),
+  };
   const money = (minor: number | null) => (minor === null ? '' : formatAmount(minor, ctx.school.currency, ctx.school.locale));
   return {
     record,
-    text: { year, className, category: category ?? '', structure, plan: record.plan, installment, dueOn, head, headAmount: money(headAmount), share: money(share), fine: fineRuleText(fine, ctx.school.currency) ?? '', assign: record.assign ? 'yes' : 'no' },
+    text: {
+      year,
+      className,
+      category: category ?? '',
+      structure,
+      plan: record.plan,
+      installment,
+      dueOn,
+      head,
+      headAmount: money(headAmount),
+      share: money(share),
+      fine: fineRuleText(fine, ctx.school.currency) ?? '',
+      assign: record.assign ? 'yes' : 'no',
+    },
   };
 }
 
@@ -107,22 +188,41 @@ interface Masters {
 function readMasters(ctx: ImportContext): Masters {
   const rows = <T>(q: string) => ctx.raw.prepare(q).all() as T[];
   return {
-    years: new Map(rows<{ id: string; name: string; is_current: number }>('select id, name, is_current from academic_year').map((y) => [lower(y.name), { id: y.id, name: y.name, current: y.is_current === 1 }])),
+    years: new Map(
+      rows<{ id: string; name: string; is_current: number }>('select id, name, is_current from academic_year').map((y) => [
+        lower(y.name),
+        { id: y.id, name: y.name, current: y.is_current === 1 },
+      ]),
+    ),
     classes: new Map(rows<{ id: string; name: string }>('select id, name from class').map((c) => [lower(c.name), c.id])),
     categories: new Map(rows<{ id: string; name: string }>('select id, name from category').map((c) => [lower(c.name), c.id])),
-    heads: new Map(rows<{ id: string; name: string }>('select id, name from fee_head where system_code is null').map((h) => [lower(h.name), { id: h.id, name: h.name }])),
+    heads: new Map(
+      rows<{ id: string; name: string }>('select id, name from fee_head where system_code is null').map((h) => [
+        lower(h.name),
+        { id: h.id, name: h.name },
+      ]),
+    ),
   };
 }
 
 /** A structure on record, in the same shape the file's rows make, to tell unchanged from changed. */
 function existingStructure(ctx: ImportContext, yearId: string, classId: string, categoryId: string | null) {
   const s = ctx.raw
-    .prepare('select id, name, plan, fine_rule_json, assigned_at from fee_structure where academic_year_id = ? and class_id = ? and category_id is ?')
-    .get(yearId, classId, categoryId) as { id: string; name: string; plan: string; fine_rule_json: string | null; assigned_at: string | null } | undefined;
+    .prepare(
+      'select id, name, plan, fine_rule_json, assigned_at from fee_structure where academic_year_id = ? and class_id = ? and category_id is ?',
+    )
+    .get(yearId, classId, categoryId) as
+    { id: string; name: string; plan: string; fine_rule_json: string | null; assigned_at: string | null } | undefined;
   if (!s) return null;
-  const installments = ctx.raw.prepare('select id, label, due_on from installment where structure_id = ? order by seq').all(s.id) as { id: string; label: string; due_on: string }[];
+  const installments = ctx.raw.prepare('select id, label, due_on from installment where structure_id = ? order by seq').all(s.id) as {
+    id: string;
+    label: string;
+    due_on: string;
+  }[];
   const items = ctx.raw
-    .prepare('select si.installment_id, si.head_id, si.amount from structure_item si join installment i on i.id = si.installment_id where i.structure_id = ?')
+    .prepare(
+      'select si.installment_id, si.head_id, si.amount from structure_item si join installment i on i.id = si.installment_id where i.structure_id = ?',
+    )
     .all(s.id) as { installment_id: string; head_id: string; amount: number }[];
   const heads = new Map<string, number[]>();
   for (const it of items) {
@@ -134,18 +234,36 @@ function existingStructure(ctx: ImportContext, yearId: string, classId: string, 
 }
 
 /** What differs between a structure on record and the file's, in words, or null when they are the same. */
-function difference(before: NonNullable<ReturnType<typeof existingStructure>>, input: ParsedInputOf<'structures.create'>, shares: number[][]): string | null {
+function difference(
+  before: NonNullable<ReturnType<typeof existingStructure>>,
+  input: ParsedInputOf<'structures.create'>,
+  shares: number[][],
+): string | null {
   if (before.name !== input.name) return `its name on record is “${before.name}”`;
   if (before.plan !== input.plan) return `its plan on record is ${before.plan}`;
   const installments = before.installments.map((i) => `${i.label} ${i.due_on}`).join(', ');
-  if (installments !== input.installments.map((i) => `${i.label} ${i.dueOn}`).join(', ')) return `its installments on record are ${installments}`;
-  if (before.heads.size !== input.heads.length || input.heads.some((h, i) => before.heads.get(h.headId)?.join(',') !== shares[i]!.join(','))) return 'its fee heads or amounts on record differ';
+  if (installments !== input.installments.map((i) => `${i.label} ${i.dueOn}`).join(', '))
+    return `its installments on record are ${installments}`;
+  if (
+    before.heads.size !== input.heads.length ||
+    input.heads.some((h, i) => before.heads.get(h.headId)?.join(',') !== shares[i]!.join(','))
+  )
+    return 'its fee heads or amounts on record differ';
   if ((before.fine_rule_json ?? 'null') !== JSON.stringify(input.fineRule)) return 'its late fine on record differs';
   return null;
 }
 
 /** Contract path → the column to point at. */
-const COLUMN_OF: Record<string, string> = { name: 'structure', plan: 'plan', installments: 'installment', heads: 'head', fineRule: 'fine', classId: 'className', yearId: 'year', categoryId: 'category' };
+const COLUMN_OF: Record<string, string> = {
+  name: 'structure',
+  plan: 'plan',
+  installments: 'installment',
+  heads: 'head',
+  fineRule: 'fine',
+  classId: 'className',
+  yearId: 'year',
+  categoryId: 'category',
+};
 
 function checker(ctx: ImportContext): Checker<StructureRow> {
   const rows = new Map<number, StructureRow>();
@@ -173,23 +291,50 @@ function checker(ctx: ImportContext): Checker<StructureRow> {
         const year = masters.years.get(lower(first.year));
         const classId = masters.classes.get(lower(first.className)) ?? null;
         const categoryId = first.category ? (masters.categories.get(lower(first.category)) ?? null) : null;
-        if (!year) fail(members[0]!, { column: labelOf('year'), value: first.year, reason: `is not an academic year of this school (${[...masters.years.values()].map((y) => y.name).join(', ') || 'none set up yet'})` });
+        if (!year)
+          fail(members[0]!, {
+            column: labelOf('year'),
+            value: first.year,
+            reason: `is not an academic year of this school (${[...masters.years.values()].map((y) => y.name).join(', ') || 'none set up yet'})`,
+          });
         if (!classId) fail(members[0]!, { column: labelOf('className'), value: first.className, reason: 'is not a class of this school' });
-        if (first.category && !categoryId) fail(members[0]!, { column: labelOf('category'), value: first.category, reason: 'is not a category of this school' });
-        if (first.assign && year && !year.current) fail(members[0]!, { column: labelOf('assign'), value: 'yes', reason: `can be yes for the current year only; ${year.name} is not current` });
+        if (first.category && !categoryId)
+          fail(members[0]!, { column: labelOf('category'), value: first.category, reason: 'is not a category of this school' });
+        if (first.assign && year && !year.current)
+          fail(members[0]!, {
+            column: labelOf('assign'),
+            value: 'yes',
+            reason: `can be yes for the current year only; ${year.name} is not current`,
+          });
         // What every row of the structure must agree on.
         const installments = new Map<string, { label: string; dueOn: string; row: number }>();
-        const heads = new Map<string, { id: string; name: string; amount: number; row: number; shares: Map<string, number>; anyShare: boolean }>();
+        const heads = new Map<
+          string,
+          { id: string; name: string; amount: number; row: number; shares: Map<string, number>; anyShare: boolean }
+        >();
         const seen = new Map<string, number>();
         for (const row of members) {
           const r = rows.get(row)!;
-          if (r.structure !== first.structure) fail(row, { column: labelOf('structure'), value: r.structure, reason: `differs from row ${members[0]}’s “${first.structure}” for the same year, class and category` });
-          if (r.plan !== first.plan) fail(row, { column: labelOf('plan'), value: r.plan, reason: `differs from row ${members[0]}’s ${first.plan}` });
-          if (JSON.stringify(r.fine) !== JSON.stringify(first.fine)) fail(row, { column: labelOf('fine'), value: r.fineText, reason: `differs from row ${members[0]}’s late fine` });
-          if (r.assign !== first.assign) fail(row, { column: labelOf('assign'), value: r.assign ? 'yes' : 'no', reason: `differs from row ${members[0]}` });
+          if (r.structure !== first.structure)
+            fail(row, {
+              column: labelOf('structure'),
+              value: r.structure,
+              reason: `differs from row ${members[0]}’s “${first.structure}” for the same year, class and category`,
+            });
+          if (r.plan !== first.plan)
+            fail(row, { column: labelOf('plan'), value: r.plan, reason: `differs from row ${members[0]}’s ${first.plan}` });
+          if (JSON.stringify(r.fine) !== JSON.stringify(first.fine))
+            fail(row, { column: labelOf('fine'), value: r.fineText, reason: `differs from row ${members[0]}’s late fine` });
+          if (r.assign !== first.assign)
+            fail(row, { column: labelOf('assign'), value: r.assign ? 'yes' : 'no', reason: `differs from row ${members[0]}` });
           const inst = installments.get(lower(r.installment));
           if (!inst) installments.set(lower(r.installment), { label: r.installment, dueOn: r.dueOn, row });
-          else if (inst.dueOn !== r.dueOn) fail(row, { column: labelOf('dueOn'), value: r.dueOn, reason: `differs from row ${inst.row}, where ${inst.label} falls due on ${inst.dueOn}` });
+          else if (inst.dueOn !== r.dueOn)
+            fail(row, {
+              column: labelOf('dueOn'),
+              value: r.dueOn,
+              reason: `differs from row ${inst.row}, where ${inst.label} falls due on ${inst.dueOn}`,
+            });
           const head = masters.heads.get(lower(r.head));
           if (!head) {
             fail(row, { column: labelOf('head'), value: r.head, reason: 'is not a fee head of this school' });
@@ -197,9 +342,15 @@ function checker(ctx: ImportContext): Checker<StructureRow> {
           }
           const h = heads.get(head.id) ?? { ...head, amount: r.headAmount, row, shares: new Map<string, number>(), anyShare: false };
           heads.set(head.id, h);
-          if (h.amount !== r.headAmount) fail(row, { column: labelOf('headAmount'), value: money(r.headAmount), reason: `differs from row ${h.row}, where ${h.name} is ${money(h.amount)}` });
+          if (h.amount !== r.headAmount)
+            fail(row, {
+              column: labelOf('headAmount'),
+              value: money(r.headAmount),
+              reason: `differs from row ${h.row}, where ${h.name} is ${money(h.amount)}`,
+            });
           const cell = `${head.id}\u0000${lower(r.installment)}`;
-          if (seen.has(cell)) fail(row, { column: labelOf('head'), value: r.head, reason: `appears twice in ${r.installment} (row ${seen.get(cell)} too)` });
+          if (seen.has(cell))
+            fail(row, { column: labelOf('head'), value: r.head, reason: `appears twice in ${r.installment} (row ${seen.get(cell)} too)` });
           seen.set(cell, row);
           if (r.share !== null) {
             h.shares.set(lower(r.installment), r.share);
@@ -216,7 +367,12 @@ function checker(ctx: ImportContext): Checker<StructureRow> {
           const list = plan.map((i) => h.shares.get(lower(i.label)) ?? 0);
           const sum = list.reduce((a, b) => a + b, 0);
           shares.push(list);
-          if (sum !== h.amount) fail(h.row, { column: labelOf('share'), value: money(sum), reason: `${h.name}’s shares add up to ${money(sum)} but its head amount is ${money(h.amount)}` });
+          if (sum !== h.amount)
+            fail(h.row, {
+              column: labelOf('share'),
+              value: money(sum),
+              reason: `${h.name}’s shares add up to ${money(sum)} but its head amount is ${money(h.amount)}`,
+            });
         }
         const input = {
           yearId: year?.id ?? '',
@@ -232,14 +388,23 @@ function checker(ctx: ImportContext): Checker<StructureRow> {
         if (!bad) {
           const parsed = contract['structures.create'].input.safeParse(input);
           if (!parsed.success) {
-            for (const issue of parsed.error.issues) fail(members[0]!, { column: labelOf(COLUMN_OF[String(issue.path[0])] ?? 'structure'), value: '', reason: issue.message });
+            for (const issue of parsed.error.issues)
+              fail(members[0]!, { column: labelOf(COLUMN_OF[String(issue.path[0])] ?? 'structure'), value: '', reason: issue.message });
           } else {
             const before = existingStructure(ctx, input.yearId, input.classId, categoryId);
             const differs = before ? difference(before, parsed.data, shares) : null;
             if (before && differs) {
-              fail(members[0]!, { column: labelOf('structure'), value: first.structure, reason: `differs from the structure on record for ${first.className} ${first.year}${first.category ? ` (${first.category})` : ''}: ${differs}; a structure cannot change by import` });
+              fail(members[0]!, {
+                column: labelOf('structure'),
+                value: first.structure,
+                reason: `differs from the structure on record for ${first.className} ${first.year}${first.category ? ` (${first.category})` : ''}: ${differs}; a structure cannot change by import`,
+              });
             } else if (before && before.assigned_at && !first.assign) {
-              fail(members[0]!, { column: labelOf('assign'), value: 'no', reason: 'the structure on record is assigned already: it cannot be unassigned' });
+              fail(members[0]!, {
+                column: labelOf('assign'),
+                value: 'no',
+                reason: 'the structure on record is assigned already: it cannot be unassigned',
+              });
             } else {
               const action = !before ? 'new' : !before.assigned_at && first.assign ? 'updated' : 'unchanged';
               first.resolved = { input: parsed.data, existingId: before?.id ?? null, assign: first.assign };
@@ -250,7 +415,17 @@ function checker(ctx: ImportContext): Checker<StructureRow> {
         // A structure is all its rows or none: the rows without a fault of their own say where the fault is.
         const faulty = members.filter((m) => outcomes.has(m) && 'errors' in outcomes.get(m)!);
         if (faulty.length > 0) {
-          for (const m of members) if (!outcomes.has(m)) outcomes.set(m, { errors: [{ column: labelOf('structure'), value: first.structure, reason: `belongs to a structure with errors (row ${faulty.join(', ')})` }] });
+          for (const m of members)
+            if (!outcomes.has(m))
+              outcomes.set(m, {
+                errors: [
+                  {
+                    column: labelOf('structure'),
+                    value: first.structure,
+                    reason: `belongs to a structure with errors (row ${faulty.join(', ')})`,
+                  },
+                ],
+              });
         }
       }
       return outcomes;
@@ -282,7 +457,8 @@ export const structuresImporter: Importer<StructureRow> = {
   checker,
   commit,
   example: (ctx) => {
-    const year = ctx.raw.prepare('select name, starts_on from academic_year order by is_current desc, starts_on desc limit 1').get() as { name: string; starts_on: string } | undefined;
+    const year = ctx.raw.prepare('select name, starts_on from academic_year order by is_current desc, starts_on desc limit 1').get() as
+      { name: string; starts_on: string } | undefined;
     const cls = schoolNames(ctx, 'className')[0];
     const category = schoolNames(ctx, 'category').at(-1);
     const head = schoolNames(ctx, 'head')[0];

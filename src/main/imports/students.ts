@@ -9,7 +9,19 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import { type Action, type CellError, cellsOf, field, type ImportContext, type Importer, type ImportingUser, type Planned, type Unparsed, type WriteEnv, schoolNames } from './importer';
+import {
+  type Action,
+  type CellError,
+  cellsOf,
+  field,
+  type ImportContext,
+  type Importer,
+  type ImportingUser,
+  type Planned,
+  type Unparsed,
+  type WriteEnv,
+  schoolNames,
+} from './importer';
 import { normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {
@@ -27,17 +39,59 @@ export interface StudentRecord {
 }
 
 const FIELDS = [
-  field('admissionNo', 'Admission no.', true, ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'], 'Unique per school: letters, digits and / . _ - (it is printed in every receipt QR).'),
+  field(
+    'admissionNo',
+    'Admission no.',
+    true,
+    ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'],
+    'Unique per school: letters, digits and / . _ - (it is printed in every receipt QR).',
+  ),
   field('fullName', 'Student name', true, ['name', 'full name', 'student', 'student full name'], 'As it should print on receipts.'),
-  field('className', 'Class', true, ['grade', 'std', 'standard', 'class name'], 'A class set up in Fee set-up, by name (see the Lists sheet).'),
+  field(
+    'className',
+    'Class',
+    true,
+    ['grade', 'std', 'standard', 'class name'],
+    'A class set up in Fee set-up, by name (see the Lists sheet).',
+  ),
   field('section', 'Section', false, ['sec', 'division', 'div'], 'A section of that class, by name; empty for none.'),
-  field('guardianName', 'Guardian', true, ['guardian name', 'father name', 'fathers name', 'parent', 'parent name'], 'The parent or guardian letters are addressed to.'),
-  field('phone', 'Phone', true, ['mobile', 'mobile no', 'contact', 'phone number', 'contact no'], 'Any common format; stored as +<country><number>.'),
+  field(
+    'guardianName',
+    'Guardian',
+    true,
+    ['guardian name', 'father name', 'fathers name', 'parent', 'parent name'],
+    'The parent or guardian letters are addressed to.',
+  ),
+  field(
+    'phone',
+    'Phone',
+    true,
+    ['mobile', 'mobile no', 'contact', 'phone number', 'contact no'],
+    'Any common format; stored as +<country><number>.',
+  ),
   field('phone2', 'Phone 2', false, ['alternate phone', 'other phone', 'mobile 2', 'alternate mobile'], 'Optional second number.'),
   field('email', 'Email', false, ['e-mail', 'email id', 'mail'], 'Optional.'),
-  field('category', 'Category', false, ['quota', 'student category'], 'A category set up in Fee set-up (staff child, RTE…), by name; empty for none.'),
-  field('familyKey', 'Family', false, ['family key', 'family id', 'sibling group', 'family name'], 'Siblings share the same text here; it becomes the family’s name.'),
-  field('joinedOn', 'Joined on', true, ['date of admission', 'admission date', 'doa', 'joining date', 'joined'], 'A date: 2026-04-01, 01/04/2026 or 1 Apr 2026 (day first).'),
+  field(
+    'category',
+    'Category',
+    false,
+    ['quota', 'student category'],
+    'A category set up in Fee set-up (staff child, RTE…), by name; empty for none.',
+  ),
+  field(
+    'familyKey',
+    'Family',
+    false,
+    ['family key', 'family id', 'sibling group', 'family name'],
+    'Siblings share the same text here; it becomes the family’s name.',
+  ),
+  field(
+    'joinedOn',
+    'Joined on',
+    true,
+    ['date of admission', 'admission date', 'doa', 'joining date', 'joined'],
+    'A date: 2026-04-01, 01/04/2026 or 1 Apr 2026 (day first).',
+  ),
 ];
 
 const labelOf = (key: string) => FIELDS.find((f) => f.key === key)?.label ?? key;
@@ -55,17 +109,28 @@ const lower = (s: string) => s.trim().toLowerCase();
 
 function readMasters(ctx: ImportContext): Masters {
   const classes = new Map<string, { id: string; name: string; sections: Map<string, string> }>();
-  for (const c of ctx.raw.prepare('select id, name from class order by sort_order').all() as { id: string; name: string }[]) classes.set(lower(c.name), { id: c.id, name: c.name, sections: new Map() });
-  for (const s of ctx.raw.prepare('select s.id, s.name, c.name as class_name from section s join class c on c.id = s.class_id').all() as { id: string; name: string; class_name: string }[]) {
+  for (const c of ctx.raw.prepare('select id, name from class order by sort_order').all() as { id: string; name: string }[])
+    classes.set(lower(c.name), { id: c.id, name: c.name, sections: new Map() });
+  for (const s of ctx.raw.prepare('select s.id, s.name, c.name as class_name from section s join class c on c.id = s.class_id').all() as {
+    id: string;
+    name: string;
+    class_name: string;
+  }[]) {
     classes.get(lower(s.class_name))?.sections.set(lower(s.name), s.id);
   }
-  const categories = new Map((ctx.raw.prepare('select id, name from category').all() as { id: string; name: string }[]).map((c) => [lower(c.name), c.id]));
+  const categories = new Map(
+    (ctx.raw.prepare('select id, name from category').all() as { id: string; name: string }[]).map((c) => [lower(c.name), c.id]),
+  );
   const families = new Map<string, string>();
-  for (const f of ctx.raw.prepare('select id, name from family order by created_at, id').all() as { id: string; name: string }[]) if (!families.has(lower(f.name))) families.set(lower(f.name), f.id);
+  for (const f of ctx.raw.prepare('select id, name from family order by created_at, id').all() as { id: string; name: string }[])
+    if (!families.has(lower(f.name))) families.set(lower(f.name), f.id);
   return { classes, categories, families };
 }
 
-function parse(cells: Record<string, unknown>, _ctx: ImportContext): { record: StudentRecord; text: Record<string, string> } | Unparsed<StudentRecord> {
+function parse(
+  cells: Record<string, unknown>,
+  _ctx: ImportContext,
+): { record: StudentRecord; text: Record<string, string> } | Unparsed<StudentRecord> {
   const errors: CellError[] = [];
   const { text, required } = cellsOf(cells, FIELDS, errors);
   const phoneOf = (key: string, needed: boolean) => {
@@ -96,7 +161,19 @@ function parse(cells: Record<string, unknown>, _ctx: ImportContext): { record: S
     if (d.ok) joinedOn = d.value;
     else errors.push({ column: labelOf('joinedOn'), value: joinedText, reason: d.reason });
   }
-  const record: StudentRecord = { admissionNo, fullName, className, section, guardianName, phone, phone2, email, category, familyKey, joinedOn };
+  const record: StudentRecord = {
+    admissionNo,
+    fullName,
+    className,
+    section,
+    guardianName,
+    phone,
+    phone2,
+    email,
+    category,
+    familyKey,
+    joinedOn,
+  };
   if (errors.length > 0) return { errors, partial: record };
   const shown = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v ?? '']));
   return { record, text: shown };
@@ -105,13 +182,22 @@ function parse(cells: Record<string, unknown>, _ctx: ImportContext): { record: S
 const HOME_CODE = '+91';
 
 /** Numbers of the school's own country are kept as their ten national digits (as the desk's forms keep them); others as +<code><number>. */
-const storedPhone = (e164: string) => (e164.startsWith(HOME_CODE) && e164.length === HOME_CODE.length + 10 ? e164.slice(HOME_CODE.length) : e164);
+const storedPhone = (e164: string) =>
+  e164.startsWith(HOME_CODE) && e164.length === HOME_CODE.length + 10 ? e164.slice(HOME_CODE.length) : e164;
 
 /** What the row means in the store's terms, or the reasons it cannot. */
-function resolve(r: StudentRecord, masters: Masters): { ids: { classId: string; sectionId: string | null; categoryId: string | null }; errors: CellError[] } {
+function resolve(
+  r: StudentRecord,
+  masters: Masters,
+): { ids: { classId: string; sectionId: string | null; categoryId: string | null }; errors: CellError[] } {
   const errors: CellError[] = [];
   const cls = masters.classes.get(lower(r.className));
-  if (!cls) errors.push({ column: labelOf('className'), value: r.className, reason: `is not a class of this school (${[...masters.classes.values()].map((c) => c.name).join(', ') || 'none set up yet'})` });
+  if (!cls)
+    errors.push({
+      column: labelOf('className'),
+      value: r.className,
+      reason: `is not a class of this school (${[...masters.classes.values()].map((c) => c.name).join(', ') || 'none set up yet'})`,
+    });
   let sectionId: string | null = null;
   if (cls && r.section) {
     sectionId = cls.sections.get(lower(r.section)) ?? null;
@@ -140,7 +226,18 @@ function contractErrors(input: Record<string, unknown>, r: StudentRecord): CellE
 
 type Existing = Pick<
   StudentTable,
-  'id' | 'admission_no' | 'full_name' | 'class_id' | 'section_id' | 'guardian_name' | 'phone' | 'phone2' | 'email' | 'category_id' | 'family_id' | 'joined_on'
+  | 'id'
+  | 'admission_no'
+  | 'full_name'
+  | 'class_id'
+  | 'section_id'
+  | 'guardian_name'
+  | 'phone'
+  | 'phone2'
+  | 'email'
+  | 'category_id'
+  | 'family_id'
+  | 'joined_on'
 > & { family_name: string | null; dues: number };
 
 function existingStudents(ctx: ImportContext): Map<string, Existing> {
@@ -162,21 +259,47 @@ function checker(ctx: ImportContext) {
     check(row: number, r: StudentRecord): { action: Action } | { errors: CellError[] } {
       const rowErrors: CellError[] = [];
       const first = seen.get(lower(r.admissionNo));
-      if (first !== undefined) rowErrors.push({ column: labelOf('admissionNo'), value: r.admissionNo, reason: `appears again: row ${first} has the same admission no.` });
+      if (first !== undefined)
+        rowErrors.push({
+          column: labelOf('admissionNo'),
+          value: r.admissionNo,
+          reason: `appears again: row ${first} has the same admission no.`,
+        });
       else seen.set(lower(r.admissionNo), row);
       const { ids, errors: refErrors } = resolve(r, masters);
       rowErrors.push(...refErrors);
       // The rest of the row against the rules of admitting by hand too (an unknown class stands in as a well-formed
       // id, and a column already in error is not reported twice).
       const standIn = (id: string | null) => id || NO_SUCH_ID;
-      const input = { admissionNo: r.admissionNo, fullName: r.fullName, classId: standIn(ids.classId), sectionId: ids.sectionId, guardianName: r.guardianName, phone: r.phone, phone2: r.phone2, email: r.email, categoryId: ids.categoryId, familyId: null, joinedOn: r.joinedOn };
+      const input = {
+        admissionNo: r.admissionNo,
+        fullName: r.fullName,
+        classId: standIn(ids.classId),
+        sectionId: ids.sectionId,
+        guardianName: r.guardianName,
+        phone: r.phone,
+        phone2: r.phone2,
+        email: r.email,
+        categoryId: ids.categoryId,
+        familyId: null,
+        joinedOn: r.joinedOn,
+      };
       const reported = new Set(rowErrors.map((e) => e.column));
       rowErrors.push(...contractErrors(input, r).filter((e) => !reported.has(e.column)));
       const before = existing.get(lower(r.admissionNo));
       if (!before || rowErrors.length > 0) return rowErrors.length > 0 ? { errors: rowErrors } : { action: 'new' };
-      if (before.joined_on !== r.joinedOn) rowErrors.push({ column: labelOf('joinedOn'), value: r.joinedOn, reason: `differs from the joining date on record (${before.joined_on}); it cannot change by import` });
+      if (before.joined_on !== r.joinedOn)
+        rowErrors.push({
+          column: labelOf('joinedOn'),
+          value: r.joinedOn,
+          reason: `differs from the joining date on record (${before.joined_on}); it cannot change by import`,
+        });
       if (before.class_id !== ids.classId && before.dues) {
-        rowErrors.push({ column: labelOf('className'), value: r.className, reason: `${before.full_name} has dues in another class: mark them left and admit them again instead` });
+        rowErrors.push({
+          column: labelOf('className'),
+          value: r.className,
+          reason: `${before.full_name} has dues in another class: mark them left and admit them again instead`,
+        });
       }
       if (rowErrors.length > 0) return { errors: rowErrors };
       const same =
@@ -232,16 +355,38 @@ async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planne
       family_id: familyId,
     };
     if (action === 'new') {
-      created.push({ id: env.ids.uuid(), admission_no: r.admissionNo, ...fields, status: 'active', joined_on: r.joinedOn, left_on: null, version: 1, created_at: now, updated_at: now });
+      created.push({
+        id: env.ids.uuid(),
+        admission_no: r.admissionNo,
+        ...fields,
+        status: 'active',
+        joined_on: r.joinedOn,
+        left_on: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
     } else {
       changes.push({ admissionNo: r.admissionNo, fields });
     }
   }
   // New families first: created and updated students may belong to them.
-  if (newFamilies.size > 0) await tx.insertInto('family').values([...newFamilies.values()].map((f) => ({ id: f.id, name: f.name, created_at: now }))).execute();
+  if (newFamilies.size > 0)
+    await tx
+      .insertInto('family')
+      .values([...newFamilies.values()].map((f) => ({ id: f.id, name: f.name, created_at: now })))
+      .execute();
   for (const { admissionNo, fields } of changes) {
-    const before = await tx.selectFrom('student').select(['id', 'version']).where('admission_no', '=', admissionNo).executeTakeFirstOrThrow();
-    await tx.updateTable('student').set({ ...fields, version: before.version + 1, updated_at: now }).where('id', '=', before.id).execute();
+    const before = await tx
+      .selectFrom('student')
+      .select(['id', 'version'])
+      .where('admission_no', '=', admissionNo)
+      .executeTakeFirstOrThrow();
+    await tx
+      .updateTable('student')
+      .set({ ...fields, version: before.version + 1, updated_at: now })
+      .where('id', '=', before.id)
+      .execute();
     updated.push({ id: before.id, version: before.version });
     touched.push(before.id);
   }
@@ -249,9 +394,15 @@ async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planne
   const newIds = created.map((s) => s.id);
   for (let i = 0; i < newIds.length; i += 5000) await generateDues(tx, env, { studentIds: newIds.slice(i, i + 5000) });
   const concessionScope = [...newIds, ...touched];
-  for (let i = 0; i < concessionScope.length; i += 5000) await applyApprovedConcessions(tx, env, { studentIds: concessionScope.slice(i, i + 5000) });
+  for (let i = 0; i < concessionScope.length; i += 5000)
+    await applyApprovedConcessions(tx, env, { studentIds: concessionScope.slice(i, i + 5000) });
   // Other desks learn each change as if it had been typed in: the families, then the students (who carry their family).
-  await enqueueMany(tx, env, 'families.create', [...newFamilies.values()].map((f) => ({ id: f.id, name: f.name, studentIds: [] })));
+  await enqueueMany(
+    tx,
+    env,
+    'families.create',
+    [...newFamilies.values()].map((f) => ({ id: f.id, name: f.name, studentIds: [] })),
+  );
   await enqueueMany(tx, env, 'students.create', created);
   for (const u of updated) await enqueue(tx, env, 'students.update', { ...(await getStudent(tx, u.id)), baseVersion: u.version });
   return { created: created.length, updated: updated.length, families: newFamilies.size };
@@ -259,12 +410,18 @@ async function commit(tx: Tx, env: WriteEnv, _actor: ImportingUser, rows: Planne
 
 async function mastersTx(tx: Tx): Promise<Masters> {
   const classes = new Map<string, { id: string; name: string; sections: Map<string, string> }>();
-  for (const c of await tx.selectFrom('class').select(['id', 'name']).execute()) classes.set(lower(c.name), { id: c.id, name: c.name, sections: new Map() });
-  const sections = await sql<{ id: string; name: string; class_name: string }>`select s.id, s.name, c.name as class_name from section s join class c on c.id = s.class_id`.execute(tx);
+  for (const c of await tx.selectFrom('class').select(['id', 'name']).execute())
+    classes.set(lower(c.name), { id: c.id, name: c.name, sections: new Map() });
+  const sections = await sql<{
+    id: string;
+    name: string;
+    class_name: string;
+  }>`select s.id, s.name, c.name as class_name from section s join class c on c.id = s.class_id`.execute(tx);
   for (const s of sections.rows) classes.get(lower(s.class_name))?.sections.set(lower(s.name), s.id);
   const categories = new Map((await tx.selectFrom('category').select(['id', 'name']).execute()).map((c) => [lower(c.name), c.id]));
   const families = new Map<string, string>();
-  for (const f of await tx.selectFrom('family').select(['id', 'name']).orderBy('created_at').orderBy('id').execute()) if (!families.has(lower(f.name))) families.set(lower(f.name), f.id);
+  for (const f of await tx.selectFrom('family').select(['id', 'name']).orderBy('created_at').orderBy('id').execute())
+    if (!families.has(lower(f.name))) families.set(lower(f.name), f.id);
   return { classes, categories, families };
 }
 
@@ -277,7 +434,19 @@ export const studentsImporter: Importer<StudentRecord> = {
   commit,
   example: (ctx) => {
     const cls = schoolNames(ctx, 'className')[0];
-    return { admissionNo: 'GV001234', fullName: 'Diya Nair', className: cls ?? 'Class 5', section: 'A', guardianName: 'Suresh Nair', phone: '98450 12345', phone2: '', email: 'suresh@example.com', category: '', familyKey: 'Nair-01', joinedOn: '2026-04-01' };
+    return {
+      admissionNo: 'GV001234',
+      fullName: 'Diya Nair',
+      className: cls ?? 'Class 5',
+      section: 'A',
+      guardianName: 'Suresh Nair',
+      phone: '98450 12345',
+      phone2: '',
+      email: 'suresh@example.com',
+      category: '',
+      familyKey: 'Nair-01',
+      joinedOn: '2026-04-01',
+    };
   },
   lists: (ctx) => ({
     className: schoolNames(ctx, 'className'),

@@ -40,7 +40,20 @@ export function cellText(cell: Cell): string | null {
 
 const DATE_HELP = 'is not a date (use YYYY-MM-DD or DD/MM/YYYY)';
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const FIRST_YEAR = 1900;
 const LAST_YEAR = 2100;
 // A bare number is only taken for a date in this span: outside it, it is far likelier an amount or a roll number.
@@ -99,7 +112,8 @@ function dateFromText(text: string): Parsed<string> {
  */
 function dateFromSerial(serial: number): Parsed<string> {
   const day = Math.floor(serial);
-  if (!Number.isFinite(serial) || day < FIRST_SERIAL || day > LAST_SERIAL) return no(`is a number, not a date (use YYYY-MM-DD or DD/MM/YYYY)`);
+  if (!Number.isFinite(serial) || day < FIRST_SERIAL || day > LAST_SERIAL)
+    return no(`is a number, not a date (use YYYY-MM-DD or DD/MM/YYYY)`);
   return ok(isoDate(new Date(Date.UTC(1899, 11, 30) + day * DAY_MS)));
 }
 
@@ -124,7 +138,7 @@ const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
 const SIGN_CURRENCIES: Record<string, string[]> = {
   '₹': ['INR'],
   rs: ['INR', 'PKR', 'LKR', 'NPR'],
-  '$': ['USD', 'AUD', 'CAD', 'NZD', 'SGD', 'HKD'],
+  $: ['USD', 'AUD', 'CAD', 'NZD', 'SGD', 'HKD'],
   '€': ['EUR'],
   '£': ['GBP'],
   '¥': ['JPY', 'CNY'],
@@ -132,7 +146,11 @@ const SIGN_CURRENCIES: Record<string, string[]> = {
 
 function tooManyDecimals(currency: string): Parsed<never> {
   const digits = minorDigits(currency);
-  return no(digits === 0 ? `has decimals, and ${currency} amounts have none` : `has more than ${digits} decimals (${currency} amounts have ${digits})`);
+  return no(
+    digits === 0
+      ? `has decimals, and ${currency} amounts have none`
+      : `has more than ${digits} decimals (${currency} amounts have ${digits})`,
+  );
 }
 
 /** Integer and fraction digits (as text) → minor units, without a float ever holding the amount. */

@@ -86,7 +86,8 @@ function partsIn(directory: Buffer, entries: number): Part[] {
   const parts: Part[] = [];
   let at = 0;
   for (let i = 0; i < entries; i += 1) {
-    if (at + 46 > directory.length || directory.readUInt32LE(at) !== DIRECTORY_ENTRY) throw unreadable('it is damaged: its zip directory is broken');
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== DIRECTORY_ENTRY)
+      throw unreadable('it is damaged: its zip directory is broken');
     const nameLength = directory.readUInt16LE(at + 28);
     const extraLength = directory.readUInt16LE(at + 30);
     const part: Part = {
@@ -140,12 +141,16 @@ async function unzippedSize(path: string, part: Part, start: number, budget: num
   }
   let total = 0;
   try {
-    await pipeline(createReadStream(path, { start, end: start + part.compressedSize - 1 }), createInflateRaw(), async (chunks: AsyncIterable<Buffer>) => {
-      for await (const chunk of chunks) {
-        total += chunk.length;
-        if (total > budget) throw new TooBig();
-      }
-    });
+    await pipeline(
+      createReadStream(path, { start, end: start + part.compressedSize - 1 }),
+      createInflateRaw(),
+      async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) {
+          total += chunk.length;
+          if (total > budget) throw new TooBig();
+        }
+      },
+    );
   } catch (error) {
     // Stopping the pipeline aborts the inflater, and that abort may be the error it reports.
     throw total > budget ? new TooBig() : error;
@@ -155,13 +160,16 @@ async function unzippedSize(path: string, part: Part, start: number, budget: num
 
 /** Each part's data offset, once all of them have been found to unzip within `maxUnzipped` bytes together. */
 async function checkParts(path: string, file: FileHandle, parts: Part[], maxUnzipped: number): Promise<number[]> {
-  const tooBig = fileProblem(`the workbook unzips to more than ${sizeText(maxUnzipped, 'down')}, more than FeeDesk reads: split it (a small file that unzips this far may be a zip bomb)`);
+  const tooBig = fileProblem(
+    `the workbook unzips to more than ${sizeText(maxUnzipped, 'down')}, more than FeeDesk reads: split it (a small file that unzips this far may be a zip bomb)`,
+  );
   if (parts.reduce((sum, p) => sum + p.size, 0) > maxUnzipped) throw tooBig;
   const starts: number[] = [];
   let used = 0;
   for (const part of parts) {
     if (part.flags & 1) throw fileProblem('the workbook is password-protected: save it again without a password');
-    if (part.method !== STORED && part.method !== DEFLATED) throw unreadable(`${part.name} is compressed in a way FeeDesk cannot read (method ${part.method})`);
+    if (part.method !== STORED && part.method !== DEFLATED)
+      throw unreadable(`${part.name} is compressed in a way FeeDesk cannot read (method ${part.method})`);
     const start = await dataStart(file, part);
     try {
       used += await unzippedSize(path, part, start, maxUnzipped - used);
@@ -190,7 +198,9 @@ function localHeader(part: Pick<Part, 'name' | 'method' | 'crc' | 'compressedSiz
 }
 
 // A workbook without shared strings (every text inline) gets an empty table, or exceljs would set its sheet aside.
-const NO_SHARED_STRINGS = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>');
+const NO_SHARED_STRINGS = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+);
 
 async function* partsStream(path: string, parts: Part[], starts: number[], hasSharedStrings: boolean): AsyncGenerator<Buffer> {
   for (const [i, part] of parts.entries()) {

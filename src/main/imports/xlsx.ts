@@ -46,7 +46,9 @@ export async function* readXlsxRows(path: string, limits: ReadLimits): AsyncGene
       for await (const row of worksheet) {
         cells += Math.max(1, row.cellCount);
         if (cells > maxCells) {
-          throw fileProblem(`the sheet has more than ${count(maxCells)} cells; FeeDesk imports up to ${count(limits.maxRows)} rows of ${CELLS_PER_ROW} at a time: split it`);
+          throw fileProblem(
+            `the sheet has more than ${count(maxCells)} cells; FeeDesk imports up to ${count(limits.maxRows)} rows of ${CELLS_PER_ROW} at a time: split it`,
+          );
         }
         // Some writers leave out row numbers: such a row follows the one before.
         last = Number.isInteger(row.number) && row.number > 0 ? row.number : last + 1;

@@ -88,7 +88,10 @@ function checkAccess(name: ChannelName, session: Session | null): void {
     throw new AppError('screen_locked', 'the screen is locked: enter your password to continue');
   }
   if (session.twoStepPending && !def.beforeTwoStep) {
-    throw new AppError('two_step_required', 'set up two-step sign-in first: admins and accountants log in with a code from an authenticator app');
+    throw new AppError(
+      'two_step_required',
+      'set up two-step sign-in first: admins and accountants log in with a code from an authenticator app',
+    );
   }
   if (def.access !== 'session' && !def.access.includes(session.role)) {
     throw new AppError('forbidden', `only ${def.access.join(' or ')} users may do this (you are ${session.role})`);

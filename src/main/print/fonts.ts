@@ -58,7 +58,12 @@ export function scriptRuns(text: string): { script: Script; text: string }[] {
 }
 
 /** Writes one line of mixed-script text (Latin runs in `latinFont`). */
-export function writeText(doc: PDFKit.PDFDocument, text: string, latinFont: 'regular' | 'bold', options: PDFKit.Mixins.TextOptions = {}): void {
+export function writeText(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  latinFont: 'regular' | 'bold',
+  options: PDFKit.Mixins.TextOptions = {},
+): void {
   const runs = scriptRuns(text);
   if (runs.length === 0) {
     doc.font(latinFont).text('', options);

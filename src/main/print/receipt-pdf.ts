@@ -49,7 +49,15 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, siz
 }
 
 /** One receipt copy from the current y, inside [left, left+width]. */
-function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, width: number, size: number, qrSize: number, label?: string): void {
+function drawReceipt(
+  doc: PDFKit.PDFDocument,
+  copy: PrintCopy,
+  left: number,
+  width: number,
+  size: number,
+  qrSize: number,
+  label?: string,
+): void {
   const r = copy.receipt;
   const money = (minor: number) => formatMoney(minor, r.school.currency, r.school.locale);
   const opts = { width, align: 'left' as const };
@@ -73,10 +81,20 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
   writeText(doc, r.school.name, 'bold', { ...opts, align: 'center' });
   doc.fontSize(size - 0.5);
   for (const line of schoolLines(r.school)) writeText(doc, line, 'regular', { ...opts, align: 'center' });
-  doc.fontSize(size).font('regular').text(`Fee receipt · ${r.yearName}${label ? ` · ${label}` : ''}`, { ...opts, align: 'center' });
-  if (copy.copyNo > 1) doc.font('bold').fontSize(size + 2).text(`DUPLICATE · Reprint ${copy.copyNo - 1}`, { ...opts, align: 'center' });
+  doc
+    .fontSize(size)
+    .font('regular')
+    .text(`Fee receipt · ${r.yearName}${label ? ` · ${label}` : ''}`, { ...opts, align: 'center' });
+  if (copy.copyNo > 1)
+    doc
+      .font('bold')
+      .fontSize(size + 2)
+      .text(`DUPLICATE · Reprint ${copy.copyNo - 1}`, { ...opts, align: 'center' });
   if (r.event) {
-    doc.font('bold').fontSize(size + 2).fillColor('#b00020');
+    doc
+      .font('bold')
+      .fontSize(size + 2)
+      .fillColor('#b00020');
     // The day it happened in the desk's zone (its UTC date is a day early before 05:30 in India).
     doc.text(`${r.event.kind.toUpperCase()} on ${formatDate(dateIn(new Date(r.event.at)), r.school.locale)}`, { ...opts, align: 'center' });
     doc.font('regular').fontSize(size);
@@ -113,7 +131,9 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
   if (r.creditAdded > 0) pair('Kept as advance credit', money(r.creditAdded));
   doc.moveDown(0.3);
   pair('Total paid', money(r.amount), true);
-  const ref = Object.entries(r.reference).map(([k, v]) => `${k} ${v}`).join(', ');
+  const ref = Object.entries(r.reference)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   doc.font('regular').text(`Mode: ${PAYMENT_MODE_LABELS[r.mode]}${ref ? ` (${ref})` : ''}`, opts);
   if (r.change !== null && r.tendered !== null) doc.text(`Tendered ${money(r.tendered)} · change ${money(r.change)}`, opts);
   if (r.status === 'valid') {
@@ -121,7 +141,12 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
     if (r.finesInBalance) doc.font('regular').text(`including late fines to date: ${money(r.finesInBalance)}`, opts);
   } else {
     // The balance printed then is not the balance now: this payment no longer counts.
-    writeText(doc, `This receipt was ${r.status}: its amount no longer counts towards the fees. Ask the school office for the balance now.`, 'bold', opts);
+    writeText(
+      doc,
+      `This receipt was ${r.status}: its amount no longer counts towards the fees. Ask the school office for the balance now.`,
+      'bold',
+      opts,
+    );
   }
   doc.font('regular').text(`Cashier ${r.cashier.name} · Desk ${r.deskCode}`, opts);
   if (copy.footer) writeText(doc, copy.footer, 'regular', { ...opts, align: 'center' });
@@ -152,7 +177,11 @@ function drawReceipt(doc: PDFKit.PDFDocument, copy: PrintCopy, left: number, wid
 
 /** Address, phone, registration and tax number: the lines a school's stationery has under its name. */
 export function schoolLines(school: Receipt['school']): string[] {
-  const numbers = [school.phone && `Phone ${school.phone}`, school.registration, school.taxId && (school.currency === 'INR' ? `GSTIN ${school.taxId}` : `Tax reg. ${school.taxId}`)];
+  const numbers = [
+    school.phone && `Phone ${school.phone}`,
+    school.registration,
+    school.taxId && (school.currency === 'INR' ? `GSTIN ${school.taxId}` : `Tax reg. ${school.taxId}`),
+  ];
   return [...school.address.split('\n').map((l) => l.trim()), numbers.filter(Boolean).join(' · ')].filter((l) => l !== '');
 }
 
@@ -161,9 +190,18 @@ function signatureLine(doc: PDFKit.PDFDocument, left: number, width: number, siz
   const lineWidth = Math.min(width * 0.5, 160);
   const x = left + width - lineWidth;
   doc.y += size * 1.5;
-  doc.save().moveTo(x, doc.y).lineTo(x + lineWidth, doc.y).lineWidth(0.5).stroke().restore();
+  doc
+    .save()
+    .moveTo(x, doc.y)
+    .lineTo(x + lineWidth, doc.y)
+    .lineWidth(0.5)
+    .stroke()
+    .restore();
   doc.y += 2;
-  doc.font('regular').fontSize(size - 0.5).text('Authorised signatory', x, doc.y, { width: lineWidth, align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(size - 0.5)
+    .text('Authorised signatory', x, doc.y, { width: lineWidth, align: 'center' });
   doc.x = left;
   doc.fontSize(size);
 }
@@ -177,7 +215,13 @@ function render(doc: PDFKit.PDFDocument, layout: ReceiptLayout, copy: PrintCopy)
   }
   const half = PAGE.a4_two_copies.height / 2;
   drawReceipt(doc, copy, page.margin, width, page.size, page.qr, 'School copy');
-  doc.save().moveTo(page.margin, half).lineTo(page.width - page.margin, half).dash(4, { space: 4 }).stroke().restore();
+  doc
+    .save()
+    .moveTo(page.margin, half)
+    .lineTo(page.width - page.margin, half)
+    .dash(4, { space: 4 })
+    .stroke()
+    .restore();
   doc.y = half + page.margin;
   drawReceipt(doc, copy, page.margin, width, page.size, page.qr, 'Parent copy');
 }

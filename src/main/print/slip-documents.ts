@@ -8,7 +8,11 @@ import { deliver, type PrintDeps } from './deliver';
 import { finishPdf, newPdf } from './receipt-pdf';
 import { addSlipPages, type SlipData } from './slip-pdf';
 
-export async function printSlips(deps: ServiceDeps, print: PrintDeps, { studentIds, classId, sectionId, perPage, target }: ParsedInputOf<'slips.print'>): Promise<OutputOf<'slips.print'>> {
+export async function printSlips(
+  deps: ServiceDeps,
+  print: PrintDeps,
+  { studentIds, classId, sectionId, perPage, target }: ParsedInputOf<'slips.print'>,
+): Promise<OutputOf<'slips.print'>> {
   const db = deps.store();
   let ids = studentIds ?? [];
   if (ids.length === 0) {

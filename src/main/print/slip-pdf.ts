@@ -19,7 +19,8 @@ function drawToken(doc: PDFKit.PDFDocument, text: string, x: number, y: number, 
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const count = qr.modules.size;
   const cell = size / (count + 4);
-  for (let r = 0; r < count; r++) for (let c = 0; c < count; c++) if (qr.modules.get(r, c)) doc.rect(x + (c + 2) * cell, y + (r + 2) * cell, cell, cell);
+  for (let r = 0; r < count; r++)
+    for (let c = 0; c < count; c++) if (qr.modules.get(r, c)) doc.rect(x + (c + 2) * cell, y + (r + 2) * cell, cell, cell);
   doc.fill('#000000');
 }
 
@@ -35,10 +36,15 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
   doc.y = top;
   doc.fontSize(13);
   writeText(doc, school.name, 'bold', { width: width - qrSize });
-  doc.fontSize(9).font('regular').text(`Fee slip · demand notice · ${slip.yearName} · as of ${formatDate(dues.asOf, school.locale)}`, { width: width - qrSize });
+  doc
+    .fontSize(9)
+    .font('regular')
+    .text(`Fee slip · demand notice · ${slip.yearName} · as of ${formatDate(dues.asOf, school.locale)}`, { width: width - qrSize });
   doc.moveDown(0.4).fontSize(10);
   writeText(doc, student.fullName, 'bold', { width: width - qrSize });
-  doc.font('regular').text(`Adm. ${student.admissionNo} · ${student.className}${student.section ? `-${student.section}` : ''}`, { width: width - qrSize });
+  doc
+    .font('regular')
+    .text(`Adm. ${student.admissionNo} · ${student.className}${student.section ? `-${student.section}` : ''}`, { width: width - qrSize });
   writeText(doc, `Guardian: ${student.guardianName}`, 'regular', { width: width - qrSize });
   drawToken(doc, slipToken(student.id), left + width - qrSize, top, qrSize);
   doc.x = left;
@@ -46,7 +52,9 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
   const col = [left, left + 150, left + 290, left + 380];
   doc.font('bold').fontSize(9);
   const header = doc.y;
-  ['Installment', 'Head', 'Due on', 'Balance'].forEach((h, i) => doc.text(h, col[i]!, header, { width: i === 3 ? width - (col[3]! - left) : 140, align: i === 3 ? 'right' : 'left' }));
+  ['Installment', 'Head', 'Due on', 'Balance'].forEach((h, i) =>
+    doc.text(h, col[i]!, header, { width: i === 3 ? width - (col[3]! - left) : 140, align: i === 3 ? 'right' : 'left' }),
+  );
   doc.font('regular');
   const limit = top + height - 40;
   for (const item of dues.items) {
@@ -63,7 +71,10 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
   doc.text(`Fines to date: ${money(dues.totals.fines)}`, left, y);
   doc.text(amountAsked(dues, money, school.locale), left, y, { width, align: 'right' });
   doc.font('regular').text(`Whole year: ${money(sumBalances(dues.items))}`, left, doc.y, { width, align: 'right' });
-  doc.font('regular').fontSize(8).text('Show this slip at the fee counter: the desk scans the code to open your account.', left, doc.y + 4, { width });
+  doc
+    .font('regular')
+    .fontSize(8)
+    .text('Show this slip at the fee counter: the desk scans the code to open your account.', left, doc.y + 4, { width });
 }
 
 /**
@@ -84,7 +95,14 @@ export function addSlipPages(doc: PDFKit.PDFDocument, slips: readonly SlipData[]
   slips.forEach((slip, i) => {
     if (i % perPage === 0) doc.addPage({ size: [A4.width, A4.height], margin: A4.margin });
     const top = A4.margin + (i % perPage) * band;
-    if (i % perPage > 0) doc.save().moveTo(A4.margin, top - 6).lineTo(A4.width - A4.margin, top - 6).dash(4, { space: 4 }).stroke().restore();
+    if (i % perPage > 0)
+      doc
+        .save()
+        .moveTo(A4.margin, top - 6)
+        .lineTo(A4.width - A4.margin, top - 6)
+        .dash(4, { space: 4 })
+        .stroke()
+        .restore();
     drawSlip(doc, slip, top, band - 12);
   });
 }

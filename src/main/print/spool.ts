@@ -24,7 +24,10 @@ export function createSpool(dir: string): Spool {
     async write(title, pdf) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       count += 1;
-      const safe = title.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.pdf$/i, '').slice(0, 60);
+      const safe = title
+        .replace(/[^A-Za-z0-9._-]+/g, '_')
+        .replace(/\.pdf$/i, '')
+        .slice(0, 60);
       const file = join(dir, `${process.pid}-${count}-${safe}.pdf`);
       await writeFile(file, pdf, { mode: 0o600 });
       return file;

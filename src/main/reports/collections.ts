@@ -42,7 +42,6 @@ const DAYBOOK_SQL = `
       and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user))
   order by at`;
 
-
 const time = (iso: string) => {
   const d = new Date(iso);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
@@ -100,12 +99,23 @@ const receiptCells = (r: Record<string, string | number | null>) => ({
 });
 
 const daybookCount = (f: F<'daybook'>, ctx: ReportContext) =>
-  ctx.raw.prepare(`select count(*) as n, coalesce(sum(amount), 0) as amount from (${DAYBOOK_ENTRIES_SQL})`).get(params(f)) as { n: number; amount: number };
+  ctx.raw.prepare(`select count(*) as n, coalesce(sum(amount), 0) as amount from (${DAYBOOK_ENTRIES_SQL})`).get(params(f)) as {
+    n: number;
+    amount: number;
+  };
 
 function* daybookRows(f: F<'daybook'>, ctx: ReportContext, limit = -1): Generator<ReportRow> {
-  const rows = ctx.raw.prepare(`${DAYBOOK_SQL} limit :limit`).iterate({ ...params(f), limit }) as Iterable<Record<string, string | number | null>>;
+  const rows = ctx.raw.prepare(`${DAYBOOK_SQL} limit :limit`).iterate({ ...params(f), limit }) as Iterable<
+    Record<string, string | number | null>
+  >;
   for (const r of rows) {
-    yield { time: time(r['at'] as string), entry: entryLabel(r['kind'] as string), ...receiptCells(r), by: r['by_name'] as string, amount: r['amount'] as number };
+    yield {
+      time: time(r['at'] as string),
+      entry: entryLabel(r['kind'] as string),
+      ...receiptCells(r),
+      by: r['by_name'] as string,
+      amount: r['amount'] as number,
+    };
   }
 }
 
@@ -128,7 +138,8 @@ export const receipts: ReportDefinition<F<'receipts'>> = {
     col('amount', 'Amount', 'money'),
     col('valid', 'Valid amount', 'money'),
   ],
-  count: (f, ctx) => (ctx.raw.prepare(`select count(*) as n from payment p where ${RECEIPTS_WHERE}`).get(receiptParams(f)) as { n: number }).n,
+  count: (f, ctx) =>
+    (ctx.raw.prepare(`select count(*) as n from payment p where ${RECEIPTS_WHERE}`).get(receiptParams(f)) as { n: number }).n,
   *rows(f, ctx) {
     const statement = ctx.raw.prepare(`
       select p.business_date, p.receipt_no, ${EVERY_CHILD}, p.mode, p.reference_json,
@@ -167,12 +178,16 @@ const GROUPS: Record<GroupKey, { key: string; table?: { name: string; column: st
 function groupName(k: GroupKey, i: number): { select: string; join: string } {
   const t = GROUPS[k].table;
   if (!t) return { select: `s.g${i} as n${i}`, join: '' };
-  return { select: `coalesce(j${i}.${t.column}, ${t.fallback}, s.g${i}) as n${i}`, join: `left join ${t.name} j${i} on j${i}.id = s.g${i}` };
+  return {
+    select: `coalesce(j${i}.${t.column}, ${t.fallback}, s.g${i}) as n${i}`,
+    join: `left join ${t.name} j${i} on j${i}.id = s.g${i}`,
+  };
 }
 
 export const collection: ReportDefinition<F<'collection'>> = {
   title: (f, ctx) => `Collection summary · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,
-  subtitle: (f) => `By ${f.groupBy.map((k) => GROUPS[k].label.toLowerCase()).join(' × ')} · ${f.view === 'gross' ? 'gross and net' : 'net'}`,
+  subtitle: (f) =>
+    `By ${f.groupBy.map((k) => GROUPS[k].label.toLowerCase()).join(' × ')} · ${f.view === 'gross' ? 'gross and net' : 'net'}`,
   columns: (f) => [
     ...f.groupBy.map((k) => col(k, GROUPS[k].label, k === 'day' ? 'date' : 'text')),
     ...(f.view === 'gross' ? [col('collected', 'Collected', 'money'), col('reversed', 'Cancelled/bounced', 'money')] : []),
@@ -240,7 +255,9 @@ function* reversalRows(f: F<'reversals'>, ctx: ReportContext): Generator<ReportR
     join app_user u on u.id = e.by_user left join app_user a on a.id = e.approved_by
     where e.at >= :utcFrom and e.at < :utcTo and date(e.at, 'localtime') between :from and :to and (:kind is null or e.kind = :kind)
     order by e.at`);
-    for (const r of statement.iterate({ from: f.from, to: f.to, kind: f.kind ?? null, ...utcWindow(f.from, f.to) }) as Iterable<Record<string, string | number | null>>) {
+  for (const r of statement.iterate({ from: f.from, to: f.to, kind: f.kind ?? null, ...utcWindow(f.from, f.to) }) as Iterable<
+    Record<string, string | number | null>
+  >) {
     yield {
       date: r['day'] as string,
       kind: entryLabel(r['kind'] as string),

@@ -46,7 +46,9 @@ export const col = (key: string, label: string, type: ReportColumn['type'] = 'te
 /** A payment's references as one line: "cheque 123456 · SBI · 2026-05-01". */
 export function referenceText(referenceJson: string): string {
   const ref = JSON.parse(referenceJson) as Record<string, string>;
-  return Object.values(ref).filter((v) => v !== '').join(' · ');
+  return Object.values(ref)
+    .filter((v) => v !== '')
+    .join(' · ');
 }
 
 /** UTC bounds that hold every instant of local days `from`..`to` (zones run from -12 to +14 hours): lets an index narrow the scan. */

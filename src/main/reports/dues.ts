@@ -146,7 +146,12 @@ const statementColumns = (withStudent: boolean) => [
 
 async function statementRows(ctx: ReportContext, studentIds: string[], withStudent: boolean): Promise<ReportRow[]> {
   const names = new Map(
-    (ctx.raw.prepare(`select id, full_name from student where id in (${studentIds.map(() => '?').join(',')})`).all(...studentIds) as { id: string; full_name: string }[]).map((s) => [s.id, s.full_name]),
+    (
+      ctx.raw.prepare(`select id, full_name from student where id in (${studentIds.map(() => '?').join(',')})`).all(...studentIds) as {
+        id: string;
+        full_name: string;
+      }[]
+    ).map((s) => [s.id, s.full_name]),
   );
   const entries = [];
   for (const id of studentIds) {
@@ -157,13 +162,22 @@ async function statementRows(ctx: ReportContext, studentIds: string[], withStude
   let balance = 0;
   return entries.map((e) => {
     balance += e.debit - e.credit;
-    return { date: e.date, ...(withStudent ? { student: e.student } : {}), kind: LEDGER_KIND[e.kind] ?? e.kind, description: e.description, debit: e.debit, credit: e.credit, balance };
+    return {
+      date: e.date,
+      ...(withStudent ? { student: e.student } : {}),
+      kind: LEDGER_KIND[e.kind] ?? e.kind,
+      description: e.description,
+      debit: e.debit,
+      credit: e.credit,
+      balance,
+    };
   });
 }
 
 export const statement: ReportDefinition<F<'statement'>> = {
   title: (f, ctx) => {
-    const s = ctx.raw.prepare('select full_name, admission_no from student where id = ?').get(f.studentId) as { full_name: string; admission_no: string } | undefined;
+    const s = ctx.raw.prepare('select full_name, admission_no from student where id = ?').get(f.studentId) as
+      { full_name: string; admission_no: string } | undefined;
     return s ? `Statement · ${s.full_name} (${s.admission_no})` : 'Statement';
   },
   subtitle: () => 'Every due, concession, waiver, payment and reversal with the running balance',
@@ -179,13 +193,22 @@ export const familyStatement: ReportDefinition<F<'family_statement'>> = {
     return fam ? `Family statement · ${fam.name}` : 'Family statement';
   },
   subtitle: (f, ctx) => {
-    const kids = ctx.raw.prepare('select full_name from student where family_id = ? order by joined_on, admission_no').all(f.familyId) as { full_name: string }[];
+    const kids = ctx.raw.prepare('select full_name from student where family_id = ? order by joined_on, admission_no').all(f.familyId) as {
+      full_name: string;
+    }[];
     return kids.map((k) => k.full_name).join(', ');
   },
   columns: () => statementColumns(true),
-  count: (f, ctx) => (ctx.raw.prepare('select count(*) as n from due d join student s on s.id = d.student_id where s.family_id = ?').get(f.familyId) as { n: number }).n,
+  count: (f, ctx) =>
+    (
+      ctx.raw.prepare('select count(*) as n from due d join student s on s.id = d.student_id where s.family_id = ?').get(f.familyId) as {
+        n: number;
+      }
+    ).n,
   rows: (f, ctx) => {
-    const ids = (ctx.raw.prepare('select id from student where family_id = ? order by joined_on, admission_no').all(f.familyId) as { id: string }[]).map((s) => s.id);
+    const ids = (
+      ctx.raw.prepare('select id from student where family_id = ? order by joined_on, admission_no').all(f.familyId) as { id: string }[]
+    ).map((s) => s.id);
     return iterate(ids.length === 0 ? Promise.resolve([]) : statementRows(ctx, ids, true));
   },
   footnote: () => 'All the family’s children in one ledger; the balance runs across them.',
@@ -225,9 +248,14 @@ function* concessionRows(f: F<'concessions'>, ctx: ReportContext): Generator<Rep
     join app_user rq on rq.id = c.requested_by join app_user ap on ap.id = cd.decided_by
     where substr(cd.decided_at, 1, 10) between :from and :to order by cd.decided_at`);
   for (const r of statement.iterate({ from: f.from, to: f.to }) as Iterable<Record<string, string | number | null>>) {
-    const rule = r['kind'] === 'percent' ? `${Number(r['value']) / 100}%` : formatAmount(r['value'] as number, ctx.school.currency, ctx.school.locale);
+    const rule =
+      r['kind'] === 'percent' ? `${Number(r['value']) / 100}%` : formatAmount(r['value'] as number, ctx.school.currency, ctx.school.locale);
     const appliesTo =
-      r['target'] === 'student' ? `${r['full_name']} (${r['admission_no']})` : r['target'] === 'category' ? `Category: ${r['category']}` : `Sibling no. ${r['sibling_rank']} and later`;
+      r['target'] === 'student'
+        ? `${r['full_name']} (${r['admission_no']})`
+        : r['target'] === 'category'
+          ? `Category: ${r['category']}`
+          : `Sibling no. ${r['sibling_rank']} and later`;
     yield {
       approvedOn: r['approved_on'] as string,
       name: r['name'] as string,
@@ -252,11 +280,13 @@ function periodStarts(f: F<'forecast'>): string[] {
 /** Of the fees that fell due in the year before `from` (and at least 30 days ago), the share paid within 30 days of falling due. */
 export function onTimeRatio(ctx: ReportContext, from: string): { ratio: number; basis: number } {
   const row = ctx.raw
-    .prepare(`
+    .prepare(
+      `
       select coalesce(sum(d.amount - d.conceded - d.waived), 0) as net,
         coalesce(sum((select sum(a.amount) from allocation a join payment p on p.id = a.payment_id
                       where a.due_id = d.id and p.business_date <= date(d.due_on, '+30 days'))), 0) as on_time
-      from due d where d.kind = 'fee' and d.due_on >= :since and d.due_on < :until`)
+      from due d where d.kind = 'fee' and d.due_on >= :since and d.due_on < :until`,
+    )
     .get({ since: addDays(from, -365), until: addDays(from, -30) }) as { net: number; on_time: number };
   return { ratio: row.net > 0 ? Math.min(1, Math.max(0, row.on_time / row.net)) : 0, basis: row.net };
 }
@@ -264,7 +294,13 @@ export function onTimeRatio(ctx: ReportContext, from: string): { ratio: number; 
 export const forecast: ReportDefinition<F<'forecast'>> = {
   title: (f, ctx) => `Expected collections · ${f.periods} ${f.period}${f.periods > 1 ? 's' : ''} from ${day(f.from, ctx)}`,
   subtitle: () => 'What falls due per period, and what the past on-time ratio says will arrive',
-  columns: () => [col('from', 'From', 'date'), col('to', 'To', 'date'), col('students', 'Students', 'count', true), col('fallsDue', 'Falls due', 'money'), col('expected', 'Expected', 'money')],
+  columns: () => [
+    col('from', 'From', 'date'),
+    col('to', 'To', 'date'),
+    col('students', 'Students', 'count', true),
+    col('fallsDue', 'Falls due', 'money'),
+    col('expected', 'Expected', 'money'),
+  ],
   count: (f) => f.periods,
   *rows(f, ctx) {
     const { ratio } = onTimeRatio(ctx, f.from);

@@ -71,20 +71,39 @@ export async function runReport(ctx: ReportContext, f: ReportFilters, limit: num
  * Writes the whole report to `path` (a temporary name the caller renames). Returns the rows written.
  * Cancelling ends the worker it runs on: nothing here needs to look for it.
  */
-export async function exportReport(ctx: ReportContext, f: ReportFilters, format: ExportFormat, path: string, fonts: () => FontSet, progress: (done: number, total: number) => void): Promise<number> {
+export async function exportReport(
+  ctx: ReportContext,
+  f: ReportFilters,
+  format: ExportFormat,
+  path: string,
+  fonts: () => FontSet,
+  progress: (done: number, total: number) => void,
+): Promise<number> {
   const def = definitionOf(f);
   const total = def.count(f, ctx);
   progress(0, total);
   // The file writers (exceljs, pdfkit) load only when a file is written: the screens' worker never pays for them.
   if (format === 'letters') {
-    if (f.report !== 'defaulters') throw new AppError('invalid_input', 'reminder letters are made from the defaulters report only', 'format');
+    if (f.report !== 'defaulters')
+      throw new AppError('invalid_input', 'reminder letters are made from the defaulters report only', 'format');
     const { writeLetters } = await import('./letters');
     return writeLetters(path, f, ctx, fonts(), (done) => progress(done, total));
   }
   const columns = def.columns(f, ctx);
-  const head = { title: def.title(f, ctx), subtitle: def.subtitle(f, ctx), currency: ctx.school.currency, locale: ctx.school.locale, columns };
+  const head = {
+    title: def.title(f, ctx),
+    subtitle: def.subtitle(f, ctx),
+    currency: ctx.school.currency,
+    locale: ctx.school.locale,
+    columns,
+  };
   const { csvWriter, pdfWriter, xlsxWriter } = await import('./writers');
-  const writer: Writer = format === 'csv' ? csvWriter(path, head, f.report !== 'journal') : format === 'xlsx' ? xlsxWriter(path, head) : pdfWriter(path, head, fonts());
+  const writer: Writer =
+    format === 'csv'
+      ? csvWriter(path, head, f.report !== 'journal')
+      : format === 'xlsx'
+        ? xlsxWriter(path, head)
+        : pdfWriter(path, head, fonts());
   const sums = summed(columns);
   const totals: Record<string, number> = Object.fromEntries(sums.map((c) => [c.key, 0]));
   let done = 0;

@@ -18,12 +18,26 @@ export const FILE_EXISTS_MESSAGE = 'is a file that exists already: replace it, o
 /** Refuses a path the export could not end up at, before any work starts. */
 export function checkExportPath(path: string, format: ExportFormat, replace = false): void {
   // A Windows or network path on Linux or macOS is no full path here: it would be written, as a name, where FeeDesk runs.
-  if (!isAbsolute(path)) throw new AppError('invalid_input', `is not a full path on this computer (such as ${process.platform === 'win32' ? 'C:\\Users\\me\\Documents\\fees.xlsx' : '/home/me/Documents/fees.xlsx'})`, 'path');
+  if (!isAbsolute(path))
+    throw new AppError(
+      'invalid_input',
+      `is not a full path on this computer (such as ${process.platform === 'win32' ? 'C:\\Users\\me\\Documents\\fees.xlsx' : '/home/me/Documents/fees.xlsx'})`,
+      'path',
+    );
   const want = EXTENSIONS[format];
-  if (extname(path).toLowerCase() !== want) throw new AppError('invalid_input', `must end in ${want} for a ${format === 'letters' ? 'PDF of letters' : format.toUpperCase()} file`, 'path');
+  if (extname(path).toLowerCase() !== want)
+    throw new AppError(
+      'invalid_input',
+      `must end in ${want} for a ${format === 'letters' ? 'PDF of letters' : format.toUpperCase()} file`,
+      'path',
+    );
   // The file is written as "<name>.<job id>.part" first, then renamed: both names must fit the file system's 255 bytes.
   if (Buffer.byteLength(basename(path)) + TEMPORARY_SUFFIX_BYTES > MAX_NAME_BYTES) {
-    throw new AppError('invalid_input', 'has a file name too long for this computer (255 characters at most, with room for a temporary name): shorten it', 'path');
+    throw new AppError(
+      'invalid_input',
+      'has a file name too long for this computer (255 characters at most, with room for a temporary name): shorten it',
+      'path',
+    );
   }
   const folder = dirname(path);
   let isFolder = false;

@@ -39,16 +39,34 @@ interface Line {
 
 const LAYOUTS = {
   tally: {
-    labels: { date: 'Date', voucherType: 'Voucher Type', voucherNo: 'Voucher Number', account: 'Ledger Name', debit: 'Dr Amount', credit: 'Cr Amount', narration: 'Narration' },
+    labels: {
+      date: 'Date',
+      voucherType: 'Voucher Type',
+      voucherNo: 'Voucher Number',
+      account: 'Ledger Name',
+      debit: 'Dr Amount',
+      credit: 'Cr Amount',
+      narration: 'Narration',
+    },
     date: (iso: string) => `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`,
     voucherType: { receipt: 'Receipt', cancelled: 'Payment', bounced: 'Journal' },
-    voucherNo: (receiptNo: string, kind: Line['voucher']) => (kind === 'receipt' ? receiptNo : `${receiptNo}-${kind === 'cancelled' ? 'C' : 'B'}`),
+    voucherNo: (receiptNo: string, kind: Line['voucher']) =>
+      kind === 'receipt' ? receiptNo : `${receiptNo}-${kind === 'cancelled' ? 'C' : 'B'}`,
   },
   quickbooks: {
-    labels: { date: 'JournalDate', voucherType: 'Type', voucherNo: 'JournalNo', account: 'AccountName', debit: 'Debits', credit: 'Credits', narration: 'Description' },
+    labels: {
+      date: 'JournalDate',
+      voucherType: 'Type',
+      voucherNo: 'JournalNo',
+      account: 'AccountName',
+      debit: 'Debits',
+      credit: 'Credits',
+      narration: 'Description',
+    },
     date: (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`,
     voucherType: { receipt: 'Receipt', cancelled: 'Reversal', bounced: 'Reversal' },
-    voucherNo: (receiptNo: string, kind: Line['voucher']) => (kind === 'receipt' ? receiptNo : `${receiptNo}-${kind === 'cancelled' ? 'C' : 'B'}`),
+    voucherNo: (receiptNo: string, kind: Line['voucher']) =>
+      kind === 'receipt' ? receiptNo : `${receiptNo}-${kind === 'cancelled' ? 'C' : 'B'}`,
   },
 } as const;
 
@@ -137,7 +155,12 @@ function* voucherRows(lines: Line[], layout: (typeof LAYOUTS)[keyof typeof LAYOU
 export const dayClose: ReportDefinition<F<'day_close'>> = {
   title: (f, ctx) => `Day close · desk ${f.desk ?? ctx.deskCode} · ${day(f.date, ctx)}`,
   subtitle: () => 'Expected against counted, per mode',
-  columns: () => [col('mode', 'Mode'), col('expected', 'Expected', 'money'), col('counted', 'Counted', 'money'), col('variance', 'Variance', 'money')],
+  columns: () => [
+    col('mode', 'Mode'),
+    col('expected', 'Expected', 'money'),
+    col('counted', 'Counted', 'money'),
+    col('variance', 'Variance', 'money'),
+  ],
   count: () => PAYMENT_MODES.length,
   async *rows(f, ctx) {
     const s = await dayCloseStatus(ctx.db, f.date, f.desk);
@@ -152,7 +175,8 @@ export const dayClose: ReportDefinition<F<'day_close'>> = {
         `select d.kind, d.at, d.note, d.denominations_json, u.full_name from day_close d left join app_user u on u.id = d.by_user
          where d.desk_code = ? and d.business_date = ? order by d.at desc, d.id desc limit 1`,
       )
-      .get(f.desk ?? ctx.deskCode, f.date) as { kind: string; at: string; note: string | null; denominations_json: string | null; full_name: string | null } | undefined;
+      .get(f.desk ?? ctx.deskCode, f.date) as
+      { kind: string; at: string; note: string | null; denominations_json: string | null; full_name: string | null } | undefined;
     if (!row || row.kind !== 'closed') return 'This day is not closed yet: the counted column is empty.';
     const count = JSON.parse(row.denominations_json ?? '{}') as Record<string, number>;
     const drawer = Object.entries(count)

@@ -38,7 +38,11 @@ export async function writeLetters(
     if (count % 50 === 0) progress(count);
     if (stream.writableNeedDrain) await once(stream, 'drain');
   }
-  if (count === 0) doc.font('regular').fontSize(11).text(`No student has dues overdue as of ${formatDate(f.asOf, ctx.school.locale)} with these filters.`);
+  if (count === 0)
+    doc
+      .font('regular')
+      .fontSize(11)
+      .text(`No student has dues overdue as of ${formatDate(f.asOf, ctx.school.locale)} with these filters.`);
   doc.end();
   await once(stream, 'finish');
   progress(count);
@@ -60,21 +64,41 @@ function letter(doc: PDFKit.PDFDocument, d: Defaulter, dues: DueLine[], asOf: st
   doc.fontSize(16);
   writeText(doc, ctx.school.name, 'bold', { width, align: 'center' });
   doc.fontSize(10).font('regular').text('Fee reminder', { width, align: 'center' });
-  doc.moveDown(1.5).fontSize(10).text(`Date: ${formatDate(asOf, ctx.school.locale)}`, { width, align: 'right' });
+  doc
+    .moveDown(1.5)
+    .fontSize(10)
+    .text(`Date: ${formatDate(asOf, ctx.school.locale)}`, { width, align: 'right' });
   doc.moveDown(0.5);
   writeText(doc, `To ${d.guardian_name}`, 'regular', { width });
-  writeText(doc, `Guardian of ${d.full_name} (Adm. ${d.admission_no}, ${d.class_name}${d.section ? `-${d.section}` : ''})`, 'regular', { width });
+  writeText(doc, `Guardian of ${d.full_name} (Adm. ${d.admission_no}, ${d.class_name}${d.section ? `-${d.section}` : ''})`, 'regular', {
+    width,
+  });
   doc.moveDown(1);
-  doc.font('regular').text(`Dear parent or guardian, our records show the following fees unpaid past their due dates as of ${formatDate(asOf, ctx.school.locale)}:`, { width });
+  doc
+    .font('regular')
+    .text(
+      `Dear parent or guardian, our records show the following fees unpaid past their due dates as of ${formatDate(asOf, ctx.school.locale)}:`,
+      { width },
+    );
   doc.moveDown(0.8);
   const cols = [A4.margin, A4.margin + 170, A4.margin + 300, A4.margin + 380];
   const row = (cells: string[], font: 'regular' | 'bold') => {
     const y = doc.y;
-    cells.forEach((c, i) => doc.font(font).fontSize(10).text(c, cols[i]!, y, { width: i === 3 ? width - (cols[3]! - A4.margin) : 120, align: i === 3 ? 'right' : 'left', lineBreak: false }));
+    cells.forEach((c, i) =>
+      doc
+        .font(font)
+        .fontSize(10)
+        .text(c, cols[i]!, y, {
+          width: i === 3 ? width - (cols[3]! - A4.margin) : 120,
+          align: i === 3 ? 'right' : 'left',
+          lineBreak: false,
+        }),
+    );
     doc.y = y + 15;
   };
   row(['Installment', 'Fee head', 'Due on', 'Balance'], 'bold');
-  for (const line of dues.slice(0, MAX_LINES)) row([line.installment, line.head, formatDate(line.due_on, ctx.school.locale), money(line.balance)], 'regular');
+  for (const line of dues.slice(0, MAX_LINES))
+    row([line.installment, line.head, formatDate(line.due_on, ctx.school.locale), money(line.balance)], 'regular');
   if (dues.length > MAX_LINES) {
     const rest = dues.slice(MAX_LINES).reduce((a, l) => a + l.balance, 0);
     row([`and ${dues.length - MAX_LINES} more`, '', '', money(rest)], 'regular');
@@ -82,7 +106,13 @@ function letter(doc: PDFKit.PDFDocument, d: Defaulter, dues: DueLine[], asOf: st
   row(['Total overdue', '', '', money(d.balance)], 'bold');
   doc.x = A4.margin;
   doc.moveDown(1);
-  const credit = d.credit > 0 ? ` An advance of ${money(d.credit)} is held for ${d.full_name} and will be set against these dues when you pay.` : '';
-  doc.font('regular').text(`Please pay at the school fee counter at your earliest convenience.${credit} If you have paid in the last few days, please ignore this letter.`, { width });
+  const credit =
+    d.credit > 0 ? ` An advance of ${money(d.credit)} is held for ${d.full_name} and will be set against these dues when you pay.` : '';
+  doc
+    .font('regular')
+    .text(
+      `Please pay at the school fee counter at your earliest convenience.${credit} If you have paid in the last few days, please ignore this letter.`,
+      { width },
+    );
   doc.moveDown(3).text('Accounts office', { width });
 }

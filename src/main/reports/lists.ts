@@ -100,9 +100,23 @@ export const structuresList: ReportDefinition<F<'structures_list'>> = {
     col('fine', 'Late fine'),
     col('assign', 'Assigned'),
   ],
-  count: (f, ctx) => (ctx.raw.prepare(`select count(*) as n from (${STRUCTURES_SQL})`).get({ yearId: f.yearId ?? null }) as { n: number }).n,
+  count: (f, ctx) =>
+    (ctx.raw.prepare(`select count(*) as n from (${STRUCTURES_SQL})`).get({ yearId: f.yearId ?? null }) as { n: number }).n,
   *rows(f, ctx) {
-    type Row = { year: string; class_name: string; category: string | null; structure: string; plan: string; installment: string; due_on: string; head: string; head_amount: number; share: number; fine_rule_json: string | null; assigned_at: string | null };
+    type Row = {
+      year: string;
+      class_name: string;
+      category: string | null;
+      structure: string;
+      plan: string;
+      installment: string;
+      due_on: string;
+      head: string;
+      head_amount: number;
+      share: number;
+      fine_rule_json: string | null;
+      assigned_at: string | null;
+    };
     for (const r of ctx.raw.prepare(STRUCTURES_SQL).iterate({ yearId: f.yearId ?? null }) as Iterable<Row>) {
       yield {
         year: r.year,
@@ -134,8 +148,15 @@ const duesParams = (f: F<'dues_list'>) => ({ classId: f.classId ?? null, dueBy: 
 /** What each student still owes per fee head, in the opening balances importer's layout (imports/opening-balances.ts). */
 export const duesList: ReportDefinition<F<'dues_list'>> = {
   title: () => 'Dues',
-  subtitle: (f) => (f.dueBy ? `Open balances falling due by ${f.dueBy}, per student and fee head` : 'Open balances per student and fee head'),
-  columns: () => [col('admissionNo', 'Admission no.'), col('amount', 'Amount', 'money', true), col('dueOn', 'Due on', 'date'), col('head', 'Fee head'), col('student', 'Student name')],
+  subtitle: (f) =>
+    f.dueBy ? `Open balances falling due by ${f.dueBy}, per student and fee head` : 'Open balances per student and fee head',
+  columns: () => [
+    col('admissionNo', 'Admission no.'),
+    col('amount', 'Amount', 'money', true),
+    col('dueOn', 'Due on', 'date'),
+    col('head', 'Fee head'),
+    col('student', 'Student name'),
+  ],
   count: (f, ctx) => (ctx.raw.prepare(`select count(*) as n from (${DUES_SQL})`).get(duesParams(f)) as { n: number }).n,
   *rows(f, ctx) {
     type Row = { admission_no: string; full_name: string; head: string; balance: number; due_on: string };
@@ -143,7 +164,8 @@ export const duesList: ReportDefinition<F<'dues_list'>> = {
       yield { admissionNo: r.admission_no, amount: r.balance, dueOn: r.due_on, head: r.head, student: r.full_name };
     }
   },
-  footnote: () => 'Each amount is the student’s open balance on that fee head (fees less concessions, waivers and payments); the date is the earliest open due. Imported elsewhere as opening balances, it carries the arrears over.',
+  footnote: () =>
+    'Each amount is the student’s open balance on that fee head (fees less concessions, waivers and payments); the date is the earliest open due. Imported elsewhere as opening balances, it carries the arrears over.',
 };
 
 const CONCESSIONS_SQL = `
@@ -170,9 +192,21 @@ export const concessionsList: ReportDefinition<F<'concessions_list'>> = {
     col('head', 'Fee head'),
     col('reason', 'Reason'),
   ],
-  count: (f, ctx) => (ctx.raw.prepare(`select count(*) as n from (${CONCESSIONS_SQL})`).get({ yearId: f.yearId ?? null }) as { n: number }).n,
+  count: (f, ctx) =>
+    (ctx.raw.prepare(`select count(*) as n from (${CONCESSIONS_SQL})`).get({ yearId: f.yearId ?? null }) as { n: number }).n,
   *rows(f, ctx) {
-    type Row = { year: string; name: string; kind: 'percent' | 'fixed'; value: number; target: string; admission_no: string | null; category: string | null; sibling_rank: number | null; head: string | null; reason: string };
+    type Row = {
+      year: string;
+      name: string;
+      kind: 'percent' | 'fixed';
+      value: number;
+      target: string;
+      admission_no: string | null;
+      category: string | null;
+      sibling_rank: number | null;
+      head: string | null;
+      reason: string;
+    };
     for (const r of ctx.raw.prepare(CONCESSIONS_SQL).iterate({ yearId: f.yearId ?? null }) as Iterable<Row>) {
       yield {
         year: r.year,

@@ -70,7 +70,8 @@ export function csvWriter(path: string, head: ExportHead, bom = true): Writer {
     async finish(tail) {
       await start();
       const sums = new Set(summed(head.columns).map((c) => c.key));
-      if (sums.size > 0) await line(head.columns.map((c, i) => (sums.has(c.key) ? cell(c, tail.totals[c.key] ?? 0) : i === 0 ? 'Total' : '')));
+      if (sums.size > 0)
+        await line(head.columns.map((c, i) => (sums.has(c.key) ? cell(c, tail.totals[c.key] ?? 0) : i === 0 ? 'Total' : '')));
       await end(stream);
     },
   };
@@ -79,9 +80,16 @@ export function csvWriter(path: string, head: ExportHead, bom = true): Writer {
 const HEADER_ROW = 4;
 
 export function xlsxWriter(path: string, head: ExportHead): Writer {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: path,
+    useStyles: true,
+    useSharedStrings: false,
+    zip: { zlib: { level: 1 } },
+  });
   workbook.creator = 'FeeDesk';
-  const sheet = workbook.addWorksheet(head.title.slice(0, 31).replace(/[\\/*?:[\]]/g, '-'), { views: [{ state: 'frozen', ySplit: HEADER_ROW }] });
+  const sheet = workbook.addWorksheet(head.title.slice(0, 31).replace(/[\\/*?:[\]]/g, '-'), {
+    views: [{ state: 'frozen', ySplit: HEADER_ROW }],
+  });
   const digits = minorDigits(head.currency);
   const scale = 10 ** digits;
   const moneyFormat = digits === 0 ? '#,##0' : `#,##0.${'0'.repeat(digits)}`;
@@ -104,7 +112,8 @@ export function xlsxWriter(path: string, head: ExportHead): Writer {
   let rowNo = HEADER_ROW;
   // exceljs writes the sheet's XML into the zip's input without waiting for it (exceljs issue #1894), so rows pile up
   // in memory faster than deflate takes them. Wait while more than a few MB are queued there: memory stays flat.
-  const zipInput = () => (sheet as unknown as { stream: { pipes?: { _writableState?: { length: number } }[] } }).stream.pipes?.[0]?._writableState?.length ?? 0;
+  const zipInput = () =>
+    (sheet as unknown as { stream: { pipes?: { _writableState?: { length: number } }[] } }).stream.pipes?.[0]?._writableState?.length ?? 0;
   const drain = async () => {
     await new Promise((r) => setImmediate(r));
     while (zipInput() > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
@@ -153,7 +162,13 @@ const PAGE = { width: 841.89, height: 595.28, margin: 30 };
 
 /** A landscape A4 table: the header repeats on every page, long text is cut to its column. */
 export function pdfWriter(path: string, head: ExportHead, fonts: FontSet): Writer {
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: PAGE.margin, bufferPages: false, info: { Title: head.title, Creator: 'FeeDesk' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: PAGE.margin,
+    bufferPages: false,
+    info: { Title: head.title, Creator: 'FeeDesk' },
+  });
   registerFonts(doc, fonts);
   const stream = createWriteStream(path, { flags: 'wx' });
   doc.pipe(stream);
@@ -166,7 +181,11 @@ export function pdfWriter(path: string, head: ExportHead, fonts: FontSet): Write
   const w = widths.map((x) => x * Math.min(1, scale));
   const lineHeight = 13;
   const text = (c: ReportColumn, v: Cell) =>
-    v === null || v === undefined ? '' : c.type === 'money' && typeof v === 'number' ? formatAmount(v, head.currency, head.locale) : String(v);
+    v === null || v === undefined
+      ? ''
+      : c.type === 'money' && typeof v === 'number'
+        ? formatAmount(v, head.currency, head.locale)
+        : String(v);
   let y = 0;
   let page = 0;
 
@@ -175,7 +194,13 @@ export function pdfWriter(path: string, head: ExportHead, fonts: FontSet): Write
     doc.fontSize(8);
     cells.forEach((t, i) => {
       const c = head.columns[i]!;
-      const options = { width: w[i]! - 4, height: lineHeight, lineBreak: false, ellipsis: true, align: c.type === 'text' || c.type === 'date' ? ('left' as const) : ('right' as const) };
+      const options = {
+        width: w[i]! - 4,
+        height: lineHeight,
+        lineBreak: false,
+        ellipsis: true,
+        align: c.type === 'text' || c.type === 'date' ? ('left' as const) : ('right' as const),
+      };
       doc.x = x;
       doc.y = y;
       if (/^[\x20-\x7e\u00a0-\u024f\u20b9]*$/.test(t)) doc.font(font).text(t, x, y, options);
@@ -193,8 +218,15 @@ export function pdfWriter(path: string, head: ExportHead, fonts: FontSet): Write
     doc.font('regular').fontSize(8);
     writeText(doc, `${head.subtitle} · page ${page}`, 'regular', { width: usable });
     y = doc.y + 6;
-    drawCells(head.columns.map((c) => c.label), 'bold');
-    doc.moveTo(PAGE.margin, y - 2).lineTo(PAGE.width - PAGE.margin, y - 2).lineWidth(0.5).stroke();
+    drawCells(
+      head.columns.map((c) => c.label),
+      'bold',
+    );
+    doc
+      .moveTo(PAGE.margin, y - 2)
+      .lineTo(PAGE.width - PAGE.margin, y - 2)
+      .lineWidth(0.5)
+      .stroke();
   };
   const room = (lines: number) => {
     if (page === 0 || y + lines * lineHeight > PAGE.height - PAGE.margin) newPage();
@@ -202,18 +234,28 @@ export function pdfWriter(path: string, head: ExportHead, fonts: FontSet): Write
   return {
     async row(row) {
       room(1);
-      drawCells(head.columns.map((c) => text(c, row[c.key] ?? null)), 'regular');
+      drawCells(
+        head.columns.map((c) => text(c, row[c.key] ?? null)),
+        'regular',
+      );
       // Let the file stream drain now and then instead of holding the whole document.
       if (stream.writableNeedDrain) await once(stream, 'drain');
     },
     async finish(tail) {
       room(1);
       const sums = new Set(summed(head.columns).map((c) => c.key));
-      if (sums.size > 0) drawCells(head.columns.map((c, i) => (sums.has(c.key) ? text(c, tail.totals[c.key] ?? 0) : i === 0 ? 'Total' : '')), 'bold');
+      if (sums.size > 0)
+        drawCells(
+          head.columns.map((c, i) => (sums.has(c.key) ? text(c, tail.totals[c.key] ?? 0) : i === 0 ? 'Total' : '')),
+          'bold',
+        );
       y += 6;
       for (const s of tail.summary) {
         room(1);
-        doc.font('regular').fontSize(8).text(`${s.label}: ${formatAmount(s.amount, head.currency, head.locale)}`, PAGE.margin, y, { width: usable });
+        doc
+          .font('regular')
+          .fontSize(8)
+          .text(`${s.label}: ${formatAmount(s.amount, head.currency, head.locale)}`, PAGE.margin, y, { width: usable });
         y += lineHeight;
       }
       if (tail.footnote) {

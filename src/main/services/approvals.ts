@@ -50,7 +50,11 @@ async function checkApprover(
   }
   // The approver's own password and code, every time, even when they are the one logged in at this desk.
   if (TWO_STEP_ROLES.includes(user.role) && !(await hasTwoStep(deps.store(), user.id))) {
-    throw new AppError('two_step_required', `${user.username} must set up two-step sign-in (at their next login) before approving`, 'approver.username');
+    throw new AppError(
+      'two_step_required',
+      `${user.username} must set up two-step sign-in (at their next login) before approving`,
+      'approver.username',
+    );
   }
   await passSecondFactor(deps, user, approver.code, async () => undefined, 'approver.code');
   return user.id;

@@ -10,7 +10,10 @@ import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable } fr
 
 export const CHECKPOINT_EVERY = 1000;
 
-export function signCheckpoint(privateKeyBase64: string, c: { desk_code: string; upto_seq: number; head_hash: string; at: string }): string {
+export function signCheckpoint(
+  privateKeyBase64: string,
+  c: { desk_code: string; upto_seq: number; head_hash: string; at: string },
+): string {
   const key = createPrivateKey({ key: Buffer.from(privateKeyBase64, 'base64'), format: 'der', type: 'pkcs8' });
   return sign(null, checkpointBytes(c), key).toString('base64');
 }
@@ -74,7 +77,16 @@ export interface VerifyReport {
 const MAX_FINDINGS = 200;
 
 /** The columns of a cancellation or bounce (payment_event) that its audit row records. */
-const EVENT_COLUMNS = ['id', 'payment_id', 'kind', 'at', 'reason', 'by_user', 'approved_by', 'desk_code'] as const satisfies readonly (keyof PaymentEventTable)[];
+const EVENT_COLUMNS = [
+  'id',
+  'payment_id',
+  'kind',
+  'at',
+  'reason',
+  'by_user',
+  'approved_by',
+  'desk_code',
+] as const satisfies readonly (keyof PaymentEventTable)[];
 
 /** What an audit row of the ledger (a payment, a cancellation or a bounce) recorded: its row as written and its allocations. */
 interface Recorded {
@@ -101,7 +113,9 @@ function walkChain(raw: Database.Database, add: Add, progress?: (done: number, t
   const walk: Walk = { rows: 0, hashAt: new Map(), firstBreak: null, payments: new Map(), reversals: new Map(), written: [] };
   let prev = GENESIS;
   let expectedSeq = 1;
-  const statement = raw.prepare('select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash from audit_log order by seq');
+  const statement = raw.prepare(
+    'select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json, prev_hash, hash from audit_log order by seq',
+  );
   for (const r of statement.iterate() as Iterable<ChainRow & { prev_hash: string | null; hash: string | null }>) {
     walk.rows += 1;
     const breakAt = (problem: string) => {
@@ -109,10 +123,17 @@ function walkChain(raw: Database.Database, add: Add, progress?: (done: number, t
       walk.firstBreak ??= f;
       add(f);
     };
-    if (r.seq !== expectedSeq) breakAt(r.seq > expectedSeq ? `rows ${expectedSeq}–${r.seq - 1} are missing (deleted)` : `sequence ${r.seq} is out of order`);
+    if (r.seq !== expectedSeq)
+      breakAt(r.seq > expectedSeq ? `rows ${expectedSeq}–${r.seq - 1} are missing (deleted)` : `sequence ${r.seq} is out of order`);
     if (r.prev_hash !== prev) breakAt('its link to the row before does not match (a row before it was changed, removed or inserted)');
     const computed = chainHash(r.prev_hash ?? GENESIS, r);
-    if (r.hash !== computed) breakAt(`its content does not match its hash (${r.action} on ${r.entity} ${r.entity_id ?? ''} was changed after it was written)`.replace(' )', ')'));
+    if (r.hash !== computed)
+      breakAt(
+        `its content does not match its hash (${r.action} on ${r.entity} ${r.entity_id ?? ''} was changed after it was written)`.replace(
+          ' )',
+          ')',
+        ),
+      );
     // The chain continues from what is stored, so one edited row is reported once, not as every row after it.
     prev = r.hash ?? computed;
     walk.hashAt.set(r.seq, prev);
@@ -132,7 +153,12 @@ function keepLedgerRow(walk: Walk, r: ChainRow): void {
   } catch {
     return; // unreadable: its hash check has reported it
   }
-  const ledger = r.action === 'payments.record' ? walk.payments : r.action === 'payments.cancel' || r.action === 'payments.bounce' ? walk.reversals : null;
+  const ledger =
+    r.action === 'payments.record'
+      ? walk.payments
+      : r.action === 'payments.cancel' || r.action === 'payments.bounce'
+        ? walk.reversals
+        : null;
   if (ledger && r.entity_id) ledger.set(r.entity_id, { seq: r.seq, after });
   const rows = after['written'] as WrittenRows | undefined;
   if (!rows) return; // written before the chain recorded these rows
@@ -143,8 +169,15 @@ function keepLedgerRow(walk: Walk, r: ChainRow): void {
 
 /** Checkpoints: each signed by its desk's key, over the hash the chain has at that row. */
 function checkCheckpoints(raw: Database.Database, walk: Walk, add: Add): number {
-  const keys = new Map((raw.prepare('select key_id, public_key from desk_key').all() as { key_id: string; public_key: string }[]).map((k) => [k.key_id, k.public_key]));
-  const checkpoints = raw.prepare('select desk_code, upto_seq, head_hash, at, key_id, signature from audit_checkpoint order by upto_seq').all() as {
+  const keys = new Map(
+    (raw.prepare('select key_id, public_key from desk_key').all() as { key_id: string; public_key: string }[]).map((k) => [
+      k.key_id,
+      k.public_key,
+    ]),
+  );
+  const checkpoints = raw
+    .prepare('select desk_code, upto_seq, head_hash, at, key_id, signature from audit_checkpoint order by upto_seq')
+    .all() as {
     desk_code: string;
     upto_seq: number;
     head_hash: string;
@@ -156,13 +189,24 @@ function checkCheckpoints(raw: Database.Database, walk: Walk, add: Add): number 
     const row = String(c.upto_seq);
     const publicKey = keys.get(c.key_id);
     const good = publicKey
-      ? verify(null, checkpointBytes(c), createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey, 'base64').toString('base64url') }, format: 'jwk' }), Buffer.from(c.signature, 'base64'))
+      ? verify(
+          null,
+          checkpointBytes(c),
+          createPublicKey({
+            key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey, 'base64').toString('base64url') },
+            format: 'jwk',
+          }),
+          Buffer.from(c.signature, 'base64'),
+        )
       : false;
     if (!publicKey) add({ table: 'audit_checkpoint', row, problem: `is signed by key ${c.key_id}, which this store does not know` });
     else if (!good) add({ table: 'audit_checkpoint', row, problem: 'its signature does not verify: the checkpoint was altered' });
     const at = walk.hashAt.get(c.upto_seq);
     const cut = at === undefined ? `covers audit row ${c.upto_seq}, which is missing: the chain was cut short` : null;
-    const rewritten = at !== undefined && at !== c.head_hash ? `the chain's hash at row ${c.upto_seq} is not the one signed then: rows up to it were rewritten` : null;
+    const rewritten =
+      at !== undefined && at !== c.head_hash
+        ? `the chain's hash at row ${c.upto_seq} is not the one signed then: rows up to it were rewritten`
+        : null;
     const problem = cut ?? rewritten;
     if (problem) {
       const f = { table: 'audit_checkpoint', row, problem };
@@ -174,7 +218,14 @@ function checkCheckpoints(raw: Database.Database, walk: Walk, add: Add): number 
 }
 
 /** Each column of a ledger row against the value its audit row recorded. */
-function compareColumns(table: string, row: string, now: Record<string, unknown>, recorded: Record<string, unknown>, seq: number, add: Add): void {
+function compareColumns(
+  table: string,
+  row: string,
+  now: Record<string, unknown>,
+  recorded: Record<string, unknown>,
+  seq: number,
+  add: Add,
+): void {
   for (const key of Object.keys(now)) {
     if (JSON.stringify(now[key]) !== JSON.stringify(recorded[key])) {
       add({ table, row, problem: `${key} is ${JSON.stringify(now[key])}, but audit row ${seq} recorded ${JSON.stringify(recorded[key])}` });
@@ -183,14 +234,30 @@ function compareColumns(table: string, row: string, now: Record<string, unknown>
 }
 
 /** The allocations written (a payment's, or the negative ones of its reversal) against those its audit row recorded. */
-function compareAllocations(what: string, receipt: string, actual: { id: number; due_id: string; amount: number }[], audit: Recorded, add: Add): void {
+function compareAllocations(
+  what: string,
+  receipt: string,
+  actual: { id: number; due_id: string; amount: number }[],
+  audit: Recorded,
+  add: Add,
+): void {
   const left = [...((audit.after['allocations'] as [string, number][] | undefined) ?? [])];
   for (const a of actual) {
     const i = left.findIndex(([due, amount]) => due === a.due_id && amount === a.amount);
     if (i >= 0) left.splice(i, 1);
-    else add({ table: 'allocation', row: String(a.id), problem: `allocates ${a.amount} of ${what} to due ${a.due_id}, which audit row ${audit.seq} did not record` });
+    else
+      add({
+        table: 'allocation',
+        row: String(a.id),
+        problem: `allocates ${a.amount} of ${what} to due ${a.due_id}, which audit row ${audit.seq} did not record`,
+      });
   }
-  for (const [due, amount] of left) add({ table: 'allocation', row: receipt, problem: `${what}'s allocation of ${amount} to due ${due} (audit row ${audit.seq}) is missing` });
+  for (const [due, amount] of left)
+    add({
+      table: 'allocation',
+      row: receipt,
+      problem: `${what}'s allocation of ${amount} to due ${due} (audit row ${audit.seq}) is missing`,
+    });
 }
 
 /** This desk's payments against their audit rows (another desk's are audited in that desk's chain), and their numbering. */
@@ -215,12 +282,24 @@ function checkPayments(raw: Database.Database, audits: Map<string, Recorded>, ad
     const recorded = audit.after['row'] as Record<string, unknown> | undefined;
     if (!recorded) continue; // written before the chain recorded whole payments
     compareColumns('payment', receipt, paymentRecord(p), recorded, audit.seq, add);
-    compareAllocations(`receipt ${receipt}`, receipt, allocations.all(p['id']) as { id: number; due_id: string; amount: number }[], audit, add);
+    compareAllocations(
+      `receipt ${receipt}`,
+      receipt,
+      allocations.all(p['id']) as { id: number; due_id: string; amount: number }[],
+      audit,
+      add,
+    );
   }
-  for (const [id, audit] of audits) add({ table: 'payment', row: String((audit.after['receiptNo'] as string | undefined) ?? id), problem: `recorded in audit row ${audit.seq} but missing from the payments` });
+  for (const [id, audit] of audits)
+    add({
+      table: 'payment',
+      row: String((audit.after['receiptNo'] as string | undefined) ?? id),
+      problem: `recorded in audit row ${audit.seq} but missing from the payments`,
+    });
   for (const seqs of receipts.values()) {
     seqs.forEach((seq, i) => {
-      if (seq !== i + 1 && (i === 0 || seq !== seqs[i - 1]! + 1)) add({ table: 'payment', row: `sequence ${seq}`, problem: `receipt numbers skip from ${i === 0 ? 0 : seqs[i - 1]} to ${seq}` });
+      if (seq !== i + 1 && (i === 0 || seq !== seqs[i - 1]! + 1))
+        add({ table: 'payment', row: `sequence ${seq}`, problem: `receipt numbers skip from ${i === 0 ? 0 : seqs[i - 1]} to ${seq}` });
     });
   }
   return count;
@@ -229,7 +308,8 @@ function checkPayments(raw: Database.Database, audits: Map<string, Recorded>, ad
 /** This desk's cancellations and bounces against their audit rows, with the allocations they reversed. */
 function checkReversals(raw: Database.Database, audits: Map<string, Recorded>, add: Add): void {
   const allocations = raw.prepare('select id, due_id, amount from allocation where event_id = ? order by id');
-  const own = raw.prepare(`select ${EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')}, p.receipt_no from payment_event e left join payment p on p.id = e.payment_id
+  const own =
+    raw.prepare(`select ${EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')}, p.receipt_no from payment_event e left join payment p on p.id = e.payment_id
     where e.desk_code = (select code from desk) order by e.rowid`);
   for (const { receipt_no, ...e } of own.iterate() as Iterable<PaymentEventTable & { receipt_no: string | null }>) {
     const receipt = receipt_no ?? e.payment_id;
@@ -242,11 +322,21 @@ function checkReversals(raw: Database.Database, audits: Map<string, Recorded>, a
     const recorded = audit.after['row'] as Record<string, unknown> | undefined;
     if (!recorded) continue; // written before the chain recorded whole reversals
     compareColumns('payment_event', receipt, e, recorded, audit.seq, add);
-    compareAllocations(`the ${e.kind === 'cancelled' ? 'cancellation' : 'bounce'} of receipt ${receipt}`, receipt, allocations.all(e.id) as { id: number; due_id: string; amount: number }[], audit, add);
+    compareAllocations(
+      `the ${e.kind === 'cancelled' ? 'cancellation' : 'bounce'} of receipt ${receipt}`,
+      receipt,
+      allocations.all(e.id) as { id: number; due_id: string; amount: number }[],
+      audit,
+      add,
+    );
   }
   for (const [paymentId, audit] of audits) {
     const kind = audit.after['status'] === 'bounced' ? 'bounce' : 'cancellation';
-    add({ table: 'payment_event', row: String((audit.after['receiptNo'] as string | undefined) ?? paymentId), problem: `its ${kind} is recorded in audit row ${audit.seq} but missing from the payment events` });
+    add({
+      table: 'payment_event',
+      row: String((audit.after['receiptNo'] as string | undefined) ?? paymentId),
+      problem: `its ${kind} is recorded in audit row ${audit.seq} but missing from the payment events`,
+    });
   }
 }
 
@@ -255,7 +345,10 @@ function checkReversals(raw: Database.Database, audits: Map<string, Recorded>, a
  * and no credit entry or levied due tied to a payment or reversal whose audit row recorded what it wrote, beyond those.
  */
 function checkWrittenRows(raw: Database.Database, walk: Walk, add: Add): void {
-  const byId = Object.fromEntries(WRITTEN_TABLES.map((t) => [t, raw.prepare(`select * from ${t} where id = ?`)])) as Record<(typeof WRITTEN_TABLES)[number], Database.Statement>;
+  const byId = Object.fromEntries(WRITTEN_TABLES.map((t) => [t, raw.prepare(`select * from ${t} where id = ?`)])) as Record<
+    (typeof WRITTEN_TABLES)[number],
+    Database.Statement
+  >;
   const recorded = new Map<string, number>();
   const covered = new Map<string, number>();
   for (const { seq, action, source, rows } of walk.written) {
@@ -265,16 +358,30 @@ function checkWrittenRows(raw: Database.Database, walk: Walk, add: Add): void {
         recorded.set(`${table}:${row.id}`, seq);
         const now = byId[table].get(row.id) as Record<string, unknown> | undefined;
         // The columns written then (a due's running totals, kept by triggers, move on with later payments).
-        if (now) compareColumns(table, row.id, Object.fromEntries(Object.keys(row).map((k) => [k, now[k]])), row as unknown as Record<string, unknown>, seq, add);
+        if (now)
+          compareColumns(
+            table,
+            row.id,
+            Object.fromEntries(Object.keys(row).map((k) => [k, now[k]])),
+            row as unknown as Record<string, unknown>,
+            seq,
+            add,
+          );
         else add({ table, row: row.id, problem: `written by ${action} (audit row ${seq}) but missing: it was deleted` });
       }
     }
   }
-  const tied = raw.prepare(`select 'credit_entry' as tbl, id, coalesce(event_id, payment_id) as source from credit_entry where payment_id is not null
+  const tied =
+    raw.prepare(`select 'credit_entry' as tbl, id, coalesce(event_id, payment_id) as source from credit_entry where payment_id is not null
     union all select 'due', id, source_id from due where kind in ('fine', 'bounce_charge') and source_id is not null`);
   for (const { tbl, id, source } of tied.iterate() as Iterable<{ tbl: string; id: string; source: string }>) {
     const seq = covered.get(source);
-    if (seq !== undefined && !recorded.has(`${tbl}:${id}`)) add({ table: tbl, row: id, problem: `belongs to the action of audit row ${seq}, which did not record it: it was not written by FeeDesk` });
+    if (seq !== undefined && !recorded.has(`${tbl}:${id}`))
+      add({
+        table: tbl,
+        row: id,
+        problem: `belongs to the action of audit row ${seq}, which did not record it: it was not written by FeeDesk`,
+      });
   }
 }
 

@@ -36,7 +36,10 @@ export async function recordAudit(tx: Tx, env: { clock: Clock; ids: IdSource }, 
   };
   const prevHash = last?.hash ?? GENESIS;
   const hash = chainHash(prevHash, row);
-  await tx.insertInto('audit_log').values({ ...row, prev_hash: prevHash, hash }).execute();
+  await tx
+    .insertInto('audit_log')
+    .values({ ...row, prev_hash: prevHash, hash })
+    .execute();
   if (row.seq % CHECKPOINT_EVERY === 0 && desk) await writeCheckpoint(tx, env, desk.code);
 }
 
@@ -48,7 +51,10 @@ export async function writeCheckpoint(tx: Tx, env: { clock: Clock; ids: IdSource
   const keyId = await ensureDeskKey(tx, env, deskCode);
   const key = await tx.selectFrom('desk_key').select('private_key').where('key_id', '=', keyId).executeTakeFirstOrThrow();
   const point = { desk_code: deskCode, upto_seq: head.seq, head_hash: head.hash, at: env.clock.now().toISOString() };
-  await tx.insertInto('audit_checkpoint').values({ ...point, key_id: keyId, signature: signCheckpoint(key.private_key!, point) }).execute();
+  await tx
+    .insertInto('audit_checkpoint')
+    .values({ ...point, key_id: keyId, signature: signCheckpoint(key.private_key!, point) })
+    .execute();
 }
 
 /** An audit row as the trail reads it: the stored row with its user and the record it names. */
@@ -137,7 +143,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function idsIn(values: unknown[], depth = 0, found = new Set<string>()): string[] {
   for (const value of values) {
     if (typeof value === 'string' && UUID.test(value)) found.add(value);
-    else if (value !== null && typeof value === 'object' && depth < 4) idsIn(Array.isArray(value) ? value : Object.values(value), depth + 1, found);
+    else if (value !== null && typeof value === 'object' && depth < 4)
+      idsIn(Array.isArray(value) ? value : Object.values(value), depth + 1, found);
   }
   return [...found];
 }
@@ -160,6 +167,8 @@ async function nameIds(db: Store, ids: string[]): Promise<Map<string, string>> {
     union all select id, name from concession where id in ids
     union all select p.id, p.receipt_no from payment p where p.id in ids
     union all select i.id, i.label from installment i where i.id in ids
-    union all select d.id, h.name || coalesce(' · ' || i.label, '') from due d join fee_head h on h.id = d.head_id left join installment i on i.id = d.installment_id where d.id in ids`.execute(db);
+    union all select d.id, h.name || coalesce(' · ' || i.label, '') from due d join fee_head h on h.id = d.head_id left join installment i on i.id = d.installment_id where d.id in ids`.execute(
+    db,
+  );
   return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -49,9 +49,18 @@ export async function currentSession(deps: ServiceDeps, clientId: string, passiv
   observeClock(deps);
   if (deps.sessions.expired(session)) {
     deps.sessions.end(clientId);
-    await deps.store().transaction().execute((tx) =>
-      recordAudit(tx, deps, { actorId: session.userId, action: 'auth.sessionExpired', entity: 'user', entityId: session.userId, after: { loggedInAt: new Date(session.startedAt).toISOString() } }),
-    );
+    await deps
+      .store()
+      .transaction()
+      .execute((tx) =>
+        recordAudit(tx, deps, {
+          actorId: session.userId,
+          action: 'auth.sessionExpired',
+          entity: 'user',
+          entityId: session.userId,
+          after: { loggedInAt: new Date(session.startedAt).toISOString() },
+        }),
+      );
     throw new AppError('session_expired', `your session has ended: a login lasts ${SESSION_LIMIT_MS / 3_600_000} hours. Log in again`);
   }
   const { idleLockMinutes } = await readPolicies(deps.store()).catch((err: unknown) => {
@@ -143,7 +152,11 @@ async function secondStepError(deps: ServiceDeps, verdict: Exclude<SecondStep, {
       return new AppError('invalid_credentials', 'needs the 6-digit code from the authenticator app (or a recovery code)', field);
     case 'clock_behind': {
       const [locale, zone] = [await schoolLocale(deps), deskTimeZone()];
-      return new AppError('invalid_credentials', `this computer's clock is behind: it says ${deskTime(deps.clock.now(), locale, zone)}, but a code from your app was already accepted at ${deskTime(new Date(verdict.acceptedAt), locale, zone)}. Set the clock right, or use a recovery code`, field);
+      return new AppError(
+        'invalid_credentials',
+        `this computer's clock is behind: it says ${deskTime(deps.clock.now(), locale, zone)}, but a code from your app was already accepted at ${deskTime(new Date(verdict.acceptedAt), locale, zone)}. Set the clock right, or use a recovery code`,
+        field,
+      );
     }
     case 'replayed':
       return new AppError('invalid_credentials', 'this code was used already: wait for the next one', field);
@@ -159,7 +172,13 @@ async function secondStepError(deps: ServiceDeps, verdict: Exclude<SecondStep, {
  * the right password; a replayed one too, and is audited as such. A code refused only because the computer's clock
  * was set back is not counted: no code could pass until the clock is right. Returns whether two-step sign-in is on.
  */
-export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code: string | undefined, onPass: (tx: Tx) => Promise<unknown>, field = 'code'): Promise<boolean> {
+export async function passSecondFactor(
+  deps: ServiceDeps,
+  user: UserTable,
+  code: string | undefined,
+  onPass: (tx: Tx) => Promise<unknown>,
+  field = 'code',
+): Promise<boolean> {
   const db = deps.store();
   const verdict = await oneCheckAtATime(db, user.id, () =>
     db.transaction().execute(async (tx): Promise<SecondStep | null> => {
@@ -168,7 +187,8 @@ export async function passSecondFactor(deps: ServiceDeps, user: UserTable, code:
       if (standing) return { ok: false, reason: 'locked', until: standing };
       const v = await checkSecondFactor(deps, tx, current, code);
       if (v && !v.ok) {
-        if (v.reason === 'clock_behind') await recordAudit(tx, deps, { actorId: user.id, action: 'auth.totpClockBehind', entity: 'user', entityId: user.id });
+        if (v.reason === 'clock_behind')
+          await recordAudit(tx, deps, { actorId: user.id, action: 'auth.totpClockBehind', entity: 'user', entityId: user.id });
         if (v.reason !== 'wrong' && v.reason !== 'replayed') return v;
         const locked = await countFailure(tx, deps, user.id, v.reason === 'replayed' ? 'auth.totpReplayed' : 'auth.totpFailed');
         return locked ? { ok: false, reason: 'locked', until: locked } : v;
@@ -191,11 +211,22 @@ export async function login(deps: ServiceDeps, clientId: string, username: strin
   const twoStepOn = await oneCheckAtATime(deps.store(), user.id, async () => {
     await checkPassword(deps, user, password, 'auth.loginFailed');
     if (user.active !== 1) throw new AppError('forbidden', 'this account has been deactivated: ask an admin');
-    return passSecondFactor(deps, user, code, (tx) => clearFailures(tx, user.id).then(() => recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id })));
+    return passSecondFactor(deps, user, code, (tx) =>
+      clearFailures(tx, user.id).then(() =>
+        recordAudit(tx, deps, { actorId: user.id, action: 'auth.login', entity: 'user', entityId: user.id }),
+      ),
+    );
   });
   // An admin or accountant without two-step sign-in gets in with the password, but only to set it up.
   const session = deps.sessions.start(
-    { clientId, userId: user.id, username: user.username, fullName: user.full_name, role: user.role, twoStepPending: !twoStepOn && TWO_STEP_ROLES.includes(user.role) },
+    {
+      clientId,
+      userId: user.id,
+      username: user.username,
+      fullName: user.full_name,
+      role: user.role,
+      twoStepPending: !twoStepOn && TWO_STEP_ROLES.includes(user.role),
+    },
     deps.clock.now().getTime(),
   );
   return sessionInfo(deps, session);
@@ -205,24 +236,34 @@ export async function login(deps: ServiceDeps, clientId: string, username: strin
  * Before an action that needs it, the logged-in user proves it is still them: their password again, and their code
  * when two-step sign-in is on (it is, for the admins and accountants such actions are for). Counts toward the lockout.
  */
-export async function reauthenticate(deps: ServiceDeps, session: Session, reauth: { password: string; code?: string | undefined }): Promise<void> {
+export async function reauthenticate(
+  deps: ServiceDeps,
+  session: Session,
+  reauth: { password: string; code?: string | undefined },
+): Promise<void> {
   const user = await findUser(deps.store(), session.userId);
   const twoStepOn = await oneCheckAtATime(deps.store(), user.id, async () => {
     try {
       await checkPassword(deps, user, reauth.password, 'auth.reauthFailed');
     } catch (err) {
-      if (err instanceof AppError && err.code === 'invalid_credentials') throw new AppError('invalid_credentials', 'your password is wrong', 'reauth.password');
+      if (err instanceof AppError && err.code === 'invalid_credentials')
+        throw new AppError('invalid_credentials', 'your password is wrong', 'reauth.password');
       throw err;
     }
     return passSecondFactor(deps, user, reauth.code, (tx) => clearFailures(tx, user.id), 'reauth.code');
   });
-  if (!twoStepOn && TWO_STEP_ROLES.includes(user.role)) throw new AppError('two_step_required', 'set up two-step sign-in first: admins and accountants confirm this with a code from an authenticator app');
+  if (!twoStepOn && TWO_STEP_ROLES.includes(user.role))
+    throw new AppError(
+      'two_step_required',
+      'set up two-step sign-in first: admins and accountants confirm this with a code from an authenticator app',
+    );
 }
 
 export async function logout(deps: ServiceDeps, session: Session): Promise<null> {
-  await deps.store().transaction().execute((tx) =>
-    recordAudit(tx, deps, { actorId: session.userId, action: 'auth.logout', entity: 'user', entityId: session.userId }),
-  );
+  await deps
+    .store()
+    .transaction()
+    .execute((tx) => recordAudit(tx, deps, { actorId: session.userId, action: 'auth.logout', entity: 'user', entityId: session.userId }));
   deps.sessions.end(session.clientId);
   return null;
 }

@@ -22,14 +22,21 @@ export function observeClock(deps: Pick<ServiceDeps, 'store' | 'clock'>): void {
 }
 
 /** Whether the wall clock is behind what FeeDesk already recorded, with the words to tell the desk. */
-export async function clockBehind(deps: Pick<ServiceDeps, 'store' | 'clock'>, locale: string, timeZone: string): Promise<ClockBehind | null> {
+export async function clockBehind(
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  locale: string,
+  timeZone: string,
+): Promise<ClockBehind | null> {
   const db = deps.store();
   let newest = newestSeen.get(db);
   if (newest === undefined) {
     // The newest of the last rows written, by their sequence: a whole-table max(at) scanned millions of rows at the
     // first login of a big school's desk, and a clock set back shows among the last rows the desk wrote.
     const recent = db.selectFrom('audit_log').select('at').orderBy('seq', 'desc').limit(RECENT_ROWS).as('recent');
-    const row = await db.selectFrom(recent).select((eb) => eb.fn.max('recent.at').as('at')).executeTakeFirst();
+    const row = await db
+      .selectFrom(recent)
+      .select((eb) => eb.fn.max('recent.at').as('at'))
+      .executeTakeFirst();
     newest = row?.at ? Date.parse(row.at) : 0;
   }
   const now = deps.clock.now();

@@ -18,14 +18,18 @@ async function coveredStudents(tx: Tx, c: ConcessionTable, among?: readonly stri
   const limit = among ? sql`and s.id in (${sql.join(among)})` : sql``;
   if (c.target === 'student') return c.student_id && (!among || among.includes(c.student_id)) ? [c.student_id] : [];
   if (c.target === 'category') {
-    const rows = await sql<{ id: string }>`select s.id from student s where s.category_id = ${c.category_id} and s.status = 'active' ${limit}`.execute(tx);
+    const rows = await sql<{
+      id: string;
+    }>`select s.id from student s where s.category_id = ${c.category_id} and s.status = 'active' ${limit}`.execute(tx);
     return rows.rows.map((r) => r.id);
   }
   const rows = await sql<{ id: string }>`
     select s.id from student s
     where s.family_id is not null and s.status = 'active' ${limit}
       and (select count(*) from student o where o.family_id = s.family_id and o.status = 'active'
-           and (o.joined_on < s.joined_on or (o.joined_on = s.joined_on and o.admission_no < s.admission_no))) + 1 >= ${c.sibling_rank}`.execute(tx);
+           and (o.joined_on < s.joined_on or (o.joined_on = s.joined_on and o.admission_no < s.admission_no))) + 1 >= ${c.sibling_rank}`.execute(
+    tx,
+  );
   return rows.rows.map((r) => r.id);
 }
 
@@ -33,7 +37,13 @@ async function coveredStudents(tx: Tx, c: ConcessionTable, among?: readonly stri
 async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly string[]): Promise<DueConcessionTable[]> {
   const applied: DueConcessionTable[] = [];
   for (const studentId of await coveredStudents(tx, c, among)) {
-    const already = await tx.selectFrom('due_concession as dc').innerJoin('due as d', 'd.id', 'dc.due_id').select(['dc.due_id', 'dc.amount']).where('dc.concession_id', '=', c.id).where('d.student_id', '=', studentId).execute();
+    const already = await tx
+      .selectFrom('due_concession as dc')
+      .innerJoin('due as d', 'd.id', 'dc.due_id')
+      .select(['dc.due_id', 'dc.amount'])
+      .where('dc.concession_id', '=', c.id)
+      .where('d.student_id', '=', studentId)
+      .execute();
     const done = new Set(already.map((a) => a.due_id));
     const dues = (await dueRows(tx, [studentId])).filter(
       (d) => d.kind === 'fee' && d.balance > 0 && !done.has(d.id) && (c.head_id === null || d.head_id === c.head_id),
@@ -41,7 +51,10 @@ async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly stri
     if (dues.length === 0) continue;
     const value = c.kind === 'fixed' ? c.value - already.reduce((a, x) => a + x.amount, 0) : c.value;
     if (value <= 0) continue;
-    const amounts = concessionAmounts({ kind: c.kind, value }, dues.map((d) => d.balance));
+    const amounts = concessionAmounts(
+      { kind: c.kind, value },
+      dues.map((d) => d.balance),
+    );
     const rows = dues.map((d, i) => ({ due_id: d.id, concession_id: c.id, amount: amounts[i]! })).filter((r) => r.amount > 0);
     if (rows.length > 0) await tx.insertInto('due_concession').values(rows).execute();
     applied.push(...rows);
@@ -72,8 +85,21 @@ export async function listConcessions(db: Store | Tx, filter: { status?: Concess
     .innerJoin('app_user as r', 'r.id', 'c.requested_by')
     .leftJoin('app_user as a', 'a.id', 'd.decided_by')
     .selectAll('c')
-    .select(['d.decision', 'd.decided_at', 's.full_name as student_name', 'h.name as head_name', 'r.username as requester', 'a.username as decider'])
-    .select((eb) => eb.selectFrom('due_concession').select((e) => e.fn.coalesce(e.fn.sum<number>('amount'), e.lit(0)).as('t')).whereRef('concession_id', '=', 'c.id').as('applied'))
+    .select([
+      'd.decision',
+      'd.decided_at',
+      's.full_name as student_name',
+      'h.name as head_name',
+      'r.username as requester',
+      'a.username as decider',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('due_concession')
+        .select((e) => e.fn.coalesce(e.fn.sum<number>('amount'), e.lit(0)).as('t'))
+        .whereRef('concession_id', '=', 'c.id')
+        .as('applied'),
+    )
     .orderBy('c.requested_at', 'desc');
   if (filter.id) q = q.where('c.id', '=', filter.id);
   if (filter.status === 'requested') q = q.where('d.decision', 'is', null);
@@ -117,9 +143,19 @@ export async function insertConcession(tx: Tx, env: Env, row: ConcessionTable): 
 }
 
 /** Records the decision on a pending concession; an approval takes effect on the dues it covers. Returns those. */
-export async function decideConcession(tx: Tx, env: Env, c: ConcessionTable, decision: 'approved' | 'rejected', approverId: string, note: string | null): Promise<DueConcessionTable[]> {
+export async function decideConcession(
+  tx: Tx,
+  env: Env,
+  c: ConcessionTable,
+  decision: 'approved' | 'rejected',
+  approverId: string,
+  note: string | null,
+): Promise<DueConcessionTable[]> {
   const at = env.clock.now().toISOString();
-  await tx.insertInto('concession_decision').values({ concession_id: c.id, decision, decided_by: approverId, decided_at: at, note }).execute();
+  await tx
+    .insertInto('concession_decision')
+    .values({ concession_id: c.id, decision, decided_by: approverId, decided_at: at, note })
+    .execute();
   const rows = decision === 'approved' ? await applyConcession(tx, c) : [];
   await enqueue(tx, env, `concessions.${decision}`, { concessionId: c.id, decidedBy: approverId, decidedAt: at, note, rows });
   return rows;
@@ -137,46 +173,58 @@ export async function decidePendingConcession(
 ): Promise<Concession> {
   const asked = await deps.store().selectFrom('concession').select('requested_by').where('id', '=', input.concessionId).executeTakeFirst();
   const approverId = await verifyApprover(deps, input.approver, asked ? [requesterId, asked.requested_by] : [requesterId]);
-  return deps.store().transaction().execute(async (tx) => {
-    const c = await pendingConcession(tx, input.concessionId);
-    const rows = await decideConcession(tx, deps, c, decision, approverId, input.note);
-    const applied = rows.reduce((a, r) => a + r.amount, 0);
-    await recordAudit(tx, deps, { actorId: approverId, action: `concessions.${decision === 'approved' ? 'approve' : 'reject'}`, entity: 'concession', entityId: c.id, after: { decision, applied, requestedOnDeskBy: requesterId } });
-    return (await listConcessions(tx, { id: c.id }))[0]!;
-  });
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const c = await pendingConcession(tx, input.concessionId);
+      const rows = await decideConcession(tx, deps, c, decision, approverId, input.note);
+      const applied = rows.reduce((a, r) => a + r.amount, 0);
+      await recordAudit(tx, deps, {
+        actorId: approverId,
+        action: `concessions.${decision === 'approved' ? 'approve' : 'reject'}`,
+        entity: 'concession',
+        entityId: c.id,
+        after: { decision, applied, requestedOnDeskBy: requesterId },
+      });
+      return (await listConcessions(tx, { id: c.id }))[0]!;
+    });
 }
 
 /** Asks for a concession: it applies to nothing until a second person approves it. */
 export function requestConcession(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'concessions.request'>): Promise<Concession> {
-  return deps.store().transaction().execute(async (tx) => {
-    const refs: [string | null, 'academic_year' | 'student' | 'category' | 'fee_head', string][] = [
-      [input.yearId, 'academic_year', 'yearId'],
-      [input.studentId, 'student', 'studentId'],
-      [input.categoryId, 'category', 'categoryId'],
-      [input.headId, 'fee_head', 'headId'],
-    ];
-    for (const [value, table, field] of refs) {
-      if (value && !(await tx.selectFrom(table).select('id').where('id', '=', value).executeTakeFirst())) {
-        throw new AppError('not_found', `no ${table.replace('_', ' ')} has this id`, field);
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const refs: [string | null, 'academic_year' | 'student' | 'category' | 'fee_head', string][] = [
+        [input.yearId, 'academic_year', 'yearId'],
+        [input.studentId, 'student', 'studentId'],
+        [input.categoryId, 'category', 'categoryId'],
+        [input.headId, 'fee_head', 'headId'],
+      ];
+      for (const [value, table, field] of refs) {
+        if (value && !(await tx.selectFrom(table).select('id').where('id', '=', value).executeTakeFirst())) {
+          throw new AppError('not_found', `no ${table.replace('_', ' ')} has this id`, field);
+        }
       }
-    }
-    const row: ConcessionTable = {
-      id: deps.ids.uuid(),
-      academic_year_id: input.yearId,
-      name: input.name,
-      kind: input.kind,
-      value: input.value,
-      target: input.target,
-      student_id: input.target === 'student' ? input.studentId : null,
-      category_id: input.target === 'category' ? input.categoryId : null,
-      sibling_rank: input.target === 'sibling' ? input.siblingRank : null,
-      head_id: input.headId,
-      reason: input.reason,
-      requested_by: actorId,
-      requested_at: deps.clock.now().toISOString(),
-    };
-    await insertConcession(tx, deps, row);
-    await recordAudit(tx, deps, { actorId, action: 'concessions.request', entity: 'concession', entityId: row.id, after: row });
-    return (await listConcessions(tx, { id: row.id }))[0]!;
-  });
+      const row: ConcessionTable = {
+        id: deps.ids.uuid(),
+        academic_year_id: input.yearId,
+        name: input.name,
+        kind: input.kind,
+        value: input.value,
+        target: input.target,
+        student_id: input.target === 'student' ? input.studentId : null,
+        category_id: input.target === 'category' ? input.categoryId : null,
+        sibling_rank: input.target === 'sibling' ? input.siblingRank : null,
+        head_id: input.headId,
+        reason: input.reason,
+        requested_by: actorId,
+        requested_at: deps.clock.now().toISOString(),
+      };
+      await insertConcession(tx, deps, row);
+      await recordAudit(tx, deps, { actorId, action: 'concessions.request', entity: 'concession', entityId: row.id, after: row });
+      return (await listConcessions(tx, { id: row.id }))[0]!;
+    });
 }

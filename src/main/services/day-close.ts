@@ -17,9 +17,15 @@ import { readPolicies } from './settings';
  * What the drawer should hold per mode: the desk's receipts of the day less the receipts it cancelled that day
  * (the money went back to the payer). A bounce does not touch the drawer: the cheque had already gone to the bank.
  */
-export async function expectedByMode(db: Store | Tx, desk: string, date: string): Promise<{ expected: Record<string, number>; receipts: number }> {
+export async function expectedByMode(
+  db: Store | Tx,
+  desk: string,
+  date: string,
+): Promise<{ expected: Record<string, number>; receipts: number }> {
   const taken = await sql<{ mode: string; amount: number; n: number }>`
-    select mode, sum(amount) as amount, count(*) as n from payment where desk_code = ${desk} and business_date = ${date} group by mode`.execute(db);
+    select mode, sum(amount) as amount, count(*) as n from payment where desk_code = ${desk} and business_date = ${date} group by mode`.execute(
+    db,
+  );
   const given = await sql<{ mode: string; amount: number }>`
     select p.mode, sum(p.amount) as amount from payment_event e join payment p on p.id = e.payment_id
     where e.desk_code = ${desk} and e.kind = 'cancelled' and date(e.at, 'localtime') = ${date} group by p.mode`.execute(db);
@@ -75,93 +81,145 @@ export interface CloseInput {
 
 export async function closeDay(deps: ServiceDeps, session: Session, input: CloseInput): Promise<DayCloseStatus> {
   const now = deps.clock.now();
-  if (input.date > today(deps)) throw new AppError('invalid_input', `${input.date} has not happened yet: a day is closed at its end`, 'date');
-  return deps.store().transaction().execute(async (tx) => {
-    const status = await dayCloseStatus(tx, input.date);
-    if (status.state === 'closed') throw new AppError('conflict', `${input.date} is already closed on desk ${status.desk} by ${status.closedBy}`, 'date');
-    for (const [denomination, pieces] of Object.entries(input.cashCount)) {
-      if (!status.denominations.includes(Number(denomination))) {
-        throw new AppError('invalid_input', `is not one of this school’s notes or coins (${status.denominations.join(', ')} in minor units)`, `cashCount.${denomination}`);
+  if (input.date > today(deps))
+    throw new AppError('invalid_input', `${input.date} has not happened yet: a day is closed at its end`, 'date');
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const status = await dayCloseStatus(tx, input.date);
+      if (status.state === 'closed')
+        throw new AppError('conflict', `${input.date} is already closed on desk ${status.desk} by ${status.closedBy}`, 'date');
+      for (const [denomination, pieces] of Object.entries(input.cashCount)) {
+        if (!status.denominations.includes(Number(denomination))) {
+          throw new AppError(
+            'invalid_input',
+            `is not one of this school’s notes or coins (${status.denominations.join(', ')} in minor units)`,
+            `cashCount.${denomination}`,
+          );
+        }
+        if (pieces === 0) delete input.cashCount[denomination];
       }
-      if (pieces === 0) delete input.cashCount[denomination];
-    }
-    const counted: Record<string, number> = Object.fromEntries(PAYMENT_MODES.map((m) => [m, m === 'cash' ? cashCountTotal(input.cashCount) : (input.counted[m] ?? 0)]));
-    const money = (minor: number) => formatMoney(minor, status.currency, status.locale);
-    const off = PAYMENT_MODES.filter((m) => counted[m] !== status.expected[m]);
-    const variance = PAYMENT_MODES.reduce((a, m) => a + counted[m]! - status.expected[m]!, 0);
-    if (off.length > 0 && !input.note) {
-      const detail = off.map((m) => `${m} counted ${money(counted[m]!)} against ${money(status.expected[m]!)}`).join('; ');
-      throw new AppError('invalid_input', `is required when the count differs from what is expected (${detail})`, 'note');
-    }
-    const row = {
-      id: deps.ids.uuid(),
-      desk_code: status.desk,
-      business_date: input.date,
-      kind: 'closed' as const,
-      at: now.toISOString(),
-      by_user: session.userId,
-      expected_json: JSON.stringify(status.expected),
-      counted_json: JSON.stringify(counted),
-      denominations_json: JSON.stringify(input.cashCount),
-      variance,
-      note: input.note,
-    };
-    await tx.insertInto('day_close').values(row).execute();
-    await recordAudit(tx, deps, { actorId: session.userId, action: 'dayClose.close', entity: 'day_close', entityId: row.id, after: { date: input.date, expected: status.expected, counted, variance, note: input.note } });
-    // The day's trail, sealed: a signed checkpoint of the audit chain at the close.
-    await writeCheckpoint(tx, deps, status.desk);
-    await enqueue(tx, deps, 'dayClose.close', row);
-    return dayCloseStatus(tx, input.date);
-  });
+      const counted: Record<string, number> = Object.fromEntries(
+        PAYMENT_MODES.map((m) => [m, m === 'cash' ? cashCountTotal(input.cashCount) : (input.counted[m] ?? 0)]),
+      );
+      const money = (minor: number) => formatMoney(minor, status.currency, status.locale);
+      const off = PAYMENT_MODES.filter((m) => counted[m] !== status.expected[m]);
+      const variance = PAYMENT_MODES.reduce((a, m) => a + counted[m]! - status.expected[m]!, 0);
+      if (off.length > 0 && !input.note) {
+        const detail = off.map((m) => `${m} counted ${money(counted[m]!)} against ${money(status.expected[m]!)}`).join('; ');
+        throw new AppError('invalid_input', `is required when the count differs from what is expected (${detail})`, 'note');
+      }
+      const row = {
+        id: deps.ids.uuid(),
+        desk_code: status.desk,
+        business_date: input.date,
+        kind: 'closed' as const,
+        at: now.toISOString(),
+        by_user: session.userId,
+        expected_json: JSON.stringify(status.expected),
+        counted_json: JSON.stringify(counted),
+        denominations_json: JSON.stringify(input.cashCount),
+        variance,
+        note: input.note,
+      };
+      await tx.insertInto('day_close').values(row).execute();
+      await recordAudit(tx, deps, {
+        actorId: session.userId,
+        action: 'dayClose.close',
+        entity: 'day_close',
+        entityId: row.id,
+        after: { date: input.date, expected: status.expected, counted, variance, note: input.note },
+      });
+      // The day's trail, sealed: a signed checkpoint of the audit chain at the close.
+      await writeCheckpoint(tx, deps, status.desk);
+      await enqueue(tx, deps, 'dayClose.close', row);
+      return dayCloseStatus(tx, input.date);
+    });
 }
 
 export async function reopenDay(deps: ServiceDeps, session: Session, date: string, reason: string): Promise<DayCloseStatus> {
-  return deps.store().transaction().execute(async (tx) => {
-    const status = await dayCloseStatus(tx, date);
-    if (status.state !== 'closed') throw new AppError('conflict', `${date} is not closed on desk ${status.desk}: there is nothing to reopen`, 'date');
-    const row = {
-      id: deps.ids.uuid(),
-      desk_code: status.desk,
-      business_date: date,
-      kind: 'reopened' as const,
-      at: deps.clock.now().toISOString(),
-      by_user: session.userId,
-      expected_json: null,
-      counted_json: null,
-      denominations_json: null,
-      variance: null,
-      note: reason,
-    };
-    await tx.insertInto('day_close').values(row).execute();
-    await recordAudit(tx, deps, {
-      actorId: session.userId,
-      action: 'dayClose.reopen',
-      entity: 'day_close',
-      entityId: row.id,
-      before: { date, state: 'closed', closedBy: status.closedBy, variance: status.variance },
-      after: { date, state: 'open', reason },
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const status = await dayCloseStatus(tx, date);
+      if (status.state !== 'closed')
+        throw new AppError('conflict', `${date} is not closed on desk ${status.desk}: there is nothing to reopen`, 'date');
+      const row = {
+        id: deps.ids.uuid(),
+        desk_code: status.desk,
+        business_date: date,
+        kind: 'reopened' as const,
+        at: deps.clock.now().toISOString(),
+        by_user: session.userId,
+        expected_json: null,
+        counted_json: null,
+        denominations_json: null,
+        variance: null,
+        note: reason,
+      };
+      await tx.insertInto('day_close').values(row).execute();
+      await recordAudit(tx, deps, {
+        actorId: session.userId,
+        action: 'dayClose.reopen',
+        entity: 'day_close',
+        entityId: row.id,
+        before: { date, state: 'closed', closedBy: status.closedBy, variance: status.variance },
+        after: { date, state: 'open', reason },
+      });
+      await enqueue(tx, deps, 'dayClose.reopen', row);
+      return dayCloseStatus(tx, date);
     });
-    await enqueue(tx, deps, 'dayClose.reopen', row);
-    return dayCloseStatus(tx, date);
-  });
 }
 
 /** Marks a cheque or draft cleared by the bank: it leaves the pending list. */
-export async function clearCheque(deps: ServiceDeps, session: Session, paymentId: string, clearedOn: string): Promise<{ paymentId: string; clearedOn: string }> {
-  return deps.store().transaction().execute(async (tx) => {
-    const payment = await tx.selectFrom('payment').select(['receipt_no', 'mode', 'business_date']).where('id', '=', paymentId).executeTakeFirst();
-    if (!payment) throw new AppError('not_found', 'no payment has this id', 'paymentId');
-    if (payment.mode !== 'cheque' && payment.mode !== 'dd') throw new AppError('conflict', `receipt ${payment.receipt_no} was paid by ${paymentModeInText(payment.mode)}: only cheques and drafts clear`, 'paymentId');
-    if (clearedOn < payment.business_date) throw new AppError('invalid_input', `must not be before the cheque was received (${payment.business_date})`, 'clearedOn');
-    if (clearedOn > today(deps)) throw new AppError('invalid_input', 'must not be in the future', 'clearedOn');
-    const event = await tx.selectFrom('payment_event').select('kind').where('payment_id', '=', paymentId).executeTakeFirst();
-    if (event) throw new AppError('conflict', `receipt ${payment.receipt_no} was ${event.kind}: it cannot clear`, 'paymentId');
-    const earlier = await tx.selectFrom('cheque_clearance').select('cleared_on').where('payment_id', '=', paymentId).executeTakeFirst();
-    if (earlier) throw new AppError('conflict', `receipt ${payment.receipt_no} was already marked cleared on ${earlier.cleared_on}`, 'paymentId');
-    const row = { payment_id: paymentId, cleared_on: clearedOn, at: deps.clock.now().toISOString(), by_user: session.userId, desk_code: await deskCode(tx) };
-    await tx.insertInto('cheque_clearance').values(row).execute();
-    await recordAudit(tx, deps, { actorId: session.userId, action: 'cheques.clear', entity: 'payment', entityId: paymentId, after: { receiptNo: payment.receipt_no, clearedOn } });
-    await enqueue(tx, deps, 'payments.clear', row);
-    return { paymentId, clearedOn };
-  });
+export async function clearCheque(
+  deps: ServiceDeps,
+  session: Session,
+  paymentId: string,
+  clearedOn: string,
+): Promise<{ paymentId: string; clearedOn: string }> {
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const payment = await tx
+        .selectFrom('payment')
+        .select(['receipt_no', 'mode', 'business_date'])
+        .where('id', '=', paymentId)
+        .executeTakeFirst();
+      if (!payment) throw new AppError('not_found', 'no payment has this id', 'paymentId');
+      if (payment.mode !== 'cheque' && payment.mode !== 'dd')
+        throw new AppError(
+          'conflict',
+          `receipt ${payment.receipt_no} was paid by ${paymentModeInText(payment.mode)}: only cheques and drafts clear`,
+          'paymentId',
+        );
+      if (clearedOn < payment.business_date)
+        throw new AppError('invalid_input', `must not be before the cheque was received (${payment.business_date})`, 'clearedOn');
+      if (clearedOn > today(deps)) throw new AppError('invalid_input', 'must not be in the future', 'clearedOn');
+      const event = await tx.selectFrom('payment_event').select('kind').where('payment_id', '=', paymentId).executeTakeFirst();
+      if (event) throw new AppError('conflict', `receipt ${payment.receipt_no} was ${event.kind}: it cannot clear`, 'paymentId');
+      const earlier = await tx.selectFrom('cheque_clearance').select('cleared_on').where('payment_id', '=', paymentId).executeTakeFirst();
+      if (earlier)
+        throw new AppError('conflict', `receipt ${payment.receipt_no} was already marked cleared on ${earlier.cleared_on}`, 'paymentId');
+      const row = {
+        payment_id: paymentId,
+        cleared_on: clearedOn,
+        at: deps.clock.now().toISOString(),
+        by_user: session.userId,
+        desk_code: await deskCode(tx),
+      };
+      await tx.insertInto('cheque_clearance').values(row).execute();
+      await recordAudit(tx, deps, {
+        actorId: session.userId,
+        action: 'cheques.clear',
+        entity: 'payment',
+        entityId: paymentId,
+        after: { receiptNo: payment.receipt_no, clearedOn },
+      });
+      await enqueue(tx, deps, 'payments.clear', row);
+      return { paymentId, clearedOn };
+    });
 }

@@ -13,24 +13,46 @@ const parsed = new Map<string, KeyObject>();
 
 /** Makes the desk's key pair on first use; its public half syncs so every desk and the server can verify receipts. */
 export async function ensureDeskKey(tx: Tx, env: { clock: Clock; ids: IdSource }, deskCode: string): Promise<string> {
-  const existing = await tx.selectFrom('desk_key').select('key_id').where('desk_code', '=', deskCode).where('private_key', 'is not', null).executeTakeFirst();
+  const existing = await tx
+    .selectFrom('desk_key')
+    .select('key_id')
+    .where('desk_code', '=', deskCode)
+    .where('private_key', 'is not', null)
+    .executeTakeFirst();
   if (existing) return existing.key_id;
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = rawPublicOf(publicKey);
   const keyId = keyIdOf(raw);
   // The proof shows the server this desk holds the private half: no one can publish (and so claim) a key id they only saw.
   const proof = sign(null, keyProofBytes(keyId, deskCode), privateKey).toString('base64');
-  const published = { key_id: keyId, desk_code: deskCode, public_key: raw.toString('base64'), created_at: env.clock.now().toISOString(), proof };
+  const published = {
+    key_id: keyId,
+    desk_code: deskCode,
+    public_key: raw.toString('base64'),
+    created_at: env.clock.now().toISOString(),
+    proof,
+  };
   await tx
     .insertInto('desk_key')
-    .values({ key_id: keyId, desk_code: deskCode, public_key: published.public_key, created_at: published.created_at, private_key: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64') })
+    .values({
+      key_id: keyId,
+      desk_code: deskCode,
+      public_key: published.public_key,
+      created_at: published.created_at,
+      private_key: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    })
     .execute();
   await enqueue(tx, env, 'deskKeys.publish', published);
   return keyId;
 }
 
 /** Signs a receipt with this desk's key (creating it if an older store has none). */
-export async function signReceipt(tx: Tx, env: { clock: Clock; ids: IdSource }, deskCode: string, claims: Omit<ReceiptClaims, 'keyId' | 'schoolId'> & { schoolUuid: string }): Promise<string> {
+export async function signReceipt(
+  tx: Tx,
+  env: { clock: Clock; ids: IdSource },
+  deskCode: string,
+  claims: Omit<ReceiptClaims, 'keyId' | 'schoolId'> & { schoolUuid: string },
+): Promise<string> {
   const keyId = await ensureDeskKey(tx, env, deskCode);
   let key = parsed.get(`private:${keyId}`);
   if (!key) {
@@ -42,7 +64,6 @@ export async function signReceipt(tx: Tx, env: { clock: Clock; ids: IdSource }, 
   const bytes = claimBytes({ ...rest, keyId, schoolId: schoolIdBytes(schoolUuid) });
   return packPayload(bytes, sign(null, bytes, key));
 }
-
 
 export type QrVerdict = 'valid' | 'tampered' | 'unknown_key' | 'malformed' | 'not_feedesk';
 
@@ -58,9 +79,18 @@ export async function checkReceiptCode(db: Store | Tx, input: string): Promise<Q
   if (!unpacked.ok) return { verdict: unpacked.verdict, message: unpacked.message, claims: null };
   const { claims, signed, signature } = unpacked;
   const keyRow = await db.selectFrom('desk_key').select(['public_key', 'desk_code']).where('key_id', '=', claims.keyId).executeTakeFirst();
-  if (!keyRow) return { verdict: 'unknown_key', message: `signed by a desk key this desk does not know (${claims.keyId}): sync, then try again`, claims: { ...claims, deskCode: null } };
+  if (!keyRow)
+    return {
+      verdict: 'unknown_key',
+      message: `signed by a desk key this desk does not know (${claims.keyId}): sync, then try again`,
+      claims: { ...claims, deskCode: null },
+    };
   const ok = verifyWith(claims.keyId, keyRow.public_key, signed, signature);
   return ok
     ? { verdict: 'valid', message: `genuine receipt signed by desk ${keyRow.desk_code}`, claims: { ...claims, deskCode: keyRow.desk_code } }
-    : { verdict: 'tampered', message: 'the signature does not match: this code was altered or forged', claims: { ...claims, deskCode: keyRow.desk_code } };
+    : {
+        verdict: 'tampered',
+        message: 'the signature does not match: this code was altered or forged',
+        claims: { ...claims, deskCode: keyRow.desk_code },
+      };
 }

@@ -91,7 +91,14 @@ export function pendingFines(rows: readonly DueRow[], asOf: string): PendingFine
     const levied = group.filter((r) => r.kind === 'fine').reduce((a, r) => a + r.gross, 0);
     const amount = earned - levied;
     if (amount > 0) {
-      fines.push({ key, studentId: first.student_id, installmentId: first.installment_id!, installment: first.installment, dueOn: first.due_on, amount });
+      fines.push({
+        key,
+        studentId: first.student_id,
+        installmentId: first.installment_id!,
+        installment: first.installment,
+        dueOn: first.due_on,
+        amount,
+      });
     }
   }
   return fines;

@@ -13,21 +13,48 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
   const entries: Entry[] = [];
   for (const d of dues) {
     const kind = d.kind === 'fee' ? 'due' : d.kind === 'fine' ? 'fine' : 'charge';
-    entries.push({ date: d.due_on, kind, description: `${d.installment} · ${d.head}`, reference: null, debit: d.gross, credit: 0, order: 0 });
+    entries.push({
+      date: d.due_on,
+      kind,
+      description: `${d.installment} · ${d.head}`,
+      reference: null,
+      debit: d.gross,
+      credit: 0,
+      order: 0,
+    });
   }
   const concessions = await sql<{ at: string; name: string; amount: number }>`
     select substr(cd.decided_at, 1, 10) as at, c.name, sum(dc.amount) as amount
     from due_concession dc join due d on d.id = dc.due_id join concession c on c.id = dc.concession_id
     join concession_decision cd on cd.concession_id = c.id
     where d.student_id = ${studentId} group by c.id order by cd.decided_at`.execute(db);
-  for (const c of concessions.rows) entries.push({ date: c.at, kind: 'concession', description: `Concession: ${c.name}`, reference: null, debit: 0, credit: c.amount, order: 1 });
+  for (const c of concessions.rows)
+    entries.push({
+      date: c.at,
+      kind: 'concession',
+      description: `Concession: ${c.name}`,
+      reference: null,
+      debit: 0,
+      credit: c.amount,
+      order: 1,
+    });
   const waivers = await sql<{ at: string; reason: string; amount: number }>`
     select substr(w.at, 1, 10) as at, w.reason, w.amount from due_waiver w join due d on d.id = w.due_id
     where d.student_id = ${studentId} order by w.at`.execute(db);
-  for (const w of waivers.rows) entries.push({ date: w.at, kind: 'waiver', description: `Waived: ${w.reason}`, reference: null, debit: 0, credit: w.amount, order: 1 });
+  for (const w of waivers.rows)
+    entries.push({ date: w.at, kind: 'waiver', description: `Waived: ${w.reason}`, reference: null, debit: 0, credit: w.amount, order: 1 });
 
   // This student's part of each payment: what it paid of their dues plus credit it added or used.
-  const moves = await sql<{ receipt_no: string; mode: string; received_at: string; business_date: string; event_at: string | null; event_kind: string | null; paid: number; reversed: number }>`
+  const moves = await sql<{
+    receipt_no: string;
+    mode: string;
+    received_at: string;
+    business_date: string;
+    event_at: string | null;
+    event_kind: string | null;
+    paid: number;
+    reversed: number;
+  }>`
     select p.receipt_no, p.mode, p.received_at, p.business_date, e.at as event_at, e.kind as event_kind,
       coalesce((select sum(a.amount) from allocation a where a.payment_id = p.id and a.student_id = ${studentId} and a.event_id is null), 0)
       + coalesce((select sum(c.amount) from credit_entry c where c.payment_id = p.id and c.student_id = ${studentId} and c.event_id is null), 0) as paid,
@@ -38,13 +65,44 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
                    union select payment_id from credit_entry where student_id = ${studentId} and payment_id is not null)
     order by p.received_at`.execute(db);
   for (const m of moves.rows) {
-    if (m.paid !== 0) entries.push({ date: m.business_date, kind: 'payment', description: `Receipt ${m.receipt_no} (${paymentModeInText(m.mode)})`, reference: m.receipt_no, debit: 0, credit: m.paid, order: 2 });
+    if (m.paid !== 0)
+      entries.push({
+        date: m.business_date,
+        kind: 'payment',
+        description: `Receipt ${m.receipt_no} (${paymentModeInText(m.mode)})`,
+        reference: m.receipt_no,
+        debit: 0,
+        credit: m.paid,
+        order: 2,
+      });
     if (m.event_at && m.reversed !== 0) {
-      entries.push({ date: m.event_at.slice(0, 10), kind: 'reversal', description: `Receipt ${m.receipt_no} ${m.event_kind}`, reference: m.receipt_no, debit: -m.reversed, credit: 0, order: 3 });
+      entries.push({
+        date: m.event_at.slice(0, 10),
+        kind: 'reversal',
+        description: `Receipt ${m.receipt_no} ${m.event_kind}`,
+        reference: m.receipt_no,
+        debit: -m.reversed,
+        credit: 0,
+        order: 3,
+      });
     }
   }
-  const refunds = await db.selectFrom('credit_entry').select(['at', 'amount', 'note']).where('student_id', '=', studentId).where('kind', '=', 'refund').execute();
-  for (const r of refunds) entries.push({ date: r.at.slice(0, 10), kind: 'credit_refund', description: `Advance credit refunded: ${r.note ?? ''}`.trim(), reference: null, debit: -r.amount, credit: 0, order: 4 });
+  const refunds = await db
+    .selectFrom('credit_entry')
+    .select(['at', 'amount', 'note'])
+    .where('student_id', '=', studentId)
+    .where('kind', '=', 'refund')
+    .execute();
+  for (const r of refunds)
+    entries.push({
+      date: r.at.slice(0, 10),
+      kind: 'credit_refund',
+      description: `Advance credit refunded: ${r.note ?? ''}`.trim(),
+      reference: null,
+      debit: -r.amount,
+      credit: 0,
+      order: 4,
+    });
 
   entries.sort((a, b) => a.date.localeCompare(b.date) || a.order - b.order);
   let balance = 0;

@@ -20,8 +20,18 @@ const yearView = (y: { id: string; name: string; starts_on: string; ends_on: str
 export async function readMasters(db: Store): Promise<Masters> {
   const [years, classes, sections, categories, heads] = await Promise.all([
     db.selectFrom('academic_year').selectAll().orderBy('starts_on', 'desc').execute(),
-    db.selectFrom('class').selectAll().orderBy('sort_order').orderBy(sql`class_key(name)`).orderBy('name').execute(),
-    db.selectFrom('section').selectAll().orderBy(sql`natural_key(name)`).execute(),
+    db
+      .selectFrom('class')
+      .selectAll()
+      .orderBy('sort_order')
+      .orderBy(sql`class_key(name)`)
+      .orderBy('name')
+      .execute(),
+    db
+      .selectFrom('section')
+      .selectAll()
+      .orderBy(sql`natural_key(name)`)
+      .execute(),
     db.selectFrom('category').selectAll().orderBy('name').execute(),
     db.selectFrom('fee_head').selectAll().orderBy('sort_order').orderBy('name').execute(),
   ]);
@@ -48,7 +58,12 @@ export async function currentYear(db: Store | Tx) {
 async function classView(db: Store | Tx, classId: string): Promise<SchoolClass> {
   const c = await db.selectFrom('class').selectAll().where('id', '=', classId).executeTakeFirst();
   if (!c) throw new AppError('not_found', 'no class has this id', 'classId');
-  const sections = await db.selectFrom('section').select(['id', 'name']).where('class_id', '=', classId).orderBy(sql`natural_key(name)`).execute();
+  const sections = await db
+    .selectFrom('section')
+    .select(['id', 'name'])
+    .where('class_id', '=', classId)
+    .orderBy(sql`natural_key(name)`)
+    .execute();
   return { id: c.id, name: c.name, sortOrder: c.sort_order, sections };
 }
 
@@ -58,13 +73,22 @@ async function ensureUnique(db: Tx, table: 'class' | 'category' | 'fee_head' | '
 }
 
 /** Runs one change: its rows, an audit row and an outbox row, in one transaction. */
-function change<N extends MutationName>(deps: ServiceDeps, actorId: string, action: N, entity: string, work: (tx: Tx) => Promise<MutationArgsInput<N> & { id: string }>) {
-  return deps.store().transaction().execute(async (tx) => {
-    const after = await work(tx);
-    await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, after });
-    await enqueue(tx, deps, action, after);
-    return after;
-  });
+function change<N extends MutationName>(
+  deps: ServiceDeps,
+  actorId: string,
+  action: N,
+  entity: string,
+  work: (tx: Tx) => Promise<MutationArgsInput<N> & { id: string }>,
+) {
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const after = await work(tx);
+      await recordAudit(tx, deps, { actorId, action, entity, entityId: after.id, after });
+      await enqueue(tx, deps, action, after);
+      return after;
+    });
 }
 
 export function createYear(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'masters.createYear'>) {
@@ -132,7 +156,11 @@ export function createCategory(deps: ServiceDeps, actorId: string, { name }: Par
 export function createHead(deps: ServiceDeps, actorId: string, { name, taxRateBp }: ParsedInputOf<'masters.createHead'>) {
   return change(deps, actorId, 'masters.createHead', 'fee_head', async (tx) => {
     await ensureUnique(tx, 'fee_head', name, 'name');
-    const last = await tx.selectFrom('fee_head').select((eb) => eb.fn.max('sort_order').as('max')).where('system_code', 'is', null).executeTakeFirst();
+    const last = await tx
+      .selectFrom('fee_head')
+      .select((eb) => eb.fn.max('sort_order').as('max'))
+      .where('system_code', 'is', null)
+      .executeTakeFirst();
     const row = { id: deps.ids.uuid(), name, tax_rate_bp: taxRateBp, system_code: null, sort_order: (last?.max ?? 0) + 10 };
     await tx.insertInto('fee_head').values(row).execute();
     return { id: row.id, name, taxRateBp, systemCode: null };

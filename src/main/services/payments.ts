@@ -81,7 +81,11 @@ export async function openDues(db: Store | Tx, studentIds: readonly string[], as
 
 function referenceOf(method: PaymentMethod): Record<string, string> {
   const { mode: _mode, ...rest } = method;
-  return Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'tendered').map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(rest)
+      .filter(([k]) => k !== 'tendered')
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 /** A specific word for a key that is not open: most often a due waived when the student left. */
@@ -95,13 +99,24 @@ function explainClosedKey(key: string, rows: readonly DueRow[], payers: readonly
   return `${due.installment} · ${due.head} has nothing left to pay`;
 }
 
-function chooseAllocations(input: ParsedInputOf<'payments.record'>, items: OpenDues['items'], pool: number, finesFirst: boolean, rows: DueRow[], payers: Payer[], locale: string): Allocated[] {
+function chooseAllocations(
+  input: ParsedInputOf<'payments.record'>,
+  items: OpenDues['items'],
+  pool: number,
+  finesFirst: boolean,
+  rows: DueRow[],
+  payers: Payer[],
+  locale: string,
+): Allocated[] {
   if (!input.allocations) return allocate(items, pool, { finesFirst }).allocations;
   const problem = allocationProblem(items, input.allocations, pool);
   if (!problem) return input.allocations;
   if (problem.index === null) throw new AppError('invalid_input', `allocations ${problem.message}`, 'allocations');
   const field = `allocations.${problem.index}.${problem.field}`;
-  const message = problem.field === 'key' && problem.message.startsWith('is not') ? explainClosedKey(input.allocations[problem.index]!.key, rows, payers, locale) : problem.message;
+  const message =
+    problem.field === 'key' && problem.message.startsWith('is not')
+      ? explainClosedKey(input.allocations[problem.index]!.key, rows, payers, locale)
+      : problem.message;
   throw new AppError('invalid_input', `${field} ${message}`, field);
 }
 
@@ -145,7 +160,8 @@ async function payersOnOneReceipt(tx: Tx, studentIds: readonly string[]): Promis
 /** The cash handed over, for the change: never less than the amount paid. */
 function tenderedCash(input: ParsedInputOf<'payments.record'>): number | null {
   const tendered = input.method.mode === 'cash' ? (input.method.tendered ?? null) : null;
-  if (tendered !== null && tendered < input.amount) throw new AppError('invalid_input', 'method.tendered is less than the amount paid', 'method.tendered');
+  if (tendered !== null && tendered < input.amount)
+    throw new AppError('invalid_input', 'method.tendered is less than the amount paid', 'method.tendered');
   return tendered;
 }
 
@@ -165,7 +181,18 @@ async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { yearId: 
   const fineDues: DueTable[] = [];
   const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
   for (const f of toLevy) {
-    const due: DueTable = { id: env.ids.uuid(), student_id: f.studentId, academic_year_id: at.yearId, installment_id: f.installmentId, head_id: fineHead.id, kind: 'fine', due_on: at.asOf, amount: f.amount, created_at: at.now, source_id: at.paymentId };
+    const due: DueTable = {
+      id: env.ids.uuid(),
+      student_id: f.studentId,
+      academic_year_id: at.yearId,
+      installment_id: f.installmentId,
+      head_id: fineHead.id,
+      kind: 'fine',
+      due_on: at.asOf,
+      amount: f.amount,
+      created_at: at.now,
+      source_id: at.paymentId,
+    };
     fineDueIds.set(f.key, due.id);
     fineDues.push(due);
     await tx.insertInto('due').values(due).execute();
@@ -187,7 +214,16 @@ function receiptSnapshot(
   const itemByKey = new Map(items.map((i) => [i.key, i]));
   const lines = allocations.map((a) => {
     const item = itemByKey.get(a.key)!;
-    return { studentId: item.studentId, installment: item.installment, head: item.head, kind: item.kind, dueOn: item.dueOn, gross: item.gross, concession: item.concession, amount: a.amount };
+    return {
+      studentId: item.studentId,
+      installment: item.installment,
+      head: item.head,
+      kind: item.kind,
+      dueOn: item.dueOn,
+      gross: item.gross,
+      concession: item.concession,
+      amount: a.amount,
+    };
   });
   const allocated = allocations.reduce((a, x) => a + x.amount, 0);
   const owedBefore = items.reduce((a, i) => a + i.balance, 0);
@@ -196,8 +232,23 @@ function receiptSnapshot(
   return {
     yearName: year.name,
     cashier,
-    school: { name: school.name, currency: school.currency, locale: school.locale, address: policies.schoolAddress, phone: policies.schoolPhone, registration: policies.schoolRegistration, taxId: policies.schoolTaxId },
-    students: payers.map((p) => ({ id: p.id, admissionNo: p.admission_no, fullName: p.full_name, className: p.class_name, section: p.section, guardianName: p.guardian_name })),
+    school: {
+      name: school.name,
+      currency: school.currency,
+      locale: school.locale,
+      address: policies.schoolAddress,
+      phone: policies.schoolPhone,
+      registration: policies.schoolRegistration,
+      taxId: policies.schoolTaxId,
+    },
+    students: payers.map((p) => ({
+      id: p.id,
+      admissionNo: p.admission_no,
+      fullName: p.full_name,
+      className: p.class_name,
+      section: p.section,
+      guardianName: p.guardian_name,
+    })),
     lines,
     balanceAfter: owedBefore - allocated,
     finesInBalance: finesBefore - finesPaid,
@@ -221,7 +272,17 @@ function creditEntriesOf(env: Env, creditDelta: number, payers: Payer[], credits
     creditDelta > 0
       ? [{ studentId: payers[0]!.id, amount: creditDelta, kind: 'overpayment' as const }]
       : creditDraws(credits, -creditDelta).map(([studentId, take]) => ({ studentId, amount: -take, kind: 'applied' as const }));
-  const creditEntries: CreditEntryTable[] = creditRows.map((c) => ({ id: env.ids.uuid(), student_id: c.studentId, amount: c.amount, kind: c.kind, payment_id: paymentId, event_id: null, at: now, note: null, approved_by: null }));
+  const creditEntries: CreditEntryTable[] = creditRows.map((c) => ({
+    id: env.ids.uuid(),
+    student_id: c.studentId,
+    amount: c.amount,
+    kind: c.kind,
+    payment_id: paymentId,
+    event_id: null,
+    at: now,
+    note: null,
+    approved_by: null,
+  }));
   return { creditRows, creditEntries };
 }
 
@@ -252,8 +313,19 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: Cashier, input:
   const { seq, receiptNo } = await nextReceiptNumber(tx, policies.receiptFormat, year, desk.code);
   const paymentId = env.ids.uuid();
   const now = env.clock.now().toISOString();
-  const qr = await signReceipt(tx, env, desk.code, { schoolUuid: school.id, receiptNo, date: asOf, amount: input.amount, admissionNo: payers[0]!.admission_no });
-  const { fineDues, fineDueIds } = await levyFines(tx, env, finesToLevy(fines, rows, allocations), { yearId: year.id, asOf, now, paymentId });
+  const qr = await signReceipt(tx, env, desk.code, {
+    schoolUuid: school.id,
+    receiptNo,
+    date: asOf,
+    amount: input.amount,
+    admissionNo: payers[0]!.admission_no,
+  });
+  const { fineDues, fineDueIds } = await levyFines(tx, env, finesToLevy(fines, rows, allocations), {
+    yearId: year.id,
+    asOf,
+    now,
+    paymentId,
+  });
 
   const snapshot = receiptSnapshot(input, { year, cashier, school, policies, payers }, items, allocations);
   const payment = {
@@ -283,7 +355,12 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: Cashier, input:
   const { creditRows, creditEntries } = creditEntriesOf(env, creditDelta, payers, credits, paymentId, now);
   if (creditEntries.length > 0) await tx.insertInto('credit_entry').values(creditEntries).execute();
 
-  await recordAudit(tx, env, { actorId: cashier.id, action: 'payments.record', entity: 'payment', entityId: paymentId, after: {
+  await recordAudit(tx, env, {
+    actorId: cashier.id,
+    action: 'payments.record',
+    entity: 'payment',
+    entityId: paymentId,
+    after: {
       receiptNo,
       amount: input.amount,
       mode: input.method.mode,

@@ -37,12 +37,21 @@ export async function readReceipt(db: Store | Tx, paymentId: string): Promise<Re
     .select(['e.kind', 'e.at', 'e.reason', 'u.username as by', 'a.username as approvedBy'])
     .where('e.payment_id', '=', paymentId)
     .executeTakeFirst();
-  const prints = await db.selectFrom('receipt_print').select((eb) => eb.fn.countAll<number>().as('n')).where('payment_id', '=', paymentId).executeTakeFirstOrThrow();
+  const prints = await db
+    .selectFrom('receipt_print')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('payment_id', '=', paymentId)
+    .executeTakeFirstOrThrow();
   return receiptOf(p, JSON.parse(p.snapshot_json) as ReceiptSnapshot, event ?? null, Number(prints.n));
 }
 
 /** A receipt from its payment row, its snapshot and the event that reversed it, if any. */
-export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: ReceiptSnapshot, event: Receipt['event'], prints: number): Receipt {
+export function receiptOf(
+  p: Omit<PaymentTable, 'snapshot_json'>,
+  snapshot: ReceiptSnapshot,
+  event: Receipt['event'],
+  prints: number,
+): Receipt {
   return {
     paymentId: p.id,
     receiptNo: p.receipt_no,
@@ -71,7 +80,17 @@ export function receiptOf(p: Omit<PaymentTable, 'snapshot_json'>, snapshot: Rece
 }
 
 export async function listPayments(db: Store, filter: { studentId?: string; date?: string; limit: number }) {
-  const rows = await sql<{ id: string; receipt_no: string; received_at: string; business_date: string; full_name: string; admission_no: string; amount: number; mode: string; event: string | null }>`
+  const rows = await sql<{
+    id: string;
+    receipt_no: string;
+    received_at: string;
+    business_date: string;
+    full_name: string;
+    admission_no: string;
+    amount: number;
+    mode: string;
+    event: string | null;
+  }>`
     select p.id, p.receipt_no, p.received_at, p.business_date, s.full_name, s.admission_no, p.amount, p.mode,
       (select e.kind from payment_event e where e.payment_id = p.id) as event
     from payment p join student s on s.id = p.student_id
@@ -95,10 +114,21 @@ export async function listPayments(db: Store, filter: { studentId?: string; date
 
 /** Records the next copy of a receipt (in the caller's transaction) and returns its number. */
 export async function recordReceiptPrint(tx: Tx, deps: ServiceDeps, paymentId: string, userId: string, layout: string): Promise<number> {
-  const row = await sql<{ n: number }>`select coalesce(max(copy_no), 0) + 1 as n from receipt_print where payment_id = ${paymentId}`.execute(tx);
+  const row = await sql<{
+    n: number;
+  }>`select coalesce(max(copy_no), 0) + 1 as n from receipt_print where payment_id = ${paymentId}`.execute(tx);
   const copyNo = row.rows[0]!.n;
-  await tx.insertInto('receipt_print').values({ id: deps.ids.uuid(), payment_id: paymentId, at: deps.clock.now().toISOString(), by_user: userId, copy_no: copyNo, layout }).execute();
-  await recordAudit(tx, deps, { actorId: userId, action: copyNo === 1 ? 'receipts.print' : 'receipts.reprint', entity: 'payment', entityId: paymentId, after: { copyNo, layout } });
+  await tx
+    .insertInto('receipt_print')
+    .values({ id: deps.ids.uuid(), payment_id: paymentId, at: deps.clock.now().toISOString(), by_user: userId, copy_no: copyNo, layout })
+    .execute();
+  await recordAudit(tx, deps, {
+    actorId: userId,
+    action: copyNo === 1 ? 'receipts.print' : 'receipts.reprint',
+    entity: 'payment',
+    entityId: paymentId,
+    after: { copyNo, layout },
+  });
   return copyNo;
 }
 
@@ -115,5 +145,8 @@ export async function verifyReceiptCode(deps: ServiceDeps, code: string): Promis
     .executeTakeFirst();
   if (!payment) return { ...check, local: { found: false, amountMatches: null, status: null, studentName: null } };
   const receipt = await readReceipt(db, payment.id);
-  return { ...check, local: { found: true, amountMatches: payment.amount === check.claims.amount, status: receipt.status, studentName: payment.full_name } };
+  return {
+    ...check,
+    local: { found: true, amountMatches: payment.amount === check.claims.amount, status: receipt.status, studentName: payment.full_name },
+  };
 }

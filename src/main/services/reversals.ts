@@ -35,12 +35,37 @@ export interface WrittenReversal {
 
 /** Writes the reversing event: negative allocations reopen the dues, credit moves back. The payment row stays. */
 export async function writeReversal(tx: Tx, env: Pick<Env, 'ids'>, r: Reversal): Promise<WrittenReversal> {
-  const event: PaymentEventTable = { id: r.eventId, payment_id: r.paymentId, kind: r.kind, at: r.at, reason: r.reason, by_user: r.byUser, approved_by: r.approvedBy, desk_code: r.deskCode };
+  const event: PaymentEventTable = {
+    id: r.eventId,
+    payment_id: r.paymentId,
+    kind: r.kind,
+    at: r.at,
+    reason: r.reason,
+    by_user: r.byUser,
+    approved_by: r.approvedBy,
+    desk_code: r.deskCode,
+  };
   await tx.insertInto('payment_event').values(event).execute();
-  const allocations = await tx.selectFrom('allocation').select(['due_id', 'student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
-  const reversing = allocations.map((a) => ({ payment_id: r.paymentId, due_id: a.due_id, student_id: a.student_id, amount: -a.amount, event_id: r.eventId }));
+  const allocations = await tx
+    .selectFrom('allocation')
+    .select(['due_id', 'student_id', 'amount'])
+    .where('payment_id', '=', r.paymentId)
+    .where('event_id', 'is', null)
+    .execute();
+  const reversing = allocations.map((a) => ({
+    payment_id: r.paymentId,
+    due_id: a.due_id,
+    student_id: a.student_id,
+    amount: -a.amount,
+    event_id: r.eventId,
+  }));
   if (reversing.length > 0) await tx.insertInto('allocation').values(reversing).execute();
-  const moved = await tx.selectFrom('credit_entry').select(['student_id', 'amount']).where('payment_id', '=', r.paymentId).where('event_id', 'is', null).execute();
+  const moved = await tx
+    .selectFrom('credit_entry')
+    .select(['student_id', 'amount'])
+    .where('payment_id', '=', r.paymentId)
+    .where('event_id', 'is', null)
+    .execute();
   const credits: CreditEntryTable[] = moved.map((c) => ({
     id: env.ids.uuid(),
     student_id: c.student_id,
@@ -56,11 +81,20 @@ export async function writeReversal(tx: Tx, env: Pick<Env, 'ids'>, r: Reversal):
   return { event, allocations: reversing, credits };
 }
 
-async function reverse(tx: Tx, env: Env, paymentId: string, kind: 'cancelled' | 'bounced', reason: string, byUser: string, approvedBy: string | null) {
+async function reverse(
+  tx: Tx,
+  env: Env,
+  paymentId: string,
+  kind: 'cancelled' | 'bounced',
+  reason: string,
+  byUser: string,
+  approvedBy: string | null,
+) {
   const payment = await tx.selectFrom('payment').selectAll().where('id', '=', paymentId).executeTakeFirst();
   if (!payment) throw new AppError('not_found', 'no payment has this id', 'paymentId');
   const earlier = await tx.selectFrom('payment_event').select(['kind', 'at']).where('payment_id', '=', paymentId).executeTakeFirst();
-  if (earlier) throw new AppError('conflict', `receipt ${payment.receipt_no} was already ${earlier.kind} on ${earlier.at.slice(0, 10)}`, 'paymentId');
+  if (earlier)
+    throw new AppError('conflict', `receipt ${payment.receipt_no} was already ${earlier.kind} on ${earlier.at.slice(0, 10)}`, 'paymentId');
   const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
   await assertDayOpen(tx, desk.code, today(env));
   const eventId = env.ids.uuid();
@@ -77,7 +111,14 @@ const recordedReversal = ({ event, allocations, credits }: WrittenReversal, char
 });
 
 /** Cancels inside the caller's transaction; the approver has already been verified. */
-export async function cancelPaymentTx(tx: Tx, env: Env, byUser: string, approvedBy: string, paymentId: string, reason: string): Promise<Receipt> {
+export async function cancelPaymentTx(
+  tx: Tx,
+  env: Env,
+  byUser: string,
+  approvedBy: string,
+  paymentId: string,
+  reason: string,
+): Promise<Receipt> {
   const { payment, eventId, at, written } = await reverse(tx, env, paymentId, 'cancelled', reason, byUser, approvedBy);
   await recordAudit(tx, env, {
     actorId: byUser,
@@ -91,92 +132,158 @@ export async function cancelPaymentTx(tx: Tx, env: Env, byUser: string, approved
   return readReceipt(tx, paymentId);
 }
 
-export async function bouncePaymentTx(tx: Tx, deps: Env, byUser: string, paymentId: string, bankReason: string, charge: number | undefined): Promise<Receipt> {
-    const mode = await tx.selectFrom('payment').select('mode').where('id', '=', paymentId).executeTakeFirst();
-    if (mode && mode.mode !== 'cheque' && mode.mode !== 'dd') {
-      throw new AppError('conflict', `only a cheque or demand draft can bounce; this receipt was paid by ${paymentModeInText(mode.mode)}`, 'paymentId');
-    }
-    const { payment, eventId, at, written } = await reverse(tx, deps, paymentId, 'bounced', bankReason, byUser, null);
-    const amount = charge ?? (await readPolicies(tx)).bounceCharge;
-    let chargeDue: DueTable | null = null;
-    if (amount > 0) {
-      const year = await currentYear(tx);
-      const head = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'BOUNCE').executeTakeFirstOrThrow();
-      chargeDue = { id: deps.ids.uuid(), student_id: payment.student_id, academic_year_id: year.id, installment_id: null, head_id: head.id, kind: 'bounce_charge', due_on: today(deps), amount, created_at: at, source_id: eventId };
-      await tx.insertInto('due').values(chargeDue).execute();
-    }
-    await recordAudit(tx, deps, {
-      actorId: byUser,
-      action: 'payments.bounce',
-      entity: 'payment',
-      entityId: paymentId,
-      before: { status: 'valid' },
-      after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no, ...recordedReversal(written, chargeDue) },
-    });
-    await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, chargeDue });
-    return readReceipt(tx, paymentId);
+export async function bouncePaymentTx(
+  tx: Tx,
+  deps: Env,
+  byUser: string,
+  paymentId: string,
+  bankReason: string,
+  charge: number | undefined,
+): Promise<Receipt> {
+  const mode = await tx.selectFrom('payment').select('mode').where('id', '=', paymentId).executeTakeFirst();
+  if (mode && mode.mode !== 'cheque' && mode.mode !== 'dd') {
+    throw new AppError(
+      'conflict',
+      `only a cheque or demand draft can bounce; this receipt was paid by ${paymentModeInText(mode.mode)}`,
+      'paymentId',
+    );
+  }
+  const { payment, eventId, at, written } = await reverse(tx, deps, paymentId, 'bounced', bankReason, byUser, null);
+  const amount = charge ?? (await readPolicies(tx)).bounceCharge;
+  let chargeDue: DueTable | null = null;
+  if (amount > 0) {
+    const year = await currentYear(tx);
+    const head = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'BOUNCE').executeTakeFirstOrThrow();
+    chargeDue = {
+      id: deps.ids.uuid(),
+      student_id: payment.student_id,
+      academic_year_id: year.id,
+      installment_id: null,
+      head_id: head.id,
+      kind: 'bounce_charge',
+      due_on: today(deps),
+      amount,
+      created_at: at,
+      source_id: eventId,
+    };
+    await tx.insertInto('due').values(chargeDue).execute();
+  }
+  await recordAudit(tx, deps, {
+    actorId: byUser,
+    action: 'payments.bounce',
+    entity: 'payment',
+    entityId: paymentId,
+    before: { status: 'valid' },
+    after: { status: 'bounced', bankReason, charge: amount, receiptNo: payment.receipt_no, ...recordedReversal(written, chargeDue) },
+  });
+  await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, chargeDue });
+  return readReceipt(tx, paymentId);
 }
 
-export async function refundCredit(deps: ServiceDeps, byUser: string, approvedBy: string, studentId: string, amount: number, reason: string) {
-  return deps.store().transaction().execute(async (tx) => {
-    if (!(await tx.selectFrom('student').select('id').where('id', '=', studentId).executeTakeFirst())) {
-      throw new AppError('not_found', 'no student has this id', 'studentId');
-    }
-    await assertDayOpen(tx, (await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow()).code, today(deps));
-    const credit = (await creditBalances(tx, [studentId])).get(studentId) ?? 0;
-    if (amount > credit) throw new AppError('invalid_input', `amount is more than the advance credit of ${credit}`, 'amount');
-    const id = deps.ids.uuid();
-    const at = deps.clock.now().toISOString();
-    const entry: CreditEntryTable = { id, student_id: studentId, amount: -amount, kind: 'refund', payment_id: null, event_id: null, at, note: reason, approved_by: approvedBy };
-    await tx.insertInto('credit_entry').values(entry).execute();
-    await recordAudit(tx, deps, {
-      actorId: byUser,
-      action: 'payments.refundCredit',
-      entity: 'student',
-      entityId: studentId,
-      before: { credit },
-      after: { credit: credit - amount, refunded: amount, reason, approvedBy, written: { credit_entry: [entry] } satisfies WrittenRows },
+export async function refundCredit(
+  deps: ServiceDeps,
+  byUser: string,
+  approvedBy: string,
+  studentId: string,
+  amount: number,
+  reason: string,
+) {
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      if (!(await tx.selectFrom('student').select('id').where('id', '=', studentId).executeTakeFirst())) {
+        throw new AppError('not_found', 'no student has this id', 'studentId');
+      }
+      await assertDayOpen(tx, (await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow()).code, today(deps));
+      const credit = (await creditBalances(tx, [studentId])).get(studentId) ?? 0;
+      if (amount > credit) throw new AppError('invalid_input', `amount is more than the advance credit of ${credit}`, 'amount');
+      const id = deps.ids.uuid();
+      const at = deps.clock.now().toISOString();
+      const entry: CreditEntryTable = {
+        id,
+        student_id: studentId,
+        amount: -amount,
+        kind: 'refund',
+        payment_id: null,
+        event_id: null,
+        at,
+        note: reason,
+        approved_by: approvedBy,
+      };
+      await tx.insertInto('credit_entry').values(entry).execute();
+      await recordAudit(tx, deps, {
+        actorId: byUser,
+        action: 'payments.refundCredit',
+        entity: 'student',
+        entityId: studentId,
+        before: { credit },
+        after: { credit: credit - amount, refunded: amount, reason, approvedBy, written: { credit_entry: [entry] } satisfies WrittenRows },
+      });
+      await enqueue(tx, deps, 'payments.refundCredit', { id, studentId, amount, at, reason, byUser, approvedBy });
+      return { studentId, refunded: amount, creditLeft: credit - amount };
     });
-    await enqueue(tx, deps, 'payments.refundCredit', { id, studentId, amount, at, reason, byUser, approvedBy });
-    return { studentId, refunded: amount, creditLeft: credit - amount };
-  });
 }
 
 /** Waives part or all of a due, or of a pending late fine (levied first so the waiver has a due to point at). */
-export async function waive(deps: ServiceDeps, byUser: string, approvedBy: string, input: { studentId: string; key: string; amount: number; reason: string }) {
-  return deps.store().transaction().execute(async (tx) => {
-    const rows = await dueRows(tx, [input.studentId]);
-    const at = deps.clock.now().toISOString();
-    let dueId: string;
-    let balance: number;
-    let fineDue: DueTable | null = null;
-    if (input.key.startsWith('fine:')) {
-      const fine = pendingFines(rows, today(deps)).find((f) => f.key === input.key);
-      if (!fine) throw new AppError('invalid_input', 'key is not a pending late fine of this student', 'key');
-      const year = await currentYear(tx);
-      const head = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
-      fineDue = { id: deps.ids.uuid(), student_id: input.studentId, academic_year_id: year.id, installment_id: fine.installmentId, head_id: head.id, kind: 'fine', due_on: today(deps), amount: fine.amount, created_at: at, source_id: null };
-      dueId = fineDue.id;
-      await tx.insertInto('due').values(fineDue).execute();
-      balance = fine.amount;
-    } else {
-      const due = rows.find((r) => dueKey(r.id) === input.key);
-      if (!due) throw new AppError('invalid_input', 'key is not a due of this student', 'key');
-      dueId = due.id;
-      balance = due.balance;
-    }
-    if (input.amount > balance) throw new AppError('invalid_input', `amount is above the balance of ${balance}`, 'amount');
-    const id = deps.ids.uuid();
-    const waiver: DueWaiverTable = { id, due_id: dueId, amount: input.amount, reason: input.reason, approved_by: approvedBy, at };
-    await tx.insertInto('due_waiver').values(waiver).execute();
-    await recordAudit(tx, deps, {
-      actorId: byUser,
-      action: 'payments.waive',
-      entity: 'due',
-      entityId: dueId,
-      before: { balance },
-      after: { balance: balance - input.amount, reason: input.reason, approvedBy, written: { due_waiver: [waiver], due: fineDue ? [fineDue] : [] } satisfies WrittenRows },
+export async function waive(
+  deps: ServiceDeps,
+  byUser: string,
+  approvedBy: string,
+  input: { studentId: string; key: string; amount: number; reason: string },
+) {
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const rows = await dueRows(tx, [input.studentId]);
+      const at = deps.clock.now().toISOString();
+      let dueId: string;
+      let balance: number;
+      let fineDue: DueTable | null = null;
+      if (input.key.startsWith('fine:')) {
+        const fine = pendingFines(rows, today(deps)).find((f) => f.key === input.key);
+        if (!fine) throw new AppError('invalid_input', 'key is not a pending late fine of this student', 'key');
+        const year = await currentYear(tx);
+        const head = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
+        fineDue = {
+          id: deps.ids.uuid(),
+          student_id: input.studentId,
+          academic_year_id: year.id,
+          installment_id: fine.installmentId,
+          head_id: head.id,
+          kind: 'fine',
+          due_on: today(deps),
+          amount: fine.amount,
+          created_at: at,
+          source_id: null,
+        };
+        dueId = fineDue.id;
+        await tx.insertInto('due').values(fineDue).execute();
+        balance = fine.amount;
+      } else {
+        const due = rows.find((r) => dueKey(r.id) === input.key);
+        if (!due) throw new AppError('invalid_input', 'key is not a due of this student', 'key');
+        dueId = due.id;
+        balance = due.balance;
+      }
+      if (input.amount > balance) throw new AppError('invalid_input', `amount is above the balance of ${balance}`, 'amount');
+      const id = deps.ids.uuid();
+      const waiver: DueWaiverTable = { id, due_id: dueId, amount: input.amount, reason: input.reason, approved_by: approvedBy, at };
+      await tx.insertInto('due_waiver').values(waiver).execute();
+      await recordAudit(tx, deps, {
+        actorId: byUser,
+        action: 'payments.waive',
+        entity: 'due',
+        entityId: dueId,
+        before: { balance },
+        after: {
+          balance: balance - input.amount,
+          reason: input.reason,
+          approvedBy,
+          written: { due_waiver: [waiver], due: fineDue ? [fineDue] : [] } satisfies WrittenRows,
+        },
+      });
+      await enqueue(tx, deps, 'payments.waive', { id, dueId, amount: input.amount, at, reason: input.reason, approvedBy, byUser, fineDue });
     });
-    await enqueue(tx, deps, 'payments.waive', { id, dueId, amount: input.amount, at, reason: input.reason, approvedBy, byUser, fineDue });
-  });
 }

@@ -23,7 +23,9 @@ export interface Session {
   twoStepPending: boolean;
 }
 
-type NewSession = Omit<Session, 'startedAt' | 'startedMs' | 'lastActivityAt' | 'lastActivityMs' | 'locked' | 'twoStepPending'> & { twoStepPending?: boolean };
+type NewSession = Omit<Session, 'startedAt' | 'startedMs' | 'lastActivityAt' | 'lastActivityMs' | 'locked' | 'twoStepPending'> & {
+  twoStepPending?: boolean;
+};
 
 export interface SessionTable {
   get(clientId: string): Session | null;
@@ -55,7 +57,15 @@ export function createSessionTable(clock: DeskClock): SessionTable {
     start({ twoStepPending, ...partial }, now) {
       const pending = twoStepPending ?? TWO_STEP_ROLES.includes(partial.role);
       const at = clock.monotonicMs();
-      const session: Session = { ...partial, startedAt: now, startedMs: at, lastActivityAt: now, lastActivityMs: at, locked: false, twoStepPending: pending };
+      const session: Session = {
+        ...partial,
+        startedAt: now,
+        startedMs: at,
+        lastActivityAt: now,
+        lastActivityMs: at,
+        locked: false,
+        twoStepPending: pending,
+      };
       sessions.set(partial.clientId, session);
       return session;
     },

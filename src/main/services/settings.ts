@@ -26,12 +26,25 @@ export async function setLogo(deps: ServiceDeps, actorId: string, imageBase64: s
     const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
     if (!png && !jpeg) throw new AppError('invalid_input', 'imageBase64 is not a PNG or JPEG image', 'imageBase64');
   }
-  return deps.store().transaction().execute(async (tx) => {
-    await tx.deleteFrom('policy').where('key', '=', LOGO_KEY).execute();
-    if (imageBase64 !== null) await tx.insertInto('policy').values({ key: LOGO_KEY, value_json: JSON.stringify(imageBase64) }).execute();
-    await recordAudit(tx, deps, { actorId, action: 'settings.setLogo', entity: 'policy', entityId: LOGO_KEY, after: { hasLogo: imageBase64 !== null, bytes: imageBase64 ? Math.round((imageBase64.length * 3) / 4) : 0 } });
-    return { hasLogo: imageBase64 !== null };
-  });
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      await tx.deleteFrom('policy').where('key', '=', LOGO_KEY).execute();
+      if (imageBase64 !== null)
+        await tx
+          .insertInto('policy')
+          .values({ key: LOGO_KEY, value_json: JSON.stringify(imageBase64) })
+          .execute();
+      await recordAudit(tx, deps, {
+        actorId,
+        action: 'settings.setLogo',
+        entity: 'policy',
+        entityId: LOGO_KEY,
+        after: { hasLogo: imageBase64 !== null, bytes: imageBase64 ? Math.round((imageBase64.length * 3) / 4) : 0 },
+      });
+      return { hasLogo: imageBase64 !== null };
+    });
 }
 
 export const DEFAULT_POLICIES: Policies = {
@@ -63,7 +76,11 @@ function assertQrFits(p: Policies, deskCode: string): void {
   const url = p.verifyBaseUrl + 'x'.repeat(Math.ceil((bytes * 4) / 3));
   const { version } = QRCode.create(url, { errorCorrectionLevel: 'M' });
   if (version > 10) {
-    throw new AppError('invalid_input', `verifyBaseUrl with this receipt number format makes receipt QR codes too dense to scan (version ${version}, over 10): use a shorter link`, 'verifyBaseUrl');
+    throw new AppError(
+      'invalid_input',
+      `verifyBaseUrl with this receipt number format makes receipt QR codes too dense to scan (version ${version}, over 10): use a shorter link`,
+      'verifyBaseUrl',
+    );
   }
 }
 
@@ -79,20 +96,23 @@ export async function writePolicies(tx: Tx, changes: Partial<Policies>): Promise
 }
 
 export async function updatePolicies(deps: ServiceDeps, actorId: string, changes: Partial<Policies>): Promise<Policies> {
-  return deps.store().transaction().execute(async (tx) => {
-    const before = await readPolicies(tx);
-    const desk = await tx.selectFrom('desk').select('code').executeTakeFirst();
-    assertQrFits({ ...before, ...changes }, desk?.code ?? 'DDDDDDDD');
-    if (changes.schoolTaxId !== undefined) {
-      const school = await tx.selectFrom('school').select('currency').executeTakeFirstOrThrow();
-      const problem = taxIdProblem(changes.schoolTaxId, school.currency);
-      if (problem) throw new AppError('invalid_input', `schoolTaxId ${problem}`, 'schoolTaxId');
-    }
-    await writePolicies(tx, changes);
-    const after = await readPolicies(tx);
-    await recordAudit(tx, deps, { actorId, action: 'settings.update', entity: 'policy', entityId: null, before, after });
-    // School-wide: the other desks take the same policies when they sync (the latest change wins).
-    await enqueue(tx, deps, 'settings.update', changes);
-    return after;
-  });
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const before = await readPolicies(tx);
+      const desk = await tx.selectFrom('desk').select('code').executeTakeFirst();
+      assertQrFits({ ...before, ...changes }, desk?.code ?? 'DDDDDDDD');
+      if (changes.schoolTaxId !== undefined) {
+        const school = await tx.selectFrom('school').select('currency').executeTakeFirstOrThrow();
+        const problem = taxIdProblem(changes.schoolTaxId, school.currency);
+        if (problem) throw new AppError('invalid_input', `schoolTaxId ${problem}`, 'schoolTaxId');
+      }
+      await writePolicies(tx, changes);
+      const after = await readPolicies(tx);
+      await recordAudit(tx, deps, { actorId, action: 'settings.update', entity: 'policy', entityId: null, before, after });
+      // School-wide: the other desks take the same policies when they sync (the latest change wins).
+      await enqueue(tx, deps, 'settings.update', changes);
+      return after;
+    });
 }

@@ -30,7 +30,18 @@ export async function readStructures(db: Store | Tx, filter: { yearId?: string; 
     .selectFrom('fee_structure as s')
     .innerJoin('academic_year as y', 'y.id', 's.academic_year_id')
     .innerJoin('class as c', 'c.id', 's.class_id')
-    .select(['s.id', 's.academic_year_id', 'y.name as year_name', 's.class_id', 'c.name as class_name', 's.category_id', 's.name', 's.plan', 's.assigned_at', 's.fine_rule_json'])
+    .select([
+      's.id',
+      's.academic_year_id',
+      'y.name as year_name',
+      's.class_id',
+      'c.name as class_name',
+      's.category_id',
+      's.name',
+      's.plan',
+      's.assigned_at',
+      's.fine_rule_json',
+    ])
     .orderBy('c.sort_order')
     .orderBy(sql`class_key(c.name)`)
     .orderBy('s.name');
@@ -126,7 +137,9 @@ export async function createStructure(tx: Tx, env: Env, input: ParsedInputOf<'st
     .where((eb) => (input.categoryId ? eb('category_id', '=', input.categoryId) : eb('category_id', 'is', null)))
     .executeTakeFirst();
   if (clash) throw new AppError('conflict', 'this class already has a structure for that year and category', 'classId');
-  const heads = new Map((await tx.selectFrom('fee_head').select(['id', 'name']).where('system_code', 'is', null).execute()).map((h) => [h.id, h.name]));
+  const heads = new Map(
+    (await tx.selectFrom('fee_head').select(['id', 'name']).where('system_code', 'is', null).execute()).map((h) => [h.id, h.name]),
+  );
   const shares = shareTable(input, heads);
 
   const id = env.ids.uuid();
@@ -146,7 +159,10 @@ export async function createStructure(tx: Tx, env: Env, input: ParsedInputOf<'st
     .execute();
   for (const [seq, inst] of input.installments.entries()) {
     const installmentId = env.ids.uuid();
-    await tx.insertInto('installment').values({ id: installmentId, structure_id: id, seq: seq + 1, label: inst.label, due_on: inst.dueOn }).execute();
+    await tx
+      .insertInto('installment')
+      .values({ id: installmentId, structure_id: id, seq: seq + 1, label: inst.label, due_on: inst.dueOn })
+      .execute();
     await tx
       .insertInto('structure_item')
       .values(input.heads.map((h, i) => ({ installment_id: installmentId, head_id: h.headId, amount: shares[i]![seq]! })))
@@ -162,7 +178,8 @@ export async function assignStructure(tx: Tx, env: Env, structureId: string): Pr
   const [structure] = await readStructures(tx, { structureId });
   if (!structure) throw new AppError('not_found', 'no fee structure has this id', 'structureId');
   const year = await tx.selectFrom('academic_year').select('is_current').where('id', '=', structure.yearId).executeTakeFirstOrThrow();
-  if (year.is_current !== 1) throw new AppError('conflict', `dues are generated for the current year only; ${structure.yearName} is not current`, 'structureId');
+  if (year.is_current !== 1)
+    throw new AppError('conflict', `dues are generated for the current year only; ${structure.yearName} is not current`, 'structureId');
   const now = env.clock.now().toISOString();
   if (!structure.assignedAt) await tx.updateTable('fee_structure').set({ assigned_at: now }).where('id', '=', structureId).execute();
   const duesCreated = await generateDues(tx, env, { structureIds: [structureId] });
@@ -179,18 +196,28 @@ export async function assignStructure(tx: Tx, env: Env, structureId: string): Pr
 
 /** A new fee structure (a class's heads and installments for a year), audited, in one transaction. */
 export function createStructureAudited(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'structures.create'>): Promise<Structure> {
-  return deps.store().transaction().execute(async (tx) => {
-    const created = await createStructure(tx, deps, input);
-    await recordAudit(tx, deps, { actorId, action: 'structures.create', entity: 'fee_structure', entityId: created.id, after: created });
-    return created;
-  });
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const created = await createStructure(tx, deps, input);
+      await recordAudit(tx, deps, { actorId, action: 'structures.create', entity: 'fee_structure', entityId: created.id, after: created });
+      return created;
+    });
 }
 
 /** Assigns a structure to its class: every student's dues, audited, in one transaction. */
-export function assignStructureAudited(deps: ServiceDeps, actorId: string, structureId: string): Promise<{ students: number; duesCreated: number }> {
-  return deps.store().transaction().execute(async (tx) => {
-    const result = await assignStructure(tx, deps, structureId);
-    await recordAudit(tx, deps, { actorId, action: 'structures.assign', entity: 'fee_structure', entityId: structureId, after: result });
-    return result;
-  });
+export function assignStructureAudited(
+  deps: ServiceDeps,
+  actorId: string,
+  structureId: string,
+): Promise<{ students: number; duesCreated: number }> {
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const result = await assignStructure(tx, deps, structureId);
+      await recordAudit(tx, deps, { actorId, action: 'structures.assign', entity: 'fee_structure', entityId: structureId, after: result });
+      return result;
+    });
 }

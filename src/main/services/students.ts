@@ -16,7 +16,17 @@ import { enqueue } from './outbox';
 import { generateDues } from './structures';
 
 const summaryColumns = sql`s.id, s.admission_no, s.full_name, c.name as class_name, sec.name as section, s.guardian_name, s.phone, s.status, s.family_id`;
-type SummaryRow = { id: string; admission_no: string; full_name: string; class_name: string; section: string | null; guardian_name: string; phone: string; status: StudentTable['status']; family_id: string | null };
+type SummaryRow = {
+  id: string;
+  admission_no: string;
+  full_name: string;
+  class_name: string;
+  section: string | null;
+  guardian_name: string;
+  phone: string;
+  status: StudentTable['status'];
+  family_id: string | null;
+};
 
 const toSummary = (r: SummaryRow): StudentSummary => ({
   id: r.id,
@@ -32,7 +42,11 @@ const toSummary = (r: SummaryRow): StudentSummary => ({
 
 /** FTS5 query: every word must prefix-match, in any order; quotes keep user text literal. */
 export function searchExpression(query: string): string | null {
-  const words = query.normalize('NFKC').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
+  const words = query
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
   return words.length === 0 ? null : words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' AND ');
 }
 
@@ -86,7 +100,10 @@ export async function getStudent(db: Store | Tx, studentId: string): Promise<Stu
 }
 
 /** Checks the references a student record makes (class, its section, category, family). */
-async function checkReferences(tx: Tx, s: { classId: string; sectionId: string | null; categoryId: string | null; familyId: string | null }) {
+async function checkReferences(
+  tx: Tx,
+  s: { classId: string; sectionId: string | null; categoryId: string | null; familyId: string | null },
+) {
   if (!(await tx.selectFrom('class').select('id').where('id', '=', s.classId).executeTakeFirst())) {
     throw new AppError('not_found', 'no class has this id', 'classId');
   }
@@ -107,7 +124,12 @@ async function checkReferences(tx: Tx, s: { classId: string; sectionId: string |
  * Admits a student inside the caller's transaction: the row, their dues from assigned structures,
  * approved concessions, audit and outbox. Bulk imports and the demo school call it many times in one transaction.
  */
-export async function insertStudentTx(tx: Tx, env: Pick<ServiceDeps, 'clock' | 'ids'>, actorId: string, input: ParsedInputOf<'students.create'>): Promise<string> {
+export async function insertStudentTx(
+  tx: Tx,
+  env: Pick<ServiceDeps, 'clock' | 'ids'>,
+  actorId: string,
+  input: ParsedInputOf<'students.create'>,
+): Promise<string> {
   const clash = await tx.selectFrom('student').select('full_name').where('admission_no', '=', input.admissionNo).executeTakeFirst();
   if (clash) throw new AppError('conflict', `admission no. ${input.admissionNo} already belongs to ${clash.full_name}`, 'admissionNo');
   await checkReferences(tx, input);
@@ -150,81 +172,133 @@ async function duesWaivedOnLeaving(db: Store | Tx, student: Student, leftOn: str
 }
 
 /** Audits a family change and queues it for the other desks. */
-async function audited(tx: Tx, env: Pick<ServiceDeps, 'clock' | 'ids'>, actorId: string, action: 'families.create', entity: string, after: MutationArgsInput<'families.create'> & { id: string }) {
+async function audited(
+  tx: Tx,
+  env: Pick<ServiceDeps, 'clock' | 'ids'>,
+  actorId: string,
+  action: 'families.create',
+  entity: string,
+  after: MutationArgsInput<'families.create'> & { id: string },
+) {
   await recordAudit(tx, env, { actorId, action, entity, entityId: after.id, after });
   await enqueue(tx, env, action, after);
   return after;
 }
 
-export async function listStudents(db: Store, filter: { classId?: string | undefined; status?: StudentTable['status'] | undefined; offset: number; limit: number }): Promise<{ total: number; students: StudentSummary[] }> {
+export async function listStudents(
+  db: Store,
+  filter: { classId?: string | undefined; status?: StudentTable['status'] | undefined; offset: number; limit: number },
+): Promise<{ total: number; students: StudentSummary[] }> {
   const where = sql.join(
-    [sql`1 = 1`, ...(filter.classId ? [sql`s.class_id = ${filter.classId}`] : []), ...(filter.status ? [sql`s.status = ${filter.status}`] : [])],
+    [
+      sql`1 = 1`,
+      ...(filter.classId ? [sql`s.class_id = ${filter.classId}`] : []),
+      ...(filter.status ? [sql`s.status = ${filter.status}`] : []),
+    ],
     sql` and `,
   );
   const total = await sql<{ n: number }>`select count(*) as n from student s where ${where}`.execute(db);
   const rows = await sql<SummaryRow>`
     select ${summaryColumns} from student s join class c on c.id = s.class_id left join section sec on sec.id = s.section_id
-    where ${where} order by c.sort_order, class_key(c.name), natural_key(sec.name), s.full_name limit ${filter.limit} offset ${filter.offset}`.execute(db);
+    where ${where} order by c.sort_order, class_key(c.name), natural_key(sec.name), s.full_name limit ${filter.limit} offset ${filter.offset}`.execute(
+    db,
+  );
   return { total: total.rows[0]!.n, students: rows.rows.map(toSummary) };
 }
 
 export function createStudent(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'students.create'>): Promise<Student> {
-  return deps.store().transaction().execute(async (tx) => getStudent(tx, await insertStudentTx(tx, deps, actorId, input)));
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => getStudent(tx, await insertStudentTx(tx, deps, actorId, input)));
 }
 
-export function updateStudent(deps: ServiceDeps, actorId: string, { studentId, version, ...changes }: ParsedInputOf<'students.update'>): Promise<Student> {
-  return deps.store().transaction().execute(async (tx) => {
-    const before = await getStudent(tx, studentId);
-    if (before.version !== version) {
-      throw new AppError('conflict', `${before.fullName} was changed by someone else since you opened it: reload and edit again`, 'version');
-    }
-    await checkReferences(tx, changes);
-    if (changes.classId !== before.classId && (await dueRows(tx, [studentId])).length > 0) {
-      throw new AppError('conflict', 'the class of a student with dues cannot change here: mark them left and admit them to the new class', 'classId');
-    }
-    await tx
-      .updateTable('student')
-      .set({
-        full_name: changes.fullName,
-        class_id: changes.classId,
-        section_id: changes.sectionId,
-        guardian_name: changes.guardianName,
-        phone: changes.phone,
-        phone2: changes.phone2,
-        email: changes.email,
-        category_id: changes.categoryId,
-        family_id: changes.familyId,
-        version: version + 1,
-        updated_at: deps.clock.now().toISOString(),
-      })
-      .where('id', '=', studentId)
-      .execute();
-    // A new category or family can bring concessions the student did not have before.
-    if (changes.categoryId !== before.categoryId || changes.familyId !== before.familyId) {
-      await applyApprovedConcessions(tx, deps, { studentIds: [studentId] });
-    }
-    const after = await getStudent(tx, studentId);
-    await recordAudit(tx, deps, { actorId, action: 'students.update', entity: 'student', entityId: studentId, before, after });
-    await enqueue(tx, deps, 'students.update', { ...after, baseVersion: version });
-    return after;
-  });
+export function updateStudent(
+  deps: ServiceDeps,
+  actorId: string,
+  { studentId, version, ...changes }: ParsedInputOf<'students.update'>,
+): Promise<Student> {
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const before = await getStudent(tx, studentId);
+      if (before.version !== version) {
+        throw new AppError(
+          'conflict',
+          `${before.fullName} was changed by someone else since you opened it: reload and edit again`,
+          'version',
+        );
+      }
+      await checkReferences(tx, changes);
+      if (changes.classId !== before.classId && (await dueRows(tx, [studentId])).length > 0) {
+        throw new AppError(
+          'conflict',
+          'the class of a student with dues cannot change here: mark them left and admit them to the new class',
+          'classId',
+        );
+      }
+      await tx
+        .updateTable('student')
+        .set({
+          full_name: changes.fullName,
+          class_id: changes.classId,
+          section_id: changes.sectionId,
+          guardian_name: changes.guardianName,
+          phone: changes.phone,
+          phone2: changes.phone2,
+          email: changes.email,
+          category_id: changes.categoryId,
+          family_id: changes.familyId,
+          version: version + 1,
+          updated_at: deps.clock.now().toISOString(),
+        })
+        .where('id', '=', studentId)
+        .execute();
+      // A new category or family can bring concessions the student did not have before.
+      if (changes.categoryId !== before.categoryId || changes.familyId !== before.familyId) {
+        await applyApprovedConcessions(tx, deps, { studentIds: [studentId] });
+      }
+      const after = await getStudent(tx, studentId);
+      await recordAudit(tx, deps, { actorId, action: 'students.update', entity: 'student', entityId: studentId, before, after });
+      await enqueue(tx, deps, 'students.update', { ...after, baseVersion: version });
+      return after;
+    });
 }
 
 /** Marks a student left (or graduated…): the dues falling after the day are waived with the reason, in one transaction. */
-export function leaveStudent(deps: ServiceDeps, actorId: string, { studentId, leftOn, status, reason }: ParsedInputOf<'students.leave'>): Promise<OutputOf<'students.leave'>> {
-  return deps.store().transaction().execute(async (tx) => {
-    const before = await getStudent(tx, studentId);
-    if (before.status !== 'active') throw new AppError('conflict', `${before.fullName} is already marked ${before.status}`, 'studentId');
-    const future = await duesWaivedOnLeaving(tx, before, leftOn);
-    const at = deps.clock.now().toISOString();
-    const waivers = future.map((d) => ({ id: deps.ids.uuid(), due_id: d.id, amount: d.balance, reason: `Left on ${leftOn}: ${reason}`, approved_by: actorId, at }));
-    if (waivers.length > 0) await tx.insertInto('due_waiver').values(waivers).execute();
-    await tx.updateTable('student').set({ status, left_on: leftOn, version: before.version + 1, updated_at: at }).where('id', '=', studentId).execute();
-    const student = await getStudent(tx, studentId);
-    await recordAudit(tx, deps, { actorId, action: 'students.leave', entity: 'student', entityId: studentId, before, after: student });
-    await enqueue(tx, deps, 'students.leave', { ...student, baseVersion: before.version, waivers });
-    return { student, duesWaived: future.length, amountWaived: future.reduce((a, d) => a + d.balance, 0) };
-  });
+export function leaveStudent(
+  deps: ServiceDeps,
+  actorId: string,
+  { studentId, leftOn, status, reason }: ParsedInputOf<'students.leave'>,
+): Promise<OutputOf<'students.leave'>> {
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const before = await getStudent(tx, studentId);
+      if (before.status !== 'active') throw new AppError('conflict', `${before.fullName} is already marked ${before.status}`, 'studentId');
+      const future = await duesWaivedOnLeaving(tx, before, leftOn);
+      const at = deps.clock.now().toISOString();
+      const waivers = future.map((d) => ({
+        id: deps.ids.uuid(),
+        due_id: d.id,
+        amount: d.balance,
+        reason: `Left on ${leftOn}: ${reason}`,
+        approved_by: actorId,
+        at,
+      }));
+      if (waivers.length > 0) await tx.insertInto('due_waiver').values(waivers).execute();
+      await tx
+        .updateTable('student')
+        .set({ status, left_on: leftOn, version: before.version + 1, updated_at: at })
+        .where('id', '=', studentId)
+        .execute();
+      const student = await getStudent(tx, studentId);
+      await recordAudit(tx, deps, { actorId, action: 'students.leave', entity: 'student', entityId: studentId, before, after: student });
+      await enqueue(tx, deps, 'students.leave', { ...student, baseVersion: before.version, waivers });
+      return { student, duesWaived: future.length, amountWaived: future.reduce((a, d) => a + d.balance, 0) };
+    });
 }
 
 export async function leavePreview(db: Store, studentId: string, leftOn: string): Promise<OutputOf<'students.leavePreview'>> {
@@ -235,18 +309,30 @@ export async function leavePreview(db: Store, studentId: string, leftOn: string)
   };
 }
 
-export function createFamily(deps: ServiceDeps, actorId: string, name: string, studentIds: readonly string[]): Promise<{ id: string; name: string; studentIds: string[] }> {
-  return deps.store().transaction().execute(async (tx) => {
-    const id = deps.ids.uuid();
-    await tx.insertInto('family').values({ id, name, created_at: deps.clock.now().toISOString() }).execute();
-    for (const [index, studentId] of studentIds.entries()) {
-      const s = await tx.selectFrom('student').select(['id', 'version']).where('id', '=', studentId).executeTakeFirst();
-      if (!s) throw new AppError('not_found', 'no student has this id', `studentIds.${index}`);
-      await tx.updateTable('student').set({ family_id: id, version: s.version + 1 }).where('id', '=', studentId).execute();
-    }
-    await applyApprovedConcessions(tx, deps, { studentIds });
-    return audited(tx, deps, actorId, 'families.create', 'family', { id, name, studentIds: [...studentIds] });
-  });
+export function createFamily(
+  deps: ServiceDeps,
+  actorId: string,
+  name: string,
+  studentIds: readonly string[],
+): Promise<{ id: string; name: string; studentIds: string[] }> {
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const id = deps.ids.uuid();
+      await tx.insertInto('family').values({ id, name, created_at: deps.clock.now().toISOString() }).execute();
+      for (const [index, studentId] of studentIds.entries()) {
+        const s = await tx.selectFrom('student').select(['id', 'version']).where('id', '=', studentId).executeTakeFirst();
+        if (!s) throw new AppError('not_found', 'no student has this id', `studentIds.${index}`);
+        await tx
+          .updateTable('student')
+          .set({ family_id: id, version: s.version + 1 })
+          .where('id', '=', studentId)
+          .execute();
+      }
+      await applyApprovedConcessions(tx, deps, { studentIds });
+      return audited(tx, deps, actorId, 'families.create', 'family', { id, name, studentIds: [...studentIds] });
+    });
 }
 
 export async function readFamily(db: Store, familyId: string): Promise<OutputOf<'families.get'>> {
@@ -263,11 +349,16 @@ export async function studentBySlipToken(db: Store, token: string): Promise<Outp
   const id = studentIdFromToken(token);
   if (!id) throw new AppError('invalid_input', 'token is not a FeeDesk fee slip code', 'token');
   const student = await getStudent(db, id).catch((err: unknown) => {
-    if (err instanceof AppError && err.code === 'not_found') throw new AppError('not_found', 'this fee slip belongs to no student on this desk (sync, or check the school)', 'token');
+    if (err instanceof AppError && err.code === 'not_found')
+      throw new AppError('not_found', 'this fee slip belongs to no student on this desk (sync, or check the school)', 'token');
     throw err;
   });
   if (student.status !== 'active') {
-    throw new AppError('conflict', `${student.fullName} (${student.admissionNo}) has ${student.status === 'alumni' ? 'graduated' : 'left'}${student.leftOn ? ` on ${student.leftOn}` : ''}: find them by name to collect arrears`, 'token');
+    throw new AppError(
+      'conflict',
+      `${student.fullName} (${student.admissionNo}) has ${student.status === 'alumni' ? 'graduated' : 'left'}${student.leftOn ? ` on ${student.leftOn}` : ''}: find them by name to collect arrears`,
+      'token',
+    );
   }
   const { classId: _c, sectionId: _s, phone2: _p, email: _e, categoryId: _k, joinedOn: _j, leftOn: _l, version: _v, ...summary } = student;
   return summary;

@@ -52,7 +52,8 @@ export function hotp(secret: Buffer, counter: number, digits = 6, algorithm: Tot
 
 export const stepAt = (unixSeconds: number) => Math.floor(unixSeconds / STEP_SECONDS);
 
-export const totp = (secret: Buffer, unixSeconds: number, digits = 6, algorithm: TotpAlgorithm = 'sha1') => hotp(secret, stepAt(unixSeconds), digits, algorithm);
+export const totp = (secret: Buffer, unixSeconds: number, digits = 6, algorithm: TotpAlgorithm = 'sha1') =>
+  hotp(secret, stepAt(unixSeconds), digits, algorithm);
 
 /** The step a code belongs to (now, or one step either side), or null. Compared in constant time. */
 export function matchStep(secret: Buffer, code: string, unixSeconds: number, digits = 6): number | null {

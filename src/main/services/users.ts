@@ -64,7 +64,10 @@ export async function insertUser(tx: Tx, deps: ServiceDeps, actorId: string | nu
 export async function createUser(deps: ServiceDeps, actorId: string, input: NewUser): Promise<User> {
   assertPasswordPolicy(input.password, input.username, 'password');
   const hash = await hashPassword(input.password, deps.passwordCost);
-  return deps.store().transaction().execute((tx) => insertUser(tx, deps, actorId, input, hash));
+  return deps
+    .store()
+    .transaction()
+    .execute((tx) => insertUser(tx, deps, actorId, input, hash));
 }
 
 async function changeUser(
@@ -74,14 +77,17 @@ async function changeUser(
   action: string,
   change: (row: UserTable, tx: Tx) => Promise<Partial<UserTable>>,
 ): Promise<User> {
-  return deps.store().transaction().execute(async (tx) => {
-    const row = await findUser(tx, userId);
-    const changes = { ...(await change(row, tx)), updated_at: deps.clock.now().toISOString() };
-    await tx.updateTable('app_user').set(changes).where('id', '=', userId).execute();
-    const after = toUser({ ...row, ...changes });
-    await recordAudit(tx, deps, { actorId, action, entity: 'user', entityId: userId, before: toUser(row), after });
-    return after;
-  });
+  return deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const row = await findUser(tx, userId);
+      const changes = { ...(await change(row, tx)), updated_at: deps.clock.now().toISOString() };
+      await tx.updateTable('app_user').set(changes).where('id', '=', userId).execute();
+      const after = toUser({ ...row, ...changes });
+      await recordAudit(tx, deps, { actorId, action, entity: 'user', entityId: userId, before: toUser(row), after });
+      return after;
+    });
 }
 
 export async function resetPassword(deps: ServiceDeps, actorId: string, userId: string, newPassword: string): Promise<User> {
@@ -125,17 +131,27 @@ export async function setUserActive(deps: ServiceDeps, actorId: string, userId: 
 export async function emergencyResetPassword(deps: ServiceDeps, username: string): Promise<string> {
   const user = await deps.store().selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst();
   if (!user) throw new AppError('not_found', `no user is called '${username}'`, 'username');
-  if (user.role !== 'admin') throw new AppError('forbidden', `'${username}' is not an admin: an admin can reset it from the Users screen`, 'username');
+  if (user.role !== 'admin')
+    throw new AppError('forbidden', `'${username}' is not an admin: an admin can reset it from the Users screen`, 'username');
   const temporary = randomBytes(12).toString('base64url');
   const hash = await hashPassword(temporary, deps.passwordCost);
-  await deps.store().transaction().execute(async (tx) => {
-    await tx
-      .updateTable('app_user')
-      .set({ password_hash: hash, failed_attempts: 0, locked_until: null, active: 1, updated_at: deps.clock.now().toISOString() })
-      .where('id', '=', user.id)
-      .execute();
-    await recordAudit(tx, deps, { actorId: null, action: 'users.emergencyReset', entity: 'user', entityId: user.id, before: toUser(user) });
-  });
+  await deps
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      await tx
+        .updateTable('app_user')
+        .set({ password_hash: hash, failed_attempts: 0, locked_until: null, active: 1, updated_at: deps.clock.now().toISOString() })
+        .where('id', '=', user.id)
+        .execute();
+      await recordAudit(tx, deps, {
+        actorId: null,
+        action: 'users.emergencyReset',
+        entity: 'user',
+        entityId: user.id,
+        before: toUser(user),
+      });
+    });
   deps.sessions.endForUser(user.id);
   return temporary;
 }

@@ -19,7 +19,18 @@ async function ensureRemoteUser(tx: Tx, env: Env, userId: string | null, fullNam
   const now = env.clock.now().toISOString();
   await tx
     .insertInto('app_user')
-    .values({ id: userId, username: `remote-${userId.slice(0, 8)}`, full_name: fullName ?? 'Staff of another desk', role: 'cashier', password_hash: '!remote', active: 0, failed_attempts: 0, locked_until: null, created_at: now, updated_at: now })
+    .values({
+      id: userId,
+      username: `remote-${userId.slice(0, 8)}`,
+      full_name: fullName ?? 'Staff of another desk',
+      role: 'cashier',
+      password_hash: '!remote',
+      active: 0,
+      failed_attempts: 0,
+      locked_until: null,
+      created_at: now,
+      updated_at: now,
+    })
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
@@ -31,7 +42,15 @@ export function* chunks<T>(rows: readonly T[], columns: number): Generator<T[]> 
 }
 
 const insertDues = async (tx: Tx, dues: (DueTable | null | undefined)[]) => {
-  for (const part of chunks(dues.filter((d): d is DueTable => !!d), 10)) await tx.insertInto('due').values(part).onConflict((oc) => oc.doNothing()).execute();
+  for (const part of chunks(
+    dues.filter((d): d is DueTable => !!d),
+    10,
+  ))
+    await tx
+      .insertInto('due')
+      .values(part)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
 };
 
 async function setCurrentYear(tx: Tx, yearId: string) {
@@ -41,13 +60,26 @@ async function setCurrentYear(tx: Tx, yearId: string) {
 }
 
 async function upsertClass(tx: Tx, a: MutationArgs<'masters.createClass' | 'masters.addSection'>) {
-  await tx.insertInto('class').values({ id: a.id, name: a.name, sort_order: a.sortOrder }).onConflict((oc) => oc.doNothing()).execute();
+  await tx
+    .insertInto('class')
+    .values({ id: a.id, name: a.name, sort_order: a.sortOrder })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   for (const s of a.sections) {
-    await tx.insertInto('section').values({ id: s.id, class_id: a.id, name: s.name }).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto('section')
+      .values({ id: s.id, class_id: a.id, name: s.name })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 }
 
-async function updateStudent(tx: Tx, a: MutationArgs<'students.update'> & Partial<Pick<MutationArgs<'students.leave'>, 'waivers'>>, env: Env, force = false) {
+async function updateStudent(
+  tx: Tx,
+  a: MutationArgs<'students.update'> & Partial<Pick<MutationArgs<'students.leave'>, 'waivers'>>,
+  env: Env,
+  force = false,
+) {
   const exists = await tx.selectFrom('student').select('version').where('id', '=', a.id).executeTakeFirst();
   if (!exists || (!force && exists.version >= a.version)) return;
   await tx
@@ -71,7 +103,11 @@ async function updateStudent(tx: Tx, a: MutationArgs<'students.update'> & Partia
     .execute();
   for (const w of a.waivers ?? []) {
     await ensureRemoteUser(tx, env, w.approved_by);
-    await tx.insertInto('due_waiver').values(w).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto('due_waiver')
+      .values(w)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   await applyApprovedConcessions(tx, env, { studentIds: [a.id] });
 }
@@ -95,7 +131,10 @@ async function createStructure(tx: Tx, a: MutationArgs<'structures.create'>) {
     .execute();
   for (const [index, i] of a.installments.entries()) {
     await tx.insertInto('installment').values({ id: i.id, structure_id: a.id, seq: i.seq, label: i.label, due_on: i.dueOn }).execute();
-    await tx.insertInto('structure_item').values(a.heads.map((h) => ({ installment_id: i.id, head_id: h.headId, amount: h.shares[index] ?? 0 }))).execute();
+    await tx
+      .insertInto('structure_item')
+      .values(a.heads.map((h) => ({ installment_id: i.id, head_id: h.headId, amount: h.shares[index] ?? 0 })))
+      .execute();
   }
 }
 
@@ -110,45 +149,111 @@ async function recordRemotePayment(tx: Tx, env: Env, a: MutationArgs<'payments.r
   for (const c of a.credit) {
     await tx
       .insertInto('credit_entry')
-      .values({ id: env.ids.uuid(), student_id: c.studentId, amount: c.amount, kind: c.kind, payment_id: payment.id, event_id: null, at: payment.received_at, note: null, approved_by: null })
+      .values({
+        id: env.ids.uuid(),
+        student_id: c.studentId,
+        amount: c.amount,
+        kind: c.kind,
+        payment_id: payment.id,
+        event_id: null,
+        at: payment.received_at,
+        note: null,
+        approved_by: null,
+      })
       .execute();
   }
 }
 
 type RemoteReversal = Pick<MutationArgs<'payments.cancel'>, 'paymentId' | 'eventId' | 'at' | 'reason' | 'byUser' | 'approvedBy'>;
 
-async function reverseRemote(tx: Tx, env: Env, a: RemoteReversal, kind: 'cancelled' | 'bounced', deskCode: string, chargeDue: DueTable | null = null) {
+async function reverseRemote(
+  tx: Tx,
+  env: Env,
+  a: RemoteReversal,
+  kind: 'cancelled' | 'bounced',
+  deskCode: string,
+  chargeDue: DueTable | null = null,
+) {
   if (await tx.selectFrom('payment_event').select('id').where('id', '=', a.eventId).executeTakeFirst()) return;
   await ensureRemoteUser(tx, env, a.byUser);
   await ensureRemoteUser(tx, env, a.approvedBy);
-  await writeReversal(tx, env, { paymentId: a.paymentId, kind, eventId: a.eventId, at: a.at, reason: a.reason, byUser: a.byUser, approvedBy: a.approvedBy, deskCode });
+  await writeReversal(tx, env, {
+    paymentId: a.paymentId,
+    kind,
+    eventId: a.eventId,
+    at: a.at,
+    reason: a.reason,
+    byUser: a.byUser,
+    approvedBy: a.approvedBy,
+    deskCode,
+  });
   await insertDues(tx, [chargeDue]);
 }
 
 async function overpaid(tx: Tx, env: Env, a: ChangeArgs<'payments.overpaid'>) {
   const { id, amount } = a;
   if (await tx.selectFrom('sync_alert').select('id').where('id', '=', id).executeTakeFirst()) return;
-  await tx.insertInto('allocation').values({ payment_id: a.paymentId, due_id: a.dueId, student_id: a.studentId, amount: -amount, event_id: id }).execute();
+  await tx
+    .insertInto('allocation')
+    .values({ payment_id: a.paymentId, due_id: a.dueId, student_id: a.studentId, amount: -amount, event_id: id })
+    .execute();
   await tx
     .insertInto('credit_entry')
-    .values({ id: env.ids.uuid(), student_id: a.studentId, amount, kind: 'overpayment', payment_id: a.paymentId, event_id: id, at: a.at, note: 'overpaid on two desks', approved_by: null })
+    .values({
+      id: env.ids.uuid(),
+      student_id: a.studentId,
+      amount,
+      kind: 'overpayment',
+      payment_id: a.paymentId,
+      event_id: id,
+      at: a.at,
+      note: 'overpaid on two desks',
+      approved_by: null,
+    })
     .execute();
   await tx
     .insertInto('sync_alert')
-    .values({ id, kind: 'overpayment', message: a.message, payment_id: a.paymentId, student_id: a.studentId, amount, at: a.at, seen_at: null })
+    .values({
+      id,
+      kind: 'overpayment',
+      message: a.message,
+      payment_id: a.paymentId,
+      student_id: a.studentId,
+      amount,
+      at: a.at,
+      seen_at: null,
+    })
     .execute();
 }
 
-async function decideRemoteConcession(tx: Tx, env: Env, a: MutationArgs<'concessions.approved' | 'concessions.rejected'>, decision: 'approved' | 'rejected') {
-  if (await tx.selectFrom('concession_decision').select('concession_id').where('concession_id', '=', a.concessionId).executeTakeFirst()) return;
+async function decideRemoteConcession(
+  tx: Tx,
+  env: Env,
+  a: MutationArgs<'concessions.approved' | 'concessions.rejected'>,
+  decision: 'approved' | 'rejected',
+) {
+  if (await tx.selectFrom('concession_decision').select('concession_id').where('concession_id', '=', a.concessionId).executeTakeFirst())
+    return;
   await ensureRemoteUser(tx, env, a.decidedBy);
-  await tx.insertInto('concession_decision').values({ concession_id: a.concessionId, decision, decided_by: a.decidedBy, decided_at: a.decidedAt, note: a.note }).execute();
-  for (const part of chunks(a.rows, 3)) await tx.insertInto('due_concession').values(part).onConflict((oc) => oc.doNothing()).execute();
+  await tx
+    .insertInto('concession_decision')
+    .values({ concession_id: a.concessionId, decision, decided_by: a.decidedBy, decided_at: a.decidedAt, note: a.note })
+    .execute();
+  for (const part of chunks(a.rows, 3))
+    await tx
+      .insertInto('due_concession')
+      .values(part)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
 }
 
 async function insertDayClose(tx: Tx, env: Env, a: MutationArgs<'dayClose.close' | 'dayClose.reopen'>) {
   await ensureRemoteUser(tx, env, a.by_user);
-  await tx.insertInto('day_close').values(a).onConflict((oc) => oc.doNothing()).execute();
+  await tx
+    .insertInto('day_close')
+    .values(a)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /**
@@ -170,7 +275,14 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
   'masters.createYear': async (tx, env, a) => {
     await tx
       .insertInto('academic_year')
-      .values({ id: a.id, name: a.name, starts_on: a.startsOn, ends_on: a.endsOn, is_current: 0, created_at: env.clock.now().toISOString() })
+      .values({
+        id: a.id,
+        name: a.name,
+        starts_on: a.startsOn,
+        ends_on: a.endsOn,
+        is_current: 0,
+        created_at: env.clock.now().toISOString(),
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
     if (a.isCurrent) await setCurrentYear(tx, a.id);
@@ -179,10 +291,18 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
   'masters.createClass': (tx, _env, a) => upsertClass(tx, a),
   'masters.addSection': (tx, _env, a) => upsertClass(tx, a),
   'masters.createCategory': async (tx, _env, a) => {
-    await tx.insertInto('category').values({ id: a.id, name: a.name }).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto('category')
+      .values({ id: a.id, name: a.name })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   },
   'masters.createHead': async (tx, _env, a) => {
-    const last = await tx.selectFrom('fee_head').select((eb) => eb.fn.max('sort_order').as('max')).where('system_code', 'is', null).executeTakeFirst();
+    const last = await tx
+      .selectFrom('fee_head')
+      .select((eb) => eb.fn.max('sort_order').as('max'))
+      .where('system_code', 'is', null)
+      .executeTakeFirst();
     await tx
       .insertInto('fee_head')
       .values({ id: a.id, name: a.name, tax_rate_bp: a.taxRateBp, system_code: null, sort_order: (last?.max ?? 0) + 10 })
@@ -194,19 +314,34 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
   'structures.create': (tx, _env, a) => createStructure(tx, a),
   'concessions.request': async (tx, env, a) => {
     await ensureRemoteUser(tx, env, a.requested_by);
-    await tx.insertInto('concession').values(a).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto('concession')
+      .values(a)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   },
   'concessions.approved': (tx, env, a) => decideRemoteConcession(tx, env, a, 'approved'),
   'concessions.rejected': (tx, env, a) => decideRemoteConcession(tx, env, a, 'rejected'),
   'payments.record': (tx, env, a) => recordRemotePayment(tx, env, a),
   'payments.cancel': (tx, env, a, deskCode) => reverseRemote(tx, env, a, 'cancelled', deskCode),
   // A bounce has no approver and names its reason for what the bank said.
-  'payments.bounce': (tx, env, a, deskCode) => reverseRemote(tx, env, { ...a, reason: a.bankReason, approvedBy: null }, 'bounced', deskCode, a.chargeDue),
+  'payments.bounce': (tx, env, a, deskCode) =>
+    reverseRemote(tx, env, { ...a, reason: a.bankReason, approvedBy: null }, 'bounced', deskCode, a.chargeDue),
   'payments.refundCredit': async (tx, env, a) => {
     await ensureRemoteUser(tx, env, a.approvedBy);
     await tx
       .insertInto('credit_entry')
-      .values({ id: a.id, student_id: a.studentId, amount: -a.amount, kind: 'refund', payment_id: null, event_id: null, at: a.at, note: a.reason, approved_by: a.approvedBy })
+      .values({
+        id: a.id,
+        student_id: a.studentId,
+        amount: -a.amount,
+        kind: 'refund',
+        payment_id: null,
+        event_id: null,
+        at: a.at,
+        note: a.reason,
+        approved_by: a.approvedBy,
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
   },
@@ -232,7 +367,11 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
   'dues.opening': (tx, _env, a) => insertDues(tx, a.dues),
   'payments.clear': async (tx, env, a) => {
     await ensureRemoteUser(tx, env, a.by_user);
-    await tx.insertInto('cheque_clearance').values(a).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto('cheque_clearance')
+      .values(a)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   },
   'settings.update': (tx, _env, a) => writePolicies(tx, a),
 };

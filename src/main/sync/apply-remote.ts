@@ -7,7 +7,11 @@ import { generateDues } from '../services/structures';
 import { type AppliedInBulk, applyOne, chunks, type Env } from './appliers';
 
 /** Changes applied many at a time: a run of them becomes a few set-based passes. Families come with admissions. */
-export const BULK_RUNS = { 'students.create': 'admissions', 'families.create': 'admissions', 'structures.assign': 'assignments' } as const satisfies Record<AppliedInBulk, string>;
+export const BULK_RUNS = {
+  'students.create': 'admissions',
+  'families.create': 'admissions',
+  'structures.assign': 'assignments',
+} as const satisfies Record<AppliedInBulk, string>;
 const batchOf = (name: string) => (Object.hasOwn(BULK_RUNS, name) ? BULK_RUNS[name as AppliedInBulk] : null);
 /**
  * The most changes (or admissions) one transaction takes: the desk's own work waits for one slice at most.
@@ -27,7 +31,7 @@ const yieldToDesk = () => new Promise<void>((resolve) => setImmediate(resolve));
  * pull) are applied in bulk: rows in chunks, dues in one set-based pass per chunk of students.
  */
 export async function applyChanges(store: Store, env: Env, changes: readonly Change[]): Promise<void> {
-  for (let start = 0; start < changes.length; ) {
+  for (let start = 0; start < changes.length;) {
     const name = changes[start]!.name;
     const batch = batchOf(name);
     let end = start + 1;
@@ -36,7 +40,12 @@ export async function applyChanges(store: Store, env: Env, changes: readonly Cha
     const run = changes.slice(start, end);
     try {
       if (batch === 'admissions') await applyAdmissions(store, env, run);
-      else if (batch === 'assignments') await assignStructures(store, env, run.map((c) => c.args as MutationArgs<'structures.assign'>));
+      else if (batch === 'assignments')
+        await assignStructures(
+          store,
+          env,
+          run.map((c) => c.args as MutationArgs<'structures.assign'>),
+        );
       else {
         await store.transaction().execute(async (tx) => {
           for (const c of run) await applyOneChange(tx, env, c);
@@ -45,7 +54,10 @@ export async function applyChanges(store: Store, env: Env, changes: readonly Cha
     } catch (err) {
       if (err instanceof ChangeError) throw err;
       const first = run[0]!;
-      throw new ChangeError(`changes ${first.seq}–${run.at(-1)!.seq} (${name} from desk ${first.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`, err);
+      throw new ChangeError(
+        `changes ${first.seq}–${run.at(-1)!.seq} (${name} from desk ${first.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`,
+        err,
+      );
     }
     await yieldToDesk();
     start = end;
@@ -62,7 +74,10 @@ async function applyOneChange(tx: Tx, env: Env, c: Change) {
   try {
     await applyOne(tx, env, c.name, c.args, c.deskCode ?? 'SERVER');
   } catch (err) {
-    throw new ChangeError(`change ${c.seq} (${c.name} from desk ${c.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`, err);
+    throw new ChangeError(
+      `change ${c.seq} (${c.name} from desk ${c.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`,
+      err,
+    );
   }
 }
 
@@ -75,7 +90,19 @@ async function applyAdmissions(store: Store, env: Env, run: readonly Change[]) {
       let pending: StudentTable[] = [];
       const insertPending = async () => {
         for (const part of chunks(pending, 17)) {
-          const existing = new Set((await tx.selectFrom('student').select('id').where('id', 'in', part.map((r) => r.id)).execute()).map((r) => r.id));
+          const existing = new Set(
+            (
+              await tx
+                .selectFrom('student')
+                .select('id')
+                .where(
+                  'id',
+                  'in',
+                  part.map((r) => r.id),
+                )
+                .execute()
+            ).map((r) => r.id),
+          );
           const fresh = part.filter((r) => !existing.has(r.id));
           if (fresh.length > 0) await tx.insertInto('student').values(fresh).execute();
           admitted.push(...fresh.map((r) => r.id));
@@ -101,9 +128,17 @@ async function applyAdmissions(store: Store, env: Env, run: readonly Change[]) {
 
 /** A family and the students it gathers (returned: their concessions may change). */
 async function createFamily(tx: Tx, env: Env, a: MutationArgs<'families.create'>): Promise<string[]> {
-  const inserted = await tx.insertInto('family').values({ id: a.id, name: a.name, created_at: env.clock.now().toISOString() }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  const inserted = await tx
+    .insertInto('family')
+    .values({ id: a.id, name: a.name, created_at: env.clock.now().toISOString() })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0 || a.studentIds.length === 0) return [];
-  await tx.updateTable('student').set((eb) => ({ family_id: a.id, version: eb('version', '+', 1) })).where('id', 'in', a.studentIds).execute();
+  await tx
+    .updateTable('student')
+    .set((eb) => ({ family_id: a.id, version: eb('version', '+', 1) }))
+    .where('id', 'in', a.studentIds)
+    .execute();
   return a.studentIds;
 }
 
@@ -111,9 +146,16 @@ async function assignStructures(store: Store, env: Env, assignments: MutationArg
   const structureIds = assignments.map((a) => a.structureId);
   const studentIds = await store.transaction().execute(async (tx) => {
     for (const a of assignments) {
-      await tx.updateTable('fee_structure').set({ assigned_at: a.assignedAt }).where('id', '=', a.structureId).where('assigned_at', 'is', null).execute();
+      await tx
+        .updateTable('fee_structure')
+        .set({ assigned_at: a.assignedAt })
+        .where('id', '=', a.structureId)
+        .where('assigned_at', 'is', null)
+        .execute();
     }
-    const classes = (await tx.selectFrom('fee_structure').select('class_id').where('id', 'in', structureIds).execute()).map((c) => c.class_id);
+    const classes = (await tx.selectFrom('fee_structure').select('class_id').where('id', 'in', structureIds).execute()).map(
+      (c) => c.class_id,
+    );
     if (classes.length === 0) return [];
     return (await tx.selectFrom('student').select('id').where('class_id', 'in', classes).orderBy('id').execute()).map((s) => s.id);
   });

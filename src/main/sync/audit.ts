@@ -3,7 +3,14 @@
 // Where the hashes differ (the chain here was rewritten, or restored from an older copy) the desk finds the last row
 // both agree on, a few questions deep, and sends from the one after: the server then names the row that forked.
 // A refusal never stops the money: it is kept in sync_state and shown with the refused changes.
-import { AUDIT_PUSH_MAX_CHECKPOINTS, AUDIT_PUSH_MAX_ROWS, auditHeadResponseSchema, auditPushResponseSchema, type AuditHeadResponse, type AuditRow } from '../../shared/sync/audit';
+import {
+  AUDIT_PUSH_MAX_CHECKPOINTS,
+  AUDIT_PUSH_MAX_ROWS,
+  auditHeadResponseSchema,
+  auditPushResponseSchema,
+  type AuditHeadResponse,
+  type AuditRow,
+} from '../../shared/sync/audit';
 import { PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION } from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
 import { callServer, SyncFailure } from './client';
@@ -34,7 +41,13 @@ interface Link {
 }
 
 const askHead = (env: SyncEnv, link: Link, seq: number) =>
-  callServer(env.fetch, `${link.url}/v1/audit/head`, link.token, { deskId: link.deskId, schemaVersion: SYNC_SCHEMA_VERSION, seq }, auditHeadResponseSchema);
+  callServer(
+    env.fetch,
+    `${link.url}/v1/audit/head`,
+    link.token,
+    { deskId: link.deskId, schemaVersion: SYNC_SCHEMA_VERSION, seq },
+    auditHeadResponseSchema,
+  );
 
 /** Chains agree on a prefix (each hash covers all before it), so the last shared row is found by halving. */
 async function lastSharedRow(env: SyncEnv, link: Link, disagreeAt: number): Promise<number> {
@@ -70,7 +83,11 @@ async function nextRows(db: Store, from: number, limit: number): Promise<{ rows:
 }
 
 async function saveOutcome(db: Store, held: number, refusal: AuditRefusalNote | null) {
-  await db.updateTable('sync_state').set({ audit_held: held, audit_refusal: refusal ? JSON.stringify(refusal) : null }).where('id', '=', 1).execute();
+  await db
+    .updateTable('sync_state')
+    .set({ audit_held: held, audit_refusal: refusal ? JSON.stringify(refusal) : null })
+    .where('id', '=', 1)
+    .execute();
 }
 
 /** Pushes what the server lacks of the chain; returns the rows it stored. Throws only for temporary failures. */
@@ -97,12 +114,21 @@ export async function pushAuditTrail(env: SyncEnv, link: Link): Promise<number> 
       if (!toTheEnd) points = points.where('upto_seq', '<=', upTo);
       const checkpoints = await points.orderBy('upto_seq').limit(AUDIT_PUSH_MAX_CHECKPOINTS).execute();
       if (rows.length === 0 && checkpoints.length === 0) break;
-      const answer = await callServer(env.fetch, `${link.url}/v1/audit/push`, link.token, { deskId: link.deskId, schemaVersion: SYNC_SCHEMA_VERSION, from, rows, checkpoints }, auditPushResponseSchema);
+      const answer = await callServer(
+        env.fetch,
+        `${link.url}/v1/audit/push`,
+        link.token,
+        { deskId: link.deskId, schemaVersion: SYNC_SCHEMA_VERSION, from, rows, checkpoints },
+        auditPushResponseSchema,
+      );
       stored += answer.stored.rows;
       held = answer.heldUpTo;
       if (answer.refused) {
         refusal = { ...answer.refused, at: env.clock.now().toISOString() };
-        env.log('warn', `the server refused this desk's audit trail at row ${answer.refused.seq} (${answer.refused.kind}): ${answer.refused.detail}`);
+        env.log(
+          'warn',
+          `the server refused this desk's audit trail at row ${answer.refused.seq} (${answer.refused.kind}): ${answer.refused.detail}`,
+        );
         await saveOutcome(db, held, refusal);
         return stored;
       }

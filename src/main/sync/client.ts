@@ -2,7 +2,10 @@
 import type { z } from 'zod';
 import { errorBodySchema } from '../../shared/sync/protocol';
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 export class SyncFailure extends Error {
   constructor(
@@ -17,7 +20,14 @@ export class SyncFailure extends Error {
   }
 }
 
-export async function callServer<T>(fetchImpl: FetchLike, url: string, token: string | null, body: unknown, schema: z.ZodType<T>, timeoutMs = 30_000): Promise<T> {
+export async function callServer<T>(
+  fetchImpl: FetchLike,
+  url: string,
+  token: string | null,
+  body: unknown,
+  schema: z.ZodType<T>,
+  timeoutMs = 30_000,
+): Promise<T> {
   let response: { status: number; text(): Promise<string> };
   let text: string;
   try {
@@ -35,11 +45,22 @@ export async function callServer<T>(fetchImpl: FetchLike, url: string, token: st
   try {
     json = JSON.parse(text);
   } catch {
-    throw new SyncFailure(`the sync server answered ${response.status} with something that is not JSON`, true, 'bad_answer', response.status);
+    throw new SyncFailure(
+      `the sync server answered ${response.status} with something that is not JSON`,
+      true,
+      'bad_answer',
+      response.status,
+    );
   }
   if (response.status === 200 || response.status === 201) {
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new SyncFailure('the sync server answered in a shape this desk does not understand: update FeeDesk or the server', true, 'bad_answer', response.status);
+    if (!parsed.success)
+      throw new SyncFailure(
+        'the sync server answered in a shape this desk does not understand: update FeeDesk or the server',
+        true,
+        'bad_answer',
+        response.status,
+      );
     return parsed.data;
   }
   const error = errorBodySchema.safeParse(json);
@@ -47,5 +68,11 @@ export async function callServer<T>(fetchImpl: FetchLike, url: string, token: st
   const message = error.success ? error.data.error.message : `the sync server answered ${response.status}`;
   // 408: the server cut a request off that took too long (a slow link); 429: it asked to slow down. Both pass.
   const temporary = response.status >= 500 || response.status === 429 || response.status === 408;
-  throw new SyncFailure(message, temporary, code, response.status, error.success && error.data.lastMutationId !== undefined ? { lastMutationId: error.data.lastMutationId } : {});
+  throw new SyncFailure(
+    message,
+    temporary,
+    code,
+    response.status,
+    error.success && error.data.lastMutationId !== undefined ? { lastMutationId: error.data.lastMutationId } : {},
+  );
 }

@@ -2,7 +2,17 @@
 // (sync/audit.ts). Acknowledgements and pulled changes are written in short transactions, so the desk keeps working
 // in between; every step can be cut off and simply runs again.
 import { sql } from 'kysely';
-import { enrollResponseSchema, PULL_MAX_CHANGES, pullResponseSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, PUSH_TARGET_BYTES, SYNC_SCHEMA_VERSION, type Mutation, type PullResponse } from '../../shared/sync/protocol';
+import {
+  enrollResponseSchema,
+  PULL_MAX_CHANGES,
+  pullResponseSchema,
+  pushResponseSchema,
+  PUSH_MAX_MUTATIONS,
+  PUSH_TARGET_BYTES,
+  SYNC_SCHEMA_VERSION,
+  type Mutation,
+  type PullResponse,
+} from '../../shared/sync/protocol';
 import type { Store } from '../db/schema';
 import { applyChanges } from './apply-remote';
 import { takeServerVersion } from './appliers';
@@ -25,14 +35,25 @@ async function readState(db: Store) {
 /** Marks a full resync: loud in the log and on the sync screen until the next one. */
 async function markResync(env: SyncEnv, reason: string, changes: { cookie?: null; unackAfter?: number }) {
   env.log('warn', `FULL RESYNC: ${reason}`);
-  await env.store().transaction().execute(async (tx) => {
-    if (changes.unackAfter !== undefined) {
-      await tx.updateTable('outbox').set({ acked_at: null, state: 'pending', result: null }).where('mutation_id', '>', changes.unackAfter).execute();
-      await tx.updateTable('sync_state').set({ last_ack: changes.unackAfter }).where('id', '=', 1).execute();
-    }
-    const cookie = changes.cookie === null ? { cookie: null } : {};
-    await tx.updateTable('sync_state').set({ ...cookie, resync_reason: reason, resync_at: env.clock.now().toISOString() }).where('id', '=', 1).execute();
-  });
+  await env
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      if (changes.unackAfter !== undefined) {
+        await tx
+          .updateTable('outbox')
+          .set({ acked_at: null, state: 'pending', result: null })
+          .where('mutation_id', '>', changes.unackAfter)
+          .execute();
+        await tx.updateTable('sync_state').set({ last_ack: changes.unackAfter }).where('id', '=', 1).execute();
+      }
+      const cookie = changes.cookie === null ? { cookie: null } : {};
+      await tx
+        .updateTable('sync_state')
+        .set({ ...cookie, resync_reason: reason, resync_at: env.clock.now().toISOString() })
+        .where('id', '=', 1)
+        .execute();
+    });
 }
 
 async function pushAll(env: SyncEnv, url: string, deskId: string, token: string): Promise<{ pushed: number; rejected: number }> {
@@ -40,39 +61,65 @@ async function pushAll(env: SyncEnv, url: string, deskId: string, token: string)
   let rejected = 0;
   const batch = env.pushBatch ?? PUSH_MAX_MUTATIONS;
   for (;;) {
-    const rows = await env.store().selectFrom('outbox').select(['mutation_id', 'id', 'name', 'args_json']).where('acked_at', 'is', null).orderBy('mutation_id').limit(batch).execute();
+    const rows = await env
+      .store()
+      .selectFrom('outbox')
+      .select(['mutation_id', 'id', 'name', 'args_json'])
+      .where('acked_at', 'is', null)
+      .orderBy('mutation_id')
+      .limit(batch)
+      .execute();
     if (rows.length === 0) return { pushed, rejected };
     // About PUSH_TARGET_BYTES a batch (a prefix of the queue, so ids stay in order); a bigger mutation goes alone.
     let count = 1;
-    for (let bytes = rows[0]!.args_json.length; count < rows.length && (bytes += rows[count]!.args_json.length) <= PUSH_TARGET_BYTES; ) count++;
+    for (let bytes = rows[0]!.args_json.length; count < rows.length && (bytes += rows[count]!.args_json.length) <= PUSH_TARGET_BYTES;)
+      count++;
     const sized = rows.slice(0, count);
     const mutations: Mutation[] = sized.map((r) => ({ mutationId: r.mutation_id, id: r.id, name: r.name, args: JSON.parse(r.args_json) }));
     let response;
     try {
-      response = await callServer(env.fetch, `${url}/v1/push`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations }, pushResponseSchema);
+      response = await callServer(
+        env.fetch,
+        `${url}/v1/push`,
+        token,
+        { deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations },
+        pushResponseSchema,
+      );
     } catch (err) {
       if (err instanceof SyncFailure && err.code === 'gap' && typeof err.extra['lastMutationId'] === 'number') {
-        await markResync(env, `the server holds this desk's changes only up to no. ${err.extra['lastMutationId']} (restored from an older backup?): sending the rest again`, { unackAfter: err.extra['lastMutationId'] });
+        await markResync(
+          env,
+          `the server holds this desk's changes only up to no. ${err.extra['lastMutationId']} (restored from an older backup?): sending the rest again`,
+          { unackAfter: err.extra['lastMutationId'] },
+        );
         continue;
       }
       throw err;
     }
     const now = env.clock.now().toISOString();
-    await env.store().transaction().execute(async (tx) => {
-      for (const r of response.results) {
-        if (r.status === 'rejected') {
-          const server = (r.detail as { server?: unknown } | undefined)?.server;
-          if (server) await takeServerVersion(tx, env, mutations.find((m) => m.mutationId === r.mutationId)!.name, server);
-          await tx
-            .updateTable('outbox')
-            .set({ state: 'rejected', acked_at: now, result: JSON.stringify({ reason: r.reason, detail: r.detail ?? null }) })
-            .where('mutation_id', '=', r.mutationId)
-            .execute();
+    await env
+      .store()
+      .transaction()
+      .execute(async (tx) => {
+        for (const r of response.results) {
+          if (r.status === 'rejected') {
+            const server = (r.detail as { server?: unknown } | undefined)?.server;
+            if (server) await takeServerVersion(tx, env, mutations.find((m) => m.mutationId === r.mutationId)!.name, server);
+            await tx
+              .updateTable('outbox')
+              .set({ state: 'rejected', acked_at: now, result: JSON.stringify({ reason: r.reason, detail: r.detail ?? null }) })
+              .where('mutation_id', '=', r.mutationId)
+              .execute();
+          }
         }
-      }
-      await tx.updateTable('outbox').set({ acked_at: now }).where('acked_at', 'is', null).where('mutation_id', '<=', response.lastMutationId).execute();
-      await tx.updateTable('sync_state').set({ last_ack: response.lastMutationId }).where('id', '=', 1).execute();
-    });
+        await tx
+          .updateTable('outbox')
+          .set({ acked_at: now })
+          .where('acked_at', 'is', null)
+          .where('mutation_id', '<=', response.lastMutationId)
+          .execute();
+        await tx.updateTable('sync_state').set({ last_ack: response.lastMutationId }).where('id', '=', 1).execute();
+      });
     const refused = response.results.filter((r) => r.status === 'rejected');
     for (const r of refused) env.log('warn', `server rejected mutation ${r.mutationId}: ${r.reason}`);
     pushed += response.results.length;
@@ -92,14 +139,20 @@ async function pullAll(env: SyncEnv, url: string, deskId: string, token: string)
     page = await fetchPage(state.cookie, env.pullPage ?? (state.cookie === null ? PULL_MAX_CHANGES : 500));
   } catch (err) {
     if (err instanceof SyncFailure && err.code === 'unknown_cookie' && state.cookie !== null) {
-      await markResync(env, 'the server did not recognise this desk\'s sync position (a restored or new server): pulling everything again', { cookie: null });
+      await markResync(env, "the server did not recognise this desk's sync position (a restored or new server): pulling everything again", {
+        cookie: null,
+      });
       return pullAll(env, url, deskId, token);
     }
     throw err;
   }
   for (;;) {
     if (page.lastMutationId < state.last_ack) {
-      await markResync(env, `the server has this desk's changes only up to no. ${page.lastMutationId}, but had confirmed ${state.last_ack}: sending the rest again`, { unackAfter: page.lastMutationId });
+      await markResync(
+        env,
+        `the server has this desk's changes only up to no. ${page.lastMutationId}, but had confirmed ${state.last_ack}: sending the rest again`,
+        { unackAfter: page.lastMutationId },
+      );
       return pulled;
     }
     // While this page is applied, the next one is already on its way.
@@ -126,7 +179,12 @@ export async function syncOnce(env: SyncEnv): Promise<SyncRound | null> {
     const again = await pushAll(env, state.server_url, state.desk_id, state.token);
     // Last, so a refused or slow audit trail never holds back the money; its refusal is kept, not thrown.
     const audited = await pushAuditTrail(env, { url: state.server_url, deskId: state.desk_id, token: state.token });
-    await env.store().updateTable('sync_state').set({ last_success_at: env.clock.now().toISOString(), last_error: null }).where('id', '=', 1).execute();
+    await env
+      .store()
+      .updateTable('sync_state')
+      .set({ last_success_at: env.clock.now().toISOString(), last_error: null })
+      .where('id', '=', 1)
+      .execute();
     const round = { pushed: pushed + again.pushed, rejected: rejected + again.rejected, pulled, audited };
     if (round.pushed + pulled + audited > 0) env.log('info', 'synced', { ...round });
     return round;
@@ -144,7 +202,19 @@ export async function enroll(env: SyncEnv, serverUrl: string, code: string): Pro
   await env
     .store()
     .updateTable('sync_state')
-    .set({ server_url: serverUrl, desk_id: answer.deskId, token: answer.token, school_name: answer.schoolName, branch_name: answer.branchName, enabled: 1, cookie: null, last_ack: 0, last_error: null, audit_held: 0, audit_refusal: null })
+    .set({
+      server_url: serverUrl,
+      desk_id: answer.deskId,
+      token: answer.token,
+      school_name: answer.schoolName,
+      branch_name: answer.branchName,
+      enabled: 1,
+      cookie: null,
+      last_ack: 0,
+      last_error: null,
+      audit_held: 0,
+      audit_refusal: null,
+    })
     .where('id', '=', 1)
     .execute();
   await sql`update outbox set acked_at = null, state = 'pending', result = null`.execute(env.store());

@@ -75,7 +75,10 @@ export function createSyncLoop(env: SyncEnv, options: SyncLoopOptions): SyncLoop
         const temporary = err instanceof SyncFailure && err.temporary;
         online = err instanceof SyncFailure && err.status !== null;
         const delay = temporary ? backoffDelay(failures, base, max, random) : max;
-        env.log(temporary ? 'warn' : 'error', `sync round failed (${failures} in a row), next try in ${Math.round(delay / 1000)} s: ${err instanceof Error ? err.message : String(err)}`);
+        env.log(
+          temporary ? 'warn' : 'error',
+          `sync round failed (${failures} in a row), next try in ${Math.round(delay / 1000)} s: ${err instanceof Error ? err.message : String(err)}`,
+        );
         schedule(delay);
         throw err;
       } finally {

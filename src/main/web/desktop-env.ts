@@ -43,6 +43,9 @@ export function browserOpener(platform: NodeJS.Platform, address: string): { com
  * A promise nobody awaited that failed (a bug in a clean-up, say) is logged, and FeeDesk goes on: the books are behind
  * transactions, and ending the process would take the counter down mid-queue for one background job's mistake.
  */
-export function logUnhandledRejections(target: { on(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown }, log: (message: string, err: unknown) => void): void {
+export function logUnhandledRejections(
+  target: { on(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown },
+  log: (message: string, err: unknown) => void,
+): void {
   target.on('unhandledRejection', (reason) => log('FeeDesk: a background task failed and nothing was waiting for it', reason));
 }

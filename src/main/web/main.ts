@@ -30,7 +30,8 @@ async function main(): Promise<number> {
   const settings = createFileSettingsStore(join(folder, 'feedesk-settings.json'));
 
   const restore = restoreRequest(argv);
-  if (restore) return runRestore(restore.folder, { dbPath, keys: createKeyStore(NO_KEYCHAIN, settings), clock: systemClock, ids: randomIds });
+  if (restore)
+    return runRestore(restore.folder, { dbPath, keys: createKeyStore(NO_KEYCHAIN, settings), clock: systemClock, ids: randomIds });
 
   // What an earlier run left in the print spool (a crash mid-print) goes before anything prints.
   const spoolDir = join(folder, 'spool');

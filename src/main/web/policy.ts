@@ -76,8 +76,10 @@ export interface RequestFacts {
  */
 export function refuseForeign(request: RequestFacts, launch: Launch): Refusal | null {
   if (request.host !== launch.host) return { status: 403, reason: 'this address serves FeeDesk only as ' + launch.origin };
-  if (request.origin !== undefined && request.origin !== launch.origin) return { status: 403, reason: 'requests from other sites are refused' };
-  if (request.fetchSite !== undefined && !['same-origin', 'none'].includes(request.fetchSite)) return { status: 403, reason: 'requests from other sites are refused' };
+  if (request.origin !== undefined && request.origin !== launch.origin)
+    return { status: 403, reason: 'requests from other sites are refused' };
+  if (request.fetchSite !== undefined && !['same-origin', 'none'].includes(request.fetchSite))
+    return { status: 403, reason: 'requests from other sites are refused' };
   return null;
 }
 
@@ -87,7 +89,8 @@ export function refuseApiCall(request: RequestFacts & { contentType: string | un
   if (foreign) return foreign;
   if (request.method !== 'POST') return { status: 405, reason: 'API calls are POST' };
   if (request.origin !== launch.origin) return { status: 403, reason: 'API calls come from the FeeDesk page only' };
-  if (!hasSessionCookie(request.cookie, launch)) return { status: 401, reason: 'not signed in to this FeeDesk: open the address it printed when it started' };
+  if (!hasSessionCookie(request.cookie, launch))
+    return { status: 401, reason: 'not signed in to this FeeDesk: open the address it printed when it started' };
   if (!/^application\/json(;|$)/i.test(request.contentType ?? '')) return { status: 415, reason: 'API calls are JSON' };
   return null;
 }
@@ -101,7 +104,10 @@ const FILE_INPUTS: Readonly<Record<string, number>> = { 'imports.receiveFile': M
 
 /** The most a call's body may hold: the announced channel's, once the body is read it must be that channel's call. */
 export function bodyLimit(announcedChannel: string | undefined): number {
-  return (announcedChannel !== undefined && Object.hasOwn(FILE_INPUTS, announcedChannel) ? FILE_INPUTS[announcedChannel] : undefined) ?? MAX_BODY_BYTES;
+  return (
+    (announcedChannel !== undefined && Object.hasOwn(FILE_INPUTS, announcedChannel) ? FILE_INPUTS[announcedChannel] : undefined) ??
+    MAX_BODY_BYTES
+  );
 }
 
 /** The headers on every page, asset and answer: the renderer's CSP plus what the desktop window gets for free. */

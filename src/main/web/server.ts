@@ -73,8 +73,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   let launch: Launch | null = null;
   let indexHtml: Buffer | null = null;
 
-  const page = async (): Promise<Buffer> =>
-    (indexHtml ??= Buffer.from(withWebApi(await readFile(indexFile, 'utf8'), WEB_API_SCRIPT)));
+  const page = async (): Promise<Buffer> => (indexHtml ??= Buffer.from(withWebApi(await readFile(indexFile, 'utf8'), WEB_API_SCRIPT)));
 
   const indexFile = resolveRendererFile(options.rendererDir, '/')!;
   const refuse = (res: ServerResponse, refusal: Refusal) => {
@@ -101,7 +100,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       return res.end();
     }
     if (!hasSessionCookie(req.headers.cookie, l)) {
-      return refuse(res, { status: 401, reason: 'not signed in to this FeeDesk: open the address it printed when it started (with its feedesk-token)' });
+      return refuse(res, {
+        status: 401,
+        reason: 'not signed in to this FeeDesk: open the address it printed when it started (with its feedesk-token)',
+      });
     }
     const print = /^\/print\/([0-9a-f-]{36})\.pdf$/.exec(url.pathname);
     if (print) return servePrint(res, print[1]!);
@@ -147,10 +149,12 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     if (url.pathname === '/api/client') return json(res, { clientId: clientFor(body) });
     if (url.pathname !== '/api/invoke') return refuse(res, { status: 404, reason: 'no such API' });
     const clientId = header(req, CLIENT_HEADER);
-    if (!clientId || !clients.has(clientId)) return refuse(res, { status: 401, reason: 'this tab is not known to this FeeDesk: reload it' });
+    if (!clientId || !clients.has(clientId))
+      return refuse(res, { status: 401, reason: 'this tab is not known to this FeeDesk: reload it' });
     const call = isRecord(body) ? body : {};
     // A body let in at a file's size is that file's call, nothing else.
-    if (announced !== undefined && call['channel'] !== announced) return refuse(res, { status: 400, reason: 'the call is not for the channel its header names' });
+    if (announced !== undefined && call['channel'] !== announced)
+      return refuse(res, { status: 400, reason: 'the call is not for the channel its header names' });
     const context: CallContext = { printUrl: null };
     const result = await calls.run(context, () => options.invoke(String(call['channel']), call['input'], clientId));
     json(res, result, context.printUrl ? { [PRINT_HEADER]: context.printUrl } : {});

@@ -1,7 +1,17 @@
 import '@mantine/core/styles.css';
 import './fonts.css';
 import './app.css';
-import { Alert, createTheme, DEFAULT_THEME, defaultVariantColorsResolver, MantineProvider, Modal, parseThemeColor, rgba, type VariantColorsResolver } from '@mantine/core';
+import {
+  Alert,
+  createTheme,
+  DEFAULT_THEME,
+  defaultVariantColorsResolver,
+  MantineProvider,
+  Modal,
+  parseThemeColor,
+  rgba,
+  type VariantColorsResolver,
+} from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

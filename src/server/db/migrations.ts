@@ -71,7 +71,8 @@ const deskControls = [
 ];
 
 /** First 8 bytes of SHA-256 of the raw public key, hex: how desks and the server name a key. */
-const fingerprint = (publicKeyBase64: string) => createHash('sha256').update(Buffer.from(publicKeyBase64, 'base64')).digest().subarray(0, 8).toString('hex');
+const fingerprint = (publicKeyBase64: string) =>
+  createHash('sha256').update(Buffer.from(publicKeyBase64, 'base64')).digest().subarray(0, 8).toString('hex');
 
 export const serverMigrations: Record<string, Migration> = {
   '0001_sync': {
@@ -91,7 +92,8 @@ export const serverMigrations: Record<string, Migration> = {
       for (const statement of deskControls) await sql.raw(statement).execute(db);
       // A key stored under an id that is not its fingerprint was published to squat that id: it names no real key.
       const keys = await sql<{ key_id: string; public_key: string }>`select key_id, public_key from desk_key`.execute(db);
-      for (const k of keys.rows) if (fingerprint(k.public_key) !== k.key_id) await sql`delete from desk_key where key_id = ${k.key_id}`.execute(db);
+      for (const k of keys.rows)
+        if (fingerprint(k.public_key) !== k.key_id) await sql`delete from desk_key where key_id = ${k.key_id}`.execute(db);
     },
   },
 };

@@ -48,7 +48,14 @@ export const authChannels = {
   }),
   'auth.logout': channel({ input: noInput, output: z.null(), access: 'session', whileLocked: true, beforeTwoStep: true }),
   /** Passive: the window re-reads it now and then (is the clock behind?), which is not someone at the desk. */
-  'auth.session': channel({ input: noInput, output: sessionInfo.nullable(), access: 'public', whileLocked: true, beforeTwoStep: true, passive: true }),
+  'auth.session': channel({
+    input: noInput,
+    output: sessionInfo.nullable(),
+    access: 'public',
+    whileLocked: true,
+    beforeTwoStep: true,
+    passive: true,
+  }),
   'auth.lock': channel({ input: noInput, output: sessionInfo, access: 'session', whileLocked: true, beforeTwoStep: true }),
   'auth.unlock': channel({
     input: z.strictObject({ password }),
@@ -59,7 +66,12 @@ export const authChannels = {
   }),
   /** Two-step sign-in (TOTP) for the logged-in user: whether it is on, set it up, confirm it with a first code. */
   'auth.totpStatus': channel({ input: noInput, output: totpStatus, access: 'session', beforeTwoStep: true }),
-  'auth.totpBegin': channel({ input: noInput, output: z.object({ key: z.string(), uri: z.string(), qrSvg: z.string() }), access: 'session', beforeTwoStep: true }),
+  'auth.totpBegin': channel({
+    input: noInput,
+    output: z.object({ key: z.string(), uri: z.string(), qrSvg: z.string() }),
+    access: 'session',
+    beforeTwoStep: true,
+  }),
   'auth.totpConfirm': channel({
     input: z.strictObject({ code: totpCode }),
     output: z.object({ recoveryCodes: z.array(z.string()) }),

@@ -5,10 +5,7 @@ import { reauth } from './auth';
 import { fullPath, jobProgress, noInput } from './common';
 
 /** A backup passphrase: like the store's, long enough to stand up to guessing offline. */
-export const backupPassphrase = z
-  .string({ error: 'must be text' })
-  .min(12, 'must be at least 12 characters')
-  .max(1024, 'is too long');
+export const backupPassphrase = z.string({ error: 'must be text' }).min(12, 'must be at least 12 characters').max(1024, 'is too long');
 
 const backupFolder = fullPath('/media/usb/FeeDesk backups');
 
@@ -41,7 +38,13 @@ export const backupStatus = z.object({
   /** Daily backup time (the desk's local HH:MM), null when only by hand. */
   dailyAt: z.string().nullable(),
   last: z
-    .object({ at: z.string(), reason: z.enum(['manual', 'scheduled']), ok: z.boolean(), path: z.string().nullable(), error: z.string().nullable() })
+    .object({
+      at: z.string(),
+      reason: z.enum(['manual', 'scheduled']),
+      ok: z.boolean(),
+      path: z.string().nullable(),
+      error: z.string().nullable(),
+    })
     .nullable(),
   nextDueAt: z.string().nullable(),
   /** A backup being written now. */
@@ -79,7 +82,11 @@ export const backupChannels = {
   'backup.configure': channel({
     input: z.strictObject({
       folder: backupFolder,
-      keep: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(365, 'must be at most 365'),
+      keep: z
+        .number({ error: 'must be a number' })
+        .int('must be a whole number')
+        .min(1, 'must be at least 1')
+        .max(365, 'must be at most 365'),
       dailyAt: z
         .string({ error: 'must be a time' })
         .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24-hour)')

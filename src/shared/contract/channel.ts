@@ -46,6 +46,9 @@ export function parseInput<I extends z.ZodType>(schema: I, value: unknown): z.Zo
   try {
     return schema.safeParse(value);
   } catch {
-    return { success: false, error: new z.ZodError([{ code: 'custom', message: 'is not plain data', path: [], input: value }]) as z.ZodError<z.output<I>> };
+    return {
+      success: false,
+      error: new z.ZodError([{ code: 'custom', message: 'is not plain data', path: [], input: value }]) as z.ZodError<z.output<I>>,
+    };
   }
 }

@@ -13,11 +13,7 @@ export const username = z
   .max(32, 'must be at most 32 characters')
   .regex(/^[A-Za-z0-9._-]+$/, 'may use only letters, digits, dot, dash and underscore');
 
-export const fullName = z
-  .string({ error: 'must be text' })
-  .trim()
-  .min(1, 'is required')
-  .max(100, 'must be at most 100 characters');
+export const fullName = z.string({ error: 'must be text' }).trim().min(1, 'is required').max(100, 'must be at most 100 characters');
 
 /** A password being typed to log in: any non-empty text. */
 export const password = z.string({ error: 'must be text' }).min(1, 'is required').max(256, 'is too long');
@@ -35,7 +31,10 @@ export const isoDateTime = z.iso.datetime();
 export const isoDate = z
   .string({ error: 'must be a date (YYYY-MM-DD)' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'is not a real calendar date');
+  .refine(
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    'is not a real calendar date',
+  );
 
 /**
  * The largest amount FeeDesk takes, in minor units: what a receipt's signed code can carry (40 bits), about

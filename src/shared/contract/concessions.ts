@@ -37,15 +37,25 @@ const request = z
     target: z.enum(['student', 'category', 'sibling'], { error: 'must be student, category or sibling' }),
     studentId: id.nullish().transform((v) => v ?? null),
     categoryId: id.nullish().transform((v) => v ?? null),
-    siblingRank: z.number({ error: 'must be a number' }).int().min(2, 'must be 2 or more (2 = second child)').max(12).nullish().transform((v) => v ?? null),
+    siblingRank: z
+      .number({ error: 'must be a number' })
+      .int()
+      .min(2, 'must be 2 or more (2 = second child)')
+      .max(12)
+      .nullish()
+      .transform((v) => v ?? null),
     headId: id.nullish().transform((v) => v ?? null),
     reason: name(300),
   })
   .superRefine((v, ctx) => {
-    if (v.kind === 'percent' && v.value > 10_000) ctx.addIssue({ code: 'custom', path: ['value'], message: 'must be at most 10000 basis points (100%)' });
-    if (v.target === 'student' && !v.studentId) ctx.addIssue({ code: 'custom', path: ['studentId'], message: 'is required for a student concession' });
-    if (v.target === 'category' && !v.categoryId) ctx.addIssue({ code: 'custom', path: ['categoryId'], message: 'is required for a category concession' });
-    if (v.target === 'sibling' && !v.siblingRank) ctx.addIssue({ code: 'custom', path: ['siblingRank'], message: 'is required for a sibling rule' });
+    if (v.kind === 'percent' && v.value > 10_000)
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'must be at most 10000 basis points (100%)' });
+    if (v.target === 'student' && !v.studentId)
+      ctx.addIssue({ code: 'custom', path: ['studentId'], message: 'is required for a student concession' });
+    if (v.target === 'category' && !v.categoryId)
+      ctx.addIssue({ code: 'custom', path: ['categoryId'], message: 'is required for a category concession' });
+    if (v.target === 'sibling' && !v.siblingRank)
+      ctx.addIssue({ code: 'custom', path: ['siblingRank'], message: 'is required for a sibling rule' });
   });
 
 export const concessionsChannels = {

@@ -16,7 +16,13 @@ const filePath = fullPath('/home/me/Documents/students.xlsx');
 /** Which column of the file feeds each field (by its header text); a field left out is matched by name. */
 const mapping = z.record(z.string().max(60), z.string().max(200).nullable(), { error: 'must map field keys to header texts' });
 
-export const importField = z.object({ key: z.string(), label: z.string(), required: z.boolean(), aliases: z.array(z.string()), description: z.string() });
+export const importField = z.object({
+  key: z.string(),
+  label: z.string(),
+  required: z.boolean(),
+  aliases: z.array(z.string()),
+  description: z.string(),
+});
 export type ImportField = z.infer<typeof importField>;
 
 export const rowError = z.object({ row: z.number().int(), column: z.string(), value: z.string(), reason: z.string() });
@@ -28,7 +34,9 @@ export const importSummary = z.object({
   rows: z.number().int(),
   counts: z.object({ new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), errors: z.number().int() }),
   /** The first rows as they would be written (field → text). */
-  preview: z.array(z.object({ row: z.number().int(), action: z.enum(['new', 'updated', 'unchanged']), values: z.record(z.string(), z.string()) })),
+  preview: z.array(
+    z.object({ row: z.number().int(), action: z.enum(['new', 'updated', 'unchanged']), values: z.record(z.string(), z.string()) }),
+  ),
   /** The first errors (all of them are in the error sheet). */
   errors: z.array(rowError),
   errorCount: z.number().int(),
@@ -70,11 +78,22 @@ const fileName = z
   .trim()
   .min(1, 'must be the file’s name')
   .max(200, 'must be at most 200 characters')
-  .refine((n) => IMPORT_FILE_TYPES.some((t) => n.toLowerCase().endsWith(`.${t}`)), 'must be an XLSX or CSV file (a name ending .xlsx or .csv)');
+  .refine(
+    (n) => IMPORT_FILE_TYPES.some((t) => n.toLowerCase().endsWith(`.${t}`)),
+    'must be an XLSX or CSV file (a name ending .xlsx or .csv)',
+  );
 
 export const importsChannels = {
-  'imports.inspect': channel({ input: z.strictObject({ importer, path: filePath, mapping: mapping.optional() }), output: headerMatch, access: ADMINS }),
-  'imports.dryRun': channel({ input: z.strictObject({ importer, path: filePath, mapping: mapping.optional() }), output: importJob, access: ADMINS }),
+  'imports.inspect': channel({
+    input: z.strictObject({ importer, path: filePath, mapping: mapping.optional() }),
+    output: headerMatch,
+    access: ADMINS,
+  }),
+  'imports.dryRun': channel({
+    input: z.strictObject({ importer, path: filePath, mapping: mapping.optional() }),
+    output: importJob,
+    access: ADMINS,
+  }),
   'imports.commit': channel({
     input: z.strictObject({
       importer,
@@ -88,9 +107,17 @@ export const importsChannels = {
     output: importJob,
     access: ADMINS,
   }),
-  'imports.template': channel({ input: z.strictObject({ importer, path: filePath, replace: replaceFile }), output: importJob, access: ADMINS }),
+  'imports.template': channel({
+    input: z.strictObject({ importer, path: filePath, replace: replaceFile }),
+    output: importJob,
+    access: ADMINS,
+  }),
   /** The dry run's file again, with an "errors" column, for fixing in a spreadsheet. */
-  'imports.errorSheet': channel({ input: z.strictObject({ jobId: z.string().max(64), path: filePath, replace: replaceFile }), output: importJob, access: ADMINS }),
+  'imports.errorSheet': channel({
+    input: z.strictObject({ jobId: z.string().max(64), path: filePath, replace: replaceFile }),
+    output: importJob,
+    access: ADMINS,
+  }),
   'imports.job': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS, passive: true }),
   'imports.cancel': channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: importJob, access: ADMINS }),
   /** The desktop app's file dialog (Browse): the file chosen, or null when the user closed the dialog. */
@@ -104,7 +131,10 @@ export const importsChannels = {
       fileName,
       content: z
         .base64({ error: 'must be the file’s content (base64)' })
-        .max(Math.ceil(RECEIVED_FILE_MAX_BYTES / 3) * 4, `is larger than ${RECEIVED_FILE_MAX_BYTES / 1024 / 1024} MB: split the file, or use the desktop app`),
+        .max(
+          Math.ceil(RECEIVED_FILE_MAX_BYTES / 3) * 4,
+          `is larger than ${RECEIVED_FILE_MAX_BYTES / 1024 / 1024} MB: split the file, or use the desktop app`,
+        ),
     }),
     output: z.object({ path: z.string() }),
     access: ADMINS,

@@ -62,9 +62,8 @@ export function isChannelName(name: unknown): name is ChannelName {
 type AreaOf<C> = C extends `${infer A}.${string}` ? A : never;
 type MethodOf<C, A extends string> = C extends `${A}.${infer M}` ? M : never;
 
-type ChannelCall<C extends ChannelName> = undefined extends InputOf<C>
-  ? (input?: InputOf<C>) => Promise<Result<OutputOf<C>>>
-  : (input: InputOf<C>) => Promise<Result<OutputOf<C>>>;
+type ChannelCall<C extends ChannelName> =
+  undefined extends InputOf<C> ? (input?: InputOf<C>) => Promise<Result<OutputOf<C>>> : (input: InputOf<C>) => Promise<Result<OutputOf<C>>>;
 
 /** window.api: one function per channel, grouped by area (`api.auth.login(input)`). */
 export type Api = {

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { id, isoDate, name, noInput } from './common';
 
-export const academicYear = z.object({ id: z.string(), name: z.string(), startsOn: z.string(), endsOn: z.string(), isCurrent: z.boolean() });
+export const academicYear = z.object({
+  id: z.string(),
+  name: z.string(),
+  startsOn: z.string(),
+  endsOn: z.string(),
+  isCurrent: z.boolean(),
+});
 export const schoolClass = z.object({
   id: z.string(),
   name: z.string(),

@@ -5,7 +5,10 @@ import { approver, bounceCharge, id, isoDate, name, optionalText, positiveAmount
 import { studentSummary } from './students';
 
 const ref = (label: string, pattern: RegExp, hint: string) =>
-  z.string({ error: `must be the ${label}` }).trim().regex(pattern, hint);
+  z
+    .string({ error: `must be the ${label}` })
+    .trim()
+    .regex(pattern, hint);
 
 /**
  * A bank reference as people copy it from a UPI app or a bank SMS ("4071 2345 6789", "utr-407123456789"): spaces and
@@ -64,7 +67,10 @@ export const paymentMethod = z.discriminatedUnion(
       last4: ref('card’s last 4 digits', /^\d{4}$/, 'must be the card’s last 4 digits'),
       authCode: ref('authorisation code', /^[A-Za-z0-9]{4,12}$/, 'must be the 4–12 character authorisation code'),
     }),
-    z.strictObject({ mode: z.literal('upi'), utr: bankRef('UPI reference (UTR)', /^[A-Z0-9]{8,30}$/, 'must be the 8–30 letters and digits of the UPI reference (UTR)', /[\s-]+/g) }),
+    z.strictObject({
+      mode: z.literal('upi'),
+      utr: bankRef('UPI reference (UTR)', /^[A-Z0-9]{8,30}$/, 'must be the 8–30 letters and digits of the UPI reference (UTR)', /[\s-]+/g),
+    }),
     z.strictObject({
       mode: z.literal('bank_transfer'),
       reference: bankRef('bank reference', /^[A-Z0-9/-]{6,35}$/, 'must be the 6–35 character bank reference (UTR/NEFT/RTGS)', /\s+/g),
@@ -96,9 +102,11 @@ export const openItem = z.object({
 });
 export type OpenItemView = z.infer<typeof openItem>;
 
-const payer = studentSummary.pick({ id: true, admissionNo: true, fullName: true, className: true, section: true, guardianName: true, status: true }).extend({
-  credit: z.number(),
-});
+const payer = studentSummary
+  .pick({ id: true, admissionNo: true, fullName: true, className: true, section: true, guardianName: true, status: true })
+  .extend({
+    credit: z.number(),
+  });
 
 export const openDues = z.object({
   asOf: z.string(),
@@ -135,7 +143,16 @@ export const receipt = z.object({
   tendered: z.number().nullable(),
   change: z.number().nullable(),
   lines: z.array(
-    z.object({ studentId: z.string(), installment: z.string(), head: z.string(), kind: z.string(), dueOn: z.string(), gross: z.number(), concession: z.number(), amount: z.number() }),
+    z.object({
+      studentId: z.string(),
+      installment: z.string(),
+      head: z.string(),
+      kind: z.string(),
+      dueOn: z.string(),
+      gross: z.number(),
+      concession: z.number(),
+      amount: z.number(),
+    }),
   ),
   creditUsed: z.number(),
   creditAdded: z.number(),
@@ -144,7 +161,15 @@ export const receipt = z.object({
   /** The late fines to date inside balanceAfter; null on receipts from before fines were counted in it. */
   finesInBalance: z.number().nullable(),
   status: z.enum(['valid', 'cancelled', 'bounced']),
-  event: z.object({ kind: z.enum(['cancelled', 'bounced']), at: z.string(), reason: z.string(), by: z.string(), approvedBy: z.string().nullable() }).nullable(),
+  event: z
+    .object({
+      kind: z.enum(['cancelled', 'bounced']),
+      at: z.string(),
+      reason: z.string(),
+      by: z.string(),
+      approvedBy: z.string().nullable(),
+    })
+    .nullable(),
   /** The signed QR payload (base64url), fixed when the payment was recorded; null on receipts from before signing. */
   qr: z.string().nullable(),
   /** How many times it has been printed (the first print is the original). */
@@ -207,7 +232,10 @@ export const paymentsChannels = {
       amount: positiveAmount,
       method: paymentMethod,
       /** Edited allocation; omitted for the default (oldest first). Keys come from payments.openDues. */
-      allocations: z.array(z.strictObject({ key: z.string().min(1).max(120), amount: positiveAmount })).max(500).optional(),
+      allocations: z
+        .array(z.strictObject({ key: z.string().min(1).max(120), amount: positiveAmount }))
+        .max(500)
+        .optional(),
       note: optionalText(200),
     }),
     output: receipt,

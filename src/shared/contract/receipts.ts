@@ -11,11 +11,24 @@ export const qrCheck = z.object({
   verdict: z.enum(['valid', 'tampered', 'unknown_key', 'malformed', 'not_feedesk']),
   message: z.string(),
   claims: z
-    .object({ schoolId: z.string(), keyId: z.string(), deskCode: z.string().nullable(), date: z.string(), amount: z.number(), receiptNo: z.string(), admissionNo: z.string() })
+    .object({
+      schoolId: z.string(),
+      keyId: z.string(),
+      deskCode: z.string().nullable(),
+      date: z.string(),
+      amount: z.number(),
+      receiptNo: z.string(),
+      admissionNo: z.string(),
+    })
     .nullable(),
   /** What this desk's own books say about that receipt, when it has it. */
   local: z
-    .object({ found: z.boolean(), amountMatches: z.boolean().nullable(), status: z.enum(['valid', 'cancelled', 'bounced']).nullable(), studentName: z.string().nullable() })
+    .object({
+      found: z.boolean(),
+      amountMatches: z.boolean().nullable(),
+      status: z.enum(['valid', 'cancelled', 'bounced']).nullable(),
+      studentName: z.string().nullable(),
+    })
     .nullable(),
 });
 export type QrCheckView = z.infer<typeof qrCheck>;
@@ -38,7 +51,9 @@ export const receiptsChannels = {
     access: ['admin', 'accountant'],
   }),
   'receipts.verify': channel({
-    input: z.strictObject({ code: z.string({ error: 'must be text' }).trim().min(1, 'is required').max(2000, 'is too long to be a receipt code') }),
+    input: z.strictObject({
+      code: z.string({ error: 'must be text' }).trim().min(1, 'is required').max(2000, 'is too long to be a receipt code'),
+    }),
     output: qrCheck,
     access: 'session',
   }),

@@ -14,7 +14,10 @@ export const SCREEN_ROWS = 2_000;
 export const GROUP_KEYS = ['head', 'class', 'mode', 'cashier', 'desk', 'day', 'month'] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];
 
-const deskCode = z.string({ error: 'must be a desk code' }).trim().regex(/^[A-Za-z0-9-]{1,12}$/, 'must be a desk code such as D01');
+const deskCode = z
+  .string({ error: 'must be a desk code' })
+  .trim()
+  .regex(/^[A-Za-z0-9-]{1,12}$/, 'must be a desk code such as D01');
 
 const range = { from: isoDate, to: isoDate };
 type Ranged = { from: string; to: string };
@@ -23,7 +26,12 @@ type Ranged = { from: string; to: string };
 function checkRange(v: Ranged, ctx: z.RefinementCtx): void {
   const days = daysBetween(v.from, v.to);
   if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${v.from}): the range is reversed` });
-  else if (days > MAX_RANGE_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be within ${MAX_RANGE_DAYS} days of from; ask for at most five years at a time` });
+  else if (days > MAX_RANGE_DAYS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `must be within ${MAX_RANGE_DAYS} days of from; ask for at most five years at a time`,
+    });
 }
 
 const groupBy = z
@@ -36,8 +44,17 @@ export const reportFilters = z.discriminatedUnion(
   'report',
   [
     z.strictObject({ report: z.literal('daybook'), date: isoDate, desk: deskCode.optional(), cashierId: id.optional() }),
-    z.strictObject({ report: z.literal('receipts'), ...range, desk: deskCode.optional(), mode: z.enum(PAYMENT_MODES).optional() }).superRefine(checkRange),
-    z.strictObject({ report: z.literal('collection'), ...range, groupBy, view: z.enum(['gross', 'net'], { error: 'must be gross or net' }) }).superRefine(checkRange),
+    z
+      .strictObject({ report: z.literal('receipts'), ...range, desk: deskCode.optional(), mode: z.enum(PAYMENT_MODES).optional() })
+      .superRefine(checkRange),
+    z
+      .strictObject({
+        report: z.literal('collection'),
+        ...range,
+        groupBy,
+        view: z.enum(['gross', 'net'], { error: 'must be gross or net' }),
+      })
+      .superRefine(checkRange),
     z.strictObject({
       report: z.literal('defaulters'),
       asOf: isoDate,
@@ -57,7 +74,13 @@ export const reportFilters = z.discriminatedUnion(
       period: z.enum(['week', 'month'], { error: 'must be week or month' }),
       periods: z.number({ error: 'must be a number of periods' }).int().min(1, 'must be at least 1').max(24, 'must be at most 24'),
     }),
-    z.strictObject({ report: z.literal('journal'), ...range, layout: z.enum(['tally', 'quickbooks'], { error: 'must be tally or quickbooks' }) }).superRefine(checkRange),
+    z
+      .strictObject({
+        report: z.literal('journal'),
+        ...range,
+        layout: z.enum(['tally', 'quickbooks'], { error: 'must be tally or quickbooks' }),
+      })
+      .superRefine(checkRange),
     z.strictObject({ report: z.literal('day_close'), date: isoDate, desk: deskCode.optional() }),
     z.strictObject({
       report: z.literal('students_list'),
@@ -78,7 +101,13 @@ export type ReportFilters = z.infer<typeof reportFilters>;
 export type ReportName = ReportFilters['report'];
 
 /** What a cashier may read: their counter's day and a student's or family's statement. The rest is the accountant's. */
-export const CASHIER_REPORTS: ReadonlySet<ReportName> = new Set<ReportName>(['daybook', 'day_close', 'statement', 'family_statement', 'cheques']);
+export const CASHIER_REPORTS: ReadonlySet<ReportName> = new Set<ReportName>([
+  'daybook',
+  'day_close',
+  'statement',
+  'family_statement',
+  'cheques',
+]);
 
 export const COLUMN_TYPES = ['text', 'money', 'count', 'date'] as const;
 export const reportColumn = z.object({
@@ -165,17 +194,34 @@ export const dayCloseStatus = z.object({
   cashCount: z.record(z.string(), z.number().int()).nullable(),
   variance: z.number().int().nullable(),
   note: z.string().nullable(),
-  history: z.array(z.object({ kind: z.enum(['closed', 'reopened']), at: z.string(), by: z.string(), note: z.string().nullable(), variance: z.number().nullable() })),
+  history: z.array(
+    z.object({
+      kind: z.enum(['closed', 'reopened']),
+      at: z.string(),
+      by: z.string(),
+      note: z.string().nullable(),
+      variance: z.number().nullable(),
+    }),
+  ),
 });
 export type DayCloseStatus = z.infer<typeof dayCloseStatus>;
 
-const count = z.number({ error: 'must be a count' }).int('must be a whole count').min(0, 'must not be negative').max(1_000_000, 'is too large');
+const count = z
+  .number({ error: 'must be a count' })
+  .int('must be a whole count')
+  .min(0, 'must not be negative')
+  .max(1_000_000, 'is too large');
 const NON_CASH = PAYMENT_MODES.filter((m) => m !== 'cash');
 
 export const reportsChannels = {
   'reports.run': channel({ input: reportFilters, output: reportTable, access: ['admin', 'accountant', 'cashier'] }),
   'reports.export': channel({
-    input: z.strictObject({ filters: reportFilters, format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }), path: exportPath, replace: replaceFile }),
+    input: z.strictObject({
+      filters: reportFilters,
+      format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
+      path: exportPath,
+      replace: replaceFile,
+    }),
     output: exportJob,
     access: ['admin', 'accountant', 'cashier'],
   }),
@@ -185,13 +231,18 @@ export const reportsChannels = {
   'reports.exportFolder': channel({ input: noInput, output: z.object({ folder: z.string() }), access: 'session' }),
   'reports.dashboard': channel({ input: noInput, output: dashboard, access: ['admin', 'accountant'] }),
 
-  'dayClose.status': channel({ input: z.strictObject({ date: isoDate }), output: dayCloseStatus, access: ['admin', 'accountant', 'cashier'] }),
+  'dayClose.status': channel({
+    input: z.strictObject({ date: isoDate }),
+    output: dayCloseStatus,
+    access: ['admin', 'accountant', 'cashier'],
+  }),
   'dayClose.close': channel({
     input: z.strictObject({
       date: isoDate,
       /** Notes and coins counted in the drawer: denomination (minor units, as text) → how many. */
       cashCount: z.record(z.string().regex(/^\d+$/), count, {
-        error: (issue) => (issue.code === 'invalid_key' ? 'must be a denomination in minor units (such as 50000 for a ₹500 note)' : undefined),
+        error: (issue) =>
+          issue.code === 'invalid_key' ? 'must be a denomination in minor units (such as 50000 for a ₹500 note)' : undefined,
       }),
       /** Totals counted for the other modes (slips, cheques in hand). Modes left out count as zero. */
       counted: z.partialRecord(z.enum(NON_CASH), nonNegativeAmount),
@@ -201,7 +252,11 @@ export const reportsChannels = {
     access: ['admin', 'accountant', 'cashier'],
   }),
   'dayClose.reopen': channel({
-    input: z.strictObject({ date: isoDate, reason: z.string({ error: 'must be text' }).trim().min(5, 'must say why (at least 5 characters)').max(300), reauth }),
+    input: z.strictObject({
+      date: isoDate,
+      reason: z.string({ error: 'must be text' }).trim().min(5, 'must say why (at least 5 characters)').max(300),
+      reauth,
+    }),
     output: dayCloseStatus,
     access: ['admin'],
   }),

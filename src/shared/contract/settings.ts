@@ -30,13 +30,14 @@ export const policies = z.object({
 export type Policies = z.infer<typeof policies>;
 
 /** PNG or JPEG, base64, at most 200 KB: printed at the top of receipts. */
-const logo = z
-  .base64({ error: 'must be a PNG or JPEG image in base64' })
-  .max(280_000, 'must be an image of at most 200 KB')
-  .nullable();
+const logo = z.base64({ error: 'must be a PNG or JPEG image in base64' }).max(280_000, 'must be an image of at most 200 KB').nullable();
 
 export const settingsChannels = {
-  'settings.setLogo': channel({ input: z.strictObject({ imageBase64: logo }), output: z.object({ hasLogo: z.boolean() }), access: ['admin'] }),
+  'settings.setLogo': channel({
+    input: z.strictObject({ imageBase64: logo }),
+    output: z.object({ hasLogo: z.boolean() }),
+    access: ['admin'],
+  }),
   'settings.get': channel({ input: noInput, output: policies, access: 'session' }),
   'settings.update': channel({
     input: z
@@ -66,9 +67,16 @@ export const settingsChannels = {
         receiptLayout: z.enum(RECEIPT_LAYOUTS, { error: `must be one of ${RECEIPT_LAYOUTS.join(', ')}` }).optional(),
         receiptFooter: z.string({ error: 'must be text' }).trim().max(200, 'must be at most 200 characters').optional(),
         cashDenominations: z
-          .array(z.number({ error: 'must be an amount in minor units' }).int('must be whole minor units').positive('must be more than zero').max(100_000_000), {
-            error: 'must be a list of amounts in minor units',
-          })
+          .array(
+            z
+              .number({ error: 'must be an amount in minor units' })
+              .int('must be whole minor units')
+              .positive('must be more than zero')
+              .max(100_000_000),
+            {
+              error: 'must be a list of amounts in minor units',
+            },
+          )
           .max(30, 'must list at most 30 notes and coins')
           .refine((d) => new Set(d).size === d.length, 'must not list a note or coin twice')
           .optional(),

@@ -14,7 +14,10 @@ export const slipsChannels = {
         perPage: z.union([z.literal(1), z.literal(2)], { error: 'must be 1 or 2 slips per A4 page' }).default(1),
         target: z.enum(['pdf', 'printer', 'dialog'], { error: 'must be pdf, printer or dialog' }),
       })
-      .refine((v) => (v.studentIds?.length ?? 0) > 0 || v.classId, { message: 'is required unless studentIds are listed', path: ['classId'] }),
+      .refine((v) => (v.studentIds?.length ?? 0) > 0 || v.classId, {
+        message: 'is required unless studentIds are listed',
+        path: ['classId'],
+      }),
     output: z.object({ fileName: z.string(), base64: z.string(), slips: z.number() }),
     access: 'session',
   }),

@@ -12,10 +12,7 @@ export const storeStatus = z.object({
 });
 export type StoreStatus = z.infer<typeof storeStatus>;
 
-const passphrase = z
-  .string({ error: 'must be text' })
-  .min(12, 'must be at least 12 characters')
-  .max(1024, 'is too long');
+const passphrase = z.string({ error: 'must be text' }).min(12, 'must be at least 12 characters').max(1024, 'is too long');
 
 export const storeChannels = {
   'store.status': channel({ input: noInput, output: storeStatus, access: 'public', whileLocked: true }),

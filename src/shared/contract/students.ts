@@ -55,7 +55,10 @@ const studentFields = {
   guardianName: name(120),
   phone,
   phone2: phone.nullish().transform((v) => v ?? null),
-  email: z.email({ error: 'must be an email address' }).nullish().transform((v) => v ?? null),
+  email: z
+    .email({ error: 'must be an email address' })
+    .nullish()
+    .transform((v) => v ?? null),
   categoryId: id.nullish().transform((v) => v ?? null),
   familyId: id.nullish().transform((v) => v ?? null),
   joinedOn: isoDate,

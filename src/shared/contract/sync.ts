@@ -78,7 +78,11 @@ export const syncChannels = {
     output: syncStatus,
     access: ['admin'],
   }),
-  'sync.setEnabled': channel({ input: z.strictObject({ enabled: z.boolean({ error: 'must be true or false' }) }), output: syncStatus, access: ['admin'] }),
+  'sync.setEnabled': channel({
+    input: z.strictObject({ enabled: z.boolean({ error: 'must be true or false' }) }),
+    output: syncStatus,
+    access: ['admin'],
+  }),
   'sync.now': channel({ input: noInput, output: syncStatus, access: 'session' }),
   'sync.rejected': channel({ input: noInput, output: z.array(rejectedItem), access: ['admin', 'accountant'] }),
   'sync.alerts': channel({ input: noInput, output: z.array(syncAlert), access: ['admin', 'accountant'] }),

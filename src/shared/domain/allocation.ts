@@ -53,10 +53,15 @@ export function allocate(items: readonly OpenItem[], amount: number, rule: Alloc
   return { allocations, credit: left };
 }
 
-export type AllocationProblem = { index: number; field: 'key' | 'amount'; message: string } | { index: null; field: 'allocations'; message: string };
+export type AllocationProblem =
+  { index: number; field: 'key' | 'amount'; message: string } | { index: null; field: 'allocations'; message: string };
 
 /** Checks an edited allocation against the open items and the money available; null when it is sound. */
-export function allocationProblem(items: readonly OpenItem[], allocations: readonly Allocated[], available: number): AllocationProblem | null {
+export function allocationProblem(
+  items: readonly OpenItem[],
+  allocations: readonly Allocated[],
+  available: number,
+): AllocationProblem | null {
   const byKey = new Map(items.map((i) => [i.key, i]));
   const seen = new Set<string>();
   let total = 0;
@@ -65,7 +70,8 @@ export function allocationProblem(items: readonly OpenItem[], allocations: reado
     if (!item) return { index, field: 'key', message: 'is not an open due of this student' };
     if (seen.has(a.key)) return { index, field: 'key', message: 'appears twice' };
     seen.add(a.key);
-    if (!Number.isSafeInteger(a.amount) || a.amount <= 0) return { index, field: 'amount', message: 'must be a positive whole amount in minor units' };
+    if (!Number.isSafeInteger(a.amount) || a.amount <= 0)
+      return { index, field: 'amount', message: 'must be a positive whole amount in minor units' };
     if (a.amount > item.balance) return { index, field: 'amount', message: `is above the due's balance of ${item.balance}` };
     total += a.amount;
   }

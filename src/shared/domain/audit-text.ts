@@ -56,16 +56,32 @@ export function describe(entry: AuditEntry, f: Formatters): string {
   switch (entry.action) {
     case 'payments.record': {
       const mode = str(after['mode']);
-      return join(`Recorded payment of ${amount(after['amount']) ?? 'an amount'}`, mode && `by ${paymentModeInText(mode)}`, student && `from ${student}`, `— ${receiptOf}`);
+      return join(
+        `Recorded payment of ${amount(after['amount']) ?? 'an amount'}`,
+        mode && `by ${paymentModeInText(mode)}`,
+        student && `from ${student}`,
+        `— ${receiptOf}`,
+      );
     }
     case 'payments.cancel':
-      return join(`Cancelled ${receiptOf}`, student && `of ${student}`) + (person(after['approvedBy']) ? `, approved by ${person(after['approvedBy'])}` : '') + because;
+      return (
+        join(`Cancelled ${receiptOf}`, student && `of ${student}`) +
+        (person(after['approvedBy']) ? `, approved by ${person(after['approvedBy'])}` : '') +
+        because
+      );
     case 'payments.bounce':
-      return join(`Marked the cheque of ${receiptOf} bounced`, student && `(${student})`, num(after['charge']) ? `with a charge of ${amount(after['charge'])}` : null) + (str(after['bankReason']) ? `: “${str(after['bankReason'])}”` : '');
+      return (
+        join(
+          `Marked the cheque of ${receiptOf} bounced`,
+          student && `(${student})`,
+          num(after['charge']) ? `with a charge of ${amount(after['charge'])}` : null,
+        ) + (str(after['bankReason']) ? `: “${str(after['bankReason'])}”` : '')
+      );
     case 'payments.refundCredit':
       return join(`Refunded ${amount(after['refunded']) ?? 'credit'} of credit to`, student ?? 'a student') + because;
     case 'payments.waive': {
-      const waived = num(before['balance']) !== null && num(after['balance']) !== null ? num(before['balance'])! - num(after['balance'])! : null;
+      const waived =
+        num(before['balance']) !== null && num(after['balance']) !== null ? num(before['balance'])! - num(after['balance'])! : null;
       return join(`Waived ${waived === null ? 'a due' : f.money(waived)}`, name && `of ${name}`, forStudent) + because;
     }
     case 'receipts.print':
@@ -73,15 +89,26 @@ export function describe(entry: AuditEntry, f: Formatters): string {
     case 'receipts.reprint':
       return join(`Reprinted ${receiptOf}`, forStudent, num(after['copyNo']) ? `(copy ${num(after['copyNo'])})` : null);
     case 'cheques.clear':
-      return join(`Marked the cheque of ${receiptOf} cleared`, day(after['clearedOn']) && `on ${day(after['clearedOn'])}`, student && `(${student})`);
+      return join(
+        `Marked the cheque of ${receiptOf} cleared`,
+        day(after['clearedOn']) && `on ${day(after['clearedOn'])}`,
+        student && `(${student})`,
+      );
     case 'concessions.request':
       return join(`Requested concession ${quoted(name)}`, forStudent) + because;
     case 'concessions.approve':
-      return join(`Approved concession ${quoted(name)}`, forStudent, num(after['applied']) !== null && `(${amount(after['applied'])} taken off the dues)`);
+      return join(
+        `Approved concession ${quoted(name)}`,
+        forStudent,
+        num(after['applied']) !== null && `(${amount(after['applied'])} taken off the dues)`,
+      );
     case 'concessions.reject':
       return join(`Rejected concession ${quoted(name)}`, forStudent);
     case 'dayClose.close':
-      return join(`Closed the day ${day(after['date']) ?? ''} on desk ${entry.deskCode}`, num(after['variance']) !== null && `(variance ${amount(after['variance'])})`);
+      return join(
+        `Closed the day ${day(after['date']) ?? ''} on desk ${entry.deskCode}`,
+        num(after['variance']) !== null && `(variance ${amount(after['variance'])})`,
+      );
     case 'dayClose.reopen':
       return join(`Reopened the day ${day(after['date']) ?? ''} on desk ${entry.deskCode}`) + because;
     case 'students.create':
@@ -89,7 +116,10 @@ export function describe(entry: AuditEntry, f: Formatters): string {
     case 'students.update':
       return `Edited the details of ${student ?? 'a student'}`;
     case 'students.leave':
-      return join(`Marked ${student ?? 'a student'} as ${str(after['status']) === 'alumni' ? 'passed out' : 'left'}`, day(after['left_on'] ?? after['leftOn']) && `on ${day(after['left_on'] ?? after['leftOn'])}`);
+      return join(
+        `Marked ${student ?? 'a student'} as ${str(after['status']) === 'alumni' ? 'passed out' : 'left'}`,
+        day(after['left_on'] ?? after['leftOn']) && `on ${day(after['left_on'] ?? after['leftOn'])}`,
+      );
     case 'masters.createYear':
       return `Created academic year ${name ?? str(after['name']) ?? ''}`.trim();
     case 'masters.setCurrentYear':
@@ -173,7 +203,8 @@ export function describe(entry: AuditEntry, f: Formatters): string {
     case 'backup.configured':
       return 'Changed the backup settings';
     default:
-      if (entry.action.startsWith('imports.')) return `Imported ${words(entry.action.slice('imports.'.length))}${num(after['created']) !== null ? ` (${num(after['created'])} created)` : ''}`;
+      if (entry.action.startsWith('imports.'))
+        return `Imported ${words(entry.action.slice('imports.'.length))}${num(after['created']) !== null ? ` (${num(after['created'])} created)` : ''}`;
       return sentenceCase(words(entry.action.replace('.', ' ')));
   }
 }
@@ -233,8 +264,31 @@ function labelOf(key: string): string {
 }
 
 const MONEY_KEYS = new Set([
-  'amount', 'allocated', 'creditDelta', 'credit', 'refunded', 'charge', 'balance', 'variance', 'expected', 'counted', 'tendered', 'change_given',
-  'changeGiven', 'credit_used', 'creditUsed', 'credit_added', 'creditAdded', 'total', 'gross', 'paid', 'outstanding', 'applied', 'perDay', 'cap', 'shares',
+  'amount',
+  'allocated',
+  'creditDelta',
+  'credit',
+  'refunded',
+  'charge',
+  'balance',
+  'variance',
+  'expected',
+  'counted',
+  'tendered',
+  'change_given',
+  'changeGiven',
+  'credit_used',
+  'creditUsed',
+  'credit_added',
+  'creditAdded',
+  'total',
+  'gross',
+  'paid',
+  'outstanding',
+  'applied',
+  'perDay',
+  'cap',
+  'shares',
 ]);
 /** Fields whose values are codes: read as words ("per_day" → "Per day"). */
 const CODE_KEYS = new Set(['status', 'kind', 'target', 'decision', 'role', 'plan', 'state']);
@@ -267,13 +321,21 @@ function valueOf(key: string, value: unknown, entry: AuditEntry, f: Formatters, 
     return CODE_KEYS.has(key) ? sentenceCase(words(value)) : value;
   }
   if (Array.isArray(value)) {
-    if (key === 'allocations') return value.map((pair) => (Array.isArray(pair) ? `${valueOf('id', pair[0], entry, f, false, depth + 1)} ${valueOf('amount', pair[1], entry, f, true, depth + 1)}` : '')).join('; ');
+    if (key === 'allocations')
+      return value
+        .map((pair) =>
+          Array.isArray(pair)
+            ? `${valueOf('id', pair[0], entry, f, false, depth + 1)} ${valueOf('amount', pair[1], entry, f, true, depth + 1)}`
+            : '',
+        )
+        .join('; ');
     if (value.length === 0) return 'none';
     if (depth >= 3) return `${value.length} ${value.length === 1 ? 'item' : 'items'}`;
     return value.map((v) => valueOf(key, v, entry, f, money, depth + 1)).join('; ');
   }
   const fields = Object.entries(value as Details).filter(([k]) => !SKIP.has(k));
-  if (key === 'written') return fields.map(([table, rows]) => `${words(table)}: ${Array.isArray(rows) ? rows.length : 0}`).join(', ') || 'none';
+  if (key === 'written')
+    return fields.map(([table, rows]) => `${words(table)}: ${Array.isArray(rows) ? rows.length : 0}`).join(', ') || 'none';
   if (depth >= 3) return `${fields.length} fields`;
   // Amounts by mode (expected, counted) stay money; other nested objects read as "label value" pairs.
   return fields.map(([k, v]) => `${labelOf(k)} ${valueOf(k, v, entry, f, money || MONEY_KEYS.has(k), depth + 1)}`).join(' · ') || '—';

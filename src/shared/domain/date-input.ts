@@ -3,13 +3,28 @@
 // Times are shown in the school's time zone, never UTC.
 import { addDays, type IsoDate } from './dates';
 
-const ENGLISH_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const ENGLISH_MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\.$/, '');
 
 /** Whether the locale writes the day or the month first in a numeric date (the year first is taken as ISO). */
 export function dayFirst(locale: string): boolean {
-  const parts = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', year: 'numeric', timeZone: 'UTC' }).formatToParts(new Date(Date.UTC(2026, 6, 24)));
+  const parts = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', year: 'numeric', timeZone: 'UTC' }).formatToParts(
+    new Date(Date.UTC(2026, 6, 24)),
+  );
   const order = parts.filter((p) => p.type === 'day' || p.type === 'month').map((p) => p.type);
   return order[0] !== 'month';
 }
@@ -94,14 +109,23 @@ export function parseDateInput(text: string, locale: string, today: IsoDate): Is
 /** A calendar date for a person: "24 Jul 2026" in en-IN (the month in words: never 07/24 against 24/07). */
 export function formatDate(iso: IsoDate, locale: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${iso}T00:00:00Z`),
+  );
 }
 
 /** An instant for a person, in the school's time zone: "24 Jul 2026, 10:00 am". */
 export function formatDateTime(instant: string, locale: string, timeZone: string): string {
   const date = new Date(instant);
   if (Number.isNaN(date.getTime())) return instant;
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone }).format(date);
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone,
+  }).format(date);
 }
 
 /** Only the time of an instant, in the school's time zone: "10:00 am". */

@@ -13,12 +13,23 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** The installments of a standard plan starting at the year's first due date (custom plans list their own). */
 export function planInstallments(plan: Exclude<Plan, 'custom'>, firstDueOn: IsoDate): PlannedInstallment[] {
-  const shape = { monthly: { count: 12, step: 1 }, quarterly: { count: 4, step: 3 }, termwise: { count: 3, step: 4 }, annual: { count: 1, step: 12 } }[plan];
+  const shape = {
+    monthly: { count: 12, step: 1 },
+    quarterly: { count: 4, step: 3 },
+    termwise: { count: 3, step: 4 },
+    annual: { count: 1, step: 12 },
+  }[plan];
   return Array.from({ length: shape.count }, (_, i) => {
     const dueOn = addMonths(firstDueOn, i * shape.step);
     const month = MONTHS[Number(dueOn.slice(5, 7)) - 1]!;
     const label =
-      plan === 'monthly' ? `${month} ${dueOn.slice(0, 4)}` : plan === 'annual' ? 'Annual' : plan === 'quarterly' ? `Quarter ${i + 1}` : `Term ${i + 1}`;
+      plan === 'monthly'
+        ? `${month} ${dueOn.slice(0, 4)}`
+        : plan === 'annual'
+          ? 'Annual'
+          : plan === 'quarterly'
+            ? `Quarter ${i + 1}`
+            : `Term ${i + 1}`;
     return { label, dueOn };
   });
 }

@@ -48,7 +48,10 @@ function romanAsNumber(name: string): string {
  * number, Roman numerals included), then any other name; alike ones by their natural key.
  */
 export function classKey(name: string): string {
-  const compact = name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  const compact = name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
   const pre = PRE_PRIMARY.findIndex((re) => re.test(compact));
   const numbered = romanAsNumber(name);
   const rank = pre >= 0 ? String(pre) : /\d/.test(numbered) ? '5' : '9';
@@ -79,5 +82,6 @@ export const compareClassNames =
 /** Classes as the store lists them: by their explicit order, then by name as a school lists them. */
 export function compareClasses(locale = 'en-IN') {
   const byName = compareClassNames(locale);
-  return (a: { sortOrder: number; name: string }, b: { sortOrder: number; name: string }) => a.sortOrder - b.sortOrder || byName(a.name, b.name);
+  return (a: { sortOrder: number; name: string }, b: { sortOrder: number; name: string }) =>
+    a.sortOrder - b.sortOrder || byName(a.name, b.name);
 }

@@ -11,7 +11,9 @@ export function receivedWithThanks(r: Pick<Receipt, 'students' | 'amount' | 'sch
 }
 
 /** The receipt's lines by the child they were paid for, in the order the children are listed, each with its total. */
-export function linesByStudent(r: Pick<Receipt, 'students' | 'lines'>): { student: Receipt['students'][number]; lines: Receipt['lines']; total: number }[] {
+export function linesByStudent(
+  r: Pick<Receipt, 'students' | 'lines'>,
+): { student: Receipt['students'][number]; lines: Receipt['lines']; total: number }[] {
   return r.students
     .map((student) => {
       const lines = r.lines.filter((l) => l.studentId === student.id);

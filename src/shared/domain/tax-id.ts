@@ -19,9 +19,11 @@ export function gstinCheckCharacter(first14: string): string {
 export function taxIdProblem(value: string, currency: string): string | null {
   const id = value.trim().toUpperCase();
   if (id === '') return null;
-  if (currency !== 'INR') return /^[A-Z0-9][A-Z0-9 ./-]{0,29}$/.test(id) ? null : 'must be letters and digits (with - . / or spaces), at most 30';
+  if (currency !== 'INR')
+    return /^[A-Z0-9][A-Z0-9 ./-]{0,29}$/.test(id) ? null : 'must be letters and digits (with - . / or spaces), at most 30';
   if (id.length !== 15) return `must be a GSTIN of 15 characters (this has ${id.length})`;
-  if (!GSTIN_SHAPE.test(id)) return 'is not a GSTIN: 2 digits of the state, the 10-character PAN, the entity number, Z, and a check character';
+  if (!GSTIN_SHAPE.test(id))
+    return 'is not a GSTIN: 2 digits of the state, the 10-character PAN, the entity number, Z, and a check character';
   if (gstinCheckCharacter(id.slice(0, 14)) !== id[14]) return 'has a wrong last (check) character: a character was mistyped';
   return null;
 }

@@ -87,10 +87,21 @@ const dueRow = z.object({
   created_at: instant,
   source_id: uuid.nullable(),
 });
-const allocationRow = z.object({ payment_id: uuid, due_id: uuid, student_id: uuid, amount: minor.refine((n) => n !== 0, 'an allocation is never 0'), event_id: uuid.nullable() });
+const allocationRow = z.object({
+  payment_id: uuid,
+  due_id: uuid,
+  student_id: uuid,
+  amount: minor.refine((n) => n !== 0, 'an allocation is never 0'),
+  event_id: uuid.nullable(),
+});
 const creditRow = z.object({ studentId: uuid, amount: minor.refine((n) => n !== 0), kind: z.enum(['overpayment', 'applied']) });
 const waiverRow = z.object({ id: uuid, due_id: uuid, amount: minor.positive(), reason: text, approved_by: userId, at: instant });
-const studentView = student.extend({ id: uuid, admissionNo: text, version: z.number().int().positive(), baseVersion: z.number().int().positive() });
+const studentView = student.extend({
+  id: uuid,
+  admissionNo: text,
+  version: z.number().int().positive(),
+  baseVersion: z.number().int().positive(),
+});
 
 /**
  * Every mutation's arguments, as the desk writes them. The server passes on only what parses (unknown keys are dropped),
@@ -149,7 +160,13 @@ export const MUTATION_ARGS = {
     note: optionalText,
     rows: z.array(z.object({ due_id: uuid, concession_id: uuid, amount: minor.positive() })).max(2_000_000),
   }),
-  'concessions.rejected': z.object({ concessionId: uuid, decidedBy: uuid, decidedAt: instant, note: optionalText, rows: z.array(z.never()).max(0) }),
+  'concessions.rejected': z.object({
+    concessionId: uuid,
+    decidedBy: uuid,
+    decidedAt: instant,
+    note: optionalText,
+    rows: z.array(z.never()).max(0),
+  }),
   'payments.record': z.object({
     payment: z.object({
       id: uuid,
@@ -178,9 +195,33 @@ export const MUTATION_ARGS = {
     dueNet: z.record(uuid, minor.nonnegative()),
   }),
   'payments.cancel': z.object({ paymentId: uuid, eventId: uuid, at: instant, reason: text, byUser: uuid, approvedBy: userId }),
-  'payments.bounce': z.object({ paymentId: uuid, eventId: uuid, at: instant, bankReason: text, byUser: uuid, chargeDue: dueRow.nullable() }),
-  'payments.refundCredit': z.object({ id: uuid, studentId: uuid, amount: minor.positive(), at: instant, reason: text, byUser: uuid, approvedBy: userId }),
-  'payments.waive': z.object({ id: uuid, dueId: uuid, amount: minor.positive(), at: instant, reason: text, approvedBy: userId, byUser: uuid, fineDue: dueRow.nullable() }),
+  'payments.bounce': z.object({
+    paymentId: uuid,
+    eventId: uuid,
+    at: instant,
+    bankReason: text,
+    byUser: uuid,
+    chargeDue: dueRow.nullable(),
+  }),
+  'payments.refundCredit': z.object({
+    id: uuid,
+    studentId: uuid,
+    amount: minor.positive(),
+    at: instant,
+    reason: text,
+    byUser: uuid,
+    approvedBy: userId,
+  }),
+  'payments.waive': z.object({
+    id: uuid,
+    dueId: uuid,
+    amount: minor.positive(),
+    at: instant,
+    reason: text,
+    approvedBy: userId,
+    byUser: uuid,
+    fineDue: dueRow.nullable(),
+  }),
   'settings.update': policies.partial(),
   'dayClose.close': dayCloseRow.extend({ kind: z.literal('closed') }),
   'dayClose.reopen': dayCloseRow.extend({ kind: z.literal('reopened') }),
@@ -262,7 +303,11 @@ export const pullResponseSchema = z.object({
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 
 export const enrollRequestSchema = z.object({
-  code: z.string().trim().toUpperCase().regex(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/, 'an enrollment code looks like ABCD-EFGH-JKLM'),
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/, 'an enrollment code looks like ABCD-EFGH-JKLM'),
   deskCode,
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;

@@ -78,14 +78,22 @@ export async function finishTwoStepSetUp(page: Page, username: string): Promise<
 }
 
 /** An approval's credentials typed by the approver (an accountant or admin), with two-step sign-in set up first if they had not. */
-export async function approveAs(form: Locator | Page, approver: { username: string; password: string }, labels = APPROVER_LABELS): Promise<void> {
+export async function approveAs(
+  form: Locator | Page,
+  approver: { username: string; password: string },
+  labels = APPROVER_LABELS,
+): Promise<void> {
   await pageDesk().setUpTwoStepFor(approver);
   await form.getByLabel(labels.username).fill(approver.username);
   await form.getByLabel(labels.password).fill(approver.password);
   await form.getByLabel(labels.code).fill(pageDesk().authenticator.code(approver.username));
 }
 
-export const APPROVER_LABELS = { username: 'Approver (accountant or admin) username', password: 'Approver password', code: 'Approver’s code' };
+export const APPROVER_LABELS = {
+  username: 'Approver (accountant or admin) username',
+  password: 'Approver password',
+  code: 'Approver’s code',
+};
 export const IMPORT_APPROVER_LABELS = { username: 'Approved by (username)', password: 'Approver’s password', code: 'Approver’s code' };
 
 /** axe-core on the page as it stands: no serious or critical violations. */
@@ -93,6 +101,12 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
   expect(bad, `axe on ${screen}`).toEqual([]);
 }

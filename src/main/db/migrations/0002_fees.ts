@@ -106,12 +106,24 @@ const appendOnly = ['due', 'payment', 'allocation', 'payment_event', 'credit_ent
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
   for (const table of appendOnly) {
-    await sql.raw(`create trigger ${table}_no_update before update on ${table}
-      begin select raise(abort, '${table} is append-only'); end`).execute(db);
-    await sql.raw(`create trigger ${table}_no_delete before delete on ${table}
-      begin select raise(abort, '${table} is append-only'); end`).execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_no_update before update on ${table}
+      begin select raise(abort, '${table} is append-only'); end`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_no_delete before delete on ${table}
+      begin select raise(abort, '${table} is append-only'); end`,
+      )
+      .execute(db);
   }
-  await sql.raw(`insert into fee_head (id, name, tax_rate_bp, system_code, sort_order) values
+  await sql
+    .raw(
+      `insert into fee_head (id, name, tax_rate_bp, system_code, sort_order) values
     ('00000000-0000-4000-8000-00000000f1e0', 'Late fine', 0, 'FINE', 900),
-    ('00000000-0000-4000-8000-00000000b0c0', 'Cheque bounce charge', 0, 'BOUNCE', 910)`).execute(db);
+    ('00000000-0000-4000-8000-00000000b0c0', 'Cheque bounce charge', 0, 'BOUNCE', 910)`,
+    )
+    .execute(db);
 }

@@ -14,7 +14,11 @@ const statements = [
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
   for (const action of ['update', 'delete']) {
-    await sql.raw(`create trigger receipt_print_no_${action} before ${action} on receipt_print
-      begin select raise(abort, 'receipt_print is append-only'); end`).execute(db);
+    await sql
+      .raw(
+        `create trigger receipt_print_no_${action} before ${action} on receipt_print
+      begin select raise(abort, 'receipt_print is append-only'); end`,
+      )
+      .execute(db);
   }
 }

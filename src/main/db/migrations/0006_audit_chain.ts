@@ -14,7 +14,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // Chain the rows already there (the append-only trigger steps aside for this one pass).
   await sql`drop trigger audit_log_no_update`.execute(db);
-  const rows = await sql<ChainRow>`select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json from audit_log order by seq`.execute(db);
+  const rows =
+    await sql<ChainRow>`select seq, id, at, user_id, desk_code, action, entity, entity_id, before_json, after_json from audit_log order by seq`.execute(
+      db,
+    );
   let prev = GENESIS;
   for (const r of rows.rows) {
     const hash = chainHash(prev, r);

@@ -30,9 +30,20 @@ export function approverCredentials({ username, password, code }: ApproverFields
 export function ApproverInputs({ form, focus = false }: { form: { getInputProps(path: string): object }; focus?: boolean }) {
   return (
     <>
-      <TextInput label="Approver (accountant or admin) username" autoComplete="off" data-autofocus={focus || undefined} {...form.getInputProps('approver.username')} />
+      <TextInput
+        label="Approver (accountant or admin) username"
+        autoComplete="off"
+        data-autofocus={focus || undefined}
+        {...form.getInputProps('approver.username')}
+      />
       <PasswordInput label="Approver password" autoComplete="off" {...form.getInputProps('approver.password')} />
-      <TextInput label="Approver’s code" description="From the approver’s authenticator app (or a recovery code)" inputMode="numeric" autoComplete="off" {...form.getInputProps('approver.code')} />
+      <TextInput
+        label="Approver’s code"
+        description="From the approver’s authenticator app (or a recovery code)"
+        inputMode="numeric"
+        autoComplete="off"
+        {...form.getInputProps('approver.code')}
+      />
     </>
   );
 }

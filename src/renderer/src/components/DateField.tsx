@@ -38,7 +38,9 @@ export function DateField({ label, value = '', onChange, error, description, req
     setEmitted(iso);
     onChange(iso);
   };
-  const weekday = parsed ? new Intl.DateTimeFormat(dates.locale, { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${parsed}T00:00:00Z`)) : null;
+  const weekday = parsed
+    ? new Intl.DateTimeFormat(dates.locale, { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${parsed}T00:00:00Z`))
+    : null;
   const ownError = text.trim() && !parsed ? 'Not a date: type it as 24/07/2026, 24-7-26 or 24 Jul' : undefined;
   return (
     <>
@@ -62,7 +64,12 @@ export function DateField({ label, value = '', onChange, error, description, req
         description={parsed ? `${weekday}, ${dates.date(parsed)}` : (description ?? 'e.g. 24/07/2026 or 24 Jul')}
         error={ownError ?? error}
         rightSection={
-          <ActionIcon variant="subtle" color="gray.8" aria-label={`Pick ${label.toLowerCase()} from a calendar`} onClick={() => picker.current?.showPicker()}>
+          <ActionIcon
+            variant="subtle"
+            color="gray.8"
+            aria-label={`Pick ${label.toLowerCase()} from a calendar`}
+            onClick={() => picker.current?.showPicker()}
+          >
             <svg aria-hidden="true" width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.4">
               <rect x="1.5" y="2.5" width="13" height="12" rx="1.5" />
               <path d="M1.5 6.5h13M5 1v3M11 1v3" />

@@ -15,7 +15,17 @@ const split = (path: string) => {
  * "<name> already exists in <folder>. Replace it?" Keeping it is the default (Enter, Escape): a report must never wipe
  * the accountant's own working by accident.
  */
-export function ReplaceFilePrompt({ path, onReplace, onKeep, keepLabel = 'Keep it' }: { path: string; onReplace: () => void; onKeep: () => void; keepLabel?: string }) {
+export function ReplaceFilePrompt({
+  path,
+  onReplace,
+  onKeep,
+  keepLabel = 'Keep it',
+}: {
+  path: string;
+  onReplace: () => void;
+  onKeep: () => void;
+  keepLabel?: string;
+}) {
   const keep = useRef<HTMLButtonElement>(null);
   useEffect(() => keep.current?.focus(), []);
   const { folder, name } = split(path);

@@ -20,7 +20,13 @@ function Details({ entry, f }: { entry: AuditEntry; f: Formatters }) {
       <Box component="summary" fz="sm" c="blue.9" style={{ cursor: 'pointer' }}>
         Details
       </Box>
-      <Box component="dl" fz="sm" m={0} mt={4} style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 12, rowGap: 2 }}>
+      <Box
+        component="dl"
+        fz="sm"
+        m={0}
+        mt={4}
+        style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 12, rowGap: 2 }}
+      >
         {lines.map((l, i) => (
           <Box key={i} style={{ display: 'contents' }}>
             <Box component="dt" c="dimmed">
@@ -42,7 +48,10 @@ export function AuditScreen() {
   const [loading, setLoading] = useState(false);
   const dates = useDates();
   const school = useContext(SchoolContext);
-  const f = useMemo<Formatters>(() => ({ locale: dates.locale, money: moneyFor(school).format, date: dates.date, dateTime: dates.dateTime }), [dates, school]);
+  const f = useMemo<Formatters>(
+    () => ({ locale: dates.locale, money: moneyFor(school).format, date: dates.date, dateTime: dates.dateTime }),
+    [dates, school],
+  );
   const [failure, setFailure] = useState<string | null>(null);
   const [check, setCheck] = useState<AuditVerifyReport | null>(null);
   const [checking, setChecking] = useState(false);
@@ -79,7 +88,8 @@ export function AuditScreen() {
       {failure && <Alert color="red">{failure}</Alert>}
       {check && check.intact && (
         <Alert color="teal" title="Intact">
-          {check.rows.toLocaleString()} audit rows, {check.checkpoints} signed checkpoints and {check.payments.toLocaleString()} payments checked: nothing was changed.
+          {check.rows.toLocaleString()} audit rows, {check.checkpoints} signed checkpoints and {check.payments.toLocaleString()} payments
+          checked: nothing was changed.
         </Alert>
       )}
       {check && !check.intact && (

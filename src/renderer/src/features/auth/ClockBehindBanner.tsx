@@ -12,7 +12,11 @@ export function ClockBehindBanner({ session }: { session: SessionInfo }) {
   // undefined until the first re-check: until then, what the session said at login or unlock.
   const [checked, setChecked] = useState<ClockBehind | null | undefined>(undefined);
   useEffect(() => {
-    const recheck = () => void request(api().auth.session()).then((s) => setChecked(s?.clockBehind ?? null), () => {});
+    const recheck = () =>
+      void request(api().auth.session()).then(
+        (s) => setChecked(s?.clockBehind ?? null),
+        () => {},
+      );
     const timer = setInterval(recheck, RECHECK_MS);
     return () => clearInterval(timer);
   }, []);

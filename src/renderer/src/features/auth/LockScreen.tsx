@@ -6,7 +6,15 @@ import type { SessionInfo } from '../../../../shared/contract/auth';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 
-export function LockScreen({ session, onUnlock, onLogout }: { session: SessionInfo; onUnlock: (s: SessionInfo) => void; onLogout: () => void }) {
+export function LockScreen({
+  session,
+  onUnlock,
+  onLogout,
+}: {
+  session: SessionInfo;
+  onUnlock: (s: SessionInfo) => void;
+  onLogout: () => void;
+}) {
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm({ initialValues: { password: '' } });
 

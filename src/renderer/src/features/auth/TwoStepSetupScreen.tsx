@@ -28,11 +28,15 @@ export function TwoStepSetupScreen({ session, onDone, onSessionChange, onLoggedO
 
   return (
     <>
-      <CenteredCard title="Set up two-step sign-in" subtitle={`${session.user.fullName} (${session.user.username}) · ${session.school.name}`} width={640}>
+      <CenteredCard
+        title="Set up two-step sign-in"
+        subtitle={`${session.user.fullName} (${session.user.username}) · ${session.school.name}`}
+        width={640}
+      >
         <Stack>
           <Text>
-            An {session.user.role} signs in with the password and a code from an authenticator app on their phone (Google Authenticator, Microsoft Authenticator, FreeOTP or similar).
-            Set it up now to continue: nothing else opens until it is on.
+            An {session.user.role} signs in with the password and a code from an authenticator app on their phone (Google Authenticator,
+            Microsoft Authenticator, FreeOTP or similar). Set it up now to continue: nothing else opens until it is on.
           </Text>
           <TwoStepForm startAtOnce onEnabled={() => setEnabled(true)} />
           {failure && <Alert color="red">{failure}</Alert>}

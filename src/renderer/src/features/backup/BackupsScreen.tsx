@@ -1,6 +1,20 @@
 // Backups (admin): where and how often, back up now with progress, the folder's backups with Check and Restore, and
 // changing the database key.
-import { Alert, Button, Checkbox, Group, NumberInput, Paper, PasswordInput, Progress, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  NumberInput,
+  Paper,
+  PasswordInput,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useState } from 'react';
 import type { BackupEntry, BackupJob, BackupStatus } from '../../../../shared/contract/backup';
@@ -18,7 +32,13 @@ function ReauthFields({ form }: { form: { getInputProps(path: string): object } 
   return (
     <Group grow align="flex-start">
       <PasswordInput label="Your password" autoComplete="off" {...form.getInputProps('password')} />
-      <TextInput label="Your code" description="From your authenticator app" inputMode="numeric" autoComplete="off" {...form.getInputProps('code')} />
+      <TextInput
+        label="Your code"
+        description="From your authenticator app"
+        inputMode="numeric"
+        autoComplete="off"
+        {...form.getInputProps('code')}
+      />
     </Group>
   );
 }
@@ -47,13 +67,22 @@ export function BackupsScreen({ onRestored }: { onRestored: () => void }) {
 function BackupSettings({ status, onSaved }: { status: BackupStatus; onSaved: (s: BackupStatus) => void }) {
   const [note, setNote] = useState<FormNote | null>(null);
   const form = useForm({
-    initialValues: { folder: status.folder ?? '', keep: status.keep, daily: status.dailyAt !== null, dailyAt: status.dailyAt ?? '18:00', passphrase: '', repeat: '' },
+    initialValues: {
+      folder: status.folder ?? '',
+      keep: status.keep,
+      daily: status.dailyAt !== null,
+      dailyAt: status.dailyAt ?? '18:00',
+      passphrase: '',
+      repeat: '',
+    },
     validate: { repeat: (v, values) => (v === values.passphrase ? null : 'The two passphrases differ') },
   });
   const submit = form.onSubmit(async ({ folder, keep, daily, dailyAt, passphrase }) => {
     setNote(null);
     try {
-      const saved = await request(api().backup.configure({ folder, keep, dailyAt: daily ? dailyAt : null, ...(passphrase ? { passphrase } : {}) }));
+      const saved = await request(
+        api().backup.configure({ folder, keep, dailyAt: daily ? dailyAt : null, ...(passphrase ? { passphrase } : {}) }),
+      );
       form.setValues({ passphrase: '', repeat: '' });
       onSaved(saved);
       setNote({ ok: true, text: 'Saved.' });
@@ -67,15 +96,29 @@ function BackupSettings({ status, onSaved }: { status: BackupStatus; onSaved: (s
       <form onSubmit={submit}>
         <Stack>
           <Title order={4}>Where and when</Title>
-          <TextInput label="Backup folder" description="A full path: a USB drive or another disk, not this computer's only disk" {...form.getInputProps('folder')} />
+          <TextInput
+            label="Backup folder"
+            description="A full path: a USB drive or another disk, not this computer's only disk"
+            {...form.getInputProps('folder')}
+          />
           <NumberInput label="Keep this many backups" min={1} max={365} allowDecimal={false} {...form.getInputProps('keep')} />
           <Group align="flex-end">
             <Checkbox label="Back up every day at" {...form.getInputProps('daily', { type: 'checkbox' })} />
-            <TextInput aria-label="Daily backup time" placeholder="18:00" w={100} disabled={!form.values.daily} {...form.getInputProps('dailyAt')} />
+            <TextInput
+              aria-label="Daily backup time"
+              placeholder="18:00"
+              w={100}
+              disabled={!form.values.daily}
+              {...form.getInputProps('dailyAt')}
+            />
           </Group>
           <PasswordInput
             label={status.configured ? 'New backup passphrase' : 'Backup passphrase'}
-            description={status.configured ? 'Leave empty to keep the current one. Backups already made keep theirs.' : 'At least 12 characters. Without it no backup can be restored: write it down and keep it safe.'}
+            description={
+              status.configured
+                ? 'Leave empty to keep the current one. Backups already made keep theirs.'
+                : 'At least 12 characters. Without it no backup can be restored: write it down and keep it safe.'
+            }
             {...form.getInputProps('passphrase')}
           />
           <PasswordInput label="Repeat the passphrase" {...form.getInputProps('repeat')} />
@@ -93,10 +136,13 @@ function BackUpNow({ status, onDone }: { status: BackupStatus; onDone: () => voi
   useEffect(() => {
     if (job?.state !== 'running') return;
     const timer = setTimeout(() => {
-      request(api().backup.job({ jobId: job.id })).then((next) => {
-        setJob(next);
-        if (next.state !== 'running') onDone();
-      }, (err: Error) => setError(sentence(err.message)));
+      request(api().backup.job({ jobId: job.id })).then(
+        (next) => {
+          setJob(next);
+          if (next.state !== 'running') onDone();
+        },
+        (err: Error) => setError(sentence(err.message)),
+      );
     }, 300);
     return () => clearTimeout(timer);
   }, [job, onDone]);
@@ -116,7 +162,11 @@ function BackUpNow({ status, onDone }: { status: BackupStatus; onDone: () => voi
         {job && (
           <Stack gap={4}>
             <Progress.Root>
-              <Progress.Section value={job.total ? (100 * job.done) / job.total : 0} animated={job.state === 'running'} aria-label="Backup progress" />
+              <Progress.Section
+                value={job.total ? (100 * job.done) / job.total : 0}
+                animated={job.state === 'running'}
+                aria-label="Backup progress"
+              />
             </Progress.Root>
             <Text size="sm" role="status">
               {job.state === 'running' && 'Backing up… the desk stays usable meanwhile.'}
@@ -142,7 +192,15 @@ function BackUpNow({ status, onDone }: { status: BackupStatus; onDone: () => voi
   );
 }
 
-function BackupList({ backups, chosen, onChoose }: { backups: BackupEntry[]; chosen: BackupEntry | null; onChoose: (b: BackupEntry) => void }) {
+function BackupList({
+  backups,
+  chosen,
+  onChoose,
+}: {
+  backups: BackupEntry[];
+  chosen: BackupEntry | null;
+  onChoose: (b: BackupEntry) => void;
+}) {
   const { dateTime: when } = useDates();
   return (
     <Paper withBorder p="md">
@@ -171,7 +229,12 @@ function BackupList({ backups, chosen, onChoose }: { backups: BackupEntry[]; cho
                   <Table.Td>{b.payments.toLocaleString()}</Table.Td>
                   <Table.Td>{megabytes(b.bytes)}</Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant={chosen?.path === b.path ? 'filled' : 'default'} onClick={() => onChoose(b)} aria-label={`Check or restore the backup of ${when(b.createdAt)}`}>
+                    <Button
+                      size="xs"
+                      variant={chosen?.path === b.path ? 'filled' : 'default'}
+                      onClick={() => onChoose(b)}
+                      aria-label={`Check or restore the backup of ${when(b.createdAt)}`}
+                    >
                       Check or restore…
                     </Button>
                   </Table.Td>
@@ -196,7 +259,10 @@ function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestore
     try {
       const c = await request(api().backup.check({ path: backup.path, passphrase: form.values.passphrase }));
       setSyncedSince(c.syncedSince);
-      setNote({ ok: true, text: `The backup is whole: ${c.students.toLocaleString()} students, ${c.payments.toLocaleString()} receipts, ${c.auditRows.toLocaleString()} audit rows in an intact chain.` });
+      setNote({
+        ok: true,
+        text: `The backup is whole: ${c.students.toLocaleString()} students, ${c.payments.toLocaleString()} receipts, ${c.auditRows.toLocaleString()} audit rows in an intact chain.`,
+      });
     } catch (err) {
       const text = showApiError(form, err);
       if (text) setNote({ ok: false, text });
@@ -206,8 +272,18 @@ function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestore
     setNote(null);
     if (!sure) return form.setFieldError('sure', 'Tick this to replace the data on this desk');
     try {
-      const done = await request(api().backup.restore({ path: backup.path, passphrase, reauth: reauthOf(password, code), ...(replaceSynced ? { replaceSynced: true as const } : {}) }));
-      setNote({ ok: true, text: `Restored the backup of ${when(done.createdAt)}. The data it replaced is kept at ${done.keptAside}. Everyone signs in again.` });
+      const done = await request(
+        api().backup.restore({
+          path: backup.path,
+          passphrase,
+          reauth: reauthOf(password, code),
+          ...(replaceSynced ? { replaceSynced: true as const } : {}),
+        }),
+      );
+      setNote({
+        ok: true,
+        text: `Restored the backup of ${when(done.createdAt)}. The data it replaced is kept at ${done.keptAside}. Everyone signs in again.`,
+      });
       setTimeout(onRestored, 4000);
     } catch (err) {
       if (err instanceof ApiError && err.field === 'replaceSynced') setSyncedSince((n) => Math.max(n, 1));
@@ -227,14 +303,17 @@ function CheckOrRestore({ backup, onRestored }: { backup: BackupEntry; onRestore
             </Button>
           </Group>
           <Text size="sm">
-            Restoring replaces everything on this desk with this backup, after checking it whole. Receipts made since are not in it. The current data is kept aside, not deleted.
+            Restoring replaces everything on this desk with this backup, after checking it whole. Receipts made since are not in it. The
+            current data is kept aside, not deleted.
           </Text>
           <ReauthFields form={form} />
           <Checkbox label="Replace this desk's data with this backup" {...form.getInputProps('sure', { type: 'checkbox' })} />
           {syncedSince > 0 && (
             <>
               <Alert color="orange.9">
-                This desk sent the sync server work done after this backup. Receipts among it stay on the server and will not come back to this desk, and its next receipt numbers would repeat theirs. Restore only if this desk's data is lost, then re-enter those receipts.
+                This desk sent the sync server work done after this backup. Receipts among it stay on the server and will not come back to
+                this desk, and its next receipt numbers would repeat theirs. Restore only if this desk's data is lost, then re-enter those
+                receipts.
               </Alert>
               <Checkbox label="Restore anyway: this desk's data is lost" {...form.getInputProps('replaceSynced', { type: 'checkbox' })} />
             </>
@@ -270,7 +349,11 @@ function DatabaseKeyForm() {
           <Title order={4}>Change the database key</Title>
           <Text size="sm">Re-encrypts this desk's data under a new key (a minute or so for a large school; the desk waits meanwhile).</Text>
           <ReauthFields form={form} />
-          <PasswordInput label="New store passphrase" description="Only where FeeDesk asks for a passphrase when it starts; leave empty where the system keychain holds the key" {...form.getInputProps('newPassphrase')} />
+          <PasswordInput
+            label="New store passphrase"
+            description="Only where FeeDesk asks for a passphrase when it starts; leave empty where the system keychain holds the key"
+            {...form.getInputProps('newPassphrase')}
+          />
           <PasswordInput label="Repeat the new passphrase" {...form.getInputProps('repeat')} />
           <FormFooter note={note} submitting={form.submitting} label="Change key" />
         </Stack>

@@ -39,10 +39,23 @@ export function ConcessionsScreen({ session }: { session: SessionInfo }) {
           empty="No concessions yet."
           columns={[
             { header: 'Name', cell: (c) => c.name },
-            { header: 'For', cell: (c) => (c.target === 'student' ? c.studentName : c.target === 'sibling' ? `child no. ${c.siblingRank} and later` : masters?.categories.find((x) => x.id === c.categoryId)?.name) },
+            {
+              header: 'For',
+              cell: (c) =>
+                c.target === 'student'
+                  ? c.studentName
+                  : c.target === 'sibling'
+                    ? `child no. ${c.siblingRank} and later`
+                    : masters?.categories.find((x) => x.id === c.categoryId)?.name,
+            },
             { header: 'Off', cell: (c) => `${describe(c)} ${c.headName ? `of ${c.headName}` : 'of all heads'}` },
             { header: 'Reason', cell: (c) => c.reason },
-            { header: 'Status', cell: (c) => <Badge color={c.status === 'approved' ? 'teal.9' : c.status === 'rejected' ? 'red.9' : 'indigo.9'}>{c.status}</Badge> },
+            {
+              header: 'Status',
+              cell: (c) => (
+                <Badge color={c.status === 'approved' ? 'teal.9' : c.status === 'rejected' ? 'red.9' : 'indigo.9'}>{c.status}</Badge>
+              ),
+            },
             { header: 'Applied', align: 'right', cell: (c) => money.format(c.applied) },
             {
               header: 'Actions',
@@ -65,7 +78,18 @@ export function ConcessionsScreen({ session }: { session: SessionInfo }) {
 function RequestForm({ masters, money, onRequested }: { masters: Masters; money: ReturnType<typeof moneyFor>; onRequested: () => void }) {
   const [note, setNote] = useState<FormNote | null>(null);
   const year = masters.years.find((y) => y.isCurrent);
-  const form = useForm({ initialValues: { name: '', kind: 'percent', value: '', target: 'category', categoryId: masters.categories[0]?.id ?? '', siblingRank: '2', headId: '', reason: '' } });
+  const form = useForm({
+    initialValues: {
+      name: '',
+      kind: 'percent',
+      value: '',
+      target: 'category',
+      categoryId: masters.categories[0]?.id ?? '',
+      siblingRank: '2',
+      headId: '',
+      reason: '',
+    },
+  });
   const submit = form.onSubmit(async (v) => {
     if (!year) return setNote({ ok: false, text: 'Create an academic year first.' });
     const value = v.kind === 'percent' ? Math.round(Number(v.value) * 100) : money.parse(v.value);
@@ -99,12 +123,37 @@ function RequestForm({ masters, money, onRequested }: { masters: Masters; money:
           <Title order={4}>Request a concession</Title>
           <SimpleGrid cols={{ base: 1, sm: 4 }}>
             <TextInput label="Name" {...form.getInputProps('name')} />
-            <NativeSelect label="Kind" data={[{ value: 'percent', label: 'Percent' }, { value: 'fixed', label: 'Fixed amount' }]} {...form.getInputProps('kind')} />
+            <NativeSelect
+              label="Kind"
+              data={[
+                { value: 'percent', label: 'Percent' },
+                { value: 'fixed', label: 'Fixed amount' },
+              ]}
+              {...form.getInputProps('kind')}
+            />
             <TextInput label={form.values.kind === 'percent' ? 'Percent off' : 'Amount off'} {...form.getInputProps('value')} />
-            <NativeSelect label="Head" data={[{ value: '', label: 'All heads' }, ...masters.heads.filter((h) => !h.systemCode).map((h) => ({ value: h.id, label: h.name }))]} {...form.getInputProps('headId')} />
-            <NativeSelect label="For" data={[{ value: 'category', label: 'A category' }, { value: 'sibling', label: 'A sibling rule' }]} {...form.getInputProps('target')} />
+            <NativeSelect
+              label="Head"
+              data={[
+                { value: '', label: 'All heads' },
+                ...masters.heads.filter((h) => !h.systemCode).map((h) => ({ value: h.id, label: h.name })),
+              ]}
+              {...form.getInputProps('headId')}
+            />
+            <NativeSelect
+              label="For"
+              data={[
+                { value: 'category', label: 'A category' },
+                { value: 'sibling', label: 'A sibling rule' },
+              ]}
+              {...form.getInputProps('target')}
+            />
             {form.values.target === 'category' ? (
-              <NativeSelect label="Category" data={masters.categories.map((c) => ({ value: c.id, label: c.name }))} {...form.getInputProps('categoryId')} />
+              <NativeSelect
+                label="Category"
+                data={masters.categories.map((c) => ({ value: c.id, label: c.name }))}
+                {...form.getInputProps('categoryId')}
+              />
             ) : (
               <TextInput label="From child number" {...form.getInputProps('siblingRank')} />
             )}

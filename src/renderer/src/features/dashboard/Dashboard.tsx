@@ -84,7 +84,15 @@ export function Dashboard({ session }: { session: SessionInfo }) {
         <Card withBorder component="section" aria-label="Collection trend">
           <Group justify="space-between">
             <Title order={4}>Collection trend</Title>
-            <SegmentedControl size="xs" value={trend} onChange={(v) => setTrend(v as 'daily' | 'monthly')} data={[{ value: 'daily', label: '30 days' }, { value: 'monthly', label: '12 months' }]} />
+            <SegmentedControl
+              size="xs"
+              value={trend}
+              onChange={(v) => setTrend(v as 'daily' | 'monthly')}
+              data={[
+                { value: 'daily', label: '30 days' },
+                { value: 'monthly', label: '12 months' },
+              ]}
+            />
           </Group>
           <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
             <BarChart data={trendData} margin={{ left: 16, right: 8, top: 8 }}>
@@ -99,7 +107,10 @@ export function Dashboard({ session }: { session: SessionInfo }) {
         <Card withBorder component="section" aria-label="Dues ageing">
           <Title order={4}>Dues ageing</Title>
           <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-            <BarChart data={data.ageing.map((a) => ({ bucket: a.bucket, amount: chart.major(a.amount) }))} margin={{ left: 16, right: 8, top: 8 }}>
+            <BarChart
+              data={data.ageing.map((a) => ({ bucket: a.bucket, amount: chart.major(a.amount) }))}
+              margin={{ left: 16, right: 8, top: 8 }}
+            >
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="bucket" fontSize={11} />
               <YAxis fontSize={11} width={70} tickFormatter={chart.axisMoney} />

@@ -1,5 +1,20 @@
 // Day close at the counter: count the drawer note by note, enter the other modes' totals, see the variance, close.
-import { Alert, Badge, Button, Group, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import { PAYMENT_MODE_LABELS, PAYMENT_MODES } from '../../../../shared/contract/payments';
@@ -54,14 +69,24 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
     request(
       api().dayClose.close({
         date,
-        cashCount: Object.fromEntries(Object.entries(pieces).filter(([, n]) => n > 0).map(([d, n]) => [d, n])),
+        cashCount: Object.fromEntries(
+          Object.entries(pieces)
+            .filter(([, n]) => n > 0)
+            .map(([d, n]) => [d, n]),
+        ),
         counted: Object.fromEntries(OTHER_MODES.filter((m) => (parsed[m] ?? 0) > 0).map((m) => [m, parsed[m]!])),
         note: note.trim() || null,
       }),
     ).then(setStatus, (e: Error) => setError(sentence(e.message)));
   };
   const reopen = () =>
-    request(api().dayClose.reopen({ date, reason, reauth: { password: reauth.password, ...(reauth.code.trim() ? { code: reauth.code.trim() } : {}) } })).then(
+    request(
+      api().dayClose.reopen({
+        date,
+        reason,
+        reauth: { password: reauth.password, ...(reauth.code.trim() ? { code: reauth.code.trim() } : {}) },
+      }),
+    ).then(
       (s) => {
         setStatus(s);
         setReason('');
@@ -141,11 +166,17 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
                       {m === 'cash' || !open ? (
                         money.format(c ?? 0)
                       ) : (
-                        <TextInput aria-label={`Counted ${PAYMENT_MODE_LABELS[m]}`} size="xs" w={120} value={other[m] ?? ''} onChange={(e) => {
+                        <TextInput
+                          aria-label={`Counted ${PAYMENT_MODE_LABELS[m]}`}
+                          size="xs"
+                          w={120}
+                          value={other[m] ?? ''}
+                          onChange={(e) => {
                             // Read now: the event's target is gone by the time React runs the updater.
                             const typed = e.currentTarget.value;
                             setOther((o) => ({ ...o, [m]: typed }));
-                          }} />
+                          }}
+                        />
                       )}
                     </Table.Td>
                     <Table.Td ta="right" c={v === 0 ? undefined : 'red.9'}>
@@ -164,7 +195,12 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
       {open ? (
         <Paper withBorder p="md">
           <Stack>
-            <Textarea label="Note (required when there is a variance)" value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={500} />
+            <Textarea
+              label="Note (required when there is a variance)"
+              value={note}
+              onChange={(e) => setNote(e.currentTarget.value)}
+              maxLength={500}
+            />
             <Group>
               <Button onClick={close}>Close the day</Button>
             </Group>
@@ -174,14 +210,28 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
         <Paper withBorder p="md">
           <Stack>
             <Text>
-              Closed {status.closedAt ? dates.dateTime(status.closedAt) : ''} by {status.closedBy}.{status.note ? ` Note: ${status.note}` : ''} No payment can be taken or
-              cancelled on this desk for this day until an admin reopens it.
+              Closed {status.closedAt ? dates.dateTime(status.closedAt) : ''} by {status.closedBy}.
+              {status.note ? ` Note: ${status.note}` : ''} No payment can be taken or cancelled on this desk for this day until an admin
+              reopens it.
             </Text>
             {session.user.role === 'admin' && (
               <Group align="flex-end">
                 <TextInput label="Reason for reopening" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={360} />
-                <PasswordInput label="Your password" value={reauth.password} onChange={(e) => setReauth({ ...reauth, password: e.currentTarget.value })} autoComplete="off" />
-                <TextInput label="Your code" description="From your authenticator app" value={reauth.code} onChange={(e) => setReauth({ ...reauth, code: e.currentTarget.value })} inputMode="numeric" autoComplete="off" w={160} />
+                <PasswordInput
+                  label="Your password"
+                  value={reauth.password}
+                  onChange={(e) => setReauth({ ...reauth, password: e.currentTarget.value })}
+                  autoComplete="off"
+                />
+                <TextInput
+                  label="Your code"
+                  description="From your authenticator app"
+                  value={reauth.code}
+                  onChange={(e) => setReauth({ ...reauth, code: e.currentTarget.value })}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  w={160}
+                />
                 <Button variant="default" onClick={() => void reopen()}>
                   Reopen the day
                 </Button>
@@ -198,7 +248,11 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
       )}
       <Paper withBorder p="md">
         <Title order={4}>Day close report</Title>
-        <ExportPanel filters={{ report: 'day_close', date }} baseName={`day-close-${status.desk}-${date}`} formats={['pdf', 'xlsx', 'csv']} />
+        <ExportPanel
+          filters={{ report: 'day_close', date }}
+          baseName={`day-close-${status.desk}-${date}`}
+          formats={['pdf', 'xlsx', 'csv']}
+        />
       </Paper>
     </Stack>
   );

@@ -28,7 +28,11 @@ export function FeesScreen({ session }: { session: SessionInfo }) {
   const assign = async (s: Structure) => {
     try {
       const r = await request(api().structures.assign({ structureId: s.id }));
-      setNote(r.duesCreated > 0 ? { ok: true, text: `${s.name}: ${r.duesCreated} dues created for ${r.students} students.` } : await nothingCreated(s));
+      setNote(
+        r.duesCreated > 0
+          ? { ok: true, text: `${s.name}: ${r.duesCreated} dues created for ${r.students} students.` }
+          : await nothingCreated(s),
+      );
       load();
     } catch (e) {
       setNote({ ok: false, text: sentence((e as Error).message) });
@@ -75,7 +79,9 @@ export function FeesScreen({ session }: { session: SessionInfo }) {
         </Paper>
         <Paper withBorder p="sm">
           <Title order={4}>Categories</Title>
-          {masters?.categories.map((c) => <Text key={c.id}>{c.name}</Text>)}
+          {masters?.categories.map((c) => (
+            <Text key={c.id}>{c.name}</Text>
+          ))}
         </Paper>
       </SimpleGrid>
       <QuickAddForms onAdded={load} />

@@ -7,7 +7,19 @@ import { showApiError } from '../../api/form-errors';
 import { FormFooter, type FormNote } from '../../components/FormFooter';
 import { DateField } from '../../components/DateField';
 
-function QuickForm({ title, fields, dateFields = [], submit, onAdded }: { title: string; fields: [string, string][]; dateFields?: string[]; submit: (v: Record<string, string>) => Promise<unknown>; onAdded: () => void }) {
+function QuickForm({
+  title,
+  fields,
+  dateFields = [],
+  submit,
+  onAdded,
+}: {
+  title: string;
+  fields: [string, string][];
+  dateFields?: string[];
+  submit: (v: Record<string, string>) => Promise<unknown>;
+  onAdded: () => void;
+}) {
   const [note, setNote] = useState<FormNote | null>(null);
   const form = useForm<Record<string, string>>({ initialValues: Object.fromEntries(fields.map(([f]) => [f, ''])) });
   return (
@@ -30,7 +42,11 @@ function QuickForm({ title, fields, dateFields = [], submit, onAdded }: { title:
           <Title order={5}>{title}</Title>
           <Group grow align="flex-start">
             {fields.map(([f, label]) =>
-              dateFields.includes(f) ? <DateField key={f} label={label} {...form.getInputProps(f)} /> : <TextInput key={f} label={label} {...form.getInputProps(f)} />,
+              dateFields.includes(f) ? (
+                <DateField key={f} label={label} {...form.getInputProps(f)} />
+              ) : (
+                <TextInput key={f} label={label} {...form.getInputProps(f)} />
+              ),
             )}
           </Group>
           <FormFooter note={note} submitting={form.submitting} label="Add" />
@@ -46,19 +62,48 @@ export function QuickAddForms({ onAdded }: { onAdded: () => void }) {
     <SimpleGrid cols={{ base: 1, sm: 2 }}>
       <QuickForm
         title="New academic year"
-        fields={[['name', 'Name (2027-28)'], ['startsOn', 'Starts'], ['endsOn', 'Ends']]}
+        fields={[
+          ['name', 'Name (2027-28)'],
+          ['startsOn', 'Starts'],
+          ['endsOn', 'Ends'],
+        ]}
         dateFields={['startsOn', 'endsOn']}
         submit={(v) => request(api().masters.createYear({ name: v.name!, startsOn: v.startsOn!, endsOn: v.endsOn! }))}
         onAdded={onAdded}
       />
       <QuickForm
         title="New class"
-        fields={[['name', 'Class'], ['sections', 'Sections (A, B)'], ['sortOrder', 'Order']]}
-        submit={(v) => request(api().masters.createClass({ name: v.name!, sortOrder: Number(v.sortOrder || 0), sections: (v.sections ?? '').split(',').map((s) => s.trim()).filter(Boolean) }))}
+        fields={[
+          ['name', 'Class'],
+          ['sections', 'Sections (A, B)'],
+          ['sortOrder', 'Order'],
+        ]}
+        submit={(v) =>
+          request(
+            api().masters.createClass({
+              name: v.name!,
+              sortOrder: Number(v.sortOrder || 0),
+              sections: (v.sections ?? '')
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }),
+          )
+        }
         onAdded={onAdded}
       />
-      <QuickForm title="New fee head" fields={[['name', 'Head']]} submit={(v) => request(api().masters.createHead({ name: v.name! }))} onAdded={onAdded} />
-      <QuickForm title="New category" fields={[['name', 'Category']]} submit={(v) => request(api().masters.createCategory({ name: v.name! }))} onAdded={onAdded} />
+      <QuickForm
+        title="New fee head"
+        fields={[['name', 'Head']]}
+        submit={(v) => request(api().masters.createHead({ name: v.name! }))}
+        onAdded={onAdded}
+      />
+      <QuickForm
+        title="New category"
+        fields={[['name', 'Category']]}
+        submit={(v) => request(api().masters.createCategory({ name: v.name! }))}
+        onAdded={onAdded}
+      />
     </SimpleGrid>
   );
 }

@@ -28,7 +28,8 @@ interface Fine {
 function fineRuleOf(fine: Fine, money: MoneyFormat): { rule: FineRule } | { field: string; message: string } {
   if (fine.kind === 'none') return { rule: null };
   const graceDays = Number(fine.graceDays);
-  if (!/^\d{1,3}$/.test(fine.graceDays.trim()) || graceDays > 365) return { field: 'graceDays', message: 'Enter the days of grace, 0 to 365' };
+  if (!/^\d{1,3}$/.test(fine.graceDays.trim()) || graceDays > 365)
+    return { field: 'graceDays', message: 'Enter the days of grace, 0 to 365' };
   const amount = money.parse(fine.amount);
   if (amount === null || amount <= 0) return { field: 'fineAmount', message: 'Enter the fine as an amount' };
   if (fine.kind === 'flat') return { rule: { kind: 'flat', graceDays, amount } };
@@ -37,7 +38,17 @@ function fineRuleOf(fine: Fine, money: MoneyFormat): { rule: FineRule } | { fiel
   return { rule: { kind: 'per_day', graceDays, perDay: amount, cap } };
 }
 
-export function StructureForm({ masters, yearId, money, onCreated }: { masters: Masters; yearId: string; money: MoneyFormat; onCreated: () => void }) {
+export function StructureForm({
+  masters,
+  yearId,
+  money,
+  onCreated,
+}: {
+  masters: Masters;
+  yearId: string;
+  money: MoneyFormat;
+  onCreated: () => void;
+}) {
   const dates = useDates();
   const heads = masters.heads.filter((h) => !h.systemCode);
   const [name, setName] = useState('');
@@ -56,9 +67,15 @@ export function StructureForm({ masters, yearId, money, onCreated }: { masters: 
 
   const installments = firstDueOn ? planInstallments(plan, firstDueOn) : [];
   // Heads with an amount typed (null: typed but not an amount).
-  const priced = heads.map((h) => ({ head: h, amount: amounts[h.id]?.trim() ? money.parse(amounts[h.id]!) : 0 })).filter((x) => x.amount !== 0);
+  const priced = heads
+    .map((h) => ({ head: h, amount: amounts[h.id]?.trim() ? money.parse(amounts[h.id]!) : 0 }))
+    .filter((x) => x.amount !== 0);
   const splitOf = (headId: string, amount: number): (number | null)[] =>
-    shares[headId] ? shares[headId]!.map((t) => (t.trim() ? money.parse(t) : 0)) : installments.length ? splitEvenly(amount, installments.length) : [];
+    shares[headId]
+      ? shares[headId]!.map((t) => (t.trim() ? money.parse(t) : 0))
+      : installments.length
+        ? splitEvenly(amount, installments.length)
+        : [];
 
   const customise = (headId: string, amount: number | null, on: boolean) =>
     setShares((s) => {
@@ -98,7 +115,16 @@ export function StructureForm({ masters, yearId, money, onCreated }: { masters: 
     setSubmitting(true);
     try {
       await request(
-        api().structures.create({ yearId, classId, categoryId: categoryId || null, name, plan, installments, heads: lines, fineRule: rule.rule }),
+        api().structures.create({
+          yearId,
+          classId,
+          categoryId: categoryId || null,
+          name,
+          plan,
+          installments,
+          heads: lines,
+          fineRule: rule.rule,
+        }),
       );
       setName('');
       setAmounts({});
@@ -124,20 +150,41 @@ export function StructureForm({ masters, yearId, money, onCreated }: { masters: 
           <Title order={4}>New fee structure</Title>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors['name']} />
-            <NativeSelect label="Class" data={masters.classes.map((c) => ({ value: c.id, label: c.name }))} value={classId} onChange={(e) => setClassId(e.currentTarget.value)} />
+            <NativeSelect
+              label="Class"
+              data={masters.classes.map((c) => ({ value: c.id, label: c.name }))}
+              value={classId}
+              onChange={(e) => setClassId(e.currentTarget.value)}
+            />
             <NativeSelect
               label="Category (optional)"
               data={[{ value: '', label: 'All students' }, ...masters.categories.map((c) => ({ value: c.id, label: c.name }))]}
               value={categoryId}
               onChange={(e) => setCategoryId(e.currentTarget.value)}
             />
-            <NativeSelect label="Plan" data={['monthly', 'quarterly', 'termwise', 'annual']} value={plan} onChange={(e) => (setPlan(e.currentTarget.value as StandardPlan), setShares({}))} />
-            <DateField label="First due date" value={firstDueOn} onChange={(iso) => (setFirstDueOn(iso), setShares({}))} error={errors['firstDueOn']} />
+            <NativeSelect
+              label="Plan"
+              data={['monthly', 'quarterly', 'termwise', 'annual']}
+              value={plan}
+              onChange={(e) => (setPlan(e.currentTarget.value as StandardPlan), setShares({}))}
+            />
+            <DateField
+              label="First due date"
+              value={firstDueOn}
+              onChange={(iso) => (setFirstDueOn(iso), setShares({}))}
+              error={errors['firstDueOn']}
+            />
           </SimpleGrid>
           <Text fw={600}>Yearly amount per head</Text>
           <SimpleGrid cols={{ base: 2, sm: 4 }}>
             {heads.map((h) => (
-              <TextInput key={h.id} label={h.name} value={amounts[h.id] ?? ''} onChange={(e) => setAmounts({ ...amounts, [h.id]: e.currentTarget.value })} error={errors[`amounts.${h.id}`]} />
+              <TextInput
+                key={h.id}
+                label={h.name}
+                value={amounts[h.id] ?? ''}
+                onChange={(e) => setAmounts({ ...amounts, [h.id]: e.currentTarget.value })}
+                error={errors[`amounts.${h.id}`]}
+              />
             ))}
           </SimpleGrid>
           <Group align="flex-end">
@@ -154,11 +201,32 @@ export function StructureForm({ masters, yearId, money, onCreated }: { masters: 
             />
             {fine.kind !== 'none' && (
               <>
-                <TextInput label="Days of grace" value={fine.graceDays} onChange={(e) => setFine({ ...fine, graceDays: e.currentTarget.value })} error={errors['graceDays']} w={120} inputMode="numeric" />
-                <TextInput label={fine.kind === 'flat' ? 'Fine' : 'Fine per day'} value={fine.amount} onChange={(e) => setFine({ ...fine, amount: e.currentTarget.value })} error={errors['fineAmount']} w={140} />
+                <TextInput
+                  label="Days of grace"
+                  value={fine.graceDays}
+                  onChange={(e) => setFine({ ...fine, graceDays: e.currentTarget.value })}
+                  error={errors['graceDays']}
+                  w={120}
+                  inputMode="numeric"
+                />
+                <TextInput
+                  label={fine.kind === 'flat' ? 'Fine' : 'Fine per day'}
+                  value={fine.amount}
+                  onChange={(e) => setFine({ ...fine, amount: e.currentTarget.value })}
+                  error={errors['fineAmount']}
+                  w={140}
+                />
               </>
             )}
-            {fine.kind === 'per_day' && <TextInput label="At most" value={fine.cap} onChange={(e) => setFine({ ...fine, cap: e.currentTarget.value })} error={errors['cap']} w={140} />}
+            {fine.kind === 'per_day' && (
+              <TextInput
+                label="At most"
+                value={fine.cap}
+                onChange={(e) => setFine({ ...fine, cap: e.currentTarget.value })}
+                error={errors['cap']}
+                w={140}
+              />
+            )}
           </Group>
           {installments.length > 0 && priced.length > 0 && (
             <Table aria-label="Installments as they will be saved" withTableBorder verticalSpacing={4}>
@@ -170,7 +238,12 @@ export function StructureForm({ masters, yearId, money, onCreated }: { masters: 
                     <Table.Th key={head.id} ta="right">
                       <Stack gap={2} align="flex-end">
                         {head.name}
-                        <Checkbox size="xs" label="Split by hand" checked={Boolean(shares[head.id])} onChange={(e) => customise(head.id, amount, e.currentTarget.checked)} />
+                        <Checkbox
+                          size="xs"
+                          label="Split by hand"
+                          checked={Boolean(shares[head.id])}
+                          onChange={(e) => customise(head.id, amount, e.currentTarget.checked)}
+                        />
                       </Stack>
                     </Table.Th>
                   ))}

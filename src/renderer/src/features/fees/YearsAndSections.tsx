@@ -50,7 +50,13 @@ export function YearsPanel({ masters, session, onChanged }: { masters: Masters; 
               </Badge>
             ) : (
               canSwitch && (
-                <Button size="compact-xs" variant="default" style={{ flexShrink: 0 }} onClick={() => setAsked(y)} aria-label={`Make current: ${y.name}`}>
+                <Button
+                  size="compact-xs"
+                  variant="default"
+                  style={{ flexShrink: 0 }}
+                  onClick={() => setAsked(y)}
+                  aria-label={`Make current: ${y.name}`}
+                >
                   Make current
                 </Button>
               )
@@ -61,7 +67,8 @@ export function YearsPanel({ masters, session, onChanged }: { masters: Masters; 
           {asked && (
             <Stack gap="sm">
               <Text>
-                From now on, on every desk, payments and receipt numbers belong to {asked.name}, and fee structures are made and assigned for it
+                From now on, on every desk, payments and receipt numbers belong to {asked.name}, and fee structures are made and assigned
+                for it
                 {current ? ` (instead of ${current.name})` : ''}. Dues already made stay as they are.
               </Text>
               <Group justify="flex-end" gap="xs">
@@ -75,7 +82,14 @@ export function YearsPanel({ masters, session, onChanged }: { masters: Masters; 
             </Stack>
           )}
         </Modal>
-        {note && (note.ok ? <Text c="teal.9" size="sm" role="status">{note.text}</Text> : <Alert color="red">{note.text}</Alert>)}
+        {note &&
+          (note.ok ? (
+            <Text c="teal.9" size="sm" role="status">
+              {note.text}
+            </Text>
+          ) : (
+            <Alert color="red">{note.text}</Alert>
+          ))}
       </Stack>
     </Paper>
   );
@@ -115,9 +129,22 @@ export function ClassesPanel({ masters, session, onChanged }: { masters: Masters
         {chosen && mayCall(session.user.role, 'masters.addSection') && (
           <form onSubmit={(e) => void add(e)} aria-label="Add a section">
             <Stack gap={4} mt="xs">
-              <NativeSelect size="xs" label="Add a section to" value={chosen.id} onChange={(e) => setClassId(e.currentTarget.value)} data={masters.classes.map((c) => ({ value: c.id, label: c.name }))} />
+              <NativeSelect
+                size="xs"
+                label="Add a section to"
+                value={chosen.id}
+                onChange={(e) => setClassId(e.currentTarget.value)}
+                data={masters.classes.map((c) => ({ value: c.id, label: c.name }))}
+              />
               <Group gap="xs" align="flex-end" wrap="nowrap">
-                <TextInput size="xs" label="New section" value={name} onChange={(e) => setName(e.currentTarget.value)} placeholder="C" style={{ flex: 1 }} />
+                <TextInput
+                  size="xs"
+                  label="New section"
+                  value={name}
+                  onChange={(e) => setName(e.currentTarget.value)}
+                  placeholder="C"
+                  style={{ flex: 1 }}
+                />
                 <Button size="xs" type="submit">
                   Add section
                 </Button>

@@ -48,7 +48,21 @@ function useLockShortcut(lock: () => void): void {
   }, []);
 }
 
-type Page = 'collect' | 'students' | 'fees' | 'concessions' | 'verify' | 'home' | 'reports' | 'dayClose' | 'import' | 'sync' | 'users' | 'settings' | 'audit' | 'backups';
+type Page =
+  | 'collect'
+  | 'students'
+  | 'fees'
+  | 'concessions'
+  | 'verify'
+  | 'home'
+  | 'reports'
+  | 'dayClose'
+  | 'import'
+  | 'sync'
+  | 'users'
+  | 'settings'
+  | 'audit'
+  | 'backups';
 
 const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'collect', label: 'Collect fees', roles: ['admin', 'accountant', 'cashier'] },
@@ -88,7 +102,9 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
     );
   }, []);
   useSlipScanner(onToken, (text) =>
-    setScanError(`The fee slip was not read whole (${text.length > 45 ? `${text.slice(0, 45)}…` : text}): scan it again, or type the student’s name.`),
+    setScanError(
+      `The fee slip was not read whole (${text.length > 45 ? `${text.slice(0, 45)}…` : text}): scan it again, or type the student’s name.`,
+    ),
   );
   const sync = useSyncStatus();
   const idle = useIdle(session.idleLockMinutes * 60_000, { initialState: false });
@@ -120,7 +136,10 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
             <Group gap="sm">
               <SyncLight status={sync.status} onOpen={() => setPage('sync')} />
               <Text size="sm">
-                {session.user.fullName} · <Badge size="sm" variant="outline">{session.user.role}</Badge>
+                {session.user.fullName} ·{' '}
+                <Badge size="sm" variant="outline">
+                  {session.user.role}
+                </Badge>
               </Text>
               <Button size="xs" variant="default" onClick={lock} title="Lock the screen (Alt+L; Ctrl+L in the desktop window)">
                 Lock
@@ -134,7 +153,15 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
         <AppShell.Navbar p="xs">
           <Stack gap={2}>
             {pages.map((p) => (
-              <NavLink key={p.page} component="button" variant="filled" label={p.label} active={page === p.page} aria-current={page === p.page ? 'page' : undefined} onClick={() => setPage(p.page)} />
+              <NavLink
+                key={p.page}
+                component="button"
+                variant="filled"
+                label={p.label}
+                active={page === p.page}
+                aria-current={page === p.page ? 'page' : undefined}
+                onClick={() => setPage(p.page)}
+              />
             ))}
           </Stack>
         </AppShell.Navbar>

@@ -1,7 +1,13 @@
 // Bulk import: template, the file, its column mapping, a dry run with every error, the error sheet, then the import.
 import { Alert, Badge, Button, Group, Paper, PasswordInput, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { IMPORTERS, IMPORTERS_NEEDING_APPROVAL, type HeaderMatchView, type ImporterName, type ImportJob } from '../../../../shared/contract/imports';
+import {
+  IMPORTERS,
+  IMPORTERS_NEEDING_APPROVAL,
+  type HeaderMatchView,
+  type ImporterName,
+  type ImportJob,
+} from '../../../../shared/contract/imports';
 import { api, ApiError, request } from '../../api/client';
 import { messageNamingField, sentence } from '../../api/form-errors';
 import { approverCredentials, NO_APPROVER } from '../../components/ApprovalModal';
@@ -101,7 +107,9 @@ export function ImportScreen() {
   const runCommit = () => {
     const sha256 = dry.job?.summary?.sha256;
     if (!sha256) return;
-    request(api().imports.commit({ importer, path, mapping, sha256, ...(needsApprover ? { approver: approverCredentials(approver) } : {}) })).then((j) => {
+    request(
+      api().imports.commit({ importer, path, mapping, sha256, ...(needsApprover ? { approver: approverCredentials(approver) } : {}) }),
+    ).then((j) => {
       setApprover(NO_APPROVER);
       return commit.watch(j);
     }, fail);
@@ -112,7 +120,10 @@ export function ImportScreen() {
     setInTheWay(null);
     const out = options.out ?? `${folder}/${importer}-${kind === 'template' ? 'template' : 'errors'}.xlsx`;
     const replace = options.replace ?? false;
-    const started = kind === 'template' ? api().imports.template({ importer, path: out, replace }) : api().imports.errorSheet({ jobId: dry.job!.id, path: out, replace });
+    const started =
+      kind === 'template'
+        ? api().imports.template({ importer, path: out, replace })
+        : api().imports.errorSheet({ jobId: dry.job!.id, path: out, replace });
     request(started)
       .then(side.watch)
       .then(
@@ -122,7 +133,15 @@ export function ImportScreen() {
   };
   /** Keeping the file there: this one is saved beside it, its name carrying the time (as the desk shows it). */
   const saveBeside = (kind: 'template' | 'errors', taken: string) => {
-    const stamp = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    const stamp = new Intl.DateTimeFormat('en-CA', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
       .format(new Date())
       .replace(/[^0-9]+/g, '-');
     saveSheet(kind, { out: taken.replace(/\.xlsx$/i, ` ${stamp}.xlsx`) });
@@ -136,7 +155,14 @@ export function ImportScreen() {
       <Paper withBorder p="md">
         <Stack>
           <Group align="flex-end">
-            <Select label="What to import" data={IMPORTERS.map((i) => ({ value: i, label: TITLES[i] }))} value={importer} onChange={(v) => v && setImporter(v as ImporterName)} allowDeselect={false} w={220} />
+            <Select
+              label="What to import"
+              data={IMPORTERS.map((i) => ({ value: i, label: TITLES[i] }))}
+              value={importer}
+              onChange={(v) => v && setImporter(v as ImporterName)}
+              allowDeselect={false}
+              w={220}
+            />
             <Button variant="default" onClick={() => saveSheet('template')}>
               Save a template
             </Button>
@@ -219,10 +245,18 @@ export function ImportScreen() {
               <>
                 <Group gap="xs" aria-label="Dry run counts">
                   <Badge size="lg">{summary.rows} rows</Badge>
-                  <Badge size="lg" color="teal.9">{summary.counts.new} new</Badge>
-                  <Badge size="lg" color="blue.9">{summary.counts.updated} updated</Badge>
-                  <Badge size="lg" color="gray.8">{summary.counts.unchanged} unchanged</Badge>
-                  <Badge size="lg" color="red.9">{summary.counts.errors} with errors</Badge>
+                  <Badge size="lg" color="teal.9">
+                    {summary.counts.new} new
+                  </Badge>
+                  <Badge size="lg" color="blue.9">
+                    {summary.counts.updated} updated
+                  </Badge>
+                  <Badge size="lg" color="gray.8">
+                    {summary.counts.unchanged} unchanged
+                  </Badge>
+                  <Badge size="lg" color="red.9">
+                    {summary.counts.errors} with errors
+                  </Badge>
                 </Group>
                 {summary.warnings.map((w) => (
                   <Alert key={w} color="yellow.9" title="Check before importing" role="alert">
@@ -263,15 +297,35 @@ export function ImportScreen() {
                   <Group align="flex-end">
                     {needsApprover && (
                       <>
-                        <TextInput label="Approved by (username)" value={approver.username} onChange={(e) => setApprover({ ...approver, username: e.currentTarget.value })} autoComplete="off" />
-                        <PasswordInput label="Approver’s password" value={approver.password} onChange={(e) => setApprover({ ...approver, password: e.currentTarget.value })} autoComplete="off" />
-                        <TextInput label="Approver’s code" value={approver.code} onChange={(e) => setApprover({ ...approver, code: e.currentTarget.value })} inputMode="numeric" autoComplete="off" />
+                        <TextInput
+                          label="Approved by (username)"
+                          value={approver.username}
+                          onChange={(e) => setApprover({ ...approver, username: e.currentTarget.value })}
+                          autoComplete="off"
+                        />
+                        <PasswordInput
+                          label="Approver’s password"
+                          value={approver.password}
+                          onChange={(e) => setApprover({ ...approver, password: e.currentTarget.value })}
+                          autoComplete="off"
+                        />
+                        <TextInput
+                          label="Approver’s code"
+                          value={approver.code}
+                          onChange={(e) => setApprover({ ...approver, code: e.currentTarget.value })}
+                          inputMode="numeric"
+                          autoComplete="off"
+                        />
                       </>
                     )}
                     <Button
                       color="teal.9"
                       onClick={runCommit}
-                      disabled={commit.job?.state === 'running' || summary.counts.new + summary.counts.updated === 0 || (needsApprover && (!approver.username || !approver.password))}
+                      disabled={
+                        commit.job?.state === 'running' ||
+                        summary.counts.new + summary.counts.updated === 0 ||
+                        (needsApprover && (!approver.username || !approver.password))
+                      }
                     >
                       Import {summary.counts.new + summary.counts.updated} rows
                     </Button>
@@ -286,13 +340,19 @@ export function ImportScreen() {
         <Paper withBorder p="md">
           <JobBar job={commit.job} label="Import" />
           {commit.job.state === 'running' && (
-            <Button mt="xs" variant="default" color="red" onClick={() => void request(api().imports.cancel({ jobId: commit.job!.id })).then(commit.setJob)}>
+            <Button
+              mt="xs"
+              variant="default"
+              color="red"
+              onClick={() => void request(api().imports.cancel({ jobId: commit.job!.id })).then(commit.setJob)}
+            >
               Cancel import
             </Button>
           )}
           {commit.job.state === 'done' && commit.job.summary && (
             <Text role="status">
-              Imported: {commit.job.summary.counts.new} new, {commit.job.summary.counts.updated} updated, {commit.job.summary.counts.unchanged} unchanged.
+              Imported: {commit.job.summary.counts.new} new, {commit.job.summary.counts.updated} updated,{' '}
+              {commit.job.summary.counts.unchanged} unchanged.
             </Text>
           )}
         </Paper>

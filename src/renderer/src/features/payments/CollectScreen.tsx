@@ -143,34 +143,59 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
       // Only the ticked dues, oldest first; anything beyond them is kept as advance credit.
       const credit = data.dues.totals.credit > 0 ? data.dues.totals.credit : 0;
       const { allocations } = allocate(chosen, draft.amount + credit, { finesFirst: data.dues.finesFirst });
-      const r = await request(api().payments.record({ studentIds: [student.id, ...withSiblings], amount: draft.amount, method: draft.method, allocations }));
+      const r = await request(
+        api().payments.record({ studentIds: [student.id, ...withSiblings], amount: draft.amount, method: draft.method, allocations }),
+      );
       // Saved (on disk) before anything prints; a print that fails leaves the receipt shown, saying why.
-      setPrintedOnSave(printOnSave ? await printReceipt(r.paymentId, 'printer').then(() => 'Sent to the printer.', (e: Error) => `Not printed: ${e.message}`) : null);
+      setPrintedOnSave(
+        printOnSave
+          ? await printReceipt(r.paymentId, 'printer').then(
+              () => 'Sent to the printer.',
+              (e: Error) => `Not printed: ${e.message}`,
+            )
+          : null,
+      );
       setReceipt(r);
       await refresh();
     } catch (err) {
-      setError(err instanceof ApiError ? { message: err.message, field: err.field } : { message: err instanceof Error ? err.message : String(err) });
+      setError(
+        err instanceof ApiError
+          ? { message: err.message, field: err.field }
+          : { message: err instanceof Error ? err.message : String(err) },
+      );
     } finally {
       setSaving(false);
     }
   };
 
-  const toggle = (key: string) => setSelected((s) => {
-    const next = new Set(s);
-    if (next.has(key)) next.delete(key);
-    else next.add(key);
-    return next;
-  });
+  const toggle = (key: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
 
   return (
     <Stack>
       <Title order={2}>Collect fees</Title>
       {!student && <StudentSearch ref={searchRef} onPick={(s) => void open(s)} />}
-      {student && receipt && <ReceiptPreview key={receipt.paymentId} receipt={receipt} money={money} onNext={reset} printed={printedOnSave} />}
+      {student && receipt && (
+        <ReceiptPreview key={receipt.paymentId} receipt={receipt} money={money} onNext={reset} printed={printedOnSave} />
+      )}
       {student && data && !receipt && (
         <Stack>
           {/* Pinned while the amount is typed: whose money this is stays in sight on a 1280×720 screen. */}
-          <Paper withBorder p="md" shadow="xs" pos="sticky" top="var(--app-shell-header-offset, 56px)" style={{ zIndex: 3 }} aria-label="Student" role="region">
+          <Paper
+            withBorder
+            p="md"
+            shadow="xs"
+            pos="sticky"
+            top="var(--app-shell-header-offset, 56px)"
+            style={{ zIndex: 3 }}
+            aria-label="Student"
+            role="region"
+          >
             <Group justify="space-between" align="flex-start">
               <div>
                 <Title order={3}>{student.fullName}</Title>
@@ -185,7 +210,9 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                 </Button>
                 {student.status !== 'active' && <Badge color="gray.8">{student.status}</Badge>}
                 {data.dues.totals.credit > 0 && <Badge color="teal.9">Advance credit {money.format(data.dues.totals.credit)}</Badge>}
-                {data.dues.totals.credit < 0 && <Badge color="red.9">Owed from a reversed payment {money.format(-data.dues.totals.credit)}</Badge>}
+                {data.dues.totals.credit < 0 && (
+                  <Badge color="red.9">Owed from a reversed payment {money.format(-data.dues.totals.credit)}</Badge>
+                )}
                 {data.dues.totals.credit > 0 && (
                   <Button size="xs" variant="default" onClick={() => setRefunding(true)}>
                     Refund credit…
@@ -209,7 +236,9 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                     key={s.id}
                     label={`${s.fullName} (${s.className})`}
                     checked={withSiblings.includes(s.id)}
-                    onChange={(e) => void open(student, e.currentTarget.checked ? [...withSiblings, s.id] : withSiblings.filter((id) => id !== s.id))}
+                    onChange={(e) =>
+                      void open(student, e.currentTarget.checked ? [...withSiblings, s.id] : withSiblings.filter((id) => id !== s.id))
+                    }
                   />
                 ))}
               </Group>
@@ -234,7 +263,9 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                 {nextInstallment(data.dues.items, selected).length > 0 && (
                   <Group justify="space-between">
                     <Text size="sm">
-                      {later > 0 ? `${later} ${later === 1 ? 'due falls' : 'dues fall'} due later; ticked ones are paid, oldest first.` : 'Ticked dues are paid, oldest first.'}
+                      {later > 0
+                        ? `${later} ${later === 1 ? 'due falls' : 'dues fall'} due later; ticked ones are paid, oldest first.`
+                        : 'Ticked dues are paid, oldest first.'}
                     </Text>
                     <Button size="xs" variant="default" onClick={takeNext}>
                       Take the next installment too (Alt+N)
@@ -242,7 +273,15 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                   </Group>
                 )}
                 <Paper withBorder p="md">
-                  <PaymentForm key={formKey} suggested={suggested} denominations={denominations} money={money} saving={saving} error={error} onSave={(d) => void save(d)} />
+                  <PaymentForm
+                    key={formKey}
+                    suggested={suggested}
+                    denominations={denominations}
+                    money={money}
+                    saving={saving}
+                    error={error}
+                    onSave={(d) => void save(d)}
+                  />
                 </Paper>
               </Stack>
             </Tabs.Panel>
@@ -250,36 +289,41 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
               <LedgerTable ledger={data.ledger} money={money} />
             </Tabs.Panel>
             <Tabs.Panel value="receipts" pt="sm">
-              <ReceiptsList receipts={data.receipts} money={money} canBounce={session.user.role !== 'cashier'} onChanged={() => void refresh()} />
+              <ReceiptsList
+                receipts={data.receipts}
+                money={money}
+                canBounce={session.user.role !== 'cashier'}
+                onChanged={() => void refresh()}
+              />
             </Tabs.Panel>
           </Tabs>
           {waiving && (
-          <ApprovalModal
-            title={`Waive ${waiving.installment} · ${waiving.head}`}
-            action="Waive"
-            amount={money.format(waiving.balance)}
-            onClose={() => setWaiving(null)}
-            onSubmit={async ({ reason, amountText, approver }) => {
-              const amount = money.parse(amountText);
-              if (amount === null) throw new Error('Enter the amount to waive');
-              await request(api().payments.waive({ studentId: waiving.studentId, key: waiving.key, amount, reason, approver }));
-              await refresh();
-            }}
-          />
+            <ApprovalModal
+              title={`Waive ${waiving.installment} · ${waiving.head}`}
+              action="Waive"
+              amount={money.format(waiving.balance)}
+              onClose={() => setWaiving(null)}
+              onSubmit={async ({ reason, amountText, approver }) => {
+                const amount = money.parse(amountText);
+                if (amount === null) throw new Error('Enter the amount to waive');
+                await request(api().payments.waive({ studentId: waiving.studentId, key: waiving.key, amount, reason, approver }));
+                await refresh();
+              }}
+            />
           )}
           {refunding && (
-          <ApprovalModal
-            title={`Refund advance credit to ${student.fullName}`}
-            action="Refund"
-            amount={money.format(data.dues.totals.credit)}
-            onClose={() => setRefunding(false)}
-            onSubmit={async ({ reason, amountText, approver }) => {
-              const amount = money.parse(amountText);
-              if (amount === null) throw new Error('Enter the amount to refund');
-              await request(api().payments.refundCredit({ studentId: student.id, amount, reason, approver }));
-              await refresh();
-            }}
-          />
+            <ApprovalModal
+              title={`Refund advance credit to ${student.fullName}`}
+              action="Refund"
+              amount={money.format(data.dues.totals.credit)}
+              onClose={() => setRefunding(false)}
+              onSubmit={async ({ reason, amountText, approver }) => {
+                const amount = money.parse(amountText);
+                if (amount === null) throw new Error('Enter the amount to refund');
+                await request(api().payments.refundCredit({ studentId: student.id, amount, reason, approver }));
+                await refresh();
+              }}
+            />
           )}
         </Stack>
       )}

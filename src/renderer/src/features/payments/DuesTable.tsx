@@ -20,18 +20,51 @@ export function DuesTable({ dues, selected, onToggle, onToggleAll, onWaive, mone
   const amount = (n: number) => (n > 0 ? money.format(n) : '—');
   const columns: Column<OpenItemView>[] = [
     {
-      header: <Checkbox aria-label="Select all dues" checked={all} indeterminate={!all && selected.size > 0} onChange={(e) => onToggleAll(e.currentTarget.checked)} />,
+      header: (
+        <Checkbox
+          aria-label="Select all dues"
+          checked={all}
+          indeterminate={!all && selected.size > 0}
+          onChange={(e) => onToggleAll(e.currentTarget.checked)}
+        />
+      ),
       width: 40,
-      cell: (item) => <Checkbox aria-label={`Pay ${item.installment} ${item.head}`} checked={selected.has(item.key)} onChange={() => onToggle(item.key)} />,
+      cell: (item) => (
+        <Checkbox
+          aria-label={`Pay ${item.installment} ${item.head}`}
+          checked={selected.has(item.key)}
+          onChange={() => onToggle(item.key)}
+        />
+      ),
     },
-    ...(dues.students.length > 1 ? [{ header: 'Student', cell: (item: OpenItemView) => dues.students.find((s) => s.id === item.studentId)?.fullName ?? '' }] : []),
+    ...(dues.students.length > 1
+      ? [{ header: 'Student', cell: (item: OpenItemView) => dues.students.find((s) => s.id === item.studentId)?.fullName ?? '' }]
+      : []),
     { header: 'Installment', cell: (item) => item.installment },
-    { header: 'Head', cell: (item) => (item.kind === 'fine' ? <Text c="red.9" span>{item.head}</Text> : item.head) },
+    {
+      header: 'Head',
+      cell: (item) =>
+        item.kind === 'fine' ? (
+          <Text c="red.9" span>
+            {item.head}
+          </Text>
+        ) : (
+          item.head
+        ),
+    },
     { header: 'Due on', cell: (item) => dates.date(item.dueOn) },
     { header: 'Amount', align: 'right', cell: (item) => money.format(item.gross) },
     { header: 'Concession', align: 'right', cell: (item) => amount(item.concession + item.waived) },
     { header: 'Paid', align: 'right', cell: (item) => amount(item.paid) },
-    { header: 'Balance', align: 'right', cell: (item) => <Text fw={600} span>{money.format(item.balance)}</Text> },
+    {
+      header: 'Balance',
+      align: 'right',
+      cell: (item) => (
+        <Text fw={600} span>
+          {money.format(item.balance)}
+        </Text>
+      ),
+    },
     {
       header: 'Actions',
       cell: (item) => (

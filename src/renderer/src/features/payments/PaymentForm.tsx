@@ -12,11 +12,25 @@ import { DateField } from '../../components/DateField';
 const REFERENCES: Record<PaymentMode, [string, string][]> = {
   cash: [],
   upi: [['utr', 'UPI reference (UTR)']],
-  card: [['last4', 'Card last 4 digits'], ['authCode', 'Authorisation code']],
-  cheque: [['chequeNo', 'Cheque number'], ['bank', 'Bank'], ['chequeDate', 'Cheque date']],
-  dd: [['ddNo', 'Demand draft number'], ['bank', 'Bank'], ['ddDate', 'DD date']],
+  card: [
+    ['last4', 'Card last 4 digits'],
+    ['authCode', 'Authorisation code'],
+  ],
+  cheque: [
+    ['chequeNo', 'Cheque number'],
+    ['bank', 'Bank'],
+    ['chequeDate', 'Cheque date'],
+  ],
+  dd: [
+    ['ddNo', 'Demand draft number'],
+    ['bank', 'Bank'],
+    ['ddDate', 'DD date'],
+  ],
   bank_transfer: [['reference', 'Bank reference (UTR/NEFT)']],
-  online: [['gateway', 'Gateway'], ['reference', 'Gateway reference']],
+  online: [
+    ['gateway', 'Gateway'],
+    ['reference', 'Gateway reference'],
+  ],
 };
 
 const DATE_REFERENCES = ['chequeDate', 'ddDate'];
@@ -50,7 +64,8 @@ export function PaymentForm({ suggested, denominations, money, saving, error, on
 
   const save = () => {
     if (amount === null || amount <= 0) return setLocalError({ field: 'amount', message: 'Enter an amount more than zero' });
-    if (mode === 'cash' && tenderedText.trim() && tendered === null) return setLocalError({ field: 'method.tendered', message: 'Enter the cash tendered as an amount' });
+    if (mode === 'cash' && tenderedText.trim() && tendered === null)
+      return setLocalError({ field: 'method.tendered', message: 'Enter the cash tendered as an amount' });
     setLocalError(null);
     const references = Object.fromEntries(REFERENCES[mode].map(([field]) => [field, (refs[field] ?? '').trim()]));
     const method = (mode === 'cash' ? { mode, ...(tendered !== null ? { tendered } : {}) } : { mode, ...references }) as PaymentMethod;
@@ -58,8 +73,13 @@ export function PaymentForm({ suggested, denominations, money, saving, error, on
   };
   useHotkeys([['F2', save]], []);
 
-  const labels: Record<string, string> = { amount: 'Amount received', 'method.tendered': 'Cash tendered', ...Object.fromEntries(REFERENCES[mode].map(([f, label]) => [`method.${f}`, label])) };
-  const fieldError = (field: string) => (localError?.field === field ? localError.message : error?.field === field ? messageForField(error) : undefined);
+  const labels: Record<string, string> = {
+    amount: 'Amount received',
+    'method.tendered': 'Cash tendered',
+    ...Object.fromEntries(REFERENCES[mode].map(([f, label]) => [`method.${f}`, label])),
+  };
+  const fieldError = (field: string) =>
+    localError?.field === field ? localError.message : error?.field === field ? messageForField(error) : undefined;
   const general = error && !(error.field && error.field in labels) ? messageNamingField(error, labels) : null;
 
   // The cursor goes to the field in error, so the cashier retypes it without reaching for the mouse.
@@ -79,14 +99,50 @@ export function PaymentForm({ suggested, denominations, money, saving, error, on
       }}
     >
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <TextInput label="Amount received" data-field="amount" autoFocus value={amountValue} onChange={(e) => setAmountText(e.currentTarget.value)} error={fieldError('amount')} inputMode="decimal" />
-        <NativeSelect label="Mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as PaymentMode)} data={PAYMENT_MODES.map((m) => ({ value: m, label: PAYMENT_MODE_LABELS[m] }))} />
-        {mode === 'cash' && <TextInput label="Cash tendered" data-field="method.tendered" value={tenderedText} onChange={(e) => setTenderedText(e.currentTarget.value)} error={fieldError('method.tendered')} inputMode="decimal" />}
+        <TextInput
+          label="Amount received"
+          data-field="amount"
+          autoFocus
+          value={amountValue}
+          onChange={(e) => setAmountText(e.currentTarget.value)}
+          error={fieldError('amount')}
+          inputMode="decimal"
+        />
+        <NativeSelect
+          label="Mode"
+          value={mode}
+          onChange={(e) => setMode(e.currentTarget.value as PaymentMode)}
+          data={PAYMENT_MODES.map((m) => ({ value: m, label: PAYMENT_MODE_LABELS[m] }))}
+        />
+        {mode === 'cash' && (
+          <TextInput
+            label="Cash tendered"
+            data-field="method.tendered"
+            value={tenderedText}
+            onChange={(e) => setTenderedText(e.currentTarget.value)}
+            error={fieldError('method.tendered')}
+            inputMode="decimal"
+          />
+        )}
         {REFERENCES[mode].map(([field, label]) =>
           DATE_REFERENCES.includes(field) ? (
-            <DateField key={field} label={label} data-field={`method.${field}`} value={refs[field] ?? ''} onChange={(iso) => setRefs({ ...refs, [field]: iso })} error={fieldError(`method.${field}`)} />
+            <DateField
+              key={field}
+              label={label}
+              data-field={`method.${field}`}
+              value={refs[field] ?? ''}
+              onChange={(iso) => setRefs({ ...refs, [field]: iso })}
+              error={fieldError(`method.${field}`)}
+            />
           ) : (
-            <TextInput key={field} label={label} data-field={`method.${field}`} value={refs[field] ?? ''} onChange={(e) => setRefs({ ...refs, [field]: e.currentTarget.value })} error={fieldError(`method.${field}`)} />
+            <TextInput
+              key={field}
+              label={label}
+              data-field={`method.${field}`}
+              value={refs[field] ?? ''}
+              onChange={(e) => setRefs({ ...refs, [field]: e.currentTarget.value })}
+              error={fieldError(`method.${field}`)}
+            />
           ),
         )}
       </SimpleGrid>
@@ -94,7 +150,12 @@ export function PaymentForm({ suggested, denominations, money, saving, error, on
         <Group gap="xs" mt="xs" aria-label="Quick amounts tendered" role="group">
           <Text size="sm">Tendered:</Text>
           {[amount, ...quickTenders(amount, denominations)].map((sum, i) => (
-            <Button key={sum} size="compact-sm" variant={tendered === sum ? 'filled' : 'default'} onClick={() => setTenderedText(money.format(sum))}>
+            <Button
+              key={sum}
+              size="compact-sm"
+              variant={tendered === sum ? 'filled' : 'default'}
+              onClick={() => setTenderedText(money.format(sum))}
+            >
               {i === 0 ? 'Exact' : money.format(sum)}
             </Button>
           ))}

@@ -20,7 +20,17 @@ export async function printReceipt(paymentId: string, target: 'pdf' | 'printer')
  * Enter always means "next collection", wherever focus is: a cashier's Enter after Print must never print a DUPLICATE.
  * Ctrl+P (⌘P) prints to the desk's printer. `printed`: what became of the print made on save, if the desk prints on save.
  */
-export function ReceiptPreview({ receipt, money, onNext, printed = null }: { receipt: Receipt; money: MoneyFormat; onNext: () => void; printed?: string | null }) {
+export function ReceiptPreview({
+  receipt,
+  money,
+  onNext,
+  printed = null,
+}: {
+  receipt: Receipt;
+  money: MoneyFormat;
+  onNext: () => void;
+  printed?: string | null;
+}) {
   const [note, setNote] = useState<string | null>(printed);
   const family = receipt.students.length > 1;
   const dates = useDates();

@@ -12,7 +12,17 @@ import type { MoneyFormat } from '../../components/money';
 import { printReceipt } from './ReceiptPreview';
 import { useDates } from '../../components/school';
 
-export function ReceiptsList({ receipts, money, canBounce, onChanged }: { receipts: PaymentSummary[]; money: MoneyFormat; canBounce: boolean; onChanged: () => void }) {
+export function ReceiptsList({
+  receipts,
+  money,
+  canBounce,
+  onChanged,
+}: {
+  receipts: PaymentSummary[];
+  money: MoneyFormat;
+  canBounce: boolean;
+  onChanged: () => void;
+}) {
   const [cancelling, setCancelling] = useState<PaymentSummary | null>(null);
   const dates = useDates();
   const [bouncing, setBouncing] = useState<PaymentSummary | null>(null);
@@ -53,19 +63,17 @@ export function ReceiptsList({ receipts, money, canBounce, onChanged }: { receip
       />
       {receipts.length === 0 && <Alert>No receipts yet.</Alert>}
       {cancelling && (
-      <ApprovalModal
-        title={`Cancel receipt ${cancelling.receiptNo}`}
-        action="Cancel receipt"
-        onClose={() => setCancelling(null)}
-        onSubmit={async ({ reason, approver }) => {
-          await request(api().payments.cancel({ paymentId: cancelling.paymentId, reason, approver }));
-          onChanged();
-        }}
-      />
+        <ApprovalModal
+          title={`Cancel receipt ${cancelling.receiptNo}`}
+          action="Cancel receipt"
+          onClose={() => setCancelling(null)}
+          onSubmit={async ({ reason, approver }) => {
+            await request(api().payments.cancel({ paymentId: cancelling.paymentId, reason, approver }));
+            onChanged();
+          }}
+        />
       )}
-      {bouncing && (
-        <BounceModal receipt={bouncing} onClose={() => setBouncing(null)} onDone={onChanged} />
-      )}
+      {bouncing && <BounceModal receipt={bouncing} onClose={() => setBouncing(null)} onDone={onChanged} />}
     </>
   );
 }

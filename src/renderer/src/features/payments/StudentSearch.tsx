@@ -43,12 +43,15 @@ export const StudentSearch = forwardRef<HTMLInputElement, Props>(function Studen
       setResults([]);
       return;
     }
-    request(api().students.search({ query: debounced, limit: 12 })).then((found) => {
-      if (!live) return;
-      setResults(found);
-      setResultsFor(debounced);
-      setActive(0);
-    }, () => live && setResults([]));
+    request(api().students.search({ query: debounced, limit: 12 })).then(
+      (found) => {
+        if (!live) return;
+        setResults(found);
+        setResultsFor(debounced);
+        setActive(0);
+      },
+      () => live && setResults([]),
+    );
     return () => {
       live = false;
     };
@@ -119,12 +122,22 @@ export const StudentSearch = forwardRef<HTMLInputElement, Props>(function Studen
       />
       {armedStudent && (
         <Text role="status" fw={600}>
-          {closeMatches(query, results)} students match “{query.trim()}”: Enter again opens {armedStudent.fullName} ({armedStudent.className}
+          {closeMatches(query, results)} students match “{query.trim()}”: Enter again opens {armedStudent.fullName} (
+          {armedStudent.className}
           {armedStudent.section ? `-${armedStudent.section}` : ''}, {armedStudent.admissionNo}); ↓ ↑ choose another.
         </Text>
       )}
       {results.length > 0 && (
-        <Paper withBorder component="ul" id="student-results" role="listbox" aria-label="Matching students" p={4} m={0} style={{ listStyle: 'none' }}>
+        <Paper
+          withBorder
+          component="ul"
+          id="student-results"
+          role="listbox"
+          aria-label="Matching students"
+          p={4}
+          m={0}
+          style={{ listStyle: 'none' }}
+        >
           {results.map((s, i) => (
             // The option itself takes the click: a button inside an option is a control inside a control (axe nested-interactive).
             <Box

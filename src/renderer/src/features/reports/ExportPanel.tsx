@@ -32,7 +32,15 @@ function useJob() {
   return { job, watch, setJob };
 }
 
-export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'] }: { filters: ReportFilters; baseName: string; formats?: ExportFormat[] }) {
+export function ExportPanel({
+  filters,
+  baseName,
+  formats = ['xlsx', 'csv', 'pdf'],
+}: {
+  filters: ReportFilters;
+  baseName: string;
+  formats?: ExportFormat[];
+}) {
   const [format, setFormat] = useState<ExportFormat>(formats[0]!);
   const [folder, setFolder] = useState<string | null>(null);
   // The path the user typed, for the report and format it was typed for; otherwise the suggested one.
@@ -55,7 +63,9 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
     setError(null);
     setInTheWay(null);
     setJob(null);
-    request(api().reports.export({ filters, format, path, replace })).then(watch, (e: Error) => (isFileInTheWay(e) ? setInTheWay(path) : setError(sentence(e.message))));
+    request(api().reports.export({ filters, format, path, replace })).then(watch, (e: Error) =>
+      isFileInTheWay(e) ? setInTheWay(path) : setError(sentence(e.message)),
+    );
   };
   /** Keeping the file: back to the name, its last part selected for typing another. */
   const keep = () => {
@@ -63,7 +73,10 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
     const input = pathInput.current;
     if (!input) return;
     input.focus();
-    input.setSelectionRange(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1, path.lastIndexOf('.') > 0 ? path.lastIndexOf('.') : path.length);
+    input.setSelectionRange(
+      Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1,
+      path.lastIndexOf('.') > 0 ? path.lastIndexOf('.') : path.length,
+    );
   };
   const cancel = () => job && void request(api().reports.cancel({ jobId: job.id })).then(setJob);
   const running = job?.state === 'running';
@@ -80,7 +93,14 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
           allowDeselect={false}
           w={280}
         />
-        <TextInput ref={pathInput} label="Save to" value={path} onChange={(e) => setTyped({ key, value: e.currentTarget.value })} style={{ flex: 1 }} error={error} />
+        <TextInput
+          ref={pathInput}
+          label="Save to"
+          value={path}
+          onChange={(e) => setTyped({ key, value: e.currentTarget.value })}
+          style={{ flex: 1 }}
+          error={error}
+        />
         <Button onClick={() => start()} disabled={running || path === '' || inTheWay !== null}>
           Export
         </Button>
@@ -90,7 +110,9 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
           </Button>
         )}
       </Group>
-      {inTheWay !== null && <ReplaceFilePrompt path={inTheWay} onReplace={() => start(true)} onKeep={keep} keepLabel="Keep it and choose another name" />}
+      {inTheWay !== null && (
+        <ReplaceFilePrompt path={inTheWay} onReplace={() => start(true)} onKeep={keep} keepLabel="Keep it and choose another name" />
+      )}
       {job && (
         <Stack gap={4}>
           <Progress.Root>
@@ -98,7 +120,9 @@ export function ExportPanel({ filters, baseName, formats = ['xlsx', 'csv', 'pdf'
           </Progress.Root>
           <Text size="sm" role="status">
             {job.state === 'running' &&
-              (job.total === 0 ? 'Preparing the export: counting the rows…' : `Exporting… ${job.done.toLocaleString()} of ${job.total.toLocaleString()} rows`)}
+              (job.total === 0
+                ? 'Preparing the export: counting the rows…'
+                : `Exporting… ${job.done.toLocaleString()} of ${job.total.toLocaleString()} rows`)}
             {job.state === 'done' && `Saved ${job.done.toLocaleString()} ${format === 'letters' ? 'letters' : 'rows'} to ${job.path}`}
             {job.state === 'cancelled' && 'Export cancelled: no file was written.'}
           </Text>

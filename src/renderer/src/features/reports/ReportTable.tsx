@@ -20,7 +20,9 @@ type Pin = { side: 'left'; index: number; last: boolean } | { side: 'right' } | 
 export function pinsOf(columns: readonly ReportColumn[]): Pin[] {
   let leading = 0;
   while (leading < columns.length && IDENTITY.has(columns[leading]!.key)) leading += 1;
-  return columns.map((c, i) => (i < leading ? { side: 'left', index: i, last: i === leading - 1 } : OWED.has(c.key) ? { side: 'right' } : null));
+  return columns.map((c, i) =>
+    i < leading ? { side: 'left', index: i, last: i === leading - 1 } : OWED.has(c.key) ? { side: 'right' } : null,
+  );
 }
 
 /** The left offset of each pinned-left column: the widths of those before it, measured as drawn (fonts load late). */
@@ -42,14 +44,28 @@ function usePinnedOffsets(table: React.RefObject<HTMLTableElement | null>, count
   return offsets;
 }
 
-export function ReportTable({ table, session, onClear }: { table: Report; session: SessionInfo; onClear: ((paymentId: string) => void) | null }) {
+export function ReportTable({
+  table,
+  session,
+  onClear,
+}: {
+  table: Report;
+  session: SessionInfo;
+  onClear: ((paymentId: string) => void) | null;
+}) {
   const money = moneyFor(session.school);
   const dates = useDates();
   const ref = useRef<HTMLTableElement>(null);
   const pins = pinsOf(table.columns);
   const offsets = usePinnedOffsets(ref, pins.filter((p) => p?.side === 'left').length);
   const cell = (type: string, v: unknown) =>
-    v === null || v === undefined ? '' : type === 'money' ? money.format(v as number) : type === 'date' && typeof v === 'string' ? dates.date(v) : String(v);
+    v === null || v === undefined
+      ? ''
+      : type === 'money'
+        ? money.format(v as number)
+        : type === 'date' && typeof v === 'string'
+          ? dates.date(v)
+          : String(v);
   const right = (type: string) => (type === 'money' || type === 'count' ? 'right' : undefined);
   const pinProps = (i: number): { 'data-pin'?: string; 'data-pin-edge'?: boolean; style?: CSSProperties } => {
     const pin = pins[i];
@@ -78,13 +94,24 @@ export function ReportTable({ table, session, onClear }: { table: Report; sessio
         )}
         {table.truncated && (
           <Alert color="yellow.9">
-            Showing the first {table.rows.length.toLocaleString()} of {table.rowCount.toLocaleString()} rows; the totals cover all of them. Export for every row.
+            Showing the first {table.rows.length.toLocaleString()} of {table.rowCount.toLocaleString()} rows; the totals cover all of them.
+            Export for every row.
           </Alert>
         )}
         {/* A long or wide report scrolls inside its box (natively: pinned cells stick to its very edges); the box takes
             focus and has a name, so arrow keys scroll it without a mouse (axe scrollable-region-focusable). */}
         <div className="report-scroll" role="region" tabIndex={0} aria-label={`${table.title} (scrolls)`}>
-          <Table ref={ref} className="report-table" striped highlightOnHover stickyHeader tabularNums aria-label={table.title} verticalSpacing={4} horizontalSpacing={8}>
+          <Table
+            ref={ref}
+            className="report-table"
+            striped
+            highlightOnHover
+            stickyHeader
+            tabularNums
+            aria-label={table.title}
+            verticalSpacing={4}
+            horizontalSpacing={8}
+          >
             <Table.Thead>
               <Table.Tr>
                 {table.columns.map((c, i) => (
@@ -122,7 +149,11 @@ export function ReportTable({ table, session, onClear }: { table: Report; sessio
               <Table.Tr>
                 {table.columns.map((c, i) => (
                   <Table.Th key={c.key} ta={right(c.type)} data-kind={kind(c)} {...pinProps(i)}>
-                    {c.key in table.totals ? cell(c.type, table.totals[c.key]) : i === 0 ? `Total (${table.rowCount.toLocaleString()} rows)` : ''}
+                    {c.key in table.totals
+                      ? cell(c.type, table.totals[c.key])
+                      : i === 0
+                        ? `Total (${table.rowCount.toLocaleString()} rows)`
+                        : ''}
                   </Table.Th>
                 ))}
                 {onClear && <Table.Th />}

@@ -3,7 +3,14 @@ import { Alert, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, T
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
-import { CASHIER_REPORTS, GROUP_KEYS, type GroupKey, type ReportFilters, type ReportName, type ReportTable as Report } from '../../../../shared/contract/reports';
+import {
+  CASHIER_REPORTS,
+  GROUP_KEYS,
+  type GroupKey,
+  type ReportFilters,
+  type ReportName,
+  type ReportTable as Report,
+} from '../../../../shared/contract/reports';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { minorDigits } from '../../../../shared/domain/money';
 import { api, request } from '../../api/client';
@@ -34,7 +41,15 @@ const REPORTS: { value: ReportName; label: string }[] = [
   { value: 'dues_list', label: 'Dues per student and head (import layout)' },
 ];
 
-const GROUP_LABELS: Record<GroupKey, string> = { head: 'Fee head', class: 'Class', mode: 'Mode', cashier: 'Cashier', desk: 'Desk', day: 'Day', month: 'Month' };
+const GROUP_LABELS: Record<GroupKey, string> = {
+  head: 'Fee head',
+  class: 'Class',
+  mode: 'Mode',
+  cashier: 'Cashier',
+  desk: 'Desk',
+  day: 'Day',
+  month: 'Month',
+};
 
 const monthStart = (iso: string) => `${iso.slice(0, 7)}-01`;
 
@@ -136,7 +151,10 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
     setBusy(true);
     setError(null);
     request(api().reports.run(filters))
-      .then((data) => setTable({ filters, data }), (e: Error) => setError(sentence(e.message)))
+      .then(
+        (data) => setTable({ filters, data }),
+        (e: Error) => setError(sentence(e.message)),
+      )
       .finally(() => setBusy(false));
   };
   const clear = (paymentId: string) =>
@@ -149,44 +167,114 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
       <Paper withBorder p="md">
         <Stack>
           <Group align="flex-end">
-            <Select label="Report" data={reports.map((r) => ({ value: r.value, label: r.label }))} value={report} onChange={(v) => v && (setReport(v as ReportName), setTable(null))} allowDeselect={false} w={320} />
-            {(report === 'daybook' || report === 'day_close') && <DateField label="Day" value={s.date} onChange={(iso) => set('date', iso)} />}
+            <Select
+              label="Report"
+              data={reports.map((r) => ({ value: r.value, label: r.label }))}
+              value={report}
+              onChange={(v) => v && (setReport(v as ReportName), setTable(null))}
+              allowDeselect={false}
+              w={320}
+            />
+            {(report === 'daybook' || report === 'day_close') && (
+              <DateField label="Day" value={s.date} onChange={(iso) => set('date', iso)} />
+            )}
             {ranged && (
               <>
                 <DateField label="From" value={s.from} onChange={(iso) => set('from', iso)} />
                 <DateField label="To" value={s.to} onChange={(iso) => set('to', iso)} />
               </>
             )}
-            {(report === 'defaulters' || report === 'cheques' || report === 'dues_list') && <DateField label={report === 'dues_list' ? 'Falling due by' : 'As of'} value={s.asOf} onChange={(iso) => set('asOf', iso)} />}
+            {(report === 'defaulters' || report === 'cheques' || report === 'dues_list') && (
+              <DateField label={report === 'dues_list' ? 'Falling due by' : 'As of'} value={s.asOf} onChange={(iso) => set('asOf', iso)} />
+            )}
             {report === 'forecast' && (
               <>
                 <DateField label="From" value={s.asOf} onChange={(iso) => set('asOf', iso)} />
-                <Select label="Per" data={[{ value: 'week', label: 'Week' }, { value: 'month', label: 'Month' }]} value={s.period} onChange={(v) => v && set('period', v as 'week' | 'month')} allowDeselect={false} w={110} />
+                <Select
+                  label="Per"
+                  data={[
+                    { value: 'week', label: 'Week' },
+                    { value: 'month', label: 'Month' },
+                  ]}
+                  value={s.period}
+                  onChange={(v) => v && set('period', v as 'week' | 'month')}
+                  allowDeselect={false}
+                  w={110}
+                />
                 <NumberInput label="Periods" min={1} max={24} value={s.periods} onChange={(v) => set('periods', v)} w={100} />
               </>
             )}
           </Group>
           {report === 'collection' && (
             <Group align="flex-end">
-              <MultiSelect label="Group by" data={GROUP_KEYS.map((k) => ({ value: k, label: GROUP_LABELS[k] }))} value={s.groupBy} onChange={(v) => set('groupBy', v as GroupKey[])} w={420} />
-              <Select label="View" data={[{ value: 'gross', label: 'Gross and net' }, { value: 'net', label: 'Net only' }]} value={s.view} onChange={(v) => v && set('view', v as 'gross' | 'net')} allowDeselect={false} w={160} />
+              <MultiSelect
+                label="Group by"
+                data={GROUP_KEYS.map((k) => ({ value: k, label: GROUP_LABELS[k] }))}
+                value={s.groupBy}
+                onChange={(v) => set('groupBy', v as GroupKey[])}
+                w={420}
+              />
+              <Select
+                label="View"
+                data={[
+                  { value: 'gross', label: 'Gross and net' },
+                  { value: 'net', label: 'Net only' },
+                ]}
+                value={s.view}
+                onChange={(v) => v && set('view', v as 'gross' | 'net')}
+                allowDeselect={false}
+                w={160}
+              />
             </Group>
           )}
           {report === 'defaulters' && (
             <Group align="flex-end">
-              <Select label="Class" clearable placeholder="All classes" data={(masters?.classes ?? []).map((c) => ({ value: c.id, label: c.name }))} value={s.classId} onChange={(v) => set('classId', v)} />
-              <Select label="Category" clearable placeholder="All categories" data={(masters?.categories ?? []).map((c) => ({ value: c.id, label: c.name }))} value={s.categoryId} onChange={(v) => set('categoryId', v)} />
-              <NumberInput label={`Balance at least (${session.school.currency})`} min={0} value={s.minBalance} onChange={(v) => set('minBalance', v)} />
+              <Select
+                label="Class"
+                clearable
+                placeholder="All classes"
+                data={(masters?.classes ?? []).map((c) => ({ value: c.id, label: c.name }))}
+                value={s.classId}
+                onChange={(v) => set('classId', v)}
+              />
+              <Select
+                label="Category"
+                clearable
+                placeholder="All categories"
+                data={(masters?.categories ?? []).map((c) => ({ value: c.id, label: c.name }))}
+                value={s.categoryId}
+                onChange={(v) => set('categoryId', v)}
+              />
+              <NumberInput
+                label={`Balance at least (${session.school.currency})`}
+                min={0}
+                value={s.minBalance}
+                onChange={(v) => set('minBalance', v)}
+              />
               <NumberInput label="Overdue at least (days)" min={0} value={s.minDaysOverdue} onChange={(v) => set('minDaysOverdue', v)} />
             </Group>
           )}
           {report === 'journal' && (
-            <Select label="Layout" data={[{ value: 'tally', label: 'Tally' }, { value: 'quickbooks', label: 'QuickBooks' }]} value={s.layout} onChange={(v) => v && set('layout', v as 'tally' | 'quickbooks')} allowDeselect={false} w={200} />
+            <Select
+              label="Layout"
+              data={[
+                { value: 'tally', label: 'Tally' },
+                { value: 'quickbooks', label: 'QuickBooks' },
+              ]}
+              value={s.layout}
+              onChange={(v) => v && set('layout', v as 'tally' | 'quickbooks')}
+              allowDeselect={false}
+              w={200}
+            />
           )}
           {(report === 'statement' || report === 'family_statement') && (
             <Stack gap={4}>
               <StudentSearch onPick={(student) => set('student', student)} />
-              {s.student && <Text size="sm">Student: {s.student.fullName} ({s.student.admissionNo})</Text>}
+              {s.student && (
+                <Text size="sm">
+                  Student: {s.student.fullName} ({s.student.admissionNo})
+                </Text>
+              )}
             </Stack>
           )}
           <Group>

@@ -26,7 +26,13 @@ export function LogoForm() {
       <Stack>
         <Title order={4}>School logo</Title>
         <Group align="flex-end">
-          <FileInput label="Logo for receipts (PNG or JPEG, up to 200 KB)" accept="image/png,image/jpeg" clearable onChange={(f) => void (f && set(f))} style={{ flex: 1 }} />
+          <FileInput
+            label="Logo for receipts (PNG or JPEG, up to 200 KB)"
+            accept="image/png,image/jpeg"
+            clearable
+            onChange={(f) => void (f && set(f))}
+            style={{ flex: 1 }}
+          />
           <Button variant="default" onClick={() => void set(null)}>
             Remove logo
           </Button>

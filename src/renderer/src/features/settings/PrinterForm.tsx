@@ -37,7 +37,10 @@ export function PrinterForm() {
             label="Print receipts and slips to"
             value={chosen}
             onChange={(e) => setChosen(e.currentTarget.value)}
-            data={[{ value: '', label: 'The system default printer' }, ...printers.map((p) => ({ value: p.name, label: p.description ? `${p.name} — ${p.description}` : p.name }))]}
+            data={[
+              { value: '', label: 'The system default printer' },
+              ...printers.map((p) => ({ value: p.name, label: p.description ? `${p.name} — ${p.description}` : p.name })),
+            ]}
           />
           <Checkbox
             label="Print the receipt as soon as a payment is saved"

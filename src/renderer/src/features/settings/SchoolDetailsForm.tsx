@@ -13,10 +13,13 @@ export function SchoolDetailsForm({ currency }: { currency: string }) {
   const [note, setNote] = useState<FormNote | null>(null);
   const form = useForm({ initialValues: EMPTY });
   useEffect(() => {
-    request(api().settings.get()).then(({ schoolAddress, schoolPhone, schoolRegistration, schoolTaxId }) => {
-      form.setValues({ schoolAddress, schoolPhone, schoolRegistration, schoolTaxId });
-      form.resetDirty();
-    }, () => undefined);
+    request(api().settings.get()).then(
+      ({ schoolAddress, schoolPhone, schoolRegistration, schoolTaxId }) => {
+        form.setValues({ schoolAddress, schoolPhone, schoolRegistration, schoolTaxId });
+        form.resetDirty();
+      },
+      () => undefined,
+    );
     // Loaded once when the screen opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -24,7 +27,12 @@ export function SchoolDetailsForm({ currency }: { currency: string }) {
     setNote(null);
     try {
       const saved = await request(api().settings.update(values));
-      form.setValues({ schoolAddress: saved.schoolAddress, schoolPhone: saved.schoolPhone, schoolRegistration: saved.schoolRegistration, schoolTaxId: saved.schoolTaxId });
+      form.setValues({
+        schoolAddress: saved.schoolAddress,
+        schoolPhone: saved.schoolPhone,
+        schoolRegistration: saved.schoolRegistration,
+        schoolTaxId: saved.schoolTaxId,
+      });
       setNote({ ok: true, text: 'Saved: receipts recorded from now on carry these details.' });
     } catch (err) {
       const text = showApiError(form, err);
@@ -37,10 +45,25 @@ export function SchoolDetailsForm({ currency }: { currency: string }) {
       <form onSubmit={submit} aria-label="School details on receipts">
         <Stack>
           <Title order={4}>School details on receipts</Title>
-          <Textarea label="Address" description="Up to 4 lines, as on the school’s letterhead" autosize minRows={2} maxRows={4} {...form.getInputProps('schoolAddress')} />
+          <Textarea
+            label="Address"
+            description="Up to 4 lines, as on the school’s letterhead"
+            autosize
+            minRows={2}
+            maxRows={4}
+            {...form.getInputProps('schoolAddress')}
+          />
           <TextInput label="Phone" placeholder={india ? '080 2663 1234' : undefined} {...form.getInputProps('schoolPhone')} />
-          <TextInput label="Affiliation or registration no." placeholder={india ? 'CBSE Affiliation No. 830123' : undefined} {...form.getInputProps('schoolRegistration')} />
-          <TextInput label={india ? 'GSTIN' : 'Tax registration no.'} description={india ? '15 characters; leave empty if the school has none' : 'Leave empty if the school has none'} {...form.getInputProps('schoolTaxId')} />
+          <TextInput
+            label="Affiliation or registration no."
+            placeholder={india ? 'CBSE Affiliation No. 830123' : undefined}
+            {...form.getInputProps('schoolRegistration')}
+          />
+          <TextInput
+            label={india ? 'GSTIN' : 'Tax registration no.'}
+            description={india ? '15 characters; leave empty if the school has none' : 'Leave empty if the school has none'}
+            {...form.getInputProps('schoolTaxId')}
+          />
           <FormFooter note={note} submitting={form.submitting} label="Save school details" />
         </Stack>
       </form>

@@ -40,15 +40,31 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
   const [note, setNote] = useState<FormNote | null>(null);
   const money = moneyFor(session.school);
   const form = useForm({
-    initialValues: { idleLockMinutes: session.idleLockMinutes, receiptFormat: '', finesFirst: true, bounceCharge: '', verifyBaseUrl: '', receiptLayout: 'a5' as Policies['receiptLayout'], receiptFooter: '', cashDenominations: '' },
+    initialValues: {
+      idleLockMinutes: session.idleLockMinutes,
+      receiptFormat: '',
+      finesFirst: true,
+      bounceCharge: '',
+      verifyBaseUrl: '',
+      receiptLayout: 'a5' as Policies['receiptLayout'],
+      receiptFooter: '',
+      cashDenominations: '',
+    },
   });
   useEffect(() => {
-    request(api().settings.get()).then((p) => {
-      // The school's details are the form below's to save: never sent again from here with what was read now.
-      const { schoolAddress: _a, schoolPhone: _p, schoolRegistration: _r, schoolTaxId: _t, ...own } = p;
-      form.setValues({ ...own, bounceCharge: money.format(p.bounceCharge), cashDenominations: p.cashDenominations.map((d) => money.format(d)).join(', ') });
-      form.resetDirty();
-    }, () => undefined);
+    request(api().settings.get()).then(
+      (p) => {
+        // The school's details are the form below's to save: never sent again from here with what was read now.
+        const { schoolAddress: _a, schoolPhone: _p, schoolRegistration: _r, schoolTaxId: _t, ...own } = p;
+        form.setValues({
+          ...own,
+          bounceCharge: money.format(p.bounceCharge),
+          cashDenominations: p.cashDenominations.map((d) => money.format(d)).join(', '),
+        });
+        form.resetDirty();
+      },
+      () => undefined,
+    );
     // Loaded once when the screen opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -57,7 +73,8 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
     if (charge === null) return form.setFieldError('bounceCharge', 'Enter an amount');
     // Amounts are written with the locale's grouping (₹2,000.00), so split on a comma followed by a space.
     const pieces = cashDenominations.trim() === '' ? [] : cashDenominations.split(/[;\n]|,\s+/).map((t) => money.parse(t.trim()));
-    if (pieces.some((d) => d === null || d === 0)) return form.setFieldError('cashDenominations', 'List amounts separated by ", " (for example 500, 200, 100)');
+    if (pieces.some((d) => d === null || d === 0))
+      return form.setFieldError('cashDenominations', 'List amounts separated by ", " (for example 500, 200, 100)');
     try {
       const saved = await request(api().settings.update({ ...values, bounceCharge: charge, cashDenominations: pieces as number[] }));
       onSessionChange({ ...session, idleLockMinutes: saved.idleLockMinutes });
@@ -72,12 +89,33 @@ function PolicyForm({ session, onSessionChange }: { session: SessionInfo; onSess
       <form onSubmit={submit}>
         <Stack>
           <Title order={4}>Desk policies</Title>
-          <NumberInput label="Lock the screen after this many idle minutes" min={1} max={120} allowDecimal={false} {...form.getInputProps('idleLockMinutes')} />
-          <TextInput label="Receipt number format" description="{year}, {desk} and {seq:6}, e.g. {year}/{desk}/{seq:6} → 2026-27/D01/000123" {...form.getInputProps('receiptFormat')} />
-          <Checkbox label="Collect an installment's late fine before its fees" {...form.getInputProps('finesFirst', { type: 'checkbox' })} />
+          <NumberInput
+            label="Lock the screen after this many idle minutes"
+            min={1}
+            max={120}
+            allowDecimal={false}
+            {...form.getInputProps('idleLockMinutes')}
+          />
+          <TextInput
+            label="Receipt number format"
+            description="{year}, {desk} and {seq:6}, e.g. {year}/{desk}/{seq:6} → 2026-27/D01/000123"
+            {...form.getInputProps('receiptFormat')}
+          />
+          <Checkbox
+            label="Collect an installment's late fine before its fees"
+            {...form.getInputProps('finesFirst', { type: 'checkbox' })}
+          />
           <TextInput label="Cheque bounce charge" {...form.getInputProps('bounceCharge')} />
-          <NativeSelect label="Receipt layout" data={RECEIPT_LAYOUTS.map((l) => ({ value: l, label: LAYOUT_LABELS[l] }))} {...form.getInputProps('receiptLayout')} />
-          <TextInput label="Receipt verify link" description="The receipt QR is this link followed by the signed code (e.g. your sync server's /verify/)" {...form.getInputProps('verifyBaseUrl')} />
+          <NativeSelect
+            label="Receipt layout"
+            data={RECEIPT_LAYOUTS.map((l) => ({ value: l, label: LAYOUT_LABELS[l] }))}
+            {...form.getInputProps('receiptLayout')}
+          />
+          <TextInput
+            label="Receipt verify link"
+            description="The receipt QR is this link followed by the signed code (e.g. your sync server's /verify/)"
+            {...form.getInputProps('verifyBaseUrl')}
+          />
           <TextInput label="Receipt footer" {...form.getInputProps('receiptFooter')} />
           <TextInput
             label="Notes and coins counted at day close"

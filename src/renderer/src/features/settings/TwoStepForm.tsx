@@ -46,7 +46,8 @@ export function TwoStepForm({ startAtOnce = false, onEnabled }: { startAtOnce?: 
         <Title order={4}>Two-step sign-in</Title>
         {status?.enabled && !codes && (
           <Text>
-            On: logging in and approving need the code from your authenticator app. {status.recoveryCodesLeft} recovery codes left. Lost your phone? Another admin can reset it under Users.
+            On: logging in and approving need the code from your authenticator app. {status.recoveryCodesLeft} recovery codes left. Lost
+            your phone? Another admin can reset it under Users.
           </Text>
         )}
         {status && !status.enabled && !setup && !startAtOnce && (
@@ -60,11 +61,22 @@ export function TwoStepForm({ startAtOnce = false, onEnabled }: { startAtOnce?: 
         {setup && (
           <SimpleGrid cols={2}>
             {/* The SVG is made by FeeDesk's own QR encoder in main from the otpauth link: no remote content. */}
-            <img src={`data:image/svg+xml;utf8,${encodeURIComponent(setup.qrSvg)}`} alt="QR code for your authenticator app" width={180} height={180} />
+            <img
+              src={`data:image/svg+xml;utf8,${encodeURIComponent(setup.qrSvg)}`}
+              alt="QR code for your authenticator app"
+              width={180}
+              height={180}
+            />
             <Stack gap="xs">
               <Text size="sm">Scan it with an authenticator app, or type this key:</Text>
               <Code aria-label="Key for your authenticator app">{setup.key}</Code>
-              <TextInput label="Code the app shows now" value={code} onChange={(e) => setCode(e.currentTarget.value)} inputMode="numeric" autoComplete="one-time-code" />
+              <TextInput
+                label="Code the app shows now"
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+              />
               <Button onClick={confirm} disabled={!/^\d{6}$/.test(code.trim())}>
                 Turn on
               </Button>
@@ -73,7 +85,9 @@ export function TwoStepForm({ startAtOnce = false, onEnabled }: { startAtOnce?: 
         )}
         {codes && (
           <Alert color="teal" title="Two-step sign-in is on">
-            <Text size="sm">Keep these recovery codes somewhere safe: each lets you log in once without your phone. They are not shown again.</Text>
+            <Text size="sm">
+              Keep these recovery codes somewhere safe: each lets you log in once without your phone. They are not shown again.
+            </Text>
             <List size="sm" aria-label="Recovery codes">
               {codes.map((c) => (
                 <List.Item key={c}>

@@ -92,7 +92,11 @@ export function SetupWizard({ onDone }: { onDone: (session: SessionInfo) => void
             <Stack>
               <TextInput label="Full name" autoFocus {...form.getInputProps('admin.fullName')} />
               <TextInput label="Username" {...form.getInputProps('admin.username')} />
-              <PasswordInput label="Password" description="At least 10 characters, not the username" {...form.getInputProps('admin.password')} />
+              <PasswordInput
+                label="Password"
+                description="At least 10 characters, not the username"
+                {...form.getInputProps('admin.password')}
+              />
               <PasswordInput label="Repeat password" {...form.getInputProps('confirm')} />
             </Stack>
           </Stepper.Step>

@@ -28,7 +28,11 @@ export function StoreUnlockScreen({ isNew, onOpen }: { isNew: boolean; onOpen: (
   return (
     <CenteredCard
       title={isNew ? 'Protect this desk’s data' : 'Unlock FeeDesk'}
-      subtitle={isNew ? 'FeeDesk cannot keep the database key in a system keychain here (there is none, or FeeDesk runs in the browser), so the database is encrypted with a passphrase.' : 'Enter the store passphrase to open the database.'}
+      subtitle={
+        isNew
+          ? 'FeeDesk cannot keep the database key in a system keychain here (there is none, or FeeDesk runs in the browser), so the database is encrypted with a passphrase.'
+          : 'Enter the store passphrase to open the database.'
+      }
     >
       <form onSubmit={submit}>
         <Stack>

@@ -8,7 +8,17 @@ import { api, request } from '../../api/client';
 import { showApiError } from '../../api/form-errors';
 import { editableInput, StudentFields, type StudentValues } from './StudentFields';
 
-export function EditStudentForm({ student, masters, onSaved, onCancel }: { student: Student; masters: Masters; onSaved: (s: Student) => void; onCancel: () => void }) {
+export function EditStudentForm({
+  student,
+  masters,
+  onSaved,
+  onCancel,
+}: {
+  student: Student;
+  masters: Masters;
+  onSaved: (s: Student) => void;
+  onCancel: () => void;
+}) {
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm<StudentValues>({
     initialValues: {
@@ -28,7 +38,11 @@ export function EditStudentForm({ student, masters, onSaved, onCancel }: { stude
   const submit = form.onSubmit(async (v) => {
     setFailure(null);
     try {
-      onSaved(await request(api().students.update({ studentId: student.id, version: student.version, familyId: student.familyId, ...editableInput(v) })));
+      onSaved(
+        await request(
+          api().students.update({ studentId: student.id, version: student.version, familyId: student.familyId, ...editableInput(v) }),
+        ),
+      );
     } catch (err) {
       setFailure(showApiError(form, err));
     }

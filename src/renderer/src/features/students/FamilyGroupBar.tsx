@@ -10,7 +10,15 @@ import { messageForField, sentence } from '../../api/form-errors';
 const suggestedName = (s: StudentSummary | undefined) => (s ? `${s.fullName.trim().split(/\s+/).at(-1)} family` : '');
 const names = (list: StudentSummary[]) => list.map((s) => s.fullName).join(', ');
 
-export function FamilyGroupBar({ selected, onGrouped, onClear }: { selected: StudentSummary[]; onGrouped: (message: string) => void; onClear: () => void }) {
+export function FamilyGroupBar({
+  selected,
+  onGrouped,
+  onClear,
+}: {
+  selected: StudentSummary[];
+  onGrouped: (message: string) => void;
+  onClear: () => void;
+}) {
   const [name, setName] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -58,7 +66,21 @@ export function FamilyGroupBar({ selected, onGrouped, onClear }: { selected: Stu
       for (const s of joining) {
         const full = await request(api().students.get({ studentId: s.id }));
         const { id: studentId, version, fullName, classId, sectionId, guardianName, phone, phone2, email, categoryId } = full;
-        await request(api().students.update({ studentId, version, fullName, classId, sectionId, guardianName, phone, phone2, email, categoryId, familyId: target.id }));
+        await request(
+          api().students.update({
+            studentId,
+            version,
+            fullName,
+            classId,
+            sectionId,
+            guardianName,
+            phone,
+            phone2,
+            email,
+            categoryId,
+            familyId: target.id,
+          }),
+        );
       }
       return `${names(joining)} added to ${target.name}.`;
     });
@@ -97,7 +119,9 @@ export function FamilyGroupBar({ selected, onGrouped, onClear }: { selected: Stu
             {error}
           </Text>
         )}
-        {familyIds.length > 1 && <Text size="sm">These students are in different families now: grouping them makes one new family of them all.</Text>}
+        {familyIds.length > 1 && (
+          <Text size="sm">These students are in different families now: grouping them makes one new family of them all.</Text>
+        )}
       </form>
     </Paper>
   );

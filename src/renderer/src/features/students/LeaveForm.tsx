@@ -12,7 +12,17 @@ import { useDates } from '../../components/school';
 
 type Preview = { leftOn: string; dues: WaivedDue[]; total: number };
 
-export function LeaveForm({ student, money, onLeft, onCancel }: { student: Student; money: MoneyFormat; onLeft: (message: string) => void; onCancel: () => void }) {
+export function LeaveForm({
+  student,
+  money,
+  onLeft,
+  onCancel,
+}: {
+  student: Student;
+  money: MoneyFormat;
+  onLeft: (message: string) => void;
+  onCancel: () => void;
+}) {
   const dates = useDates();
   const [leftOn, setLeftOn] = useState(dates.today());
   const [status, setStatus] = useState<'left' | 'alumni'>('left');
@@ -58,7 +68,9 @@ export function LeaveForm({ student, money, onLeft, onCancel }: { student: Stude
       const r = await request(api().students.leave({ studentId: student.id, leftOn, status, reason }));
       onLeft(
         `${student.fullName} marked ${leaving} on ${dates.date(leftOn)}` +
-          (r.duesWaived > 0 ? `; ${r.duesWaived} ${r.duesWaived === 1 ? 'due' : 'dues'} waived (${money.format(r.amountWaived)}).` : '; no dues to waive.'),
+          (r.duesWaived > 0
+            ? `; ${r.duesWaived} ${r.duesWaived === 1 ? 'due' : 'dues'} waived (${money.format(r.amountWaived)}).`
+            : '; no dues to waive.'),
       );
     } catch (err) {
       setConfirming(false);
@@ -91,7 +103,13 @@ export function LeaveForm({ student, money, onLeft, onCancel }: { student: Stude
               { value: 'alumni', label: 'Passed out (alumni)' },
             ]}
           />
-          <TextInput label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} placeholder="e.g. moved to another city" />
+          <TextInput
+            label="Reason"
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={errors.reason}
+            placeholder="e.g. moved to another city"
+          />
         </Group>
         {shown && (
           <Stack gap={4}>

@@ -30,7 +30,15 @@ export const editableInput = (v: StudentValues) => ({
 });
 
 /** `admission`: the admission no. and joining date are asked (they are fixed once dues exist, so editing shows them only). */
-export function StudentFields({ form, masters, admission }: { form: UseFormReturnType<StudentValues>; masters: Masters; admission: boolean }) {
+export function StudentFields({
+  form,
+  masters,
+  admission,
+}: {
+  form: UseFormReturnType<StudentValues>;
+  masters: Masters;
+  admission: boolean;
+}) {
   const sections = masters.classes.find((c) => c.id === form.values.classId)?.sections ?? [];
   const classProps = form.getInputProps('classId');
   return (
@@ -49,8 +57,16 @@ export function StudentFields({ form, masters, admission }: { form: UseFormRetur
           form.setFieldValue('sectionId', masters.classes.find((c) => c.id === classId)?.sections[0]?.id ?? '');
         }}
       />
-      <NativeSelect label="Section" data={[{ value: '', label: '—' }, ...sections.map((s) => ({ value: s.id, label: s.name }))]} {...form.getInputProps('sectionId')} />
-      <NativeSelect label="Category" data={[{ value: '', label: '—' }, ...masters.categories.map((c) => ({ value: c.id, label: c.name }))]} {...form.getInputProps('categoryId')} />
+      <NativeSelect
+        label="Section"
+        data={[{ value: '', label: '—' }, ...sections.map((s) => ({ value: s.id, label: s.name }))]}
+        {...form.getInputProps('sectionId')}
+      />
+      <NativeSelect
+        label="Category"
+        data={[{ value: '', label: '—' }, ...masters.categories.map((c) => ({ value: c.id, label: c.name }))]}
+        {...form.getInputProps('categoryId')}
+      />
       <TextInput label="Guardian" {...form.getInputProps('guardianName')} />
       <TextInput label="Phone" {...form.getInputProps('phone')} />
       <TextInput label="Second phone (optional)" {...form.getInputProps('phone2')} />

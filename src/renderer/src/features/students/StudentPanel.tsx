@@ -89,7 +89,14 @@ export function StudentPanel({ studentId, masters, session, money, onChanged, on
             </Group>
           )}
         </Group>
-        {note && (note.ok ? <Text c="teal.9" role="status">{note.text}</Text> : <Alert color="red">{note.text}</Alert>)}
+        {note &&
+          (note.ok ? (
+            <Text c="teal.9" role="status">
+              {note.text}
+            </Text>
+          ) : (
+            <Alert color="red">{note.text}</Alert>
+          ))}
         {mode === 'edit' && (
           <EditStudentForm
             key={student.version}
@@ -118,7 +125,8 @@ export function StudentPanel({ studentId, masters, session, money, onChanged, on
             ) : (
               <Text size="sm">
                 Not in a family.
-                {mayCall(role, 'families.create') && ' To group brothers and sisters (one receipt for all, family concessions), tick them in the list and press “Group as a family”.'}
+                {mayCall(role, 'families.create') &&
+                  ' To group brothers and sisters (one receipt for all, family concessions), tick them in the list and press “Group as a family”.'}
               </Text>
             )}
           </section>

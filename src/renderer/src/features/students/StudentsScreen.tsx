@@ -1,5 +1,19 @@
 // The student register: browse by class, admit a student, open one (edit, mark as left, family), group siblings.
-import { Alert, Anchor, Badge, Button, Checkbox, Group, NativeSelect, Pagination, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  NativeSelect,
+  Pagination,
+  Paper,
+  Stack,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { DataTable } from '../../components/DataTable';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
@@ -38,7 +52,9 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
     });
 
   const load = useCallback(() => {
-    request(api().students.list({ ...(classId ? { classId } : {}), offset: (page - 1) * PAGE, limit: PAGE })).then(setList, (e: Error) => setFailure(sentence(e.message)));
+    request(api().students.list({ ...(classId ? { classId } : {}), offset: (page - 1) * PAGE, limit: PAGE })).then(setList, (e: Error) =>
+      setFailure(sentence(e.message)),
+    );
   }, [classId, page]);
   useEffect(load, [load]);
   useEffect(() => {
@@ -121,7 +137,19 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
           rowKey={(s) => s.id}
           columns={[
             ...(canGroup
-              ? [{ header: <VisuallyHidden>Tick to group</VisuallyHidden>, width: 36, cell: (s: StudentSummary) => <Checkbox aria-label={`Tick ${s.fullName}`} checked={ticked.has(s.id)} onChange={(e) => tick(s, e.currentTarget.checked)} /> }]
+              ? [
+                  {
+                    header: <VisuallyHidden>Tick to group</VisuallyHidden>,
+                    width: 36,
+                    cell: (s: StudentSummary) => (
+                      <Checkbox
+                        aria-label={`Tick ${s.fullName}`}
+                        checked={ticked.has(s.id)}
+                        onChange={(e) => tick(s, e.currentTarget.checked)}
+                      />
+                    ),
+                  },
+                ]
               : []),
             { header: 'Admission no.', cell: (s) => s.admissionNo },
             {
@@ -140,7 +168,14 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
           ]}
         />
       </Paper>
-      {list.total > PAGE && <Pagination total={Math.ceil(list.total / PAGE)} value={page} onChange={setPage} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />}
+      {list.total > PAGE && (
+        <Pagination
+          total={Math.ceil(list.total / PAGE)}
+          value={page}
+          onChange={setPage}
+          getControlProps={(control) => ({ 'aria-label': `${control} page` })}
+        />
+      )}
     </Stack>
   );
 }

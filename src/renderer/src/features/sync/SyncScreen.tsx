@@ -37,7 +37,9 @@ function EnrollForm({ onStatus }: { onStatus: (s: SyncStatus) => void }) {
       >
         <Stack>
           <Title order={4}>Enroll this desk</Title>
-          <Text size="sm">Ask the server administrator for a one-time enrollment code for this desk, then enter the server&apos;s address and the code.</Text>
+          <Text size="sm">
+            Ask the server administrator for a one-time enrollment code for this desk, then enter the server&apos;s address and the code.
+          </Text>
           <TextInput label="Sync server address" placeholder="http://192.168.1.10:8787" required {...form.getInputProps('serverUrl')} />
           <TextInput label="Enrollment code" placeholder="ABCD-EFGH-JKLM" required {...form.getInputProps('code')} />
           <FormFooter note={failureNote(failure)} submitting={submitting} label="Enroll" />
@@ -127,14 +129,20 @@ export function SyncScreen({ session, status, onStatus }: Props) {
         </SimpleGrid>
         {status.audit.stale && (
           <Alert color="red.9" mt="sm" title="This desk's audit trail has not reached the server">
-            The records made here since {timeOf(status.audit.unsyncedSince, dates)} ({(status.audit.rows - status.audit.held).toLocaleString()} audit rows) are only on this
-            desk. Until the server holds them, someone with this desk's store key could rewrite them without anyone noticing. Connect the desk to the network and
-            press Sync now.
+            The records made here since {timeOf(status.audit.unsyncedSince, dates)} (
+            {(status.audit.rows - status.audit.held).toLocaleString()} audit rows) are only on this desk. Until the server holds them,
+            someone with this desk's store key could rewrite them without anyone noticing. Connect the desk to the network and press Sync
+            now.
           </Alert>
         )}
         {status.audit.refused && (
-          <Alert color="red.9" mt="sm" title={`The server refused this desk's audit trail (${status.audit.refused.kind.replace('_', ' ')}${status.audit.refused.seq === null ? '' : ` at row ${status.audit.refused.seq}`})`}>
-            {sentence(status.audit.refused.reason)} ({timeOf(status.audit.refused.at, dates)}). Payments still sync; tell the school's administrator.
+          <Alert
+            color="red.9"
+            mt="sm"
+            title={`The server refused this desk's audit trail (${status.audit.refused.kind.replace('_', ' ')}${status.audit.refused.seq === null ? '' : ` at row ${status.audit.refused.seq}`})`}
+          >
+            {sentence(status.audit.refused.reason)} ({timeOf(status.audit.refused.at, dates)}). Payments still sync; tell the school's
+            administrator.
           </Alert>
         )}
         {status.lastError && (
@@ -148,7 +156,11 @@ export function SyncScreen({ session, status, onStatus }: Props) {
               Sync now
             </Button>
             {role === 'admin' && (
-              <Switch label="Sync with the server" checked={status.enabled} onChange={(e) => act(api().sync.setEnabled({ enabled: e.currentTarget.checked }))} />
+              <Switch
+                label="Sync with the server"
+                checked={status.enabled}
+                onChange={(e) => act(api().sync.setEnabled({ enabled: e.currentTarget.checked }))}
+              />
             )}
           </Group>
         )}

@@ -10,7 +10,10 @@ export function useSyncStatus(): { status: SyncStatus | null; refresh: () => voi
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const refresh = useCallback(() => {
     // Only a change re-renders the shell (and the screen under it).
-    request(api().sync.status()).then((next) => setStatus((prev) => (prev && JSON.stringify(prev) === JSON.stringify(next) ? prev : next)), () => {});
+    request(api().sync.status()).then(
+      (next) => setStatus((prev) => (prev && JSON.stringify(prev) === JSON.stringify(next) ? prev : next)),
+      () => {},
+    );
   }, []);
   useEffect(() => {
     refresh();

@@ -41,7 +41,14 @@ export function VerifyScreen({ session }: { session: SessionInfo }) {
         }}
       >
         <Group align="flex-end">
-          <TextInput style={{ flex: 1 }} label="Receipt code or verify link" description="Scan the receipt's QR here, or paste it" autoFocus value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+          <TextInput
+            style={{ flex: 1 }}
+            label="Receipt code or verify link"
+            description="Scan the receipt's QR here, or paste it"
+            autoFocus
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+          />
           <Button type="submit">Verify</Button>
         </Group>
       </form>
@@ -57,16 +64,36 @@ export function VerifyScreen({ session }: { session: SessionInfo }) {
           {result.claims && (
             <Table aria-label="What the receipt claims">
               <Table.Tbody>
-                <Table.Tr><Table.Th>Receipt no.</Table.Th><Table.Td>{result.claims.receiptNo}</Table.Td></Table.Tr>
-                <Table.Tr><Table.Th>Date</Table.Th><Table.Td>{result.claims.date}</Table.Td></Table.Tr>
-                <Table.Tr><Table.Th>Amount</Table.Th><Table.Td>{money.format(result.claims.amount)}</Table.Td></Table.Tr>
-                <Table.Tr><Table.Th>Admission no.</Table.Th><Table.Td>{result.claims.admissionNo}</Table.Td></Table.Tr>
-                <Table.Tr><Table.Th>Desk</Table.Th><Table.Td>{result.claims.deskCode ?? `unknown key ${result.claims.keyId}`}</Table.Td></Table.Tr>
+                <Table.Tr>
+                  <Table.Th>Receipt no.</Table.Th>
+                  <Table.Td>{result.claims.receiptNo}</Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th>Date</Table.Th>
+                  <Table.Td>{result.claims.date}</Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th>Amount</Table.Th>
+                  <Table.Td>{money.format(result.claims.amount)}</Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th>Admission no.</Table.Th>
+                  <Table.Td>{result.claims.admissionNo}</Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th>Desk</Table.Th>
+                  <Table.Td>{result.claims.deskCode ?? `unknown key ${result.claims.keyId}`}</Table.Td>
+                </Table.Tr>
               </Table.Tbody>
             </Table>
           )}
           {result.local && (
-            <Alert mt="sm" variant="filled" color={!result.local.found ? 'gray.9' : result.local.status === 'valid' && result.local.amountMatches ? 'teal.9' : 'red.9'} title="This desk's books">
+            <Alert
+              mt="sm"
+              variant="filled"
+              color={!result.local.found ? 'gray.9' : result.local.status === 'valid' && result.local.amountMatches ? 'teal.9' : 'red.9'}
+              title="This desk's books"
+            >
               {!result.local.found
                 ? 'This desk has no record of that receipt (it may be from another desk that has not synced yet).'
                 : `${result.local.studentName}: ${result.local.status}${result.local.amountMatches ? '' : ' — the amount does NOT match the books'}.`}
