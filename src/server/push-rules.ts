@@ -85,6 +85,7 @@ export class BatchState {
         studentIds.add(a['id'] as string);
         admissionNos.add((a['admission_no'] as string).toLowerCase());
       } else if (m.name === 'students.update' || m.name === 'students.leave') studentIds.add(a['id'] as string);
+      else if (m.name === 'families.create') for (const id of (a as Args<'families.create'>).studentIds) studentIds.add(id);
       else if (m.name === 'payments.record') {
         const p = (a as Args<'payments.record'>).payment;
         paymentIds.add(p.id);
@@ -245,6 +246,44 @@ function reversePayment(state: BatchState, paymentId: string, eventId: string, k
   return applied;
 }
 
+/**
+ * The server's copy of a student in the shape a desk edits and applies (`students.update`'s): a student never edited
+ * since admission is still stored as the admission row its desk sent.
+ */
+function studentRecord(data: unknown, version: number): Record<string, unknown> {
+  const d = data as Record<string, unknown>;
+  if (!('admission_no' in d)) return { ...d, version };
+  const a = d as Args<'students.create'>;
+  return {
+    id: a.id,
+    admissionNo: a.admission_no,
+    fullName: a.full_name,
+    classId: a.class_id,
+    sectionId: a.section_id,
+    guardianName: a.guardian_name,
+    phone: a.phone,
+    phone2: a.phone2,
+    email: a.email,
+    categoryId: a.category_id,
+    familyId: a.family_id,
+    status: a.status,
+    joinedOn: a.joined_on,
+    leftOn: a.left_on,
+    version,
+  };
+}
+
+/** Gathering siblings into a family raises each one's version on every desk: an edit made before it is stale here too. */
+function gatherFamily(state: BatchState, a: Args<'families.create'>): Outcome {
+  for (const id of a.studentIds) {
+    const current = state.students.get(id);
+    if (!current) continue;
+    const version = current.version + 1;
+    Object.assign(current, { version, data: { ...studentRecord(current.data, version), familyId: a.id }, changed: true });
+  }
+  return applied;
+}
+
 function changeStudent(state: BatchState, a: Args<'students.update'>): Outcome {
   const current = state.students.get(a.id);
   if (!current) return rejected(`no student ${a.id} in this school`);
@@ -252,7 +291,7 @@ function changeStudent(state: BatchState, a: Args<'students.update'>): Outcome {
     return rejected(
       `stale: ${a.admissionNo} was changed on another desk (server has version ${current.version}, this edit was made on version ${a.baseVersion})`,
       {
-        server: current.data,
+        server: studentRecord(current.data, current.version),
         yours: a,
       },
     );
@@ -316,6 +355,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
     case 'students.update':
     case 'students.leave':
       return changeStudent(state, m.args as Args<'students.update'>);
+    case 'families.create':
+      return gatherFamily(state, m.args as Args<'families.create'>);
     case 'payments.record':
       return recordPayment(state, m.args as Args<'payments.record'>);
     case 'payments.cancel': {

@@ -124,6 +124,62 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     expect((await b.ok('sync.status')).rejected).toBe(1);
   });
 
+  it('lets the members of a new family be edited on every desk, and a stale edit of one takes the server’s copy whole', async () => {
+    // Before: grouping siblings raised their version on the desks but not on the server, so the next edit of either,
+    // on any desk, was refused as stale, and the copy sent back (the admission row) could not be read.
+    const [s3, s4] = [students[3]!, students[4]!];
+    const family = await a.ok('families.create', { name: 'Iyer family', studentIds: [s3, s4] });
+    await syncAll(a, b);
+    const editOf = async (desk: TestDesk, studentId: string, guardianName: string) => {
+      const s = await desk.ok('students.get', { studentId });
+      const { fullName, classId, sectionId, phone, phone2, email, categoryId, familyId, version } = s;
+      return desk.ok('students.update', {
+        studentId,
+        version,
+        fullName,
+        classId,
+        sectionId,
+        guardianName,
+        phone,
+        phone2,
+        email,
+        categoryId,
+        familyId,
+      });
+    };
+    await editOf(a, s3, 'Lakshmi Iyer');
+    await editOf(b, s4, 'Suresh Iyer');
+    await syncAll(a, b);
+    expect((await a.ok('sync.rejected')).filter((r) => r.name === 'students.update')).toEqual([]);
+    expect((await b.ok('sync.status')).rejected).toBe(1);
+    for (const desk of [a, b]) {
+      expect(await desk.ok('students.get', { studentId: s3 })).toMatchObject({
+        guardianName: 'Lakshmi Iyer',
+        familyId: family.id,
+        version: 3,
+      });
+      expect(await desk.ok('students.get', { studentId: s4 })).toMatchObject({
+        guardianName: 'Suresh Iyer',
+        familyId: family.id,
+        version: 3,
+      });
+    }
+
+    // Both desks edit one member offline: the later push is refused, and that desk takes the server's student.
+    await editOf(a, s3, 'Lakshmi R Iyer');
+    await editOf(b, s3, 'L Iyer');
+    await a.app.sync.runNow();
+    await b.app.sync.runNow();
+    const refused = (await b.ok('sync.rejected')).filter((r) => r.name === 'students.update' && (r.record as { id: string }).id === s3);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.server).toMatchObject({ guardianName: 'Lakshmi R Iyer', familyId: family.id, version: 4 });
+    expect(await b.ok('students.get', { studentId: s3 })).toMatchObject({
+      guardianName: 'Lakshmi R Iyer',
+      familyId: family.id,
+      version: 4,
+    });
+  });
+
   it('applies both offline payments for the same dues, turns the excess into credit and alerts the accountant', async () => {
     const target = students[3]!;
     const open = await a.ok('payments.openDues', { studentIds: [target] });
