@@ -2,7 +2,7 @@
 // redeems it once for a desk id and a long random token. Only hashes of codes and tokens are stored.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EnrollRequest, EnrollResponse } from '../shared/sync/protocol';
-import type { ServerStore } from './db/schema';
+import type { ServerStore, ServerTx } from './db/schema';
 import { SyncError } from './errors';
 import type { DeskIdentity } from './push-rules';
 
@@ -22,6 +22,17 @@ export interface EnrollmentOrder {
 }
 
 /** Creates the school and branch if they are new, and a code the named desk can redeem once before it expires. */
+/** The desk enrolled under this code in the school now (a revoked one no longer holds its code). */
+function enrolledDesk(tx: ServerTx, schoolId: string, deskCode: string) {
+  return tx
+    .selectFrom('desk')
+    .select('id')
+    .where('school_id', '=', schoolId)
+    .where('code', '=', deskCode)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
 export async function createEnrollment(db: ServerStore, order: EnrollmentOrder) {
   return db.transaction().execute(async (tx) => {
     await tx
@@ -41,14 +52,7 @@ export async function createEnrollment(db: ServerStore, order: EnrollmentOrder) 
       .where('school_id', '=', school.id)
       .where('name', '=', order.branchName)
       .executeTakeFirstOrThrow();
-    const taken = await tx
-      .selectFrom('desk')
-      .select('id')
-      .where('school_id', '=', school.id)
-      .where('code', '=', order.deskCode)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (taken)
+    if (await enrolledDesk(tx, school.id, order.deskCode))
       throw new SyncError(
         409,
         'conflict',
@@ -88,14 +92,8 @@ export async function redeemEnrollment(db: ServerStore, request: EnrollRequest):
     if (new Date(e.expires_at).getTime() < Date.now())
       throw refuse('this enrollment code has expired: ask the administrator for a new one');
     if (e.desk_code !== request.deskCode) throw refuse(`this code is for desk ${e.desk_code}, but this desk is ${request.deskCode}`);
-    const taken = await tx
-      .selectFrom('desk')
-      .select('id')
-      .where('school_id', '=', e.school_id)
-      .where('code', '=', e.desk_code)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (taken) throw new SyncError(409, 'conflict', `desk ${e.desk_code} is already enrolled in this school`);
+    if (await enrolledDesk(tx, e.school_id, e.desk_code))
+      throw new SyncError(409, 'conflict', `desk ${e.desk_code} is already enrolled in this school`);
     // A revoked desk code enrolls as a new desk row: the revoked one keeps the payments, keys and audit chain it
     // pushed, and the new one starts its mutation ids afresh (push treats what the earlier row applied as duplicates).
     const token = randomBytes(32).toString('base64url');

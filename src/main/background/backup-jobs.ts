@@ -17,7 +17,7 @@ import { isStoreDamage } from '../db/damage';
 import { openStore } from '../db/open';
 import { deriveKey, newSalt, OWASP_SCRYPT, type ScryptCost } from '../kdf';
 import type { SettingsStore } from '../desk-settings';
-import { recordAudit } from '../services/audit';
+import { recordAuditAlone } from '../services/audit';
 import { reauthenticate } from '../services/auth';
 import type { ServiceDeps } from '../services/context';
 import type { Session } from '../services/sessions';
@@ -111,10 +111,7 @@ const checkOut = (c: BackupCheck, syncedSince: number): BackupCheckOut => ({
 });
 
 async function audit(deps: ServiceDeps, actorId: string | null, action: string, entityId: string, after: unknown): Promise<void> {
-  await deps
-    .store()
-    .transaction()
-    .execute((tx) => recordAudit(tx, deps, { actorId, action, entity: 'backup', entityId, after }));
+  await recordAuditAlone(deps, { actorId, action, entity: 'backup', entityId, after });
 }
 
 /** This desk's backups: configured, written on the background worker (by hand or daily), checked and restored. */

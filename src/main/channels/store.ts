@@ -5,7 +5,7 @@ import { rewrapBackupKey } from '../background/backup-jobs';
 import type { EncryptedStore } from '../db/encrypted-store';
 import type { SettingsStore } from '../desk-settings';
 import { type HandlersOf, requireSession } from '../ipc/router';
-import { recordAudit } from '../services/audit';
+import { recordAuditAlone } from '../services/audit';
 import { reauthenticate } from '../services/auth';
 import type { ServiceDeps } from '../services/context';
 
@@ -48,18 +48,13 @@ export function storeHandlers(env: StoreEnv): HandlersOf<typeof storeChannels> {
         await store.rotateKey(newPassphrase);
         rewrapBackupKey(env.settings, oldKey, store.current().key);
       });
-      await deps
-        .store()
-        .transaction()
-        .execute((tx) =>
-          recordAudit(tx, deps, {
-            actorId: session.userId,
-            action: 'store.rekeyed',
-            entity: 'store',
-            entityId: null,
-            after: { passphrase: newPassphrase !== undefined },
-          }),
-        );
+      await recordAuditAlone(deps, {
+        actorId: session.userId,
+        action: 'store.rekeyed',
+        entity: 'store',
+        entityId: null,
+        after: { passphrase: newPassphrase !== undefined },
+      });
       return store.status();
     },
   };

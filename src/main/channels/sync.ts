@@ -3,7 +3,7 @@ import type { syncChannels } from '../../shared/contract/sync';
 import { type HandlersOf, requireSession } from '../ipc/router';
 import { AUDIT_STALE_MINUTES, type RejectedItem, type SyncStatus } from '../../shared/contract/sync';
 import { AppError } from '../../shared/contract/errors';
-import { recordAudit } from '../services/audit';
+import { recordAudit, recordAuditAlone } from '../services/audit';
 import type { ServiceDeps } from '../services/context';
 import { SyncFailure } from '../sync/client';
 import { readRefusal } from '../sync/audit';
@@ -90,10 +90,7 @@ export function syncHandlers(deps: ServiceDeps, env: SyncEnv, loop: SyncLoop): H
       } catch (err) {
         throw asAppError(err);
       }
-      await deps
-        .store()
-        .transaction()
-        .execute((tx) => recordAudit(tx, deps, { actorId, action: 'sync.enroll', entity: 'sync', entityId: null, after: { serverUrl } }));
+      await recordAuditAlone(deps, { actorId, action: 'sync.enroll', entity: 'sync', entityId: null, after: { serverUrl } });
       void loop.runNow().catch(() => {});
       return readStatus(deps, loop);
     },

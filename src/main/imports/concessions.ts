@@ -6,18 +6,8 @@ import { contract } from '../../shared/contract';
 import { formatAmount } from '../../shared/domain/money';
 import type { ConcessionTable, Tx } from '../db/schema';
 import { decideConcession, insertConcession } from '../services/concessions';
-import {
-  type CellError,
-  cellsOf,
-  type Checker,
-  field,
-  type ImportContext,
-  type Importer,
-  type ImportingUser,
-  type Planned,
-  type WriteEnv,
-  schoolNames,
-} from './importer';
+import type { CellError, Checker, ImportContext, Importer, ImportingUser, Planned, WriteEnv } from './importer';
+import { cellsOf, field, schoolNames } from './importer';
 import { parseAmount } from './values';
 
 export interface ConcessionRow {

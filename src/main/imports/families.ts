@@ -4,17 +4,8 @@ import type { Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
-import {
-  type CellError,
-  type Checker,
-  field,
-  type ImportContext,
-  type Importer,
-  type ImportingUser,
-  type Planned,
-  type Unparsed,
-  type WriteEnv,
-} from './importer';
+import type { CellError, Checker, ImportContext, Importer, ImportingUser, Planned, Unparsed, WriteEnv } from './importer';
+import { field } from './importer';
 import { cellText } from './values';
 
 export interface FamilyRecord {

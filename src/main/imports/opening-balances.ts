@@ -5,18 +5,8 @@ import type { DueTable, Tx } from '../db/schema';
 import { feeDueId } from '../db/sql-functions';
 import { enqueueMany } from '../services/outbox';
 import { formatAmount } from '../../shared/domain/money';
-import {
-  type CellError,
-  type Checker,
-  field,
-  type ImportContext,
-  type Importer,
-  type ImportingUser,
-  type Planned,
-  type Unparsed,
-  type WriteEnv,
-  schoolNames,
-} from './importer';
+import type { CellError, Checker, ImportContext, Importer, ImportingUser, Planned, Unparsed, WriteEnv } from './importer';
+import { field, schoolNames } from './importer';
 import { cellText, parseAmount, parseDate } from './values';
 
 export interface OpeningRecord {

@@ -7,16 +7,8 @@ import { AppError } from '../../shared/contract/errors';
 import type { HeaderMatchView, ImporterName, ImportSummary, RowError } from '../../shared/contract/imports';
 import type { Store } from '../db/schema';
 import { recordAudit } from '../services/audit';
-import {
-  type ImportContext,
-  type Importer,
-  type ImportingUser,
-  type Outcome,
-  type Planned,
-  type Unparsed,
-  withCheckerErrors,
-  type WriteEnv,
-} from './importer';
+import type { ImportContext, Importer, ImportingUser, Outcome, Planned, Unparsed, WriteEnv } from './importer';
+import { withCheckerErrors } from './importer';
 import { applyMapping, findHeader } from './headers';
 import { IMPORTER_DEFS } from './registry';
 import type { Cell, SheetRow } from './sheet';

@@ -9,19 +9,8 @@ import { formatAmount } from '../../shared/domain/money';
 import { splitEvenly } from '../../shared/domain/installments';
 import type { Tx } from '../db/schema';
 import { assignStructure, createStructure } from '../services/structures';
-import {
-  type CellError,
-  cellsOf,
-  type Checker,
-  field,
-  type ImportContext,
-  type Importer,
-  type ImportingUser,
-  type Outcome,
-  type Planned,
-  type WriteEnv,
-  schoolNames,
-} from './importer';
+import type { CellError, Checker, ImportContext, Importer, ImportingUser, Outcome, Planned, WriteEnv } from './importer';
+import { cellsOf, field, schoolNames } from './importer';
 import { fineRuleText, parseFineRuleText } from './fine-text';
 import { parseAmount, parseDate } from './values';
 

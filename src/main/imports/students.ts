@@ -9,19 +9,8 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import { generateDues } from '../services/structures';
-import {
-  type Action,
-  type CellError,
-  cellsOf,
-  field,
-  type ImportContext,
-  type Importer,
-  type ImportingUser,
-  type Planned,
-  type Unparsed,
-  type WriteEnv,
-  schoolNames,
-} from './importer';
+import type { Action, CellError, ImportContext, Importer, ImportingUser, Planned, Unparsed, WriteEnv } from './importer';
+import { cellsOf, field, schoolNames } from './importer';
 import { normalizePhone, parseDate } from './values';
 
 export interface StudentRecord {

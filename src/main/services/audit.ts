@@ -18,6 +18,14 @@ export interface AuditRecord {
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
+/** An action whose only write is its audit row (a logout, a new store key, an enrollment): that row, in a transaction of its own. */
+export async function recordAuditAlone(deps: { store(): Store; clock: Clock; ids: IdSource }, record: AuditRecord): Promise<void> {
+  await deps
+    .store()
+    .transaction()
+    .execute((tx) => recordAudit(tx, deps, record));
+}
+
 /** Appends a row to the hash chain; every CHECKPOINT_EVERY rows the desk signs the chain's head. */
 export async function recordAudit(tx: Tx, env: { clock: Clock; ids: IdSource }, record: AuditRecord): Promise<void> {
   const desk = await tx.selectFrom('desk').select('code').executeTakeFirst();

@@ -3,7 +3,7 @@ import type { SessionInfo } from '../../shared/contract/auth';
 import { TWO_STEP_ROLES } from '../../shared/contract/channel';
 import { AppError } from '../../shared/contract/errors';
 import type { Tx, UserTable } from '../db/schema';
-import { recordAudit } from './audit';
+import { recordAudit, recordAuditAlone } from './audit';
 import { clockBehind, deskTime, observeClock } from './clock-check';
 import { oneCheckAtATime } from './one-check-at-a-time';
 import { checkSecondFactor, type SecondFactor } from './totp';
@@ -49,18 +49,13 @@ export async function currentSession(deps: ServiceDeps, clientId: string, passiv
   observeClock(deps);
   if (deps.sessions.expired(session)) {
     deps.sessions.end(clientId);
-    await deps
-      .store()
-      .transaction()
-      .execute((tx) =>
-        recordAudit(tx, deps, {
-          actorId: session.userId,
-          action: 'auth.sessionExpired',
-          entity: 'user',
-          entityId: session.userId,
-          after: { loggedInAt: new Date(session.startedAt).toISOString() },
-        }),
-      );
+    await recordAuditAlone(deps, {
+      actorId: session.userId,
+      action: 'auth.sessionExpired',
+      entity: 'user',
+      entityId: session.userId,
+      after: { loggedInAt: new Date(session.startedAt).toISOString() },
+    });
     throw new AppError('session_expired', `your session has ended: a login lasts ${SESSION_LIMIT_MS / 3_600_000} hours. Log in again`);
   }
   const { idleLockMinutes } = await readPolicies(deps.store()).catch((err: unknown) => {
@@ -260,10 +255,7 @@ export async function reauthenticate(
 }
 
 export async function logout(deps: ServiceDeps, session: Session): Promise<null> {
-  await deps
-    .store()
-    .transaction()
-    .execute((tx) => recordAudit(tx, deps, { actorId: session.userId, action: 'auth.logout', entity: 'user', entityId: session.userId }));
+  await recordAuditAlone(deps, { actorId: session.userId, action: 'auth.logout', entity: 'user', entityId: session.userId });
   deps.sessions.end(session.clientId);
   return null;
 }

@@ -47,6 +47,16 @@ export async function payersOf(db: Store | Tx, studentIds: readonly string[]): P
   });
 }
 
+/** A payer as the collect screen and the receipt name them. */
+const payerView = (p: Payer) => ({
+  id: p.id,
+  admissionNo: p.admission_no,
+  fullName: p.full_name,
+  className: p.class_name,
+  section: p.section,
+  guardianName: p.guardian_name,
+});
+
 /** The school's calendar day now (the desk's local zone). */
 export const today = (env: Env) => dateIn(env.clock.now());
 
@@ -60,16 +70,7 @@ export async function openDues(db: Store | Tx, studentIds: readonly string[], as
   return {
     asOf,
     finesFirst,
-    students: payers.map((p) => ({
-      id: p.id,
-      admissionNo: p.admission_no,
-      fullName: p.full_name,
-      className: p.class_name,
-      section: p.section,
-      guardianName: p.guardian_name,
-      status: p.status,
-      credit: credits.get(p.id) ?? 0,
-    })),
+    students: payers.map((p) => ({ ...payerView(p), status: p.status, credit: credits.get(p.id) ?? 0 })),
     items,
     totals: {
       outstanding: items.filter((i) => dueIdOf(i.key) !== null).reduce((a, i) => a + i.balance, 0),
@@ -241,14 +242,7 @@ function receiptSnapshot(
       registration: policies.schoolRegistration,
       taxId: policies.schoolTaxId,
     },
-    students: payers.map((p) => ({
-      id: p.id,
-      admissionNo: p.admission_no,
-      fullName: p.full_name,
-      className: p.class_name,
-      section: p.section,
-      guardianName: p.guardian_name,
-    })),
+    students: payers.map(payerView),
     lines,
     balanceAfter: owedBefore - allocated,
     finesInBalance: finesBefore - finesPaid,
