@@ -180,6 +180,27 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     });
   });
 
+  it("carries the school's UPI payee and each fee slip's reference to the other desk", async () => {
+    await a.ok('settings.update', { upiId: 'fees.gvs@sbi', upiPayeeName: 'Green Valley School' });
+    await a.ok('slips.print', { studentIds: [students[1]!], perPage: 1, target: 'pdf' });
+    await syncAll(a, b);
+    expect(await b.ok('settings.get')).toMatchObject({ upiId: 'fees.gvs@sbi', upiPayeeName: 'Green Valley School' });
+    const refsOf = async (desk: TestDesk) => {
+      const side = await openSideStore(desk);
+      try {
+        return await side.db.selectFrom('slip_reference').selectAll().orderBy('ref').execute();
+      } finally {
+        await side.close();
+      }
+    };
+    const [onA, onB] = [await refsOf(a), await refsOf(b)];
+    expect(onA).toHaveLength(1);
+    expect(onA[0]).toMatchObject({ student_id: students[1], desk_code: 'D01', ref: 'FDD01000001' });
+    expect(onB).toEqual(onA);
+    await a.ok('settings.update', { upiId: '' });
+    await syncAll(a, b);
+  });
+
   it('applies both offline payments for the same dues, turns the excess into credit and alerts the accountant', async () => {
     const target = students[3]!;
     const open = await a.ok('payments.openDues', { studentIds: [target] });

@@ -109,6 +109,19 @@ group('audit rows in words', () => {
       ),
     ).toBe('Changed the settings: grace days');
     expect(describe(entry({ action: 'fees.somethingNew' }), f)).toBe('Fees something new');
+    expect(describe(entry({ action: 'settings.update', before: { upiId: '' }, after: { upiId: 'fees@sbi' } }), f)).toBe(
+      'Changed the settings: UPI ID',
+    );
+  });
+
+  it('fee slips issued with UPI references say how many and on which day', () => {
+    const slips = [{ ref: 'FDD01000001', studentId: STUDENT, amount: 4_700_00 }];
+    expect(describe(entry({ action: 'slips.issue', after: { issuedOn: '2026-05-10', slips } }), f)).toBe(
+      'Issued a fee slip with UPI references on 10 May 2026',
+    );
+    expect(describe(entry({ action: 'slips.issue', after: { issuedOn: '2026-05-10', slips: [...slips, ...slips] } }), f)).toBe(
+      'Issued 2 fee slips with UPI references on 10 May 2026',
+    );
   });
 
   it('who: the name and the username, or FeeDesk when no one was signed in', () => {

@@ -236,10 +236,25 @@ export interface DueWaiverTable {
   at: string;
 }
 
+/** A fee slip's UPI reference (migration 0009). */
+export interface SlipReferenceTable {
+  ref: string;
+  student_id: string;
+  /** What the slip asks for, in minor units. */
+  amount: number;
+  /** The open items (due and fine keys) the amount covers, as JSON. */
+  covers_json: string;
+  issued_on: string;
+  desk_code: string;
+  seq: number;
+  created_at: string;
+}
+
 export interface DB {
   school: SchoolTable;
   desk: DeskTable;
   policy: PolicyTable;
+  slip_reference: SlipReferenceTable;
   app_user: UserTable;
   audit_log: AuditTable;
   audit_checkpoint: AuditCheckpointTable;

@@ -1,4 +1,5 @@
-// Fee slips: each student's open dues with due dates and fines to date, and a QR of their token.
+// Fee slips: each student's open dues with due dates and fines to date, a QR of their token for the desk's scanner and,
+// when the school takes UPI, a UPI QR for what the slip asks.
 import QRCode from 'qrcode';
 import type { OpenDues } from '../../shared/contract/payments';
 import { defaultChoice, fallenDue, sumBalances } from '../../shared/domain/due-now';
@@ -11,11 +12,13 @@ export interface SlipData {
   school: { name: string; currency: string; locale: string };
   yearName: string;
   dues: OpenDues;
+  /** The UPI QR: its `upi://pay` link, for the amount the slip asks, to the school's payee, with the slip's reference. */
+  upi?: { link: string; amount: number; payeeName: string; reference: string } | undefined;
 }
 
 const A4 = { width: 595.28, height: 841.89, margin: 36 };
 
-function drawToken(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const count = qr.modules.size;
   const cell = size / (count + 4);
@@ -32,23 +35,45 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
   const left = A4.margin;
   const width = A4.width - A4.margin * 2;
   const qrSize = 84;
+  // With a UPI QR, the two codes stand side by side at the top right, each with its label under it.
+  const codes = slip.upi ? qrSize * 2 + 12 : qrSize;
   doc.x = left;
   doc.y = top;
   doc.fontSize(13);
-  writeText(doc, school.name, 'bold', { width: width - qrSize });
+  writeText(doc, school.name, 'bold', { width: width - codes });
   doc
     .fontSize(9)
     .font('regular')
-    .text(`Fee slip · demand notice · ${slip.yearName} · as of ${formatDate(dues.asOf, school.locale)}`, { width: width - qrSize });
+    .text(`Fee slip · demand notice · ${slip.yearName} · as of ${formatDate(dues.asOf, school.locale)}`, { width: width - codes });
   doc.moveDown(0.4).fontSize(10);
-  writeText(doc, student.fullName, 'bold', { width: width - qrSize });
+  writeText(doc, student.fullName, 'bold', { width: width - codes });
   doc
     .font('regular')
-    .text(`Adm. ${student.admissionNo} · ${student.className}${student.section ? `-${student.section}` : ''}`, { width: width - qrSize });
-  writeText(doc, `Guardian: ${student.guardianName}`, 'regular', { width: width - qrSize });
-  drawToken(doc, slipToken(student.id), left + width - qrSize, top, qrSize);
+    .text(`Adm. ${student.admissionNo} · ${student.className}${student.section ? `-${student.section}` : ''}`, { width: width - codes });
+  writeText(doc, `Guardian: ${student.guardianName}`, 'regular', { width: width - codes });
+  const textBottom = doc.y;
+  const tokenX = left + width - qrSize;
+  drawQr(doc, slipToken(student.id), tokenX, top, qrSize);
+  doc
+    .fontSize(7)
+    .font('regular')
+    .text('For the fee counter', tokenX, top + qrSize, { width: qrSize, align: 'center' });
+  let codesBottom = doc.y;
+  if (slip.upi) {
+    const upiX = tokenX - qrSize - 12;
+    drawQr(doc, slip.upi.link, upiX, top, qrSize);
+    doc.x = upiX;
+    doc.y = top + qrSize;
+    writeText(doc, `Scan with any UPI app to pay ${money(slip.upi.amount)} to ${slip.upi.payeeName}`, 'regular', {
+      width: qrSize,
+      align: 'center',
+    });
+    doc.text(`Ref ${slip.upi.reference}`, upiX, doc.y, { width: qrSize, align: 'center' });
+    codesBottom = Math.max(codesBottom, doc.y);
+  }
+  doc.fontSize(10);
   doc.x = left;
-  doc.y = Math.max(doc.y, top + qrSize) + 6;
+  doc.y = Math.max(textBottom, top + qrSize, codesBottom) + 6;
   const col = [left, left + 150, left + 290, left + 380];
   doc.font('bold').fontSize(9);
   const header = doc.y;
@@ -74,7 +99,14 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
   doc
     .font('regular')
     .fontSize(8)
-    .text('Show this slip at the fee counter: the desk scans the code to open your account.', left, doc.y + 4, { width });
+    .text(
+      slip.upi
+        ? 'Show this slip at the fee counter, where the desk scans its code to open your account, or pay by UPI with the code beside it: its reference ties the payment to this slip.'
+        : 'Show this slip at the fee counter: the desk scans the code to open your account.',
+      left,
+      doc.y + 4,
+      { width },
+    );
 }
 
 /**
@@ -82,12 +114,16 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
  * it), or the next installment by its date when nothing has; advance credit taken off.
  */
 export function amountAsked(dues: OpenDues, money: (minor: number) => string, locale: string): string {
+  const { amount, items, fallen } = slipAsk(dues);
+  if (items.length === 0) return `Nothing due: ${money(0)}`;
+  return fallen ? `Due now: ${money(amount)}` : `Next installment, due ${formatDate(items[0]!.dueOn, locale)}: ${money(amount)}`;
+}
+
+/** What a slip asks for and the open items that make it up; `fallen`: they have fallen due (else the next installment). */
+export function slipAsk(dues: OpenDues) {
   const credit = Math.max(0, dues.totals.credit);
-  const fallen = fallenDue(dues.items, dues.asOf);
-  const asked = defaultChoice(dues.items, dues.asOf);
-  const amount = Math.max(0, sumBalances(asked) - credit);
-  if (asked.length === 0) return `Nothing due: ${money(0)}`;
-  return fallen.length > 0 ? `Due now: ${money(amount)}` : `Next installment, due ${formatDate(asked[0]!.dueOn, locale)}: ${money(amount)}`;
+  const items = defaultChoice(dues.items, dues.asOf);
+  return { amount: Math.max(0, sumBalances(items) - credit), items, fallen: fallenDue(dues.items, dues.asOf).length > 0 };
 }
 
 export function addSlipPages(doc: PDFKit.PDFDocument, slips: readonly SlipData[], perPage: 1 | 2): void {

@@ -6,6 +6,7 @@ import { MAX_ADMISSION_NO } from '../../shared/contract/students';
 import { taxIdProblem } from '../../shared/domain/tax-id';
 import { AppError } from '../../shared/contract/errors';
 import { DEFAULT_RECEIPT_FORMAT, formatReceiptNo } from '../../shared/domain/receipt-number';
+import { UPI_CURRENCY } from '../../shared/domain/upi';
 import type { Store, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import { enqueue } from './outbox';
@@ -60,6 +61,9 @@ export const DEFAULT_POLICIES: Policies = {
   schoolPhone: '',
   schoolRegistration: '',
   schoolTaxId: '',
+  upiId: '',
+  upiPayeeName: '',
+  upiMerchantCode: '',
 };
 
 export async function readPolicies(db: Store | Tx): Promise<Policies> {
@@ -84,6 +88,24 @@ function assertQrFits(p: Policies, deskCode: string): void {
   }
 }
 
+/** A UPI ID needs the name UPI apps show for it, and a school that keeps its books in rupees. */
+function assertUpiPayee(p: Policies, currency: string): void {
+  if (p.upiId === '') return;
+  if (currency !== UPI_CURRENCY) {
+    throw new AppError(
+      'invalid_input',
+      `is not possible here: UPI takes payments in Indian rupees only, and this school keeps its books in ${currency}`,
+      'upiId',
+    );
+  }
+  if (p.upiPayeeName === '')
+    throw new AppError(
+      'invalid_input',
+      'is required with a UPI ID: the name UPI apps show for it, as the bank registered it',
+      'upiPayeeName',
+    );
+}
+
 /** Stores policy values (also what a desk does with the settings another desk changed). */
 export async function writePolicies(tx: Tx, changes: Partial<Policies>): Promise<void> {
   for (const [key, value] of Object.entries(changes)) {
@@ -103,6 +125,7 @@ export async function updatePolicies(deps: ServiceDeps, actorId: string, changes
       const before = await readPolicies(tx);
       const desk = await tx.selectFrom('desk').select('code').executeTakeFirst();
       assertQrFits({ ...before, ...changes }, desk?.code ?? 'DDDDDDDD');
+      assertUpiPayee({ ...before, ...changes }, (await tx.selectFrom('school').select('currency').executeTakeFirstOrThrow()).currency);
       if (changes.schoolTaxId !== undefined) {
         const school = await tx.selectFrom('school').select('currency').executeTakeFirstOrThrow();
         const problem = taxIdProblem(changes.schoolTaxId, school.currency);

@@ -374,6 +374,22 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       .execute();
   },
   'settings.update': (tx, _env, a) => writePolicies(tx, a),
+  'slips.issue': async (tx, _env, a) => {
+    await tx
+      .insertInto('slip_reference')
+      .values({
+        ref: a.ref,
+        student_id: a.studentId,
+        amount: a.amount,
+        covers_json: JSON.stringify(a.covers),
+        issued_on: a.issuedOn,
+        desk_code: a.deskCode,
+        seq: a.seq,
+        created_at: a.createdAt,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  },
 };
 
 export async function applyOne(tx: Tx, env: Env, name: string, args: unknown, deskCode: string): Promise<void> {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { bounceCharge, noInput } from './common';
 import { receiptFormatProblem } from '../domain/receipt-number';
+import { merchantCodeProblem, payeeNameProblem, upiIdProblem } from '../domain/upi';
 import { RECEIPT_LAYOUTS } from './receipts';
 
 export const policies = z.object({
@@ -26,6 +27,15 @@ export const policies = z.object({
   schoolRegistration: z.string(),
   /** The tax registration (a GSTIN in India), checked against its own rules. */
   schoolTaxId: z.string(),
+  /**
+   * The school's UPI ID (a verified merchant one) that UPI QR codes on fee slips and at the counter pay; empty: UPI QR
+   * codes are off.
+   */
+  upiId: z.string(),
+  /** The payee name UPI apps show, as the bank registered it. */
+  upiPayeeName: z.string(),
+  /** The merchant category code the bank gave the school (8211 for schools), or empty. */
+  upiMerchantCode: z.string(),
 });
 export type Policies = z.infer<typeof policies>;
 
@@ -98,6 +108,26 @@ export const settingsChannels = {
           .trim()
           .max(30, 'must be at most 30 characters')
           .transform((t) => t.toUpperCase())
+          .optional(),
+        upiId: z
+          .string({ error: 'must be text' })
+          .trim()
+          .max(300, 'must be at most 300 characters')
+          .refine((id) => id === '' || upiIdProblem(id) === null, {
+            error: (issue) => upiIdProblem(String(issue.input)) ?? 'is not a UPI ID',
+          })
+          .optional(),
+        upiPayeeName: z
+          .string({ error: 'must be text' })
+          .trim()
+          .refine((n) => n === '' || payeeNameProblem(n) === null, {
+            error: (issue) => payeeNameProblem(String(issue.input)) ?? 'is not a payee name',
+          })
+          .optional(),
+        upiMerchantCode: z
+          .string({ error: 'must be text' })
+          .trim()
+          .refine((c) => c === '' || merchantCodeProblem(c) === null, 'must be a merchant category code of 4 digits (8211 for schools)')
           .optional(),
       })
       .refine((v) => Object.keys(v).length > 0, 'must change at least one setting'),

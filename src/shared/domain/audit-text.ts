@@ -186,6 +186,10 @@ export function describe(entry: AuditEntry, f: Formatters): string {
       return after['hasLogo'] === false ? 'Removed the school logo' : 'Changed the school logo';
     case 'setup.initialize':
       return `Set up the school ${quoted(name)}`.trim();
+    case 'slips.issue': {
+      const slips = Array.isArray(after['slips']) ? after['slips'].length : 0;
+      return `Issued ${slips === 1 ? 'a fee slip' : `${slips} fee slips`} with UPI references${day(after['issuedOn']) ? ` on ${day(after['issuedOn'])}` : ''}`;
+    }
     case 'store.rekeyed':
       return 'Changed the data file’s key';
     case 'sync.enroll':
@@ -211,7 +215,9 @@ export function describe(entry: AuditEntry, f: Formatters): string {
 
 function changedKeys(before: Details, after: Details): string {
   const keys = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-  return keys.length === 0 ? '' : `: ${keys.map((k) => labelOf(k).toLowerCase()).join(', ')}`;
+  // In a sentence: "grace days", but "UPI ID" and "receipt QR" keep their capitals.
+  const inSentence = (label: string) => (/^[A-Z]{2,}\b/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1));
+  return keys.length === 0 ? '' : `: ${keys.map((k) => inSentence(labelOf(k))).join(', ')}`;
 }
 
 /** "receiptNo" / "receipt_no" → "receipt no". */
@@ -257,6 +263,9 @@ const LABELS: Record<string, string> = {
   qr_sha256: 'Receipt QR (SHA-256)',
   desk_code: 'Desk',
   business_date: 'Business day',
+  upiId: 'UPI ID',
+  upiPayeeName: 'UPI payee name',
+  upiMerchantCode: 'UPI merchant code',
 };
 
 function labelOf(key: string): string {

@@ -7,8 +7,8 @@ import { policies } from '../contract/settings';
 import { structure } from '../contract/structures';
 import { STUDENT_STATUSES, student } from '../contract/students';
 
-/** Raised whenever a message's meaning changes; the server accepts a range. */
-export const SYNC_SCHEMA_VERSION = 1;
+/** Raised whenever a message's meaning changes; the server accepts a range. 2: fee slips' UPI references (slips.issue). */
+export const SYNC_SCHEMA_VERSION = 2;
 export const OLDEST_SCHEMA_VERSION = 1;
 export const PUSH_MAX_MUTATIONS = 500;
 export const PULL_MAX_CHANGES = 2000;
@@ -47,6 +47,7 @@ export const MUTATION_NAMES = [
   'dayClose.reopen',
   'payments.clear',
   'dues.opening',
+  'slips.issue',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -223,6 +224,16 @@ export const MUTATION_ARGS = {
     fineDue: dueRow.nullable(),
   }),
   'settings.update': policies.partial(),
+  'slips.issue': z.strictObject({
+    ref: z.string().regex(/^[A-Z0-9]{4,35}$/),
+    studentId: uuid,
+    amount: minor.positive(),
+    covers: z.array(z.string().min(1).max(80)).max(500),
+    issuedOn: date,
+    deskCode: text,
+    seq: z.number().int().positive().safe(),
+    createdAt: instant,
+  }),
   'dayClose.close': dayCloseRow.extend({ kind: z.literal('closed') }),
   'dayClose.reopen': dayCloseRow.extend({ kind: z.literal('reopened') }),
   'dues.opening': z.object({ dues: z.array(dueRow).min(1).max(1000) }),
