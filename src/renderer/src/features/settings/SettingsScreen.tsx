@@ -19,6 +19,7 @@ import { FormFooter, type FormNote } from '../../components/FormFooter';
 import { moneyFor } from '../../components/money';
 import { LogoForm } from './LogoForm';
 import { SchoolDetailsForm } from './SchoolDetailsForm';
+import { UpiPayeeForm } from './UpiPayeeForm';
 import { PrinterForm } from './PrinterForm';
 import { TwoStepForm } from './TwoStepForm';
 
@@ -27,6 +28,7 @@ export function SettingsScreen({ session, onSessionChange }: { session: SessionI
     <Stack maw={560}>
       <Title order={2}>Settings</Title>
       {session.user.role === 'admin' && <SchoolDetailsForm currency={session.school.currency} />}
+      {session.user.role === 'admin' && session.school.currency === 'INR' && <UpiPayeeForm />}
       {session.user.role === 'admin' && <PolicyForm session={session} onSessionChange={onSessionChange} />}
       {session.user.role === 'admin' && <PrinterForm />}
       {session.user.role === 'admin' && <LogoForm />}
