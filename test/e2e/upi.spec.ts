@@ -1,8 +1,9 @@
-// The school's UPI payee typed in Settings (issue 19, item 1), and the fee slip a cashier prints from the Collect
-// screen then carrying a UPI QR for what it asks, which a phone's UPI app reads whole (item 2).
+// The school's UPI payee typed in Settings (issue 19, item 1), the fee slip a cashier prints from the Collect screen
+// then carrying a UPI QR for what it asks, which a phone's UPI app reads whole (item 2), and the counter's UPI QR for
+// the amount being collected, whose reference the saved payment carries (item 3).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { setUpSchool } from '../support/harness';
+import { ADMIN, setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
 
@@ -57,4 +58,29 @@ test('an admin sets the UPI payee (a UPI ID without @ is caught under its box); 
     am: '4700.00',
     cu: 'INR',
   });
+
+  // At the counter: UPI, Alt+Q shows the QR for the amount on screen; the phone reads it; Paid saves under its reference.
+  await page.getByLabel('Amount received').focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('u');
+  await expect(page.getByLabel('Mode')).toHaveValue('upi');
+  await page.keyboard.press('Alt+q');
+  const dialog = page.getByRole('dialog', { name: 'Pay by UPI' });
+  await expect(dialog.getByTestId('upi-amount')).toHaveText('₹4,700.00');
+  await expect(dialog.getByText('to Green Valley School')).toBeVisible();
+  const reference = (await dialog.getByTestId('upi-reference').textContent())!;
+  expect(reference).toBe('FDD01000002');
+  await expectAccessible(page, 'collect: UPI QR');
+  const shot = testInfo.outputPath('counter-qr.png');
+  await dialog.screenshot({ path: shot });
+  await page.screenshot({ path: join(SHOTS, '61-collect-upi-qr.png') });
+  const shown = execFileSync('zbarimg', ['--quiet', '--raw', shot], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  expect(Object.fromEntries(new URL(shown).searchParams)).toMatchObject({ pa: 'fees.gvs@sbi', am: '4700.00', tr: reference, cu: 'INR' });
+  await dialog.getByRole('button', { name: 'Paid: save payment' }).click();
+  const preview = page.getByRole('region', { name: 'Receipt preview' });
+  await expect(preview.getByRole('heading', { name: 'Receipt 2026-27/D01/000001' })).toBeVisible();
+  // As an auditor reads it, in a window of their own: the receipt names the QR's reference.
+  await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'auditor');
+  const saved = (await desk.ok('payments.list', { studentId: asha.id }, 'auditor'))[0]!;
+  expect((await desk.ok('payments.receipt', { paymentId: saved.paymentId }, 'auditor')).reference).toEqual({ upiRef: reference });
 });

@@ -142,6 +142,20 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
       field: 'method.chequeNo',
       message: 'method.chequeNo is required',
     },
+    {
+      input: { studentIds: [ID], amount: 100, method: { mode: 'upi' } },
+      field: 'method.utr',
+      message: 'method.utr is required: the UPI reference (UTR), unless the payer scanned the counter’s UPI QR',
+    },
+    {
+      input: { studentIds: [ID], amount: 100, method: { mode: 'upi', upiRef: 'UTR12345678' } },
+      field: 'method.upiRef',
+      message: /reference under the UPI QR/,
+    },
+  ],
+  'payments.upiRequest': [
+    { input: { studentIds: [], amount: 100 }, field: 'studentIds', message: /at least one student/ },
+    { input: { studentIds: [ID], amount: -5 }, field: 'amount', message: /more than zero/ },
   ],
   'payments.receipt': [{ input: { paymentId: 'R-1' }, field: 'paymentId', message: /UUID/ }],
   'receipts.print': [

@@ -119,6 +119,7 @@ describe('encrypted store', () => {
       '0006_audit_chain',
       '0007_totp',
       '0008_audit_sync',
+      '0009_upi_references',
     ]);
     await sql`insert into kysely_migration (name, timestamp) values ('0099_from_the_future', '2030-01-01')`.execute(store.db);
     await store.close();

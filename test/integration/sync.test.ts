@@ -188,7 +188,7 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
     const refsOf = async (desk: TestDesk) => {
       const side = await openSideStore(desk);
       try {
-        return await side.db.selectFrom('slip_reference').selectAll().orderBy('ref').execute();
+        return await side.db.selectFrom('upi_reference').selectAll().orderBy('ref').execute();
       } finally {
         await side.close();
       }

@@ -7,6 +7,8 @@ import { studentLedger } from '../services/ledger';
 import { openDues, recordPaymentTx, today } from '../services/payments';
 import { listPayments, readReceipt } from '../services/receipts';
 import { bouncePaymentTx, cancelPaymentTx, refundCredit, waive } from '../services/reversals';
+import { requestCounterUpi } from '../services/upi-requests';
+import { upiQrSvg } from '../print/upi-qr';
 
 export function paymentsHandlers(deps: ServiceDeps): HandlersOf<typeof paymentsChannels> {
   return {
@@ -19,6 +21,11 @@ export function paymentsHandlers(deps: ServiceDeps): HandlersOf<typeof paymentsC
         .store()
         .transaction()
         .execute((tx) => recordPaymentTx(tx, deps, cashier, input));
+    },
+
+    'payments.upiRequest': async ({ studentIds, amount }, call) => {
+      const request = await requestCounterUpi(deps, requireSession(call).userId, studentIds, amount);
+      return { ...request, qrSvg: await upiQrSvg(request.link) };
     },
 
     'payments.receipt': ({ paymentId }) => readReceipt(deps.store(), paymentId),

@@ -236,9 +236,10 @@ export interface DueWaiverTable {
   at: string;
 }
 
-/** A fee slip's UPI reference (migration 0009). */
-export interface SlipReferenceTable {
+/** A UPI reference, on a fee slip or shown at the counter (migration 0009). */
+export interface UpiReferenceTable {
   ref: string;
+  kind: 'slip' | 'counter';
   student_id: string;
   /** What the slip asks for, in minor units. */
   amount: number;
@@ -254,7 +255,7 @@ export interface DB {
   school: SchoolTable;
   desk: DeskTable;
   policy: PolicyTable;
-  slip_reference: SlipReferenceTable;
+  upi_reference: UpiReferenceTable;
   app_user: UserTable;
   audit_log: AuditTable;
   audit_checkpoint: AuditCheckpointTable;

@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../services/context';
 import { currentYear } from '../services/masters';
 import { openDues, today } from '../services/payments';
 import { readPolicies } from '../services/settings';
-import { issueSlipReferences } from '../services/slip-references';
+import { issueUpiReferences } from '../services/upi-references';
 import { deliver, type PrintDeps } from './deliver';
 import { finishPdf, newPdf } from './receipt-pdf';
 import { addSlipPages, type SlipData, slipAsk } from './slip-pdf';
@@ -41,11 +41,11 @@ export async function printSlips(
       return { studentId: slip.dues.students[0]!.id, amount, covers: items.map((i) => i.key) };
     });
     const refs = await db.transaction().execute(async (tx) => {
-      const issued = await issueSlipReferences(tx, deps, asOf, asks);
+      const issued = await issueUpiReferences(tx, deps, 'slip', asOf, asks);
       await recordAudit(tx, deps, {
         actorId: userId,
         action: 'slips.issue',
-        entity: 'slip_reference',
+        entity: 'upi_reference',
         entityId: null,
         after: { issuedOn: asOf, slips: issued.map((r) => ({ ref: r.ref, studentId: r.student_id, amount: r.amount })) },
       });

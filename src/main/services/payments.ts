@@ -17,6 +17,7 @@ import { creditBalances, dueIdOf, dueKey, dueRows, openItemsOf, pendingFines, ty
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
 import { readPolicies } from './settings';
+import { checkUpiReference } from './upi-references';
 import { receiptOf, type ReceiptSnapshot } from './receipts';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
@@ -281,7 +282,8 @@ function creditEntriesOf(env: Env, creditDelta: number, payers: Payer[], credits
 }
 
 /**
- * Records one payment inside the caller's transaction, in its named steps: who pays, what is open, how the money is
+ * Records one payment inside the caller's transaction, in its named steps: who pays (and the UPI reference it names,
+ * issued here and not yet paid), what is open, how the money is
  * allocated, the receipt number and its signed QR, fines levied, the payment, allocation and credit rows, then the
  * audit row (in the hash chain) and the outbox row for the other desks.
  */
@@ -289,6 +291,7 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: Cashier, input:
   const year = await currentYear(tx);
   const payers = await payersOnOneReceipt(tx, input.studentIds);
   const tendered = tenderedCash(input);
+  if (input.method.mode === 'upi' && input.method.upiRef) await checkUpiReference(tx, input.method.upiRef, input.studentIds);
 
   const asOf = today(env);
   const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();

@@ -374,11 +374,12 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       .execute();
   },
   'settings.update': (tx, _env, a) => writePolicies(tx, a),
-  'slips.issue': async (tx, _env, a) => {
+  'upi.reference': async (tx, _env, a) => {
     await tx
-      .insertInto('slip_reference')
+      .insertInto('upi_reference')
       .values({
         ref: a.ref,
+        kind: a.kind,
         student_id: a.studentId,
         amount: a.amount,
         covers_json: JSON.stringify(a.covers),

@@ -67,10 +67,27 @@ export const paymentMethod = z.discriminatedUnion(
       last4: ref('card’s last 4 digits', /^\d{4}$/, 'must be the card’s last 4 digits'),
       authCode: ref('authorisation code', /^[A-Za-z0-9]{4,12}$/, 'must be the 4–12 character authorisation code'),
     }),
-    z.strictObject({
-      mode: z.literal('upi'),
-      utr: bankRef('UPI reference (UTR)', /^[A-Z0-9]{8,30}$/, 'must be the 8–30 letters and digits of the UPI reference (UTR)', /[\s-]+/g),
-    }),
+    z
+      .strictObject({
+        mode: z.literal('upi'),
+        utr: bankRef(
+          'UPI reference (UTR)',
+          /^[A-Z0-9]{8,30}$/,
+          'must be the 8–30 letters and digits of the UPI reference (UTR)',
+          /[\s-]+/g,
+        ).optional(),
+        /** The reference under the UPI QR the payer scanned: shown at the counter (payments.upiRequest) or on a fee slip. */
+        upiRef: z
+          .string({ error: 'must be text' })
+          .trim()
+          .toUpperCase()
+          .regex(/^FD[A-Z0-9]{1,12}\d{6}$/, 'must be the reference under the UPI QR (FD, the desk code and six digits)')
+          .optional(),
+      })
+      .refine((m) => m.utr !== undefined || m.upiRef !== undefined, {
+        path: ['utr'],
+        message: 'is required: the UPI reference (UTR), unless the payer scanned the counter’s UPI QR',
+      }),
     z.strictObject({
       mode: z.literal('bank_transfer'),
       reference: bankRef('bank reference', /^[A-Z0-9/-]{6,35}$/, 'must be the 6–35 character bank reference (UTR/NEFT/RTGS)', /\s+/g),
@@ -239,6 +256,18 @@ export const paymentsChannels = {
       note: optionalText(200),
     }),
     output: receipt,
+    access: COLLECTORS,
+  }),
+  /**
+   * A UPI QR for what is being collected: to the school's UPI payee, under a reference of its own, recorded for the
+   * student (the payment then names it as method.upiRef); the QR comes as SVG for the screen.
+   */
+  'payments.upiRequest': channel({
+    input: z.strictObject({
+      studentIds: z.array(id).min(1, 'must list at least one student').max(12, 'at most 12 students on one receipt'),
+      amount: positiveAmount,
+    }),
+    output: z.object({ reference: z.string(), link: z.string(), qrSvg: z.string(), payeeName: z.string(), amount: z.number() }),
     access: COLLECTORS,
   }),
   'payments.receipt': channel({ input: z.strictObject({ paymentId: id }), output: receipt, access: 'session' }),

@@ -190,6 +190,8 @@ export function describe(entry: AuditEntry, f: Formatters): string {
       const slips = Array.isArray(after['slips']) ? after['slips'].length : 0;
       return `Issued ${slips === 1 ? 'a fee slip' : `${slips} fee slips`} with UPI references${day(after['issuedOn']) ? ` on ${day(after['issuedOn'])}` : ''}`;
     }
+    case 'payments.upiRequest':
+      return join(`Showed a UPI QR${amount(after['amount']) ? ` for ${amount(after['amount'])}` : ''}`, str(after['ref']));
     case 'store.rekeyed':
       return 'Changed the data file’s key';
     case 'sync.enroll':

@@ -7,7 +7,7 @@ import { policies } from '../contract/settings';
 import { structure } from '../contract/structures';
 import { STUDENT_STATUSES, student } from '../contract/students';
 
-/** Raised whenever a message's meaning changes; the server accepts a range. 2: fee slips' UPI references (slips.issue). */
+/** Raised whenever a message's meaning changes; the server accepts a range. 2: UPI references (upi.reference). */
 export const SYNC_SCHEMA_VERSION = 2;
 export const OLDEST_SCHEMA_VERSION = 1;
 export const PUSH_MAX_MUTATIONS = 500;
@@ -47,7 +47,7 @@ export const MUTATION_NAMES = [
   'dayClose.reopen',
   'payments.clear',
   'dues.opening',
-  'slips.issue',
+  'upi.reference',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -224,8 +224,9 @@ export const MUTATION_ARGS = {
     fineDue: dueRow.nullable(),
   }),
   'settings.update': policies.partial(),
-  'slips.issue': z.strictObject({
+  'upi.reference': z.strictObject({
     ref: z.string().regex(/^[A-Z0-9]{4,35}$/),
+    kind: z.enum(['slip', 'counter']),
     studentId: uuid,
     amount: minor.positive(),
     covers: z.array(z.string().min(1).max(80)).max(500),

@@ -8,7 +8,7 @@ import * as reports from './0005_reports';
 import * as auditChain from './0006_audit_chain';
 import * as totp from './0007_totp';
 import * as auditSync from './0008_audit_sync';
-import * as slipReferences from './0009_slip_references';
+import * as upiReferences from './0009_upi_references';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -19,5 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_audit_chain': auditChain,
   '0007_totp': totp,
   '0008_audit_sync': auditSync,
-  '0009_slip_references': slipReferences,
+  '0009_upi_references': upiReferences,
 };

@@ -57,13 +57,17 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
   /** What became of the receipt printed on save (this desk prints on save). */
   const [printedOnSave, setPrintedOnSave] = useState<string | null>(null);
   const [denominations, setDenominations] = useState<number[]>(() => denominationsFor(session.school.currency));
+  const [upiOn, setUpiOn] = useState(false);
   useEffect(() => {
     request(api().printing.preferences()).then(
       (p) => setPrintOnSave(p.printOnSave),
       () => setPrintOnSave(false),
     );
     request(api().settings.get()).then(
-      (p) => setDenominations(denominationsFor(session.school.currency, p.cashDenominations)),
+      (p) => {
+        setDenominations(denominationsFor(session.school.currency, p.cashDenominations));
+        setUpiOn(p.upiId !== '');
+      },
       () => undefined,
     );
   }, [session.school.currency]);
@@ -281,6 +285,11 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                     saving={saving}
                     error={error}
                     onSave={(d) => void save(d)}
+                    requestUpi={
+                      upiOn && student
+                        ? (amount) => request(api().payments.upiRequest({ studentIds: [student.id, ...withSiblings], amount }))
+                        : null
+                    }
                   />
                 </Paper>
               </Stack>

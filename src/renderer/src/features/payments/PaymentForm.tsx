@@ -7,6 +7,7 @@ import { PAYMENT_MODE_LABELS, PAYMENT_MODES, type PaymentMethod, type PaymentMod
 import type { MoneyFormat } from '../../components/money';
 import { quickTenders } from '../../../../shared/domain/denominations';
 import { DateField } from '../../components/DateField';
+import { type UpiRequest, UpiQrModal } from './UpiQrModal';
 
 /** The reference fields each mode asks for, as [field, label]. */
 const REFERENCES: Record<PaymentMode, [string, string][]> = {
@@ -48,19 +49,25 @@ interface Props {
   saving: boolean;
   error: { message: string; field?: string | undefined } | null;
   onSave: (draft: PaymentDraft) => void;
+  /** Shows a UPI QR for the amount (the school's UPI payee, a reference of its own); null while UPI is not set up. */
+  requestUpi: ((amount: number) => Promise<UpiRequest>) | null;
 }
 
-export function PaymentForm({ suggested, denominations, money, saving, error, onSave }: Props) {
+export function PaymentForm({ suggested, denominations, money, saving, error, onSave, requestUpi }: Props) {
   const [amountText, setAmountText] = useState<string | null>(null);
   const [mode, setMode] = useState<PaymentMode>('cash');
   const [refs, setRefs] = useState<Record<string, string>>({});
   const [tenderedText, setTenderedText] = useState('');
   const [localError, setLocalError] = useState<{ field: string; message: string } | null>(null);
+  /** The UPI QR shown for this payment: its reference is saved with it, while the amount stays what the QR asks. */
+  const [upiShown, setUpiShown] = useState<UpiRequest | null>(null);
+  const [upiOpen, setUpiOpen] = useState(false);
 
   const amountValue = amountText ?? (suggested > 0 ? money.format(suggested) : '');
   const amount = money.parse(amountValue);
   const tendered = tenderedText.trim() ? money.parse(tenderedText) : null;
   const change = mode === 'cash' && amount !== null && tendered !== null && tendered >= amount ? tendered - amount : null;
+  const upiRef = mode === 'upi' && upiShown && upiShown.amount === amount ? upiShown.reference : null;
 
   const save = () => {
     if (amount === null || amount <= 0) return setLocalError({ field: 'amount', message: 'Enter an amount more than zero' });
@@ -68,10 +75,32 @@ export function PaymentForm({ suggested, denominations, money, saving, error, on
       return setLocalError({ field: 'method.tendered', message: 'Enter the cash tendered as an amount' });
     setLocalError(null);
     const references = Object.fromEntries(REFERENCES[mode].map(([field]) => [field, (refs[field] ?? '').trim()]));
-    const method = (mode === 'cash' ? { mode, ...(tendered !== null ? { tendered } : {}) } : { mode, ...references }) as PaymentMethod;
+    // Through the counter's UPI QR the UTR may wait for the bank statement: sent only when typed.
+    const upi = upiRef ? { upiRef, ...(references['utr'] ? { utr: references['utr'] } : {}) } : references;
+    const method = (
+      mode === 'cash' ? { mode, ...(tendered !== null ? { tendered } : {}) } : { mode, ...(mode === 'upi' ? upi : references) }
+    ) as PaymentMethod;
+    setUpiOpen(false);
     onSave({ amount, method });
   };
-  useHotkeys([['F2', save]], []);
+  const showUpi = async () => {
+    if (!requestUpi) return;
+    if (amount === null || amount <= 0) return setLocalError({ field: 'amount', message: 'Enter an amount more than zero' });
+    setLocalError(null);
+    try {
+      setUpiShown(upiRef && upiShown ? upiShown : await requestUpi(amount));
+      setUpiOpen(true);
+    } catch (err) {
+      setLocalError({ field: 'amount', message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  useHotkeys(
+    [
+      ['F2', save],
+      ['alt+q', () => void (mode === 'upi' ? showUpi() : undefined)],
+    ],
+    [],
+  );
 
   const labels: Record<string, string> = {
     amount: 'Amount received',
@@ -146,6 +175,19 @@ export function PaymentForm({ suggested, denominations, money, saving, error, on
           ),
         )}
       </SimpleGrid>
+      {mode === 'upi' && requestUpi && (
+        <Group gap="xs" mt="xs">
+          <Button size="compact-sm" variant="default" onClick={() => void showUpi()}>
+            Show UPI QR (Alt+Q)
+          </Button>
+          {upiRef && (
+            <Text size="sm" data-testid="upi-ref-note">
+              This payment carries UPI QR reference {upiRef}; the UTR may wait for the bank statement.
+            </Text>
+          )}
+        </Group>
+      )}
+      {upiOpen && upiShown && <UpiQrModal shown={upiShown} money={money} onPaid={save} onClose={() => setUpiOpen(false)} />}
       {mode === 'cash' && amount !== null && amount > 0 && (
         <Group gap="xs" mt="xs" aria-label="Quick amounts tendered" role="group">
           <Text size="sm">Tendered:</Text>

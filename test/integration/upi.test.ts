@@ -1,6 +1,6 @@
-// UPI on fee slips: the school's payee in Settings (off by default), and a UPI QR on every slip that asks for money,
-// read back from the printed PDF by zbarimg, with a reference recorded per slip (student, amount, dues covered, day)
-// that syncs like any change.
+// UPI (issue 19): the school's payee in Settings (off by default); a UPI QR on every slip that asks for money, read back
+// from the printed PDF by zbarimg, with a reference recorded per slip (student, amount, dues covered, day) that syncs
+// like any change; and a UPI QR at the counter whose reference the payment names, once.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import type { Result } from '../../src/shared/contract';
 import { openSideStore, openTestDesk, schoolInput, setUpSchool, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 
-const ARTIFACTS = join(import.meta.dirname, '../../test-results/upi-slips');
+const ARTIFACTS = join(import.meta.dirname, '../../test-results/upi');
 let desk: TestDesk;
 let school: SmallSchool;
 
@@ -53,7 +53,7 @@ describe("the school's UPI payee", () => {
     const codes = codesOnPages(printed.base64, 'upi-off');
     expect(codes).toEqual([`FDS1-${s.id}`]);
     const side = await openSideStore(desk);
-    expect(await side.db.selectFrom('slip_reference').selectAll().execute()).toEqual([]);
+    expect(await side.db.selectFrom('upi_reference').selectAll().execute()).toEqual([]);
     await side.close();
   });
 
@@ -119,12 +119,12 @@ describe('UPI QR codes on fee slips', () => {
 
     const side = await openSideStore(desk);
     try {
-      const refs = await side.db.selectFrom('slip_reference').selectAll().orderBy('seq').execute();
+      const refs = await side.db.selectFrom('upi_reference').selectAll().orderBy('seq').execute();
       expect(refs.map((r) => r.ref).sort()).toEqual(links.map((l) => l['tr']).sort());
       const ashaRef = refs.find((r) => r.student_id === asha.id)!;
       expect(ashaRef).toMatchObject({ amount: 4_700_00, issued_on: '2026-05-10', desk_code: 'D01' });
       expect((JSON.parse(ashaRef.covers_json) as string[]).length).toBeGreaterThan(0);
-      const queued = await side.db.selectFrom('outbox').select(['name', 'args_json']).where('name', '=', 'slips.issue').execute();
+      const queued = await side.db.selectFrom('outbox').select(['name', 'args_json']).where('name', '=', 'upi.reference').execute();
       expect(queued.map((q) => (JSON.parse(q.args_json) as { ref: string }).ref).sort()).toEqual(refs.map((r) => r.ref).sort());
       const audit = await side.db.selectFrom('audit_log').select(['action', 'after_json']).where('action', '=', 'slips.issue').execute();
       expect(audit).toHaveLength(1);
@@ -150,5 +150,77 @@ describe('UPI QR codes on fee slips', () => {
     await desk.ok('payments.record', { studentIds: [meena.id], amount: 20_200_00 - 2_000_00, method: { mode: 'cash' } });
     const paid = codesOnPages((await desk.ok('slips.print', { studentIds: [meena.id], perPage: 1, target: 'pdf' })).base64, 'upi-paid');
     expect(paid).toEqual([`FDS1-${meena.id}`]);
+  });
+});
+
+describe('UPI at the counter', () => {
+  it('shows a QR for the amount being collected under a reference of its own, which the payment names once', async () => {
+    const kiran = await admit(desk, school, { fullName: 'Kiran Das' });
+    const other = await admit(desk, school, { fullName: 'Other Child' });
+    const shown = await desk.ok('payments.upiRequest', { studentIds: [kiran.id], amount: 3_000_00 });
+    expect(shown).toMatchObject({ reference: expect.stringMatching(/^FDD01\d{6}$/), payeeName: 'Green Valley School', amount: 3_000_00 });
+    expect(shown.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    expect(Object.fromEntries(new URL(shown.link).searchParams)).toEqual({
+      pa: 'fees.gvs@sbi',
+      pn: 'Green Valley School',
+      mc: '8211',
+      tr: shown.reference,
+      tn: `${kiran.admissionNo} ${shown.reference}`,
+      am: '3000.00',
+      cu: 'INR',
+    });
+
+    const receipt = await desk.ok('payments.record', {
+      studentIds: [kiran.id],
+      amount: 3_000_00,
+      method: { mode: 'upi', upiRef: shown.reference },
+    });
+    expect(receipt.reference).toEqual({ upiRef: shown.reference });
+    const again = await desk.call('payments.record', {
+      studentIds: [kiran.id],
+      amount: 1_000_00,
+      method: { mode: 'upi', upiRef: shown.reference },
+    });
+    expect(refusal(again)).toMatchObject({
+      code: 'conflict',
+      field: 'method.upiRef',
+      message: `method.upiRef was paid already, by receipt ${receipt.receiptNo}`,
+    });
+    const elsewhere = await desk.call('payments.record', {
+      studentIds: [other.id],
+      amount: 1_000_00,
+      method: { mode: 'upi', upiRef: shown.reference },
+    });
+    expect(refusal(elsewhere)).toMatchObject({
+      code: 'invalid_input',
+      field: 'method.upiRef',
+      message: expect.stringMatching(/issued for another student/),
+    });
+    const unknown = await desk.call('payments.record', {
+      studentIds: [kiran.id],
+      amount: 1_000_00,
+      method: { mode: 'upi', upiRef: 'FDD01999999' },
+    });
+    expect(refusal(unknown)).toMatchObject({ field: 'method.upiRef', message: 'method.upiRef is not a UPI reference this school issued' });
+    expect((await desk.ok('payments.list', { studentId: kiran.id })).length).toBe(1);
+
+    // The UTR, when the payer reads it out, travels with the reference.
+    const second = await desk.ok('payments.upiRequest', { studentIds: [kiran.id], amount: 500_00 });
+    const both = await desk.ok('payments.record', {
+      studentIds: [kiran.id],
+      amount: 500_00,
+      method: { mode: 'upi', upiRef: second.reference, utr: '6123 4567 8901' },
+    });
+    expect(both.reference).toEqual({ utr: '612345678901', upiRef: second.reference });
+  });
+
+  it('is refused while the school has no UPI ID, saying where to set it', async () => {
+    await desk.ok('settings.update', { upiId: '' });
+    const s = await admit(desk, school, { fullName: 'No Upi' });
+    expect(refusal(await desk.call('payments.upiRequest', { studentIds: [s.id], amount: 100_00 }))).toMatchObject({
+      code: 'conflict',
+      message: 'UPI payments are not set up: an admin sets the school’s UPI ID under Settings → UPI payments',
+    });
+    await desk.ok('settings.update', { upiId: 'fees.gvs@sbi' });
   });
 });
