@@ -204,6 +204,20 @@ describe('UPI at the counter', () => {
     expect(refusal(unknown)).toMatchObject({ field: 'method.upiRef', message: 'method.upiRef is not a UPI reference this school issued' });
     expect((await desk.ok('payments.list', { studentId: kiran.id })).length).toBe(1);
 
+    // Cancelled (the wrong receipt), the reference is free for the payment that replaces it.
+    await desk.ok('users.create', { username: 'meera', password: 'ledger-and-books-1', fullName: 'Meera Iyer', role: 'accountant' });
+    await desk.ok('payments.cancel', {
+      paymentId: receipt.paymentId,
+      reason: 'wrong amount typed',
+      approver: { username: 'meera', password: 'ledger-and-books-1' },
+    });
+    const replaced = await desk.ok('payments.record', {
+      studentIds: [kiran.id],
+      amount: 3_000_00,
+      method: { mode: 'upi', upiRef: shown.reference },
+    });
+    expect(replaced.reference).toEqual({ upiRef: shown.reference });
+
     // The UTR, when the payer reads it out, travels with the reference.
     const second = await desk.ok('payments.upiRequest', { studentIds: [kiran.id], amount: 500_00 });
     const both = await desk.ok('payments.record', {
