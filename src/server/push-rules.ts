@@ -69,6 +69,8 @@ export class BatchState {
   readonly dueCaps = new Map<string, { student_id: string; net: number }>();
   readonly capCuts = new Map<string, number>();
   readonly keys: { key_id: string; desk_code: string; public_key: string; proven: boolean }[] = [];
+  /** UPI references this school issued already, from the change log and this batch. */
+  readonly upiRefs = new Set<string>();
 
   constructor(readonly desk: DeskIdentity) {}
 
@@ -142,6 +144,17 @@ export class BatchState {
         .where('revoked_at', 'is not', null)
         .execute(),
     ]);
+    const refs = mutations.filter((m) => m.name === 'upi.reference').map((m) => (m.args as Args<'upi.reference'>).ref);
+    if (refs.length > 0) {
+      const issued = await tx
+        .selectFrom('change')
+        .select(sql<string>`args->>'ref'`.as('ref'))
+        .where('school_id', '=', school)
+        .where('name', '=', 'upi.reference')
+        .where(sql`args->>'ref'`, 'in', refs)
+        .execute();
+      for (const r of issued) state.upiRefs.add(r.ref);
+    }
     const earlierDesks = new Set(earlier.map((d) => d.id));
     for (const m of masters) state.addMaster(m.name, m.id, m.label);
     for (const s of students) {
@@ -357,6 +370,15 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
       return changeStudent(state, m.args as Args<'students.update'>);
     case 'families.create':
       return gatherFamily(state, m.args as Args<'families.create'>);
+    case 'upi.reference': {
+      // Unique by construction (desk code and the desk's own series), unless a desk code was re-enrolled on a fresh
+      // store that had not yet pulled its predecessor's references: the first to reach the server keeps it.
+      const a = m.args as Args<'upi.reference'>;
+      if (state.upiRefs.has(a.ref))
+        return rejected(`UPI reference ${a.ref} was issued already in this school: print the slip or show the QR again for a new one`);
+      state.upiRefs.add(a.ref);
+      return applied;
+    }
     case 'payments.record':
       return recordPayment(state, m.args as Args<'payments.record'>);
     case 'payments.cancel': {

@@ -290,6 +290,33 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
       expect(twice.results[0]!.reason).toMatch(/was already recorded/);
     });
 
+    it('keeps a UPI reference to the first desk that reaches the server with it, per school', async () => {
+      const ref = (desk: Desk, studentId: string) => ({
+        ref: 'FDD01000001',
+        kind: 'slip',
+        studentId,
+        amount: 4_700_00,
+        covers: [],
+        issuedOn: '2026-05-10',
+        deskCode: desk.code,
+        seq: 1,
+        createdAt: '2026-05-10T05:00:00.000Z',
+      });
+      expect((await pushOk(a, [mutation(a, 'upi.reference', ref(a, studentA.id))])).results[0]!.status).toBe('applied');
+      const again = await pushOk(a, [mutation(a, 'upi.reference', ref(a, studentA.id))]);
+      expect(again.results[0]).toMatchObject({
+        status: 'rejected',
+        reason: expect.stringMatching(/^UPI reference FDD01000001 was issued already in this school/),
+      });
+      // Another school's desk D01 has its own FDD01000001.
+      expect((await pushOk(b, [mutation(b, 'upi.reference', ref(b, studentB.id))])).results[0]!.status).toBe('applied');
+      const twiceInOneBatch = await pushOk(b, [
+        mutation(b, 'upi.reference', { ...ref(b, studentB.id), ref: 'FDD01000002', seq: 2 }),
+        mutation(b, 'upi.reference', { ...ref(b, studentB.id), ref: 'FDD01000002', seq: 2 }),
+      ]);
+      expect(twiceInOneBatch.results.map((r) => r.status)).toEqual(['applied', 'rejected']);
+    });
+
     it("refuses allocations that do not add up to the amount, and a receipt from another desk's series", async () => {
       const p = payment(a, studentA.id, '2026-27/D01/000004');
       const off = await pushOk(a, [mutation(a, 'payments.record', { ...p, payment: { ...p.payment, amount: 999 } })]);
