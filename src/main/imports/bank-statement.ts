@@ -1,0 +1,204 @@
+// Reads a bank's account statement (CSV or XLSX, as the bank lets a school download it) into lines a payment can be
+// matched against: date, narration, references, and money in paise. A line that cannot be read is a problem naming its
+// row and column, never a guess.
+import { basename } from 'node:path';
+import { BANK_LAYOUTS, columnsFor, detectLayout, LAYOUTS, type BankLayout, type ColumnIndex } from './bank-layouts';
+import { parseNarration, type PaymentKind, type UpiDetails } from './bank-narration';
+import { fileProblem } from './file-problems';
+import type { Cell, SheetRow } from './sheet';
+import { readSheet } from './source';
+import { cellText, parseAmount, parseDate } from './values';
+
+export { BANK_LAYOUTS, detectLayout, type BankLayout } from './bank-layouts';
+export { parseNarration } from './bank-narration';
+
+export interface StatementLine {
+  row: number;
+  /** ISO YYYY-MM-DD: the transaction date, not the value date. */
+  date: string;
+  narration: string;
+  /**
+   * The UTR, RRN or cheque number the narration holds, else the reference column's text: the narration's is the one a
+   * payer can quote (SBI's column says "TRANSFER FROM <account>", HDFC's pads the UTR with zeros).
+   */
+  reference: string | null;
+  /** Paise. */
+  debit: number;
+  credit: number;
+  balance: number | null;
+  upi: UpiDetails | null;
+  kind: PaymentKind;
+}
+
+export interface StatementProblem {
+  row: number;
+  message: string;
+}
+
+export interface Statement {
+  layout: BankLayout;
+  lines: StatementLine[];
+  problems: StatementProblem[];
+}
+
+/** Account holder, address, period and the like sit above the table: the header is looked for this far down. */
+const HEADER_SCAN_ROWS = 30;
+const CURRENCY = 'INR';
+/** What the banks write under the table: the end of it, after which nothing is a transaction. */
+const END_OF_TABLE =
+  /end of statement|statement summary|^\s*(?:grand\s+)?totals?\b|transaction total|^\s*closing balance\b|closing balance\s*:|opening balance\s*:/i;
+/** Lines that carry a balance forward rather than money in or out. */
+const CARRIED = /^(?:b\/f|c\/f|opening balance|balance b\/f|balance brought forward|brought forward)\b/i;
+
+const texts = (row: SheetRow): string[] => row.values.map((v) => cellText(v) ?? '');
+const cellAt = (row: SheetRow, at: number | null): Cell => (at === null ? null : (row.values[at] ?? null));
+
+interface Table {
+  layout: BankLayout;
+  header: string[];
+  columns: ColumnIndex;
+}
+
+function tableHeader(row: SheetRow, layout: BankLayout | undefined): Table | null {
+  const header = texts(row);
+  const found = layout ?? detectLayout(header);
+  const columns = found ? columnsFor(found, header) : null;
+  return found && columns ? { layout: found, header, columns } : null;
+}
+
+function notAStatement(path: string, layout: BankLayout | undefined): Error {
+  const wanted = layout ? [layout] : LAYOUTS;
+  const examples = wanted.map((l) => `${BANK_LAYOUTS[l].bank}: ${BANK_LAYOUTS[l].header.join(', ')}`).join('; ');
+  return fileProblem(
+    `${basename(path)} is not a bank statement FeeDesk knows: no row of column names like ${examples} in its first ${HEADER_SCAN_ROWS} rows`,
+  );
+}
+
+type Money = { ok: true; debit: number; credit: number } | { ok: false; message: string };
+
+/** "1,250.00 Cr", "-500", "(500.00)": the amount in paise and which way it went, by its marker or its sign. */
+function signedAmount(cell: Cell): { ok: true; paise: number; way: 'dr' | 'cr' | null } | { ok: false; reason: string } {
+  if (typeof cell === 'number') {
+    const parsed = parseAmount(Math.abs(cell), CURRENCY);
+    return parsed.ok ? { ok: true, paise: parsed.value, way: cell < 0 ? 'dr' : null } : parsed;
+  }
+  let text = cellText(cell) ?? '';
+  let way: 'dr' | 'cr' | null = null;
+  const marker = /\s*\(?\b(dr|cr)\b\.?\)?$/i.exec(text);
+  if (marker) {
+    way = marker[1]!.toLowerCase() as 'dr' | 'cr';
+    text = text.slice(0, marker.index);
+  }
+  const negative = /^[-–−]|^\(.*\)$/.test(text.trim());
+  if (negative) text = text.trim().replace(/^[-–−]|^\(|\)$/g, '');
+  const parsed = parseAmount(text, CURRENCY);
+  return parsed.ok ? { ok: true, paise: parsed.value, way: way ?? (negative ? 'dr' : null) } : parsed;
+}
+
+function amountIn(row: SheetRow, at: number | null, name: string): { ok: true; paise: number } | { ok: false; message: string } {
+  const cell = cellAt(row, at);
+  if (cellText(cell) === null) return { ok: true, paise: 0 };
+  const parsed = parseAmount(cell, CURRENCY);
+  return parsed.ok ? { ok: true, paise: parsed.value } : { ok: false, message: `${name} ${parsed.reason}` };
+}
+
+function separateColumns(row: SheetRow, { header, columns }: Table): Money {
+  const debitName = header[columns.debit!]!;
+  const creditName = header[columns.credit!]!;
+  const debit = amountIn(row, columns.debit, debitName);
+  if (!debit.ok) return debit;
+  const credit = amountIn(row, columns.credit, creditName);
+  if (!credit.ok) return credit;
+  if (debit.paise > 0 && credit.paise > 0) return { ok: false, message: `has both ${debitName} and ${creditName} filled` };
+  if (debit.paise === 0 && credit.paise === 0) return { ok: false, message: `has neither ${debitName} nor ${creditName}` };
+  return { ok: true, debit: debit.paise, credit: credit.paise };
+}
+
+function markedAmount(row: SheetRow, { header, columns }: Table): Money {
+  const amountName = header[columns.amount!]!;
+  const amount = signedAmount(cellAt(row, columns.amount));
+  if (!amount.ok) return { ok: false, message: `${amountName} ${amount.reason}` };
+  if (amount.paise === 0) return { ok: false, message: `has no ${amountName}` };
+  const marker =
+    columns.drCr === null
+      ? null
+      : (cellText(cellAt(row, columns.drCr))
+          ?.toLowerCase()
+          .replace(/[^a-z]/g, '') ?? null);
+  if (marker !== null && marker !== 'dr' && marker !== 'cr')
+    return { ok: false, message: `${header[columns.drCr!]} says “${cellText(cellAt(row, columns.drCr))}”, not Dr or Cr` };
+  const way = marker ?? amount.way ?? 'cr';
+  return { ok: true, debit: way === 'dr' ? amount.paise : 0, credit: way === 'cr' ? amount.paise : 0 };
+}
+
+/** A balance in paise, negative when overdrawn ("500.00 Dr"); null when the column is missing, empty or unreadable. */
+function balanceOf(row: SheetRow, columns: ColumnIndex): number | null {
+  const cell = cellAt(row, columns.balance);
+  if (cellText(cell) === null) return null;
+  const balance = signedAmount(cell);
+  if (!balance.ok) return null;
+  return balance.way === 'dr' ? -balance.paise : balance.paise;
+}
+
+/** The reference column's text; the dash or run of zeros banks write where there is none is none. */
+function referenceIn(cell: Cell): string | null {
+  const text = cellText(cell);
+  return text === null || /^[-0\s]+$/.test(text) ? null : text;
+}
+
+type RowReading = { line: StatementLine } | { problem: StatementProblem } | 'skip' | 'end';
+
+function readLine(row: SheetRow, table: Table): RowReading {
+  const { columns, header } = table;
+  const narration = cellText(cellAt(row, columns.narration)) ?? '';
+  const first = row.values.map(cellText).find((t) => t !== null) ?? '';
+  if (END_OF_TABLE.test(first) || END_OF_TABLE.test(narration)) return 'end';
+  if (CARRIED.test(narration)) return 'skip';
+  const dateCell = cellAt(row, columns.date);
+  const date = parseDate(dateCell);
+  const money = columns.debit !== null && columns.credit !== null ? separateColumns(row, table) : markedAmount(row, table);
+  // Separator rows (HDFC's row of asterisks) and narrations wrapped onto a row of their own carry no date and no money.
+  if (!date.ok && !money.ok && (cellText(dateCell) === null || !/\d/.test(cellText(dateCell)!))) return 'skip';
+  if (!date.ok) return { problem: { row: row.row, message: `${header[columns.date!]} ${date.reason}` } };
+  if (!money.ok) return { problem: { row: row.row, message: money.message } };
+  const { kind, ref, payerVpa, note } = parseNarration(narration);
+  return {
+    line: {
+      row: row.row,
+      date: date.value,
+      narration,
+      reference: ref ?? referenceIn(cellAt(row, columns.reference)),
+      debit: money.debit,
+      credit: money.credit,
+      balance: balanceOf(row, columns),
+      upi: kind === 'upi' ? { ref, payerVpa, note } : null,
+      kind,
+    },
+  };
+}
+
+/**
+ * The lines of a bank statement, in the file's order, and the rows that could not be read. The bank is told from the
+ * header row unless `layout` is given; a file with no statement header in its first rows is refused.
+ */
+export async function readStatement(path: string, layout?: BankLayout): Promise<Statement> {
+  let table: Table | null = null;
+  let scanned = 0;
+  const lines: StatementLine[] = [];
+  const problems: StatementProblem[] = [];
+  for await (const row of readSheet(path)) {
+    if (!table) {
+      table = tableHeader(row, layout);
+      scanned += 1;
+      if (!table && scanned >= HEADER_SCAN_ROWS) break;
+      continue;
+    }
+    const reading = readLine(row, table);
+    if (reading === 'end') break;
+    if (reading === 'skip') continue;
+    if ('line' in reading) lines.push(reading.line);
+    else problems.push(reading.problem);
+  }
+  if (!table) throw notAStatement(path, layout);
+  return { layout: table.layout, lines, problems };
+}
