@@ -2,6 +2,7 @@
 // matched against: date, narration, references, and money in paise. A line that cannot be read is a problem naming its
 // row and column, never a guess.
 import { basename } from 'node:path';
+import type { AppError } from '../../shared/contract/errors';
 import { BANK_LAYOUTS, columnsFor, detectLayout, LAYOUTS, type BankLayout, type ColumnIndex } from './bank-layouts';
 import { parseNarration, type PaymentKind, type UpiDetails } from './bank-narration';
 import { fileProblem } from './file-problems';
@@ -66,7 +67,7 @@ function tableHeader(row: SheetRow, layout: BankLayout | undefined): Table | nul
   return found && columns ? { layout: found, header, columns } : null;
 }
 
-function notAStatement(path: string, layout: BankLayout | undefined): Error {
+function notAStatement(path: string, layout: BankLayout | undefined): AppError {
   const wanted = layout ? [layout] : LAYOUTS;
   const examples = wanted.map((l) => `${BANK_LAYOUTS[l].bank}: ${BANK_LAYOUTS[l].header.join(', ')}`).join('; ');
   return fileProblem(
@@ -151,11 +152,12 @@ type RowReading = { line: StatementLine } | { problem: StatementProblem } | 'ski
 function readLine(row: SheetRow, table: Table): RowReading {
   const { columns, header } = table;
   const narration = cellText(cellAt(row, columns.narration)) ?? '';
-  const first = row.values.map(cellText).find((t) => t !== null) ?? '';
-  if (END_OF_TABLE.test(first) || END_OF_TABLE.test(narration)) return 'end';
-  if (CARRIED.test(narration)) return 'skip';
   const dateCell = cellAt(row, columns.date);
   const date = parseDate(dateCell);
+  // Only a row without a date ends the table: a payee may well be called "TOTAL …".
+  const first = row.values.map(cellText).find((t) => t !== null) ?? '';
+  if (!date.ok && (END_OF_TABLE.test(first) || END_OF_TABLE.test(narration))) return 'end';
+  if (CARRIED.test(narration)) return 'skip';
   const money = columns.debit !== null && columns.credit !== null ? separateColumns(row, table) : markedAmount(row, table);
   // Separator rows (HDFC's row of asterisks) and narrations wrapped onto a row of their own carry no date and no money.
   if (!date.ok && !money.ok && (cellText(dateCell) === null || !/\d/.test(cellText(dateCell)!))) return 'skip';
