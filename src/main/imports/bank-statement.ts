@@ -120,16 +120,12 @@ function markedAmount(row: SheetRow, { header, columns }: Table): Money {
   const amount = signedAmount(cellAt(row, columns.amount));
   if (!amount.ok) return { ok: false, message: `${amountName} ${amount.reason}` };
   if (amount.paise === 0) return { ok: false, message: `has no ${amountName}` };
-  const marker =
-    columns.drCr === null
-      ? null
-      : (cellText(cellAt(row, columns.drCr))
-          ?.toLowerCase()
-          .replace(/[^a-z]/g, '') ?? null);
-  if (marker !== null && marker !== 'dr' && marker !== 'cr')
-    return { ok: false, message: `${header[columns.drCr!]} says “${cellText(cellAt(row, columns.drCr))}”, not Dr or Cr` };
-  const way = marker ?? amount.way ?? 'cr';
-  return { ok: true, debit: way === 'dr' ? amount.paise : 0, credit: way === 'cr' ? amount.paise : 0 };
+  const marker = cellText(cellAt(row, columns.drCr));
+  const way = marker === null ? null : marker.toLowerCase().replace(/[^a-z]/g, '');
+  if (way !== null && way !== 'dr' && way !== 'cr')
+    return { ok: false, message: `${header[columns.drCr!]} says “${marker}”, not Dr or Cr` };
+  const debit = (way ?? amount.way) === 'dr';
+  return { ok: true, debit: debit ? amount.paise : 0, credit: debit ? 0 : amount.paise };
 }
 
 /** A balance in paise, negative when overdrawn ("500.00 Dr"); null when the column is missing, empty or unreadable. */
@@ -160,7 +156,7 @@ function readLine(row: SheetRow, table: Table): RowReading {
   if (CARRIED.test(narration)) return 'skip';
   const money = columns.debit !== null && columns.credit !== null ? separateColumns(row, table) : markedAmount(row, table);
   // Separator rows (HDFC's row of asterisks) and narrations wrapped onto a row of their own carry no date and no money.
-  if (!date.ok && !money.ok && (cellText(dateCell) === null || !/\d/.test(cellText(dateCell)!))) return 'skip';
+  if (!date.ok && !money.ok && !/\d/.test(cellText(dateCell) ?? '')) return 'skip';
   if (!date.ok) return { problem: { row: row.row, message: `${header[columns.date!]} ${date.reason}` } };
   if (!money.ok) return { problem: { row: row.row, message: money.message } };
   const { kind, ref, payerVpa, note } = parseNarration(narration);
