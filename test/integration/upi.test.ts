@@ -228,6 +228,19 @@ describe('UPI at the counter', () => {
     expect(both.reference).toEqual({ utr: '612345678901', upiRef: second.reference });
   });
 
+  it('records one payment when five windows save under the same UPI reference at once', async () => {
+    const s = await admit(desk, school, { fullName: 'Race Child' });
+    const shown = await desk.ok('payments.upiRequest', { studentIds: [s.id], amount: 1_000_00 });
+    const tries = await Promise.all(
+      [1, 2, 3, 4, 5].map(() =>
+        desk.call('payments.record', { studentIds: [s.id], amount: 1_000_00, method: { mode: 'upi', upiRef: shown.reference } }),
+      ),
+    );
+    expect(tries.filter((r) => r.ok)).toHaveLength(1);
+    for (const r of tries.filter((t) => !t.ok)) expect(refusal(r)).toMatchObject({ code: 'conflict', field: 'method.upiRef' });
+    expect(await desk.ok('payments.list', { studentId: s.id })).toHaveLength(1);
+  });
+
   it('is refused while the school has no UPI ID, saying where to set it', async () => {
     await desk.ok('settings.update', { upiId: '' });
     const s = await admit(desk, school, { fullName: 'No Upi' });

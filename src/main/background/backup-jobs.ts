@@ -1,6 +1,5 @@
 // Backups: the desk's settings for them (folder, how many to keep, daily time, the backup key kept wrapped under the
 // store's key), backing up on a worker, the daily schedule with rotation, and restore with the old store kept aside.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -10,6 +9,7 @@ import type { BackupCheck as BackupCheckOut, BackupJob, BackupStatus } from '../
 import { AppError } from '../../shared/contract/errors';
 import type { BackupCheck, BackupKdf, Manifest } from '../backup/files';
 import { checkKey, readManifest, swapIn } from '../backup/files';
+import { unwrapBackupKey, wrapBackupKey } from '../backup/key-wrap';
 import { backupsIn, checkFolder, removeLeftovers } from '../backup/folder';
 import { backupName, nextBackupDue } from '../backup/schedule';
 import { type BackgroundJob, type BackgroundRunner, progressOf } from './runner';
@@ -54,32 +54,6 @@ export interface BackupEnv {
   /** Closes everything holding the store, swaps the files, reopens the store; if it will not open, undoes the swap and reopens the old one. */
   withStoreClosed(swap: () => { undo(): void }): Promise<void>;
   kdfCost?: ScryptCost;
-}
-
-function wrappingKey(storeKey: Buffer | null): Buffer {
-  if (!storeKey) throw new AppError('conflict', 'backups need an encrypted store');
-  return Buffer.from(hkdfSync('sha256', storeKey, Buffer.alloc(0), 'feedesk backup key wrap', 32));
-}
-
-export function wrapBackupKey(backupKey: Buffer, storeKey: Buffer | null): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', wrappingKey(storeKey), iv);
-  const body = Buffer.concat([cipher.update(backupKey), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-}
-
-export function unwrapBackupKey(wrapped: string, storeKey: Buffer | null): Buffer {
-  const bytes = Buffer.from(wrapped, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', wrappingKey(storeKey), bytes.subarray(0, 12));
-  decipher.setAuthTag(bytes.subarray(12, 28));
-  try {
-    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
-  } catch {
-    throw new AppError(
-      'conflict',
-      'the backup key could not be read (was the database key changed part-way?): enter the backup passphrase again under Backups',
-    );
-  }
 }
 
 /** After the store's key changed: the backup key, wrapped again under the new one. */

@@ -35,11 +35,12 @@ export async function printSlips(
   for (const id of ids) slips.push({ school, yearName: year.name, dues: await openDues(db, [id], asOf) });
   const policies = await readPolicies(db);
   if (policies.upiId !== '') {
-    const asking = slips.filter((slip) => slipAsk(slip.dues).amount > 0);
-    const asks = asking.map((slip) => {
-      const { amount, items } = slipAsk(slip.dues);
-      return { studentId: slip.dues.students[0]!.id, amount, covers: items.map((i) => i.key) };
-    });
+    const asking = slips.map((slip) => ({ slip, ask: slipAsk(slip.dues) })).filter(({ ask }) => ask.amount > 0);
+    const asks = asking.map(({ slip, ask }) => ({
+      studentId: slip.dues.students[0]!.id,
+      amount: ask.amount,
+      covers: ask.items.map((i) => i.key),
+    }));
     const refs = await db.transaction().execute(async (tx) => {
       const issued = await issueUpiReferences(tx, deps, 'slip', asOf, asks);
       await recordAudit(tx, deps, {
@@ -51,7 +52,7 @@ export async function printSlips(
       });
       return issued;
     });
-    asking.forEach((slip, i) => {
+    asking.forEach(({ slip }, i) => {
       const ref = refs[i]!;
       const student = slip.dues.students[0]!;
       slip.upi = {
