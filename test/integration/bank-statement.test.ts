@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStatement, type BankLayout } from '../../src/main/imports/bank-statement';
+import { readStatement, statementHeaders, type BankLayout, type StatementMapping } from '../../src/main/imports/bank-statement';
 
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures/bank', name);
 
@@ -59,8 +59,8 @@ describe('readStatement', () => {
   });
 
   it('reads a statement as the layout it is told, and refuses one that is not that bank’s', async () => {
-    expect((await readStatement(fixture('hdfc.csv'), 'hdfc')).lines).toHaveLength(6);
-    await expect(readStatement(fixture('hdfc.csv'), 'sbi')).rejects.toMatchObject({
+    expect((await readStatement(fixture('hdfc.csv'), { layout: 'hdfc' })).lines).toHaveLength(6);
+    await expect(readStatement(fixture('hdfc.csv'), { layout: 'sbi' })).rejects.toMatchObject({
       code: 'invalid_input',
       field: 'file',
       message: expect.stringMatching(
@@ -142,10 +142,106 @@ describe('readStatement', () => {
       'signed.csv',
       'Date,Description,Chq / Ref No.,Amount,Balance\n02-04-2026,CASH DEPOSIT,,"1,000.00",1000.00\n03-04-2026,ATM WDL,,-250.00,750.00\n04-04-2026,CHARGES,,10.00 Dr,740.00\n',
     );
-    expect((await readStatement(signed, 'kotak')).lines.map((l) => [l.debit, l.credit])).toEqual([
+    expect((await readStatement(signed, { layout: 'kotak' })).lines.map((l) => [l.debit, l.credit])).toEqual([
       [0, 100_000],
       [25_000, 0],
       [1_000, 0],
     ]);
+  });
+});
+
+const CANARA: StatementMapping = {
+  bank: 'Canara Bank',
+  columns: {
+    date: 'Txn Date',
+    valueDate: 'Value Date',
+    reference: 'Cheque No.',
+    narration: 'Description',
+    debit: 'Debit',
+    credit: 'Credit',
+    balance: 'Balance',
+  },
+};
+
+describe('readStatement of a bank FeeDesk has no layout for', () => {
+  it('reads it by the columns a mapping names, under the mapping’s bank name', async () => {
+    const statement = await readStatement(fixture('canara.csv'), { mapping: CANARA });
+    expect(statement).toMatchObject({ layout: null, bank: 'Canara Bank', account: '123101012345', problems: [] });
+    expect(statement.lines).toEqual(MONTH.map((line, i) => expect.objectContaining({ ...line, row: 9 + i })));
+    expect(statement.lines.map((l) => l.reference)).toEqual(['412345678901', 'N123260012345678', null, '412312345678', '123456', null]);
+  });
+
+  it('reads one amount column and its Dr/Cr column by a mapping', async () => {
+    const path = await written(
+      'union.csv',
+      'Account Number : 520101234567890\nTran Dt,Remarks,Amt,Type,Bal\n02/04/2026,CASH DEPOSIT,"1,000.00",CR,1000.00\n03/04/2026,ATM WDL,250.00,DR,750.00\n',
+    );
+    const mapping: StatementMapping = {
+      bank: 'Union Bank of India',
+      columns: { date: 'Tran Dt', narration: 'Remarks', amount: 'Amt', drCr: 'Type', balance: 'Bal' },
+    };
+    const statement = await readStatement(path, { mapping });
+    expect(statement).toMatchObject({ bank: 'Union Bank of India', account: '520101234567890', problems: [] });
+    expect(statement.lines.map((l) => [l.debit, l.credit, l.balance])).toEqual([
+      [0, 100_000, 100_000],
+      [25_000, 0, 75_000],
+    ]);
+  });
+
+  it('refuses a mapping with no column for the money before reading the file', async () => {
+    const mapping: StatementMapping = { bank: 'Canara Bank', columns: { date: 'Txn Date', narration: 'Description' } };
+    await expect(readStatement(fixture('canara.csv'), { mapping })).rejects.toMatchObject({
+      code: 'invalid_input',
+      field: 'mapping',
+      message: "Canara Bank's mapping names no column for the money: withdrawal and deposit columns, or an amount column",
+    });
+  });
+
+  it('refuses a file that lacks a column the mapping reads, naming it', async () => {
+    const mapping: StatementMapping = { ...CANARA, columns: { ...CANARA.columns, date: 'Txn Dt' } };
+    await expect(readStatement(fixture('canara.csv'), { mapping })).rejects.toMatchObject({
+      code: 'invalid_input',
+      field: 'file',
+      message: "Canara Bank's mapping reads column “Txn Dt”, which this file does not have",
+    });
+    const none: StatementMapping = { bank: 'Canara Bank', columns: { date: 'Posting Date', narration: 'Remarks', amount: 'Value' } };
+    await expect(readStatement(fixture('canara.csv'), { mapping: none })).rejects.toMatchObject({
+      field: 'file',
+      message: `canara.csv is not a statement Canara Bank's mapping can read: no row of its column names (“Posting Date”, “Remarks”, and “Value”) in its first 30 rows`,
+    });
+  });
+});
+
+describe('statementHeaders', () => {
+  it('finds the header row of an unknown statement below its account details, with its column names', async () => {
+    expect(await statementHeaders(fixture('canara.csv'))).toEqual({
+      headerRow: 7,
+      headers: ['Txn Date', 'Value Date', 'Cheque No.', 'Description', 'Branch Code', 'Debit', 'Credit', 'Balance'],
+    });
+    expect((await statementHeaders(fixture('kotak.csv')))?.headerRow).toBe(5);
+  });
+
+  it('finds none in a students list', async () => {
+    const path = await written('pupils.csv', 'Adm No,Student Name,Class,Date of Birth\nA-0001,Aarav Sharma,5,12/04/2016\n');
+    expect(await statementHeaders(path)).toBeNull();
+  });
+});
+
+describe('what a statement says above its table', () => {
+  const accounts: [file: string, bank: string, account: string][] = [
+    ['sbi.csv', 'State Bank of India', '12345678901'],
+    ['sbi.xlsx', 'State Bank of India', '12345678901'],
+    ['hdfc.csv', 'HDFC Bank', '50200012345678'],
+    ['icici.csv', 'ICICI Bank', '405012345'],
+    ['axis.csv', 'Axis Bank', '921020012345678'],
+    ['kotak.csv', 'Kotak Mahindra Bank', '8412345678'],
+  ];
+  it.each(accounts)('reads the bank and the account number of %s', async (file, bank, account) => {
+    expect(await readStatement(fixture(file))).toMatchObject({ bank, account });
+  });
+
+  it('answers null for a statement that names no account', async () => {
+    const path = await written('no-account.csv', 'Date,Narration,Chq./Ref.No.,Value Dt,Withdrawal Amt.,Deposit Amt.,Closing Balance\n');
+    expect(await readStatement(path)).toMatchObject({ bank: 'HDFC Bank', account: null, lines: [] });
   });
 });

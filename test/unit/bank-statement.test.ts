@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BANK_LAYOUTS, detectLayout, parseNarration, type BankLayout } from '../../src/main/imports/bank-statement';
+import {
+  accountNumberIn,
+  BANK_LAYOUTS,
+  detectLayout,
+  mappingProblem,
+  parseNarration,
+  type BankLayout,
+  type StatementMapping,
+} from '../../src/main/imports/bank-statement';
 
 const NOTE = 'A-0001 FDD01000042';
 
@@ -89,5 +97,83 @@ describe('detectLayout', () => {
     expect(detectLayout(['Adm No', 'Student Name', 'Class', 'Date of Birth'])).toBeNull();
     expect(detectLayout(['Account Name       :', 'SUNRISE PUBLIC SCHOOL'])).toBeNull();
     expect(detectLayout(['Date', 'Narration', 'Closing Balance'])).toBeNull();
+  });
+});
+
+describe('accountNumberIn', () => {
+  const details: [bank: string, cells: string[], account: string][] = [
+    ['SBI', ['Account Number     :', '_00000012345678901'], '12345678901'],
+    ['HDFC', ['Account No :50200012345678'], '50200012345678'],
+    ['ICICI', ['', 'Account Number', '000405012345 ( INR ) - SUNRISE PUBLIC SCHOOL'], '405012345'],
+    ['Axis', ['Statement of Account No - 921020012345678 for the period (From : 01-04-2026 To : 30-04-2026)'], '921020012345678'],
+    ['Kotak', ['Account No.', '8412345678'], '8412345678'],
+    ['Canara', ['A/C No.', '0123101012345'], '123101012345'],
+    ['Union', ['Acct No: 520101234567890'], '520101234567890'],
+  ];
+  it.each(details)('reads the digits of the account number as %s prints it', (_bank, cells, account) => {
+    expect(accountNumberIn(cells)).toBe(account);
+  });
+
+  it('answers null for other details, and for a masked number, which could be any account', () => {
+    expect(accountNumberIn(['Customer ID :880012345'])).toBeNull();
+    expect(accountNumberIn(['Account Name       :', 'SUNRISE PUBLIC SCHOOL'])).toBeNull();
+    expect(accountNumberIn(['Account Number', 'XXXXXXXX5678'])).toBeNull();
+    expect(accountNumberIn(['Account Nominee', '1234567890'])).toBeNull();
+  });
+});
+
+describe('mappingProblem', () => {
+  const mapping = (columns: StatementMapping['columns'], bank = 'Canara Bank'): StatementMapping => ({ bank, columns });
+  const base = { date: 'Txn Date', narration: 'Description' };
+
+  it('accepts withdrawal and deposit columns, or an amount with or without a Dr/Cr column', () => {
+    expect(mappingProblem(mapping({ ...base, debit: 'Debit', credit: 'Credit', reference: 'Cheque No.', balance: 'Balance' }))).toBeNull();
+    expect(mappingProblem(mapping({ ...base, amount: 'Amount', drCr: 'Dr/Cr' }))).toBeNull();
+    expect(mappingProblem(mapping({ ...base, amount: 'Amount', debit: ' ' }))).toBeNull();
+  });
+
+  const problems: [fault: string, mapping: StatementMapping, problem: string][] = [
+    ['no bank name', mapping({ ...base, amount: 'Amount' }, '  '), 'A statement mapping needs the name of the bank'],
+    ['no date', mapping({ narration: 'Description', amount: 'Amount' }), "Canara Bank's mapping names no column for the transaction date"],
+    ['no narration', mapping({ date: 'Txn Date', amount: 'Amount' }), "Canara Bank's mapping names no column for the narration"],
+    ['no money', mapping(base), "Canara Bank's mapping names no column for the money: withdrawal and deposit columns, or an amount column"],
+    [
+      'a withdrawal column alone',
+      mapping({ ...base, debit: 'Debit' }),
+      "Canara Bank's mapping names a withdrawal column (“Debit”) but no deposit column",
+    ],
+    [
+      'a deposit column alone',
+      mapping({ ...base, credit: 'Credit' }),
+      "Canara Bank's mapping names a deposit column (“Credit”) but no withdrawal column",
+    ],
+    [
+      'both kinds of money column',
+      mapping({ ...base, amount: 'Amount', debit: 'Debit', credit: 'Credit' }),
+      "Canara Bank's mapping names both an amount column and withdrawal/deposit columns; a statement has one or the other",
+    ],
+    [
+      'a Dr/Cr column without an amount',
+      mapping({ ...base, debit: 'Debit', credit: 'Credit', drCr: 'Dr/Cr' }),
+      "Canara Bank's mapping names a Dr/Cr column (“Dr/Cr”) but no amount column for it to mark",
+    ],
+    [
+      'one column for two fields',
+      mapping({ ...base, amount: 'Amount', balance: 'AMOUNT' }),
+      "Canara Bank's mapping gives the column “AMOUNT” to both the amount and the balance",
+    ],
+    [
+      'a name with nothing to find',
+      mapping({ ...base, amount: '--' }),
+      "Canara Bank's mapping names the column “--”, which has no letters or digits to find it by",
+    ],
+    [
+      'a field a statement line does not have',
+      mapping({ ...base, amount: 'Amount', branch: 'Branch Code' } as StatementMapping['columns']),
+      "Canara Bank's mapping has a column for “branch”, which is not a field of a statement line",
+    ],
+  ];
+  it.each(problems)('refuses a mapping with %s', (_fault, given, problem) => {
+    expect(mappingProblem(given)).toBe(problem);
   });
 });

@@ -28,6 +28,9 @@ export interface LayoutDescription {
   dateFormat: string;
 }
 
+/** Account holder, address, period and the like sit above the table: the header is looked for this far down. */
+export const HEADER_SCAN_ROWS = 30;
+
 const none: string[] = [];
 
 export const BANK_LAYOUTS: Record<BankLayout, LayoutDescription> = {

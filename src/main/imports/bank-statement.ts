@@ -2,15 +2,19 @@
 // matched against: date, narration, references, and money in paise. A line that cannot be read is a problem naming its
 // row and column, never a guess.
 import { basename } from 'node:path';
-import type { AppError } from '../../shared/contract/errors';
-import { BANK_LAYOUTS, columnsFor, detectLayout, LAYOUTS, type BankLayout, type ColumnIndex } from './bank-layouts';
+import { AppError } from '../../shared/contract/errors';
+import { accountNumberIn } from './bank-account';
+import { BANK_LAYOUTS, columnsFor, detectLayout, HEADER_SCAN_ROWS, LAYOUTS, type BankLayout, type ColumnIndex } from './bank-layouts';
+import { mappedHeader, mappingProblem, type StatementMapping } from './bank-mapping';
 import { parseNarration, type PaymentKind, type UpiDetails } from './bank-narration';
 import { fileProblem } from './file-problems';
 import type { Cell, SheetRow } from './sheet';
 import { readSheet } from './source';
 import { cellText, parseAmount, parseDate } from './values';
 
+export { accountNumberIn } from './bank-account';
 export { BANK_LAYOUTS, detectLayout, type BankLayout } from './bank-layouts';
+export { mappingProblem, statementHeaders, type StatementMapping } from './bank-mapping';
 export { parseNarration } from './bank-narration';
 
 export interface StatementLine {
@@ -37,13 +41,16 @@ export interface StatementProblem {
 }
 
 export interface Statement {
-  layout: BankLayout;
+  /** The layout it was read by; null when it was read by a mapping. */
+  layout: BankLayout | null;
+  /** The layout's bank, or the name the mapping gives it. */
+  bank: string;
+  /** The account number printed above the table, digits only, without the zeros it is padded with; null when none is. */
+  account: string | null;
   lines: StatementLine[];
   problems: StatementProblem[];
 }
 
-/** Account holder, address, period and the like sit above the table: the header is looked for this far down. */
-const HEADER_SCAN_ROWS = 30;
 const CURRENCY = 'INR';
 /** What the banks write under the table: the end of it, after which nothing is a transaction. */
 const END_OF_TABLE =
@@ -55,16 +62,17 @@ const texts = (row: SheetRow): string[] => row.values.map((v) => cellText(v) ?? 
 const cellAt = (row: SheetRow, at: number | null): Cell => (at === null ? null : (row.values[at] ?? null));
 
 interface Table {
-  layout: BankLayout;
+  bank: string;
+  layout: BankLayout | null;
   header: string[];
   columns: ColumnIndex;
 }
 
-function tableHeader(row: SheetRow, layout: BankLayout | undefined): Table | null {
-  const header = texts(row);
-  const found = layout ?? detectLayout(header);
-  const columns = found ? columnsFor(found, header) : null;
-  return found && columns ? { layout: found, header, columns } : null;
+/** How the table's header row is told: by the banks' layouts (the one given, or any), or by the user's mapping. */
+interface HeaderFinder {
+  tableIn(row: SheetRow): Table | null;
+  /** Why the file is refused when none of its first rows is the header. */
+  refusal(path: string): AppError;
 }
 
 function notAStatement(path: string, layout: BankLayout | undefined): AppError {
@@ -73,6 +81,33 @@ function notAStatement(path: string, layout: BankLayout | undefined): AppError {
   return fileProblem(
     `${basename(path)} is not a bank statement FeeDesk knows: no row of column names like ${examples} in its first ${HEADER_SCAN_ROWS} rows`,
   );
+}
+
+function layoutHeader(layout: BankLayout | undefined): HeaderFinder {
+  return {
+    tableIn(row) {
+      const header = texts(row);
+      const found = layout ?? detectLayout(header);
+      const columns = found ? columnsFor(found, header) : null;
+      return found && columns ? { bank: BANK_LAYOUTS[found].bank, layout: found, header, columns } : null;
+    },
+    refusal: (path) => notAStatement(path, layout),
+  };
+}
+
+/** A mapping that cannot read any statement is refused before the file is opened. */
+function mappingHeader(mapping: StatementMapping): HeaderFinder {
+  const problem = mappingProblem(mapping);
+  if (problem !== null) throw new AppError('invalid_input', problem, 'mapping');
+  const mapped = mappedHeader(mapping);
+  return {
+    tableIn(row) {
+      const header = texts(row);
+      const columns = mapped.columnsIn(header);
+      return columns ? { bank: mapping.bank.trim(), layout: null, header, columns } : null;
+    },
+    refusal: (path) => mapped.refusal(path),
+  };
 }
 
 type Money = { ok: true; debit: number; credit: number } | { ok: false; message: string };
@@ -175,18 +210,24 @@ function readLine(row: SheetRow, table: Table): RowReading {
   };
 }
 
+export type StatementReading = { layout?: BankLayout } | { mapping: StatementMapping };
+
 /**
  * The lines of a bank statement, in the file's order, and the rows that could not be read. The bank is told from the
- * header row unless `layout` is given; a file with no statement header in its first rows is refused.
+ * header row unless `how` gives its layout or a mapping of its columns; a file with no such header in its first rows is
+ * refused, and so is a mapping that cannot read a statement.
  */
-export async function readStatement(path: string, layout?: BankLayout): Promise<Statement> {
+export async function readStatement(path: string, how: StatementReading = {}): Promise<Statement> {
+  const finder = 'mapping' in how ? mappingHeader(how.mapping) : layoutHeader(how.layout);
   let table: Table | null = null;
+  let account: string | null = null;
   let scanned = 0;
   const lines: StatementLine[] = [];
   const problems: StatementProblem[] = [];
   for await (const row of readSheet(path)) {
     if (!table) {
-      table = tableHeader(row, layout);
+      table = finder.tableIn(row);
+      if (!table) account ??= accountNumberIn(texts(row));
       scanned += 1;
       if (!table && scanned >= HEADER_SCAN_ROWS) break;
       continue;
@@ -197,6 +238,6 @@ export async function readStatement(path: string, layout?: BankLayout): Promise<
     if ('line' in reading) lines.push(reading.line);
     else problems.push(reading.problem);
   }
-  if (!table) throw notAStatement(path, layout);
-  return { layout: table.layout, lines, problems };
+  if (!table) throw finder.refusal(path);
+  return { layout: table.layout, bank: table.bank, account, lines, problems };
 }
