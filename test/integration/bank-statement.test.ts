@@ -245,3 +245,44 @@ describe('what a statement says above its table', () => {
     expect(await readStatement(path)).toMatchObject({ bank: 'HDFC Bank', account: null, lines: [] });
   });
 });
+
+describe('lines a statement cannot hold', () => {
+  const HDFC_HEADER = 'Date,Narration,Chq./Ref.No.,Value Dt,Withdrawal Amt.,Deposit Amt.,Closing Balance\n';
+
+  it('leaves out a line that repeats an earlier one, naming both rows', async () => {
+    const path = await written(
+      'repeats.csv',
+      HDFC_HEADER +
+        '02/04/26,UPI-RAVI KUMAR-ravi@okhdfcbank-HDFC0001234-412345678901-A-0001,0000412345678901,02/04/26,,12500.00,112500.00\n' +
+        '02/04/26,UPI-ASHA RAO-asha@okhdfcbank-HDFC0001234-412345678902-A-0002,0000412345678902,02/04/26,,12500.00,125000.00\n' +
+        '02/04/26,CASH DEPOSIT - MG ROAD,,02/04/26,,5000.00,130000.00\n' +
+        '02/04/26,UPI-RAVI KUMAR-ravi@okhdfcbank-HDFC0001234-412345678901-A-0001,0000412345678901,02/04/26,,12500.00,112500.00\n' +
+        '02/04/26,CASH DEPOSIT - MG ROAD,,02/04/26,,5000.00,135000.00\n' +
+        '03/04/26,CASH DEPOSIT - MG ROAD,,03/04/26,,5000.00,140000.00\n',
+    );
+    const { lines, problems } = await readStatement(path);
+    expect(lines.map((l) => l.row)).toEqual([2, 3, 4, 7]);
+    expect(problems).toEqual([
+      { row: 5, message: 'repeats row 2 (same date, amount and reference 412345678901)' },
+      { row: 6, message: 'repeats row 4 (same date, amount and narration)' },
+    ]);
+  });
+
+  it('leaves out a line dated after today or before 2000, naming its row, column and date', async () => {
+    const path = await written(
+      'dates.csv',
+      'Txn Date,Value Date,Description,Ref No./Cheque No.,Debit,Credit,Balance\n' +
+        '30 Apr 2026,30 Apr 2026,CASH DEPOSIT SELF,,,500.00,500.00\n' +
+        '1 May 2026,1 May 2026,CASH DEPOSIT SELF,,,500.00,1000.00\n' +
+        '12 Jan 2031,12 Jan 2031,CASH DEPOSIT SELF,,,500.00,1500.00\n' +
+        '3 Mar 1999,3 Mar 1999,CASH DEPOSIT SELF,,,500.00,2000.00\n',
+    );
+    const { lines, problems } = await readStatement(path, { today: '2026-04-30' });
+    expect(lines.map((l) => l.date)).toEqual(['2026-04-30']);
+    expect(problems).toEqual([
+      { row: 3, message: 'Txn Date 1 May 2026 is after today' },
+      { row: 4, message: 'Txn Date 12 Jan 2031 is after today' },
+      { row: 5, message: 'Txn Date 3 Mar 1999 is before 2000' },
+    ]);
+  });
+});

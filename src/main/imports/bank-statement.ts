@@ -3,6 +3,7 @@
 // row and column, never a guess.
 import { basename } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
+import { dateIn, type IsoDate } from '../../shared/domain/dates';
 import { accountNumberIn } from './bank-account';
 import { BANK_LAYOUTS, columnsFor, detectLayout, HEADER_SCAN_ROWS, LAYOUTS, type BankLayout, type ColumnIndex } from './bank-layouts';
 import { mappedHeader, mappingProblem, type StatementMapping } from './bank-mapping';
@@ -178,9 +179,19 @@ function referenceIn(cell: Cell): string | null {
   return text === null || /^[-0\s]+$/.test(text) ? null : text;
 }
 
+/** No statement FeeDesk reads goes back further: an earlier date is a misread or mistyped year. */
+const FIRST_DATE = '2000-01-01';
+
+/** Why a transaction date cannot be a line's, or null: a day still to come, or one before any statement FeeDesk reads. */
+function dateOutOfRange(date: IsoDate, today: IsoDate): string | null {
+  if (date > today) return 'is after today';
+  if (date < FIRST_DATE) return 'is before 2000';
+  return null;
+}
+
 type RowReading = { line: StatementLine } | { problem: StatementProblem } | 'skip' | 'end';
 
-function readLine(row: SheetRow, table: Table): RowReading {
+function readLine(row: SheetRow, table: Table, today: IsoDate): RowReading {
   const { columns, header } = table;
   const narration = cellText(cellAt(row, columns.narration)) ?? '';
   const dateCell = cellAt(row, columns.date);
@@ -193,6 +204,8 @@ function readLine(row: SheetRow, table: Table): RowReading {
   // Separator rows (HDFC's row of asterisks) and narrations wrapped onto a row of their own carry no date and no money.
   if (!date.ok && !money.ok && !/\d/.test(cellText(dateCell) ?? '')) return 'skip';
   if (!date.ok) return { problem: { row: row.row, message: `${header[columns.date!]} ${date.reason}` } };
+  const outOfRange = dateOutOfRange(date.value, today);
+  if (outOfRange) return { problem: { row: row.row, message: `${header[columns.date!]} ${cellText(dateCell)} ${outOfRange}` } };
   if (!money.ok) return { problem: { row: row.row, message: money.message } };
   const { kind, ref, payerVpa, note } = parseNarration(narration);
   return {
@@ -210,7 +223,26 @@ function readLine(row: SheetRow, table: Table): RowReading {
   };
 }
 
-export type StatementReading = { layout?: BankLayout } | { mapping: StatementMapping };
+/**
+ * The problem of a line the file already holds: the same day, the same money and the same reference (the same
+ * narration where there is none). Two real payments of one amount on one day differ in their UTRs; a line a bank's
+ * export repeats does not. `seen` keeps the first row of each line read so far.
+ */
+function repeatOf(line: StatementLine, seen: Map<string, number>): StatementProblem | null {
+  const key = JSON.stringify([line.date, line.debit, line.credit, line.reference, line.reference === null ? line.narration : null]);
+  const earlier = seen.get(key);
+  if (earlier === undefined) {
+    seen.set(key, line.row);
+    return null;
+  }
+  const same = line.reference === null ? 'narration' : `reference ${line.reference}`;
+  return { row: line.row, message: `repeats row ${earlier} (same date, amount and ${same})` };
+}
+
+export type StatementReading = ({ layout?: BankLayout } | { mapping: StatementMapping }) & {
+  /** Lines dated after this day are problems; the machine's own date unless given. */
+  today?: IsoDate;
+};
 
 /**
  * The lines of a bank statement, in the file's order, and the rows that could not be read. The bank is told from the
@@ -219,11 +251,13 @@ export type StatementReading = { layout?: BankLayout } | { mapping: StatementMap
  */
 export async function readStatement(path: string, how: StatementReading = {}): Promise<Statement> {
   const finder = 'mapping' in how ? mappingHeader(how.mapping) : layoutHeader(how.layout);
+  const today = how.today ?? dateIn(new Date());
   let table: Table | null = null;
   let account: string | null = null;
   let scanned = 0;
   const lines: StatementLine[] = [];
   const problems: StatementProblem[] = [];
+  const seen = new Map<string, number>();
   for await (const row of readSheet(path)) {
     if (!table) {
       table = finder.tableIn(row);
@@ -232,11 +266,16 @@ export async function readStatement(path: string, how: StatementReading = {}): P
       if (!table && scanned >= HEADER_SCAN_ROWS) break;
       continue;
     }
-    const reading = readLine(row, table);
+    const reading = readLine(row, table, today);
     if (reading === 'end') break;
     if (reading === 'skip') continue;
-    if ('line' in reading) lines.push(reading.line);
-    else problems.push(reading.problem);
+    if ('problem' in reading) {
+      problems.push(reading.problem);
+      continue;
+    }
+    const repeat = repeatOf(reading.line, seen);
+    if (repeat) problems.push(repeat);
+    else lines.push(reading.line);
   }
   if (!table) throw finder.refusal(path);
   return { layout: table.layout, bank: table.bank, account, lines, problems };
