@@ -277,7 +277,7 @@ describe('lines a statement cannot hold', () => {
         '12 Jan 2031,12 Jan 2031,CASH DEPOSIT SELF,,,500.00,1500.00\n' +
         '3 Mar 1999,3 Mar 1999,CASH DEPOSIT SELF,,,500.00,2000.00\n',
     );
-    const { lines, problems } = await readStatement(path, { today: '2026-04-30' });
+    const { lines, problems } = await readStatement(path, {}, { today: '2026-04-30' });
     expect(lines.map((l) => l.date)).toEqual(['2026-04-30']);
     expect(problems).toEqual([
       { row: 3, message: 'Txn Date 1 May 2026 is after today' },

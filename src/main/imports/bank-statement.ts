@@ -239,19 +239,21 @@ function repeatOf(line: StatementLine, seen: Map<string, number>): StatementProb
   return { row: line.row, message: `repeats row ${earlier} (same date, amount and ${same})` };
 }
 
-export type StatementReading = ({ layout?: BankLayout } | { mapping: StatementMapping }) & {
+export type StatementReading = { layout?: BankLayout } | { mapping: StatementMapping };
+
+export interface StatementOptions {
   /** Lines dated after this day are problems; the machine's own date unless given. */
   today?: IsoDate;
-};
+}
 
 /**
  * The lines of a bank statement, in the file's order, and the rows that could not be read. The bank is told from the
  * header row unless `how` gives its layout or a mapping of its columns; a file with no such header in its first rows is
  * refused, and so is a mapping that cannot read a statement.
  */
-export async function readStatement(path: string, how: StatementReading = {}): Promise<Statement> {
+export async function readStatement(path: string, how: StatementReading = {}, options: StatementOptions = {}): Promise<Statement> {
   const finder = 'mapping' in how ? mappingHeader(how.mapping) : layoutHeader(how.layout);
-  const today = how.today ?? dateIn(new Date());
+  const today = options.today ?? dateIn(new Date());
   let table: Table | null = null;
   let account: string | null = null;
   let scanned = 0;
