@@ -105,6 +105,7 @@ describe('accountNumberIn', () => {
     ['SBI', ['Account Number     :', '_00000012345678901'], '12345678901'],
     ['HDFC', ['Account No :50200012345678'], '50200012345678'],
     ['ICICI', ['', 'Account Number', '000405012345 ( INR ) - SUNRISE PUBLIC SCHOOL'], '405012345'],
+    ['ICICI’s title', ['', 'Transactions List - SUNRISE PUBLIC SCHOOL (INR) - 000405012345'], '405012345'],
     ['Axis', ['Statement of Account No - 921020012345678 for the period (From : 01-04-2026 To : 30-04-2026)'], '921020012345678'],
     ['Kotak', ['Account No.', '8412345678'], '8412345678'],
     ['Canara', ['A/C No.', '0123101012345'], '123101012345'],

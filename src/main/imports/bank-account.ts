@@ -1,8 +1,11 @@
 // Reads which account a statement is of from the details the banks print above its table, so a statement can be told
 // apart from one of the school's other accounts.
 
-/** "Account Number", "Account No.", "A/C No", "Acct No": the label, then a colon, dash or nothing before the number. */
-const ACCOUNT_LABEL = /\b(?:account|acct|a\/c|ac)\.?\s*(?:number|num|no)\b\.?[\s:.#_-]*/i;
+/**
+ * "Account Number", "Account No.", "A/C No", "Acct No": the label, then a colon, dash or nothing before the number; or
+ * ICICI's title line, "Transactions List - <account holder> (INR) - <number>".
+ */
+const ACCOUNT_LABEL = /\b(?:account|acct|a\/c|ac)\.?\s*(?:number|num|no)\b\.?[\s:.#_-]*|\btransactions list\b.*\([A-Z]{3}\s*\)\s*-\s*/i;
 /** The number, masked or not (SBI writes it "_00000012345678901", some banks "XXXXXXXX5678"). */
 const ACCOUNT_NUMBER = /^[0-9Xx*]{6,}/;
 
