@@ -8,6 +8,7 @@ import { auditHandlers } from './channels/audit';
 import { authHandlers } from './channels/auth';
 import { backupHandlers } from './channels/backup';
 import { concessionsHandlers } from './channels/concessions';
+import { reconcileHandlers } from './channels/reconcile';
 import { diagnosticsHandlers } from './channels/diagnostics';
 import { type FileChooser, importsHandlers } from './channels/imports';
 import { mastersHandlers } from './channels/masters';
@@ -113,6 +114,7 @@ const MONEY_CHANNELS: ReadonlySet<string> = new Set<ChannelName>([
   'payments.waive',
   'cheques.clear',
   'dayClose.close',
+  'reconcile.confirm',
 ]);
 export const randomIds: IdSource = { uuid: () => crypto.randomUUID() };
 
@@ -230,6 +232,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     }),
     ...backupHandlers(backups),
     ...diagnosticsHandlers(deps.logger),
+    ...reconcileHandlers(services),
   };
 
   const route = createRouter({

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { keyIdOf, keyProofBytes, verifyWith } from '../node-shared/receipt-keys';
+import { paymentBankKey } from '../shared/domain/bank-reference';
 import type { Mutation, MutationArgs as Args, MutationName, OverpaidArgs, PushResult } from '../shared/sync/protocol';
 import type { ServerTx } from './db/schema';
 
@@ -71,6 +72,9 @@ export class BatchState {
   readonly keys: { key_id: string; desk_code: string; public_key: string; proven: boolean }[] = [];
   /** UPI references this school issued already, from the change log and this batch. */
   readonly upiRefs = new Set<string>();
+  /** The batch's bank references and the payment each is in the books as (its status as loaded, for one not in `payments`). */
+  readonly bankRefs = new Map<string, { paymentId: string; receiptNo: string; status: PaymentState['status'] }>();
+  readonly newBankRefs = new Map<string, string>();
 
   constructor(readonly desk: DeskIdentity) {}
 
@@ -94,7 +98,8 @@ export class BatchState {
         receiptNos.add(p.receipt_no);
         studentIds.add(p.student_id);
         for (const al of (a as Args<'payments.record'>).allocations) studentIds.add(al.student_id);
-      } else if (m.name === 'payments.cancel' || m.name === 'payments.bounce') paymentIds.add(a['paymentId'] as string);
+      } else if (m.name === 'payments.cancel' || m.name === 'payments.bounce' || m.name === 'bank.confirm')
+        paymentIds.add(a['paymentId'] as string);
       else if (m.name === 'payments.refundCredit') studentIds.add(a['studentId'] as string);
       else if (m.name === 'dues.opening') for (const d of (a as Args<'dues.opening'>).dues) studentIds.add(d.student_id);
       else if (m.name === 'deskKeys.publish') keyIds.add(a['key_id'] as string);
@@ -155,6 +160,7 @@ export class BatchState {
         .execute();
       for (const r of issued) state.upiRefs.add(r.ref);
     }
+    await state.loadBankRefs(tx, mutations);
     const earlierDesks = new Set(earlier.map((d) => d.id));
     for (const m of masters) state.addMaster(m.name, m.id, m.label);
     for (const s of students) {
@@ -175,6 +181,36 @@ export class BatchState {
     for (const c of credits)
       if (c.event_id === null && c.payment_id) state.standingOf(c.payment_id).credit.push({ ...c, payment_id: c.payment_id });
     return state;
+  }
+
+  private async loadBankRefs(tx: ServerTx, mutations: { name: MutationName; args: unknown }[]) {
+    const refs = new Set<string>();
+    for (const m of mutations) {
+      const ref = bankRefOf(m);
+      if (ref) refs.add(ref);
+    }
+    if (refs.size === 0) return;
+    const held = await tx
+      .selectFrom('bank_reference as r')
+      .innerJoin('payment as p', 'p.id', 'r.payment_id')
+      .select(['r.ref', 'r.payment_id', 'p.receipt_no', 'p.status'])
+      .where('r.school_id', '=', this.desk.schoolId)
+      .where('r.ref', 'in', [...refs])
+      .execute();
+    for (const h of held) this.bankRefs.set(h.ref, { paymentId: h.payment_id, receiptNo: h.receipt_no, status: h.status });
+  }
+
+  /** The payment holding a bank reference, while it stands. */
+  bankRefHolder(ref: string) {
+    const holder = this.bankRefs.get(ref);
+    if (!holder) return null;
+    const status = this.payments.get(holder.paymentId)?.status ?? holder.status;
+    return status === 'valid' ? holder : null;
+  }
+
+  holdBankRef(ref: string, paymentId: string, receiptNo: string) {
+    this.bankRefs.set(ref, { paymentId, receiptNo, status: 'valid' });
+    this.newBankRefs.set(ref, paymentId);
   }
 
   addMaster(kind: string, id: string, label: string) {
@@ -199,6 +235,38 @@ const rejected = (reason: string, detail?: unknown): Outcome => ({
   ...(detail === undefined ? {} : { detail }),
 });
 
+/** The bank reference a mutation puts into the books: a payment's UTR or bank reference, a confirmed line's key. */
+function bankRefOf(m: { name: MutationName; args: unknown }): string | null {
+  if (m.name === 'bank.confirm') return (m.args as Args<'bank.confirm'>).key;
+  if (m.name !== 'payments.record') return null;
+  const p = (m.args as Args<'payments.record'>).payment;
+  try {
+    return paymentBankKey(p.mode, JSON.parse(p.reference_json) as Record<string, unknown>);
+  } catch {
+    return null;
+  }
+}
+
+/** The same money twice: a bank reference a standing payment of the school holds, named by another payment. */
+function bankRefTaken(state: BatchState, ref: string | null, paymentId: string, what: string): Outcome | null {
+  if (ref === null) return null;
+  const holder = state.bankRefHolder(ref);
+  if (holder && holder.paymentId !== paymentId)
+    return rejected(`${what} is in the school's books already, by receipt ${holder.receiptNo}: the same money cannot be recorded twice`);
+  return null;
+}
+
+function confirmBankLine(state: BatchState, a: Args<'bank.confirm'>): Outcome {
+  const payment = state.payments.get(a.paymentId);
+  if (!payment) return rejected(`bank line ${a.key} confirms a payment the server does not know (${a.paymentId})`);
+  if (payment.status !== 'valid') return rejected(`bank line ${a.key} confirms receipt ${payment.receiptNo}, which was ${payment.status}`);
+  const what = `the bank line of ${a.lineDate} for ${a.amount} (${a.reference ?? a.key})`;
+  const taken = bankRefTaken(state, a.key, a.paymentId, what);
+  if (taken) return taken;
+  state.holdBankRef(a.key, a.paymentId, payment.receiptNo);
+  return applied;
+}
+
 function unknownStudent(state: BatchState, ids: Iterable<string>): string | null {
   for (const id of ids) if (!state.students.has(id)) return id;
   return null;
@@ -217,6 +285,10 @@ function recordPayment(state: BatchState, a: Args<'payments.record'>): Outcome {
   const credited = a.credit.reduce((s, c) => s + c.amount, 0);
   if (allocated + credited !== p.amount)
     return rejected(`allocations (${allocated}) and credit (${credited}) do not add up to the amount paid (${p.amount})`);
+  const ref = bankRefOf({ name: 'payments.record', args: a });
+  const taken = bankRefTaken(state, ref, p.id, `bank reference ${ref} of receipt ${p.receipt_no}`);
+  if (taken) return taken;
+  if (ref) state.holdBankRef(ref, p.id, p.receipt_no);
   state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: 'valid', isNew: true, statusChanged: false });
   state.receiptNos.add(p.receipt_no);
   state.newPayments.push({
@@ -381,6 +453,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
     }
     case 'payments.record':
       return recordPayment(state, m.args as Args<'payments.record'>);
+    case 'bank.confirm':
+      return confirmBankLine(state, m.args as Args<'bank.confirm'>);
     case 'payments.cancel': {
       const a = m.args as Args<'payments.cancel'>;
       return reversePayment(state, a.paymentId, a.eventId, 'cancelled');

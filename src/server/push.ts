@@ -101,6 +101,12 @@ async function writeBatch(tx: ServerTx, desk: DeskIdentity, state: BatchState, a
       .values(state.newPayments.map((p) => ({ ...p, school_id: school, desk_id: desk.deskId, status: state.payments.get(p.id)!.status })))
       .execute();
   }
+  for (const part of chunks([...state.newBankRefs], 3))
+    await tx
+      .insertInto('bank_reference')
+      .values(part.map(([ref, payment_id]) => ({ school_id: school, ref, payment_id })))
+      .onConflict((oc) => oc.columns(['school_id', 'ref']).doUpdateSet({ payment_id: (eb) => eb.ref('excluded.payment_id') }))
+      .execute();
   for (const p of state.payments.values()) {
     if (p.statusChanged && !p.isNew) await tx.updateTable('payment').set({ status: p.status }).where('id', '=', p.id).execute();
   }

@@ -75,6 +75,26 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { upiPayeeName: 'Green Valley School 🏫' }, field: 'upiPayeeName', message: /characters UPI apps refuse/ },
     { input: { upiPayeeName: 'G'.repeat(51) }, field: 'upiPayeeName', message: /at most 50 characters/ },
     { input: { upiMerchantCode: '821' }, field: 'upiMerchantCode', message: /4 digits \(8211 for schools\)/ },
+    {
+      input: { bankAccounts: [{ number: '12-34', label: 'Fees', layout: 'sbi' }] },
+      field: 'bankAccounts.0.number',
+      message: /6 to 20 digits/,
+    },
+    {
+      input: { bankAccounts: [{ number: '12345678', label: 'Fees', layout: 'canara' }] },
+      field: 'bankAccounts.0.layout',
+      message: /or other/,
+    },
+    {
+      input: {
+        bankAccounts: [
+          { number: '12345678', label: 'Fees', layout: 'sbi' },
+          { number: '1234 5678', label: 'Fees 2', layout: 'sbi' },
+        ],
+      },
+      field: 'bankAccounts',
+      message: /account twice/,
+    },
   ],
   'settings.setLogo': [{ input: { imageBase64: 'not base64!' }, field: 'imageBase64', message: /PNG or JPEG image in base64/ }],
   'audit.verify': [{ input: { all: true }, ...NO_INPUT }],
@@ -273,6 +293,21 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { importer: 'payroll', path: '/tmp/x.xlsx' }, field: 'importer', message: /must be one of students/ },
     { input: { importer: 'students', path: 'students.xlsx' }, field: 'path', message: /must be a full path/ },
     { input: { importer: 'students', path: '/no/such/students.xlsx' }, field: 'path', message: /cannot be read \(ENOENT\)/ },
+  ],
+  'reconcile.headers': [{ input: { path: '/tmp' }, field: 'path', message: /is a folder, not a file/ }],
+  'reconcile.dryRun': [
+    { input: { path: '/tmp/s.csv', account: '12ab' }, field: 'account', message: /school’s bank accounts/ },
+    { input: { path: '/tmp', account: '12345678' }, field: 'path', message: /is a folder, not a file/ },
+    {
+      input: { path: '/tmp/s.csv', account: '12345678', mapping: { bank: 'Canara Bank', columns: { date: 'Date' } } },
+      field: 'mapping.columns',
+      message: /date and narration/,
+    },
+  ],
+  'reconcile.confirm': [
+    { input: { statementId: 'x', lines: [{ row: 2 }] }, field: 'statementId', message: /statement id/ },
+    { input: { statementId: ID, lines: [{ row: 2 }, { row: 2 }] }, field: 'lines', message: /a line twice/ },
+    { input: { statementId: ID, lines: [{ row: 2, studentId: 'ADM1' }] }, field: 'lines.0.studentId', message: /UUID/ },
   ],
   'imports.dryRun': [
     { input: { importer: 'students', path: '/tmp' }, field: 'path', message: /is a folder, not a file/ },

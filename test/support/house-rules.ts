@@ -78,7 +78,10 @@ const SIDES: { name: string; folder: string; mayImport: string[] }[] = [
 export const FLOORS: { name: string; members: string[] }[] = [
   { name: 'store', members: ['src/main/db/', 'src/main/kdf.ts', 'src/main/desk-settings.ts', 'src/main/logger.ts'] },
   { name: 'services', members: ['src/main/services/'] },
-  { name: 'work', members: ['src/main/sync/', 'src/main/imports/', 'src/main/reports/', 'src/main/backup/', 'src/main/print/'] },
+  {
+    name: 'work',
+    members: ['src/main/sync/', 'src/main/imports/', 'src/main/reports/', 'src/main/backup/', 'src/main/print/', 'src/main/reconcile/'],
+  },
   { name: 'background', members: ['src/main/background/'] },
   { name: 'channels', members: ['src/main/channels/', 'src/main/ipc/'] },
   { name: 'composition', members: ['src/main/app.ts', 'src/main/demo/'] },

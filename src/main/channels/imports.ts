@@ -16,6 +16,7 @@ import {
   type ImportJob,
   type ImportSummary,
 } from '../../shared/contract/imports';
+import { checkSource } from '../imports/file-problems';
 import { normalizeHeader } from '../imports/headers';
 import { type BackgroundJob, type BackgroundRunner, type JobFile, type JobOptions, progressOf } from '../background/runner';
 import type { SettingsStore } from '../desk-settings';
@@ -41,24 +42,6 @@ const jobOf = (job: BackgroundJob<ImportMeta>): ImportJob => ({
   path: job.meta.path,
   summary: job.meta.kind === 'dry_run' || job.meta.kind === 'commit' ? ((job.value as ImportSummary | null) ?? null) : null,
 });
-
-/** A file to read: there, a file, and not so large that reading it is pointless. */
-function checkSource(path: string): void {
-  let size = 0;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new AppError('invalid_input', 'is a folder, not a file', 'path');
-    size = stat.size;
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError(
-      'invalid_input',
-      `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unknown error'}): is the file there?`,
-      'path',
-    );
-  }
-  if (size === 0) throw new AppError('invalid_input', 'is an empty file', 'path');
-}
 
 /** A file's headers whatever their order and spelling ("Adm. No" = "adm no"): the key its mapping is kept under. */
 export function headerSet(headers: readonly string[]): string {

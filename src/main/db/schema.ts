@@ -251,11 +251,30 @@ export interface UpiReferenceTable {
   created_at: string;
 }
 
+/** A credit line of an imported bank statement: in the books as a payment once confirmed, else waiting. */
+export interface BankLineTable {
+  /** bankKey() of the line's reference, or 'L' and a fingerprint of a line without one. */
+  key: string;
+  account: string;
+  line_date: string;
+  amount: number;
+  narration: string;
+  kind: string;
+  reference: string | null;
+  payment_id: string | null;
+  outcome: 'recorded' | 'confirmed' | 'cleared' | null;
+  confirmed_at: string | null;
+  by_user: string | null;
+  desk_code: string | null;
+  imported_at: string;
+}
+
 export interface DB {
   school: SchoolTable;
   desk: DeskTable;
   policy: PolicyTable;
   upi_reference: UpiReferenceTable;
+  bank_line: BankLineTable;
   app_user: UserTable;
   audit_log: AuditTable;
   audit_checkpoint: AuditCheckpointTable;

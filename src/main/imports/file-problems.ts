@@ -1,5 +1,6 @@
 // How a file's problems are told to the user: one error on the field `file`, with sizes, counts and columns written
 // the way the user sees them.
+import { statSync } from 'node:fs';
 import { AppError } from '../../shared/contract/errors';
 
 const MB = 1024 * 1024;
@@ -21,4 +22,22 @@ export function columnLetters(column: number): string {
   let letters = '';
   for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
+}
+
+/** A file to read (the field `path`): there, a file, and not empty. */
+export function checkSource(path: string): void {
+  let size = 0;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new AppError('invalid_input', 'is a folder, not a file', 'path');
+    size = stat.size;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(
+      'invalid_input',
+      `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unknown error'}): is the file there?`,
+      'path',
+    );
+  }
+  if (size === 0) throw new AppError('invalid_input', 'is an empty file', 'path');
 }

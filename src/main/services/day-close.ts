@@ -183,43 +183,52 @@ export async function clearCheque(
   return deps
     .store()
     .transaction()
-    .execute(async (tx) => {
-      const payment = await tx
-        .selectFrom('payment')
-        .select(['receipt_no', 'mode', 'business_date'])
-        .where('id', '=', paymentId)
-        .executeTakeFirst();
-      if (!payment) throw new AppError('not_found', 'no payment has this id', 'paymentId');
-      if (payment.mode !== 'cheque' && payment.mode !== 'dd')
-        throw new AppError(
-          'conflict',
-          `receipt ${payment.receipt_no} was paid by ${paymentModeInText(payment.mode)}: only cheques and drafts clear`,
-          'paymentId',
-        );
-      if (clearedOn < payment.business_date)
-        throw new AppError('invalid_input', `must not be before the cheque was received (${payment.business_date})`, 'clearedOn');
-      if (clearedOn > today(deps)) throw new AppError('invalid_input', 'must not be in the future', 'clearedOn');
-      const event = await tx.selectFrom('payment_event').select('kind').where('payment_id', '=', paymentId).executeTakeFirst();
-      if (event) throw new AppError('conflict', `receipt ${payment.receipt_no} was ${event.kind}: it cannot clear`, 'paymentId');
-      const earlier = await tx.selectFrom('cheque_clearance').select('cleared_on').where('payment_id', '=', paymentId).executeTakeFirst();
-      if (earlier)
-        throw new AppError('conflict', `receipt ${payment.receipt_no} was already marked cleared on ${earlier.cleared_on}`, 'paymentId');
-      const row = {
-        payment_id: paymentId,
-        cleared_on: clearedOn,
-        at: deps.clock.now().toISOString(),
-        by_user: session.userId,
-        desk_code: await deskCode(tx),
-      };
-      await tx.insertInto('cheque_clearance').values(row).execute();
-      await recordAudit(tx, deps, {
-        actorId: session.userId,
-        action: 'cheques.clear',
-        entity: 'payment',
-        entityId: paymentId,
-        after: { receiptNo: payment.receipt_no, clearedOn },
-      });
-      await enqueue(tx, deps, 'payments.clear', row);
-      return { paymentId, clearedOn };
-    });
+    .execute((tx) => clearChequeTx(tx, deps, session.userId, paymentId, clearedOn));
+}
+
+/** Clears a cheque inside the caller's transaction (by hand, or by the bank statement that shows it credited). */
+export async function clearChequeTx(
+  tx: Tx,
+  deps: Pick<ServiceDeps, 'clock' | 'ids'>,
+  userId: string,
+  paymentId: string,
+  clearedOn: string,
+): Promise<{ paymentId: string; clearedOn: string }> {
+  const payment = await tx
+    .selectFrom('payment')
+    .select(['receipt_no', 'mode', 'business_date'])
+    .where('id', '=', paymentId)
+    .executeTakeFirst();
+  if (!payment) throw new AppError('not_found', 'no payment has this id', 'paymentId');
+  if (payment.mode !== 'cheque' && payment.mode !== 'dd')
+    throw new AppError(
+      'conflict',
+      `receipt ${payment.receipt_no} was paid by ${paymentModeInText(payment.mode)}: only cheques and drafts clear`,
+      'paymentId',
+    );
+  if (clearedOn < payment.business_date)
+    throw new AppError('invalid_input', `must not be before the cheque was received (${payment.business_date})`, 'clearedOn');
+  if (clearedOn > today(deps)) throw new AppError('invalid_input', 'must not be in the future', 'clearedOn');
+  const event = await tx.selectFrom('payment_event').select('kind').where('payment_id', '=', paymentId).executeTakeFirst();
+  if (event) throw new AppError('conflict', `receipt ${payment.receipt_no} was ${event.kind}: it cannot clear`, 'paymentId');
+  const earlier = await tx.selectFrom('cheque_clearance').select('cleared_on').where('payment_id', '=', paymentId).executeTakeFirst();
+  if (earlier)
+    throw new AppError('conflict', `receipt ${payment.receipt_no} was already marked cleared on ${earlier.cleared_on}`, 'paymentId');
+  const row = {
+    payment_id: paymentId,
+    cleared_on: clearedOn,
+    at: deps.clock.now().toISOString(),
+    by_user: userId,
+    desk_code: await deskCode(tx),
+  };
+  await tx.insertInto('cheque_clearance').values(row).execute();
+  await recordAudit(tx, deps, {
+    actorId: userId,
+    action: 'cheques.clear',
+    entity: 'payment',
+    entityId: paymentId,
+    after: { receiptNo: payment.receipt_no, clearedOn },
+  });
+  await enqueue(tx, deps, 'payments.clear', row);
+  return { paymentId, clearedOn };
 }

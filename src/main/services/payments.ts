@@ -18,6 +18,8 @@ import { currentYear } from './masters';
 import { enqueue } from './outbox';
 import { readPolicies } from './settings';
 import { checkUpiReference } from './upi-references';
+import { assertBankKeyFree } from './bank-lines';
+import { paymentBankKey } from '../../shared/domain/bank-reference';
 import { receiptOf, type ReceiptSnapshot } from './receipts';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
@@ -130,6 +132,14 @@ function finesToLevy(fines: PendingFine[], rows: DueRow[], allocations: Allocate
     const fees = rows.filter((r) => r.kind === 'fee' && r.student_id === f.studentId && r.installment_id === f.installmentId);
     return fees.every((r) => r.balance - (paidByKey.get(dueKey(r.id)) ?? 0) <= 0);
   });
+}
+
+/** A UTR or bank reference pays once: typed at the counter or confirmed from a bank statement, the money is in the books already. */
+async function checkBankReference(tx: Tx, method: PaymentMethod): Promise<void> {
+  const key = paymentBankKey(method.mode, method);
+  if (key === null) return;
+  const field = method.mode === 'upi' ? 'method.utr' : 'method.reference';
+  await assertBankKeyFree(tx, key, field, key);
 }
 
 /** Takes an applied credit from the payers' positive balances, in order. */
@@ -292,6 +302,7 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: Cashier, input:
   const payers = await payersOnOneReceipt(tx, input.studentIds);
   const tendered = tenderedCash(input);
   if (input.method.mode === 'upi' && input.method.upiRef) await checkUpiReference(tx, input.method.upiRef, input.studentIds);
+  await checkBankReference(tx, input.method);
 
   const asOf = today(env);
   const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();

@@ -64,6 +64,7 @@ export const DEFAULT_POLICIES: Policies = {
   upiId: '',
   upiPayeeName: '',
   upiMerchantCode: '',
+  bankAccounts: [],
 };
 
 export async function readPolicies(db: Store | Tx): Promise<Policies> {

@@ -391,6 +391,32 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       .onConflict((oc) => oc.doNothing())
       .execute();
   },
+  'bank.confirm': async (tx, env, a) => {
+    await ensureRemoteUser(tx, env, a.byUser);
+    const confirmed = {
+      payment_id: a.paymentId,
+      outcome: a.outcome,
+      confirmed_at: a.confirmedAt,
+      by_user: a.byUser,
+      desk_code: a.deskCode,
+    };
+    // A line this desk imported and left waiting is the same line: it is in the books now.
+    await tx
+      .insertInto('bank_line')
+      .values({
+        key: a.key,
+        account: a.account,
+        line_date: a.lineDate,
+        amount: a.amount,
+        narration: a.narration,
+        kind: a.kind,
+        reference: a.reference,
+        imported_at: a.confirmedAt,
+        ...confirmed,
+      })
+      .onConflict((oc) => oc.column('key').doUpdateSet(confirmed))
+      .execute();
+  },
 };
 
 export async function applyOne(tx: Tx, env: Env, name: string, args: unknown, deskCode: string): Promise<void> {

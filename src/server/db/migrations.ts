@@ -70,6 +70,13 @@ const deskControls = [
   `create index audit_row_payment on audit_row (desk_id, entity_id) where action = 'payments.record'`,
 ];
 
+// Bank references in each school's books (a UTR typed at a counter, a bank statement line confirmed on a desk): the
+// server refuses the second desk that puts the same money into the books.
+const bankReferences = [
+  `create table bank_reference (school_id uuid not null references school (id), ref text not null,
+    payment_id uuid not null references payment (id), primary key (school_id, ref))`,
+];
+
 /** First 8 bytes of SHA-256 of the raw public key, hex: how desks and the server name a key. */
 const fingerprint = (publicKeyBase64: string) =>
   createHash('sha256').update(Buffer.from(publicKeyBase64, 'base64')).digest().subarray(0, 8).toString('hex');
@@ -94,6 +101,11 @@ export const serverMigrations: Record<string, Migration> = {
       const keys = await sql<{ key_id: string; public_key: string }>`select key_id, public_key from desk_key`.execute(db);
       for (const k of keys.rows)
         if (fingerprint(k.public_key) !== k.key_id) await sql`delete from desk_key where key_id = ${k.key_id}`.execute(db);
+    },
+  },
+  '0004_bank_references': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of bankReferences) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -45,6 +45,8 @@ export interface ServerDB {
     status: 'valid' | 'cancelled' | 'bounced';
     synced_at: Generated<Date>;
   };
+  /** Each bank reference (UTR, RRN, a statement line's key) in a school's books, and the payment it is in them as. */
+  bank_reference: { school_id: string; ref: string; payment_id: string };
   allocation: {
     id: Generated<Int8>;
     school_id: string;

@@ -21,6 +21,7 @@ import { reportsChannels } from './reports';
 import { importsChannels } from './imports';
 import { backupChannels } from './backup';
 import { diagnosticsChannels } from './diagnostics';
+import { reconcileChannels } from './reconcile';
 
 export const contract = {
   ...storeChannels,
@@ -42,6 +43,7 @@ export const contract = {
   ...importsChannels,
   ...backupChannels,
   ...diagnosticsChannels,
+  ...reconcileChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

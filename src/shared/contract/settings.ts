@@ -5,6 +5,7 @@ import { bounceCharge, noInput } from './common';
 import { receiptFormatProblem } from '../domain/receipt-number';
 import { merchantCodeProblem, payeeNameProblem, upiIdProblem } from '../domain/upi';
 import { RECEIPT_LAYOUTS } from './receipts';
+import { bankAccount } from './reconcile';
 
 export const policies = z.object({
   idleLockMinutes: z.number().int(),
@@ -36,6 +37,8 @@ export const policies = z.object({
   upiPayeeName: z.string(),
   /** The merchant category code the bank gave the school (8211 for schools), or empty. */
   upiMerchantCode: z.string(),
+  /** The school's bank accounts whose statements are reconciled (with the column mapping of a bank FeeDesk does not know). */
+  bankAccounts: z.array(bankAccount),
 });
 export type Policies = z.infer<typeof policies>;
 
@@ -128,6 +131,11 @@ export const settingsChannels = {
           .string({ error: 'must be text' })
           .trim()
           .refine((c) => c === '' || merchantCodeProblem(c) === null, 'must be a merchant category code of 4 digits (8211 for schools)')
+          .optional(),
+        bankAccounts: z
+          .array(bankAccount)
+          .max(20, 'must list at most 20 accounts')
+          .refine((a) => new Set(a.map((x) => x.number)).size === a.length, 'must not list an account twice')
           .optional(),
       })
       .refine((v) => Object.keys(v).length > 0, 'must change at least one setting'),

@@ -7,8 +7,11 @@ import { policies } from '../contract/settings';
 import { structure } from '../contract/structures';
 import { STUDENT_STATUSES, student } from '../contract/students';
 
-/** Raised whenever a message's meaning changes; the server accepts a range. 2: UPI references (upi.reference). */
-export const SYNC_SCHEMA_VERSION = 2;
+/**
+ * Raised whenever a message's meaning changes; the server accepts a range. 2: UPI references (upi.reference). 3: bank
+ * statement lines confirmed into the books (bank.confirm).
+ */
+export const SYNC_SCHEMA_VERSION = 3;
 export const OLDEST_SCHEMA_VERSION = 1;
 export const PUSH_MAX_MUTATIONS = 500;
 export const PULL_MAX_CHANGES = 2000;
@@ -48,6 +51,7 @@ export const MUTATION_NAMES = [
   'payments.clear',
   'dues.opening',
   'upi.reference',
+  'bank.confirm',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -239,6 +243,21 @@ export const MUTATION_ARGS = {
   'dayClose.reopen': dayCloseRow.extend({ kind: z.literal('reopened') }),
   'dues.opening': z.object({ dues: z.array(dueRow).min(1).max(1000) }),
   'payments.clear': z.object({ payment_id: uuid, cleared_on: date, at: instant, by_user: uuid, desk_code: text }),
+  /** A bank statement line in the books: the payment it became, or the one it confirms or clears. Its key pays once. */
+  'bank.confirm': z.strictObject({
+    key: z.string().regex(/^[A-Z0-9]{1,64}$/),
+    account: z.string().regex(/^\d{6,20}$/),
+    lineDate: date,
+    amount: minor.positive(),
+    narration: z.string().max(500),
+    kind: z.string().min(1).max(10),
+    reference: z.string().max(120).nullable(),
+    paymentId: uuid,
+    outcome: z.enum(['recorded', 'confirmed', 'cleared']),
+    confirmedAt: instant,
+    byUser: uuid,
+    deskCode: text,
+  }),
   'deskKeys.publish': z.object({
     key_id: z.string().regex(/^[0-9a-f]{16}$/),
     desk_code: text,

@@ -9,6 +9,7 @@ import * as auditChain from './0006_audit_chain';
 import * as totp from './0007_totp';
 import * as auditSync from './0008_audit_sync';
 import * as upiReferences from './0009_upi_references';
+import * as bankLines from './0010_bank_lines';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_totp': totp,
   '0008_audit_sync': auditSync,
   '0009_upi_references': upiReferences,
+  '0010_bank_lines': bankLines,
 };
