@@ -301,3 +301,75 @@ describe('the money is in the books once', () => {
     expect(await tables(s.desk)).toEqual(before);
   });
 });
+
+describe('statements of other kinds', () => {
+  let s: Story;
+  beforeEach(async () => {
+    s = await story('sbi');
+  }, 60_000);
+  afterEach(() => s.desk.close());
+
+  it('reads another bank’s statement by the columns the accountant names, and remembers them for the account', async () => {
+    const canara = join(import.meta.dirname, '../fixtures/bank/canara.csv');
+    const account = { number: '123101012345', label: 'Canara fees', layout: 'other' as const };
+    await s.desk.ok('settings.update', { bankAccounts: [{ number: ACCOUNTS.sbi, label: 'Fees account (SBI)', layout: 'sbi' }, account] });
+    expect(refusal(await s.desk.call('reconcile.dryRun', { path: canara, account: account.number }))).toMatchObject({
+      field: 'mapping',
+      message: expect.stringMatching(/needs the statement’s columns: Canara fees is with a bank FeeDesk does not know/),
+    });
+    expect(await s.desk.ok('reconcile.headers', { path: canara })).toEqual({
+      headers: ['Txn Date', 'Value Date', 'Cheque No.', 'Description', 'Branch Code', 'Debit', 'Credit', 'Balance'],
+    });
+    const mapping = {
+      bank: 'Canara Bank',
+      columns: {
+        date: 'Txn Date',
+        narration: 'Description',
+        reference: 'Cheque No.',
+        debit: 'Debit',
+        credit: 'Credit',
+        balance: 'Balance',
+      },
+    };
+    const first = await s.desk.ok('reconcile.dryRun', { path: canara, account: account.number, mapping });
+    expect(first).toMatchObject({ bank: 'Canara Bank', account: account.number });
+    expect(first.lines).toHaveLength(6);
+    expect((await s.desk.ok('settings.get')).bankAccounts[1]).toEqual({ ...account, mapping });
+    const again = await s.desk.ok('reconcile.dryRun', { path: canara, account: account.number });
+    expect(again.lines).toEqual(first.lines);
+  });
+
+  it('matches a line quoting a fee slip’s UPI reference to the student the slip was printed for', async () => {
+    await s.desk.ok('slips.print', { studentIds: [s.students.gita.id], perPage: 1, target: 'pdf' });
+    const side = await openSideStore(s.desk);
+    const slip = await side.db.selectFrom('upi_reference').select(['ref', 'amount']).where('kind', '=', 'slip').executeTakeFirstOrThrow();
+    await side.close();
+    const path = join(files.dir, 'slip.csv');
+    const note = `${s.students.gita.admissionNo} ${slip.ref}`;
+    writeStatement(
+      'hdfc',
+      [{ kind: 'upi', date: '2026-04-15', utr: '412399998888', payer: 'GITA PARENT', vpa: 'gita@okhdfcbank', note, amount: slip.amount }],
+      path,
+    );
+    await s.desk.ok('settings.update', { bankAccounts: [{ number: ACCOUNTS.hdfc, label: 'HDFC fees', layout: 'hdfc' }] });
+    const p = await s.desk.ok('reconcile.dryRun', { path, account: ACCOUNTS.hdfc });
+    expect(p.lines[0]).toMatchObject({
+      status: 'matched',
+      why: expect.stringMatching(new RegExp(`^quotes fee slip ${slip.ref}, issued .* to Gita`)),
+      action: { kind: 'record', studentId: s.students.gita.id, upiRef: slip.ref },
+    });
+  });
+
+  it('shows a line repeated within the file as a problem, and a statement of withdrawals only as nothing to confirm', async () => {
+    const path = join(files.dir, 'repeated.csv');
+    const cash = { kind: 'cash' as const, date: '2026-04-10', amount: 5000_00 };
+    writeStatement('sbi', [s.lines[2]!, cash, cash], path);
+    const p = await s.desk.ok('reconcile.dryRun', { path, account: ACCOUNTS.sbi });
+    expect(statuses(p)).toEqual(['matched', 'not_fee', 'problem']);
+    expect(p.lines[2]!.why).toMatch(/repeats row/);
+    const debits = join(files.dir, 'debits.csv');
+    writeStatement('sbi', [{ kind: 'debit', date: '2026-04-09', payee: 'BESCOM', amount: 2360_00 }], debits);
+    const d = await s.desk.ok('reconcile.dryRun', { path: debits, account: ACCOUNTS.sbi });
+    expect(d.counts).toMatchObject({ not_fee: 1, matched: 0, probable: 0, unmatched: 0 });
+  });
+});
