@@ -47,10 +47,14 @@ function decodeQr(pdf: string): string {
 }
 
 describe('receipt layouts', () => {
-  for (const layout of RECEIPT_LAYOUTS) {
+  for (const [index, layout] of RECEIPT_LAYOUTS.entries()) {
     it(`${layout}: the QR decodes to a URL that verifies, and the text has the receipt no., amount in words and balance`, async () => {
       const s = await admit(desk, school, { fullName: 'Kiran Rao' });
-      const r = await desk.ok('payments.record', { studentIds: [s.id], amount: 5_250_50, method: { mode: 'upi', utr: 'UTR1234567890' } });
+      const r = await desk.ok('payments.record', {
+        studentIds: [s.id],
+        amount: 5_250_50,
+        method: { mode: 'upi', utr: `UTR123456789${index}` },
+      });
       const printed = await desk.ok('receipts.print', { paymentId: r.paymentId, layout, target: 'pdf' });
       const pdf = save(`${layout}.pdf`, printed.base64);
       const codes = decodeQr(pdf).split('\n');
