@@ -192,6 +192,16 @@ export const dayCloseStatus = z.object({
   denominations: z.array(z.number().int()),
   expected: modeAmounts,
   receipts: z.number().int(),
+  /**
+   * UPI taken at this desk's counter that day (receipts standing, not those a bank statement line brought in), and how
+   * much of it bank statement lines have confirmed since.
+   */
+  upi: z.object({
+    taken: z.number().int(),
+    receipts: z.number().int(),
+    confirmed: z.number().int(),
+    confirmedReceipts: z.number().int(),
+  }),
   closedAt: z.string().nullable(),
   closedBy: z.string().nullable(),
   counted: modeAmounts.nullable(),
