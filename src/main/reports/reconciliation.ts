@@ -68,6 +68,11 @@ const accountName = (number: string, accounts: readonly BankAccount[]) => {
   return account ? account.label : number;
 };
 
+const accountTitle = (number: string, accounts: readonly BankAccount[]) => {
+  const account = accounts.find((a) => a.number === number);
+  return account ? `${account.label} (${number})` : `Account ${number}`;
+};
+
 /** A bank line's kind as the statement says it; a receipt's mode as the books do. */
 const BANK_KINDS: Record<string, string> = { upi: 'UPI', neft: 'NEFT', imps: 'IMPS', rtgs: 'RTGS', cheque: 'Cheque' };
 const modeOf = (item: Item) =>
@@ -106,7 +111,7 @@ function rowOf(item: Item, f: F, ctx: ReportContext, accounts: readonly BankAcco
 export const reconciliation: ReportDefinition<F> = {
   title: (f, ctx) => `Bank reconciliation · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,
   subtitle: (f, ctx) =>
-    `${f.account ? `${accountName(f.account, accountsOf(ctx))} (${f.account})` : 'All bank accounts'} · the books as they stand on ${day(ctx.today, ctx)}`,
+    `${f.account ? accountTitle(f.account, accountsOf(ctx)) : 'All bank accounts'} · the books as they stand on ${day(ctx.today, ctx)}`,
   columns: (f) => [
     sized(col('section', 'Section'), 1.25),
     col('date', 'Date', 'date'),
