@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ADMIN, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
+import { ACCOUNTS, writeStatement } from '../support/statements';
 
 let desk: TestDesk;
 let school: SmallSchool;
@@ -173,5 +174,38 @@ describe('day close', () => {
     const text = execFileSync('pdftotext', ['-layout', path, '-']).toString();
     expect(text).toContain('Day close · desk D01 · 2 Apr 2026');
     expect(text).toMatch(/Cash\s+4,500\.00\s+4,400\.00\s+-100\.00/);
+  });
+
+  it('shows the UPI the counter took and how much of it the bank has confirmed', async () => {
+    const a = await admit(desk, school);
+    const b = await admit(desk, school);
+    await desk.ok('payments.record', { studentIds: [a.id], amount: 3_000_00, method: { mode: 'upi', utr: '512345678901' } }, TILL);
+    await desk.ok('payments.record', { studentIds: [b.id], amount: 1_500_00, method: { mode: 'upi', utr: '512345678902' } }, TILL);
+    await desk.ok('payments.record', { studentIds: [b.id], amount: 1_000_00, method: { mode: 'cash' } }, TILL);
+    const taken = { taken: 4_500_00, receipts: 2 };
+    expect((await desk.ok('dayClose.status', { date: DAY }, TILL)).upi).toEqual({ ...taken, confirmed: 0, confirmedReceipts: 0 });
+
+    // The same day's statement: the bank shows the first UPI payment, and a ₹2,000 credit that becomes b's payment
+    // (recorded from the statement, on this desk and day: the bank's money, not the counter's).
+    await desk.ok('settings.update', { bankAccounts: [{ number: ACCOUNTS.sbi, label: 'Fees (SBI)', layout: 'sbi' }] });
+    const path = join(desk.dir, 'sbi.csv');
+    writeStatement(
+      'sbi',
+      [
+        { kind: 'upi', date: DAY, utr: '512345678901', payer: 'A PARENT', vpa: 'a@oksbi', note: 'FEES', amount: 3_000_00 },
+        { kind: 'upi', date: DAY, utr: '712345678901', payer: 'B PARENT', vpa: 'b@ybl', note: 'FEES', amount: 2_000_00 },
+      ],
+      path,
+    );
+    const p = await desk.ok('reconcile.dryRun', { path, account: ACCOUNTS.sbi });
+    const done = await desk.ok('reconcile.confirm', {
+      statementId: p.statementId,
+      lines: [{ row: p.lines[0]!.row }, { row: p.lines[1]!.row, studentId: b.id }],
+    });
+    expect(done).toMatchObject({ confirmed: 1, recorded: [{ amount: 2_000_00 }] });
+    const recorded = (await desk.ok('payments.list', { studentId: b.id })).find((r) => r.receiptNo === done.recorded[0]!.receiptNo);
+    expect(recorded).toMatchObject({ mode: 'upi', businessDate: DAY, receiptNo: expect.stringContaining('/D01/') });
+    const status = await desk.ok('dayClose.status', { date: DAY }, TILL);
+    expect(status.upi).toEqual({ ...taken, confirmed: 3_000_00, confirmedReceipts: 1 });
   });
 });

@@ -43,6 +43,9 @@ export const summed = (columns: readonly ReportColumn[]) => columns.filter((c) =
 export const col = (key: string, label: string, type: ReportColumn['type'] = 'text', noTotal = false): ReportColumn =>
   noTotal ? { key, label, type, noTotal } : { key, label, type };
 
+/** A text column wider or narrower than the others on paper and in the sheet. */
+export const sized = (column: ReportColumn, width: number): ReportColumn => ({ ...column, width });
+
 /** A payment's references as one line: "cheque 123456 · SBI · 2026-05-01". */
 export function referenceText(referenceJson: string): string {
   const ref = JSON.parse(referenceJson) as Record<string, string>;

@@ -7,6 +7,7 @@ import { type Definitions, type ReportContext, type ReportDefinition, summed } f
 import { concessions, defaulters, familyStatement, forecast, statement } from './dues';
 import { dayClose, journal } from './journal';
 import { concessionsList, duesList, familiesList, structuresList, studentsList } from './lists';
+import { reconciliation } from './reconciliation';
 import type { Writer } from './writers';
 
 export const DEFINITIONS: Definitions = {
@@ -27,6 +28,7 @@ export const DEFINITIONS: Definitions = {
   structures_list: structuresList,
   dues_list: duesList,
   concessions_list: concessionsList,
+  reconciliation,
 };
 
 const definitionOf = (f: ReportFilters) => DEFINITIONS[f.report] as ReportDefinition;

@@ -95,7 +95,7 @@ export function xlsxWriter(path: string, head: ExportHead): Writer {
   const moneyFormat = digits === 0 ? '#,##0' : `#,##0.${'0'.repeat(digits)}`;
   sheet.columns = head.columns.map((c) => ({
     key: c.key,
-    width: c.type === 'money' ? 15 : c.type === 'date' ? 12 : c.type === 'count' ? 10 : 24,
+    width: c.type === 'money' ? 15 : c.type === 'date' ? 12 : c.type === 'count' ? 10 : Math.round(24 * (c.width ?? 1)),
     style: c.type === 'money' ? { numFmt: moneyFormat } : c.type === 'date' ? { numFmt: 'yyyy-mm-dd' } : {},
   }));
   sheet.getRow(1).values = [head.title];
@@ -175,8 +175,8 @@ export function pdfWriter(path: string, head: ExportHead, fonts: FontSet): Write
   const usable = PAGE.width - PAGE.margin * 2;
   const fixed = (c: ReportColumn) => (c.type === 'money' ? 72 : c.type === 'date' ? 58 : c.type === 'count' ? 44 : 0);
   const fixedTotal = head.columns.reduce((a, c) => a + fixed(c), 0);
-  const texts = head.columns.filter((c) => fixed(c) === 0).length;
-  const widths = head.columns.map((c) => fixed(c) || Math.max(40, (usable - fixedTotal) / Math.max(1, texts)));
+  const shares = head.columns.filter((c) => fixed(c) === 0).reduce((a, c) => a + (c.width ?? 1), 0);
+  const widths = head.columns.map((c) => fixed(c) || Math.max(40, ((usable - fixedTotal) / Math.max(1, shares)) * (c.width ?? 1)));
   const scale = usable / widths.reduce((a, b) => a + b, 0);
   const w = widths.map((x) => x * Math.min(1, scale));
   const lineHeight = 13;

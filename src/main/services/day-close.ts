@@ -35,6 +35,22 @@ export async function expectedByMode(
   return { expected, receipts: taken.rows.reduce((a, r) => a + r.n, 0) };
 }
 
+/**
+ * UPI the desk's counter took that day and still stands, and the part of it a bank statement line has confirmed since.
+ * A UPI payment recorded from a statement line is the bank's money, not the counter's: it is left out.
+ */
+async function upiConfirmed(db: Store | Tx, desk: string, date: string): Promise<DayCloseStatus['upi']> {
+  const found = await sql<DayCloseStatus['upi']>`
+    select coalesce(sum(amount), 0) as taken, count(*) as receipts,
+      coalesce(sum(case when confirmed then amount else 0 end), 0) as confirmed, coalesce(sum(confirmed), 0) as confirmedReceipts
+    from (
+      select p.amount, exists (select 1 from bank_line b where b.payment_id = p.id) as confirmed from payment p
+      where p.desk_code = ${desk} and p.business_date = ${date} and p.mode = 'upi'
+        and not exists (select 1 from payment_event e where e.payment_id = p.id)
+        and not exists (select 1 from bank_line b where b.payment_id = p.id and b.outcome = 'recorded'))`.execute(db);
+  return found.rows[0]!;
+}
+
 const deskCode = async (db: Store | Tx) => (await db.selectFrom('desk').select('code').executeTakeFirstOrThrow()).code;
 
 export async function dayCloseStatus(db: Store | Tx, date: string, desk?: string): Promise<DayCloseStatus> {
@@ -62,6 +78,7 @@ export async function dayCloseStatus(db: Store | Tx, date: string, desk?: string
     denominations: denominationsFor(school.currency, cashDenominations),
     expected,
     receipts,
+    upi: await upiConfirmed(db, code, date),
     closedAt: closed?.at ?? null,
     closedBy: closed?.full_name ?? null,
     counted: closed?.counted_json ? (JSON.parse(closed.counted_json) as Record<string, number>) : null,

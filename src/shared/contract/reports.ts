@@ -5,6 +5,7 @@ import { channel } from './channel';
 import { fullPath, id, isoDate, jobProgress, noInput, nonNegativeAmount, optionalText, replaceFile } from './common';
 import { daysBetween } from '../domain/dates';
 import { PAYMENT_MODES } from './payments';
+import { bankAccount } from './reconcile';
 
 /** Longest date range a report accepts: five academic years. */
 export const MAX_RANGE_DAYS = 5 * 366;
@@ -91,10 +92,11 @@ export const reportFilters = z.discriminatedUnion(
     z.strictObject({ report: z.literal('structures_list'), yearId: id.optional() }),
     z.strictObject({ report: z.literal('dues_list'), classId: id.optional(), dueBy: isoDate.optional() }),
     z.strictObject({ report: z.literal('concessions_list'), yearId: id.optional() }),
+    z.strictObject({ report: z.literal('reconciliation'), ...range, account: bankAccount.shape.number.optional() }).superRefine(checkRange),
   ],
   {
     error:
-      'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list, families_list, structures_list, dues_list or concessions_list',
+      'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list, families_list, structures_list, dues_list, concessions_list or reconciliation',
   },
 );
 export type ReportFilters = z.infer<typeof reportFilters>;
@@ -116,6 +118,8 @@ export const reportColumn = z.object({
   type: z.enum(COLUMN_TYPES),
   /** A money/count column that must not be added up (a running balance, days overdue). */
   noTotal: z.boolean().optional(),
+  /** A text column's share of the printed page and the sheet, against the others' 1 (a long reference wider). */
+  width: z.number().positive().optional(),
 });
 export type ReportColumn = z.infer<typeof reportColumn>;
 export type Cell = string | number | null;
@@ -188,6 +192,16 @@ export const dayCloseStatus = z.object({
   denominations: z.array(z.number().int()),
   expected: modeAmounts,
   receipts: z.number().int(),
+  /**
+   * UPI taken at this desk's counter that day (receipts standing, not those a bank statement line brought in), and how
+   * much of it bank statement lines have confirmed since.
+   */
+  upi: z.object({
+    taken: z.number().int(),
+    receipts: z.number().int(),
+    confirmed: z.number().int(),
+    confirmedReceipts: z.number().int(),
+  }),
   closedAt: z.string().nullable(),
   closedBy: z.string().nullable(),
   counted: modeAmounts.nullable(),

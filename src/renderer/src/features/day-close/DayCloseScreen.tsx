@@ -106,6 +106,11 @@ export function DayCloseScreen({ session }: { session: SessionInfo }) {
       <Group align="flex-end">
         <DateField label="Day" value={date} onChange={(iso) => iso && setDate(iso)} />
         <Text size="sm">{status.receipts} receipts on this desk</Text>
+        {status.upi.receipts > 0 && (
+          <Text size="sm">
+            {`UPI taken ${money.format(status.upi.taken)} · confirmed by the bank ${money.format(status.upi.confirmed)} (${status.upi.confirmedReceipts} of ${status.upi.receipts})`}
+          </Text>
+        )}
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Paper withBorder p="md">

@@ -16,6 +16,7 @@ import { minorDigits } from '../../../../shared/domain/money';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 import { StudentSearch } from '../payments/StudentSearch';
+import { BankAccountSelect } from './BankAccountSelect';
 import { ExportPanel } from './ExportPanel';
 import { ReportTable } from './ReportTable';
 import { DateField } from '../../components/DateField';
@@ -31,6 +32,7 @@ const REPORTS: { value: ReportName; label: string }[] = [
   { value: 'concessions', label: 'Concessions granted' },
   { value: 'reversals', label: 'Cancelled and bounced receipts' },
   { value: 'cheques', label: 'Cheques pending clearance' },
+  { value: 'reconciliation', label: 'Bank reconciliation' },
   { value: 'forecast', label: 'Expected collections forecast' },
   { value: 'journal', label: 'Accounting export (journal)' },
   { value: 'day_close', label: 'Day close report' },
@@ -68,6 +70,7 @@ interface FilterState {
   period: 'week' | 'month';
   periods: number | string;
   layout: 'tally' | 'quickbooks';
+  account: string | null;
 }
 
 /** `scale`: minor units per major unit of the school's currency. */
@@ -111,6 +114,8 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
       return { report };
     case 'dues_list':
       return { report, ...(s.classId ? { classId: s.classId } : {}), dueBy: s.asOf };
+    case 'reconciliation':
+      return { report, ...range, ...(s.account ? { account: s.account } : {}) };
   }
 }
 
@@ -135,6 +140,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
     period: 'month',
     periods: 3,
     layout: 'tally',
+    account: null,
   });
   const [table, setTable] = useState<{ filters: ReportFilters; data: Report } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -160,7 +166,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
   const clear = (paymentId: string) =>
     request(api().cheques.clear({ paymentId, clearedOn: today })).then(run, (e: Error) => setError(sentence(e.message)));
 
-  const ranged = ['receipts', 'collection', 'concessions', 'reversals', 'journal'].includes(report);
+  const ranged = ['receipts', 'collection', 'concessions', 'reversals', 'journal', 'reconciliation'].includes(report);
   return (
     <Stack>
       <Title order={2}>Reports</Title>
@@ -184,6 +190,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
                 <DateField label="To" value={s.to} onChange={(iso) => set('to', iso)} />
               </>
             )}
+            {report === 'reconciliation' && <BankAccountSelect value={s.account} onChange={(v) => set('account', v)} />}
             {(report === 'defaulters' || report === 'cheques' || report === 'dues_list') && (
               <DateField label={report === 'dues_list' ? 'Falling due by' : 'As of'} value={s.asOf} onChange={(iso) => set('asOf', iso)} />
             )}
