@@ -219,20 +219,18 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
       {preview && (
         <Paper withBorder p="md" role="region" aria-label="Statement">
           <Stack>
-            <Group justify="space-between" align="flex-start">
-              <div>
-                <Title order={3}>
-                  {preview.bank} · {preview.account}
-                </Title>
-                <Text size="sm" c="dimmed">
-                  Ticked lines go into the books when you confirm: matches are ticked, probable ones wait for your tick, a line matching no
-                  one waits for its student.
-                </Text>
-              </div>
+            <Group justify="space-between" wrap="nowrap">
+              <Title order={3}>
+                {preview.bank} · {preview.account}
+              </Title>
               <Button color="teal.9" onClick={confirm} disabled={chosen.length === 0} loading={confirming}>
                 Confirm {chosen.length} {chosen.length === 1 ? 'line' : 'lines'} · {money.format(total)}
               </Button>
             </Group>
+            <Text size="sm" c="dimmed">
+              Ticked lines go into the books when you confirm. Matches come ticked; a probable line waits for your tick, a line matching no
+              one for its student.
+            </Text>
             {refused && (
               <Alert color="red" title="Nothing was confirmed" role="alert" withCloseButton onClose={() => setRefused(null)}>
                 {refused.message}

@@ -17,12 +17,13 @@ export const STATUS_LABELS: Record<LineStatus, string> = {
   not_fee: 'Not a fee',
   problem: 'Problems',
 };
+/** Filled in shades dark enough for white text (axe color-contrast), on any row stripe. */
 const STATUS_COLORS: Record<LineStatus, string> = {
   matched: 'teal.9',
-  probable: 'yellow.9',
-  unmatched: 'orange.9',
+  probable: 'blue.9',
+  unmatched: 'violet.9',
   in_books: 'gray.8',
-  not_fee: 'gray.8',
+  not_fee: 'gray.7',
   problem: 'red.9',
 };
 
@@ -45,11 +46,11 @@ export function StatementLines({ preview, choices, money, refusedRow, onChoice, 
     <Stack gap="sm">
       <Chip.Group value={shown} onChange={(v) => setShown(v as typeof shown)}>
         <Group gap="xs" role="radiogroup" aria-label="Show lines">
-          <Chip value="all" variant="outline">
+          <Chip value="all" variant="outline" name="statement-lines-shown">
             All {preview.lines.length}
           </Chip>
           {LINE_STATUSES.map((s) => (
-            <Chip key={s} value={s} variant="outline">
+            <Chip key={s} value={s} variant="outline" name="statement-lines-shown">
               {STATUS_LABELS[s]} {preview.counts[s]}
             </Chip>
           ))}
@@ -58,17 +59,15 @@ export function StatementLines({ preview, choices, money, refusedRow, onChoice, 
       <Table aria-label="Statement lines" verticalSpacing={4} striped highlightOnHover fz="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={70}>Confirm</Table.Th>
-            <Table.Th w={50}>Row</Table.Th>
+            <Table.Th w={64}>Confirm</Table.Th>
+            <Table.Th w={44}>Row</Table.Th>
             <Table.Th w={100}>Date</Table.Th>
-            <Table.Th>Narration</Table.Th>
-            <Table.Th w={110}>Reference</Table.Th>
-            <Table.Th w={110} ta="right">
+            <Table.Th>Narration and reference</Table.Th>
+            <Table.Th w={100} ta="right">
               Amount
             </Table.Th>
-            <Table.Th w={100}>Status</Table.Th>
-            <Table.Th>Why</Table.Th>
-            <Table.Th w={190}>Confirming does</Table.Th>
+            <Table.Th>Status and why</Table.Th>
+            <Table.Th w={180}>Confirming does</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -86,18 +85,24 @@ export function StatementLines({ preview, choices, money, refusedRow, onChoice, 
                   ) : null}
                 </Table.Td>
                 <Table.Td>{line.row}</Table.Td>
-                <Table.Td>{line.date ? dates.date(line.date) : '—'}</Table.Td>
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>{line.narration}</Table.Td>
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>{line.reference ?? ''}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{line.date ? dates.date(line.date) : '—'}</Table.Td>
+                <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                  {line.narration}
+                  {line.reference && (
+                    <Text size="xs" c="dimmed">
+                      Ref. {line.reference}
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
                   {line.credit > 0 ? money.format(line.credit) : line.debit > 0 ? money.format(-line.debit) : ''}
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS_COLORS[line.status]} variant="light" style={{ whiteSpace: 'nowrap' }}>
+                  <Badge color={STATUS_COLORS[line.status]} tt="none" size="md">
                     {line.status === 'problem' ? 'Problem' : STATUS_LABELS[line.status]}
                   </Badge>
+                  <Text size="sm">{line.why}</Text>
                 </Table.Td>
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>{line.why}</Table.Td>
                 <Table.Td>
                   <WhatConfirmingDoes
                     line={line}
@@ -111,7 +116,7 @@ export function StatementLines({ preview, choices, money, refusedRow, onChoice, 
           })}
           {lines.length === 0 && (
             <Table.Tr>
-              <Table.Td colSpan={9}>
+              <Table.Td colSpan={7}>
                 <Text>{shown === 'all' ? 'The statement has no lines.' : `No lines here are “${STATUS_LABELS[shown]}”.`}</Text>
               </Table.Td>
             </Table.Tr>
