@@ -3,12 +3,14 @@
 // transfer matching no one, which the accountant gives to Ravi by hand; both are confirmed into the books, receipted,
 // and the same statement read again finds them in the books.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN, setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { ACCOUNTS, writeStatement } from '../support/statements';
 import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
+
+const ACCOUNTANT = { username: 'meera', password: 'ledger and books 42' };
 
 test('a slip paid by UPI and a transfer given to a student by hand, confirmed from the bank statement into the books once', async ({
   page,
@@ -167,4 +169,95 @@ test('a slip paid by UPI and a transfer given to a student by hand, confirmed fr
   await expect(page.getByRole('button', { name: 'Confirm 0 lines · ₹0.00' })).toBeDisabled();
 
   // The reconciliation report (issue 19, item 8) is checked from here: the day's bank credits and books agree.
+});
+
+test('another bank’s columns chosen once, a returned cheque bounced from its line, and a line another window confirmed first refused with nothing lost', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
+  desk.clock.current = new Date('2026-05-04T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
+  await desk.ok('settings.update', { bankAccounts: [{ number: '0123101012345', label: 'Canara current account', layout: 'other' }] });
+  const kiran = await admit(desk, school, { fullName: 'Kiran Shah' });
+  const leela = await admit(desk, school, { fullName: 'Leela Bose' });
+  const cheque = await desk.ok('payments.record', {
+    studentIds: [kiran.id],
+    amount: 4500_00,
+    method: { mode: 'cheque', chequeNo: '654321', bank: 'Canara Bank', chequeDate: '2026-05-04' },
+  });
+  await desk.ok('auth.logout');
+  await desk.travelTo('2026-05-10T05:00:00Z');
+  // A bank FeeDesk has no layout for: its own column names, no account line above them.
+  const statement = join(desk.dir, 'canara-may.csv');
+  writeFileSync(
+    statement,
+    [
+      'Txn Date,Value Date,Cheque No.,Description,Branch Code,Debit,Credit,Balance',
+      '08/05/2026,08/05/2026,654321,CHQ RETURN 654321 FUNDS INSUFFICIENT,1234,4500.00,,95500.00',
+      '09/05/2026,09/05/2026,,UPI/712345678901/GIFT/friend@ybl/Axis Bank,1234,,1000.00,96500.00',
+    ].join('\r\n'),
+  );
+  await page.clock.install({ time: desk.clock.now() });
+  await logIn(page, rendererUrl, ACCOUNTANT);
+
+  await page.getByRole('button', { name: 'Bank reconciliation', exact: true }).click();
+  await page.getByLabel('Statement file (XLSX or CSV, as the bank’s net banking exports it)').fill(statement);
+  await page.getByRole('button', { name: 'Read columns' }).click();
+  await expect(page.getByRole('heading', { name: 'The statement’s columns' })).toBeVisible();
+  await page.getByLabel('Bank’s name').fill('Canara Bank');
+  const column = async (field: string, header: string) => {
+    await page.getByRole('combobox', { name: `Column for ${field}` }).click();
+    await page.getByRole('option', { name: header, exact: true }).click();
+  };
+  await column('Date', 'Txn Date');
+  await column('Narration', 'Description');
+  await expect(page.getByText('Choose the withdrawals and deposits columns, or one amount column.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Read statement' })).toBeDisabled();
+  await column('Reference', 'Cheque No.');
+  await column('Withdrawals', 'Debit');
+  await column('Deposits', 'Credit');
+  await expectAccessible(page, 'bank reconciliation: another bank’s columns');
+  await page.getByRole('button', { name: 'Read statement' }).click();
+
+  const lines = page.getByRole('table', { name: 'Statement lines' });
+  const returned = lines.getByRole('row', { name: /CHQ RETURN/ });
+  const gift = lines.getByRole('row', { name: /GIFT/ });
+  await expect(returned).toContainText('Matched', { timeout: 30_000 });
+  await expect(returned).toContainText('-₹4,500.00');
+  await expect(returned.getByRole('checkbox')).toHaveCount(0);
+  // The columns are the account's now: the form is gone, and read with them next time.
+  await expect(page.getByText('Read with the columns remembered from a Canara Bank statement.')).toBeVisible();
+
+  // The returned cheque: its line opens the receipts' bounce dialog; the statement, read again, has it in the books.
+  await gift.getByRole('button', { name: 'Assign student…' }).click();
+  await page.getByRole('dialog').getByLabel('Find a student').fill('leela');
+  await page.keyboard.press('Enter');
+  await expect(gift).toContainText(`New receipt for Leela Bose (${leela.admissionNo}), chosen by hand`);
+  await returned.getByRole('button', { name: `Bounce receipt ${cheque.receiptNo}…` }).click();
+  const bounce = page.getByRole('dialog', { name: `Cheque bounced: ${cheque.receiptNo}` });
+  await bounce.getByLabel("Bank's reason").fill('Funds insufficient');
+  await bounce.getByRole('button', { name: 'Record bounce' }).click();
+  await expect(bounce).toBeHidden();
+  await expect(returned).toContainText('In the books');
+  await expect(returned).toContainText(`cheque 654321 of receipt ${cheque.receiptNo} is already marked bounced`);
+  await expect(gift).toContainText(`New receipt for Leela Bose (${leela.admissionNo}), chosen by hand`);
+  await expect(gift.getByRole('checkbox')).toBeChecked();
+
+  // Another window confirms the gift line first: this one's confirmation is refused, naming the row, and keeps the choices.
+  await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'other-window');
+  const there = await desk.ok('reconcile.dryRun', { path: statement, account: '0123101012345' }, 'other-window');
+  const row = there.lines.find((l) => l.narration.includes('GIFT'))!.row;
+  await desk.ok('reconcile.confirm', { statementId: there.statementId, lines: [{ row, studentId: leela.id }] }, 'other-window');
+  await page.getByRole('button', { name: 'Confirm 1 line · ₹1,000.00' }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'Nothing was confirmed' });
+  await expect(refused).toContainText(new RegExp(`Row ${row} .*is in the books already, by receipt 2026-27/D01/000002`));
+  await expect(gift.getByRole('checkbox')).toBeChecked();
+  await expect(gift).toContainText('chosen by hand');
+  await expectAccessible(page, 'bank reconciliation: a refused confirmation');
+  await page.getByRole('button', { name: 'Read statement' }).click();
+  await expect(gift).toContainText('In the books');
+  expect(await desk.ok('payments.list', { studentId: leela.id }, 'other-window')).toHaveLength(1);
 });

@@ -223,7 +223,7 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
               <Title order={3}>
                 {preview.bank} · {preview.account}
               </Title>
-              <Button color="teal.9" onClick={confirm} disabled={chosen.length === 0} loading={confirming}>
+              <Button onClick={confirm} disabled={chosen.length === 0} loading={confirming}>
                 Confirm {chosen.length} {chosen.length === 1 ? 'line' : 'lines'} · {money.format(total)}
               </Button>
             </Group>
