@@ -87,9 +87,18 @@ test('a slip paid by UPI and a transfer given to a student by hand, confirmed fr
   );
   await page.getByRole('button', { name: 'Bank reconciliation', exact: true }).click();
   await expect(page.getByRole('combobox', { name: 'Account' })).toHaveValue(`Fees account (SBI) · ${ACCOUNTS.sbi} · State Bank of India`);
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Browse…' }).click();
-  await (await chooser).setFiles(statement);
+  const browse = async (file: string) => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Browse…' }).click();
+    await (await chooser).setFiles(file);
+  };
+  // The wrong file first: the desk says what it is not, and reads nothing.
+  const register = join(desk.dir, 'picked', 'students.csv');
+  writeFileSync(register, 'Admission No,Name,Class\r\nA-1,Asha,5\r\n');
+  await browse(register);
+  await expect(page.getByRole('alert')).toContainText(/not a bank statement/);
+  await expect(page.getByRole('table', { name: 'Statement lines' })).toHaveCount(0);
+  await browse(statement);
 
   const lines = page.getByRole('table', { name: 'Statement lines' });
   const paid = lines.getByRole('row', { name: /ASHA PARENT/ });
@@ -220,6 +229,7 @@ test('another bank’s columns chosen once, a returned cheque bounced from its l
   await column('Withdrawals', 'Debit');
   await column('Deposits', 'Credit');
   await expectAccessible(page, 'bank reconciliation: another bank’s columns');
+  await page.screenshot({ path: join(SHOTS, '67-reconcile-columns.png'), fullPage: true });
   await page.getByRole('button', { name: 'Read statement' }).click();
 
   const lines = page.getByRole('table', { name: 'Statement lines' });

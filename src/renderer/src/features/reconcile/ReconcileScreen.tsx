@@ -10,7 +10,7 @@ import { FileToRead } from '../../components/FileToRead';
 import { moneyFor } from '../../components/money';
 import { BounceModal } from '../payments/ReceiptsList';
 import { BANK_LAYOUT_LABELS } from '../settings/BankAccountsForm';
-import { type Choice, choicesFor, confirmation, ticked } from './choices';
+import { type Choice, type Choices, choicesFor, confirmation, ticked } from './choices';
 import { type Confirmed, ConfirmedLines } from './ConfirmedLines';
 import { type ColumnsDraft, columnsProblem, NO_COLUMNS, StatementColumns } from './StatementColumns';
 import { StatementLines } from './StatementLines';
@@ -82,8 +82,11 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
       }, fail)
       .finally(() => setReading(false));
   };
-  /** The dry run; `kept` carries the ticks and students chosen for this statement's lines over a read again. */
-  const dryRun = (from: string, kept: ReadonlyMap<number, Choice> = new Map()) => {
+  /**
+   * The dry run. `earlier`: what was chosen for the lines last read, kept when the file read is that very statement
+   * again (after a bounce, or Read once more); a changed file's rows may be other lines.
+   */
+  const dryRun = (from: string, earlier?: { sha256: string; choices: Choices }) => {
     if (!account) return;
     setError(null);
     setRefused(null);
@@ -93,7 +96,7 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
       .then((read) => {
         setPreview(read);
         setReadFrom(from);
-        setChoices(choicesFor(read, kept));
+        setChoices(choicesFor(read, earlier?.sha256 === read.sha256 ? earlier.choices : undefined));
         if (mapping) {
           setAccounts((all) => all?.map((a) => (a.number === account.number ? { ...a, mapping } : a)) ?? null);
           setHeaders(null);
@@ -101,11 +104,12 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
       }, fail)
       .finally(() => setReading(false));
   };
+  const lastRead = preview ? { sha256: preview.sha256, choices } : undefined;
   const read = (from = path) => {
     setConfirmed(null);
     setPreview(null);
     if (asksColumns && headers?.of !== from) readColumns(from, columns);
-    else dryRun(from);
+    else dryRun(from, lastRead);
   };
   const confirm = () => {
     if (!preview) return;
@@ -199,6 +203,11 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
                   <Button onClick={() => dryRun(headers.of)} disabled={columnsProblem(columns) !== null} loading={reading}>
                     Read statement
                   </Button>
+                  {account?.mapping && (
+                    <Button variant="default" onClick={() => setHeaders(null)}>
+                      Keep the remembered columns
+                    </Button>
+                  )}
                 </Group>
               </>
             )}
@@ -207,13 +216,13 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
                 Reading the statement…
               </Text>
             )}
-            {error && (
-              <Alert color="red" role="alert">
-                {error}
-              </Alert>
-            )}
           </Stack>
         </Paper>
+      )}
+      {error && (
+        <Alert color="red" role="alert">
+          {error}
+        </Alert>
       )}
       {confirmed && <ConfirmedLines confirmed={confirmed} money={money} />}
       {preview && (
@@ -252,7 +261,7 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
           receipt={bouncing}
           onClose={() => setBouncing(null)}
           // The statement read again: the returned cheque's line is now in the books, and the ticks stay as they were.
-          onDone={() => dryRun(readFrom, choices)}
+          onDone={() => dryRun(readFrom, lastRead)}
         />
       )}
     </Stack>
