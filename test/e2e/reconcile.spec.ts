@@ -241,7 +241,8 @@ test('another bank’s columns chosen once, a returned cheque bounced from its l
   // The columns are the account's now: the form is gone, and read with them next time.
   await expect(page.getByText('Read with the columns remembered from a Canara Bank statement.')).toBeVisible();
 
-  // The returned cheque: its line opens the receipts' bounce dialog; the statement, read again, has it in the books.
+  // The gift is Leela's, given to her by hand; then the returned cheque, bounced with the receipts' bounce dialog from
+  // its line: the statement, read again, has it in the books, and Leela's line keeps its tick and its student.
   await gift.getByRole('button', { name: 'Assign student…' }).click();
   await page.getByRole('dialog').getByLabel('Find a student').fill('leela');
   await page.keyboard.press('Enter');

@@ -213,7 +213,7 @@ export function ReconcileScreen({ session }: { session: SessionInfo }) {
             )}
             {reading && (
               <Text role="status" size="sm">
-                Reading the statement…
+                Reading the file…
               </Text>
             )}
           </Stack>
