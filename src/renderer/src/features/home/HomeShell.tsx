@@ -28,6 +28,7 @@ import { SchoolContext } from '../../components/school';
 import { ReportsScreen } from '../reports/ReportsScreen';
 import { DayCloseScreen } from '../day-close/DayCloseScreen';
 import { ImportScreen } from '../imports/ImportScreen';
+import { ReconcileScreen } from '../reconcile/ReconcileScreen';
 import { LostRecordsBanner } from '../store/LostRecordsBanner';
 
 /**
@@ -58,6 +59,7 @@ type Page =
   | 'reports'
   | 'dayClose'
   | 'import'
+  | 'reconcile'
   | 'sync'
   | 'users'
   | 'settings'
@@ -74,6 +76,7 @@ const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
   { page: 'reports', label: 'Reports', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'dayClose', label: 'Day close', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'import', label: 'Import', roles: ['admin', 'accountant'] },
+  { page: 'reconcile', label: 'Bank reconciliation', roles: ['admin', 'accountant'] },
   { page: 'sync', label: 'Sync', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'users', label: 'Users', roles: ['admin'] },
   { page: 'audit', label: 'Audit trail', roles: ['admin', 'accountant'] },
@@ -183,6 +186,7 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
             {page === 'reports' && <ReportsScreen session={session} />}
             {page === 'dayClose' && <DayCloseScreen session={session} />}
             {page === 'import' && <ImportScreen />}
+            {page === 'reconcile' && <ReconcileScreen session={session} />}
             {page === 'sync' && <SyncScreen session={session} status={sync.status} onStatus={sync.setStatus} />}
             {page === 'users' && <UsersScreen session={session} />}
             {page === 'audit' && <AuditScreen />}

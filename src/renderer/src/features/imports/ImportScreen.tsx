@@ -11,6 +11,7 @@ import {
 import { api, ApiError, request } from '../../api/client';
 import { messageNamingField, sentence } from '../../api/form-errors';
 import { approverCredentials, NO_APPROVER } from '../../components/ApprovalModal';
+import { FileToRead } from '../../components/FileToRead';
 import { isFileInTheWay, ReplaceFilePrompt } from '../../components/ReplaceFile';
 
 const TITLES: Record<ImporterName, string> = {
@@ -90,15 +91,6 @@ export function ImportScreen() {
       setMapping(m.mapping);
     }, fail);
   };
-  /** Browse: the system's Open dialog (desktop) or the browser's file picker; a file chosen is read at once. */
-  const browse = () => {
-    setError(null);
-    request(api().imports.chooseFile()).then(({ path: chosen }) => {
-      if (!chosen) return;
-      setPath(chosen);
-      readColumns(chosen);
-    }, fail);
-  };
   const runDry = () => {
     setError(null);
     commit.setJob(null);
@@ -167,22 +159,18 @@ export function ImportScreen() {
               Save a template
             </Button>
           </Group>
-          <Group align="flex-end">
-            <TextInput
-              label="File to import (XLSX or CSV)"
-              placeholder={`${folder}/students.xlsx`}
-              value={path}
-              onChange={(e) => setPath(e.currentTarget.value)}
-              onKeyDown={(e) => e.key === 'Enter' && path && readColumns()}
-              style={{ flex: 1 }}
-            />
-            <Button variant="default" onClick={browse}>
-              Browse…
-            </Button>
+          <FileToRead
+            label="File to import (XLSX or CSV)"
+            placeholder={`${folder}/students.xlsx`}
+            path={path}
+            onPathChange={setPath}
+            onRead={readColumns}
+            onError={(e) => (e ? fail(e) : setError(null))}
+          >
             <Button onClick={() => readColumns()} disabled={!path}>
               Read columns
             </Button>
-          </Group>
+          </FileToRead>
           {inTheWay && (
             <ReplaceFilePrompt
               path={inTheWay.path}

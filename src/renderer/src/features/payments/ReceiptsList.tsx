@@ -79,7 +79,15 @@ export function ReceiptsList({
 }
 
 /** The bank returned a cheque or draft: reverse it and add the bounce charge (accountant or admin). */
-function BounceModal({ receipt, onClose, onDone }: { receipt: PaymentSummary; onClose: () => void; onDone: () => void }) {
+export function BounceModal({
+  receipt,
+  onClose,
+  onDone,
+}: {
+  receipt: Pick<PaymentSummary, 'paymentId' | 'receiptNo'>;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm({ initialValues: { bankReason: '' } });
   return (

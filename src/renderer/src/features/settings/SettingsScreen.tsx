@@ -20,6 +20,7 @@ import { moneyFor } from '../../components/money';
 import { LogoForm } from './LogoForm';
 import { SchoolDetailsForm } from './SchoolDetailsForm';
 import { UpiPayeeForm } from './UpiPayeeForm';
+import { BankAccountsForm } from './BankAccountsForm';
 import { PrinterForm } from './PrinterForm';
 import { TwoStepForm } from './TwoStepForm';
 
@@ -29,6 +30,7 @@ export function SettingsScreen({ session, onSessionChange }: { session: SessionI
       <Title order={2}>Settings</Title>
       {session.user.role === 'admin' && <SchoolDetailsForm currency={session.school.currency} />}
       {session.user.role === 'admin' && session.school.currency === 'INR' && <UpiPayeeForm />}
+      {session.user.role === 'admin' && <BankAccountsForm />}
       {session.user.role === 'admin' && <PolicyForm session={session} onSessionChange={onSessionChange} />}
       {session.user.role === 'admin' && <PrinterForm />}
       {session.user.role === 'admin' && <LogoForm />}
