@@ -177,7 +177,23 @@ test('a slip paid by UPI and a transfer given to a student by hand, confirmed fr
   await expect(stranger).toContainText('In the books');
   await expect(page.getByRole('button', { name: 'Confirm 0 lines · ₹0.00' })).toBeDisabled();
 
-  // The reconciliation report (issue 19, item 8) is checked from here: the day's bank credits and books agree.
+  // The reconciliation report (issue 19, item 8): the day's bank credits and the books agree, nothing unexplained.
+  await page.getByRole('button', { name: 'Reports', exact: true }).click();
+  await page.getByRole('combobox', { name: 'Report' }).click();
+  await page.getByRole('option', { name: 'Bank reconciliation' }).click();
+  await page.getByLabel('From', { exact: true }).fill('10/05/2026');
+  await page.getByLabel('To', { exact: true }).fill('10/05/2026');
+  await page.getByRole('button', { name: 'Show report' }).click();
+  const report = page.getByRole('table', { name: /^Bank reconciliation · 10 May 2026 to 10 May 2026/ });
+  await expect(report).toBeVisible({ timeout: 20_000 });
+  const rows = report.locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  for (const row of await rows.all()) await expect(row).toContainText('In both');
+  await expect(page.getByText(/In the bank, not in the books: ₹?0\.00/)).toBeVisible();
+  await expect(page.getByText(/In the books, not yet in the bank: ₹?0\.00/)).toBeVisible();
+  await expect(page.getByText(/In both: ₹?6,700\.00/)).toBeVisible();
+  await expectAccessible(page, 'reports: bank reconciliation');
+  await page.screenshot({ path: join(SHOTS, '68-reconciliation-report.png'), fullPage: true });
 });
 
 test('another bank’s columns chosen once, a returned cheque bounced from its line, and a line another window confirmed first refused with nothing lost', async ({
