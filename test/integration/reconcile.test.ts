@@ -176,6 +176,10 @@ describe.each(BANKS)('a %s statement', (bank) => {
     // Each of the six fee lines is kept, in the books.
     expect(after.lines).toBe(6);
 
+    // The counter took none of it: the day's close expects nothing of the statement's receipts.
+    const close = await s.desk.ok('dayClose.status', { date: '2026-04-20' });
+    expect(close).toMatchObject({ receipts: 0, expected: { upi: 0, bank_transfer: 0 } });
+
     const ledger = await s.desk.ok('payments.openDues', { studentIds: [s.students.dev.id] });
     expect(ledger.items.filter((i) => i.installment === 'Quarter 1').every((i) => i.balance === 0)).toBe(true);
     const asha = await s.desk.ok('payments.list', { studentId: s.students.asha.id });

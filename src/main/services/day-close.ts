@@ -16,19 +16,22 @@ import { readPolicies } from './settings';
 /**
  * What the drawer should hold per mode: the desk's receipts of the day less the receipts it cancelled that day
  * (the money went back to the payer). A bounce does not touch the drawer: the cheque had already gone to the bank.
+ * Receipts recorded from a bank statement line are the bank's money, never the counter's: they are left out.
  */
+/** A payment the counter took, not one a bank statement line became. */
+const counter = sql`not exists (select 1 from bank_line b where b.payment_id = p.id and b.outcome = 'recorded')`;
+
 export async function expectedByMode(
   db: Store | Tx,
   desk: string,
   date: string,
 ): Promise<{ expected: Record<string, number>; receipts: number }> {
   const taken = await sql<{ mode: string; amount: number; n: number }>`
-    select mode, sum(amount) as amount, count(*) as n from payment where desk_code = ${desk} and business_date = ${date} group by mode`.execute(
-    db,
-  );
+    select mode, sum(amount) as amount, count(*) as n from payment p where desk_code = ${desk} and business_date = ${date} and ${counter}
+    group by mode`.execute(db);
   const given = await sql<{ mode: string; amount: number }>`
     select p.mode, sum(p.amount) as amount from payment_event e join payment p on p.id = e.payment_id
-    where e.desk_code = ${desk} and e.kind = 'cancelled' and date(e.at, 'localtime') = ${date} group by p.mode`.execute(db);
+    where e.desk_code = ${desk} and e.kind = 'cancelled' and date(e.at, 'localtime') = ${date} and ${counter} group by p.mode`.execute(db);
   const expected: Record<string, number> = Object.fromEntries(PAYMENT_MODES.map((m) => [m, 0]));
   for (const r of taken.rows) expected[r.mode] = (expected[r.mode] ?? 0) + r.amount;
   for (const r of given.rows) expected[r.mode] = (expected[r.mode] ?? 0) - r.amount;
@@ -46,8 +49,7 @@ async function upiConfirmed(db: Store | Tx, desk: string, date: string): Promise
     from (
       select p.amount, exists (select 1 from bank_line b where b.payment_id = p.id) as confirmed from payment p
       where p.desk_code = ${desk} and p.business_date = ${date} and p.mode = 'upi'
-        and not exists (select 1 from payment_event e where e.payment_id = p.id)
-        and not exists (select 1 from bank_line b where b.payment_id = p.id and b.outcome = 'recorded'))`.execute(db);
+        and not exists (select 1 from payment_event e where e.payment_id = p.id) and ${counter})`.execute(db);
   return found.rows[0]!;
 }
 
