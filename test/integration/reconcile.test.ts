@@ -339,6 +339,14 @@ describe('statements of other kinds', () => {
     expect(first).toMatchObject({ bank: 'Canara Bank', account: account.number });
     expect(first.lines).toHaveLength(6);
     expect((await s.desk.ok('settings.get')).bankAccounts[1]).toEqual({ ...account, mapping });
+    const audit = await openSideStore(s.desk);
+    const remembered = await audit.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_id'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    await audit.close();
+    expect(remembered).toEqual({ action: 'settings.update', entity_id: 'bankAccounts' });
     const again = await s.desk.ok('reconcile.dryRun', { path: canara, account: account.number });
     expect(again.lines).toEqual(first.lines);
   });

@@ -13,9 +13,9 @@ export function reconcileHandlers(deps: ServiceDeps): HandlersOf<typeof reconcil
       checkSource(path);
       return { headers: (await statementHeaders(path))?.headers ?? [] };
     },
-    'reconcile.dryRun': (input) => {
+    'reconcile.dryRun': (input, call) => {
       checkSource(input.path);
-      return dryRunStatement(deps, kept, input);
+      return dryRunStatement(deps, kept, requireSession(call).userId, input);
     },
     'reconcile.confirm': (input, call) => confirmStatement(deps, kept, requireSession(call), input),
   };

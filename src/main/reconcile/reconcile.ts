@@ -126,6 +126,7 @@ async function matchFile(db: Store | Tx, account: string, statement: KeptStateme
 export async function dryRunStatement(
   deps: ServiceDeps,
   kept: Reconciliations,
+  userId: string,
   input: { path: string; account: string; mapping?: StatementMappingInput },
 ): Promise<ReconcilePreview> {
   const db = deps.store();
@@ -136,7 +137,7 @@ export async function dryRunStatement(
     .digest('hex');
   const lines = await matchFile(db, account.number, statement);
   if (input.mapping && JSON.stringify(input.mapping) !== JSON.stringify(account.mapping))
-    await rememberMapping(deps, account, input.mapping);
+    await rememberMapping(deps, userId, account, input.mapping);
   const source = { lines: statement.lines, problems: statement.problems };
   const s = { id: randomUUID(), account: account.number, bank: statement.bank, sha256, source, lines };
   kept.keep(s);
@@ -144,7 +145,7 @@ export async function dryRunStatement(
 }
 
 /** A mapping that read a statement is the account's from now on, on every desk. */
-async function rememberMapping(deps: ServiceDeps, account: BankAccount, mapping: StatementMappingInput): Promise<void> {
+async function rememberMapping(deps: ServiceDeps, userId: string, account: BankAccount, mapping: StatementMappingInput): Promise<void> {
   await deps
     .store()
     .transaction()
@@ -152,6 +153,14 @@ async function rememberMapping(deps: ServiceDeps, account: BankAccount, mapping:
       const { bankAccounts } = await readPolicies(tx);
       const changes = { bankAccounts: bankAccounts.map((a) => (a.number === account.number ? { ...a, mapping } : a)) };
       await writePolicies(tx, changes);
+      await recordAudit(tx, deps, {
+        actorId: userId,
+        action: 'settings.update',
+        entity: 'policy',
+        entityId: 'bankAccounts',
+        before: { bankAccounts },
+        after: changes,
+      });
       await enqueue(tx, deps, 'settings.update', changes);
     });
 }
