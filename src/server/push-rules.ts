@@ -257,12 +257,14 @@ function bankRefTaken(state: BatchState, ref: string | null, paymentId: string, 
 }
 
 function confirmBankLine(state: BatchState, a: Args<'bank.confirm'>): Outcome {
-  const payment = state.payments.get(a.paymentId);
-  if (!payment) return rejected(`bank line ${a.key} confirms a payment the server does not know (${a.paymentId})`);
-  if (payment.status !== 'valid') return rejected(`bank line ${a.key} confirms receipt ${payment.receiptNo}, which was ${payment.status}`);
+  // The money held by another receipt comes first: the same line confirmed on two desks offline names, on the second,
+  // a payment the server just refused for that very reason, and the accountant needs the receipt that has the money.
   const what = `the bank line of ${a.lineDate} for ${a.amount} (${a.reference ?? a.key})`;
   const taken = bankRefTaken(state, a.key, a.paymentId, what);
   if (taken) return taken;
+  const payment = state.payments.get(a.paymentId);
+  if (!payment) return rejected(`bank line ${a.key} confirms a payment the server does not know (${a.paymentId})`);
+  if (payment.status !== 'valid') return rejected(`bank line ${a.key} confirms receipt ${payment.receiptNo}, which was ${payment.status}`);
   state.holdBankRef(a.key, a.paymentId, payment.receiptNo);
   return applied;
 }
