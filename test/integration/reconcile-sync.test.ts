@@ -161,6 +161,36 @@ describe.each(backends)('bank references across desks, through a %s server', (_n
     });
   });
 
+  it('refuses at the server a second bank line confirming a receipt another desk confirmed with a line of its own', async () => {
+    // The payer scanned D01's counter QR once but the school's statements show two credits quoting it (paid twice): each
+    // desk, offline, confirms the receipt with the line of the statement it read. One receipt is one bank credit.
+    const [asha] = s.students;
+    await a.ok('settings.update', { upiId: 'fees.gvs@sbi', upiPayeeName: 'Green Valley School' });
+    const qr = await a.ok('payments.upiRequest', { studentIds: [asha!.id], amount: QUARTER });
+    const paid = await a.ok('payments.record', { studentIds: [asha!.id], amount: QUARTER, method: { mode: 'upi', upiRef: qr.reference } });
+    await syncAll(a, b);
+    const first = await a.ok('reconcile.dryRun', { path: statement([upiLine('612345678901', qr.reference)]), account: ACCOUNT });
+    const second = await b.ok('reconcile.dryRun', { path: statement([upiLine('612345678902', qr.reference)]), account: ACCOUNT });
+    for (const [desk, p] of [
+      [a, first],
+      [b, second],
+    ] as const) {
+      expect(p.lines[0]!.action).toEqual({ kind: 'confirm', paymentId: paid.paymentId, receiptNo: paid.receiptNo });
+      await desk.ok('reconcile.confirm', { statementId: p.statementId, lines: [{ row: p.lines[0]!.row }] });
+    }
+    await a.app.sync.runNow();
+    expect(await b.app.sync.runNow()).toMatchObject({ rejected: 1 });
+    const [refused] = await b.ok('sync.rejected');
+    expect(refused).toMatchObject({
+      name: 'bank.confirm',
+      reason: `bank line 612345678902 confirms receipt ${paid.receiptNo}, which the bank line 612345678901 confirms already: one receipt is one bank credit`,
+    });
+    // On D01 the second credit is still the bank's alone: in the bank, not in the books.
+    await a.app.sync.runNow();
+    const onA = await a.ok('reconcile.dryRun', { path: statement([upiLine('612345678902', qr.reference)]), account: ACCOUNT });
+    expect(onA.lines[0]!.status).not.toBe('in_books');
+  });
+
   it('carries confirmations and bank-recorded payments to the other desk: its dry run shows them in the books, its counter refuses them', async () => {
     const [asha, bala, chitra] = s.students;
     // A UTR typed at D01's counter, then seen in the statement (confirmed); a line D01 records as a new payment; a line
