@@ -1,5 +1,5 @@
-// Two desks of one school and a sync server, set up for bank reconciliation (issue 19): the school's SBI fees account,
-// its students, and what "a bank reference in the books twice" means on a desk and on the server.
+// Two desks of one school and a sync server, set up for bank reconciliation (issue 19): the school's UPI payee and SBI
+// fees account, its students, and what "a bank reference in the books twice" means on a desk and on the server.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ServerStore } from '../../src/server/db/schema';
@@ -41,7 +41,11 @@ export async function reconcileSchool(backend: Backend, studentCount: number): P
   const a = await newDesk('D01');
   const b = await newDesk('D02');
   const school = await seedSmallSchool(a);
-  await a.ok('settings.update', { bankAccounts: [{ number: ACCOUNT, label: 'Fees account (SBI)', layout: 'sbi' }] });
+  await a.ok('settings.update', {
+    upiId: 'fees.gvs@sbi',
+    upiPayeeName: 'Green Valley School',
+    bankAccounts: [{ number: ACCOUNT, label: 'Fees account (SBI)', layout: 'sbi' }],
+  });
   const students = [];
   for (let i = 0; i < studentCount; i++) students.push(await admit(a, school));
   await enrollDesk(server, a);
@@ -61,9 +65,11 @@ export async function reconcileSchool(backend: Backend, studentCount: number): P
 }
 
 /** A standing payment holding a bank reference, and the change by which it came to hold it. */
-interface Hold {
+export interface Hold {
   key: string;
   paymentId: string;
+  /** Recorded under it (a payment's UTR or bank reference), or confirmed by a statement line with it. */
+  via: 'record' | 'line';
   /** The change the server refused, if this hold came from one: the desk lists it as refused. */
   refused: boolean;
 }
@@ -75,20 +81,20 @@ interface Hold {
 export async function deskHolds(desk: TestDesk): Promise<Hold[]> {
   const side = await openSideStore(desk);
   try {
-    const rows = await sql<{ key: string; payment_id: string; refused: number }>`
+    const rows = await sql<{ key: string; payment_id: string; via: Hold['via']; refused: number }>`
       with standing as (select p.id, p.bank_ref from payment p where not exists (select 1 from payment_event e where e.payment_id = p.id)),
         refused as (select name, args_json from outbox where state = 'rejected')
-      select s.bank_ref as key, s.id as payment_id,
+      select s.bank_ref as key, s.id as payment_id, 'record' as via,
         exists (select 1 from refused r where r.name = 'payments.record' and json_extract(r.args_json, '$.payment.id') = s.id) as refused
       from standing s where s.bank_ref is not null
       union all
-      select b.key, s.id, exists (
+      select b.key, s.id, 'line', exists (
           select 1 from refused r where r.name = 'payments.record' and json_extract(r.args_json, '$.payment.id') = s.id
           union all
           select 1 from refused r where r.name = 'bank.confirm' and json_extract(r.args_json, '$.key') = b.key
             and json_extract(r.args_json, '$.paymentId') = s.id)
       from bank_line b join standing s on s.id = b.payment_id`.execute(side.db);
-    return rows.rows.map((r) => ({ key: r.key, paymentId: r.payment_id, refused: r.refused === 1 }));
+    return rows.rows.map((r) => ({ key: r.key, paymentId: r.payment_id, via: r.via, refused: r.refused === 1 }));
   } finally {
     await side.close();
   }
@@ -99,6 +105,13 @@ export function heldTwice(holds: readonly Pick<Hold, 'key' | 'paymentId'>[]): Ma
   const byKey = new Map<string, Set<string>>();
   for (const h of holds) byKey.set(h.key, (byKey.get(h.key) ?? new Set()).add(h.paymentId));
   return new Map([...byKey].filter(([, ids]) => ids.size > 1).map(([key, ids]) => [key, [...ids].sort()]));
+}
+
+/** Standing payments confirmed by two statement lines or more (two bank credits taken as one receipt): payment → keys. */
+export function confirmedTwice(holds: readonly Hold[]): Map<string, string[]> {
+  const byPayment = new Map<string, Set<string>>();
+  for (const h of holds) if (h.via === 'line') byPayment.set(h.paymentId, (byPayment.get(h.paymentId) ?? new Set()).add(h.key));
+  return new Map([...byPayment].filter(([, keys]) => keys.size > 1).map(([id, keys]) => [id, [...keys].sort()]));
 }
 
 /**
@@ -116,11 +129,12 @@ export async function serverHolds(db: ServerStore): Promise<{ holds: Hold[]; tab
   const holds: Hold[] = [];
   for (const c of changes) {
     const args = (typeof c.args === 'string' ? JSON.parse(c.args) : c.args) as Record<string, unknown>;
-    if (c.name === 'bank.confirm') holds.push({ key: args['key'] as string, paymentId: args['paymentId'] as string, refused: false });
+    if (c.name === 'bank.confirm')
+      holds.push({ key: args['key'] as string, paymentId: args['paymentId'] as string, via: 'line', refused: false });
     else {
       const p = args['payment'] as { id: string; mode: string; reference_json: string };
       const key = paymentBankKey(p.mode, JSON.parse(p.reference_json) as Record<string, unknown>);
-      if (key) holds.push({ key, paymentId: p.id, refused: false });
+      if (key) holds.push({ key, paymentId: p.id, via: 'record', refused: false });
     }
   }
   const table = await db.selectFrom('bank_reference').select(['ref', 'payment_id']).execute();
