@@ -188,6 +188,29 @@ describe.each(backends)('bank references across desks, through a %s server', (_n
     expect(onA.lines[0]!.status).not.toBe('in_books');
   });
 
+  it('keeps a line with the receipt it is in the books as when a desk pulls the whole school again', async () => {
+    // D01 records a line; D02 cancels that receipt (a wrong student) and records the line again, for the right one.
+    const [asha, bala] = s.students;
+    const path = statement([upiLine('612345678901', `${asha!.admissionNo} FEES`)]);
+    const first = await confirmAll(a, path);
+    await syncAll(a, b);
+    await b.ok('payments.cancel', { paymentId: first.recorded[0]!.paymentId, reason: 'Wrong student', approver: ACCOUNTANT });
+    const p = await b.ok('reconcile.dryRun', { path, account: ACCOUNT });
+    const again = await b.ok('reconcile.confirm', { statementId: p.statementId, lines: [{ row: p.lines[0]!.row, studentId: bala!.id }] });
+    await syncAll(a, b);
+    const before = await deskHolds(b);
+    expect(before).toContainEqual({ key: '612345678901', paymentId: again.recorded[0]!.paymentId, via: 'line', refused: false });
+
+    // A full resync replays D01's confirmation of the line (to the receipt since cancelled) over D02's own, newer one.
+    const side = await openSideStore(b);
+    await side.db.updateTable('sync_state').set({ cookie: null }).execute();
+    await side.close();
+    await b.app.sync.runNow();
+    expect(await deskHolds(b)).toEqual(before);
+    const onB = await b.ok('reconcile.dryRun', { path, account: ACCOUNT });
+    expect(onB.lines[0]).toMatchObject({ status: 'in_books', why: expect.stringContaining(again.recorded[0]!.receiptNo) });
+  });
+
   it('carries confirmations and bank-recorded payments to the other desk: its dry run shows them in the books, its counter refuses them', async () => {
     const [asha, bala, chitra] = s.students;
     // A UTR typed at D01's counter, then seen in the statement (confirmed); a line D01 records as a new payment; a line
