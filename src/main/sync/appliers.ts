@@ -1,5 +1,6 @@
 // Applying one change another desk (or the server) made: each writes exactly the rows the origin desk wrote, and
 // each is idempotent, since a full resync (or a page cut off half-way) replays changes this desk already has.
+import { sql } from 'kysely';
 import type { ChangeArgs, ChangeName, MutationArgs } from '../../shared/sync/protocol';
 import type { DueTable, Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
@@ -400,7 +401,9 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       by_user: a.byUser,
       desk_code: a.deskCode,
     };
-    // A line this desk imported and left waiting is the same line: it is in the books now.
+    // A line this desk imported and left waiting is the same line: it is in the books now. A full resync replays other
+    // desks' confirmations but not this desk's own: one naming a receipt reversed since never takes a line back from
+    // the standing receipt this desk confirmed it with afterwards.
     await tx
       .insertInto('bank_line')
       .values({
@@ -414,7 +417,16 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
         imported_at: a.confirmedAt,
         ...confirmed,
       })
-      .onConflict((oc) => oc.column('key').doUpdateSet(confirmed))
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet(confirmed)
+          .where(
+            sql<boolean>`bank_line.payment_id is null
+              or exists (select 1 from payment_event e where e.payment_id = bank_line.payment_id)
+              or not exists (select 1 from payment_event e where e.payment_id = excluded.payment_id)`,
+          ),
+      )
       .execute();
   },
 };
