@@ -188,6 +188,23 @@ describe.each(backends)('bank references across desks, through a %s server', (_n
     expect(onA.lines[0]!.status).not.toBe('in_books');
   });
 
+  it('keeps a line with its own receipt when it pulls another desk’s confirmation of it to a receipt cancelled since', async () => {
+    // Found by the property: D01 confirms a line offline and cancels that receipt; D02, offline too, records the line,
+    // and reaches the server after both. The server rightly applies all of it; D02 then pulls D01's confirmation.
+    const [asha] = s.students;
+    const path = statement([upiLine('612345678901', `${asha!.admissionNo} FEES`)]);
+    const mine = await confirmAll(b, path);
+    const theirs = await confirmAll(a, path);
+    await a.ok('payments.cancel', { paymentId: theirs.recorded[0]!.paymentId, reason: 'Wrong student', approver: ACCOUNTANT });
+    await a.app.sync.runNow();
+    expect(await b.app.sync.runNow()).toMatchObject({ rejected: 0 });
+    const held = { key: '612345678901', paymentId: mine.recorded[0]!.paymentId, refused: false };
+    expect((await serverHolds(s.server.database.db)).holds).toContainEqual({ ...held, via: 'line' });
+    expect(await deskHolds(b)).toContainEqual({ ...held, via: 'line' });
+    const onB = await b.ok('reconcile.dryRun', { path, account: ACCOUNT });
+    expect(onB.lines[0]).toMatchObject({ status: 'in_books', why: expect.stringContaining(mine.recorded[0]!.receiptNo) });
+  });
+
   it('keeps a line with the receipt it is in the books as when a desk pulls the whole school again', async () => {
     // D01 records a line; D02 cancels that receipt (a wrong student) and records the line again, for the right one.
     const [asha, bala] = s.students;
