@@ -401,9 +401,10 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       by_user: a.byUser,
       desk_code: a.deskCode,
     };
-    // A line this desk imported and left waiting is the same line: it is in the books now. A full resync replays other
-    // desks' confirmations but not this desk's own: one naming a receipt reversed since never takes a line back from
-    // the standing receipt this desk confirmed it with afterwards.
+    // A line this desk imported and left waiting is the same line: it is in the books now. A line this desk confirmed
+    // itself, with a receipt still standing and the server not refusing it, stays: the server took this desk's
+    // confirmation after the pulled one (the line's receipt there was reversed in between), and a full resync replays
+    // other desks' confirmations but never this desk's own.
     await tx
       .insertInto('bank_line')
       .values({
@@ -422,9 +423,13 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
           .column('key')
           .doUpdateSet(confirmed)
           .where(
-            sql<boolean>`bank_line.payment_id is null
-              or exists (select 1 from payment_event e where e.payment_id = bank_line.payment_id)
-              or not exists (select 1 from payment_event e where e.payment_id = excluded.payment_id)`,
+            sql<boolean>`not (bank_line.payment_id is not null
+              and bank_line.desk_code = (select code from desk)
+              and not exists (select 1 from payment_event e where e.payment_id = bank_line.payment_id)
+              and not exists (select 1 from outbox o where o.state = 'rejected' and (
+                (o.name = 'bank.confirm' and json_extract(o.args_json, '$.key') = bank_line.key
+                  and json_extract(o.args_json, '$.paymentId') = bank_line.payment_id)
+                or (o.name = 'payments.record' and json_extract(o.args_json, '$.payment.id') = bank_line.payment_id))))`,
           ),
       )
       .execute();
