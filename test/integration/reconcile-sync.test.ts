@@ -188,6 +188,30 @@ describe.each(backends)('bank references across desks, through a %s server', (_n
     expect(onA.lines[0]!.status).not.toBe('in_books');
   });
 
+  it('keeps syncing when both desks cancel the same receipt offline: the second cancel is refused, the reference is free', async () => {
+    // Found by the property: pulling the first desk's cancel of a receipt the second had cancelled itself stopped the
+    // second desk's sync for good (a receipt is reversed once: the second reversal could not be written).
+    const [asha, bala] = s.students;
+    const utr = { mode: 'upi' as const, utr: '612345678901' };
+    const paid = await a.ok('payments.record', { studentIds: [asha!.id], amount: 1000_00, method: utr });
+    await syncAll(a, b);
+    for (const desk of [a, b])
+      await desk.ok('payments.cancel', { paymentId: paid.paymentId, reason: 'Wrong student', approver: ACCOUNTANT });
+    await a.app.sync.runNow();
+    const later = await a.ok('payments.record', { studentIds: [bala!.id], amount: 500_00, method: { mode: 'cash' } });
+    await a.app.sync.runNow();
+    expect(await b.app.sync.runNow()).toMatchObject({ rejected: 1 });
+    expect(await b.ok('sync.rejected')).toMatchObject([
+      { name: 'payments.cancel', reason: `receipt ${paid.receiptNo} was already cancelled` },
+    ]);
+    expect(await b.ok('sync.status')).toMatchObject({ lastError: null, queue: 0 });
+    expect((await b.ok('payments.receipt', { paymentId: later.paymentId })).receiptNo).toBe(later.receiptNo);
+    expect((await b.ok('payments.receipt', { paymentId: paid.paymentId })).status).toBe('cancelled');
+    const again = await b.ok('payments.record', { studentIds: [bala!.id], amount: 1000_00, method: utr });
+    await syncAll(a, b);
+    expect((await serverHolds(s.server.database.db)).table.get('612345678901')).toBe(again.paymentId);
+  });
+
   it('keeps a line with its own receipt when it pulls another desk’s confirmation of it to a receipt cancelled since', async () => {
     // Found by the property: D01 confirms a line offline and cancels that receipt; D02, offline too, records the line,
     // and reaches the server after both. The server rightly applies all of it; D02 then pulls D01's confirmation.
