@@ -175,7 +175,9 @@ async function reverseRemote(
   deskCode: string,
   chargeDue: DueTable | null = null,
 ) {
-  if (await tx.selectFrom('payment_event').select('id').where('id', '=', a.eventId).executeTakeFirst()) return;
+  // A receipt is reversed once. This desk may have reversed it itself, offline, before another desk's reversal reached
+  // the server first: that one is refused there and listed here as refused; this desk's stands as it is.
+  if (await tx.selectFrom('payment_event').select('id').where('payment_id', '=', a.paymentId).executeTakeFirst()) return;
   await ensureRemoteUser(tx, env, a.byUser);
   await ensureRemoteUser(tx, env, a.approvedBy);
   await writeReversal(tx, env, {
