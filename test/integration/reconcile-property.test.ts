@@ -6,7 +6,8 @@
 // bank line at most, and all three agree on which. A desk still holds a change the server refused (it is listed for the
 // accountant): such holds are left out on that desk, and only such holds.
 //
-// FEEDESK_PROPERTY_RUNS=200 runs more sequences; FEEDESK_PROPERTY_SEED=<seed> replays the seed a failure printed.
+// FEEDESK_PROPERTY_RUNS=300 runs more sequences (20 by default). FEEDESK_PROPERTY_SEED=<seed> runs again the sequences
+// of the seed a failure printed, from the first (they share one school, so the earlier ones set the scene; ids differ).
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,7 +181,7 @@ describe('bank references across two desks and a server', () => {
   const standing = (holds: Hold[]) => [...new Set(holds.filter((h) => !h.refused).map((h) => `${h.key} ${h.paymentId} ${h.via}`))].sort();
 
   it(
-    'holds no bank reference twice among standing payments, on the server or on either desk, after any sequence',
+    'holds no bank reference twice and no receipt by two bank lines, on the server or on either desk, after any sequence',
     async () => {
       await fc.assert(
         fc.asyncProperty(
@@ -188,6 +189,7 @@ describe('bank references across two desks and a server', () => {
           fc.array(action, { minLength: 2, maxLength: 8 }),
           async (paidByQr, actions) => {
             const refs = pool();
+            const keys = refs.map((r) => r.ref);
             // A payer who scanned a desk's counter QR earlier, synced to both desks before the sequence starts.
             const shown = paidByQr && (await qr(s.desks[paidByQr.desk]!, paidByQr.student));
             if (shown) await quiesce();
@@ -195,12 +197,7 @@ describe('bank references across two desks and a server', () => {
               const d = s.desks[a.desk]!;
               if (a.kind === 'counter') await counter(d, a, refs[a.ref]!.ref);
               else if (a.kind === 'statement') await statement(d, a, refs, shown);
-              else if (a.kind === 'cancel')
-                await cancel(
-                  d,
-                  a.nth,
-                  refs.map((r) => r.ref),
-                );
+              else if (a.kind === 'cancel') await cancel(d, a.nth, keys);
               else if (a.kind === 'resync') await resync(d);
               else await d.app.sync.runNow();
             }
@@ -209,10 +206,10 @@ describe('bank references across two desks and a server', () => {
             const server = await serverHolds(s.server.database.db);
             expect(heldTwice(server.holds), 'server: references held twice').toEqual(new Map());
             for (const h of server.holds) expect(server.table.get(h.key), `server: bank_reference of ${h.key}`).toBe(h.paymentId);
-            const [onA, onB] = [await deskHolds(s.desks[0]), await deskHolds(s.desks[1])];
-            expect(heldTwice(onA.filter((h) => !h.refused)), 'D01: references held twice').toEqual(new Map());
-            expect(heldTwice(onB.filter((h) => !h.refused)), 'D02: references held twice').toEqual(new Map());
             const fromServer = (h: Hold) => !h.refused;
+            const [onA, onB] = [await deskHolds(s.desks[0]), await deskHolds(s.desks[1])];
+            expect(heldTwice(onA.filter(fromServer)), 'D01: references held twice').toEqual(new Map());
+            expect(heldTwice(onB.filter(fromServer)), 'D02: references held twice').toEqual(new Map());
             expect(confirmedTwice(server.holds), 'server: receipts confirmed by two lines').toEqual(new Map());
             expect(confirmedTwice(onA.filter(fromServer)), 'D01: receipts confirmed by two lines').toEqual(new Map());
             expect(confirmedTwice(onB.filter(fromServer)), 'D02: receipts confirmed by two lines').toEqual(new Map());
