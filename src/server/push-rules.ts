@@ -75,6 +75,8 @@ export class BatchState {
   /** The batch's bank references and the payment each is in the books as (its status as loaded, for one not in `payments`). */
   readonly bankRefs = new Map<string, { paymentId: string; receiptNo: string; status: PaymentState['status'] }>();
   readonly newBankRefs = new Map<string, string>();
+  /** The bank line confirming each payment the batch confirms, from the change log and this batch: one line a payment. */
+  readonly confirmingLines = new Map<string, string>();
 
   constructor(readonly desk: DeskIdentity) {}
 
@@ -185,11 +187,23 @@ export class BatchState {
 
   private async loadBankRefs(tx: ServerTx, mutations: { name: MutationName; args: unknown }[]) {
     const refs = new Set<string>();
+    const confirmed = new Set<string>();
     for (const m of mutations) {
       const ref = bankRefOf(m);
       if (ref) refs.add(ref);
+      if (m.name === 'bank.confirm') confirmed.add((m.args as Args<'bank.confirm'>).paymentId);
     }
     if (refs.size === 0) return;
+    if (confirmed.size > 0) {
+      const lines = await tx
+        .selectFrom('change')
+        .select([sql<string>`args->>'paymentId'`.as('payment_id'), sql<string>`args->>'key'`.as('key')])
+        .where('school_id', '=', this.desk.schoolId)
+        .where('name', '=', 'bank.confirm')
+        .where(sql`args->>'paymentId'`, 'in', [...confirmed])
+        .execute();
+      for (const l of lines) this.confirmingLines.set(l.payment_id, l.key);
+    }
     const held = await tx
       .selectFrom('bank_reference as r')
       .innerJoin('payment as p', 'p.id', 'r.payment_id')
@@ -257,12 +271,22 @@ function bankRefTaken(state: BatchState, ref: string | null, paymentId: string, 
 }
 
 function confirmBankLine(state: BatchState, a: Args<'bank.confirm'>): Outcome {
-  const payment = state.payments.get(a.paymentId);
-  if (!payment) return rejected(`bank line ${a.key} confirms a payment the server does not know (${a.paymentId})`);
-  if (payment.status !== 'valid') return rejected(`bank line ${a.key} confirms receipt ${payment.receiptNo}, which was ${payment.status}`);
+  // The money held by another receipt comes first: the same line confirmed on two desks offline names, on the second,
+  // a payment the server just refused for that very reason, and the accountant needs the receipt that has the money.
   const what = `the bank line of ${a.lineDate} for ${a.amount} (${a.reference ?? a.key})`;
   const taken = bankRefTaken(state, a.key, a.paymentId, what);
   if (taken) return taken;
+  const payment = state.payments.get(a.paymentId);
+  if (!payment) return rejected(`bank line ${a.key} confirms a payment the server does not know (${a.paymentId})`);
+  if (payment.status !== 'valid') return rejected(`bank line ${a.key} confirms receipt ${payment.receiptNo}, which was ${payment.status}`);
+  // Two desks offline may each confirm one receipt with a different line (a payer who paid twice under one QR): the
+  // second credit would vanish into a receipt that has its money already, so it stays the bank's, as on a desk.
+  const earlier = state.confirmingLines.get(a.paymentId);
+  if (earlier !== undefined && earlier !== a.key)
+    return rejected(
+      `bank line ${a.key} confirms receipt ${payment.receiptNo}, which the bank line ${earlier} confirms already: one receipt is one bank credit`,
+    );
+  state.confirmingLines.set(a.paymentId, a.key);
   state.holdBankRef(a.key, a.paymentId, payment.receiptNo);
   return applied;
 }

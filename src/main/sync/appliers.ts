@@ -1,5 +1,6 @@
 // Applying one change another desk (or the server) made: each writes exactly the rows the origin desk wrote, and
 // each is idempotent, since a full resync (or a page cut off half-way) replays changes this desk already has.
+import { sql } from 'kysely';
 import type { ChangeArgs, ChangeName, MutationArgs } from '../../shared/sync/protocol';
 import type { DueTable, Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
@@ -174,7 +175,9 @@ async function reverseRemote(
   deskCode: string,
   chargeDue: DueTable | null = null,
 ) {
-  if (await tx.selectFrom('payment_event').select('id').where('id', '=', a.eventId).executeTakeFirst()) return;
+  // A receipt is reversed once. This desk may have reversed it itself, offline, before another desk's reversal reached
+  // the server first: that one is refused there and listed here as refused; this desk's stands as it is.
+  if (await tx.selectFrom('payment_event').select('id').where('payment_id', '=', a.paymentId).executeTakeFirst()) return;
   await ensureRemoteUser(tx, env, a.byUser);
   await ensureRemoteUser(tx, env, a.approvedBy);
   await writeReversal(tx, env, {
@@ -400,7 +403,10 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       by_user: a.byUser,
       desk_code: a.deskCode,
     };
-    // A line this desk imported and left waiting is the same line: it is in the books now.
+    // A line this desk imported and left waiting is the same line: it is in the books now. A line this desk confirmed
+    // itself, with a receipt still standing and the server not refusing it, stays: the server took this desk's
+    // confirmation after the pulled one (the line's receipt there was reversed in between), and a full resync replays
+    // other desks' confirmations but never this desk's own.
     await tx
       .insertInto('bank_line')
       .values({
@@ -414,7 +420,20 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
         imported_at: a.confirmedAt,
         ...confirmed,
       })
-      .onConflict((oc) => oc.column('key').doUpdateSet(confirmed))
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet(confirmed)
+          .where(
+            sql<boolean>`not (bank_line.payment_id is not null
+              and bank_line.desk_code = (select code from desk)
+              and not exists (select 1 from payment_event e where e.payment_id = bank_line.payment_id)
+              and not exists (select 1 from outbox o where o.state = 'rejected' and (
+                (o.name = 'bank.confirm' and json_extract(o.args_json, '$.key') = bank_line.key
+                  and json_extract(o.args_json, '$.paymentId') = bank_line.payment_id)
+                or (o.name = 'payments.record' and json_extract(o.args_json, '$.payment.id') = bank_line.payment_id))))`,
+          ),
+      )
       .execute();
   },
 };
