@@ -6,7 +6,7 @@ import type { ServerStore, ServerTx } from './db/schema';
 import { SyncError } from './errors';
 import { walkAuditPush } from './audit-rules';
 import { checkSchemaVersion } from './push';
-import type { DeskIdentity } from './push-rules';
+import type { DeskIdentity } from './batch-state';
 
 function checkDesk(desk: DeskIdentity, body: { deskId: string; schemaVersion: number }) {
   if (body.deskId !== desk.deskId) throw new SyncError(403, 'forbidden', 'this token belongs to another desk than the request names');

@@ -4,7 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EnrollRequest, EnrollResponse } from '../shared/sync/protocol';
 import type { ServerStore, ServerTx } from './db/schema';
 import { SyncError } from './errors';
-import type { DeskIdentity } from './push-rules';
+import type { DeskIdentity } from './batch-state';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

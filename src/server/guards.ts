@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOption
 import type { ServerStore } from './db/schema';
 import { authenticate } from './enrollment';
 import { SyncError } from './errors';
-import type { DeskIdentity } from './push-rules';
+import type { DeskIdentity } from './batch-state';
 
 export interface ServerLimits {
   /** The whole request, headers and body, must arrive within this; a slower one is cut off with 408. */

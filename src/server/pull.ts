@@ -4,7 +4,7 @@ import { formatCookie, parseCookie, type Change, type PullRequest, type PullResp
 import type { ServerStore } from './db/schema';
 import { SyncError } from './errors';
 import { checkSchemaVersion } from './push';
-import type { DeskIdentity } from './push-rules';
+import type { DeskIdentity } from './batch-state';
 
 /** A page stops early once this much argument text is in it, so one response stays a few megabytes at most. */
 const PAGE_BYTES = 3 * 1024 * 1024;

@@ -14,7 +14,8 @@ import {
 } from '../shared/sync/protocol';
 import type { ServerStore, ServerTx } from './db/schema';
 import { SyncError } from './errors';
-import { BatchState, decide, type DeskIdentity, findOverpaid } from './push-rules';
+import { BatchState, type DeskIdentity } from './batch-state';
+import { decide, findOverpaid } from './push-rules';
 
 const known = new Set<string>(MUTATION_NAMES);
 

@@ -118,6 +118,24 @@ describe.each(backends)('bank references across desks, through a %s server', (_n
     expect([...heldTwice(await deskHolds(a))]).toEqual([]);
   });
 
+  it('refuses at the server a second payment naming a UPI QR reference another desk’s receipt paid offline', async () => {
+    const [asha] = s.students;
+    const shown = await a.ok('payments.upiRequest', { studentIds: [asha!.id], amount: 1000_00 });
+    await syncAll(a, b);
+    // The parent paid once; both counters saved the payment under the QR's reference while the network was down.
+    const method = { mode: 'upi' as const, upiRef: shown.reference };
+    const first = await a.ok('payments.record', { studentIds: [asha!.id], amount: 1000_00, method });
+    const second = await b.ok('payments.record', { studentIds: [asha!.id], amount: 1000_00, method });
+    await a.app.sync.runNow();
+    expect(await b.app.sync.runNow()).toMatchObject({ rejected: 1 });
+    const [refused] = await b.ok('sync.rejected');
+    expect(refused).toMatchObject({
+      name: 'payments.record',
+      reason: `UPI reference ${shown.reference} of receipt ${second.receiptNo} is in the school's books already, by receipt ${first.receiptNo}: the same money cannot be recorded twice`,
+    });
+    expect((await serverHolds(s.server.database.db)).table.get(`QR:${shown.reference}`)).toBe(first.paymentId);
+  });
+
   it('refuses at the server a UTR typed at a second desk’s counter while it was offline', async () => {
     const [asha, bala] = s.students;
     const first = await a.ok('payments.record', {

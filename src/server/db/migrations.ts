@@ -75,6 +75,21 @@ const deskControls = [
 const bankReferences = [
   `create table bank_reference (school_id uuid not null references school (id), ref text not null,
     payment_id uuid not null references payment (id), primary key (school_id, ref))`,
+  // The standing payments a server already holds: their UTR or bank reference (the desks' bankKey: capitals, letters
+  // and digits only) and the UPI QR reference they name, the first payment of each keeping it.
+  `insert into bank_reference (school_id, ref, payment_id)
+    select distinct on (school_id, ref) school_id, ref, payment_id from (
+      select c.school_id, c.seq, p.id as payment_id, r.ref
+      from change c
+      join payment p on p.id = (c.args->'payment'->>'id')::uuid and p.status = 'valid'
+      cross join lateral (select c.args->'payment'->>'mode' as mode, (c.args->'payment'->>'reference_json')::jsonb as refs) m
+      cross join lateral (values
+        (upper(regexp_replace(case m.mode when 'upi' then m.refs->>'utr' when 'bank_transfer' then m.refs->>'reference' end,
+          '[^A-Za-z0-9]', '', 'g'))),
+        (case when m.mode = 'upi' then 'QR:' || (m.refs->>'upiRef') end)) r (ref)
+      where c.name = 'payments.record' and r.ref is not null and r.ref <> ''
+    ) held
+    order by school_id, ref, seq`,
 ];
 
 /** First 8 bytes of SHA-256 of the raw public key, hex: how desks and the server name a key. */

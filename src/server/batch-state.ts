@@ -1,0 +1,269 @@
+// The batch's view of a school on the sync server: everything a batch of mutations needs, read up front (one query per
+// table), and the rows the decisions in push-rules.ts and bank-rules.ts add, which push.ts writes in bulk.
+import { sql } from 'kysely';
+import { paymentBankKey } from '../shared/domain/bank-reference';
+import type { MutationArgs as Args, MutationName, PushResult } from '../shared/sync/protocol';
+import type { ServerTx } from './db/schema';
+
+export interface DeskIdentity {
+  deskId: string;
+  schoolId: string;
+  deskCode: string;
+}
+
+interface StudentState {
+  id: string;
+  admissionNo: string;
+  version: number;
+  data: unknown;
+  isNew: boolean;
+  changed: boolean;
+}
+
+interface PaymentState {
+  id: string;
+  receiptNo: string;
+  status: 'valid' | 'cancelled' | 'bounced';
+  isNew: boolean;
+  statusChanged: boolean;
+}
+
+interface AllocationRow {
+  payment_id: string;
+  due_id: string;
+  student_id: string;
+  amount: number;
+  event_id: string | null;
+}
+
+interface CreditRow {
+  student_id: string;
+  payment_id: string | null;
+  amount: number;
+  kind: string;
+  event_id: string | null;
+}
+
+/** The batch's view of the school, and the rows it will write. */
+export class BatchState {
+  readonly students = new Map<string, StudentState>();
+  readonly admissionNos = new Map<string, string>();
+  readonly payments = new Map<string, PaymentState>();
+  readonly receiptNos = new Set<string>();
+  readonly knownIds = new Set<string>();
+  /** Mutation ids an earlier, revoked enrollment of this desk code applied: the same desk sending its outbox again. */
+  readonly appliedEarlier = new Set<string>();
+  /** Each key id's holder, and whether it proved it holds the private key. */
+  readonly keyOwners = new Map<string, { deskId: string; proven: boolean }>();
+  /** Record ids another school already holds (ids are global; a clash is refused, never a database error). */
+  readonly elsewhere = new Set<string>();
+  /** The school's years, classes, categories and heads: by id, and by kind and name (names are unique per kind). */
+  readonly masterIds = new Set<string>();
+  readonly masterNames = new Map<string, string>();
+  /** Allocations and credit per payment still standing (not reversed), from the database and this batch. */
+  readonly standing = new Map<string, { allocations: AllocationRow[]; credit: CreditRow[] }>();
+  readonly newPayments: { id: string; receipt_no: string; student_id: string; amount: number; business_date: string }[] = [];
+  readonly allocations: AllocationRow[] = [];
+  readonly credits: CreditRow[] = [];
+  readonly dueCaps = new Map<string, { student_id: string; net: number }>();
+  readonly capCuts = new Map<string, number>();
+  readonly keys: { key_id: string; desk_code: string; public_key: string; proven: boolean }[] = [];
+  /** UPI references this school issued already, from the change log and this batch. */
+  readonly upiRefs = new Set<string>();
+  /** The batch's bank references and the payment each is in the books as (its status as loaded, for one not in `payments`). */
+  readonly bankRefs = new Map<string, { paymentId: string; receiptNo: string; status: PaymentState['status'] }>();
+  readonly newBankRefs = new Map<string, string>();
+  /** The bank line confirming each payment the batch confirms, from the change log and this batch: one line a payment. */
+  readonly confirmingLines = new Map<string, string>();
+
+  constructor(readonly desk: DeskIdentity) {}
+
+  static async load(tx: ServerTx, desk: DeskIdentity, mutations: { name: MutationName; args: unknown; id: string }[]): Promise<BatchState> {
+    const state = new BatchState(desk);
+    const studentIds = new Set<string>();
+    const admissionNos = new Set<string>();
+    const paymentIds = new Set<string>();
+    const receiptNos = new Set<string>();
+    const keyIds = new Set<string>();
+    for (const m of mutations) {
+      const a = m.args as Record<string, unknown>;
+      if (m.name === 'students.create') {
+        studentIds.add(a['id'] as string);
+        admissionNos.add((a['admission_no'] as string).toLowerCase());
+      } else if (m.name === 'students.update' || m.name === 'students.leave') studentIds.add(a['id'] as string);
+      else if (m.name === 'families.create') for (const id of (a as Args<'families.create'>).studentIds) studentIds.add(id);
+      else if (m.name === 'payments.record') {
+        const p = (a as Args<'payments.record'>).payment;
+        paymentIds.add(p.id);
+        receiptNos.add(p.receipt_no);
+        studentIds.add(p.student_id);
+        for (const al of (a as Args<'payments.record'>).allocations) studentIds.add(al.student_id);
+      } else if (m.name === 'payments.cancel' || m.name === 'payments.bounce' || m.name === 'bank.confirm')
+        paymentIds.add(a['paymentId'] as string);
+      else if (m.name === 'payments.refundCredit') studentIds.add(a['studentId'] as string);
+      else if (m.name === 'dues.opening') for (const d of (a as Args<'dues.opening'>).dues) studentIds.add(d.student_id);
+      else if (m.name === 'deskKeys.publish') keyIds.add(a['key_id'] as string);
+    }
+    const school = desk.schoolId;
+    const none = ['00000000-0000-0000-0000-000000000000'];
+    const list = (s: Set<string>) => (s.size > 0 ? [...s] : none);
+    const [masters, students, byAdmission, payments, byReceipt, allocations, credits, known, keys, earlier] = await Promise.all([
+      tx
+        .selectFrom('change')
+        .select(['name', sql<string>`args->>'id'`.as('id'), sql<string>`lower(args->>'name')`.as('label')])
+        .where('school_id', '=', school)
+        .where('name', 'in', MASTER_CREATIONS)
+        .execute(),
+      tx.selectFrom('student').select(['id', 'school_id', 'admission_no', 'version', 'data']).where('id', 'in', list(studentIds)).execute(),
+      tx
+        .selectFrom('student')
+        .select(['id', 'admission_no'])
+        .where('school_id', '=', school)
+        .where((eb) => eb(eb.fn('lower', ['admission_no']), 'in', list(admissionNos)))
+        .execute(),
+      tx.selectFrom('payment').select(['id', 'school_id', 'receipt_no', 'status']).where('id', 'in', list(paymentIds)).execute(),
+      tx.selectFrom('payment').select('receipt_no').where('school_id', '=', school).where('receipt_no', 'in', list(receiptNos)).execute(),
+      tx
+        .selectFrom('allocation')
+        .select(['payment_id', 'due_id', 'student_id', 'amount', 'event_id'])
+        .where('payment_id', 'in', list(paymentIds))
+        .execute(),
+      tx
+        .selectFrom('credit')
+        .select(['payment_id', 'student_id', 'amount', 'kind', 'event_id'])
+        .where('payment_id', 'in', list(paymentIds))
+        .execute(),
+      tx
+        .selectFrom('mutation')
+        .select(['id', 'desk_id'])
+        .where('status', '=', 'applied')
+        .where('id', 'in', list(new Set(mutations.map((m) => m.id))))
+        .execute(),
+      tx.selectFrom('desk_key').select(['key_id', 'desk_id', 'proven']).where('key_id', 'in', list(keyIds)).execute(),
+      tx
+        .selectFrom('desk')
+        .select('id')
+        .where('school_id', '=', school)
+        .where('code', '=', desk.deskCode)
+        .where('id', '!=', desk.deskId)
+        .where('revoked_at', 'is not', null)
+        .execute(),
+    ]);
+    const refs = mutations.filter((m) => m.name === 'upi.reference').map((m) => (m.args as Args<'upi.reference'>).ref);
+    if (refs.length > 0) {
+      const issued = await tx
+        .selectFrom('change')
+        .select(sql<string>`args->>'ref'`.as('ref'))
+        .where('school_id', '=', school)
+        .where('name', '=', 'upi.reference')
+        .where(sql`args->>'ref'`, 'in', refs)
+        .execute();
+      for (const r of issued) state.upiRefs.add(r.ref);
+    }
+    await state.loadBankRefs(tx, mutations);
+    const earlierDesks = new Set(earlier.map((d) => d.id));
+    for (const m of masters) state.addMaster(m.name, m.id, m.label);
+    for (const s of students) {
+      if (s.school_id === school)
+        state.students.set(s.id, { id: s.id, admissionNo: s.admission_no, version: s.version, data: s.data, isNew: false, changed: false });
+      else state.elsewhere.add(s.id);
+    }
+    for (const s of byAdmission) state.admissionNos.set(s.admission_no.toLowerCase(), s.id);
+    for (const p of payments) {
+      if (p.school_id === school)
+        state.payments.set(p.id, { id: p.id, receiptNo: p.receipt_no, status: p.status, isNew: false, statusChanged: false });
+      else state.elsewhere.add(p.id);
+    }
+    for (const r of byReceipt) state.receiptNos.add(r.receipt_no);
+    for (const k of known) (earlierDesks.has(k.desk_id) ? state.appliedEarlier : state.knownIds).add(k.id);
+    for (const k of keys) state.keyOwners.set(k.key_id, { deskId: k.desk_id, proven: k.proven });
+    for (const a of allocations) if (a.event_id === null) state.standingOf(a.payment_id).allocations.push(a);
+    for (const c of credits)
+      if (c.event_id === null && c.payment_id) state.standingOf(c.payment_id).credit.push({ ...c, payment_id: c.payment_id });
+    return state;
+  }
+
+  private async loadBankRefs(tx: ServerTx, mutations: { name: MutationName; args: unknown }[]) {
+    const refs = new Set<string>();
+    const confirmed = new Set<string>();
+    for (const m of mutations) {
+      for (const ref of bankRefsOf(m)) refs.add(ref);
+      if (m.name === 'bank.confirm') confirmed.add((m.args as Args<'bank.confirm'>).paymentId);
+    }
+    if (refs.size === 0) return;
+    if (confirmed.size > 0) {
+      const lines = await tx
+        .selectFrom('change')
+        .select([sql<string>`args->>'paymentId'`.as('payment_id'), sql<string>`args->>'key'`.as('key')])
+        .where('school_id', '=', this.desk.schoolId)
+        .where('name', '=', 'bank.confirm')
+        .where(sql`args->>'paymentId'`, 'in', [...confirmed])
+        .execute();
+      for (const l of lines) this.confirmingLines.set(l.payment_id, l.key);
+    }
+    const held = await tx
+      .selectFrom('bank_reference as r')
+      .innerJoin('payment as p', 'p.id', 'r.payment_id')
+      .select(['r.ref', 'r.payment_id', 'p.receipt_no', 'p.status'])
+      .where('r.school_id', '=', this.desk.schoolId)
+      .where('r.ref', 'in', [...refs])
+      .execute();
+    for (const h of held) this.bankRefs.set(h.ref, { paymentId: h.payment_id, receiptNo: h.receipt_no, status: h.status });
+  }
+
+  /** The payment holding a bank reference, while it stands. */
+  bankRefHolder(ref: string) {
+    const holder = this.bankRefs.get(ref);
+    if (!holder) return null;
+    const status = this.payments.get(holder.paymentId)?.status ?? holder.status;
+    return status === 'valid' ? holder : null;
+  }
+
+  holdBankRef(ref: string, paymentId: string, receiptNo: string) {
+    this.bankRefs.set(ref, { paymentId, receiptNo, status: 'valid' });
+    this.newBankRefs.set(ref, paymentId);
+  }
+
+  addMaster(kind: string, id: string, label: string) {
+    this.masterIds.add(id);
+    this.masterNames.set(`${kind}:${label}`, id);
+  }
+
+  standingOf(paymentId: string) {
+    let s = this.standing.get(paymentId);
+    if (!s) this.standing.set(paymentId, (s = { allocations: [], credit: [] }));
+    return s;
+  }
+}
+
+export const MASTER_CREATIONS = ['masters.createYear', 'masters.createClass', 'masters.createCategory', 'masters.createHead'];
+
+export type Outcome = Omit<PushResult, 'mutationId'>;
+export const applied: Outcome = { status: 'applied' };
+export const rejected = (reason: string, detail?: unknown): Outcome => ({
+  status: 'rejected',
+  reason,
+  ...(detail === undefined ? {} : { detail }),
+});
+
+/**
+ * The references a mutation puts into the books, each of which one standing payment holds: a payment's UTR or bank
+ * reference and the UPI QR reference it names (as `QR:<ref>`), a confirmed bank line's key.
+ */
+export function bankRefsOf(m: { name: MutationName; args: unknown }): string[] {
+  if (m.name === 'bank.confirm') return [(m.args as Args<'bank.confirm'>).key];
+  if (m.name !== 'payments.record') return [];
+  const p = (m.args as Args<'payments.record'>).payment;
+  let references: Record<string, unknown>;
+  try {
+    references = JSON.parse(p.reference_json) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const bank = paymentBankKey(p.mode, references);
+  const qr = p.mode === 'upi' && typeof references['upiRef'] === 'string' ? `${QR_PREFIX}${references['upiRef']}` : null;
+  return [bank, qr].filter((r): r is string => r !== null);
+}
+
+/** How a UPI QR reference is held among the bank references: apart from any UTR. */
+export const QR_PREFIX = 'QR:';
