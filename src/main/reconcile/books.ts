@@ -90,6 +90,10 @@ async function linesByKey(db: Store | Tx, keys: string[]) {
   return found;
 }
 
+/**
+ * The payment naming each reference is looked up in the index on its upiRef (payment_upi_ref). `+r.ref` is the
+ * reference without its column's text affinity: compared as it is, SQLite would scan that index for every reference.
+ */
 async function referencesNamed(db: Store | Tx, refs: string[]) {
   const found = new Map<string, IssuedReference>();
   for (const part of chunks(refs)) {
@@ -108,7 +112,7 @@ async function referencesNamed(db: Store | Tx, refs: string[]) {
       select r.ref, r.kind, r.student_id, r.amount, r.issued_on, p.id as paid_id, p.receipt_no as paid_no, p.amount as paid_amount,
         p.student_id as paid_student, (select b.key from bank_line b where b.payment_id = p.id) as paid_line
       from upi_reference r
-      left join payment p on p.mode = 'upi' and json_extract(p.reference_json, '$.upiRef') = r.ref and ${standing}
+      left join payment p on p.mode = 'upi' and json_extract(p.reference_json, '$.upiRef') = +r.ref and ${standing}
       where r.ref in (${sql.join(part)})`.execute(db);
     for (const r of rows.rows) {
       const paidBy =
