@@ -50,9 +50,21 @@ export class Reconciliations {
   }
 }
 
+/** Each amount and day worded once: a statement's lines repeat them, and each wording builds an Intl formatter. */
+function remembered<K, V>(word: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    if (!known.has(key)) known.set(key, word(key));
+    return known.get(key)!;
+  };
+}
+
 async function wording(db: Store | Tx): Promise<Wording> {
   const school = await db.selectFrom('school').select(['currency', 'locale']).executeTakeFirstOrThrow();
-  return { money: (m) => formatMoney(m, school.currency, school.locale), day: (d) => formatDate(d, school.locale) };
+  return {
+    money: remembered((m) => formatMoney(m, school.currency, school.locale)),
+    day: remembered((d) => formatDate(d, school.locale)),
+  };
 }
 
 /** Masked statements show only the last digits (XXXXXXX8901): those must agree. */
