@@ -125,7 +125,13 @@ async function referencesNamed(db: Store | Tx, refs: string[]) {
   return found;
 }
 
-async function chequesWaiting(db: Store | Tx) {
+/**
+ * The cheques and drafts with one of `numbers`. Finding them reads the whole payment table (no index has the cheque
+ * number), so a statement with no cheque line does not look.
+ */
+async function chequesNumbered(db: Store | Tx, numbers: readonly string[]) {
+  const byNumber = new Map<string, Cheque[]>();
+  if (numbers.length === 0) return byNumber;
   const rows = await sql<{
     id: string;
     receipt_no: string;
@@ -141,10 +147,10 @@ async function chequesWaiting(db: Store | Tx) {
       exists (select 1 from payment_event e where e.payment_id = p.id and e.kind = 'bounced') as bounced
     from payment p
     where p.mode in ('cheque', 'dd')
+      and coalesce(json_extract(p.reference_json, '$.chequeNo'), json_extract(p.reference_json, '$.ddNo'))
+        in (select value from json_each(${JSON.stringify(numbers)}))
       and not exists (select 1 from payment_event e where e.payment_id = p.id and e.kind = 'cancelled')`.execute(db);
-  const byNumber = new Map<string, Cheque[]>();
   for (const r of rows.rows) {
-    if (!r.cheque_no) continue;
     const list = byNumber.get(r.cheque_no) ?? [];
     list.push({
       id: r.id,
@@ -205,10 +211,13 @@ async function students(db: Store | Tx, open: ReadonlyMap<string, number>) {
   return { byAdmission, byId };
 }
 
-/** The books as the statement's lines need them: `keys` are the lines' bank keys, `refs` the UPI references they quote. */
+/**
+ * The books as the statement's lines need them: `keys` are the lines' bank keys, `chequeNos` the cheque numbers they
+ * carry, `refs` the UPI references they quote.
+ */
 export async function readBooks(
   db: Store | Tx,
-  wanted: { keys: string[]; amounts: ReadonlySet<number>; latestDate: string },
+  wanted: { keys: string[]; amounts: ReadonlySet<number>; latestDate: string; chequeNos: readonly string[] },
   refsIn: (deskCodes: string[]) => string[],
 ): Promise<Books> {
   const desks = await db.selectFrom('upi_reference').select('desk_code').distinct().execute();
@@ -217,7 +226,7 @@ export async function readBooks(
   const linesInBooks = await linesByKey(db, wanted.keys);
   const paymentsByBankKey = await paymentsByKey(db, wanted.keys);
   const references = await referencesNamed(db, refsIn(referenceDesks));
-  const cheques = await chequesWaiting(db);
+  const cheques = await chequesNumbered(db, wanted.chequeNos);
   const dues = await owingAmounts(db, wanted.amounts, addDays(wanted.latestDate, OWING_WINDOW_DAYS));
   const { byAdmission, byId } = await students(db, dues.open);
   return {

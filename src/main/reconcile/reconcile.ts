@@ -20,7 +20,7 @@ import { readPolicies, writePolicies } from '../services/settings';
 import type { Session } from '../services/sessions';
 import { enqueue } from '../services/outbox';
 import { readBooks } from './books';
-import { lineKey, matchStatement, referencesIn, type MatchedLine, type Wording } from './match';
+import { chequeNumbersIn, lineKey, matchStatement, referencesIn, type MatchedLine, type Wording } from './match';
 
 interface KeptStatement {
   id: string;
@@ -128,6 +128,7 @@ async function matchFile(db: Store | Tx, account: string, statement: KeptStateme
       keys: credits.map((l) => lineKey(account, l)),
       amounts: new Set(credits.map((l) => l.credit)),
       latestDate: statement.lines.reduce((max, l) => (l.date > max ? l.date : max), '0000-00-00'),
+      chequeNos: chequeNumbersIn(statement.lines),
     },
     (desks) => [...new Set(credits.flatMap((l) => referencesIn(l.narration, desks)))],
   );
