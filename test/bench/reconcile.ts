@@ -2,6 +2,8 @@
 // with the memory it takes, and 1,000 matched lines confirmed into the books, a fresh statement each time.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createKeyStore } from '../../src/main/db/key-store';
 import { type OpenedStore, openStore } from '../../src/main/db/open';
 import { createFileSettingsStore } from '../../src/main/desk-settings';
@@ -210,11 +212,16 @@ function statementFile(lines: Line[]): string {
 
 const dryRun = (path: string) => state.desk!.ok('reconcile.dryRun', { path, account: ACCOUNT });
 
-/** The process's resident memory from Linux, which keeps its peak (VmHWM) and lets a process reset it to now. */
+/**
+ * The process's resident memory from Linux, which keeps its peak (VmHWM) and lets a process reset it to now; garbage
+ * is collected between dry runs, outside the timing, so that each starts from what the process really holds.
+ */
+setFlagsFromString('--expose-gc');
 const memory = {
   status: (field: 'VmRSS' | 'VmHWM') =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024,
   resetPeak: () => writeFileSync('/proc/self/clear_refs', '5'),
+  collectGarbage: runInNewContext('gc') as () => void,
 };
 
 const mb = (n: number) => Math.round(n);
@@ -237,9 +244,10 @@ async function prepareStatement10k(): Promise<void> {
   const p = await dryRun(statement10k);
   statementFigures.lines = p.lines.length;
   console.log(`bench: reconcile.statement10k: ${JSON.stringify(p.counts)}`);
+  memory.collectGarbage();
 }
 
-async function dryRunStatement10k(): Promise<void> {
+async function dryRunStatement10k(): Promise<() => void> {
   const heapBefore = process.memoryUsage().heapUsed;
   memory.resetPeak();
   const start = memory.status('VmRSS');
@@ -251,6 +259,7 @@ async function dryRunStatement10k(): Promise<void> {
   statementFigures.peak_rss_mb = Math.max(statementFigures.peak_rss_mb, mb(peak));
   statementFigures.rss_growth_mb = Math.max(statementFigures.rss_growth_mb, mb(peak - start));
   statementFigures.heap_growth_mb = Math.max(statementFigures.heap_growth_mb, mb(heapGrowth));
+  return memory.collectGarbage;
 }
 
 /** The confirmation's statement: 400 lines quoting a counter QR, 300 recorded bank transfers, 300 naming an admission no. */
