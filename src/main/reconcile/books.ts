@@ -199,11 +199,12 @@ async function owingAmounts(db: Store | Tx, amounts: ReadonlySet<number>, latest
   return { owing, open };
 }
 
+/** Every student is kept in the maps anyway, so they are read in one go: streaming them only cost a promise per row. */
 async function students(db: Store | Tx, open: ReadonlyMap<string, number>) {
   const byAdmission = new Map<string, Student>();
   const byId = new Map<string, Student>();
-  const rows = db.selectFrom('student').select(['id', 'admission_no', 'full_name']).stream(5000);
-  for await (const r of rows) {
+  const rows = await db.selectFrom('student').select(['id', 'admission_no', 'full_name']).execute();
+  for (const r of rows) {
     const s = { id: r.id, admissionNo: r.admission_no, fullName: r.full_name, open: open.get(r.id) ?? 0 };
     byAdmission.set(r.admission_no.toUpperCase(), s);
     byId.set(r.id, s);
