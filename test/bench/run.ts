@@ -16,6 +16,7 @@ import { closeReportBench, reportCases } from './reports';
 import { closeImportBench, importCases } from './imports';
 import { auditCases, closeAuditBench } from './audit';
 import { closeShellBench, shellCases } from './shell';
+import { closeReconcileBench, reconcileCases } from './reconcile';
 
 const SCHOOL_STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 50_000);
 const scratch = tempDir();
@@ -168,6 +169,7 @@ const cases: BenchCase[] = [
   ...importCases,
   ...auditCases,
   ...shellCases,
+  ...reconcileCases,
 ];
 
 try {
@@ -182,5 +184,6 @@ try {
   await closeImportBench();
   await closeAuditBench();
   await closeShellBench();
+  await closeReconcileBench();
   scratch.cleanup();
 }

@@ -21,7 +21,8 @@ function fingerprint(): string {
   return h.digest('hex').slice(0, 12);
 }
 
-export async function benchSchool(students: number, workDir: string): Promise<TestDesk> {
+/** A fresh copy of the school in `workDir`, its desk's clock at `now` if given (see openBenchDesk). */
+export async function benchSchool(students: number, workDir: string, now?: string): Promise<TestDesk> {
   const cache = join(tmpdir(), 'feedesk-bench-cache', `${fingerprint()}-${students}`);
   if (!existsSync(join(cache, 'ready'))) {
     rmSync(cache, { recursive: true, force: true });
@@ -40,7 +41,7 @@ export async function benchSchool(students: number, workDir: string): Promise<Te
     cpSync(join(cache, 'settings.json'), join(cache, 'ready'));
   }
   for (const f of SCHOOL_FILES) cpSync(join(cache, f), join(workDir, f));
-  return openBenchDesk(workDir);
+  return openBenchDesk(workDir, now);
 }
 
 /** The demo admin's two-step key, kept beside the generated school (the admin set it up as the school was made). */

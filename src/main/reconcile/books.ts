@@ -90,6 +90,10 @@ async function linesByKey(db: Store | Tx, keys: string[]) {
   return found;
 }
 
+/**
+ * The payment naming each reference is looked up in the index on its upiRef (payment_upi_ref). `+r.ref` is the
+ * reference without its column's text affinity: compared as it is, SQLite would scan that index for every reference.
+ */
 async function referencesNamed(db: Store | Tx, refs: string[]) {
   const found = new Map<string, IssuedReference>();
   for (const part of chunks(refs)) {
@@ -108,7 +112,7 @@ async function referencesNamed(db: Store | Tx, refs: string[]) {
       select r.ref, r.kind, r.student_id, r.amount, r.issued_on, p.id as paid_id, p.receipt_no as paid_no, p.amount as paid_amount,
         p.student_id as paid_student, (select b.key from bank_line b where b.payment_id = p.id) as paid_line
       from upi_reference r
-      left join payment p on p.mode = 'upi' and json_extract(p.reference_json, '$.upiRef') = r.ref and ${standing}
+      left join payment p on p.mode = 'upi' and json_extract(p.reference_json, '$.upiRef') = +r.ref and ${standing}
       where r.ref in (${sql.join(part)})`.execute(db);
     for (const r of rows.rows) {
       const paidBy =
@@ -121,7 +125,13 @@ async function referencesNamed(db: Store | Tx, refs: string[]) {
   return found;
 }
 
-async function chequesWaiting(db: Store | Tx) {
+/**
+ * The cheques and drafts with one of `numbers`. Finding them reads the whole payment table (no index has the cheque
+ * number), so a statement with no cheque line does not look.
+ */
+async function chequesNumbered(db: Store | Tx, numbers: readonly string[]) {
+  const byNumber = new Map<string, Cheque[]>();
+  if (numbers.length === 0) return byNumber;
   const rows = await sql<{
     id: string;
     receipt_no: string;
@@ -137,10 +147,10 @@ async function chequesWaiting(db: Store | Tx) {
       exists (select 1 from payment_event e where e.payment_id = p.id and e.kind = 'bounced') as bounced
     from payment p
     where p.mode in ('cheque', 'dd')
+      and coalesce(json_extract(p.reference_json, '$.chequeNo'), json_extract(p.reference_json, '$.ddNo'))
+        in (select value from json_each(${JSON.stringify(numbers)}))
       and not exists (select 1 from payment_event e where e.payment_id = p.id and e.kind = 'cancelled')`.execute(db);
-  const byNumber = new Map<string, Cheque[]>();
   for (const r of rows.rows) {
-    if (!r.cheque_no) continue;
     const list = byNumber.get(r.cheque_no) ?? [];
     list.push({
       id: r.id,
@@ -189,11 +199,12 @@ async function owingAmounts(db: Store | Tx, amounts: ReadonlySet<number>, latest
   return { owing, open };
 }
 
+/** Every student is kept in the maps anyway, so they are read in one go: streaming them only cost a promise per row. */
 async function students(db: Store | Tx, open: ReadonlyMap<string, number>) {
   const byAdmission = new Map<string, Student>();
   const byId = new Map<string, Student>();
-  const rows = db.selectFrom('student').select(['id', 'admission_no', 'full_name']).stream(5000);
-  for await (const r of rows) {
+  const rows = await db.selectFrom('student').select(['id', 'admission_no', 'full_name']).execute();
+  for (const r of rows) {
     const s = { id: r.id, admissionNo: r.admission_no, fullName: r.full_name, open: open.get(r.id) ?? 0 };
     byAdmission.set(r.admission_no.toUpperCase(), s);
     byId.set(r.id, s);
@@ -201,10 +212,13 @@ async function students(db: Store | Tx, open: ReadonlyMap<string, number>) {
   return { byAdmission, byId };
 }
 
-/** The books as the statement's lines need them: `keys` are the lines' bank keys, `refs` the UPI references they quote. */
+/**
+ * The books as the statement's lines need them: `keys` are the lines' bank keys, `chequeNos` the cheque numbers they
+ * carry, `refs` the UPI references they quote.
+ */
 export async function readBooks(
   db: Store | Tx,
-  wanted: { keys: string[]; amounts: ReadonlySet<number>; latestDate: string },
+  wanted: { keys: string[]; amounts: ReadonlySet<number>; latestDate: string; chequeNos: readonly string[] },
   refsIn: (deskCodes: string[]) => string[],
 ): Promise<Books> {
   const desks = await db.selectFrom('upi_reference').select('desk_code').distinct().execute();
@@ -213,7 +227,7 @@ export async function readBooks(
   const linesInBooks = await linesByKey(db, wanted.keys);
   const paymentsByBankKey = await paymentsByKey(db, wanted.keys);
   const references = await referencesNamed(db, refsIn(referenceDesks));
-  const cheques = await chequesWaiting(db);
+  const cheques = await chequesNumbered(db, wanted.chequeNos);
   const dues = await owingAmounts(db, wanted.amounts, addDays(wanted.latestDate, OWING_WINDOW_DAYS));
   const { byAdmission, byId } = await students(db, dues.open);
   return {

@@ -73,6 +73,12 @@ const chequeNumberIn = (line: StatementLine): string | null =>
   /\b(\d{6})\b/.exec(line.narration)?.[1] ??
   null;
 
+/** The cheque numbers the statement's lines can be matched by: cheques credited, and cheques returned unpaid. */
+export function chequeNumbersIn(lines: readonly StatementLine[]): string[] {
+  const numbers = lines.map((l) => ((l.credit > 0 ? l.kind === 'cheque' : RETURNED.test(l.narration)) ? chequeNumberIn(l) : null));
+  return [...new Set(numbers.filter((n) => n !== null))];
+}
+
 type Verdict = { status: LineStatus; why: string; action: LineAction | null; upiRef?: string | null };
 
 const record = (s: Student, upiRef: string | null = null): LineAction => ({

@@ -20,7 +20,7 @@ import { readPolicies, writePolicies } from '../services/settings';
 import type { Session } from '../services/sessions';
 import { enqueue } from '../services/outbox';
 import { readBooks } from './books';
-import { lineKey, matchStatement, referencesIn, type MatchedLine, type Wording } from './match';
+import { chequeNumbersIn, lineKey, matchStatement, referencesIn, type MatchedLine, type Wording } from './match';
 
 interface KeptStatement {
   id: string;
@@ -50,9 +50,21 @@ export class Reconciliations {
   }
 }
 
+/** Each amount and day worded once: a statement's lines repeat them, and each wording builds an Intl formatter. */
+function remembered<K, V>(word: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    if (!known.has(key)) known.set(key, word(key));
+    return known.get(key)!;
+  };
+}
+
 async function wording(db: Store | Tx): Promise<Wording> {
   const school = await db.selectFrom('school').select(['currency', 'locale']).executeTakeFirstOrThrow();
-  return { money: (m) => formatMoney(m, school.currency, school.locale), day: (d) => formatDate(d, school.locale) };
+  return {
+    money: remembered((m) => formatMoney(m, school.currency, school.locale)),
+    day: remembered((d) => formatDate(d, school.locale)),
+  };
 }
 
 /** Masked statements show only the last digits (XXXXXXX8901): those must agree. */
@@ -116,6 +128,7 @@ async function matchFile(db: Store | Tx, account: string, statement: KeptStateme
       keys: credits.map((l) => lineKey(account, l)),
       amounts: new Set(credits.map((l) => l.credit)),
       latestDate: statement.lines.reduce((max, l) => (l.date > max ? l.date : max), '0000-00-00'),
+      chequeNos: chequeNumbersIn(statement.lines),
     },
     (desks) => [...new Set(credits.flatMap((l) => referencesIn(l.narration, desks)))],
   );
