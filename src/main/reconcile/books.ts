@@ -126,8 +126,8 @@ async function referencesNamed(db: Store | Tx, refs: string[]) {
 }
 
 /**
- * The cheques and drafts with one of `numbers`. Finding them reads the whole payment table (no index has the cheque
- * number), so a statement with no cheque line does not look.
+ * The cheques and drafts with one of `numbers` (by the index on their number, migration 0010); a statement with no
+ * cheque line does not look.
  */
 async function chequesNumbered(db: Store | Tx, numbers: readonly string[]) {
   const byNumber = new Map<string, Cheque[]>();

@@ -1,8 +1,15 @@
 // Money is an integer number of minor units (paise, cents). These turn it into text and back, never via floats.
 
-/** How many minor-unit digits a currency has (INR 2, JPY 0, KWD 3). */
+const digitsOf = new Map<string, number>();
+
+/** How many minor-unit digits a currency has (INR 2, JPY 0, KWD 3); asked once per currency (a formatter is costly). */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsOf.set(currency, digits);
+  }
+  return digits;
 }
 
 function splitMinor(minor: number, digits: number): { negative: boolean; major: bigint; fraction: string } {

@@ -17,6 +17,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ) virtual`.execute(db);
   await sql`create index payment_bank_ref on payment (bank_ref) where bank_ref is not null`.execute(db);
   await sql`create index payment_upi_ref on payment (json_extract(reference_json, '$.upiRef')) where mode = 'upi'`.execute(db);
+  // A statement's cheque deposits and returns are found by the cheque's (or draft's) number.
+  await sql`
+    create index payment_cheque_no on payment (coalesce(json_extract(reference_json, '$.chequeNo'), json_extract(reference_json, '$.ddNo')))
+    where mode in ('cheque', 'dd')`.execute(db);
   await sql`
     create table bank_line (
       key text primary key,
