@@ -12,17 +12,10 @@ import { verifyWith } from '../../src/node-shared/receipt-keys';
 import type { FetchLike } from '../../src/main/sync/client';
 import { SYNC_SCHEMA_VERSION } from '../../src/shared/sync/protocol';
 import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
-import { postgresUnavailable, startTestPostgres } from '../support/postgres';
 import { admit, seedSmallSchool } from '../support/school';
-import { type Backend, enrollDesk, serverFigures, startSyncServer, type TestSyncServer } from '../support/sync-server';
+import { enrollDesk, serverFigures, startSyncServer, type TestSyncServer, syncBackends } from '../support/sync-server';
 
-const pg = await startTestPostgres();
-afterAll(async () => pg?.stop());
-const backends: [string, Backend][] = [
-  ['PGlite', { kind: 'pglite' }],
-  ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : []),
-];
-if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
+const backends = await syncBackends();
 
 const DAY = '2026-04-02';
 type LocalRow = ChainRow & { prev_hash: string; hash: string };

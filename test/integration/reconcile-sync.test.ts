@@ -10,7 +10,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/shared/contract';
 import { SYNC_SCHEMA_VERSION, type MutationArgsInput } from '../../src/shared/sync/protocol';
 import { openSideStore, tempDir, type TestDesk } from '../support/harness';
-import { postgresUnavailable, startTestPostgres } from '../support/postgres';
 import {
   ACCOUNT,
   ACCOUNTANT,
@@ -23,15 +22,9 @@ import {
   syncAll,
 } from '../support/reconcile-desks';
 import { writeStatement, type Line } from '../support/statements';
-import type { Backend } from '../support/sync-server';
+import { syncBackends } from '../support/sync-server';
 
-const pg = await startTestPostgres();
-afterAll(async () => pg?.stop());
-const backends: [string, Backend][] = [
-  ['PGlite', { kind: 'pglite' }],
-  ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : []),
-];
-if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
+const backends = await syncBackends();
 
 const files = tempDir();
 afterAll(() => files.cleanup());

@@ -5,17 +5,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES, SYNC_SCHEMA_VERSION, type Mutation } from '../../src/shared/sync/protocol';
 import { createEnrollment } from '../../src/server/enrollment';
-import { postgresUnavailable, startTestPostgres } from '../support/postgres';
-import { type Backend, startSyncServer, type TestSyncServer } from '../support/sync-server';
+import { startSyncServer, type TestSyncServer, syncBackends } from '../support/sync-server';
 import { paymentRecordArgs } from '../support/mutations';
 
-const pg = await startTestPostgres();
-afterAll(async () => pg?.stop());
-const backends: [string, Backend][] = [
-  ['PGlite', { kind: 'pglite' }],
-  ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : []),
-];
-if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
+const backends = await syncBackends();
 
 const YEAR = randomUUID();
 const CASHIER = randomUUID();

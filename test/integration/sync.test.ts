@@ -5,19 +5,10 @@ import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
-import { startTestPostgres, postgresUnavailable } from '../support/postgres';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
-import { type Backend, deskFigures, enrollDesk, serverFigures, startSyncServer, type TestSyncServer } from '../support/sync-server';
+import { deskFigures, enrollDesk, serverFigures, startSyncServer, type TestSyncServer, syncBackends } from '../support/sync-server';
 
-const pg = await startTestPostgres();
-afterAll(async () => pg?.stop());
-
-const backends: [string, Backend][] = [
-  ['PGlite', { kind: 'pglite' }],
-  ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : []),
-];
-
-if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
+const backends = await syncBackends();
 
 async function newDesk(deskCode: string): Promise<TestDesk> {
   const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
@@ -357,7 +348,8 @@ describe('a server restored from an older backup', () => {
 
 describe('the demo school, a year of it, pulled by a new desk', () => {
   it('arrives whole: families, concessions, payments in every mode, cancellations, bounces, fines — the same figures for every student', async () => {
-    const server = await startSyncServer(pg ? { kind: 'postgres', pg } : { kind: 'pglite' });
+    // PostgreSQL where the machine has it, else PGlite: the last of the backends.
+    const server = await startSyncServer(backends.at(-1)![1]);
     const origin = await openTestDesk({ ids: { uuid: () => randomUUID() } });
     const fresh = await newDesk('D02');
     try {

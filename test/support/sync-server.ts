@@ -10,9 +10,21 @@ import type { SyncMetrics } from '../../src/server/metrics';
 import type { FastifyInstance } from 'fastify';
 import type { FetchLike } from '../../src/main/sync/client';
 import { openSideStore, tempDir, type TestDesk } from './harness';
-import type { TestPostgres } from './postgres';
+import { afterAll, it } from 'vitest';
+import { postgresUnavailable, startTestPostgres, type TestPostgres } from './postgres';
 
 export type Backend = { kind: 'pglite' } | { kind: 'postgres'; pg: TestPostgres };
+
+/**
+ * The servers a sync test runs against: PGlite always, and a throwaway PostgreSQL cluster when the machine has one
+ * (else one skipped test says why); the cluster stops when the test file ends. Called at a test file's top level.
+ */
+export async function syncBackends(): Promise<[string, Backend][]> {
+  const pg = await startTestPostgres();
+  afterAll(async () => pg?.stop());
+  if (!pg) it.skip(`against real PostgreSQL: ${postgresUnavailable}`, () => {});
+  return [['PGlite', { kind: 'pglite' }], ...(pg ? [['PostgreSQL', { kind: 'postgres', pg }] as [string, Backend]] : [])];
+}
 
 export interface TestSyncServer {
   url: string;
