@@ -1,5 +1,6 @@
 // The same money never twice in a school's books: a bank reference (UTR, RRN, a statement line's key) or a UPI QR
 // reference is held by one standing payment, and one receipt is confirmed by one bank line, whichever desk sent them.
+import { formatMoney } from '../shared/domain/money';
 import type { MutationArgs as Args } from '../shared/sync/protocol';
 import { applied, type BatchState, bankRefsOf, type Outcome, QR_PREFIX, rejected } from './batch-state';
 
@@ -15,7 +16,8 @@ function bankRefTaken(state: BatchState, ref: string | null, paymentId: string, 
 export function confirmBankLine(state: BatchState, a: Args<'bank.confirm'>): Outcome {
   // The money held by another receipt comes first: the same line confirmed on two desks offline names, on the second,
   // a payment the server just refused for that very reason, and the accountant needs the receipt that has the money.
-  const what = `the bank line of ${a.lineDate} for ${a.amount} (${a.reference ?? a.key})`;
+  // Statement lines are read in rupees (the banks FeeDesk reads are Indian): the reason is read by a person.
+  const what = `the bank line of ${a.lineDate} for ${formatMoney(a.amount, 'INR', 'en-IN')} (${a.reference ?? a.key})`;
   const taken = bankRefTaken(state, a.key, a.paymentId, what);
   if (taken) return taken;
   const payment = state.payments.get(a.paymentId);

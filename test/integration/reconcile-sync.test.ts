@@ -88,7 +88,7 @@ describe.each(backends)('bank references across desks, through a %s server', (_n
       );
       const confirm = refused.find((r) => r.name === 'bank.confirm' && (r.record as MutationArgsInput<'bank.confirm'>).key === utr)!;
       expect(confirm.reason).toBe(
-        `the bank line of 2026-04-03 for 450000 (${utr}) is in the school's books already, by receipt ${first}: the same money cannot be recorded twice`,
+        `the bank line of 2026-04-03 for ₹4,500.00 (${utr}) is in the school's books already, by receipt ${first}: the same money cannot be recorded twice`,
       );
     }
     const status = await b.ok('sync.status');
