@@ -96,8 +96,15 @@ export const APPROVER_LABELS = {
 };
 export const IMPORT_APPROVER_LABELS = { username: 'Approved by (username)', password: 'Approver’s password', code: 'Approver’s code' };
 
-/** axe-core on the page as it stands: no serious or critical violations. */
+/**
+ * axe-core on the page as it settles: no serious or critical violations. A dialog still fading in has its colours
+ * part-way (axe read a modal's button mid-fade as low contrast), so running transitions and animations end first.
+ */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // (A string: the tests' TypeScript has no DOM types.) A spinner's endless animation is not waited for.
+  await page.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)))',
+  );
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
