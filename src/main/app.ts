@@ -9,6 +9,7 @@ import { authHandlers } from './channels/auth';
 import { backupHandlers } from './channels/backup';
 import { concessionsHandlers } from './channels/concessions';
 import { reconcileHandlers } from './channels/reconcile';
+import { yearsHandlers } from './channels/years';
 import { diagnosticsHandlers } from './channels/diagnostics';
 import { type FileChooser, importsHandlers } from './channels/imports';
 import { mastersHandlers } from './channels/masters';
@@ -107,6 +108,7 @@ export interface App {
 export const systemClock: DeskClock = { now: () => new Date(), monotonicMs: () => performance.now() };
 /** Channels that write money events: each is followed by a sync round soon after (SyncLoop.soon). */
 const MONEY_CHANNELS: ReadonlySet<string> = new Set<ChannelName>([
+  'years.rollover',
   'payments.record',
   'payments.cancel',
   'payments.bounce',
@@ -233,6 +235,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...backupHandlers(backups),
     ...diagnosticsHandlers(deps.logger),
     ...reconcileHandlers(services),
+    ...yearsHandlers(services, backgroundRunner),
   };
 
   const route = createRouter({

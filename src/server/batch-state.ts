@@ -75,6 +75,8 @@ export class BatchState {
   readonly newBankRefs = new Map<string, string>();
   /** The bank line confirming each payment the batch confirms, from the change log and this batch: one line a payment. */
   readonly confirmingLines = new Map<string, string>();
+  /** The years rolled over already (from the change log and this batch), and the rollover that did each. */
+  readonly rolledOver = new Map<string, string>();
 
   constructor(readonly desk: DeskIdentity) {}
 
@@ -103,6 +105,8 @@ export class BatchState {
       else if (m.name === 'payments.refundCredit') studentIds.add(a['studentId'] as string);
       else if (m.name === 'dues.opening') for (const d of (a as Args<'dues.opening'>).dues) studentIds.add(d.student_id);
       else if (m.name === 'deskKeys.publish') keyIds.add(a['key_id'] as string);
+      else if (m.name === 'years.rollover')
+        for (const move of (a as Args<'years.rollover'>).moves) for (const id of move.studentIds) studentIds.add(id);
     }
     const school = desk.schoolId;
     const none = ['00000000-0000-0000-0000-000000000000'];
@@ -114,7 +118,12 @@ export class BatchState {
         .where('school_id', '=', school)
         .where('name', 'in', MASTER_CREATIONS)
         .execute(),
-      tx.selectFrom('student').select(['id', 'school_id', 'admission_no', 'version', 'data']).where('id', 'in', list(studentIds)).execute(),
+      // A rollover names every student of the school: read in slices, under PostgreSQL's limit of bind parameters.
+      Promise.all(
+        slices(list(studentIds)).map((ids) =>
+          tx.selectFrom('student').select(['id', 'school_id', 'admission_no', 'version', 'data']).where('id', 'in', ids).execute(),
+        ),
+      ).then((parts) => parts.flat()),
       tx
         .selectFrom('student')
         .select(['id', 'admission_no'])
@@ -161,6 +170,22 @@ export class BatchState {
       for (const r of issued) state.upiRefs.add(r.ref);
     }
     await state.loadBankRefs(tx, mutations);
+    // A rollover makes its new year (unless the year was made before): its name is taken like any year's.
+    const rollovers = await tx
+      .selectFrom('change')
+      .select([
+        sql<string>`args->>'fromYearId'`.as('from'),
+        sql<string>`args->>'id'`.as('id'),
+        sql<string>`args->'toYear'->>'id'`.as('year_id'),
+        sql<string>`lower(args->'toYear'->>'name')`.as('year_name'),
+      ])
+      .where('school_id', '=', school)
+      .where('name', '=', 'years.rollover')
+      .execute();
+    for (const r of rollovers) {
+      state.rolledOver.set(r.from, r.id);
+      state.addMaster('masters.createYear', r.year_id, r.year_name);
+    }
     const earlierDesks = new Set(earlier.map((d) => d.id));
     for (const m of masters) state.addMaster(m.name, m.id, m.label);
     for (const s of students) {
@@ -236,6 +261,13 @@ export class BatchState {
   }
 }
 
+/** A long list of ids in slices a query can bind (PostgreSQL takes at most 65,535 parameters). */
+const slices = (ids: string[], size = 30_000): string[][] => {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
+};
+
 export const MASTER_CREATIONS = ['masters.createYear', 'masters.createClass', 'masters.createCategory', 'masters.createHead'];
 
 export type Outcome = Omit<PushResult, 'mutationId'>;
@@ -267,3 +299,30 @@ export function bankRefsOf(m: { name: MutationName; args: unknown }): string[] {
 
 /** How a UPI QR reference is held among the bank references: apart from any UTR. */
 export const QR_PREFIX = 'QR:';
+
+/**
+ * The server's copy of a student in the shape a desk edits and applies (`students.update`'s): a student never edited
+ * since admission is still stored as the admission row its desk sent.
+ */
+export function studentRecord(data: unknown, version: number): Record<string, unknown> {
+  const d = data as Record<string, unknown>;
+  if (!('admission_no' in d)) return { ...d, version };
+  const a = d as Args<'students.create'>;
+  return {
+    id: a.id,
+    admissionNo: a.admission_no,
+    fullName: a.full_name,
+    classId: a.class_id,
+    sectionId: a.section_id,
+    guardianName: a.guardian_name,
+    phone: a.phone,
+    phone2: a.phone2,
+    email: a.email,
+    categoryId: a.category_id,
+    familyId: a.family_id,
+    status: a.status,
+    joinedOn: a.joined_on,
+    leftOn: a.left_on,
+    version,
+  };
+}

@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { keyIdOf, keyProofBytes, verifyWith } from '../node-shared/receipt-keys';
 import type { Mutation, MutationArgs as Args, MutationName, OverpaidArgs } from '../shared/sync/protocol';
 import type { ServerTx } from './db/schema';
-import { applied, type BatchState, MASTER_CREATIONS, type Outcome, rejected } from './batch-state';
+import { applied, type BatchState, MASTER_CREATIONS, type Outcome, rejected, studentRecord } from './batch-state';
 import { confirmBankLine, holdPaymentRefs } from './bank-rules';
+import { rollOver } from './year-rules';
 
 function unknownStudent(state: BatchState, ids: Iterable<string>): string | null {
   for (const id of ids) if (!state.students.has(id)) return id;
@@ -67,33 +68,6 @@ function reversePayment(state: BatchState, paymentId: string, eventId: string, k
   for (const c of standing.credit) state.credits.push({ ...c, amount: -c.amount, kind: 'reversal', event_id: eventId });
   state.standing.delete(paymentId);
   return applied;
-}
-
-/**
- * The server's copy of a student in the shape a desk edits and applies (`students.update`'s): a student never edited
- * since admission is still stored as the admission row its desk sent.
- */
-function studentRecord(data: unknown, version: number): Record<string, unknown> {
-  const d = data as Record<string, unknown>;
-  if (!('admission_no' in d)) return { ...d, version };
-  const a = d as Args<'students.create'>;
-  return {
-    id: a.id,
-    admissionNo: a.admission_no,
-    fullName: a.full_name,
-    classId: a.class_id,
-    sectionId: a.section_id,
-    guardianName: a.guardian_name,
-    phone: a.phone,
-    phone2: a.phone2,
-    email: a.email,
-    categoryId: a.category_id,
-    familyId: a.family_id,
-    status: a.status,
-    joinedOn: a.joined_on,
-    leftOn: a.left_on,
-    version,
-  };
 }
 
 /** Gathering siblings into a family raises each one's version on every desk: an edit made before it is stale here too. */
@@ -180,6 +154,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
       return changeStudent(state, m.args as Args<'students.update'>);
     case 'families.create':
       return gatherFamily(state, m.args as Args<'families.create'>);
+    case 'years.rollover':
+      return rollOver(state, m.args as Args<'years.rollover'>);
     case 'upi.reference': {
       // Unique by construction (desk code and the desk's own series), unless a desk code was re-enrolled on a fresh
       // store that had not yet pulled its predecessor's references: the first to reach the server keeps it.

@@ -309,6 +309,56 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { statementId: ID, lines: [{ row: 2 }, { row: 2 }] }, field: 'lines', message: /a line twice/ },
     { input: { statementId: ID, lines: [{ row: 2, studentId: 'ADM1' }] }, field: 'lines.0.studentId', message: /UUID/ },
   ],
+  'years.rolloverPreview': [
+    { input: { fromYearId: 'x' }, field: 'fromYearId', message: /UUID/ },
+    {
+      input: {
+        fromYearId: ID,
+        newYear: { name: '2027', startsOn: '2027-04-01', endsOn: '2028-03-31' },
+        classes: [{ fromClassId: ID, toClassId: null }],
+      },
+      field: 'newYear.name',
+      message: /2027-28/,
+    },
+    {
+      input: {
+        fromYearId: ID,
+        newYear: { name: '2027-28', startsOn: '2027-04-01', endsOn: '2028-03-31' },
+        classes: [
+          { fromClassId: ID, toClassId: null },
+          { fromClassId: ID, toClassId: null },
+        ],
+      },
+      field: 'classes.1.fromClassId',
+      message: /maps a class a second time/,
+    },
+    {
+      input: {
+        fromYearId: ID,
+        newYear: { name: '2027-28', startsOn: '2027-04-01', endsOn: '2028-03-31' },
+        classes: [{ fromClassId: ID, toClassId: null }],
+        exceptions: [{ studentId: ID, outcome: 'expelled', reason: 'x' }],
+      },
+      field: 'exceptions.0.outcome',
+      message: /detained, left or section/,
+    },
+  ],
+  'years.rollover': [
+    { input: { plan: {} }, field: 'plan.fromYearId', message: /./ },
+    {
+      input: {
+        plan: {
+          fromYearId: ID,
+          newYear: { name: '2027-28', startsOn: '2027-04-01', endsOn: '2028-03-31' },
+          classes: [{ fromClassId: ID, toClassId: null }],
+          fees: { changes: [{ headId: ID, basisPoints: 20000 }] },
+        },
+        approver: { username: 'admin2', password: 'x' },
+      },
+      field: 'plan.fees.changes.0.basisPoints',
+      message: /more than 100%/,
+    },
+  ],
   'imports.dryRun': [
     { input: { importer: 'students', path: '/tmp' }, field: 'path', message: /is a folder, not a file/ },
     { input: { importer: 'students', path: '/tmp/x.xlsx', mapping: { admissionNo: 5 } }, field: 'mapping.admissionNo', message: /./ },

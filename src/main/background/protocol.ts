@@ -3,6 +3,7 @@ import type { ErrorData } from '../../shared/contract/errors';
 import type { BackupKdf, Manifest } from '../backup/files';
 import type { ImporterName } from '../../shared/contract/imports';
 import type { ExportFormat, ReportFilters } from '../../shared/contract/reports';
+import type { RolloverInput } from '../../shared/contract/years';
 
 export interface WorkerData {
   dbPath: string;
@@ -20,6 +21,13 @@ export interface ImportActor {
   userId: string;
   /** The second person who approved (concessions), checked on the main thread before the job starts. */
   approverId?: string;
+  now: string;
+}
+
+/** Who asks for the rollover and who approved it, and its time (the worker has no clock of its own). */
+export interface RolloverActor {
+  requestedBy: string;
+  approvedBy: string;
   now: string;
 }
 
@@ -59,6 +67,9 @@ export type WorkerRequest =
     }
   | { id: number; kind: 'backup.check'; folder: string; backupKeyHex: string }
   | { id: number; kind: 'backup.prepareRestore'; folder: string; backupKeyHex: string; target: string }
+  /** The year-end rollover: its review (read only), and the rollover itself on the worker's own write connection. */
+  | { id: number; kind: 'rollover.preview'; input: RolloverInput; actor: RolloverActor }
+  | { id: number; kind: 'rollover.commit'; input: RolloverInput; actor: RolloverActor }
   | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
 
 export type WorkerReply =

@@ -98,6 +98,11 @@ export interface BackgroundRunner {
   /** A quick request on the screens' worker (reading a file's header). */
   ask<T>(body: WorkerRequestBody): Promise<T>;
   start<Meta>(meta: Meta, body: WorkerRequestBody, file?: JobFile, options?: JobOptions): BackgroundJob<Meta>;
+  /**
+   * One piece of work on a worker of its own, awaited (the year-end rollover): its error comes back as the AppError it
+   * was, field and all. `after` runs on the worker once the result is in, before it ends.
+   */
+  work<T>(body: WorkerRequestBody, after?: WorkerRequestBody): Promise<T>;
   job<Meta>(id: string): BackgroundJob<Meta>;
   cancel<Meta>(id: string): BackgroundJob<Meta>;
   /** Waits for a job to end (tests, benchmarks). */
@@ -309,6 +314,17 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
       for (const old of [...jobs.keys()].slice(0, Math.max(0, jobs.size - MAX_KEPT_JOBS)))
         if (jobs.get(old)!.job.state !== 'running') jobs.delete(old);
       return job;
+    },
+
+    async work<T>(body: WorkerRequestBody, after?: WorkerRequestBody) {
+      const w = startWorker(deps, 'job', () => undefined);
+      try {
+        const value = await w.request<T>(body);
+        if (after) await w.request(after).catch((err: unknown) => deps.log('background housekeeping failed', err));
+        return value;
+      } finally {
+        void w.worker.terminate();
+      }
     },
 
     job: <Meta>(id: string) => find(id).job as BackgroundJob<Meta>,

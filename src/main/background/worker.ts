@@ -120,6 +120,23 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         await writer.db.destroy();
       }
     }
+    case 'rollover.preview': {
+      const { planRollover } = await import('../services/rollover-plan');
+      const env = { clock: { now: () => new Date(request.actor.now) }, ids: { uuid: () => crypto.randomUUID() } };
+      return (await planRollover(live().db, env, request.input, request.actor)).review;
+    }
+    case 'rollover.commit': {
+      const { rolloverTx } = await import('../services/rollover');
+      const writer = writerFor({ userId: request.actor.requestedBy, now: request.actor.now });
+      try {
+        const result = await writer.db.transaction().execute((tx) => rolloverTx(tx, writer.env, request.input, request.actor));
+        committed = writer;
+        return result;
+      } catch (err) {
+        await writer.db.destroy();
+        throw err;
+      }
+    }
     case 'import.template':
       return (await imports()).writeTemplate(request.importer, contextFor(request.today), request.tmpPath);
     case 'import.errorSheet':

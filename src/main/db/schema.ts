@@ -95,6 +95,32 @@ export interface AcademicYearTable {
   ends_on: string;
   is_current: number;
   created_at: string;
+  /** When the rollover into the next year closed it (no new structures or concessions; its dues stay collectible). */
+  closed_at: string | null;
+}
+
+export interface RolloverTable {
+  id: string;
+  from_year_id: string;
+  to_year_id: string;
+  at: string;
+  requested_by: string;
+  approved_by: string;
+  desk_code: string;
+  summary_json: string;
+}
+
+export type PromotionOutcome = 'promoted' | 'detained' | 'left' | 'graduated';
+
+export interface PromotionTable {
+  rollover_id: string;
+  student_id: string;
+  from_class_id: string;
+  from_section_id: string | null;
+  to_class_id: string;
+  to_section_id: string | null;
+  outcome: PromotionOutcome;
+  reason: string | null;
 }
 
 export interface ClassTable {
@@ -281,6 +307,8 @@ export interface DB {
   user_totp: UserTotpTable;
   recovery_code: RecoveryCodeTable;
   academic_year: AcademicYearTable;
+  rollover: RolloverTable;
+  promotion: PromotionTable;
   class: ClassTable;
   section: SectionTable;
   category: CategoryTable;

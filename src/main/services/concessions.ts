@@ -9,6 +9,7 @@ import { verifyApprover } from './approvals';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 import { dueRows } from './dues';
+import { assertYearOpen } from './masters';
 import { enqueue } from './outbox';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
@@ -178,6 +179,7 @@ export async function decidePendingConcession(
     .transaction()
     .execute(async (tx) => {
       const c = await pendingConcession(tx, input.concessionId);
+      if (decision === 'approved') await assertYearOpen(tx, c.academic_year_id, 'concessionId', 'concessions');
       const rows = await decideConcession(tx, deps, c, decision, approverId, input.note);
       const applied = rows.reduce((a, r) => a + r.amount, 0);
       await recordAudit(tx, deps, {
@@ -208,6 +210,7 @@ export function requestConcession(deps: ServiceDeps, actorId: string, input: Par
           throw new AppError('not_found', `no ${table.replace('_', ' ')} has this id`, field);
         }
       }
+      await assertYearOpen(tx, input.yearId, 'yearId', 'concessions');
       const row: ConcessionTable = {
         id: deps.ids.uuid(),
         academic_year_id: input.yearId,

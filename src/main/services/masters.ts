@@ -9,13 +9,25 @@ import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 import { enqueue } from './outbox';
 
-const yearView = (y: { id: string; name: string; starts_on: string; ends_on: string; is_current: number }) => ({
+const yearView = (y: { id: string; name: string; starts_on: string; ends_on: string; is_current: number; closed_at: string | null }) => ({
   id: y.id,
   name: y.name,
   startsOn: y.starts_on,
   endsOn: y.ends_on,
   isCurrent: y.is_current === 1,
+  closedAt: y.closed_at,
 });
+
+/** Refuses to add `what` to a year the rollover closed (its dues are still collected; its fees are settled). */
+export async function assertYearOpen(db: Store | Tx, yearId: string, field: string, what: string): Promise<void> {
+  const year = await db.selectFrom('academic_year').select(['name', 'closed_at']).where('id', '=', yearId).executeTakeFirst();
+  if (year?.closed_at)
+    throw new AppError(
+      'conflict',
+      `${year.name} is closed (rolled over into the next year): no new ${what} in it; its dues are still collected`,
+      field,
+    );
+}
 
 export async function readMasters(db: Store): Promise<Masters> {
   const [years, classes, sections, categories, heads] = await Promise.all([
@@ -73,13 +85,13 @@ async function ensureUnique(db: Tx, table: 'class' | 'category' | 'fee_head' | '
 }
 
 /** Runs one change: its rows, an audit row and an outbox row, in one transaction. */
-function change<N extends MutationName>(
+function change<N extends MutationName, T extends MutationArgsInput<N> & { id: string }>(
   deps: ServiceDeps,
   actorId: string,
   action: N,
   entity: string,
-  work: (tx: Tx) => Promise<MutationArgsInput<N> & { id: string }>,
-) {
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
   return deps
     .store()
     .transaction()
@@ -104,6 +116,7 @@ export function createYear(deps: ServiceDeps, actorId: string, input: ParsedInpu
       ends_on: input.endsOn,
       is_current: makeCurrent ? 1 : 0,
       created_at: deps.clock.now().toISOString(),
+      closed_at: null,
     };
     await tx.insertInto('academic_year').values(row).execute();
     return yearView(row);
@@ -114,6 +127,8 @@ export function setCurrentYear(deps: ServiceDeps, actorId: string, { yearId }: P
   return change(deps, actorId, 'masters.setCurrentYear', 'academic_year', async (tx) => {
     const year = await tx.selectFrom('academic_year').selectAll().where('id', '=', yearId).executeTakeFirst();
     if (!year) throw new AppError('not_found', 'no academic year has this id', 'yearId');
+    if (year.closed_at)
+      throw new AppError('conflict', `${year.name} is closed (rolled over into the next year): it cannot be made current again`, 'yearId');
     await tx.updateTable('academic_year').set({ is_current: 0 }).where('is_current', '=', 1).execute();
     await tx.updateTable('academic_year').set({ is_current: 1 }).where('id', '=', yearId).execute();
     return yearView({ ...year, is_current: 1 });

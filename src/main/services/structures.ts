@@ -1,6 +1,7 @@
 // Fee structures and the dues they generate (student x installment x head), set-based in SQL.
 import { sql } from 'kysely';
 import type { Structure } from '../../shared/contract/structures';
+import type { MutationArgs } from '../../shared/sync/protocol';
 import type { ParsedInputOf } from '../../shared/contract';
 import { AppError } from '../../shared/contract/errors';
 import type { FineRule } from '../../shared/domain/fines';
@@ -8,6 +9,7 @@ import { splitEvenly, splitProblem } from '../../shared/domain/installments';
 import type { Store, Tx } from '../db/schema';
 import { recordAudit } from './audit';
 import { applyApprovedConcessions } from './concessions';
+import { assertYearOpen } from './masters';
 import type { ServiceDeps } from './context';
 import { enqueue } from './outbox';
 
@@ -120,10 +122,41 @@ export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: strin
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** Writes a structure made elsewhere (another desk, or the rollover) as it is described, once: again does nothing. */
+export async function insertStructureRows(
+  tx: Tx,
+  a: MutationArgs<'structures.create'>,
+  when: { createdAt: string; assignedAt: string | null },
+): Promise<void> {
+  if (await tx.selectFrom('fee_structure').select('id').where('id', '=', a.id).executeTakeFirst()) return;
+  await tx
+    .insertInto('fee_structure')
+    .values({
+      id: a.id,
+      academic_year_id: a.yearId,
+      class_id: a.classId,
+      category_id: a.categoryId,
+      name: a.name,
+      plan: a.plan,
+      fine_rule_json: a.fineRule ? JSON.stringify(a.fineRule) : null,
+      assigned_at: when.assignedAt,
+      created_at: when.createdAt,
+    })
+    .execute();
+  for (const [index, i] of a.installments.entries()) {
+    await tx.insertInto('installment').values({ id: i.id, structure_id: a.id, seq: i.seq, label: i.label, due_on: i.dueOn }).execute();
+    await tx
+      .insertInto('structure_item')
+      .values(a.heads.map((h) => ({ installment_id: i.id, head_id: h.headId, amount: h.shares[index] ?? 0 })))
+      .execute();
+  }
+}
+
 /** Checks a structure against the store, writes it and tells the other desks (the caller holds the transaction and audits). */
 export async function createStructure(tx: Tx, env: Env, input: ParsedInputOf<'structures.create'>): Promise<Structure> {
   const year = await tx.selectFrom('academic_year').select('id').where('id', '=', input.yearId).executeTakeFirst();
   if (!year) throw new AppError('not_found', 'no academic year has this id', 'yearId');
+  await assertYearOpen(tx, input.yearId, 'yearId', 'fee structures');
   const cls = await tx.selectFrom('class').select('id').where('id', '=', input.classId).executeTakeFirst();
   if (!cls) throw new AppError('not_found', 'no class has this id', 'classId');
   if (input.categoryId && !(await tx.selectFrom('category').select('id').where('id', '=', input.categoryId).executeTakeFirst())) {

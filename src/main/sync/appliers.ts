@@ -4,6 +4,8 @@ import type { ChangeArgs, ChangeName, MutationArgs } from '../../shared/sync/pro
 import type { Tx } from '../db/schema';
 import { applyApprovedConcessions } from '../services/concessions';
 import { writePolicies } from '../services/settings';
+import { insertStructureRows } from '../services/structures';
+import { writeRollover } from '../services/rollover';
 import { confirmRemoteBankLine, overpaid, recordRemotePayment, reverseRemote } from './money-appliers';
 import { chunks, ensureRemoteUser, type Env, insertDues } from './remote-rows';
 
@@ -70,32 +72,6 @@ async function updateStudent(
   await applyApprovedConcessions(tx, env, { studentIds: [a.id] });
 }
 
-async function createStructure(tx: Tx, a: MutationArgs<'structures.create'>) {
-  if (await tx.selectFrom('fee_structure').select('id').where('id', '=', a.id).executeTakeFirst()) return;
-  await tx
-    .insertInto('fee_structure')
-    .values({
-      id: a.id,
-      academic_year_id: a.yearId,
-      class_id: a.classId,
-      category_id: a.categoryId,
-      name: a.name,
-      plan: a.plan,
-      fine_rule_json: a.fineRule ? JSON.stringify(a.fineRule) : null,
-      assigned_at: null,
-      // The wire does not say when the structure was made (the server keeps only the fields MUTATION_ARGS names).
-      created_at: new Date(0).toISOString(),
-    })
-    .execute();
-  for (const [index, i] of a.installments.entries()) {
-    await tx.insertInto('installment').values({ id: i.id, structure_id: a.id, seq: i.seq, label: i.label, due_on: i.dueOn }).execute();
-    await tx
-      .insertInto('structure_item')
-      .values(a.heads.map((h) => ({ installment_id: i.id, head_id: h.headId, amount: h.shares[index] ?? 0 })))
-      .execute();
-  }
-}
-
 async function decideRemoteConcession(
   tx: Tx,
   env: Env,
@@ -152,6 +128,7 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
         ends_on: a.endsOn,
         is_current: 0,
         created_at: env.clock.now().toISOString(),
+        closed_at: null,
       })
       .onConflict((oc) => oc.doNothing())
       .execute();
@@ -181,7 +158,8 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
   },
   'students.update': (tx, env, a) => updateStudent(tx, a, env),
   'students.leave': (tx, env, a) => updateStudent(tx, a, env),
-  'structures.create': (tx, _env, a) => createStructure(tx, a),
+  // The wire does not say when the structure was made (the server keeps only the fields MUTATION_ARGS names).
+  'structures.create': (tx, _env, a) => insertStructureRows(tx, a, { createdAt: new Date(0).toISOString(), assignedAt: null }),
   'concessions.request': async (tx, env, a) => {
     await ensureRemoteUser(tx, env, a.requested_by);
     await tx
@@ -244,6 +222,12 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       .execute();
   },
   'settings.update': (tx, _env, a) => writePolicies(tx, a),
+  // The review stayed on the desk that did it; this desk keeps the rollover and derives the same dues.
+  'years.rollover': async (tx, env, a, deskCode) => {
+    await ensureRemoteUser(tx, env, a.requestedBy);
+    await ensureRemoteUser(tx, env, a.approvedBy);
+    await writeRollover(tx, env, a, deskCode, () => null);
+  },
   'upi.reference': async (tx, _env, a) => {
     await tx
       .insertInto('upi_reference')

@@ -22,6 +22,7 @@ import { importsChannels } from './imports';
 import { backupChannels } from './backup';
 import { diagnosticsChannels } from './diagnostics';
 import { reconcileChannels } from './reconcile';
+import { yearsChannels } from './years';
 
 export const contract = {
   ...storeChannels,
@@ -44,6 +45,7 @@ export const contract = {
   ...backupChannels,
   ...diagnosticsChannels,
   ...reconcileChannels,
+  ...yearsChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

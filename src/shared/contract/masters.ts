@@ -9,6 +9,8 @@ export const academicYear = z.object({
   startsOn: z.string(),
   endsOn: z.string(),
   isCurrent: z.boolean(),
+  /** When the rollover into the next year closed it; null while open. */
+  closedAt: z.string().nullable(),
 });
 export const schoolClass = z.object({
   id: z.string(),

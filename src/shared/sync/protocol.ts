@@ -9,9 +9,9 @@ import { STUDENT_STATUSES, student } from '../contract/students';
 
 /**
  * Raised whenever a message's meaning changes; the server accepts a range. 2: UPI references (upi.reference). 3: bank
- * statement lines confirmed into the books (bank.confirm).
+ * statement lines confirmed into the books (bank.confirm). 4: the year-end rollover (years.rollover).
  */
-export const SYNC_SCHEMA_VERSION = 3;
+export const SYNC_SCHEMA_VERSION = 4;
 export const OLDEST_SCHEMA_VERSION = 1;
 export const PUSH_MAX_MUTATIONS = 500;
 export const PULL_MAX_CHANGES = 2000;
@@ -52,6 +52,7 @@ export const MUTATION_NAMES = [
   'dues.opening',
   'upi.reference',
   'bank.confirm',
+  'years.rollover',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -79,6 +80,24 @@ const dayCloseRow = z.object({
   variance: minor.nullable(),
   note: optionalText,
 });
+
+const concessionRow = z.object({
+  id: uuid,
+  academic_year_id: uuid,
+  name: text,
+  kind: z.enum(['percent', 'fixed']),
+  value: minor.positive(),
+  target: z.enum(['student', 'category', 'sibling']),
+  student_id: uuid.nullable(),
+  category_id: uuid.nullable(),
+  sibling_rank: z.number().int().positive().nullable(),
+  head_id: uuid.nullable(),
+  reason: text,
+  requested_by: uuid,
+  requested_at: instant,
+});
+
+const structureArgs = structure.extend({ id: uuid, yearId: uuid, classId: uuid });
 
 const dueRow = z.object({
   id: uuid,
@@ -113,8 +132,8 @@ const studentView = student.extend({
  * so a desk never receives a change its appliers cannot read.
  */
 export const MUTATION_ARGS = {
-  'masters.createYear': academicYear.extend({ id: uuid, startsOn: date, endsOn: date }),
-  'masters.setCurrentYear': academicYear.extend({ id: uuid }),
+  'masters.createYear': academicYear.omit({ closedAt: true }).extend({ id: uuid, startsOn: date, endsOn: date }),
+  'masters.setCurrentYear': academicYear.omit({ closedAt: true }).extend({ id: uuid }),
   'masters.createClass': schoolClass.extend({ id: uuid }),
   'masters.addSection': schoolClass.extend({ id: uuid }),
   'masters.createCategory': category.extend({ id: uuid }),
@@ -141,23 +160,9 @@ export const MUTATION_ARGS = {
   'students.update': studentView,
   'students.leave': studentView.extend({ waivers: z.array(waiverRow).max(1000) }),
   'families.create': z.object({ id: uuid, name: text, studentIds: z.array(uuid).max(50) }),
-  'structures.create': structure.extend({ id: uuid, yearId: uuid, classId: uuid }),
+  'structures.create': structureArgs,
   'structures.assign': z.object({ structureId: uuid, assignedAt: instant }),
-  'concessions.request': z.object({
-    id: uuid,
-    academic_year_id: uuid,
-    name: text,
-    kind: z.enum(['percent', 'fixed']),
-    value: minor.positive(),
-    target: z.enum(['student', 'category', 'sibling']),
-    student_id: uuid.nullable(),
-    category_id: uuid.nullable(),
-    sibling_rank: z.number().int().positive().nullable(),
-    head_id: uuid.nullable(),
-    reason: text,
-    requested_by: uuid,
-    requested_at: instant,
-  }),
+  'concessions.request': concessionRow,
   'concessions.approved': z.object({
     concessionId: uuid,
     decidedBy: uuid,
@@ -265,6 +270,35 @@ export const MUTATION_ARGS = {
     created_at: instant,
     /** The key's signature over its id and desk code (keyProofBytes); desks before it was added publish without one. */
     proof: z.base64().length(88).optional(),
+  }),
+  // The year-end rollover, whole: each desk writes the same rows from it and derives the new year's dues itself.
+  'years.rollover': z.object({
+    id: uuid,
+    fromYearId: uuid,
+    toYear: z.object({ id: uuid, name: text, startsOn: date, endsOn: date }),
+    /** The day the closing year ends: the leaving day of those who leave or graduate with it. */
+    closedOn: date,
+    at: instant,
+    requestedBy: uuid,
+    approvedBy: uuid,
+    structures: z.array(structureArgs).max(5000),
+    /** The new year's own structures, made before the rollover, that it assigns. */
+    assignStructureIds: z.array(uuid).max(5000),
+    sections: z.array(z.object({ id: uuid, classId: uuid, name: text })).max(5000),
+    concessions: z.array(concessionRow).max(200_000),
+    moves: z
+      .array(
+        z.object({
+          fromClassId: uuid,
+          fromSectionId: uuid.nullable(),
+          toClassId: uuid,
+          toSectionId: uuid.nullable(),
+          outcome: z.enum(['promoted', 'detained', 'left', 'graduated']),
+          reason: optionalText,
+          studentIds: z.array(uuid).min(1).max(500_000),
+        }),
+      )
+      .max(20_000),
   }),
 } satisfies Record<MutationName, z.ZodType>;
 

@@ -10,6 +10,7 @@ import * as totp from './0007_totp';
 import * as auditSync from './0008_audit_sync';
 import * as upiReferences from './0009_upi_references';
 import * as bankLines from './0010_bank_lines';
+import * as schoolYear from './0011_school_year';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_audit_sync': auditSync,
   '0009_upi_references': upiReferences,
   '0010_bank_lines': bankLines,
+  '0011_school_year': schoolYear,
 };
