@@ -106,22 +106,6 @@ export async function writeRollover(
         .where('id', 'in', ids)
         .execute();
     }
-    for (const ids of slices(m.studentIds, 1000))
-      await tx
-        .insertInto('promotion')
-        .values(
-          ids.map((studentId) => ({
-            rollover_id: a.id,
-            student_id: studentId,
-            from_class_id: m.fromClassId,
-            from_section_id: m.fromSectionId,
-            to_class_id: m.toClassId,
-            to_section_id: m.toSectionId,
-            outcome: m.outcome,
-            reason: m.reason,
-          })),
-        )
-        .execute();
   }
   const duesCreated = await generateDues(tx, env, { structureIds: [...a.structures.map((s) => s.id), ...a.assignStructureIds] });
   for (const ids of slices(staying)) await applyApprovedConcessions(tx, env, { studentIds: ids });
@@ -138,6 +122,24 @@ export async function writeRollover(
       summary_json: JSON.stringify(summaryOf(duesCreated)),
     })
     .execute();
+  // The class history, under the rollover it belongs to.
+  for (const m of a.moves)
+    for (const ids of slices(m.studentIds, 1000))
+      await tx
+        .insertInto('promotion')
+        .values(
+          ids.map((studentId) => ({
+            rollover_id: a.id,
+            student_id: studentId,
+            from_class_id: m.fromClassId,
+            from_section_id: m.fromSectionId,
+            to_class_id: m.toClassId,
+            to_section_id: m.toSectionId,
+            outcome: m.outcome,
+            reason: m.reason,
+          })),
+        )
+        .execute();
   return duesCreated;
 }
 
