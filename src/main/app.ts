@@ -235,7 +235,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...backupHandlers(backups),
     ...diagnosticsHandlers(deps.logger),
     ...reconcileHandlers(services),
-    ...yearsHandlers(services, backgroundRunner),
+    ...yearsHandlers(services, backgroundRunner, syncLoop),
   };
 
   const route = createRouter({

@@ -16,11 +16,12 @@ export function rollOver(state: BatchState, a: Args<'years.rollover'>): Outcome 
   state.addMaster('masters.createYear', a.toYear.id, a.toYear.name.toLowerCase());
   for (const move of a.moves) {
     const status = STATUS[move.outcome];
-    for (const id of move.studentIds) {
+    for (const [i, id] of move.studentIds.entries()) {
       // A student the server never took in (their admission was refused) is on no other desk either.
       const current = state.students.get(id);
       if (!current) continue;
-      const version = current.version + 1;
+      // The desk rolled over in step with the server, so its version is the server's plus one.
+      const version = Math.max(current.version + 1, move.versions[i]!);
       const data = {
         ...studentRecord(current.data, version),
         classId: move.toClassId,

@@ -17,6 +17,7 @@ type Move = RolloverArgs['moves'][number];
 
 interface StudentRow {
   id: string;
+  version: number;
   admission_no: string;
   full_name: string;
   class_id: string;
@@ -61,10 +62,14 @@ async function checkedMap(db: Store | Tx, input: RolloverInput) {
   const sections = await db.selectFrom('section').select(['id', 'class_id', 'name']).execute();
   const sectionById = new Map(sections.map((s) => [s.id, s]));
   const students = await sql<StudentRow>`
-    select id, admission_no, full_name, class_id, section_id, category_id from student where status = 'active'
+    select id, version, admission_no, full_name, class_id, section_id, category_id from student where status = 'active'
     order by class_id, section_id, admission_no`.execute(db);
   const byClass = new Map<string, StudentRow[]>();
-  for (const s of students.rows) byClass.set(s.class_id, [...(byClass.get(s.class_id) ?? []), s]);
+  for (const s of students.rows) {
+    const list = byClass.get(s.class_id);
+    if (list) list.push(s);
+    else byClass.set(s.class_id, [s]);
+  }
   const mapOf = new Map(input.classes.map((c) => [c.fromClassId, c]));
   input.classes.forEach((c, i) => {
     if (!classes.has(c.fromClassId)) fail('not_found', 'no class has this id', `classes.${i}.fromClassId`);
@@ -123,7 +128,7 @@ function movesOf(input: RolloverInput, env: Env, map: Awaited<ReturnType<typeof 
     if (!added.has(key)) added.set(key, { id: env.ids.uuid(), classId, name });
     return { id: added.get(key)!.id, added: true };
   };
-  const groups = new Map<string, Move & { studentIds: string[] }>();
+  const groups = new Map<string, Move & { studentIds: string[]; versions: number[] }>();
   const sectionAdded = new Set<string>();
   const put = (s: StudentRow, to: { classId: string; sectionId: string | null }, outcome: PromotionOutcome, reason: string | null) => {
     const key = [s.class_id, s.section_id, to.classId, to.sectionId, outcome, reason].join('|');
@@ -137,10 +142,12 @@ function movesOf(input: RolloverInput, env: Env, map: Awaited<ReturnType<typeof 
         outcome,
         reason,
         studentIds: [],
+        versions: [],
       };
       groups.set(key, g);
     }
     g.studentIds.push(s.id);
+    g.versions.push(s.version + 1);
   };
   for (const s of students) {
     const move = mapOf.get(s.class_id)!;

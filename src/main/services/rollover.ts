@@ -1,6 +1,7 @@
 // The year-end rollover written: the new year made current and the old one closed, structures copied and assigned,
 // sections added, concessions carried, every student moved (with the class history kept), and the new year's dues
 // derived. The desk that does it and every desk that pulls it write the same rows from the same arguments.
+import { sql } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import type { RolloverInput, RolloverReview } from '../../shared/contract/years';
 import type { OutputOf } from '../../shared/contract';
@@ -92,20 +93,29 @@ export async function writeRollover(
   for (const m of a.moves) {
     const status = STATUS[m.outcome];
     if (status === 'active') staying.push(...m.studentIds);
-    for (const ids of slices(m.studentIds)) {
-      await tx
-        .updateTable('student')
-        .set((eb) => ({
-          class_id: m.toClassId,
-          section_id: m.toSectionId,
-          status,
-          left_on: status === 'active' ? null : a.closedOn,
-          version: eb('version', '+', 1),
-          updated_at: now,
-        }))
-        .where('id', 'in', ids)
-        .execute();
-    }
+    // Students go in runs of one version: the version each had where the rollover was done, plus one; never lower
+    // than a desk's own (an edit of its own not yet sent is refused by the server, and the server's copy taken).
+    const byVersion = new Map<number, string[]>();
+    m.studentIds.forEach((id, i) => {
+      const run = byVersion.get(m.versions[i]!);
+      if (run) run.push(id);
+      else byVersion.set(m.versions[i]!, [id]);
+    });
+    for (const [version, all] of byVersion)
+      for (const ids of slices(all)) {
+        await tx
+          .updateTable('student')
+          .set({
+            class_id: m.toClassId,
+            section_id: m.toSectionId,
+            status,
+            left_on: status === 'active' ? null : a.closedOn,
+            version: sql<number>`max(version, ${version})`,
+            updated_at: now,
+          })
+          .where('id', 'in', ids)
+          .execute();
+      }
   }
   const duesCreated = await generateDues(tx, env, { structureIds: [...a.structures.map((s) => s.id), ...a.assignStructureIds] });
   for (const ids of slices(staying)) await applyApprovedConcessions(tx, env, { studentIds: ids });

@@ -288,15 +288,19 @@ export const MUTATION_ARGS = {
     concessions: z.array(concessionRow).max(200_000),
     moves: z
       .array(
-        z.object({
-          fromClassId: uuid,
-          fromSectionId: uuid.nullable(),
-          toClassId: uuid,
-          toSectionId: uuid.nullable(),
-          outcome: z.enum(['promoted', 'detained', 'left', 'graduated']),
-          reason: optionalText,
-          studentIds: z.array(uuid).min(1).max(500_000),
-        }),
+        z
+          .object({
+            fromClassId: uuid,
+            fromSectionId: uuid.nullable(),
+            toClassId: uuid,
+            toSectionId: uuid.nullable(),
+            outcome: z.enum(['promoted', 'detained', 'left', 'graduated']),
+            reason: optionalText,
+            studentIds: z.array(uuid).min(1).max(500_000),
+            /** Each student's version after the move (the one it had on the desk that rolled over, plus one). */
+            versions: z.array(z.number().int().positive()).max(500_000),
+          })
+          .refine((m) => m.versions.length === m.studentIds.length, 'must give a version for each student'),
       )
       .max(20_000),
   }),
