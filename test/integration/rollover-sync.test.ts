@@ -106,7 +106,7 @@ describe.each(backends)('rollover through a %s server', (_name, backend) => {
       message: expect.stringMatching(/rolled over into 2027-28 already, on desk D01/),
     });
     expect(await a.ok('years.rollover', { plan: yearEndPlan(school), approver: ACCOUNTANT })).toMatchObject({ alreadyDone: true });
-  });
+  }, 120_000);
 
   it('refuses to roll over a desk that cannot reach the server, and writes nothing', async () => {
     const c = await newDesk('D03');
@@ -126,5 +126,5 @@ describe.each(backends)('rollover through a %s server', (_name, backend) => {
       await c.close();
       await server.restart();
     }
-  });
+  }, 120_000);
 });

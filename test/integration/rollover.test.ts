@@ -114,7 +114,7 @@ describe('year-end rollover', () => {
     const paid = await desk.ok('payments.record', { studentIds: [school.students.asha], amount: 1_000_00, method: { mode: 'cash' } });
     expect(paid.receiptNo).toBe('2027-28/D01/000001');
     expect(paid.lines.every((l) => l.dueOn < '2027-04-01')).toBe(true);
-  });
+  }, 120_000);
 
   it('done again for the same year changes nothing and answers with what it did', async () => {
     const plan = yearEndPlan(school);
@@ -123,7 +123,7 @@ describe('year-end rollover', () => {
     const again = await desk.ok('years.rollover', { plan, approver: ACCOUNTANT });
     expect(again).toMatchObject({ alreadyDone: true, rolloverId: first.rolloverId, duesCreated: first.duesCreated });
     expect(await footprint()).toEqual(before);
-  });
+  }, 120_000);
 
   it('carries advance credit, and the concessions of students who stay into the new year only', async () => {
     // In March every quarter of 2026-27 is late: ₹500 of fines each (the cap). Dev pays the year, the fines and ₹5,000 more.
@@ -165,7 +165,7 @@ describe('year-end rollover', () => {
       applied: 6_600_00,
       decidedBy: ACCOUNTANT.username,
     });
-  });
+  }, 120_000);
 });
 
 describe('a closed year', () => {
@@ -196,7 +196,7 @@ describe('a closed year', () => {
     const paid = await desk.ok('payments.record', { studentIds: [school.students.chitra], amount: 20_000_00, method: { mode: 'cash' } });
     expect(paid.receiptNo).toBe('2027-28/D01/000001');
     expect(paid.lines.every((l) => l.dueOn < '2027-04-01')).toBe(true);
-  });
+  }, 120_000);
 });
 
 describe('bad requests are refused whole', () => {
@@ -255,5 +255,5 @@ describe('bad requests are refused whole', () => {
       message: expect.stringMatching(/2026-27 is closed/),
     });
     expect(await footprint()).toEqual(before);
-  });
+  }, 120_000);
 });
