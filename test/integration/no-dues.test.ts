@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
+import { studentOverTwoYears } from '../support/school';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-results/no-dues');
 const ACCOUNTANT = { username: 'meera', password: 'ledger-and-books-1' };
@@ -28,57 +29,6 @@ afterEach(async () => {
   await desk.close();
 });
 
-/**
- * Kavya Nair (A-104), Class 5-A. 2025-26: Tuition ₹5,000 due 10 Apr 2025 (₹250 flat fine after 10 days), ₹2,000 paid
- * with ₹300 over as advance credit. 2026-27 (made current a year on): Tuition ₹1,500 due 10 Apr 2026, no fine.
- * The clock ends on 15 Apr 2026.
- */
-async function kavyaOverTwoYears() {
-  const yearA = await desk.ok('masters.createYear', { name: '2025-26', startsOn: '2025-04-01', endsOn: '2026-03-31', makeCurrent: true });
-  const cls = await desk.ok('masters.createClass', { name: 'Class 5', sortOrder: 5, sections: ['A'] });
-  const tuition = await desk.ok('masters.createHead', { name: 'Tuition' });
-  const structureA = await desk.ok('structures.create', {
-    yearId: yearA.id,
-    classId: cls.id,
-    name: 'Class 5 — 2025-26',
-    plan: 'annual',
-    installments: [{ label: 'Annual', dueOn: '2025-04-10' }],
-    heads: [{ headId: tuition.id, amount: 5_000_00 }],
-    fineRule: { kind: 'flat', graceDays: 10, amount: 250_00 },
-  });
-  await desk.ok('structures.assign', { structureId: structureA.id });
-  const kavya = await desk.ok('students.create', {
-    admissionNo: 'A-104',
-    fullName: 'Kavya Nair',
-    classId: cls.id,
-    sectionId: cls.sections[0]!.id,
-    guardianName: 'Vikram Rao',
-    phone: '98450 12345',
-    joinedOn: '2025-04-01',
-  });
-  const open = await desk.ok('payments.openDues', { studentIds: [kavya.id], asOf: '2025-04-02' });
-  await desk.ok('payments.record', {
-    studentIds: [kavya.id],
-    amount: 2_300_00,
-    method: { mode: 'cash' },
-    allocations: [{ key: open.items[0]!.key, amount: 2_000_00 }],
-  });
-
-  await desk.travelTo('2026-04-01T05:00:00Z');
-  const yearB = await desk.ok('masters.createYear', { name: '2026-27', startsOn: '2026-04-01', endsOn: '2027-03-31', makeCurrent: true });
-  const structureB = await desk.ok('structures.create', {
-    yearId: yearB.id,
-    classId: cls.id,
-    name: 'Class 5 — 2026-27',
-    plan: 'annual',
-    installments: [{ label: 'Annual', dueOn: '2026-04-10' }],
-    heads: [{ headId: tuition.id, amount: 1_500_00 }],
-  });
-  await desk.ok('structures.assign', { structureId: structureB.id });
-  await desk.travelTo('2026-04-15T05:00:00Z');
-  return { kavya, yearA, yearB };
-}
-
 /** The certificates' audit rows, oldest first (the trail lists newest first). */
 const certificates = async () =>
   (await desk.ok('audit.list', { limit: 500 }))
@@ -94,7 +44,7 @@ const pdfText = (name: string, base64: string) => {
 
 describe('students.leavePreview: what stays owed', () => {
   it('lists each year’s open dues and fines to date, and the credit held; the dues leaving waives are not owed', async () => {
-    const { kavya, yearA, yearB } = await kavyaOverTwoYears();
+    const { kavya, yearA, yearB } = await studentOverTwoYears(desk);
     const onTheDay = await desk.ok('students.leavePreview', { studentId: kavya.id, leftOn: '2026-04-15' });
     expect(onTheDay.dues).toEqual([]);
     expect(onTheDay.owed).toEqual({
@@ -117,7 +67,7 @@ describe('students.leavePreview: what stays owed', () => {
 
 describe('students.noDuesCertificate', () => {
   it('is refused with the amount owed year by year, then printed once all is paid; a second print says DUPLICATE', async () => {
-    const { kavya } = await kavyaOverTwoYears();
+    const { kavya } = await studentOverTwoYears(desk);
     const active = await desk.call('students.noDuesCertificate', { studentId: kavya.id, target: 'pdf' });
     expect(active).toMatchObject({ ok: false, error: { code: 'conflict', field: 'studentId' } });
     expect(active.ok ? '' : active.error.message).toBe(
@@ -174,7 +124,7 @@ describe('students.noDuesCertificate', () => {
   });
 
   it('is forbidden to a cashier, and an unknown student is refused by name of the field with nothing written', async () => {
-    const { kavya } = await kavyaOverTwoYears();
+    const { kavya } = await studentOverTwoYears(desk);
     await desk.ok('students.leave', { studentId: kavya.id, leftOn: '2026-04-15', reason: 'moved to Pune' });
     await desk.ok('payments.record', { studentIds: [kavya.id], amount: 4_750_00, method: { mode: 'cash' } });
 
