@@ -123,6 +123,24 @@ describe('students.noDuesCertificate', () => {
     ]);
   });
 
+  it('waits for a cheque that paid the dues to clear', async () => {
+    const { kavya } = await studentOverTwoYears(desk);
+    await desk.ok('students.leave', { studentId: kavya.id, leftOn: '2026-04-15', reason: 'moved to Pune' });
+    const cheque = await desk.ok('payments.record', {
+      studentIds: [kavya.id],
+      amount: 4_750_00,
+      method: { mode: 'cheque', chequeNo: '004512', bank: 'Canara Bank', chequeDate: '2026-04-15' },
+    });
+    const waiting = await desk.call('students.noDuesCertificate', { studentId: kavya.id, target: 'pdf' });
+    expect(waiting).toMatchObject({ ok: false, error: { code: 'conflict', field: 'studentId' } });
+    expect(waiting.ok ? '' : waiting.error.message).toBe(
+      `Kavya Nair (A-104) paid by a cheque or draft not yet cleared (receipt ${cheque.receiptNo}, ₹4,750.00): a no-dues certificate can be issued once it clears`,
+    );
+    expect(await certificates()).toEqual([]);
+    await desk.ok('cheques.clear', { paymentId: cheque.paymentId, clearedOn: '2026-04-15' });
+    expect((await desk.ok('students.noDuesCertificate', { studentId: kavya.id, target: 'pdf' })).copyNo).toBe(1);
+  });
+
   it('is forbidden to a cashier, and an unknown student is refused by name of the field with nothing written', async () => {
     const { kavya } = await studentOverTwoYears(desk);
     await desk.ok('students.leave', { studentId: kavya.id, leftOn: '2026-04-15', reason: 'moved to Pune' });

@@ -115,33 +115,71 @@ async function userName(tx: Tx, userId: string | null): Promise<string> {
   return user?.full_name ?? 'a user of another desk';
 }
 
-/**
- * Checks that a left or passed-out student owes nothing today and counts the certificate's next copy in its audit row
- * (the first is the original; the copies this desk printed before are its audit rows for the student).
- */
-export async function issueNoDuesCertificate(tx: Tx, deps: ServiceDeps, actorId: string, studentId: string): Promise<NoDuesCertificate> {
-  const student = await getStudent(tx, studentId);
-  const who = `${student.fullName} (${student.admissionNo})`;
-  if (student.status === 'active') {
-    throw new AppError('conflict', `${who} is still studying here: mark them left before issuing a no-dues certificate`, 'studentId');
-  }
+/** Cheques and drafts of this student (or paying their dues) neither cleared nor bounced: a bounce opens dues again, with a charge. */
+async function unclearedCheques(tx: Tx, studentId: string) {
+  const rows = await sql<{ receipt_no: string; amount: number }>`
+    select p.receipt_no, p.amount from payment p
+    where p.id in (
+        select a.payment_id from due d join allocation a on a.due_id = d.id where d.student_id = ${studentId}
+        union select id from payment where student_id = ${studentId})
+      and p.mode in ('cheque', 'dd')
+      and not exists (select 1 from payment_event e where e.payment_id = p.id)
+      and not exists (select 1 from cheque_clearance c where c.payment_id = p.id)
+    order by p.business_date, p.receipt_no`.execute(tx);
+  return rows.rows;
+}
+
+/** The school as its papers head it: name, address and numbers from the settings, as receipts have them. */
+async function letterhead(tx: Tx): Promise<Receipt['school']> {
   const policies = await readPolicies(tx);
-  const school = {
+  return {
     ...(await tx.selectFrom('school').select(['name', 'currency', 'locale']).executeTakeFirstOrThrow()),
     address: policies.schoolAddress,
     phone: policies.schoolPhone,
     registration: policies.schoolRegistration,
     taxId: policies.schoolTaxId,
   };
-  const money = (minor: number) => formatMoney(minor, school.currency, school.locale);
-  const asOf = dateIn(deps.clock.now());
-  const years = await accountByYear(tx, studentId, asOf);
+}
+
+/** Refuses while anything is owed, naming the amount year by year, or while a cheque that paid could still bounce. */
+async function refuseWhileOwing(tx: Tx, student: Student, years: readonly YearAccount[], money: (minor: number) => string) {
+  const who = `${student.fullName} (${student.admissionNo})`;
   const owing = years.filter((y) => y.total > 0);
   if (owing.length > 0) {
     const total = owing.reduce((a, y) => a + y.total, 0);
     const byYear = owing.map((y) => `${y.yearName}: ${money(y.total)}`).join('; ');
     throw new AppError('conflict', `${who} still owes ${money(total)} (${byYear}): a no-dues certificate cannot be issued`, 'studentId');
   }
+  const cheques = await unclearedCheques(tx, student.id);
+  if (cheques.length > 0) {
+    const list = cheques.map((c) => `receipt ${c.receipt_no}, ${money(c.amount)}`).join('; ');
+    const [what, clears] = cheques.length === 1 ? ['a cheque or draft', 'it clears'] : ['cheques or drafts', 'they clear'];
+    throw new AppError(
+      'conflict',
+      `${who} paid by ${what} not yet cleared (${list}): a no-dues certificate can be issued once ${clears}`,
+      'studentId',
+    );
+  }
+}
+
+/**
+ * Checks that a left or passed-out student owes nothing today, with no cheque of theirs waiting to clear, and counts
+ * the certificate's next copy in its audit row (the first is the original; earlier copies are this desk's audit rows
+ * for the student).
+ */
+export async function issueNoDuesCertificate(tx: Tx, deps: ServiceDeps, actorId: string, studentId: string): Promise<NoDuesCertificate> {
+  const student = await getStudent(tx, studentId);
+  if (student.status === 'active') {
+    throw new AppError(
+      'conflict',
+      `${student.fullName} (${student.admissionNo}) is still studying here: mark them left before issuing a no-dues certificate`,
+      'studentId',
+    );
+  }
+  const school = await letterhead(tx);
+  const asOf = dateIn(deps.clock.now());
+  const years = await accountByYear(tx, studentId, asOf);
+  await refuseWhileOwing(tx, student, years, (minor) => formatMoney(minor, school.currency, school.locale));
   const earlier = await tx
     .selectFrom('audit_log')
     .select(['user_id', 'at'])
