@@ -219,7 +219,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...settingsHandlers(services),
     ...auditHandlers(services, backgroundRunner),
     ...mastersHandlers(services),
-    ...studentsHandlers(services),
+    ...studentsHandlers(services, print),
     ...structuresHandlers(services),
     ...concessionsHandlers(services),
     ...paymentsHandlers(services),

@@ -135,6 +135,10 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { studentId: ID, leftOn: '2026-13-01', reason: 'moved' }, field: 'leftOn', message: /YYYY-MM-DD|real calendar date/ },
   ],
   'students.leavePreview': [{ input: { studentId: ID, leftOn: '30/06/2026' }, field: 'leftOn', message: /YYYY-MM-DD/ }],
+  'students.noDuesCertificate': [
+    { input: { studentId: ID, target: 'fax' }, field: 'target', message: 'target must be pdf, printer or dialog' },
+    { input: { studentId: 'A-104', target: 'pdf' }, field: 'studentId', message: /UUID/ },
+  ],
   'families.create': [{ input: { name: 'Rao family', studentIds: [] }, field: 'studentIds', message: /at least one student/ }],
   'families.get': [{ input: { familyId: 5 }, field: 'familyId', message: /UUID/ }],
   'structures.list': [{ input: { yearId: 'this year' }, field: 'yearId', message: /UUID/ }],

@@ -124,6 +124,18 @@ group('audit rows in words', () => {
     );
   });
 
+  it('a no-dues certificate: issued, then reprinted with its copy number', () => {
+    const row = (copyNo: number) =>
+      entry({
+        action: 'students.noDuesCertificate',
+        entity: 'student',
+        subject: { name: null, student: meher, receiptNo: null },
+        after: { certificateNo: 'NDC/A-0001', copyNo, asOf: '2026-12-20', paidByYear: [], credit: 0 },
+      });
+    expect(describe(row(1), f)).toBe('Issued the no-dues certificate NDC/A-0001 of Meher Kapoor (adm. no. A-0001, Class 5 A)');
+    expect(describe(row(2), f)).toBe('Reprinted the no-dues certificate NDC/A-0001 of Meher Kapoor (adm. no. A-0001, Class 5 A) (copy 2)');
+  });
+
   it('who: the name and the username, or FeeDesk when no one was signed in', () => {
     expect(who(entry({}))).toEqual({ name: 'Asha Rao', username: 'principal' });
     expect(who(entry({ username: null, userFullName: null }))).toEqual({ name: 'FeeDesk (no one signed in)', username: null });

@@ -163,7 +163,7 @@ export async function insertStudentTx(
 }
 
 /** The open dues leaving on `leftOn` waives: those that fall due after it. Checks the date against the joining date. */
-async function duesWaivedOnLeaving(db: Store | Tx, student: Student, leftOn: string) {
+export async function duesWaivedOnLeaving(db: Store | Tx, student: Student, leftOn: string) {
   if (leftOn < student.joinedOn) {
     const { locale } = await db.selectFrom('school').select('locale').executeTakeFirstOrThrow();
     throw new AppError('invalid_input', `leftOn is before the joining date, ${formatDate(student.joinedOn as IsoDate, locale)}`, 'leftOn');
@@ -299,14 +299,6 @@ export function leaveStudent(
       await enqueue(tx, deps, 'students.leave', { ...student, baseVersion: before.version, waivers });
       return { student, duesWaived: future.length, amountWaived: future.reduce((a, d) => a + d.balance, 0) };
     });
-}
-
-export async function leavePreview(db: Store, studentId: string, leftOn: string): Promise<OutputOf<'students.leavePreview'>> {
-  const dues = await duesWaivedOnLeaving(db, await getStudent(db, studentId), leftOn);
-  return {
-    dues: dues.map((d) => ({ dueId: d.id, installment: d.installment, head: d.head, dueOn: d.due_on, balance: d.balance })),
-    total: dues.reduce((a, d) => a + d.balance, 0),
-  };
 }
 
 export function createFamily(

@@ -37,6 +37,14 @@ export type Student = z.infer<typeof student>;
 export const waivedDue = z.object({ dueId: z.string(), installment: z.string(), head: z.string(), dueOn: z.string(), balance: z.number() });
 export type WaivedDue = z.infer<typeof waivedDue>;
 
+/** One academic year of what a student still owes: open dues (levied fines among them), late fines earned to date. */
+export const owedYear = z.object({ yearId: z.string(), yearName: z.string(), dues: z.number(), fines: z.number(), total: z.number() });
+export type OwedYear = z.infer<typeof owedYear>;
+
+/** What a student still owes as of a day, year by year (only years with something owed), and the advance credit the school holds for them. */
+export const owed = z.object({ asOf: z.string(), years: z.array(owedYear), total: z.number(), credit: z.number() });
+export type Owed = z.infer<typeof owed>;
+
 const phone = z
   .string({ error: 'must be text' })
   .trim()
@@ -107,10 +115,17 @@ export const studentsChannels = {
     output: z.object({ student, duesWaived: z.number(), amountWaived: z.number() }),
     access: ['admin', 'accountant'],
   }),
-  // What leaving on a date would waive (the open dues that fall due after it), shown before anyone confirms.
+  // What leaving on a date would waive (the open dues that fall due after it) and what would still be owed (the rest, and
+  // fines to date, year by year), shown before anyone confirms.
   'students.leavePreview': channel({
     input: z.strictObject({ studentId: id, leftOn: isoDate }),
-    output: z.object({ dues: z.array(waivedDue), total: z.number() }),
+    output: z.object({ dues: z.array(waivedDue), total: z.number(), owed }),
+    access: ['admin', 'accountant'],
+  }),
+  // A left or passed-out student's no-dues certificate, refused while anything is owed; later prints say DUPLICATE.
+  'students.noDuesCertificate': channel({
+    input: z.strictObject({ studentId: id, target: z.enum(['pdf', 'printer', 'dialog'], { error: 'must be pdf, printer or dialog' }) }),
+    output: z.object({ fileName: z.string(), base64: z.string(), certificateNo: z.string(), copyNo: z.number() }),
     access: ['admin', 'accountant'],
   }),
   'families.create': channel({

@@ -120,6 +120,15 @@ export function describe(entry: AuditEntry, f: Formatters): string {
         `Marked ${student ?? 'a student'} as ${str(after['status']) === 'alumni' ? 'passed out' : 'left'}`,
         day(after['left_on'] ?? after['leftOn']) && `on ${day(after['left_on'] ?? after['leftOn'])}`,
       );
+    case 'students.noDuesCertificate': {
+      const copy = num(after['copyNo']);
+      return join(
+        copy !== null && copy > 1 ? 'Reprinted the no-dues certificate' : 'Issued the no-dues certificate',
+        str(after['certificateNo']),
+        `of ${student ?? 'a student'}`,
+        copy !== null && copy > 1 && `(copy ${copy})`,
+      );
+    }
     case 'masters.createYear':
       return `Created academic year ${name ?? str(after['name']) ?? ''}`.trim();
     case 'masters.setCurrentYear':

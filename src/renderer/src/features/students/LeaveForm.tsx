@@ -1,16 +1,17 @@
-// Marking a student as left: first what leaving on that day waives (the open dues that fall due after it), then a
-// confirmation that says it again.
+// Marking a student as left: first what leaving on that day waives (the open dues that fall due after it) and what
+// would still be owed year by year, then a confirmation that says it again.
 import { Alert, Button, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { Student, WaivedDue } from '../../../../shared/contract/students';
+import type { Owed, Student, WaivedDue } from '../../../../shared/contract/students';
 import { api, ApiError, request } from '../../api/client';
 import { messageForField, sentence } from '../../api/form-errors';
 import { DataTable } from '../../components/DataTable';
 import { DateField } from '../../components/DateField';
 import type { MoneyFormat } from '../../components/money';
 import { useDates } from '../../components/school';
+import { OwedByYear, owedInWords } from './OwedByYear';
 
-type Preview = { leftOn: string; dues: WaivedDue[]; total: number };
+type Preview = { leftOn: string; dues: WaivedDue[]; total: number; owed: Owed };
 
 export function LeaveForm({
   student,
@@ -137,6 +138,7 @@ export function LeaveForm({
                 Total waived: {money.format(shown.total)}
               </Text>
             )}
+            <OwedByYear owed={shown.owed} money={money} who={student.fullName} left={false} />
           </Stack>
         )}
         {failure && <Alert color="red">{failure}</Alert>}
@@ -148,6 +150,7 @@ export function LeaveForm({
                 {shown.dues.length > 0
                   ? `This waives ${shown.dues.length} ${shown.dues.length === 1 ? 'due' : 'dues'}, ${money.format(shown.total)} in all.`
                   : 'No dues are waived.'}
+                {shown.owed.total > 0 && ` ${student.fullName} will still owe ${owedInWords(shown.owed, money)}.`}
               </Text>
               <Group>
                 <Button color="red.8" loading={busy} onClick={() => void confirm()} autoFocus>

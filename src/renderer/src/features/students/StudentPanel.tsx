@@ -1,16 +1,19 @@
-// One student opened from the register: their details and family, and (for those allowed) edit and mark as left.
+// One student opened from the register: their details and family, and (for those allowed) edit and mark as left; for a
+// student who has left, what they still owe by year, or their no-dues certificate when nothing is.
 import { Alert, Badge, Button, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
-import type { Student, StudentSummary } from '../../../../shared/contract/students';
+import type { Owed, Student, StudentSummary } from '../../../../shared/contract/students';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 import { mayCall } from '../../components/access';
+import { downloadPdf } from '../../components/download';
 import type { MoneyFormat } from '../../components/money';
 import { useDates } from '../../components/school';
 import { EditStudentForm } from './EditStudentForm';
 import { LeaveForm } from './LeaveForm';
+import { OwedByYear } from './OwedByYear';
 
 type Family = { id: string; name: string; students: StudentSummary[] };
 
@@ -31,7 +34,12 @@ export function StudentPanel({ studentId, masters, session, money, onChanged, on
   const [family, setFamily] = useState<Family | null>(null);
   const [mode, setMode] = useState<'view' | 'edit' | 'leave'>('view');
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [owedFor, setOwedFor] = useState<{ key: string; owed: Owed } | null>(null);
+  const [printing, setPrinting] = useState(false);
   const role = session.user.role;
+  const leftOn = student?.leftOn ?? null;
+  const owedKey = `${studentId}:${leftOn}`;
+  const owed = leftOn && owedFor?.key === owedKey ? owedFor.owed : null;
 
   const load = useCallback(() => {
     const fail = (e: Error) => setNote({ ok: false, text: sentence(e.message) });
@@ -42,6 +50,38 @@ export function StudentPanel({ studentId, masters, session, money, onChanged, on
     }, fail);
   }, [studentId]);
   useEffect(load, [load]);
+
+  // What a left student still owes: the preview of leaving on the day they left, which waives nothing more.
+  useEffect(() => {
+    if (!leftOn || !mayCall(role, 'students.leavePreview')) return;
+    let live = true;
+    request(api().students.leavePreview({ studentId, leftOn })).then(
+      (p) => live && setOwedFor({ key: `${studentId}:${leftOn}`, owed: p.owed }),
+      (e: Error) => live && setNote({ ok: false, text: sentence(e.message) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [studentId, leftOn, role]);
+
+  const certificate = async () => {
+    setPrinting(true);
+    try {
+      const c = await request(api().students.noDuesCertificate({ studentId, target: 'pdf' }));
+      downloadPdf(c.fileName, c.base64);
+      setNote({
+        ok: true,
+        text:
+          c.copyNo === 1
+            ? `No-dues certificate ${c.certificateNo} saved.`
+            : `No-dues certificate ${c.certificateNo}: copy ${c.copyNo} saved (marked DUPLICATE).`,
+      });
+    } catch (err) {
+      setNote({ ok: false, text: sentence((err as Error).message) });
+    } finally {
+      setPrinting(false);
+    }
+  };
 
   if (!student) return note ? <Alert color="red">{note.text}</Alert> : null;
   const done = (text: string) => {
@@ -83,6 +123,11 @@ export function StudentPanel({ studentId, masters, session, money, onChanged, on
                   Mark as left…
                 </Button>
               )}
+              {owed?.total === 0 && mayCall(role, 'students.noDuesCertificate') && (
+                <Button variant="default" loading={printing} onClick={() => void certificate()}>
+                  No-dues certificate
+                </Button>
+              )}
               <Button variant="subtle" onClick={onClose}>
                 Close
               </Button>
@@ -97,6 +142,7 @@ export function StudentPanel({ studentId, masters, session, money, onChanged, on
           ) : (
             <Alert color="red">{note.text}</Alert>
           ))}
+        {mode === 'view' && owed && <OwedByYear owed={owed} money={money} who={student.fullName} left />}
         {mode === 'edit' && (
           <EditStudentForm
             key={student.version}
