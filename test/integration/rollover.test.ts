@@ -2,7 +2,8 @@
 // a second run that changes nothing, the closed year, arrears still collected, and every bad request refused whole.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/shared/contract';
-import { ADMIN, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
+import { sql } from 'kysely';
+import { ADMIN, openSideStore, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { ACCOUNTANT, seedYearSchool, yearEndPlan, type YearSchool } from '../support/year-school';
 
 const errorOf = (r: Result<unknown>) => {
@@ -113,7 +114,18 @@ describe('year-end rollover', () => {
     // Receipts of the new year start again at 1; money taken now pays the arrears first.
     const paid = await desk.ok('payments.record', { studentIds: [school.students.asha], amount: 1_000_00, method: { mode: 'cash' } });
     expect(paid.receiptNo).toBe('2027-28/D01/000001');
-    expect(paid.lines.every((l) => l.dueOn < '2027-04-01')).toBe(true);
+    expect(paid.lines.every((l) => l.installment !== 'Term 1' && l.installment !== 'Term 2')).toBe(true);
+    // The late fines it paid are 2026-27's, like the fees they were earned on.
+    expect(paid.lines.filter((l) => l.kind === 'fine').length).toBeGreaterThan(0);
+    const side = await openSideStore(desk);
+    try {
+      const fines = await sql<{ year: string }>`
+        select y.name as year from due d join academic_year y on y.id = d.academic_year_id
+        where d.kind = 'fine' and d.student_id = ${school.students.asha}`.execute(side.db);
+      expect(new Set(fines.rows.map((r) => r.year))).toEqual(new Set(['2026-27']));
+    } finally {
+      await side.close();
+    }
   }, 120_000);
 
   it('done again for the same year changes nothing and answers with what it did', async () => {
@@ -195,7 +207,18 @@ describe('a closed year', () => {
     expect(errorOf(current).message).toMatch(/closed/);
     const paid = await desk.ok('payments.record', { studentIds: [school.students.chitra], amount: 20_000_00, method: { mode: 'cash' } });
     expect(paid.receiptNo).toBe('2027-28/D01/000001');
-    expect(paid.lines.every((l) => l.dueOn < '2027-04-01')).toBe(true);
+    expect(paid.lines.every((l) => l.installment !== 'Term 1' && l.installment !== 'Term 2')).toBe(true);
+    // The late fines it paid are 2026-27's, like the fees they were earned on.
+    expect(paid.lines.filter((l) => l.kind === 'fine').length).toBeGreaterThan(0);
+    const side = await openSideStore(desk);
+    try {
+      const fines = await sql<{ year: string }>`
+        select y.name as year from due d join academic_year y on y.id = d.academic_year_id
+        where d.kind = 'fine' and d.student_id = ${school.students.asha}`.execute(side.db);
+      expect(new Set(fines.rows.map((r) => r.year))).toEqual(new Set(['2026-27']));
+    } finally {
+      await side.close();
+    }
   }, 120_000);
 });
 

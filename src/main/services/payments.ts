@@ -192,11 +192,28 @@ async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { yearId: 
   const fineDueIds = new Map<string, string>();
   const fineDues: DueTable[] = [];
   const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
+  // A fine belongs to its installment's year: the late fine of last year's fees, collected this year, is an arrear.
+  const yearOf = new Map(
+    toLevy.length === 0
+      ? []
+      : (
+          await tx
+            .selectFrom('installment as i')
+            .innerJoin('fee_structure as fs', 'fs.id', 'i.structure_id')
+            .select(['i.id', 'fs.academic_year_id'])
+            .where(
+              'i.id',
+              'in',
+              toLevy.map((f) => f.installmentId),
+            )
+            .execute()
+        ).map((r) => [r.id, r.academic_year_id]),
+  );
   for (const f of toLevy) {
     const due: DueTable = {
       id: env.ids.uuid(),
       student_id: f.studentId,
-      academic_year_id: at.yearId,
+      academic_year_id: yearOf.get(f.installmentId) ?? at.yearId,
       installment_id: f.installmentId,
       head_id: fineHead.id,
       kind: 'fine',
