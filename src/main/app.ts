@@ -10,6 +10,7 @@ import { backupHandlers } from './channels/backup';
 import { concessionsHandlers } from './channels/concessions';
 import { reconcileHandlers } from './channels/reconcile';
 import { yearsHandlers } from './channels/years';
+import { chargesHandlers } from './channels/charges';
 import { diagnosticsHandlers } from './channels/diagnostics';
 import { type FileChooser, importsHandlers } from './channels/imports';
 import { mastersHandlers } from './channels/masters';
@@ -109,6 +110,9 @@ export const systemClock: DeskClock = { now: () => new Date(), monotonicMs: () =
 /** Channels that write money events: each is followed by a sync round soon after (SyncLoop.soon). */
 const MONEY_CHANNELS: ReadonlySet<string> = new Set<ChannelName>([
   'years.rollover',
+  'charges.assign',
+  'charges.stop',
+  'charges.oneOff',
   'payments.record',
   'payments.cancel',
   'payments.bounce',
@@ -236,6 +240,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...diagnosticsHandlers(deps.logger),
     ...reconcileHandlers(services),
     ...yearsHandlers(services, backgroundRunner, syncLoop),
+    ...chargesHandlers(services),
   };
 
   const route = createRouter({

@@ -103,7 +103,8 @@ export class BatchState {
       } else if (m.name === 'payments.cancel' || m.name === 'payments.bounce' || m.name === 'bank.confirm')
         paymentIds.add(a['paymentId'] as string);
       else if (m.name === 'payments.refundCredit') studentIds.add(a['studentId'] as string);
-      else if (m.name === 'dues.opening') for (const d of (a as Args<'dues.opening'>).dues) studentIds.add(d.student_id);
+      else if (m.name === 'dues.opening' || m.name === 'charges.assign' || m.name === 'charges.oneOff')
+        for (const d of (a as Args<'dues.opening'>).dues) studentIds.add(d.student_id);
       else if (m.name === 'deskKeys.publish') keyIds.add(a['key_id'] as string);
       else if (m.name === 'years.rollover')
         for (const move of (a as Args<'years.rollover'>).moves) for (const id of move.studentIds) studentIds.add(id);

@@ -7,6 +7,7 @@ import type { ServerTx } from './db/schema';
 import { applied, type BatchState, MASTER_CREATIONS, type Outcome, rejected, studentRecord } from './batch-state';
 import { confirmBankLine, holdPaymentRefs } from './bank-rules';
 import { rollOver } from './year-rules';
+import { stopCharge, takeDues } from './charge-rules';
 
 function unknownStudent(state: BatchState, ids: Iterable<string>): string | null {
   for (const id of ids) if (!state.students.has(id)) return id;
@@ -194,13 +195,14 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
     }
     case 'deskKeys.publish':
       return publishKey(state, m.args as Args<'deskKeys.publish'>);
-    case 'dues.opening': {
-      const a = m.args as Args<'dues.opening'>;
-      const unknown = a.dues.find((d) => !state.students.has(d.student_id));
-      if (unknown) return rejected(`opening balance for a student the server does not know (${unknown.student_id})`);
-      for (const d of a.dues) state.dueCaps.set(d.id, { student_id: d.student_id, net: d.amount });
-      return applied;
-    }
+    case 'dues.opening':
+      return takeDues(state, (m.args as Args<'dues.opening'>).dues, 'opening balance');
+    case 'charges.assign':
+      return takeDues(state, (m.args as Args<'charges.assign'>).dues, 'charge');
+    case 'charges.oneOff':
+      return takeDues(state, (m.args as Args<'charges.oneOff'>).dues, 'charge');
+    case 'charges.stop':
+      return stopCharge(state, m.args as Args<'charges.stop'>);
     case 'dayClose.close':
     case 'dayClose.reopen': {
       const a = m.args as Args<'dayClose.close'>;

@@ -363,6 +363,48 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
       message: /more than 100%/,
     },
   ],
+  'charges.plans': [{ input: { yearId: 'x' }, field: 'yearId', message: /UUID/ }],
+  'charges.createPlan': [
+    {
+      input: { yearId: ID, headId: ID, name: 'Bus', kind: 'transport', installments: [{ label: 'Apr', dueOn: '2026-04-05' }], stops: [] },
+      field: 'stops',
+      message: /must list the stops/,
+    },
+    {
+      input: {
+        yearId: ID,
+        headId: ID,
+        name: 'Bus',
+        kind: 'transport',
+        installments: [
+          { label: 'Apr', dueOn: '2026-04-05' },
+          { label: 'May', dueOn: '2026-05-05' },
+        ],
+        stops: [{ route: 'Route 1', name: 'Gate', fares: [100_00] }],
+      },
+      field: 'stops.0.fares',
+      message: /gives 1 fares for 2 installments/,
+    },
+    {
+      input: { yearId: ID, headId: ID, name: 'Hostel', kind: 'hostel', installments: [{ label: 'Term', dueOn: '2026-04-05' }] },
+      field: 'fares',
+      message: /must give a fare/,
+    },
+    { input: { yearId: ID, headId: ID, name: 'X', kind: 'canteen', installments: [] }, field: 'kind', message: /transport, hostel/ },
+  ],
+  'charges.assign': [
+    { input: { planId: ID, studentIds: [], startsOn: '2026-10-01' }, field: 'studentIds', message: /at least one student/ },
+    {
+      input: { planId: ID, studentIds: [ID], startsOn: '2026-10-01', stopsOn: '2026-09-30' },
+      field: 'stopsOn',
+      message: /must not be before the start/,
+    },
+  ],
+  'charges.stop': [{ input: { assignmentId: ID, stopsOn: '2027-01-31', reason: '' }, field: 'reason', message: /required/ }],
+  'charges.forStudent': [{ input: { studentId: 'A-1' }, field: 'studentId', message: /UUID/ }],
+  'charges.oneOff': [
+    { input: { studentIds: [ID], headId: ID, label: 'Trip', amount: 0, dueOn: '2026-10-01' }, field: 'amount', message: /./ },
+  ],
   'imports.dryRun': [
     { input: { importer: 'students', path: '/tmp' }, field: 'path', message: /is a folder, not a file/ },
     { input: { importer: 'students', path: '/tmp/x.xlsx', mapping: { admissionNo: 5 } }, field: 'mapping.admissionNo', message: /./ },

@@ -219,8 +219,54 @@ export interface DueTable {
   due_on: string;
   amount: number;
   created_at: string;
-  /** What created a fine or charge (the payment or event). */
+  /** What created a fine or charge (the payment or event; a student's charge assignment). */
   source_id: string | null;
+  /** A charge's own name for the due ("Transport — Oct", "Trip to Mysore"); fee dues take their installment's. */
+  label?: string | null;
+}
+
+export type ChargeKind = 'transport' | 'hostel' | 'activity' | 'other';
+
+export interface ChargePlanTable {
+  id: string;
+  academic_year_id: string;
+  head_id: string;
+  name: string;
+  kind: ChargeKind;
+  created_at: string;
+}
+
+export interface ChargeInstallmentTable {
+  id: string;
+  plan_id: string;
+  seq: number;
+  label: string;
+  due_on: string;
+}
+
+export interface ChargeStopTable {
+  id: string;
+  plan_id: string;
+  route: string;
+  name: string;
+}
+
+export interface ChargeRateTable {
+  installment_id: string;
+  stop_id: string | null;
+  amount: number;
+}
+
+export interface StudentChargeTable {
+  id: string;
+  student_id: string;
+  plan_id: string;
+  stop_id: string | null;
+  starts_on: string;
+  stops_on: string | null;
+  stop_reason: string | null;
+  created_at: string;
+  by_user: string;
 }
 
 export interface ConcessionTable {
@@ -308,6 +354,11 @@ export interface DB {
   recovery_code: RecoveryCodeTable;
   academic_year: AcademicYearTable;
   rollover: RolloverTable;
+  charge_plan: ChargePlanTable;
+  charge_installment: ChargeInstallmentTable;
+  charge_stop: ChargeStopTable;
+  charge_rate: ChargeRateTable;
+  student_charge: StudentChargeTable;
   promotion: PromotionTable;
   class: ClassTable;
   section: SectionTable;

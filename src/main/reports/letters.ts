@@ -13,7 +13,7 @@ const A4 = { width: 595.28, height: 841.89, margin: 56 };
 const MAX_LINES = 28;
 
 const OVERDUE_SQL = `
-  select coalesce(i.label, h.name) as installment, h.name as head, d.due_on, d.amount - d.conceded - d.waived - d.paid as balance
+  select coalesce(i.label, d.label, h.name) as installment, h.name as head, d.due_on, d.amount - d.conceded - d.waived - d.paid as balance
   from due d join fee_head h on h.id = d.head_id left join installment i on i.id = d.installment_id
   where d.student_id = ? and d.amount > d.conceded + d.waived + d.paid and d.due_on <= ?
   order by d.due_on, h.sort_order`;

@@ -28,7 +28,7 @@ export interface DueRow {
 export async function dueRows(db: Store | Tx, studentIds: readonly string[]): Promise<DueRow[]> {
   if (studentIds.length === 0) return [];
   const rows = await sql<Omit<DueRow, 'balance'>>`
-    select d.id, d.student_id, d.installment_id, coalesce(i.label, h.name) as installment, coalesce(i.seq, 0) as seq,
+    select d.id, d.student_id, d.installment_id, coalesce(i.label, d.label, h.name) as installment, coalesce(i.seq, 0) as seq,
       d.head_id, h.name as head, h.sort_order as head_order, d.kind, d.due_on, d.amount as gross,
       coalesce((select sum(c.amount) from due_concession c where c.due_id = d.id), 0) as concession,
       coalesce((select sum(w.amount) from due_waiver w where w.due_id = d.id), 0) as waived,

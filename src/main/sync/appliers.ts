@@ -6,6 +6,7 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { writePolicies } from '../services/settings';
 import { insertStructureRows } from '../services/structures';
 import { writeRollover } from '../services/rollover';
+import { insertPlanRows } from '../services/charges';
 import { confirmRemoteBankLine, overpaid, recordRemotePayment, reverseRemote } from './money-appliers';
 import { chunks, ensureRemoteUser, type Env, insertDues } from './remote-rows';
 
@@ -222,6 +223,30 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       .execute();
   },
   'settings.update': (tx, _env, a) => writePolicies(tx, a),
+  'charges.plan': (tx, _env, a) => insertPlanRows(tx, a, new Date(0).toISOString()),
+  'charges.assign': async (tx, env, a) => {
+    for (const by of new Set(a.assignments.map((x) => x.by_user))) await ensureRemoteUser(tx, env, by);
+    for (const part of chunks(a.assignments, 9))
+      await tx
+        .insertInto('student_charge')
+        .values(part)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    await insertDues(tx, a.dues);
+    await applyApprovedConcessions(tx, env, { studentIds: [...new Set(a.assignments.map((x) => x.student_id))] });
+  },
+  'charges.stop': async (tx, env, a) => {
+    await tx.updateTable('student_charge').set({ stops_on: a.stopsOn, stop_reason: a.reason }).where('id', '=', a.id).execute();
+    for (const w of a.waivers) {
+      await ensureRemoteUser(tx, env, w.approved_by);
+      await tx
+        .insertInto('due_waiver')
+        .values(w)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  },
+  'charges.oneOff': (tx, _env, a) => insertDues(tx, a.dues),
   // The review stayed on the desk that did it; this desk keeps the rollover and derives the same dues.
   'years.rollover': async (tx, env, a, deskCode) => {
     await ensureRemoteUser(tx, env, a.requestedBy);

@@ -23,6 +23,7 @@ import { backupChannels } from './backup';
 import { diagnosticsChannels } from './diagnostics';
 import { reconcileChannels } from './reconcile';
 import { yearsChannels } from './years';
+import { chargesChannels } from './charges';
 
 export const contract = {
   ...storeChannels,
@@ -46,6 +47,7 @@ export const contract = {
   ...diagnosticsChannels,
   ...reconcileChannels,
   ...yearsChannels,
+  ...chargesChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

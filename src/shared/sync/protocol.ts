@@ -9,7 +9,8 @@ import { STUDENT_STATUSES, student } from '../contract/students';
 
 /**
  * Raised whenever a message's meaning changes; the server accepts a range. 2: UPI references (upi.reference). 3: bank
- * statement lines confirmed into the books (bank.confirm). 4: the year-end rollover (years.rollover).
+ * statement lines confirmed into the books (bank.confirm). 4: the year-end rollover (years.rollover) and charges by
+ * student (charges.*).
  */
 export const SYNC_SCHEMA_VERSION = 4;
 export const OLDEST_SCHEMA_VERSION = 1;
@@ -53,6 +54,10 @@ export const MUTATION_NAMES = [
   'upi.reference',
   'bank.confirm',
   'years.rollover',
+  'charges.plan',
+  'charges.assign',
+  'charges.stop',
+  'charges.oneOff',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -110,6 +115,8 @@ const dueRow = z.object({
   amount: minor.positive(),
   created_at: instant,
   source_id: uuid.nullable(),
+  /** A charge's own name for the due (desks before charges send none). */
+  label: z.string().min(1).max(120).nullable().optional(),
 });
 const allocationRow = z.object({
   payment_id: uuid,
@@ -271,6 +278,41 @@ export const MUTATION_ARGS = {
     /** The key's signature over its id and desk code (keyProofBytes); desks before it was added publish without one. */
     proof: z.base64().length(88).optional(),
   }),
+  'charges.plan': z.object({
+    id: uuid,
+    yearId: uuid,
+    headId: uuid,
+    name: text,
+    kind: z.enum(['transport', 'hostel', 'activity', 'other']),
+    installments: z
+      .array(z.object({ id: uuid, seq: z.number().int().positive(), label: text, dueOn: date }))
+      .min(1)
+      .max(24),
+    stops: z.array(z.object({ id: uuid, route: text, name: text, fares: z.array(minor.nonnegative()).max(24) })).max(500),
+    fares: z.array(minor.nonnegative()).max(24),
+  }),
+  /** Students put on a plan, and the dues it made for them. */
+  'charges.assign': z.object({
+    assignments: z
+      .array(
+        z.object({
+          id: uuid,
+          student_id: uuid,
+          plan_id: uuid,
+          stop_id: uuid.nullable(),
+          starts_on: date,
+          stops_on: date.nullable(),
+          stop_reason: optionalText,
+          created_at: instant,
+          by_user: uuid,
+        }),
+      )
+      .min(1)
+      .max(10_000),
+    dues: z.array(dueRow).max(240_000),
+  }),
+  'charges.stop': z.object({ id: uuid, stopsOn: date, reason: text, waivers: z.array(waiverRow).max(1000) }),
+  'charges.oneOff': z.object({ dues: z.array(dueRow).min(1).max(10_000) }),
   // The year-end rollover, whole: each desk writes the same rows from it and derives the new year's dues itself.
   'years.rollover': z.object({
     id: uuid,

@@ -11,6 +11,7 @@ import * as auditSync from './0008_audit_sync';
 import * as upiReferences from './0009_upi_references';
 import * as bankLines from './0010_bank_lines';
 import * as schoolYear from './0011_school_year';
+import * as studentCharges from './0012_student_charges';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_upi_references': upiReferences,
   '0010_bank_lines': bankLines,
   '0011_school_year': schoolYear,
+  '0012_student_charges': studentCharges,
 };
