@@ -6,6 +6,7 @@ import { familiesImporter } from './families';
 import { openingBalancesImporter } from './opening-balances';
 import { structuresImporter } from './structures';
 import { studentsImporter } from './students';
+import { studentChargesImporter } from './student-charges';
 
 export const IMPORTER_DEFS: Record<ImporterName, Importer<unknown>> = {
   students: studentsImporter,
@@ -13,4 +14,5 @@ export const IMPORTER_DEFS: Record<ImporterName, Importer<unknown>> = {
   structures: structuresImporter,
   concessions: concessionsImporter,
   opening_balances: openingBalancesImporter,
+  student_charges: studentChargesImporter,
 };

@@ -6,7 +6,7 @@ import { collection, cheques, daybook, receipts, reversals } from './collections
 import { type Definitions, type ReportContext, type ReportDefinition, summed } from './definition';
 import { concessions, defaulters, familyStatement, forecast, statement } from './dues';
 import { dayClose, journal } from './journal';
-import { concessionsList, duesList, familiesList, structuresList, studentsList } from './lists';
+import { concessionsList, duesList, familiesList, structuresList, studentChargesList, studentsList } from './lists';
 import { reconciliation } from './reconciliation';
 import type { Writer } from './writers';
 
@@ -28,6 +28,7 @@ export const DEFINITIONS: Definitions = {
   structures_list: structuresList,
   dues_list: duesList,
   concessions_list: concessionsList,
+  student_charges_list: studentChargesList,
   reconciliation,
 };
 

@@ -223,3 +223,62 @@ export const concessionsList: ReportDefinition<F<'concessions_list'>> = {
     }
   },
 };
+
+const CHARGES_SQL = `
+  select * from (
+    select s.admission_no, p.name as charge, st.route, st.name as stop, sc.starts_on, sc.stops_on,
+      null as amount, null as due_on, null as label
+    from student_charge sc join student s on s.id = sc.student_id join charge_plan p on p.id = sc.plan_id
+    left join charge_stop st on st.id = sc.stop_id
+    where (:yearId is null or p.academic_year_id = :yearId)
+    union all
+    select s.admission_no, h.name, null, null, null, null, d.amount, d.due_on, d.label
+    from due d join student s on s.id = d.student_id join fee_head h on h.id = d.head_id
+    where d.label is not null and d.installment_id is null
+      and (d.source_id is null or d.source_id not in (select id from student_charge))
+      and (:yearId is null or d.academic_year_id = :yearId))
+  order by admission_no, charge, coalesce(starts_on, due_on)`;
+
+/** Charges by student in the importer's layout (imports/student-charges.ts): plans students are on, and one-offs. */
+export const studentChargesList: ReportDefinition<F<'student_charges_list'>> = {
+  title: () => 'Charges by student',
+  subtitle: () => 'Students on charge plans, and one-off charges',
+  columns: () => [
+    col('admissionNo', 'Admission no.'),
+    col('charge', 'Charge'),
+    col('route', 'Route'),
+    col('stop', 'Stop'),
+    col('startsOn', 'Starts on', 'date'),
+    col('stopsOn', 'Stops on', 'date'),
+    col('amount', 'Amount'),
+    col('dueOn', 'Due on', 'date'),
+    col('label', 'Label'),
+  ],
+  count: (f, ctx) => (ctx.raw.prepare(`select count(*) as n from (${CHARGES_SQL})`).get({ yearId: f.yearId ?? null }) as { n: number }).n,
+  *rows(f, ctx) {
+    type Row = {
+      admission_no: string;
+      charge: string;
+      route: string | null;
+      stop: string | null;
+      starts_on: string | null;
+      stops_on: string | null;
+      amount: number | null;
+      due_on: string | null;
+      label: string | null;
+    };
+    for (const r of ctx.raw.prepare(CHARGES_SQL).iterate({ yearId: f.yearId ?? null }) as Iterable<Row>) {
+      yield {
+        admissionNo: r.admission_no,
+        charge: r.charge,
+        route: r.route,
+        stop: r.stop,
+        startsOn: r.starts_on,
+        stopsOn: r.stops_on,
+        amount: r.amount === null ? null : plainAmount(r.amount, ctx.school.currency),
+        dueOn: r.due_on,
+        label: r.label,
+      };
+    }
+  },
+};

@@ -166,88 +166,92 @@ async function assignmentDues(tx: Tx, env: Env, a: StudentChargeTable, plan: Cha
     }));
 }
 
+/** Puts students on a plan in the caller's transaction (the channel, or an import) and tells the other desks. */
+export async function assignTx(tx: Tx, deps: Env, actorId: string, input: ParsedInputOf<'charges.assign'>) {
+  const plan = (await readPlans(tx, { planId: input.planId }))[0];
+  if (!plan) throw new AppError('not_found', 'no charge plan has this id', 'planId');
+  await assertYearOpen(tx, plan.yearId, 'planId', 'charges');
+  const { locale } = await localeOf(tx);
+  const year = await tx
+    .selectFrom('academic_year')
+    .select(['starts_on', 'ends_on', 'name'])
+    .where('id', '=', plan.yearId)
+    .executeTakeFirstOrThrow();
+  if (input.startsOn < year.starts_on || input.startsOn > year.ends_on)
+    throw new AppError(
+      'invalid_input',
+      `must fall in ${year.name} (${formatDate(year.starts_on, locale)} to ${formatDate(year.ends_on, locale)}), the plan's year`,
+      'startsOn',
+    );
+  if (plan.kind === 'transport') {
+    if (!input.stopId) throw new AppError('invalid_input', `is required: ${plan.name} charges by the stop a student boards at`, 'stopId');
+    if (!plan.stops.some((s) => s.id === input.stopId)) throw new AppError('invalid_input', `is not a stop on ${plan.name}`, 'stopId');
+  } else if (input.stopId) throw new AppError('invalid_input', `${plan.name} has no stops: leave the stop out`, 'stopId');
+  const unique = [...new Set(input.studentIds)];
+  const students = new Map<string, { id: string; full_name: string; admission_no: string; status: string }>();
+  for (const ids of slices(unique))
+    for (const s of await tx.selectFrom('student').select(['id', 'full_name', 'admission_no', 'status']).where('id', 'in', ids).execute())
+      students.set(s.id, s);
+  const on = new Map<string, { starts_on: string; stops_on: string | null }>();
+  for (const ids of slices(unique))
+    for (const c of await tx
+      .selectFrom('student_charge')
+      .select(['student_id', 'starts_on', 'stops_on'])
+      .where('plan_id', '=', plan.id)
+      .where('student_id', 'in', ids)
+      .execute())
+      if (c.stops_on === null || c.stops_on >= input.startsOn) on.set(c.student_id, c);
+  input.studentIds.forEach((id, i) => {
+    const s = students.get(id);
+    if (!s) throw new AppError('not_found', 'no student has this id', `studentIds.${i}`);
+    if (s.status !== 'active')
+      throw new AppError('conflict', `${s.full_name} (${s.admission_no}) is not at the school now`, `studentIds.${i}`);
+    const held = on.get(id);
+    if (held)
+      throw new AppError(
+        'conflict',
+        `${s.full_name} (${s.admission_no}) is on ${plan.name} already from ${formatDate(held.starts_on, locale)}${held.stops_on ? ` to ${formatDate(held.stops_on, locale)}` : ''}: stop that first`,
+        `studentIds.${i}`,
+      );
+  });
+  const now = deps.clock.now().toISOString();
+  const assignments: StudentChargeTable[] = unique.map((studentId) => ({
+    id: deps.ids.uuid(),
+    student_id: studentId,
+    plan_id: plan.id,
+    stop_id: input.stopId,
+    starts_on: input.startsOn,
+    stops_on: input.stopsOn,
+    stop_reason: null,
+    created_at: now,
+    by_user: actorId,
+  }));
+  const dues: DueTable[] = [];
+  for (const a of assignments) dues.push(...(await assignmentDues(tx, deps, a, plan, plan.yearId)));
+  for (const part of slices(assignments)) await tx.insertInto('student_charge').values(part).execute();
+  for (const part of slices(dues)) await tx.insertInto('due').values(part).execute();
+  for (const ids of slices(unique)) await applyApprovedConcessions(tx, deps, { studentIds: ids });
+  await enqueue(tx, deps, 'charges.assign', { assignments, dues });
+  return {
+    plan,
+    students: unique,
+    result: { assigned: assignments.length, duesCreated: dues.length, amount: dues.reduce((a, d) => a + d.amount, 0) },
+  };
+}
+
 export function assignCharge(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'charges.assign'>) {
   return deps
     .store()
     .transaction()
     .execute(async (tx) => {
-      const plan = (await readPlans(tx, { planId: input.planId }))[0];
-      if (!plan) throw new AppError('not_found', 'no charge plan has this id', 'planId');
-      await assertYearOpen(tx, plan.yearId, 'planId', 'charges');
-      const { locale } = await localeOf(tx);
-      const year = await tx
-        .selectFrom('academic_year')
-        .select(['starts_on', 'ends_on', 'name'])
-        .where('id', '=', plan.yearId)
-        .executeTakeFirstOrThrow();
-      if (input.startsOn < year.starts_on || input.startsOn > year.ends_on)
-        throw new AppError(
-          'invalid_input',
-          `must fall in ${year.name} (${formatDate(year.starts_on, locale)} to ${formatDate(year.ends_on, locale)}), the plan's year`,
-          'startsOn',
-        );
-      if (plan.kind === 'transport') {
-        if (!input.stopId)
-          throw new AppError('invalid_input', `is required: ${plan.name} charges by the stop a student boards at`, 'stopId');
-        if (!plan.stops.some((s) => s.id === input.stopId)) throw new AppError('invalid_input', `is not a stop on ${plan.name}`, 'stopId');
-      } else if (input.stopId) throw new AppError('invalid_input', `${plan.name} has no stops: leave the stop out`, 'stopId');
-      const unique = [...new Set(input.studentIds)];
-      const students = new Map<string, { id: string; full_name: string; admission_no: string; status: string }>();
-      for (const ids of slices(unique))
-        for (const s of await tx
-          .selectFrom('student')
-          .select(['id', 'full_name', 'admission_no', 'status'])
-          .where('id', 'in', ids)
-          .execute())
-          students.set(s.id, s);
-      const on = new Map<string, { starts_on: string; stops_on: string | null }>();
-      for (const ids of slices(unique))
-        for (const c of await tx
-          .selectFrom('student_charge')
-          .select(['student_id', 'starts_on', 'stops_on'])
-          .where('plan_id', '=', plan.id)
-          .where('student_id', 'in', ids)
-          .execute())
-          if (c.stops_on === null || c.stops_on >= input.startsOn) on.set(c.student_id, c);
-      input.studentIds.forEach((id, i) => {
-        const s = students.get(id);
-        if (!s) throw new AppError('not_found', 'no student has this id', `studentIds.${i}`);
-        if (s.status !== 'active')
-          throw new AppError('conflict', `${s.full_name} (${s.admission_no}) is not at the school now`, `studentIds.${i}`);
-        const held = on.get(id);
-        if (held)
-          throw new AppError(
-            'conflict',
-            `${s.full_name} (${s.admission_no}) is on ${plan.name} already from ${formatDate(held.starts_on, locale)}${held.stops_on ? ` to ${formatDate(held.stops_on, locale)}` : ''}: stop that first`,
-            `studentIds.${i}`,
-          );
-      });
-      const now = deps.clock.now().toISOString();
-      const assignments: StudentChargeTable[] = unique.map((studentId) => ({
-        id: deps.ids.uuid(),
-        student_id: studentId,
-        plan_id: plan.id,
-        stop_id: input.stopId,
-        starts_on: input.startsOn,
-        stops_on: input.stopsOn,
-        stop_reason: null,
-        created_at: now,
-        by_user: actorId,
-      }));
-      const dues: DueTable[] = [];
-      for (const a of assignments) dues.push(...(await assignmentDues(tx, deps, a, plan, plan.yearId)));
-      for (const part of slices(assignments)) await tx.insertInto('student_charge').values(part).execute();
-      for (const part of slices(dues)) await tx.insertInto('due').values(part).execute();
-      for (const ids of slices(unique)) await applyApprovedConcessions(tx, deps, { studentIds: ids });
-      const result = { assigned: assignments.length, duesCreated: dues.length, amount: dues.reduce((a, d) => a + d.amount, 0) };
+      const { plan, students, result } = await assignTx(tx, deps, actorId, input);
       await recordAudit(tx, deps, {
         actorId,
         action: 'charges.assign',
         entity: 'charge_plan',
         entityId: plan.id,
-        after: { plan: plan.name, stopId: input.stopId, startsOn: input.startsOn, stopsOn: input.stopsOn, students: unique, ...result },
+        after: { plan: plan.name, stopId: input.stopId, startsOn: input.startsOn, stopsOn: input.stopsOn, students, ...result },
       });
-      await enqueue(tx, deps, 'charges.assign', { assignments, dues });
       return result;
     });
 }
@@ -332,46 +336,51 @@ export async function chargesOf(db: Store, studentId: string) {
   });
 }
 
+/** A one-off charge in the caller's transaction (the channel, or an import), told to the other desks. */
+export async function chargeOnceTx(tx: Tx, deps: Env, input: ParsedInputOf<'charges.oneOff'>) {
+  const head = await chargeableHead(tx, input.headId, 'headId');
+  const year = await tx.selectFrom('academic_year').select('id').where('is_current', '=', 1).executeTakeFirst();
+  if (!year) throw new AppError('not_found', 'no academic year is current: an admin must create one first');
+  const unique = [...new Set(input.studentIds)];
+  const known = new Set<string>();
+  for (const ids of slices(unique))
+    for (const s of await tx.selectFrom('student').select('id').where('id', 'in', ids).execute()) known.add(s.id);
+  input.studentIds.forEach((id, i) => {
+    if (!known.has(id)) throw new AppError('not_found', 'no student has this id', `studentIds.${i}`);
+  });
+  const now = deps.clock.now().toISOString();
+  const event = deps.ids.uuid();
+  const dues: DueTable[] = unique.map((studentId) => ({
+    id: deps.ids.uuid(),
+    student_id: studentId,
+    academic_year_id: year.id,
+    installment_id: null,
+    head_id: head.id,
+    kind: 'fee',
+    due_on: input.dueOn,
+    amount: input.amount,
+    created_at: now,
+    source_id: event,
+    label: input.label,
+  }));
+  for (const part of slices(dues)) await tx.insertInto('due').values(part).execute();
+  await enqueue(tx, deps, 'charges.oneOff', { dues });
+  return { event, head: head.name, students: unique, result: { duesCreated: dues.length, amount: dues.length * input.amount } };
+}
+
 export function chargeOnce(deps: ServiceDeps, actorId: string, input: ParsedInputOf<'charges.oneOff'>) {
   return deps
     .store()
     .transaction()
     .execute(async (tx) => {
-      const head = await chargeableHead(tx, input.headId, 'headId');
-      const year = await tx.selectFrom('academic_year').select('id').where('is_current', '=', 1).executeTakeFirst();
-      if (!year) throw new AppError('not_found', 'no academic year is current: an admin must create one first');
-      const unique = [...new Set(input.studentIds)];
-      const known = new Set<string>();
-      for (const ids of slices(unique))
-        for (const s of await tx.selectFrom('student').select('id').where('id', 'in', ids).execute()) known.add(s.id);
-      input.studentIds.forEach((id, i) => {
-        if (!known.has(id)) throw new AppError('not_found', 'no student has this id', `studentIds.${i}`);
-      });
-      const now = deps.clock.now().toISOString();
-      const event = deps.ids.uuid();
-      const dues: DueTable[] = unique.map((studentId) => ({
-        id: deps.ids.uuid(),
-        student_id: studentId,
-        academic_year_id: year.id,
-        installment_id: null,
-        head_id: head.id,
-        kind: 'fee',
-        due_on: input.dueOn,
-        amount: input.amount,
-        created_at: now,
-        source_id: event,
-        label: input.label,
-      }));
-      for (const part of slices(dues)) await tx.insertInto('due').values(part).execute();
-      const result = { duesCreated: dues.length, amount: dues.length * input.amount };
+      const { event, head, students, result } = await chargeOnceTx(tx, deps, input);
       await recordAudit(tx, deps, {
         actorId,
         action: 'charges.oneOff',
         entity: 'charge',
         entityId: event,
-        after: { head: head.name, label: input.label, each: input.amount, dueOn: input.dueOn, students: unique, ...result },
+        after: { head, label: input.label, each: input.amount, dueOn: input.dueOn, students, ...result },
       });
-      await enqueue(tx, deps, 'charges.oneOff', { dues });
       return result;
     });
 }

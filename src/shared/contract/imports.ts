@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { approver, fullPath, jobProgress, noInput, replaceFile } from './common';
 
-export const IMPORTERS = ['students', 'families', 'structures', 'concessions', 'opening_balances'] as const;
+export const IMPORTERS = ['students', 'families', 'structures', 'concessions', 'opening_balances', 'student_charges'] as const;
 export type ImporterName = (typeof IMPORTERS)[number];
 
 /** Importers whose rows take effect only with a second person's approval: their commit carries the approver. */

@@ -92,11 +92,12 @@ export const reportFilters = z.discriminatedUnion(
     z.strictObject({ report: z.literal('structures_list'), yearId: id.optional() }),
     z.strictObject({ report: z.literal('dues_list'), classId: id.optional(), dueBy: isoDate.optional() }),
     z.strictObject({ report: z.literal('concessions_list'), yearId: id.optional() }),
+    z.strictObject({ report: z.literal('student_charges_list'), yearId: id.optional() }),
     z.strictObject({ report: z.literal('reconciliation'), ...range, account: bankAccount.shape.number.optional() }).superRefine(checkRange),
   ],
   {
     error:
-      'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list, families_list, structures_list, dues_list, concessions_list or reconciliation',
+      'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list, families_list, structures_list, dues_list, concessions_list, student_charges_list or reconciliation',
   },
 );
 export type ReportFilters = z.infer<typeof reportFilters>;

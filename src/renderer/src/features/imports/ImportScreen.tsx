@@ -20,6 +20,7 @@ const TITLES: Record<ImporterName, string> = {
   structures: 'Fee structures',
   concessions: 'Concessions',
   opening_balances: 'Opening balances (arrears)',
+  student_charges: 'Charges by student (transport, hostel, one-off)',
 };
 const POLL_MS = 200;
 /** The file, however the desk names it in its answer (its path, or a file a browser tab sent). */

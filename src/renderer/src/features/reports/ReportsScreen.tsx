@@ -40,6 +40,7 @@ const REPORTS: { value: ReportName; label: string }[] = [
   { value: 'families_list', label: 'Family list (import layout)' },
   { value: 'structures_list', label: 'Fee structures (import layout)' },
   { value: 'concessions_list', label: 'Concessions list (import layout)' },
+  { value: 'student_charges_list', label: 'Charges by student (import layout)' },
   { value: 'dues_list', label: 'Dues per student and head (import layout)' },
 ];
 
@@ -111,6 +112,7 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
     case 'families_list':
     case 'structures_list':
     case 'concessions_list':
+    case 'student_charges_list':
       return { report };
     case 'dues_list':
       return { report, ...(s.classId ? { classId: s.classId } : {}), dueBy: s.asOf };
