@@ -2,8 +2,9 @@
 import type { Role } from '../../../shared/contract/channel';
 import { mastersChannels } from '../../../shared/contract/masters';
 import { studentsChannels } from '../../../shared/contract/students';
+import { yearsChannels } from '../../../shared/contract/years';
 
-const channels = { ...mastersChannels, ...studentsChannels };
+const channels = { ...mastersChannels, ...studentsChannels, ...yearsChannels };
 
 export function mayCall(role: Role, channel: keyof typeof channels): boolean {
   const access = channels[channel].access;

@@ -12,7 +12,8 @@ import { QuickAddForms } from './QuickAddForms';
 import { StructureForm } from './StructureForm';
 import { ClassesPanel, YearsPanel } from './YearsAndSections';
 
-export function FeesScreen({ session }: { session: SessionInfo }) {
+/** `onRollover`: opens the year-end rollover (offered to those who may do it). */
+export function FeesScreen({ session, onRollover }: { session: SessionInfo; onRollover?: () => void }) {
   const money = useMemo(() => moneyFor(session.school), [session.school]);
   const [masters, setMasters] = useState<Masters | null>(null);
   const [structures, setStructures] = useState<Structure[]>([]);
@@ -67,7 +68,7 @@ export function FeesScreen({ session }: { session: SessionInfo }) {
         </Alert>
       )}
       <SimpleGrid cols={{ base: 1, md: 4 }}>
-        {masters && <YearsPanel masters={masters} session={session} onChanged={load} />}
+        {masters && <YearsPanel masters={masters} session={session} onChanged={load} onRollover={onRollover} />}
         {masters && <ClassesPanel masters={masters} session={session} onChanged={load} />}
         <Paper withBorder p="sm">
           <Title order={4}>Fee heads</Title>

@@ -10,7 +10,15 @@ import { useDates } from '../../components/school';
 
 type Year = Masters['years'][number];
 
-export function YearsPanel({ masters, session, onChanged }: { masters: Masters; session: SessionInfo; onChanged: () => void }) {
+interface YearsPanelProps {
+  masters: Masters;
+  session: SessionInfo;
+  onChanged: () => void;
+  /** Opens the year-end rollover screen. */
+  onRollover?: (() => void) | undefined;
+}
+
+export function YearsPanel({ masters, session, onChanged, onRollover }: YearsPanelProps) {
   const dates = useDates();
   const [asked, setAsked] = useState<Year | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -63,6 +71,11 @@ export function YearsPanel({ masters, session, onChanged }: { masters: Masters; 
             )}
           </Group>
         ))}
+        {current && onRollover && mayCall(session.user.role, 'years.rollover') && (
+          <Button size="xs" variant="default" onClick={onRollover} mt={4}>
+            Year-end rollover…
+          </Button>
+        )}
         <Modal opened={asked !== null} onClose={() => setAsked(null)} title={asked ? `Make ${asked.name} the current year?` : ''} centered>
           {asked && (
             <Stack gap="sm">

@@ -30,6 +30,7 @@ import { DayCloseScreen } from '../day-close/DayCloseScreen';
 import { ImportScreen } from '../imports/ImportScreen';
 import { ReconcileScreen } from '../reconcile/ReconcileScreen';
 import { LostRecordsBanner } from '../store/LostRecordsBanner';
+import { RolloverScreen } from '../years/RolloverScreen';
 
 /**
  * Alt+L locks the screen in the desktop window and in a browser alike (a browser keeps Ctrl+L for its address bar);
@@ -53,6 +54,7 @@ type Page =
   | 'collect'
   | 'students'
   | 'fees'
+  | 'rollover'
   | 'concessions'
   | 'verify'
   | 'home'
@@ -66,10 +68,12 @@ type Page =
   | 'audit'
   | 'backups';
 
-const PAGES: { page: Page; label: string; roles: readonly Role[] }[] = [
+/** `under`: a page reached from another one's screen, not the navigation, which shows that one as current. */
+const PAGES: { page: Page; label: string; roles: readonly Role[]; under?: Page }[] = [
   { page: 'collect', label: 'Collect fees', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'students', label: 'Students', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'fees', label: 'Fee set-up', roles: ['admin', 'accountant'] },
+  { page: 'rollover', label: 'Year-end rollover', roles: ['admin'], under: 'fees' },
   { page: 'concessions', label: 'Concessions', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'verify', label: 'Verify receipt', roles: ['admin', 'accountant', 'cashier'] },
   { page: 'home', label: 'Desk', roles: ['admin', 'accountant', 'cashier'] },
@@ -124,7 +128,8 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
   }, [idle]);
   useLockShortcut(lock);
 
-  const pages = PAGES.filter((p) => p.roles.includes(session.user.role));
+  const pages = PAGES.filter((p) => p.roles.includes(session.user.role) && !p.under);
+  const inNav = PAGES.find((p) => p.page === page)?.under ?? page;
 
   return (
     <SchoolContext.Provider value={session.school}>
@@ -161,8 +166,8 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
                 component="button"
                 variant="filled"
                 label={p.label}
-                active={page === p.page}
-                aria-current={page === p.page ? 'page' : undefined}
+                active={inNav === p.page}
+                aria-current={inNav === p.page ? 'page' : undefined}
                 onClick={() => setPage(p.page)}
               />
             ))}
@@ -180,7 +185,8 @@ export function HomeShell({ session, onSessionChange, onLoggedOut }: Props) {
             {page === 'collect' && <CollectScreen session={session} scanned={scanned} />}
             {page === 'verify' && <VerifyScreen session={session} />}
             {page === 'students' && <StudentsScreen session={session} />}
-            {page === 'fees' && <FeesScreen session={session} />}
+            {page === 'fees' && <FeesScreen session={session} onRollover={() => setPage('rollover')} />}
+            {page === 'rollover' && <RolloverScreen session={session} />}
             {page === 'concessions' && <ConcessionsScreen session={session} />}
             {page === 'home' && <HomePage session={session} />}
             {page === 'reports' && <ReportsScreen session={session} />}

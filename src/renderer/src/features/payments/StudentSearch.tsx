@@ -7,6 +7,8 @@ import { api, request } from '../../api/client';
 
 interface Props {
   onPick: (student: StudentSummary) => void;
+  /** Where the search is the screen's first task (Collect), the cursor starts in it. */
+  autoFocus?: boolean;
 }
 
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -24,7 +26,7 @@ export function closeMatches(query: string, results: readonly StudentSummary[]):
   }).length;
 }
 
-export const StudentSearch = forwardRef<HTMLInputElement, Props>(function StudentSearch({ onPick }, ref) {
+export const StudentSearch = forwardRef<HTMLInputElement, Props>(function StudentSearch({ onPick, autoFocus = true }, ref) {
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query, 80);
   const [results, setResults] = useState<StudentSummary[]>([]);
@@ -92,7 +94,7 @@ export const StudentSearch = forwardRef<HTMLInputElement, Props>(function Studen
         label="Find a student"
         description="Name, admission no. or phone · ↑ ↓ to move, Enter to open"
         placeholder="e.g. aar sha"
-        autoFocus
+        autoFocus={autoFocus}
         value={query}
         onChange={(e) => {
           setQuery(e.currentTarget.value);
