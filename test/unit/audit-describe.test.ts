@@ -136,6 +136,31 @@ group('audit rows in words', () => {
     expect(describe(row(2), f)).toBe('Reprinted the no-dues certificate NDC/A-0001 of Meher Kapoor (adm. no. A-0001, Class 5 A) (copy 2)');
   });
 
+  it('the year-end rollover and charges by student read as what was done', () => {
+    expect(
+      describe(
+        entry({
+          action: 'years.rollover',
+          entity: 'academic_year',
+          after: { from: '2026-27', to: '2027-28', promoted: 420, detained: 3, left: 5, graduated: 38, duesCreated: 9000 },
+        }),
+        f,
+      ),
+    ).toBe('Rolled 2026-27 over into 2027-28 (420 promoted, 3 detained, 5 left, 38 graduated)');
+    expect(
+      describe(
+        entry({ action: 'charges.assign', after: { plan: 'School bus', startsOn: '2026-10-15', assigned: 2, amount: 14_400_00 } }),
+        f,
+      ),
+    ).toBe('Put 2 students on “School bus” from 15 Oct 2026 (₹14,400.00 in dues)');
+    expect(
+      describe(entry({ action: 'charges.stop', after: { stopsOn: '2027-01-20', amountWaived: 2_400_00, reason: 'Moved near school' } }), f),
+    ).toBe('Stopped a charge on 20 Jan 2027 (₹2,400.00 waived): “Moved near school”');
+    expect(describe(entry({ action: 'charges.oneOff', after: { label: 'Trip to Mysore', duesCreated: 3, amount: 7_500_00 } }), f)).toBe(
+      'Charged “Trip to Mysore” to 3 students (₹7,500.00 in all)',
+    );
+  });
+
   it('who: the name and the username, or FeeDesk when no one was signed in', () => {
     expect(who(entry({}))).toEqual({ name: 'Asha Rao', username: 'principal' });
     expect(who(entry({ username: null, userFullName: null }))).toEqual({ name: 'FeeDesk (no one signed in)', username: null });

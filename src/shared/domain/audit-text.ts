@@ -129,6 +129,34 @@ export function describe(entry: AuditEntry, f: Formatters): string {
         copy !== null && copy > 1 && `(copy ${copy})`,
       );
     }
+    case 'years.rollover':
+      return join(
+        `Rolled ${str(after['from']) ?? 'the year'} over into ${str(after['to']) ?? 'the next year'}`,
+        num(after['promoted']) !== null &&
+          `(${num(after['promoted'])} promoted, ${num(after['detained']) ?? 0} detained, ${num(after['left']) ?? 0} left, ${num(after['graduated']) ?? 0} graduated)`,
+      );
+    case 'charges.createPlan':
+      return `Set up the charge plan ${quoted(name ?? str(after['name']))}`;
+    case 'charges.assign':
+      return join(
+        `Put ${num(after['assigned']) ?? 'some'} student${num(after['assigned']) === 1 ? '' : 's'} on ${quoted(str(after['plan']))}`,
+        day(after['startsOn']) && `from ${day(after['startsOn'])}`,
+        num(after['amount']) !== null && `(${amount(after['amount'])} in dues)`,
+      );
+    case 'charges.stop':
+      return (
+        join(
+          'Stopped a charge',
+          day(after['stopsOn']) && `on ${day(after['stopsOn'])}`,
+          num(after['amountWaived']) !== null && `(${amount(after['amountWaived'])} waived)`,
+        ) + because
+      );
+    case 'charges.oneOff':
+      return join(
+        `Charged ${quoted(str(after['label']))}`,
+        num(after['duesCreated']) !== null && `to ${num(after['duesCreated'])} student${num(after['duesCreated']) === 1 ? '' : 's'}`,
+        num(after['amount']) !== null && `(${amount(after['amount'])} in all)`,
+      );
     case 'masters.createYear':
       return `Created academic year ${name ?? str(after['name']) ?? ''}`.trim();
     case 'masters.setCurrentYear':
