@@ -187,8 +187,11 @@ async function nextReceiptNumber(tx: Tx, format: string, year: Year, deskCode: s
   return { seq, receiptNo: formatReceiptNo(format, { year: year.name, desk: deskCode, seq }) };
 }
 
-/** Late fines collected (or left behind by fees the payment cleared) become dues now; until then they only accrued. */
-async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { yearId: string; asOf: string; now: string; paymentId: string }) {
+/**
+ * Late fines collected (or left behind by fees the payment cleared) become dues now; until then they only accrued. A fine
+ * belongs to its installment's year, so one on a previous year's installment stays with that year's arrears.
+ */
+async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { asOf: string; now: string; paymentId: string }) {
   const fineDueIds = new Map<string, string>();
   const fineDues: DueTable[] = [];
   const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
@@ -196,7 +199,7 @@ async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { yearId: 
     const due: DueTable = {
       id: env.ids.uuid(),
       student_id: f.studentId,
-      academic_year_id: at.yearId,
+      academic_year_id: f.yearId,
       installment_id: f.installmentId,
       head_id: fineHead.id,
       kind: 'fine',
@@ -329,7 +332,6 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: Cashier, input:
     admissionNo: payers[0]!.admission_no,
   });
   const { fineDues, fineDueIds } = await levyFines(tx, env, finesToLevy(fines, rows, allocations), {
-    yearId: year.id,
     asOf,
     now,
     paymentId,

@@ -116,6 +116,10 @@ export const openItem = z.object({
   waived: z.number(),
   paid: z.number(),
   balance: z.number(),
+  /** The academic year the due belongs to (a pending fine: its installment's), by name: "2025-26". */
+  year: z.string(),
+  /** Of a year before the current one: still collectible, shown and paid first as arrears. */
+  arrears: z.boolean(),
 });
 export type OpenItemView = z.infer<typeof openItem>;
 
