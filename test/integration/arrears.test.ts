@@ -104,11 +104,15 @@ describe('arrears at the counter', () => {
   it('pays the arrears first when the money is spread oldest first, and a fine levied on them stays with their year', async () => {
     const receipt = await desk.ok('payments.record', { studentIds: [asha.id], amount: 2_500_00, method: { mode: 'cash' } });
     // Fines first (the school's default): Quarter 1's fine and transport, then Quarter 2's fine.
-    expect(receipt.lines.map((l) => [l.installment, l.head, l.amount])).toEqual([
-      ['Quarter 1', 'Late fine', 500_00],
-      ['Quarter 1', 'Transport', 1_500_00],
-      ['Quarter 2', 'Late fine', 500_00],
+    expect(receipt.lines.map((l) => [l.arrearsYear, l.installment, l.head, l.amount])).toEqual([
+      [A, 'Quarter 1', 'Late fine', 500_00],
+      [A, 'Quarter 1', 'Transport', 1_500_00],
+      [A, 'Quarter 2', 'Late fine', 500_00],
     ]);
+    const printed = await desk.ok('receipts.print', { paymentId: receipt.paymentId, layout: 'a5', target: 'pdf' });
+    const pdf = join(desk.dir, 'receipt.pdf');
+    writeFileSync(pdf, Buffer.from(printed.base64, 'base64'));
+    expect(pdfText(pdf)).toMatch(new RegExp(`Arrears ${A} · Quarter 1 · Transport\\s+₹1,500\\.00`));
     const dues = await desk.ok('payments.openDues', { studentIds: [asha.id] });
     expect(dues.items.find((i) => i.installment === 'Term 1')?.balance).toBe(7_000_00);
     expect(sum(dues.items.filter((i) => i.arrears))).toBe(15_500_00 + 1_000_00);

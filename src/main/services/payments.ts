@@ -238,6 +238,7 @@ function receiptSnapshot(
       gross: item.gross,
       concession: item.concession,
       amount: a.amount,
+      ...(item.arrears ? { arrearsYear: item.year } : {}),
     };
   });
   const allocated = allocations.reduce((a, x) => a + x.amount, 0);

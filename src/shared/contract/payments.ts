@@ -173,6 +173,8 @@ export const receipt = z.object({
       gross: z.number(),
       concession: z.number(),
       amount: z.number(),
+      /** The year of a previous year's due this line paid (receipts from before arrears were named have none). */
+      arrearsYear: z.string().optional(),
     }),
   ),
   creditUsed: z.number(),
