@@ -54,17 +54,19 @@ afterEach(async () => {
 
 const sum = (items: { balance: number }[]) => items.reduce((a, i) => a + i.balance, 0);
 
-async function exported(filters: ReportFilters, format: ExportFormat, name: string): Promise<string> {
+/** Exports the report and waits for the file; the path, and how many rows or letters the job wrote of how many. */
+async function exportJob(filters: ReportFilters, format: ExportFormat, name: string) {
   const path = join(desk.dir, name);
-  const job = await desk.ok('reports.export', { filters, format, path });
-  let state = job.state;
-  while (state === 'running') {
+  let job = await desk.ok('reports.export', { filters, format, path });
+  while (job.state === 'running') {
     await new Promise((r) => setTimeout(r, 50));
-    state = (await desk.ok('reports.job', { jobId: job.id })).state;
+    job = await desk.ok('reports.job', { jobId: job.id });
   }
-  expect(state).toBe('done');
-  return path;
+  expect(job.state).toBe('done');
+  return { path, done: job.done, total: job.total };
 }
+
+const exported = async (filters: ReportFilters, format: ExportFormat, name: string) => (await exportJob(filters, format, name)).path;
 
 const pdfText = (path: string) => execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
 
@@ -186,7 +188,8 @@ describe('defaulters by year', () => {
     expect(csv.filter((l) => l.includes(`Arrears ${A}`))).toHaveLength(2);
     expect(csv.filter((l) => l.includes(`,${B},`))).toHaveLength(2);
 
-    const letters = await exported({ report: 'defaulters', asOf }, 'letters', 'letters.pdf');
+    const { path: letters, done, total } = await exportJob({ report: 'defaulters', asOf }, 'letters', 'letters.pdf');
+    expect([done, total]).toEqual([2, 2]);
     expect(execFileSync('pdfinfo', [letters], { encoding: 'utf8' })).toMatch(/Pages:\s+2\b/);
     const text = pdfText(letters);
     expect(text).toMatch(new RegExp(`Arrears ${A}\\s+Quarter 1\\s+Transport`));

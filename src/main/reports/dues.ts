@@ -90,6 +90,10 @@ export function* defaulterRecords(f: F<'defaulters'>, ctx: ReportContext): Gener
   yield* ctx.raw.prepare(DEFAULTERS_SQL).iterate(defaulterParams(f)) as Iterable<Defaulter>;
 }
 
+/** How many students the defaulters report lists (its rows are per student and year): one reminder letter each. */
+export const defaultingStudents = (f: F<'defaulters'>, ctx: ReportContext): number =>
+  (ctx.raw.prepare(`select count(distinct id) as n from (${DEFAULTERS_SQL})`).get(defaulterParams(f)) as { n: number }).n;
+
 const yearName = (ctx: ReportContext, yearId: string): string =>
   (ctx.raw.prepare('select name from academic_year where id = ?').get(yearId) as { name: string } | undefined)?.name ?? 'an unknown year';
 
