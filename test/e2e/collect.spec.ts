@@ -134,7 +134,7 @@ test('a previous year’s dues stand first under “Arrears <year>”, totalled 
   await page.getByRole('button', { name: 'Show report' }).click();
   const report = page.getByRole('table', { name: /^Outstanding dues and defaulters/ });
   await expect(report.locator('tbody tr')).toHaveCount(1, { timeout: 20_000 });
-  await expect(report.getByRole('cell', { name: 'Arrears 2026-27' })).toBeVisible();
+  await expect(report.getByRole('cell', { name: '2026-27', exact: true })).toBeVisible();
   await expect(page.getByText('dues of 2026-27')).toBeVisible();
   await expectAccessible(page, 'reports: defaulters by year');
 });

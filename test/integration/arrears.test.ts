@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExportFormat, ReportFilters } from '../../src/shared/contract/reports';
 import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
@@ -136,8 +137,8 @@ describe('defaulters by year', () => {
     expect(a.subtitle).toContain(`dues of ${A}`);
     // All of year A's open dues are more than 90 days past due; fines not yet levied are not in the ledger.
     expect(a.rows.map(row)).toEqual([
-      ['Bala Murthy', `Arrears ${A}`, 20_000_00, 0, 20_000_00],
-      ['Asha Kulkarni', `Arrears ${A}`, 17_000_00, 0, 17_000_00],
+      ['Bala Murthy', A, 20_000_00, 0, 20_000_00],
+      ['Asha Kulkarni', A, 17_000_00, 0, 17_000_00],
     ]);
     expect(a.totals['balance']).toBe(37_000_00);
 
@@ -151,9 +152,9 @@ describe('defaulters by year', () => {
     const all = await desk.ok('reports.run', { report: 'defaulters', asOf });
     expect(all.columns.map((c) => c.label)).toContain('Year');
     expect(all.rows.map(row)).toEqual([
-      ['Bala Murthy', `Arrears ${A}`, 20_000_00, 0, 20_000_00],
+      ['Bala Murthy', A, 20_000_00, 0, 20_000_00],
       ['Bala Murthy', B, 7_000_00, 7_000_00, 0],
-      ['Asha Kulkarni', `Arrears ${A}`, 17_000_00, 0, 17_000_00],
+      ['Asha Kulkarni', A, 17_000_00, 0, 17_000_00],
       ['Asha Kulkarni', B, 7_000_00, 7_000_00, 0],
     ]);
     expect(all.totals['balance']).toBe(a.totals['balance']! + b.totals['balance']!);
@@ -163,7 +164,7 @@ describe('defaulters by year', () => {
   it('applies the least balance to what the student owes over the years asked for', async () => {
     const all = await desk.ok('reports.run', { report: 'defaulters', asOf, minBalance: 25_000_00 });
     expect(all.rows.map((r) => [r['student'], r['year']])).toEqual([
-      ['Bala Murthy', `Arrears ${A}`],
+      ['Bala Murthy', A],
       ['Bala Murthy', B],
     ]);
     const a = await desk.ok('reports.run', { report: 'defaulters', asOf, yearId: years.a, minBalance: 18_000_00 });
@@ -182,11 +183,25 @@ describe('defaulters by year', () => {
     expect(all.totals['credit']).toBe(1_000_00);
   });
 
-  it('writes the year column to CSV and one reminder letter per student, naming the arrears’ year', async () => {
-    const csv = readFileSync(await exported({ report: 'defaulters', asOf }, 'csv', 'defaulters.csv'), 'utf8').split(/\r?\n/);
+  it('writes the year column to CSV, XLSX and PDF, and one reminder letter per student, naming the arrears’ year', async () => {
+    const filters = { report: 'defaulters', asOf } as const;
+    const csv = readFileSync(await exported(filters, 'csv', 'defaulters.csv'), 'utf8').split(/\r?\n/);
     expect(csv[0]).toContain(',Year,');
-    expect(csv.filter((l) => l.includes(`Arrears ${A}`))).toHaveLength(2);
+    expect(csv.filter((l) => l.includes(`,${A},`))).toHaveLength(2);
     expect(csv.filter((l) => l.includes(`,${B},`))).toHaveLength(2);
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(await exported(filters, 'xlsx', 'defaulters.xlsx'));
+    const sheet = book.worksheets[0]!;
+    const yearColumn = (sheet.getRow(4).values as unknown[]).indexOf('Year');
+    expect(yearColumn).toBeGreaterThan(0);
+    expect([5, 6, 7, 8].map((r) => sheet.getRow(r).getCell(yearColumn).value)).toEqual([A, B, A, B]);
+
+    const paper = pdfText(await exported(filters, 'pdf', 'defaulters.pdf'));
+    const lines = paper.split('\n').filter((l) => /^A-\d{4}\s/.test(l.trim()));
+    expect(lines.map((l) => (l.includes(` ${A} `) ? A : l.includes(` ${B} `) ? B : l))).toEqual([A, B, A, B]);
+    expect(paper).toContain('all years');
+    expect(paper.replace(/\s+/g, ' ')).toContain(`a year before ${B} is arrears`);
 
     const { path: letters, done, total } = await exportJob({ report: 'defaulters', asOf }, 'letters', 'letters.pdf');
     expect([done, total]).toEqual([2, 2]);
@@ -195,7 +210,7 @@ describe('defaulters by year', () => {
     expect(text).toMatch(new RegExp(`Arrears ${A}\\s+Quarter 1\\s+Transport`));
     expect(text).toMatch(/Arrears subtotal\s+₹17,000\.00\s+2027-28\s+Term 1\s+Tuition/);
     expect(text).toMatch(/Total overdue\s+₹27,000\.00/);
-  });
+  }, 120_000); // three exports and the letters, each on a worker of its own
 });
 
 describe('slips and statements', () => {

@@ -3,8 +3,6 @@
 import type { ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { addDays, addMonths } from '../../shared/domain/dates';
 import { formatAmount } from '../../shared/domain/money';
-import { arrearsLabel } from '../../shared/domain/arrears';
-import { arrearsSql } from '../services/dues';
 import { col, type ReportContext, type ReportDefinition } from './definition';
 import { day } from './definition';
 
@@ -41,7 +39,7 @@ export const ageingCutoffs = (asOf: string) => ({ asOf, c30: addDays(asOf, -30),
 // the years asked for), as before years were shown; advance credit is the student's, on their first row only.
 const DEFAULTERS_SQL = `
   select s.id, s.admission_no, s.full_name, c.name as class_name, sec.name as section, cat.name as category, s.guardian_name, s.phone,
-    y.name as year, ${arrearsSql('y')} as arrears, o.balance, o.d0, o.d31, o.d61, o.d91, o.oldest,
+    y.name as year, o.balance, o.d0, o.d31, o.d61, o.d91, o.oldest,
     case when row_number() over (partition by s.id order by y.starts_on) = 1
       then coalesce((select sum(amount) from credit_entry ce where ce.student_id = s.id), 0) else 0 end as credit
   from (
@@ -75,8 +73,6 @@ export interface Defaulter {
   guardian_name: string;
   phone: string;
   year: string;
-  /** 1: a year before the current one. */
-  arrears: number;
   balance: number;
   d0: number;
   d31: number;
@@ -133,7 +129,7 @@ export const defaulters: ReportDefinition<F<'defaulters'>> = {
         category: d.category ?? '',
         guardian: d.guardian_name,
         phone: d.phone,
-        year: d.arrears ? arrearsLabel(d.year) : d.year,
+        year: d.year,
         oldest: d.oldest,
         d0: d.d0,
         d31: d.d31,
@@ -145,8 +141,11 @@ export const defaulters: ReportDefinition<F<'defaulters'>> = {
     }
   },
   summary: (_f, _ctx, totals) => AGEING_BUCKETS.map((b) => ({ label: b.label, amount: totals[b.key] ?? 0 })),
-  footnote: () =>
-    'Balance is what is still owed on dues fallen due by the date: fee less concessions, waivers and payments, plus fines and charges levied. Days are counted from each due’s due date; dues not yet due are left out. A student owing dues of more than one academic year has a row for each year, a previous year’s marked as arrears.',
+  footnote: (_f, ctx) => {
+    const current = ctx.raw.prepare('select name from academic_year where is_current = 1').get() as { name: string } | undefined;
+    const years = `Year is the academic year of the dues: a student owing dues of more than one year has a row for each${current ? `, and a year before ${current.name} is arrears` : ''}.`;
+    return `Balance is what is still owed on dues fallen due by the date: fee less concessions, waivers and payments, plus fines and charges levied. Days are counted from each due’s due date; dues not yet due are left out. ${years}`;
+  },
 };
 
 export const concessions: ReportDefinition<F<'concessions'>> = {
