@@ -239,6 +239,12 @@ describe('slips and statements', () => {
       { label: `Arrears ${A} still owed`, amount: 17_000_00 },
       { label: `${B} still owed`, amount: 14_000_00 },
     ]);
+    // A family statement sums the children's years.
+    const family = await desk.ok('families.create', { name: 'Kulkarni', studentIds: [asha.id, bala.id] });
+    expect((await desk.ok('reports.run', { report: 'family_statement', familyId: family.id })).summary).toEqual([
+      { label: `Arrears ${A} still owed`, amount: 37_000_00 },
+      { label: `${B} still owed`, amount: 28_000_00 },
+    ]);
     const text = pdfText(await exported(filters, 'pdf', 'statement.pdf'));
     expect(text).toContain(`Arrears ${A} · Quarter 2 · Tuition`);
     expect(text).toContain(`Arrears ${A} still owed: 17,000.00`);
