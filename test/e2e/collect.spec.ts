@@ -78,7 +78,7 @@ test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard
   await page.screenshot({ path: join(SHOTS, '12-ledger.png'), fullPage: true });
 });
 
-test('a previous year’s dues stand first under “Arrears <year>”, totalled apart from this year’s, and the defaulters report takes the year', async ({
+test('a previous year’s dues stand first under “Arrears <year>”, totalled apart from this year’s; the defaulters report takes the year; the receipt names it', async ({
   page,
   desk,
   rendererUrl,
@@ -137,6 +137,16 @@ test('a previous year’s dues stand first under “Arrears <year>”, totalled 
   await expect(report.getByRole('cell', { name: '2026-27', exact: true })).toBeVisible();
   await expect(page.getByText('dues of 2026-27')).toBeVisible();
   await expectAccessible(page, 'reports: defaulters by year');
+
+  // Paid in full: the receipt names each arrears line with its year.
+  await page.getByRole('button', { name: 'Collect fees', exact: true }).click();
+  await page.getByLabel('Find a student').fill('ira');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Amount received')).toHaveValue('₹29,000.00');
+  await page.keyboard.press('F2');
+  const preview = page.getByRole('region', { name: 'Receipt preview' });
+  await expect(preview.getByRole('cell', { name: 'Arrears 2026-27 · Quarter 4' }).first()).toBeVisible();
+  await expect(preview.getByRole('cell', { name: 'Term 1', exact: true })).toBeVisible();
 });
 
 test('every fee-collection screen passes axe and shows the demo school', async ({ page, desk, rendererUrl }) => {
