@@ -78,6 +78,77 @@ test('search, part-pay in cash, pay the rest by UPI, ledger at zero — keyboard
   await page.screenshot({ path: join(SHOTS, '12-ledger.png'), fullPage: true });
 });
 
+test('a previous year’s dues stand first under “Arrears <year>”, totalled apart from this year’s; the defaulters report takes the year; the receipt names it', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
+  desk.clock.current = new Date('2026-04-05T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await admit(desk, school, { fullName: 'Ira Sen' });
+  // A year later: 2027-28 is current, with its own structure for Class 5; nothing of 2026-27 was paid.
+  await desk.travelTo('2027-03-20T05:00:00Z');
+  const next = await desk.ok('masters.createYear', { name: '2027-28', startsOn: '2027-04-01', endsOn: '2028-03-31', makeCurrent: true });
+  const structure = await desk.ok('structures.create', {
+    yearId: next.id,
+    classId: school.classId,
+    name: 'Class 5 — 2027-28',
+    plan: 'termwise',
+    installments: [
+      { label: 'Term 1', dueOn: '2027-04-10' },
+      { label: 'Term 2', dueOn: '2027-10-10' },
+    ],
+    heads: [{ headId: school.heads.tuition, amount: 14_000_00 }],
+  });
+  await desk.ok('structures.assign', { structureId: structure.id });
+  await desk.travelTo('2027-05-15T05:00:00Z');
+  await desk.ok('auth.logout');
+  await page.clock.install({ time: desk.clock.now() });
+  await logIn(page, rendererUrl);
+
+  await page.keyboard.type('ira');
+  await page.keyboard.press('Enter');
+  const table = page.getByRole('table', { name: 'Open dues' });
+  await expect(table.getByRole('rowheader', { name: 'Arrears 2026-27' })).toBeVisible();
+  await expect(table.getByRole('rowheader', { name: '2027-28' })).toBeVisible();
+  // The arrears come first and are ticked with what has fallen due; each names its year.
+  await expect(table.getByRole('checkbox').nth(1)).toHaveAccessibleName('Pay Arrears 2026-27 Quarter 1 Late fine');
+  await expect(page.getByRole('checkbox', { name: 'Pay Arrears 2026-27 Quarter 4 Exam' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Pay Term 2 Tuition' })).not.toBeChecked();
+  // ₹20,000 of fees and four ₹500 fines from 2026-27; this year's Term 1 has fallen due, Term 2 not yet.
+  await expect(page.getByTestId('arrears-total')).toHaveText('Arrears 2026-27 ₹22,000.00');
+  await expect(page.getByTestId('year-total')).toHaveText('Whole year ₹14,000.00');
+  await expect(page.getByTestId('outstanding')).toHaveText('Due now ₹29,000.00');
+  await expect(page.getByLabel('Amount received')).toBeFocused();
+  await expect(page.getByLabel('Amount received')).toHaveValue('₹29,000.00');
+  await expectAccessible(page, 'collect: arrears');
+  await page.screenshot({ path: join(SHOTS, '14-collect-arrears.png'), fullPage: true });
+
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Reports', exact: true }).click();
+  await page.getByRole('combobox', { name: 'Report' }).click();
+  await page.getByRole('option', { name: 'Outstanding dues and defaulters' }).click();
+  await page.getByRole('combobox', { name: 'Year' }).click();
+  await page.getByRole('option', { name: '2026-27' }).click();
+  await page.getByRole('button', { name: 'Show report' }).click();
+  const report = page.getByRole('table', { name: /^Outstanding dues and defaulters/ });
+  await expect(report.locator('tbody tr')).toHaveCount(1, { timeout: 20_000 });
+  await expect(report.getByRole('cell', { name: '2026-27', exact: true })).toBeVisible();
+  await expect(page.getByText('dues of 2026-27')).toBeVisible();
+  await expectAccessible(page, 'reports: defaulters by year');
+
+  // Paid in full: the receipt names each arrears line with its year.
+  await page.getByRole('button', { name: 'Collect fees', exact: true }).click();
+  await page.getByLabel('Find a student').fill('ira');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Amount received')).toHaveValue('₹29,000.00');
+  await page.keyboard.press('F2');
+  const preview = page.getByRole('region', { name: 'Receipt preview' });
+  await expect(preview.getByRole('cell', { name: 'Arrears 2026-27 · Quarter 4' }).first()).toBeVisible();
+  await expect(preview.getByRole('cell', { name: 'Term 1', exact: true })).toBeVisible();
+});
+
 test('every fee-collection screen passes axe and shows the demo school', async ({ page, desk, rendererUrl }) => {
   desk.clock.current = new Date('2026-08-20T05:00:00Z');
   await desk.app.generateDemoSchool({ students: 40, until: '2026-08-20' });

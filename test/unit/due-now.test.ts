@@ -19,6 +19,8 @@ const item = (key: string, dueOn: string, balance: number, kind: OpenItemView['k
   waived: 0,
   paid: 0,
   balance,
+  year: '2026-27',
+  arrears: false,
 });
 
 const YEAR = [

@@ -7,7 +7,7 @@ import { type FontSet, registerFonts, writeText } from './fonts';
 
 import type { RECEIPT_LAYOUTS } from '../../shared/contract/receipts';
 import { formatDate } from '../../shared/domain/date-input';
-import { linesByStudent, receivedWithThanks } from '../../shared/domain/receipt-text';
+import { installmentOf, linesByStudent, receivedWithThanks } from '../../shared/domain/receipt-text';
 import { dateIn } from '../../shared/domain/dates';
 
 export type ReceiptLayout = (typeof RECEIPT_LAYOUTS)[number];
@@ -122,7 +122,7 @@ function drawReceipt(
       doc.moveDown(0.2);
       writeText(doc, `${part.student.fullName} · ${who(part.student)}`, 'bold', opts);
     }
-    for (const line of part.lines) pair(`${line.installment} · ${line.head}`, money(line.amount));
+    for (const line of part.lines) pair(`${installmentOf(line)} · ${line.head}`, money(line.amount));
     if (family) pair(`For ${part.student.fullName}`, money(part.total), true);
   }
   const concession = r.lines.reduce((a, l) => a + l.concession, 0);

@@ -1,7 +1,8 @@
-// Fee slips: each student's open dues with due dates and fines to date, a QR of their token for the desk's scanner and,
-// when the school takes UPI, a UPI QR for what the slip asks.
+// Fee slips: each student's open dues with due dates and fines to date (a previous year's as arrears, with their year
+// and subtotal), a QR of their token for the desk's scanner and, when the school takes UPI, a UPI QR for what the slip asks.
 import QRCode from 'qrcode';
 import type { OpenDues } from '../../shared/contract/payments';
+import { arrearsLabel, splitArrears } from '../../shared/domain/arrears';
 import { defaultChoice, fallenDue, sumBalances } from '../../shared/domain/due-now';
 import { formatMoney } from '../../shared/domain/money';
 import { slipToken } from '../../shared/domain/slip-token';
@@ -82,20 +83,28 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
   );
   doc.font('regular');
   const limit = top + height - 40;
-  for (const item of dues.items) {
+  for (const line of slipLines(dues.items)) {
     if (doc.y > limit) {
       doc.text('… more dues: see the desk', left, doc.y);
       break;
     }
     const y = doc.y;
-    [item.installment, item.head, formatDate(item.dueOn, school.locale)].forEach((t, i) => doc.text(t, col[i]!, y, { width: 140 }));
-    doc.text(money(item.balance), col[3]!, y, { width: width - (col[3]! - left), align: 'right' });
+    if (line.kind === 'heading') {
+      doc.font('bold').text(line.text, left, y, { width }).font('regular');
+    } else if (line.kind === 'subtotal') {
+      doc.font('bold').text(line.text, left, y, { width: col[3]! - left });
+      doc.text(money(line.amount), col[3]!, y, { width: width - (col[3]! - left), align: 'right' }).font('regular');
+    } else {
+      const { item } = line;
+      [item.installment, item.head, formatDate(item.dueOn, school.locale)].forEach((t, i) => doc.text(t, col[i]!, y, { width: 140 }));
+      doc.text(money(item.balance), col[3]!, y, { width: width - (col[3]! - left), align: 'right' });
+    }
   }
   doc.moveDown(0.4).font('bold');
   const y = doc.y;
   doc.text(`Fines to date: ${money(dues.totals.fines)}`, left, y);
   doc.text(amountAsked(dues, money, school.locale), left, y, { width, align: 'right' });
-  doc.font('regular').text(`Whole year: ${money(sumBalances(dues.items))}`, left, doc.y, { width, align: 'right' });
+  doc.font('regular').text(`Whole year: ${money(splitArrears(dues.items).currentTotal)}`, left, doc.y, { width, align: 'right' });
   doc
     .font('regular')
     .fontSize(8)
@@ -107,6 +116,28 @@ export function drawSlip(doc: PDFKit.PDFDocument, slip: SlipData, top: number, h
       doc.y + 4,
       { width },
     );
+}
+
+type SlipLine =
+  | { kind: 'heading'; text: string }
+  | { kind: 'item'; item: OpenDues['items'][number] }
+  | { kind: 'subtotal'; text: string; amount: number };
+
+/**
+ * The slip's dues table: each previous year's dues under "Arrears <year>" with their subtotal, then this year's (under
+ * their year's name when arrears stand above them). Without arrears, the dues as they come.
+ */
+export function slipLines(items: OpenDues['items']): SlipLine[] {
+  const { arrears, current } = splitArrears(items);
+  const lines: SlipLine[] = [];
+  for (const year of arrears) {
+    lines.push({ kind: 'heading', text: arrearsLabel(year.year) });
+    lines.push(...year.items.map((item) => ({ kind: 'item' as const, item })));
+    lines.push({ kind: 'subtotal', text: `${arrearsLabel(year.year)} subtotal`, amount: year.total });
+  }
+  if (arrears.length > 0 && current.length > 0) lines.push({ kind: 'heading', text: current[0]!.year });
+  lines.push(...current.map((item) => ({ kind: 'item' as const, item })));
+  return lines;
 }
 
 /**

@@ -1,9 +1,8 @@
-// What is owed: defaulters with ageing, statements with running balances, concessions granted and the forecast.
+// What is owed: defaulters with ageing (per academic year), concessions granted and the forecast.
 // Balances come from the dues' running totals (amount − conceded − waived − paid), kept by the store's triggers.
 import type { ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { addDays, addMonths } from '../../shared/domain/dates';
 import { formatAmount } from '../../shared/domain/money';
-import { studentLedger } from '../services/ledger';
 import { col, type ReportContext, type ReportDefinition } from './definition';
 import { day } from './definition';
 
@@ -16,10 +15,13 @@ export const AGEING_BUCKETS = [
   { key: 'd91', label: '90+ days' },
 ] as const;
 
-/** Open dues fallen due by `asOf`, per student, split by days past due. Uses the open-dues index only. */
-export function overdueByStudentSql(): string {
+/**
+ * Open dues fallen due by `asOf`, per student (or per student and academic year, limited to `:yearId` when it is not
+ * null), split by days past due. Uses the open-dues index only.
+ */
+export function overdueByStudentSql(perYear = false): string {
   return `
-    select d.student_id,
+    select d.student_id${perYear ? ', d.academic_year_id as year_id' : ''},
       sum(d.amount - d.conceded - d.waived - d.paid) as balance,
       sum(case when d.due_on >= :c30 then d.amount - d.conceded - d.waived - d.paid else 0 end) as d0,
       sum(case when d.due_on < :c30 and d.due_on >= :c60 then d.amount - d.conceded - d.waived - d.paid else 0 end) as d31,
@@ -27,31 +29,40 @@ export function overdueByStudentSql(): string {
       sum(case when d.due_on < :c90 then d.amount - d.conceded - d.waived - d.paid else 0 end) as d91,
       min(d.due_on) as oldest
     from due d
-    where d.amount > d.conceded + d.waived + d.paid and d.due_on <= :asOf
-    group by d.student_id`;
+    where d.amount > d.conceded + d.waived + d.paid and d.due_on <= :asOf${perYear ? ' and (:yearId is null or d.academic_year_id = :yearId)' : ''}
+    group by d.student_id${perYear ? ', d.academic_year_id' : ''}`;
 }
 
 export const ageingCutoffs = (asOf: string) => ({ asOf, c30: addDays(asOf, -30), c60: addDays(asOf, -60), c90: addDays(asOf, -90) });
 
+// One row per student and academic year, oldest year first. The least balance and days overdue are the student's (over
+// the years asked for), as before years were shown; advance credit is the student's, on their first row only.
 const DEFAULTERS_SQL = `
   select s.id, s.admission_no, s.full_name, c.name as class_name, sec.name as section, cat.name as category, s.guardian_name, s.phone,
-    o.balance, o.d0, o.d31, o.d61, o.d91, o.oldest,
-    coalesce((select sum(amount) from credit_entry ce where ce.student_id = s.id), 0) as credit
-  from (${overdueByStudentSql()}) o
-  join student s on s.id = o.student_id join class c on c.id = s.class_id
+    y.name as year, o.balance, o.d0, o.d31, o.d61, o.d91, o.oldest,
+    case when row_number() over (partition by s.id order by y.starts_on) = 1
+      then coalesce((select sum(amount) from credit_entry ce where ce.student_id = s.id), 0) else 0 end as credit
+  from (
+    select o.*, sum(o.balance) over (partition by o.student_id) as student_balance,
+      min(o.oldest) over (partition by o.student_id) as student_oldest
+    from (${overdueByStudentSql(true)}) o
+  ) o
+  join student s on s.id = o.student_id join class c on c.id = s.class_id join academic_year y on y.id = o.year_id
   left join section sec on sec.id = s.section_id left join category cat on cat.id = s.category_id
   where (:classId is null or s.class_id = :classId) and (:categoryId is null or s.category_id = :categoryId)
-    and o.balance >= :minBalance and o.oldest <= :oldestBy
-  order by c.sort_order, class_key(c.name), o.balance desc, s.admission_no`;
+    and o.student_balance >= :minBalance and o.student_oldest <= :oldestBy
+  order by c.sort_order, class_key(c.name), o.student_balance desc, s.admission_no, y.starts_on`;
 
 const defaulterParams = (f: F<'defaulters'>) => ({
   ...ageingCutoffs(f.asOf),
+  yearId: f.yearId ?? null,
   classId: f.classId ?? null,
   categoryId: f.categoryId ?? null,
   minBalance: f.minBalance ?? 1,
   oldestBy: addDays(f.asOf, -(f.minDaysOverdue ?? 0)),
 });
 
+/** What one student owes of one academic year's dues fallen due. */
 export interface Defaulter {
   id: string;
   admission_no: string;
@@ -61,6 +72,7 @@ export interface Defaulter {
   category: string | null;
   guardian_name: string;
   phone: string;
+  year: string;
   balance: number;
   d0: number;
   d31: number;
@@ -74,10 +86,18 @@ export function* defaulterRecords(f: F<'defaulters'>, ctx: ReportContext): Gener
   yield* ctx.raw.prepare(DEFAULTERS_SQL).iterate(defaulterParams(f)) as Iterable<Defaulter>;
 }
 
+/** How many students the defaulters report lists (its rows are per student and year): one reminder letter each. */
+export const defaultingStudents = (f: F<'defaulters'>, ctx: ReportContext): number =>
+  (ctx.raw.prepare(`select count(distinct id) as n from (${DEFAULTERS_SQL})`).get(defaulterParams(f)) as { n: number }).n;
+
+const yearName = (ctx: ReportContext, yearId: string): string =>
+  (ctx.raw.prepare('select name from academic_year where id = ?').get(yearId) as { name: string } | undefined)?.name ?? 'an unknown year';
+
 export const defaulters: ReportDefinition<F<'defaulters'>> = {
   title: (f, ctx) => `Outstanding dues and defaulters · as of ${day(f.asOf, ctx)}`,
   subtitle: (f, ctx) =>
     [
+      f.yearId ? `dues of ${yearName(ctx, f.yearId)}` : 'all years',
       f.classId ? 'one class' : 'all classes',
       f.categoryId ? 'one category' : 'all categories',
       f.minBalance ? `balance ≥ ${formatAmount(f.minBalance, ctx.school.currency, ctx.school.locale)}` : null,
@@ -92,6 +112,7 @@ export const defaulters: ReportDefinition<F<'defaulters'>> = {
     col('category', 'Category'),
     col('guardian', 'Guardian'),
     col('phone', 'Phone'),
+    col('year', 'Year'),
     col('oldest', 'Oldest due', 'date'),
     ...AGEING_BUCKETS.map((b) => col(b.key, b.label, 'money')),
     col('balance', 'Balance', 'money'),
@@ -108,6 +129,7 @@ export const defaulters: ReportDefinition<F<'defaulters'>> = {
         category: d.category ?? '',
         guardian: d.guardian_name,
         phone: d.phone,
+        year: d.year,
         oldest: d.oldest,
         d0: d.d0,
         d31: d.d31,
@@ -119,104 +141,12 @@ export const defaulters: ReportDefinition<F<'defaulters'>> = {
     }
   },
   summary: (_f, _ctx, totals) => AGEING_BUCKETS.map((b) => ({ label: b.label, amount: totals[b.key] ?? 0 })),
-  footnote: () =>
-    'Balance is what is still owed on dues fallen due by the date: fee less concessions, waivers and payments, plus fines and charges levied. Days are counted from each due’s due date; dues not yet due are left out.',
-};
-
-const LEDGER_KIND: Record<string, string> = {
-  due: 'Due',
-  fine: 'Fine',
-  charge: 'Charge',
-  concession: 'Concession',
-  waiver: 'Waiver',
-  payment: 'Payment',
-  reversal: 'Reversal',
-  credit_refund: 'Credit refund',
-};
-
-const statementColumns = (withStudent: boolean) => [
-  col('date', 'Date', 'date'),
-  ...(withStudent ? [col('student', 'Student')] : []),
-  col('kind', 'Entry'),
-  col('description', 'Description'),
-  col('debit', 'Debit', 'money'),
-  col('credit', 'Credit', 'money'),
-  col('balance', 'Balance', 'money', true),
-];
-
-async function statementRows(ctx: ReportContext, studentIds: string[], withStudent: boolean): Promise<ReportRow[]> {
-  const names = new Map(
-    (
-      ctx.raw.prepare(`select id, full_name from student where id in (${studentIds.map(() => '?').join(',')})`).all(...studentIds) as {
-        id: string;
-        full_name: string;
-      }[]
-    ).map((s) => [s.id, s.full_name]),
-  );
-  const entries = [];
-  for (const id of studentIds) {
-    const ledger = await studentLedger(ctx.db, id);
-    entries.push(...ledger.entries.map((e, i) => ({ ...e, student: names.get(id) ?? '', order: i })));
-  }
-  if (withStudent) entries.sort((a, b) => a.date.localeCompare(b.date) || a.student.localeCompare(b.student) || a.order - b.order);
-  let balance = 0;
-  return entries.map((e) => {
-    balance += e.debit - e.credit;
-    return {
-      date: e.date,
-      ...(withStudent ? { student: e.student } : {}),
-      kind: LEDGER_KIND[e.kind] ?? e.kind,
-      description: e.description,
-      debit: e.debit,
-      credit: e.credit,
-      balance,
-    };
-  });
-}
-
-export const statement: ReportDefinition<F<'statement'>> = {
-  title: (f, ctx) => {
-    const s = ctx.raw.prepare('select full_name, admission_no from student where id = ?').get(f.studentId) as
-      { full_name: string; admission_no: string } | undefined;
-    return s ? `Statement · ${s.full_name} (${s.admission_no})` : 'Statement';
+  footnote: (_f, ctx) => {
+    const current = ctx.raw.prepare('select name from academic_year where is_current = 1').get() as { name: string } | undefined;
+    const years = `Year is the academic year of the dues: a student owing dues of more than one year has a row for each${current ? `, and a year before ${current.name} is arrears` : ''}.`;
+    return `Balance is what is still owed on dues fallen due by the date: fee less concessions, waivers and payments, plus fines and charges levied. Days are counted from each due’s due date; dues not yet due are left out. ${years}`;
   },
-  subtitle: () => 'Every due, concession, waiver, payment and reversal with the running balance',
-  columns: () => statementColumns(false),
-  count: (f, ctx) => (ctx.raw.prepare('select count(*) as n from due where student_id = ?').get(f.studentId) as { n: number }).n,
-  rows: (f, ctx) => iterate(statementRows(ctx, [f.studentId], false)),
-  footnote: () => 'Balance: positive is owed by the student, negative is advance credit held.',
 };
-
-export const familyStatement: ReportDefinition<F<'family_statement'>> = {
-  title: (f, ctx) => {
-    const fam = ctx.raw.prepare('select name from family where id = ?').get(f.familyId) as { name: string } | undefined;
-    return fam ? `Family statement · ${fam.name}` : 'Family statement';
-  },
-  subtitle: (f, ctx) => {
-    const kids = ctx.raw.prepare('select full_name from student where family_id = ? order by joined_on, admission_no').all(f.familyId) as {
-      full_name: string;
-    }[];
-    return kids.map((k) => k.full_name).join(', ');
-  },
-  columns: () => statementColumns(true),
-  count: (f, ctx) =>
-    (
-      ctx.raw.prepare('select count(*) as n from due d join student s on s.id = d.student_id where s.family_id = ?').get(f.familyId) as {
-        n: number;
-      }
-    ).n,
-  rows: (f, ctx) => {
-    const ids = (
-      ctx.raw.prepare('select id from student where family_id = ? order by joined_on, admission_no').all(f.familyId) as { id: string }[]
-    ).map((s) => s.id);
-    return iterate(ids.length === 0 ? Promise.resolve([]) : statementRows(ctx, ids, true));
-  },
-  footnote: () => 'All the family’s children in one ledger; the balance runs across them.',
-};
-
-async function* iterate(rows: Promise<ReportRow[]>): AsyncGenerator<ReportRow> {
-  yield* await rows;
-}
 
 export const concessions: ReportDefinition<F<'concessions'>> = {
   title: (f, ctx) => `Concessions granted · ${day(f.from, ctx)} to ${day(f.to, ctx)}`,

@@ -4,7 +4,8 @@ import { AppError } from '../../shared/contract/errors';
 import type { FontSet } from '../print/fonts';
 import { collection, cheques, daybook, receipts, reversals } from './collections';
 import { type Definitions, type ReportContext, type ReportDefinition, summed } from './definition';
-import { concessions, defaulters, familyStatement, forecast, statement } from './dues';
+import { concessions, defaulters, defaultingStudents, forecast } from './dues';
+import { familyStatement, statement } from './statements';
 import { dayClose, journal } from './journal';
 import { concessionsList, duesList, familiesList, structuresList, studentChargesList, studentsList } from './lists';
 import { reconciliation } from './reconciliation';
@@ -83,7 +84,7 @@ export async function exportReport(
   progress: (done: number, total: number) => void,
 ): Promise<number> {
   const def = definitionOf(f);
-  const total = def.count(f, ctx);
+  const total = format === 'letters' && f.report === 'defaulters' ? defaultingStudents(f, ctx) : def.count(f, ctx);
   progress(0, total);
   // The file writers (exceljs, pdfkit) load only when a file is written: the screens' worker never pays for them.
   if (format === 'letters') {

@@ -1,4 +1,5 @@
-// Reading the dues ledger: each due's gross, concession, waiver, paid and balance; pending late fines; credit.
+// Reading the dues ledger: each due's gross, concession, waiver, paid and balance, and its academic year (a previous
+// year's dues are arrears); pending late fines; credit.
 import { sql } from 'kysely';
 import type { OpenItemView } from '../../shared/contract/payments';
 import type { FineRule } from '../../shared/domain/fines';
@@ -22,25 +23,39 @@ export interface DueRow {
   paid: number;
   balance: number;
   fine_rule_json: string | null;
+  /** The due's academic year. */
+  year_id: string;
+  year_name: string;
+  /** Its year began before the current one: a previous year's due, still collectible. */
+  arrears: boolean;
 }
+
+/**
+ * SQL: 1 when the academic year `y` (a table alias) began before the current year, else 0. A previous year's dues are
+ * arrears; a year made ahead of time is not.
+ */
+export const arrearsSql = (y: string): string =>
+  `coalesce(${y}.starts_on < (select cy.starts_on from academic_year cy where cy.is_current = 1), 0)`;
 
 /** Every due of these students with what has been taken off and paid. */
 export async function dueRows(db: Store | Tx, studentIds: readonly string[]): Promise<DueRow[]> {
   if (studentIds.length === 0) return [];
-  const rows = await sql<Omit<DueRow, 'balance'>>`
+  const rows = await sql<Omit<DueRow, 'balance' | 'arrears'> & { arrears: number }>`
     select d.id, d.student_id, d.installment_id, coalesce(i.label, d.label, h.name) as installment, coalesce(i.seq, 0) as seq,
       d.head_id, h.name as head, h.sort_order as head_order, d.kind, d.due_on, d.amount as gross,
       coalesce((select sum(c.amount) from due_concession c where c.due_id = d.id), 0) as concession,
       coalesce((select sum(w.amount) from due_waiver w where w.due_id = d.id), 0) as waived,
       coalesce((select sum(a.amount) from allocation a where a.due_id = d.id), 0) as paid,
-      fs.fine_rule_json
+      fs.fine_rule_json, y.id as year_id, y.name as year_name,
+      ${sql.raw(arrearsSql('y'))} as arrears
     from due d
     join fee_head h on h.id = d.head_id
+    join academic_year y on y.id = d.academic_year_id
     left join installment i on i.id = d.installment_id
     left join fee_structure fs on fs.id = i.structure_id
     where d.student_id in (${sql.join(studentIds)})
     order by d.due_on, d.student_id, h.sort_order`.execute(db);
-  return rows.rows.map((r) => ({ ...r, balance: r.gross - r.concession - r.waived - r.paid }));
+  return rows.rows.map((r) => ({ ...r, arrears: r.arrears === 1, balance: r.gross - r.concession - r.waived - r.paid }));
 }
 
 export async function creditBalances(db: Store | Tx, studentIds: readonly string[]): Promise<Map<string, number>> {
@@ -72,6 +87,10 @@ export interface PendingFine {
   installment: string;
   dueOn: string;
   amount: number;
+  /** The installment's year: a fine on a previous year's installment is arrears too. */
+  yearId: string;
+  yearName: string;
+  arrears: boolean;
 }
 
 /** Fines accrue per installment while its fees are unpaid, less what was already levied for it. */
@@ -98,6 +117,9 @@ export function pendingFines(rows: readonly DueRow[], asOf: string): PendingFine
         installment: first.installment,
         dueOn: first.due_on,
         amount,
+        yearId: first.year_id,
+        yearName: first.year_name,
+        arrears: first.arrears,
       });
     }
   }
@@ -122,6 +144,8 @@ export function openItemsOf(rows: readonly DueRow[], fines: readonly PendingFine
       waived: r.waived,
       paid: r.paid,
       balance: r.balance,
+      year: r.year_name,
+      arrears: r.arrears,
     }));
   const pending: OpenItemView[] = fines.map((f) => ({
     key: f.key,
@@ -137,6 +161,8 @@ export function openItemsOf(rows: readonly DueRow[], fines: readonly PendingFine
     waived: 0,
     paid: 0,
     balance: f.amount,
+    year: f.yearName,
+    arrears: f.arrears,
   }));
   return [...dues, ...pending].sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.group.localeCompare(b.group) || a.order - b.order);
 }

@@ -1,6 +1,8 @@
-// A student's statement: every due, concession, waiver, payment and reversal with a running balance.
+// A student's statement: every due (a previous year's named as its arrears), concession, waiver, payment and reversal
+// with a running balance.
 import { sql } from 'kysely';
 import { paymentModeInText, type Ledger } from '../../shared/contract/payments';
+import { arrearsLabel } from '../../shared/domain/arrears';
 import type { Store } from '../db/schema';
 import { creditBalances, dueRows } from './dues';
 import { payersOf } from './payments';
@@ -16,7 +18,7 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
     entries.push({
       date: d.due_on,
       kind,
-      description: `${d.installment} · ${d.head}`,
+      description: `${d.arrears ? `${arrearsLabel(d.year_name)} · ` : ''}${d.installment} · ${d.head}`,
       reference: null,
       debit: d.gross,
       credit: 0,

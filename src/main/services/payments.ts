@@ -187,33 +187,19 @@ async function nextReceiptNumber(tx: Tx, format: string, year: Year, deskCode: s
   return { seq, receiptNo: formatReceiptNo(format, { year: year.name, desk: deskCode, seq }) };
 }
 
-/** Late fines collected (or left behind by fees the payment cleared) become dues now; until then they only accrued. */
-async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { yearId: string; asOf: string; now: string; paymentId: string }) {
+/**
+ * Late fines collected (or left behind by fees the payment cleared) become dues now; until then they only accrued. A fine
+ * belongs to its installment's year, so one on a previous year's installment stays with that year's arrears.
+ */
+async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { asOf: string; now: string; paymentId: string }) {
   const fineDueIds = new Map<string, string>();
   const fineDues: DueTable[] = [];
   const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
-  // A fine belongs to its installment's year: the late fine of last year's fees, collected this year, is an arrear.
-  const yearOf = new Map(
-    toLevy.length === 0
-      ? []
-      : (
-          await tx
-            .selectFrom('installment as i')
-            .innerJoin('fee_structure as fs', 'fs.id', 'i.structure_id')
-            .select(['i.id', 'fs.academic_year_id'])
-            .where(
-              'i.id',
-              'in',
-              toLevy.map((f) => f.installmentId),
-            )
-            .execute()
-        ).map((r) => [r.id, r.academic_year_id]),
-  );
   for (const f of toLevy) {
     const due: DueTable = {
       id: env.ids.uuid(),
       student_id: f.studentId,
-      academic_year_id: yearOf.get(f.installmentId) ?? at.yearId,
+      academic_year_id: f.yearId,
       installment_id: f.installmentId,
       head_id: fineHead.id,
       kind: 'fine',
@@ -252,6 +238,7 @@ function receiptSnapshot(
       gross: item.gross,
       concession: item.concession,
       amount: a.amount,
+      ...(item.arrears ? { arrearsYear: item.year } : {}),
     };
   });
   const allocated = allocations.reduce((a, x) => a + x.amount, 0);
@@ -346,7 +333,6 @@ export async function recordPaymentTx(tx: Tx, env: Env, cashier: Cashier, input:
     admissionNo: payers[0]!.admission_no,
   });
   const { fineDues, fineDueIds } = await levyFines(tx, env, finesToLevy(fines, rows, allocations), {
-    yearId: year.id,
     asOf,
     now,
     paymentId,

@@ -116,6 +116,10 @@ export const openItem = z.object({
   waived: z.number(),
   paid: z.number(),
   balance: z.number(),
+  /** The academic year the due belongs to (a pending fine: its installment's), by name: "2025-26". */
+  year: z.string(),
+  /** Of a year before the current one: still collectible, shown and paid first as arrears. */
+  arrears: z.boolean(),
 });
 export type OpenItemView = z.infer<typeof openItem>;
 
@@ -169,6 +173,8 @@ export const receipt = z.object({
       gross: z.number(),
       concession: z.number(),
       amount: z.number(),
+      /** The year of a previous year's due this line paid (receipts from before arrears were named have none). */
+      arrearsYear: z.string().optional(),
     }),
   ),
   creditUsed: z.number(),

@@ -59,6 +59,8 @@ export const reportFilters = z.discriminatedUnion(
     z.strictObject({
       report: z.literal('defaulters'),
       asOf: isoDate,
+      /** Only the dues of this academic year ("defaulters by year"); without it, every year's, a row per student and year. */
+      yearId: id.optional(),
       classId: id.optional(),
       categoryId: id.optional(),
       minBalance: nonNegativeAmount.optional(),

@@ -1,6 +1,7 @@
 // What a receipt says in words, the same on paper and on screen: who paid whom for whom, and what each child's share was.
 import type { Receipt } from '../contract/payments';
 import { amountInWords } from './amount-in-words';
+import { arrearsLabel } from './arrears';
 
 /** "Received with thanks from Suresh Nair the sum of Rupees … Only for Diya Nair (Class 5-A) and Arjun Nair (Class 3-B)." */
 export function receivedWithThanks(r: Pick<Receipt, 'students' | 'amount' | 'school'>): string {
@@ -21,3 +22,7 @@ export function linesByStudent(
     })
     .filter((part) => part.lines.length > 0);
 }
+
+/** A receipt line's installment as printed: a previous year's named with its year ("Arrears 2025-26 · Quarter 3"). */
+export const installmentOf = (line: Pick<Receipt['lines'][number], 'installment' | 'arrearsYear'>): string =>
+  line.arrearsYear ? `${arrearsLabel(line.arrearsYear)} · ${line.installment}` : line.installment;

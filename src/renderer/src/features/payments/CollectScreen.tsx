@@ -6,6 +6,7 @@ import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Ledger, OpenDues, OpenItemView, PaymentSummary, Receipt } from '../../../../shared/contract/payments';
 import type { StudentSummary } from '../../../../shared/contract/students';
 import { allocate } from '../../../../shared/domain/allocation';
+import { arrearsLabel } from '../../../../shared/domain/arrears';
 import { defaultChoice, fallenDue, nextInstallment, sumBalances } from '../../../../shared/domain/due-now';
 import { denominationsFor } from '../../../../shared/domain/denominations';
 import { api, ApiError, request } from '../../api/client';
@@ -13,6 +14,7 @@ import { ApprovalModal } from '../../components/ApprovalModal';
 import { downloadPdf } from '../../components/download';
 import { moneyFor } from '../../components/money';
 import { DuesTable } from './DuesTable';
+import { DuesTotals } from './DuesTotals';
 import { LedgerTable } from './LedgerTable';
 import { type PaymentDraft, PaymentForm } from './PaymentForm';
 import { printReceipt, ReceiptPreview } from './ReceiptPreview';
@@ -135,8 +137,6 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
   const chosen = data?.dues.items.filter((i) => selected.has(i.key)) ?? [];
   const suggested = sumBalances(chosen);
   const fallen = data ? fallenDue(data.dues.items, data.dues.asOf) : [];
-  const dueNow = sumBalances(fallen);
-  const yearTotal = data ? sumBalances(data.dues.items) : 0;
   const later = data ? data.dues.items.length - fallen.length : 0;
 
   const save = async (draft: PaymentDraft) => {
@@ -222,14 +222,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                     Refund credit…
                   </Button>
                 )}
-                <Stack gap={0} align="flex-end">
-                  <Text fw={700} size="lg" data-testid="outstanding">
-                    Due now {money.format(dueNow)}
-                  </Text>
-                  <Text size="sm" data-testid="year-total">
-                    Whole year {money.format(yearTotal)}
-                  </Text>
-                </Stack>
+                <DuesTotals dues={data.dues} money={money} />
               </Group>
             </Group>
             {data.siblings.length > 0 && (
@@ -308,7 +301,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
           </Tabs>
           {waiving && (
             <ApprovalModal
-              title={`Waive ${waiving.installment} · ${waiving.head}`}
+              title={`Waive ${waiving.arrears ? `${arrearsLabel(waiving.year)} · ` : ''}${waiving.installment} · ${waiving.head}`}
               action="Waive"
               amount={money.format(waiving.balance)}
               onClose={() => setWaiving(null)}

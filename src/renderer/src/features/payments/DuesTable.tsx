@@ -1,6 +1,8 @@
-// Open dues with a checkbox each: what the payment pays, oldest first.
+// Open dues with a checkbox each: what the payment pays, oldest first. A previous year's dues come first, under a
+// heading of their year ("Arrears 2025-26"); this year's follow as before.
 import { Button, Checkbox, Text } from '@mantine/core';
 import type { OpenDues, OpenItemView } from '../../../../shared/contract/payments';
+import { arrearsLabel, splitArrears } from '../../../../shared/domain/arrears';
 import { type Column, DataTable } from '../../components/DataTable';
 import type { MoneyFormat } from '../../components/money';
 import { useDates } from '../../components/school';
@@ -14,8 +16,15 @@ interface Props {
   money: MoneyFormat;
 }
 
+/** The due as a person names it: its installment and head, and its year when it is arrears. */
+const dueName = (item: OpenItemView): string => `${item.arrears ? `${arrearsLabel(item.year)} ` : ''}${item.installment} ${item.head}`;
+
 export function DuesTable({ dues, selected, onToggle, onToggleAll, onWaive, money }: Props) {
   const dates = useDates();
+  const { arrears, current } = splitArrears(dues.items);
+  // Arrears by year, then this year's dues (under their year's name only when arrears are above them).
+  const rows = [...arrears.flatMap((y) => y.items), ...current];
+  const groupOf = (item: OpenItemView) => (item.arrears ? arrearsLabel(item.year) : arrears.length > 0 ? item.year : null);
   const all = dues.items.length > 0 && dues.items.every((i) => selected.has(i.key));
   const amount = (n: number) => (n > 0 ? money.format(n) : '—');
   const columns: Column<OpenItemView>[] = [
@@ -29,13 +38,7 @@ export function DuesTable({ dues, selected, onToggle, onToggleAll, onWaive, mone
         />
       ),
       width: 40,
-      cell: (item) => (
-        <Checkbox
-          aria-label={`Pay ${item.installment} ${item.head}`}
-          checked={selected.has(item.key)}
-          onChange={() => onToggle(item.key)}
-        />
-      ),
+      cell: (item) => <Checkbox aria-label={`Pay ${dueName(item)}`} checked={selected.has(item.key)} onChange={() => onToggle(item.key)} />,
     },
     ...(dues.students.length > 1
       ? [{ header: 'Student', cell: (item: OpenItemView) => dues.students.find((s) => s.id === item.studentId)?.fullName ?? '' }]
@@ -68,11 +71,21 @@ export function DuesTable({ dues, selected, onToggle, onToggleAll, onWaive, mone
     {
       header: 'Actions',
       cell: (item) => (
-        <Button size="compact-xs" variant="default" aria-label={`Waive ${item.installment} ${item.head}`} onClick={() => onWaive(item)}>
+        <Button size="compact-xs" variant="default" aria-label={`Waive ${dueName(item)}`} onClick={() => onWaive(item)}>
           Waive…
         </Button>
       ),
     },
   ];
-  return <DataTable label="Open dues" bordered rows={dues.items} rowKey={(item) => item.key} columns={columns} empty="Nothing is due." />;
+  return (
+    <DataTable
+      label="Open dues"
+      bordered
+      rows={rows}
+      rowKey={(item) => item.key}
+      columns={columns}
+      groupOf={groupOf}
+      empty="Nothing is due."
+    />
+  );
 }

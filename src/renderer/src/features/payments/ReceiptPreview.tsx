@@ -7,7 +7,7 @@ import { downloadPdf } from '../../components/download';
 import type { MoneyFormat } from '../../components/money';
 import { type KeyboardEvent, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useDates } from '../../components/school';
-import { linesByStudent, receivedWithThanks } from '../../../../shared/domain/receipt-text';
+import { installmentOf, linesByStudent, receivedWithThanks } from '../../../../shared/domain/receipt-text';
 
 /** Prints (or saves) the next copy: the first is the original, later ones say DUPLICATE. */
 export async function printReceipt(paymentId: string, target: 'pdf' | 'printer'): Promise<number> {
@@ -89,7 +89,7 @@ export function ReceiptPreview({
               rows={part.lines}
               rowKey={(_, i) => i}
               columns={[
-                { header: 'Installment', cell: (l) => l.installment },
+                { header: 'Installment', cell: (l) => installmentOf(l) },
                 { header: 'Head', cell: (l) => l.head },
                 { header: 'Paid', align: 'right', cell: (l) => money.format(l.amount) },
               ]}

@@ -63,6 +63,7 @@ interface FilterState {
   asOf: string;
   groupBy: GroupKey[];
   view: 'gross' | 'net';
+  yearId: string | null;
   classId: string | null;
   categoryId: string | null;
   minBalance: number | string;
@@ -90,6 +91,7 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
       return {
         report,
         asOf: s.asOf,
+        ...(s.yearId ? { yearId: s.yearId } : {}),
         ...(s.classId ? { classId: s.classId } : {}),
         ...(s.categoryId ? { categoryId: s.categoryId } : {}),
         ...(s.minBalance !== '' ? { minBalance: Math.round(Number(s.minBalance) * scale) } : {}),
@@ -134,6 +136,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
     asOf: today,
     groupBy: ['head', 'class'],
     view: 'gross',
+    yearId: null,
     classId: null,
     categoryId: null,
     minBalance: '',
@@ -238,6 +241,14 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
           )}
           {report === 'defaulters' && (
             <Group align="flex-end">
+              <Select
+                label="Year"
+                clearable
+                placeholder="All years"
+                data={(masters?.years ?? []).map((y) => ({ value: y.id, label: y.isCurrent ? `${y.name} (current)` : y.name }))}
+                value={s.yearId}
+                onChange={(v) => set('yearId', v)}
+              />
               <Select
                 label="Class"
                 clearable
