@@ -47,18 +47,13 @@ async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly stri
       .execute();
     const done = new Set(already.map((a) => a.due_id));
     // A concession is for its own year: the dues of another year (arrears after a rollover) are not its to reduce.
-    const ofYear = new Set(
-      (
-        await tx
-          .selectFrom('due')
-          .select('id')
-          .where('student_id', '=', studentId)
-          .where('academic_year_id', '=', c.academic_year_id)
-          .execute()
-      ).map((d) => d.id),
-    );
     const dues = (await dueRows(tx, [studentId])).filter(
-      (d) => d.kind === 'fee' && d.balance > 0 && ofYear.has(d.id) && !done.has(d.id) && (c.head_id === null || d.head_id === c.head_id),
+      (d) =>
+        d.kind === 'fee' &&
+        d.balance > 0 &&
+        d.year_id === c.academic_year_id &&
+        !done.has(d.id) &&
+        (c.head_id === null || d.head_id === c.head_id),
     );
     if (dues.length === 0) continue;
     const value = c.kind === 'fixed' ? c.value - already.reduce((a, x) => a + x.amount, 0) : c.value;
