@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ADMIN, setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
+import { typist } from './support/typist';
 
 test('day close: typing counted UPI and cheque totals keeps the screen, and the variance follows', async ({ page, desk, rendererUrl }) => {
   desk.clock.current = new Date('2026-04-05T05:00:00Z');
@@ -287,26 +288,6 @@ test('a fee slip scanned at 10 ms or 60 ms a key opens its student; a half-read 
   await expect(notice).toBeVisible();
   await expect(search).toHaveValue('');
 });
-
-/** A scripted typist: every key the cashier presses is counted (what a scanner types is not theirs). */
-function typist(page: import('@playwright/test').Page) {
-  let keys = 0;
-  return {
-    get keys() {
-      return keys;
-    },
-    async type(text: string) {
-      for (const ch of text) {
-        await page.keyboard.press(ch);
-        keys += 1;
-      }
-    },
-    async press(key: string) {
-      await page.keyboard.press(key);
-      keys += 1;
-    },
-  };
-}
 
 test('what is due, from search to printed receipt, in 5 keys; a scanned slip in 1; the student stays in sight at 1280×720', async ({
   page,

@@ -5,26 +5,7 @@ import { join } from 'node:path';
 import { ADMIN, setUpSchool } from '../support/harness';
 import { ACCOUNTANT, seedYearSchool } from '../support/year-school';
 import { approveAs, expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
-
-/** A scripted typist: every key the admin presses is counted. */
-function typist(page: import('@playwright/test').Page) {
-  let keys = 0;
-  return {
-    get keys() {
-      return keys;
-    },
-    async type(text: string) {
-      for (const ch of text) {
-        await page.keyboard.type(ch);
-        keys += 1;
-      }
-    },
-    async press(key: string) {
-      await page.keyboard.press(key);
-      keys += 1;
-    },
-  };
-}
+import { typist } from './support/typist';
 
 test('year-end rollover: plan, two exceptions by keyboard, review with the figures worked out by hand, approval, students moved', async ({
   page,

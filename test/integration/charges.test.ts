@@ -1,11 +1,10 @@
 // Charges by student: a transport plan by route and stop started in October and stopped in January, a hostel plan,
 // one-off charges to one student and to many; every bad request refused whole; and the same dues on a second desk.
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InputOf, Result } from '../../src/shared/contract';
-import { openTestDesk, schoolInput, setUpSchool, type TestDesk } from '../support/harness';
+import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
-import { deskFigures, enrollDesk, startSyncServer } from '../support/sync-server';
+import { deskFigures, enrollDesk, openSyncDesk, startSyncServer, syncAll } from '../support/sync-server';
 
 const errorOf = (r: Result<unknown>) => {
   if (r.ok) throw new Error('expected a refusal, got success');
@@ -253,14 +252,8 @@ describe('charges by student', () => {
 describe('charges on a second desk', () => {
   it('arrive with the same dues, waivers and assignments', async () => {
     const server = await startSyncServer({ kind: 'pglite' });
-    const open = async (deskCode: string) => {
-      const d = await openTestDesk({ ids: { uuid: () => randomUUID() } });
-      d.clock.current = new Date('2026-04-02T05:00:00Z');
-      await d.ok('setup.initialize', schoolInput({ deskCode }));
-      return d;
-    };
-    const a = await open('D01');
-    const b = await open('D02');
+    const a = await openSyncDesk('D01');
+    const b = await openSyncDesk('D02');
     try {
       const school = await seedSmallSchool(a);
       const asha = await admit(a, school);
@@ -277,7 +270,7 @@ describe('charges on a second desk', () => {
       });
       await enrollDesk(server, a);
       await enrollDesk(server, b);
-      for (let pass = 0; pass < 2; pass++) for (const d of [a, b]) await d.app.sync.runNow();
+      await syncAll(a, b);
       expect(await b.ok('charges.plans', {})).toEqual(await a.ok('charges.plans', {}));
       expect(await b.ok('charges.forStudent', { studentId: asha.id })).toEqual(await a.ok('charges.forStudent', { studentId: asha.id }));
       expect((await deskFigures(b)).students).toEqual((await deskFigures(a)).students);

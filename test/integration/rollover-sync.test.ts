@@ -1,25 +1,13 @@
 // The year-end rollover across desks: done on one desk, pulled by another, both show the same new year, the same
 // promotions and the same dues; an edit made elsewhere before it is stale; a second rollover of the year is refused on
 // every desk; and a desk that cannot reach the server does not roll over on its own.
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSideStore, openTestDesk, schoolInput, type TestDesk } from '../support/harness';
-import { deskFigures, enrollDesk, startSyncServer, type TestSyncServer, syncBackends } from '../support/sync-server';
+import { openSideStore, type TestDesk } from '../support/harness';
+import { deskFigures, enrollDesk, openSyncDesk, startSyncServer, syncAll, type TestSyncServer, syncBackends } from '../support/sync-server';
 import { ACCOUNTANT, seedYearSchool, yearEndPlan, type YearSchool } from '../support/year-school';
 
 const backends = await syncBackends();
-
-async function newDesk(deskCode: string): Promise<TestDesk> {
-  const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
-  desk.clock.current = new Date('2026-04-02T05:00:00Z');
-  await desk.ok('setup.initialize', schoolInput({ deskCode }));
-  return desk;
-}
-
-async function syncAll(...desks: TestDesk[]) {
-  for (let pass = 0; pass < 2; pass++) for (const d of desks) await d.app.sync.runNow();
-}
 
 /** Every due of the year on a desk: id, student and amount, in one order. */
 async function duesOf(desk: TestDesk, yearName: string) {
@@ -48,11 +36,11 @@ describe.each(backends)('rollover through a %s server', (_name, backend) => {
 
   it('rolls over on one desk and the other shows the same year, classes and dues; an edit made before it is stale', async () => {
     server = await startSyncServer(backend);
-    a = await newDesk('D01');
+    a = await openSyncDesk('D01');
     school = await seedYearSchool(a);
     await a.ok('payments.record', { studentIds: [school.students.asha], amount: 4_500_00, method: { mode: 'cash' } });
     await enrollDesk(server, a);
-    b = await newDesk('D02');
+    b = await openSyncDesk('D02');
     await b.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' }).catch(() => undefined);
     await enrollDesk(server, b);
     await syncAll(a, b);
@@ -109,7 +97,7 @@ describe.each(backends)('rollover through a %s server', (_name, backend) => {
   }, 120_000);
 
   it('refuses to roll over a desk that cannot reach the server, and writes nothing', async () => {
-    const c = await newDesk('D03');
+    const c = await openSyncDesk('D03');
     try {
       const local = await seedYearSchool(c);
       await enrollDesk(server, c, 'Hill View School');

@@ -4,29 +4,26 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
+import { openSideStore, openTestDesk, tempDir, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
-import { deskFigures, enrollDesk, serverFigures, startSyncServer, type TestSyncServer, syncBackends } from '../support/sync-server';
+import {
+  deskFigures,
+  enrollDesk,
+  openSyncDesk,
+  serverFigures,
+  startSyncServer,
+  syncAll,
+  type TestSyncServer,
+  syncBackends,
+} from '../support/sync-server';
 
 const backends = await syncBackends();
-
-async function newDesk(deskCode: string): Promise<TestDesk> {
-  const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
-  desk.clock.current = new Date('2026-04-02T05:00:00Z');
-  await desk.ok('setup.initialize', schoolInput({ deskCode }));
-  return desk;
-}
 
 /** Makes the desk pull from the very start on its next round, as after a resync. */
 async function forgetCookie(desk: TestDesk) {
   const side = await openSideStore(desk);
   await side.db.updateTable('sync_state').set({ cookie: null }).execute();
   await side.close();
-}
-
-async function syncAll(...desks: TestDesk[]) {
-  // Twice round: what one desk pushes in the first pass, the others pull in the second.
-  for (let pass = 0; pass < 2; pass++) for (const d of desks) await d.app.sync.runNow();
 }
 
 describe.each(backends)('sync through a %s server', (_name, backend) => {
@@ -44,13 +41,13 @@ describe.each(backends)('sync through a %s server', (_name, backend) => {
 
   it('brings a new desk the whole school: years, classes, structures, students and their dues, with the same ids', async () => {
     server = await startSyncServer(backend);
-    a = await newDesk('D01');
+    a = await openSyncDesk('D01');
     school = await seedSmallSchool(a);
     for (let i = 0; i < 5; i++) students.push((await admit(a, school)).id);
     await a.ok('payments.record', { studentIds: [students[0]!], amount: 5_000_00, method: { mode: 'cash' } });
     await a.ok('settings.update', { receiptFooter: 'Fees once paid are not refunded.', bounceCharge: 300_00 });
     await enrollDesk(server, a);
-    b = await newDesk('D02');
+    b = await openSyncDesk('D02');
     await enrollDesk(server, b);
     await syncAll(a, b);
 
@@ -308,7 +305,7 @@ describe('a server restored from an older backup', () => {
     const data = tempDir();
     const backup = tempDir();
     const server = await startSyncServer({ kind: 'pglite' }, 0, join(data.dir, 'db'));
-    const desk = await newDesk('D01');
+    const desk = await openSyncDesk('D01');
     try {
       const school = await seedSmallSchool(desk);
       const student = await admit(desk, school);
@@ -351,7 +348,7 @@ describe('the demo school, a year of it, pulled by a new desk', () => {
     // PostgreSQL where the machine has it, else PGlite: the last of the backends.
     const server = await startSyncServer(backends.at(-1)![1]);
     const origin = await openTestDesk({ ids: { uuid: () => randomUUID() } });
-    const fresh = await newDesk('D02');
+    const fresh = await openSyncDesk('D02');
     try {
       origin.clock.current = new Date('2027-02-15T06:00:00Z');
       const made = await origin.app.generateDemoSchool({ students: 300, until: '2027-02-15', seed: 7 });

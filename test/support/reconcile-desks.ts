@@ -11,7 +11,9 @@ import { paymentBankKey } from '../../src/shared/domain/bank-reference';
 import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from './harness';
 import { admit, seedSmallSchool } from './school';
 import { ACCOUNTS } from './statements';
-import type { Backend } from './sync-server';
+import { type Backend, syncAll } from './sync-server';
+
+export { syncAll } from './sync-server';
 
 export const ACCOUNT = ACCOUNTS.sbi;
 /** Each student's first quarter: Tuition 3,000 + Transport 1,500. */
@@ -39,11 +41,6 @@ async function newDesk(deskCode: string): Promise<TestDesk> {
   // Cancelling a receipt takes a second person: each desk has the school's accountant.
   await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
   return desk;
-}
-
-/** Pushes and pulls on every desk until nothing is left to send or fetch (what one desk pushes, the others pull next). */
-export async function syncAll(...desks: TestDesk[]): Promise<void> {
-  for (let pass = 0; pass < 2; pass++) for (const d of desks) await d.app.sync.runNow();
 }
 
 /** A sync server with no cap on a desk's requests a minute: long property runs sync far more often than a school. */

@@ -9,7 +9,7 @@ import { createEnrollment } from '../../src/server/enrollment';
 import type { SyncMetrics } from '../../src/server/metrics';
 import type { FastifyInstance } from 'fastify';
 import type { FetchLike } from '../../src/main/sync/client';
-import { openSideStore, tempDir, type TestDesk } from './harness';
+import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from './harness';
 import { afterAll, it } from 'vitest';
 import { postgresUnavailable, startTestPostgres, type TestPostgres } from './postgres';
 
@@ -164,4 +164,17 @@ export async function serverFigures(db: ServerStore) {
     credit: new Map(credit.map((r) => [r.student_id, Number(r.total)])),
     payments: { count: Number(payments.n), total: Number(payments.total ?? 0) },
   };
+}
+
+/** A desk of its own on a temp store, set up as `deskCode` on 2 April 2026, with random ids (desks must not share any). */
+export async function openSyncDesk(deskCode: string): Promise<TestDesk> {
+  const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+  desk.clock.current = new Date('2026-04-02T05:00:00Z');
+  await desk.ok('setup.initialize', schoolInput({ deskCode }));
+  return desk;
+}
+
+/** Pushes and pulls on every desk until nothing is left to send or fetch (what one desk pushes, the others pull next). */
+export async function syncAll(...desks: TestDesk[]): Promise<void> {
+  for (let pass = 0; pass < 2; pass++) for (const d of desks) await d.app.sync.runNow();
 }

@@ -5,7 +5,7 @@ import { applyApprovedConcessions } from '../services/concessions';
 import { enqueue, enqueueMany } from '../services/outbox';
 import { getStudent } from '../services/students';
 import type { CellError, Checker, ImportContext, Importer, ImportingUser, Planned, Unparsed, WriteEnv } from './importer';
-import { field } from './importer';
+import { existingStudentField, field } from './importer';
 import { cellText } from './values';
 
 export interface FamilyRecord {
@@ -21,13 +21,7 @@ const FIELDS = [
     ['family name', 'family key', 'family id', 'sibling group'],
     'The family’s name; every child of one family has the same text here.',
   ),
-  field(
-    'admissionNo',
-    'Admission no.',
-    true,
-    ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'],
-    'A student already in FeeDesk.',
-  ),
+  existingStudentField(),
 ];
 
 const lower = (s: string) => s.trim().toLowerCase();

@@ -83,6 +83,16 @@ export const field = (key: string, label: string, required: boolean, aliases: st
   description,
 });
 
+/** The column naming a student already in FeeDesk, as every importer but the students' own reads it. */
+export const existingStudentField = (required = true): ImportField =>
+  field(
+    'admissionNo',
+    'Admission no.',
+    required,
+    ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'],
+    'A student already in FeeDesk.',
+  );
+
 /** One row's cells as text, and the same for a required one (an empty required cell adds its error to `errors`). */
 export function cellsOf(cells: Record<string, unknown>, fields: readonly ImportField[], errors: CellError[]) {
   const text = (key: string) => cellText(cells[key] as Cell);

@@ -6,7 +6,7 @@ import { feeDueId } from '../db/sql-functions';
 import { enqueueMany } from '../services/outbox';
 import { formatAmount } from '../../shared/domain/money';
 import type { CellError, Checker, ImportContext, Importer, ImportingUser, Planned, Unparsed, WriteEnv } from './importer';
-import { field, schoolNames } from './importer';
+import { existingStudentField, field, schoolNames } from './importer';
 import { cellText, parseAmount, parseDate } from './values';
 
 export interface OpeningRecord {
@@ -19,13 +19,7 @@ export interface OpeningRecord {
 const DEFAULT_HEAD = 'Opening balance';
 
 const FIELDS = [
-  field(
-    'admissionNo',
-    'Admission no.',
-    true,
-    ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'],
-    'A student already in FeeDesk.',
-  ),
+  existingStudentField(),
   field(
     'amount',
     'Amount',

@@ -6,7 +6,7 @@ import { assignTx, chargeOnceTx } from '../services/charges';
 import { formatDate } from '../../shared/domain/date-input';
 import { formatAmount } from '../../shared/domain/money';
 import type { CellError, Checker, ImportContext, Importer, ImportingUser, Planned, Unparsed, WriteEnv } from './importer';
-import { field, schoolNames } from './importer';
+import { existingStudentField, field, schoolNames } from './importer';
 import type { Cell } from './sheet';
 import { cellText, parseAmount, parseDate } from './values';
 
@@ -23,13 +23,7 @@ export interface ChargeRecord {
 }
 
 const FIELDS = [
-  field(
-    'admissionNo',
-    'Admission no.',
-    true,
-    ['adm no', 'admission number', 'admission_no', 'admno', 'scholar no'],
-    'A student already in FeeDesk.',
-  ),
+  existingStudentField(),
   field(
     'charge',
     'Charge',
