@@ -8,6 +8,8 @@ import { ADMIN, setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
 
+const CASHIER = { username: 'ravi', password: 'counter-cash-2026' };
+
 /** A scripted typist: every key the admin presses is counted. */
 function typist(page: Page) {
   let keys = 0;
@@ -221,4 +223,94 @@ test('a bus plan made in the form, two students put on it from October, a lost I
   await dues.getByRole('row', { name: /School bus — Oct/ }).evaluate(CENTRE);
   await page.screenshot({ path: join(SHOTS, '99-charges-collect.png') });
   console.log(`keys pressed: ${planKeys} to make the plan, ${admin.keys} in all`);
+});
+
+test('a hostel plan with a fare for each term; a name used twice and a student already on it are refused in plain words; a cashier only looks', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
+  test.setTimeout(120_000);
+  desk.clock.current = new Date('2026-05-04T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  const kavya = await admit(desk, school, { fullName: 'Kavya Nair' });
+  const hostel = await desk.ok('masters.createHead', { name: 'Hostel' });
+  const boys = await desk.ok('charges.createPlan', {
+    yearId: school.yearId,
+    headId: hostel.id,
+    name: 'Hostel',
+    kind: 'hostel',
+    installments: [{ label: 'Year', dueOn: '2026-04-10' }],
+    fares: [45_000_00],
+  });
+  await desk.ok('charges.assign', { planId: boys.id, studentIds: [kavya.id], startsOn: '2026-04-01' });
+  await desk.ok('users.create', { ...CASHIER, fullName: 'Ravi Kumar', role: 'cashier' });
+  await desk.ok('auth.logout');
+  await page.clock.install({ time: desk.clock.now() });
+  await logIn(page, rendererUrl);
+  await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password }, 'check');
+
+  // A plan by term with a fare for each; its name clashes with one there is, and is refused under Name.
+  await page.getByRole('button', { name: 'Fee set-up', exact: true }).click();
+  await page.getByRole('tab', { name: 'Charges' }).click();
+  await expect(page.getByRole('region', { name: 'Plan Hostel' })).toContainText(
+    'Hostel · head Hostel · 1 installment, due 10 Apr 2026 · 1 student on it',
+  );
+  const form = page.getByRole('form', { name: 'New charge plan' });
+  await form.getByLabel('Kind').selectOption({ label: 'Hostel' });
+  await form.getByLabel('Fee head').selectOption({ label: 'Hostel' });
+  await form.getByLabel('Name', { exact: true }).fill('Hostel');
+  const terms = [
+    ['Term 1', '10 Apr 2026', '20,000'],
+    ['Term 2', '10 Aug 2026', '15000'],
+    ['Term 3', '10 Dec 2026', '₹15,000.00'],
+  ] as const;
+  for (const [i, [label, dueOn]] of terms.entries()) {
+    await form.getByRole('button', { name: 'Add an installment' }).click();
+    await form.getByLabel(`Label ${i + 1}`).fill(label);
+    await form.getByRole('textbox', { name: `Due on ${i + 1}` }).fill(dueOn);
+  }
+  await form.getByRole('checkbox', { name: 'Hostel: same fare every installment' }).uncheck();
+  for (const [label, , fare] of terms) await form.getByLabel(`Hostel: fare for ${label} (₹)`).fill(fare);
+  await form.getByRole('button', { name: 'Create plan' }).click();
+  await expect(form.getByLabel('Name', { exact: true })).toHaveAccessibleDescription(/A plan named Hostel exists already in that year/);
+  await expectAccessible(page, 'fee set-up: a plan by term, its name refused');
+  await form.getByRole('group', { name: 'Fare' }).evaluate(CENTRE);
+  await page.screenshot({ path: join(SHOTS, '89-charges-plan-by-term.png') });
+  await form.getByLabel('Name', { exact: true }).fill('Girls’ hostel');
+  await form.getByRole('button', { name: 'Create plan' }).click();
+  const girls = page.getByRole('region', { name: 'Plan Girls’ hostel' });
+  await expect(girls).toContainText('Hostel · head Hostel · 3 installments, 10 Apr 2026 to 10 Dec 2026 · 0 students on it');
+  await expect(girls).toContainText('Fare: Term 1 ₹20,000.00 · Term 2 ₹15,000.00 · Term 3 ₹15,000.00');
+
+  // Kavya is on the hostel from April: putting her on it again says who and since when, and changes nothing.
+  await page.getByRole('button', { name: 'Students', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Tick Kavya Nair' }).check();
+  await page.getByRole('button', { name: 'Put on a charge…' }).click();
+  const assign = page.getByRole('dialog', { name: 'Put 1 student on a charge' });
+  await assign.getByLabel('Plan').selectOption({ label: 'Hostel (Hostel)' });
+  await expect(assign.getByLabel('Stop they board at')).toHaveCount(0);
+  await assign.getByRole('textbox', { name: 'Starts on' }).fill('1 Jun');
+  await assign.getByRole('button', { name: 'Put 1 student on it' }).click();
+  await expect(assign.getByRole('alert')).toHaveText(
+    `Kavya Nair (${kavya.admissionNo}) is on Hostel already from 1 Apr 2026: stop that first`,
+  );
+  await expectAccessible(page, 'students: put on a charge, refused');
+  await page.keyboard.press('Escape');
+  await expect(assign).toBeHidden();
+  expect(await desk.ok('charges.forStudent', { studentId: kavya.id }, 'check')).toHaveLength(1);
+
+  // A cashier sees her charges, but neither the ticks nor Stop.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('Username').fill(CASHIER.username);
+  await page.getByLabel('Password', { exact: true }).fill(CASHIER.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Collect fees' })).toBeVisible();
+  await page.getByRole('button', { name: 'Students', exact: true }).click();
+  await page.getByRole('button', { name: 'Open Kavya Nair' }).click();
+  const charges = page.getByRole('region', { name: 'Student Kavya Nair' }).getByRole('table', { name: 'Charges of Kavya Nair' });
+  await expect(charges.getByRole('row', { name: /Hostel/ })).toContainText(/Hostel.*—.*1 Apr 2026.*End of year.*₹45,000.00/);
+  await expect(charges.getByRole('button')).toHaveCount(0);
+  await expect(page.getByRole('checkbox')).toHaveCount(0);
 });
