@@ -96,8 +96,8 @@ test('a bus plan made in the form, two students put on it from October, a lost I
   // A letter O for a zero: refused under that stop's fare, and nothing is made.
   await admin.type('12OO');
   await admin.press('Enter');
-  const fare = second.getByLabel('Market: fare (₹)');
-  await expect(fare).toHaveAccessibleDescription(/Enter the fare in rupees, like 1,200/);
+  const fare = second.getByLabel('Market: fare', { exact: true });
+  await expect(fare).toHaveAccessibleDescription(/Enter the fare as an amount, like 1,200/);
   await expectAccessible(page, 'fee set-up: a new charge plan, a fare refused');
   await second.evaluate(CENTRE);
   await page.screenshot({ path: join(SHOTS, '92-charges-plan-stops.png') });
@@ -137,12 +137,18 @@ test('a bus plan made in the form, two students put on it from October, a lost I
   const assign = page.getByRole('dialog', { name: 'Put 2 students on a charge' });
   await expect(assign).toContainText('Asha Menon, Bala Iyer');
   await expect(assign.getByLabel('Plan')).toHaveValue(/.+/);
-  await assign.getByLabel('Stop they board at').selectOption({ label: 'Market — ₹1,200.00 each installment' });
-  await assign.getByRole('textbox', { name: 'Starts on' }).focus();
+  const startsOn = assign.getByRole('textbox', { name: 'Starts on' });
+  await startsOn.focus();
   await admin.type('15 Oct');
-  await expect(assign.getByRole('textbox', { name: 'Starts on' })).toHaveAccessibleDescription('Thursday, 15 Oct 2026');
+  await expect(startsOn).toHaveAccessibleDescription('Thursday, 15 Oct 2026');
+  // No stop chosen yet: asked for under the stop.
+  await admin.press('Enter');
+  const stopAt = assign.getByLabel('Stop they board at');
+  await expect(stopAt).toHaveAccessibleDescription('Choose the stop they board at');
+  await stopAt.selectOption({ label: 'Market — ₹1,200.00 each installment' });
   await expectAccessible(page, 'students: put on a charge');
   await page.screenshot({ path: join(SHOTS, '95-charges-assign.png') });
+  await startsOn.focus();
   await admin.press('Enter');
   await expect(assign).toBeHidden();
   await expect(page.getByRole('status')).toHaveText('School bus: 2 students put on from 15 Oct 2026 — 12 dues, ₹14,400.00 in all.');
@@ -272,7 +278,7 @@ test('a hostel plan with a fare for each term; a name used twice and a student a
     await form.getByRole('textbox', { name: `Due on ${i + 1}` }).fill(dueOn);
   }
   await form.getByRole('checkbox', { name: 'Hostel: same fare every installment' }).uncheck();
-  for (const [label, , fare] of terms) await form.getByLabel(`Hostel: fare for ${label} (₹)`).fill(fare);
+  for (const [label, , fare] of terms) await form.getByLabel(`Hostel: fare for ${label}`).fill(fare);
   await form.getByRole('button', { name: 'Create plan' }).click();
   await expect(form.getByLabel('Name', { exact: true })).toHaveAccessibleDescription(/A plan named Hostel exists already in that year/);
   await expectAccessible(page, 'fee set-up: a plan by term, its name refused');

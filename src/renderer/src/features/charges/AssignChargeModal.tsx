@@ -40,6 +40,10 @@ export function AssignChargeModal({ students, yearId, money, onClose, onDone }: 
 
   const submit = form.onSubmit(async (v) => {
     if (!plan) return;
+    if (plan.kind === 'transport' && !v.stopId) {
+      form.setFieldError('stopId', 'Choose the stop they board at');
+      return;
+    }
     setFailure(null);
     try {
       const r = await request(

@@ -21,8 +21,8 @@ export function FaresInput({ of, fares, installments, onChange, error }: Props) 
       <Group align="flex-start" gap="sm">
         {fares.same && (
           <TextInput
-            label="Fare (₹)"
-            aria-label={`${of}: fare (₹)`}
+            label="Fare"
+            aria-label={`${of}: fare`}
             value={fares.one}
             onChange={(e) => onChange({ ...fares, one: e.currentTarget.value })}
             error={error}
@@ -49,7 +49,7 @@ export function FaresInput({ of, fares, installments, onChange, error }: Props) 
                   key={i}
                   size="xs"
                   label={nameOf(inst, i)}
-                  aria-label={`${of}: fare for ${nameOf(inst, i)} (₹)`}
+                  aria-label={`${of}: fare for ${nameOf(inst, i)}`}
                   value={fares.each[i] ?? ''}
                   onChange={(e) => {
                     const typed = e.currentTarget.value;

@@ -27,7 +27,7 @@ export function OneOffModal({ students, masters, money, onClose, onDone }: Props
   const form = useForm({
     initialValues: { headId: heads[0]?.id ?? '', label: '', amount: '', dueOn: dates.today() },
     validate: {
-      amount: (v) => ((money.parse(v) ?? 0) > 0 ? null : 'Enter the amount in rupees, like 150'),
+      amount: (v) => ((money.parse(v) ?? 0) > 0 ? null : 'Enter the amount, like 150'),
       dueOn: (v) => (v ? null : 'Enter the day it is due'),
     },
   });
@@ -59,7 +59,7 @@ export function OneOffModal({ students, masters, money, onClose, onDone }: Props
           <Text size="sm">{namesOf(students)}</Text>
           <TextInput label="What it is for" placeholder="Trip to Mysore" data-autofocus {...form.getInputProps('label')} />
           <SimpleGrid cols={2}>
-            <TextInput label="Amount each (₹)" inputMode="decimal" {...form.getInputProps('amount')} />
+            <TextInput label="Amount each" inputMode="decimal" {...form.getInputProps('amount')} />
             <NativeSelect label="Fee head" data={heads.map((h) => ({ value: h.id, label: h.name }))} {...form.getInputProps('headId')} />
           </SimpleGrid>
           <DateField label="Due on" {...form.getInputProps('dueOn')} />

@@ -1,4 +1,4 @@
-// A charge plan as it is being typed (rupees as text, dates as ISO), turned into what charges.createPlan takes, or the
+// A charge plan as it is being typed (amounts as text, dates as ISO), turned into what charges.createPlan takes, or the
 // fields at fault under the names main uses for them, so main's own refusals land on the same fields.
 import type { InputOf } from '../../../../shared/contract';
 import type { CHARGE_KINDS } from '../../../../shared/contract/charges';
@@ -65,11 +65,11 @@ export function monthlyOnThe5th(yearStartsOn: string): InstallmentDraft[] {
 function faresOf(draft: FaresDraft, installments: InstallmentDraft[], money: MoneyFormat): number[] | string {
   if (draft.same) {
     const fare = draft.one.trim() ? money.parse(draft.one) : null;
-    return fare === null ? 'Enter the fare in rupees, like 1,200' : installments.map(() => fare);
+    return fare === null ? 'Enter the fare as an amount, like 1,200' : installments.map(() => fare);
   }
   const fares = installments.map((_, i) => (draft.each[i]?.trim() ? money.parse(draft.each[i]!) : null));
   const bad = fares.findIndex((f) => f === null);
-  if (bad >= 0) return `Enter the fare for ${installments[bad]!.label || `installment ${bad + 1}`} in rupees, like 1,200`;
+  if (bad >= 0) return `Enter the fare for ${installments[bad]!.label || `installment ${bad + 1}`} as an amount, like 1,200`;
   return fares as number[];
 }
 
