@@ -16,6 +16,8 @@ interface Props {
   w?: number | string;
   autoFocus?: boolean;
   'data-field'?: string;
+  /** The field a dialog focuses when it opens. */
+  'data-autofocus'?: boolean;
   /** From a form's getInputProps: passed on. */
   onFocus?: () => void;
   onBlur?: () => void;
@@ -51,6 +53,7 @@ export function DateField({ label, value = '', onChange, error, description, req
         w={w}
         autoFocus={autoFocus}
         data-field={rest['data-field']}
+        data-autofocus={rest['data-autofocus']}
         onChange={(e) => {
           const typed = e.currentTarget.value;
           setText(typed);

@@ -1,5 +1,5 @@
 // Fee set-up: academic years, classes, heads, categories, and the structures that make dues.
-import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { DataTable } from '../../components/DataTable';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
@@ -8,6 +8,7 @@ import type { Structure } from '../../../../shared/contract/structures';
 import { api, request } from '../../api/client';
 import { sentence } from '../../api/form-errors';
 import { moneyFor } from '../../components/money';
+import { ChargesSetup } from '../charges/ChargesSetup';
 import { QuickAddForms } from './QuickAddForms';
 import { StructureForm } from './StructureForm';
 import { ClassesPanel, YearsPanel } from './YearsAndSections';
@@ -18,6 +19,7 @@ export function FeesScreen({ session, onRollover }: { session: SessionInfo; onRo
   const [masters, setMasters] = useState<Masters | null>(null);
   const [structures, setStructures] = useState<Structure[]>([]);
   const [note, setNote] = useState<{ ok: boolean; text: string; hint?: boolean } | null>(null);
+  const [tab, setTab] = useState<string | null>('structures');
 
   const load = useCallback(() => {
     const fail = (e: Error) => setNote({ ok: false, text: sentence(e.message) });
@@ -59,9 +61,8 @@ export function FeesScreen({ session, onRollover }: { session: SessionInfo; onRo
   };
 
   const current = masters?.years.find((y) => y.isCurrent);
-  return (
+  const setUp = (
     <Stack>
-      <Title order={2}>Fee set-up</Title>
       {note && (
         <Alert color={note.hint ? 'blue.9' : note.ok ? 'green' : 'red'} withCloseButton onClose={() => setNote(null)}>
           {note.text}
@@ -113,6 +114,23 @@ export function FeesScreen({ session, onRollover }: { session: SessionInfo; onRo
       </Paper>
       {masters && current && <StructureForm masters={masters} yearId={current.id} money={money} onCreated={load} />}
       {masters && !current && <Alert>Create an academic year first: structures belong to one.</Alert>}
+    </Stack>
+  );
+  return (
+    <Stack>
+      <Title order={2}>Fee set-up</Title>
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="structures">Years, classes and structures</Tabs.Tab>
+          <Tabs.Tab value="charges">Charges</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="structures" pt="sm">
+          {setUp}
+        </Tabs.Panel>
+        <Tabs.Panel value="charges" pt="sm">
+          <ChargesSetup session={session} />
+        </Tabs.Panel>
+      </Tabs>
     </Stack>
   );
 }

@@ -11,6 +11,7 @@ import { mayCall } from '../../components/access';
 import { downloadPdf } from '../../components/download';
 import type { MoneyFormat } from '../../components/money';
 import { useDates } from '../../components/school';
+import { StudentCharges } from '../charges/StudentCharges';
 import { EditStudentForm } from './EditStudentForm';
 import { LeaveForm } from './LeaveForm';
 import { OwedByYear } from './OwedByYear';
@@ -143,6 +144,9 @@ export function StudentPanel({ studentId, masters, session, money, onChanged, on
             <Alert color="red">{note.text}</Alert>
           ))}
         {mode === 'view' && owed && <OwedByYear owed={owed} money={money} who={student.fullName} left />}
+        {mode === 'view' && (
+          <StudentCharges student={{ studentId, fullName: student.fullName }} role={role} money={money} onChanged={onChanged} />
+        )}
         {mode === 'edit' && (
           <EditStudentForm
             key={student.version}

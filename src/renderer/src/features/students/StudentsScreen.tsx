@@ -1,19 +1,5 @@
 // The student register: browse by class, admit a student, open one (edit, mark as left, family), group siblings.
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Checkbox,
-  Group,
-  NativeSelect,
-  Pagination,
-  Paper,
-  Stack,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, NativeSelect, Pagination, Paper, Stack, Text, Title } from '@mantine/core';
 import { DataTable } from '../../components/DataTable';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
@@ -24,6 +10,7 @@ import { sentence } from '../../api/form-errors';
 import { mayCall } from '../../components/access';
 import { downloadPdf } from '../../components/download';
 import { moneyFor } from '../../components/money';
+import { ChargeBar } from '../charges/ChargeBar';
 import { AdmitStudentForm } from './AdmitStudentForm';
 import { FamilyGroupBar } from './FamilyGroupBar';
 import { classOf, StudentPanel } from './StudentPanel';
@@ -40,9 +27,13 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
   const [opened, setOpened] = useState<string | null>(null);
   const [ticked, setTicked] = useState<Map<string, StudentSummary>>(new Map());
   const [note, setNote] = useState<string | null>(null);
+  /** Bumped by a charge made from the ticks: the open student's panel reads their charges again. */
+  const [charged, setCharged] = useState(0);
   const money = useMemo(() => moneyFor(session.school), [session.school]);
   const canEdit = mayCall(session.user.role, 'students.create');
   const canGroup = mayCall(session.user.role, 'families.create');
+  const canCharge = mayCall(session.user.role, 'charges.assign');
+  const shownTicked = list.students.filter((s) => ticked.has(s.id)).length;
   const tick = (s: StudentSummary, on: boolean) =>
     setTicked((t) => {
       const next = new Map(t);
@@ -75,7 +66,7 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
       )}
       {opened && masters && (
         <StudentPanel
-          key={opened}
+          key={`${opened}:${charged}`}
           studentId={opened}
           masters={masters}
           session={session}
@@ -130,16 +121,36 @@ export function StudentsScreen({ session }: { session: SessionInfo }) {
           onClear={() => setTicked(new Map())}
         />
       )}
+      {canCharge && ticked.size > 0 && masters && (
+        <ChargeBar
+          selected={[...ticked.values()]}
+          masters={masters}
+          money={money}
+          onDone={(message) => {
+            setNote(message);
+            setTicked(new Map());
+            setCharged((n) => n + 1);
+            load();
+          }}
+        />
+      )}
       <Paper withBorder>
         <DataTable
           label="Students"
           rows={list.students}
           rowKey={(s) => s.id}
           columns={[
-            ...(canGroup
+            ...(canGroup || canCharge
               ? [
                   {
-                    header: <VisuallyHidden>Tick to group</VisuallyHidden>,
+                    header: (
+                      <Checkbox
+                        aria-label="Tick all shown"
+                        checked={shownTicked > 0 && shownTicked === list.students.length}
+                        indeterminate={shownTicked > 0 && shownTicked < list.students.length}
+                        onChange={(e) => list.students.forEach((s) => tick(s, e.currentTarget.checked))}
+                      />
+                    ),
                     width: 36,
                     cell: (s: StudentSummary) => (
                       <Checkbox
