@@ -172,8 +172,8 @@ test('a bus plan made in the form, two students put on it from October, a lost I
   await bus.getByRole('button', { name: 'Stop School bus…' }).click();
   const stop = page.getByRole('dialog', { name: 'Stop School bus for Asha Menon' });
   await expect(stop.getByRole('textbox', { name: 'Stops on' })).toBeFocused();
-  // "20 Jan" alone is this calendar year's, before she started: refused under the date, in plain words.
-  await admin.type('20 Jan');
+  // "1 Oct" is this October, before she started: refused under the date, in plain words.
+  await admin.type('1 Oct');
   for (const key of ['Tab', 'Tab']) await admin.press(key); // past the calendar button
   await admin.type('Family moved near the school');
   await admin.press('Enter');
@@ -181,7 +181,8 @@ test('a bus plan made in the form, two students put on it from October, a lost I
   await expect(stopsOn).toHaveAccessibleDescription(/Must not be before the charge started \(15 Oct 2026\)/);
   await stopsOn.focus();
   await admin.press('Control+A');
-  await admin.type('20 Jan 27');
+  // A date without a year is the nearest such day: in October, "20 Jan" is next January.
+  await admin.type('20 Jan');
   await expect(stopsOn).toHaveAccessibleDescription('Wednesday, 20 Jan 2027');
   await expectAccessible(page, 'student: stop a charge');
   await page.screenshot({ path: join(SHOTS, '97-charges-stop.png') });

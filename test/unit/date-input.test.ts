@@ -25,6 +25,14 @@ describe('typed dates', () => {
     expect(parseDateInput(typed, 'en-IN', TODAY)).toBe(iso);
   });
 
+  it('reads a date without a year as the nearest such day: across the new year in a school year', () => {
+    expect(parseDateInput('20 Jan', 'en-IN', '2026-10-20')).toBe('2027-01-20');
+    expect(parseDateInput('20/01', 'en-IN', '2026-10-20')).toBe('2027-01-20');
+    expect(parseDateInput('15 Oct', 'en-IN', '2027-02-10')).toBe('2026-10-15');
+    expect(parseDateInput('24/07', 'en-IN', TODAY)).toBe('2026-07-24');
+    expect(parseDateInput('29 Feb', 'en-IN', '2027-10-01')).toBe('2028-02-29');
+  });
+
   it('reads numbers month first where the locale writes them so', () => {
     expect(dayFirst('en-US')).toBe(false);
     expect(dayFirst('en-IN')).toBe(true);

@@ -1,7 +1,7 @@
 // Dates as people type and read them: "24/07/2026", "24-7-26", "24 Jul", "today" in, in the school's locale's order
 // (day first for en-IN, month first for en-US); "24 Jul 2026" out, with the month in words so it cannot be misread.
 // Times are shown in the school's time zone, never UTC.
-import { addDays, type IsoDate } from './dates';
+import { addDays, daysBetween, type IsoDate } from './dates';
 
 const ENGLISH_MONTHS = [
   'january',
@@ -61,13 +61,24 @@ function isoOf(year: number, month: number, day: number): IsoDate | null {
   return date.toISOString().slice(0, 10);
 }
 
+/**
+ * A date typed without a year is the nearest one to today: in October, "20 Jan" is next January (a school year runs
+ * across the new year), in December "24 Jul" is this July.
+ */
+function nearest(today: IsoDate, month: number, day: number): IsoDate | null {
+  const year = Number(today.slice(0, 4));
+  const options = [year, year - 1, year + 1].map((y) => isoOf(y, month, day)).filter((d): d is IsoDate => d !== null);
+  if (options.length === 0) return null;
+  return options.reduce((best, d) => (Math.abs(daysBetween(today, d)) < Math.abs(daysBetween(today, best)) ? d : best));
+}
+
 /** A two-digit year is this century's. */
 const fullYear = (text: string): number => (text.length <= 2 ? 2000 + Number(text) : Number(text));
 
 /**
  * The date a person typed, or null when it is not one: ISO (2026-07-24), numbers in the locale's order with / - . or
  * spaces (24/07/2026, 24-7-26, 24.07), a month in words (24 Jul, July 24 2026, 24 जुलाई), or today / yesterday /
- * tomorrow. A date without a year is in `today`'s year.
+ * tomorrow. A date without a year is the nearest such day to `today` (`nearest`).
  */
 export function parseDateInput(text: string, locale: string, today: IsoDate): IsoDate | null {
   const typed = text.trim();
@@ -76,7 +87,6 @@ export function parseDateInput(text: string, locale: string, today: IsoDate): Is
   if (word === 'today') return today;
   if (word === 'yesterday') return addDays(today, -1);
   if (word === 'tomorrow') return addDays(today, 1);
-  const thisYear = Number(today.slice(0, 4));
 
   const iso = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(typed);
   if (iso) return isoOf(Number(iso[1]), Number(iso[2]), Number(iso[3]));
@@ -84,8 +94,8 @@ export function parseDateInput(text: string, locale: string, today: IsoDate): Is
   const numeric = /^(\d{1,2})[-/. ](\d{1,2})(?:[-/. ](\d{2}|\d{4}))?$/.exec(typed);
   if (numeric) {
     const [a, b] = [Number(numeric[1]), Number(numeric[2])];
-    const year = numeric[3] ? fullYear(numeric[3]) : thisYear;
-    return dayFirst(locale) ? isoOf(year, b, a) : isoOf(year, a, b);
+    const [month, day] = dayFirst(locale) ? [b, a] : [a, b];
+    return numeric[3] ? isoOf(fullYear(numeric[3]), month, day) : nearest(today, month, day);
   }
 
   const tokens = typed.split(/[\s,/.-]+/).filter(Boolean);
@@ -103,7 +113,7 @@ export function parseDateInput(text: string, locale: string, today: IsoDate): Is
   const day = numbers.find((n) => n.length <= 2 && Number(n) <= 31) ?? null;
   const yearText = numbers.find((n) => n !== day) ?? null;
   if (day === null) return null;
-  return isoOf(yearText ? fullYear(yearText) : thisYear, month, Number(day));
+  return yearText ? isoOf(fullYear(yearText), month, Number(day)) : nearest(today, month, Number(day));
 }
 
 /** A calendar date for a person: "24 Jul 2026" in en-IN (the month in words: never 07/24 against 24/07). */
