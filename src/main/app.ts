@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import type { ChannelName, OutputOf, Result } from '../shared/contract';
+import type { Change, MutationArgs } from '../shared/sync/protocol';
 import { type Backups, createBackups } from './background/backup-jobs';
 import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
 import { auditHandlers } from './channels/audit';
@@ -10,6 +11,7 @@ import { backupHandlers } from './channels/backup';
 import { concessionsHandlers } from './channels/concessions';
 import { reconcileHandlers } from './channels/reconcile';
 import { yearsHandlers } from './channels/years';
+import { applyChanges } from './sync/apply-remote';
 import { chargesHandlers } from './channels/charges';
 import { diagnosticsHandlers } from './channels/diagnostics';
 import { type FileChooser, importsHandlers } from './channels/imports';
@@ -93,6 +95,8 @@ export interface App {
   generateDemoSchool(options: DemoOptions): Promise<DemoResult>;
   /** The background sync loop: the shell starts it; tests run rounds by hand. */
   sync: SyncLoop;
+  /** Applies changes as a pulled page is applied (a rollover on the worker): benchmarks time it without a server. */
+  applyPulled(changes: readonly Change[]): Promise<void>;
   /** The daily backup: the shell starts its timer; tests run it by hand. */
   backups: {
     runDue(): Promise<OutputOf<'backup.job'> | null>;
@@ -161,6 +165,18 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     log: (level, message) => (level === 'error' ? deps.logger.error(`sync: ${message}`) : deps.logger[level]?.(`sync: ${message}`)),
     ...(deps.sync?.pushBatch ? { pushBatch: deps.sync.pushBatch } : {}),
     ...(deps.sync?.pullPage ? { pullPage: deps.sync.pullPage } : {}),
+    offload: async (change) => {
+      if (change.name !== 'years.rollover') throw new Error(`${change.name} is not applied on the worker`);
+      await backgroundRunner().work(
+        {
+          kind: 'rollover.apply',
+          args: change.args as MutationArgs<'years.rollover'>,
+          deskCode: change.deskCode ?? 'SERVER',
+          now: deps.clock.now().toISOString(),
+        },
+        { kind: 'import.checkpoint' },
+      );
+    },
   };
   // True while a restore or a rekey has the store to itself: the sync loop waits.
   let maintenance = false;
@@ -267,6 +283,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     },
     generateDemoSchool: (options) => generateDemoSchool(invoke, services, options),
     sync: syncLoop,
+    applyPulled: (changes) => applyChanges(services.store(), syncEnv, changes, syncEnv.offload),
     backups: { runDue: backups.runDue, settled: backups.settled, startSchedule: () => backups.startSchedule() },
     servingAt: (address) => lock.describe({ address }),
     async close() {

@@ -17,6 +17,7 @@ import { closeImportBench, importCases } from './imports';
 import { auditCases, closeAuditBench } from './audit';
 import { closeShellBench, shellCases } from './shell';
 import { closeReconcileBench, reconcileCases } from './reconcile';
+import { closeYearBench, yearCases } from './year';
 
 const SCHOOL_STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 50_000);
 const scratch = tempDir();
@@ -170,6 +171,7 @@ const cases: BenchCase[] = [
   ...auditCases,
   ...shellCases,
   ...reconcileCases,
+  ...yearCases,
 ];
 
 try {
@@ -185,5 +187,6 @@ try {
   await closeAuditBench();
   await closeShellBench();
   await closeReconcileBench();
+  await closeYearBench();
   scratch.cleanup();
 }

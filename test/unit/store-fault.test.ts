@@ -26,6 +26,27 @@ describe('storeFault', () => {
     });
   });
 
+  it('tells a store another connection holds for writing (a rollover on the worker) as busy: try again, nothing saved', () => {
+    const path = join(tmpdir(), `feedesk-busy-${process.pid}.db`);
+    const writer = new Database(path);
+    const cashier = new Database(path, { timeout: 10 });
+    try {
+      writer.exec('create table if not exists t (x integer)');
+      writer.exec('begin immediate');
+      const err = driverError(() => cashier.exec('insert into t values (1)'));
+      expect((err as { code: string }).code).toBe('SQLITE_BUSY');
+      expect(storeFault(err, '/srv/feedesk')?.toData()).toEqual({
+        code: 'conflict',
+        message:
+          'The store is busy writing a long piece of work (a year-end rollover, or an import): nothing was saved. Try again in a moment.',
+      });
+    } finally {
+      writer.exec('rollback');
+      writer.close();
+      cashier.close();
+    }
+  });
+
   it('finds the SQLite error behind a wrapping one (a migration that failed on a full disk)', () => {
     const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     expect(storeFault(new Error('database migration 0009 failed', { cause: full }), '/srv/feedesk')?.code).toBe('disk_full');

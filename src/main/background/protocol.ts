@@ -4,6 +4,7 @@ import type { BackupKdf, Manifest } from '../backup/files';
 import type { ImporterName } from '../../shared/contract/imports';
 import type { ExportFormat, ReportFilters } from '../../shared/contract/reports';
 import type { RolloverInput } from '../../shared/contract/years';
+import type { MutationArgs } from '../../shared/sync/protocol';
 
 export interface WorkerData {
   dbPath: string;
@@ -70,6 +71,8 @@ export type WorkerRequest =
   /** The year-end rollover: its review (read only), and the rollover itself on the worker's own write connection. */
   | { id: number; kind: 'rollover.preview'; input: RolloverInput; actor: RolloverActor }
   | { id: number; kind: 'rollover.commit'; input: RolloverInput; actor: RolloverActor }
+  /** Another desk's rollover, pulled: written here on the worker's own connection, not on the cashier's thread. */
+  | { id: number; kind: 'rollover.apply'; args: MutationArgs<'years.rollover'>; deskCode: string; now: string }
   | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
 
 export type WorkerReply =

@@ -17,6 +17,8 @@ import type { ImportActor, WorkerData, WorkerReply, WorkerRequest } from './prot
 if (process.platform === 'linux') setPriority(0, constants.priority.PRIORITY_BELOW_NORMAL);
 
 const PROGRESS_EVERY_MS = 250;
+/** The rollover's write cache (see rollover.commit). */
+const ROLLOVER_CACHE_MIB = 512;
 const data = workerData as WorkerData;
 const liveKey = data.keyHex ? Buffer.from(data.keyHex, 'hex') : null;
 // Opened on first use: a restore's checks never touch the live store, which may be the damaged thing being replaced.
@@ -40,16 +42,19 @@ function contextFor(today: string): ReportContext {
   return { raw, db, school, deskCode: desk.code, today };
 }
 
-/** The import's own write connection: the one transaction it commits in dies with this worker if it is ended. */
-function writerFor(actor: ImportActor) {
+/**
+ * The import's (or the rollover's) own write connection: the one transaction it commits in dies with this worker if it
+ * is ended. `cacheMiB`: its page cache.
+ */
+function writerFor(actor: ImportActor, cacheMiB = 16) {
   const writeRaw = openConnection(data.dbPath, liveKey);
   registerSqlFunctions(writeRaw);
   // A big import fills the WAL past the automatic checkpoint's mark, which would copy it into the database inside the
   // commit; the worker does that after answering instead (import.checkpoint), so the import is done sooner.
   writeRaw.pragma('wal_autocheckpoint = 0');
   // A bulk write touches each page once or twice: a 16 MiB cache measured faster here than the desk's 64 MiB (10,000
-  // students with their dues: 2.7 s against 3.3 s), and 256 MiB slower still.
-  writeRaw.pragma('cache_size = -16384');
+  // students with their dues: 2.7 s against 3.3 s), and 256 MiB slower still. The rollover is the exception (below).
+  writeRaw.pragma(`cache_size = -${cacheMiB * 1024}`);
   return {
     raw: writeRaw,
     db: new Kysely<DB>({ dialect: new SqliteDialect({ database: writeRaw }) }),
@@ -127,11 +132,26 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     }
     case 'rollover.commit': {
       const { rolloverTx } = await import('../services/rollover');
-      const writer = writerFor({ userId: request.actor.requestedBy, now: request.actor.now });
+      // The new year's dues are written, then every one a concession covers is written again (its running total): with
+      // them still in the cache, the concessions of a 50,000-student school took 4 s rather than 11 s (512 MiB against
+      // 16 MiB), its whole transaction 21 s rather than 30 s. The cache (up to 512 MiB while it runs) ends with the worker.
+      const writer = writerFor({ userId: request.actor.requestedBy, now: request.actor.now }, ROLLOVER_CACHE_MIB);
       try {
         const result = await writer.db.transaction().execute((tx) => rolloverTx(tx, writer.env, request.input, request.actor));
         committed = writer;
         return result;
+      } catch (err) {
+        await writer.db.destroy();
+        throw err;
+      }
+    }
+    case 'rollover.apply': {
+      const { APPLIERS } = await import('../sync/appliers');
+      const writer = writerFor({ userId: request.args.requestedBy, now: request.now }, ROLLOVER_CACHE_MIB);
+      try {
+        await writer.db.transaction().execute((tx) => APPLIERS['years.rollover'](tx, writer.env, request.args, request.deskCode));
+        committed = writer;
+        return null;
       } catch (err) {
         await writer.db.destroy();
         throw err;

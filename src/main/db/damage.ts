@@ -51,6 +51,12 @@ export function storeFault(err: unknown, folder: string): AppError | null {
       `The store cannot be written (read-only): nothing was saved. Make ${folder} and the files in it writable (or the drive not write-protected), then restart FeeDesk.`,
     );
   }
+  if (code.startsWith('SQLITE_BUSY')) {
+    return new AppError(
+      'conflict',
+      'The store is busy writing a long piece of work (a year-end rollover, or an import): nothing was saved. Try again in a moment.',
+    );
+  }
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
     return new AppError(
       'disk_error',

@@ -8,65 +8,90 @@ import type { ConcessionTable, DueConcessionTable, Store, Tx } from '../db/schem
 import { verifyApprover } from './approvals';
 import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
-import { dueRows } from './dues';
 import { assertYearOpen } from './masters';
 import { enqueue } from './outbox';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
 
+/** Up to this many students are named in the statement that finds the covered ones; a longer list is checked here. */
+const NAMED_IN_SQL = 1000;
+
 /** Students a concession covers (sibling rules: the Nth child of a family and every later one, by joining order). */
 async function coveredStudents(tx: Tx, c: ConcessionTable, among?: readonly string[]): Promise<string[]> {
-  const limit = among ? sql`and s.id in (${sql.join(among)})` : sql``;
   if (c.target === 'student') return c.student_id && (!among || among.includes(c.student_id)) ? [c.student_id] : [];
-  if (c.target === 'category') {
-    const rows = await sql<{
-      id: string;
-    }>`select s.id from student s where s.category_id = ${c.category_id} and s.status = 'active' ${limit}`.execute(tx);
-    return rows.rows.map((r) => r.id);
-  }
-  const rows = await sql<{ id: string }>`
+  // A rollover's whole school: reading every student the rule covers and keeping those listed is far quicker than
+  // looking up 50,000 ids one by one.
+  const named = among && among.length <= NAMED_IN_SQL ? among : undefined;
+  const listed = among && !named ? new Set(among) : null;
+  const limit = named ? sql`and s.id in (${sql.join(named)})` : sql``;
+  const rows =
+    c.target === 'category'
+      ? await sql<{
+          id: string;
+        }>`select s.id from student s where s.category_id = ${c.category_id} and s.status = 'active' ${limit}`.execute(tx)
+      : await sql<{ id: string }>`
     select s.id from student s
     where s.family_id is not null and s.status = 'active' ${limit}
       and (select count(*) from student o where o.family_id = s.family_id and o.status = 'active'
            and (o.joined_on < s.joined_on or (o.joined_on = s.joined_on and o.admission_no < s.admission_no))) + 1 >= ${c.sibling_rank}`.execute(
-    tx,
-  );
-  return rows.rows.map((r) => r.id);
+          tx,
+        );
+  const ids = rows.rows.map((r) => r.id);
+  return listed ? ids.filter((id) => listed.has(id)) : ids;
 }
 
-/** Applies one approved concession to the open fee dues it covers and has not been applied to yet. */
+/** A list of ids as one bound value: a rollover's 50,000 students are more than SQLite's 32,766 bound values. */
+const idSet = (ids: readonly string[]) => sql`(select value from json_each(${JSON.stringify(ids)}))`;
+
+/**
+ * Applies one approved concession to the open fee dues it covers and has not been applied to yet: per student, the
+ * open fee dues of the concession's own year (the dues of another year, arrears after a rollover, are not its to
+ * reduce), in the order a student's dues are shown (due date, head). Set-based: every covered student's dues in one
+ * read and their rows in a few inserts (a year-end rollover brings 50,000 students' new dues at once).
+ */
 async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly string[]): Promise<DueConcessionTable[]> {
-  const applied: DueConcessionTable[] = [];
-  for (const studentId of await coveredStudents(tx, c, among)) {
-    const already = await tx
-      .selectFrom('due_concession as dc')
-      .innerJoin('due as d', 'd.id', 'dc.due_id')
-      .select(['dc.due_id', 'dc.amount'])
-      .where('dc.concession_id', '=', c.id)
-      .where('d.student_id', '=', studentId)
-      .execute();
-    const done = new Set(already.map((a) => a.due_id));
-    // A concession is for its own year: the dues of another year (arrears after a rollover) are not its to reduce.
-    const dues = (await dueRows(tx, [studentId])).filter(
-      (d) =>
-        d.kind === 'fee' &&
-        d.balance > 0 &&
-        d.year_id === c.academic_year_id &&
-        !done.has(d.id) &&
-        (c.head_id === null || d.head_id === c.head_id),
-    );
-    if (dues.length === 0) continue;
-    const value = c.kind === 'fixed' ? c.value - already.reduce((a, x) => a + x.amount, 0) : c.value;
+  const students = await coveredStudents(tx, c, among);
+  if (students.length === 0) return [];
+  const dues = await sql<{ id: string; student_id: string; balance: number }>`
+    select d.id, d.student_id, d.amount - d.conceded - d.waived - d.paid as balance
+    from due d join fee_head h on h.id = d.head_id
+    where d.student_id in ${idSet(students)} and d.kind = 'fee' and d.academic_year_id = ${c.academic_year_id}
+      and d.amount > d.conceded + d.waived + d.paid ${c.head_id === null ? sql`` : sql`and d.head_id = ${c.head_id}`}
+      and not exists (select 1 from due_concession dc where dc.due_id = d.id and dc.concession_id = ${c.id})
+    order by d.student_id, d.due_on, h.sort_order, d.id`.execute(tx);
+  if (dues.rows.length === 0) return [];
+  // A fixed concession is an amount per student: what it took off their earlier dues is spent.
+  const spent = new Map<string, number>();
+  if (c.kind === 'fixed') {
+    const already = await sql<{ student_id: string; amount: number }>`
+      select d.student_id, sum(dc.amount) as amount from due_concession dc join due d on d.id = dc.due_id
+      where dc.concession_id = ${c.id} and d.student_id in ${idSet(students)} group by d.student_id`.execute(tx);
+    for (const a of already.rows) spent.set(a.student_id, Number(a.amount));
+  }
+  const rows: DueConcessionTable[] = [];
+  for (let from = 0; from < dues.rows.length;) {
+    const studentId = dues.rows[from]!.student_id;
+    let to = from;
+    while (to < dues.rows.length && dues.rows[to]!.student_id === studentId) to++;
+    const mine = dues.rows.slice(from, to);
+    from = to;
+    const value = c.kind === 'fixed' ? c.value - (spent.get(studentId) ?? 0) : c.value;
     if (value <= 0) continue;
     const amounts = concessionAmounts(
       { kind: c.kind, value },
-      dues.map((d) => d.balance),
+      mine.map((d) => d.balance),
     );
-    const rows = dues.map((d, i) => ({ due_id: d.id, concession_id: c.id, amount: amounts[i]! })).filter((r) => r.amount > 0);
-    if (rows.length > 0) await tx.insertInto('due_concession').values(rows).execute();
-    applied.push(...rows);
+    mine.forEach((d, k) => {
+      if (amounts[k]! > 0) rows.push({ due_id: d.id, concession_id: c.id, amount: amounts[k]! });
+    });
   }
-  return applied;
+  // Three bound values a row.
+  for (let r = 0; r < rows.length; r += 5000)
+    await tx
+      .insertInto('due_concession')
+      .values(rows.slice(r, r + 5000))
+      .execute();
+  return rows;
 }
 
 /** Brings every approved concession of the current year to bear on new dues (after assignment or admission). */

@@ -22,6 +22,10 @@ const SLICE = 200;
 /** Students whose dues one transaction makes when a structure is assigned (about 16,000 rows). */
 const DUES_CHUNK = 1000;
 
+/** Changes applied on the background worker when the desk has one (SyncEnv.offload). */
+const OFFLOADED: ReadonlySet<string> = new Set(['years.rollover']);
+const batchOfName = (name: string) => (OFFLOADED.has(name) ? 'offloaded' : batchOf(name));
+
 const yieldToDesk = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -30,13 +34,32 @@ const yieldToDesk = () => new Promise<void>((resolve) => setImmediate(resolve));
  * (its cookie is saved only after the last slice). Runs of admissions and structure assignments (most of a first
  * pull) are applied in bulk: rows in chunks, dues in one set-based pass per chunk of students.
  */
-export async function applyChanges(store: Store, env: Env, changes: readonly Change[]): Promise<void> {
+export async function applyChanges(
+  store: Store,
+  env: Env,
+  changes: readonly Change[],
+  offload?: (change: Change) => Promise<void>,
+): Promise<void> {
   for (let start = 0; start < changes.length;) {
     const name = changes[start]!.name;
+    // A rollover is one change the size of the school: on the worker, while the cashier's thread goes on.
+    if (offload && OFFLOADED.has(name)) {
+      const c = changes[start]!;
+      try {
+        await offload(c);
+      } catch (err) {
+        throw new ChangeError(
+          `change ${c.seq} (${name} from desk ${c.deskCode ?? 'SERVER'}) could not be applied: ${err instanceof Error ? err.message : String(err)}`,
+          err,
+        );
+      }
+      start += 1;
+      continue;
+    }
     const batch = batchOf(name);
     let end = start + 1;
     if (batch) while (end < changes.length && batchOf(changes[end]!.name) === batch) end++;
-    else while (end < changes.length && end - start < SLICE && !batchOf(changes[end]!.name)) end++;
+    else while (end < changes.length && end - start < SLICE && !batchOfName(changes[end]!.name)) end++;
     const run = changes.slice(start, end);
     try {
       if (batch === 'admissions') await applyAdmissions(store, env, run);

@@ -159,7 +159,7 @@ async function pullAll(env: SyncEnv, url: string, deskId: string, token: string)
     const next: Promise<PullResponse> | null = page.more ? fetchPage(page.cookie, bigPage) : null;
     next?.catch(() => {});
     // The cookie moves only once the whole page is in: a crash replays the page (idempotently), never skips it.
-    await applyChanges(env.store(), env, page.changes);
+    await applyChanges(env.store(), env, page.changes, env.offload);
     await env.store().updateTable('sync_state').set({ cookie: page.cookie }).where('id', '=', 1).execute();
     pulled += page.changes.length;
     if (!next) return pulled;
