@@ -68,7 +68,8 @@ export async function writeRollover(
       .values(a.sections.map((s) => ({ id: s.id, class_id: s.classId, name: s.name })))
       .onConflict((oc) => oc.doNothing())
       .execute();
-  for (const s of a.structures) await insertStructureRows(tx, s, { createdAt: a.at, assignedAt: a.at });
+  const fresh: string[] = [];
+  for (const s of a.structures) if (await insertStructureRows(tx, s, { createdAt: a.at, assignedAt: a.at })) fresh.push(s.id);
   for (const ids of slices(a.assignStructureIds))
     await tx.updateTable('fee_structure').set({ assigned_at: a.at }).where('id', 'in', ids).where('assigned_at', 'is', null).execute();
   for (const c of a.concessions) {
@@ -117,7 +118,11 @@ export async function writeRollover(
           .execute();
       }
   }
-  const duesCreated = await generateDues(tx, env, { structureIds: [...a.structures.map((s) => s.id), ...a.assignStructureIds] });
+  // The structures written just now have no dues yet (their installments are new): no need to look for any.
+  const mayHaveDues = [...a.structures.map((s) => s.id).filter((id) => !fresh.includes(id)), ...a.assignStructureIds];
+  const duesCreated =
+    (fresh.length > 0 ? await generateDues(tx, env, { structureIds: fresh, fresh: true }) : 0) +
+    (mayHaveDues.length > 0 ? await generateDues(tx, env, { structureIds: mayHaveDues }) : 0);
   // Every staying student at once: the concessions read each rule's students once, not once per slice of the school.
   await applyApprovedConcessions(tx, env, { studentIds: staying });
   await tx

@@ -100,7 +100,19 @@ export async function readStructures(db: Store | Tx, filter: { yearId?: string; 
  * from each student's joining installment on; existing dues are left alone. Returns rows created.
  * A student gets their category's structure where the class has one, else the class's general one.
  */
-export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: string[]; structureIds?: string[] }): Promise<number> {
+export async function generateDues(
+  tx: Tx,
+  env: Env,
+  scope: {
+    studentIds?: string[];
+    structureIds?: string[];
+    /** The structures were written in this transaction: no due of theirs can exist yet. */
+    fresh?: boolean;
+  },
+): Promise<number> {
+  const unmade = scope.fresh
+    ? sql``
+    : sql`and not exists (select 1 from due d where d.student_id = s.id and d.installment_id = i.id and d.head_id = si.head_id and d.kind = 'fee')`;
   const students = scope.studentIds ? sql`and s.id in (${sql.join(scope.studentIds)})` : sql``;
   const structure = scope.structureIds ? sql`and fs.id in (${sql.join(scope.structureIds)})` : sql``;
   const result = await sql`
@@ -116,7 +128,7 @@ export async function generateDues(tx: Tx, env: Env, scope: { studentIds?: strin
     join structure_item si on si.installment_id = i.id and si.amount > 0
     where s.status = 'active' ${students} ${structure}
       and i.seq >= coalesce((select max(i2.seq) from installment i2 where i2.structure_id = fs.id and i2.due_on <= s.joined_on), 1)
-      and not exists (select 1 from due d where d.student_id = s.id and d.installment_id = i.id and d.head_id = si.head_id and d.kind = 'fee')
+      ${unmade}
     order by s.id
   `.execute(tx);
   return Number(result.numAffectedRows ?? 0);
@@ -127,8 +139,8 @@ export async function insertStructureRows(
   tx: Tx,
   a: MutationArgs<'structures.create'>,
   when: { createdAt: string; assignedAt: string | null },
-): Promise<void> {
-  if (await tx.selectFrom('fee_structure').select('id').where('id', '=', a.id).executeTakeFirst()) return;
+): Promise<boolean> {
+  if (await tx.selectFrom('fee_structure').select('id').where('id', '=', a.id).executeTakeFirst()) return false;
   await tx
     .insertInto('fee_structure')
     .values({
@@ -150,6 +162,7 @@ export async function insertStructureRows(
       .values(a.heads.map((h) => ({ installment_id: i.id, head_id: h.headId, amount: h.shares[index] ?? 0 })))
       .execute();
   }
+  return true;
 }
 
 /** Checks a structure against the store, writes it and tells the other desks (the caller holds the transaction and audits). */

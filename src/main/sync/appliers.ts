@@ -160,7 +160,9 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
   'students.update': (tx, env, a) => updateStudent(tx, a, env),
   'students.leave': (tx, env, a) => updateStudent(tx, a, env),
   // The wire does not say when the structure was made (the server keeps only the fields MUTATION_ARGS names).
-  'structures.create': (tx, _env, a) => insertStructureRows(tx, a, { createdAt: new Date(0).toISOString(), assignedAt: null }),
+  'structures.create': async (tx, _env, a) => {
+    await insertStructureRows(tx, a, { createdAt: new Date(0).toISOString(), assignedAt: null });
+  },
   'concessions.request': async (tx, env, a) => {
     await ensureRemoteUser(tx, env, a.requested_by);
     await tx
