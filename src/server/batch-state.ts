@@ -171,18 +171,22 @@ export class BatchState {
       for (const r of issued) state.upiRefs.add(r.ref);
     }
     await state.loadBankRefs(tx, mutations);
-    // A rollover makes its new year (unless the year was made before): its name is taken like any year's.
-    const rollovers = await tx
-      .selectFrom('change')
-      .select([
-        sql<string>`args->>'fromYearId'`.as('from'),
-        sql<string>`args->>'id'`.as('id'),
-        sql<string>`args->'toYear'->>'id'`.as('year_id'),
-        sql<string>`lower(args->'toYear'->>'name')`.as('year_name'),
-      ])
-      .where('school_id', '=', school)
-      .where('name', '=', 'years.rollover')
-      .execute();
+    // A rollover makes its new year (unless the year was made before): its name is taken like any year's. Read only
+    // for a batch that names a year.
+    const namesYear = mutations.some((m) => m.name === 'years.rollover' || m.name === 'masters.createYear');
+    const rollovers = !namesYear
+      ? []
+      : await tx
+          .selectFrom('change')
+          .select([
+            sql<string>`args->>'fromYearId'`.as('from'),
+            sql<string>`args->>'id'`.as('id'),
+            sql<string>`args->'toYear'->>'id'`.as('year_id'),
+            sql<string>`lower(args->'toYear'->>'name')`.as('year_name'),
+          ])
+          .where('school_id', '=', school)
+          .where('name', '=', 'years.rollover')
+          .execute();
     for (const r of rollovers) {
       state.rolledOver.set(r.from, r.id);
       state.addMaster('masters.createYear', r.year_id, r.year_name);

@@ -121,6 +121,8 @@ describe('encrypted store', () => {
       '0008_audit_sync',
       '0009_upi_references',
       '0010_bank_lines',
+      '0011_school_year',
+      '0012_student_charges',
     ]);
     await sql`insert into kysely_migration (name, timestamp) values ('0099_from_the_future', '2030-01-01')`.execute(store.db);
     await store.close();

@@ -123,4 +123,11 @@ export const serverMigrations: Record<string, Migration> = {
       for (const statement of bankReferences) await sql.raw(statement).execute(db);
     },
   },
+  // A batch reads a few kinds of change out of the school's log (the masters' names, UPI references issued, the years
+  // rolled over): by kind, not by reading every payment the school ever pushed.
+  '0005_change_by_name': {
+    async up(db: Kysely<unknown>) {
+      await sql`create index change_school_name on change (school_id, name)`.execute(db);
+    },
+  },
 };
