@@ -1,11 +1,28 @@
 // The sync wire protocol between a desk and the sync server (docs/architecture.md, "Sync"). Both sides
 // validate every message with these schemas; the server also checks the arguments of the mutations it reads.
 import { z } from 'zod';
+import {
+  allocationRow,
+  concessionRow,
+  creditRow,
+  date,
+  dayCloseRow,
+  dueRow,
+  instant,
+  minor,
+  optionalText,
+  structureArgs,
+  studentView,
+  text,
+  userId,
+  uuid,
+  waiverRow,
+} from './rows';
+import { SCHOOL_YEAR_ARGS } from './school-year-args';
 import { deskCode } from '../contract/setup';
 import { academicYear, category, feeHead, schoolClass } from '../contract/masters';
 import { policies } from '../contract/settings';
-import { structure } from '../contract/structures';
-import { STUDENT_STATUSES, student } from '../contract/students';
+import { STUDENT_STATUSES } from '../contract/students';
 
 /**
  * Raised whenever a message's meaning changes; the server accepts a range. 2: UPI references (upi.reference). 3: bank
@@ -64,75 +81,6 @@ export type MutationName = (typeof MUTATION_NAMES)[number];
 /** Changes only the server makes: an overpayment found when two desks paid the same dues offline. */
 export const SERVER_CHANGE_NAMES = ['payments.overpaid'] as const;
 export type ChangeName = MutationName | (typeof SERVER_CHANGE_NAMES)[number];
-
-const uuid = z.uuid();
-const minor = z.number().int().safe();
-const text = z.string().min(1).max(500);
-const optionalText = z.string().max(500).nullable();
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
-const userId = uuid.nullable();
-
-const dayCloseRow = z.object({
-  id: uuid,
-  desk_code: text,
-  business_date: date,
-  at: instant,
-  by_user: uuid,
-  expected_json: z.string().max(2000).nullable(),
-  counted_json: z.string().max(2000).nullable(),
-  denominations_json: z.string().max(2000).nullable(),
-  variance: minor.nullable(),
-  note: optionalText,
-});
-
-const concessionRow = z.object({
-  id: uuid,
-  academic_year_id: uuid,
-  name: text,
-  kind: z.enum(['percent', 'fixed']),
-  value: minor.positive(),
-  target: z.enum(['student', 'category', 'sibling']),
-  student_id: uuid.nullable(),
-  category_id: uuid.nullable(),
-  sibling_rank: z.number().int().positive().nullable(),
-  head_id: uuid.nullable(),
-  reason: text,
-  requested_by: uuid,
-  requested_at: instant,
-});
-
-const structureArgs = structure.extend({ id: uuid, yearId: uuid, classId: uuid });
-
-const dueRow = z.object({
-  id: uuid,
-  student_id: uuid,
-  academic_year_id: uuid,
-  installment_id: uuid.nullable(),
-  head_id: uuid,
-  kind: z.enum(['fee', 'fine', 'bounce_charge']),
-  due_on: date,
-  amount: minor.positive(),
-  created_at: instant,
-  source_id: uuid.nullable(),
-  /** A charge's own name for the due (desks before charges send none). */
-  label: z.string().min(1).max(120).nullable().optional(),
-});
-const allocationRow = z.object({
-  payment_id: uuid,
-  due_id: uuid,
-  student_id: uuid,
-  amount: minor.refine((n) => n !== 0, 'an allocation is never 0'),
-  event_id: uuid.nullable(),
-});
-const creditRow = z.object({ studentId: uuid, amount: minor.refine((n) => n !== 0), kind: z.enum(['overpayment', 'applied']) });
-const waiverRow = z.object({ id: uuid, due_id: uuid, amount: minor.positive(), reason: text, approved_by: userId, at: instant });
-const studentView = student.extend({
-  id: uuid,
-  admissionNo: text,
-  version: z.number().int().positive(),
-  baseVersion: z.number().int().positive(),
-});
 
 /**
  * Every mutation's arguments, as the desk writes them. The server passes on only what parses (unknown keys are dropped),
@@ -278,74 +226,7 @@ export const MUTATION_ARGS = {
     /** The key's signature over its id and desk code (keyProofBytes); desks before it was added publish without one. */
     proof: z.base64().length(88).optional(),
   }),
-  'charges.plan': z.object({
-    id: uuid,
-    yearId: uuid,
-    headId: uuid,
-    name: text,
-    kind: z.enum(['transport', 'hostel', 'activity', 'other']),
-    installments: z
-      .array(z.object({ id: uuid, seq: z.number().int().positive(), label: text, dueOn: date }))
-      .min(1)
-      .max(24),
-    stops: z.array(z.object({ id: uuid, route: text, name: text, fares: z.array(minor.nonnegative()).max(24) })).max(500),
-    fares: z.array(minor.nonnegative()).max(24),
-  }),
-  /** Students put on a plan, and the dues it made for them. */
-  'charges.assign': z.object({
-    assignments: z
-      .array(
-        z.object({
-          id: uuid,
-          student_id: uuid,
-          plan_id: uuid,
-          stop_id: uuid.nullable(),
-          starts_on: date,
-          stops_on: date.nullable(),
-          stop_reason: optionalText,
-          created_at: instant,
-          by_user: uuid,
-        }),
-      )
-      .min(1)
-      .max(10_000),
-    dues: z.array(dueRow).max(240_000),
-  }),
-  'charges.stop': z.object({ id: uuid, stopsOn: date, reason: text, waivers: z.array(waiverRow).max(1000) }),
-  'charges.oneOff': z.object({ dues: z.array(dueRow).min(1).max(10_000) }),
-  // The year-end rollover, whole: each desk writes the same rows from it and derives the new year's dues itself.
-  'years.rollover': z.object({
-    id: uuid,
-    fromYearId: uuid,
-    toYear: z.object({ id: uuid, name: text, startsOn: date, endsOn: date }),
-    /** The day the closing year ends: the leaving day of those who leave or graduate with it. */
-    closedOn: date,
-    at: instant,
-    requestedBy: uuid,
-    approvedBy: uuid,
-    structures: z.array(structureArgs).max(5000),
-    /** The new year's own structures, made before the rollover, that it assigns. */
-    assignStructureIds: z.array(uuid).max(5000),
-    sections: z.array(z.object({ id: uuid, classId: uuid, name: text })).max(5000),
-    concessions: z.array(concessionRow).max(200_000),
-    moves: z
-      .array(
-        z
-          .object({
-            fromClassId: uuid,
-            fromSectionId: uuid.nullable(),
-            toClassId: uuid,
-            toSectionId: uuid.nullable(),
-            outcome: z.enum(['promoted', 'detained', 'left', 'graduated']),
-            reason: optionalText,
-            studentIds: z.array(uuid).min(1).max(500_000),
-            /** Each student's version after the move (the one it had on the desk that rolled over, plus one). */
-            versions: z.array(z.number().int().positive()).max(500_000),
-          })
-          .refine((m) => m.versions.length === m.studentIds.length, 'must give a version for each student'),
-      )
-      .max(20_000),
-  }),
+  ...SCHOOL_YEAR_ARGS,
 } satisfies Record<MutationName, z.ZodType>;
 
 /** A mutation's arguments as the server reads them, and as its change log carries them to every desk. */
