@@ -13,6 +13,7 @@ import { reconcileHandlers } from './channels/reconcile';
 import { yearsHandlers } from './channels/years';
 import { applyChanges } from './sync/apply-remote';
 import { chargesHandlers } from './channels/charges';
+import { refundsHandlers } from './channels/refunds';
 import { diagnosticsHandlers } from './channels/diagnostics';
 import { type FileChooser, importsHandlers } from './channels/imports';
 import { mastersHandlers } from './channels/masters';
@@ -257,6 +258,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...reconcileHandlers(services),
     ...yearsHandlers(services, backgroundRunner, syncLoop),
     ...chargesHandlers(services),
+    ...refundsHandlers(services),
   };
 
   const route = createRouter({

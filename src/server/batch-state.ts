@@ -75,6 +75,10 @@ export class BatchState {
   readonly newBankRefs = new Map<string, string>();
   /** The bank line confirming each payment the batch confirms, from the change log and this batch: one line a payment. */
   readonly confirmingLines = new Map<string, string>();
+  /** What each payment holds on each due (`payment:due`), net of every later allocation: what a refund may take back. */
+  private readonly shares = new Map<string, number>();
+  /** Payments a refund took money back from: these can no longer be cancelled or bounced. */
+  readonly refunded = new Set<string>();
   /** The years rolled over already (from the change log and this batch), and the rollover that did each. */
   readonly rolledOver = new Map<string, string>();
 
@@ -103,7 +107,10 @@ export class BatchState {
       } else if (m.name === 'payments.cancel' || m.name === 'payments.bounce' || m.name === 'bank.confirm')
         paymentIds.add(a['paymentId'] as string);
       else if (m.name === 'payments.refundCredit') studentIds.add(a['studentId'] as string);
-      else if (m.name === 'dues.opening' || m.name === 'charges.assign' || m.name === 'charges.oneOff')
+      else if (m.name === 'refunds.record') {
+        studentIds.add((a as Args<'refunds.record'>).refund.student_id);
+        for (const x of (a as Args<'refunds.record'>).allocations) paymentIds.add(x.payment_id);
+      } else if (m.name === 'dues.opening' || m.name === 'charges.assign' || m.name === 'charges.oneOff')
         for (const d of (a as Args<'dues.opening'>).dues) studentIds.add(d.student_id);
       else if (m.name === 'deskKeys.publish') keyIds.add(a['key_id'] as string);
       else if (m.name === 'years.rollover')
@@ -208,6 +215,13 @@ export class BatchState {
     for (const k of known) (earlierDesks.has(k.desk_id) ? state.appliedEarlier : state.knownIds).add(k.id);
     for (const k of keys) state.keyOwners.set(k.key_id, { deskId: k.desk_id, proven: k.proven });
     for (const a of allocations) if (a.event_id === null) state.standingOf(a.payment_id).allocations.push(a);
+    // A negative allocation under an event that is no overpayment found by the server is a refund's.
+    const overpaidEvents = new Set(credits.filter((c) => c.kind === 'overpayment' && c.event_id).map((c) => c.event_id));
+    for (const a of allocations) {
+      state.addShare(`${a.payment_id}:${a.due_id}`, a.amount);
+      if (a.event_id !== null && a.amount < 0 && !overpaidEvents.has(a.event_id) && state.payments.get(a.payment_id)?.status === 'valid')
+        state.refunded.add(a.payment_id);
+    }
     for (const c of credits)
       if (c.event_id === null && c.payment_id) state.standingOf(c.payment_id).credit.push({ ...c, payment_id: c.payment_id });
     return state;
@@ -257,6 +271,14 @@ export class BatchState {
   addMaster(kind: string, id: string, label: string) {
     this.masterIds.add(id);
     this.masterNames.set(`${kind}:${label}`, id);
+  }
+
+  shareOf(key: string): number {
+    return this.shares.get(key) ?? 0;
+  }
+
+  addShare(key: string, amount: number): void {
+    this.shares.set(key, this.shareOf(key) + amount);
   }
 
   standingOf(paymentId: string) {

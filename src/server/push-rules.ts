@@ -8,6 +8,7 @@ import { applied, type BatchState, MASTER_CREATIONS, type Outcome, rejected, stu
 import { confirmBankLine, holdPaymentRefs } from './bank-rules';
 import { rollOver } from './year-rules';
 import { stopCharge, takeDues } from './charge-rules';
+import { recordRefund } from './refund-rules';
 
 function unknownStudent(state: BatchState, ids: Iterable<string>): string | null {
   for (const id of ids) if (!state.students.has(id)) return id;
@@ -42,6 +43,7 @@ function recordPayment(state: BatchState, a: Args<'payments.record'>): Outcome {
   for (const x of a.allocations) {
     state.allocations.push(x);
     standing.allocations.push(x);
+    state.addShare(`${x.payment_id}:${x.due_id}`, x.amount);
   }
   for (const c of a.credit) {
     const row = { student_id: c.studentId, payment_id: p.id, amount: c.amount, kind: c.kind, event_id: null };
@@ -62,10 +64,15 @@ function reversePayment(state: BatchState, paymentId: string, eventId: string, k
   const payment = state.payments.get(paymentId);
   if (!payment) return rejected(`no payment ${paymentId} in this school`);
   if (payment.status !== 'valid') return rejected(`receipt ${payment.receiptNo} was already ${payment.status}`);
+  if (state.refunded.has(paymentId))
+    return rejected(`receipt ${payment.receiptNo} has money paid back on a refund voucher (another desk): it can no longer be ${kind}`);
   payment.status = kind;
   payment.statusChanged = true;
   const standing = state.standingOf(paymentId);
-  for (const x of standing.allocations) state.allocations.push({ ...x, amount: -x.amount, event_id: eventId });
+  for (const x of standing.allocations) {
+    state.allocations.push({ ...x, amount: -x.amount, event_id: eventId });
+    state.addShare(`${x.payment_id}:${x.due_id}`, -x.amount);
+  }
   for (const c of standing.credit) state.credits.push({ ...c, amount: -c.amount, kind: 'reversal', event_id: eventId });
   state.standing.delete(paymentId);
   return applied;
@@ -187,6 +194,8 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
       state.credits.push({ student_id: a.studentId, payment_id: null, amount: -a.amount, kind: 'refund', event_id: null });
       return applied;
     }
+    case 'refunds.record':
+      return recordRefund(state, m.args as Args<'refunds.record'>);
     case 'payments.waive': {
       const a = m.args as Args<'payments.waive'>;
       if (a.fineDue) state.dueCaps.set(a.fineDue.id, { student_id: a.fineDue.student_id, net: a.fineDue.amount });

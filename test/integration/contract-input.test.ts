@@ -405,6 +405,56 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   'charges.oneOff': [
     { input: { studentIds: [ID], headId: ID, label: 'Trip', amount: 0, dueOn: '2026-10-01' }, field: 'amount', message: /./ },
   ],
+  'refunds.refundable': [{ input: { studentId: 'A-1' }, field: 'studentId', message: /UUID/ }],
+  'refunds.record': [
+    {
+      input: {
+        kind: 'fee',
+        studentId: ID,
+        lines: [],
+        method: { mode: 'cash' },
+        reason: 'Withdrawn',
+        approver: { username: 'meera', password: 'x' },
+      },
+      field: 'lines',
+      message: /at least one fee/,
+    },
+    {
+      input: {
+        kind: 'credit',
+        studentId: ID,
+        amount: 100,
+        method: { mode: 'card' },
+        reason: 'x',
+        approver: { username: 'meera', password: 'x' },
+      },
+      field: 'method.mode',
+      message: /cash, cheque, bank_transfer, upi/,
+    },
+    {
+      input: { kind: 'gift', studentId: ID, amount: 100 },
+      field: 'kind',
+      message: /fee, credit or deposit/,
+    },
+    {
+      input: {
+        kind: 'deposit',
+        studentId: ID,
+        amount: 100,
+        setOff: [
+          { dueId: ID, amount: 10 },
+          { dueId: ID, amount: 20 },
+        ],
+        method: { mode: 'cash' },
+        reason: 'Leaving',
+        approver: { username: 'meera', password: 'x' },
+      },
+      field: 'setOff',
+      message: /names a due twice/,
+    },
+  ],
+  'refunds.voucher': [{ input: { refundId: 'RF-1' }, field: 'refundId', message: /UUID/ }],
+  'refunds.list': [{ input: { limit: 0 }, field: 'limit', message: /./ }],
   'imports.dryRun': [
     { input: { importer: 'students', path: '/tmp' }, field: 'path', message: /is a folder, not a file/ },
     { input: { importer: 'students', path: '/tmp/x.xlsx', mapping: { admissionNo: 5 } }, field: 'mapping.admissionNo', message: /./ },

@@ -235,14 +235,14 @@ describe('exports', () => {
     const sheet = book.worksheets[0]!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
     expect(sheet.autoFilter).toBeTruthy();
-    expect(sheet.getRow(4).values).toEqual([undefined, 'Fee head', 'Class', 'Collected', 'Cancelled/bounced', 'Net']);
+    expect(sheet.getRow(4).values).toEqual([undefined, 'Fee head', 'Class', 'Collected', 'Cancelled/bounced', 'Refunded', 'Net']);
     let net = 0;
-    for (let r = 5; r < 5 + screen.rowCount; r++) net += Math.round((sheet.getRow(r).getCell(5).value as number) * 100);
+    for (let r = 5; r < 5 + screen.rowCount; r++) net += Math.round((sheet.getRow(r).getCell(6).value as number) * 100);
     expect(net).toBe(screen.totals['net']);
     const totals = sheet.getRow(5 + screen.rowCount);
     expect(totals.getCell(1).value).toBe('Total');
-    const cell = totals.getCell(5).value as { formula: string; result: number };
-    expect(cell.formula).toMatch(/^SUBTOTAL\(109,E5:E\d+\)$/);
+    const cell = totals.getCell(6).value as { formula: string; result: number };
+    expect(cell.formula).toMatch(/^SUBTOTAL\(109,F5:F\d+\)$/);
     expect(Math.round(cell.result * 100)).toBe(screen.totals['net']);
     expect(sheet.getColumn(5).numFmt ?? sheet.getRow(5).getCell(5).numFmt).toBe('#,##0.00');
     expect(readdirSync(desk.dir).filter((f) => f.endsWith('.part'))).toEqual([]);

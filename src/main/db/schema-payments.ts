@@ -93,6 +93,45 @@ export interface CollectionFactTable {
   class_id: string;
   collected: number;
   reversed: number;
+  /** Money paid back on refund vouchers (a deposit's set-off of a due, negative: money moved in). */
+  refunded: Generated<number>;
+}
+
+/** A refund voucher (append-only): money paid back, and a deposit's part set off against what is owed. */
+export interface RefundTable {
+  id: string;
+  voucher_no: string;
+  desk_code: string;
+  academic_year_id: string;
+  seq: number;
+  at: string;
+  business_date: string;
+  student_id: string;
+  kind: 'fee' | 'credit' | 'deposit';
+  /** Paid out to the payer. */
+  amount: number;
+  /** Of a deposit, applied to dues still owed. */
+  set_off: number;
+  mode: string;
+  reference_json: string;
+  reason: string;
+  by_user: string;
+  approved_by: string;
+  snapshot_json: string;
+}
+
+export interface RefundPrintTable {
+  id: string;
+  refund_id: string;
+  at: string;
+  by_user: string;
+  copy_no: number;
+}
+
+export interface RefundSeriesTable {
+  desk_code: string;
+  academic_year_id: string;
+  last_seq: number;
 }
 
 export interface DayCloseTable {

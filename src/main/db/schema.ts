@@ -13,6 +13,9 @@ import type {
   PaymentTable,
   ReceiptPrintTable,
   ReceiptSeriesTable,
+  RefundPrintTable,
+  RefundSeriesTable,
+  RefundTable,
 } from './schema-payments';
 import type { OutboxTable, SyncAlertTable, SyncStateTable } from './schema-sync';
 
@@ -146,6 +149,8 @@ export interface FeeHeadTable {
   tax_rate_bp: number;
   system_code: string | null;
   sort_order: number;
+  /** A refundable deposit (caution money): held for the student, never fee income. */
+  deposit: Generated<number>;
 }
 
 export interface FamilyTable {
@@ -386,6 +391,9 @@ export interface DB {
   sync_state: SyncStateTable;
   sync_alert: SyncAlertTable;
   collection_fact: CollectionFactTable;
+  refund: RefundTable;
+  refund_series: RefundSeriesTable;
+  refund_print: RefundPrintTable;
   day_close: DayCloseTable;
   cheque_clearance: ChequeClearanceTable;
 }

@@ -190,7 +190,9 @@ export const collection: ReportDefinition<F<'collection'>> = {
     `By ${f.groupBy.map((k) => GROUPS[k].label.toLowerCase()).join(' × ')} · ${f.view === 'gross' ? 'gross and net' : 'net'}`,
   columns: (f) => [
     ...f.groupBy.map((k) => col(k, GROUPS[k].label, k === 'day' ? 'date' : 'text')),
-    ...(f.view === 'gross' ? [col('collected', 'Collected', 'money'), col('reversed', 'Cancelled/bounced', 'money')] : []),
+    ...(f.view === 'gross'
+      ? [col('collected', 'Collected', 'money'), col('reversed', 'Cancelled/bounced', 'money'), col('refunded', 'Refunded', 'money')]
+      : []),
     col('net', 'Net', 'money'),
   ],
   count: (f, ctx) => [...collectionRows(f, ctx)].length,
@@ -207,8 +209,8 @@ function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<Repo
   const names = named.map((n) => n.select).join(', ');
   const joins = named.map((n) => n.join).join(' ');
   const statement = ctx.raw.prepare(`
-    select ${names}, s.collected, s.reversed from (
-      select ${ids}, sum(f.collected) as collected, sum(f.reversed) as reversed
+    select ${names}, s.collected, s.reversed, s.refunded from (
+      select ${ids}, sum(f.collected) as collected, sum(f.reversed) as reversed, sum(f.refunded) as refunded
       from collection_fact f where f.day between :from and :to group by ${groups}) s
     ${joins}
     order by ${f.groupBy.map((k, i) => (k === 'class' ? `j${i}.sort_order, class_key(n${i})` : `n${i}`)).join(', ')}`);
@@ -220,8 +222,9 @@ function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<Repo
     });
     const collected = r['collected'] as number;
     const reversed = r['reversed'] as number;
-    if (f.view === 'gross') Object.assign(row, { collected, reversed: -reversed });
-    row['net'] = collected - reversed;
+    const refunded = r['refunded'] as number;
+    if (f.view === 'gross') Object.assign(row, { collected, reversed: -reversed, refunded: -refunded });
+    row['net'] = collected - reversed - refunded;
     yield row;
   }
 }

@@ -6,7 +6,7 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { chainHash, type ChainRow, checkpointBytes, GENESIS } from '../../node-shared/audit-chain';
-import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable } from '../db/schema';
+import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable, RefundTable } from '../db/schema';
 
 export const CHECKPOINT_EVERY = 1000;
 
@@ -47,14 +47,15 @@ export function paymentRecord(p: Record<string, unknown>): Record<string, unknow
 /**
  * The rows besides its own that a ledger action wrote, as its audit row records them (`after.written`): the fines a
  * payment levied and the credit it used or added; the credit a reversal moved back and a bounce's charge; a refund's
- * credit entry; a waiver (and the fine it levied to have a due to waive). Verification looks each up by id.
+ * credit entry; a waiver (and the fine it levied to have a due to waive); a refund voucher and its waivers and credit. Verification looks each up by id.
  */
 export interface WrittenRows {
   due?: DueTable[];
   credit_entry?: CreditEntryTable[];
   due_waiver?: DueWaiverTable[];
+  refund?: RefundTable[];
 }
-const WRITTEN_TABLES = ['due', 'credit_entry', 'due_waiver'] as const;
+const WRITTEN_TABLES = ['due', 'credit_entry', 'due_waiver', 'refund'] as const;
 
 export interface Finding {
   /** audit_log, audit_checkpoint, payment, payment_event, allocation, due, credit_entry or due_waiver */
@@ -103,6 +104,8 @@ interface Walk {
   /** By payment id: the payments.record rows, and the payments.cancel / payments.bounce rows. */
   payments: Map<string, Recorded>;
   reversals: Map<string, Recorded>;
+  /** By refund id: the refunds.record rows (their allocations). */
+  refunds: Map<string, Recorded>;
   /** Every audit row that recorded the rows its action wrote, with what wrote them (a payment's or event's id) if any. */
   written: { seq: number; action: string; source: string | null; rows: WrittenRows }[];
 }
@@ -110,7 +113,15 @@ interface Walk {
 /** Walks the chain row by row: sequence, links and hashes; keeps what the ledger's audit rows recorded. */
 function walkChain(raw: Database.Database, add: Add, progress?: (done: number, total: number) => void): Walk {
   const total = (raw.prepare('select count(*) as n from audit_log').get() as { n: number }).n;
-  const walk: Walk = { rows: 0, hashAt: new Map(), firstBreak: null, payments: new Map(), reversals: new Map(), written: [] };
+  const walk: Walk = {
+    rows: 0,
+    hashAt: new Map(),
+    firstBreak: null,
+    payments: new Map(),
+    reversals: new Map(),
+    refunds: new Map(),
+    written: [],
+  };
   let prev = GENESIS;
   let expectedSeq = 1;
   const statement = raw.prepare(
@@ -138,7 +149,7 @@ function walkChain(raw: Database.Database, add: Add, progress?: (done: number, t
     prev = r.hash ?? computed;
     walk.hashAt.set(r.seq, prev);
     expectedSeq = r.seq + 1;
-    if (r.action.startsWith('payments.') && r.after_json) keepLedgerRow(walk, r);
+    if ((r.action.startsWith('payments.') || r.action === 'refunds.record') && r.after_json) keepLedgerRow(walk, r);
     if (progress && walk.rows % 50_000 === 0) progress(walk.rows, total);
   }
   progress?.(walk.rows, total);
@@ -160,6 +171,7 @@ function keepLedgerRow(walk: Walk, r: ChainRow): void {
         ? walk.reversals
         : null;
   if (ledger && r.entity_id) ledger.set(r.entity_id, { seq: r.seq, after });
+  if (r.action === 'refunds.record' && r.entity_id) walk.refunds.set(r.entity_id, { seq: r.seq, after });
   const rows = after['written'] as WrittenRows | undefined;
   if (!rows) return; // written before the chain recorded these rows
   const event = after['row'] as Record<string, unknown> | undefined;
@@ -340,6 +352,26 @@ function checkReversals(raw: Database.Database, audits: Map<string, Recorded>, a
   }
 }
 
+/** Each refund voucher's allocations (money taken back, a deposit's set-off) against those its audit row recorded. */
+function checkRefunds(raw: Database.Database, audits: Map<string, Recorded>, add: Add): void {
+  const allocations = raw.prepare('select id, due_id, amount from allocation where event_id = ? order by id');
+  const own = raw.prepare('select id, voucher_no from refund where desk_code = (select code from desk) order by rowid');
+  for (const r of own.iterate() as Iterable<{ id: string; voucher_no: string }>) {
+    const audit = audits.get(r.id);
+    if (!audit) {
+      add({ table: 'refund', row: r.voucher_no, problem: 'has no audit entry: it was not written by FeeDesk' });
+      continue;
+    }
+    compareAllocations(
+      `refund ${r.voucher_no}`,
+      r.voucher_no,
+      allocations.all(r.id) as { id: number; due_id: string; amount: number }[],
+      audit,
+      add,
+    );
+  }
+}
+
 /**
  * The dues, credit entries and waivers the ledger's actions wrote, each against its audit row (changed, or missing);
  * and no credit entry or levied due tied to a payment or reversal whose audit row recorded what it wrote, beyond those.
@@ -395,6 +427,7 @@ export function verifyAudit(raw: Database.Database, progress?: (done: number, to
   const checkpoints = checkCheckpoints(raw, walk, add);
   const payments = checkPayments(raw, walk.payments, add);
   checkReversals(raw, walk.reversals, add);
+  checkRefunds(raw, walk.refunds, add);
   checkWrittenRows(raw, walk, add);
   return { intact: findings.length === 0, rows: walk.rows, checkpoints, payments, firstBreak: walk.firstBreak, findings };
 }

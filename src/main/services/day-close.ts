@@ -35,6 +35,10 @@ export async function expectedByMode(
   const expected: Record<string, number> = Object.fromEntries(PAYMENT_MODES.map((m) => [m, 0]));
   for (const r of taken.rows) expected[r.mode] = (expected[r.mode] ?? 0) + r.amount;
   for (const r of given.rows) expected[r.mode] = (expected[r.mode] ?? 0) - r.amount;
+  // Cash paid back over the counter on a refund voucher leaves the drawer (a cheque, transfer or UPI refund does not).
+  const paidBack = await sql<{ amount: number | null }>`
+    select sum(amount) as amount from refund where desk_code = ${desk} and business_date = ${date} and mode = 'cash'`.execute(db);
+  expected['cash'] = (expected['cash'] ?? 0) - (paidBack.rows[0]?.amount ?? 0);
   return { expected, receipts: taken.rows.reduce((a, r) => a + r.n, 0) };
 }
 

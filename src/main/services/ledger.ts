@@ -1,5 +1,5 @@
-// A student's statement: every due (a previous year's named as its arrears), concession, waiver, payment and reversal
-// with a running balance.
+// A student's statement: every due (a previous year's named as its arrears), concession, waiver, payment, reversal and
+// refund (a deposit's set-off too) with a running balance.
 import { sql } from 'kysely';
 import { paymentModeInText, type Ledger } from '../../shared/contract/payments';
 import { arrearsLabel } from '../../shared/domain/arrears';
@@ -60,7 +60,8 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
     select p.receipt_no, p.mode, p.received_at, p.business_date, e.at as event_at, e.kind as event_kind,
       coalesce((select sum(a.amount) from allocation a where a.payment_id = p.id and a.student_id = ${studentId} and a.event_id is null), 0)
       + coalesce((select sum(c.amount) from credit_entry c where c.payment_id = p.id and c.student_id = ${studentId} and c.event_id is null), 0) as paid,
-      coalesce((select sum(a.amount) from allocation a where a.payment_id = p.id and a.student_id = ${studentId} and a.event_id is not null), 0)
+      coalesce((select sum(a.amount) from allocation a where a.payment_id = p.id and a.student_id = ${studentId} and a.event_id is not null
+        and not exists (select 1 from refund r where r.id = a.event_id)), 0)
       + coalesce((select sum(c.amount) from credit_entry c where c.payment_id = p.id and c.student_id = ${studentId} and c.event_id is not null), 0) as reversed
     from payment p left join payment_event e on e.payment_id = p.id
     where p.id in (select a.payment_id from due d join allocation a on a.due_id = d.id where d.student_id = ${studentId}
@@ -106,6 +107,44 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
       order: 4,
     });
 
+  // Refund vouchers: the money each took back from the dues it refunded, and a deposit's part set off against dues.
+  const vouchers = await sql<{
+    voucher_no: string;
+    business_date: string;
+    kind: string;
+    mode: string;
+    reason: string;
+    taken: number;
+    set_off: number;
+  }>`
+    select r.voucher_no, r.business_date, r.kind, r.mode, r.reason,
+      coalesce((select -sum(a.amount) from allocation a where a.event_id = r.id and a.amount < 0), 0) as taken,
+      coalesce((select sum(a.amount) from allocation a where a.event_id = r.id and a.amount > 0), 0) as set_off
+    from refund r where r.student_id = ${studentId} and r.kind <> 'credit' order by r.at`.execute(db);
+  for (const v of vouchers.rows) {
+    const what = v.kind === 'deposit' ? 'Deposit returned' : 'Fees refunded';
+    if (v.taken > 0)
+      entries.push({
+        date: v.business_date,
+        kind: 'refund',
+        description: `${what} on ${v.voucher_no} (${paymentModeInText(v.mode)}): ${v.reason}`,
+        reference: v.voucher_no,
+        debit: v.taken,
+        credit: 0,
+        order: 4,
+      });
+    if (v.set_off > 0)
+      entries.push({
+        date: v.business_date,
+        kind: 'set_off',
+        description: `Set off from the deposit on ${v.voucher_no}`,
+        reference: v.voucher_no,
+        debit: 0,
+        credit: v.set_off,
+        order: 4,
+      });
+  }
+
   entries.sort((a, b) => a.date.localeCompare(b.date) || a.order - b.order);
   let balance = 0;
   const withBalance = entries.map(({ order: _order, ...e }) => {
@@ -121,8 +160,8 @@ export async function studentLedger(db: Store, studentId: string): Promise<Ledge
       charged: sum('due', 'debit') + sum('fine', 'debit') + sum('charge', 'debit'),
       concessions: sum('concession', 'credit'),
       waived: sum('waiver', 'credit'),
-      paid: sum('payment', 'credit') - sum('reversal', 'debit'),
-      refunded: sum('credit_refund', 'debit'),
+      paid: sum('payment', 'credit') - sum('reversal', 'debit') + sum('set_off', 'credit'),
+      refunded: sum('credit_refund', 'debit') + sum('refund', 'debit'),
       balance,
       outstanding: dues.reduce((a, d) => a + d.balance, 0),
       credit,

@@ -56,7 +56,7 @@ export async function readMasters(db: Store): Promise<Masters> {
       sections: sections.filter((s) => s.class_id === c.id).map((s) => ({ id: s.id, name: s.name })),
     })),
     categories,
-    heads: heads.map((h) => ({ id: h.id, name: h.name, taxRateBp: h.tax_rate_bp, systemCode: h.system_code })),
+    heads: heads.map((h) => ({ id: h.id, name: h.name, taxRateBp: h.tax_rate_bp, systemCode: h.system_code, deposit: h.deposit === 1 })),
   };
 }
 
@@ -168,7 +168,7 @@ export function createCategory(deps: ServiceDeps, actorId: string, { name }: Par
   });
 }
 
-export function createHead(deps: ServiceDeps, actorId: string, { name, taxRateBp }: ParsedInputOf<'masters.createHead'>) {
+export function createHead(deps: ServiceDeps, actorId: string, { name, taxRateBp, deposit }: ParsedInputOf<'masters.createHead'>) {
   return change(deps, actorId, 'masters.createHead', 'fee_head', async (tx) => {
     await ensureUnique(tx, 'fee_head', name, 'name');
     const last = await tx
@@ -176,8 +176,17 @@ export function createHead(deps: ServiceDeps, actorId: string, { name, taxRateBp
       .select((eb) => eb.fn.max('sort_order').as('max'))
       .where('system_code', 'is', null)
       .executeTakeFirst();
-    const row = { id: deps.ids.uuid(), name, tax_rate_bp: taxRateBp, system_code: null, sort_order: (last?.max ?? 0) + 10 };
+    if (deposit && taxRateBp > 0)
+      throw new AppError('invalid_input', 'must be 0 for a refundable deposit: a deposit is not a sale', 'taxRateBp');
+    const row = {
+      id: deps.ids.uuid(),
+      name,
+      tax_rate_bp: taxRateBp,
+      system_code: null,
+      sort_order: (last?.max ?? 0) + 10,
+      deposit: deposit ? 1 : 0,
+    };
     await tx.insertInto('fee_head').values(row).execute();
-    return { id: row.id, name, taxRateBp, systemCode: null };
+    return { id: row.id, name, taxRateBp, systemCode: null, deposit };
   });
 }

@@ -12,6 +12,7 @@ import { enqueue } from './outbox';
 import { today } from './payments';
 import { readPolicies } from './settings';
 import { readReceipt } from './receipts';
+import { refundAgainst } from './refunds';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
 
@@ -95,6 +96,13 @@ async function reverse(
   const earlier = await tx.selectFrom('payment_event').select(['kind', 'at']).where('payment_id', '=', paymentId).executeTakeFirst();
   if (earlier)
     throw new AppError('conflict', `receipt ${payment.receipt_no} was already ${earlier.kind} on ${earlier.at.slice(0, 10)}`, 'paymentId');
+  const voucher = await refundAgainst(tx, paymentId);
+  if (voucher)
+    throw new AppError(
+      'conflict',
+      `receipt ${payment.receipt_no} has money paid back on refund voucher ${voucher}: it can no longer be ${kind}`,
+      'paymentId',
+    );
   const desk = await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow();
   await assertDayOpen(tx, desk.code, today(env));
   const eventId = env.ids.uuid();

@@ -7,7 +7,7 @@ import { writePolicies } from '../services/settings';
 import { insertStructureRows } from '../services/structures';
 import { writeRollover } from '../services/rollover';
 import { insertPlanRows } from '../services/charges';
-import { confirmRemoteBankLine, overpaid, recordRemotePayment, reverseRemote } from './money-appliers';
+import { confirmRemoteBankLine, overpaid, recordRemotePayment, recordRemoteRefund, reverseRemote } from './money-appliers';
 import { chunks, ensureRemoteUser, type Env, insertDues } from './remote-rows';
 
 export { chunks, type Env } from './remote-rows';
@@ -153,7 +153,14 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       .executeTakeFirst();
     await tx
       .insertInto('fee_head')
-      .values({ id: a.id, name: a.name, tax_rate_bp: a.taxRateBp, system_code: null, sort_order: (last?.max ?? 0) + 10 })
+      .values({
+        id: a.id,
+        name: a.name,
+        tax_rate_bp: a.taxRateBp,
+        system_code: null,
+        sort_order: (last?.max ?? 0) + 10,
+        deposit: a.deposit ? 1 : 0,
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
   },
@@ -196,6 +203,7 @@ export const APPLIERS: { [N in Exclude<ChangeName, AppliedInBulk>]: Applier<N> }
       .onConflict((oc) => oc.doNothing())
       .execute();
   },
+  'refunds.record': (tx, env, a) => recordRemoteRefund(tx, env, a),
   'payments.waive': async (tx, env, a) => {
     await ensureRemoteUser(tx, env, a.approvedBy);
     await insertDues(tx, [a.fineDue]);

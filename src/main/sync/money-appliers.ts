@@ -139,3 +139,14 @@ export async function confirmRemoteBankLine(tx: Tx, env: Env, a: MutationArgs<'b
     )
     .execute();
 }
+
+/** A refund voucher another desk wrote: the voucher, the money it took back (and set off), its waivers and credit. */
+export async function recordRemoteRefund(tx: Tx, env: Env, a: MutationArgs<'refunds.record'>) {
+  if (await tx.selectFrom('refund').select('id').where('id', '=', a.refund.id).executeTakeFirst()) return;
+  await ensureRemoteUser(tx, env, a.refund.by_user);
+  await ensureRemoteUser(tx, env, a.refund.approved_by);
+  await tx.insertInto('refund').values(a.refund).execute();
+  if (a.allocations.length > 0) await tx.insertInto('allocation').values(a.allocations).execute();
+  if (a.waivers.length > 0) await tx.insertInto('due_waiver').values(a.waivers).execute();
+  if (a.credit.length > 0) await tx.insertInto('credit_entry').values(a.credit).execute();
+}

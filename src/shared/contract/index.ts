@@ -24,6 +24,7 @@ import { diagnosticsChannels } from './diagnostics';
 import { reconcileChannels } from './reconcile';
 import { yearsChannels } from './years';
 import { chargesChannels } from './charges';
+import { refundsChannels } from './refunds';
 
 export const contract = {
   ...storeChannels,
@@ -48,6 +49,7 @@ export const contract = {
   ...reconcileChannels,
   ...yearsChannels,
   ...chargesChannels,
+  ...refundsChannels,
 } satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

@@ -19,7 +19,14 @@ export const schoolClass = z.object({
   sections: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 export const category = z.object({ id: z.string(), name: z.string() });
-export const feeHead = z.object({ id: z.string(), name: z.string(), taxRateBp: z.number(), systemCode: z.string().nullable() });
+export const feeHead = z.object({
+  id: z.string(),
+  name: z.string(),
+  taxRateBp: z.number(),
+  systemCode: z.string().nullable(),
+  /** A refundable deposit (caution money): held for the student and paid back, never fee income. */
+  deposit: z.boolean(),
+});
 
 export const masters = z.object({
   years: z.array(academicYear),
@@ -67,6 +74,7 @@ export const mastersChannels = {
         .min(0, 'must not be negative')
         .max(10_000, 'must be at most 10000 (100%)')
         .default(0),
+      deposit: z.boolean({ error: 'must be true or false' }).default(false),
     }),
     output: feeHead,
     access: MANAGERS,

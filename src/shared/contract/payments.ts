@@ -45,17 +45,29 @@ export function paymentModeInText(mode: string): string {
   return label === label.toUpperCase() ? label : label.toLowerCase();
 }
 
+export const chequeMethod = z.strictObject({
+  mode: z.literal('cheque'),
+  chequeNo: ref('cheque number', /^\d{6}$/, 'must be the 6-digit cheque number'),
+  bank: name(80),
+  chequeDate: isoDate,
+});
+export const bankTransferMethod = z.strictObject({
+  mode: z.literal('bank_transfer'),
+  reference: bankRef('bank reference', /^[A-Z0-9/-]{6,35}$/, 'must be the 6–35 character bank reference (UTR/NEFT/RTGS)', /\s+/g),
+});
+export const upiUtr = bankRef(
+  'UPI reference (UTR)',
+  /^[A-Z0-9]{8,30}$/,
+  'must be the 8–30 letters and digits of the UPI reference (UTR)',
+  /[\s-]+/g,
+);
+
 /** The mode and the references each mode requires. */
 export const paymentMethod = z.discriminatedUnion(
   'mode',
   [
     z.strictObject({ mode: z.literal('cash'), tendered: positiveAmount.optional() }),
-    z.strictObject({
-      mode: z.literal('cheque'),
-      chequeNo: ref('cheque number', /^\d{6}$/, 'must be the 6-digit cheque number'),
-      bank: name(80),
-      chequeDate: isoDate,
-    }),
+    chequeMethod,
     z.strictObject({
       mode: z.literal('dd'),
       ddNo: ref('demand draft number', /^\d{6,12}$/, 'must be the 6–12 digit demand draft number'),
@@ -70,12 +82,7 @@ export const paymentMethod = z.discriminatedUnion(
     z
       .strictObject({
         mode: z.literal('upi'),
-        utr: bankRef(
-          'UPI reference (UTR)',
-          /^[A-Z0-9]{8,30}$/,
-          'must be the 8–30 letters and digits of the UPI reference (UTR)',
-          /[\s-]+/g,
-        ).optional(),
+        utr: upiUtr.optional(),
         /** The reference under the UPI QR the payer scanned: shown at the counter (payments.upiRequest) or on a fee slip. */
         upiRef: z
           .string({ error: 'must be text' })
@@ -88,10 +95,7 @@ export const paymentMethod = z.discriminatedUnion(
         path: ['utr'],
         message: 'is required: the UPI reference (UTR), unless the payer scanned the counter’s UPI QR',
       }),
-    z.strictObject({
-      mode: z.literal('bank_transfer'),
-      reference: bankRef('bank reference', /^[A-Z0-9/-]{6,35}$/, 'must be the 6–35 character bank reference (UTR/NEFT/RTGS)', /\s+/g),
-    }),
+    bankTransferMethod,
     z.strictObject({
       mode: z.literal('online'),
       gateway: name(40),
@@ -202,7 +206,7 @@ export type Receipt = z.infer<typeof receipt>;
 
 export const ledgerEntry = z.object({
   date: z.string(),
-  kind: z.enum(['due', 'fine', 'charge', 'concession', 'waiver', 'payment', 'reversal', 'credit_refund']),
+  kind: z.enum(['due', 'fine', 'charge', 'concession', 'waiver', 'payment', 'reversal', 'credit_refund', 'refund', 'set_off']),
   description: z.string(),
   reference: z.string().nullable(),
   debit: z.number(),
@@ -241,7 +245,7 @@ export const paymentSummary = z.object({
 
 export type PaymentSummary = z.infer<typeof paymentSummary>;
 
-const COLLECTORS = ['admin', 'accountant', 'cashier'] as const;
+export const COLLECTORS = ['admin', 'accountant', 'cashier'] as const;
 
 export const paymentsChannels = {
   'payments.openDues': channel({

@@ -27,9 +27,9 @@ import { STUDENT_STATUSES } from '../contract/students';
 /**
  * Raised whenever a message's meaning changes; the server accepts a range. 2: UPI references (upi.reference). 3: bank
  * statement lines confirmed into the books (bank.confirm). 4: the year-end rollover (years.rollover) and charges by
- * student (charges.*).
+ * student (charges.*). 5: refund vouchers (refunds.record) and refundable deposits (a fee head's `deposit`).
  */
-export const SYNC_SCHEMA_VERSION = 4;
+export const SYNC_SCHEMA_VERSION = 5;
 export const OLDEST_SCHEMA_VERSION = 1;
 export const PUSH_MAX_MUTATIONS = 500;
 export const PULL_MAX_CHANGES = 2000;
@@ -75,6 +75,7 @@ export const MUTATION_NAMES = [
   'charges.assign',
   'charges.stop',
   'charges.oneOff',
+  'refunds.record',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
@@ -92,7 +93,7 @@ export const MUTATION_ARGS = {
   'masters.createClass': schoolClass.extend({ id: uuid }),
   'masters.addSection': schoolClass.extend({ id: uuid }),
   'masters.createCategory': category.extend({ id: uuid }),
-  'masters.createHead': feeHead.extend({ id: uuid, taxRateBp: z.number().int().min(0).max(10_000) }),
+  'masters.createHead': feeHead.extend({ id: uuid, taxRateBp: z.number().int().min(0).max(10_000), deposit: z.boolean().default(false) }),
   'students.create': z.object({
     id: uuid,
     admission_no: text,
@@ -227,6 +228,45 @@ export const MUTATION_ARGS = {
     proof: z.base64().length(88).optional(),
   }),
   ...SCHOOL_YEAR_ARGS,
+  /** A refund voucher with the money it took back from receipts (and a deposit's set-off), its waivers and credit. */
+  'refunds.record': z.object({
+    refund: z.object({
+      id: uuid,
+      voucher_no: text,
+      desk_code: text,
+      academic_year_id: uuid,
+      seq: z.number().int().positive(),
+      at: instant,
+      business_date: date,
+      student_id: uuid,
+      kind: z.enum(['fee', 'credit', 'deposit']),
+      amount: minor.nonnegative(),
+      set_off: minor.nonnegative(),
+      mode: z.enum(['cash', 'cheque', 'bank_transfer', 'upi']),
+      reference_json: z.string().max(2000),
+      reason: text,
+      by_user: uuid,
+      approved_by: uuid,
+      snapshot_json: z.string().max(200_000),
+    }),
+    allocations: z.array(allocationRow.extend({ event_id: uuid })).max(5000),
+    waivers: z.array(waiverRow).max(5000),
+    credit: z
+      .array(
+        z.object({
+          id: uuid,
+          student_id: uuid,
+          amount: minor.negative(),
+          kind: z.literal('refund'),
+          payment_id: z.null(),
+          event_id: uuid,
+          at: instant,
+          note: optionalText,
+          approved_by: userId,
+        }),
+      )
+      .max(1),
+  }),
 } satisfies Record<MutationName, z.ZodType>;
 
 /** A mutation's arguments as the server reads them, and as its change log carries them to every desk. */

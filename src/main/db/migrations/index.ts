@@ -12,6 +12,7 @@ import * as upiReferences from './0009_upi_references';
 import * as bankLines from './0010_bank_lines';
 import * as schoolYear from './0011_school_year';
 import * as studentCharges from './0012_student_charges';
+import * as refunds from './0013_refunds';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_bank_lines': bankLines,
   '0011_school_year': schoolYear,
   '0012_student_charges': studentCharges,
+  '0013_refunds': refunds,
 };

@@ -1,0 +1,29 @@
+// The refunds area's channels: what can be paid back to a student, a refund voucher approved by a second person, and
+// the vouchers written.
+import type { refundsChannels } from '../../shared/contract/refunds';
+import { type HandlersOf, requireSession } from '../ipc/router';
+import { verifyApprover } from '../services/approvals';
+import type { ServiceDeps } from '../services/context';
+import { listRefunds, readVoucher, recordRefundTx, refundableOf } from '../services/refunds';
+
+export function refundsHandlers(deps: ServiceDeps): HandlersOf<typeof refundsChannels> {
+  return {
+    'refunds.refundable': async ({ studentId }) => {
+      const { rows: _rows, shares: _shares, ...view } = await refundableOf(deps.store(), studentId);
+      return view;
+    },
+
+    'refunds.record': async (input, call) => {
+      const userId = requireSession(call).userId;
+      const approvedBy = await verifyApprover(deps, input.approver, userId);
+      return deps
+        .store()
+        .transaction()
+        .execute((tx) => recordRefundTx(tx, deps, userId, approvedBy, input));
+    },
+
+    'refunds.voucher': ({ refundId }) => readVoucher(deps.store(), refundId),
+
+    'refunds.list': (filter) => listRefunds(deps.store(), filter),
+  };
+}
