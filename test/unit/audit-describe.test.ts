@@ -48,6 +48,35 @@ group('audit rows in words', () => {
     expect(details(row, f)).toContainEqual({ label: 'Mode', value: 'UPI' });
   });
 
+  it('a refund voucher: what was refunded, how, to whom, its set-off, the voucher and its approver; no rows as JSON', () => {
+    const row = entry({
+      action: 'refunds.record',
+      entity: 'refund',
+      subject: { name: 'RF/2026-27/D01/00001', student: meher, receiptNo: null },
+      names: { [ACCOUNTANT]: 'Meera Iyer (meera)' },
+      before: { depositHeld: 5_000_00 },
+      after: {
+        voucherNo: 'RF/2026-27/D01/00001',
+        kind: 'deposit',
+        studentId: STUDENT,
+        amount: 3_000_00,
+        setOff: 1_500_00,
+        mode: 'cash',
+        reason: 'Leaving after Class 5',
+        approvedBy: ACCOUNTANT,
+        row: { id: 'x', voucher_no: 'RF/2026-27/D01/00001', snapshot_json: '{"a":1}' },
+        allocations: [['d1', -4_500_00]],
+        written: { due_waiver: [{ id: 'w', due_id: 'd1', amount: 4_500_00 }], credit_entry: [], refund: [{ id: 'x' }] },
+      },
+    });
+    expect(describe(row, f)).toBe(
+      'Refunded ₹3,000.00 of a refundable deposit by cash to Meher Kapoor (adm. no. A-0001, Class 5 A) (₹1,500.00 set off against dues) — voucher RF/2026-27/D01/00001, approved by Meera Iyer (meera): “Leaving after Class 5”',
+    );
+    const lines = details(row, f);
+    expect(lines).toContainEqual({ label: 'Amount', value: '₹3,000.00' });
+    for (const line of lines) expect(line.value).not.toMatch(/[{}[\]]|snapshot/);
+  });
+
   it('a cancellation names its approver and reason; the status change reads before → after', () => {
     const row = entry({
       action: 'payments.cancel',

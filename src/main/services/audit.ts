@@ -97,6 +97,7 @@ export async function listAudit(db: Store, input: { limit: number; beforeSeq?: n
         when 'due' then dh.name || coalesce(' · ' || di.label, '')
         when 'school' then sch.name
         when 'backup' then a.entity_id
+        when 'refund' then rf.voucher_no
       end as subject_name,
       p.receipt_no, s.full_name as student_name, s.admission_no, sc.name || coalesce(' ' || ss.name, '') as class_name
     from audit_log a
@@ -104,9 +105,10 @@ export async function listAudit(db: Store, input: { limit: number; beforeSeq?: n
     left join payment p on a.entity = 'payment' and p.id = a.entity_id
     left join concession c on a.entity = 'concession' and c.id = a.entity_id
     left join due d on a.entity = 'due' and d.id = a.entity_id
+    left join refund rf on a.entity = 'refund' and rf.id = a.entity_id
     left join fee_head dh on dh.id = d.head_id
     left join installment di on di.id = d.installment_id
-    left join student s on s.id = case when a.entity = 'student' then a.entity_id else coalesce(p.student_id, c.student_id, d.student_id) end
+    left join student s on s.id = case when a.entity = 'student' then a.entity_id else coalesce(p.student_id, c.student_id, d.student_id, rf.student_id) end
     left join class sc on sc.id = s.class_id
     left join section ss on ss.id = s.section_id
     left join app_user tu on a.entity = 'user' and tu.id = a.entity_id

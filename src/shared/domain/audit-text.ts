@@ -79,6 +79,23 @@ export function describe(entry: AuditEntry, f: Formatters): string {
       );
     case 'payments.refundCredit':
       return join(`Refunded ${amount(after['refunded']) ?? 'credit'} of credit to`, student ?? 'a student') + because;
+    case 'refunds.record': {
+      const kind = str(after['kind']);
+      const what = kind === 'deposit' ? 'a refundable deposit' : kind === 'credit' ? 'advance credit' : 'fees paid';
+      const mode = str(after['mode']);
+      const setOff = num(after['setOff']);
+      return (
+        join(
+          `Refunded ${amount(after['amount']) ?? 'an amount'} of ${what}`,
+          mode && `by ${paymentModeInText(mode)}`,
+          student && `to ${student}`,
+          setOff ? `(${f.money(setOff)} set off against dues)` : null,
+          name && `— voucher ${name}`,
+        ) +
+        (person(after['approvedBy']) ? `, approved by ${person(after['approvedBy'])}` : '') +
+        because
+      );
+    }
     case 'payments.waive': {
       const waived =
         num(before['balance']) !== null && num(after['balance']) !== null ? num(before['balance'])! - num(after['balance'])! : null;
@@ -168,7 +185,7 @@ export function describe(entry: AuditEntry, f: Formatters): string {
     case 'masters.createCategory':
       return `Created category ${quoted(name ?? str(after['name']))}`.trim();
     case 'masters.createHead':
-      return `Created fee head ${quoted(name ?? str(after['name']))}`.trim();
+      return `Created ${after['deposit'] === true ? 'refundable deposit head' : 'fee head'} ${quoted(name ?? str(after['name']))}`.trim();
     case 'structures.create':
       return `Created fee structure ${quoted(name)}`.trim();
     case 'structures.assign': {
