@@ -128,6 +128,37 @@ describe('year-end rollover', () => {
     }
   }, 120_000);
 
+  it('does not charge a refundable deposit again: the new year’s structures leave it out, and it cannot be raised', async () => {
+    const deposit = await desk.ok('masters.createHead', { name: 'Caution deposit', deposit: true });
+    await desk.ok('structures.create', {
+      yearId: school.yearId,
+      classId: school.class6.id,
+      categoryId: school.categories.staff,
+      name: 'Class 6 staff — 2026-27',
+      plan: 'annual',
+      installments: [{ label: 'Year', dueOn: '2026-04-15' }],
+      heads: [
+        { headId: school.heads.tuition, amount: 7_000_00 },
+        { headId: deposit.id, amount: 5_000_00 },
+      ],
+      fineRule: null,
+    });
+    const plan = yearEndPlan(school);
+    const review = await desk.ok('years.rolloverPreview', plan);
+    expect(review.structures.find((s) => s.categoryName === 'Staff child')).toMatchObject({ oldTotal: 12_000_00, newTotal: 7_700_00 });
+    expect(review.warnings).toEqual([
+      "Caution deposit is a refundable deposit, taken once: the new year's structures do not charge it again",
+    ]);
+    const raised = await desk.call('years.rolloverPreview', {
+      ...plan,
+      fees: { ...plan.fees, changes: [...plan.fees.changes, { headId: deposit.id, basisPoints: 500 }] },
+    });
+    expect(errorOf(raised)).toMatchObject({
+      field: 'fees.changes.1.headId',
+      message: 'is a refundable deposit: it is taken once and not copied into the new year',
+    });
+  });
+
   it('done again for the same year changes nothing and answers with what it did', async () => {
     const plan = yearEndPlan(school);
     const first = await desk.ok('years.rollover', { plan, approver: ACCOUNTANT });

@@ -179,12 +179,18 @@ async function structuresOf(
   from: { id: string; name: string },
   to: { id: string; name: string; exists: boolean },
 ) {
-  const heads = new Map((await db.selectFrom('fee_head').select(['id', 'system_code']).execute()).map((h) => [h.id, h.system_code]));
+  const headRows = await db.selectFrom('fee_head').select(['id', 'name', 'system_code', 'deposit']).execute();
+  const heads = new Map(headRows.map((h) => [h.id, h.system_code]));
+  // A refundable deposit is taken once, at admission: the new year's structures do not charge it again.
+  const deposits = new Map(headRows.filter((h) => h.deposit === 1).map((h) => [h.id, h.name]));
   input.fees.changes.forEach((c, i) => {
     if (!heads.has(c.headId)) fail('not_found', 'no fee head has this id', `fees.changes.${i}.headId`);
     if (heads.get(c.headId))
       fail('invalid_input', 'is a fine or charge, not a fee: it has no amount to change', `fees.changes.${i}.headId`);
+    if (deposits.has(c.headId))
+      fail('invalid_input', 'is a refundable deposit: it is taken once and not copied into the new year', `fees.changes.${i}.headId`);
   });
+  const notCopied = new Set<string>();
   const change = new Map(input.fees.changes.map((c) => [c.headId, c.basisPoints]));
   const old = await readStructures(db, { yearId: from.id });
   const existing = to.exists ? await readStructures(db, { yearId: to.id }) : [];
@@ -205,11 +211,14 @@ async function structuresOf(
       dueOn: aYearOn(i.dueOn),
       amount: 0,
     }));
-    const newHeads = s.heads.map((h) => {
-      const bp = change.get(h.headId);
-      const shares = bp === undefined ? [...h.shares] : h.shares.map((a) => scaledAmount(a, bp, input.fees.roundTo));
-      return { headId: h.headId, name: h.name, amount: shares.reduce((a, b) => a + b, 0), shares };
-    });
+    for (const h of s.heads) if (deposits.has(h.headId)) notCopied.add(deposits.get(h.headId)!);
+    const newHeads = s.heads
+      .filter((h) => !deposits.has(h.headId))
+      .map((h) => {
+        const bp = change.get(h.headId);
+        const shares = bp === undefined ? [...h.shares] : h.shares.map((a) => scaledAmount(a, bp, input.fees.roundTo));
+        return { headId: h.headId, name: h.name, amount: shares.reduce((a, b) => a + b, 0), shares };
+      });
     installments.forEach((inst, i) => (inst.amount = newHeads.reduce((a, h) => a + (h.shares[i] ?? 0), 0)));
     const copy = {
       id: env.ids.uuid(),
@@ -230,7 +239,7 @@ async function structuresOf(
     review.push({ old: s, total: copy.total, kept: false, firstDueOn: installments[0]?.dueOn ?? '', name: copy.name });
   }
   // The new year's own structures (made before the rollover) are assigned by it, like the copies.
-  return { copies, review, ownStructures: existing };
+  return { copies, review, ownStructures: existing, notCopied: [...notCopied] };
 }
 
 export interface RolloverPlan {
@@ -251,7 +260,7 @@ export async function planRollover(
   const { from, to } = await years(db, env, input, locale);
   const map = await checkedMap(db, input);
   const { moves, sections, sectionAdded, studentById, exceptions } = movesOf(input, env, map);
-  const { copies, review: structureReview, ownStructures } = await structuresOf(db, env, input, from, to);
+  const { copies, review: structureReview, ownStructures, notCopied } = await structuresOf(db, env, input, from, to);
   const categories = new Map((await db.selectFrom('category').select(['id', 'name']).execute()).map((c) => [c.id, c.name]));
   const sectionName = (id: string | null) =>
     id ? (map.sectionById.get(id)?.name ?? sections.find((s) => s.id === id)?.name ?? null) : null;
@@ -330,6 +339,8 @@ export async function planRollover(
     ([classId, n]) =>
       `${className(classId)} has no fee structure in ${to.name}: its ${n} student${n === 1 ? '' : 's'} get no dues until one is assigned`,
   );
+  for (const head of notCopied)
+    warnings.push(`${head} is a refundable deposit, taken once: the new year's structures do not charge it again`);
   if (to.exists && (to.startsOn !== input.newYear.startsOn || to.endsOn !== input.newYear.endsOn))
     warnings.push(
       `${to.name} exists already (${formatDate(to.startsOn, locale)} to ${formatDate(to.endsOn, locale)}): its own dates are kept`,
