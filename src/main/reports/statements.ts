@@ -17,6 +17,8 @@ const LEDGER_KIND: Record<string, string> = {
   payment: 'Payment',
   reversal: 'Reversal',
   credit_refund: 'Credit refund',
+  refund: 'Refund',
+  set_off: 'Set off from deposit',
 };
 
 const statementColumns = (withStudent: boolean) => [
@@ -88,7 +90,7 @@ export const statement: ReportDefinition<F<'statement'>> = {
       { full_name: string; admission_no: string } | undefined;
     return s ? `Statement · ${s.full_name} (${s.admission_no})` : 'Statement';
   },
-  subtitle: () => 'Every due, concession, waiver, payment and reversal with the running balance',
+  subtitle: () => 'Every due, concession, waiver, payment, reversal and refund with the running balance',
   columns: () => statementColumns(false),
   count: (f, ctx) => (ctx.raw.prepare('select count(*) as n from due where student_id = ?').get(f.studentId) as { n: number }).n,
   rows: (f, ctx) => iterate(statementRows(ctx, [f.studentId], false)),
