@@ -244,7 +244,8 @@ function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<Repo
     const collected = r['collected'] as number;
     const reversed = r['reversed'] as number;
     const refunded = r['refunded'] as number;
-    if (f.view === 'gross') Object.assign(row, { collected, reversed: -reversed, refunded: -refunded });
+    // 0 - n, not -n: a column of nothing reads 0, never -0 ("-₹0.00" on paper).
+    if (f.view === 'gross') Object.assign(row, { collected, reversed: 0 - reversed, refunded: 0 - refunded });
     row['net'] = collected - reversed - refunded;
     yield row;
   }

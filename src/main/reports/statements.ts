@@ -1,4 +1,4 @@
-// Student and family statements: every due, concession, waiver, payment and reversal with the running balance, and
+// Student and family statements: every due, concession, waiver, payment, reversal and refund with the running balance, and
 // under it what is still owed per academic year, a previous year's arrears apart from this year's dues.
 import type { ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { arrearsLabel } from '../../shared/domain/arrears';
