@@ -258,6 +258,31 @@ describe('the accounting journal', () => {
     expect(money('Cash')).toBe(-4_500_00 - 3_180_00 - 2_500_00);
     expect(money('Bank')).toBe(1_500_00 - 500_00);
   });
+
+  it('writes a deposit wholly set off, which pays nothing out, as a journal voucher without cash or bank, and keeps it out of the day book', async () => {
+    const d = await twoDays();
+    const owed = (await desk.ok('refunds.refundable', { studentId: d.bala.id })).owed;
+    const tuitionQ2 = owed.find((o) => o.installment === 'Quarter 2' && o.head === 'Tuition')!;
+    const setOff = await desk.ok('refunds.record', {
+      kind: 'deposit',
+      studentId: d.bala.id,
+      amount: 0,
+      setOff: [{ dueId: tuitionQ2.dueId, amount: 500_00 }],
+      method: cash,
+      reason: 'The rest of the deposit against Quarter 2 tuition',
+      approver: ACCOUNTANT,
+    });
+    const journal = vouchers(await run({ report: 'journal', from: DAY2, to: DAY2, layout: 'tally' }));
+    expect(postings(journal.get(setOff.voucherNo))).toEqual([
+      ['Refundable deposits - Caution deposit', 500_00, 0],
+      ['Fee income - Tuition', 0, 500_00],
+    ]);
+    expect(journal.get(setOff.voucherNo)![0]).toMatchObject({ voucherType: 'Journal' });
+    const book = await run({ report: 'daybook', date: DAY2 });
+    expect(book.rows.map((r) => r['receiptNo'])).not.toContain(setOff.voucherNo);
+    expect(summaryOf(book)['Refunds paid']).toBe(-6_180_00);
+    expect((await run({ report: 'deposits', asOf: DAY2 })).rows[0]).toMatchObject({ setOff: 2_500_00, refunded: 2_500_00, held: 0 });
+  });
 });
 
 describe('collections, refunds and deposits held', () => {
