@@ -239,6 +239,8 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
     { input: { report: 'structures_list', yearId: '2026-27' }, field: 'yearId', message: /must be an id/ },
     { input: { report: 'dues_list', dueBy: '31/03/2027' }, field: 'dueBy', message: /YYYY-MM-DD/ },
     { input: { report: 'concessions_list', status: 'approved' }, field: 'status', message: /not a field/ },
+    { input: { report: 'refunds', from: '2026-06-01', to: '2026-06-30', kind: 'salary' }, field: 'kind', message: /fee, credit, deposit/ },
+    { input: { report: 'deposits', asOf: '2026-13-01' }, field: 'asOf', message: /not a real calendar date|YYYY-MM-DD/ },
   ],
   'reports.export': [
     {

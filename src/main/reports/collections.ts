@@ -1,5 +1,6 @@
 // Money taken: the day book, the receipts register, collections grouped any way, reversals and cheques awaiting clearance.
-// A receipt counts on its own day; its cancellation or bounce counts (negative) on the event's day, desk and user.
+// A receipt counts on its own day; its cancellation or bounce counts (negative) on the event's day, desk and user, and
+// so does a refund voucher on its own. A refundable deposit is held for the student, never fee income.
 import { PAYMENT_MODE_LABELS, paymentModeLabel } from '../../shared/contract/payments';
 import type { GroupKey, ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { daysBetween } from '../../shared/domain/dates';
@@ -8,6 +9,9 @@ import { day } from './definition';
 
 type F<K extends ReportFilters['report']> = Extract<ReportFilters, { report: K }>;
 
+// Refund vouchers that paid money out that day at the desk, by the user (a deposit wholly set off moves no money).
+const REFUNDS_PAID_WHERE = `r.business_date = :date and r.amount > 0 and (:desk is null or r.desk_code = :desk) and (:user is null or r.by_user = :user)`;
+
 // The day book's entries without the names: for its mode totals and its count.
 const DAYBOOK_ENTRIES_SQL = `
   select p.mode, 'receipt' as kind, p.amount from payment p
@@ -15,10 +19,16 @@ const DAYBOOK_ENTRIES_SQL = `
   union all
   select p.mode, e.kind, -p.amount from payment_event e join payment p on p.id = e.payment_id
   where e.at >= :utcFrom and e.at < :utcTo and date(e.at, 'localtime') = :date
-    and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user)`;
+    and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user)
+  union all
+  select r.mode, 'refund' as kind, -r.amount from refund r where ${REFUNDS_PAID_WHERE}`;
 const DAYBOOK_MODES_SQL = `select mode, kind, sum(amount) as amount from (${DAYBOOK_ENTRIES_SQL}) group by mode, kind`;
 
-const entryLabel = (kind: string) => (kind === 'receipt' ? 'Receipt' : kind === 'cancelled' ? 'Cancelled' : 'Bounced');
+const ENTRY_LABELS: Record<string, string> = { receipt: 'Receipt', cancelled: 'Cancelled', bounced: 'Bounced', refund: 'Refund' };
+const entryLabel = (kind: string) => ENTRY_LABELS[kind] ?? kind;
+
+/** A collection fact's mode: how the money came, or a deposit's part set off against dues on a refund voucher. */
+export const factModeLabel = (mode: string) => (mode === 'set_off' ? 'Set off from deposit' : paymentModeLabel(mode));
 
 // Every child a receipt is for (a family's receipt names them all, as it printed them); a one-child receipt — nearly
 // all of them — is its payer's row, without reading the receipt's snapshot.
@@ -26,7 +36,7 @@ const childrenOf = (field: string, fallback: string) =>
   `case when p.family_id is null then ${fallback} else coalesce((select group_concat(json_extract(j.value, '$.${field}'), ', ') from json_each(p.snapshot_json, '$.students') j), ${fallback}) end`;
 const EVERY_CHILD = `${childrenOf('fullName', 's.full_name')} as full_name, ${childrenOf('admissionNo', 's.admission_no')} as admission_no, ${childrenOf('className', 'c.name')} as class_name`;
 
-// Receipts of the day and the day's reversals, one list in time order.
+// Receipts of the day, the day's reversals and the refund vouchers it paid out, one list in time order.
 const DAYBOOK_SQL = `
   select * from (
     select p.received_at as at, 'receipt' as kind, p.receipt_no, ${EVERY_CHILD}, p.mode,
@@ -39,7 +49,12 @@ const DAYBOOK_SQL = `
     from payment_event e join payment p on p.id = e.payment_id join student s on s.id = p.student_id
     join class c on c.id = s.class_id join app_user u on u.id = e.by_user
     where e.at >= :utcFrom and e.at < :utcTo and date(e.at, 'localtime') = :date
-      and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user))
+      and (:desk is null or e.desk_code = :desk) and (:user is null or e.by_user = :user)
+    union all
+    select r.at, 'refund', r.voucher_no, s.full_name, s.admission_no, c.name, r.mode, r.reference_json, u.full_name, r.desk_code,
+      -r.amount, r.reason
+    from refund r join student s on s.id = r.student_id join class c on c.id = s.class_id join app_user u on u.id = r.by_user
+    where ${REFUNDS_PAID_WHERE})
   order by at`;
 
 const time = (iso: string) => {
@@ -62,6 +77,7 @@ export const daybook: ReportDefinition<F<'daybook'>> = {
     col('by', 'Cashier'),
     col('desk', 'Desk'),
     col('amount', 'Amount', 'money'),
+    col('reason', 'Reason'),
   ],
   count: (f, ctx) => daybookCount(f, ctx).n,
   rows: (f, ctx) => daybookRows(f, ctx),
@@ -73,16 +89,20 @@ export const daybook: ReportDefinition<F<'daybook'>> = {
     const rows = ctx.raw.prepare(DAYBOOK_MODES_SQL).all(params(f)) as { mode: string; kind: string; amount: number }[];
     const byMode = new Map<string, number>();
     for (const r of rows) byMode.set(r.mode, (byMode.get(r.mode) ?? 0) + r.amount);
-    const receipts = rows.filter((r) => r.kind === 'receipt').reduce((a, r) => a + r.amount, 0);
-    const reversals = rows.filter((r) => r.kind !== 'receipt').reduce((a, r) => a + r.amount, 0);
+    const of = (kinds: string[]) => rows.filter((r) => kinds.includes(r.kind)).reduce((a, r) => a + r.amount, 0);
+    const receipts = of(['receipt']);
+    const reversals = of(['cancelled', 'bounced']);
+    const refunds = of(['refund']);
     return [
       ...[...byMode].map(([mode, amount]) => ({ label: paymentModeLabel(mode), amount })),
       { label: 'Receipts', amount: receipts },
       { label: 'Cancelled and bounced', amount: reversals },
-      { label: 'Net', amount: receipts + reversals },
+      { label: 'Refunds paid', amount: refunds },
+      { label: 'Net', amount: receipts + reversals + refunds },
     ];
   },
-  footnote: () => 'A cancellation or bounce is listed on the day it happened (negative), not on the receipt’s day.',
+  footnote: () =>
+    'A cancellation or bounce is listed on the day it happened (negative), not on the receipt’s day. A refund voucher is listed on its own day with the money it paid out (negative, voucher number in the receipt column); a deposit’s part set off against dues moves no money and is not listed.',
 };
 
 const params = (f: F<'daybook'>) => ({ date: f.date, desk: f.desk ?? null, user: f.cashierId ?? null, ...utcWindow(f.date, f.date) });
@@ -115,6 +135,7 @@ function* daybookRows(f: F<'daybook'>, ctx: ReportContext, limit = -1): Generato
       ...receiptCells(r),
       by: r['by_name'] as string,
       amount: r['amount'] as number,
+      reason: (r['reason'] as string | null) ?? '',
     };
   }
 }
@@ -198,7 +219,7 @@ export const collection: ReportDefinition<F<'collection'>> = {
   count: (f, ctx) => [...collectionRows(f, ctx)].length,
   rows: (f, ctx) => collectionRows(f, ctx),
   footnote: () =>
-    'A receipt counts on its own day, at its desk and cashier; a cancellation or bounce takes it back on the day it happened, at the desk and user that did it. Money taken beyond the dues (advance credit) shows under “Advance credit”.',
+    'A receipt counts on its own day, at its desk and cashier; a cancellation or bounce takes it back on the day it happened, at the desk and user that did it, and a refund voucher on its own day (Refunded). Money taken beyond the dues (advance credit) shows under “Advance credit”. A refundable deposit is held, never fee income: it is left out, and the part of it set off against dues counts as fee income on the voucher’s day (mode “Set off from deposit”, in the Refunded column as a positive amount).',
 };
 
 function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<ReportRow> {
@@ -218,12 +239,13 @@ function* collectionRows(f: F<'collection'>, ctx: ReportContext): Generator<Repo
     const row: ReportRow = {};
     f.groupBy.forEach((k, i) => {
       const value = r[`n${i}`] as string;
-      row[k] = k === 'mode' ? paymentModeLabel(value) : value;
+      row[k] = k === 'mode' ? factModeLabel(value) : value;
     });
     const collected = r['collected'] as number;
     const reversed = r['reversed'] as number;
     const refunded = r['refunded'] as number;
-    if (f.view === 'gross') Object.assign(row, { collected, reversed: -reversed, refunded: -refunded });
+    // 0 - n, not -n: a column of nothing reads 0, never -0 ("-₹0.00" on paper).
+    if (f.view === 'gross') Object.assign(row, { collected, reversed: 0 - reversed, refunded: 0 - refunded });
     row['net'] = collected - reversed - refunded;
     yield row;
   }

@@ -1,10 +1,9 @@
 // The principal's dashboard: today's money, this month so far against the same days of last month, trends (a point for
 // every day and month, 0 where nothing came in), ageing, who owes most, what waits.
-import { paymentModeLabel } from '../../shared/contract/payments';
 import type { Dashboard } from '../../shared/contract/reports';
 import { addDays, addMonths } from '../../shared/domain/dates';
 import { monthToDate } from '../../shared/domain/periods';
-import { CHEQUES_PENDING_SQL } from './collections';
+import { CHEQUES_PENDING_SQL, factModeLabel } from './collections';
 import type { ReportContext } from './definition';
 import { AGEING_BUCKETS, ageingCutoffs, overdueByStudentSql } from './dues';
 
@@ -15,7 +14,9 @@ export function dashboardOf(ctx: ReportContext): Dashboard {
   const { raw, today } = ctx;
   const net = (from: string, to: string) =>
     (
-      raw.prepare('select coalesce(sum(collected - reversed), 0) as n from collection_fact where day between ? and ?').get(from, to) as {
+      raw
+        .prepare('select coalesce(sum(collected - reversed - refunded), 0) as n from collection_fact where day between ? and ?')
+        .get(from, to) as {
         n: number;
       }
     ).n;
@@ -24,13 +25,15 @@ export function dashboardOf(ctx: ReportContext): Dashboard {
   const monthStart = current.from;
   const todayByMode = (
     raw
-      .prepare('select mode, sum(collected - reversed) as amount from collection_fact where day = ? group by mode order by amount desc')
+      .prepare(
+        'select mode, sum(collected - reversed - refunded) as amount from collection_fact where day = ? group by mode order by amount desc',
+      )
       .all(today) as { mode: string; amount: number }[]
-  ).map((r) => ({ mode: paymentModeLabel(r.mode), amount: r.amount }));
+  ).map((r) => ({ mode: factModeLabel(r.mode), amount: r.amount }));
   const byDay = new Map(
     (
       raw
-        .prepare('select day, sum(collected - reversed) as amount from collection_fact where day between ? and ? group by day')
+        .prepare('select day, sum(collected - reversed - refunded) as amount from collection_fact where day between ? and ? group by day')
         .all(addDays(today, -29), today) as { day: string; amount: number }[]
     ).map((r) => [r.day, r.amount]),
   );
@@ -39,7 +42,7 @@ export function dashboardOf(ctx: ReportContext): Dashboard {
     (
       raw
         .prepare(
-          'select substr(day, 1, 7) as month, sum(collected - reversed) as amount from collection_fact where day >= ? and day <= ? group by month',
+          'select substr(day, 1, 7) as month, sum(collected - reversed - refunded) as amount from collection_fact where day >= ? and day <= ? group by month',
         )
         .all(addMonths(monthStart, -11), today) as { month: string; amount: number }[]
     ).map((r) => [r.month, r.amount]),
@@ -70,16 +73,16 @@ export function dashboardOf(ctx: ReportContext): Dashboard {
   ).n;
   const pendingCheques = (raw.prepare(`select count(*) as n from (${CHEQUES_PENDING_SQL})`).get({ asOf: today }) as { n: number }).n;
   const syncRejected = (raw.prepare("select count(*) as n from outbox where state = 'rejected'").get() as { n: number }).n;
-  // Desk-days with money taken and no standing close (the latest close event is not 'closed'). Today counts too.
+  // Desk-days with money taken or paid back and no standing close (the latest close event is not 'closed'). Today counts too.
   const desksNotClosed = raw
     .prepare(
-      `select p.desk_code as desk, p.business_date as day from payment p
-       where p.business_date between ? and ?
-       group by p.desk_code, p.business_date
-       having coalesce((select kind from day_close d where d.desk_code = p.desk_code and d.business_date = p.business_date order by d.at desc, d.id desc limit 1), '') <> 'closed'
+      `select m.desk_code as desk, m.business_date as day from (
+         select desk_code, business_date from payment where business_date between :from and :to
+         union select desk_code, business_date from refund where business_date between :from and :to) m
+       where coalesce((select kind from day_close d where d.desk_code = m.desk_code and d.business_date = m.business_date order by d.at desc, d.id desc limit 1), '') <> 'closed'
        order by day desc, desk`,
     )
-    .all(addDays(today, -UNCLOSED_LOOKBACK_DAYS), today) as { desk: string; day: string }[];
+    .all({ from: addDays(today, -UNCLOSED_LOOKBACK_DAYS), to: today }) as { desk: string; day: string }[];
 
   return {
     today,

@@ -9,6 +9,7 @@ import { familyStatement, statement } from './statements';
 import { dayClose, journal } from './journal';
 import { concessionsList, duesList, familiesList, structuresList, studentChargesList, studentsList } from './lists';
 import { reconciliation } from './reconciliation';
+import { deposits, refunds } from './refunds';
 import type { Writer } from './writers';
 
 export const DEFINITIONS: Definitions = {
@@ -31,6 +32,8 @@ export const DEFINITIONS: Definitions = {
   concessions_list: concessionsList,
   student_charges_list: studentChargesList,
   reconciliation,
+  refunds,
+  deposits,
 };
 
 const definitionOf = (f: ReportFilters) => DEFINITIONS[f.report] as ReportDefinition;

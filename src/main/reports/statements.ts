@@ -1,4 +1,4 @@
-// Student and family statements: every due, concession, waiver, payment and reversal with the running balance, and
+// Student and family statements: every due, concession, waiver, payment, reversal and refund with the running balance, and
 // under it what is still owed per academic year, a previous year's arrears apart from this year's dues.
 import type { ReportFilters, ReportRow } from '../../shared/contract/reports';
 import { arrearsLabel } from '../../shared/domain/arrears';
@@ -17,6 +17,8 @@ const LEDGER_KIND: Record<string, string> = {
   payment: 'Payment',
   reversal: 'Reversal',
   credit_refund: 'Credit refund',
+  refund: 'Refund',
+  set_off: 'Set off from deposit',
 };
 
 const statementColumns = (withStudent: boolean) => [
@@ -88,7 +90,7 @@ export const statement: ReportDefinition<F<'statement'>> = {
       { full_name: string; admission_no: string } | undefined;
     return s ? `Statement · ${s.full_name} (${s.admission_no})` : 'Statement';
   },
-  subtitle: () => 'Every due, concession, waiver, payment and reversal with the running balance',
+  subtitle: () => 'Every due, concession, waiver, payment, reversal and refund with the running balance',
   columns: () => statementColumns(false),
   count: (f, ctx) => (ctx.raw.prepare('select count(*) as n from due where student_id = ?').get(f.studentId) as { n: number }).n,
   rows: (f, ctx) => iterate(statementRows(ctx, [f.studentId], false)),

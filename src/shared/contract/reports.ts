@@ -6,6 +6,7 @@ import { fullPath, id, isoDate, jobProgress, noInput, nonNegativeAmount, optiona
 import { daysBetween } from '../domain/dates';
 import { PAYMENT_MODES } from './payments';
 import { bankAccount } from './reconcile';
+import { REFUND_KINDS } from './refunds';
 
 /** Longest date range a report accepts: five academic years. */
 export const MAX_RANGE_DAYS = 5 * 366;
@@ -96,10 +97,18 @@ export const reportFilters = z.discriminatedUnion(
     z.strictObject({ report: z.literal('concessions_list'), yearId: id.optional() }),
     z.strictObject({ report: z.literal('student_charges_list'), yearId: id.optional() }),
     z.strictObject({ report: z.literal('reconciliation'), ...range, account: bankAccount.shape.number.optional() }).superRefine(checkRange),
+    z
+      .strictObject({
+        report: z.literal('refunds'),
+        ...range,
+        kind: z.enum(REFUND_KINDS, { error: `must be one of ${REFUND_KINDS.join(', ')}` }).optional(),
+      })
+      .superRefine(checkRange),
+    z.strictObject({ report: z.literal('deposits'), asOf: isoDate }),
   ],
   {
     error:
-      'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list, families_list, structures_list, dues_list, concessions_list, student_charges_list or reconciliation',
+      'must name a report: daybook, receipts, collection, defaulters, statement, family_statement, concessions, reversals, cheques, forecast, journal, day_close, students_list, families_list, structures_list, dues_list, concessions_list, student_charges_list, reconciliation, refunds or deposits',
   },
 );
 export type ReportFilters = z.infer<typeof reportFilters>;

@@ -3,6 +3,7 @@ import { Alert, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, T
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../shared/contract/auth';
 import type { Masters } from '../../../../shared/contract/masters';
+import { REFUND_KIND_LABELS, REFUND_KINDS, type RefundKind } from '../../../../shared/contract/refunds';
 import {
   CASHIER_REPORTS,
   GROUP_KEYS,
@@ -31,6 +32,8 @@ const REPORTS: { value: ReportName; label: string }[] = [
   { value: 'family_statement', label: 'Family statement' },
   { value: 'concessions', label: 'Concessions granted' },
   { value: 'reversals', label: 'Cancelled and bounced receipts' },
+  { value: 'refunds', label: 'Refund vouchers' },
+  { value: 'deposits', label: 'Refundable deposits held' },
   { value: 'cheques', label: 'Cheques pending clearance' },
   { value: 'reconciliation', label: 'Bank reconciliation' },
   { value: 'forecast', label: 'Expected collections forecast' },
@@ -73,6 +76,7 @@ interface FilterState {
   periods: number | string;
   layout: 'tally' | 'quickbooks';
   account: string | null;
+  refundKind: RefundKind | null;
 }
 
 /** `scale`: minor units per major unit of the school's currency. */
@@ -120,6 +124,10 @@ function filtersOf(report: ReportName, s: FilterState, scale: number): ReportFil
       return { report, ...(s.classId ? { classId: s.classId } : {}), dueBy: s.asOf };
     case 'reconciliation':
       return { report, ...range, ...(s.account ? { account: s.account } : {}) };
+    case 'refunds':
+      return { report, ...range, ...(s.refundKind ? { kind: s.refundKind } : {}) };
+    case 'deposits':
+      return { report, asOf: s.asOf };
   }
 }
 
@@ -146,6 +154,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
     periods: 3,
     layout: 'tally',
     account: null,
+    refundKind: null,
   });
   const [table, setTable] = useState<{ filters: ReportFilters; data: Report } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -171,7 +180,7 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
   const clear = (paymentId: string) =>
     request(api().cheques.clear({ paymentId, clearedOn: today })).then(run, (e: Error) => setError(sentence(e.message)));
 
-  const ranged = ['receipts', 'collection', 'concessions', 'reversals', 'journal', 'reconciliation'].includes(report);
+  const ranged = ['receipts', 'collection', 'concessions', 'reversals', 'journal', 'reconciliation', 'refunds'].includes(report);
   return (
     <Stack>
       <Title order={2}>Reports</Title>
@@ -196,7 +205,18 @@ export function ReportsScreen({ session }: { session: SessionInfo }) {
               </>
             )}
             {report === 'reconciliation' && <BankAccountSelect value={s.account} onChange={(v) => set('account', v)} />}
-            {(report === 'defaulters' || report === 'cheques' || report === 'dues_list') && (
+            {report === 'refunds' && (
+              <Select
+                label="Kind"
+                clearable
+                placeholder="All kinds"
+                data={REFUND_KINDS.map((k) => ({ value: k, label: REFUND_KIND_LABELS[k] }))}
+                value={s.refundKind}
+                onChange={(v) => set('refundKind', v as RefundKind | null)}
+                w={200}
+              />
+            )}
+            {(report === 'defaulters' || report === 'cheques' || report === 'dues_list' || report === 'deposits') && (
               <DateField label={report === 'dues_list' ? 'Falling due by' : 'As of'} value={s.asOf} onChange={(iso) => set('asOf', iso)} />
             )}
             {report === 'forecast' && (
