@@ -151,7 +151,13 @@ describe('year-end rollover', () => {
     ]);
     const raised = await desk.call('years.rolloverPreview', {
       ...plan,
-      fees: { ...plan.fees, changes: [...plan.fees.changes, { headId: deposit.id, basisPoints: 500 }] },
+      fees: {
+        roundTo: 10_00,
+        changes: [
+          { headId: school.heads.tuition, basisPoints: 1000 },
+          { headId: deposit.id, basisPoints: 500 },
+        ],
+      },
     });
     expect(errorOf(raised)).toMatchObject({
       field: 'fees.changes.1.headId',
