@@ -228,6 +228,18 @@ describe('a school through two years', () => {
     const statement = await run({ report: 'statement', studentId: ids.anika });
     expect(statement.rows.at(-1)?.['balance']).toBe(0);
 
+    // Deposits held: Anika's ₹5,000 until the day she left, then nothing (₹300 set off, ₹4,700 paid back).
+    const held = async (asOf: string) =>
+      (await run({ report: 'deposits', asOf })).rows.map((r) => [r['student'], r['collected'], r['setOff'], r['refunded'], r['held']]);
+    expect(await held('2026-06-19')).toEqual([['Anika Rao', 5_000_00, 0, 0, 5_000_00]]);
+    expect(await held('2026-06-20')).toEqual([['Anika Rao', 5_000_00, 300_00, 4_700_00, 0]]);
+    const register = await run({ report: 'refunds', from: '2026-04-01', to: '2026-06-30' });
+    expect(register.rows.map((r) => [r['voucherNo'], r['paidOut'], r['setOff']])).toEqual([
+      ['RF/2026-27/D01/00001', 17_000_00, 0],
+      ['RF/2026-27/D01/00002', 500_00, 0],
+      ['RF/2026-27/D01/00003', 4_700_00, 300_00],
+    ]);
+
     // The journal of the refund day: three vouchers, each balanced, with the accounts an accountant expects.
     const journal = await run({ report: 'journal', from: '2026-06-20', to: '2026-06-20', layout: 'tally' });
     const byVoucher = new Map<string, Record<string, [number, number]>>();
