@@ -14,7 +14,8 @@ import { assertDayOpen } from './day-lock';
 import { creditBalances, type DueRow, dueRows } from './dues';
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
-import { payersOf, today } from './payments';
+import { today } from './payments';
+import { getStudent } from './students';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
 
@@ -55,7 +56,6 @@ const describe = (r: DueRow) => ({ dueId: r.id, year: r.year_name, installment: 
 
 /** What can be paid back to a student now: fees paid, deposits held, advance credit; and what a deposit can be set off against. */
 export async function refundableOf(db: Store | Tx, studentId: string): Promise<Refundable & { rows: DueRow[]; shares: ReceiptShare[] }> {
-  const [student] = await payersOf(db, [studentId]);
   const rows = await dueRows(db, [studentId]);
   const shares = await receiptShares(db, studentId);
   const deposits = new Set((await db.selectFrom('fee_head').select('id').where('deposit', '=', 1).execute()).map((h) => h.id));
@@ -72,18 +72,9 @@ export async function refundableOf(db: Store | Tx, studentId: string): Promise<R
     .filter((r) => r.refundable > 0 || r.uncleared > 0);
   const strip = ({ deposit: _, ...r }: (typeof paid)[number]) => r;
   const depositRows = paid.filter((r) => r.deposit).map(strip);
+  const { id, admissionNo, fullName, className, section, guardianName, phone, status, familyId } = await getStudent(db, studentId);
   return {
-    student: {
-      id: student!.id,
-      admissionNo: student!.admission_no,
-      fullName: student!.full_name,
-      className: student!.class_name,
-      section: student!.section,
-      guardianName: student!.guardian_name,
-      phone: '',
-      status: student!.status,
-      familyId: student!.family_id,
-    },
+    student: { id, admissionNo, fullName, className, section, guardianName, phone, status, familyId },
     fees: paid.filter((r) => !r.deposit).map(strip),
     deposits: depositRows,
     depositHeld: depositRows.reduce((a, r) => a + r.refundable, 0),
@@ -216,7 +207,7 @@ export async function recordRefundTx(tx: Tx, env: Env, byUser: string, approvedB
   const byId = new Map(view.rows.map((r) => [r.id, r]));
   const line = (t: Take) => ({ ...describe(byId.get(t.dueId)!), amount: t.amount });
   const setOffTotal = setOff.reduce((a, l) => a + l.amount, 0);
-  const amount = req.kind === 'deposit' ? req.amount : req.kind === 'credit' ? req.amount : takes.reduce((a, t) => a + t.amount, 0);
+  const amount = req.kind === 'fee' ? takes.reduce((a, t) => a + t.amount, 0) : req.amount;
   const ref = references(req.method);
   const users = await tx.selectFrom('app_user').select(['id', 'full_name']).where('id', 'in', [byUser, approvedBy]).execute();
   const nameOf = (userId: string) => users.find((u) => u.id === userId)?.full_name ?? '';
