@@ -130,7 +130,7 @@ async function unclearedCheques(tx: Tx, studentId: string) {
 }
 
 /** The school as its papers head it: name, address and numbers from the settings, as receipts have them. */
-async function letterhead(tx: Tx): Promise<Receipt['school']> {
+export async function letterhead(tx: Store | Tx): Promise<Receipt['school']> {
   const policies = await readPolicies(tx);
   return {
     ...(await tx.selectFrom('school').select(['name', 'currency', 'locale']).executeTakeFirstOrThrow()),
