@@ -40,7 +40,7 @@ const pdfText = (name: string, base64: string) => {
 const prints = async () =>
   (await desk.ok('audit.list', { limit: 500 }))
     .filter((e) => e.action.startsWith('refunds.') && e.action !== 'refunds.record')
-    .map((e) => ({ action: e.action, ...e.after }))
+    .map((e) => [e.action, e.after])
     .reverse();
 
 /** A student leaving at the year's end with ₹5,000 of caution money held and Quarter 4's tuition still owed. */
@@ -114,8 +114,8 @@ describe('refunds.print', () => {
     expect(copy).toContain('Duplicate printed by Asha Rao on 22 Mar 2027');
     expect((await desk.ok('refunds.voucher', { refundId: voucher.id })).prints).toBe(2);
     expect(await prints()).toEqual([
-      { action: 'refunds.print', voucherNo: 'RF/2026-27/D01/00001', copyNo: 1 },
-      { action: 'refunds.reprint', voucherNo: 'RF/2026-27/D01/00001', copyNo: 2 },
+      ['refunds.print', { voucherNo: 'RF/2026-27/D01/00001', copyNo: 1 }],
+      ['refunds.reprint', { voucherNo: 'RF/2026-27/D01/00001', copyNo: 2 }],
     ]);
   });
 

@@ -1,6 +1,6 @@
 // A refund asked for at the counter: which kind (fees paid, advance credit, a refundable deposit with its set-off), how
 // much, how it is paid back, why, and a second person approving. Server errors go next to the field or row they name.
-import { Alert, Button, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Radio, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { REFUND_KIND_LABELS, type Refundable, type RefundKind, type RefundVoucher } from '../../../../shared/contract/refunds';
 import { api, ApiError, request } from '../../api/client';
@@ -149,9 +149,9 @@ export function RefundForm({ view, money, onSaved }: Props) {
           onChange={(e) => change({ reason: e.currentTarget.value })}
           error={errors['reason']}
         />
-        <Group grow align="flex-start">
+        <SimpleGrid cols={2}>
           <ApproverInputs form={approverForm} />
-        </Group>
+        </SimpleGrid>
         {errors['general'] && (
           <Alert color="red" role="alert">
             {errors['general']}
