@@ -72,19 +72,26 @@ test('a deposit head, collected, then refunded at the counter with one due set o
   await dialog.getByRole('checkbox', { name: 'Set off Quarter 2 · Tuition (2026-27)' }).check();
   const setOff = dialog.getByRole('textbox', { name: 'Set off amount on Quarter 2 · Tuition (2026-27)' });
   await expect(setOff).toHaveValue('₹3,000.00');
-  await setOff.fill('1,500');
-  await expect(dialog.getByLabel('Amount paid back')).toHaveValue('₹3,500.00');
-  await expect(dialog).toContainText('Held ₹5,000.00 · set off ₹1,500.00 · paid back ₹3,500.00 · left held ₹0.00');
-  // ₹500 stays held until the books come back.
-  await dialog.getByLabel('Amount paid back').fill('3000');
-  await expect(dialog).toContainText('Held ₹5,000.00 · set off ₹1,500.00 · paid back ₹3,000.00 · left held ₹500.00');
   await dialog.getByLabel('Reason').fill('Leaving after Class 5');
   // No approver yet: the server's word stands under the approver's username.
   await dialog.getByRole('button', { name: 'Record refund' }).click();
   await expect(dialog.getByLabel('Approver (accountant or admin) username')).toHaveAccessibleDescription(/./);
-  await expectAccessible(page, 'refund dialog: a deposit with a set-off, approver missing');
+  // More set off than is owed on the due: said beside that due's amount.
+  await setOff.fill('3,500');
+  await expect(dialog.getByLabel('Amount paid back')).toHaveValue('₹1,500.00');
+  await approveAs(dialog, ACCOUNTANT);
+  await dialog.getByRole('button', { name: 'Record refund' }).click();
+  await expect(setOff).toHaveAccessibleDescription('Is above what is owed on Quarter 2 · Tuition (₹3,000.00)');
+  await expectAccessible(page, 'refund dialog: a deposit with a set-off refused');
+  await setOff.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'a1-refund-deposit.png') });
 
+  await setOff.fill('1,500');
+  await expect(dialog.getByLabel('Amount paid back')).toHaveValue('₹3,500.00');
+  await expect(dialog).toContainText('Held ₹5,000.00 · set off ₹1,500.00 · paid back ₹3,500.00 · left held ₹0.00');
+  // ₹500 stays held until the library books come back.
+  await dialog.getByLabel('Amount paid back').fill('3000');
+  await expect(dialog).toContainText('Held ₹5,000.00 · set off ₹1,500.00 · paid back ₹3,000.00 · left held ₹500.00');
   await approveAs(dialog, ACCOUNTANT);
   await dialog.getByRole('button', { name: 'Record refund' }).click();
   const voucher = dialog.getByRole('region', { name: 'Refund voucher' });

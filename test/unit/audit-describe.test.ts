@@ -48,6 +48,23 @@ group('audit rows in words', () => {
     expect(details(row, f)).toContainEqual({ label: 'Mode', value: 'UPI' });
   });
 
+  it('a refund voucher: what was paid back and set off, to whom, the voucher and why; a reprint names its copy', () => {
+    const record = entry({
+      action: 'refunds.record',
+      entity: 'refund',
+      subject: { name: null, student: meher, receiptNo: null },
+      after: { voucherNo: 'RF/2026-27/D01/00001', kind: 'deposit', amount: 3_000_00, setOff: 1_500_00, reason: 'Leaving' },
+    });
+    expect(describe(record, f)).toBe(
+      'Refunded ₹3,000.00 and set off ₹1,500.00 to Meher Kapoor (adm. no. A-0001, Class 5 A) — refund voucher RF/2026-27/D01/00001: “Leaving”',
+    );
+    const reprint = entry({ action: 'refunds.reprint', entity: 'refund', after: { voucherNo: 'RF/2026-27/D01/00001', copyNo: 2 } });
+    expect(describe(reprint, f)).toBe('Reprinted refund voucher RF/2026-27/D01/00001 (copy 2)');
+    expect(describe({ ...reprint, action: 'refunds.print', after: { voucherNo: 'RF/2026-27/D01/00001', copyNo: 1 } }, f)).toBe(
+      'Printed refund voucher RF/2026-27/D01/00001',
+    );
+  });
+
   it('a cancellation names its approver and reason; the status change reads before → after', () => {
     const row = entry({
       action: 'payments.cancel',

@@ -88,6 +88,24 @@ export function describe(entry: AuditEntry, f: Formatters): string {
       return join(`Printed ${receiptOf}`, forStudent);
     case 'receipts.reprint':
       return join(`Reprinted ${receiptOf}`, forStudent, num(after['copyNo']) ? `(copy ${num(after['copyNo'])})` : null);
+    case 'refunds.record':
+      return (
+        join(
+          `Refunded ${amount(after['amount']) ?? 'an amount'}`,
+          num(after['setOff']) ? `and set off ${amount(after['setOff'])}` : null,
+          student && `to ${student}`,
+          `— refund voucher ${str(after['voucherNo']) ?? ''}`,
+        ) + because
+      );
+    case 'refunds.print':
+    case 'refunds.reprint': {
+      const copy = num(after['copyNo']);
+      return join(
+        copy !== null && copy > 1 ? 'Reprinted refund voucher' : 'Printed refund voucher',
+        str(after['voucherNo']),
+        copy !== null && copy > 1 && `(copy ${copy})`,
+      );
+    }
     case 'cheques.clear':
       return join(
         `Marked the cheque of ${receiptOf} cleared`,

@@ -40,7 +40,7 @@ export function TickedDues({ label, mostHeader, verb, rows, ticks, errors, prefi
       columns={[
         {
           header: verb,
-          width: 70,
+          width: 84,
           cell: (d) => (
             <Checkbox
               aria-label={`${verb} ${name(d)}`}
