@@ -10,7 +10,7 @@ export function DepositsHeld({ studentId, who, money }: { studentId: string; who
   const [view, setView] = useState<{ studentId: string; refundable: Refundable } | null>(null);
   useEffect(() => {
     let live = true;
-    // What cannot be read (a role without the counter's access) simply shows nothing here.
+    // A note beside the leave form: if it cannot be read, the form works on without it.
     request(api().refunds.refundable({ studentId })).then(
       (refundable) => live && setView({ studentId, refundable }),
       () => undefined,
