@@ -258,7 +258,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...reconcileHandlers(services),
     ...yearsHandlers(services, backgroundRunner, syncLoop),
     ...chargesHandlers(services),
-    ...refundsHandlers(services),
+    ...refundsHandlers(services, print),
   };
 
   const route = createRouter({

@@ -457,6 +457,10 @@ const invalid: Record<ChannelName, { input: unknown; field?: string; message: st
   ],
   'refunds.voucher': [{ input: { refundId: 'RF-1' }, field: 'refundId', message: /UUID/ }],
   'refunds.list': [{ input: { limit: 0 }, field: 'limit', message: /./ }],
+  'refunds.print': [
+    { input: { refundId: ID, target: 'fax' }, field: 'target', message: 'target must be pdf, printer or dialog' },
+    { input: { refundId: 'RF-1', target: 'pdf' }, field: 'refundId', message: /UUID/ },
+  ],
   'imports.dryRun': [
     { input: { importer: 'students', path: '/tmp' }, field: 'path', message: /is a folder, not a file/ },
     { input: { importer: 'students', path: '/tmp/x.xlsx', mapping: { admissionNo: 5 } }, field: 'mapping.admissionNo', message: /./ },

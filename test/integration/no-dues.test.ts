@@ -108,6 +108,7 @@ describe('students.noDuesCertificate', () => {
     ])
       expect(text).toContain(line);
     expect(text).not.toContain('DUPLICATE');
+    expect(text).not.toContain('Refundable deposit held');
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
 
     await desk.travelTo('2026-04-20T05:00:00Z');
@@ -121,6 +122,28 @@ describe('students.noDuesCertificate', () => {
       expect.objectContaining({ certificateNo: 'NDC/A-104', copyNo: 1, asOf: '2026-04-15' }),
       expect.objectContaining({ certificateNo: 'NDC/A-104', copyNo: 2, asOf: '2026-04-20' }),
     ]);
+  });
+
+  it('states a refundable deposit still held, which does not stop it, apart from the fees paid', async () => {
+    const { kavya } = await studentOverTwoYears(desk);
+    const caution = await desk.ok('masters.createHead', { name: 'Caution deposit', deposit: true });
+    await desk.ok('charges.oneOff', {
+      studentIds: [kavya.id],
+      headId: caution.id,
+      label: 'Caution money',
+      amount: 2_000_00,
+      dueOn: '2026-04-15',
+    });
+    await desk.ok('payments.record', { studentIds: [kavya.id], amount: 6_750_00, method: { mode: 'cash' } });
+    await desk.ok('students.leave', { studentId: kavya.id, leftOn: '2026-04-15', reason: 'moved to Pune' });
+
+    const certificate = await desk.ok('students.noDuesCertificate', { studentId: kavya.id, target: 'pdf' });
+    const text = pdfText('deposit-held.pdf', certificate.base64);
+    expect(text).toContain('has no dues outstanding with the school as of 15 Apr 2026.');
+    expect(text).toContain('Refundable deposit held: ₹2,000.00 (to be refunded on a voucher).');
+    // The caution money is the student's, not a fee paid in 2026-27.
+    expect(text).toContain('2026-27 ₹1,500.00');
+    expect(await certificates()).toEqual([expect.objectContaining({ copyNo: 1, depositHeld: 2_000_00 })]);
   });
 
   it('waits for a cheque that paid the dues to clear', async () => {

@@ -77,6 +77,14 @@ group('audit rows in words', () => {
     for (const line of lines) expect(line.value).not.toMatch(/[{}[\]]|snapshot/);
   });
 
+  it('a refund voucher printed, then reprinted with its copy number', () => {
+    const reprint = entry({ action: 'refunds.reprint', entity: 'refund', after: { voucherNo: 'RF/2026-27/D01/00001', copyNo: 2 } });
+    expect(describe(reprint, f)).toBe('Reprinted refund voucher RF/2026-27/D01/00001 (copy 2)');
+    expect(describe({ ...reprint, action: 'refunds.print', after: { voucherNo: 'RF/2026-27/D01/00001', copyNo: 1 } }, f)).toBe(
+      'Printed refund voucher RF/2026-27/D01/00001',
+    );
+  });
+
   it('a cancellation names its approver and reason; the status change reads before → after', () => {
     const row = entry({
       action: 'payments.cancel',

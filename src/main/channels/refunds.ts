@@ -1,12 +1,14 @@
 // The refunds area's channels: what can be paid back to a student, a refund voucher approved by a second person, and
-// the vouchers written.
+// the vouchers written and printed.
 import type { refundsChannels } from '../../shared/contract/refunds';
 import { type HandlersOf, requireSession } from '../ipc/router';
+import type { PrintDeps } from '../print/deliver';
+import { printRefundVoucher } from '../print/refund-documents';
 import { verifyApprover } from '../services/approvals';
 import type { ServiceDeps } from '../services/context';
 import { listRefunds, readVoucher, recordRefundTx, refundableOf } from '../services/refunds';
 
-export function refundsHandlers(deps: ServiceDeps): HandlersOf<typeof refundsChannels> {
+export function refundsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersOf<typeof refundsChannels> {
   return {
     'refunds.refundable': async ({ studentId }) => {
       const { rows: _rows, shares: _shares, ...view } = await refundableOf(deps.store(), studentId);
@@ -25,5 +27,7 @@ export function refundsHandlers(deps: ServiceDeps): HandlersOf<typeof refundsCha
     'refunds.voucher': ({ refundId }) => readVoucher(deps.store(), refundId),
 
     'refunds.list': (filter) => listRefunds(deps.store(), filter),
+
+    'refunds.print': (input, call) => printRefundVoucher(deps, print, requireSession(call).userId, input),
   };
 }

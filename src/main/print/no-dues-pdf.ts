@@ -74,6 +74,9 @@ export function addNoDuesPage(doc: PDFKit.PDFDocument, c: NoDuesCertificate): vo
       .moveDown(0.6)
       .text(`The school holds ${money(c.credit)} of advance credit for the student, to be refunded.`, left, doc.y, { width });
   }
+  if (c.depositHeld > 0) {
+    doc.moveDown(0.6).text(`Refundable deposit held: ${money(c.depositHeld)} (to be refunded on a voucher).`, left, doc.y, { width });
+  }
   doc.moveDown(2);
   writeText(doc, `Issued by ${c.issuedBy} on ${date(c.issuedOn)}`, 'regular', { width });
   if (c.reprint) writeText(doc, `Duplicate printed by ${c.reprint.by} on ${date(c.reprint.on)}`, 'regular', { width });

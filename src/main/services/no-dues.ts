@@ -12,6 +12,7 @@ import { recordAudit } from './audit';
 import type { ServiceDeps } from './context';
 import { readLogo, readPolicies } from './settings';
 import { creditBalances, type DueRow, dueRows, pendingFines } from './dues';
+import { refundableOf } from './refunds';
 import { duesWaivedOnLeaving, getStudent } from './students';
 
 /** One academic year of a student's account: what stays open, fines earned to date, and what was paid towards it. */
@@ -100,8 +101,11 @@ export interface NoDuesCertificate {
   issuedBy: string;
   /** A duplicate's printing: the day and who printed it. */
   reprint: { on: string; by: string } | null;
+  /** Fees paid, year by year: a deposit held is the student's money, not a fee. */
   paidByYear: { yearName: string; paid: number }[];
   credit: number;
+  /** Refundable deposits still held, to be paid back on a refund voucher; they do not stop the certificate. */
+  depositHeld: number;
 }
 
 const ACTION = 'students.noDuesCertificate';
@@ -130,7 +134,7 @@ async function unclearedCheques(tx: Tx, studentId: string) {
 }
 
 /** The school as its papers head it: name, address and numbers from the settings, as receipts have them. */
-async function letterhead(tx: Tx): Promise<Receipt['school']> {
+export async function letterhead(tx: Store | Tx): Promise<Receipt['school']> {
   const policies = await readPolicies(tx);
   return {
     ...(await tx.selectFrom('school').select(['name', 'currency', 'locale']).executeTakeFirstOrThrow()),
@@ -191,14 +195,16 @@ export async function issueNoDuesCertificate(tx: Tx, deps: ServiceDeps, actorId:
   const original = earlier[0];
   const copyNo = earlier.length + 1;
   const certificateNo = certificateNoOf(student.admissionNo);
-  const paidByYear = years.map((y) => ({ yearName: y.yearName, paid: y.paid }));
+  const { deposits, depositHeld } = await refundableOf(tx, studentId);
+  const depositIn = (yearName: string) => deposits.filter((d) => d.year === yearName).reduce((a, d) => a + d.refundable, 0);
+  const paidByYear = years.map((y) => ({ yearName: y.yearName, paid: y.paid - depositIn(y.yearName) }));
   const credit = (await creditBalances(tx, [studentId])).get(studentId) ?? 0;
   await recordAudit(tx, deps, {
     actorId,
     action: ACTION,
     entity: 'student',
     entityId: studentId,
-    after: { certificateNo, copyNo, asOf, paidByYear, credit },
+    after: { certificateNo, copyNo, asOf, paidByYear, credit, depositHeld },
   });
   const printedBy = await userName(tx, actorId);
   return {
@@ -212,6 +218,7 @@ export async function issueNoDuesCertificate(tx: Tx, deps: ServiceDeps, actorId:
     reprint: original ? { on: asOf, by: printedBy } : null,
     paidByYear,
     credit,
+    depositHeld,
   };
 }
 

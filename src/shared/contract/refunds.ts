@@ -126,4 +126,10 @@ export const refundsChannels = {
     output: z.array(refundSummary),
     access: 'session',
   }),
+  /** The voucher as a PDF, each print counted: the first is the original, later ones say DUPLICATE. */
+  'refunds.print': channel({
+    input: z.strictObject({ refundId: id, target: z.enum(['pdf', 'printer', 'dialog'], { error: 'must be pdf, printer or dialog' }) }),
+    output: z.object({ fileName: z.string(), base64: z.string(), voucherNo: z.string(), copyNo: z.number() }),
+    access: 'session',
+  }),
 };

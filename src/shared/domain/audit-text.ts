@@ -75,7 +75,7 @@ export function describe(entry: AuditEntry, f: Formatters): string {
           mode && `by ${paymentModeInText(mode)}`,
           student && `to ${student}`,
           setOff ? `(${f.money(setOff)} set off against dues)` : null,
-          name && `— voucher ${name}`,
+          (name ?? str(after['voucherNo'])) && `— voucher ${name ?? str(after['voucherNo'])}`,
         ) +
         (person(after['approvedBy']) ? `, approved by ${person(after['approvedBy'])}` : '') +
         because
@@ -90,6 +90,15 @@ export function describe(entry: AuditEntry, f: Formatters): string {
       return join(`Printed ${receiptOf}`, forStudent);
     case 'receipts.reprint':
       return join(`Reprinted ${receiptOf}`, forStudent, num(after['copyNo']) ? `(copy ${num(after['copyNo'])})` : null);
+    case 'refunds.print':
+    case 'refunds.reprint': {
+      const copy = num(after['copyNo']);
+      return join(
+        copy !== null && copy > 1 ? 'Reprinted refund voucher' : 'Printed refund voucher',
+        str(after['voucherNo']),
+        copy !== null && copy > 1 && `(copy ${copy})`,
+      );
+    }
     case 'cheques.clear':
       return join(
         `Marked the cheque of ${receiptOf} cleared`,

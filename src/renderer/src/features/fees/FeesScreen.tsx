@@ -76,6 +76,7 @@ export function FeesScreen({ session, onRollover }: { session: SessionInfo; onRo
           {masters?.heads.map((h) => (
             <Text key={h.id}>
               {h.name} {h.taxRateBp > 0 && `· tax ${h.taxRateBp / 100}%`}
+              {h.deposit && ' · refundable deposit'}
             </Text>
           ))}
         </Paper>

@@ -1,5 +1,5 @@
 // One-line forms for the small master lists.
-import { Group, Paper, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Checkbox, Group, Paper, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { api, request } from '../../api/client';
@@ -11,17 +11,20 @@ function QuickForm({
   title,
   fields,
   dateFields = [],
+  checks = [],
   submit,
   onAdded,
 }: {
   title: string;
   fields: [string, string][];
   dateFields?: string[];
+  /** Boxes to tick, as [field, label]: their value is 'yes' when ticked, '' when not. */
+  checks?: [string, string][];
   submit: (v: Record<string, string>) => Promise<unknown>;
   onAdded: () => void;
 }) {
   const [note, setNote] = useState<FormNote | null>(null);
-  const form = useForm<Record<string, string>>({ initialValues: Object.fromEntries(fields.map(([f]) => [f, ''])) });
+  const form = useForm<Record<string, string>>({ initialValues: Object.fromEntries([...fields, ...checks].map(([f]) => [f, ''])) });
   return (
     <Paper withBorder p="sm">
       <form
@@ -49,6 +52,14 @@ function QuickForm({
               ),
             )}
           </Group>
+          {checks.map(([f, label]) => (
+            <Checkbox
+              key={f}
+              label={label}
+              checked={form.values[f] === 'yes'}
+              onChange={(e) => form.setFieldValue(f, e.currentTarget.checked ? 'yes' : '')}
+            />
+          ))}
           <FormFooter note={note} submitting={form.submitting} label="Add" />
         </Stack>
       </form>
@@ -95,7 +106,8 @@ export function QuickAddForms({ onAdded }: { onAdded: () => void }) {
       <QuickForm
         title="New fee head"
         fields={[['name', 'Head']]}
-        submit={(v) => request(api().masters.createHead({ name: v.name! }))}
+        checks={[['deposit', 'Refundable deposit (caution money, not income)']]}
+        submit={(v) => request(api().masters.createHead({ name: v.name!, deposit: v.deposit === 'yes' }))}
         onAdded={onAdded}
       />
       <QuickForm

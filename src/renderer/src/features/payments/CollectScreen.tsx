@@ -17,6 +17,7 @@ import { DuesTable } from './DuesTable';
 import { DuesTotals } from './DuesTotals';
 import { LedgerTable } from './LedgerTable';
 import { type PaymentDraft, PaymentForm } from './PaymentForm';
+import { RefundModal } from '../refunds/RefundModal';
 import { printReceipt, ReceiptPreview } from './ReceiptPreview';
 import { ReceiptsList } from './ReceiptsList';
 import { StudentSearch } from './StudentSearch';
@@ -217,11 +218,9 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
                 {data.dues.totals.credit < 0 && (
                   <Badge color="red.9">Owed from a reversed payment {money.format(-data.dues.totals.credit)}</Badge>
                 )}
-                {data.dues.totals.credit > 0 && (
-                  <Button size="xs" variant="default" onClick={() => setRefunding(true)}>
-                    Refund credit…
-                  </Button>
-                )}
+                <Button size="xs" variant="default" onClick={() => setRefunding(true)}>
+                  Refund…
+                </Button>
                 <DuesTotals dues={data.dues} money={money} />
               </Group>
             </Group>
@@ -314,18 +313,7 @@ export function CollectScreen({ session, scanned }: { session: SessionInfo; scan
             />
           )}
           {refunding && (
-            <ApprovalModal
-              title={`Refund advance credit to ${student.fullName}`}
-              action="Refund"
-              amount={money.format(data.dues.totals.credit)}
-              onClose={() => setRefunding(false)}
-              onSubmit={async ({ reason, amountText, approver }) => {
-                const amount = money.parse(amountText);
-                if (amount === null) throw new Error('Enter the amount to refund');
-                await request(api().payments.refundCredit({ studentId: student.id, amount, reason, approver }));
-                await refresh();
-              }}
-            />
+            <RefundModal student={student} money={money} onClose={() => setRefunding(false)} onRefunded={() => void refresh()} />
           )}
         </Stack>
       )}

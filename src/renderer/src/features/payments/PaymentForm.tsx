@@ -10,7 +10,7 @@ import { DateField } from '../../components/DateField';
 import { type UpiRequest, UpiQrModal } from './UpiQrModal';
 
 /** The reference fields each mode asks for, as [field, label]. */
-const REFERENCES: Record<PaymentMode, [string, string][]> = {
+export const REFERENCES: Record<PaymentMode, [string, string][]> = {
   cash: [],
   upi: [['utr', 'UPI reference (UTR)']],
   card: [
@@ -34,7 +34,7 @@ const REFERENCES: Record<PaymentMode, [string, string][]> = {
   ],
 };
 
-const DATE_REFERENCES = ['chequeDate', 'ddDate'];
+export const DATE_REFERENCES = ['chequeDate', 'ddDate'];
 
 export interface PaymentDraft {
   amount: number;

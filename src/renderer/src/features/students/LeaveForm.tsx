@@ -9,6 +9,7 @@ import { DataTable } from '../../components/DataTable';
 import { DateField } from '../../components/DateField';
 import type { MoneyFormat } from '../../components/money';
 import { useDates } from '../../components/school';
+import { DepositsHeld } from '../refunds/DepositsHeld';
 import { OwedByYear, owedInWords } from './OwedByYear';
 
 type Preview = { leftOn: string; dues: WaivedDue[]; total: number; owed: Owed };
@@ -139,6 +140,7 @@ export function LeaveForm({
               </Text>
             )}
             <OwedByYear owed={shown.owed} money={money} who={student.fullName} left={false} />
+            <DepositsHeld studentId={student.id} who={student.fullName} money={money} />
           </Stack>
         )}
         {failure && <Alert color="red">{failure}</Alert>}

@@ -14,6 +14,7 @@ import { useDates } from '../../components/school';
 import { StudentCharges } from '../charges/StudentCharges';
 import { EditStudentForm } from './EditStudentForm';
 import { LeaveForm } from './LeaveForm';
+import { DepositsHeld } from '../refunds/DepositsHeld';
 import { OwedByYear } from './OwedByYear';
 
 type Family = { id: string; name: string; students: StudentSummary[] };
@@ -144,6 +145,7 @@ export function StudentPanel({ studentId, masters, session, money, onChanged, on
             <Alert color="red">{note.text}</Alert>
           ))}
         {mode === 'view' && owed && <OwedByYear owed={owed} money={money} who={student.fullName} left />}
+        {mode === 'view' && owed && <DepositsHeld studentId={student.id} who={student.fullName} money={money} />}
         {mode === 'view' && (
           <StudentCharges student={{ studentId, fullName: student.fullName }} role={role} money={money} onChanged={onChanged} />
         )}
