@@ -97,7 +97,13 @@ afterAll(async () => {
 
 describe('a school through two years', () => {
   it('year one: fees, a deposit, a transport route from October stopped in January', async () => {
-    await desk.ok('charges.oneOff', { studentIds: [ids.anika], headId: ids.deposit, label: 'Caution money', amount: 5_000_00, dueOn: '2025-04-02' });
+    await desk.ok('charges.oneOff', {
+      studentIds: [ids.anika],
+      headId: ids.deposit,
+      label: 'Caution money',
+      amount: 5_000_00,
+      dueOn: '2025-04-02',
+    });
     await desk.travelTo('2025-04-05T05:00:00Z');
     // Anika: the deposit (due first) and Term 1; Bala: Term 1 by UPI.
     await desk.ok('payments.record', { studentIds: [ids.anika], amount: 15_000_00, method: { mode: 'cash' } });
@@ -162,7 +168,13 @@ describe('a school through two years', () => {
     await desk.ok('payments.record', { studentIds: [ids.anika], amount: 23_500_00, method: { mode: 'cash' } });
     expect((await desk.ok('refunds.refundable', { studentId: ids.anika })).credit).toBe(500_00);
     await desk.travelTo('2026-06-15T05:00:00Z');
-    await desk.ok('charges.oneOff', { studentIds: [ids.anika], headId: ids.idCard, label: 'Lost ID card', amount: 300_00, dueOn: '2026-06-15' });
+    await desk.ok('charges.oneOff', {
+      studentIds: [ids.anika],
+      headId: ids.idCard,
+      label: 'Lost ID card',
+      amount: 300_00,
+      dueOn: '2026-06-15',
+    });
 
     await desk.travelTo('2026-06-20T05:00:00Z');
     const view = await desk.ok('refunds.refundable', { studentId: ids.anika });
@@ -193,7 +205,11 @@ describe('a school through two years', () => {
       setOff: [{ dueId: idCard.dueId, amount: 300_00 }],
       method: { mode: 'cash' },
     });
-    expect([fee, credit, deposit].map((v) => v.voucherNo)).toEqual(['RF/2026-27/D01/00001', 'RF/2026-27/D01/00002', 'RF/2026-27/D01/00003']);
+    expect([fee, credit, deposit].map((v) => v.voucherNo)).toEqual([
+      'RF/2026-27/D01/00001',
+      'RF/2026-27/D01/00002',
+      'RF/2026-27/D01/00003',
+    ]);
     const left = await desk.ok('students.leave', { studentId: ids.anika, leftOn: '2026-06-20', reason: 'Family moved to Pune' });
     expect(left).toMatchObject({ duesWaived: 0, amountWaived: 0 });
     expect((await desk.ok('students.noDuesCertificate', { studentId: ids.anika, target: 'pdf' })).certificateNo).toMatch(/^NDC\//);
@@ -204,7 +220,11 @@ describe('a school through two years', () => {
     expect(await netByHead('2026-06-20', '2026-06-20')).toEqual({ Tuition: -17_000_00, 'ID card': 300_00, 'Advance credit': -500_00 });
     // The drawer on the refund day: the 4,700 of the deposit paid out in cash (the fees went back by the school's
     // cheque, the ₹500 by bank transfer: neither leaves the drawer).
-    expect((await desk.ok('dayClose.status', { date: '2026-06-20' })).expected).toMatchObject({ cash: -4_700_00, cheque: 0, bank_transfer: 0 });
+    expect((await desk.ok('dayClose.status', { date: '2026-06-20' })).expected).toMatchObject({
+      cash: -4_700_00,
+      cheque: 0,
+      bank_transfer: 0,
+    });
 
     // Defaulters: nothing left of last year; Bala owes 6,000 of Term 1; Anika owes nothing.
     expect(await defaulters('2026-06-20', ids.y1)).toEqual({});
@@ -251,7 +271,11 @@ describe('a school through two years', () => {
     expect(Object.fromEntries(byVoucher)).toEqual({
       'RF/2026-27/D01/00001': { Bank: [0, 17_000_00], 'Fee income - Tuition': [17_000_00, 0] },
       'RF/2026-27/D01/00002': { Bank: [0, 500_00], 'Advance fees from students': [500_00, 0] },
-      'RF/2026-27/D01/00003': { Cash: [0, 4_700_00], 'Refundable deposits - Caution deposit': [5_000_00, 0], 'Fee income - ID card': [0, 300_00] },
+      'RF/2026-27/D01/00003': {
+        Cash: [0, 4_700_00],
+        'Refundable deposits - Caution deposit': [5_000_00, 0],
+        'Fee income - ID card': [0, 300_00],
+      },
     });
     // The deposit taken in year one went to its own ledger, not to income.
     const first = await run({ report: 'journal', from: '2025-04-05', to: '2025-04-05', layout: 'tally' });
