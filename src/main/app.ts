@@ -121,7 +121,7 @@ const MONEY_CHANNELS: ReadonlySet<string> = new Set<ChannelName>([
   'payments.record',
   'payments.cancel',
   'payments.bounce',
-  'payments.refundCredit',
+  'refunds.record',
   'payments.waive',
   'cheques.clear',
   'dayClose.close',

@@ -330,7 +330,14 @@ describe('audit chain: credit, charges and waivers', () => {
     await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
     const c = await admit(desk, school);
     const over = await desk.ok('payments.record', { studentIds: [c.id], amount: 200_000_00, method: { mode: 'cash' } });
-    await desk.ok('payments.refundCredit', { studentId: c.id, amount: 1_000_00, reason: 'parent asked', approver: ACCOUNTANT });
+    await desk.ok('refunds.record', {
+      kind: 'credit',
+      studentId: c.id,
+      amount: 1_000_00,
+      method: { mode: 'cash' },
+      reason: 'parent asked',
+      approver: ACCOUNTANT,
+    });
     const open = await desk.ok('payments.openDues', { studentIds: [studentB] });
     await desk.ok('payments.waive', {
       studentId: studentB,
@@ -366,7 +373,7 @@ describe('audit chain: credit, charges and waivers', () => {
     const audit = await desk.ok('audit.list', { limit: 20 });
     const written = (action: string) =>
       (audit.find((a) => a.action === action)!.after as { written: Record<string, { id: string }[]> }).written;
-    expect(written('payments.refundCredit').credit_entry!.map((r) => r.id)).toEqual([ids.refund]);
+    expect(written('refunds.record').credit_entry!.map((r) => r.id)).toEqual([ids.refund]);
     expect(written('payments.waive').due_waiver!.map((r) => r.id)).toEqual([ids.waiver]);
     expect(written('payments.bounce').due!.map((r) => r.id)).toEqual([ids.charge]);
     // The cheque went to advance credit (the student owed nothing): its bounce takes that credit back.
@@ -418,7 +425,7 @@ describe('audit chain: credit, charges and waivers', () => {
       expect.stringMatching(new RegExp(`^written by ${action.replace('.', '\\.')} \\(audit row \\d+\\) but missing: it was deleted$`));
     expect(report.findings).toEqual(
       expect.arrayContaining([
-        { table: 'credit_entry', row: ids.refund, problem: missing('payments.refundCredit') },
+        { table: 'credit_entry', row: ids.refund, problem: missing('refunds.record') },
         { table: 'due_waiver', row: ids.waiver, problem: missing('payments.waive') },
         { table: 'due', row: ids.charge, problem: missing('payments.bounce') },
         {

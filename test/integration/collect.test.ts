@@ -267,7 +267,14 @@ describe('ledger', () => {
     const p2 = await desk.ok('payments.record', { studentIds: [s.id], amount: 9_999_00, method: { mode: 'upi', utr: 'UTR0000000001' } });
     await desk.ok('payments.cancel', { paymentId: p2.paymentId, reason: 'duplicate', approver: ACCOUNTANT });
     await desk.ok('payments.record', { studentIds: [s.id], amount: 20_000_00, method: { mode: 'upi', utr: 'UTR0000000002' } });
-    await desk.ok('payments.refundCredit', { studentId: s.id, amount: 1_000_00, reason: 'parent asked', approver: ACCOUNTANT });
+    await desk.ok('refunds.record', {
+      kind: 'credit',
+      studentId: s.id,
+      amount: 1_000_00,
+      method: { mode: 'cash' },
+      reason: 'parent asked',
+      approver: ACCOUNTANT,
+    });
 
     const ledger = await desk.ok('payments.ledger', { studentId: s.id });
     const dues = await desk.ok('payments.openDues', { studentIds: [s.id] });

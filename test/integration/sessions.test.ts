@@ -181,7 +181,11 @@ describe('two-step sign-in is required of admins and accountants', () => {
     const before = await written();
     const refusals = [
       await desk.raw('payments.cancel', { paymentId: paid.paymentId, reason: 'wrong student', approver }, W2),
-      await desk.raw('payments.refundCredit', { studentId: student.id, amount: 100_00, reason: 'parent asked', approver }, W2),
+      await desk.raw(
+        'refunds.record',
+        { kind: 'credit', studentId: student.id, amount: 100_00, method: { mode: 'cash' }, reason: 'parent asked', approver },
+        W2,
+      ),
       await desk.raw('concessions.approve', { concessionId: asked.id, approver, note: null }, W2),
       await desk.raw('imports.commit', { importer: 'concessions', path: file, sha256: 'a'.repeat(64), approver }, W1),
     ];

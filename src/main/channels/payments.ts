@@ -6,7 +6,7 @@ import type { ServiceDeps } from '../services/context';
 import { studentLedger } from '../services/ledger';
 import { openDues, recordPaymentTx, today } from '../services/payments';
 import { listPayments, readReceipt } from '../services/receipts';
-import { bouncePaymentTx, cancelPaymentTx, refundCredit, waive } from '../services/reversals';
+import { bouncePaymentTx, cancelPaymentTx, waive } from '../services/reversals';
 import { requestCounterUpi } from '../services/upi-requests';
 import { upiQrSvg } from '../print/upi-qr';
 
@@ -46,12 +46,6 @@ export function paymentsHandlers(deps: ServiceDeps): HandlersOf<typeof paymentsC
         .store()
         .transaction()
         .execute((tx) => bouncePaymentTx(tx, deps, requireSession(call).userId, paymentId, bankReason, charge)),
-
-    'payments.refundCredit': async ({ studentId, amount, reason, approver }, call) => {
-      const userId = requireSession(call).userId;
-      const approvedBy = await verifyApprover(deps, approver, userId);
-      return refundCredit(deps, userId, approvedBy, studentId, amount, reason);
-    },
 
     'payments.waive': async (input, call) => {
       const userId = requireSession(call).userId;

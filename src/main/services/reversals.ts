@@ -1,4 +1,4 @@
-// Money events after the fact: cancellation, cheque bounce, credit refund and waivers. All append-only.
+// Money events after the fact: cancellation, cheque bounce and waivers (refund vouchers: refunds.ts). All append-only.
 import { paymentModeInText, type Receipt } from '../../shared/contract/payments';
 import { AppError } from '../../shared/contract/errors';
 import { type WrittenRows } from './audit-chain';
@@ -6,7 +6,7 @@ import type { CreditEntryTable, DueTable, DueWaiverTable, PaymentEventTable, Tx 
 import { recordAudit } from './audit';
 import { assertDayOpen } from './day-lock';
 import type { ServiceDeps } from './context';
-import { creditBalances, dueKey, dueRows, pendingFines } from './dues';
+import { dueKey, dueRows, pendingFines } from './dues';
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
 import { today } from './payments';
@@ -186,51 +186,6 @@ export async function bouncePaymentTx(
   });
   await enqueue(tx, deps, 'payments.bounce', { paymentId, eventId, at, bankReason, byUser, chargeDue });
   return readReceipt(tx, paymentId);
-}
-
-export async function refundCredit(
-  deps: ServiceDeps,
-  byUser: string,
-  approvedBy: string,
-  studentId: string,
-  amount: number,
-  reason: string,
-) {
-  return deps
-    .store()
-    .transaction()
-    .execute(async (tx) => {
-      if (!(await tx.selectFrom('student').select('id').where('id', '=', studentId).executeTakeFirst())) {
-        throw new AppError('not_found', 'no student has this id', 'studentId');
-      }
-      await assertDayOpen(tx, (await tx.selectFrom('desk').select('code').executeTakeFirstOrThrow()).code, today(deps));
-      const credit = (await creditBalances(tx, [studentId])).get(studentId) ?? 0;
-      if (amount > credit) throw new AppError('invalid_input', `amount is more than the advance credit of ${credit}`, 'amount');
-      const id = deps.ids.uuid();
-      const at = deps.clock.now().toISOString();
-      const entry: CreditEntryTable = {
-        id,
-        student_id: studentId,
-        amount: -amount,
-        kind: 'refund',
-        payment_id: null,
-        event_id: null,
-        at,
-        note: reason,
-        approved_by: approvedBy,
-      };
-      await tx.insertInto('credit_entry').values(entry).execute();
-      await recordAudit(tx, deps, {
-        actorId: byUser,
-        action: 'payments.refundCredit',
-        entity: 'student',
-        entityId: studentId,
-        before: { credit },
-        after: { credit: credit - amount, refunded: amount, reason, approvedBy, written: { credit_entry: [entry] } satisfies WrittenRows },
-      });
-      await enqueue(tx, deps, 'payments.refundCredit', { id, studentId, amount, at, reason, byUser, approvedBy });
-      return { studentId, refunded: amount, creditLeft: credit - amount };
-    });
 }
 
 /** Waives part or all of a due, or of a pending late fine (levied first so the waiver has a due to point at). */

@@ -1,4 +1,4 @@
-// Collecting fees: open dues, recording a payment, its receipt, cancellation, bounce, credit refund, waivers, ledger.
+// Collecting fees: open dues, recording a payment, its receipt, cancellation, bounce, waivers, ledger (refunds: refunds.ts).
 import { z } from 'zod';
 import { channel } from './channel';
 import { approver, bounceCharge, id, isoDate, name, optionalText, positiveAmount } from './common';
@@ -299,11 +299,6 @@ export const paymentsChannels = {
     input: z.strictObject({ paymentId: id, bankReason: name(200), charge: bounceCharge.optional() }),
     output: receipt,
     access: ['admin', 'accountant'],
-  }),
-  'payments.refundCredit': channel({
-    input: z.strictObject({ studentId: id, amount: positiveAmount, reason: name(200), approver }),
-    output: z.object({ studentId: z.string(), refunded: z.number(), creditLeft: z.number() }),
-    access: COLLECTORS,
   }),
   'payments.waive': channel({
     input: z.strictObject({ studentId: id, key: z.string().min(1).max(120), amount: positiveAmount, reason: name(200), approver }),
