@@ -3,10 +3,12 @@
 // refund and an offline cancellation of the same receipt, and two offline refunds of the same fee, leave the first to
 // reach the server standing and the second refused with a clear reason, the desks alike in money; voucher numbers
 // never collide across desks.
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { revokeDesk } from '../../src/server/enrollment';
 import type { ReportTable } from '../../src/shared/contract/reports';
-import type { TestDesk } from '../support/harness';
+import { type MutationArgs, SYNC_SCHEMA_VERSION } from '../../src/shared/sync/protocol';
+import { openSideStore, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 import {
   deskFigures,
@@ -231,6 +233,47 @@ describe.each(backends)('refunds through a %s server', (_name, backend) => {
   it.fails('… and the desk whose refund was refused ends alike in money (it keeps its voucher: not yet done)', async () => {
     await expectInStep(server, a, b, [paid[2]!.id]);
   });
+  it('refuses a voucher number the school holds already (a desk restored from an older backup numbering again)', async () => {
+    // Desk A's first voucher sent again under a new id, as a store restored from before it would number its next one.
+    const side = await openSideStore(a);
+    const sync = side.raw.prepare('select desk_id, token, last_ack from sync_state').get() as {
+      desk_id: string;
+      token: string;
+      last_ack: number;
+    };
+    const sent = side.raw.prepare("select args_json from outbox where name = 'refunds.record' order by mutation_id limit 1").get() as {
+      args_json: string;
+    };
+    await side.close();
+    const first = JSON.parse(sent.args_json) as MutationArgs<'refunds.record'>;
+    const id = randomUUID();
+    const again: MutationArgs<'refunds.record'> = {
+      refund: { ...first.refund, id, amount: 1 },
+      allocations: first.allocations.map((x) => ({ ...x, amount: -1, event_id: id })),
+      waivers: first.waivers.map((w) => ({ ...w, id: randomUUID(), amount: 1 })),
+      credit: [],
+    };
+    const answer = await fetch(`${server.url}/v1/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sync.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        deskId: sync.desk_id,
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [{ mutationId: sync.last_ack + 1, id: randomUUID(), name: 'refunds.record', args: again }],
+      }),
+    });
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { results: unknown[] }).results).toEqual([
+      expect.objectContaining({
+        status: 'rejected',
+        reason: `refund voucher number ${first.refund.voucher_no} is already used in this school: the desk numbered it again`,
+      }),
+    ]);
+    // Every other desk goes on pulling: it never meets two vouchers of one number.
+    await b.app.sync.runNow().catch(() => undefined);
+    expect((await b.ok('sync.status')).lastError).toBeNull();
+  }, 120_000);
+
   it('a desk code enrolled again on a fresh store numbers its vouchers on after those the lost desk wrote', async () => {
     const target = paid[3]!;
     const written = (await a.ok('refunds.list', { studentId: target.id })).find((r) => r.voucherNo.includes('/D02/'))!;
