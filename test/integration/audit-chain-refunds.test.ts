@@ -1,6 +1,6 @@
 // The audit chain over refund vouchers: intact after a fee, a credit and a deposit refund; a voucher's amount changed
-// behind FeeDesk's back is reported naming the voucher, one of its allocations changed in amount is reported, and a
-// voucher slipped into the store with no audit entry is reported as not written by FeeDesk.
+// behind FeeDesk's back, or the voucher deleted, is reported naming the voucher; one of its allocations changed in
+// amount is reported, and a voucher slipped into the store with no audit entry is reported as not written by FeeDesk.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSideStore, openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
@@ -69,6 +69,19 @@ describe('audit chain: refund vouchers', () => {
     const report = await verify();
     expect(report).toMatchObject({ intact: false, firstBreak: null });
     expect(report.findings).toEqual([{ table: 'refund', row: credit!.voucherNo, problem: recorded('amount', '5000', '50000') }]);
+  });
+
+  it('reports a deleted voucher as missing, naming it', async () => {
+    const [, , deposit] = vouchers;
+    await behindTheBack(desk, ['delete from refund where id = ?'], [[deposit!.id]]);
+    const report = await verify();
+    expect(report.findings).toEqual([
+      {
+        table: 'refund',
+        row: deposit!.voucherNo,
+        problem: expect.stringMatching(/^written by refunds\.record \(audit row \d+\) but missing: it was deleted$/),
+      },
+    ]);
   });
 
   it('reports an allocation of a voucher changed in amount', async () => {
