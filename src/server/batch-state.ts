@@ -79,6 +79,8 @@ export class BatchState {
   private readonly shares = new Map<string, number>();
   /** Payments a refund took money back from: these can no longer be cancelled or bounced. */
   readonly refunded = new Set<string>();
+  /** Refund voucher numbers this school used already, from the change log and this batch. */
+  readonly voucherNos = new Set<string>();
   /** The years rolled over already (from the change log and this batch), and the rollover that did each. */
   readonly rolledOver = new Map<string, string>();
 
@@ -176,6 +178,17 @@ export class BatchState {
         .where(sql`args->>'ref'`, 'in', refs)
         .execute();
       for (const r of issued) state.upiRefs.add(r.ref);
+    }
+    const vouchers = mutations.filter((m) => m.name === 'refunds.record').map((m) => (m.args as Args<'refunds.record'>).refund.voucher_no);
+    if (vouchers.length > 0) {
+      const used = await tx
+        .selectFrom('change')
+        .select(sql<string>`args->'refund'->>'voucher_no'`.as('voucher_no'))
+        .where('school_id', '=', school)
+        .where('name', '=', 'refunds.record')
+        .where(sql`args->'refund'->>'voucher_no'`, 'in', vouchers)
+        .execute();
+      for (const v of used) state.voucherNos.add(v.voucher_no);
     }
     await state.loadBankRefs(tx, mutations);
     // A rollover makes its new year (unless the year was made before): its name is taken like any year's. Read only

@@ -8,6 +8,9 @@ export function recordRefund(state: BatchState, a: Args<'refunds.record'>): Outc
   if (!state.students.has(r.student_id)) return rejected(`refund for a student the server does not know (${r.student_id})`);
   if (r.desk_code !== state.desk.deskCode)
     return rejected(`refund ${r.voucher_no} was written by desk ${r.desk_code}, but this is desk ${state.desk.deskCode}`);
+  // Numbered per desk, so taken twice only by a desk that lost its own vouchers (restored from an older backup).
+  if (state.voucherNos.has(r.voucher_no))
+    return rejected(`refund voucher number ${r.voucher_no} is already used in this school: the desk numbered it again`);
   if (a.allocations.some((x) => x.event_id !== r.id)) return rejected('allocations must belong to this refund');
   const taken = new Map<string, number>();
   for (const x of a.allocations) {
@@ -31,6 +34,7 @@ export function recordRefund(state: BatchState, a: Args<'refunds.record'>): Outc
       );
     }
   }
+  state.voucherNos.add(r.voucher_no);
   for (const x of a.allocations) {
     state.allocations.push(x);
     state.addShare(`${x.payment_id}:${x.due_id}`, x.amount);

@@ -10,6 +10,7 @@ import { createFileSettingsStore } from '../../src/main/desk-settings';
 import type { InputOf } from '../../src/shared/contract';
 import { openSideStore, openTestDesk, setUpSchool, TEST_KDF, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
+import { behindTheBack } from '../support/tamper';
 
 let desk: TestDesk;
 const DAY = '2026-04-02';
@@ -45,18 +46,6 @@ afterEach(async () => {
   await desk.close();
 });
 
-/** Runs SQL on the store behind FeeDesk's back, with the append-only triggers out of the way. */
-async function behindTheBack(statements: string[], params: unknown[][] = []): Promise<void> {
-  const side = await openSideStore(desk);
-  const triggers = side.raw
-    .prepare("select name, sql from sqlite_master where type = 'trigger' and name like '%no_update' or name like '%no_delete'")
-    .all() as { name: string; sql: string }[];
-  for (const t of triggers) side.raw.exec(`drop trigger ${t.name}`);
-  statements.forEach((s, i) => side.raw.prepare(s).run(...(params[i] ?? [])));
-  for (const t of triggers) side.raw.exec(t.sql);
-  await side.close();
-}
-
 const verify = () => desk.ok('audit.verify');
 
 /** `npm run audit:verify -- <db>` as an admin runs it, answering its prompt with the database key. */
@@ -90,7 +79,7 @@ describe('audit chain', () => {
   });
 
   it('reports a payment changed by one digit, naming the receipt and the field', async () => {
-    await behindTheBack(['update payment set amount = amount + 1 where receipt_no = ?'], [[receipts[1]]]);
+    await behindTheBack(desk, ['update payment set amount = amount + 1 where receipt_no = ?'], [[receipts[1]]]);
     const report = await verify();
     expect(report.intact).toBe(false);
     expect(report.firstBreak).toBeNull();
@@ -105,7 +94,7 @@ describe('audit chain', () => {
       .prepare('select a.id from allocation a join payment p on p.id = a.payment_id where p.receipt_no = ? order by a.id limit 1')
       .get(receipts[0]) as { id: number };
     await side.close();
-    await behindTheBack(['update allocation set amount = amount - 100 where id = ?'], [[allocation.id]]);
+    await behindTheBack(desk, ['update allocation set amount = amount - 100 where id = ?'], [[allocation.id]]);
     const report = await verify();
     expect(report.findings).toEqual([
       {
@@ -131,6 +120,7 @@ describe('audit chain', () => {
     };
     await side.close();
     await behindTheBack(
+      desk,
       ['update audit_log set after_json = ? where seq = ?'],
       [[row.after_json.replace('"mode":"cash"', '"mode":"upi "'), row.seq]],
     );
@@ -165,7 +155,7 @@ describe('audit chain', () => {
       side.raw.prepare("select seq from audit_log where action = 'students.create' order by seq limit 1").get() as { seq: number }
     ).seq;
     await side.close();
-    await behindTheBack(['delete from audit_log where seq = ?'], [[seq]]);
+    await behindTheBack(desk, ['delete from audit_log where seq = ?'], [[seq]]);
     const report = await verify();
     expect(report.firstBreak).toEqual({ table: 'audit_log', row: String(seq + 1), problem: `rows ${seq}–${seq} are missing (deleted)` });
     expect(report.findings[1]).toEqual({
@@ -175,6 +165,7 @@ describe('audit chain', () => {
     });
 
     await behindTheBack(
+      desk,
       [
         'delete from allocation where payment_id = (select id from payment where receipt_no = ?)',
         'delete from payment where receipt_no = ?',
@@ -208,6 +199,7 @@ describe('audit chain', () => {
       prev = hash;
     }
     await behindTheBack(
+      desk,
       updates.map(() => 'update audit_log set after_json = ?, prev_hash = ?, hash = ? where seq = ?'),
       updates,
     );
@@ -252,7 +244,7 @@ describe('audit chain: cancellations and bounces', () => {
 
   it('reports a cancellation changed by one byte, naming the receipt and the field', async () => {
     const { cancelled } = await cancelAndBounce();
-    await behindTheBack(["update payment_event set reason = 'wrong studenu' where kind = 'cancelled'"]);
+    await behindTheBack(desk, ["update payment_event set reason = 'wrong studenu' where kind = 'cancelled'"]);
     const report = await verify();
     expect(report.firstBreak).toBeNull();
     expect(report.findings).toEqual([
@@ -272,6 +264,7 @@ describe('audit chain: cancellations and bounces', () => {
       .get() as { id: number };
     await side.close();
     await behindTheBack(
+      desk,
       [
         "update payment_event set at = replace(at, 'T05:', 'T06:') where kind = 'bounced'",
         'update allocation set amount = amount + 1 where id = ?',
@@ -302,7 +295,7 @@ describe('audit chain: cancellations and bounces', () => {
 
   it('reports a deleted cancellation or bounce as missing', async () => {
     const { cancelled, bounced } = await cancelAndBounce();
-    await behindTheBack([
+    await behindTheBack(desk, [
       'delete from allocation where event_id is not null',
       'delete from credit_entry where event_id is not null',
       'delete from payment_event',
@@ -385,6 +378,7 @@ describe('audit chain: credit, charges and waivers', () => {
   it('reports a credit entry, a refund, a waiver or a bounce charge changed by one byte, at that row and field', async () => {
     const ids = await moneyAroundTheEdges();
     await behindTheBack(
+      desk,
       [
         'update credit_entry set amount = amount + 1 where id = ?',
         "update credit_entry set note = 'parent askee' where id = ?",
@@ -411,6 +405,7 @@ describe('audit chain: credit, charges and waivers', () => {
   it('reports a deleted waiver, refund or charge as missing, and a credit entry slipped in beside a payment as not written by FeeDesk', async () => {
     const ids = await moneyAroundTheEdges();
     await behindTheBack(
+      desk,
       [
         'delete from due_waiver where id = ?',
         'delete from credit_entry where id = ?',

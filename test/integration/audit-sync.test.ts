@@ -13,24 +13,13 @@ import type { FetchLike } from '../../src/main/sync/client';
 import { SYNC_SCHEMA_VERSION } from '../../src/shared/sync/protocol';
 import { openSideStore, openTestDesk, schoolInput, tempDir, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
+import { behindTheBack } from '../support/tamper';
 import { enrollDesk, serverFigures, startSyncServer, type TestSyncServer, syncBackends } from '../support/sync-server';
 
 const backends = await syncBackends();
 
 const DAY = '2026-04-02';
 type LocalRow = ChainRow & { prev_hash: string; hash: string };
-
-/** Runs SQL on the desk's store behind FeeDesk's back, with the append-only triggers out of the way. */
-async function behindTheBack(desk: TestDesk, statements: string[], params: unknown[][] = []): Promise<void> {
-  const side = await openSideStore(desk);
-  const triggers = side.raw
-    .prepare("select name, sql from sqlite_master where type = 'trigger' and (name like '%no_update' or name like '%no_delete')")
-    .all() as { name: string; sql: string }[];
-  for (const t of triggers) side.raw.exec(`drop trigger ${t.name}`);
-  statements.forEach((s, i) => side.raw.prepare(s).run(...(params[i] ?? [])));
-  for (const t of triggers) side.raw.exec(t.sql);
-  await side.close();
-}
 
 async function localChain(desk: TestDesk): Promise<{
   rows: LocalRow[];

@@ -58,9 +58,9 @@ export interface WrittenRows {
 const WRITTEN_TABLES = ['due', 'credit_entry', 'due_waiver', 'refund'] as const;
 
 export interface Finding {
-  /** audit_log, audit_checkpoint, payment, payment_event, allocation, due, credit_entry or due_waiver */
+  /** audit_log, audit_checkpoint, payment, payment_event, refund, allocation, due, credit_entry or due_waiver */
   table: string;
-  /** The row: audit seq, checkpoint sequence, receipt no. (of the payment, or of the payment an event reverses), allocation id, or the id of a due, credit entry or waiver. */
+  /** The row: audit seq, checkpoint sequence, receipt no. (of the payment, or of the payment an event reverses), voucher no. (of a refund), allocation id, or the id of a due, credit entry or waiver. */
   row: string;
   problem: string;
 }
@@ -389,17 +389,19 @@ function checkWrittenRows(raw: Database.Database, walk: Walk, add: Add): void {
       for (const row of rows[table] ?? []) {
         recorded.set(`${table}:${row.id}`, seq);
         const now = byId[table].get(row.id) as Record<string, unknown> | undefined;
+        // A voucher is named by its number, as written then; other rows by their id.
+        const name = 'voucher_no' in row ? row.voucher_no : row.id;
         // The columns written then (a due's running totals, kept by triggers, move on with later payments).
         if (now)
           compareColumns(
             table,
-            row.id,
+            name,
             Object.fromEntries(Object.keys(row).map((k) => [k, now[k]])),
             row as unknown as Record<string, unknown>,
             seq,
             add,
           );
-        else add({ table, row: row.id, problem: `written by ${action} (audit row ${seq}) but missing: it was deleted` });
+        else add({ table, row: name, problem: `written by ${action} (audit row ${seq}) but missing: it was deleted` });
       }
     }
   }

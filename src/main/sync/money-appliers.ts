@@ -146,6 +146,15 @@ export async function recordRemoteRefund(tx: Tx, env: Env, a: MutationArgs<'refu
   await ensureRemoteUser(tx, env, a.refund.by_user);
   await ensureRemoteUser(tx, env, a.refund.approved_by);
   await tx.insertInto('refund').values(a.refund).execute();
+  // A voucher of this desk's own code, written by an earlier store of it (a desk enrolled again on a fresh store): this
+  // store numbers on after it, never issuing its number again.
+  await tx
+    .insertInto('refund_series')
+    .values({ desk_code: a.refund.desk_code, academic_year_id: a.refund.academic_year_id, last_seq: a.refund.seq })
+    .onConflict((oc) =>
+      oc.columns(['desk_code', 'academic_year_id']).doUpdateSet({ last_seq: sql<number>`max(refund_series.last_seq, excluded.last_seq)` }),
+    )
+    .execute();
   if (a.allocations.length > 0) await tx.insertInto('allocation').values(a.allocations).execute();
   if (a.waivers.length > 0) await tx.insertInto('due_waiver').values(a.waivers).execute();
   if (a.credit.length > 0) await tx.insertInto('credit_entry').values(a.credit).execute();
