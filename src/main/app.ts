@@ -258,7 +258,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...reconcileHandlers(services),
     ...yearsHandlers(services, backgroundRunner, syncLoop),
     ...chargesHandlers(services),
-    ...refundsHandlers(services, print),
+    ...refundsHandlers(services, print, syncLoop),
   };
 
   const route = createRouter({

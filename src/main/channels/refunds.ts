@@ -7,8 +7,10 @@ import { printRefundVoucher } from '../print/refund-documents';
 import { verifyApprover } from '../services/approvals';
 import type { ServiceDeps } from '../services/context';
 import { listRefunds, readVoucher, recordRefundTx, refundableOf } from '../services/refunds';
+import type { SyncLoop } from '../sync/loop';
+import { inStepWithServer } from './in-step';
 
-export function refundsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersOf<typeof refundsChannels> {
+export function refundsHandlers(deps: ServiceDeps, print: PrintDeps, sync: SyncLoop): HandlersOf<typeof refundsChannels> {
   return {
     'refunds.refundable': async ({ studentId }) => {
       const { rows: _rows, shares: _shares, ...view } = await refundableOf(deps.store(), studentId);
@@ -18,6 +20,8 @@ export function refundsHandlers(deps: ServiceDeps, print: PrintDeps): HandlersOf
     'refunds.record': async (input, call) => {
       const userId = requireSession(call).userId;
       const approvedBy = await verifyApprover(deps, input.approver, userId);
+      // What another desk paid back or cancelled is here before this desk works out what can be refunded.
+      await inStepWithServer(deps, sync, 'a refund', 'refund');
       return deps
         .store()
         .transaction()
