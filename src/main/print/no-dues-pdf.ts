@@ -1,42 +1,19 @@
 // The no-dues certificate as one A4 page: who, that nothing is owed as of the day, what was paid year by year, who issued
 // it. Dates and money in the school's locale; a later print carries DUPLICATE like a receipt's.
-import { formatDate } from '../../shared/domain/date-input';
-import type { IsoDate } from '../../shared/domain/dates';
-import { formatMoney } from '../../shared/domain/money';
 import type { NoDuesCertificate } from '../services/no-dues';
 import { writeText } from './fonts';
-import { schoolLines } from './receipt-pdf';
-
-const A4 = { width: 595.28, height: 841.89, margin: 56 };
+import { startLetterPage } from './letter-page';
 
 export function addNoDuesPage(doc: PDFKit.PDFDocument, c: NoDuesCertificate): void {
-  const { school, student } = c;
-  const date = (iso: string) => formatDate(iso as IsoDate, school.locale);
-  const money = (minor: number) => formatMoney(minor, school.currency, school.locale);
-  const left = A4.margin;
-  const width = A4.width - A4.margin * 2;
-  const centred = { width, align: 'center' as const };
-  doc.addPage({ size: [A4.width, A4.height], margin: A4.margin });
-  if (c.logo) {
-    doc.image(c.logo, left + width / 2 - 60, doc.y, { fit: [120, 48], align: 'center' });
-    doc.y += 52;
-    doc.x = left;
-  }
-  doc.fontSize(18);
-  writeText(doc, school.name, 'bold', centred);
-  doc.fontSize(9.5);
-  for (const line of schoolLines(school)) writeText(doc, line, 'regular', centred);
-  doc.moveDown(0.3).font('bold').fontSize(15).text('No-dues certificate', centred);
-  if (c.copyNo > 1)
-    doc
-      .moveDown(0.2)
-      .fontSize(13)
-      .text(`DUPLICATE · Reprint ${c.copyNo - 1}`, centred);
-  doc.moveDown(1).font('regular').fontSize(11);
-  const top = doc.y;
-  doc.text(`Certificate no. ${c.certificateNo}`, left, top, { width });
-  doc.text(`Date: ${date(c.issuedOn)}`, left, top, { width, align: 'right' });
-  doc.x = left;
+  const { student } = c;
+  const { left, width, date, money, pair } = startLetterPage(doc, {
+    school: c.school,
+    logo: c.logo,
+    title: 'No-dues certificate',
+    copyNo: c.copyNo,
+    number: `Certificate no. ${c.certificateNo}`,
+    onDate: c.issuedOn,
+  });
   doc.moveDown(1.5);
   const gone = student.status === 'alumni' ? 'passed out of the school' : 'left the school';
   const classText = `${student.className}${student.section ? `-${student.section}` : ''}`;
@@ -48,14 +25,6 @@ export function addNoDuesPage(doc: PDFKit.PDFDocument, c: NoDuesCertificate): vo
     { width, lineGap: 3 },
   );
   doc.moveDown(1);
-  const pair = (label: string, value: string) => {
-    const y = doc.y;
-    doc.font('regular').text(label, left, y, { width: 140 });
-    doc.x = left + 150;
-    doc.y = y;
-    writeText(doc, value, 'bold', { width: width - 150 });
-    doc.x = left;
-  };
   pair('Student', student.fullName);
   pair('Admission no.', student.admissionNo);
   pair('Class', classText);

@@ -4,14 +4,10 @@
 import { PAYMENT_MODE_LABELS } from '../../shared/contract/payments';
 import { REFUND_KIND_LABELS, type RefundVoucher } from '../../shared/contract/refunds';
 import { amountInWords } from '../../shared/domain/amount-in-words';
-import { formatDate } from '../../shared/domain/date-input';
-import type { IsoDate } from '../../shared/domain/dates';
-import { formatMoney } from '../../shared/domain/money';
 import type { VoucherCopy } from '../services/refund-prints';
 import { writeText } from './fonts';
-import { schoolLines } from './receipt-pdf';
+import { startLetterPage } from './letter-page';
 
-const A4 = { width: 595.28, height: 841.89, margin: 56 };
 const AMOUNT_WIDTH = 110;
 
 const lineText = (l: RefundVoucher['lines'][number]) =>
@@ -19,42 +15,16 @@ const lineText = (l: RefundVoucher['lines'][number]) =>
 
 export function addRefundVoucherPage(doc: PDFKit.PDFDocument, copy: VoucherCopy): void {
   const { voucher: v, school } = copy;
-  const date = (iso: string) => formatDate(iso as IsoDate, school.locale);
-  const money = (minor: number) => formatMoney(minor, school.currency, school.locale);
-  const left = A4.margin;
-  const width = A4.width - A4.margin * 2;
-  const centred = { width, align: 'center' as const };
-  doc.addPage({ size: [A4.width, A4.height], margin: A4.margin });
-  if (copy.logo) {
-    doc.image(copy.logo, left + width / 2 - 60, doc.y, { fit: [120, 48], align: 'center' });
-    doc.y += 52;
-    doc.x = left;
-  }
-  doc.fontSize(18);
-  writeText(doc, school.name, 'bold', centred);
-  doc.fontSize(9.5);
-  for (const line of schoolLines(school)) writeText(doc, line, 'regular', centred);
-  doc.moveDown(0.3).font('bold').fontSize(15).text(`Refund voucher · ${REFUND_KIND_LABELS[v.kind]}`, centred);
-  if (copy.copyNo > 1)
-    doc
-      .moveDown(0.2)
-      .fontSize(13)
-      .text(`DUPLICATE · Reprint ${copy.copyNo - 1}`, centred);
-  doc.moveDown(1).font('regular').fontSize(11);
-  const top = doc.y;
-  doc.text(`Voucher no. ${v.voucherNo}`, left, top, { width });
-  doc.text(`Date: ${date(v.businessDate)}`, left, top, { width, align: 'right' });
-  doc.x = left;
+  const { left, width, date, money, pair } = startLetterPage(doc, {
+    school,
+    logo: copy.logo,
+    title: `Refund voucher · ${REFUND_KIND_LABELS[v.kind]}`,
+    copyNo: copy.copyNo,
+    number: `Voucher no. ${v.voucherNo}`,
+    onDate: v.businessDate,
+  });
   doc.moveDown(1);
 
-  const pair = (label: string, value: string) => {
-    const y = doc.y;
-    doc.font('regular').text(label, left, y, { width: 140 });
-    doc.x = left + 150;
-    doc.y = y;
-    writeText(doc, value, 'bold', { width: width - 150 });
-    doc.x = left;
-  };
   pair('Student', v.student.fullName);
   pair('Admission no.', v.student.admissionNo);
   pair('Class', v.student.className);
