@@ -1,27 +1,23 @@
 // Leaving with a no-dues check: what a student still owes across academic years (dues open, fines to date) and the
 // advance credit held, shown before leaving; the no-dues certificate refused while anything is owed, then printed,
 // numbered once per student, DUPLICATE on later prints.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
+import { pdfTextIn } from '../support/pdf';
+import { ACCOUNTANT, CASHIER, hireStaff } from '../support/staff';
 import { studentOverTwoYears } from '../support/school';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-results/no-dues');
-const ACCOUNTANT = { username: 'meera', password: 'ledger-and-books-1' };
-const CASHIER = { username: 'ravi', password: 'counter-cash-2026' };
 const UNKNOWN = '00000000-0000-4000-8000-0000000000aa';
 
 let desk: TestDesk;
 
 beforeEach(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   desk = await openTestDesk();
   desk.clock.current = new Date('2025-04-02T05:00:00Z');
   await setUpSchool(desk);
-  await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
-  await desk.ok('users.create', { ...CASHIER, fullName: 'Ravi Kumar', role: 'cashier' });
+  await hireStaff(desk);
   await desk.ok('settings.update', { schoolAddress: '14 Lake Road, Jayanagar\nBengaluru 560041', schoolPhone: '080 2663 1234' });
 });
 afterEach(async () => {
@@ -36,11 +32,7 @@ const certificates = async () =>
     .map((e) => e.after)
     .reverse();
 
-const pdfText = (name: string, base64: string) => {
-  const file = join(ARTIFACTS, name);
-  writeFileSync(file, Buffer.from(base64, 'base64'));
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-};
+const pdfText = pdfTextIn(ARTIFACTS);
 
 describe('students.leavePreview: what stays owed', () => {
   it('lists each year’s open dues and fines to date, and the credit held; the dues leaving waives are not owed', async () => {

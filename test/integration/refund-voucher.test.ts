@@ -1,28 +1,24 @@
 // The refund voucher on paper: what was paid back and set off, in figures and in words, how and why, who asked and who
 // approved, lines to sign; each print counted, DUPLICATE after the first.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
+import { pdfTextIn } from '../support/pdf';
+import { ACCOUNTANT, CASHIER, hireStaff } from '../support/staff';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-results/refund-voucher');
-const ACCOUNTANT = { username: 'meera', password: 'ledger-and-books-1' };
-const CASHIER = { username: 'ravi', password: 'counter-cash-2026' };
 const UNKNOWN = '00000000-0000-4000-8000-0000000000aa';
 
 let desk: TestDesk;
 let school: SmallSchool;
 
 beforeEach(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   desk = await openTestDesk();
   desk.clock.current = new Date('2026-04-02T05:00:00Z');
   await setUpSchool(desk);
   school = await seedSmallSchool(desk);
-  await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
-  await desk.ok('users.create', { ...CASHIER, fullName: 'Ravi Kumar', role: 'cashier' });
+  await hireStaff(desk);
   await desk.ok('settings.update', { schoolAddress: '14 Lake Road, Jayanagar\nBengaluru 560041', schoolPhone: '080 2663 1234' });
 });
 afterEach(async () => {
@@ -30,11 +26,7 @@ afterEach(async () => {
   await desk.close();
 });
 
-const pdfText = (name: string, base64: string) => {
-  const file = join(ARTIFACTS, name);
-  writeFileSync(file, Buffer.from(base64, 'base64'));
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-};
+const pdfText = pdfTextIn(ARTIFACTS);
 
 /** The prints' audit rows, oldest first (the trail lists newest first). */
 const prints = async () =>

@@ -6,9 +6,8 @@ import type { ReportTable } from '../../src/shared/contract/reports';
 import type { InputOf } from '../../src/shared/contract';
 import { openTestDesk, setUpSchool, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
+import { ACCOUNTANT, hireStaff } from '../support/staff';
 
-const ACCOUNTANT = { username: 'meera', password: 'ledger-and-books-1' };
-const CASHIER = { username: 'ravi', password: 'counter-cash-2026' };
 const SECOND_ACCOUNTANT = { username: 'kiran', password: 'second-pair-of-eyes-2' };
 
 let desk: TestDesk;
@@ -19,8 +18,7 @@ beforeEach(async () => {
   desk.clock.current = new Date('2026-04-02T05:00:00Z');
   await setUpSchool(desk);
   school = await seedSmallSchool(desk);
-  await desk.ok('users.create', { ...ACCOUNTANT, fullName: 'Meera Iyer', role: 'accountant' });
-  await desk.ok('users.create', { ...CASHIER, fullName: 'Ravi Kumar', role: 'cashier' });
+  await hireStaff(desk);
 });
 afterEach(async () => {
   expect(desk.errors).toEqual([]);
