@@ -3,6 +3,7 @@
 import type { InputOf } from '../../src/shared/contract';
 import type { TestDesk } from './harness';
 import { admit, seedSmallSchool, type SmallSchool } from './school';
+import { ACCOUNTANT } from './staff';
 
 export interface YearSchool extends SmallSchool {
   class6: { id: string; sectionA: string };
@@ -10,8 +11,7 @@ export interface YearSchool extends SmallSchool {
   students: { asha: string; bala: string; chitra: string; dev: string; esha: string };
 }
 
-export { ACCOUNTANT } from './staff';
-import { ACCOUNTANT } from './staff';
+export { ACCOUNTANT };
 
 /** The school, with an accountant to approve (two-step sign-in set up by the harness at first use). */
 export async function seedYearSchool(desk: TestDesk): Promise<YearSchool> {
