@@ -8,6 +8,7 @@ import { BODY_LIMIT_BYTES, enrollRequestSchema, pullRequestSchema, pushRequestSc
 import { auditHead, auditOverview, pushAudit } from './audit';
 import type { ServerStore } from './db/schema';
 import { createEnrollment, redeemEnrollment, revokeDesk } from './enrollment';
+import { databaseFault, RETRY_AFTER_SECONDS } from './db/faults';
 import { SyncError } from './errors';
 import { DEFAULT_LIMITS, deskOf, installGuards, serverOptions, type ServerLimits, SMALL_BODY_BYTES } from './guards';
 import { SyncMetrics } from './metrics';
@@ -50,6 +51,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new SyncError(400, 'invalid_request', `${where}${issue.message}`);
 }
 
+const FAULT_MESSAGES = {
+  unreachable: `the sync server cannot reach its database just now; nothing was applied: try again in ${RETRY_AFTER_SECONDS} seconds`,
+  busy: `the sync server is busy (every database connection is in use); nothing was applied: try again in ${RETRY_AFTER_SECONDS} seconds`,
+  timeout: `the sync server's database took too long to answer; nothing was applied: try again in ${RETRY_AFTER_SECONDS} seconds`,
+};
+
 /** Fastify's own refusals (body parsing, limits) in the protocol's words. */
 function translate(err: { statusCode?: number; code?: string; message: string }, bodyLimit: number): SyncError {
   if (err instanceof SyncError) return err;
@@ -67,6 +74,8 @@ function translate(err: { statusCode?: number; code?: string; message: string },
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new SyncError(415, 'invalid_request', 'send the body as application/json');
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new SyncError(err.statusCode, 'invalid_request', err.message);
+  const fault = databaseFault(err);
+  if (fault) return new SyncError(503, 'unavailable', FAULT_MESSAGES[fault]);
   return new SyncError(503, 'unavailable', 'the sync server hit a temporary fault; nothing was applied: try again');
 }
 
@@ -102,6 +111,8 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     metrics.countError(e.code);
     // Refused before its body was read (no token, too many requests): close rather than read what is left of it.
     if (!request.raw.complete) reply.header('connection', 'close');
+    // 503 is always "nothing was applied, try again": say when.
+    if (e.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     if (e.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: e.code, reason: e.message }, 'request refused');
     return reply.status(e.status).send({ error: { code: e.code, message: e.message }, ...e.extra });

@@ -10,6 +10,10 @@ export interface ServerProcess {
   /** Kills (SIGKILL) or stops (SIGTERM, graceful) the server, then starts it again on the same port and data. */
   restart(how: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   stop(): Promise<void>;
+  /** The process has not exited. */
+  alive(): boolean;
+  /** What the server wrote to stdout and stderr lately. */
+  output(): string;
 }
 
 async function waitHealthy(port: number, child: ChildProcess, output: () => string): Promise<void> {
@@ -56,6 +60,8 @@ export async function startServerProcess(env: Record<string, string>, port: numb
       proc.restarts += 1;
     },
     stop: () => halt('SIGTERM'),
+    alive: () => child.exitCode === null && child.signalCode === null,
+    output: () => output,
   };
   return proc;
 }
