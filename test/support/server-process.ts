@@ -42,7 +42,11 @@ export async function startServerProcess(env: Record<string, string>, port: numb
     });
     child.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
     child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-    await waitHealthy(port, child, () => output);
+    // One that never comes up is not left running.
+    await waitHealthy(port, child, () => output).catch(async (err: unknown) => {
+      await halt('SIGKILL');
+      throw err;
+    });
   };
   const halt = async (signal: 'SIGKILL' | 'SIGTERM') => {
     if (child.exitCode !== null) return;

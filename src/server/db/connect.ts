@@ -1,9 +1,8 @@
 // Opens the server's database: PostgreSQL through `pg` when DATABASE_URL is given, else an embedded PGlite folder.
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Kysely } from 'kysely';
 import pg from 'pg';
-import { serverMigrations } from './migrations';
+import { migrateToLatest, ServerDialect } from './migrate';
 import type { ServerDB, ServerStore } from './schema';
 
 // Money and sequences fit a JS number (below 2^53); calendar dates stay text, never shifted by a time zone.
@@ -20,7 +19,7 @@ export interface ServerDatabase {
 
 /**
  * PGlite is one connection: this pool hands it to one transaction at a time, so kysely's
- * PostgresDialect (which expects pg.Pool) can drive it unchanged.
+ * kysely's PostgresDialect (which expects pg.Pool) can drive it unchanged.
  */
 function pgliteDialect(lite: PGlite) {
   let tail = Promise.resolve();
@@ -38,7 +37,7 @@ function pgliteDialect(lite: PGlite) {
     },
     end: () => Promise.resolve(),
   };
-  return new PostgresDialect({ pool: pool as unknown as pg.Pool });
+  return new ServerDialect({ pool: pool as unknown as pg.Pool });
 }
 
 /** What each server instance may take from PostgreSQL, and how long anything may wait or hold on. 0 turns a timeout off. */
@@ -105,7 +104,7 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
   let closeExtra = async () => {};
   if (options.databaseUrl) {
     const pool = postgresPool(options.databaseUrl, { ...DEFAULT_POOL, ...options.pool }, options.onConnectionError ?? logLostConnection);
-    db = new Kysely<ServerDB>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<ServerDB>({ dialect: new ServerDialect({ pool }) });
     kind = 'postgres';
   } else {
     const lite = new PGlite(options.dataDir ?? 'memory://');
@@ -114,13 +113,12 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     kind = 'pglite';
     closeExtra = () => lite.close();
   }
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => serverMigrations } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
     await db.destroy();
     await closeExtra();
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`server migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    throw err;
   }
   return {
     db,
