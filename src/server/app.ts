@@ -25,6 +25,8 @@ export interface SyncServerOptions {
   auditStaleSeconds?: number;
   /** Timeouts, the connection cap and request rates (DEFAULT_LIMITS for what is not given). */
   limits?: Partial<ServerLimits>;
+  /** How long /ready waits for the database to answer before it says the server is not ready (default 2 seconds). */
+  readyTimeoutMs?: number;
   /** Fastify's trustProxy (true, or the proxy's addresses) when a reverse proxy stands in front. */
   trustProxy?: string | boolean | undefined;
 }
@@ -79,6 +81,28 @@ function translate(err: { statusCode?: number; code?: string; message: string },
   return new SyncError(503, 'unavailable', 'the sync server hit a temporary fault; nothing was applied: try again');
 }
 
+const DEFAULT_READY_TIMEOUT_MS = 2_000;
+
+/** Whether a trivial query comes back within `ms` (a stopped or unreachable database fails or never answers). */
+async function databaseAnswers(db: ServerStore, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const query = db
+    .selectFrom('server_meta')
+    .select('key')
+    .limit(1)
+    .execute()
+    .then(
+      () => true,
+      () => false,
+    );
+  try {
+    return await Promise.race([query, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function buildSyncServer(options: SyncServerOptions): Promise<{ app: FastifyInstance; metrics: SyncMetrics }> {
   const { db } = options;
   // Behind a proxy every connection comes from the proxy's address: the proxy has to cap per client instead.
@@ -121,8 +145,16 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  app.get('/health', { onRequest: guards.open }, async () => {
-    await db.selectFrom('server_meta').select('key').limit(1).execute();
+  // Alive: the process answers. It touches no database, so a database outage does not get every instance restarted.
+  app.get('/health', { onRequest: guards.open }, async () => ({ ok: true, epoch }));
+  // Ready: the database answers within the ready timeout; until it does, a load balancer should send desks elsewhere.
+  app.get('/ready', { onRequest: guards.open }, async () => {
+    if (!(await databaseAnswers(db, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS)))
+      throw new SyncError(
+        503,
+        'unavailable',
+        `the sync server cannot reach its database just now: try again in ${RETRY_AFTER_SECONDS} seconds`,
+      );
     return { ok: true, epoch };
   });
   /** Operator routes (enrollment codes, metrics naming every school) need the admin token. */

@@ -82,6 +82,7 @@ async function serve() {
     adminToken: env['FEEDESK_ADMIN_TOKEN'],
     logger: { level: env['LOG_LEVEL'] ?? 'info' },
     auditStaleSeconds: positive('FEEDESK_AUDIT_STALE_MINUTES', 15) * 60,
+    readyTimeoutMs: positive('FEEDESK_READY_TIMEOUT_MS', 2000),
     // Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For so limits count per client.
     trustProxy: env['FEEDESK_TRUST_PROXY'] || undefined,
     limits: {

@@ -85,5 +85,30 @@ describe.skipIf(!pg || !outage)(
         await server.stop();
       }
     }, 120_000);
+
+    it('keeps /health answering while /ready says the database is gone, and /ready recovers with it', async () => {
+      const port = await freePort();
+      const server = await startServerProcess({ DATABASE_URL: await pg!.newDatabase() }, port);
+      const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
+      try {
+        expect((await get('/health')).status).toBe(200);
+        expect((await get('/ready')).status).toBe(200);
+        outage!.shutDown();
+        expect(await (await get('/health')).json()).toMatchObject({ ok: true });
+        const started = Date.now();
+        const notReady = await get('/ready');
+        expect(Date.now() - started).toBeLessThan(15_000);
+        expect(notReady.status).toBe(503);
+        expect(Number(notReady.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await notReady.json()).toMatchObject({
+          error: { code: 'unavailable', message: expect.stringMatching(/cannot reach its database/) },
+        });
+        outage!.startUp();
+        await until(async () => (await get('/ready')).status === 200, '/ready once PostgreSQL is back');
+        expect(server.alive()).toBe(true);
+      } finally {
+        await server.stop();
+      }
+    }, 120_000);
   },
 );
