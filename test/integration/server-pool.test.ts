@@ -1,6 +1,7 @@
 // The sync server's PostgreSQL pool (issue 21): its size and acquire timeout are settings, a request that cannot get a
 // connection in time is answered 503 instead of queueing forever, and every connection carries statement, lock and
 // idle-in-transaction timeouts, so a frozen instance cannot hold a school's lock or a connection for ever.
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -110,6 +111,61 @@ describe.skipIf(!pgServer)(`the sync server's PostgreSQL pool${pgServer ? '' : `
       expect((await sql<{ n: number }>`select 1 as n`.execute(database.db)).rows).toEqual([{ n: 1 }]);
     } finally {
       await admin.end();
+    }
+  }, 60_000);
+
+  it("answers 503 when a frozen instance holds a school's push lock, and other schools push on", async () => {
+    const { database, url } = await open({ max: 3, lockTimeoutMs: 500 });
+    const { app } = await buildSyncServer({ db: database.db });
+    const frozen = new pg.Client({ connectionString: url });
+    try {
+      const enroll = async (schoolName: string) => {
+        const { code } = await createEnrollment(database.db, { schoolName, branchName: 'Main', deskCode: 'D01', validHours: 1 });
+        const res = await app.inject({ method: 'POST', url: '/v1/enroll', payload: { code, deskCode: 'D01' } });
+        return res.json<{ deskId: string; token: string }>();
+      };
+      const [a, b] = [await enroll('Lock School A'), await enroll('Lock School B')];
+      const createClass = {
+        mutationId: 1,
+        id: randomUUID(),
+        name: 'masters.createClass',
+        args: { id: randomUUID(), name: 'Class 5', sortOrder: 5, sections: [] },
+      };
+      const push = (
+        desk: { deskId: string; token: string },
+        mutation = { ...createClass, id: randomUUID(), args: { ...createClass.args, id: randomUUID() } },
+      ) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/push',
+          headers: { authorization: `Bearer ${desk.token}` },
+          payload: { deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [mutation] },
+        });
+      const { school_id: schoolA } = await database.db
+        .selectFrom('desk')
+        .select('school_id')
+        .where('id', '=', a.deskId)
+        .executeTakeFirstOrThrow();
+      // Another instance froze mid-push: it holds school A's lock in a transaction that never ends.
+      await frozen.connect();
+      await frozen.query('begin');
+      await frozen.query(`select pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [schoolA]);
+
+      const refused = await push(a, createClass);
+      expect(refused.statusCode).toBe(503);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json()).toMatchObject({
+        error: { code: 'unavailable', message: expect.stringMatching(/took too long.*nothing was applied/) },
+      });
+      expect((await push(b)).statusCode).toBe(200);
+
+      await frozen.query('rollback');
+      const accepted = await push(a, createClass);
+      expect(accepted.statusCode).toBe(200);
+      expect(accepted.json()).toMatchObject({ lastMutationId: 1 });
+    } finally {
+      await frozen.end().catch(() => {});
+      await app.close();
     }
   }, 60_000);
 });
