@@ -64,7 +64,12 @@ describe.skipIf(!pgServer)(`server instances starting together${pgServer ? '' : 
     `starts through pgbouncer in transaction mode, 3 at once and again, without hanging${bouncer ? '' : ` (skipped: ${pgbouncerUnavailable})`}`,
     async () => {
       const url = await pgServer!.newDatabase();
-      for (let round = 0; round < 2; round++) await startInstances(bouncer!.through(url), 3);
+      const stopTraffic = traffic(bouncer!.through(url));
+      try {
+        for (let round = 0; round < 2; round++) await startInstances(bouncer!.through(url), 3);
+      } finally {
+        await stopTraffic();
+      }
       expect(await appliedMigrations(url)).toEqual(Object.keys(serverMigrations).sort());
     },
     120_000,
