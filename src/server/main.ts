@@ -23,13 +23,13 @@ function wholeNumber(name: string, fallback: number, least: number): number {
 const positive = (name: string, fallback: number) => wholeNumber(name, fallback, 1);
 
 /** PostgreSQL connections and timeouts per instance; a timeout of 0 leaves PostgreSQL's own setting. */
-const pool: PoolSettings = {
+const poolSettings = (): PoolSettings => ({
   max: positive('FEEDESK_PG_POOL_MAX', DEFAULT_POOL.max),
   acquireTimeoutMs: positive('FEEDESK_PG_ACQUIRE_TIMEOUT_MS', DEFAULT_POOL.acquireTimeoutMs),
   statementTimeoutMs: wholeNumber('FEEDESK_PG_STATEMENT_TIMEOUT_MS', DEFAULT_POOL.statementTimeoutMs, 0),
   lockTimeoutMs: wholeNumber('FEEDESK_PG_LOCK_TIMEOUT_MS', DEFAULT_POOL.lockTimeoutMs, 0),
   idleInTransactionTimeoutMs: wholeNumber('FEEDESK_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_POOL.idleInTransactionTimeoutMs, 0),
-};
+});
 
 async function enroll(args: string[]) {
   const { values } = parseArgs({
@@ -43,7 +43,7 @@ async function enroll(args: string[]) {
   });
   if (!values.school || !values.desk)
     throw new Error('usage: npm run server -- enroll --school "School name" --desk D02 [--branch Main] [--hours 72]');
-  const database = await openServerDatabase({ databaseUrl, dataDir, pool });
+  const database = await openServerDatabase({ databaseUrl, dataDir, pool: poolSettings() });
   try {
     const e = await createEnrollment(database.db, {
       schoolName: values.school,
@@ -62,7 +62,7 @@ async function enroll(args: string[]) {
 async function revoke(args: string[]) {
   const { values } = parseArgs({ args, options: { school: { type: 'string' }, desk: { type: 'string' } } });
   if (!values.school || !values.desk) throw new Error('usage: npm run server -- revoke --school "School name" --desk D02');
-  const database = await openServerDatabase({ databaseUrl, dataDir, pool });
+  const database = await openServerDatabase({ databaseUrl, dataDir, pool: poolSettings() });
   try {
     const r = await revokeDesk(database.db, { schoolName: values.school, deskCode: values.desk.toUpperCase() });
     process.stdout.write(`Desk ${r.deskCode} of ${r.schoolName} is revoked: its token no longer works.
@@ -76,7 +76,12 @@ To use this desk code again, issue a new enrollment code: npm run server -- enro
 async function serve() {
   // A lost connection is logged, never fatal: requests answer 503 until PostgreSQL is back.
   let logConnectionError = logLostConnection;
-  const database = await openServerDatabase({ databaseUrl, dataDir, pool, onConnectionError: (err) => logConnectionError(err) });
+  const database = await openServerDatabase({
+    databaseUrl,
+    dataDir,
+    pool: poolSettings(),
+    onConnectionError: (err) => logConnectionError(err),
+  });
   const { app } = await buildSyncServer({
     db: database.db,
     adminToken: env['FEEDESK_ADMIN_TOKEN'],

@@ -2,9 +2,10 @@
 // transaction mode (issue 21): all come up, the migrations run once, and nothing is left locked for the next start.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openServerDatabase } from '../../src/server/db/connect';
 import { serverMigrations } from '../../src/server/db/migrations';
 import { pgbouncerUnavailable, startPgbouncer, type TestPgbouncer } from '../support/pgbouncer';
-import { freePort, postgresUnavailable, startTestPostgres } from '../support/postgres';
+import { freePort, postgresUnavailable, startTestPostgres, until } from '../support/postgres';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
 const pgServer = await startTestPostgres();
@@ -74,4 +75,37 @@ describe.skipIf(!pgServer)(`server instances starting together${pgServer ? '' : 
     },
     120_000,
   );
+
+  it("waits for another instance's migrations longer than the lock timeout, then starts", async () => {
+    const url = await pgServer!.newDatabase();
+    const other = new pg.Client({ connectionString: url });
+    const watcher = new pg.Client({ connectionString: url });
+    await other.connect();
+    await watcher.connect();
+    try {
+      // Another instance is in the middle of a long migration.
+      await other.query('begin');
+      await other.query(`select pg_advisory_xact_lock(hashtextextended('feedesk server migrations', 0))`);
+      let outcome: unknown = 'pending';
+      const opening = openServerDatabase({ databaseUrl: url, pool: { lockTimeoutMs: 200, statementTimeoutMs: 200 } }).then(
+        (database) => (outcome = database),
+        (err: unknown) => (outcome = err),
+      );
+      // Asked outside the open transaction: inside it, pg_stat_activity is read once and kept.
+      const waitedSeconds = async () => {
+        const rows = await watcher.query(`select extract(epoch from clock_timestamp() - a.query_start) as s from pg_locks l
+          join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and not l.granted`);
+        return rows.rows.length > 0 ? Number(rows.rows[0].s) : 0;
+      };
+      await until(async () => outcome !== 'pending' || (await waitedSeconds()) > 1, 'the new instance to wait on the migration lock');
+      expect(outcome).toBe('pending');
+      await other.query('commit');
+      await opening;
+      expect(outcome).not.toBeInstanceOf(Error);
+      await (outcome as Awaited<ReturnType<typeof openServerDatabase>>).close();
+    } finally {
+      await other.end();
+      await watcher.end();
+    }
+  }, 60_000);
 });

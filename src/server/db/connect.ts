@@ -18,8 +18,8 @@ export interface ServerDatabase {
 }
 
 /**
- * PGlite is one connection: this pool hands it to one transaction at a time, so kysely's
- * kysely's PostgresDialect (which expects pg.Pool) can drive it unchanged.
+ * PGlite is one connection: this pool hands it to one transaction at a time, so the server's PostgresDialect
+ * (which expects pg.Pool) can drive it unchanged.
  */
 function pgliteDialect(lite: PGlite) {
   let tail = Promise.resolve();

@@ -31,6 +31,10 @@ export class ServerDialect extends PostgresDialect {
  */
 export async function migrateToLatest(db: Kysely<ServerDB>): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // An index built on a large table outlasts the request timeouts, and a second instance waits out the first's
+    // migrations: neither limit applies here (SET LOCAL ends with the transaction, so no pooled connection keeps it).
+    await sql`set local statement_timeout = 0`.execute(trx);
+    await sql`set local lock_timeout = 0`.execute(trx);
     await takeLock(trx as unknown as Kysely<unknown>);
     const migrator = new Migrator({ db: trx, provider: { getMigrations: async () => serverMigrations } });
     const { error, results } = await migrator.migrateToLatest();
