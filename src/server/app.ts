@@ -8,6 +8,7 @@ import { BODY_LIMIT_BYTES, enrollRequestSchema, pullRequestSchema, pushRequestSc
 import { auditHead, auditOverview, pushAudit } from './audit';
 import type { ServerStore } from './db/schema';
 import { createEnrollment, redeemEnrollment, revokeDesk } from './enrollment';
+import { databaseFault, RETRY_AFTER_SECONDS } from './db/faults';
 import { SyncError } from './errors';
 import { DEFAULT_LIMITS, deskOf, installGuards, serverOptions, type ServerLimits, SMALL_BODY_BYTES } from './guards';
 import { SyncMetrics } from './metrics';
@@ -24,6 +25,8 @@ export interface SyncServerOptions {
   auditStaleSeconds?: number;
   /** Timeouts, the connection cap and request rates (DEFAULT_LIMITS for what is not given). */
   limits?: Partial<ServerLimits>;
+  /** How long /ready waits for the database to answer before it says the server is not ready (default 2 seconds). */
+  readyTimeoutMs?: number;
   /** Fastify's trustProxy (true, or the proxy's addresses) when a reverse proxy stands in front. */
   trustProxy?: string | boolean | undefined;
 }
@@ -50,6 +53,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new SyncError(400, 'invalid_request', `${where}${issue.message}`);
 }
 
+const FAULT_MESSAGES = {
+  unreachable: `the sync server cannot reach its database just now; nothing was applied: try again in ${RETRY_AFTER_SECONDS} seconds`,
+  busy: `the sync server is busy (every database connection is in use); nothing was applied: try again in ${RETRY_AFTER_SECONDS} seconds`,
+  timeout: `the sync server's database took too long to answer; nothing was applied: try again in ${RETRY_AFTER_SECONDS} seconds`,
+};
+
 /** Fastify's own refusals (body parsing, limits) in the protocol's words. */
 function translate(err: { statusCode?: number; code?: string; message: string }, bodyLimit: number): SyncError {
   if (err instanceof SyncError) return err;
@@ -67,7 +76,31 @@ function translate(err: { statusCode?: number; code?: string; message: string },
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new SyncError(415, 'invalid_request', 'send the body as application/json');
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new SyncError(err.statusCode, 'invalid_request', err.message);
+  const fault = databaseFault(err);
+  if (fault) return new SyncError(503, 'unavailable', FAULT_MESSAGES[fault]);
   return new SyncError(503, 'unavailable', 'the sync server hit a temporary fault; nothing was applied: try again');
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 2_000;
+
+/** Whether a trivial query comes back within `ms` (a stopped or unreachable database fails or never answers). */
+async function databaseAnswers(db: ServerStore, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const query = db
+    .selectFrom('server_meta')
+    .select('key')
+    .limit(1)
+    .execute()
+    .then(
+      () => true,
+      () => false,
+    );
+  try {
+    return await Promise.race([query, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function buildSyncServer(options: SyncServerOptions): Promise<{ app: FastifyInstance; metrics: SyncMetrics }> {
@@ -102,6 +135,8 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     metrics.countError(e.code);
     // Refused before its body was read (no token, too many requests): close rather than read what is left of it.
     if (!request.raw.complete) reply.header('connection', 'close');
+    // 503 is always "nothing was applied, try again": say when.
+    if (e.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     if (e.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: e.code, reason: e.message }, 'request refused');
     return reply.status(e.status).send({ error: { code: e.code, message: e.message }, ...e.extra });
@@ -110,8 +145,16 @@ export async function buildSyncServer(options: SyncServerOptions): Promise<{ app
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  app.get('/health', { onRequest: guards.open }, async () => {
-    await db.selectFrom('server_meta').select('key').limit(1).execute();
+  // Alive: the process answers. It touches no database, so a database outage does not get every instance restarted.
+  app.get('/health', { onRequest: guards.open }, async () => ({ ok: true, epoch }));
+  // Ready: the database answers within the ready timeout; until it does, a load balancer should send desks elsewhere.
+  app.get('/ready', { onRequest: guards.open }, async () => {
+    if (!(await databaseAnswers(db, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS)))
+      throw new SyncError(
+        503,
+        'unavailable',
+        `the sync server cannot reach its database just now: try again in ${RETRY_AFTER_SECONDS} seconds`,
+      );
     return { ok: true, epoch };
   });
   /** Operator routes (enrollment codes, metrics naming every school) need the admin token. */

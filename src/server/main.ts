@@ -3,7 +3,7 @@
 // DATABASE_URL selects PostgreSQL; without it the server keeps an embedded PGlite database in FEEDESK_SERVER_DATA.
 import { parseArgs } from 'node:util';
 import { buildSyncServer } from './app';
-import { openServerDatabase } from './db/connect';
+import { DEFAULT_POOL, logLostConnection, openServerDatabase, type PoolSettings } from './db/connect';
 import { createEnrollment, revokeDesk } from './enrollment';
 import { SyncError } from './errors';
 import { DEFAULT_LIMITS } from './guards';
@@ -12,14 +12,24 @@ const env = process.env;
 const databaseUrl = env['DATABASE_URL'] || undefined;
 const dataDir = env['FEEDESK_SERVER_DATA'] ?? 'server-data';
 
-/** A whole number from the environment, or the default when it is not set. */
-function positive(name: string, fallback: number): number {
+/** A whole number from the environment (at least `least`), or the default when it is not set. */
+function wholeNumber(name: string, fallback: number, least: number): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above 0 (it is '${text}')`);
+  if (!Number.isInteger(n) || n < least) throw new Error(`${name} must be a whole number of ${least} or more (it is '${text}')`);
   return n;
 }
+const positive = (name: string, fallback: number) => wholeNumber(name, fallback, 1);
+
+/** PostgreSQL connections and timeouts per instance; a timeout of 0 leaves PostgreSQL's own setting. */
+const poolSettings = (): PoolSettings => ({
+  max: positive('FEEDESK_PG_POOL_MAX', DEFAULT_POOL.max),
+  acquireTimeoutMs: positive('FEEDESK_PG_ACQUIRE_TIMEOUT_MS', DEFAULT_POOL.acquireTimeoutMs),
+  statementTimeoutMs: wholeNumber('FEEDESK_PG_STATEMENT_TIMEOUT_MS', DEFAULT_POOL.statementTimeoutMs, 0),
+  lockTimeoutMs: wholeNumber('FEEDESK_PG_LOCK_TIMEOUT_MS', DEFAULT_POOL.lockTimeoutMs, 0),
+  idleInTransactionTimeoutMs: wholeNumber('FEEDESK_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_POOL.idleInTransactionTimeoutMs, 0),
+});
 
 async function enroll(args: string[]) {
   const { values } = parseArgs({
@@ -33,7 +43,7 @@ async function enroll(args: string[]) {
   });
   if (!values.school || !values.desk)
     throw new Error('usage: npm run server -- enroll --school "School name" --desk D02 [--branch Main] [--hours 72]');
-  const database = await openServerDatabase({ databaseUrl, dataDir });
+  const database = await openServerDatabase({ databaseUrl, dataDir, pool: poolSettings() });
   try {
     const e = await createEnrollment(database.db, {
       schoolName: values.school,
@@ -52,7 +62,7 @@ async function enroll(args: string[]) {
 async function revoke(args: string[]) {
   const { values } = parseArgs({ args, options: { school: { type: 'string' }, desk: { type: 'string' } } });
   if (!values.school || !values.desk) throw new Error('usage: npm run server -- revoke --school "School name" --desk D02');
-  const database = await openServerDatabase({ databaseUrl, dataDir });
+  const database = await openServerDatabase({ databaseUrl, dataDir, pool: poolSettings() });
   try {
     const r = await revokeDesk(database.db, { schoolName: values.school, deskCode: values.desk.toUpperCase() });
     process.stdout.write(`Desk ${r.deskCode} of ${r.schoolName} is revoked: its token no longer works.
@@ -64,12 +74,20 @@ To use this desk code again, issue a new enrollment code: npm run server -- enro
 }
 
 async function serve() {
-  const database = await openServerDatabase({ databaseUrl, dataDir });
+  // A lost connection is logged, never fatal: requests answer 503 until PostgreSQL is back.
+  let logConnectionError = logLostConnection;
+  const database = await openServerDatabase({
+    databaseUrl,
+    dataDir,
+    pool: poolSettings(),
+    onConnectionError: (err) => logConnectionError(err),
+  });
   const { app } = await buildSyncServer({
     db: database.db,
     adminToken: env['FEEDESK_ADMIN_TOKEN'],
     logger: { level: env['LOG_LEVEL'] ?? 'info' },
     auditStaleSeconds: positive('FEEDESK_AUDIT_STALE_MINUTES', 15) * 60,
+    readyTimeoutMs: positive('FEEDESK_READY_TIMEOUT_MS', 2000),
     // Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For so limits count per client.
     trustProxy: env['FEEDESK_TRUST_PROXY'] || undefined,
     limits: {
@@ -84,6 +102,7 @@ async function serve() {
       verifyPerAddress: positive('FEEDESK_RATE_VERIFY', DEFAULT_LIMITS.verifyPerAddress),
     },
   });
+  logConnectionError = (err) => app.log.warn({ err }, 'database connection lost; it is replaced on the next request');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -11,6 +11,19 @@ export interface TestPostgres {
   /** A URL to a new, empty database. */
   newDatabase(): Promise<string>;
   stop(): Promise<void>;
+  /** The local cluster only: PostgreSQL shut down (fast: sessions cut) and started again on the same port and data. */
+  outage?: { shutDown(): void; startUp(): void };
+  /** host:port of the local cluster (for a pgbouncer in front of it). */
+  address?: { host: string; port: number };
+}
+
+/** Resolves once `condition` holds, checking every 50 ms; fails naming `what` after `ms`. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -79,8 +92,7 @@ async function tryStartPostgres(): Promise<TestPostgres | null> {
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
   const port = await freePort();
-  try {
-    run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const startUp = () =>
     run(join(bin, 'pg_ctl'), [
       '-D',
       data,
@@ -91,6 +103,9 @@ async function tryStartPostgres(): Promise<TestPostgres | null> {
       `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
       'start',
     ]);
+  try {
+    run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+    startUp();
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     postgresUnavailable = `could not start PostgreSQL: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
@@ -99,6 +114,8 @@ async function tryStartPostgres(): Promise<TestPostgres | null> {
   const dbs = await databasesOn(`postgres://postgres@127.0.0.1:${port}/postgres`);
   return {
     newDatabase: dbs.newDatabase,
+    outage: { shutDown: () => run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']), startUp },
+    address: { host: '127.0.0.1', port },
     async stop() {
       await dbs.stop().catch(() => {});
       const args = ['-D', data, '-m', 'immediate', 'stop'];

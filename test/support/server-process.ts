@@ -10,6 +10,10 @@ export interface ServerProcess {
   /** Kills (SIGKILL) or stops (SIGTERM, graceful) the server, then starts it again on the same port and data. */
   restart(how: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   stop(): Promise<void>;
+  /** The process has not exited. */
+  alive(): boolean;
+  /** What the server wrote to stdout and stderr lately. */
+  output(): string;
 }
 
 async function waitHealthy(port: number, child: ChildProcess, output: () => string): Promise<void> {
@@ -38,7 +42,11 @@ export async function startServerProcess(env: Record<string, string>, port: numb
     });
     child.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
     child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-    await waitHealthy(port, child, () => output);
+    // One that never comes up is not left running.
+    await waitHealthy(port, child, () => output).catch(async (err: unknown) => {
+      await halt('SIGKILL');
+      throw err;
+    });
   };
   const halt = async (signal: 'SIGKILL' | 'SIGTERM') => {
     if (child.exitCode !== null) return;
@@ -56,6 +64,8 @@ export async function startServerProcess(env: Record<string, string>, port: numb
       proc.restarts += 1;
     },
     stop: () => halt('SIGTERM'),
+    alive: () => child.exitCode === null && child.signalCode === null,
+    output: () => output,
   };
   return proc;
 }

@@ -130,4 +130,13 @@ export const serverMigrations: Record<string, Migration> = {
       await sql`create index change_school_name on change (school_id, name)`.execute(db);
     },
   },
+  // Every push reads the allocations and credit of the payments it touches, and looks for the desk code's revoked
+  // enrollments: by index, not by scanning every school's rows (issue 21).
+  '0006_push_indexes': {
+    async up(db: Kysely<unknown>) {
+      await sql`create index allocation_payment on allocation (payment_id)`.execute(db);
+      await sql`create index credit_payment on credit (payment_id)`.execute(db);
+      await sql`create index desk_school_code on desk (school_id, code)`.execute(db);
+    },
+  },
 };
