@@ -51,7 +51,7 @@ async function startServers(o: LoadOptions, scratch: string): Promise<Servers> {
   const pg: TestPostgres | null = await startTestPostgres();
   if (!pg && o.instances > 1) throw new Error(`--instances ${o.instances} needs PostgreSQL: ${postgresUnavailable}`);
   const env = { ...ONE_ADDRESS_FOR_MANY, FEEDESK_ADMIN_TOKEN: adminToken };
-  const database = pg ? { DATABASE_URL: await pg.newDatabase() } : { FEEDESK_SERVER_DATA: join(scratch, 'server') };
+  const database: Record<string, string> = pg ? { DATABASE_URL: await pg.newDatabase() } : { FEEDESK_SERVER_DATA: join(scratch, 'server') };
   const servers: ServerProcess[] = [];
   const stop = async () => {
     await Promise.all(servers.map((s) => s.stop()));

@@ -142,6 +142,16 @@ export function postJson(agent: Agent, url: string, token: string, body: string)
   });
 }
 
+/** POST, tried again after Retry-After while the server answers 429 or 503 (as a desk would), up to `tries` times. */
+async function postPatiently(agent: Agent, url: string, token: string, body: string, tries = 20): Promise<JsonAnswer> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await postJson(agent, url, token, body);
+    if ((answer.status !== 429 && answer.status !== 503) || attempt >= tries) return answer;
+    const wait = Number(answer.headers['retry-after'] ?? 1);
+    await new Promise((r) => setTimeout(r, Math.min(60, Number.isFinite(wait) ? wait : 1) * 1000));
+  }
+}
+
 /** An enrollment code from the admin route, redeemed at once: the desk's id and token. */
 export async function enrollDesk(
   agent: Agent,
@@ -150,11 +160,11 @@ export async function enrollDesk(
   schoolName: string,
   deskCode: string,
 ): Promise<EnrolledDesk> {
-  const order = await postJson(agent, `${url}/v1/admin/enrollments`, adminToken, JSON.stringify({ schoolName, deskCode }));
+  const order = await postPatiently(agent, `${url}/v1/admin/enrollments`, adminToken, JSON.stringify({ schoolName, deskCode }));
   if (order.status !== 201)
     throw new Error(`enrollment of ${schoolName} ${deskCode} answered ${order.status}: ${JSON.stringify(order.json)}`);
   const { code } = order.json as { code: string };
-  const redeemed = await postJson(agent, `${url}/v1/enroll`, '', JSON.stringify({ code, deskCode }));
+  const redeemed = await postPatiently(agent, `${url}/v1/enroll`, '', JSON.stringify({ code, deskCode }));
   if (redeemed.status !== 200)
     throw new Error(`redeeming ${deskCode}'s code answered ${redeemed.status}: ${JSON.stringify(redeemed.json)}`);
   return redeemed.json as EnrolledDesk;
