@@ -12,6 +12,7 @@ import { admit, seedSmallSchool } from '../support/school';
 import { type BenchCase, runBenchmarks } from './harness';
 import { benchSchool, KEYCHAIN } from './school';
 import { closeSyncBench, syncCases } from './sync';
+import { closeServerPushBench, serverPushCases } from './server-push';
 import { closeReportBench, reportCases } from './reports';
 import { closeImportBench, importCases } from './imports';
 import { auditCases, closeAuditBench } from './audit';
@@ -166,6 +167,7 @@ const cases: BenchCase[] = [
   schoolCase('student.dues', 300, () => school.desk!.ok('payments.openDues', { studentIds: [school.pick(school.studentIds)] })),
   schoolCase('student.ledger', 300, () => school.desk!.ok('payments.ledger', { studentId: school.pick(school.studentIds) })),
   ...syncCases,
+  ...serverPushCases,
   ...reportCases,
   ...importCases,
   ...auditCases,
@@ -182,6 +184,7 @@ try {
   await school.raw?.close();
   await school.desk?.close();
   await closeSyncBench();
+  await closeServerPushBench();
   await closeReportBench();
   await closeImportBench();
   await closeAuditBench();

@@ -1,7 +1,6 @@
 // Sync benchmark cases: the server runs as its own process (as in production) on PostgreSQL (a throwaway cluster,
 // or DATABASE_URL), or on PGlite when no PostgreSQL is at hand; the log says which.
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -10,6 +9,7 @@ import { freePort, startTestPostgres, type TestPostgres } from '../support/postg
 import { admit, seedSmallSchool } from '../support/school';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { deskFigures } from '../support/sync-server';
+import { keepAliveAgent, ONE_ADDRESS_FOR_MANY, postJson } from '../support/push-load';
 import { SYNC_SCHEMA_VERSION } from '../../src/shared/sync/protocol';
 import type { BenchCase } from './harness';
 
@@ -28,10 +28,8 @@ async function ensureServer(): Promise<string> {
       ? { DATABASE_URL: await pg.newDatabase() }
       : { FEEDESK_SERVER_DATA: join(scratch.dir, `server-${randomUUID()}`) };
     console.log(`bench: sync server on ${pg ? 'PostgreSQL' : 'PGlite'}`);
-    // Fifty desks of one school, all from 127.0.0.1: what would be fifty machines is one address here, so the per-address
-    // limits meant for strangers (enrollments, connections) are opened up; the per-desk limits stay as shipped.
-    const oneAddressForMany = { FEEDESK_RATE_ENROLL: '1000', FEEDESK_RATE_PER_ADDRESS: '10000', FEEDESK_CONNECTIONS_PER_ADDRESS: '10000' };
-    server = await startServerProcess({ ...env, ...oneAddressForMany, FEEDESK_ADMIN_TOKEN: adminToken }, await freePort());
+    // Fifty desks of one school, all from 127.0.0.1: the per-address limits are opened up, the per-desk ones kept.
+    server = await startServerProcess({ ...env, ...ONE_ADDRESS_FOR_MANY, FEEDESK_ADMIN_TOKEN: adminToken }, await freePort());
   }
   return `http://127.0.0.1:${server.port}`;
 }
@@ -205,7 +203,7 @@ export const syncCases: BenchCase[] = [
       let applied = 0;
       // A pool of its own: fetch's global pool still held the set-up's connections, which the server had closed after
       // its keep-alive time while this process was busy, and one of them was picked up ("other side closed").
-      const agent = new Agent({ keepAlive: true });
+      const agent = keepAliveAgent(url);
       await Promise.all(
         fleet.batches.map(async (batches) => {
           for (const b of batches) {
@@ -229,34 +227,6 @@ export const syncCases: BenchCase[] = [
     },
   },
 ];
-
-/** POST a JSON body with a desk token through `agent`: the status and the parsed answer. */
-function postJson(agent: Agent, url: string, token: string, body: string): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown });
-          } catch (err) {
-            reject(err);
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 export async function closeSyncBench(): Promise<void> {
   await server?.stop();
