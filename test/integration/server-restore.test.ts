@@ -1,7 +1,8 @@
 // The server's database restored from a backup while desks went on working (issue 21): every desk, one offline through
 // the restore included, notices, resyncs loudly, and ends with every payment ever recorded, once.
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { TestDesk } from '../support/harness';
+import { openSideStore, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { deskFigures, enrollDesk, openSyncDesk, serverFigures, startSyncServer, syncAll, syncBackends } from '../support/sync-server';
 
@@ -69,4 +70,34 @@ describe.each(backends)('a %s server restored from a backup', (_name, backend) =
       await server.close();
     }
   }, 120_000);
+});
+
+describe('a sync position from before changes named their batch', () => {
+  it('still holds after the server is upgraded: the desk pulls on from it, with no resync', async () => {
+    const server = await startSyncServer({ kind: 'pglite' });
+    const [a, b] = [await openSyncDesk('D01'), await openSyncDesk('D02')];
+    try {
+      const school = await seedSmallSchool(a);
+      const student = await admit(a, school);
+      for (const d of [a, b]) await enrollDesk(server, d);
+      await syncAll(a, b);
+      // As an older server left them: its changes without a batch, the desk's cookie without one.
+      await sql`update change set batch = null`.execute(server.database.db);
+      const side = await openSideStore(b);
+      const { cookie } = await side.db.selectFrom('sync_state').select('cookie').executeTakeFirstOrThrow();
+      await side.db
+        .updateTable('sync_state')
+        .set({ cookie: cookie!.split('.').slice(0, 2).join('.') })
+        .execute();
+      await side.close();
+
+      await a.ok('payments.record', { studentIds: [student.id], amount: 1_500_00, method: { mode: 'cash' } });
+      await syncAll(a, b);
+      expect((await deskFigures(b)).receiptNos).toEqual((await serverFigures(server.database.db)).receiptNos);
+      expect(await b.ok('sync.status')).toMatchObject({ resync: null, lastError: null });
+    } finally {
+      for (const d of [a, b]) await d.close();
+      await server.close();
+    }
+  }, 60_000);
 });
