@@ -1,5 +1,6 @@
 // Push: one transaction per batch. Already-applied ids are skipped, a gap is refused, every mutation gets a result,
 // and what was applied joins the school's change log in the desks' order for the other desks to pull.
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import {
   type ChangeArgs,
@@ -71,7 +72,13 @@ function* chunks<T>(rows: readonly T[], columns: number): Generator<T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
-async function writeBatch(tx: ServerTx, desk: DeskIdentity, state: BatchState, appliedMutations: { name: string; args: unknown }[]) {
+async function writeBatch(
+  tx: ServerTx,
+  desk: DeskIdentity,
+  batch: string,
+  state: BatchState,
+  appliedMutations: { name: string; args: unknown }[],
+) {
   const school = desk.schoolId;
   const newStudents = [...state.students.values()].filter((s) => s.isNew);
   if (newStudents.length > 0) {
@@ -151,12 +158,12 @@ async function writeBatch(tx: ServerTx, desk: DeskIdentity, state: BatchState, a
   for (const part of chunks(appliedMutations, 4)) {
     await tx
       .insertInto('change')
-      .values(part.map((m) => ({ school_id: school, desk_id: desk.deskId, name: m.name, args: JSON.stringify(m.args) })))
+      .values(part.map((m) => ({ school_id: school, desk_id: desk.deskId, name: m.name, args: JSON.stringify(m.args), batch })))
       .execute();
   }
 }
 
-async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, state: BatchState): Promise<number> {
+async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, batch: string, state: BatchState): Promise<number> {
   const overpaid = await findOverpaid(tx, state);
   for (const o of overpaid) {
     const message = `Receipt ${o.receiptNo} paid ${o.amount} more on a due than it was worth (another desk took money for it too): the excess is now the student's credit.`;
@@ -201,6 +208,7 @@ async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, state: Batch
         desk_id: null,
         name: 'payments.overpaid',
         args: JSON.stringify({ ...o, message, at: new Date().toISOString() } satisfies ChangeArgs<'payments.overpaid'>),
+        batch,
       })
       .execute();
   }
@@ -250,8 +258,10 @@ export async function push(db: ServerStore, desk: DeskIdentity, body: PushReques
       });
       if (outcome.status === 'applied') appliedMutations.push({ name: m.name, args: m.args });
     }
-    await writeBatch(tx, desk, state, appliedMutations);
-    const overpaid = await settleOverpayments(tx, desk, state);
+    // Random, not the transaction id: a restored cluster hands out the same transaction ids again.
+    const batch = randomBytes(8).toString('hex');
+    await writeBatch(tx, desk, batch, state, appliedMutations);
+    const overpaid = await settleOverpayments(tx, desk, batch, state);
     for (const part of chunks(log, 6)) await tx.insertInto('mutation').values(part).execute();
     const lastMutationId = fresh.length > 0 ? fresh.at(-1)!.mutationId : last;
     await tx

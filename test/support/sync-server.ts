@@ -1,7 +1,10 @@
 // A real sync server for tests: Fastify on a loopback port over PGlite (a temp data folder) or a fresh PostgreSQL database.
 import { randomUUID } from 'node:crypto';
+import { cpSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { buildSyncServer } from '../../src/server/app';
 import { openServerDatabase, type ServerDatabase } from '../../src/server/db/connect';
 import type { ServerStore } from '../../src/server/db/schema';
@@ -36,7 +39,9 @@ export interface TestSyncServer {
   /** Stops and starts the server on the same port and data (a restart). */
   restart(): Promise<void>;
   /** Stops the server, lets `meanwhile` touch its data (PGlite folder), and starts it again. */
-  restartAfter(meanwhile: () => void): Promise<void>;
+  restartAfter(meanwhile: () => void | Promise<void>): Promise<void>;
+  /** Backs the server's database up (server stopped a moment: a copy of the PGlite folder, or of the PostgreSQL database). */
+  backup(): Promise<{ restore(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -61,9 +66,14 @@ export async function startSyncServer(backend: Backend, port = 0, dataDir?: stri
     async restartAfter(meanwhile) {
       await current.app.close();
       await current.database.close();
-      meanwhile();
+      await meanwhile();
       current = await open(server.port);
       Object.assign(server, { database: current.database, app: current.app, metrics: current.metrics });
+    },
+    async backup() {
+      const copy = backupOf(where);
+      await server.restartAfter(copy.take);
+      return { restore: () => server.restartAfter(copy.putBack) };
     },
     async close() {
       await current.app.close();
@@ -71,6 +81,38 @@ export async function startSyncServer(backend: Backend, port = 0, dataDir?: stri
     },
   };
   return server;
+}
+
+/** How to copy a stopped server's database aside and put the copy back over it, as an operator's backup and restore. */
+function backupOf(where: { dataDir: string } | { databaseUrl: string }) {
+  if ('dataDir' in where) {
+    const aside = tempDir();
+    afterAll(() => aside.cleanup());
+    const copy = join(aside.dir, 'db');
+    return {
+      take: () => cpSync(where.dataDir, copy, { recursive: true }),
+      putBack: () => {
+        rmSync(where.dataDir, { recursive: true });
+        cpSync(copy, where.dataDir, { recursive: true });
+      },
+    };
+  }
+  const url = new URL(where.databaseUrl);
+  const name = url.pathname.slice(1);
+  const admin = async (statements: string[]) => {
+    const client = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+    await client.connect();
+    try {
+      for (const s of statements) await client.query(s);
+    } finally {
+      await client.end();
+    }
+  };
+  afterAll(() => admin([`drop database if exists ${name}_backup`]));
+  return {
+    take: () => admin([`create database ${name}_backup template ${name}`]),
+    putBack: () => admin([`drop database ${name}`, `create database ${name} template ${name}_backup`]),
+  };
 }
 
 /** Issues a code on the server and redeems it from the desk, as an admin would on the sync screen. */

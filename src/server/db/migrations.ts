@@ -139,4 +139,12 @@ export const serverMigrations: Record<string, Migration> = {
       await sql`create index desk_school_code on desk (school_id, code)`.execute(db);
     },
   },
+  // A restore from backup keeps the epoch, and the changes written after it take over the sequence numbers the lost
+  // ones had: each change names the push that wrote it, and a desk's cookie names the batch of its last change, so
+  // the server can tell a position in the log it still holds from one it lost (issue 21). Old rows keep null: no rewrite.
+  '0007_change_batch': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table change add column batch text`.execute(db);
+    },
+  },
 };

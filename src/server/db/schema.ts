@@ -32,7 +32,15 @@ export interface ServerDB {
     desk_id: string | null;
   };
   mutation: { desk_id: string; mutation_id: Int8; id: string; name: string; status: string; reason: string | null; applied_at: Stamp };
-  change: { seq: Generated<Int8>; school_id: string; desk_id: string | null; name: string; args: ColumnType<unknown, string, string> };
+  change: {
+    seq: Generated<Int8>;
+    school_id: string;
+    desk_id: string | null;
+    name: string;
+    args: ColumnType<unknown, string, string>;
+    /** The push that wrote it (random, hex); null on changes from before migration 0007. */
+    batch: string | null;
+  };
   student: { id: string; school_id: string; admission_no: string; version: number; data: ColumnType<unknown, string, string> };
   payment: {
     id: string;

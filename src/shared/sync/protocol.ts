@@ -381,12 +381,16 @@ export const SYNC_ERROR_CODES = [
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
-/** The cookie is opaque to desks: the server's database epoch and the last change sequence sent. */
-export function formatCookie(epoch: string, seq: number): string {
-  return `${epoch}.${seq}`;
+/**
+ * The cookie is opaque to desks: the server's database epoch, the last change sequence sent, and the batch that wrote
+ * that change (none for changes from before batches were named). A restored server keeps its epoch and hands the lost
+ * sequence numbers to new changes; their batch differs, so the server knows the desk's position no longer holds.
+ */
+export function formatCookie(epoch: string, seq: number, batch: string | null): string {
+  return batch === null ? `${epoch}.${seq}` : `${epoch}.${seq}.${batch}`;
 }
 
-export function parseCookie(cookie: string): { epoch: string; seq: number } | null {
-  const m = /^([0-9a-f]{16})\.(\d{1,15})$/.exec(cookie);
-  return m ? { epoch: m[1]!, seq: Number(m[2]) } : null;
+export function parseCookie(cookie: string): { epoch: string; seq: number; batch: string | null } | null {
+  const m = /^([0-9a-f]{16})\.(\d{1,15})(?:\.([0-9a-f]{16}))?$/.exec(cookie);
+  return m ? { epoch: m[1]!, seq: Number(m[2]), batch: m[3] ?? null } : null;
 }
