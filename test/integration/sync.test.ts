@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openSideStore, openTestDesk, tempDir, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool, type SmallSchool } from '../support/school';
 import {
@@ -350,42 +350,39 @@ describe('a server restored from an older backup', () => {
   it('makes the desk resync loudly: it pulls from the start and sends again what the server lost', async () => {
     const data = tempDir();
     const backup = tempDir();
-    const server = await startSyncServer({ kind: 'pglite' }, 0, join(data.dir, 'db'));
-    const desk = await openSyncDesk('D01');
-    try {
-      const school = await seedSmallSchool(desk);
-      const student = await admit(desk, school);
-      await enrollDesk(server, desk);
-      await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'cash' } });
-      await desk.app.sync.runNow();
-      await server.restartAfter(() => cpSync(join(data.dir, 'db'), join(backup.dir, 'db'), { recursive: true }));
-
-      await desk.ok('payments.record', { studentIds: [student.id], amount: 2_000_00, method: { mode: 'cash' } });
-      await desk.app.sync.runNow();
-      expect((await serverFigures(server.database.db)).payments.count).toBe(2);
-
-      // The server's disk is replaced by last night's backup: it no longer has the second payment.
-      await server.restartAfter(() => {
-        rmSync(join(data.dir, 'db'), { recursive: true });
-        cpSync(join(backup.dir, 'db'), join(data.dir, 'db'), { recursive: true });
-      });
-      expect((await serverFigures(server.database.db)).payments.count).toBe(1);
-      await desk.app.sync.runNow();
-
-      const status = await desk.ok('sync.status');
-      expect(status.resync?.reason).toMatch(
-        /server has this desk's changes only up to no\. \d+|did not recognise this desk's sync position/,
-      );
-      expect(status).toMatchObject({ queue: 0, lastError: null });
-      const s = await serverFigures(server.database.db);
-      expect(s.payments).toEqual({ count: 2, total: 3_000_00 });
-      expect(s.receiptNos).toEqual((await deskFigures(desk)).receiptNos);
-    } finally {
-      await desk.close();
-      await server.close();
+    onTestFinished(() => {
       data.cleanup();
       backup.cleanup();
-    }
+    });
+    const server = await startSyncServer({ kind: 'pglite' }, 0, join(data.dir, 'db'));
+    onTestFinished(() => server.close());
+    const desk = await openSyncDesk('D01');
+    onTestFinished(() => desk.close());
+    const school = await seedSmallSchool(desk);
+    const student = await admit(desk, school);
+    await enrollDesk(server, desk);
+    await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'cash' } });
+    await desk.app.sync.runNow();
+    await server.restartAfter(() => cpSync(join(data.dir, 'db'), join(backup.dir, 'db'), { recursive: true }));
+
+    await desk.ok('payments.record', { studentIds: [student.id], amount: 2_000_00, method: { mode: 'cash' } });
+    await desk.app.sync.runNow();
+    expect((await serverFigures(server.database.db)).payments.count).toBe(2);
+
+    // The server's disk is replaced by last night's backup: it no longer has the second payment.
+    await server.restartAfter(() => {
+      rmSync(join(data.dir, 'db'), { recursive: true });
+      cpSync(join(backup.dir, 'db'), join(data.dir, 'db'), { recursive: true });
+    });
+    expect((await serverFigures(server.database.db)).payments.count).toBe(1);
+    await desk.app.sync.runNow();
+
+    const status = await desk.ok('sync.status');
+    expect(status.resync?.reason).toMatch(/server has this desk's changes only up to no\. \d+|did not recognise this desk's sync position/);
+    expect(status).toMatchObject({ queue: 0, lastError: null });
+    const s = await serverFigures(server.database.db);
+    expect(s.payments).toEqual({ count: 2, total: 3_000_00 });
+    expect(s.receiptNos).toEqual((await deskFigures(desk)).receiptNos);
   });
 });
 
@@ -393,32 +390,29 @@ describe('the demo school, a year of it, pulled by a new desk', () => {
   it('arrives whole: families, concessions, payments in every mode, cancellations, bounces, fines — the same figures for every student', async () => {
     // PostgreSQL where the machine has it, else PGlite: the last of the backends.
     const server = await startSyncServer(backends.at(-1)![1]);
+    onTestFinished(() => server.close());
     const origin = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+    onTestFinished(() => origin.close());
     const fresh = await openSyncDesk('D02');
-    try {
-      origin.clock.current = new Date('2027-02-15T06:00:00Z');
-      const made = await origin.app.generateDemoSchool({ students: 300, until: '2027-02-15', seed: 7 });
-      expect(made.cancelled + made.bounced).toBeGreaterThan(0);
-      await origin.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
-      await enrollDesk(server, origin);
-      await origin.app.sync.runNow();
-      await enrollDesk(server, fresh);
-      await fresh.app.sync.runNow();
+    onTestFinished(() => fresh.close());
+    origin.clock.current = new Date('2027-02-15T06:00:00Z');
+    const made = await origin.app.generateDemoSchool({ students: 300, until: '2027-02-15', seed: 7 });
+    expect(made.cancelled + made.bounced).toBeGreaterThan(0);
+    await origin.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
+    await enrollDesk(server, origin);
+    await origin.app.sync.runNow();
+    await enrollDesk(server, fresh);
+    await fresh.app.sync.runNow();
 
-      const [o, f] = [await deskFigures(origin), await deskFigures(fresh)];
-      expect(f.students.size).toBe(300);
-      expect(f.students).toEqual(o.students);
-      expect(f.receiptNos).toEqual(o.receiptNos);
-      const s = await serverFigures(server.database.db);
-      expect(s.payments).toEqual(o.ownPayments);
-      expect(await fresh.ok('sync.rejected')).toEqual([]);
-      expect((await fresh.ok('concessions.list', { status: 'approved' })).length).toBe(
-        (await origin.ok('concessions.list', { status: 'approved' })).length,
-      );
-    } finally {
-      await origin.close();
-      await fresh.close();
-      await server.close();
-    }
+    const [o, f] = [await deskFigures(origin), await deskFigures(fresh)];
+    expect(f.students.size).toBe(300);
+    expect(f.students).toEqual(o.students);
+    expect(f.receiptNos).toEqual(o.receiptNos);
+    const s = await serverFigures(server.database.db);
+    expect(s.payments).toEqual(o.ownPayments);
+    expect(await fresh.ok('sync.rejected')).toEqual([]);
+    expect((await fresh.ok('concessions.list', { status: 'approved' })).length).toBe(
+      (await origin.ok('concessions.list', { status: 'approved' })).length,
+    );
   }, 120_000);
 });
