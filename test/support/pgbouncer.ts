@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { track } from './leftovers';
 import { freePort, until } from './postgres';
 
 const BINARY = '/usr/sbin/pgbouncer';
@@ -51,11 +52,15 @@ logfile = ${join(dir, 'pgbouncer.log')}
   const child: ChildProcess = asPostgres
     ? spawn('runuser', ['-u', 'postgres', '--', BINARY, join(dir, 'pgbouncer.ini')], { stdio: 'ignore' })
     : spawn(BINARY, [join(dir, 'pgbouncer.ini')], { stdio: 'ignore' });
+  const pidFile = join(dir, 'pgbouncer.pid');
+  const untrack = track({ kind: 'process', what: 'pgbouncer', match: join(dir, 'pgbouncer.ini'), pid: child.pid, pidFile, dir });
   const stop = async () => {
-    const pidFile = join(dir, 'pgbouncer.pid');
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
     if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGINT');
-    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+    else child.kill('SIGKILL');
+    await exited;
     rmSync(dir, { recursive: true, force: true });
+    untrack();
   };
   const log = () => (existsSync(join(dir, 'pgbouncer.log')) ? readFileSync(join(dir, 'pgbouncer.log'), 'utf8').slice(-2000) : '');
   try {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { track } from './leftovers';
 
 export interface TestPostgres {
   /** A URL to a new, empty database. */
@@ -103,11 +104,17 @@ async function tryStartPostgres(): Promise<TestPostgres | null> {
       `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
       'start',
     ]);
+  const pgCtl = [...(asPostgres ? [asPostgres[0], ...asPostgres[1]] : []), join(bin, 'pg_ctl')];
+  const halt = () => spawnSync(pgCtl[0]!, [...pgCtl.slice(1), '-D', data, '-m', 'immediate', 'stop']);
+  // Listed before it starts: a start that times out on a busy machine may still come up after.
+  const untrack = track({ kind: 'postgres', pgCtl, data, dir });
   try {
     run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
     startUp();
   } catch (err) {
+    halt();
     rmSync(dir, { recursive: true, force: true });
+    untrack();
     postgresUnavailable = `could not start PostgreSQL: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
     return null;
   }
@@ -118,10 +125,9 @@ async function tryStartPostgres(): Promise<TestPostgres | null> {
     address: { host: '127.0.0.1', port },
     async stop() {
       await dbs.stop().catch(() => {});
-      const args = ['-D', data, '-m', 'immediate', 'stop'];
-      if (asPostgres) spawnSync(asPostgres[0], [...asPostgres[1], join(bin, 'pg_ctl'), ...args]);
-      else spawnSync(join(bin, 'pg_ctl'), args);
+      halt();
       rmSync(dir, { recursive: true, force: true });
+      untrack();
     },
   };
 }

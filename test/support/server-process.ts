@@ -1,6 +1,7 @@
 // The sync server as its own process (npm run server), so a test can kill it at any moment, as a power cut would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { track } from './leftovers';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -40,6 +41,8 @@ export async function startServerProcess(env: Record<string, string>, port: numb
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const untrack = track({ kind: 'process', what: 'sync server', match: join(root, 'src/server/main.ts'), pid: child.pid });
+    child.once('exit', untrack);
     child.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
     child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
     // One that never comes up is not left running.

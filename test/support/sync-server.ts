@@ -183,8 +183,11 @@ export async function deskFigures(
   }
 }
 
-/** The server's money per student: allocations and credit, as the desks pushed them and overpayments adjusted them. */
-export async function serverFigures(db: ServerStore) {
+/**
+ * The server's money per student: allocations and credit, as the desks pushed them and overpayments adjusted them; the
+ * payments count and total are those of `studentIds` only when given.
+ */
+export async function serverFigures(db: ServerStore, studentIds?: string[]) {
   const allocated = await db
     .selectFrom('allocation')
     .select(['student_id', (eb) => eb.fn.sum<number>('amount').as('total')])
@@ -198,6 +201,7 @@ export async function serverFigures(db: ServerStore) {
   const payments = await db
     .selectFrom('payment')
     .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('amount').as('total')])
+    .$if(studentIds !== undefined, (q) => q.where('student_id', 'in', studentIds!))
     .executeTakeFirstOrThrow();
   const receipts = await db.selectFrom('payment').select('receipt_no').orderBy('receipt_no').execute();
   return {
