@@ -282,6 +282,25 @@ describe('a refundable deposit', () => {
     expect(rest).toMatchObject({ voucherNo: 'RF/2026-27/D01/00002', depositLeft: 0 });
   });
 
+  it('is not reduced by a concession on all heads: a deposit is not a fee', async () => {
+    const head = await depositHead();
+    const s = await admit(desk, school);
+    await desk.ok('charges.oneOff', { studentIds: [s.id], headId: head.id, label: 'Caution money', amount: 5_000_00, dueOn: '2026-04-02' });
+    const half = await desk.ok('concessions.request', {
+      yearId: school.yearId,
+      name: 'Half fees',
+      kind: 'percent',
+      value: 5_000,
+      target: 'student',
+      studentId: s.id,
+      reason: 'Staff ward',
+    });
+    await desk.ok('concessions.approve', { concessionId: half.id, approver: ACCOUNTANT });
+    const dues = await desk.ok('payments.openDues', { studentIds: [s.id] });
+    expect(dues.items.find((i) => i.head === 'Caution deposit')).toMatchObject({ gross: 5_000_00, concession: 0, balance: 5_000_00 });
+    expect(dues.items.find((i) => i.installment === 'Quarter 1' && i.head === 'Tuition')).toMatchObject({ concession: 1_500_00 });
+  });
+
   it('refuses a tax rate on a deposit head', async () => {
     expect(await desk.call('masters.createHead', { name: 'Security deposit', deposit: true, taxRateBp: 1800 })).toMatchObject({
       ok: false,

@@ -46,7 +46,7 @@ const idSet = (ids: readonly string[]) => sql`(select value from json_each(${JSO
 /**
  * Applies one approved concession to the open fee dues it covers and has not been applied to yet: per student, the
  * open fee dues of the concession's own year (the dues of another year, arrears after a rollover, are not its to
- * reduce), in the order a student's dues are shown (due date, head). Set-based: every covered student's dues in one
+ * reduce; nor, for a concession on all heads, a refundable deposit, which is not a fee), in the order a student's dues are shown (due date, head). Set-based: every covered student's dues in one
  * read and their rows in a few inserts (a year-end rollover brings 50,000 students' new dues at once).
  */
 async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly string[]): Promise<DueConcessionTable[]> {
@@ -56,7 +56,7 @@ async function applyConcession(tx: Tx, c: ConcessionTable, among?: readonly stri
     select d.id, d.student_id, d.amount - d.conceded - d.waived - d.paid as balance
     from due d join fee_head h on h.id = d.head_id
     where d.student_id in ${idSet(students)} and d.kind = 'fee' and d.academic_year_id = ${c.academic_year_id}
-      and d.amount > d.conceded + d.waived + d.paid ${c.head_id === null ? sql`` : sql`and d.head_id = ${c.head_id}`}
+      and d.amount > d.conceded + d.waived + d.paid ${c.head_id === null ? sql`and h.deposit = 0` : sql`and d.head_id = ${c.head_id}`}
       and not exists (select 1 from due_concession dc where dc.due_id = d.id and dc.concession_id = ${c.id})
     order by d.student_id, d.due_on, h.sort_order, d.id`.execute(tx);
   if (dues.rows.length === 0) return [];
