@@ -18,9 +18,19 @@ import type {
   RefundTable,
 } from './schema-payments';
 import type { OutboxTable, SyncAlertTable, SyncStateTable } from './schema-sync';
+import type {
+  ChargeInstallmentTable,
+  ChargePlanTable,
+  ChargeRateTable,
+  ChargeStopTable,
+  PromotionTable,
+  RolloverTable,
+  StudentChargeTable,
+} from './schema-year';
 
 export type * from './schema-payments';
 export type * from './schema-sync';
+export type * from './schema-year';
 
 export interface SchoolTable {
   id: string;
@@ -100,30 +110,6 @@ export interface AcademicYearTable {
   created_at: string;
   /** When the rollover into the next year closed it (no new structures or concessions; its dues stay collectible). */
   closed_at: string | null;
-}
-
-export interface RolloverTable {
-  id: string;
-  from_year_id: string;
-  to_year_id: string;
-  at: string;
-  requested_by: string;
-  approved_by: string;
-  desk_code: string;
-  summary_json: string;
-}
-
-export type PromotionOutcome = 'promoted' | 'detained' | 'left' | 'graduated';
-
-export interface PromotionTable {
-  rollover_id: string;
-  student_id: string;
-  from_class_id: string;
-  from_section_id: string | null;
-  to_class_id: string;
-  to_section_id: string | null;
-  outcome: PromotionOutcome;
-  reason: string | null;
 }
 
 export interface ClassTable {
@@ -228,50 +214,6 @@ export interface DueTable {
   source_id: string | null;
   /** A charge's own name for the due ("Transport — Oct", "Trip to Mysore"); fee dues take their installment's. */
   label?: string | null;
-}
-
-export type ChargeKind = 'transport' | 'hostel' | 'activity' | 'other';
-
-export interface ChargePlanTable {
-  id: string;
-  academic_year_id: string;
-  head_id: string;
-  name: string;
-  kind: ChargeKind;
-  created_at: string;
-}
-
-export interface ChargeInstallmentTable {
-  id: string;
-  plan_id: string;
-  seq: number;
-  label: string;
-  due_on: string;
-}
-
-export interface ChargeStopTable {
-  id: string;
-  plan_id: string;
-  route: string;
-  name: string;
-}
-
-export interface ChargeRateTable {
-  installment_id: string;
-  stop_id: string | null;
-  amount: number;
-}
-
-export interface StudentChargeTable {
-  id: string;
-  student_id: string;
-  plan_id: string;
-  stop_id: string | null;
-  starts_on: string;
-  stops_on: string | null;
-  stop_reason: string | null;
-  created_at: string;
-  by_user: string;
 }
 
 export interface ConcessionTable {
