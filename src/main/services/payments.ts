@@ -83,7 +83,8 @@ export async function openDues(db: Store | Tx, studentIds: readonly string[], as
   };
 }
 
-function referenceOf(method: PaymentMethod): Record<string, string> {
+/** A payment method's references as stored (`reference_json`): every field but the mode (and cash tendered). */
+export function referenceOf(method: PaymentMethod): Record<string, string> {
   const { mode: _mode, ...rest } = method;
   return Object.fromEntries(
     Object.entries(rest)

@@ -14,7 +14,7 @@ import { assertDayOpen } from './day-lock';
 import { creditBalances, type DueRow, dueRows } from './dues';
 import { currentYear } from './masters';
 import { enqueue } from './outbox';
-import { today } from './payments';
+import { referenceOf, today } from './payments';
 import { getStudent } from './students';
 
 type Env = Pick<ServiceDeps, 'clock' | 'ids'>;
@@ -177,13 +177,13 @@ async function nextVoucherNumber(tx: Tx, year: { id: string; name: string }, des
   return { seq: row.last_seq, voucherNo: `RF/${year.name}/${deskCode}/${String(row.last_seq).padStart(5, '0')}` };
 }
 
-/** The method's references as stored (like a payment's) and as a line of text. */
+/** The method's references as stored (as a payment's are) and as a line of text. */
 function references(method: RefundRequest['method']) {
-  const { mode, ...rest } = method;
-  const text = Object.values(rest)
+  const stored = referenceOf(method);
+  const text = Object.values(stored)
     .filter((v) => v !== '')
     .join(' · ');
-  return { mode, json: JSON.stringify(rest), text };
+  return { mode: method.mode, json: JSON.stringify(stored), text };
 }
 
 /**
