@@ -68,7 +68,7 @@ export interface AppDeps {
   validateOutput?: boolean;
   /** How the desk reaches the sync server (global fetch by default; tests pass a proxy-aware one). */
   syncFetch?: FetchLike;
-  sync?: Omit<SyncLoopOptions, 'canRun'> & { pushBatch?: number; pullPage?: number };
+  sync?: Omit<SyncLoopOptions, 'canRun'> & { pushBatch?: number; pullPage?: number; workerPageChars?: number };
   /** The background worker (reports, exports, imports); by default the one built beside this file (or its TypeScript source, run through tsx). */
   backgroundWorker?: WorkerSpec;
   /** Where exports are offered to go (the user's Documents folder); the store's folder by default. */
@@ -166,6 +166,19 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     log: (level, message) => (level === 'error' ? deps.logger.error(`sync: ${message}`) : deps.logger[level]?.(`sync: ${message}`)),
     ...(deps.sync?.pushBatch ? { pushBatch: deps.sync.pushBatch } : {}),
     ...(deps.sync?.pullPage ? { pullPage: deps.sync.pullPage } : {}),
+    ...(deps.sync?.workerPageChars !== undefined ? { workerPageChars: deps.sync.workerPageChars } : {}),
+    pullWorker: () => {
+      const session = backgroundRunner().session();
+      const release = store.current().holdCheckpoints();
+      return {
+        read: (answer) => session.request({ kind: 'sync.readPage', answer }),
+        apply: (now) => session.request({ kind: 'sync.applyPage', now }),
+        end: async () => {
+          release();
+          await session.end();
+        },
+      };
+    },
     offload: async (change) => {
       if (change.name !== 'years.rollover') throw new Error(`${change.name} is not applied on the worker`);
       await backgroundRunner().work(

@@ -5,6 +5,7 @@ import type { ImporterName } from '../../shared/contract/imports';
 import type { ExportFormat, ReportFilters } from '../../shared/contract/reports';
 import type { RolloverInput } from '../../shared/contract/years';
 import type { MutationArgs } from '../../shared/sync/protocol';
+import type { RawAnswer } from '../sync/client';
 
 export interface WorkerData {
   dbPath: string;
@@ -73,6 +74,9 @@ export type WorkerRequest =
   | { id: number; kind: 'rollover.commit'; input: RolloverInput; actor: RolloverActor }
   /** Another desk's rollover, pulled: written here on the worker's own connection, not on the cashier's thread. */
   | { id: number; kind: 'rollover.apply'; args: MutationArgs<'years.rollover'>; deskCode: string; now: string }
+  /** A catch-up pull's page: read and checked here (kept), then applied on this worker's own write connection. */
+  | { id: number; kind: 'sync.readPage'; answer: RawAnswer }
+  | { id: number; kind: 'sync.applyPage'; now: string }
   | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
 
 export type WorkerReply =

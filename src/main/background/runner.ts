@@ -103,12 +103,19 @@ export interface BackgroundRunner {
    * was, field and all. `after` runs on the worker once the result is in (not waited for), before it ends.
    */
   work<T>(body: WorkerRequestBody, after?: WorkerRequestBody): Promise<T>;
+  /** A worker of its own for a run of requests (a catch-up pull's pages), until `end()`; close() ends it too. */
+  session(): WorkerSession;
   job<Meta>(id: string): BackgroundJob<Meta>;
   cancel<Meta>(id: string): BackgroundJob<Meta>;
   /** Waits for a job to end (tests, benchmarks). */
   settled<Meta>(id: string): Promise<BackgroundJob<Meta>>;
   /** Ends every worker (before the store closes or is rekeyed). */
   close(): Promise<void>;
+}
+
+export interface WorkerSession {
+  request<T>(body: WorkerRequestBody): Promise<T>;
+  end(): Promise<void>;
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: AppError) => void; progress?: (done: number, total: number) => void };
@@ -223,6 +230,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
     timer.unref();
     parked.set(key, { w, timer });
   };
+  const sessions = new Set<Worker>();
   /** Work answered whose worker is still doing its housekeeping (see work()). */
   const finishing = new Set<Promise<void>>();
   const forget = (w: JobWorker) => {
@@ -342,6 +350,18 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
       return value;
     },
 
+    session() {
+      const w = startWorker(deps, 'job', () => sessions.delete(w.worker));
+      sessions.add(w.worker);
+      return {
+        request: (body) => w.request(body),
+        end: async () => {
+          sessions.delete(w.worker);
+          await w.worker.terminate();
+        },
+      };
+    },
+
     job: <Meta>(id: string) => find(id).job as BackgroundJob<Meta>,
 
     cancel<Meta>(id: string) {
@@ -365,6 +385,8 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
       }
       if (idle) clearTimeout(idle);
       for (const key of [...parked.keys()]) await unpark(key)?.worker.terminate();
+      for (const worker of [...sessions]) await worker.terminate();
+      sessions.clear();
       const w = standing;
       standing = null;
       await w?.worker.terminate();

@@ -7,6 +7,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import { openConnection, openReader } from '../db/open';
 import type { DB } from '../db/schema';
+import { StoreDialect } from '../db/store-driver';
 import { registerSqlFunctions } from '../db/sql-functions';
 import { loadFonts } from '../print/fonts';
 import type { ReportContext } from '../reports/definition';
@@ -57,11 +58,16 @@ function writerFor(actor: ImportActor, cacheMiB = 16) {
   writeRaw.pragma(`cache_size = -${cacheMiB * 1024}`);
   return {
     raw: writeRaw,
-    db: new Kysely<DB>({ dialect: new SqliteDialect({ database: writeRaw }) }),
+    db: new Kysely<DB>({ dialect: new StoreDialect({ database: writeRaw }, writeRaw, { committed: () => {} }) }),
     env: { clock: { now: () => new Date(actor.now) }, ids: { uuid: () => crypto.randomUUID() }, raw: writeRaw },
     actor: { userId: actor.userId, approverId: actor.approverId ?? null },
   };
 }
+
+/** A catch-up pull's write connection, opened with its first page and ended with this worker. */
+let pullWriter: ReturnType<typeof writerFor> | null = null;
+/** A pull's pages are applied as the desk's own connection would; the same 64 MiB cache. */
+const PULL_CACHE_MIB = 64;
 
 /** The last commit's connection, kept for its checkpoint. */
 let committed: ReturnType<typeof writerFor> | null = null;
@@ -156,6 +162,16 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         await writer.db.destroy();
         throw err;
       }
+    }
+    case 'sync.readPage':
+      return (await import('../sync/pull-worker')).readPage(request.answer);
+    case 'sync.applyPage': {
+      const { applyKeptPage } = await import('../sync/pull-worker');
+      const writer = (pullWriter ??= writerFor({ userId: 'sync', now: request.now }, PULL_CACHE_MIB));
+      const outcome = await applyKeptPage(writer.db, { clock: { now: () => new Date(request.now) }, ids: writer.env.ids });
+      // The page's WAL is copied into the database here, between pages, not by the cashier's thread (it holds its own).
+      writer.raw.pragma('wal_checkpoint(PASSIVE)');
+      return outcome;
     }
     case 'import.template':
       return (await imports()).writeTemplate(request.importer, contextFor(request.today), request.tmpPath);

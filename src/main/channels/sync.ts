@@ -52,6 +52,7 @@ async function readStatus(deps: ServiceDeps, loop: SyncLoop): Promise<SyncStatus
     lastAttemptAt: s.last_attempt_at,
     lastError: s.last_error,
     nextAttemptAt: s.enabled === 1 ? view.nextAttemptAt : null,
+    catchingUp: view.pulling,
     resync: s.resync_reason && s.resync_at ? { reason: s.resync_reason, at: s.resync_at } : null,
     audit: {
       rows: top?.seq ?? 0,

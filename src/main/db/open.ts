@@ -15,6 +15,11 @@ export interface OpenedStore {
   key: Buffer | null;
   /** The raw connection, for pragmas kysely has no words for (rekey, backup). */
   raw: Database.Database;
+  /**
+   * Stops the timed checkpoints until the returned release is called (each hold released once): while a worker writes
+   * a bulk pull, it checkpoints on its own connection, and a checkpoint of its WAL here would stall the cashier's thread.
+   */
+  holdCheckpoints(): () => void;
   close(): Promise<void>;
 }
 
@@ -124,10 +129,11 @@ function withStatementCache(raw: Database.Database, size = 512): Database.Databa
 
 /**
  * Copies the WAL into the database every few seconds, through kysely so it waits for any open
- * transaction; keeps the WAL short without making a payment pay for it.
+ * transaction; keeps the WAL short without making a payment pay for it. Skipped while `held()`.
  */
-function startCheckpoints(db: Store, everyMs: number): () => void {
+function startCheckpoints(db: Store, everyMs: number, held: () => boolean): () => void {
   const timer = setInterval(() => {
+    if (held()) return;
     sql`pragma wal_checkpoint(PASSIVE)`.execute(db).catch(() => {
       // A busy checkpoint is retried on the next tick.
     });
@@ -146,11 +152,20 @@ export async function openStore(path: string, key: Buffer | null, hooks: StoreDr
     await db.destroy();
     throw err;
   }
-  const stopCheckpoints = startCheckpoints(db, 5_000);
+  let holds = 0;
+  const stopCheckpoints = startCheckpoints(db, 5_000, () => holds > 0);
   return {
     db,
     key,
     raw,
+    holdCheckpoints() {
+      holds += 1;
+      let released = false;
+      return () => {
+        if (!released) holds -= 1;
+        released = true;
+      };
+    },
     close: async () => {
       stopCheckpoints();
       await db.destroy();

@@ -1,8 +1,9 @@
-// kysely's SQLite driver on the store's one connection, with two additions: a transaction that SQLite has already rolled
-// back (after SQLITE_FULL, an I/O error) reports why, not "cannot rollback", and every commit is announced.
+// kysely's SQLite driver on a connection to the store, with three additions: a transaction takes the write lock when it
+// begins, a transaction that SQLite has already rolled back (after SQLITE_FULL, an I/O error) reports why, not "cannot
+// rollback", and every commit is announced.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import {
-  type CompiledQuery,
+  CompiledQuery,
   type DatabaseConnection,
   type Driver,
   type QueryResult,
@@ -54,9 +55,14 @@ class StoreDriver extends SqliteDriver {
     return result;
   }
 
+  /**
+   * BEGIN IMMEDIATE: the write lock is taken (waiting up to the busy timeout) before the transaction reads anything.
+   * A deferred transaction that read first could not write at all once a worker's connection (a pull's pages, an
+   * import) had committed since its read began: SQLite refuses it at once (SQLITE_BUSY_SNAPSHOT), without waiting.
+   */
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     this.#failure = null;
-    await super.beginTransaction(connection);
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {

@@ -17,8 +17,9 @@ import type { Store } from '../db/schema';
 import { applyChanges } from './apply-remote';
 import { takeServerVersion } from './appliers';
 import { pushAuditTrail } from './audit';
-import type { SyncEnv } from './env';
-import { callServer, SyncFailure } from './client';
+import type { PullSession, SyncEnv } from './env';
+import type { PageHeader } from './pull-worker';
+import { callServer, fromFailureData, type RawAnswer, readAnswer, requestServer, SyncFailure } from './client';
 
 export interface SyncRound {
   pushed: number;
@@ -127,43 +128,96 @@ async function pushAll(env: SyncEnv, url: string, deskId: string, token: string)
   }
 }
 
+/** A page this long (its text) is read and applied on the pull worker when the desk has one: a catch-up, not a trickle. */
+export const WORKER_PAGE_CHARS = 256 * 1024;
+
 async function pullAll(env: SyncEnv, url: string, deskId: string, token: string): Promise<number> {
   const fetchPage = (cookie: string | null, limit: number) =>
-    callServer(env.fetch, `${url}/v1/pull`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie, limit }, pullResponseSchema);
-  let pulled = 0;
+    requestServer(env.fetch, `${url}/v1/pull`, token, { deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie, limit });
   const state = await readState(env.store());
+  const fromStart = state.cookie === null;
   // Catching up (a first pull, a resync, a long time offline): bigger pages, fewer commits.
   const bigPage = env.pullPage ?? PULL_MAX_CHANGES;
-  let page: PullResponse;
+  let answer = await fetchPage(state.cookie, env.pullPage ?? (fromStart ? PULL_MAX_CHANGES : 500));
+  let session: PullSession | null = null;
+  let told = false;
+  const tell = (pulled: number) => {
+    told = true;
+    env.onPull?.({ fromStart, pulled });
+  };
+  /** A worker that fails (it could not start, it crashed) is let go, and the pull goes on here: pages apply again idempotently. */
+  const onWorker = async <T>(work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work();
+    } catch (err) {
+      env.log('warn', `the pull worker failed, so this desk applies the pull itself: ${err instanceof Error ? err.message : String(err)}`);
+      const failed = session;
+      session = null;
+      await failed?.end().catch(() => {});
+      return null;
+    }
+  };
+  let pulled = 0;
   try {
-    page = await fetchPage(state.cookie, env.pullPage ?? (state.cookie === null ? PULL_MAX_CHANGES : 500));
-  } catch (err) {
-    if (err instanceof SyncFailure && err.code === 'unknown_cookie' && state.cookie !== null) {
-      await markResync(env, "the server did not recognise this desk's sync position (a restored or new server): pulling everything again", {
-        cookie: null,
-      });
-      return pullAll(env, url, deskId, token);
+    for (let first = true; ; first = false) {
+      // A big page starts the worker, and the rest of this pull goes there too (its connection has the pages cached).
+      if (!session && env.pullWorker && answer.status === 200 && answer.text.length >= (env.workerPageChars ?? WORKER_PAGE_CHARS)) {
+        env.log('info', `pulling ${fromStart ? 'the whole school' : 'many changes'} on the pull worker`);
+        session = env.pullWorker();
+      }
+      let header: PageHeader;
+      let page: PullResponse | null = null;
+      try {
+        const read = session ? await onWorker(() => session!.read(answer)) : null;
+        if (read && 'failure' in read) throw fromFailureData(read.failure);
+        if (read) header = read.header;
+        else {
+          page = readAnswer(answer, pullResponseSchema);
+          header = { cookie: page.cookie, more: page.more, lastMutationId: page.lastMutationId, changes: page.changes.length };
+        }
+      } catch (err) {
+        if (first && err instanceof SyncFailure && err.code === 'unknown_cookie' && state.cookie !== null) {
+          await markResync(
+            env,
+            "the server did not recognise this desk's sync position (a restored or new server): pulling everything again",
+            {
+              cookie: null,
+            },
+          );
+          await session?.end();
+          session = null;
+          return await pullAll(env, url, deskId, token);
+        }
+        throw err;
+      }
+      if (header.lastMutationId < state.last_ack) {
+        await markResync(
+          env,
+          `the server has this desk's changes only up to no. ${header.lastMutationId}, but had confirmed ${state.last_ack}: sending the rest again`,
+          { unackAfter: header.lastMutationId },
+        );
+        return pulled;
+      }
+      if (first && (session || header.more)) tell(0);
+      // While this page is applied, the next one is already on its way.
+      const next: Promise<RawAnswer> | null = header.more ? fetchPage(header.cookie, bigPage) : null;
+      next?.catch(() => {});
+      // The cookie moves only once the whole page is in: a crash replays the page (idempotently), never skips it.
+      const done = session ? await onWorker(() => session!.apply(env.clock.now().toISOString())) : null;
+      if (done && 'error' in done) throw new Error(done.error);
+      if (!done) {
+        page ??= readAnswer(answer, pullResponseSchema);
+        await applyChanges(env.store(), env, page.changes, env.offload);
+        await env.store().updateTable('sync_state').set({ cookie: page.cookie }).where('id', '=', 1).execute();
+      }
+      pulled += header.changes;
+      if (told) tell(pulled);
+      if (!next) return pulled;
+      answer = await next;
     }
-    throw err;
-  }
-  for (;;) {
-    if (page.lastMutationId < state.last_ack) {
-      await markResync(
-        env,
-        `the server has this desk's changes only up to no. ${page.lastMutationId}, but had confirmed ${state.last_ack}: sending the rest again`,
-        { unackAfter: page.lastMutationId },
-      );
-      return pulled;
-    }
-    // While this page is applied, the next one is already on its way.
-    const next: Promise<PullResponse> | null = page.more ? fetchPage(page.cookie, bigPage) : null;
-    next?.catch(() => {});
-    // The cookie moves only once the whole page is in: a crash replays the page (idempotently), never skips it.
-    await applyChanges(env.store(), env, page.changes, env.offload);
-    await env.store().updateTable('sync_state').set({ cookie: page.cookie }).where('id', '=', 1).execute();
-    pulled += page.changes.length;
-    if (!next) return pulled;
-    page = await next;
+  } finally {
+    await session?.end();
+    if (told) env.onPull?.(null);
   }
 }
 

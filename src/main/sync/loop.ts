@@ -1,7 +1,7 @@
 // The background sync loop: a round every interval while things go well; after a failure, exponential backoff with
 // jitter (so a school's desks do not all return at once when the network does). Rounds never overlap.
 import { type SyncRound, syncOnce } from './engine';
-import type { SyncEnv } from './env';
+import type { PullProgress, SyncEnv } from './env';
 import { SyncFailure } from './client';
 
 export interface SyncLoopOptions {
@@ -26,7 +26,7 @@ export interface SyncLoop {
    * round, another follows it. Payments in quick succession share one round.
    */
   soon(): void;
-  view(): { syncing: boolean; online: boolean | null; nextAttemptAt: string | null };
+  view(): { syncing: boolean; online: boolean | null; nextAttemptAt: string | null; pulling: PullProgress | null };
 }
 
 export function backoffDelay(failures: number, base: number, max: number, random: () => number): number {
@@ -47,6 +47,14 @@ export function createSyncLoop(env: SyncEnv, options: SyncLoopOptions): SyncLoop
   let nextAt: number | null = null;
   const soonMs = options.soonMs ?? 500;
   let again = false;
+  let pulling: PullProgress | null = null;
+  const roundEnv: SyncEnv = {
+    ...env,
+    onPull: (progress) => {
+      pulling = progress;
+      env.onPull?.(progress);
+    },
+  };
 
   const schedule = (delay: number) => {
     if (!started) return;
@@ -64,7 +72,7 @@ export function createSyncLoop(env: SyncEnv, options: SyncLoopOptions): SyncLoop
     }
     running = (async () => {
       try {
-        const result = await syncOnce(env);
+        const result = await syncOnce(roundEnv);
         failures = 0;
         online = result === null ? online : true;
         schedule(again ? soonMs : interval);
@@ -114,6 +122,11 @@ export function createSyncLoop(env: SyncEnv, options: SyncLoopOptions): SyncLoop
       if (nextAt !== null && nextAt <= at) return;
       schedule(soonMs);
     },
-    view: () => ({ syncing: running !== null, online, nextAttemptAt: nextAt === null ? null : new Date(nextAt).toISOString() }),
+    view: () => ({
+      syncing: running !== null,
+      online,
+      nextAttemptAt: nextAt === null ? null : new Date(nextAt).toISOString(),
+      pulling,
+    }),
   };
 }

@@ -22,6 +22,11 @@ export const syncStatus = z.object({
   lastAttemptAt: z.string().nullable(),
   lastError: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
+  /**
+   * A pull that brings many changes at once is running: a first pull (`fromStart`: enrolled just now, or resyncing from
+   * the start) or catching up after a long time offline. `pulled`: changes applied so far. Payments can be taken meanwhile.
+   */
+  catchingUp: z.object({ fromStart: z.boolean(), pulled: z.number().int() }).nullable(),
   /** Set when the desk had to resync from the start (the server did not know its position or lost its changes). */
   resync: z.object({ reason: z.string(), at: z.string() }).nullable(),
   /** The audit chain on the server: rows here, rows the server confirmed holding, and its refusal while one stands. */

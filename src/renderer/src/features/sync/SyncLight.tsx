@@ -1,14 +1,16 @@
 // The header's sync light: online or offline, how many changes wait to go, when the desk last synced.
 import { Badge, ColorSwatch, Group, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import type { SyncStatus } from '../../../../shared/contract/sync';
-import { describeSync, timeOf } from './useSyncStatus';
+import { catchingUpText, describeSync, timeOf } from './useSyncStatus';
 import { useDates } from '../../components/school';
 
 export function SyncLight({ status, onOpen }: { status: SyncStatus | null; onOpen: () => void }) {
   const dates = useDates();
   if (!status) return null;
   const { colour, label } = describeSync(status);
-  const detail = `Sync: ${status.queue} waiting to send, last synced ${timeOf(status.lastSuccessAt, dates)}`;
+  const synced = `Sync: ${status.queue} waiting to send, last synced ${timeOf(status.lastSuccessAt, dates)}`;
+  const catching = catchingUpText(status, dates.locale);
+  const detail = catching ? `${catching} ${synced}` : synced;
   // The accessible name is the words on screen followed by the light's meaning in full.
   return (
     <UnstyledButton onClick={onOpen} title={detail}>

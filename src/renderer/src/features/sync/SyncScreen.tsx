@@ -11,7 +11,7 @@ import { sentence, showApiError } from '../../api/form-errors';
 import { DataTable } from '../../components/DataTable';
 import { FormFooter, failureNote } from '../../components/FormFooter';
 import { moneyFor } from '../../components/money';
-import { describeSync, timeOf } from './useSyncStatus';
+import { catchingUpText, describeSync, timeOf } from './useSyncStatus';
 import { useDates } from '../../components/school';
 
 interface Props {
@@ -102,6 +102,11 @@ export function SyncScreen({ session, status, onStatus }: Props) {
         </Alert>
       )}
       {failure && <Alert color="red.9">{failure}</Alert>}
+      {status.catchingUp && (
+        <Alert color="blue.9" role="status">
+          {catchingUpText(status, dates.locale)}
+        </Alert>
+      )}
       <Paper withBorder p="md">
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <Text>

@@ -28,8 +28,18 @@ export function describeSync(s: SyncStatus): { colour: string; label: string } {
   if (!s.enrolled) return { colour: 'gray.7', label: 'Sync not set up' };
   if (!s.enabled) return { colour: 'gray.7', label: 'Sync off' };
   if (s.online === false) return { colour: 'red.9', label: 'Offline' };
+  if (s.catchingUp) return { colour: 'yellow.9', label: s.catchingUp.fromStart ? 'Setting up' : 'Catching up' };
   if (s.online === null) return { colour: 'yellow.9', label: 'Connecting' };
   return { colour: 'teal.9', label: 'Online' };
+}
+
+/** What a pull bringing many changes means for the cashier (null when none runs). */
+export function catchingUpText(s: SyncStatus, locale: string): string | null {
+  if (!s.catchingUp) return null;
+  const so = `${s.catchingUp.pulled.toLocaleString(locale)} changes in so far`;
+  return s.catchingUp.fromStart
+    ? `Setting up: you can collect now; history still arriving (${so}). Payments taken at other desks may not show yet.`
+    : `Catching up with the other desks (${so}). Payments taken at other desks may not show yet.`;
 }
 
 /** An instant in the school's zone (`dates` from useDates), or 'never'. */

@@ -1,0 +1,100 @@
+// A new desk's first pull of a whole school runs on the pull worker (its own write connection): the cashier collects
+// while the school comes in, the Sync status says it is setting up, and afterwards both desks hold the same books.
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FetchLike } from '../../src/main/sync/client';
+import { sql } from 'kysely';
+import { ADMIN, openSideStore, openTestDesk, type TestDesk } from '../support/harness';
+import { deskFigures, enrollDesk, openSyncDesk, startSyncServer, syncAll, type TestSyncServer } from '../support/sync-server';
+
+const SCHOOL = 'Green Valley Public School';
+const STUDENTS = 400;
+
+describe('a first pull on the pull worker', () => {
+  let server: TestSyncServer | undefined;
+  const desks: TestDesk[] = [];
+
+  afterAll(async () => {
+    for (const d of desks) await d.close();
+    await server?.close();
+  });
+
+  it('lets the new desk collect while the school comes in, says it is setting up, and ends with the same books', async () => {
+    server = await startSyncServer({ kind: 'pglite' });
+    const origin = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+    desks.push(origin);
+    origin.clock.current = new Date('2026-04-02T05:00:00Z');
+    await origin.app.generateDemoSchool({ students: STUDENTS, until: '2026-03-31' });
+    await origin.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
+    await enrollDesk(server, origin, SCHOOL);
+    await origin.app.sync.runNow();
+
+    // The new desk pulls in small pages, every one on the worker. Its last page is held back until the cashier has
+    // collected: the payments are certain to land while the pull is still running.
+    let releaseLast!: () => void;
+    const lastHeld = new Promise<void>((resolve) => (releaseLast = resolve));
+    let pages = 0;
+    const holdingFetch: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      const text = await response.text();
+      if (url.endsWith('/v1/pull') && response.status === 200) {
+        pages += 1;
+        if (!(JSON.parse(text) as { more: boolean }).more) await lastHeld;
+      }
+      return { status: response.status, text: async () => text };
+    };
+    const b = await openSyncDesk('D02');
+    desks.push(b);
+    const log: string[] = [];
+    const logger = { error: (m: string) => log.push(m), warn: (m: string) => log.push(m), info: (m: string) => log.push(m) };
+    await b.restart({ logger, syncFetch: holdingFetch, sync: { intervalMs: 3_600_000, pullPage: 50, workerPageChars: 1 } });
+    await b.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    await enrollDesk(server, b, SCHOOL);
+    let finished = false;
+    const pulling = b.app.sync.runNow().finally(() => (finished = true));
+
+    // The cashier looks students up by admission number and takes ₹100 from each one whose dues have arrived.
+    const collected: string[] = [];
+    let sawSettingUp = false;
+    for (let n = 1; collected.length < 5 && n <= STUDENTS;) {
+      const status = await b.ok('sync.status');
+      if (status.catchingUp?.fromStart) sawSettingUp = true;
+      const [student] = await b.ok('students.search', { query: `GV${String(n).padStart(6, '0')}`, limit: 1 });
+      const open = student ? await b.ok('payments.openDues', { studentIds: [student.id] }) : null;
+      if (!student || !open || open.totals.outstanding === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (student && open) n += 1;
+        continue;
+      }
+      await b.ok('payments.record', { studentIds: [student.id], amount: 100_00, method: { mode: 'cash' } });
+      collected.push(student.id);
+      n += 1;
+    }
+    expect(finished).toBe(false);
+    expect(sawSettingUp).toBe(true);
+    expect(collected).toHaveLength(5);
+    releaseLast();
+    await pulling;
+    expect(pages).toBeGreaterThan(5);
+    expect((await b.ok('sync.status')).catchingUp).toBeNull();
+    expect(log).toContain('sync: pulling the whole school on the pull worker');
+    expect(log.filter((line) => line.includes('failed'))).toEqual([]);
+
+    await syncAll(origin, b);
+    const [there, here] = [await deskFigures(origin), await deskFigures(b)];
+    expect(here.students.size).toBe(STUDENTS);
+    expect(here.students).toEqual(there.students);
+    expect(here.queue).toBe(0);
+    expect(there.receiptNos).toEqual(here.receiptNos);
+    expect(here.ownPayments).toEqual({ count: 5, total: 500_00 });
+    // Each ₹100 went to the student it was taken from, on both desks.
+    for (const desk of [origin, b]) {
+      const side = await openSideStore(desk);
+      const ours = await sql<{ student_id: string; total: number }>`
+        select a.student_id, sum(a.amount) as total from allocation a join payment p on p.id = a.payment_id
+        where p.desk_code = 'D02' group by a.student_id order by a.student_id`.execute(side.db);
+      await side.close();
+      expect(ours.rows).toEqual(collected.toSorted().map((id) => ({ student_id: id, total: 100_00 })));
+    }
+  }, 180_000);
+});
