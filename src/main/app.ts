@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { ChannelName, OutputOf, Result } from '../shared/contract';
 import type { Change, MutationArgs } from '../shared/sync/protocol';
 import { type Backups, createBackups } from './background/backup-jobs';
-import { type BackgroundRunner, createBackgroundRunner, type WorkerSpec } from './background/runner';
+import { type BackgroundRunner, createBackgroundRunner, type WorkerSession, type WorkerSpec } from './background/runner';
 import { auditHandlers } from './channels/audit';
 import { authHandlers } from './channels/auth';
 import { backupHandlers } from './channels/backup';
@@ -78,6 +78,9 @@ export interface AppDeps {
   /** The desktop app's Open dialog (Browse on the import screen); browser mode's tabs send the file instead. */
   chooseFile?: FileChooser;
 }
+
+/** How long the pull worker waits for the next big pull before it ends. */
+const PULL_WORKER_IDLE_MS = 60_000;
 
 /** Built, app.ts is inside out/main/index.js and the worker is out/main/background-worker.js; from source it is a .ts file. */
 function defaultBackgroundWorker(): WorkerSpec {
@@ -158,6 +161,8 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     passwordCost: cost,
   };
 
+  let pullSession: WorkerSession | null = null;
+  let pullIdle: NodeJS.Timeout | null = null;
   const syncEnv: SyncEnv = {
     store: services.store,
     clock: deps.clock,
@@ -168,14 +173,22 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     ...(deps.sync?.pullPage ? { pullPage: deps.sync.pullPage } : {}),
     ...(deps.sync?.workerPageChars !== undefined ? { workerPageChars: deps.sync.workerPageChars } : {}),
     pullWorker: () => {
-      const session = backgroundRunner().session();
+      // Kept for a while after a pull: a desk catching up pulls big pages round after round, and a worker takes a
+      // moment to start.
+      if (pullIdle) clearTimeout(pullIdle);
+      if (!pullSession?.alive()) pullSession = backgroundRunner().session();
+      const session = pullSession;
       const release = store.current().holdCheckpoints();
       return {
         read: (answer) => session.request({ kind: 'sync.readPage', answer }),
         apply: (now) => session.request({ kind: 'sync.applyPage', now }),
         end: async () => {
           release();
-          await session.end();
+          pullIdle = setTimeout(() => {
+            if (pullSession === session) pullSession = null;
+            void session.end();
+          }, PULL_WORKER_IDLE_MS);
+          pullIdle.unref();
         },
       };
     },
@@ -304,6 +317,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
     async close() {
       try {
         await syncLoop.stop();
+        if (pullIdle) clearTimeout(pullIdle);
         await background?.close();
         await store.close();
       } finally {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/main/sync/client';
 import { sql } from 'kysely';
 import { ADMIN, openSideStore, openTestDesk, type TestDesk } from '../support/harness';
+import { admit, seedSmallSchool } from '../support/school';
 import { deskFigures, enrollDesk, openSyncDesk, startSyncServer, syncAll, type TestSyncServer } from '../support/sync-server';
 
 const SCHOOL = 'Green Valley Public School';
@@ -87,14 +88,50 @@ describe('a first pull on the pull worker', () => {
     expect(here.queue).toBe(0);
     expect(there.receiptNos).toEqual(here.receiptNos);
     expect(here.ownPayments).toEqual({ count: 5, total: 500_00 });
-    // Each ₹100 went to the student it was taken from, on both desks.
+    // Each ₹100 went to the student it was taken from, on both desks: to their dues, or any part of it their dues (as
+    // they stand once the whole school is in) do not take as advance credit.
     for (const desk of [origin, b]) {
       const side = await openSideStore(desk);
       const ours = await sql<{ student_id: string; total: number }>`
-        select a.student_id, sum(a.amount) as total from allocation a join payment p on p.id = a.payment_id
-        where p.desk_code = 'D02' group by a.student_id order by a.student_id`.execute(side.db);
+        select student_id, sum(amount) as total from (
+          select a.student_id, a.amount from allocation a join payment p on p.id = a.payment_id where p.desk_code = 'D02'
+          union all
+          select c.student_id, c.amount from credit_entry c join payment p on p.id = c.payment_id
+          where p.desk_code = 'D02' and c.kind = 'overpayment'
+        ) group by student_id order by student_id`.execute(side.db);
       await side.close();
       expect(ours.rows).toEqual(collected.toSorted().map((id) => ({ student_id: id, total: 100_00 })));
     }
   }, 180_000);
+
+  it('goes on without the worker when it cannot start, applying the pull on the main thread', async () => {
+    server ??= await startSyncServer({ kind: 'pglite' });
+    const a = await openSyncDesk('D01');
+    desks.push(a);
+    const school = await seedSmallSchool(a);
+    const students = [];
+    for (let i = 0; i < 12; i++) students.push(await admit(a, school));
+    await a.ok('payments.record', { studentIds: [students[3]!.id], amount: 2_000_00, method: { mode: 'cash' } });
+    await enrollDesk(server, a, 'Worker-less School');
+    await a.app.sync.runNow();
+
+    const b = await openSyncDesk('D02');
+    desks.push(b);
+    const log: string[] = [];
+    const logger = { error: (m: string) => log.push(m), warn: (m: string) => log.push(m), info: (m: string) => log.push(m) };
+    await b.restart({
+      logger,
+      backgroundWorker: { file: new URL('./no-such-worker.js', import.meta.url) },
+      sync: { intervalMs: 3_600_000, workerPageChars: 1 },
+    });
+    await b.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    await enrollDesk(server, b, 'Worker-less School');
+    await syncAll(a, b);
+
+    expect(log.some((line) => line.startsWith('sync: the pull worker failed, so this desk applies the pull itself'))).toBe(true);
+    const [there, here] = [await deskFigures(a), await deskFigures(b)];
+    expect(here.students.size).toBe(12);
+    expect(here.students).toEqual(there.students);
+    expect(here.receiptNos).toEqual(['2026-27/D01/000001']);
+  }, 120_000);
 });

@@ -115,6 +115,8 @@ export interface BackgroundRunner {
 
 export interface WorkerSession {
   request<T>(body: WorkerRequestBody): Promise<T>;
+  /** False once the worker has ended (end(), close(), or it crashed). */
+  alive(): boolean;
   end(): Promise<void>;
 }
 
@@ -355,6 +357,7 @@ export function createBackgroundRunner(deps: BackgroundRunnerDeps): BackgroundRu
       sessions.add(w.worker);
       return {
         request: (body) => w.request(body),
+        alive: () => sessions.has(w.worker),
         end: async () => {
           sessions.delete(w.worker);
           await w.worker.terminate();

@@ -140,6 +140,7 @@ async function pullAll(env: SyncEnv, url: string, deskId: string, token: string)
   const bigPage = env.pullPage ?? PULL_MAX_CHANGES;
   let answer = await fetchPage(state.cookie, env.pullPage ?? (fromStart ? PULL_MAX_CHANGES : 500));
   let session: PullSession | null = null;
+  let workerFailed = false;
   let told = false;
   const tell = (pulled: number) => {
     told = true;
@@ -153,6 +154,7 @@ async function pullAll(env: SyncEnv, url: string, deskId: string, token: string)
       env.log('warn', `the pull worker failed, so this desk applies the pull itself: ${err instanceof Error ? err.message : String(err)}`);
       const failed = session;
       session = null;
+      workerFailed = true;
       await failed?.end().catch(() => {});
       return null;
     }
@@ -161,9 +163,11 @@ async function pullAll(env: SyncEnv, url: string, deskId: string, token: string)
   try {
     for (let first = true; ; first = false) {
       // A big page starts the worker, and the rest of this pull goes there too (its connection has the pages cached).
-      if (!session && env.pullWorker && answer.status === 200 && answer.text.length >= (env.workerPageChars ?? WORKER_PAGE_CHARS)) {
+      const big = answer.status === 200 && answer.text.length >= (env.workerPageChars ?? WORKER_PAGE_CHARS);
+      if (!session && !workerFailed && env.pullWorker && big) {
         env.log('info', `pulling ${fromStart ? 'the whole school' : 'many changes'} on the pull worker`);
-        session = env.pullWorker();
+        const start = env.pullWorker;
+        session = await onWorker(async () => start());
       }
       let header: PageHeader;
       let page: PullResponse | null = null;
