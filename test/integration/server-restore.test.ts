@@ -103,35 +103,46 @@ describe('a sync position from before changes named their batch', () => {
 });
 
 describe('an over-payment the server settled after the backup', () => {
-  it.fails(
-    'BUG issue 21: is settled again, on the other receipt, when the desks send their payments in another order: the student gets the excess as credit twice',
-    async () => {
-      const server = await startSyncServer({ kind: 'pglite' });
-      const [a, c] = [await openSyncDesk('D01'), await openSyncDesk('D03')];
-      try {
-        const school = await seedSmallSchool(a);
-        const target = (await admit(a, school)).id;
-        for (const d of [a, c]) await enrollDesk(server, d);
-        await syncAll(a, c);
-        const backup = await server.backup();
-        // Both desks take the first quarter offline; A's payment reaches the server first, C's is settled as the excess.
-        const open = await a.ok('payments.openDues', { studentIds: [target] });
-        const q1 = open.items.filter((i) => i.installment === 'Quarter 1' && i.key.startsWith('due:')).reduce((s, i) => s + i.balance, 0);
-        for (const d of [a, c]) await d.ok('payments.record', { studentIds: [target], amount: q1, method: { mode: 'cash' } });
-        await syncAll(a, c);
-        expect((await deskFigures(a)).students.get(target)!.credit).toBe(q1);
+  it('is settled again on the other receipt when the desks send their payments in another order, and each desk undoes the one the server lost: the excess is credit once', async () => {
+    const server = await startSyncServer({ kind: 'pglite' });
+    const [a, c] = [await openSyncDesk('D01'), await openSyncDesk('D03')];
+    try {
+      const school = await seedSmallSchool(a);
+      const target = (await admit(a, school)).id;
+      for (const d of [a, c]) await enrollDesk(server, d);
+      await syncAll(a, c);
+      const backup = await server.backup();
+      // Both desks take the first quarter offline; A's payment reaches the server first, C's is settled as the excess.
+      const open = await a.ok('payments.openDues', { studentIds: [target] });
+      const q1 = open.items.filter((i) => i.installment === 'Quarter 1' && i.key.startsWith('due:')).reduce((s, i) => s + i.balance, 0);
+      for (const d of [a, c]) await d.ok('payments.record', { studentIds: [target], amount: q1, method: { mode: 'cash' } });
+      await syncAll(a, c);
+      expect((await deskFigures(a)).students.get(target)!.credit).toBe(q1);
 
-        await backup.restore();
-        // This time C's payment comes back first, so the server settles A's as the excess.
-        await syncAll(c, a);
-        const s = await serverFigures(server.database.db);
-        expect(s.credit.get(target)).toBe(q1);
-        for (const d of [a, c]) expect((await deskFigures(d)).students.get(target)!.credit, 'credit on a desk').toBe(q1);
-      } finally {
-        for (const d of [a, c]) await d.close();
-        await server.close();
+      await backup.restore();
+      // This time C's payment comes back first, so the server settles A's as the excess.
+      await syncAll(c, a);
+      const s = await serverFigures(server.database.db);
+      expect(s.credit.get(target)).toBe(q1);
+      for (const d of [a, c]) {
+        const figures = (await deskFigures(d)).students.get(target)!;
+        expect(figures.credit, 'credit on a desk').toBe(q1);
+        expect(figures.allocated, 'paid on the dues on a desk').toBe(s.allocated.get(target));
+        const alerts = await d.ok('sync.alerts');
+        expect(alerts.filter((x) => x.studentId === target).map((x) => x.kind)).toEqual(
+          expect.arrayContaining(['overpayment', 'overpayment_undone']),
+        );
       }
-    },
-    60_000,
-  );
+      // Both desks see the same receipts carry the excess as the server does, and a second round changes nothing.
+      await syncAll(a, c);
+      for (const d of [a, c]) {
+        expect((await deskFigures(d)).students.get(target)!.credit).toBe(q1);
+        // The undoing entries are the sync's own, like the over-payment's: the audit chain still checks out.
+        expect((await d.ok('audit.verify')).intact).toBe(true);
+      }
+    } finally {
+      for (const d of [a, c]) await d.close();
+      await server.close();
+    }
+  }, 60_000);
 });

@@ -32,6 +32,8 @@ export interface SyncStateTable {
   audit_held: Generated<number>;
   /** JSON of the server's standing refusal of this desk's audit chain (sync/audit.ts), null when none. */
   audit_refusal: string | null;
+  /** Set while a pull from the start (enrolment, a full resync) has not yet reached the end of the change log. */
+  pull_from_start: string | null;
 }
 
 export interface SyncAlertTable {
@@ -43,4 +45,6 @@ export interface SyncAlertTable {
   amount: number | null;
   at: string;
   seen_at: string | null;
+  /** An over-payment's: the pull from the start that brought it (again); one not brought again is undone at its end. */
+  pull_seen: string | null;
 }

@@ -16,6 +16,7 @@ import {
 import type { Store } from '../db/schema';
 import { applyChanges } from './apply-remote';
 import { takeServerVersion } from './appliers';
+import { undoOverpaymentsNotResent } from './money-appliers';
 import { pushAuditTrail } from './audit';
 import type { PullSession, SyncEnv } from './env';
 import type { PageHeader } from './pull-worker';
@@ -48,7 +49,8 @@ async function markResync(env: SyncEnv, reason: string, changes: { cookie?: null
           .execute();
         await tx.updateTable('sync_state').set({ last_ack: changes.unackAfter }).where('id', '=', 1).execute();
       }
-      const cookie = changes.cookie === null ? { cookie: null } : {};
+      // Pulling from the start: over-payments the server no longer sends are undone once the pull ends.
+      const cookie = changes.cookie === null ? { cookie: null, pull_from_start: env.ids.uuid() } : {};
       await tx
         .updateTable('sync_state')
         .set({ ...cookie, resync_reason: reason, resync_at: env.clock.now().toISOString() })
@@ -216,13 +218,35 @@ async function pullAll(env: SyncEnv, url: string, deskId: string, token: string)
       }
       pulled += header.changes;
       if (told) tell(pulled);
-      if (!next) return pulled;
+      if (!next) {
+        await endPullFromStart(env);
+        return pulled;
+      }
       answer = await next;
     }
   } finally {
     await session?.end();
     if (told) env.onPull?.(null);
   }
+}
+
+/** The end of the change log, reached: a pull from the start that was running is over, and squares over-payments. */
+async function endPullFromStart(env: SyncEnv): Promise<void> {
+  const undone = await env
+    .store()
+    .transaction()
+    .execute(async (tx) => {
+      const { pull_from_start: pull } = await tx
+        .selectFrom('sync_state')
+        .select('pull_from_start')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      if (!pull) return 0;
+      const count = await undoOverpaymentsNotResent(tx, env, pull);
+      await tx.updateTable('sync_state').set({ pull_from_start: null }).where('id', '=', 1).execute();
+      return count;
+    });
+  if (undone > 0) env.log('warn', `undid ${undone} over-payment(s) the server, restored from a backup, no longer holds`);
 }
 
 /** One round; throws SyncFailure when it cannot finish (the loop decides when to try again). */
@@ -268,6 +292,7 @@ export async function enroll(env: SyncEnv, serverUrl: string, code: string): Pro
       branch_name: answer.branchName,
       enabled: 1,
       cookie: null,
+      pull_from_start: env.ids.uuid(),
       last_ack: 0,
       last_error: null,
       audit_held: 0,

@@ -62,7 +62,16 @@ export async function reverseRemote(
 
 export async function overpaid(tx: Tx, env: Env, a: ChangeArgs<'payments.overpaid'>) {
   const { id, amount } = a;
-  if (await tx.selectFrom('sync_alert').select('id').where('id', '=', id).executeTakeFirst()) return;
+  const { pull_from_start: pull } = await tx
+    .selectFrom('sync_state')
+    .select('pull_from_start')
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  if (await tx.selectFrom('sync_alert').select('id').where('id', '=', id).executeTakeFirst()) {
+    // Brought again by a pull from the start: the server still holds it (see undoOverpaymentsNotResent).
+    if (pull) await tx.updateTable('sync_alert').set({ pull_seen: pull }).where('id', '=', id).execute();
+    return;
+  }
   await tx
     .insertInto('allocation')
     .values({ payment_id: a.paymentId, due_id: a.dueId, student_id: a.studentId, amount: -amount, event_id: id })
@@ -92,8 +101,77 @@ export async function overpaid(tx: Tx, env: Env, a: ChangeArgs<'payments.overpai
       amount,
       at: a.at,
       seen_at: null,
+      pull_seen: pull,
     })
     .execute();
+}
+
+const UNDONE_NOTE = 'over-payment undone: the sync server, restored from a backup, no longer holds it';
+
+/**
+ * At the end of a pull from the start (`pull`): every over-payment the server settled that this pull did not bring
+ * again is one the server no longer holds (restored from a backup; it may have settled the same excess on another
+ * receipt since). Each is undone with entries of its own (the append-only books keep both), and an alert says so.
+ * Returns how many were undone.
+ */
+export async function undoOverpaymentsNotResent(tx: Tx, env: Env, pull: string): Promise<number> {
+  const lost = await tx
+    .selectFrom('sync_alert')
+    .selectAll()
+    .where('kind', '=', 'overpayment')
+    .where((eb) => eb.or([eb('pull_seen', 'is', null), eb('pull_seen', '!=', pull)]))
+    .execute();
+  const now = env.clock.now().toISOString();
+  let undone = 0;
+  for (const alert of lost) {
+    const undoId = `${alert.id}:undone`;
+    if (await tx.selectFrom('sync_alert').select('id').where('id', '=', undoId).executeTakeFirst()) continue;
+    const allocations = await tx
+      .selectFrom('allocation')
+      .select(['payment_id', 'due_id', 'student_id', 'amount'])
+      .where('event_id', '=', alert.id)
+      .execute();
+    for (const row of allocations)
+      await tx
+        .insertInto('allocation')
+        .values({ ...row, amount: -row.amount, event_id: undoId })
+        .execute();
+    const credits = await tx
+      .selectFrom('credit_entry')
+      .select(['student_id', 'amount', 'payment_id'])
+      .where('event_id', '=', alert.id)
+      .execute();
+    for (const row of credits)
+      await tx
+        .insertInto('credit_entry')
+        .values({
+          ...row,
+          id: env.ids.uuid(),
+          amount: -row.amount,
+          kind: 'overpayment',
+          event_id: undoId,
+          at: now,
+          note: UNDONE_NOTE,
+          approved_by: null,
+        })
+        .execute();
+    await tx
+      .insertInto('sync_alert')
+      .values({
+        id: undoId,
+        kind: 'overpayment_undone',
+        message: `The sync server, restored from a backup, no longer holds an over-payment it had found on this receipt: it was taken back out of the student's advance credit. Check the student's statement.`,
+        payment_id: alert.payment_id,
+        student_id: alert.student_id,
+        amount: alert.amount,
+        at: now,
+        seen_at: null,
+        pull_seen: pull,
+      })
+      .execute();
+    undone += 1;
+  }
+  return undone;
 }
 
 /** A bank line another desk confirmed: the payment it is in the books as. */

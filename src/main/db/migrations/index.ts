@@ -13,6 +13,7 @@ import * as bankLines from './0010_bank_lines';
 import * as schoolYear from './0011_school_year';
 import * as studentCharges from './0012_student_charges';
 import * as refunds from './0013_refunds';
+import * as resyncOverpayments from './0014_resync_overpayments';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_school_year': schoolYear,
   '0012_student_charges': studentCharges,
   '0013_refunds': refunds,
+  '0014_resync_overpayments': resyncOverpayments,
 };
