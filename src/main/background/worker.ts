@@ -167,11 +167,13 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return (await import('../sync/pull-worker')).readPage(request.answer);
     case 'sync.applyPage': {
       const { applyKeptPage } = await import('../sync/pull-worker');
-      const writer = (pullWriter ??= writerFor({ userId: 'sync', now: request.now }, PULL_CACHE_MIB));
-      const outcome = await applyKeptPage(writer.db, { clock: { now: () => new Date(request.now) }, ids: writer.env.ids });
-      // The page's WAL is copied into the database here, between pages, not by the cashier's thread (it holds its own).
-      writer.raw.pragma('wal_checkpoint(PASSIVE)');
-      return outcome;
+      if (!pullWriter) {
+        pullWriter = writerFor({ userId: 'sync', now: request.now }, PULL_CACHE_MIB);
+        // The WAL is copied into the database here, by this connection's commits, not by the cashier's thread (which
+        // holds its timed checkpoints while the pull runs): at the desk's own threshold.
+        pullWriter.raw.pragma('wal_autocheckpoint = 10000');
+      }
+      return applyKeptPage(pullWriter.db, { clock: { now: () => new Date(request.now) }, ids: pullWriter.env.ids });
     }
     case 'import.template':
       return (await imports()).writeTemplate(request.importer, contextFor(request.today), request.tmpPath);
