@@ -1,8 +1,10 @@
 // Sync from the desk's side, in Chromium: an admin enrolls the desk, the light turns online, the queue empties;
 // then the server's public verify page says valid, not valid (tampered) and cancelled for real receipts.
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { FetchLike } from '../../src/main/sync/client';
 import { createEnrollment } from '../../src/server/enrollment';
-import { ADMIN, setUpSchool } from '../support/harness';
+import { ADMIN, openTestDesk, schoolInput, setUpSchool } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { startSyncServer, type TestSyncServer } from '../support/sync-server';
 import { expect, expectAccessible, logIn, SHOTS, test } from './support/fixtures';
@@ -123,4 +125,75 @@ test('a desk whose audit trail has waited too long for the server says so on the
   await expectAccessible(page, 'sync stale audit');
   await page.screenshot({ path: join(SHOTS, '32-sync-audit-stale.png'), fullPage: true });
   await own.close();
+});
+
+test('a new desk says it is setting up while the school comes in, and the cashier can look a student up meanwhile', async ({
+  page,
+  desk,
+  rendererUrl,
+}) => {
+  // Another desk of a school of 200 students, already on a server of its own.
+  const own = await startSyncServer({ kind: 'pglite' });
+  const origin = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+  try {
+    origin.clock.current = new Date('2026-04-02T05:00:00Z');
+    await origin.app.generateDemoSchool({ students: 200, until: '2026-03-31' });
+    await origin.ok('auth.login', { username: 'principal', password: 'demo-admin-2026' });
+    const first = await createEnrollment(own.database.db, {
+      schoolName: 'Green Valley Public School',
+      branchName: 'Main',
+      deskCode: 'D01',
+      validHours: 1,
+    });
+    await origin.ok('sync.enroll', { serverUrl: own.url, code: first.code });
+    await origin.app.sync.runNow();
+
+    // This desk pulls in small pages, and the last one is held until the screens have been seen.
+    let releaseLast!: () => void;
+    const lastHeld = new Promise<void>((resolve) => (releaseLast = resolve));
+    const holdingFetch: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      const text = await response.text();
+      if (url.endsWith('/v1/pull') && response.status === 200 && !(JSON.parse(text) as { more: boolean }).more) await lastHeld;
+      return { status: response.status, text: async () => text };
+    };
+    desk.clock.current = new Date('2026-04-02T05:00:00Z');
+    await desk.ok('setup.initialize', schoolInput({ deskCode: 'D02' }));
+    await desk.restart({ syncFetch: holdingFetch, sync: { intervalMs: 3_600_000, pullPage: 50, workerPageChars: 1 } });
+    const { code } = await createEnrollment(own.database.db, {
+      schoolName: 'Green Valley Public School',
+      branchName: 'Main',
+      deskCode: 'D02',
+      validHours: 1,
+    });
+    await desk.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    await desk.ok('sync.enroll', { serverUrl: own.url, code });
+    await desk.ok('auth.logout');
+
+    await logIn(page, rendererUrl);
+    await expect(page.getByRole('button', { name: /Setting up.*you can collect now; history still arriving/ })).toBeVisible({
+      timeout: 20_000,
+    });
+    await page.getByRole('button', { name: /Open the sync page/ }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Setting up: you can collect now; history still arriving' })).toContainText(
+      'Payments taken at other desks may not show yet.',
+    );
+    await expectAccessible(page, 'sync setting up');
+    await page.screenshot({ path: join(SHOTS, '33-sync-setting-up.png'), fullPage: true });
+    // The cashier finds a student who has come in already, and is asked for their dues.
+    await page.getByRole('button', { name: 'Collect fees' }).click();
+    await expect(page.getByLabel('Find a student')).toBeFocused();
+    await page.keyboard.type('GV000001');
+    await expect(page.getByRole('option', { name: /GV000001/ })).toBeVisible();
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('Amount received')).toBeFocused();
+    await expect(page.getByRole('button', { name: /Setting up/ })).toBeVisible();
+
+    releaseLast();
+    await expect(page.getByRole('button', { name: /Online.*Sync: 0 waiting to send/ })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('status').filter({ hasText: 'Setting up' })).toHaveCount(0);
+  } finally {
+    await origin.close();
+    await own.close();
+  }
 });
