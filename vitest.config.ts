@@ -20,7 +20,10 @@ class SlowestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Generous, for a machine that is busy with other work (under two CPU burners, an import's round trip took three
+    // times as long): a hung test still ends, two minutes on.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Stops any PostgreSQL cluster, pgbouncer or server child a failed or killed test left behind (test/support/leftovers.ts).
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',

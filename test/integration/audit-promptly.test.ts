@@ -12,7 +12,7 @@ let server: TestSyncServer;
 const desks: TestDesk[] = [];
 beforeAll(async () => {
   server = await startSyncServer({ kind: 'pglite' });
-}, 60_000);
+});
 afterAll(async () => {
   for (const d of desks) await d.close();
   await server?.close();
@@ -74,7 +74,7 @@ describe('a payment’s audit rows reach the server promptly', () => {
     } finally {
       await desk.app.sync.stop();
     }
-  }, 90_000);
+  });
 
   it('an offline desk is not hammered: after a failed round, a payment does not bring the retry forward', async () => {
     const { desk, student } = await enrolledDesk('Offline');
@@ -90,7 +90,7 @@ describe('a payment’s audit rows reach the server promptly', () => {
       await desk.app.sync.stop();
       server = await startSyncServer({ kind: 'pglite' });
     }
-  }, 90_000);
+  });
 });
 
 describe('a desk whose audit has not reached the server says so', () => {
@@ -112,5 +112,5 @@ describe('a desk whose audit has not reached the server says so', () => {
 
     await desk.app.sync.runNow();
     expect((await desk.ok('sync.status', undefined, 'check')).audit).toMatchObject({ unsyncedSince: null, stale: false });
-  }, 90_000);
+  });
 });

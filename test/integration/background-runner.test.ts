@@ -47,7 +47,7 @@ describe('background jobs', () => {
     const { job, path } = exportJob('done.csv');
     expect((await runner.settled(job.id)).state).toBe('done');
     expect(existsSync(path)).toBe(true);
-  }, 60_000);
+  });
 
   it('ends a cancelled job’s worker, so its file never appears, though the job had already begun writing', async () => {
     for (const wait of [0, 50, 200]) {
@@ -60,7 +60,7 @@ describe('background jobs', () => {
       expect(existsSync(path)).toBe(false);
       expect(readdirSync(desk.dir).filter((f) => f.startsWith(`cancelled-${wait}.csv`))).toEqual([]);
     }
-  }, 60_000);
+  });
 
   it('fails a job whose file cannot be written and whose clean-up fails too, without throwing (issue 17, item 4)', async () => {
     // The temporary part's name is taken by a folder: the worker cannot write it, and removing it throws (EISDIR).
@@ -77,5 +77,5 @@ describe('background jobs', () => {
     expect(existsSync(path)).toBe(false);
     // What could not be cleared away is logged, not thrown.
     expect(desk.errors.splice(0).map(String).join('\n')).toMatch(/EISDIR/);
-  }, 60_000);
+  });
 });

@@ -47,7 +47,7 @@ describe('charges by student', () => {
     school = await seedSmallSchool(desk);
     students = [];
     for (let i = 0; i < 4; i++) students.push(await admit(desk, school));
-  }, 60_000);
+  });
 
   afterEach(async () => {
     await desk.close();

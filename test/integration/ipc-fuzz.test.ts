@@ -25,7 +25,7 @@ beforeAll(async () => {
   const student = await admit(desk, school);
   await desk.ok('payments.record', { studentIds: [student.id], amount: 1_000_00, method: { mode: 'cash' } });
   side = await openSideStore(desk);
-}, 60_000);
+});
 afterAll(async () => {
   await side.close();
   await desk.close();

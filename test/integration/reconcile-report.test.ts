@@ -95,7 +95,7 @@ beforeAll(async () => {
     approver: ACCOUNTANT,
   });
   await desk.ok('auth.login', ACCOUNTANT, BOOKS);
-}, 90_000);
+});
 afterAll(async () => {
   await desk.close();
   files.cleanup();

@@ -120,7 +120,7 @@ describe.each(BANKS)('a %s statement', (bank) => {
     s = await story(bank);
     path = join(files.dir, `${bank}.csv`);
     writeStatement(bank, s.lines, path);
-  }, 60_000);
+  });
   afterAll(() => s.desk.close());
 
   it('matches each line, and says why', async () => {
@@ -206,7 +206,7 @@ describe('the money is in the books once', () => {
     s = await story('sbi');
     path = join(files.dir, `once-${Math.random().toString(36).slice(2)}.csv`);
     writeStatement('sbi', s.lines, path);
-  }, 60_000);
+  });
   afterEach(() => s.desk.close());
 
   it('refuses a UTR at the counter that a confirmed statement line brought in', async () => {
@@ -310,7 +310,7 @@ describe('statements of other kinds', () => {
   let s: Story;
   beforeEach(async () => {
     s = await story('sbi');
-  }, 60_000);
+  });
   afterEach(() => s.desk.close());
 
   it('reads another bank’s statement by the columns the accountant names, and remembers them for the account', async () => {

@@ -21,7 +21,7 @@ beforeEach(async () => {
   // Asha pays the first quarter's tuition and transport; the rest of 2026-27 stays owed.
   await desk.ok('payments.record', { studentIds: [school.students.asha], amount: 4_500_00, method: { mode: 'cash' } });
   await desk.travelTo('2027-03-20T05:00:00.000Z');
-}, 60_000);
+});
 
 afterEach(async () => {
   await desk.close();

@@ -79,7 +79,7 @@ beforeAll(async () => {
     created_at: '2026-04-01T00:00:00.000Z',
     updated_at: '2026-04-01T00:00:00.000Z',
   });
-}, 60_000);
+});
 afterAll(async () => {
   await app?.close();
   await database?.close();

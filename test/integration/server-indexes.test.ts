@@ -23,7 +23,7 @@ describe.each(backends)('the push queries on %s', (_name, backend) => {
   let database: ServerDatabase;
   beforeAll(async () => {
     database = await openServerDatabase(backend.kind === 'postgres' ? { databaseUrl: await backend.pg.newDatabase() } : {});
-  }, 60_000);
+  });
   afterAll(async () => database?.close());
 
   it.each(PUSH_QUERIES)('reads %s through the index %s', async (_table, index, query) => {

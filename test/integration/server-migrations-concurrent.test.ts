@@ -107,5 +107,5 @@ describe.skipIf(!pgServer)(`server instances starting together${pgServer ? '' : 
       await other.end();
       await watcher.end();
     }
-  }, 60_000);
+  });
 });

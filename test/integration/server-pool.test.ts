@@ -70,7 +70,7 @@ describe.skipIf(!pgServer)(`the sync server's PostgreSQL pool${pgServer ? '' : `
     } finally {
       await app.close();
     }
-  }, 60_000);
+  });
 
   it('gives every connection the statement, lock and idle-in-transaction timeouts it is configured with', async () => {
     const { database: defaults } = await open({});
@@ -82,7 +82,7 @@ describe.skipIf(!pgServer)(`the sync server's PostgreSQL pool${pgServer ? '' : `
     expect(await show(defaults.db)).toEqual({ s: '30s', l: '10s', i: '1min' });
     const { database: tuned } = await open({ statementTimeoutMs: 4000, lockTimeoutMs: 2000, idleInTransactionTimeoutMs: 0 });
     expect(await show(tuned.db)).toEqual({ s: '4s', l: '2s', i: '0' });
-  }, 60_000);
+  });
 
   it('has PostgreSQL close a connection left idle in a transaction, and the server carries on', async () => {
     const errors: Error[] = [];
@@ -112,7 +112,7 @@ describe.skipIf(!pgServer)(`the sync server's PostgreSQL pool${pgServer ? '' : `
     } finally {
       await admin.end();
     }
-  }, 60_000);
+  });
 
   it("answers 503 when a frozen instance holds a school's push lock, and other schools push on", async () => {
     const { database, url } = await open({ max: 3, lockTimeoutMs: 500 });
@@ -167,5 +167,5 @@ describe.skipIf(!pgServer)(`the sync server's PostgreSQL pool${pgServer ? '' : `
       await frozen.end().catch(() => {});
       await app.close();
     }
-  }, 60_000);
+  });
 });

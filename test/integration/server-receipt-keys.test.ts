@@ -82,7 +82,7 @@ let app: FastifyInstance;
 beforeAll(async () => {
   database = await openServerDatabase({});
   ({ app } = await buildSyncServer({ db: database.db }));
-}, 60_000);
+});
 afterAll(async () => {
   await app?.close();
   await database?.close();

@@ -99,7 +99,7 @@ describe('a sync position from before changes named their batch', () => {
       for (const d of [a, b]) await d.close();
       await server.close();
     }
-  }, 60_000);
+  });
 });
 
 describe('an over-payment the server settled after the backup', () => {
@@ -144,5 +144,5 @@ describe('an over-payment the server settled after the backup', () => {
       for (const d of [a, c]) await d.close();
       await server.close();
     }
-  }, 60_000);
+  });
 });

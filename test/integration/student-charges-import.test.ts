@@ -52,7 +52,7 @@ beforeEach(async () => {
       { route: 'Route 2', name: 'Lake view', fares: [5_000_00, 5_000_00, 5_000_00] },
     ],
   });
-}, 60_000);
+});
 
 afterEach(async () => {
   await desk.close();

@@ -190,6 +190,7 @@ describe('sync under faults', () => {
         await server.stop();
       }
     },
-    600_000,
+    // About 2 minutes alone on two cores; more than 10 beside two CPU burners.
+    1_800_000,
   );
 });

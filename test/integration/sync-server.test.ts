@@ -123,7 +123,7 @@ describe.each(backends)('the sync server on %s', (_name, backend) => {
     await pushOk(a, [mutation(a, 'masters.createClass', classArgs(CLASS.A)), mutation(a, 'students.create', studentA)]);
     await pushOk(b, [mutation(b, 'masters.createClass', classArgs(CLASS.B)), mutation(b, 'students.create', studentB)]);
     // Starting a database and migrating it can take longer than the default hook timeout on a busy machine.
-  }, 60_000);
+  });
   afterAll(async () => server?.close());
 
   it('finishes the batch in flight when asked to stop, then refuses new work', async () => {

@@ -49,7 +49,7 @@ describe.each(backends)('sync through a %s server', { timeout: 90_000 }, (_name,
   afterAll(async () => {
     await Promise.allSettled([a, b, ...ownDesks].map((desk) => desk?.close()));
     await server?.close();
-  }, 60_000);
+  });
 
   /** Students of the calling test's own, admitted on the first desk; both desks are in step after. */
   async function ownStudents(count: number): Promise<string[]> {
