@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/main/sync/client';
 import { sql } from 'kysely';
-import { ADMIN, openSideStore, openTestDesk, type TestDesk } from '../support/harness';
+import { ADMIN, capturingLogger, openSideStore, openTestDesk, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { deskFigures, enrollDesk, openSyncDesk, startSyncServer, syncAll, type TestSyncServer } from '../support/sync-server';
 
@@ -46,8 +46,7 @@ describe('a first pull on the pull worker', () => {
     };
     const b = await openSyncDesk('D02');
     desks.push(b);
-    const log: string[] = [];
-    const logger = { error: (m: string) => log.push(m), warn: (m: string) => log.push(m), info: (m: string) => log.push(m) };
+    const { log, logger } = capturingLogger();
     await b.restart({ logger, syncFetch: holdingFetch, sync: { intervalMs: 3_600_000, pullPage: 50, workerPageChars: 1 } });
     await b.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
     await enrollDesk(server, b, SCHOOL);
@@ -117,8 +116,7 @@ describe('a first pull on the pull worker', () => {
 
     const b = await openSyncDesk('D02');
     desks.push(b);
-    const log: string[] = [];
-    const logger = { error: (m: string) => log.push(m), warn: (m: string) => log.push(m), info: (m: string) => log.push(m) };
+    const { log, logger } = capturingLogger();
     await b.restart({
       logger,
       backgroundWorker: { file: new URL('./no-such-worker.js', import.meta.url) },

@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type App, createApp, type AppDeps } from '../../src/main/app';
+import { type App, createApp, type AppDeps, type Logger } from '../../src/main/app';
 import type { IdSource } from '../../src/main/services/context';
 import { createKeyStore, type KeyWrapper, NO_KEYCHAIN } from '../../src/main/db/key-store';
 import { type OpenedStore, openStore } from '../../src/main/db/open';
@@ -81,6 +81,13 @@ export class TestClock {
     this.#monotonic += to.getTime() - this.#wall;
     this.#wall = to.getTime();
   }
+}
+
+/** A logger that keeps every line it is given, for tests that assert what the app logged. */
+export function capturingLogger(): { log: string[]; logger: Logger } {
+  const log: string[] = [];
+  const keep = (message: string) => void log.push(message);
+  return { log, logger: { error: keep, warn: keep, info: keep } };
 }
 
 export function sequentialIds() {

@@ -131,7 +131,7 @@ async function pushAll(env: SyncEnv, url: string, deskId: string, token: string)
 }
 
 /** A page this long (its text) is read and applied on the pull worker when the desk has one: a catch-up, not a trickle. */
-export const WORKER_PAGE_CHARS = 256 * 1024;
+const WORKER_PAGE_CHARS = 256 * 1024;
 
 async function pullAll(env: SyncEnv, url: string, deskId: string, token: string): Promise<number> {
   const fetchPage = (cookie: string | null, limit: number) =>
