@@ -8,6 +8,8 @@ export interface BenchCase {
   runs: number;
   warmup: number;
   setup?: () => Promise<void>;
+  /** Before each run, outside the timing: the desk left idle, as between two parents at the counter. */
+  pause?: () => Promise<void>;
   /** One measured run; the returned function (if any) cleans up outside the timing. */
   run: () => Promise<(() => Promise<void> | void) | void>;
   teardown?: () => Promise<void>;
@@ -36,6 +38,7 @@ async function measure(c: BenchCase): Promise<number[]> {
   await c.setup?.();
   const times: number[] = [];
   for (let i = 0; i < c.warmup + c.runs; i++) {
+    await c.pause?.();
     const start = performance.now();
     const cleanup = await c.run();
     const elapsed = performance.now() - start;
