@@ -12,20 +12,12 @@ export async function enqueue<N extends MutationName>(
   name: N,
   args: MutationArgsInput<N>,
 ): Promise<number> {
-  const row = await sql<{ next: number }>`select coalesce(max(mutation_id), 0) + 1 as next from outbox`.execute(tx);
-  const mutationId = row.rows[0]!.next;
-  await tx
-    .insertInto('outbox')
-    .values({
-      mutation_id: mutationId,
-      id: env.ids.uuid(),
-      name,
-      args_json: JSON.stringify(args),
-      created_at: env.clock.now().toISOString(),
-      result: null,
-    })
-    .execute();
-  return mutationId;
+  // Numbered in the insert itself: one statement.
+  const row = await sql<{ mutation_id: number }>`
+    insert into outbox (mutation_id, id, name, args_json, created_at, result)
+    values ((select coalesce(max(mutation_id), 0) + 1 from outbox), ${env.ids.uuid()}, ${name}, ${JSON.stringify(args)}, ${env.clock.now().toISOString()}, null)
+    returning mutation_id`.execute(tx);
+  return row.rows[0]!.mutation_id;
 }
 
 /** Many changes of one kind in one go (a bulk import): consecutive numbers, inserted in chunks. */

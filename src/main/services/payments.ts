@@ -195,6 +195,7 @@ async function nextReceiptNumber(tx: Tx, format: string, year: Year, deskCode: s
 async function levyFines(tx: Tx, env: Env, toLevy: PendingFine[], at: { asOf: string; now: string; paymentId: string }) {
   const fineDueIds = new Map<string, string>();
   const fineDues: DueTable[] = [];
+  if (toLevy.length === 0) return { fineDues, fineDueIds };
   const fineHead = await tx.selectFrom('fee_head').select('id').where('system_code', '=', 'FINE').executeTakeFirstOrThrow();
   for (const f of toLevy) {
     const due: DueTable = {
