@@ -103,17 +103,29 @@ afterAll(async () => {
   for (const o of opened.reverse()) await o.close();
 });
 
+/** A desk with a school, a cashier and a student. */
+async function deskWithStudent(options: Parameters<typeof openTestDesk>[0] = {}): Promise<{ desk: TestDesk; studentId: string }> {
+  const desk = await openTestDesk(options);
+  opened.push(desk);
+  desk.clock.current = new Date('2026-04-02T05:00:00Z');
+  await setUpSchool(desk);
+  const school = await seedSmallSchool(desk);
+  await addCashier(desk);
+  return { desk, studentId: (await admit(desk, school)).id };
+}
+
+/** The same, with two receipts issued for the student. */
+async function deskWithTwoReceipts(): Promise<{ desk: TestDesk; studentId: string }> {
+  const made = await deskWithStudent();
+  await pay(made.desk, made.studentId);
+  await pay(made.desk, made.studentId);
+  return made;
+}
+
 describe('a store that lost its last payment in a damaged WAL', () => {
   it('says so at open, though integrity_check passes, and does not issue the lost receipt number again', async () => {
-    const desk = await openTestDesk();
-    opened.push(desk);
-    desk.clock.current = new Date('2026-04-02T05:00:00Z');
-    await setUpSchool(desk);
-    const school = await seedSmallSchool(desk);
-    await addCashier(desk);
-    const s = await admit(desk, school);
-    await pay(desk, s.id);
-    await pay(desk, s.id);
+    const { desk, studentId } = await deskWithTwoReceipts();
+    const s = { id: studentId };
     const side = await openSideStore(desk);
     opened.push(side);
     const lostFrom = await inWal(desk, side, async () => {
@@ -149,13 +161,8 @@ describe('a store that lost payments the sync server already holds', () => {
 
   it('names the receipts the server confirmed, and numbers on after them', async () => {
     server = await startSyncServer({ kind: 'pglite' });
-    const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
-    opened.push(desk);
-    desk.clock.current = new Date('2026-04-02T05:00:00Z');
-    await setUpSchool(desk);
-    const school = await seedSmallSchool(desk);
-    await addCashier(desk);
-    const s = await admit(desk, school);
+    const { desk, studentId } = await deskWithStudent({ ids: { uuid: () => randomUUID() } });
+    const s = { id: studentId };
     await enrollDesk(server, desk);
     await pay(desk, s.id);
     const side = await openSideStore(desk);
@@ -190,18 +197,10 @@ describe('a store that lost payments the sync server already holds', () => {
 // the two finds its store at the mark before: that action never answered, so nothing given out is missing.
 describe('the mark written beside a commit', () => {
   /** A desk with two receipts issued, closed: the mark is at 2026-27/D01/000002. */
-  async function deskWithTwoReceipts(): Promise<{ desk: TestDesk; studentId: string }> {
-    const desk = await openTestDesk();
-    opened.push(desk);
-    desk.clock.current = new Date('2026-04-02T05:00:00Z');
-    await setUpSchool(desk);
-    const school = await seedSmallSchool(desk);
-    await addCashier(desk);
-    const s = await admit(desk, school);
-    await pay(desk, s.id);
-    await pay(desk, s.id);
-    await desk.close();
-    return { desk, studentId: s.id };
+  async function closedDeskWithTwoReceipts(): Promise<{ desk: TestDesk; studentId: string }> {
+    const made = await deskWithTwoReceipts();
+    await made.desk.close();
+    return made;
   }
 
   /** A transaction on the desk's files that issues the next number and writes the mark ahead; `end` commits or not. */
@@ -242,7 +241,7 @@ describe('the mark written beside a commit', () => {
   };
 
   it('a desk that stopped during the commit finds nothing lost, and issues that number next', async () => {
-    const { desk, studentId } = await deskWithTwoReceipts();
+    const { desk, studentId } = await closedDeskWithTwoReceipts();
     await commitWithMarkAhead(desk, 'rollback');
     expect((await settledOnDisk(desk)).settled).not.toBeNull();
 
@@ -254,7 +253,7 @@ describe('the mark written beside a commit', () => {
   });
 
   it('a desk that stopped after the commit settles the mark at open, so a later loss of that commit is still said', async () => {
-    const { desk } = await deskWithTwoReceipts();
+    const { desk } = await closedDeskWithTwoReceipts();
     const before = copyOf(desk);
     await commitWithMarkAhead(desk, 'commit');
 
@@ -270,7 +269,7 @@ describe('the mark written beside a commit', () => {
   });
 
   it('a store more than one commit behind a mark written ahead has lost records', async () => {
-    const { desk, studentId } = await deskWithTwoReceipts();
+    const { desk, studentId } = await closedDeskWithTwoReceipts();
     const atTwo = copyOf(desk);
     await desk.restart();
     await desk.ok('auth.login', CASHIER);
@@ -289,7 +288,7 @@ describe('the mark written beside a commit', () => {
   });
 
   it('a commit that fails puts the mark back as it was', async () => {
-    const { desk, studentId } = await deskWithTwoReceipts();
+    const { desk, studentId } = await closedDeskWithTwoReceipts();
     const keys = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF);
     const store = createEncryptedStore(desk.dbPath, keys);
     await store.openAutomatically();
