@@ -27,6 +27,9 @@ export default defineConfig({
   forbidOnly: !!process.env['CI'],
   reporter: process.env['CI'] ? [['list'], ['json', { outputFile: 'test-results/playwright.json' }]] : [['list']],
   timeout: 60_000,
+  // What a screen waits for (a worker reading a spreadsheet, a PDF) can take past 5 s on a machine under load: under two
+  // CPU burners the import mapping took longer to come up. The assertions wait for a condition, so only failures wait long.
+  expect: { timeout: 15_000 },
   use: {
     browserName: 'chromium',
     viewport: { width: 1280, height: 720 },
