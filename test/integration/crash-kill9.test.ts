@@ -293,10 +293,7 @@ function nextStart(raw: Raw): Pick<CrashChildConfig, 'startsAt' | 'reversible'> 
 const storeKey = () =>
   createKeyStore(fakeKeychain(master), createFileSettingsStore(join(store.dir, 'settings.json')), TEST_KDF).automaticKeys()[0]!;
 
-/**
- * No child found its store behind the high-water mark: a kill is not a loss (the mark is written beside each commit, and
- * a store found where it was before its last commit had not answered that action yet).
- */
+/** No child found its store behind the high-water mark: a kill is not a loss (nothing answered was lost). */
 function noLossSaid(raw: Raw): string[] {
   return rows<{ message: string }>(raw, "select message from sync_alert where kind = 'store_lost_records'").map(
     (a) => `said at open: ${a.message}`,

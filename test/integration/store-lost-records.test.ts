@@ -3,16 +3,11 @@
 // although its paper is out. The desk keeps a high-water mark beside the store; at open a store behind it (or behind what
 // the sync server confirmed) is said loudly in the store's status, and the next receipt number comes after the lost ones.
 import { randomUUID } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFileSettingsStore } from '../../src/main/desk-settings';
-import { createEncryptedStore } from '../../src/main/db/encrypted-store';
-import { createKeyStore } from '../../src/main/db/key-store';
 import type { OpenedStore } from '../../src/main/db/open';
-import { markPathOf, openMarkFile } from '../../src/main/db/receipt-mark';
-import { openSideStore, openTestDesk, setUpSchool, tempDir, TEST_KDF, type TestDesk } from '../support/harness';
+import { openSideStore, openTestDesk, setUpSchool, tempDir, type TestDesk } from '../support/harness';
 import { admit, seedSmallSchool } from '../support/school';
 import { enrollDesk, startSyncServer, type TestSyncServer } from '../support/sync-server';
 
@@ -64,26 +59,8 @@ async function inWal(desk: TestDesk, side: OpenedStore, work: () => Promise<void
   }
 }
 
-/**
- * Waits until the desk's mark is settled: it is written beside each commit as not yet settled, and settled in the
- * background just after the action answers.
- */
-async function markSettled(desk: TestDesk): Promise<void> {
-  await expect
-    .poll(async () => {
-      const file = openMarkFile(markPathOf(desk.dbPath));
-      await file.close();
-      return file.settled;
-    })
-    .toBeNull();
-}
-
-/**
- * The desk's files as a power cut leaves them a moment after its last action answered, with the WAL spoilt from `frame`
- * on (the lock and -shm are not kept).
- */
-async function copyWithSpoiltWal(desk: TestDesk, frame: number): Promise<string> {
-  await markSettled(desk);
+/** The desk's files as a power cut leaves them, with the WAL spoilt from `frame` on (the lock and -shm are not kept). */
+function copyWithSpoiltWal(desk: TestDesk, frame: number): string {
   const copy = tempDir().dir;
   for (const name of ['feedesk.db', 'feedesk.db-wal', 'feedesk.db.mark', 'settings.json']) {
     if (existsSync(join(desk.dir, name))) copyFileSync(join(desk.dir, name), join(copy, name));
@@ -103,36 +80,24 @@ afterAll(async () => {
   for (const o of opened.reverse()) await o.close();
 });
 
-/** A desk with a school, a cashier and a student. */
-async function deskWithStudent(options: Parameters<typeof openTestDesk>[0] = {}): Promise<{ desk: TestDesk; studentId: string }> {
-  const desk = await openTestDesk(options);
-  opened.push(desk);
-  desk.clock.current = new Date('2026-04-02T05:00:00Z');
-  await setUpSchool(desk);
-  const school = await seedSmallSchool(desk);
-  await addCashier(desk);
-  return { desk, studentId: (await admit(desk, school)).id };
-}
-
-/** The same, with two receipts issued for the student. */
-async function deskWithTwoReceipts(): Promise<{ desk: TestDesk; studentId: string }> {
-  const made = await deskWithStudent();
-  await pay(made.desk, made.studentId);
-  await pay(made.desk, made.studentId);
-  return made;
-}
-
 describe('a store that lost its last payment in a damaged WAL', () => {
   it('says so at open, though integrity_check passes, and does not issue the lost receipt number again', async () => {
-    const { desk, studentId } = await deskWithTwoReceipts();
-    const s = { id: studentId };
+    const desk = await openTestDesk();
+    opened.push(desk);
+    desk.clock.current = new Date('2026-04-02T05:00:00Z');
+    await setUpSchool(desk);
+    const school = await seedSmallSchool(desk);
+    await addCashier(desk);
+    const s = await admit(desk, school);
+    await pay(desk, s.id);
+    await pay(desk, s.id);
     const side = await openSideStore(desk);
     opened.push(side);
     const lostFrom = await inWal(desk, side, async () => {
       expect((await pay(desk, s.id)).receiptNo).toBe('2026-27/D01/000003');
     });
 
-    const after = await openTestDesk({ dir: await copyWithSpoiltWal(desk, lostFrom), keychain: desk.keychain });
+    const after = await openTestDesk({ dir: copyWithSpoiltWal(desk, lostFrom), keychain: desk.keychain });
     opened.push(after);
     const check = await openSideStore(after);
     expect(check.raw.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -161,8 +126,13 @@ describe('a store that lost payments the sync server already holds', () => {
 
   it('names the receipts the server confirmed, and numbers on after them', async () => {
     server = await startSyncServer({ kind: 'pglite' });
-    const { desk, studentId } = await deskWithStudent({ ids: { uuid: () => randomUUID() } });
-    const s = { id: studentId };
+    const desk = await openTestDesk({ ids: { uuid: () => randomUUID() } });
+    opened.push(desk);
+    desk.clock.current = new Date('2026-04-02T05:00:00Z');
+    await setUpSchool(desk);
+    const school = await seedSmallSchool(desk);
+    await addCashier(desk);
+    const s = await admit(desk, school);
     await enrollDesk(server, desk);
     await pay(desk, s.id);
     const side = await openSideStore(desk);
@@ -173,7 +143,7 @@ describe('a store that lost payments the sync server already holds', () => {
     });
 
     const after = await openTestDesk({
-      dir: await copyWithSpoiltWal(desk, lostFrom),
+      dir: copyWithSpoiltWal(desk, lostFrom),
       keychain: desk.keychain,
       ids: { uuid: () => randomUUID() },
     });
@@ -189,127 +159,5 @@ describe('a store that lost payments the sync server already holds', () => {
     await after.app.sync.runNow();
     const onServer = await server.database.db.selectFrom('payment').select('receipt_no').orderBy('receipt_no').execute();
     expect(onServer.map((p) => p.receipt_no)).toEqual(['2026-27/D01/000001', '2026-27/D01/000002', '2026-27/D01/000003']);
-  });
-});
-
-// The mark is written beside each commit, not after it (issue 21: a payment close to one durable write): it goes to disk
-// marked as not yet settled, with the mark before it, and is settled once the commit is in. A desk that stops between
-// the two finds its store at the mark before: that action never answered, so nothing given out is missing.
-describe('the mark written beside a commit', () => {
-  /** A desk with two receipts issued, closed: the mark is at 2026-27/D01/000002. */
-  async function closedDeskWithTwoReceipts(): Promise<{ desk: TestDesk; studentId: string }> {
-    const made = await deskWithTwoReceipts();
-    await made.desk.close();
-    return made;
-  }
-
-  /** A transaction on the desk's files that issues the next number and writes the mark ahead; `end` commits or not. */
-  async function commitWithMarkAhead(desk: TestDesk, end: 'commit' | 'rollback'): Promise<void> {
-    const side = await openSideStore(desk);
-    const mark = openMarkFile(markPathOf(desk.dbPath));
-    try {
-      side.raw.exec('begin immediate');
-      side.raw.prepare('update receipt_series set last_seq = last_seq + 1').run();
-      const ahead = mark.ahead(side.raw);
-      expect(ahead).not.toBeNull();
-      await ahead!.landed;
-      side.raw.exec(end);
-      // The desk stops here: the mark is never settled nor undone.
-    } finally {
-      await mark.close();
-      await side.close();
-    }
-  }
-
-  const settledOnDisk = async (desk: TestDesk) => {
-    const file = openMarkFile(markPathOf(desk.dbPath));
-    await file.close();
-    return { settled: file.settled, series: Object.values(file.current!.series).map((x) => x.seq) };
-  };
-
-  const copyOf = (desk: TestDesk) => {
-    const copy = tempDir().dir;
-    for (const name of ['feedesk.db', 'feedesk.db-wal'])
-      if (existsSync(join(desk.dir, name))) copyFileSync(join(desk.dir, name), join(copy, name));
-    return copy;
-  };
-  const putBack = (desk: TestDesk, copy: string) => {
-    for (const name of ['feedesk.db', 'feedesk.db-wal']) {
-      rmSync(join(desk.dir, name), { force: true });
-      if (existsSync(join(copy, name))) copyFileSync(join(copy, name), join(desk.dir, name));
-    }
-  };
-
-  it('a desk that stopped during the commit finds nothing lost, and issues that number next', async () => {
-    const { desk, studentId } = await closedDeskWithTwoReceipts();
-    await commitWithMarkAhead(desk, 'rollback');
-    expect((await settledOnDisk(desk)).settled).not.toBeNull();
-
-    await desk.restart();
-    expect((await desk.ok('store.status')).lostRecords).toBeUndefined();
-    expect(await settledOnDisk(desk)).toEqual({ settled: null, series: [2] });
-    await desk.ok('auth.login', CASHIER);
-    expect((await pay(desk, studentId)).receiptNo).toBe('2026-27/D01/000003');
-  });
-
-  it('a desk that stopped after the commit settles the mark at open, so a later loss of that commit is still said', async () => {
-    const { desk } = await closedDeskWithTwoReceipts();
-    const before = copyOf(desk);
-    await commitWithMarkAhead(desk, 'commit');
-
-    await desk.restart();
-    expect((await desk.ok('store.status')).lostRecords).toBeUndefined();
-    expect(await settledOnDisk(desk)).toEqual({ settled: null, series: [3] });
-    await desk.close();
-
-    // An older copy of the store put back: it lacks the commit the mark settled.
-    putBack(desk, before);
-    await desk.restart();
-    expect((await desk.ok('store.status')).lostRecords).toMatch(/receipt no\. 3 was issued, but the store's last is 2026-27\/D01\/000002/);
-  });
-
-  it('a store more than one commit behind a mark written ahead has lost records', async () => {
-    const { desk, studentId } = await closedDeskWithTwoReceipts();
-    const atTwo = copyOf(desk);
-    await desk.restart();
-    await desk.ok('auth.login', CASHIER);
-    expect((await pay(desk, studentId)).receiptNo).toBe('2026-27/D01/000003');
-    await desk.close();
-    await commitWithMarkAhead(desk, 'rollback');
-
-    putBack(desk, atTwo);
-    await desk.restart();
-    expect((await desk.ok('store.status')).lostRecords).toMatch(
-      /receipt 2026-27\/D01\/000003 was issued, but the store's last is 2026-27\/D01\/000002/,
-    );
-    // Whether no. 4 committed before the stop is not known: it is not issued again either.
-    await desk.ok('auth.login', CASHIER);
-    expect((await pay(desk, studentId)).receiptNo).toBe('2026-27/D01/000005');
-  });
-
-  it('a commit that fails puts the mark back as it was', async () => {
-    const { desk, studentId } = await closedDeskWithTwoReceipts();
-    const keys = createKeyStore(desk.keychain, createFileSettingsStore(join(desk.dir, 'settings.json')), TEST_KDF);
-    const store = createEncryptedStore(desk.dbPath, keys);
-    await store.openAutomatically();
-    const failing = store
-      .current()
-      .db.transaction()
-      .execute(async (tx) => {
-        // Checked at commit: the commit fails after the mark went ahead of it.
-        await sql`pragma defer_foreign_keys = on`.execute(tx);
-        await sql`update receipt_series set last_seq = last_seq + 1`.execute(tx);
-        await sql`insert into credit_entry (id, student_id, amount, kind, at) values ('c1', 'no such student', 1, 'overpayment', '2026-04-02T05:00:00Z')`.execute(
-          tx,
-        );
-      });
-    await expect(failing).rejects.toThrow(/FOREIGN KEY constraint failed/);
-    expect(await settledOnDisk(desk)).toEqual({ settled: null, series: [2] });
-    await store.close();
-
-    await desk.restart();
-    expect((await desk.ok('store.status')).lostRecords).toBeUndefined();
-    await desk.ok('auth.login', CASHIER);
-    expect((await pay(desk, studentId)).receiptNo).toBe('2026-27/D01/000003');
   });
 });

@@ -5,7 +5,6 @@ import { AppError } from '../../shared/contract/errors';
 import type { KeyStore } from './key-store';
 import { type OpenedStore, openStore, rekey } from './open';
 import { checkAgainstMark, type LostRecords, type MarkFile, markPathOf, openMarkFile } from './receipt-mark';
-import type { BesideCommit } from './store-driver';
 
 export interface EncryptedStore {
   status(): StoreStatus;
@@ -40,11 +39,9 @@ export function createEncryptedStore(
   let lastKey: Buffer | null = null;
   let lost: LostRecords | null = null;
   /** The store's high-water mark; a mark that cannot be kept is logged, never a reason to keep the store shut. */
-  const markFailed = (err: unknown) =>
-    log('error', "could not keep the store's high-water mark beside it: a store that lost records would not be noticed", err);
   const openMark = (): MarkFile | null => {
     try {
-      return openMarkFile(markPathOf(path), markFailed);
+      return openMarkFile(markPathOf(path));
     } catch (err) {
       log('error', `could not open the store's high-water mark (${markPathOf(path)}): a store that lost records would not be noticed`, err);
       return null;
@@ -54,32 +51,21 @@ export function createEncryptedStore(
   const open = async (key: Buffer) => {
     const mark = openMark();
     let store: OpenedStore | null = null;
-    // Every commit after the open raises the mark before the action answers (and before its receipt prints): a
-    // transaction's is written beside its commit, a lone write's after it.
+    // Every commit after the open raises the mark before the action answers (and before its receipt prints).
     const committed = () => {
       if (!mark || !store || opened !== store) return;
       try {
         mark.follow(store.raw);
       } catch (err) {
-        markFailed(err);
-      }
-    };
-    const committing = (): BesideCommit | null => {
-      if (!mark || !store || opened !== store) return null;
-      try {
-        const ahead = mark.ahead(store.raw);
-        return ahead && { landed: () => ahead.landed.catch(markFailed), settle: ahead.settle, undo: () => ahead.undo().catch(markFailed) };
-      } catch (err) {
-        markFailed(err);
-        return null;
+        log('error', "could not keep the store's high-water mark beside it: a store that lost records would not be noticed", err);
       }
     };
     try {
-      store = await openStore(path, key, { committed, committing });
+      store = await openStore(path, key, { committed });
       onOpen(store);
     } catch (err) {
       await store?.close();
-      await mark?.close();
+      mark?.close();
       throw err;
     }
     lost = null;
@@ -90,7 +76,7 @@ export function createEncryptedStore(
     }
     if (lost) log('error', `STORE HAS LOST RECORDS: ${lost.message}`);
     const close = store.close;
-    opened = Object.assign(store, { close: async () => (await close(), await mark?.close()) });
+    opened = Object.assign(store, { close: async () => (await close(), mark?.close()) });
     lastKey = key;
   };
 

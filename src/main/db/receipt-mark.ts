@@ -2,21 +2,7 @@
 // row, and what the sync server confirmed holding. A damaged WAL drops its last commits without a word (SQLite stops
 // reading at the first frame whose checksum fails), and a restored backup is older than the desk: at open the store is
 // compared with the mark, a store behind it is reported, and its receipt numbers are never issued again.
-// A transaction's mark is written beside its commit, so the two fsyncs overlap and a payment costs about one: written
-// ahead as not yet settled (with the mark before it), waited for before the action answers, settled just after. A store
-// found exactly at the mark before stopped during that commit (the action never answered): not a loss.
-import {
-  closeSync,
-  constants,
-  existsSync,
-  fdatasync,
-  fdatasyncSync,
-  fsyncSync,
-  openSync,
-  readSync,
-  write as writeAt,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, existsSync, fdatasyncSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
@@ -37,14 +23,6 @@ export interface Mark {
   audit: number;
   /** What the sync server acknowledged: the outbox up to `mutation`, the audit chain up to `audit`, the last receipt among them. */
   confirmed: { mutation: number; audit: number; receiptNo: string | null; series: string | null };
-}
-
-/**
- * A slot as written: the mark, and while a transaction commits beside it (written ahead, see `MarkFile.ahead`), the mark
- * before that transaction. A store found at `settled` stopped during that commit: its last action was never answered.
- */
-interface Slot extends Mark {
-  settled?: Mark;
 }
 
 // Prepared once per connection: the mark is read after every commit.
@@ -130,7 +108,7 @@ const SLOT = 4096;
 const HEADER = 4 + 8; // length, write number
 const HASH = 32;
 
-function encodeSlot(mark: Slot, writeNo: number): Buffer {
+function encodeSlot(mark: Mark, writeNo: number): Buffer {
   const json = Buffer.from(JSON.stringify(mark), 'utf8');
   if (HEADER + json.length + HASH > SLOT) throw new Error(`the store's mark has grown past ${SLOT} bytes`);
   const slot = Buffer.alloc(SLOT);
@@ -144,7 +122,7 @@ function encodeSlot(mark: Slot, writeNo: number): Buffer {
   return slot;
 }
 
-function decodeSlot(slot: Buffer): { mark: Slot; writeNo: number } | null {
+function decodeSlot(slot: Buffer): { mark: Mark; writeNo: number } | null {
   if (slot.length < HEADER) return null;
   const length = slot.readUInt32LE(0);
   if (HEADER + length + HASH > slot.length) return null;
@@ -153,54 +131,23 @@ function decodeSlot(slot: Buffer): { mark: Slot; writeNo: number } | null {
     .digest();
   if (!hash.equals(slot.subarray(HEADER + length, HEADER + length + HASH))) return null;
   try {
-    return { mark: JSON.parse(slot.subarray(HEADER, HEADER + length).toString('utf8')) as Slot, writeNo: Number(slot.readBigUInt64LE(4)) };
+    return { mark: JSON.parse(slot.subarray(HEADER, HEADER + length).toString('utf8')) as Mark, writeNo: Number(slot.readBigUInt64LE(4)) };
   } catch {
     return null;
   }
 }
 
-/** A mark written ahead of a commit (see `MarkFile.ahead`). */
-export interface MarkAhead {
-  /** Resolves once the mark is on disk (awaited after a commit that succeeded; after one that failed, see `undo`). */
-  readonly landed: Promise<void>;
-  /** The commit is in the store: the mark is written again as settled, in the background. */
-  settle(): void;
-  /** The commit failed: the mark goes back to what it was before (on disk when this resolves). */
-  undo(): Promise<void>;
-}
-
 export interface MarkFile {
   /** The mark as last written (null: none yet, or both slots unreadable). */
   readonly current: Mark | null;
-  /** The mark before the last one, when the last was written ahead of a commit that did not settle. */
-  readonly settled: Mark | null;
   /** After a commit: raises the mark to the store's positions, on disk (fdatasync) before it returns, when they moved. */
   follow(raw: Database.Database): void;
-  /**
-   * Inside a transaction about to commit: starts writing the mark that transaction raises (its positions as it leaves
-   * them), marked as not yet settled, so its fdatasync runs beside the commit's own instead of after it. The caller
-   * waits for `landed` before the action answers, then calls `settle` (or `undo` if the commit failed). Null when
-   * nothing the mark keeps moved.
-   */
-  ahead(raw: Database.Database): MarkAhead | null;
-  /** Starts again from the store (the mark was another store's, or it stopped during a commit), never below `floor`. */
-  replace(raw: Database.Database, floor?: Mark): void;
-  /** Closes the file once every write begun has ended. */
-  close(): Promise<void>;
+  /** Starts again from the store (the mark was another store's). */
+  replace(raw: Database.Database): void;
+  close(): void;
 }
 
-/** `write` then `fdatasync` on libuv's thread pool: the calling thread goes on (with a commit of its own). */
-function writeAndSync(fd: number, slot: Buffer, position: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    writeAt(fd, slot, 0, slot.length, position, (err) => {
-      if (err) return reject(err);
-      fdatasync(fd, (synced) => (synced ? reject(synced) : resolve()));
-    });
-  });
-}
-
-/** `onLateFailure` hears a background write (a settle) that failed. */
-export function openMarkFile(path: string, onLateFailure: (err: unknown) => void = () => {}): MarkFile {
+export function openMarkFile(path: string): MarkFile {
   const created = !existsSync(path);
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
   if (created) {
@@ -213,97 +160,36 @@ export function openMarkFile(path: string, onLateFailure: (err: unknown) => void
     }
   }
   let current: Mark | null = null;
-  let settled: Mark | null = null;
   let writeNo = 0;
   for (const offset of [0, SLOT]) {
     const slot = Buffer.alloc(SLOT);
     const decoded = decodeSlot(slot.subarray(0, readSync(fd, slot, 0, SLOT, offset)));
-    if (decoded && decoded.writeNo >= writeNo) {
-      const { settled: before, ...mark } = decoded.mark;
-      ({ writeNo } = decoded);
-      current = mark;
-      settled = before ?? null;
-    }
+    if (decoded && decoded.writeNo >= writeNo) ({ mark: current, writeNo } = decoded);
   }
 
-  // Writes on the thread pool, one after another (two in flight could land on one slot); `pending` counts them.
-  let queue: Promise<void> = Promise.resolve();
-  let pending = 0;
-  const writeLater = (slot: Slot): Promise<void> => {
-    writeNo += 1;
-    const bytes = encodeSlot(slot, writeNo);
-    const position = (writeNo % 2) * SLOT;
-    pending += 1;
-    const written = queue.then(() => writeAndSync(fd, bytes, position)).finally(() => void (pending -= 1));
-    queue = written.catch(() => {});
-    return written;
-  };
   const write = (mark: Mark) => {
-    if (pending > 0) {
-      // A settle is still on its way: this write queues behind it rather than race it for a slot.
-      writeLater(mark).catch(onLateFailure);
-    } else {
-      writeNo += 1;
-      writeSync(fd, encodeSlot(mark, writeNo), 0, SLOT, (writeNo % 2) * SLOT);
-      fdatasyncSync(fd);
-    }
+    writeNo += 1;
+    writeSync(fd, encodeSlot(mark, writeNo), 0, SLOT, (writeNo % 2) * SLOT);
+    fdatasyncSync(fd);
     current = mark;
-    settled = null;
   };
-  /** The mark the store's positions `now` raise the current one to. */
-  const raised = (now: Mark) => (current && current.identity === now.identity ? higher(current, now) : now);
 
   return {
     get current() {
       return current;
     },
-    get settled() {
-      return settled;
-    },
     follow(raw) {
       const now = positionsOf(raw, current);
       if (!now) return;
       // The store became another school's or desk's (a new desk taking the school from the sync server): it starts again.
-      const next = raised(now);
+      const next = current && current.identity === now.identity ? higher(current, now) : now;
       if (!current || !sameMark(current, next)) write(next);
     },
-    ahead(raw) {
-      const now = positionsOf(raw, current);
-      if (!now) return null;
-      const next = raised(now);
-      if (current && sameMark(current, next)) return null;
-      const before = current;
-      const landed = writeLater(before ? { ...next, settled: before } : next);
-      current = next;
-      settled = before;
-      return {
-        landed,
-        settle() {
-          if (current !== next) return;
-          settled = null;
-          writeLater(next).catch(onLateFailure);
-        },
-        async undo() {
-          const wentAhead = await landed.then(
-            () => true,
-            () => false,
-          );
-          if (current !== next) return;
-          current = before;
-          settled = null;
-          // A mark that never reached the disk (the disk refusing writes, as it refused the commit) leaves nothing to undo.
-          if (wentAhead && before) await writeLater(before);
-        },
-      };
-    },
-    replace(raw, floor) {
+    replace(raw) {
       const now = positionsOf(raw, null);
-      if (now) write(floor && floor.identity === now.identity ? higher(floor, now) : now);
+      if (now) write(now);
     },
-    close: async () => {
-      await queue;
-      closeSync(fd);
-    },
+    close: () => closeSync(fd),
   };
 }
 
@@ -391,19 +277,7 @@ export function checkAgainstMark(
     file.replace(raw);
     return null;
   }
-  let lost = lostRecords(raw, mark, now);
-  const before = file.settled;
-  if (lost && before?.identity === now.identity) {
-    const sure = lostRecords(raw, before, now);
-    if (!sure) {
-      // The desk stopped while its last commit was on its way, the mark written beside it: the store is where it was
-      // before that action, which never answered, so no receipt of it was given. Its number is the next one issued.
-      file.replace(raw, before);
-      return null;
-    }
-    // Said as far as it is sure (whether that last action committed is not known); numbers skipped as far as it went.
-    lost = { ...sure, series: lost.series, confirmedMutation: lost.confirmedMutation };
-  }
+  const lost = lostRecords(raw, mark, now);
   if (lost) {
     try {
       skipIssuedNumbers(raw, lost);
@@ -412,8 +286,6 @@ export function checkAgainstMark(
       log('could not set the receipt series past the numbers already issued', err);
     }
   }
-  // A mark written ahead of a commit that landed is settled now, so a later loss of that commit is not taken for a stop.
-  if (before && !lost) file.replace(raw, mark);
-  else file.follow(raw);
+  file.follow(raw);
   return lost;
 }

@@ -1,6 +1,6 @@
 // kysely's SQLite driver on a connection to the store, with three additions: a transaction takes the write lock when it
 // begins, a transaction that SQLite has already rolled back (after SQLITE_FULL, an I/O error) reports why, not "cannot
-// rollback", and every commit is announced (a transaction's before it, so a write can go to disk beside it).
+// rollback", and every commit is announced.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import {
   CompiledQuery,
@@ -13,24 +13,9 @@ import {
 } from 'kysely';
 import { withFailedRollback } from './damage';
 
-/** A write that goes to disk beside a transaction's commit (the store's high-water mark, see receipt-mark.ts). */
-export interface BesideCommit {
-  /** After the commit: resolves once the write is on disk; never rejects (a failure is the hook's to report). */
-  landed(): Promise<void>;
-  /** The commit is in the store. */
-  settle(): void;
-  /** The commit failed; never rejects. */
-  undo(): Promise<void>;
-}
-
 export interface StoreDriverHooks {
-  /** After each write on its own (outside a transaction); must not throw: the write is already on disk. */
+  /** After each commit (a transaction's, or a write on its own); must not throw: the write is already on disk. */
   committed(): void;
-  /**
-   * Just before a transaction commits, inside it: a write to run beside the commit, so their two fsyncs overlap. The
-   * transaction ends once both are on disk. Without this hook, `committed` follows each transaction's commit too.
-   */
-  committing?(): BesideCommit | null;
 }
 
 class StoreDriver extends SqliteDriver {
@@ -65,25 +50,9 @@ class StoreDriver extends SqliteDriver {
       this.#failure ??= { error: err };
       throw err;
     }
-    // A write outside a transaction, or the commit of one (unless its write went beside it), is now in the store.
-    const besideCommit = query.sql === 'commit' && this.#hooks.committing;
-    if (result.numAffectedRows !== undefined && !this.#raw.inTransaction && query.sql !== 'rollback' && !besideCommit)
-      this.#hooks.committed();
+    // A write outside a transaction, or the commit of one, is now in the store.
+    if (result.numAffectedRows !== undefined && !this.#raw.inTransaction && query.sql !== 'rollback') this.#hooks.committed();
     return result;
-  }
-
-  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const beside = this.#hooks.committing?.() ?? null;
-    try {
-      await super.commitTransaction(connection);
-    } catch (err) {
-      await beside?.undo();
-      throw err;
-    }
-    if (beside) {
-      await beside.landed();
-      beside.settle();
-    }
   }
 
   /**
