@@ -191,7 +191,7 @@ describe('sync under faults', () => {
         await server.stop();
       }
     },
-    // About 2 minutes alone on two cores; more than 10 beside two CPU burners.
+    // About 3½ minutes alone on two cores (212 s in CI); 15–20 beside two CPU burners (901–1,204 s).
     1_800_000,
   );
 });
