@@ -125,6 +125,7 @@ describe('encrypted store', () => {
       '0012_student_charges',
       '0013_refunds',
       '0014_resync_overpayments',
+      '0015_lean_due',
     ]);
     await sql`insert into kysely_migration (name, timestamp) values ('0099_from_the_future', '2030-01-01')`.execute(store.db);
     await store.close();

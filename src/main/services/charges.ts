@@ -269,7 +269,11 @@ export function stopCharge(deps: ServiceDeps, actorId: string, input: ParsedInpu
         throw new AppError('conflict', `${plan.name} was stopped already, on ${formatDate(a.stops_on, locale)}`, 'assignmentId');
       if (input.stopsOn < a.starts_on)
         throw new AppError('invalid_input', `must not be before the charge started (${formatDate(a.starts_on, locale)})`, 'stopsOn');
-      const ours = new Set((await tx.selectFrom('due').select('id').where('source_id', '=', a.id).execute()).map((d) => d.id));
+      const ours = new Set(
+        (await tx.selectFrom('due').select('id').where('student_id', '=', a.student_id).where('source_id', '=', a.id).execute()).map(
+          (d) => d.id,
+        ),
+      );
       const later = (await dueRows(tx, [a.student_id])).filter((d) => ours.has(d.id) && d.due_on > input.stopsOn);
       const at = deps.clock.now().toISOString();
       const reason = `${plan.name} stopped on ${formatDate(input.stopsOn, locale)}: ${input.reason}`;

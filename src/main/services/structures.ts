@@ -229,10 +229,14 @@ export async function assignStructure(tx: Tx, env: Env, structureId: string): Pr
   const now = env.clock.now().toISOString();
   if (!structure.assignedAt) await tx.updateTable('fee_structure').set({ assigned_at: now }).where('id', '=', structureId).execute();
   const duesCreated = await generateDues(tx, env, { structureIds: [structureId] });
+  // The class's students with dues from this structure, each found through its own dues (due_student).
   const students = await tx
-    .selectFrom('due')
-    .select((eb) => eb.fn.count<number>('student_id').distinct().as('n'))
-    .where('source_id', '=', structureId)
+    .selectFrom('student as s')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('s.class_id', '=', structure.classId)
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom('due as d').select('d.id').whereRef('d.student_id', '=', 's.id').where('d.source_id', '=', structureId)),
+    )
     .executeTakeFirstOrThrow();
   const studentIds = (await tx.selectFrom('student').select('id').where('class_id', '=', structure.classId).execute()).map((s) => s.id);
   if (studentIds.length > 0) await applyApprovedConcessions(tx, env, { studentIds });

@@ -14,6 +14,7 @@ import * as schoolYear from './0011_school_year';
 import * as studentCharges from './0012_student_charges';
 import * as refunds from './0013_refunds';
 import * as resyncOverpayments from './0014_resync_overpayments';
+import * as leanDue from './0015_lean_due';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_student_charges': studentCharges,
   '0013_refunds': refunds,
   '0014_resync_overpayments': resyncOverpayments,
+  '0015_lean_due': leanDue,
 };
