@@ -12,6 +12,7 @@ import { concessionsHandlers } from './channels/concessions';
 import { reconcileHandlers } from './channels/reconcile';
 import { yearsHandlers } from './channels/years';
 import { applyChanges } from './sync/apply-remote';
+import { startPullCheckpoints } from './sync/pull-checkpoints';
 import { chargesHandlers } from './channels/charges';
 import { refundsHandlers } from './channels/refunds';
 import { diagnosticsHandlers } from './channels/diagnostics';
@@ -162,6 +163,8 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
   };
 
   let pullSession: WorkerSession | null = null;
+  /** A second worker that copies a catch-up pull's WAL into the database while the pull worker writes. */
+  let checkpointSession: WorkerSession | null = null;
   let pullIdle: NodeJS.Timeout | null = null;
   const syncEnv: SyncEnv = {
     store: services.store,
@@ -177,16 +180,22 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
       // moment to start.
       if (pullIdle) clearTimeout(pullIdle);
       if (!pullSession?.alive()) pullSession = backgroundRunner().session();
-      const session = pullSession;
+      if (!checkpointSession?.alive()) checkpointSession = backgroundRunner().session();
+      const [session, copier] = [pullSession, checkpointSession];
       const release = store.current().holdCheckpoints();
+      const copying = startPullCheckpoints(copier, (message) => deps.logger.warn?.(`sync: ${message}`));
       return {
         read: (answer) => session.request({ kind: 'sync.readPage', answer }),
         apply: (now) => session.request({ kind: 'sync.applyPage', now }),
         end: async () => {
+          const copies = await copying.stop();
+          deps.logger.info?.(`sync: the pull's WAL was copied into the database ${copies} times beside it`);
           release();
           pullIdle = setTimeout(() => {
             if (pullSession === session) pullSession = null;
+            if (checkpointSession === copier) checkpointSession = null;
             void session.end();
+            void copier.end();
           }, PULL_WORKER_IDLE_MS);
           pullIdle.unref();
         },

@@ -77,6 +77,8 @@ export type WorkerRequest =
   /** A catch-up pull's page: read and checked here (kept), then applied on this worker's own write connection. */
   | { id: number; kind: 'sync.readPage'; answer: RawAnswer }
   | { id: number; kind: 'sync.applyPage'; now: string }
+  /** While a catch-up pull writes on another worker: this worker copies the WAL into the database (PASSIVE), beside it. */
+  | { id: number; kind: 'sync.checkpoint' }
   | { id: number; kind: 'import.errorSheet'; today: string; importer: ImporterName; path: string; mapping?: Mapping; tmpPath: string };
 
 export type WorkerReply =

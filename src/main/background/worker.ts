@@ -64,6 +64,8 @@ function writerFor(actor: ImportActor, cacheMiB = 16) {
   };
 }
 
+/** The connection that copies a catch-up pull's WAL into the database beside it (sync.checkpoint). */
+let checkpointer: ReturnType<typeof openConnection> | null = null;
 /** A catch-up pull's write connection, opened with its first page and ended with this worker. */
 let pullWriter: ReturnType<typeof writerFor> | null = null;
 /** A pull's pages are applied as the desk's own connection would; the same 64 MiB cache. */
@@ -162,6 +164,15 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         await writer.db.destroy();
         throw err;
       }
+    }
+    case 'sync.checkpoint': {
+      // Its own connection, kept for the worker's life: a checkpoint needs no write lock, so it copies the pages the
+      // pull worker committed while that worker goes on writing (a core each), and the pull worker's own checkpoint at
+      // its threshold finds little left to copy.
+      checkpointer ??= openConnection(data.dbPath, liveKey);
+      const [result] = checkpointer.pragma('wal_checkpoint(PASSIVE)') as { busy: number }[];
+      // Busy: the pull worker's own checkpoint was running.
+      return { ran: result?.busy === 0 };
     }
     case 'sync.readPage':
       return (await import('../sync/pull-worker')).readPage(request.answer);
