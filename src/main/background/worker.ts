@@ -5,7 +5,7 @@ import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Kysely, SqliteDialect } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
-import { openConnection, openReader } from '../db/open';
+import { openConnection, openReader, withStatementCache } from '../db/open';
 import type { DB } from '../db/schema';
 import { StoreDialect } from '../db/store-driver';
 import { registerSqlFunctions } from '../db/sql-functions';
@@ -58,7 +58,8 @@ function writerFor(actor: ImportActor, cacheMiB = 16) {
   writeRaw.pragma(`cache_size = -${cacheMiB * 1024}`);
   return {
     raw: writeRaw,
-    db: new Kysely<DB>({ dialect: new StoreDialect({ database: writeRaw }, writeRaw, { committed: () => {} }) }),
+    // Statements kept by their text, as on the desk's own connection: a pull's pages run the same few thousand times.
+    db: new Kysely<DB>({ dialect: new StoreDialect({ database: withStatementCache(writeRaw) }, writeRaw, { committed: () => {} }) }),
     env: { clock: { now: () => new Date(actor.now) }, ids: { uuid: () => crypto.randomUUID() }, raw: writeRaw },
     actor: { userId: actor.userId, approverId: actor.approverId ?? null },
   };

@@ -106,7 +106,7 @@ export async function migrateToLatest(db: Store): Promise<void> {
  * kysely prepares every query afresh; SQLite's parse and plan then dominate small queries. This keeps
  * prepared statements by their SQL text (kysely only runs them to completion, never two iterations at once).
  */
-function withStatementCache(raw: Database.Database, size = 512): Database.Database {
+export function withStatementCache(raw: Database.Database, size = 512): Database.Database {
   const cache = new Map<string, Database.Statement>();
   return new Proxy(raw, {
     get(target, prop, receiver) {
