@@ -217,6 +217,7 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
   // True while a restore or a rekey has the store to itself: the sync loop waits.
   let maintenance = false;
   const syncLoop = createSyncLoop(syncEnv, { ...deps.sync, canRun: () => store.status().state === 'open' && !maintenance });
+  services.duesArriving = () => syncLoop.view().pulling !== null;
 
   let background: BackgroundRunner | null = null;
   const backgroundRunner = () =>

@@ -1,7 +1,7 @@
 // A new desk's first pull of a whole school runs on the pull worker (its own write connection): the cashier collects
 // while the school comes in, the Sync status says it is setting up, and afterwards both desks hold the same books.
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FetchLike } from '../../src/main/sync/client';
 import { sql } from 'kysely';
 import { ADMIN, capturingLogger, openSideStore, openTestDesk, type TestDesk } from '../support/harness';
@@ -104,6 +104,87 @@ describe('a first pull on the pull worker', () => {
       expect(ours.rows).toEqual(collected.toSorted().map((id) => ({ student_id: id, total: 100_00 })));
     }
   }, 180_000);
+
+  it('makes the dues of a student the counter opens while the school comes in, and only then', async () => {
+    server ??= await startSyncServer({ kind: 'pglite' });
+    const a = await openSyncDesk('D01');
+    desks.push(a);
+    const school = await seedSmallSchool(a);
+    for (let i = 0; i < 30; i++) await admit(a, school);
+    await enrollDesk(server, a, 'Counter-first School');
+    await a.app.sync.runNow();
+
+    // The new desk's pull stops after its first page, on the worker, until the test lets the second through.
+    let releaseSecond!: () => void;
+    const secondHeld = new Promise<void>((resolve) => (releaseSecond = resolve));
+    let pulls = 0;
+    const holdingFetch: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      const text = await response.text();
+      if (url.endsWith('/v1/pull') && response.status === 200 && ++pulls === 2) await secondHeld;
+      return { status: response.status, text: async () => text };
+    };
+    const b = await openSyncDesk('D02');
+    desks.push(b);
+    await b.restart({ syncFetch: holdingFetch, sync: { intervalMs: 3_600_000, pullPage: 20, workerPageChars: 1 } });
+    await b.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    await enrollDesk(server, b, 'Counter-first School');
+    const pulling = b.app.sync.runNow();
+    // Let go however the test ends: the desk cannot close while its pull waits.
+    onTestFinished(() => releaseSecond());
+    // The first page is in (the pull tells how many changes it has applied).
+    while (!((await b.ok('sync.status')).catchingUp?.pulled ?? 0)) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // Students the pull has brought whose dues it has not made yet (as while it makes a big school's dues a chunk of
+    // students at a time, after their structure's assignment): written beside the desk, with no dues.
+    const withoutDues = async (n: number) => {
+      const side = await openSideStore(b);
+      try {
+        const [first] = (await sql<{ id: string }>`select id from student order by admission_no limit 1`.execute(side.db)).rows;
+        expect(first).toBeDefined();
+        const columns = (await sql<{ name: string }>`select name from pragma_table_info('student')`.execute(side.db)).rows.map(
+          (c) => c.name,
+        );
+        const id = randomUUID();
+        const copied = columns.map((c) => (c === 'id' ? `'${id}'` : c === 'admission_no' ? `'NEW${n}'` : c)).join(', ');
+        await sql
+          .raw(`insert into student (${columns.join(', ')}) select ${copied} from student where id = '${first!.id}'`)
+          .execute(side.db);
+        const { rows } = await sql<{ n: number }>`select count(*) as n from due where student_id = ${id}`.execute(side.db);
+        expect(rows[0]!.n).toBe(0);
+        return id;
+      } finally {
+        await side.close();
+      }
+    };
+    const dueCount = async (id: string) => {
+      const side = await openSideStore(b);
+      const { rows } = await sql<{ n: number }>`select count(*) as n from due where student_id = ${id}`.execute(side.db);
+      await side.close();
+      return rows[0]!.n;
+    };
+
+    // Opened at the counter: the dues are there at once, the structure's ten, and opening again makes no more.
+    const opened = await withoutDues(1);
+    expect((await b.ok('payments.openDues', { studentIds: [opened] })).totals.outstanding).toBe(20_000_00);
+    await b.ok('payments.openDues', { studentIds: [opened] });
+    expect(await dueCount(opened)).toBe(10);
+    // Paid without being opened first: the money goes to the dues, not to advance credit.
+    const paid = await withoutDues(2);
+    const receipt = await b.ok('payments.record', { studentIds: [paid], amount: 5_000_00, method: { mode: 'cash' } });
+    const open = await b.ok('payments.openDues', { studentIds: [paid] });
+    expect(open.totals).toMatchObject({ outstanding: 15_000_00, credit: 0 });
+    expect(receipt.paymentId).toBeDefined();
+
+    releaseSecond();
+    await pulling;
+    expect((await b.ok('sync.status')).catchingUp).toBeNull();
+    // The pull over, opening a student writes nothing: every student's dues are made where the school's changes are.
+    const later = await withoutDues(3);
+    expect((await b.ok('payments.openDues', { studentIds: [later] })).totals.outstanding).toBe(0);
+    expect(await dueCount(later)).toBe(0);
+    expect(await dueCount(opened)).toBe(10);
+  }, 120_000);
 
   it('goes on without the worker when it cannot start, applying the pull on the main thread', async () => {
     server ??= await startSyncServer({ kind: 'pglite' });

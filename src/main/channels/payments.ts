@@ -8,11 +8,21 @@ import { openDues, recordPaymentTx, today } from '../services/payments';
 import { listPayments, readReceipt } from '../services/receipts';
 import { bouncePaymentTx, cancelPaymentTx, waive } from '../services/reversals';
 import { requestCounterUpi } from '../services/upi-requests';
+import { duesOwedNow } from '../services/structures';
 import { upiQrSvg } from '../print/upi-qr';
 
 export function paymentsHandlers(deps: ServiceDeps): HandlersOf<typeof paymentsChannels> {
   return {
-    'payments.openDues': ({ studentIds, asOf }) => openDues(deps.store(), studentIds, asOf ?? today(deps)),
+    'payments.openDues': async ({ studentIds, asOf }) => {
+      // A student opened at the counter while the school is still coming in has its dues made now, not when the pull
+      // reaches it.
+      if (deps.duesArriving?.())
+        await deps
+          .store()
+          .transaction()
+          .execute((tx) => duesOwedNow(tx, deps, studentIds));
+      return openDues(deps.store(), studentIds, asOf ?? today(deps));
+    },
 
     'payments.record': (input, call) => {
       const session = requireSession(call);
@@ -20,7 +30,11 @@ export function paymentsHandlers(deps: ServiceDeps): HandlersOf<typeof paymentsC
       return deps
         .store()
         .transaction()
-        .execute((tx) => recordPaymentTx(tx, deps, cashier, input));
+        .execute(async (tx) => {
+          // The money goes to the dues the student owes, even those the pull has not made yet.
+          if (deps.duesArriving?.()) await duesOwedNow(tx, deps, input.studentIds);
+          return recordPaymentTx(tx, deps, cashier, input);
+        });
     },
 
     'payments.upiRequest': async ({ studentIds, amount }, call) => {

@@ -13,4 +13,6 @@ export interface ServiceDeps {
   ids: IdSource;
   sessions: SessionTable;
   passwordCost: ScryptCost;
+  /** True while a pull is bringing the school in: a student's dues may still be on their way (see duesOwedNow). */
+  duesArriving?(): boolean;
 }

@@ -134,6 +134,16 @@ export async function generateDues(
   return Number(result.numAffectedRows ?? 0);
 }
 
+/**
+ * The dues (and the approved concessions on them) that `studentIds` are owed and do not have yet. While a pull brings the
+ * school in, a student's dues are made a chunk of students at a time after their structure's assignment arrives; the
+ * counter calls this for the students it opens, so the cashier sees and collects against them at once. The rows are
+ * the ones the pull would make (the same ids), so the pull finds them there and goes on.
+ */
+export async function duesOwedNow(tx: Tx, env: Env, studentIds: readonly string[]): Promise<void> {
+  if ((await generateDues(tx, env, { studentIds: [...studentIds] })) > 0) await applyApprovedConcessions(tx, env, { studentIds });
+}
+
 /** Writes a structure made elsewhere (another desk, or the rollover) as it is described, once: again does nothing. */
 export async function insertStructureRows(
   tx: Tx,
