@@ -1,5 +1,5 @@
 // kysely's SQLite driver on a connection to the store, with three additions: a transaction takes the write lock when it
-// begins, a transaction that SQLite has already rolled back (after SQLITE_FULL, an I/O error) reports why, not "cannot
+// begins (waiting for it without holding up the thread), a transaction that SQLite has already rolled back (after SQLITE_FULL, an I/O error) reports why, not "cannot
 // rollback", and every commit is announced.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import {
@@ -62,7 +62,22 @@ class StoreDriver extends SqliteDriver {
    */
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     this.#failure = null;
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    // Waited for here, not in SQLite's busy handler: that one sleeps on this thread, and while a worker's
+    // transaction (a pull's slice, an import's commit) holds the lock, the cashier's whole desk would stand still.
+    const timeout = this.#raw.pragma('busy_timeout', { simple: true }) as number;
+    const deadline = Date.now() + timeout;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+      this.#raw.pragma('busy_timeout = 0');
+      try {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+        return;
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      } finally {
+        this.#raw.pragma(`busy_timeout = ${timeout}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
