@@ -11,6 +11,20 @@ import { deskFigures, enrollDesk, openSyncDesk, startSyncServer, syncAll, type T
 const SCHOOL = 'Green Valley Public School';
 const STUDENTS = 400;
 
+/** A fetch that holds back a pull's answer for which `hold(n, more)` is true (n counts the pulls) until release(). */
+function holdingPulls(hold: (n: number, more: boolean) => boolean) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let pulls = 0;
+  const fetchLike: FetchLike = async (url, init) => {
+    const response = await fetch(url, init);
+    const text = await response.text();
+    if (url.endsWith('/v1/pull') && response.status === 200 && hold(++pulls, (JSON.parse(text) as { more: boolean }).more)) await released;
+    return { status: response.status, text: async () => text };
+  };
+  return { fetch: fetchLike, release, pulls: () => pulls };
+}
+
 describe('a first pull on the pull worker', () => {
   let server: TestSyncServer | undefined;
   const desks: TestDesk[] = [];
@@ -32,22 +46,11 @@ describe('a first pull on the pull worker', () => {
 
     // The new desk pulls in small pages, every one on the worker. Its last page is held back until the cashier has
     // collected: the payments are certain to land while the pull is still running.
-    let releaseLast!: () => void;
-    const lastHeld = new Promise<void>((resolve) => (releaseLast = resolve));
-    let pages = 0;
-    const holdingFetch: FetchLike = async (url, init) => {
-      const response = await fetch(url, init);
-      const text = await response.text();
-      if (url.endsWith('/v1/pull') && response.status === 200) {
-        pages += 1;
-        if (!(JSON.parse(text) as { more: boolean }).more) await lastHeld;
-      }
-      return { status: response.status, text: async () => text };
-    };
+    const held = holdingPulls((_n, more) => !more);
     const b = await openSyncDesk('D02');
     desks.push(b);
     const { log, logger } = capturingLogger();
-    await b.restart({ logger, syncFetch: holdingFetch, sync: { intervalMs: 3_600_000, pullPage: 50, workerPageChars: 1 } });
+    await b.restart({ logger, syncFetch: held.fetch, sync: { intervalMs: 3_600_000, pullPage: 50, workerPageChars: 1 } });
     await b.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
     await enrollDesk(server, b, SCHOOL);
     let finished = false;
@@ -73,9 +76,9 @@ describe('a first pull on the pull worker', () => {
     expect(finished).toBe(false);
     expect(sawSettingUp).toBe(true);
     expect(collected).toHaveLength(5);
-    releaseLast();
+    held.release();
     await pulling;
-    expect(pages).toBeGreaterThan(5);
+    expect(held.pulls()).toBeGreaterThan(5);
     expect((await b.ok('sync.status')).catchingUp).toBeNull();
     expect(log).toContain('sync: pulling the whole school on the pull worker');
     // A second worker copied the pull's WAL into the database while the pull worker wrote.
@@ -115,23 +118,15 @@ describe('a first pull on the pull worker', () => {
     await a.app.sync.runNow();
 
     // The new desk's pull stops after its first page, on the worker, until the test lets the second through.
-    let releaseSecond!: () => void;
-    const secondHeld = new Promise<void>((resolve) => (releaseSecond = resolve));
-    let pulls = 0;
-    const holdingFetch: FetchLike = async (url, init) => {
-      const response = await fetch(url, init);
-      const text = await response.text();
-      if (url.endsWith('/v1/pull') && response.status === 200 && ++pulls === 2) await secondHeld;
-      return { status: response.status, text: async () => text };
-    };
+    const held = holdingPulls((n) => n === 2);
     const b = await openSyncDesk('D02');
     desks.push(b);
-    await b.restart({ syncFetch: holdingFetch, sync: { intervalMs: 3_600_000, pullPage: 20, workerPageChars: 1 } });
+    await b.restart({ syncFetch: held.fetch, sync: { intervalMs: 3_600_000, pullPage: 20, workerPageChars: 1 } });
     await b.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
     await enrollDesk(server, b, 'Counter-first School');
     const pulling = b.app.sync.runNow();
     // Let go however the test ends: the desk cannot close while its pull waits.
-    onTestFinished(() => releaseSecond());
+    onTestFinished(() => held.release());
     // The first page is in (the pull tells how many changes it has applied).
     while (!((await b.ok('sync.status')).catchingUp?.pulled ?? 0)) await new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -176,7 +171,7 @@ describe('a first pull on the pull worker', () => {
     expect(open.totals).toMatchObject({ outstanding: 15_000_00, credit: 0 });
     expect(receipt.paymentId).toBeDefined();
 
-    releaseSecond();
+    held.release();
     await pulling;
     expect((await b.ok('sync.status')).catchingUp).toBeNull();
     // The pull over, opening a student writes nothing: every student's dues are made where the school's changes are.
