@@ -1,6 +1,6 @@
 // kysely's SQLite driver on a connection to the store, with three additions: a transaction takes the write lock when it
-// begins (waiting for it without holding up the thread), a transaction that SQLite has already rolled back (after SQLITE_FULL, an I/O error) reports why, not "cannot
-// rollback", and every commit is announced.
+// begins (waiting for it without holding up the thread), a transaction that SQLite has already rolled back (after
+// SQLITE_FULL, an I/O error) reports why, not "cannot rollback", and every commit is announced.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import {
   CompiledQuery,
@@ -22,6 +22,8 @@ class StoreDriver extends SqliteDriver {
   readonly #raw: Database.Database;
   readonly #hooks: StoreDriverHooks;
   #connection: DatabaseConnection | null = null;
+  /** The connection's busy timeout (read at the first transaction): how long a transaction waits for the write lock. */
+  #busyTimeout: number | undefined;
   /** The first statement that failed in the open transaction. */
   #failure: { error: unknown } | null = null;
 
@@ -64,7 +66,7 @@ class StoreDriver extends SqliteDriver {
     this.#failure = null;
     // Waited for here, not in SQLite's busy handler: that one sleeps on this thread, and while a worker's
     // transaction (a pull's slice, an import's commit) holds the lock, the cashier's whole desk would stand still.
-    const timeout = this.#raw.pragma('busy_timeout', { simple: true }) as number;
+    const timeout = (this.#busyTimeout ??= this.#raw.pragma('busy_timeout', { simple: true }) as number);
     const deadline = Date.now() + timeout;
     for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
       this.#raw.pragma('busy_timeout = 0');
