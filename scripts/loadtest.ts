@@ -1,8 +1,10 @@
 // npm run loadtest -- --schools N --desks M [--payments P] [--instances K] [--url URL]: N schools × M desks push P
 // payments each, all at once, to K sync servers started here on one throwaway PostgreSQL (or to a running server at
 // URL, enrolling through FEEDESK_ADMIN_TOKEN); prints payments/s, push p50/p99 and errors by code, then checks that the
-// server holds every payment by pulling each school's change log back.
+// server holds every payment by pulling each school's change log back. On its own PostgreSQL it also prints what the
+// pushes took on disk, a payment: the database's growth and the WAL written.
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { join } from 'node:path';
 import { tempDir } from '../test/support/harness';
 import { freePort, postgresUnavailable, startTestPostgres, type TestPostgres } from '../test/support/postgres';
@@ -37,6 +39,8 @@ interface Servers {
   urls: string[];
   adminToken: string;
   what: string;
+  /** The throwaway PostgreSQL database the servers use (none with --url or on PGlite). */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -71,8 +75,34 @@ async function startServers(o: LoadOptions, scratch: string): Promise<Servers> {
     urls: servers.map((s) => `http://127.0.0.1:${s.port}`),
     adminToken,
     what: `${o.instances} server instance${o.instances > 1 ? 's' : ''} on ${kind}`,
+    ...(database['DATABASE_URL'] ? { databaseUrl: database['DATABASE_URL'] } : {}),
     stop,
   };
+}
+
+/** The database's size on disk and the WAL's position, to tell what a run of pushes wrote. */
+async function storageMark(databaseUrl: string): Promise<{ bytes: number; wal: string }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string; wal: string }>(
+      'select pg_database_size(current_database()) as bytes, pg_current_wal_lsn()::text as wal',
+    );
+    return { bytes: Number(rows[0]!.bytes), wal: rows[0]!.wal };
+  } finally {
+    await client.end();
+  }
+}
+
+async function walSince(databaseUrl: string, mark: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) as bytes', [mark]);
+    return Number(rows[0]!.bytes);
+  } finally {
+    await client.end();
+  }
 }
 
 interface Tally {
@@ -149,6 +179,7 @@ async function main() {
       throw new Error(`setting the schools up failed: ${JSON.stringify([...setupTally.errors, ...setupTally.rejected])}`);
 
     const tally: Tally = { latencies: [], applied: 0, rejected: new Map(), errors: new Map(), stopped: 0 };
+    const before = servers.databaseUrl ? await storageMark(servers.databaseUrl) : null;
     const pushAgents = servers.urls.map((u) => keepAliveAgent(u));
     const started = performance.now();
     await Promise.all(
@@ -166,6 +197,12 @@ async function main() {
     const errors = [...tally.errors].map(([code, n]) => `${code} ×${count(n)}`).join(', ');
     console.log(`errors: ${errors || 'none'}${tally.stopped > 0 ? ` (${tally.stopped} desks stopped)` : ''}`);
     for (const [reason, n] of tally.rejected) console.log(`not applied ×${count(n)}: ${reason}`);
+    if (before && servers.databaseUrl && tally.applied > 0) {
+      const grown = (await storageMark(servers.databaseUrl)).bytes - before.bytes;
+      const wal = await walSince(servers.databaseUrl, before.wal);
+      const kb = (bytes: number) => (bytes / tally.applied / 1024).toFixed(1);
+      console.log(`storage: ${kb(grown)} KB a payment in the database (tables and indexes), ${kb(wal)} KB of WAL written a payment`);
+    }
     const held = (await Promise.all(schools.map((s) => paymentsPulled(agent, s.url, s.reader)))).reduce((a, b) => a + b, 0);
     console.log(`server holds ${count(held)} of ${count(expected)} payments (each school's change log pulled back)`);
     if (held !== expected || tally.applied !== expected) process.exitCode = 1;

@@ -1,0 +1,35 @@
+// `npm run loadtest` as an operator runs it, small: two schools of two desks push their payments to a sync server it
+// starts; it reports what the server holds and, on its own PostgreSQL, what a payment took on disk.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+
+describe('the load test', () => {
+  it('pushes every payment, finds them all on the server, and says what a payment took on disk', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/loadtest.ts', '--schools', '2', '--desks', '2', '--payments', '30'],
+      { cwd: root, timeout: 150_000, maxBuffer: 1 << 20 },
+    );
+    expect(stdout).toContain('loadtest: 2 schools × 2 desks × 30 payments against 1 server instance on ');
+    expect(stdout).toMatch(/^pushed 120 of 120 payments in /m);
+    expect(stdout).toContain('errors: none');
+    expect(stdout).toContain('server holds 120 of 120 payments');
+    const storage = /^storage: ([\d.]+) KB a payment in the database \(tables and indexes\), ([\d.]+) KB of WAL written a payment$/m.exec(
+      stdout,
+    );
+    if (stdout.includes('on a throwaway PostgreSQL')) {
+      expect(storage).not.toBeNull();
+      // A payment's rows and the change the other desks pull: more than nothing, less than the pushed text ten times over.
+      expect(Number(storage![1])).toBeGreaterThan(0.3);
+      expect(Number(storage![1])).toBeLessThan(50);
+      expect(Number(storage![2])).toBeGreaterThan(0.3);
+    } else {
+      expect(storage).toBeNull();
+    }
+  }, 180_000);
+});
