@@ -4,8 +4,8 @@
 // server holds every payment by pulling each school's change log back. On its own PostgreSQL it also prints what the
 // pushes took on disk, a payment: the database's growth and the WAL written.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { join } from 'node:path';
+import pg from 'pg';
 import { tempDir } from '../test/support/harness';
 import { freePort, postgresUnavailable, startTestPostgres, type TestPostgres } from '../test/support/postgres';
 import {
@@ -80,26 +80,17 @@ async function startServers(o: LoadOptions, scratch: string): Promise<Servers> {
   };
 }
 
-/** The database's size on disk and the WAL's position, to tell what a run of pushes wrote. */
-async function storageMark(databaseUrl: string): Promise<{ bytes: number; wal: string }> {
+/** The database's size on disk and the WAL's position, and the WAL written since `since` (a position read before). */
+async function storage(databaseUrl: string, since?: string): Promise<{ bytes: number; wal: string; walSince: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ bytes: string; wal: string }>(
-      'select pg_database_size(current_database()) as bytes, pg_current_wal_lsn()::text as wal',
+    const { rows } = await client.query<{ bytes: string; wal: string; since: string }>(
+      `select pg_database_size(current_database()) as bytes, pg_current_wal_lsn()::text as wal,
+              pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) as since`,
+      [since ?? '0/0'],
     );
-    return { bytes: Number(rows[0]!.bytes), wal: rows[0]!.wal };
-  } finally {
-    await client.end();
-  }
-}
-
-async function walSince(databaseUrl: string, mark: string): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) as bytes', [mark]);
-    return Number(rows[0]!.bytes);
+    return { bytes: Number(rows[0]!.bytes), wal: rows[0]!.wal, walSince: Number(rows[0]!.since) };
   } finally {
     await client.end();
   }
@@ -179,7 +170,7 @@ async function main() {
       throw new Error(`setting the schools up failed: ${JSON.stringify([...setupTally.errors, ...setupTally.rejected])}`);
 
     const tally: Tally = { latencies: [], applied: 0, rejected: new Map(), errors: new Map(), stopped: 0 };
-    const before = servers.databaseUrl ? await storageMark(servers.databaseUrl) : null;
+    const before = servers.databaseUrl ? await storage(servers.databaseUrl) : null;
     const pushAgents = servers.urls.map((u) => keepAliveAgent(u));
     const started = performance.now();
     await Promise.all(
@@ -198,10 +189,11 @@ async function main() {
     console.log(`errors: ${errors || 'none'}${tally.stopped > 0 ? ` (${tally.stopped} desks stopped)` : ''}`);
     for (const [reason, n] of tally.rejected) console.log(`not applied ×${count(n)}: ${reason}`);
     if (before && servers.databaseUrl && tally.applied > 0) {
-      const grown = (await storageMark(servers.databaseUrl)).bytes - before.bytes;
-      const wal = await walSince(servers.databaseUrl, before.wal);
+      const after = await storage(servers.databaseUrl, before.wal);
       const kb = (bytes: number) => (bytes / tally.applied / 1024).toFixed(1);
-      console.log(`storage: ${kb(grown)} KB a payment in the database (tables and indexes), ${kb(wal)} KB of WAL written a payment`);
+      console.log(
+        `storage: ${kb(after.bytes - before.bytes)} KB a payment in the database (tables and indexes), ${kb(after.walSince)} KB of WAL written a payment`,
+      );
     }
     const held = (await Promise.all(schools.map((s) => paymentsPulled(agent, s.url, s.reader)))).reduce((a, b) => a + b, 0);
     console.log(`server holds ${count(held)} of ${count(expected)} payments (each school's change log pulled back)`);

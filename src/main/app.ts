@@ -183,13 +183,13 @@ async function createAppHoldingLock(deps: AppDeps, lock: StoreLock): Promise<App
       if (!checkpointSession?.alive()) checkpointSession = backgroundRunner().session();
       const [session, copier] = [pullSession, checkpointSession];
       const release = store.current().holdCheckpoints();
-      const copying = startPullCheckpoints(copier, (message) => deps.logger.warn?.(`sync: ${message}`));
+      const copying = startPullCheckpoints(copier, (message) => syncEnv.log('warn', message));
       return {
         read: (answer) => session.request({ kind: 'sync.readPage', answer }),
         apply: (now) => session.request({ kind: 'sync.applyPage', now }),
         end: async () => {
           const copies = await copying.stop();
-          deps.logger.info?.(`sync: the pull's WAL was copied into the database ${copies} times beside it`);
+          syncEnv.log('info', `the pull's WAL was copied into the database ${copies} times beside it`);
           release();
           pullIdle = setTimeout(() => {
             if (pullSession === session) pullSession = null;
