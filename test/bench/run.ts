@@ -13,6 +13,7 @@ import { type BenchCase, runBenchmarks } from './harness';
 import { benchSchool, KEYCHAIN } from './school';
 import { closeSyncBench, syncCases } from './sync';
 import { closeServerPushBench, serverPushCases } from './server-push';
+import { closeServerThroughputBench, serverThroughputCases } from './server-throughput';
 import { closeReportBench, reportCases } from './reports';
 import { closeImportBench, importCases } from './imports';
 import { auditCases, closeAuditBench } from './audit';
@@ -176,6 +177,7 @@ const cases: BenchCase[] = [
   schoolCase('student.ledger', 300, () => school.desk!.ok('payments.ledger', { studentId: school.pick(school.studentIds) })),
   ...syncCases,
   ...serverPushCases,
+  ...serverThroughputCases,
   ...reportCases,
   ...importCases,
   ...auditCases,
@@ -193,6 +195,7 @@ try {
   await school.desk?.close();
   await closeSyncBench();
   await closeServerPushBench();
+  await closeServerThroughputBench();
   await closeReportBench();
   await closeImportBench();
   await closeAuditBench();

@@ -1,5 +1,5 @@
-// `npm run loadtest` as an operator runs it, small: two schools of two desks push their payments to a sync server it
-// starts; it reports what the server holds and, on its own PostgreSQL, what a payment took on disk.
+// `npm run loadtest` as an operator runs it, small: two schools of two desks do their sync rounds (push, pull, audit rows)
+// against a sync server it starts; it reports what the server holds and, on its own PostgreSQL, what a payment took on disk.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +18,12 @@ describe('the load test', () => {
     expect(stdout).toContain('loadtest: 2 schools × 2 desks × 30 payments against 1 server instance on ');
     expect(stdout).toMatch(/^pushed 120 of 120 payments in /m);
     expect(stdout).toContain('errors: none');
+    // Each desk's rounds as a desk's: it pulled the school's other desk's payments and its own payments' audit rows were taken.
+    const rounds = /^pulled ([\d,]+) payments of other desks in [\d,]+ pages; ([\d,]+) audit rows held$/m.exec(stdout);
+    expect(rounds).not.toBeNull();
+    expect(Number(rounds![1]!.replaceAll(',', ''))).toBeGreaterThan(0);
+    expect(Number(rounds![2]!.replaceAll(',', ''))).toBeGreaterThanOrEqual(120);
+    expect(stdout).toMatch(/^push p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms; pull p50 .*; audit p50 /m);
     expect(stdout).toContain('server holds 120 of 120 payments');
     const storage = /^storage: ([\d.]+) KB a payment in the database \(tables and indexes\), ([\d.]+) KB of WAL written a payment$/m.exec(
       stdout,

@@ -7,12 +7,19 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { openSideStore, openTestDesk, schoolInput } from './harness';
 import { admit, seedSmallSchool } from './school';
+import { chainHash, GENESIS, type ChainRow } from '../../src/node-shared/audit-chain';
+import type { AuditRow } from '../../src/shared/sync/audit';
 import { SYNC_SCHEMA_VERSION, type Mutation } from '../../src/shared/sync/protocol';
+
+/** An audit row as the template desk wrote it for a payment, without its place in a chain. */
+type PaymentAudit = Omit<ChainRow, 'seq' | 'desk_code'>;
 
 export interface DeskOutbox {
   /** The school's set-up (masters, structure, students) as the first desk sent it; its key publication left out. */
   setup: Mutation[];
   payments: Mutation[];
+  /** The audit rows each payment wrote, by payment id. */
+  audit: Map<string, PaymentAudit[]>;
 }
 
 /** A desk (D01) in `dir` sets up a small school with `students` students and records `payments` cash payments. */
@@ -32,10 +39,21 @@ export async function recordTemplate(dir: string, payments: number, students = 2
   try {
     const rows = await side.db.selectFrom('outbox').select(['mutation_id', 'id', 'name', 'args_json']).orderBy('mutation_id').execute();
     const all = rows.map((r) => ({ mutationId: r.mutation_id, id: r.id, name: r.name, args: JSON.parse(r.args_json) as unknown }));
+    const payments = all.filter((m) => m.name === 'payments.record');
+    const paymentIds = payments.map((m) => (m.args as { payment: { id: string } }).payment.id);
+    const audit = new Map<string, PaymentAudit[]>(paymentIds.map((id) => [id, []]));
+    for (const r of await side.db
+      .selectFrom('audit_log')
+      .select(['id', 'at', 'user_id', 'action', 'entity', 'entity_id', 'before_json', 'after_json'])
+      .where('entity_id', 'in', paymentIds)
+      .orderBy('seq')
+      .execute())
+      audit.get(r.entity_id!)!.push(r);
     return {
       // A desk key's id is its fingerprint: the same key published by every copy would be refused after the first.
       setup: all.filter((m) => m.name !== 'payments.record' && m.name !== 'deskKeys.publish'),
-      payments: all.filter((m) => m.name === 'payments.record'),
+      payments,
+      audit,
     };
   } finally {
     await side.close();
@@ -44,37 +62,67 @@ export async function recordTemplate(dir: string, payments: number, students = 2
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
+/** A desk's payments and the audit rows they wrote, chained from the desk's first row. */
+export interface DeskWork {
+  payments: Mutation[];
+  audit: AuditRow[];
+}
+
 /**
  * The template's school once more, under new ids: `setup()` for its first desk, then `payments(deskCode, count)` for
- * any of its desks (the template's payments in turn, each with a new payment id, mutation id and receipt number).
+ * any of its desks (the template's payments in turn, each with a new payment id, mutation id and receipt number), or
+ * `work(deskCode, count)`: the same with the audit chain the desk wrote for them.
  */
 export function copySchool(template: DeskOutbox) {
   const ids = new Map<string, string>();
   const schoolId = (id: string) => ids.get(id) ?? ids.set(id, randomUUID()).get(id)!;
   const setupText = template.setup.map((m) => JSON.stringify(m).replace(UUID, schoolId));
   const receipts = new Map<string, number>();
+  const chains = new Map<string, { seq: number; hash: string }>();
+  const work = (deskCode: string, count: number, firstMutationId = 1): DeskWork => {
+    const payments: Mutation[] = [];
+    const audit: AuditRow[] = [];
+    const chain = chains.get(deskCode) ?? { seq: 0, hash: GENESIS };
+    chains.set(deskCode, chain);
+    for (let i = 0; i < count; i++) {
+      const m = template.payments[i % template.payments.length]!;
+      const payment = (m.args as { payment: { id: string } }).payment.id;
+      const fresh = new Map([
+        [m.id, randomUUID()],
+        [payment, randomUUID()],
+      ]);
+      const freshId = (id: string) => fresh.get(id) ?? schoolId(id);
+      const seq = (receipts.get(deskCode) ?? 0) + 1;
+      receipts.set(deskCode, seq);
+      const receiptNo = `2026-27/${deskCode}/${String(seq).padStart(6, '0')}`;
+      const text = JSON.stringify(m.args)
+        .replace(UUID, freshId)
+        .replace(/"receipt_no":"[^"]*"/, `"receipt_no":"${receiptNo}"`)
+        .replace(/"desk_code":"[^"]*"/, `"desk_code":"${deskCode}"`)
+        .replace(/"seq":\d+/, `"seq":${seq}`);
+      payments.push({ mutationId: firstMutationId + i, id: fresh.get(m.id)!, name: m.name, args: JSON.parse(text) as unknown });
+      for (const row of template.audit.get(payment) ?? []) {
+        const copy = (json: string | null) => json?.replace(UUID, freshId).replace(/\d{4}-\d{2}\/D\w+\/\d{6}/g, receiptNo) ?? null;
+        const chained: ChainRow = {
+          ...row,
+          seq: ++chain.seq,
+          id: randomUUID(),
+          desk_code: deskCode,
+          entity_id: row.entity_id && freshId(row.entity_id),
+          before_json: copy(row.before_json),
+          after_json: copy(row.after_json),
+        };
+        const hash = chainHash(chain.hash, chained);
+        audit.push({ ...chained, prev_hash: chain.hash, hash });
+        chain.hash = hash;
+      }
+    }
+    return { payments, audit };
+  };
   return {
     setup: (): Mutation[] => setupText.map((text, i) => ({ ...(JSON.parse(text) as Mutation), mutationId: i + 1 })),
-    payments(deskCode: string, count: number, firstMutationId = 1): Mutation[] {
-      const out: Mutation[] = [];
-      for (let i = 0; i < count; i++) {
-        const m = template.payments[i % template.payments.length]!;
-        const payment = (m.args as { payment: { id: string } }).payment.id;
-        const fresh = new Map([
-          [m.id, randomUUID()],
-          [payment, randomUUID()],
-        ]);
-        const seq = (receipts.get(deskCode) ?? 0) + 1;
-        receipts.set(deskCode, seq);
-        const text = JSON.stringify(m.args)
-          .replace(UUID, (id) => fresh.get(id) ?? schoolId(id))
-          .replace(/"receipt_no":"[^"]*"/, `"receipt_no":"2026-27/${deskCode}/${String(seq).padStart(6, '0')}"`)
-          .replace(/"desk_code":"[^"]*"/, `"desk_code":"${deskCode}"`)
-          .replace(/"seq":\d+/, `"seq":${seq}`);
-        out.push({ mutationId: firstMutationId + i, id: fresh.get(m.id)!, name: m.name, args: JSON.parse(text) as unknown });
-      }
-      return out;
-    },
+    payments: (deskCode: string, count: number, firstMutationId = 1): Mutation[] => work(deskCode, count, firstMutationId).payments,
+    work,
   };
 }
 
