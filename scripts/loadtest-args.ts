@@ -9,12 +9,17 @@ export interface LoadOptions {
   /** Server processes started on one PostgreSQL; none when `url` names a running server. */
   instances: number;
   url: string | null;
+  /**
+   * Payments a second offered in all (each desk starting a round of 50 at its share of that pace, as desks on a sync
+   * interval do), or null: every desk starts its next round as soon as the last is answered (the server's most).
+   */
+  rate: number | null;
 }
 
 export const LOADTEST_USAGE =
-  'usage: npm run loadtest -- [--schools 10] [--desks 2] [--payments 200] [--instances 1] [--url https://sync.example.org]';
+  'usage: npm run loadtest -- [--schools 10] [--desks 2] [--payments 200] [--instances 1] [--rate 1500] [--url https://sync.example.org]';
 
-const LIMITS = { schools: 10_000, desks: 999, payments: 100_000, instances: 32 } as const;
+const LIMITS = { schools: 10_000, desks: 999, payments: 100_000, instances: 32, rate: 1_000_000 } as const;
 
 function whole(name: keyof typeof LIMITS, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -34,6 +39,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
         desks: { type: 'string' },
         payments: { type: 'string' },
         instances: { type: 'string' },
+        rate: { type: 'string' },
         url: { type: 'string' },
       },
     });
@@ -60,5 +66,6 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
     payments: whole('payments', v.payments, 200),
     instances: url ? 0 : whole('instances', v.instances, 1),
     url,
+    rate: v.rate === undefined ? null : whole('rate', v.rate, 0),
   };
 }

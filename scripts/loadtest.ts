@@ -1,6 +1,6 @@
-// npm run loadtest -- --schools N --desks M [--payments P] [--instances K] [--url URL]: N schools × M desks, each
+// npm run loadtest -- --schools N --desks M [--payments P] [--instances K] [--rate R] [--url URL]: N schools × M desks, each
 // doing what a desk does in its sync rounds (push P payments 50 at a time, pull what the school's other desks sent,
-// push the audit rows the payments wrote), all at once, against K sync servers started here on one throwaway
+// push the audit rows the payments wrote), all at once (or paced to R payments a second offered), against K sync servers started here on one throwaway
 // PostgreSQL (or a running server at URL, enrolling through FEEDESK_ADMIN_TOKEN). Prints payments/s, push, pull and
 // audit p50/p99 and errors by code, then checks that the server holds every payment by pulling each school's change
 // log back. On its own PostgreSQL it also prints what a payment took on disk: the database's growth and the WAL written.
@@ -38,7 +38,8 @@ async function main() {
     console.log(`loadtest: ${count(o.schools)} schools × ${o.desks} desks × ${count(o.payments)} payments against ${servers.what}`);
     const prepared = await prepareLoad(o, servers, scratch.dir);
     console.log(`loadtest: ${count(o.schools)} schools set up; ${count(prepared.desks.length)} desks start their rounds`);
-    const result = await driveLoad(prepared, servers);
+    if (o.rate !== null) console.log(`loadtest: ${count(o.rate)} payments/s offered, each desk a round of 50 in turn`);
+    const result = await driveLoad(prepared, servers, o.rate);
     report(result.tally, result.expected, result.seconds);
     if (result.storage) {
       const kb = (bytes: number) => (bytes / 1024).toFixed(1);

@@ -20,7 +20,7 @@ import type { BenchCase } from './harness';
 
 const OTHER_SCHOOLS = 100;
 const OTHER_PAYMENTS = Number(process.env['BENCH_BIGCHAIN_PAYMENTS'] ?? 100_000);
-const RUNS = 50;
+const RUNS = 200;
 const WARMUP = 5;
 const PER_PUSH = 10;
 

@@ -149,11 +149,19 @@ interface LoadDesk {
   audit: AuditRow[][];
 }
 
-/** One desk's rounds in order, the next only after the last was answered: push, pull to the end, audit rows. */
-async function deskRounds(agent: Agent, d: LoadDesk, tally: Tally): Promise<void> {
+/**
+ * One desk's rounds in order, the next only after the last was answered: push, pull to the end, audit rows. Paced, a
+ * round starts no sooner than `roundMs` after the one before (the first at a random point of the first period).
+ */
+async function deskRounds(agent: Agent, d: LoadDesk, tally: Tally, roundMs: number | null): Promise<void> {
   let cookie: string | null = null;
+  const first = performance.now() + (roundMs === null ? 0 : Math.random() * roundMs);
   try {
     for (const [i, body] of d.bodies.entries()) {
+      if (roundMs !== null) {
+        const wait = first + i * roundMs - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
       const pushed = await post(agent, `${d.url}/v1/push`, d.desk.token, body, tally, tally.push);
       for (const r of (pushed.json as { results: { status: string; reason?: string }[] }).results) {
         if (r.status === 'applied') tally.applied += 1;
@@ -249,13 +257,18 @@ export async function prepareLoad(o: LoadShape, servers: Servers, scratch: strin
   }
 }
 
-/** Every desk's rounds at once, timed; on the load test's own PostgreSQL, what each payment took on disk. */
-export async function driveLoad(prepared: PreparedLoad, servers: Servers): Promise<LoadResult> {
+/**
+ * Every desk's rounds at once, timed, as fast as the server answers or at `rate` payments a second offered in all; on
+ * the load test's own PostgreSQL, what each payment took on disk.
+ */
+export async function driveLoad(prepared: PreparedLoad, servers: Servers, rate: number | null = null): Promise<LoadResult> {
+  // Each desk's share of the rate, in rounds of BATCH payments.
+  const roundMs = rate === null ? null : (prepared.desks.length * BATCH * 1000) / rate;
   const tally = newTally();
   const before = servers.databaseUrl ? await storage(servers.databaseUrl) : null;
   const agents = servers.urls.map((u) => keepAliveAgent(u));
   const started = performance.now();
-  await Promise.all(prepared.desks.map((d) => deskRounds(agents[servers.urls.indexOf(d.url)]!, d, tally)));
+  await Promise.all(prepared.desks.map((d) => deskRounds(agents[servers.urls.indexOf(d.url)]!, d, tally, roundMs)));
   const seconds = (performance.now() - started) / 1000;
   agents.forEach((a) => a.destroy());
   let perPayment: LoadResult['storage'] = null;
