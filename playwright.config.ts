@@ -17,6 +17,9 @@ function chromiumPath(): string {
 // days in its machine's zone (set here for the worker processes, which inherit it), the browser shows them in it.
 process.env['TZ'] = 'Asia/Kolkata';
 
+/** Specs that run `npm start`, which rebuilds out/ (the renderer every other spec is served from). */
+const REBUILDS = /browser-mode\.spec\.ts$/;
+
 export default defineConfig({
   testDir: 'test/e2e',
   // Not tsconfig.node.json: its type-only path mapping must not steer runtime imports.
@@ -24,7 +27,8 @@ export default defineConfig({
   outputDir: 'test-results/e2e',
   // Two at a time: each spec is a desk backend and a browser that mostly wait on each other, the disk and the typist's
   // pauses, so on the 2-core CI machine two specs together take the suite from about 7 to about 4½ minutes. Specs share
-  // nothing (each has its own store, port and browser context), so they hold in any order and side by side.
+  // nothing (each has its own store, port and browser context), so they hold in any order and side by side; the one
+  // that rebuilds out/ runs after them (projects, below).
   workers: 2,
   fullyParallel: false,
   forbidOnly: !!process.env['CI'],
@@ -53,4 +57,10 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
+  projects: [
+    { name: 'desk', testIgnore: REBUILDS },
+    // `npm start` builds FeeDesk again, which empties out/ for a moment under every other spec's renderer: its spec
+    // runs once all the others have ended (and not at all if one of them failed: the run has failed already).
+    { name: 'npm start', testMatch: REBUILDS, dependencies: ['desk'] },
+  ],
 });
