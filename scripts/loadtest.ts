@@ -1,20 +1,21 @@
-// npm run loadtest -- --schools N --desks M [--payments P] [--instances K] [--rate R] [--url URL]: N schools × M desks, each
-// doing what a desk does in its sync rounds (push P payments 50 at a time, pull what the school's other desks sent,
-// push the audit rows the payments wrote), all at once (or paced to R payments a second offered), against K sync servers started here on one throwaway
-// PostgreSQL (or a running server at URL, enrolling through FEEDESK_ADMIN_TOKEN). Prints payments/s, push, pull and
+// npm run loadtest -- --schools N --desks M [--payments P] [--instances K] [--rate R] [--url URL]: N schools × M desks,
+// each doing what a desk does in its sync rounds (push P payments 50 at a time, pull what the school's other desks
+// sent, push the audit rows the payments wrote), all at once (or paced to R payments a second offered), against K
+// sync servers started here on one throwaway PostgreSQL (or a running server at URL, enrolling through
+// FEEDESK_ADMIN_TOKEN). Prints payments/s, push, pull and
 // audit p50/p99 and errors by code, then checks that the server holds every payment by pulling each school's change
 // log back. On its own PostgreSQL it also prints what a payment took on disk: the database's growth and the WAL written.
 import { paymentsPulled, keepAliveAgent } from '../test/support/push-load';
 import { tempDir } from '../test/support/harness';
-import { driveLoad, percentile, prepareLoad, startServers, type Tally } from '../test/support/load-run';
+import { driveLoad, latency, prepareLoad, startServers, type Tally } from '../test/support/load-run';
 import { parseLoadArgs } from './loadtest-args';
 
 const count = (n: number) => n.toLocaleString('en-IN');
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 
 function timing(what: string, times: number[]): string {
-  const sorted = times.toSorted((a, b) => a - b);
-  return `${what} p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? 0)}`;
+  const { p50, p99, max } = latency(times);
+  return `${what} p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(max)}`;
 }
 
 function report(tally: Tally, expected: number, seconds: number) {

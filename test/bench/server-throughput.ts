@@ -4,7 +4,7 @@
 // `server.throughput.paced` offers 1,500 payments a second, each desk a round at its share of that pace, as desks on a
 // sync interval do: what a push then takes (issue 21: p99 < 1 s). BENCH_THROUGHPUT_SCHOOLS, _PAYMENTS and _RATE size it.
 import { tempDir } from '../support/harness';
-import { driveLoad, type LoadResult, percentile, prepareLoad, type Servers, startServers } from '../support/load-run';
+import { driveLoad, latency, type LoadResult, type PreparedLoad, prepareLoad, type Servers, startServers } from '../support/load-run';
 import { postgresUnavailable, startTestPostgres } from '../support/postgres';
 import type { BenchCase } from './harness';
 
@@ -31,11 +31,9 @@ async function serversUp(): Promise<Servers> {
   return servers;
 }
 
-const sorted = (times: number[]) => times.toSorted((a, b) => a - b);
-
 /** A case on schools of its own (set up untimed), driven at `rate` payments a second offered, or flat out. */
 function throughputCase(name: string, rate: number | null): BenchCase {
-  let prepared: Awaited<ReturnType<typeof prepareLoad>> | null = null;
+  let prepared: PreparedLoad | null = null;
   let last: LoadResult | null = null;
   return {
     name,
@@ -57,14 +55,15 @@ function throughputCase(name: string, rate: number | null): BenchCase {
     extra: (): Record<string, number> => {
       if (!last) return {};
       const { tally } = last;
+      const push = latency(tally.push);
       return {
         payments: tally.applied,
         ...(rate === null ? {} : { offered_per_s: rate }),
         per_s: Math.round(tally.applied / last.seconds),
-        push_p50_ms: Math.round(percentile(sorted(tally.push), 50)),
-        push_p99_ms: Math.round(percentile(sorted(tally.push), 99)),
-        pull_p99_ms: Math.round(percentile(sorted(tally.pull), 99)),
-        audit_p99_ms: Math.round(percentile(sorted(tally.audit), 99)),
+        push_p50_ms: Math.round(push.p50),
+        push_p99_ms: Math.round(push.p99),
+        pull_p99_ms: Math.round(latency(tally.pull).p99),
+        audit_p99_ms: Math.round(latency(tally.audit).p99),
         retried: [...tally.errors.values()].reduce((a, b) => a + b, 0),
       };
     },

@@ -236,11 +236,9 @@ export async function prepareLoad(o: LoadShape, servers: Servers, scratch: strin
           const setup = d === 1 ? school.setup() : [];
           for (const body of pushBodies(desk, setup)) await post(agent, `${url}/v1/push`, desk.token, body, setupTally, setupTally.push);
           const work = school.work(code, o.payments, setup.length + 1);
-          const batches = Math.ceil(work.payments.length / BATCH);
           // A batch's audit rows are the rows its payments wrote.
-          const perPayment = work.audit.length / Math.max(1, work.payments.length);
-          const audit = Array.from({ length: batches }, (_, b) =>
-            work.audit.slice(Math.round(b * BATCH * perPayment), Math.round((b + 1) * BATCH * perPayment)),
+          const audit = Array.from({ length: Math.ceil(work.payments.length / BATCH) }, (_, b) =>
+            work.audit.slice(b * BATCH, (b + 1) * BATCH).flat(),
           );
           // Desks of one school on different instances, as behind a load balancer.
           const deskUrl = servers.urls[(s * o.desks + d - 1) % servers.urls.length]!;
@@ -279,6 +277,12 @@ export async function driveLoad(prepared: PreparedLoad, servers: Servers, rate: 
   return { tally, seconds, expected: prepared.expected, storage: perPayment, readers: prepared.readers };
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+/** The median, p99 and worst of a list of times. */
+export function latency(times: readonly number[]): { p50: number; p99: number; max: number } {
+  const sorted = times.toSorted((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 };
 }

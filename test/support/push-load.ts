@@ -62,10 +62,10 @@ export async function recordTemplate(dir: string, payments: number, students = 2
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
-/** A desk's payments and the audit rows they wrote, chained from the desk's first row. */
+/** A desk's payments and, for each, the audit rows it wrote, chained from the desk's first row. */
 export interface DeskWork {
   payments: Mutation[];
-  audit: AuditRow[];
+  audit: AuditRow[][];
 }
 
 /**
@@ -81,7 +81,7 @@ export function copySchool(template: DeskOutbox) {
   const chains = new Map<string, { seq: number; hash: string }>();
   const work = (deskCode: string, count: number, firstMutationId = 1): DeskWork => {
     const payments: Mutation[] = [];
-    const audit: AuditRow[] = [];
+    const audit: AuditRow[][] = [];
     const chain = chains.get(deskCode) ?? { seq: 0, hash: GENESIS };
     chains.set(deskCode, chain);
     for (let i = 0; i < count; i++) {
@@ -101,8 +101,9 @@ export function copySchool(template: DeskOutbox) {
         .replace(/"desk_code":"[^"]*"/, `"desk_code":"${deskCode}"`)
         .replace(/"seq":\d+/, `"seq":${seq}`);
       payments.push({ mutationId: firstMutationId + i, id: fresh.get(m.id)!, name: m.name, args: JSON.parse(text) as unknown });
+      const rows: AuditRow[] = [];
+      const copy = (json: string | null) => json?.replace(UUID, freshId).replace(/\d{4}-\d{2}\/D\w+\/\d{6}/g, receiptNo) ?? null;
       for (const row of template.audit.get(payment) ?? []) {
-        const copy = (json: string | null) => json?.replace(UUID, freshId).replace(/\d{4}-\d{2}\/D\w+\/\d{6}/g, receiptNo) ?? null;
         const chained: ChainRow = {
           ...row,
           seq: ++chain.seq,
@@ -113,9 +114,10 @@ export function copySchool(template: DeskOutbox) {
           after_json: copy(row.after_json),
         };
         const hash = chainHash(chain.hash, chained);
-        audit.push({ ...chained, prev_hash: chain.hash, hash });
+        rows.push({ ...chained, prev_hash: chain.hash, hash });
         chain.hash = hash;
       }
+      audit.push(rows);
     }
     return { payments, audit };
   };
