@@ -23,12 +23,18 @@ const OTHER_PAYMENTS = Number(process.env['BENCH_BIGCHAIN_PAYMENTS'] ?? 100_000)
 const RUNS = 200;
 const WARMUP = 5;
 const PER_PUSH = 10;
+/**
+ * The template's 200 payments spread over this many students (two ₹50 payments each): its copies pay the same dues
+ * again, so each due must take all the runs' copies (₹100 a copy, 11 copies) without being overpaid, or the bench
+ * would time the server settling overpayments instead of a desk's ordinary push.
+ */
+const TEMPLATE_STUDENTS = 100;
 
 const scratch = tempDir();
 let pgCluster: TestPostgres | null = null;
 let server: ServerProcess | null = null;
 let agent: Agent | null = null;
-const chain = { url: '', desk: null as EnrolledDesk | null, bodies: [] as string[], next: 0 };
+const chain = { url: '', adminToken: '', desk: null as EnrolledDesk | null, bodies: [] as string[], next: 0 };
 
 /** Other schools' history, written the way the server would have: one desk each, 100 students, 10 payments a student. */
 async function seedOtherSchools(databaseUrl: string): Promise<void> {
@@ -93,7 +99,8 @@ export const serverPushCases: BenchCase[] = [
       chain.url = `http://127.0.0.1:${server.port}`;
       await seedOtherSchools(databaseUrl);
       agent = keepAliveAgent(chain.url);
-      const school = copySchool(await recordTemplate(scratch.dir, 200));
+      chain.adminToken = adminToken;
+      const school = copySchool(await recordTemplate(scratch.dir, 200, TEMPLATE_STUDENTS));
       chain.desk = await enrollDesk(agent, chain.url, adminToken, 'Bigchain school', 'D01');
       const setup = school.setup();
       for (const body of pushBodies(chain.desk, setup)) {
@@ -107,9 +114,18 @@ export const serverPushCases: BenchCase[] = [
       const results = (answer.json as { results?: { status: string }[] }).results ?? [];
       if (answer.status !== 200 || results.filter((r) => r.status === 'applied').length !== PER_PUSH)
         throw new Error(`bigchain push answered ${answer.status}: ${JSON.stringify(answer.json).slice(0, 500)}`);
+      if (chain.next === chain.bodies.length) await noneOverpaid();
     },
   },
 ];
+
+/** The pushes timed were ordinary ones: the server found no overpayment to settle in any of them. */
+async function noneOverpaid(): Promise<void> {
+  const answer = await fetch(`${chain.url}/metrics`, { headers: { authorization: `Bearer ${chain.adminToken}` } });
+  const overpaid = /^feedesk_sync_overpayments_total (\d+)$/m.exec(await answer.text())?.[1];
+  if (overpaid !== '0')
+    throw new Error(`bigchain: the server settled ${overpaid ?? 'an unknown number of'} overpayments: not a desk's ordinary push`);
+}
 
 export async function closeServerPushBench(): Promise<void> {
   agent?.destroy();
