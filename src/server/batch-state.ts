@@ -1,9 +1,9 @@
 // The batch's view of a school on the sync server: everything a batch of mutations needs, read up front (one query per
 // table), and the rows the decisions in push-rules.ts and bank-rules.ts add, which push.ts writes in bulk.
-import { sql } from 'kysely';
+import { type InferResult, type SelectQueryBuilder, sql } from 'kysely';
 import { paymentBankKey } from '../shared/domain/bank-reference';
 import type { MutationArgs as Args, MutationName, PushResult } from '../shared/sync/protocol';
-import type { ServerTx } from './db/schema';
+import type { ServerDB, ServerTx } from './db/schema';
 
 export interface DeskIdentity {
   deskId: string;
@@ -121,53 +121,51 @@ export class BatchState {
     const school = desk.schoolId;
     const none = ['00000000-0000-0000-0000-000000000000'];
     const list = (s: Set<string>) => (s.size > 0 ? [...s] : none);
-    const [masters, students, byAdmission, payments, byReceipt, allocations, credits, known, keys, earlier] = await Promise.all([
-      tx
+    const studentSlices = slices(list(studentIds));
+    const { masters, students, byAdmission, payments, byReceipt, allocations, credits, known, keys, earlier } = await readTogether(tx, {
+      masters: tx
         .selectFrom('change')
         .select(['name', sql<string>`args->>'id'`.as('id'), sql<string>`lower(args->>'name')`.as('label')])
         .where('school_id', '=', school)
-        .where('name', 'in', MASTER_CREATIONS)
-        .execute(),
+        .where('name', 'in', MASTER_CREATIONS),
       // A rollover names every student of the school: read in slices, under PostgreSQL's limit of bind parameters.
-      Promise.all(
-        slices(list(studentIds)).map((ids) =>
-          tx.selectFrom('student').select(['id', 'school_id', 'admission_no', 'version', 'data']).where('id', 'in', ids).execute(),
-        ),
-      ).then((parts) => parts.flat()),
-      tx
+      students: tx
+        .selectFrom('student')
+        .select(['id', 'school_id', 'admission_no', 'version', 'data'])
+        .where('id', 'in', studentSlices[0]!),
+      byAdmission: tx
         .selectFrom('student')
         .select(['id', 'admission_no'])
         .where('school_id', '=', school)
-        .where((eb) => eb(eb.fn('lower', ['admission_no']), 'in', list(admissionNos)))
-        .execute(),
-      tx.selectFrom('payment').select(['id', 'school_id', 'receipt_no', 'status']).where('id', 'in', list(paymentIds)).execute(),
-      tx.selectFrom('payment').select('receipt_no').where('school_id', '=', school).where('receipt_no', 'in', list(receiptNos)).execute(),
-      tx
+        .where((eb) => eb(eb.fn('lower', ['admission_no']), 'in', list(admissionNos))),
+      payments: tx.selectFrom('payment').select(['id', 'school_id', 'receipt_no', 'status']).where('id', 'in', list(paymentIds)),
+      byReceipt: tx.selectFrom('payment').select('receipt_no').where('school_id', '=', school).where('receipt_no', 'in', list(receiptNos)),
+      allocations: tx
         .selectFrom('allocation')
         .select(['payment_id', 'due_id', 'student_id', 'amount', 'event_id'])
-        .where('payment_id', 'in', list(paymentIds))
-        .execute(),
-      tx
+        .where('payment_id', 'in', list(paymentIds)),
+      credits: tx
         .selectFrom('credit')
         .select(['payment_id', 'student_id', 'amount', 'kind', 'event_id'])
-        .where('payment_id', 'in', list(paymentIds))
-        .execute(),
-      tx
+        .where('payment_id', 'in', list(paymentIds)),
+      known: tx
         .selectFrom('mutation')
         .select(['id', 'desk_id'])
         .where('status', '=', 'applied')
-        .where('id', 'in', list(new Set(mutations.map((m) => m.id))))
-        .execute(),
-      tx.selectFrom('desk_key').select(['key_id', 'desk_id', 'proven']).where('key_id', 'in', list(keyIds)).execute(),
-      tx
+        .where('id', 'in', list(new Set(mutations.map((m) => m.id)))),
+      keys: tx.selectFrom('desk_key').select(['key_id', 'desk_id', 'proven']).where('key_id', 'in', list(keyIds)),
+      earlier: tx
         .selectFrom('desk')
         .select('id')
         .where('school_id', '=', school)
         .where('code', '=', desk.deskCode)
         .where('id', '!=', desk.deskId)
-        .where('revoked_at', 'is not', null)
-        .execute(),
-    ]);
+        .where('revoked_at', 'is not', null),
+    });
+    for (const ids of studentSlices.slice(1))
+      students.push(
+        ...(await tx.selectFrom('student').select(['id', 'school_id', 'admission_no', 'version', 'data']).where('id', 'in', ids).execute()),
+      );
     const refs = mutations.filter((m) => m.name === 'upi.reference').map((m) => (m.args as Args<'upi.reference'>).ref);
     if (refs.length > 0) {
       const issued = await tx
@@ -299,6 +297,30 @@ export class BatchState {
     if (!s) this.standing.set(paymentId, (s = { allocations: [], credit: [] }));
     return s;
   }
+}
+
+/** Bind parameters one statement may carry (PostgreSQL's limit is 65,535). */
+const MAX_PARAMETERS = 60_000;
+
+/**
+ * Several reads as one statement, one round trip: each query's rows gathered as a JSON array under its name (the
+ * values come back as they would on their own: INT8 and jsonb as numbers and objects, text and uuid as strings).
+ * Reads with more parameters in all than one statement may bind go one at a time.
+ */
+export async function readTogether<Q extends Record<string, SelectQueryBuilder<ServerDB, keyof ServerDB, object>>>(
+  tx: ServerTx,
+  queries: Q,
+  maxParameters = MAX_PARAMETERS,
+): Promise<{ [K in keyof Q]: InferResult<Q[K]> }> {
+  const names = Object.keys(queries) as (keyof Q & string)[];
+  const parameters = names.reduce((n, name) => n + queries[name]!.compile().parameters.length, 0);
+  if (parameters > maxParameters) {
+    const rows = await Promise.all(names.map((name) => queries[name]!.execute()));
+    return Object.fromEntries(names.map((name, i) => [name, rows[i]])) as { [K in keyof Q]: InferResult<Q[K]> };
+  }
+  const columns = names.map((name) => sql`(select coalesce(json_agg(t), '[]'::json) from (${queries[name]!}) as t) as ${sql.ref(name)}`);
+  const { rows } = await sql<{ [K in keyof Q]: InferResult<Q[K]> }>`select ${sql.join(columns)}`.execute(tx);
+  return rows[0]!;
 }
 
 /** A long list of ids in slices a query can bind (PostgreSQL takes at most 65,535 parameters). */

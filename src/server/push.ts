@@ -1,7 +1,7 @@
 // Push: one transaction per batch. Already-applied ids are skipped, a gap is refused, every mutation gets a result,
 // and what was applied joins the school's change log in the desks' order for the other desks to pull.
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Compilable, type OperationNodeSource, type RawBuilder, sql } from 'kysely';
 import {
   type ChangeArgs,
   MUTATION_ARGS,
@@ -72,19 +72,60 @@ function* chunks<T>(rows: readonly T[], columns: number): Generator<T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
+/** A write the batch makes: built first, sent with the others (writeTogether). */
+type Statement = Compilable & OperationNodeSource & { execute(): Promise<unknown> };
+
+/** A raw statement bound to the transaction, to go with the builders' (which carry theirs). */
+const bound = (tx: ServerTx, raw: RawBuilder<unknown>): Statement => ({
+  compile: () => raw.compile(tx),
+  execute: () => raw.execute(tx),
+  toOperationNode: () => raw.toOperationNode(),
+});
+
+/** Bind parameters one statement may carry (PostgreSQL's limit is 65,535). */
+const MAX_PARAMETERS = 60_000;
+
+/**
+ * Writes to different rows, sent as one statement and one round trip: each a data-modifying `with` of a `select 1`.
+ * PostgreSQL runs them in no set order and checks foreign keys at the statement's end, so they must not touch the
+ * same row twice or depend on each other's order (push.ts keeps the change log's rows in one insert, and the caps'
+ * cuts after the caps). More parameters in all than one statement may bind: one statement each, in the order given,
+ * so a row comes before the rows that refer to it (a payment before its allocations).
+ */
+export async function writeTogether(tx: ServerTx, statements: Statement[], maxParameters = MAX_PARAMETERS): Promise<void> {
+  const parameters = statements.reduce((n, s) => n + s.compile().parameters.length, 0);
+  if (statements.length <= 1 || parameters > maxParameters) {
+    for (const s of statements) await s.execute();
+    return;
+  }
+  const parts = statements.map((s, i) => sql`${sql.ref(`w${i}`)} as (${s})`);
+  await sql`with ${sql.join(parts)} select 1`.execute(tx);
+}
+
+/**
+ * Rows that may go in any order, and the change log's inserts, whose rows must be numbered in the desks' order: one
+ * insert numbers its rows in turn and joins the others; more than one go after them, one by one.
+ */
+async function writeWithChanges(tx: ServerTx, writes: Statement[], changes: Statement[]): Promise<void> {
+  await writeTogether(tx, changes.length === 1 ? [...writes, changes[0]!] : writes);
+  if (changes.length > 1) for (const c of changes) await c.execute();
+}
+
 async function writeBatch(
   tx: ServerTx,
   desk: DeskIdentity,
   batch: string,
   state: BatchState,
   appliedMutations: { name: string; args: unknown }[],
+  log: { desk_id: string; mutation_id: number; id: string; name: string; status: string; reason: string | null }[],
+  lastMutationId: number,
 ) {
   const school = desk.schoolId;
+  const writes: Statement[] = [];
   const newStudents = [...state.students.values()].filter((s) => s.isNew);
   if (newStudents.length > 0) {
-    await tx
-      .insertInto('student')
-      .values(
+    writes.push(
+      tx.insertInto('student').values(
         newStudents.map((s) => ({
           id: s.id,
           school_id: school,
@@ -92,59 +133,65 @@ async function writeBatch(
           version: s.version,
           data: JSON.stringify(s.data),
         })),
-      )
-      .execute();
+      ),
+    );
   }
   // Many at a time: a rollover changes every student of the school.
   const changed = [...state.students.values()].filter((s) => s.changed && !s.isNew);
   for (const part of chunks(changed, 3))
-    await sql`update student as s set version = v.version, data = v.data::jsonb
+    writes.push(
+      bound(
+        tx,
+        sql`update student as s set version = v.version, data = v.data::jsonb
       from (values ${sql.join(part.map((c) => sql`(${c.id}::uuid, ${c.version}::integer, ${JSON.stringify(c.data)})`))}) as v (id, version, data)
-      where s.id = v.id`.execute(tx);
+      where s.id = v.id`,
+      ),
+    );
   if (state.newPayments.length > 0) {
-    await tx
-      .insertInto('payment')
-      .values(state.newPayments.map((p) => ({ ...p, school_id: school, desk_id: desk.deskId, status: state.payments.get(p.id)!.status })))
-      .execute();
+    writes.push(
+      tx
+        .insertInto('payment')
+        .values(
+          state.newPayments.map((p) => ({ ...p, school_id: school, desk_id: desk.deskId, status: state.payments.get(p.id)!.status })),
+        ),
+    );
   }
   for (const part of chunks([...state.newBankRefs], 3))
-    await tx
-      .insertInto('bank_reference')
-      .values(part.map(([ref, payment_id]) => ({ school_id: school, ref, payment_id })))
-      .onConflict((oc) => oc.columns(['school_id', 'ref']).doUpdateSet({ payment_id: (eb) => eb.ref('excluded.payment_id') }))
-      .execute();
+    writes.push(
+      tx
+        .insertInto('bank_reference')
+        .values(part.map(([ref, payment_id]) => ({ school_id: school, ref, payment_id })))
+        .onConflict((oc) => oc.columns(['school_id', 'ref']).doUpdateSet({ payment_id: (eb) => eb.ref('excluded.payment_id') })),
+    );
   for (const p of state.payments.values()) {
-    if (p.statusChanged && !p.isNew) await tx.updateTable('payment').set({ status: p.status }).where('id', '=', p.id).execute();
+    if (p.statusChanged && !p.isNew) writes.push(tx.updateTable('payment').set({ status: p.status }).where('id', '=', p.id));
   }
   for (const part of chunks(state.allocations, 7))
-    await tx
-      .insertInto('allocation')
-      .values(part.map((a) => ({ ...a, school_id: school })))
-      .execute();
-  for (const part of chunks(state.credits, 7))
-    await tx
-      .insertInto('credit')
-      .values(part.map((c) => ({ ...c, school_id: school })))
-      .execute();
+    writes.push(tx.insertInto('allocation').values(part.map((a) => ({ ...a, school_id: school }))));
+  for (const part of chunks(state.credits, 7)) writes.push(tx.insertInto('credit').values(part.map((c) => ({ ...c, school_id: school }))));
   for (const part of chunks([...state.dueCaps], 4)) {
-    await tx
-      .insertInto('due_cap')
-      .values(part.map(([due_id, c]) => ({ due_id, school_id: school, student_id: c.student_id, net: c.net })))
-      .onConflict((oc) =>
-        oc
-          .column('due_id')
-          .doUpdateSet({ net: sql`least(due_cap.net, excluded.net)` })
-          .where('due_cap.school_id', '=', school),
-      )
-      .execute();
+    writes.push(
+      tx
+        .insertInto('due_cap')
+        .values(part.map(([due_id, c]) => ({ due_id, school_id: school, student_id: c.student_id, net: c.net })))
+        .onConflict((oc) =>
+          oc
+            .column('due_id')
+            .doUpdateSet({ net: sql`least(due_cap.net, excluded.net)` })
+            .where('due_cap.school_id', '=', school),
+        ),
+    );
   }
-  for (const [dueId, cut] of state.capCuts)
-    await tx
-      .updateTable('due_cap')
-      .set({ net: sql`net - ${cut}` })
-      .where('due_id', '=', dueId)
-      .where('school_id', '=', school)
-      .execute();
+  for (const part of chunks(log, 6)) writes.push(tx.insertInto('mutation').values(part));
+  writes.push(tx.updateTable('desk').set({ last_mutation_id: lastMutationId, last_push_at: new Date() }).where('id', '=', desk.deskId));
+  const changes = [...chunks(appliedMutations, 4)].map((part) =>
+    tx
+      .insertInto('change')
+      .values(part.map((m) => ({ school_id: school, desk_id: desk.deskId, name: m.name, args: JSON.stringify(m.args), batch }))),
+  );
+  await writeWithChanges(tx, writes, changes);
+  // A key id may be published twice in one batch, and a due capped by one mutation cut by another: these rows each in
+  // turn, after the writes above.
   for (const k of state.keys) {
     // A proven publish takes a key id over from a holder that never proved it (decided in publishKey).
     await tx
@@ -155,12 +202,13 @@ async function writeBatch(
       )
       .execute();
   }
-  for (const part of chunks(appliedMutations, 4)) {
+  for (const [dueId, cut] of state.capCuts)
     await tx
-      .insertInto('change')
-      .values(part.map((m) => ({ school_id: school, desk_id: desk.deskId, name: m.name, args: JSON.stringify(m.args), batch })))
+      .updateTable('due_cap')
+      .set({ net: sql`net - ${cut}` })
+      .where('due_id', '=', dueId)
+      .where('school_id', '=', school)
       .execute();
-  }
 }
 
 async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, batch: string, state: BatchState): Promise<number> {
@@ -172,11 +220,11 @@ async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, batch: strin
     ...o,
     message: `Receipt ${o.receiptNo} paid ${o.amount} more on a due than it was worth (another desk took money for it too): the excess is now the student's credit.`,
   }));
-  // A statement a table for all the batch's overpayments, not four for each: the same rows, in the same order.
+  // One statement for all the batch's overpayments, not four for each: the same rows, the change log's in order.
+  const writes: Statement[] = [];
   for (const part of chunks(found, 6))
-    await tx
-      .insertInto('allocation')
-      .values(
+    writes.push(
+      tx.insertInto('allocation').values(
         part.map((o) => ({
           school_id: school,
           payment_id: o.paymentId,
@@ -185,12 +233,11 @@ async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, batch: strin
           amount: -o.amount,
           event_id: o.id,
         })),
-      )
-      .execute();
+      ),
+    );
   for (const part of chunks(found, 6))
-    await tx
-      .insertInto('credit')
-      .values(
+    writes.push(
+      tx.insertInto('credit').values(
         part.map((o) => ({
           school_id: school,
           student_id: o.studentId,
@@ -199,12 +246,11 @@ async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, batch: strin
           kind: 'overpayment',
           event_id: o.id,
         })),
-      )
-      .execute();
+      ),
+    );
   for (const part of chunks(found, 7))
-    await tx
-      .insertInto('alert')
-      .values(
+    writes.push(
+      tx.insertInto('alert').values(
         part.map((o) => ({
           id: o.id,
           school_id: school,
@@ -214,21 +260,20 @@ async function settleOverpayments(tx: ServerTx, desk: DeskIdentity, batch: strin
           student_id: o.studentId,
           amount: o.amount,
         })),
-      )
-      .execute();
-  for (const part of chunks(found, 5))
-    await tx
-      .insertInto('change')
-      .values(
-        part.map((o) => ({
-          school_id: school,
-          desk_id: null,
-          name: 'payments.overpaid',
-          args: JSON.stringify({ ...o, at } satisfies ChangeArgs<'payments.overpaid'>),
-          batch,
-        })),
-      )
-      .execute();
+      ),
+    );
+  const changes = [...chunks(found, 5)].map((part) =>
+    tx.insertInto('change').values(
+      part.map((o) => ({
+        school_id: school,
+        desk_id: null,
+        name: 'payments.overpaid',
+        args: JSON.stringify({ ...o, at } satisfies ChangeArgs<'payments.overpaid'>),
+        batch,
+      })),
+    ),
+  );
+  await writeWithChanges(tx, writes, changes);
   return overpaid.length;
 }
 
@@ -277,15 +322,9 @@ export async function push(db: ServerStore, desk: DeskIdentity, body: PushReques
     }
     // Random, not the transaction id: a restored cluster hands out the same transaction ids again.
     const batch = randomBytes(8).toString('hex');
-    await writeBatch(tx, desk, batch, state, appliedMutations);
-    const overpaid = await settleOverpayments(tx, desk, batch, state);
-    for (const part of chunks(log, 6)) await tx.insertInto('mutation').values(part).execute();
     const lastMutationId = fresh.length > 0 ? fresh.at(-1)!.mutationId : last;
-    await tx
-      .updateTable('desk')
-      .set({ last_mutation_id: lastMutationId, last_push_at: new Date() })
-      .where('id', '=', desk.deskId)
-      .execute();
+    await writeBatch(tx, desk, batch, state, appliedMutations, log, lastMutationId);
+    const overpaid = await settleOverpayments(tx, desk, batch, state);
     return {
       results,
       lastMutationId,
