@@ -61,9 +61,17 @@ function checkMutations(body: PushRequest): (PushRequest['mutations'][number] & 
   });
 }
 
-async function lockSchool(tx: ServerTx, schoolId: string) {
-  // One writer per school at a time: change-log sequence numbers then commit in order, so a pull never skips one.
-  await sql`select pg_advisory_xact_lock(hashtextextended(${schoolId}::text, 0))`.execute(tx);
+/**
+ * One writer per school at a time, so the change log's sequence numbers commit in order and a pull never skips one:
+ * the school's lock taken, then the desk's row locked and its last mutation id read, in one round trip.
+ */
+async function lockSchoolAndDesk(tx: ServerTx, desk: DeskIdentity): Promise<number> {
+  const { rows } = await sql<{ last_mutation_id: number }>`with school_lock as materialized (
+      select pg_advisory_xact_lock(hashtextextended(${desk.schoolId}::text, 0))
+    )
+    select d.last_mutation_id from school_lock, desk d where d.id = ${desk.deskId} for update of d`.execute(tx);
+  if (rows.length !== 1) throw new Error(`desk ${desk.deskId} is not on this server`);
+  return Number(rows[0]!.last_mutation_id);
 }
 
 /** Splits a list so one insert stays under PostgreSQL's limit of bind parameters (65,535). */
@@ -288,9 +296,7 @@ export async function push(db: ServerStore, desk: DeskIdentity, body: PushReques
   checkSchemaVersion(body.schemaVersion);
   const mutations = checkMutations(body);
   return db.transaction().execute(async (tx) => {
-    await lockSchool(tx, desk.schoolId);
-    const row = await tx.selectFrom('desk').select('last_mutation_id').where('id', '=', desk.deskId).forUpdate().executeTakeFirstOrThrow();
-    const last = Number(row.last_mutation_id);
+    const last = await lockSchoolAndDesk(tx, desk);
     const fresh = mutations.filter((m) => m.mutationId > last);
     if (fresh.length > 0 && fresh[0]!.mutationId !== last + 1) {
       throw new SyncError(
