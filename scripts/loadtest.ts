@@ -49,9 +49,13 @@ async function main() {
       );
     }
     const agent = keepAliveAgent(servers.urls[0]!);
-    const held = (await Promise.all(result.readers.map((r) => paymentsPulled(agent, r.url, r.desk)))).reduce((a, b) => a + b, 0);
+    const logs = await Promise.all(result.readers.map((r) => paymentsPulled(agent, r.url, r.desk)));
     agent.destroy();
-    console.log(`server holds ${count(held)} of ${count(result.expected)} payments (each school's change log pulled back)`);
+    const held = logs.reduce((n, l) => n + l.payments, 0);
+    const overpaid = logs.reduce((n, l) => n + l.overpaid, 0);
+    console.log(
+      `server holds ${count(held)} of ${count(result.expected)} payments (each school's change log pulled back); ${count(overpaid)} overpayments settled`,
+    );
     if (held !== result.expected || result.tally.applied !== result.expected || result.tally.rejected.size > 0) process.exitCode = 1;
   } finally {
     await servers.stop();

@@ -10,6 +10,7 @@ import {
   copySchool,
   enrollDesk,
   keepAliveAgent,
+  overpaymentsSettled,
   postJson,
   pushBodies,
   recordTemplate,
@@ -114,18 +115,12 @@ export const serverPushCases: BenchCase[] = [
       const results = (answer.json as { results?: { status: string }[] }).results ?? [];
       if (answer.status !== 200 || results.filter((r) => r.status === 'applied').length !== PER_PUSH)
         throw new Error(`bigchain push answered ${answer.status}: ${JSON.stringify(answer.json).slice(0, 500)}`);
-      if (chain.next === chain.bodies.length) await noneOverpaid();
+      // The pushes timed were ordinary ones: the server settled no overpayment in any of them.
+      const overpaid = chain.next === chain.bodies.length ? await overpaymentsSettled(chain.url, chain.adminToken) : 0;
+      if (overpaid > 0) throw new Error(`bigchain: the server settled ${overpaid} overpayments: not a desk's ordinary push`);
     },
   },
 ];
-
-/** The pushes timed were ordinary ones: the server found no overpayment to settle in any of them. */
-async function noneOverpaid(): Promise<void> {
-  const answer = await fetch(`${chain.url}/metrics`, { headers: { authorization: `Bearer ${chain.adminToken}` } });
-  const overpaid = /^feedesk_sync_overpayments_total (\d+)$/m.exec(await answer.text())?.[1];
-  if (overpaid !== '0')
-    throw new Error(`bigchain: the server settled ${overpaid ?? 'an unknown number of'} overpayments: not a desk's ordinary push`);
-}
 
 export async function closeServerPushBench(): Promise<void> {
   agent?.destroy();

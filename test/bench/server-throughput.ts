@@ -6,6 +6,7 @@
 import { tempDir } from '../support/harness';
 import { driveLoad, latency, type LoadResult, type PreparedLoad, prepareLoad, type Servers, startServers } from '../support/load-run';
 import { postgresUnavailable, startTestPostgres } from '../support/postgres';
+import { overpaymentsSettled } from '../support/push-load';
 import type { BenchCase } from './harness';
 
 const SHAPE = {
@@ -45,7 +46,13 @@ function throughputCase(name: string, rate: number | null): BenchCase {
       console.log(`bench: ${name}: ${SHAPE.schools} schools × ${SHAPE.desks} desks set up on ${up.what}`);
     },
     async run() {
+      const settled = () => Promise.all(servers!.urls.map((url) => overpaymentsSettled(url, servers!.adminToken)));
+      const before = await settled();
       last = await driveLoad(prepared!, servers!, rate);
+      const after = await settled();
+      // Ordinary pushes: the template's copies never pay a due beyond its worth (load-run.ts, TEMPLATE_STUDENTS).
+      const overpaid = after.reduce((n, x, i) => n + x - before[i]!, 0);
+      if (overpaid > 0) throw new Error(`${name}: the servers settled ${overpaid} overpayments: not desks' ordinary pushes`);
       const { tally } = last;
       if (tally.applied !== last.expected || tally.stopped > 0 || tally.rejected.size > 0)
         throw new Error(

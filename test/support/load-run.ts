@@ -24,6 +24,8 @@ import type { LoadOptions as LoadShape } from '../../scripts/loadtest-args';
 
 /** The template desk records this many payments at most; longer runs take them again in turn, under new ids. */
 const TEMPLATE_PAYMENTS = 200;
+/** Students the template's payments are spread over, for each time they are paid again (two desks: twice). */
+const TEMPLATE_STUDENTS = 20;
 /** A temporary refusal (429, 503) is tried again after Retry-After, as a desk would, this many times. */
 const RETRIES = 10;
 /** Mutations a desk pushes at once (as the desk's sync loop does by default). */
@@ -219,7 +221,12 @@ export interface PreparedLoad {
 export async function prepareLoad(o: LoadShape, servers: Servers, scratch: string): Promise<PreparedLoad> {
   const agent = keepAliveAgent(servers.urls[0]!);
   try {
-    const template = await recordTemplate(scratch, Math.min(o.payments, TEMPLATE_PAYMENTS));
+    const templatePayments = Math.min(o.payments, TEMPLATE_PAYMENTS);
+    // Every desk takes the template's payments in turn: each is paid again `copies` times over, on the same dues. Spread
+    // over enough students that a due takes all its copies (₹500 a student in all), or the server would settle
+    // overpayments, not the ordinary pushes a load test is for.
+    const copies = o.desks * Math.ceil(o.payments / templatePayments);
+    const template = await recordTemplate(scratch, templatePayments, Math.min(templatePayments, TEMPLATE_STUDENTS * copies));
     const run = randomBytes(3).toString('hex');
     const width = Math.max(2, String(o.desks).length);
     const setupTally = newTally();

@@ -220,17 +220,30 @@ export async function enrollDesk(
   return redeemed.json as EnrolledDesk;
 }
 
-/** How many payments of the school `desk` would pull (its own are not sent back to it): the whole change log read. */
-export async function paymentsPulled(agent: Agent, url: string, desk: EnrolledDesk): Promise<number> {
+/**
+ * What the school's change log holds that `desk` would pull (its own are not sent back to it), the whole log read: the
+ * payments, and the overpayments the server settled on them.
+ */
+export async function paymentsPulled(agent: Agent, url: string, desk: EnrolledDesk): Promise<{ payments: number; overpaid: number }> {
   let cookie: string | null = null;
-  let payments = 0;
+  const held = { payments: 0, overpaid: 0 };
   for (;;) {
     const body = JSON.stringify({ deskId: desk.deskId, schemaVersion: SYNC_SCHEMA_VERSION, cookie });
     const answer = await postJson(agent, `${url}/v1/pull`, desk.token, body);
     if (answer.status !== 200) throw new Error(`pull answered ${answer.status}: ${JSON.stringify(answer.json)}`);
     const page = answer.json as { cookie: string; more: boolean; changes: { name: string }[] };
-    payments += page.changes.filter((c) => c.name === 'payments.record').length;
-    if (!page.more) return payments;
+    held.payments += page.changes.filter((c) => c.name === 'payments.record').length;
+    held.overpaid += page.changes.filter((c) => c.name === 'payments.overpaid').length;
+    if (!page.more) return held;
     cookie = page.cookie;
   }
+}
+
+/** Overpayments the server at `url` settled since it started (its /metrics, read with the admin token). */
+export async function overpaymentsSettled(url: string, adminToken: string): Promise<number> {
+  const answer = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } });
+  const text = await answer.text();
+  const found = /^feedesk_sync_overpayments_total (\d+)$/m.exec(text)?.[1];
+  if (answer.status !== 200 || found === undefined) throw new Error(`${url}/metrics answered ${answer.status}: ${text.slice(0, 200)}`);
+  return Number(found);
 }
