@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { keyIdOf, keyProofBytes, verifyWith } from '../node-shared/receipt-keys';
 import type { Mutation, MutationArgs as Args, MutationName, OverpaidArgs } from '../shared/sync/protocol';
-import type { ServerTx } from './db/schema';
+import type { ServerStore, ServerTx } from './db/schema';
 import { applied, type BatchState, MASTER_CREATIONS, type Outcome, rejected, studentRecord } from './batch-state';
 import { confirmBankLine, holdPaymentRefs } from './bank-rules';
 import { rollOver } from './year-rules';
@@ -228,20 +228,28 @@ function decideRecord(state: BatchState, m: Mutation & { name: MutationName }): 
 export type Overpaid = Omit<OverpaidArgs, 'message' | 'at'>;
 
 /**
+ * The dues among `dueIds` paid beyond their cap, with what was paid. Both tables read by the batch's dues: the caps of
+ * every school are not scanned (the planner chose that, hashing them all, while it did not see the list on both sides).
+ */
+export function overpaidDues(db: ServerStore, dueIds: string[]) {
+  return db
+    .selectFrom('allocation as a')
+    .innerJoin('due_cap as c', 'c.due_id', 'a.due_id')
+    .select(['a.due_id', 'c.net', (eb) => eb.fn.sum<number>('a.amount').as('paid')])
+    .where('a.due_id', 'in', dueIds)
+    .where('c.due_id', 'in', dueIds)
+    .groupBy(['a.due_id', 'c.net'])
+    .having((eb) => eb(eb.fn.sum('a.amount'), '>', eb.ref('c.net')));
+}
+
+/**
  * Dues this batch took more money for than they were worth (two desks paid them offline): the money was taken, so
  * the payment stands; the excess on the batch's own allocations, newest first, turns into credit for the student.
  */
 export async function findOverpaid(tx: ServerTx, state: BatchState): Promise<Overpaid[]> {
   const touched = [...new Set(state.allocations.filter((a) => a.amount > 0).map((a) => a.due_id))];
   if (touched.length === 0) return [];
-  const over = await tx
-    .selectFrom('allocation as a')
-    .innerJoin('due_cap as c', 'c.due_id', 'a.due_id')
-    .select(['a.due_id', 'c.net', (eb) => eb.fn.sum<number>('a.amount').as('paid')])
-    .where('a.due_id', 'in', touched)
-    .groupBy(['a.due_id', 'c.net'])
-    .having((eb) => eb(eb.fn.sum('a.amount'), '>', eb.ref('c.net')))
-    .execute();
+  const over = await overpaidDues(tx, touched).execute();
   const result: Overpaid[] = [];
   for (const row of over) {
     let excess = Number(row.paid) - Number(row.net);
