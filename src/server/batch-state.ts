@@ -300,12 +300,12 @@ export class BatchState {
 }
 
 /** Bind parameters one statement may carry (PostgreSQL's limit is 65,535). */
-const MAX_PARAMETERS = 60_000;
+export const MAX_PARAMETERS = 60_000;
 
 /**
  * Several reads as one statement, one round trip: each query's rows gathered as a JSON array under its name (the
  * values come back as they would on their own: INT8 and jsonb as numbers and objects, text and uuid as strings).
- * Reads with more parameters in all than one statement may bind go one at a time.
+ * Compiled once; reads with more parameters in all than one statement may bind go one at a time.
  */
 export async function readTogether<Q extends Record<string, SelectQueryBuilder<ServerDB, keyof ServerDB, object>>>(
   tx: ServerTx,
@@ -313,14 +313,13 @@ export async function readTogether<Q extends Record<string, SelectQueryBuilder<S
   maxParameters = MAX_PARAMETERS,
 ): Promise<{ [K in keyof Q]: InferResult<Q[K]> }> {
   const names = Object.keys(queries) as (keyof Q & string)[];
-  const parameters = names.reduce((n, name) => n + queries[name]!.compile().parameters.length, 0);
-  if (parameters > maxParameters) {
+  const columns = names.map((name) => sql`(select coalesce(json_agg(t), '[]'::json) from (${queries[name]!}) as t) as ${sql.ref(name)}`);
+  const together = sql<{ [K in keyof Q]: InferResult<Q[K]> }>`select ${sql.join(columns)}`.compile(tx);
+  if (together.parameters.length > maxParameters) {
     const rows = await Promise.all(names.map((name) => queries[name]!.execute()));
     return Object.fromEntries(names.map((name, i) => [name, rows[i]])) as { [K in keyof Q]: InferResult<Q[K]> };
   }
-  const columns = names.map((name) => sql`(select coalesce(json_agg(t), '[]'::json) from (${queries[name]!}) as t) as ${sql.ref(name)}`);
-  const { rows } = await sql<{ [K in keyof Q]: InferResult<Q[K]> }>`select ${sql.join(columns)}`.execute(tx);
-  return rows[0]!;
+  return (await tx.executeQuery(together)).rows[0]!;
 }
 
 /** A long list of ids in slices a query can bind (PostgreSQL takes at most 65,535 parameters). */

@@ -1,7 +1,7 @@
 // Push: one transaction per batch. Already-applied ids are skipped, a gap is refused, every mutation gets a result,
 // and what was applied joins the school's change log in the desks' order for the other desks to pull.
 import { randomBytes } from 'node:crypto';
-import { type Compilable, type OperationNodeSource, type RawBuilder, sql } from 'kysely';
+import { type OperationNodeSource, type RawBuilder, sql } from 'kysely';
 import {
   type ChangeArgs,
   MUTATION_ARGS,
@@ -15,7 +15,7 @@ import {
 } from '../shared/sync/protocol';
 import type { ServerStore, ServerTx } from './db/schema';
 import { SyncError } from './errors';
-import { BatchState, type DeskIdentity } from './batch-state';
+import { BatchState, type DeskIdentity, MAX_PARAMETERS } from './batch-state';
 import { decide, findOverpaid } from './push-rules';
 
 const known = new Set<string>(MUTATION_NAMES);
@@ -76,38 +76,31 @@ async function lockSchoolAndDesk(tx: ServerTx, desk: DeskIdentity): Promise<numb
 
 /** Splits a list so one insert stays under PostgreSQL's limit of bind parameters (65,535). */
 function* chunks<T>(rows: readonly T[], columns: number): Generator<T[]> {
-  const size = Math.floor(60_000 / columns);
+  const size = Math.floor(MAX_PARAMETERS / columns);
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
 /** A write the batch makes: built first, sent with the others (writeTogether). */
-type Statement = Compilable & OperationNodeSource & { execute(): Promise<unknown> };
+type Statement = OperationNodeSource & { execute(): Promise<unknown> };
 
 /** A raw statement bound to the transaction, to go with the builders' (which carry theirs). */
 const bound = (tx: ServerTx, raw: RawBuilder<unknown>): Statement => ({
-  compile: () => raw.compile(tx),
   execute: () => raw.execute(tx),
   toOperationNode: () => raw.toOperationNode(),
 });
-
-/** Bind parameters one statement may carry (PostgreSQL's limit is 65,535). */
-const MAX_PARAMETERS = 60_000;
 
 /**
  * Writes to different rows, sent as one statement and one round trip: each a data-modifying `with` of a `select 1`.
  * PostgreSQL runs them in no set order and checks foreign keys at the statement's end, so they must not touch the
  * same row twice or depend on each other's order (push.ts keeps the change log's rows in one insert, and the caps'
  * cuts after the caps). More parameters in all than one statement may bind: one statement each, in the order given,
- * so a row comes before the rows that refer to it (a payment before its allocations).
+ * so a row comes before the rows that refer to it (a payment before its allocations). Compiled once, all together.
  */
 export async function writeTogether(tx: ServerTx, statements: Statement[], maxParameters = MAX_PARAMETERS): Promise<void> {
-  const parameters = statements.reduce((n, s) => n + s.compile().parameters.length, 0);
-  if (statements.length <= 1 || parameters > maxParameters) {
-    for (const s of statements) await s.execute();
-    return;
-  }
   const parts = statements.map((s, i) => sql`${sql.ref(`w${i}`)} as (${s})`);
-  await sql`with ${sql.join(parts)} select 1`.execute(tx);
+  const together = statements.length > 1 ? sql`with ${sql.join(parts)} select 1`.compile(tx) : null;
+  if (together && together.parameters.length <= maxParameters) await tx.executeQuery(together);
+  else for (const s of statements) await s.execute();
 }
 
 /**
